@@ -1,0 +1,88 @@
+import type { RecordedEvent } from './events.js';
+import { type Deployment, refOf } from './types.js';
+import { findItem } from '../template/items.js';
+
+/** Builds the first state of a deployment from its `created` event. */
+export function initialState(id: number, event: RecordedEvent & { type: 'created' }): Deployment {
+  const { windowStart, windowEnd, ...input } = event.input;
+  return {
+    ...input,
+    id,
+    ref: refOf(id),
+    plan: event.plan,
+    window: { start: windowStart, end: windowEnd },
+    status: 'scheduled',
+    created: { by: event.actor, at: event.at },
+    items: {},
+    approvals: {},
+    phases: Object.fromEntries(Object.entries(event.phases).map(([k, v]) => [k, { ...v }])),
+    overrides: [],
+    revision: 1,
+  };
+}
+
+/** The state after one more event. Pure: returns a new object, never mutates `d`. */
+export function applyEvent(d: Deployment, e: RecordedEvent): Deployment {
+  const stamp = { by: e.actor, at: e.at };
+  const next: Deployment = { ...d, revision: d.revision + 1 };
+  switch (e.type) {
+    case 'created':
+      throw new Error(`deployment ${d.ref} was created twice`);
+    case 'item_confirmed': {
+      const evidence = e.evidence ? { evidence: e.evidence } : {};
+      next.items = { ...d.items, [e.key]: { state: 'done', ...stamp, ...evidence } };
+      if (d.status === 'scheduled' && findItem(d.plan, e.key)?.stage === 'pre') next.status = 'preparing';
+      break;
+    }
+    case 'item_failed':
+      next.items = { ...d.items, [e.key]: { state: 'failed', ...stamp, note: e.note } };
+      break;
+    case 'item_undone': {
+      const { [e.key]: _removed, ...rest } = d.items;
+      next.items = rest;
+      break;
+    }
+    case 'approved':
+      next.approvals = { ...d.approvals, [e.role]: { decision: 'approved', ...stamp } };
+      if (d.status === 'scheduled') next.status = 'preparing';
+      break;
+    case 'rejected':
+      next.approvals = { ...d.approvals, [e.role]: { decision: 'rejected', ...stamp, reason: e.reason } };
+      break;
+    case 'gate_overridden':
+      next.overrides = [...d.overrides, { gate: e.gate, reason: e.reason, missing: e.missing, ...stamp }];
+      break;
+    case 'phase_started': {
+      const phase = d.phases[e.phaseId];
+      if (!phase) throw new Error(`unknown phase ${e.phaseId} in ${d.ref}`);
+      next.phases = { ...d.phases, [e.phaseId]: { ...phase, started: stamp } };
+      next.status = 'in_progress';
+      break;
+    }
+    case 'phase_completed': {
+      const phase = d.phases[e.phaseId];
+      if (!phase) throw new Error(`unknown phase ${e.phaseId} in ${d.ref}`);
+      next.phases = { ...d.phases, [e.phaseId]: { ...phase, completed: stamp } };
+      if (Object.values(next.phases).every((p) => p.completed)) next.status = 'verifying';
+      break;
+    }
+    case 'completed':
+      next.completed = stamp;
+      next.status = 'completed';
+      break;
+    case 'cancelled':
+      next.cancelled = { ...stamp, reason: e.reason };
+      next.status = 'cancelled';
+      break;
+    case 'refused':
+      break;
+  }
+  return next;
+}
+
+/** Rebuilds a deployment from all of its events, oldest first. */
+export function replay(id: number, events: RecordedEvent[]): Deployment {
+  const [first, ...rest] = events;
+  if (!first || first.type !== 'created') throw new Error(`events of deployment ${refOf(id)} do not start with "created"`);
+  return rest.reduce(applyEvent, initialState(id, first));
+}

@@ -1,0 +1,198 @@
+import { DomainError } from '../errors.js';
+import { findItem, type PlanItem } from '../template/items.js';
+import type { DeploymentEvent } from './events.js';
+import { gateReport } from './gates.js';
+import { FINISHED, STATUS_LABELS, type Deployment, type GateId } from './types.js';
+
+/** What a user (or the scheduler) asks of a deployment. */
+export type Command =
+  | { type: 'confirm_item'; key: string; evidence?: string }
+  | { type: 'fail_item'; key: string; note: string }
+  | { type: 'undo_item'; key: string }
+  | { type: 'approve'; role: string }
+  | { type: 'reject'; role: string; reason: string }
+  | { type: 'override_gate'; gate: GateId; reason: string }
+  | { type: 'start_phase'; phaseId: string }
+  | { type: 'complete_phase'; phaseId: string }
+  | { type: 'complete' }
+  | { type: 'cancel'; reason: string };
+
+export type CommandType = Command['type'];
+
+export interface Policy {
+  /** Whether the deployer may approve their own deployment. Default false. */
+  deployerMayApprove: boolean;
+}
+
+export const DEFAULT_POLICY: Policy = { deployerMayApprove: false };
+
+const mention = (user: string) => `<@${user}>`;
+
+/** Everyone named on the deployment: the deployer and every approver. */
+export function participants(d: Deployment): Set<string> {
+  return new Set([d.deployerId, ...Object.values(d.approvers).flat()]);
+}
+
+function requireDeployer(d: Deployment, actor: string, what: string) {
+  if (actor !== d.deployerId) {
+    throw new DomainError('not_allowed', `Only the deployer, ${mention(d.deployerId)}, can ${what} ${d.ref}.`);
+  }
+}
+
+function requireParticipant(d: Deployment, actor: string) {
+  if (!participants(d).has(actor)) {
+    throw new DomainError(
+      'not_allowed',
+      `Only the deployer and the approvers named on ${d.ref} can confirm its items.`,
+    );
+  }
+}
+
+function requireItem(d: Deployment, key: string): PlanItem {
+  const item = findItem(d.plan, key);
+  if (!item) throw new DomainError('not_found', `${d.ref} has no such item any more.`);
+  return item;
+}
+
+/** Phase steps can be worked on only while their phase runs; other stages have their own moment. */
+function requireItemOpen(d: Deployment, p: PlanItem) {
+  if (p.stage === 'phase') {
+    const phase = d.phases[p.sectionId];
+    if (!phase?.started) throw new DomainError('not_now', `Start the phase “${p.sectionTitle}” first.`);
+    if (phase.completed) throw new DomainError('not_now', `The phase “${p.sectionTitle}” is already complete.`);
+  }
+  if ((p.stage === 'verify' || p.stage === 'post') && d.status !== 'in_progress' && d.status !== 'verifying') {
+    throw new DomainError('not_now', `${p.sectionTitle} opens once the first deployment phase has started.`);
+  }
+  if (p.stage === 'rollback' || p.stage === 'rollback_validation') {
+    throw new DomainError('not_now', 'The rollback checklist opens when a rollback starts.');
+  }
+}
+
+function requireNotFinished(d: Deployment) {
+  if (FINISHED.has(d.status)) {
+    throw new DomainError('finished', `${d.ref} is ${STATUS_LABELS[d.status].toLowerCase()}: nothing about it can change now.`);
+  }
+}
+
+const roleLabel = (d: Deployment, role: string) => d.plan.approvals.find((a) => a.role === role)?.label;
+
+/**
+ * The deployment state machine: checks that `actor` may do `cmd` now and
+ * returns the events that record it. Throws a DomainError (with a message for
+ * the user) when not. Pure: `now` is a parameter, nothing is written.
+ */
+export function decide(
+  d: Deployment,
+  cmd: Command,
+  actor: string,
+  policy: Policy = DEFAULT_POLICY,
+): DeploymentEvent[] {
+  requireNotFinished(d);
+  switch (cmd.type) {
+    case 'confirm_item': {
+      const p = requireItem(d, cmd.key);
+      requireParticipant(d, actor);
+      const current = d.items[cmd.key];
+      if (current?.state === 'done') {
+        throw new DomainError('already_done', `“${p.item.text}” was already confirmed by ${mention(current.by)}.`);
+      }
+      requireItemOpen(d, p);
+      if (p.item.evidence && !cmd.evidence?.trim()) {
+        throw new DomainError('invalid_input', `“${p.item.text}” needs ${p.item.evidence.label.toLowerCase()} to be confirmed.`);
+      }
+      return [{ type: 'item_confirmed', key: cmd.key, ...(cmd.evidence ? { evidence: cmd.evidence } : {}) }];
+    }
+    case 'fail_item': {
+      const p = requireItem(d, cmd.key);
+      requireParticipant(d, actor);
+      if (p.stage !== 'phase') throw new DomainError('not_now', 'Only deployment steps can be marked failed.');
+      requireItemOpen(d, p);
+      if (d.items[cmd.key]?.state === 'failed') throw new DomainError('already_done', `“${p.item.text}” is already marked failed.`);
+      return [{ type: 'item_failed', key: cmd.key, note: cmd.note }];
+    }
+    case 'undo_item': {
+      const p = requireItem(d, cmd.key);
+      const current = d.items[cmd.key];
+      if (!current) throw new DomainError('already_done', `“${p.item.text}” is not confirmed.`);
+      if (actor !== current.by && actor !== d.deployerId) {
+        throw new DomainError('not_allowed', `Only ${mention(current.by)} or the deployer can undo that.`);
+      }
+      requireItemOpen(d, p);
+      return [{ type: 'item_undone', key: cmd.key, previous: current }];
+    }
+    case 'approve':
+    case 'reject': {
+      const label = roleLabel(d, cmd.role);
+      if (!label) throw new DomainError('not_found', `${d.ref} has no approval role “${cmd.role}”.`);
+      const named = d.approvers[cmd.role] ?? [];
+      if (!named.includes(actor)) {
+        const who = named.length ? named.map(mention).join(', ') : 'nobody (no approver is named for it)';
+        throw new DomainError('not_allowed', `Only ${who} can sign as ${label} on ${d.ref}.`);
+      }
+      if (actor === d.deployerId && !policy.deployerMayApprove) {
+        throw new DomainError('not_allowed', `You are the deployer of ${d.ref}: someone else must sign as ${label}.`);
+      }
+      const current = d.approvals[cmd.role];
+      if (cmd.type === 'approve') {
+        if (current?.decision === 'approved') throw new DomainError('already_done', `${label} already approved ${d.ref}.`);
+        const other = Object.entries(d.approvals).find(
+          ([role, a]) => role !== cmd.role && a.by === actor && a.decision === 'approved',
+        );
+        if (other) {
+          throw new DomainError('not_allowed', `You already signed as ${roleLabel(d, other[0])}; one person signs for one role.`);
+        }
+        return [{ type: 'approved', role: cmd.role }];
+      }
+      if (current?.decision === 'rejected') throw new DomainError('already_done', `${label} already rejected ${d.ref}.`);
+      if (d.status === 'in_progress' || d.status === 'verifying') {
+        throw new DomainError('not_now', `${d.ref} is already under way; raise the problem in the thread or roll back.`);
+      }
+      return [{ type: 'rejected', role: cmd.role, reason: cmd.reason }];
+    }
+    case 'override_gate': {
+      requireDeployer(d, actor, 'override a gate of');
+      const report = gateReport(d, cmd.gate);
+      if (report.overridden) throw new DomainError('already_done', 'That gate was already overridden.');
+      if (report.missing.length === 0) throw new DomainError('already_done', 'That gate is already open: nothing to override.');
+      return [{ type: 'gate_overridden', gate: cmd.gate, reason: cmd.reason, missing: report.missing }];
+    }
+    case 'start_phase': {
+      requireDeployer(d, actor, 'start the phases of');
+      const index = d.plan.phases.findIndex((p) => p.id === cmd.phaseId);
+      const phase = d.plan.phases[index];
+      if (!phase) throw new DomainError('not_found', `${d.ref} has no such phase.`);
+      if (d.phases[phase.id]?.started) throw new DomainError('already_done', `“${phase.title}” has already started.`);
+      const gate = gateReport(d, 'start');
+      if (!gate.open) throw new DomainError('gate_closed', `${d.ref} cannot start yet. Still missing:`, gate.missing);
+      const previous = d.plan.phases[index - 1];
+      if (previous && !d.phases[previous.id]?.completed) {
+        throw new DomainError('not_now', `Complete “${previous.title}” before starting “${phase.title}”.`);
+      }
+      return [{ type: 'phase_started', phaseId: phase.id }];
+    }
+    case 'complete_phase': {
+      requireDeployer(d, actor, 'complete the phases of');
+      const phase = d.plan.phases.find((p) => p.id === cmd.phaseId);
+      if (!phase) throw new DomainError('not_found', `${d.ref} has no such phase.`);
+      const state = d.phases[phase.id];
+      if (!state?.started) throw new DomainError('not_now', `“${phase.title}” has not started.`);
+      if (state.completed) throw new DomainError('already_done', `“${phase.title}” is already complete.`);
+      const open = phase.steps.filter((s) => s.required && d.items[`phase.${phase.id}.${s.id}`]?.state !== 'done');
+      if (open.length) {
+        throw new DomainError('gate_closed', `“${phase.title}” still has steps to do:`, open.map((s) => s.text));
+      }
+      return [{ type: 'phase_completed', phaseId: phase.id }];
+    }
+    case 'complete': {
+      requireDeployer(d, actor, 'complete');
+      const gate = gateReport(d, 'complete');
+      if (!gate.open) throw new DomainError('gate_closed', `${d.ref} cannot be completed yet. Still missing:`, gate.missing);
+      return [{ type: 'completed' }];
+    }
+    case 'cancel': {
+      requireDeployer(d, actor, 'cancel');
+      return [{ type: 'cancelled', reason: cmd.reason }];
+    }
+  }
+}

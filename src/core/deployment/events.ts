@@ -1,0 +1,23 @@
+import type { Template } from '../template/schema.js';
+import type { DeploymentInput, GateId, ItemState } from './types.js';
+
+/** Everything that can happen to a deployment. Stored append-only; state is their fold. */
+export type DeploymentEvent =
+  | { type: 'created'; input: DeploymentInput; plan: Template; phases: Record<string, { plannedStart: number; plannedEnd: number }> }
+  | { type: 'item_confirmed'; key: string; evidence?: string }
+  | { type: 'item_failed'; key: string; note: string }
+  | { type: 'item_undone'; key: string; previous: ItemState }
+  | { type: 'approved'; role: string }
+  | { type: 'rejected'; role: string; reason: string }
+  | { type: 'gate_overridden'; gate: GateId; reason: string; missing: string[] }
+  | { type: 'phase_started'; phaseId: string }
+  | { type: 'phase_completed'; phaseId: string }
+  | { type: 'completed' }
+  | { type: 'cancelled'; reason: string }
+  /** Audit only: somebody tried something they may not do. Changes no state. */
+  | { type: 'refused'; action: string; reason: string };
+
+export type EventType = DeploymentEvent['type'];
+
+/** An event as it happened: who did it and when (epoch ms). */
+export type RecordedEvent = DeploymentEvent & { actor: string; at: number };

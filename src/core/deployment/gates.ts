@@ -1,0 +1,47 @@
+import { itemsOfStage, type PlanItem } from '../template/items.js';
+import type { Deployment, GateId } from './types.js';
+
+export interface GateReport {
+  gate: GateId;
+  open: boolean;
+  /** Human-readable lines, one per missing thing. Empty when nothing is missing. */
+  missing: string[];
+  /** Set when the deployer overrode the gate. */
+  overridden?: Deployment['overrides'][number];
+}
+
+/** Roles whose approval is required: required roles, plus optional ones with someone named. */
+export function requiredRoles(d: Deployment): string[] {
+  return d.plan.approvals
+    .filter((a) => a.required || (d.approvers[a.role]?.length ?? 0) > 0)
+    .map((a) => a.role);
+}
+
+const roleLabel = (d: Deployment, role: string) => d.plan.approvals.find((a) => a.role === role)?.label ?? role;
+
+const openItems = (d: Deployment, items: PlanItem[]) =>
+  items.filter((p) => p.item.required && d.items[p.key]?.state !== 'done');
+
+/** What stands between the deployment and its phases (gate "start") or its completion ("complete"). */
+export function gateReport(d: Deployment, gate: GateId): GateReport {
+  const missing: string[] = [];
+  if (gate === 'start') {
+    for (const role of requiredRoles(d)) {
+      const approval = d.approvals[role];
+      const label = roleLabel(d, role);
+      if (approval?.decision === 'rejected') missing.push(`${label} rejected it`);
+      else if (approval?.decision !== 'approved') {
+        missing.push(d.approvers[role]?.length ? `${label} approval` : `${label} approval (nobody named)`);
+      }
+    }
+    for (const p of openItems(d, itemsOfStage(d.plan, 'pre'))) missing.push(`${p.sectionTitle}: ${p.item.text}`);
+  } else {
+    for (const phase of d.plan.phases) {
+      if (!d.phases[phase.id]?.completed) missing.push(`Phase “${phase.title}” is not complete`);
+    }
+    const items = [...itemsOfStage(d.plan, 'verify'), ...itemsOfStage(d.plan, 'post')];
+    for (const p of openItems(d, items)) missing.push(`${p.sectionTitle}: ${p.item.text}`);
+  }
+  const overridden = d.overrides.find((o) => o.gate === gate);
+  return { gate, open: missing.length === 0 || overridden !== undefined, missing, ...(overridden ? { overridden } : {}) };
+}
