@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from './errors.js';
+
+export interface RuntimeConfig {
+  mode: 'socket' | 'http';
+  botToken: string;
+  appToken: string | null;
+  signingSecret: string | null;
+  port: number;
+  /** Web API base URL ending in "/", or null for Slack's default. */
+  apiUrl: string | null;
+  dbFile: string;
+  /** The team configuration file, or null when there is none. */
+  configFile: string | null;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+const WHERE = {
+  SLACK_BOT_TOKEN:
+    'It is the Bot User OAuth Token (starts with "xoxb-"): https://api.slack.com/apps → your app → OAuth & Permissions.',
+  SLACK_APP_TOKEN:
+    'It is an app-level token (starts with "xapp-") with the connections:write scope: https://api.slack.com/apps → your app → Basic Information → App-Level Tokens. Leave it unset to run in HTTP mode.',
+  SLACK_SIGNING_SECRET:
+    'HTTP mode needs it to check that requests come from Slack: https://api.slack.com/apps → your app → Basic Information → App Credentials → Signing Secret. (Set SLACK_APP_TOKEN instead to use Socket Mode.)',
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads Liftoff's environment variables. Every problem is reported at once,
+ * each naming the variable and where to get its value; secrets are never echoed.
+ */
+export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig {
+  const problems: string[] = [];
+  const get = (name: string) => {
+    const v = env[name]?.trim();
+    return v ? v : null;
+  };
+
+  const botToken = get('SLACK_BOT_TOKEN');
+  if (!botToken) problems.push(`SLACK_BOT_TOKEN is not set. ${WHERE.SLACK_BOT_TOKEN}`);
+  else if (!/^xoxb-[A-Za-z0-9-]+$/.test(botToken)) {
+    problems.push(`SLACK_BOT_TOKEN does not look like a bot token. ${WHERE.SLACK_BOT_TOKEN}`);
+  }
+
+  const appToken = get('SLACK_APP_TOKEN');
+  if (appToken && !/^xapp-[A-Za-z0-9-]+$/.test(appToken)) {
+    problems.push(`SLACK_APP_TOKEN does not look like an app-level token. ${WHERE.SLACK_APP_TOKEN}`);
+  }
+  const mode = appToken ? 'socket' : 'http';
+
+  const signingSecret = get('SLACK_SIGNING_SECRET');
+  if (mode === 'http' && !signingSecret) problems.push(`SLACK_SIGNING_SECRET is not set. ${WHERE.SLACK_SIGNING_SECRET}`);
+  else if (signingSecret && !/^[A-Za-z0-9]{16,128}$/.test(signingSecret)) {
+    problems.push(`SLACK_SIGNING_SECRET is malformed (expected letters and digits only). ${WHERE.SLACK_SIGNING_SECRET}`);
+  }
+
+  const portText = get('PORT') ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 0 || port > 65535) {
+    problems.push(`PORT must be a whole number from 0 to 65535 (got "${portText.slice(0, 20)}").`);
+  }
+
+  let apiUrl = get('SLACK_API_URL');
+  if (apiUrl) {
+    try {
+      const url = new URL(apiUrl);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('protocol');
+      apiUrl = url.toString().endsWith('/') ? url.toString() : `${url.toString()}/`;
+    } catch {
+      problems.push('SLACK_API_URL must be an http(s) URL, e.g. https://slack.com/api/ (or leave it unset).');
+    }
+  }
+
+  const dbFile = resolve(cwd, get('LIFTOFF_DB') ?? 'data/liftoff.db');
+
+  let configFile = get('LIFTOFF_CONFIG');
+  if (configFile) {
+    configFile = resolve(cwd, configFile);
+    if (!existsSync(configFile)) problems.push(`LIFTOFF_CONFIG names ${configFile}, which does not exist.`);
+  } else {
+    const fallback = resolve(cwd, 'data/liftoff.yml');
+    configFile = existsSync(fallback) ? fallback : null;
+  }
+
+  const logLevel = (get('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push('LOG_LEVEL must be debug, info, warn or error.');
+
+  if (problems.length) {
+    throw new ConfigError(
+      problems.length === 1 ? `Liftoff cannot start: ${problems[0]}` : `Liftoff cannot start:\n- ${problems.join('\n- ')}`,
+    );
+  }
+  return {
+    mode,
+    botToken: botToken!,
+    appToken,
+    signingSecret,
+    port,
+    apiUrl,
+    dbFile,
+    configFile,
+    logLevel: logLevel as RuntimeConfig['logLevel'],
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Every action, view (callback) and block id Liftoff puts into Slack, in one
+ * place. Listeners match on these; views emit them. Values carried by buttons
+ * and private_metadata hold ids only, never state.
+ */
+export const ActionId = {
+  confirmItem: 'item.confirm',
+  undoItem: 'item.undo',
+  failStep: 'step.fail',
+  approve: 'approval.approve',
+  reject: 'approval.reject',
+  overrideGate: 'gate.override',
+  startPhase: 'phase.start',
+  completePhase: 'phase.complete',
+  complete: 'deployment.complete',
+  cancel: 'deployment.cancel',
+  /** A link button: Slack still sends an action, which must be acknowledged. */
+  openLink: 'link.open',
+  /** The template select of the start modal, which redraws the approver fields. */
+  startTemplateChanged: 'start.template',
+} as const;
+export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];
+
+export const ViewId = {
+  start: 'deploy.start',
+  evidence: 'item.evidence',
+  reject: 'approval.reject',
+  overrideGate: 'gate.override',
+  failStep: 'step.fail',
+  cancel: 'deployment.cancel',
+} as const;
+
+/** Block ids of the start modal; a field error is shown under the block of the same id. */
+export const StartField = {
+  service: 'service',
+  version: 'version',
+  environment: 'environment',
+  type: 'type',
+  template: 'template',
+  windowStart: 'window_start',
+  windowEnd: 'window_end',
+  deployer: 'deployer',
+  approver: (role: string) => `approver:${role}`,
+  announceChannel: 'announce_channel',
+  branch: 'branch',
+  changes: 'changes',
+  tickets: 'tickets',
+} as const;
+
+/** Block ids of the small modals (evidence, reasons, failed step). */
+export const ModalField = {
+  evidence: 'evidence',
+  reason: 'reason',
+  step: 'step',
+} as const;
+
+/** The one action id inside every input block: block ids tell the fields apart. */
+export const INPUT_ACTION = 'value';
+
+/** What a button or a modal carries: the deployment and, depending on the action, one target. */
+export interface ActionRef {
+  /** Deployment id. */
+  d: number;
+  /** Item key (items). */
+  k?: string;
+  /** Approval role (approvals). */
+  r?: string;
+  /** Phase id (phases). */
+  p?: string;
+  /** Gate id (overrides). */
+  g?: 'start' | 'complete';
+}
+
+export const encodeRef = (ref: ActionRef): string => JSON.stringify(ref);
+
+/** Parses a button value or private_metadata; null when it is not one of ours. */
+export function decodeRef(raw: string | undefined): ActionRef | null {
+  if (!raw || raw.length > 2000) return null;
+  try {
+    const v = JSON.parse(raw) as unknown;
+    if (typeof v !== 'object' || v === null) return null;
+    const { d, k, r, p, g } = v as Record<string, unknown>;
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d <= 0) return null;
+    const str = (x: unknown) => (typeof x === 'string' && x.length > 0 && x.length <= 255 ? x : undefined);
+    const ref: ActionRef = { d };
+    if (str(k)) ref.k = str(k);
+    if (str(r)) ref.r = str(r);
+    if (str(p)) ref.p = str(p);
+    if (g === 'start' || g === 'complete') ref.g = g;
+    return ref;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The bot token scopes Liftoff asks for, each with the reason it is needed.
+ * manifest.yml's `oauth_config.scopes.bot` must list exactly these names, in
+ * this order (test/manifest.test.ts checks it). Add a scope here only together
+ * with the code that needs it, and remove it with the last such call.
+ */
+export interface BotScope {
+  /** The OAuth scope name as Slack spells it. */
+  readonly scope: string;
+  /** Which Web API calls or features need it. */
+  readonly why: string;
+}
+
+export const BOT_SCOPES = [
+  {
+    scope: 'commands',
+    why: 'The /deploy slash command.',
+  },
+  {
+    scope: 'chat:write',
+    why:
+      'chat.postMessage and chat.update for deployment messages, chat.postEphemeral for ' +
+      'ephemeral answers, and direct messages to the deployer.',
+  },
+  {
+    scope: 'chat:write.public',
+    why: 'Post in public channels the bot has not joined, without joining them.',
+  },
+  {
+    scope: 'usergroups:read',
+    why: 'usergroups.users.list to resolve approver user groups into their members.',
+  },
+  {
+    scope: 'channels:manage',
+    why:
+      'conversations.create, conversations.invite and conversations.archive for a dedicated ' +
+      'deployment channel, when the team configuration asks for one.',
+  },
+] as const satisfies readonly BotScope[];
+
+export type BotScopeName = (typeof BOT_SCOPES)[number]['scope'];
+
+export const BOT_SCOPE_NAMES: readonly BotScopeName[] = BOT_SCOPES.map((s) => s.scope);

@@ -1,0 +1,15 @@
+import type { Db } from './db.js';
+import { createDeploymentsRepository } from './deployments.js';
+import { createMessagesRepository } from './messages.js';
+import { createSubmissionsRepository } from './submissions.js';
+
+export function createRepositories(db: Db) {
+  return {
+    db,
+    deployments: createDeploymentsRepository({ db }),
+    messages: createMessagesRepository({ db }),
+    submissions: createSubmissionsRepository({ db }),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

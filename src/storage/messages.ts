@@ -1,0 +1,32 @@
+import type { Db } from './db.js';
+
+export interface MessageRecord {
+  deploymentId: number;
+  key: string;
+  channelId: string;
+  ts: string | null;
+  renderedHash: string | null;
+}
+
+/** Which Slack message shows which part of a deployment, and what it last showed. */
+export function createMessagesRepository({ db }: { db: Db }) {
+  const selectAll = db.prepare<[number], MessageRecord>(
+    `SELECT deployment_id AS deploymentId, key, channel_id AS channelId, ts, rendered_hash AS renderedHash
+     FROM messages WHERE deployment_id = ?`,
+  );
+  const upsert = db.prepare(
+    `INSERT INTO messages (deployment_id, key, channel_id, ts, rendered_hash, updated_at) VALUES (@deploymentId, @key, @channelId, @ts, @renderedHash, @at)
+     ON CONFLICT (deployment_id, key) DO UPDATE SET channel_id = excluded.channel_id, ts = excluded.ts,
+       rendered_hash = excluded.rendered_hash, updated_at = excluded.updated_at`,
+  );
+  return {
+    list(deploymentId: number): Map<string, MessageRecord> {
+      return new Map(selectAll.all(deploymentId).map((m) => [m.key, m]));
+    },
+    save(m: MessageRecord, at: number) {
+      upsert.run({ ...m, at });
+    },
+  };
+}
+
+export type MessagesRepository = ReturnType<typeof createMessagesRepository>;

@@ -1,0 +1,37 @@
+import type Database from 'better-sqlite3';
+import { ConfigError } from '../../config/errors.js';
+import { m001Initial } from './001-initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+/** Append-only: never edit a migration that has shipped; add the next one. */
+export const MIGRATIONS: readonly Migration[] = [m001Initial];
+
+/**
+ * Applies every pending migration in one transaction that also sets
+ * `user_version`. Refuses a database written by a newer Liftoff.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
+  });
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.length;
+  if (current > latest) {
+    throw new ConfigError(
+      `The database ${db.name} was written by a newer Liftoff (schema ${current}; this one knows up to ${latest}). ` +
+        'Run the newer version, or restore a backup made by this one.',
+    );
+  }
+  const pending = migrations.slice(current);
+  if (pending.length === 0) return current;
+  db.transaction(() => {
+    for (const m of pending) db.exec(m.up);
+    db.pragma(`user_version = ${latest}`);
+  })();
+  return latest;
+}

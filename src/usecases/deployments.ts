@@ -1,0 +1,88 @@
+import type { Clock } from '../core/clock.js';
+import { createdEvent } from '../core/deployment/create.js';
+import { decide, DEFAULT_POLICY, type Command, type Policy } from '../core/deployment/decide.js';
+import type { DeploymentEvent } from '../core/deployment/events.js';
+import type { Deployment, DeploymentInput } from '../core/deployment/types.js';
+import { DomainError, isDomainError } from '../core/errors.js';
+import type { Template } from '../core/template/schema.js';
+import type { Repositories } from '../storage/index.js';
+
+export interface DeploymentServiceDeps {
+  repos: Repositories;
+  clock: Clock;
+  policy?: Policy;
+  /** Called after every committed change, outside the transaction (redraws Slack). */
+  onChange?: (deployment: Deployment, events: DeploymentEvent[]) => void;
+}
+
+/**
+ * The use cases of a deployment. A button, a slash command and the scheduler
+ * all come through here: each call is one fast transaction, then `onChange`.
+ */
+export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY, onChange }: DeploymentServiceDeps) {
+  const notify = (d: Deployment, events: DeploymentEvent[]) => {
+    if (events.length) onChange?.(d, events);
+  };
+
+  function find(id: number): Deployment {
+    const d = repos.deployments.get(id);
+    if (!d) throw new DomainError('not_found', 'That deployment no longer exists.');
+    return d;
+  }
+
+  return {
+    policy,
+    find,
+
+    findByRef(ref: string): Deployment {
+      const d = repos.deployments.getByRef(ref);
+      if (!d) throw new DomainError('not_found', `There is no deployment ${ref.slice(0, 20).toUpperCase() || '(none given)'}. Try /deploy list.`);
+      return d;
+    },
+
+    /**
+     * Creates a deployment. With `viewId`, a second submission of the same
+     * modal returns the first deployment instead of creating another.
+     */
+    start(input: DeploymentInput, plan: Template, actor: string, viewId?: string): { deployment: Deployment; created: boolean } {
+      const now = clock.now();
+      const event = createdEvent(input, plan);
+      const result = repos.db.transaction(() => {
+        if (viewId) {
+          const seen = repos.submissions.find(viewId);
+          if (seen?.deploymentId) return { deployment: find(seen.deploymentId), created: false };
+        }
+        const deployment = repos.deployments.create(event, actor, now);
+        if (viewId) repos.submissions.record(viewId, deployment.id, now);
+        return { deployment, created: true };
+      })();
+      if (result.created) notify(result.deployment, [event]);
+      return result;
+    },
+
+    /** Runs a command through the state machine; refusals are kept in the audit trail and rethrown. */
+    act(id: number, command: Command, actor: string): Deployment {
+      const now = clock.now();
+      try {
+        const result = repos.deployments.change(id, (d) => decide(d, command, actor, policy), actor, now);
+        if (!result) throw new DomainError('not_found', 'That deployment no longer exists.');
+        notify(result.deployment, result.events);
+        return result.deployment;
+      } catch (error) {
+        if (isDomainError(error) && error.code === 'not_allowed') {
+          repos.deployments.change(id, () => [{ type: 'refused', action: command.type, reason: error.message }], actor, now);
+        }
+        throw error;
+      }
+    },
+
+    /** Checks a command without recording anything (e.g. before opening a modal for it). */
+    check(id: number, command: Command, actor: string): Deployment {
+      const d = find(id);
+      decide(d, command, actor, policy);
+      return d;
+    },
+  };
+}
+
+export type DeploymentService = ReturnType<typeof createDeploymentService>;
