@@ -47,6 +47,9 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
   const selectEvents = db.prepare<[number], EventRow>(
     'SELECT seq, type, actor, at, data FROM events WHERE deployment_id = ? ORDER BY seq',
   );
+  const selectRecentlyFinished = db.prepare<[string, string, number], { id: number }>(
+    'SELECT id FROM deployments WHERE status IN (?, ?) AND updated_at >= ? ORDER BY id',
+  );
   const selectIds = db.prepare<[], { id: number }>('SELECT id FROM deployments ORDER BY id');
   const maxSeq = db.prepare<[number], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE deployment_id = ?');
 
@@ -99,6 +102,12 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
     listActive(): Deployment[] {
       const [a, b] = [...FINISHED] as [string, string];
       return selectActive.all(a, b).map(parse);
+    },
+
+    /** Ids of deployments finished (completed or cancelled) since `since`. */
+    recentlyFinished(since: number): number[] {
+      const [a, b] = [...FINISHED] as [string, string];
+      return selectRecentlyFinished.all(a, b, since).map((r) => r.id);
     },
 
     allIds(): number[] {

@@ -24,6 +24,17 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
     if (events.length) onChange?.(d, events);
   };
 
+  function recordingRefusals<T>(id: number, command: Command, actor: string, run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'not_allowed') {
+        repos.deployments.change(id, () => [{ type: 'refused', action: command.type, reason: error.message }], actor, clock.now());
+      }
+      throw error;
+    }
+  }
+
   function find(id: number): Deployment {
     const d = repos.deployments.get(id);
     if (!d) throw new DomainError('not_found', 'That deployment no longer exists.');
@@ -63,23 +74,30 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
     /** Runs a command through the state machine; refusals are kept in the audit trail and rethrown. */
     act(id: number, command: Command, actor: string): Deployment {
       const now = clock.now();
-      try {
-        const result = repos.deployments.change(id, (d) => decide(d, command, actor, policy), actor, now);
-        if (!result) throw new DomainError('not_found', 'That deployment no longer exists.');
-        notify(result.deployment, result.events);
-        return result.deployment;
-      } catch (error) {
-        if (isDomainError(error) && error.code === 'not_allowed') {
-          repos.deployments.change(id, () => [{ type: 'refused', action: command.type, reason: error.message }], actor, now);
-        }
-        throw error;
-      }
+      const result = recordingRefusals(id, command, actor, () =>
+        repos.deployments.change(id, (d) => decide(d, command, actor, policy), actor, now),
+      );
+      if (!result) throw new DomainError('not_found', 'That deployment no longer exists.');
+      notify(result.deployment, result.events);
+      return result.deployment;
     },
 
-    /** Checks a command without recording anything (e.g. before opening a modal for it). */
+    listActive(): Deployment[] {
+      return repos.deployments.listActive();
+    },
+
+    /** Where a part of the deployment is shown in Slack, once posted. */
+    messageOf(id: number, key: string) {
+      return repos.messages.list(id).get(key);
+    },
+
+    /**
+     * Checks a command without changing anything (before opening a modal for
+     * it). A refusal is still recorded in the audit trail.
+     */
     check(id: number, command: Command, actor: string): Deployment {
       const d = find(id);
-      decide(d, command, actor, policy);
+      recordingRefusals(id, command, actor, () => decide(d, command, actor, policy));
       return d;
     },
   };

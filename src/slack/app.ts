@@ -1,0 +1,92 @@
+import type { ServerResponse } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { RuntimeConfig } from '../config/env.js';
+import type { Logger } from '../support/logger.js';
+
+export interface SlackAppParts {
+  app: App;
+  receiver: HTTPReceiver | SocketModeReceiver;
+  /** The one Web API client for everything outside a request (redraws, scheduler). */
+  client: WebClient;
+  /** Resolves the bot's identity with auth.test; never blocks start-up. */
+  identify(): Promise<{ botUserId?: string; botId?: string; teamId?: string } | null>;
+}
+
+/**
+ * Web API client options: a request timeout (the client's default has none)
+ * and bounded retries for 5xx, timeouts and 429s (which honour Retry-After).
+ */
+export function webClientOptions(config: Pick<RuntimeConfig, 'apiUrl'>, logger: Logger): WebClientOptions {
+  return {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    logger,
+    timeout: 10_000,
+    retryConfig: { retries: 4, factor: 2, minTimeout: 200, maxTimeout: 5_000, randomize: true },
+    rejectRateLimitedCalls: false,
+  };
+}
+
+/**
+ * Builds the Bolt app: Socket Mode when an app token is set, otherwise the HTTP
+ * receiver at POST /slack/events, with GET /healthz beside it in both modes.
+ * Signature verification is always on in HTTP mode: no setting turns it off.
+ */
+export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: () => boolean): SlackAppParts {
+  const health = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req: unknown, res: ServerResponse) => {
+      const ok = healthy();
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok }));
+    },
+  };
+  const receiver: HTTPReceiver | SocketModeReceiver =
+    config.mode === 'socket'
+      ? new SocketModeReceiver({
+          appToken: config.appToken!,
+          logger,
+          customRoutes: [health],
+          installerOptions: { port: config.port },
+        })
+      : new HTTPReceiver({
+          signingSecret: config.signingSecret!,
+          endpoints: '/slack/events',
+          customRoutes: [health],
+          logger,
+          processBeforeResponse: false,
+        });
+
+  const options = webClientOptions(config, logger);
+  const client = new WebClient(config.botToken, options);
+  let identity: Promise<{ botUserId?: string; botId?: string; teamId?: string } | null> | null = null;
+  const identify = () => {
+    identity ??= client.auth
+      .test()
+      .then((r) => ({
+        ...(r.user_id ? { botUserId: r.user_id } : {}),
+        ...(r.bot_id ? { botId: r.bot_id } : {}),
+        ...(r.team_id ? { teamId: r.team_id } : {}),
+      }))
+      .catch((error: unknown) => {
+        identity = null;
+        logger.with('error', 'Slack refused the bot token (auth.test failed): check SLACK_BOT_TOKEN', { error });
+        return null;
+      });
+    return identity;
+  };
+
+  const app = new App({
+    receiver: receiver as Receiver,
+    logger,
+    clientOptions: options,
+    extendedErrorHandler: true,
+    // The token is known; the identity comes from one cached auth.test, never one per request.
+    authorize: async () => {
+      const id = await Promise.race([identify(), new Promise<null>((r) => setTimeout(() => r(null), 500))]);
+      return { botToken: config.botToken, ...(id ?? {}) };
+    },
+  });
+  return { app, receiver, client, identify };
+}

@@ -1,0 +1,155 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { Command } from '../../../core/deployment/decide.js';
+import type { Deployment } from '../../../core/deployment/types.js';
+import { findItem } from '../../../core/template/items.js';
+import { ActionId, decodeRef, type ActionRef, ViewId } from '../../ids.js';
+import { presentError, tell, type Where } from '../../reply.js';
+import { evidenceModal, failStepModal, reasonModal } from '../../views/modals/index.js';
+import type { ListenerDeps } from '../deps.js';
+
+/** A button that runs one command at once. */
+const IMMEDIATE: Array<[string, (ref: ActionRef) => Command | null]> = [
+  [ActionId.undoItem, (r) => (r.k ? { type: 'undo_item', key: r.k } : null)],
+  [ActionId.approve, (r) => (r.r ? { type: 'approve', role: r.r } : null)],
+  [ActionId.startPhase, (r) => (r.p ? { type: 'start_phase', phaseId: r.p } : null)],
+  [ActionId.completePhase, (r) => (r.p ? { type: 'complete_phase', phaseId: r.p } : null)],
+  [ActionId.complete, () => ({ type: 'complete' })],
+];
+
+/** A button that first asks for something in a small modal; the command runs on submit. */
+type ModalOpener = (d: Deployment, ref: ActionRef) => { check: Command; view: object } | null;
+
+const OPENS_MODAL: Array<[string, ModalOpener]> = [
+  [
+    ActionId.reject,
+    (d, r) => {
+      const label = d.plan.approvals.find((a) => a.role === r.r)?.label;
+      if (!r.r || !label) return null;
+      return {
+        check: { type: 'reject', role: r.r, reason: '-' },
+        view: reasonModal({ callbackId: ViewId.reject, title: 'Reject', prompt: `Why do you reject ${d.ref} as ${label}?`, ref: { d: d.id, r: r.r }, context: `${d.service} ${d.version}: the reason is shown to everyone in the thread.` }),
+      };
+    },
+  ],
+  [
+    ActionId.overrideGate,
+    (d, r) => {
+      const gate = r.g ?? 'start';
+      return {
+        check: { type: 'override_gate', gate, reason: '-' },
+        view: reasonModal({ callbackId: ViewId.overrideGate, title: 'Override the gate', prompt: 'Why go ahead without what is missing?', ref: { d: d.id, g: gate }, context: 'The override, your reason and what was missing are recorded and shown in the thread.' }),
+      };
+    },
+  ],
+  [
+    ActionId.failStep,
+    (d, r) => {
+      const phase = d.plan.phases.find((p) => p.id === r.p);
+      if (!phase) return null;
+      const steps = phase.steps.map((s) => ({ key: `phase.${phase.id}.${s.id}`, item: s }));
+      const first = steps[0];
+      if (!first) return null;
+      return {
+        check: { type: 'fail_item', key: first.key, note: '-' },
+        view: failStepModal({ d: d.id, phase, steps }),
+      };
+    },
+  ],
+];
+
+export function registerActions(app: App, deps: ListenerDeps): void {
+  const { service, client, logger } = deps;
+
+  const whereOf = (body: BlockAction, respond: Where['respond']): Where => ({
+    user: body.user.id,
+    channel: body.channel?.id,
+    threadTs: body.message?.thread_ts ?? body.message?.ts,
+    respond,
+  });
+
+  /** Reads our reference from the button, or tells the user the button is stale. */
+  async function refOf(action: ButtonAction, where: Where): Promise<ActionRef | null> {
+    const ref = decodeRef(action.value);
+    if (!ref) await tell(client, where, { text: 'That button is out of date. Use the latest message in the thread.' }, logger);
+    return ref;
+  }
+
+  for (const [actionId, toCommand] of IMMEDIATE) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, context }) => {
+      const where = whereOf(body, respond);
+      const ref = decodeRef(action.value);
+      const command = ref ? toCommand(ref) : null;
+      if (!ref || !command) {
+        await ack();
+        await refOf(action, where);
+        return;
+      }
+      const log = logger.child({ user: body.user.id, deploymentId: ref.d, action: actionId });
+      try {
+        service.act(ref.d, command, body.user.id);
+        await ack();
+      } catch (error) {
+        await ack();
+        if (context.retryNum && (error as { code?: string }).code === 'already_done') return;
+        await tell(client, where, presentError(error, log), log);
+      }
+    });
+  }
+
+  app.action<BlockAction<ButtonAction>>(ActionId.confirmItem, async ({ ack, body, action, respond }) => {
+    const where = whereOf(body, respond);
+    const ref = decodeRef(action.value);
+    if (!ref?.k) {
+      await ack();
+      await refOf(action, where);
+      return;
+    }
+    const log = logger.child({ user: body.user.id, deploymentId: ref.d, action: ActionId.confirmItem });
+    try {
+      const d = service.find(ref.d);
+      const item = findItem(d.plan, ref.k);
+      if (item?.item.evidence) {
+        service.check(ref.d, { type: 'confirm_item', key: ref.k, evidence: '-' }, body.user.id);
+        await ack();
+        const { label, hint, kind } = item.item.evidence;
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: evidenceModal({ d: d.id, key: ref.k, label, hint, kind, itemText: item.item.text }) as never,
+        });
+        return;
+      }
+      service.act(ref.d, { type: 'confirm_item', key: ref.k }, body.user.id);
+      await ack();
+    } catch (error) {
+      await ack();
+      await tell(client, where, presentError(error, log), log);
+    }
+  });
+
+  for (const [actionId, open] of OPENS_MODAL) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const where = whereOf(body, respond);
+      const ref = await refOf(action, where);
+      if (!ref) return;
+      const log = logger.child({ user: body.user.id, deploymentId: ref.d, action: actionId });
+      try {
+        const d = service.find(ref.d);
+        const opened = open(d, ref);
+        if (!opened) {
+          await tell(client, where, { text: 'That button is out of date. Use the latest message in the thread.' }, log);
+          return;
+        }
+        service.check(d.id, opened.check, body.user.id);
+        await client.views.open({ trigger_id: body.trigger_id, view: opened.view as never });
+      } catch (error) {
+        await tell(client, where, presentError(error, log), log);
+      }
+    });
+  }
+
+  // Link buttons still send an action; it only needs acknowledging.
+  app.action(ActionId.openLink, async ({ ack }) => {
+    await ack();
+  });
+}

@@ -1,0 +1,104 @@
+import type { App } from '@slack/bolt';
+import type { Deployment } from '../../../core/deployment/types.js';
+import { escapeMrkdwn } from '../../../core/text.js';
+import { ViewId } from '../../ids.js';
+import { presentError, tell, type Where } from '../../reply.js';
+import { helpMessage, listMessage, statusMessage, usageMessage } from '../../views/answers.js';
+import { reasonModal, startModal } from '../../views/modals/index.js';
+import type { ListenerDeps } from '../deps.js';
+import { parseDeployCommand } from './parse.js';
+import { permalinkOf } from '../permalinks.js';
+
+/** `/deploy …`: every answer is ephemeral; forms open before any slow work. */
+export function registerDeployCommand(app: App, deps: ListenerDeps): void {
+  const { service, templates, client, clock, logger } = deps;
+
+  app.command('/deploy', async ({ command, ack, respond }) => {
+    const parsed = parseDeployCommand(command.text ?? '');
+    const where: Where = { user: command.user_id, channel: command.channel_id, respond };
+    const log = logger.child({ user: command.user_id, command: parsed.kind });
+    try {
+      switch (parsed.kind) {
+        case 'help':
+          await ack({ response_type: 'ephemeral', ...helpMessage() } as never);
+          return;
+        case 'unknown':
+          await ack({ response_type: 'ephemeral', ...usageMessage(parsed.input) } as never);
+          return;
+        case 'templates': {
+          const lines = templates.all().map((t) => `• *${escapeMrkdwn(t.name)}* (\`${t.id}\`)${t.id === templates.defaultId ? ' — default' : ''}`);
+          await ack({ response_type: 'ephemeral', text: `Templates you can deploy with:\n${lines.join('\n')}` } as never);
+          return;
+        }
+        case 'start': {
+          await ack();
+          const all = templates.all();
+          await client.views.open({
+            trigger_id: command.trigger_id,
+            view: startModal({
+              templates: all.map((t) => ({ id: t.id, name: t.name, roles: t.approvals })),
+              templateId: templates.defaultId,
+              prefill: { service: parsed.service, version: parsed.version, environment: parsed.environment },
+              deployerId: command.user_id,
+              channelId: command.channel_id,
+              now: clock.now(),
+            }) as never,
+          });
+          return;
+        }
+        case 'list': {
+          await ack();
+          const active = service.listActive();
+          const items = await Promise.all(active.slice(0, 20).map(async (d) => ({ d, link: await permalinkOf(deps, d) })));
+          await tell(client, where, listMessage(items, clock.now()), log);
+          return;
+        }
+        case 'status': {
+          if (!parsed.ref) {
+            await ack({ response_type: 'ephemeral', text: 'Which deployment? For example `/deploy status DEP-12`.' } as never);
+            return;
+          }
+          const d = service.findByRef(parsed.ref);
+          await ack();
+          await tell(client, where, statusMessage(d, await permalinkOf(deps, d), clock.now()), log);
+          return;
+        }
+        case 'cancel': {
+          if (!parsed.ref) {
+            await ack({ response_type: 'ephemeral', text: 'Which deployment? For example `/deploy cancel DEP-12 window moved`.' } as never);
+            return;
+          }
+          const d = service.findByRef(parsed.ref);
+          if (parsed.reason) {
+            service.act(d.id, { type: 'cancel', reason: parsed.reason }, command.user_id);
+            await ack({ response_type: 'ephemeral', text: `${d.ref} is cancelled. Everyone following it can see why.` } as never);
+            return;
+          }
+          service.check(d.id, { type: 'cancel', reason: '-' }, command.user_id);
+          await ack();
+          await client.views.open({ trigger_id: command.trigger_id, view: cancelModal(d) as never });
+          return;
+        }
+      }
+    } catch (error) {
+      const answer = presentError(error, log);
+      try {
+        await ack({ response_type: 'ephemeral', ...answer } as never);
+      } catch {
+        // Already acknowledged: answer another way.
+        await tell(client, where, answer, log);
+      }
+    }
+  });
+}
+
+const cancelModal = (d: Deployment) =>
+  reasonModal({
+    callbackId: ViewId.cancel,
+    title: `Cancel ${d.ref}`,
+    prompt: 'Why is it cancelled?',
+    ref: { d: d.id },
+    context: `${d.service} ${d.version}: everyone following the deployment will see the reason.`,
+  });
+
+

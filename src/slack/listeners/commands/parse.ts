@@ -1,0 +1,68 @@
+import { cleanText } from '../../../core/text.js';
+import { ENVIRONMENTS, type Environment } from '../../../core/deployment/types.js';
+
+export type DeployCommand =
+  | { kind: 'start'; service?: string; version?: string; environment?: Environment }
+  | { kind: 'list' }
+  | { kind: 'status'; ref: string | null }
+  | { kind: 'cancel'; ref: string | null; reason: string | null }
+  | { kind: 'templates' }
+  | { kind: 'help' }
+  | { kind: 'unknown'; input: string };
+
+const ENV_ALIASES: Record<string, Environment> = {
+  prod: 'production',
+  prd: 'production',
+  stage: 'staging',
+  stg: 'staging',
+  dev: 'development',
+};
+
+export function parseEnvironment(word: string | undefined): Environment | undefined {
+  if (!word) return undefined;
+  const w = word.toLowerCase();
+  return (ENVIRONMENTS as readonly string[]).includes(w) ? (w as Environment) : ENV_ALIASES[w];
+}
+
+/** "DEP-12", "dep-12", "#12" or "12" → "DEP-12"; anything else → null. */
+export function parseRef(word: string | undefined): string | null {
+  const m = /^(?:DEP-|#)?(\d{1,9})$/i.exec(word ?? '');
+  return m ? `DEP-${Number(m[1])}` : null;
+}
+
+const MAX_INPUT = 2000;
+
+/** Reads the text after `/deploy`. Never throws; anything unexpected is `unknown`. */
+export function parseDeployCommand(raw: string): DeployCommand {
+  const text = cleanText(raw.slice(0, MAX_INPUT)).replace(/\s+/g, ' ');
+  const [sub = '', ...args] = text.split(' ').filter(Boolean);
+  switch (sub.toLowerCase()) {
+    case 'start':
+    case 'new': {
+      const [service, version, env] = args;
+      const environment = parseEnvironment(env);
+      return {
+        kind: 'start',
+        ...(service ? { service: service.slice(0, 80) } : {}),
+        ...(version ? { version: version.slice(0, 64) } : {}),
+        ...(environment ? { environment } : {}),
+      };
+    }
+    case 'list':
+    case 'ls':
+      return args.length ? { kind: 'unknown', input: text } : { kind: 'list' };
+    case 'status':
+      return { kind: 'status', ref: parseRef(args[0]) };
+    case 'cancel': {
+      const reason = args.slice(1).join(' ').slice(0, 1000);
+      return { kind: 'cancel', ref: parseRef(args[0]), reason: reason || null };
+    }
+    case 'templates':
+      return { kind: 'templates' };
+    case '':
+    case 'help':
+      return { kind: 'help' };
+    default:
+      return { kind: 'unknown', input: text };
+  }
+}

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../core/clock.js';
+import type { Deployment } from '../core/deployment/types.js';
+import type { Repositories } from '../storage/index.js';
+import type { Logger } from '../support/logger.js';
+import { slackErrorCode } from './errors.js';
+import { renderDeployment } from './views/deployment/index.js';
+
+/** Slack errors about the channel itself: retrying the next message will not help. */
+const CHANNEL_ERRORS = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'token_revoked', 'invalid_auth', 'account_inactive']);
+
+export interface MessageSyncDeps {
+  client: WebClient;
+  repos: Repositories;
+  clock: Clock;
+  logger: Logger;
+  /** Told once per sync when a deployment's messages cannot be delivered. */
+  onUndeliverable?: (d: Deployment, code: string) => void;
+}
+
+const hashOf = (text: string, blocks: unknown) =>
+  createHash('sha1').update(text).update('\0').update(JSON.stringify(blocks)).digest('base64url');
+
+/**
+ * Brings every Slack message of a deployment in line with the database:
+ * posts what is missing, updates what changed, leaves the rest alone. Calls
+ * for one deployment are coalesced: while a sync runs, further requests only
+ * mark it dirty and one more pass follows with the latest state.
+ */
+export function createMessageSync({ client, repos, clock, logger, onUndeliverable }: MessageSyncDeps) {
+  const running = new Map<number, Promise<void>>();
+  const dirty = new Set<number>();
+
+  async function syncOnce(id: number): Promise<void> {
+    const d = repos.deployments.get(id);
+    if (!d) return;
+    const records = repos.messages.list(id);
+    let parentTs = records.get('parent')?.ts ?? null;
+    for (const m of renderDeployment(d, clock.now())) {
+      const record = records.get(m.key);
+      const hash = hashOf(m.text, m.blocks);
+      if (record?.ts && (m.once || record.renderedHash === hash)) continue;
+      if (m.placement === 'thread' && !parentTs) return;
+      try {
+        let ts = record?.ts ?? null;
+        const channel = record?.channelId ?? d.channelId;
+        if (ts) {
+          await client.chat.update({ channel, ts, text: m.text, blocks: m.blocks });
+        } else {
+          const res = await client.chat.postMessage({
+            channel,
+            text: m.text,
+            blocks: m.blocks,
+            unfurl_links: false,
+            unfurl_media: false,
+            ...(m.placement === 'thread' && parentTs ? { thread_ts: parentTs } : {}),
+          });
+          ts = res.ts ?? null;
+          if (m.key === 'parent') parentTs = ts;
+        }
+        repos.messages.save({ deploymentId: id, key: m.key, channelId: channel, ts, renderedHash: hash }, clock.now());
+      } catch (error) {
+        const code = slackErrorCode(error);
+        logger.with('warn', 'could not bring a Slack message in line', { deployment: d.ref, key: m.key, code, error });
+        if (code && CHANNEL_ERRORS.has(code)) {
+          onUndeliverable?.(d, code);
+          return;
+        }
+      }
+    }
+  }
+
+  function sync(id: number): Promise<void> {
+    const current = running.get(id);
+    if (current) {
+      dirty.add(id);
+      return current;
+    }
+    const run = (async () => {
+      do {
+        dirty.delete(id);
+        await syncOnce(id);
+      } while (dirty.has(id));
+    })()
+      .catch((error: unknown) => logger.with('error', 'message sync failed', { deploymentId: id, error }))
+      .finally(() => running.delete(id));
+    running.set(id, run);
+    return run;
+  }
+
+  return {
+    sync,
+    /** Brings every active deployment (and ones finished in the last day) in line. */
+    async reconcileAll(): Promise<void> {
+      const since = clock.now() - 24 * 3600_000;
+      const ids = new Set(repos.deployments.listActive().map((d) => d.id));
+      for (const id of repos.deployments.recentlyFinished(since)) ids.add(id);
+      await Promise.all([...ids].map(sync));
+    },
+    /** Resolves when no sync is running (graceful stop, tests). */
+    async idle(): Promise<void> {
+      while (running.size) await Promise.all([...running.values()]);
+    },
+  };
+}
+
+export type MessageSync = ReturnType<typeof createMessageSync>;
