@@ -26,6 +26,8 @@ export interface RunningLiftoff {
   /** The HTTP port actually listened on (HTTP mode; useful with PORT=0). */
   port: number | null;
   logger: Logger;
+  /** Resolves once every change made so far is shown in Slack (or failed to be). */
+  settled(): Promise<void>;
   /** Stops taking work, lets in-flight redraws finish, closes the database. */
   stop(): Promise<void>;
 }
@@ -94,6 +96,11 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog }: 
     config,
     port,
     logger,
+    settled: async () => {
+      // Redraws start on the next turn of the event loop (after the acknowledgement).
+      await new Promise((resolve) => setImmediate(resolve));
+      await sync.idle();
+    },
     stop: () =>
       (stopping ??= (async () => {
         await slack.app.stop().catch(() => undefined);
