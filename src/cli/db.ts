@@ -1,0 +1,48 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ConfigError } from '../config/errors.js';
+import { openDatabase } from '../storage/db.js';
+import { createDeploymentsRepository } from '../storage/deployments.js';
+import type { Io } from './main.js';
+
+function openExisting(file: string) {
+  if (!existsSync(file)) throw new ConfigError(`There is no database at ${file}.`);
+  return openDatabase(file);
+}
+
+/** Replays every deployment's events and compares them with the stored state. Exit 1 on any mismatch. */
+export function checkDatabase(file: string, io: Io): number {
+  const db = openExisting(file);
+  try {
+    const repo = createDeploymentsRepository({ db });
+    let bad = 0;
+    const ids = repo.allIds();
+    for (const id of ids) {
+      const result = repo.verify(id);
+      if (!result.ok) {
+        bad++;
+        io.out.write(`${result.ref}: ${result.problem}\n`);
+      }
+    }
+    io.out.write(`${ids.length} deployment(s) checked, ${bad} mismatch(es).\n`);
+    return bad ? 1 : 0;
+  } finally {
+    db.close();
+  }
+}
+
+/** Writes a consistent copy with SQLite's online backup; safe while Liftoff runs. */
+export async function backupDatabase(file: string, target: string | null, io: Io): Promise<number> {
+  const db = openExisting(file);
+  try {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const out = target ?? join(dirname(file), 'backups', `liftoff-${stamp}.db`);
+    if (existsSync(out)) throw new ConfigError(`${out} already exists; choose another name.`);
+    mkdirSync(dirname(out), { recursive: true });
+    await db.backup(out);
+    io.out.write(`Backup written to ${out}\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}

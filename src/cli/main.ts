@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+import { isConfigError } from '../config/errors.js';
+import { backupDatabase, checkDatabase } from './db.js';
+
+export interface Io {
+  out: { write(s: string): unknown };
+  err: { write(s: string): unknown };
+  env: Record<string, string | undefined>;
+}
+
+const USAGE = `Usage: liftoff <command>
+
+  db check [FILE]      verify every deployment's state against its events
+  db backup [TARGET]   copy the database (LIFTOFF_DB) consistently, safe while the bot runs
+
+The database is LIFTOFF_DB, or data/liftoff.db.
+`;
+
+/** Runs one CLI command; returns the exit code. */
+export async function main(args: string[], io: Io): Promise<number> {
+  const [group, command, ...rest] = args;
+  const defaultDb = resolve(io.env.LIFTOFF_DB ?? 'data/liftoff.db');
+  try {
+    if (group === 'db' && command === 'check') return checkDatabase(rest[0] ? resolve(rest[0]) : defaultDb, io);
+    if (group === 'db' && command === 'backup') return await backupDatabase(defaultDb, rest[0] ? resolve(rest[0]) : null, io);
+    io.err.write(USAGE);
+    return group === undefined || group === 'help' || group === '--help' ? 0 : 2;
+  } catch (error) {
+    io.err.write(`${isConfigError(error) ? error.message : error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
