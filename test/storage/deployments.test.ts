@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { replay } from '../../src/core/deployment/apply.js';
+import { createdEvent } from '../../src/core/deployment/create.js';
+import { decide } from '../../src/core/deployment/decide.js';
+import { deploymentInput, HOUR, KEYS, MIN, T0, template, USERS } from '../core/fixtures.js';
+import { useTempDatabases } from './helpers.js';
+
+const temp = useTempDatabases();
+
+function withDeployment() {
+  const repos = temp.repos();
+  const input = deploymentInput();
+  const d = repos.deployments.create(createdEvent(input, template), USERS.deployer, T0);
+  return { repos, db: repos.db, d };
+}
+
+const eventRows = (db: ReturnType<typeof withDeployment>['db'], id: number) =>
+  db.prepare<[number], { seq: number; type: string; actor: string; at: number }>(
+    'SELECT seq, type, actor, at FROM events WHERE deployment_id = ? ORDER BY seq',
+  ).all(id);
+
+describe('the deployments repository', () => {
+  it('create stores the created event and a snapshot with its columns filled', () => {
+    const { repos, db, d } = withDeployment();
+    expect(d).toMatchObject({ id: 1, ref: 'DEP-1', status: 'scheduled', revision: 1 });
+    expect(eventRows(db, 1)).toEqual([{ seq: 1, type: 'created', actor: USERS.deployer, at: T0 }]);
+    expect(db.prepare('SELECT id, ref, service, environment, version, status, channel_id, window_start, window_end, revision, created_at, updated_at FROM deployments').get()).toEqual({
+      id: 1,
+      ref: 'DEP-1',
+      service: 'web',
+      environment: 'production',
+      version: '2.4.0',
+      status: 'scheduled',
+      channel_id: 'C0DEPLOYS01',
+      window_start: T0 + 2 * HOUR,
+      window_end: T0 + 6 * HOUR,
+      revision: 1,
+      created_at: T0,
+      updated_at: T0,
+    });
+    expect(repos.deployments.get(1)).toEqual(JSON.parse(JSON.stringify(d)));
+  });
+
+  it('numbers deployments one after another', () => {
+    const { repos } = withDeployment();
+    const second = repos.deployments.create(createdEvent(deploymentInput({ service: 'api' }), template), USERS.deployer, T0);
+    expect(second.ref).toBe('DEP-2');
+    expect(repos.deployments.allIds()).toEqual([1, 2]);
+  });
+
+  it('finds a deployment by ref in any case, and nothing for a malformed ref', () => {
+    const { repos } = withDeployment();
+    expect(repos.deployments.getByRef('dep-1')?.id).toBe(1);
+    expect(repos.deployments.getByRef(' DEP-1 ')?.id).toBe(1);
+    expect(repos.deployments.getByRef('DEP-2')).toBeUndefined();
+    expect(repos.deployments.getByRef('1; DROP TABLE deployments')).toBeUndefined();
+    expect(repos.deployments.get(99)).toBeUndefined();
+  });
+
+  it('change appends the events with the next sequence numbers and rewrites the snapshot', () => {
+    const { repos, db } = withDeployment();
+    const result = repos.deployments.change(
+      1,
+      (d) => [...decide(d, { type: 'approve', role: 'dev_lead' }, USERS.dev), ...[]],
+      USERS.dev,
+      T0 + MIN,
+    );
+    expect(result?.events).toEqual([{ type: 'approved', role: 'dev_lead' }]);
+    expect(result?.deployment).toMatchObject({ status: 'preparing', revision: 2 });
+    repos.deployments.change(
+      1,
+      () => [
+        { type: 'item_confirmed', key: KEYS.reviewed },
+        { type: 'item_confirmed', key: KEYS.backup, evidence: 'bk-1' },
+      ],
+      USERS.ops,
+      T0 + 2 * MIN,
+    );
+    expect(eventRows(db, 1)).toEqual([
+      { seq: 1, type: 'created', actor: USERS.deployer, at: T0 },
+      { seq: 2, type: 'approved', actor: USERS.dev, at: T0 + MIN },
+      { seq: 3, type: 'item_confirmed', actor: USERS.ops, at: T0 + 2 * MIN },
+      { seq: 4, type: 'item_confirmed', actor: USERS.ops, at: T0 + 2 * MIN },
+    ]);
+    const stored = repos.deployments.get(1)!;
+    expect(stored.revision).toBe(4);
+    expect(stored.items[KEYS.backup]).toEqual({ state: 'done', by: USERS.ops, at: T0 + 2 * MIN, evidence: 'bk-1' });
+    expect(db.prepare('SELECT status, revision, updated_at FROM deployments WHERE id = 1').get()).toEqual({
+      status: 'preparing',
+      revision: 4,
+      updated_at: T0 + 2 * MIN,
+    });
+    expect(replay(1, repos.deployments.events(1))).toEqual(stored);
+  });
+
+  it('events come back as they were recorded, actor and time included', () => {
+    const { repos } = withDeployment();
+    repos.deployments.change(1, () => [{ type: 'rejected', role: 'qa_lead', reason: 'red tests' }], USERS.qa, T0 + MIN);
+    const events = repos.deployments.events(1);
+    expect(events[1]).toEqual({ type: 'rejected', role: 'qa_lead', reason: 'red tests', actor: USERS.qa, at: T0 + MIN });
+    expect(events[0]).toMatchObject({ type: 'created', actor: USERS.deployer, at: T0, input: deploymentInput() });
+  });
+
+  it('a decide that throws leaves neither events nor a changed snapshot behind', () => {
+    const { repos, db } = withDeployment();
+    const before = db.prepare('SELECT * FROM deployments').all();
+    expect(() =>
+      repos.deployments.change(1, (d) => decide(d, { type: 'approve', role: 'dev_lead' }, USERS.stranger), USERS.stranger, T0 + MIN),
+    ).toThrow(/can sign as Dev Lead/);
+    expect(eventRows(db, 1)).toHaveLength(1);
+    expect(db.prepare('SELECT * FROM deployments').all()).toEqual(before);
+  });
+
+  it('a change that fails half way (an impossible event after a good one) is rolled back whole', () => {
+    const { repos, db } = withDeployment();
+    const before = db.prepare('SELECT * FROM deployments').all();
+    expect(() =>
+      repos.deployments.change(
+        1,
+        () => [
+          { type: 'approved', role: 'dev_lead' },
+          { type: 'phase_started', phaseId: 'no-such-phase' },
+        ],
+        USERS.dev,
+        T0 + MIN,
+      ),
+    ).toThrow('unknown phase no-such-phase in DEP-1');
+    expect(eventRows(db, 1)).toHaveLength(1);
+    expect(db.prepare('SELECT * FROM deployments').all()).toEqual(before);
+  });
+
+  it('a change with no events writes nothing', () => {
+    const { repos, db } = withDeployment();
+    const result = repos.deployments.change(1, () => [], USERS.dev, T0 + HOUR);
+    expect(result?.events).toEqual([]);
+    expect(db.prepare('SELECT updated_at, revision FROM deployments').get()).toEqual({ updated_at: T0, revision: 1 });
+  });
+
+  it('a change to a deployment that does not exist returns undefined and calls nothing', () => {
+    const { repos } = withDeployment();
+    let called = false;
+    expect(
+      repos.deployments.change(
+        42,
+        () => {
+          called = true;
+          return [];
+        },
+        USERS.dev,
+        T0,
+      ),
+    ).toBeUndefined();
+    expect(called).toBe(false);
+  });
+
+  it('lists active deployments soonest window first, and the recently finished ones', () => {
+    const { repos } = withDeployment();
+    repos.deployments.create(createdEvent(deploymentInput({ windowStart: T0 + HOUR, windowEnd: T0 + 3 * HOUR }), template), USERS.deployer, T0);
+    repos.deployments.create(createdEvent(deploymentInput(), template), USERS.deployer, T0);
+    repos.deployments.change(3, () => [{ type: 'cancelled', reason: 'x' }], USERS.deployer, T0 + 10 * MIN);
+    expect(repos.deployments.listActive().map((d) => d.ref)).toEqual(['DEP-2', 'DEP-1']);
+    expect(repos.deployments.recentlyFinished(T0 + 10 * MIN)).toEqual([3]);
+    expect(repos.deployments.recentlyFinished(T0 + 11 * MIN)).toEqual([]);
+  });
+});
+
+describe('verify: the snapshot against the fold of its events', () => {
+  it('is ok after creation and after changes', () => {
+    const { repos } = withDeployment();
+    expect(repos.deployments.verify(1)).toEqual({ ok: true, ref: 'DEP-1' });
+    repos.deployments.change(1, () => [{ type: 'approved', role: 'dev_lead' }], USERS.dev, T0 + MIN);
+    repos.deployments.change(1, () => [{ type: 'item_confirmed', key: KEYS.tests, evidence: 'https://ci/1' }], USERS.dev, T0 + 2 * MIN);
+    repos.deployments.change(1, () => [{ type: 'item_undone', key: KEYS.tests, previous: { state: 'done', by: USERS.dev, at: T0 + 2 * MIN } }], USERS.dev, T0 + 3 * MIN);
+    repos.deployments.change(1, () => [{ type: 'refused', action: 'approve', reason: 'no' }], USERS.stranger, T0 + 4 * MIN);
+    expect(repos.deployments.verify(1)).toEqual({ ok: true, ref: 'DEP-1' });
+  });
+
+  it('reports a snapshot whose state was edited behind its back', () => {
+    const { repos, db } = withDeployment();
+    repos.deployments.change(1, () => [{ type: 'approved', role: 'dev_lead' }], USERS.dev, T0 + MIN);
+    db.prepare("UPDATE deployments SET state = json_set(state, '$.approvals.dev_lead.by', 'U0MALLORY01') WHERE id = 1").run();
+    expect(repos.deployments.verify(1)).toEqual({ ok: false, ref: 'DEP-1', problem: 'snapshot differs from the fold of its events' });
+  });
+
+  it('reports a snapshot whose revision does not match its events', () => {
+    const { repos, db } = withDeployment();
+    db.prepare("UPDATE deployments SET state = json_set(state, '$.revision', 7) WHERE id = 1").run();
+    expect(repos.deployments.verify(1)).toEqual({ ok: false, ref: 'DEP-1', problem: 'snapshot is at revision 7, events at 1' });
+  });
+
+  it('reports a deployment with no snapshot', () => {
+    const { repos } = withDeployment();
+    expect(repos.deployments.verify(5)).toEqual({ ok: false, ref: 'DEP-5', problem: 'no snapshot' });
+  });
+});

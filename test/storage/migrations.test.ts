@@ -1,0 +1,102 @@
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/errors.js';
+import { isUsable, openDatabase } from '../../src/storage/db.js';
+import { migrate, MIGRATIONS } from '../../src/storage/migrations/index.js';
+import { useTempDatabases } from './helpers.js';
+
+const temp = useTempDatabases();
+
+describe('opening the database', () => {
+  it('creates the file and its folder, and applies every migration', () => {
+    const file = temp.file();
+    const db = temp.open(file);
+    expect(existsSync(file)).toBe(true);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(isUsable(db)).toBe(true);
+  });
+
+  it('creates only STRICT tables', () => {
+    const db = temp.open();
+    const tables = db
+      .prepare<[], { name: string; strict: number }>(
+        "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )
+      .all();
+    expect(tables.map((t) => t.name)).toEqual(['deployments', 'events', 'messages', 'submissions']);
+    expect(tables.every((t) => t.strict === 1)).toBe(true);
+  });
+
+  it('turns on WAL, foreign keys and full sync', () => {
+    const db = temp.open();
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('enforces foreign keys: an event for a deployment that does not exist is refused', () => {
+    const db = temp.open();
+    expect(() =>
+      db.prepare("INSERT INTO events (deployment_id, seq, type, actor, at, data) VALUES (99, 1, 'created', 'U1', 0, '{}')").run(),
+    ).toThrow(/FOREIGN KEY/);
+  });
+
+  it('re-opening a migrated database changes nothing', () => {
+    const file = temp.file();
+    const db = temp.open(file);
+    const schema = () => db.prepare('SELECT sql FROM sqlite_schema ORDER BY name').all();
+    const before = schema();
+    expect(migrate(db)).toBe(MIGRATIONS.length);
+    expect(schema()).toEqual(before);
+    db.close();
+    const again = temp.open(file);
+    expect(again.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+  });
+
+  it('refuses a database written by a newer Liftoff, with a ConfigError that says what to do', () => {
+    const file = temp.file();
+    temp.open(file).close();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    raw.close();
+    let error: unknown;
+    try {
+      openDatabase(file).close();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(`schema ${MIGRATIONS.length + 1}; this one knows up to ${MIGRATIONS.length}`);
+    expect((error as Error).message).toContain('restore a backup');
+  });
+
+  it('applies pending migrations in one transaction: a failing one leaves the version and schema as they were', () => {
+    const db = new Database(':memory:');
+    const broken = [
+      ...MIGRATIONS,
+      { version: MIGRATIONS.length + 1, name: 'broken', up: 'CREATE TABLE later (x INTEGER) STRICT; SELECT * FROM nowhere;' },
+    ];
+    expect(() => migrate(db, broken)).toThrow(/nowhere/);
+    expect(db.pragma('user_version', { simple: true })).toBe(0);
+    expect(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all()).toEqual([]);
+    db.close();
+  });
+
+  it('refuses a list of migrations whose versions are not 1, 2, 3…', () => {
+    const db = new Database(':memory:');
+    expect(() => migrate(db, [{ version: 2, name: 'skipped', up: '' }])).toThrow('migration skipped has version 2, expected 1');
+    db.close();
+  });
+});
+
+describe('the events table', () => {
+  it('refuses UPDATE and DELETE: the audit trail is append-only', () => {
+    const db = temp.open();
+    db.prepare("INSERT INTO deployments (ref, service, environment, version, status, channel_id, window_start, window_end, revision, state, created_at, updated_at) VALUES ('DEP-1', 's', 'e', 'v', 'scheduled', 'C1', 0, 0, 1, '{}', 0, 0)").run();
+    db.prepare("INSERT INTO events (deployment_id, seq, type, actor, at, data) VALUES (1, 1, 'created', 'U1', 0, '{}')").run();
+    expect(() => db.prepare("UPDATE events SET actor = 'U2'").run()).toThrow('events are append-only');
+    expect(() => db.prepare('DELETE FROM events').run()).toThrow('events are append-only');
+    expect(db.prepare('SELECT actor FROM events').all()).toEqual([{ actor: 'U1' }]);
+  });
+});
