@@ -1,0 +1,105 @@
+import type { KnownBlock } from '@slack/types';
+import { gateReport, requiredRoles } from '../../../core/deployment/gates.js';
+import { ENVIRONMENT_LABELS, FINISHED, type Deployment } from '../../../core/deployment/types.js';
+import type { ApprovalRole, Template } from '../../../core/template/schema.js';
+import { ActionId, encodeRef } from '../../ids.js';
+import { actions, button, confirmDialog, header, section } from '../blocks.js';
+import { clip, mention, mentions, slackDate } from '../format.js';
+import { gateText, overrideButton, worstReports } from './gate.js';
+import { budgetAfter, maxOf, memoByPlan, pack, partLabel, worstCost, ZERO } from './layout.js';
+import type { SlackMessage } from './message.js';
+
+type Unit = { kind: 'role'; role: ApprovalRole } | { kind: 'gate' };
+
+function stateLine(d: Deployment, role: ApprovalRole): string {
+  const a = d.approvals[role.role];
+  if (a?.decision === 'approved') return `✅ Approved by ${mention(a.by)} · ${slackDate(a.at)}`;
+  if (a?.decision === 'rejected') {
+    return `⛔ *Rejected* by ${mention(a.by)} · ${slackDate(a.at)}${a.reason ? `: “${clip(a.reason, 200)}”` : ''}`;
+  }
+  return requiredRoles(d).includes(role.role) ? '⏳ Waiting' : '➖ Not requested';
+}
+
+function roleBlocks(d: Deployment, role: ApprovalRole): KnownBlock[] {
+  const named = d.approvers[role.role] ?? [];
+  const title = `*${clip(role.label, 75)}*${role.required ? '' : ' _(optional)_'}`;
+  const who = named.length ? `Approver${named.length > 1 ? 's' : ''}: ${mentions(named)}` : '_Nobody named_';
+  const blocks: KnownBlock[] = [section(`${title}\n${who}\n${stateLine(d, role)}`)];
+  const decision = d.approvals[role.role]?.decision;
+  if (FINISHED.has(d.status) || !named.length || decision === 'approved') return blocks;
+
+  const value = encodeRef({ d: d.id, r: role.role });
+  const env = ENVIRONMENT_LABELS[d.environment];
+  const buttons = [
+    button({
+      text: 'Approve',
+      actionId: ActionId.approve,
+      value,
+      style: 'primary',
+      confirm: confirmDialog({
+        title: `Approve ${d.ref}?`,
+        text: `You sign as ${role.label} for this ${env} deployment. Everyone following it sees who approved and when.`,
+        confirm: 'Approve',
+        style: 'primary',
+      }),
+    }),
+  ];
+  if (decision !== 'rejected' && d.status !== 'in_progress' && d.status !== 'verifying') {
+    buttons.push(
+      button({
+        text: 'Reject…',
+        actionId: ActionId.reject,
+        value,
+        style: 'danger',
+        confirm: confirmDialog({
+          title: `Reject ${d.ref}?`,
+          text: `You will be asked why. A rejection as ${role.label} holds the deployment until it is approved or the deployer overrides it.`,
+          confirm: 'Reject…',
+          style: 'danger',
+        }),
+      }),
+    );
+  }
+  return [...blocks, actions(buttons)];
+}
+
+function gateBlocks(d: Deployment, report = gateReport(d, 'start')): KnownBlock[] {
+  const blocks: KnownBlock[] = [section(gateText(report))];
+  if (!report.open && !FINISHED.has(d.status)) blocks.push(actions([overrideButton(d, report)]));
+  return blocks;
+}
+
+const unitBlocks = (d: Deployment, u: Unit) => (u.kind === 'role' ? roleBlocks(d, u.role) : gateBlocks(d));
+
+const title = (part: string) => header(`Approvals${part}`);
+
+export function approvalsLayout(plan: Template): Unit[][] {
+  return memoByPlan(plan, 'approvals', () => {
+    const units: Unit[] = [...plan.approvals.map((role): Unit => ({ kind: 'role', role })), { kind: 'gate' }];
+    const frame = worstCost(plan, () => [title(partLabel(99, 99))]);
+    const cost = (u: Unit) =>
+      u.kind === 'role'
+        ? worstCost(plan, (d) => roleBlocks(d, u.role))
+        : maxOf(worstReports('start').map((r) => worstCost(plan, (d) => gateBlocks(d, r))));
+    return pack([{ title: null, units }], cost, () => ZERO, budgetAfter(frame)).map(
+      (chunk) => chunk.flatMap((s) => s.units),
+    );
+  });
+}
+
+export function renderApprovals(d: Deployment): SlackMessage[] {
+  const chunks = approvalsLayout(d.plan);
+  const roles = requiredRoles(d);
+  const signed = roles.filter((r) => d.approvals[r]?.decision === 'approved').length;
+  const rejected = roles.filter((r) => d.approvals[r]?.decision === 'rejected').length;
+  const summary = `${signed} of ${roles.length} required approvals${rejected ? `, ${rejected} rejected` : ''}`;
+  return chunks.map((units, i) => {
+    const part = partLabel(i + 1, chunks.length);
+    return {
+      key: i === 0 ? 'approvals' : `approvals:${i + 1}`,
+      placement: 'thread' as const,
+      text: `${d.ref} · Approvals${part}: ${summary}`,
+      blocks: [title(part), ...units.flatMap((u) => unitBlocks(d, u))],
+    };
+  });
+}

@@ -1,0 +1,44 @@
+import type { Button } from '@slack/types';
+import type { GateReport } from '../../../core/deployment/gates.js';
+import type { Deployment } from '../../../core/deployment/types.js';
+import { ActionId, encodeRef } from '../../ids.js';
+import { button } from '../blocks.js';
+import { clip, firstFew, mention, slackDate } from '../format.js';
+
+const NAMES = { start: 'Start gate', complete: 'Completion gate' } as const;
+
+const bullets = (lines: string[], max: number) => firstFew(lines, max, (m) => `• ${clip(m, 120)}`).join('\n');
+
+/** What a gate says: open, overridden (who, when, why, what it lacked) or what it still lacks. */
+export function gateText(r: GateReport): string {
+  const name = NAMES[r.gate];
+  if (r.overridden) {
+    const o = r.overridden;
+    const lacked = o.missing.length ? `\nIt was missing:\n${bullets(o.missing, 5)}` : '';
+    return `🔓 *${name} overridden* by ${mention(o.by)} · ${slackDate(o.at)}: “${clip(o.reason, 200)}”${lacked}`;
+  }
+  if (r.open) {
+    return r.gate === 'start'
+      ? `✅ *${name} open*: every required approval and pre-deployment item is done.`
+      : `✅ *${name} open*: every phase and required check is done.`;
+  }
+  return `🔒 *${name} closed*. Still missing:\n${bullets(r.missing, 6)}`;
+}
+
+/**
+ * Gate reports as long as they can be rendered, whatever the state: the
+ * layout measures gates with these, since the real missing lines depend on
+ * which items are still open.
+ */
+export function worstReports(gate: GateReport['gate']): GateReport[] {
+  const missing = Array<string>(40).fill('"'.repeat(600));
+  const overridden = { gate, by: `U${'Z'.repeat(20)}`, at: 4_102_444_800_000, reason: '"'.repeat(2000), missing };
+  return [
+    { gate, open: false, missing },
+    { gate, open: true, missing, overridden },
+    { gate, open: true, missing: [] },
+  ];
+}
+
+export const overrideButton = (d: Deployment, r: GateReport): Button =>
+  button({ text: 'Override gate…', actionId: ActionId.overrideGate, value: encodeRef({ d: d.id, g: r.gate }) });

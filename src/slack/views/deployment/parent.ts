@@ -1,0 +1,86 @@
+import type { KnownBlock } from '@slack/types';
+import { gateReport } from '../../../core/deployment/gates.js';
+import { currentPhase, phaseTiming, progressOf } from '../../../core/deployment/progress.js';
+import { DEPLOYMENT_TYPE_LABELS, ENVIRONMENT_LABELS, STATUS_LABELS, type Deployment } from '../../../core/deployment/types.js';
+import { findItem } from '../../../core/template/items.js';
+import { context, fields, header, section } from '../blocks.js';
+import { clip, firstFew, formatDuration, mention, progressBar, slackDate, statusText } from '../format.js';
+import type { SlackMessage } from './message.js';
+
+/** Cancellation, rejections and failed steps: what must not be missed. One section each, each well under 3000 characters. */
+function alerts(d: Deployment): string[] {
+  const out: string[] = [];
+  if (d.cancelled) out.push(`🚫 *Cancelled* by ${mention(d.cancelled.by)} · ${slackDate(d.cancelled.at)}: “${clip(d.cancelled.reason, 300)}”`);
+  const rejected = d.plan.approvals.flatMap((role) => {
+    const a = d.approvals[role.role];
+    return a?.decision === 'rejected' ? [{ role, a }] : [];
+  });
+  const rejection = ({ role, a }: (typeof rejected)[number]) =>
+    `⛔ *${clip(role.label, 75)} rejected it* — ${mention(a.by)}${a.reason ? `: “${clip(a.reason, 200)}”` : ''}`;
+  if (rejected.length) out.push(firstFew(rejected, 3, rejection).join('\n'));
+  const failed = Object.entries(d.items).flatMap(([key, s]) => {
+    const p = s.state === 'failed' ? findItem(d.plan, key) : undefined;
+    return p ? [{ p, s }] : [];
+  });
+  const failure = ({ p, s }: (typeof failed)[number]) =>
+    `❌ *Step failed* in “${clip(p.sectionTitle, 100)}”: ${clip(p.item.text, 200)} — ${mention(s.by)}${s.note ? `: “${clip(s.note, 200)}”` : ''}`;
+  if (failed.length) out.push(firstFew(failed, 3, failure).join('\n'));
+  return out;
+}
+
+function nowLine(d: Deployment, now: number): string {
+  if (d.completed) return `✅ Completed ${slackDate(d.completed.at)} by ${mention(d.completed.by)}`;
+  if (d.cancelled) return '';
+  const phase = currentPhase(d);
+  if (phase) {
+    const index = d.plan.phases.indexOf(phase);
+    const t = phaseTiming(d, phase.id, now);
+    const over = t.overrun && t.actualMs !== null ? ` · ⚠️ over plan by ${formatDuration(t.actualMs - t.plannedMs)}` : '';
+    return `▶️ *Now:* phase ${index + 1} of ${d.plan.phases.length}, “${clip(phase.title, 150)}”${over}`;
+  }
+  if (d.status === 'verifying') return '🔎 *Now:* verification and post-deployment checks.';
+  if (d.status === 'in_progress') return '⏸️ *Now:* between phases.';
+  const gate = gateReport(d, 'start');
+  if (gate.open) return '✅ *Ready to start:* the start gate is open.';
+  const n = gate.missing.length;
+  return `⏳ *Before starting:* ${n} thing${n === 1 ? '' : 's'} missing (approvals and the pre-deployment checklist are in the thread).`;
+}
+
+function summary(d: Deployment): string {
+  const parts: string[] = [];
+  if (d.changes.length) parts.push(`*Changes*\n${firstFew(d.changes, 5, (c) => `• ${clip(c, 150)}`).join('\n')}`);
+  if (d.tickets.length) {
+    const line = (t: Deployment['tickets'][number]) => `• *${clip(t.key, 40)}*${t.description ? `: ${clip(t.description, 150)}` : ''}`;
+    parts.push(`*Tickets*\n${firstFew(d.tickets, 5, line).join('\n')}`);
+  }
+  return parts.join('\n\n');
+}
+
+export function renderParent(d: Deployment, now: number): SlackMessage {
+  const env = ENVIRONMENT_LABELS[d.environment];
+  const pairs: Array<[string, string]> = [
+    ['Service', clip(d.service, 200)],
+    ['Version', clip(d.version, 200)],
+    ['Environment', env],
+    ['Type', DEPLOYMENT_TYPE_LABELS[d.type]],
+    ['Window', `${slackDate(d.window.start)} – ${slackDate(d.window.end)}`],
+    ['Deployer', mention(d.deployerId)],
+    ['Status', statusText(d.status)],
+    ['Progress', progressBar(progressOf(d))],
+  ];
+  if (d.branch) pairs.push(['Branch', `\`${clip(d.branch, 200)}\``]);
+  const blocks: KnownBlock[] = [header(`🚀 ${d.service} ${d.version} → ${env}`)];
+  blocks.push(...alerts(d).map((text) => section(text)));
+  blocks.push(fields(pairs));
+  const line = nowLine(d, now);
+  if (line) blocks.push(section(line));
+  const s = summary(d);
+  if (s) blocks.push(section(s));
+  blocks.push(context(`*${d.ref}* · Template: ${clip(d.plan.name, 75)} · Created by ${mention(d.created.by)} ${slackDate(d.created.at)}`));
+  return {
+    key: 'parent',
+    placement: 'parent',
+    text: `${d.ref}: ${clip(d.service, 80)} ${clip(d.version, 64)} to ${env} — ${STATUS_LABELS[d.status]}`,
+    blocks,
+  };
+}

@@ -1,0 +1,115 @@
+import type { Progress } from '../../core/deployment/progress.js';
+import { STATUS_LABELS, type Status } from '../../core/deployment/types.js';
+import { escapeMrkdwn, safeUrl } from '../../core/text.js';
+
+export const DATE_TIME = '{date_short_pretty} {time}';
+
+/** "2026-11-23 09:00 UTC": what clients that cannot localise a date show instead. */
+export function fallbackDate(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** A date every reader sees in their own time zone. */
+export function slackDate(ms: number, format: string = DATE_TIME): string {
+  return `<!date^${Math.floor(ms / 1000)}^${format}|${fallbackDate(ms)}>`;
+}
+
+/** "45 min", "1 h 05 min", "< 1 min". */
+export function formatDuration(ms: number): string {
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  if (minutes < 1) return '< 1 min';
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+
+/** A mention, built only from a Slack user id; anything else is shown as inert text. At most 24 characters. */
+export function mention(userId: string): string {
+  return USER_ID.test(userId) ? `<@${userId}>` : clip(userId, 24);
+}
+
+/** Mentions of the first `max` users, then "and N more". */
+export function mentions(userIds: readonly string[], max = 5): string {
+  const shown = userIds.slice(0, max).map(mention).join(', ');
+  return userIds.length > max ? `${shown} and ${userIds.length - max} more` : shown;
+}
+
+/** "▰▰▰▰▱▱▱▱▱▱ 40% (12/30)", with the failed count when there is one. */
+export function progressBar(p: Progress, width = 10): string {
+  const filled = Math.min(width, Math.round((p.percent * width) / 100));
+  const bar = '▰'.repeat(filled) + '▱'.repeat(width - filled);
+  return `${bar} ${p.percent}% (${p.done}/${p.total})${p.failed ? ` · ${p.failed} failed` : ''}`;
+}
+
+export const STATUS_EMOJI: Record<Status, string> = {
+  scheduled: '🗓️',
+  preparing: '🛠️',
+  in_progress: '🚀',
+  verifying: '🔎',
+  completed: '✅',
+  cancelled: '🚫',
+};
+
+export const statusText = (s: Status): string => `${STATUS_EMOJI[s]} ${STATUS_LABELS[s]}`;
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Escapes user or template text for mrkdwn and shortens it to at most `max`
+ * characters of escaped text, never cutting an entity ("&amp;") or a surrogate pair.
+ */
+export function clip(text: string, max: number): string {
+  // Control characters and lone surrogates would take 6 characters each in JSON; the layout counts on 2 at most.
+  // eslint-disable-next-line no-control-regex
+  const raw = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').replace(LONE_SURROGATE, '\ufffd');
+  const escaped = escapeMrkdwn(raw);
+  if (escaped.length <= max) return escaped;
+  let out = '';
+  for (const ch of raw) {
+    const e = escapeMrkdwn(ch);
+    if (out.length + e.length > max - 1) break;
+    out += e;
+  }
+  return `${out}…`;
+}
+
+/** Escaped lines joined by newlines, within `max` characters; the rest become "and N more". */
+export function joinLines(lines: readonly string[], max: number, bullet = '• '): string {
+  const out: string[] = [];
+  let used = 0;
+  for (const [i, line] of lines.entries()) {
+    const next = `${bullet}${line}`;
+    const tail = lines.length - i - 1 > 0 ? 24 : 0;
+    if (used + next.length + 1 + tail > max) {
+      out.push(`_and ${lines.length - i} more_`);
+      break;
+    }
+    out.push(next);
+    used += next.length + 1;
+  }
+  return out.join('\n');
+}
+
+/** The first `max` entries, then "and N more". */
+export function firstFew<T>(all: readonly T[], max: number, show: (t: T) => string): string[] {
+  const lines = all.slice(0, max).map(show);
+  if (all.length > max) lines.push(`_and ${all.length - max} more_`);
+  return lines;
+}
+
+const MAX_LINK_URL = 600;
+
+/**
+ * A mrkdwn link to `raw` if `safeUrl` accepts it and it is not absurdly long;
+ * null otherwise (the caller shows it as text). "|", "<" and ">" are
+ * percent-encoded so the URL cannot end the link early and relabel it.
+ */
+export function safeLink(raw: string, label?: string): string | null {
+  const url = safeUrl(raw);
+  if (!url) return null;
+  const inert = url.replace(/&/g, '&amp;').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
+  if (inert.length > MAX_LINK_URL) return null;
+  return `<${inert}|${clip(label ?? url.replace(/^https?:\/\//, '').replace(/\|/g, '%7C'), 80)}>`;
+}

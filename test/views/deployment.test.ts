@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import { ActionId, encodeRef } from '../../src/slack/ids.js';
+import { renderDeployment } from '../../src/slack/views/deployment/index.js';
+import { created, HOSTILE, MIN, play, realisticTemplate as plan, T0, USERS } from './fixtures.js';
+import { allTextOf, buttons, message, mrkdwnOf } from './helpers.js';
+
+const fresh = () => created(plan);
+const render = (d = fresh(), now = T0) => renderDeployment(d, now);
+const running = () =>
+  play(
+    fresh(),
+    [{ type: 'gate_overridden', gate: 'start', reason: 'Hotfix for the outage', missing: ['QA Lead approval'] }],
+    [{ type: 'phase_started', phaseId: 'preparation' }, USERS.deployer, T0],
+  );
+
+describe('renderDeployment: thread order', () => {
+  it('posts the card, then approvals, checklists and phases in process order', () => {
+    const msgs = render();
+    expect(msgs.map((m) => m.key)).toEqual([
+      'parent',
+      'approvals',
+      'pre:1',
+      'phase:preparation',
+      'phase:application-deployment',
+      'phase:database-migration',
+      'phase:verification',
+      'phase:finalization',
+      'verify:1',
+      'post:1',
+    ]);
+    expect(msgs.map((m) => m.placement)).toEqual(['parent', ...Array(9).fill('thread')]);
+    for (const m of msgs) expect(m.text.length).toBeGreaterThan(10);
+  });
+});
+
+describe('parent card', () => {
+  it('shows what, where, when, who, status and progress', () => {
+    const parent = message(render(), 'parent');
+    const text = allTextOf(parent.blocks);
+    expect(parent.blocks[0]).toMatchObject({ type: 'header', text: { text: '🚀 checkout-api 2.14.0 → Production' } });
+    expect(text).toContain('*Environment*\nProduction');
+    expect(text).toContain('*Type*\nRelease');
+    expect(text).toContain('<!date^1795424400^{date_short_pretty} {time}|2026-11-23 09:00 UTC> – <!date^1795431600^');
+    expect(text).toContain('*Deployer*\n<@U0DEPLOYER1>');
+    expect(text).toContain('🗓️ Scheduled');
+    expect(text).toContain('▱▱▱▱▱▱▱▱▱▱ 0% (0/45)');
+    expect(text).toContain('*DEP-12* · Template: Standard release');
+    expect(text).toContain('• *PAY-123*: Retry failed card captures');
+    expect(parent.text).toBe('DEP-12: checkout-api 2.14.0 to Production — Scheduled');
+  });
+
+  it('summarises long lists of changes and tickets', () => {
+    const changes = Array.from({ length: 9 }, (_, i) => `Change ${i + 1}`);
+    const text = mrkdwnOf(message(render(created(plan, { changes })), 'parent').blocks);
+    expect(text).toContain('• Change 5');
+    expect(text).not.toContain('Change 6');
+    expect(text).toContain('_and 4 more_');
+  });
+
+  it('makes a rejection and a failed step impossible to miss, and names the running phase', () => {
+    const d = play(
+      running(),
+      [{ type: 'rejected', role: 'qa_lead', reason: 'Staging is red' }, USERS.qa],
+      [{ type: 'item_failed', key: 'phase.preparation.i2', note: 'freeze bot is down' }, USERS.ops],
+    );
+    const text = mrkdwnOf(message(render(d, T0 + 27 * MIN), 'parent').blocks);
+    expect(text).toContain('⛔ *QA Lead rejected it* — <@U0QALEAD001>: “Staging is red”');
+    expect(text).toContain('❌ *Step failed* in “Preparation”: Freeze merges — <@U0OPSLEAD01>: “freeze bot is down”');
+    expect(text).toContain('▶️ *Now:* phase 1 of 5, “Preparation” · ⚠️ over plan by 12 min');
+    expect(text).toContain('🚀 In progress');
+  });
+});
+
+describe('approvals', () => {
+  it('offers Approve and Reject per waiting role, each behind a confirm dialog', () => {
+    const m = message(render(), 'approvals');
+    const approve = buttons(m.blocks).filter((b) => b.action_id === ActionId.approve);
+    const reject = buttons(m.blocks).filter((b) => b.action_id === ActionId.reject);
+    expect(approve.map((b) => b.value)).toEqual(['dev_lead', 'qa_lead', 'ops_lead', 'product_owner'].map((r) => encodeRef({ d: 12, r })));
+    expect(reject).toHaveLength(4);
+    for (const b of approve) expect(b).toMatchObject({ style: 'primary', confirm: { title: { text: 'Approve DEP-12?' }, style: 'primary' } });
+    for (const b of reject) expect(b).toMatchObject({ style: 'danger', confirm: { title: { text: 'Reject DEP-12?' }, style: 'danger' } });
+    expect(approve[1]!.confirm!.text.text).toBe('You sign as QA Lead for this Production deployment. Everyone following it sees who approved and when.');
+    expect(mrkdwnOf(m.blocks)).toContain('*QA Lead*\nApprover: <@U0QALEAD001>\n⏳ Waiting');
+    expect(mrkdwnOf(m.blocks)).toContain('*Product Owner* _(optional)_');
+  });
+
+  it('shows who approved and when, who rejected and why, and drops the buttons accordingly', () => {
+    const d = play(
+      fresh(),
+      [{ type: 'approved', role: 'dev_lead' }, USERS.dev, T0 + 5 * MIN],
+      [{ type: 'rejected', role: 'qa_lead', reason: 'Load test missing' }, USERS.qa],
+    );
+    const m = message(render(d), 'approvals');
+    const text = mrkdwnOf(m.blocks);
+    expect(text).toContain('✅ Approved by <@U0DEVLEAD01> · <!date^1795424700^{date_short_pretty} {time}|2026-11-23 09:05 UTC>');
+    expect(text).toMatch(/⛔ \*Rejected\* by <@U0QALEAD001> · <!date\^\d+\^[^>]+>: “Load test missing”/);
+    const roleOf = (b: { value?: string }) => JSON.parse(b.value!).r;
+    expect(buttons(m.blocks).filter((b) => b.action_id === ActionId.approve).map(roleOf)).toEqual(['qa_lead', 'ops_lead', 'product_owner']);
+    expect(buttons(m.blocks).filter((b) => b.action_id === ActionId.reject).map(roleOf)).toEqual(['ops_lead', 'product_owner']);
+  });
+
+  it('offers no buttons for a role with nobody named', () => {
+    const d = created(plan, { approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa], ops_lead: [] } });
+    const m = message(render(d), 'approvals');
+    expect(mrkdwnOf(m.blocks)).toContain('*Operations Lead*\n_Nobody named_\n⏳ Waiting');
+    expect(mrkdwnOf(m.blocks)).toContain('*Product Owner* _(optional)_\n_Nobody named_\n➖ Not requested');
+    expect(buttons(m.blocks).filter((b) => b.action_id === ActionId.approve)).toHaveLength(2);
+  });
+
+  it('lists what the start gate misses, capped, with an override button while closed', () => {
+    const m = message(render(), 'approvals');
+    const text = mrkdwnOf(m.blocks);
+    expect(text).toContain('🔒 *Start gate closed*. Still missing:\n• Development Lead approval\n• QA Lead approval');
+    expect(text).toContain('• Code Preparation: All tests passing');
+    expect(text).toContain('_and 16 more_');
+    const override = buttons(m.blocks).find((b) => b.action_id === ActionId.overrideGate);
+    expect(override?.value).toBe(encodeRef({ d: 12, g: 'start' }));
+  });
+
+  it('shows an overridden gate with who, when, why and what it lacked, and no override button', () => {
+    const m = message(render(running()), 'approvals');
+    expect(mrkdwnOf(m.blocks)).toMatch(/🔓 \*Start gate overridden\* by <@U0DEPLOYER1> · <!date[^>]+>: “Hotfix for the outage”\nIt was missing:\n• QA Lead approval/);
+    expect(buttons(m.blocks).some((b) => b.action_id === ActionId.overrideGate)).toBe(false);
+  });
+});
+
+describe('notes', () => {
+  const eventful = () =>
+    play(
+      running(),
+      [{ type: 'rejected', role: 'qa_lead', reason: 'Staging is red' }, USERS.qa, T0 + 2 * MIN],
+      [{ type: 'item_failed', key: 'phase.preparation.i2', note: 'freeze bot is down' }, USERS.ops, T0 + 3 * MIN],
+    );
+  const notes = (d = eventful()) => render(d).filter((m) => m.key.startsWith('note:'));
+
+  it('are posted once, in the thread, after everything else, in the order things happened', () => {
+    const all = render(eventful());
+    const firstNote = all.findIndex((m) => m.key.startsWith('note:'));
+    expect(all.slice(firstNote).every((m) => m.key.startsWith('note:') && m.once && m.placement === 'thread')).toBe(true);
+    expect(notes().map((n) => n.key)).toEqual([
+      'note:override:start',
+      `note:rejected:qa_lead:${T0 + 2 * MIN}`,
+      `note:failed:phase.preparation.i2:${T0 + 3 * MIN}`,
+    ]);
+  });
+
+  it('say who did what, short', () => {
+    const texts = notes().map((n) => n.text);
+    expect(texts).toContain('⛔ <@U0QALEAD001> (QA Lead) rejected DEP-12: “Staging is red”');
+    expect(texts[0]).toMatch(/^🔓 <@U0DEPLOYER1> overrode the start gate of DEP-12: “Hotfix for the outage”\nIt was missing:\n• QA Lead approval$/);
+    expect(texts).toContain('❌ <@U0OPSLEAD01> reported a failed step in “Preparation”: *Freeze merges* — “freeze bot is down”');
+  });
+
+  it('keep their keys as the deployment moves on, and mark its end', () => {
+    const before = notes().map((n) => n.key);
+    const later = play(
+      eventful(),
+      [{ type: 'item_confirmed', key: 'phase.preparation.i1' }, USERS.dev, T0 + 4 * MIN],
+      [{ type: 'cancelled', reason: 'Window moved' }, USERS.deployer, T0 + 5 * MIN],
+    );
+    const after = notes(later);
+    expect(after.map((n) => n.key)).toEqual([...before, 'note:cancelled']);
+    expect(after.at(-1)?.text).toBe('🚫 <@U0DEPLOYER1> cancelled DEP-12: “Window moved”');
+    const done = notes(play(eventful(), [{ type: 'completed' }, USERS.deployer, T0 + 9 * MIN]));
+    expect(done.at(-1)).toMatchObject({ key: 'note:completed', text: '✅ <@U0DEPLOYER1> completed DEP-12: checkout-api 2.14.0 is deployed to Production.' });
+  });
+});
+
+describe('hostile text', () => {
+  const RAW = ['<!channel>', '<@U123>', '<https://evil', '<!here>', '<!subteam'];
+
+  it('is shown as written and never pings or links, wherever it comes from', () => {
+    const d = play(
+      created(plan, { service: HOSTILE, version: '<!here>', branch: HOSTILE, changes: [HOSTILE], tickets: [{ key: 'PAY-1', description: HOSTILE }] }),
+      [{ type: 'rejected', role: 'qa_lead', reason: HOSTILE }, USERS.qa],
+      [{ type: 'item_confirmed', key: 'pre.environment-preparation.backup', evidence: HOSTILE }],
+      [{ type: 'gate_overridden', gate: 'start', reason: HOSTILE, missing: [HOSTILE] }],
+      [{ type: 'phase_started', phaseId: 'preparation' }],
+      [{ type: 'item_failed', key: 'phase.preparation.i1', note: '<!subteam^S1> ' + HOSTILE }],
+      [{ type: 'cancelled', reason: HOSTILE }],
+    );
+    const msgs = render(d);
+    for (const m of msgs) {
+      const seen = `${m.text}\n${mrkdwnOf(m.blocks)}`;
+      for (const raw of RAW) expect(seen, `${m.key} contains ${raw}`).not.toContain(raw);
+    }
+    const parent = message(msgs, 'parent');
+    expect(parent.text).toContain('&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|bank&gt; &amp; co');
+    expect(mrkdwnOf(parent.blocks)).toContain('*Service*\n&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|bank&gt; &amp; co');
+    expect(mrkdwnOf(message(msgs, 'pre:1').blocks)).toContain('📎 Backup location/ID: &lt;!channel&gt;');
+  });
+
+  it('in the template is escaped too', () => {
+    const hostilePlan = structuredClone(plan);
+    hostilePlan.name = HOSTILE;
+    hostilePlan.preDeployment[0]!.title = HOSTILE;
+    hostilePlan.preDeployment[0]!.items[1]!.text = HOSTILE;
+    hostilePlan.phases[0]!.title = HOSTILE;
+    hostilePlan.approvals[0]!.label = HOSTILE;
+    const msgs = renderDeployment(created(hostilePlan), T0);
+    for (const m of msgs) for (const raw of RAW) expect(`${m.text}\n${mrkdwnOf(m.blocks)}`).not.toContain(raw);
+    expect(mrkdwnOf(message(msgs, 'pre:1').blocks)).toContain('⬜ &lt;!channel&gt; &lt;@U123&gt;');
+  });
+});
