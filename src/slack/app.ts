@@ -3,6 +3,7 @@ import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bol
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { RuntimeConfig } from '../config/env.js';
 import type { Logger } from '../support/logger.js';
+import { slackErrorCode } from './errors.js';
 
 export interface SlackAppParts {
   app: App;
@@ -71,7 +72,12 @@ export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: ()
       }))
       .catch((error: unknown) => {
         identity = null;
-        logger.with('error', 'Slack refused the bot token (auth.test failed): check SLACK_BOT_TOKEN', { error });
+        const code = slackErrorCode(error);
+        const msg =
+          code === 'request_failed' || code === null
+            ? `could not reach Slack at ${config.apiUrl ?? 'https://slack.com/api/'}; will try again on the next request`
+            : `Slack refused the bot token (${code}): check SLACK_BOT_TOKEN`;
+        logger.with('error', msg, { code });
         return null;
       });
     return identity;

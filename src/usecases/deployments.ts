@@ -13,13 +13,19 @@ export interface DeploymentServiceDeps {
   policy?: Policy;
   /** Called after every committed change, outside the transaction (redraws Slack). */
   onChange?: (deployment: Deployment, events: DeploymentEvent[]) => void;
+  /**
+   * Called inside the transaction of every change, after its events are
+   * stored: work that must commit together with them (e.g. planning the
+   * messages the change promises). Must be synchronous and must not call Slack.
+   */
+  withinChange?: (deployment: Deployment, events: DeploymentEvent[], now: number) => void;
 }
 
 /**
  * The use cases of a deployment. A button, a slash command and the scheduler
  * all come through here: each call is one fast transaction, then `onChange`.
  */
-export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY, onChange }: DeploymentServiceDeps) {
+export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY, onChange, withinChange }: DeploymentServiceDeps) {
   const notify = (d: Deployment, events: DeploymentEvent[]) => {
     if (events.length) onChange?.(d, events);
   };
@@ -65,6 +71,7 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
         }
         const deployment = repos.deployments.create(event, actor, now);
         if (viewId) repos.submissions.record(viewId, deployment.id, now);
+        withinChange?.(deployment, [event], now);
         return { deployment, created: true };
       })();
       if (result.created) notify(result.deployment, [event]);
@@ -75,7 +82,11 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
     act(id: number, command: Command, actor: string): Deployment {
       const now = clock.now();
       const result = recordingRefusals(id, command, actor, () =>
-        repos.deployments.change(id, (d) => decide(d, command, actor, policy), actor, now),
+        repos.db.transaction(() => {
+          const changed = repos.deployments.change(id, (d) => decide(d, command, actor, policy), actor, now);
+          if (changed?.events.length) withinChange?.(changed.deployment, changed.events, now);
+          return changed;
+        })(),
       );
       if (!result) throw new DomainError('not_found', 'That deployment no longer exists.');
       notify(result.deployment, result.events);
