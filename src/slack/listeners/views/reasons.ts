@@ -12,6 +12,14 @@ type Reader = (ref: ActionRef, values: ViewValues, deps: ListenerDeps) => { comm
 
 const reason = (values: ViewValues) => cleanText(textOf(values, ModalField.reason) ?? '').slice(0, 1000);
 
+/** The failed-step select sends an item key, or the step's index in its phase when the key is too long for an option value. */
+function stepKey(ref: ActionRef, value: string | undefined, deps: ListenerDeps): string | undefined {
+  if (!value || value.includes('.')) return value;
+  const phase = deps.service.find(ref.d).plan.phases.find((p) => p.id === ref.p);
+  const step = phase?.steps[Number(value)];
+  return phase && step ? `phase.${phase.id}.${step.id}` : undefined;
+}
+
 const needReason = (field: string) => ({ error: 'Please give a reason.', field });
 
 /** The small modals: each turns its values into one command. */
@@ -29,8 +37,8 @@ const READERS: Record<string, Reader> = {
     const r = reason(v);
     return r ? { command: { type: 'cancel', reason: r }, field: ModalField.reason } : needReason(ModalField.reason);
   },
-  [ViewId.failStep]: (ref, v) => {
-    const key = optionOf(v, ModalField.step);
+  [ViewId.failStep]: (ref, v, deps) => {
+    const key = stepKey(ref, optionOf(v, ModalField.step), deps);
     const note = reason(v);
     if (!key) return { error: 'Choose the step that failed.', field: ModalField.step };
     if (!note) return { error: 'Say what went wrong.', field: ModalField.reason };
