@@ -19,6 +19,19 @@ interface EventRow {
 const toRecorded = (row: EventRow): RecordedEvent =>
   ({ ...(JSON.parse(row.data) as object), type: row.type, actor: row.actor, at: row.at }) as RecordedEvent;
 
+/** The snapshot's values that are also kept as columns, for queries. */
+const columnsOf = (d: Deployment) => ({
+  ref: d.ref,
+  service: d.service,
+  environment: d.environment as string,
+  version: d.version,
+  status: d.status as string,
+  channelId: d.channelId,
+  windowStart: d.window.start,
+  windowEnd: d.window.end,
+  revision: d.revision,
+});
+
 export interface AuditEntry extends EventRow {
   deploymentId: number;
 }
@@ -53,23 +66,15 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
   const selectIds = db.prepare<[], { id: number }>('SELECT id FROM deployments ORDER BY id');
   const maxSeq = db.prepare<[number], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE deployment_id = ?');
 
+  const selectColumns = db.prepare<[number], ReturnType<typeof columnsOf> & { state: string }>(
+    `SELECT ref, service, environment, version, status, channel_id AS channelId, window_start AS windowStart,
+       window_end AS windowEnd, revision, state FROM deployments WHERE id = ?`,
+  );
+
   const parse = (row: Row): Deployment => JSON.parse(row.state) as Deployment;
 
   function save(d: Deployment, at: number) {
-    writeSnapshot.run({
-      id: d.id,
-      ref: d.ref,
-      service: d.service,
-      environment: d.environment,
-      version: d.version,
-      status: d.status,
-      channelId: d.channelId,
-      windowStart: d.window.start,
-      windowEnd: d.window.end,
-      revision: d.revision,
-      state: JSON.stringify(d),
-      at,
-    });
+    writeSnapshot.run({ id: d.id, ...columnsOf(d), state: JSON.stringify(d), at });
   }
 
   function append(d: Deployment, event: RecordedEvent, seq: number) {
@@ -140,17 +145,35 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
       return selectEvents.all(id).map(toRecorded);
     },
 
-    /** Rebuilds the state from the events and compares it with the stored snapshot. */
+    /**
+     * Rebuilds the state from the events and compares it with the stored
+     * snapshot, including the columns that lists and queries read.
+     */
     verify(id: number): { ok: boolean; ref: string; problem?: string } {
-      const stored = this.get(id);
-      const events = this.events(id);
       const ref = refOf(id);
-      if (!stored) return { ok: false, ref, problem: 'no snapshot' };
+      const columns = selectColumns.get(id);
+      if (!columns) return { ok: false, ref, problem: 'no snapshot' };
+      let stored: Deployment;
+      let rebuilt: Deployment;
+      try {
+        stored = JSON.parse(columns.state) as Deployment;
+      } catch {
+        return { ok: false, ref, problem: 'snapshot is not valid JSON' };
+      }
       const seq = maxSeq.get(id)?.seq ?? 0;
       if (seq !== stored.revision) return { ok: false, ref, problem: `snapshot is at revision ${stored.revision}, events at ${seq}` };
-      const rebuilt = replay(id, events);
-      const same = JSON.stringify(rebuilt) === JSON.stringify(stored);
-      return same ? { ok: true, ref } : { ok: false, ref, problem: 'snapshot differs from the fold of its events' };
+      try {
+        rebuilt = replay(id, this.events(id));
+      } catch (error) {
+        return { ok: false, ref, problem: `its events cannot be replayed: ${(error as Error).message}` };
+      }
+      if (JSON.stringify(rebuilt) !== JSON.stringify(stored)) {
+        return { ok: false, ref, problem: 'snapshot differs from the fold of its events' };
+      }
+      const expected = columnsOf(rebuilt);
+      const drifted = (Object.keys(expected) as (keyof typeof expected)[]).filter((k) => columns[k] !== expected[k]);
+      if (drifted.length) return { ok: false, ref, problem: `columns differ from the snapshot: ${drifted.join(', ')}` };
+      return { ok: true, ref };
     },
   };
 }

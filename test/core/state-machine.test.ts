@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent, replay } from '../../src/core/deployment/apply.js';
-import { decide } from '../../src/core/deployment/decide.js';
+import { decide, DEFAULT_POLICY } from '../../src/core/deployment/decide.js';
 import { gateReport, requiredRoles } from '../../src/core/deployment/gates.js';
 import { currentPhase, progressOf } from '../../src/core/deployment/progress.js';
 import { DomainError } from '../../src/core/errors.js';
@@ -153,7 +153,7 @@ describe('approvals', () => {
   it('the deployer may approve their own deployment when the policy allows it', () => {
     const s = new Scenario(
       { approvers: { dev_lead: [USERS.deployer], qa_lead: [USERS.qa], ops_lead: [USERS.ops] } },
-      { deployerMayApprove: true },
+      { ...DEFAULT_POLICY, deployerMayApprove: true },
     );
     expect(s.act(USERS.deployer, { type: 'approve', role: 'dev_lead' })).toEqual([{ type: 'approved', role: 'dev_lead' }]);
   });

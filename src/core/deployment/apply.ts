@@ -68,7 +68,36 @@ export function applyEvent(d: Deployment, e: RecordedEvent): Deployment {
     }
     case 'completed':
       next.completed = stamp;
+      if (d.monitoring) next.monitoring = { ...d.monitoring, verdict: { ...stamp, healthy: true } };
       next.status = 'completed';
+      break;
+    case 'monitoring_started':
+      next.monitoring = { ...stamp, until: e.at + e.minutes * 60_000 };
+      next.status = 'monitoring';
+      break;
+    case 'marked_faulty':
+      if (d.monitoring) next.monitoring = { ...d.monitoring, verdict: { ...stamp, healthy: false, note: e.note } };
+      break;
+    case 'rescheduled':
+      next.window = { start: e.windowStart, end: e.windowEnd };
+      next.phases = Object.fromEntries(
+        Object.entries(d.phases).map(([id, p]) => [id, { ...p, ...(e.phases[id] ?? {}) }]),
+      );
+      break;
+    case 'rollback_started':
+      next.rollback = { started: stamp, trigger: e.trigger, restore: e.restore, note: e.note, fromVersion: e.fromVersion, toVersion: e.toVersion };
+      next.phases = Object.fromEntries(
+        Object.entries(d.phases).map(([id, p]) => [id, p.started && !p.completed ? { ...p, interrupted: stamp } : p]),
+      );
+      next.status = 'rolling_back';
+      break;
+    case 'rollback_completed':
+      if (d.rollback) next.rollback = { ...d.rollback, completed: stamp };
+      next.status = 'rolled_back';
+      break;
+    case 'rollback_failed':
+      if (d.rollback) next.rollback = { ...d.rollback, failed: { ...stamp, note: e.note } };
+      next.status = 'rollback_failed';
       break;
     case 'cancelled':
       next.cancelled = { ...stamp, reason: e.reason };

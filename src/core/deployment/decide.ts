@@ -1,8 +1,9 @@
 import { DomainError } from '../errors.js';
-import { findItem, type PlanItem } from '../template/items.js';
+import { findItem, itemsOfStage, type PlanItem } from '../template/items.js';
+import { planPhaseWindows } from './phase-plan.js';
 import type { DeploymentEvent } from './events.js';
 import { gateReport } from './gates.js';
-import { FINISHED, STATUS_LABELS, type Deployment, type GateId } from './types.js';
+import { FINISHED, ROLLBACK_FROM, STATUS_LABELS, type Deployment, type GateId } from './types.js';
 
 /** What a user (or the scheduler) asks of a deployment. */
 export type Command =
@@ -15,16 +16,27 @@ export type Command =
   | { type: 'start_phase'; phaseId: string }
   | { type: 'complete_phase'; phaseId: string }
   | { type: 'complete' }
-  | { type: 'cancel'; reason: string };
+  | { type: 'cancel'; reason: string }
+  /** After the monitoring window: the release is healthy (completes) or faulty (offers the rollback). */
+  | { type: 'mark_healthy' }
+  | { type: 'mark_faulty'; note: string }
+  | { type: 'reschedule'; windowStart: number; windowEnd: number }
+  | { type: 'start_rollback'; trigger: string; restore: string[]; note: string; toVersion: string | null }
+  | { type: 'complete_rollback' }
+  | { type: 'fail_rollback'; note: string };
 
 export type CommandType = Command['type'];
 
 export interface Policy {
   /** Whether the deployer may approve their own deployment. Default false. */
   deployerMayApprove: boolean;
+  /** Monitoring after completion when the template gives no duration (0: none). */
+  defaultMonitoringMinutes: number;
+  /** People allowed to roll back besides the deployer and the approvers (e.g. the ops role). */
+  rollbackUsers: readonly string[];
 }
 
-export const DEFAULT_POLICY: Policy = { deployerMayApprove: false };
+export const DEFAULT_POLICY: Policy = { deployerMayApprove: false, defaultMonitoringMinutes: 0, rollbackUsers: [] };
 
 const mention = (user: string) => `<@${user}>`;
 
@@ -39,8 +51,9 @@ function requireDeployer(d: Deployment, actor: string, what: string) {
   }
 }
 
-function requireParticipant(d: Deployment, actor: string) {
-  if (!participants(d).has(actor)) {
+function requireParticipant(d: Deployment, actor: string, policy: Policy) {
+  const rollbackHelper = d.rollback !== undefined && policy.rollbackUsers.includes(actor);
+  if (!participants(d).has(actor) && !rollbackHelper) {
     throw new DomainError(
       'not_allowed',
       `Only the deployer and the approvers named on ${d.ref} can confirm its items.`,
@@ -64,8 +77,12 @@ function requireItemOpen(d: Deployment, p: PlanItem) {
   if ((p.stage === 'verify' || p.stage === 'post') && d.status !== 'in_progress' && d.status !== 'verifying') {
     throw new DomainError('not_now', `${p.sectionTitle} opens once the first deployment phase has started.`);
   }
-  if (p.stage === 'rollback' || p.stage === 'rollback_validation') {
+  const rollingBack = d.status === 'rolling_back' || d.status === 'rollback_failed';
+  if ((p.stage === 'rollback' || p.stage === 'rollback_validation') && !rollingBack) {
     throw new DomainError('not_now', 'The rollback checklist opens when a rollback starts.');
+  }
+  if (rollingBack && p.stage !== 'rollback' && p.stage !== 'rollback_validation') {
+    throw new DomainError('not_now', `${d.ref} is rolling back: only the rollback checklist can change now.`);
   }
 }
 
@@ -76,6 +93,20 @@ function requireNotFinished(d: Deployment) {
 }
 
 const roleLabel = (d: Deployment, role: string) => d.plan.approvals.find((a) => a.role === role)?.label;
+
+/** What can still happen once a rollback has started. */
+const ROLLBACK_COMMANDS: ReadonlySet<CommandType> = new Set([
+  'confirm_item',
+  'undo_item',
+  'start_rollback',
+  'complete_rollback',
+  'fail_rollback',
+]);
+
+/** The deployer, the approvers, and whoever the configuration names for rollbacks. */
+export function mayRollBack(d: Deployment, actor: string, policy: Policy = DEFAULT_POLICY): boolean {
+  return participants(d).has(actor) || policy.rollbackUsers.includes(actor);
+}
 
 /**
  * The deployment state machine: checks that `actor` may do `cmd` now and
@@ -89,10 +120,13 @@ export function decide(
   policy: Policy = DEFAULT_POLICY,
 ): DeploymentEvent[] {
   requireNotFinished(d);
+  if (d.rollback && !ROLLBACK_COMMANDS.has(cmd.type)) {
+    throw new DomainError('not_now', `${d.ref} is rolling back: only the rollback checklist can change now.`);
+  }
   switch (cmd.type) {
     case 'confirm_item': {
       const p = requireItem(d, cmd.key);
-      requireParticipant(d, actor);
+      requireParticipant(d, actor, policy);
       const current = d.items[cmd.key];
       if (current?.state === 'done') {
         throw new DomainError('already_done', `“${p.item.text}” was already confirmed by ${mention(current.by)}.`);
@@ -105,7 +139,7 @@ export function decide(
     }
     case 'fail_item': {
       const p = requireItem(d, cmd.key);
-      requireParticipant(d, actor);
+      requireParticipant(d, actor, policy);
       if (p.stage !== 'phase') throw new DomainError('not_now', 'Only deployment steps can be marked failed.');
       requireItemOpen(d, p);
       if (d.items[cmd.key]?.state === 'failed') throw new DomainError('already_done', `“${p.item.text}” is already marked failed.`);
@@ -186,13 +220,61 @@ export function decide(
     }
     case 'complete': {
       requireDeployer(d, actor, 'complete');
+      if (d.status === 'monitoring') throw new DomainError('already_done', `${d.ref} is already complete and being monitored.`);
+      if (d.rollback) throw new DomainError('not_now', `${d.ref} is rolling back.`);
       const gate = gateReport(d, 'complete');
       if (!gate.open) throw new DomainError('gate_closed', `${d.ref} cannot be completed yet. Still missing:`, gate.missing);
-      return [{ type: 'completed' }];
+      const minutes = d.plan.monitoring.durationMinutes ?? policy.defaultMonitoringMinutes;
+      return [minutes > 0 ? { type: 'monitoring_started', minutes } : { type: 'completed' }];
     }
     case 'cancel': {
       requireDeployer(d, actor, 'cancel');
+      if (d.rollback) throw new DomainError('not_now', `${d.ref} is rolling back; finish or fail the rollback instead.`);
       return [{ type: 'cancelled', reason: cmd.reason }];
+    }
+    case 'mark_healthy':
+    case 'mark_faulty': {
+      requireDeployer(d, actor, 'give the verdict on');
+      if (d.status !== 'monitoring') throw new DomainError('not_now', `${d.ref} is not being monitored.`);
+      if (cmd.type === 'mark_healthy') return [{ type: 'completed' }];
+      if (d.monitoring?.verdict) throw new DomainError('already_done', `${d.ref} was already marked faulty.`);
+      return [{ type: 'marked_faulty', note: cmd.note }];
+    }
+    case 'reschedule': {
+      requireDeployer(d, actor, 'reschedule');
+      if (d.status !== 'scheduled' && d.status !== 'preparing') {
+        throw new DomainError('not_now', `${d.ref} has already started; it can no longer be rescheduled.`);
+      }
+      if (cmd.windowEnd <= cmd.windowStart) throw new DomainError('invalid_input', 'The window must end after it starts.');
+      return [{ type: 'rescheduled', windowStart: cmd.windowStart, windowEnd: cmd.windowEnd, phases: planPhaseWindows(d.plan, cmd.windowStart, cmd.windowEnd) }];
+    }
+    case 'start_rollback': {
+      if (!mayRollBack(d, actor, policy)) {
+        throw new DomainError('not_allowed', `Only the deployer, the approvers or the people named for rollbacks can roll back ${d.ref}.`);
+      }
+      if (d.rollback) throw new DomainError('already_done', `${d.ref} is already rolling back (started by ${mention(d.rollback.started.by)}).`);
+      if (!ROLLBACK_FROM.has(d.status)) {
+        throw new DomainError('not_now', `${d.ref} has not started yet: cancel it instead of rolling back.`);
+      }
+      return [{ type: 'rollback_started', trigger: cmd.trigger, restore: cmd.restore, note: cmd.note, fromVersion: d.version, toVersion: cmd.toVersion }];
+    }
+    case 'complete_rollback':
+    case 'fail_rollback': {
+      if (!mayRollBack(d, actor, policy)) {
+        throw new DomainError('not_allowed', `Only the people who may roll back ${d.ref} can finish its rollback.`);
+      }
+      if (!d.rollback) throw new DomainError('not_now', `${d.ref} is not rolling back.`);
+      if (cmd.type === 'fail_rollback') {
+        if (d.status === 'rollback_failed') throw new DomainError('already_done', 'The rollback is already marked failed.');
+        return [{ type: 'rollback_failed', note: cmd.note }];
+      }
+      const open = [...itemsOfStage(d.plan, 'rollback'), ...itemsOfStage(d.plan, 'rollback_validation')].filter(
+        (p) => p.item.required && d.items[p.key]?.state !== 'done',
+      );
+      if (open.length) {
+        throw new DomainError('gate_closed', 'The rollback still has steps to do:', open.map((p) => `${p.sectionTitle}: ${p.item.text}`));
+      }
+      return [{ type: 'rollback_completed' }];
     }
   }
 }

@@ -13,6 +13,12 @@ export type DeploymentEvent =
   | { type: 'phase_started'; phaseId: string }
   | { type: 'phase_completed'; phaseId: string }
   | { type: 'completed' }
+  | { type: 'monitoring_started'; minutes: number }
+  | { type: 'marked_faulty'; note: string }
+  | { type: 'rescheduled'; windowStart: number; windowEnd: number; phases: Record<string, { plannedStart: number; plannedEnd: number }> }
+  | { type: 'rollback_started'; trigger: string; restore: string[]; note: string; fromVersion: string; toVersion: string | null }
+  | { type: 'rollback_completed' }
+  | { type: 'rollback_failed'; note: string }
   | { type: 'cancelled'; reason: string }
   /** Audit only: somebody tried something they may not do. Changes no state. */
   | { type: 'refused'; action: string; reason: string };

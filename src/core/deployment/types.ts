@@ -23,8 +23,12 @@ export const STATUSES = [
   'preparing',
   'in_progress',
   'verifying',
+  'monitoring',
   'completed',
   'cancelled',
+  'rolling_back',
+  'rollback_failed',
+  'rolled_back',
 ] as const;
 export type Status = (typeof STATUSES)[number];
 export const STATUS_LABELS: Record<Status, string> = {
@@ -32,10 +36,16 @@ export const STATUS_LABELS: Record<Status, string> = {
   preparing: 'Preparing',
   in_progress: 'In progress',
   verifying: 'Verifying',
+  monitoring: 'Monitoring',
   completed: 'Completed',
   cancelled: 'Cancelled',
+  rolling_back: 'Rolling back',
+  rollback_failed: 'Rollback failed',
+  rolled_back: 'Rolled back',
 };
-export const FINISHED: ReadonlySet<Status> = new Set(['completed', 'cancelled']);
+export const FINISHED: ReadonlySet<Status> = new Set(['completed', 'cancelled', 'rolled_back']);
+/** Statuses in which a rollback can start: from the first phase through the monitoring window. */
+export const ROLLBACK_FROM: ReadonlySet<Status> = new Set(['in_progress', 'verifying', 'monitoring']);
 
 export interface Ticket {
   key: string;
@@ -82,6 +92,22 @@ export interface PhaseState {
   plannedEnd: number;
   started?: Stamp;
   completed?: Stamp;
+  /** Closed without completing because a rollback started. */
+  interrupted?: Stamp;
+}
+
+export interface RollbackState {
+  started: Stamp;
+  /** The trigger condition chosen, or the reason in words. */
+  trigger: string;
+  /** What to restore: code, configuration, database, data (ids from the modal). */
+  restore: string[];
+  note: string;
+  fromVersion: string;
+  /** The previous successful version of the service in that environment, when known. */
+  toVersion: string | null;
+  completed?: Stamp;
+  failed?: Stamp & { note: string };
 }
 
 export type GateId = 'start' | 'complete';
@@ -108,6 +134,11 @@ export interface Deployment extends Omit<DeploymentInput, 'windowStart' | 'windo
   overrides: Override[];
   cancelled?: Stamp & { reason: string };
   completed?: Stamp;
+  /** Set while (and after) the deployment is watched after completion. */
+  monitoring?: Stamp & { until: number; verdict?: Stamp & { healthy: boolean; note?: string } };
+  rollback?: RollbackState;
+  /** For a deployment of type Rollback: the deployment it reverses. */
+  reverses?: number;
   /** The number of events folded so far (1 after "created"). */
   revision: number;
 }

@@ -48,8 +48,12 @@ export const STATUS_EMOJI: Record<Status, string> = {
   preparing: '🛠️',
   in_progress: '🚀',
   verifying: '🔎',
+  monitoring: '📈',
   completed: '✅',
   cancelled: '🚫',
+  rolling_back: '⏪',
+  rollback_failed: '🆘',
+  rolled_back: '↩️',
 };
 
 export const statusText = (s: Status): string => `${STATUS_EMOJI[s]} ${STATUS_LABELS[s]}`;

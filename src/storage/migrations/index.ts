@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { ConfigError } from '../../config/errors.js';
 import { m001Initial } from './001-initial.js';
+import { m002Jobs } from './002-jobs.js';
+import { m003Locks } from './003-locks.js';
 
 export interface Migration {
   version: number;
@@ -9,7 +11,7 @@ export interface Migration {
 }
 
 /** Append-only: never edit a migration that has shipped; add the next one. */
-export const MIGRATIONS: readonly Migration[] = [m001Initial];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Jobs, m003Locks];
 
 /**
  * Applies every pending migration in one transaction that also sets
