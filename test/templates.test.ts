@@ -194,7 +194,7 @@ describe('loadTemplates refuses broken templates', () => {
     const preDeployment = [{ id: 'checks', title: 'Checks', items: [{ id: 'tests', text: 'A' }, { id: 'tests', text: 'B' }] }];
     const message = refusal(folder({ 'dupe-item.yml': minimal({ preDeployment }) }));
     expect(message).toContain('dupe-item.yml');
-    expect(message).toMatch(/pre\.checks\.tests: .*twice/);
+    expect(message).toMatch(/(preDeployment\.0\.items\.1\.id|pre\.checks\.tests): .*twice/);
   });
 
   it('reports YAML syntax errors with their line', () => {

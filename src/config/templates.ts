@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
+import { parseRunbook } from '../core/template/markdown/index.js';
 import type { Template } from '../core/template/schema.js';
 import { formatProblems, validateTemplate, type Problem } from '../core/template/validate.js';
 import { ConfigError } from './errors.js';
@@ -16,9 +17,13 @@ export interface LoadedTemplate {
 /** data/templates at the repository root (this file is src/config/templates.ts). */
 export const BUILT_IN_TEMPLATES_DIR = fileURLToPath(new URL('../../data/templates/', import.meta.url));
 
-const YAML_EXTENSIONS = ['.yml', '.yaml'];
+const FORMATS: Record<string, LoadedTemplate['format']> = { '.yml': 'yaml', '.yaml': 'yaml', '.md': 'markdown' };
 
-/** Loads every template file in `dir`, sorted by name; any mistake is a ConfigError naming the file. */
+/**
+ * Loads every template in `dir`, sorted by name: YAML files, and Markdown runbooks
+ * (whose id is the file name: "checkout-release.md" → "checkout-release").
+ * A README.md is not a template. Any mistake is a ConfigError naming the file.
+ */
 export function loadTemplates(dir: string): Map<string, LoadedTemplate> {
   let names: string[];
   try {
@@ -28,16 +33,18 @@ export function loadTemplates(dir: string): Map<string, LoadedTemplate> {
   }
   const loaded = new Map<string, LoadedTemplate>();
   for (const name of names) {
-    if (!YAML_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext))) continue;
+    const format = FORMATS[extname(name).toLowerCase()];
+    if (!format || name.toLowerCase() === 'readme.md') continue;
     const source = join(dir, name);
-    const template = loadYamlTemplate(source, readFileSync(source, 'utf8'));
+    const text = readFileSync(source, 'utf8');
+    const template = format === 'yaml' ? loadYamlTemplate(source, text) : loadRunbook(source, text);
     const earlier = loaded.get(template.id);
     if (earlier) {
       throw new ConfigError(
         `Template id "${template.id}" is used by two files: ${earlier.source} and ${source}. Give each template its own id.`,
       );
     }
-    loaded.set(template.id, { template, source, format: 'yaml' });
+    loaded.set(template.id, { template, source, format });
   }
   return loaded;
 }
@@ -55,4 +62,13 @@ function loadYamlTemplate(source: string, text: string): Template {
   const result = validateTemplate(doc.toJS());
   if (!result.ok) throw new ConfigError(formatProblems(source, result.problems));
   return result.value;
+}
+
+function loadRunbook(source: string, text: string): Template {
+  const id = basename(source, extname(source)).toLowerCase();
+  const { template, problems } = parseRunbook(text, { id });
+  if (template) return template;
+  throw new ConfigError(
+    [`${source} is not a usable runbook:`, ...problems.map((p) => `  - line ${p.line}: ${p.message}`)].join('\n'),
+  );
 }

@@ -81,6 +81,9 @@ export function readPhases(section: Section, ctx: Context): void {
         continue;
       }
       const timing = !sawList && !phase.window && !phase.durationMinutes && block.type === 'paragraph' ? readTiming(block, ctx) : null;
+      if (timing) ctx.mark(`phases.${index}.${timing.window ? 'window' : 'durationMinutes'}`, lineOf(block));
+      const { start, end } = timing?.window ?? {};
+      if (start && end && end <= start) ctx.problems.push({ line: lineOf(block), message: `phase "${title}" ends (${end}) before it starts (${start})` });
       if (timing?.window) phase.window = timing.window;
       else if (timing?.minutes) phase.durationMinutes = timing.minutes;
       else notes.push(block);

@@ -1,7 +1,7 @@
 import type { List, RootContent } from 'mdast';
 import type { Group, Item, Template } from '../schema.js';
 import { blockText, type Fill } from './inline.js';
-import { listItems, type Placed } from './items.js';
+import { listItems } from './items.js';
 import { lineOf } from './sections.js';
 import { idAllocator } from './slug.js';
 
@@ -31,6 +31,8 @@ export class Context {
   readonly draft = emptyDraft();
   /** Dotted template path → line in the runbook, for reporting validation problems. */
   readonly lines = new Map<string, number>();
+  /** Mistakes found while reading, beyond what validation finds. */
+  readonly problems: Array<{ line: number; message: string }> = [];
   private readonly groupIds = new Map<string, (title: string) => string>();
 
   constructor(readonly fill: Fill) {}
@@ -79,5 +81,3 @@ export class Context {
     groups.push(group);
   }
 }
-
-export const placedValues = <T>(placed: Array<Placed<T>>): T[] => placed.map((p) => p.value);

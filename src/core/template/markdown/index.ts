@@ -69,7 +69,7 @@ export function parseRunbook(markdown: string, opts: { id: string }): RunbookRes
     READERS[section.kind](section, ctx);
   }
 
-  const problems = missingParts(doc.sections, ctx);
+  const problems = [...ctx.problems, ...missingParts(doc.sections, ctx)];
   const approvalsSection = doc.sections.find((s) => s.kind === 'approvals');
   if (!ctx.draft.approvals.length) {
     if (approvalsSection) problems.push({ line: approvalsSection.line, message: 'the approvals section names no roles ("- **QA Lead:** …")' });
@@ -82,7 +82,8 @@ export function parseRunbook(markdown: string, opts: { id: string }): RunbookRes
   // Missing parts are already explained above; report every other problem alongside them.
   const covered = new Set(['preDeployment', 'phases', 'rollback.steps', 'approvals']);
   for (const p of result.ok ? [] : result.problems) {
-    if (!covered.has(p.path) || !problems.length) problems.push({ line: lineFor(p.path, ctx.lines), message: `${p.path}: ${p.message}` });
+    const line = lineFor(p.path, ctx.lines);
+    if (!covered.has(p.path) && !problems.some((q) => q.line === line)) problems.push({ line, message: `${p.path}: ${p.message}` });
   }
   return { problems: problems.sort((a, b) => a.line - b.line) };
 }

@@ -3,7 +3,7 @@ const MAX_WORDS = 5;
 const MAX_LENGTH = 40;
 
 /**
- * A short id from an item's words: parenthesised asides and `code` dropped,
+ * A short id from an item's words: parenthesised asides dropped,
  * lowercased, stop words dropped, at most 5 words and 40 characters.
  * "Code Freeze Initiated (if applicable)" → "code-freeze-initiated".
  */
@@ -32,7 +32,7 @@ function stripAsides(text: string): string {
     if (ch === '`') inCode = !inCode;
     else if (!inCode && ch === '(') depth++;
     else if (!inCode && ch === ')' && depth > 0) depth--;
-    else if (!inCode && depth === 0) out += ch;
+    else if (depth === 0) out += ch;
   }
   return out.trim() ? out : text;
 }
