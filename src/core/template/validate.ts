@@ -34,11 +34,13 @@ export function validateTemplate(raw: unknown): Validated<Template> {
   template.postDeployment.groups.forEach((g, i) => unique(g.id, `postDeployment.groups.${i}.id`, 'post-deployment group'));
   template.phases.forEach((p, i) => unique(p.id, `phases.${i}.id`, 'phase'));
   template.approvals.forEach((a, i) => unique(a.role, `approvals.${i}.role`, 'approval role'));
+  // planItems gives the keys in file order; itemPaths gives where each one is in the file.
+  const paths = itemPaths(template);
   const keys = new Set<string>();
-  for (const { key } of planItems(template)) {
-    if (keys.has(key)) problems.push({ path: key, message: `item "${key}" appears twice in its section` });
+  planItems(template).forEach(({ key }, i) => {
+    if (keys.has(key)) problems.push({ path: paths[i] ?? key, message: `item "${key}" appears twice in its section` });
     keys.add(key);
-  }
+  });
   template.phases.forEach((p, i) => {
     const { start, end } = p.window ?? {};
     if (start && end && end <= start) {
@@ -46,6 +48,20 @@ export function validateTemplate(raw: unknown): Validated<Template> {
     }
   });
   return problems.length ? { ok: false, problems } : { ok: true, value: template };
+}
+
+/** The file path of each item's id, in the same order as `planItems`. */
+function itemPaths(t: Template): string[] {
+  const ids = (items: unknown[], at: string) => items.map((_, i) => `${at}.${i}.id`);
+  const groups = (gs: Template['preDeployment'], at: string) => gs.flatMap((g, i) => ids(g.items, `${at}.${i}.items`));
+  return [
+    ...groups(t.preDeployment, 'preDeployment'),
+    ...t.phases.flatMap((p, i) => ids(p.steps, `phases.${i}.steps`)),
+    ...groups(t.verification.groups, 'verification.groups'),
+    ...groups(t.postDeployment.groups, 'postDeployment.groups'),
+    ...ids(t.rollback.steps, 'rollback.steps'),
+    ...ids(t.rollback.validation, 'rollback.validation'),
+  ];
 }
 
 export function formatProblems(source: string, problems: Problem[]): string {

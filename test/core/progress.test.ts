@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { currentPhase, progressOf } from '../../src/core/deployment/progress.js';
+import { KEYS, Scenario, USERS } from './fixtures.js';
+
+describe('progressOf', () => {
+  it('counts every item of the deployment, optional ones included, and no rollback item', () => {
+    // 4 pre-deployment + 6 phase steps + 2 verification + 2 post-deployment.
+    expect(progressOf(new Scenario().d)).toEqual({ done: 0, total: 14, failed: 0, percent: 0 });
+  });
+
+  it('rounds the percentage down, so a deployment shows 100% only when everything is done', () => {
+    const first = new Scenario();
+    first.act(USERS.dev, { type: 'confirm_item', key: KEYS.reviewed });
+    expect(progressOf(first.d)).toEqual({ done: 1, total: 14, failed: 0, percent: 7 });
+    const s = new Scenario().ready().runPhase('prepare').runPhase('deploy').runPhase('smoke');
+    for (const key of [KEYS.maintenance, KEYS.health, KEYS.errors, KEYS.announce]) {
+      s.act(USERS.deployer, { type: 'confirm_item', key });
+    }
+    // Everything but the optional "flags" step and the optional "docs" item.
+    expect(progressOf(s.d)).toEqual({ done: 12, total: 14, failed: 0, percent: 85 });
+    s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.docs });
+    expect(progressOf(s.d).percent).toBe(92);
+  });
+
+  it('counts failed steps apart from done ones, and an undone item as neither', () => {
+    const s = new Scenario().ready();
+    s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
+    s.act(USERS.deployer, { type: 'fail_item', key: KEYS.drain, note: 'node stuck' });
+    expect(progressOf(s.d)).toMatchObject({ done: 3, failed: 1 });
+    s.act(USERS.deployer, { type: 'undo_item', key: KEYS.drain });
+    expect(progressOf(s.d)).toMatchObject({ done: 3, failed: 0 });
+  });
+
+  it('can count chosen stages only', () => {
+    const s = new Scenario().ready();
+    expect(progressOf(s.d, new Set(['pre']))).toEqual({ done: 3, total: 4, failed: 0, percent: 75 });
+    expect(progressOf(s.d, new Set(['rollback']))).toEqual({ done: 0, total: 2, failed: 0, percent: 0 });
+    expect(progressOf(s.d, new Set())).toEqual({ done: 0, total: 0, failed: 0, percent: 0 });
+  });
+});
+
+describe('currentPhase', () => {
+  it('is the phase that has started and not completed, and none between phases', () => {
+    const s = new Scenario().ready();
+    expect(currentPhase(s.d)).toBeUndefined();
+    s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
+    expect(currentPhase(s.d)?.title).toBe('Preparation');
+    s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.drain });
+    s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.snapshot });
+    s.act(USERS.deployer, { type: 'complete_phase', phaseId: 'prepare' });
+    expect(currentPhase(s.d)).toBeUndefined();
+    s.act(USERS.deployer, { type: 'start_phase', phaseId: 'deploy' });
+    expect(currentPhase(s.d)?.id).toBe('deploy');
+  });
+});
