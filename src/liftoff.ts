@@ -66,6 +66,26 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog }: 
     onChange: (d) => setImmediate(() => void sync.sync(d.id)),
   });
 
+  // Every request's work, including what a listener does after acknowledging: a stop waits for it.
+  const inFlight = new Set<Promise<unknown>>();
+  slack.app.use(async ({ next }) => {
+    const work = next();
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  });
+  const drain = async () => {
+    do {
+      await Promise.allSettled([...inFlight]);
+      // Redraws start on the next turn of the event loop (after the acknowledgement).
+      await new Promise((resolve) => setImmediate(resolve));
+      await sync.idle();
+    } while (inFlight.size);
+  };
+
   registerListeners(slack.app, { service, templates, sync, client: slack.client, clock, logger });
   const onError = async ({ error, context }: { error: Error; context?: { userId?: string } }) => {
     logger.with('error', 'unhandled error in a listener', { error, user: context?.userId });
@@ -96,15 +116,11 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog }: 
     config,
     port,
     logger,
-    settled: async () => {
-      // Redraws start on the next turn of the event loop (after the acknowledgement).
-      await new Promise((resolve) => setImmediate(resolve));
-      await sync.idle();
-    },
+    settled: drain,
     stop: () =>
       (stopping ??= (async () => {
         await slack.app.stop().catch(() => undefined);
-        await sync.idle();
+        await drain();
         db.close();
         logger.with('info', 'Liftoff stopped');
       })()),
