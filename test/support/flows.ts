@@ -34,6 +34,20 @@ export function textOf(message: FakeMessage): string {
   return parts.join('\n');
 }
 
+/** The text Slack parses for mentions and links: the fallback text and every mrkdwn text object. */
+export function mrkdwnOf(message: FakeMessage): string {
+  const parts: string[] = [message.text ?? ''];
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    if (n.type === 'mrkdwn' && typeof n.text === 'string') parts.push(n.text);
+    Object.values(n).forEach(visit);
+  };
+  visit(message.blocks);
+  return parts.join('\n');
+}
+
 export interface StartValues {
   service?: string;
   version?: string;
