@@ -345,3 +345,38 @@ describe('slack-requests', () => {
     expect(received[4]!.headers['x-slack-retry-num']).toBe('2');
   });
 });
+
+describe('answers in HTTP responses (acks)', () => {
+  it('a slash command answer becomes an ephemeral, or a message when in_channel', () => {
+    fake.commandAnswered({ channel: 'CPUBLIC', user: 'UALICE' }, JSON.stringify({ response_type: 'ephemeral', text: 'help text' }));
+    fake.commandAnswered({ channel: 'CPUBLIC', user: 'UALICE' }, 'plain words');
+    fake.commandAnswered({ channel: 'CPUBLIC', user: 'UALICE' }, JSON.stringify({ response_type: 'in_channel', text: 'for all' }));
+    fake.commandAnswered({ channel: 'CPUBLIC', user: 'UALICE' }, '');
+    expect(fake.ephemerals({ user: 'UALICE' }).map((e) => [e.text, e.via])).toEqual([
+      ['help text', 'command_ack'],
+      ['plain words', 'command_ack'],
+    ]);
+    expect(fake.messages('CPUBLIC').map((m) => m.text)).toEqual(['for all']);
+    fake.commandAnswered({ channel: 'CPUBLIC', user: 'UALICE' }, JSON.stringify({ text: 't', blocks: [section('')] }));
+    expect(fake.warnings.join()).toMatch(/invalid_blocks/);
+  });
+
+  it('a view_submission answer closes, shows errors, updates or pushes', async () => {
+    const view = {
+      type: 'modal' as const,
+      title: { type: 'plain_text' as const, text: 'Form' },
+      submit: { type: 'plain_text' as const, text: 'Go' },
+      blocks: [{ type: 'input' as const, block_id: 'name', label: { type: 'plain_text' as const, text: 'Name' }, element: { type: 'plain_text_input' as const, action_id: 'v' } }],
+    };
+    const opened = await web.views.open({ trigger_id: fake.issueTriggerId('UALICE'), view });
+    const id = opened.view!.id!;
+    fake.viewAnswered({ viewId: id, user: 'UALICE' }, JSON.stringify({ response_action: 'errors', errors: { name: 'Required', nope: 'x' } }));
+    expect(fake.lastView()?.errors).toEqual({ name: 'Required', nope: 'x' });
+    expect(fake.warnings.join()).toMatch(/"nope" is not the block_id of an input block/);
+    fake.viewAnswered({ viewId: id, user: 'UALICE' }, JSON.stringify({ response_action: 'push', view: { ...view, title: { type: 'plain_text', text: 'Step 2' } } }));
+    expect(fake.lastView()).toMatchObject({ op: 'push', root_view_id: id, previous_view_id: id });
+    fake.viewAnswered({ viewId: id, user: 'UALICE' }, '');
+    expect(fake.views.find((v) => v.id === id)?.closed).toBe(true);
+    await expect(fake.waitFor(() => false, 30)).rejects.toThrow(/timed out/);
+  });
+});

@@ -43,8 +43,8 @@ export interface FakeEphemeral {
   text: string;
   blocks?: unknown[];
   thread_ts?: string;
-  /** `chat.postEphemeral`, or a POST to a response_url. */
-  via: 'chat.postEphemeral' | 'response_url';
+  /** `chat.postEphemeral`, a POST to a response_url, or the HTTP answer (ack body) to a slash command. */
+  via: 'chat.postEphemeral' | 'response_url' | 'command_ack';
   replace_original?: boolean;
   delete_original?: boolean;
   response_type?: string;
@@ -63,6 +63,10 @@ export interface FakeView {
   updates: number;
   root_view_id?: string;
   previous_view_id?: string;
+  /** Closed by an empty view_submission ack or `response_action: 'clear'`. */
+  closed?: boolean;
+  /** The last `response_action: 'errors'` shown on it. */
+  errors?: Record<string, string>;
 }
 
 export interface FakeScheduled {
@@ -107,9 +111,22 @@ export interface FakeSlack {
   issueTriggerId(user?: string): string;
   /** A response_url served by the fake (5 uses within 30 min). `messageTs`: the message a replace_original replaces. */
   responseUrl(ctx?: { channel?: string; user?: string; messageTs?: string; threadTs?: string }): string;
+  /**
+   * What Slack does with the HTTP answer (ack body) to a slash command: text or JSON with
+   * `response_type: 'ephemeral'` (default) becomes an ephemeral for the user, `in_channel` a message.
+   * Called by slack-requests.ts after each command.
+   */
+  commandAnswered(ctx: { channel: string; user: string }, body: string): void;
+  /**
+   * What Slack does with the HTTP answer to a view_submission: empty closes the view, `response_action`
+   * `errors` / `update` / `push` / `clear` act on the view stack. Called by slack-requests.ts.
+   */
+  viewAnswered(ctx: { viewId: string; user: string }, body: string): void;
   addChannel(id: string, opts?: FakeChannelOpts): void;
   addUser(id: string, opts?: { name?: string; tz?: string; isBot?: boolean; deleted?: boolean }): void;
   addUserGroup(id: string, handle: string, users: string[]): void;
+  /** Polls (every 10 ms) until `probe` returns something truthy, then returns it; rejects after `timeoutMs` (default 2000). */
+  waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   /** For the next `times` calls of `method` (default 1). `method` may also be 'response_url'. */
   fail(method: string, fault: Fault, times?: number): void;
   /** Forgets calls, messages, ephemerals, views, scheduled messages, warnings, faults; keeps channels, users, groups. */
@@ -929,6 +946,97 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const id = `R${seq()}${randomBytes(6).toString('hex')}`;
       responseUrls.set(id, { id, ...ctx, issued: now(), uses: 0 });
       return `${base}/response/${id}`;
+    },
+    async waitFor(probe, timeoutMs = 2000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const v = probe();
+        if (v) return v;
+        if (Date.now() > deadline) throw new Error(`fake Slack: waitFor timed out after ${timeoutMs} ms; last calls: ${calls.slice(-5).map((c) => `${c.method}→${c.response.ok === false ? c.response.error : c.status}`).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    commandAnswered(ctx, body) {
+      if (!body.trim()) return;
+      let a: J;
+      try {
+        const parsed: unknown = JSON.parse(body);
+        a = parsed && typeof parsed === 'object' ? (parsed as J) : { text: body };
+      } catch {
+        a = { text: body };
+      }
+      const blocks = Array.isArray(a.blocks) ? (a.blocks as unknown[]) : undefined;
+      const verdict = judgeMessage(blocks, typeof a.text === 'string' ? a.text : undefined);
+      if (verdict) {
+        warnings.push(`slash command answer refused by Slack (${verdict.error}): ${verdict.messages.join('; ')}`);
+        return;
+      }
+      if (blocks?.length && !(typeof a.text === 'string' && a.text.trim())) warnings.push('slash command answer: blocks without top-level text');
+      if (a.response_type === 'in_channel') {
+        messages.push({ channel: ctx.channel, ts: nextTs(), text: str(a.text) ?? '', blocks: blocks ?? [], updates: 0, user: botUserId, bot_id: botId });
+        return;
+      }
+      ephemerals.push({ channel: ctx.channel, user: ctx.user, text: str(a.text) ?? '', ...(blocks ? { blocks } : {}), via: 'command_ack', at: now() });
+    },
+    viewAnswered(ctx, body) {
+      const v = views.find((x) => x.id === ctx.viewId);
+      let a: J = {};
+      if (body.trim()) {
+        try {
+          a = JSON.parse(body) as J;
+        } catch {
+          warnings.push(`view_submission answer is not JSON: ${body.slice(0, 200)}`);
+          return;
+        }
+      }
+      const action = a.response_action as string | undefined;
+      const stackOf = (x: FakeView) => views.filter((y) => y.id === (x.root_view_id ?? x.id) || y.root_view_id === (x.root_view_id ?? x.id));
+      if (!action) {
+        if (v) v.closed = true;
+        return;
+      }
+      if (action === 'errors') {
+        const errors = (a.errors ?? {}) as Record<string, string>;
+        const inputs = new Set(
+          ((v?.view.blocks ?? []) as J[]).filter((b) => b?.type === 'input' && typeof b.block_id === 'string').map((b) => b.block_id as string),
+        );
+        for (const [k, msg] of Object.entries(errors)) {
+          if (v && !inputs.has(k)) warnings.push(`view_submission errors: ${JSON.stringify(k)} is not the block_id of an input block in view ${v.id} (Slack refuses the answer)`);
+          if (typeof msg !== 'string' || msg.length === 0) warnings.push(`view_submission errors: empty message for ${JSON.stringify(k)}`);
+        }
+        if (v) v.errors = errors;
+        return;
+      }
+      if (action === 'update' || action === 'push') {
+        const verdict = judgeView(a.view);
+        if (verdict) {
+          warnings.push(`view_submission ${action} refused by Slack (${verdict.error}): ${verdict.messages.join('; ')}`);
+          return;
+        }
+        if (action === 'update' && v) {
+          v.view = a.view as J;
+          v.hash = newHash();
+          v.op = 'update';
+          v.updates++;
+          delete v.errors;
+          lastViewId = v.id;
+          return;
+        }
+        const root = v ? (v.root_view_id ?? v.id) : undefined;
+        if (v && stackOf(v).length >= VIEW_STACK_MAX) {
+          warnings.push('view_submission push refused by Slack: push_limit_reached');
+          return;
+        }
+        const nv: FakeView = { id: `V${seq()}`, hash: newHash(), user: ctx.user, view: a.view as J, kind: 'modal', op: 'push', updates: 0, ...(root ? { root_view_id: root } : {}), ...(v ? { previous_view_id: v.id } : {}) };
+        views.push(nv);
+        lastViewId = nv.id;
+        return;
+      }
+      if (action === 'clear') {
+        if (v) for (const x of stackOf(v)) x.closed = true;
+        return;
+      }
+      warnings.push(`view_submission answer with unknown response_action ${JSON.stringify(action)}`);
     },
     addChannel(id, o = {}) {
       const isIm = id.startsWith('D');

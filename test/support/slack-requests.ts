@@ -106,8 +106,8 @@ export function slackClient(opts: { baseUrl: string; signingSecret: string; fake
 
   return {
     /** A slash command. trigger_id from fake.issueTriggerId(), response_url from fake.responseUrl(). */
-    command(text: string, o: { user: string; channel: string; command?: string }, rawOpts?: RawOptions): Promise<HttpResult> {
-      return raw(
+    async command(text: string, o: { user: string; channel: string; command?: string }, rawOpts?: RawOptions): Promise<HttpResult> {
+      const res = await raw(
         form({
           token: VERIFICATION_TOKEN,
           team_id: teamId,
@@ -125,6 +125,9 @@ export function slackClient(opts: { baseUrl: string; signingSecret: string; fake
         }),
         rawOpts,
       );
+      // Slack shows the answer to the user (or the channel, with response_type in_channel).
+      if (res.status === 200) fake.commandAnswered({ channel: o.channel, user: o.user }, res.body);
+      return res;
     },
 
     /** A block_actions interaction: a button press (or a static_select choice with `selectedOption`). */
@@ -227,7 +230,7 @@ export function slackClient(opts: { baseUrl: string; signingSecret: string; fake
     },
 
     /** A view_submission. `viewId` defaults to a fresh id; a view the fake knows lends its blocks, title, hash. */
-    submitView(o: SubmitViewOptions, rawOpts?: RawOptions): Promise<HttpResult> {
+    async submitView(o: SubmitViewOptions, rawOpts?: RawOptions): Promise<HttpResult> {
       const id = o.viewId ?? freshViewId();
       const known = fake.views.find((v) => v.id === id);
       const view: J = {
@@ -252,7 +255,7 @@ export function slackClient(opts: { baseUrl: string; signingSecret: string; fake
         private_metadata: o.privateMetadata ?? (known?.view.private_metadata as string | undefined) ?? '',
         state: { values: o.values },
       };
-      return interaction(
+      const res = await interaction(
         {
           type: 'view_submission',
           team,
@@ -267,6 +270,9 @@ export function slackClient(opts: { baseUrl: string; signingSecret: string; fake
         },
         rawOpts,
       );
+      // Slack acts on the answer: close, show errors, update, push or clear.
+      if (res.status === 200) fake.viewAnswered({ viewId: id, user: o.user }, res.body);
+      return res;
     },
 
     /** A view_closed interaction (only sent when the view had notify_on_close). */
