@@ -179,7 +179,7 @@ export function decide(
         return [{ type: 'approved', role: cmd.role }];
       }
       if (current?.decision === 'rejected') throw new DomainError('already_done', `${label} already rejected ${d.ref}.`);
-      if (d.status === 'in_progress' || d.status === 'verifying') {
+      if (d.status === 'in_progress' || d.status === 'verifying' || d.status === 'monitoring') {
         throw new DomainError('not_now', `${d.ref} is already under way; raise the problem in the thread or roll back.`);
       }
       return [{ type: 'rejected', role: cmd.role, reason: cmd.reason }];

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/core/deployment/decide.js';
+import { KEYS, refusal, Scenario, USERS } from './fixtures.js';
+
+/** A deployment whose phases, verification and post-deployment are done, and which the deployer completed. */
+function monitored(): Scenario {
+  const s = new Scenario({}, { ...DEFAULT_POLICY, defaultMonitoringMinutes: 30 }).allPhases();
+  s.act(USERS.qa, { type: 'confirm_item', key: KEYS.health });
+  s.act(USERS.qa, { type: 'confirm_item', key: KEYS.errors });
+  s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.announce });
+  s.act(USERS.deployer, { type: 'complete' });
+  return s;
+}
+
+describe('a completed deployment under monitoring', () => {
+  it('is what completing gives when a monitoring time is configured', () => {
+    const s = monitored();
+    expect(s.log.at(-1)).toMatchObject({ type: 'monitoring_started', minutes: 30 });
+    expect(s.d.status).toBe('monitoring');
+  });
+
+  it('can no longer be rejected: the release is live, so a problem is raised in the thread or rolled back', () => {
+    const s = monitored();
+    expect(refusal(() => s.act(USERS.qa, { type: 'reject', role: 'qa_lead', reason: 'late veto' }))).toMatchObject({
+      code: 'not_now',
+      message: 'DEP-1 is already under way; raise the problem in the thread or roll back.',
+    });
+    expect(s.d.approvals.qa_lead?.decision).toBe('approved');
+  });
+
+  it('is completed by the deployer marking it healthy', () => {
+    const s = monitored();
+    expect(refusal(() => s.act(USERS.qa, { type: 'mark_healthy' })).code).toBe('not_allowed');
+    expect(s.act(USERS.deployer, { type: 'mark_healthy' })).toEqual([{ type: 'completed' }]);
+    expect(s.d.status).toBe('completed');
+  });
+});
