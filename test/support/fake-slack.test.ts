@@ -79,6 +79,7 @@ describe('messages', () => {
     const r = await web.chat.postMessage({ channel: 'UALICE', text: 'psst' });
     expect(r.channel).toMatch(/^D/);
     expect(fake.messages(r.channel!)[0]?.text).toBe('psst');
+    expect((await web.chat.postMessage({ channel: '#deploys', text: 'by name' })).channel).toBe('CPUBLIC');
   });
 
   it('warns about blocks without a fallback text', async () => {
@@ -377,6 +378,7 @@ describe('answers in HTTP responses (acks)', () => {
     expect(fake.lastView()).toMatchObject({ op: 'push', root_view_id: id, previous_view_id: id });
     fake.viewAnswered({ viewId: id, user: 'UALICE' }, '');
     expect(fake.views.find((v) => v.id === id)?.closed).toBe(true);
+    expect((await errorOf(web.views.update({ view_id: id, view }))).error).toBe('not_found');
     await expect(fake.waitFor(() => false, 30)).rejects.toThrow(/timed out/);
   });
 });

@@ -262,6 +262,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const channelOf = (id: string): Channel => {
     const ch = channels.get(id);
     if (ch) return ch;
+    // Slack also accepts a channel name (with or without #).
+    const byName = [...channels.values()].find((c) => !c.isIm && c.name === id.replace(/^#/, ''));
+    if (byName) return byName;
     if (/^[UW]/.test(id)) {
       const u = users.get(id);
       if (u && !u.deleted) return dmFor(id);
@@ -381,7 +384,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const id = str(args.view_id);
     const ext = str(args.external_id);
     const v = id ? views.find((x) => x.id === id) : ext ? views.find((x) => x.view.external_id === ext) : undefined;
-    if (!v) throw new SlackError('not_found');
+    if (!v || v.closed) throw new SlackError('not_found');
     return v;
   };
 
@@ -547,7 +550,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const trigger = str(args.trigger_id);
       const t = useTrigger(trigger);
       // The stack is the most recent modal opened for the same user and its pushes.
-      const root = [...views].reverse().find((x) => x.kind === 'modal' && x.op === 'open' && (!t.user || x.user === t.user));
+      const root = [...views].reverse().find((x) => x.kind === 'modal' && !x.closed && !x.root_view_id && (!t.user || x.user === t.user));
       const stack = root ? views.filter((x) => x.root_view_id === root.id || x.id === root.id) : [];
       if (stack.length >= VIEW_STACK_MAX) throw new SlackError('push_limit_reached');
       const prev = stack.at(-1);
