@@ -21,7 +21,8 @@ const ENV_ALIASES: Record<string, Environment> = {
 export function parseEnvironment(word: string | undefined): Environment | undefined {
   if (!word) return undefined;
   const w = word.toLowerCase();
-  return (ENVIRONMENTS as readonly string[]).includes(w) ? (w as Environment) : ENV_ALIASES[w];
+  if ((ENVIRONMENTS as readonly string[]).includes(w)) return w as Environment;
+  return Object.hasOwn(ENV_ALIASES, w) ? ENV_ALIASES[w] : undefined;
 }
 
 /** "DEP-12", "dep-12", "#12" or "12" → "DEP-12"; anything else → null. */
