@@ -73,3 +73,20 @@ describe('running', () => {
     }
   });
 });
+
+describe('App Home', () => {
+  it('lists the active deployments when a user opens the Home tab', async () => {
+    const { startDeployment } = await import('../support/flows.js');
+    const h = await startHarness();
+    try {
+      await startDeployment(h);
+      await h.slack.event({ type: 'app_home_opened', user: 'UQALEAD', tab: 'home', channel: 'D123' });
+      await h.settled();
+      const published = h.fake.callsTo('views.publish');
+      expect(published).toHaveLength(1);
+      expect(JSON.stringify(published[0]!.args)).toContain('DEP-1');
+    } finally {
+      await h.stop();
+    }
+  });
+});
