@@ -188,6 +188,30 @@ describe('verify: the snapshot against the fold of its events', () => {
     expect(repos.deployments.verify(1)).toEqual({ ok: false, ref: 'DEP-1', problem: 'snapshot is at revision 7, events at 1' });
   });
 
+  it('reports a status column that drifted from the snapshot (lists and queries read the columns)', () => {
+    const { repos, db } = withDeployment();
+    db.prepare("UPDATE deployments SET status = 'completed' WHERE id = 1").run();
+    expect(repos.deployments.listActive()).toEqual([]);
+    expect(repos.deployments.verify(1)).toEqual({ ok: false, ref: 'DEP-1', problem: 'columns differ from the snapshot: status' });
+  });
+
+  it('reports a snapshot that is not JSON instead of throwing', () => {
+    const { repos, db } = withDeployment();
+    db.prepare("UPDATE deployments SET state = '{broken' WHERE id = 1").run();
+    expect(repos.deployments.verify(1)).toEqual({ ok: false, ref: 'DEP-1', problem: 'snapshot is not valid JSON' });
+  });
+
+  it('reports events that cannot be replayed instead of throwing', () => {
+    const { repos, db } = withDeployment();
+    db.prepare("INSERT INTO events (deployment_id, seq, type, actor, at, data) VALUES (1, 2, 'phase_started', 'U1', 0, '{\"phaseId\":\"ghost\"}')").run();
+    db.prepare("UPDATE deployments SET state = json_set(state, '$.revision', 2) WHERE id = 1").run();
+    expect(repos.deployments.verify(1)).toEqual({
+      ok: false,
+      ref: 'DEP-1',
+      problem: 'its events cannot be replayed: unknown phase ghost in DEP-1',
+    });
+  });
+
   it('reports a deployment with no snapshot', () => {
     const { repos } = withDeployment();
     expect(repos.deployments.verify(5)).toEqual({ ok: false, ref: 'DEP-5', problem: 'no snapshot' });
