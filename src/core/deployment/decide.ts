@@ -69,20 +69,25 @@ function requireItem(d: Deployment, key: string): PlanItem {
 
 /** Phase steps can be worked on only while their phase runs; other stages have their own moment. */
 function requireItemOpen(d: Deployment, p: PlanItem) {
+  // The rollback comes first: while it runs, nothing else opens, whatever the stage.
+  const rollingBack = d.status === 'rolling_back' || d.status === 'rollback_failed';
+  const rollbackItem = p.stage === 'rollback' || p.stage === 'rollback_validation';
+  if (rollingBack && !rollbackItem) {
+    throw new DomainError('not_now', `${d.ref} is rolling back: only the rollback checklist can change now.`);
+  }
+  if (rollbackItem && !rollingBack) {
+    throw new DomainError('not_now', 'The rollback checklist opens when a rollback starts.');
+  }
   if (p.stage === 'phase') {
     const phase = d.phases[p.sectionId];
     if (!phase?.started) throw new DomainError('not_now', `Start the phase “${p.sectionTitle}” first.`);
     if (phase.completed) throw new DomainError('not_now', `The phase “${p.sectionTitle}” is already complete.`);
   }
   if ((p.stage === 'verify' || p.stage === 'post') && d.status !== 'in_progress' && d.status !== 'verifying') {
+    if (d.status === 'monitoring') {
+      throw new DomainError('not_now', `${d.ref} is complete and being monitored: ${p.sectionTitle} can no longer change.`);
+    }
     throw new DomainError('not_now', `${p.sectionTitle} opens once the first deployment phase has started.`);
-  }
-  const rollingBack = d.status === 'rolling_back' || d.status === 'rollback_failed';
-  if ((p.stage === 'rollback' || p.stage === 'rollback_validation') && !rollingBack) {
-    throw new DomainError('not_now', 'The rollback checklist opens when a rollback starts.');
-  }
-  if (rollingBack && p.stage !== 'rollback' && p.stage !== 'rollback_validation') {
-    throw new DomainError('not_now', `${d.ref} is rolling back: only the rollback checklist can change now.`);
   }
 }
 
