@@ -148,6 +148,9 @@ export function decide(
       if (p.stage !== 'phase') throw new DomainError('not_now', 'Only deployment steps can be marked failed.');
       requireItemOpen(d, p);
       if (d.items[cmd.key]?.state === 'failed') throw new DomainError('already_done', `“${p.item.text}” is already marked failed.`);
+      if (d.items[cmd.key]?.state === 'done') {
+        throw new DomainError('not_now', `“${p.item.text}” is confirmed as done; undo that first to mark it failed.`);
+      }
       return [{ type: 'item_failed', key: cmd.key, note: cmd.note }];
     }
     case 'undo_item': {
@@ -202,8 +205,10 @@ export function decide(
       const phase = d.plan.phases[index];
       if (!phase) throw new DomainError('not_found', `${d.ref} has no such phase.`);
       if (d.phases[phase.id]?.started) throw new DomainError('already_done', `“${phase.title}” has already started.`);
+      // The gate holds the first phase; once the deployment is under way it is not asked again.
+      const underway = Object.values(d.phases).some((p) => p.started);
       const gate = gateReport(d, 'start');
-      if (!gate.open) throw new DomainError('gate_closed', `${d.ref} cannot start yet. Still missing:`, gate.missing);
+      if (!underway && !gate.open) throw new DomainError('gate_closed', `${d.ref} cannot start yet. Still missing:`, gate.missing);
       const previous = d.plan.phases[index - 1];
       if (previous && !d.phases[previous.id]?.completed) {
         throw new DomainError('not_now', `Complete “${previous.title}” before starting “${phase.title}”.`);
@@ -235,6 +240,9 @@ export function decide(
     case 'cancel': {
       requireDeployer(d, actor, 'cancel');
       if (d.rollback) throw new DomainError('not_now', `${d.ref} is rolling back; finish or fail the rollback instead.`);
+      if (d.status === 'monitoring') {
+        throw new DomainError('not_now', `${d.ref} is live and being monitored; mark it healthy or roll it back instead.`);
+      }
       return [{ type: 'cancelled', reason: cmd.reason }];
     }
     case 'mark_healthy':
