@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUILT_IN_TEMPLATES_DIR, loadTemplates } from '../src/config/templates.js';
 import { ConfigError } from '../src/config/errors.js';
-import { parseRunbook } from '../src/core/template/markdown/index.js';
+import { parseRunbook } from '../src/core/template/markdown.js';
 import type { Template } from '../src/core/template/schema.js';
 
 const FIXTURES = new URL('./fixtures/runbooks/', import.meta.url);
@@ -123,6 +123,7 @@ describe('runbooks', () => {
     });
 
     it('keeps what it does not recognise as notes, with their section', () => {
+      expect(parseRunbook(fixture('checkout-release.md'), { id: 'checkout-release' }).notes).toEqual(t.notes);
       expect(t.notes).toEqual([
         { section: 'Introduction', text: 'Owned by the payments team.' },
         { section: 'Pre-Deployment Checklist › Code', text: 'Remember to check the on-call rota.' },
@@ -133,13 +134,18 @@ describe('runbooks', () => {
   });
 
   it('mistakes: refused with every problem, each with its line', () => {
-    const { template, problems } = parseRunbook(fixture('mistakes.md'), { id: 'broken' });
+    const { template, problems, notes } = parseRunbook(fixture('mistakes.md'), { id: 'broken' });
     expect(template).toBeUndefined();
     expect(problems).toEqual([
       { line: 7, message: expect.stringMatching(/^no pre-deployment checklist/) },
       { line: 15, message: 'phase "Deploy" ends (09:00) before it starts (10:00)' },
       { line: 18, message: 'phases.0.steps.1.text: must not be empty' },
       { line: 20, message: expect.stringMatching(/^no rollback steps/) },
+    ]);
+    // The paragraphs that stood in for a checklist and for rollback steps are kept, not dropped.
+    expect(notes).toEqual([
+      { section: 'Pre-Deployment Checklist', text: 'Make sure everything is ready.' },
+      { section: 'Rollback Plan', text: 'Just redeploy.' },
     ]);
   });
 
@@ -149,7 +155,8 @@ describe('runbooks', () => {
   });
 
   it.each([
-    ['unknown keys', '---\nowner: me\n---\n# X\n', 2, /front matter/],
+    ['unknown keys', '---\nowner: me\n---\n# X\n', 2, /front matter: unknown key "owner"/],
+    ['a placeholder value outside values:', '---\nname: x\nX: 24\n---\n# X\n', 3, /unknown key "X".*under values:/],
     ['a value that is not text or a number', '---\nvalues:\n  X: [1, 2]\n---\n# X\n', 2, /front matter values\.X/],
     ['YAML syntax', '---\nname: x\nvalues: {X: 1\n---\n# X\n', 3, /front matter is not valid YAML/],
   ])('refuses invalid front matter: %s', (_, markdown, line, message) => {

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
-import { parseRunbook } from '../core/template/markdown/index.js';
+import { parseRunbook } from '../core/template/markdown.js';
 import type { Template } from '../core/template/schema.js';
 import { formatProblems, validateTemplate, type Problem } from '../core/template/validate.js';
 import { ConfigError } from './errors.js';

@@ -48,10 +48,17 @@ export function readFrontMatter(node: Yaml | undefined): FrontMatterResult {
   if (parsed.success) return { ok: true, value: parsed.data };
   return {
     ok: false,
-    problems: parsed.error.issues.map((issue) => ({
-      line: keyLine(node.value, issue.path.map(String)[0], first),
-      message: `front matter ${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`,
-    })),
+    problems: parsed.error.issues.flatMap((issue) => {
+      const path = issue.path.map(String);
+      // A top-level "X: 24" is the likeliest unknown key: say where placeholder values go.
+      if (issue.code === 'unrecognized_keys' && !path.length) {
+        return issue.keys.map((key) => ({
+          line: keyLine(node.value, key, first),
+          message: `front matter: unknown key "${key}" (allowed: name, description, values); to fill "[${key}]" write it under values:`,
+        }));
+      }
+      return [{ line: keyLine(node.value, path[0], first), message: `front matter ${path.join('.') || '(top level)'}: ${issue.message}` }];
+    }),
   };
 }
 

@@ -22,6 +22,8 @@ export interface RunbookProblem {
 export interface RunbookResult {
   template?: Template;
   problems: RunbookProblem[];
+  /** What was understood but not recognised, with its section (the template's `notes`, also when refused). */
+  notes: Template['notes'];
 }
 
 const READERS: Record<SectionKind, (section: Section, ctx: Context) => void> = {
@@ -53,7 +55,7 @@ export function parseRunbook(markdown: string, opts: { id: string }): RunbookRes
   const root = parseMarkdown(markdown);
   const first = root.children[0];
   const front = readFrontMatter(first?.type === 'yaml' ? first : undefined);
-  if (!front.ok) return { problems: front.problems };
+  if (!front.ok) return { problems: front.problems, notes: [] };
   const fill = placeholderFill(front.value.values);
   const ctx = new Context(fill);
   const doc = outline(root, fill);
@@ -78,14 +80,14 @@ export function parseRunbook(markdown: string, opts: { id: string }): RunbookRes
   if (doc.title) ctx.mark('name', doc.title.line);
   const raw = { id: opts.id, name: front.value.name ?? doc.title?.text ?? opts.id, description, ...ctx.draft };
   const result = validateTemplate(raw);
-  if (result.ok && !problems.length) return { template: result.value, problems: [] };
+  if (result.ok && !problems.length) return { template: result.value, problems: [], notes: result.value.notes };
   // Missing parts are already explained above; report every other problem alongside them.
   const covered = new Set(['preDeployment', 'phases', 'rollback.steps', 'approvals']);
   for (const p of result.ok ? [] : result.problems) {
     const line = lineFor(p.path, ctx.lines);
     if (!covered.has(p.path) && !problems.some((q) => q.line === line)) problems.push({ line, message: `${p.path}: ${p.message}` });
   }
-  return { problems: problems.sort((a, b) => a.line - b.line) };
+  return { problems: problems.sort((a, b) => a.line - b.line), notes: ctx.draft.notes };
 }
 
 const TOP_LEVEL: Record<SectionKind, string> = {
