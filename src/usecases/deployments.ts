@@ -7,10 +7,15 @@ import { DomainError, isDomainError } from '../core/errors.js';
 import type { Template } from '../core/template/schema.js';
 import type { Repositories } from '../storage/index.js';
 
+/** What a deployment's policy depends on. */
+export type PolicyTarget = Pick<Deployment, 'service' | 'environment'>;
+
 export interface DeploymentServiceDeps {
   repos: Repositories;
   clock: Clock;
   policy?: Policy;
+  /** The policy of one deployment (its service and environment); `policy` for all when absent. */
+  policyFor?: (d: PolicyTarget) => Policy;
   /** Called after every committed change, outside the transaction (redraws Slack). */
   onChange?: (deployment: Deployment, events: DeploymentEvent[]) => void;
   /**
@@ -25,7 +30,7 @@ export interface DeploymentServiceDeps {
  * The use cases of a deployment. A button, a slash command and the scheduler
  * all come through here: each call is one fast transaction, then `onChange`.
  */
-export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY, onChange, withinChange }: DeploymentServiceDeps) {
+export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY, policyFor = () => policy, onChange, withinChange }: DeploymentServiceDeps) {
   const notify = (d: Deployment, events: DeploymentEvent[]) => {
     if (events.length) onChange?.(d, events);
   };
@@ -49,6 +54,7 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
 
   return {
     policy,
+    policyFor,
     find,
 
     findByRef(ref: string): Deployment {
@@ -83,7 +89,7 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
       const now = clock.now();
       const result = recordingRefusals(id, command, actor, () =>
         repos.db.transaction(() => {
-          const changed = repos.deployments.change(id, (d) => decide(d, command, actor, policy), actor, now);
+          const changed = repos.deployments.change(id, (d) => decide(d, command, actor, policyFor(d)), actor, now);
           if (changed?.events.length) withinChange?.(changed.deployment, changed.events, now);
           return changed;
         })(),
@@ -108,7 +114,7 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
      */
     check(id: number, command: Command, actor: string): Deployment {
       const d = find(id);
-      recordingRefusals(id, command, actor, () => decide(d, command, actor, policy));
+      recordingRefusals(id, command, actor, () => decide(d, command, actor, policyFor(d)));
       return d;
     },
   };

@@ -1,0 +1,292 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { DEFAULT_POLICY, type Policy } from '../core/deployment/decide.js';
+import { ENVIRONMENTS, type Deployment, type Environment } from '../core/deployment/types.js';
+import type { Template } from '../core/template/schema.js';
+import { ConfigError, isConfigError } from './errors.js';
+import { salvage } from './team/salvage.js';
+import { TeamConfigSchema, type Layer, type RawTeamConfig } from './team/schema.js';
+import { expandEnv, mergeLayers, type HookConfig, type Settings } from './team/settings.js';
+import { BUILT_IN_TEMPLATES_DIR, loadTemplates, type LoadedTemplate } from './templates.js';
+
+export type { HookConfig, Settings } from './team/settings.js';
+
+/** A mistake in the team configuration, at its path in the file ("services.checkout.template"). */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+  line?: number;
+}
+
+/** The team configuration, checked. With no file, everything is chosen in the start form. */
+export interface TeamConfig {
+  /** The file it was read from; null when there is none. */
+  source: string | null;
+  /** The configured services, in file order. */
+  services: string[];
+  /** Whether the start form also takes a service not in `services`. */
+  freeTextServices: boolean;
+  /** User group handle (without "@") → id, from the file. */
+  userGroups: Record<string, string>;
+  dedicatedChannels: { prefix: string; archiveAfterHours: number; private: boolean };
+  templatesDir: string | null;
+  /** The merged settings for a service in an environment; null when the file says nothing about it. */
+  settingsFor(service: string, environment: Environment): Settings | null;
+  /** Every user group (handle or id) the file names, with where. */
+  groupReferences(): Array<{ path: string; group: string }>;
+}
+
+export const NO_TEAM_CONFIG: TeamConfig = {
+  source: null,
+  services: [],
+  freeTextServices: true,
+  userGroups: {},
+  dedicatedChannels: { prefix: 'deploy', archiveAfterHours: 24, private: false },
+  templatesDir: null,
+  settingsFor: () => null,
+  groupReferences: () => [],
+};
+
+export interface TeamSetup {
+  team: TeamConfig;
+  /** The built-in templates, then the team's own (templates_dir). */
+  templates: LoadedTemplate[];
+}
+
+export interface CheckedSetup extends Partial<TeamSetup> {
+  problems: ConfigProblem[];
+}
+
+type PolicyTarget = Pick<Deployment, 'service' | 'environment'>;
+type Env = Record<string, string | undefined>;
+type RawHook = NonNullable<NonNullable<Layer['hooks']>['rollback']>;
+
+/**
+ * Reads and checks the team configuration and the templates it brings. Every
+ * problem is collected (never only the first); `team` is set only when there
+ * are none. `file` null: no configuration, the built-in templates only.
+ */
+export function checkTeamSetup(file: string | null, env: Env, builtInDir = BUILT_IN_TEMPLATES_DIR): CheckedSetup {
+  const builtIns = [...loadTemplates(builtInDir).values()];
+  if (!file) return { team: NO_TEAM_CONFIG, templates: builtIns, problems: [] };
+  if (!existsSync(file)) return { problems: [{ path: '(file)', message: `${file} does not exist` }] };
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: false, lineCounter });
+  if (doc.errors.length) {
+    return {
+      problems: doc.errors.map((e) => ({
+        path: '(YAML syntax)',
+        message: e.message.split('\n')[0]!,
+        line: lineCounter.linePos(e.pos[0]).line,
+      })),
+    };
+  }
+  const lineAt = (path: string): number | undefined => lineOf(doc, lineCounter, path);
+  const js: unknown = doc.toJS() ?? {};
+  const parsed = TeamConfigSchema.safeParse(js);
+  // With mistakes in the shape, the parts that are well formed are still checked.
+  const problems: ConfigProblem[] = parsed.success ? [] : zodConfigProblems(parsed.error);
+  const raw = parsed.success ? parsed.data : salvage(js);
+  const templates = [...builtIns];
+  let templatesDir: string | null = null;
+  let templatesComplete = true;
+  if (raw.templates_dir) {
+    templatesDir = resolve(dirname(file), raw.templates_dir);
+    try {
+      for (const t of loadTemplates(templatesDir).values()) {
+        const same = templates.find((b) => b.template.id === t.template.id);
+        if (same) problems.push({ path: 'templates_dir', message: `${t.source} uses the template id "${t.template.id}", already taken by ${same.source}; rename the file or its id` });
+        else templates.push(t);
+      }
+    } catch (error) {
+      if (!isConfigError(error)) throw error;
+      problems.push({ path: 'templates_dir', message: error.message });
+      templatesComplete = false;
+    }
+  }
+  const byId = new Map(templates.map((t) => [t.template.id, t.template]));
+  const reported = new Set(problems.map((p) => p.path));
+  problems.push(...crossCheck(raw, byId, env, templatesComplete).filter((p) => !reported.has(p.path)));
+  if (problems.length || !parsed.success) return { templates, problems: withLines(problems, lineAt) };
+  return { team: buildTeamConfig(file, raw, templatesDir, env), templates, problems: [] };
+}
+
+/** Like `checkTeamSetup`, for the start: any problem is a ConfigError listing them all. */
+export function loadTeamSetup(file: string | null, env: Env, builtInDir = BUILT_IN_TEMPLATES_DIR): TeamSetup {
+  const checked = checkTeamSetup(file, env, builtInDir);
+  if (checked.team && checked.templates) return { team: checked.team, templates: checked.templates };
+  throw new ConfigError(formatConfigProblems(file ?? '(no file)', checked.problems));
+}
+
+/** The policy of each deployment from its service's settings; `expand` turns user groups into user ids. */
+export function teamPolicy(team: TeamConfig, expand: (entries: readonly string[]) => string[]): (d: PolicyTarget) => Policy {
+  return ({ service, environment }) => {
+    const s = team.settingsFor(service, environment);
+    if (!s) return DEFAULT_POLICY;
+    return {
+      deployerMayApprove: s.deployerMayApprove,
+      defaultMonitoringMinutes: s.communication.monitoringMinutes ?? DEFAULT_POLICY.defaultMonitoringMinutes,
+      rollbackUsers: expand(s.rollbackUsers),
+    };
+  };
+}
+
+export function formatConfigProblems(source: string, problems: ConfigProblem[]): string {
+  const lines = problems.map((p) => `  - ${p.path}: ${p.message}${p.line ? ` (line ${p.line})` : ''}`);
+  return [`The team configuration ${source} has ${problems.length === 1 ? 'a mistake' : `${problems.length} mistakes`}:`, ...lines].join('\n');
+}
+
+/** Every layer of the file with its path, least specific first within each service. */
+function layersOf(raw: RawTeamConfig): Array<{ path: string; layer: Layer; inherits: Layer[] }> {
+  const out: Array<{ path: string; layer: Layer; inherits: Layer[] }> = [];
+  const defaults = raw.defaults ?? {};
+  if (raw.defaults) out.push({ path: 'defaults', layer: raw.defaults, inherits: [] });
+  for (const [name, service] of Object.entries(raw.services ?? {})) {
+    out.push({ path: `services.${name}`, layer: service, inherits: [defaults] });
+    for (const [env, layer] of Object.entries(service.environments ?? {})) {
+      out.push({ path: `services.${name}.environments.${env}`, layer, inherits: [defaults, service] });
+    }
+  }
+  return out;
+}
+
+/** Checks across the file. `templatesComplete` false: templates_dir could not be read, so templates are not checked. */
+function crossCheck(raw: RawTeamConfig, templates: Map<string, Template>, env: Env, templatesComplete: boolean): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const ids = [...templates.keys()];
+  const allRoles = new Set([...templates.values()].flatMap((t) => t.approvals.map((a) => a.role)));
+
+  for (const [name, service] of Object.entries(raw.services ?? {})) {
+    for (const env of Object.keys(service.environments ?? {})) {
+      if (!(ENVIRONMENTS as readonly string[]).includes(env)) {
+        problems.push({ path: `services.${name}.environments.${env}`, message: `unknown environment; use ${ENVIRONMENTS.join(', ')}` });
+      }
+    }
+  }
+  for (const { path, layer, inherits } of layersOf(raw)) {
+    if (templatesComplete && layer.template && !templates.has(layer.template)) {
+      problems.push({ path: `${path}.template`, message: `unknown template "${layer.template}"; loaded templates: ${ids.join(', ')}` });
+    }
+    const templateId = layer.template ?? [...inherits].reverse().find((l) => l.template)?.template;
+    const template = templateId ? templates.get(templateId) : undefined;
+    for (const role of Object.keys(layer.approvers ?? {})) {
+      if (!templatesComplete) break;
+      const known = template ? template.approvals.some((a) => a.role === role) : allRoles.has(role);
+      if (!known) {
+        const roles = template ? template.approvals.map((a) => a.role) : [...allRoles];
+        problems.push({
+          path: `${path}.approvers.${role}`,
+          message: `unknown approval role${template ? ` in template "${template.id}"` : ''}; roles: ${roles.join(', ')}`,
+        });
+      }
+    }
+    const hooks: Array<[string, RawHook | undefined]> = [
+      ['hooks.rollback', layer.hooks?.rollback],
+      ['hooks.maintenance.start', layer.hooks?.maintenance?.start],
+      ['hooks.maintenance.end', layer.hooks?.maintenance?.end],
+    ];
+    for (const [at, hook] of hooks) {
+      if (!hook) continue;
+      const host = new URL(hook.url).hostname.toLowerCase();
+      if (!hook.allowed_hosts.some((h) => h.toLowerCase() === host)) {
+        problems.push({ path: `${path}.${at}.url`, message: `its host ${host} is not in allowed_hosts (${hook.allowed_hosts.join(', ')})` });
+      }
+      for (const [header, value] of Object.entries(hook.headers ?? {})) {
+        const { missing } = expandEnv(value, env);
+        if (missing.length) problems.push({ path: `${path}.${at}.headers.${header}`, message: `the environment variable ${missing.join(', ')} is not set` });
+      }
+    }
+    const entries: Array<[string, string[]]> = [
+      ...Object.entries(layer.approvers ?? {}).map(([role, list]) => [`${path}.approvers.${role}`, list] as [string, string[]]),
+      ...(layer.rollback_users ? [[`${path}.rollback_users`, layer.rollback_users] as [string, string[]]] : []),
+    ];
+    for (const [at, list] of entries) {
+      const seen = new Set<string>();
+      for (const p of list) {
+        if (seen.has(p)) problems.push({ path: at, message: `${p} is named twice` });
+        seen.add(p);
+      }
+    }
+  }
+  return problems;
+}
+
+function buildTeamConfig(source: string, raw: RawTeamConfig, templatesDir: string | null, env: Env): TeamConfig {
+  const services = raw.services ?? {};
+  const hook = (h: RawHook | undefined): HookConfig | null => {
+    if (!h) return null;
+    const headers = h.headers ? Object.fromEntries(Object.entries(h.headers).map(([k, v]) => [k, expandEnv(v, env).value])) : undefined;
+    return { url: h.url, allowedHosts: h.allowed_hosts, timeoutMs: h.timeout_ms, ...(headers ? { headers } : {}) };
+  };
+  const userGroups = Object.fromEntries(Object.entries(raw.user_groups ?? {}).map(([h, id]) => [h.replace(/^@/, ''), id]));
+  return {
+    source,
+    services: Object.keys(services),
+    freeTextServices: raw.free_text_services ?? Object.keys(services).length === 0,
+    userGroups,
+    dedicatedChannels: {
+      prefix: raw.dedicated_channels?.prefix ?? 'deploy',
+      archiveAfterHours: raw.dedicated_channels?.archive_after_hours ?? 24,
+      private: raw.dedicated_channels?.private ?? false,
+    },
+    templatesDir,
+    settingsFor(service, environment) {
+      const s = Object.hasOwn(services, service) ? services[service] : undefined;
+      if (!s && !raw.defaults) return null;
+      const e = s?.environments && Object.hasOwn(s.environments, environment) ? s.environments[environment] : undefined;
+      const layers = [raw.defaults, s, e].filter((l): l is Layer => l !== undefined);
+      return mergeLayers(service, environment, layers, hook);
+    },
+    groupReferences() {
+      const out: Array<{ path: string; group: string }> = [];
+      for (const { path, layer } of layersOf(raw)) {
+        for (const [role, list] of Object.entries(layer.approvers ?? {})) {
+          for (const p of list) if (!/^[UW]/.test(p)) out.push({ path: `${path}.approvers.${role}`, group: p });
+        }
+        for (const p of layer.rollback_users ?? []) if (!/^[UW]/.test(p)) out.push({ path: `${path}.rollback_users`, group: p });
+      }
+      return out;
+    },
+  };
+}
+
+/** zod issues as problems; an unknown key gets its own path and a hint. */
+function zodConfigProblems(error: z.ZodError): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        problems.push({ path: path ? `${path}.${key}` : key, message: 'not a setting Liftoff knows (check the spelling; data/liftoff.example.yml lists every key)' });
+      }
+    } else if (issue.code === 'invalid_union' && issue.errors.length) {
+      // A list of people or a single entry: report what is wrong with the entries.
+      const inner = issue.errors.flat().find((i) => i.code !== 'invalid_type') ?? issue.errors.flat()[0]!;
+      const sub = inner.path.map(String).join('.');
+      problems.push({ path: sub ? `${path}.${sub}` : path, message: inner.message });
+    } else {
+      problems.push({ path: path || '(top level)', message: issue.message });
+    }
+  }
+  return problems;
+}
+
+function withLines(problems: ConfigProblem[], lineAt: (path: string) => number | undefined): ConfigProblem[] {
+  return problems.map((p) => {
+    const line = p.line ?? lineAt(p.path);
+    return line ? { ...p, line } : p;
+  });
+}
+
+/** The line of the nearest node on the path that the file has. */
+function lineOf(doc: Document, lineCounter: LineCounter, path: string): number | undefined {
+  const parts = path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  for (let n = parts.length; n > 0; n--) {
+    const node = doc.getIn(parts.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}

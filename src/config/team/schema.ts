@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/**
+ * The team configuration file (LIFTOFF_CONFIG), as YAML. data/liftoff.example.yml
+ * documents every key. A "layer" of settings can appear at the top (`defaults`),
+ * per service, and per environment of a service; the most specific one wins.
+ */
+
+/** A Slack user id, a user group id or a user group handle: "U0123ABCD", "S0123ABCD", "@qa". */
+export const PRINCIPAL = /^(?:[UW][A-Z0-9]{2,20}|S[A-Z0-9]{2,20}|@[a-z0-9][a-z0-9._-]{0,79})$/;
+
+const principal = z
+  .string()
+  .trim()
+  .refine((s) => PRINCIPAL.test(s), {
+    error: (i) =>
+      `"${String(i.input).slice(0, 40)}" is neither a Slack user id (U…), a user group id (S…) nor a user group handle (@name)`,
+  });
+
+const principals = z.union([principal.transform((p) => [p]), z.array(principal).max(50, 'at most 50 entries')]);
+
+const channel = z
+  .string()
+  .trim()
+  .regex(/^[CG][A-Z0-9]{2,20}$/, 'use the channel id (C… or G…: channel details → About, at the bottom), not its name');
+
+const positive = (max: number) => z.number().positive('must be more than 0').max(max, `at most ${max}`);
+
+export const HookSchema = z.strictObject({
+  /** Called with a POST and a JSON body describing the deployment. */
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  /** The only hosts the hook may reach: the URL's host must be one of them. */
+  allowed_hosts: z.array(z.string().trim().min(1).max(253)).min(1, 'name at least the host of the URL'),
+  timeout_ms: z.number().int().min(100).max(60_000, 'at most 60000 (one minute)').default(5_000),
+  /** Extra request headers; "${NAME}" in a value is replaced by the environment variable NAME. */
+  headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a header name'), z.string().max(2000)).optional(),
+});
+
+export const LOCKABLE = ['template', 'approvers', 'channels'] as const;
+export const LOCATIONS = ['thread', 'channel'] as const;
+
+export const LayerSchema = z.strictObject({
+  /** Where deployments of the service run (their parent message and thread). */
+  deploy_channel: channel.optional(),
+  /** Where stakeholders and users are told (announcements, reminders, completion). */
+  announce_channel: channel.optional(),
+  /** The operations channel (issues, rollbacks). */
+  ops_channel: channel.optional(),
+  /** The template preselected for the service (a built-in one or one in templates_dir). */
+  template: z.string().trim().min(1).optional(),
+  /** Role id (dev_lead, qa_lead, ops_lead, product_owner, or the template's own) → who may sign. */
+  approvers: z.record(z.string(), principals).optional(),
+  /** Who may roll back besides the deployer and the approvers. */
+  rollback_users: principals.optional(),
+  deployer_may_approve: z.boolean().optional(),
+  hooks: z
+    .strictObject({
+      rollback: HookSchema.optional(),
+      maintenance: z.strictObject({ start: HookSchema.optional(), end: HookSchema.optional() }).optional(),
+    })
+    .optional(),
+  health_checks: z
+    .array(z.strictObject({ url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }), expect: z.string().max(300).default('') }))
+    .max(20)
+    .optional(),
+  communication: z
+    .strictObject({
+      announcement_hours_before: positive(24 * 120).optional(),
+      reminder_hours_before: positive(24 * 120).optional(),
+      progress_every_minutes: positive(24 * 60).int('a whole number of minutes').optional(),
+      monitoring_minutes: z.number().int('a whole number of minutes').min(0).max(24 * 60 * 14).optional(),
+    })
+    .optional(),
+  /** `thread` (default): a thread in deploy_channel; `channel`: a dedicated channel per deployment. */
+  location: z.enum(LOCATIONS, { error: 'use "thread" or "channel"' }).optional(),
+  /** What the deployer may not change in the start form. */
+  locked: z.array(z.enum(LOCKABLE, { error: `use ${LOCKABLE.join(', ')}` })).optional(),
+});
+export type Layer = z.infer<typeof LayerSchema>;
+
+export const ServiceSchema = LayerSchema.extend({
+  /** Per-environment overrides (production, staging, uat, development). */
+  environments: z.record(z.string(), LayerSchema).optional(),
+});
+
+export const TeamConfigSchema = z.strictObject({
+  version: z.literal(1, { error: 'only version 1 exists' }).optional(),
+  /** A folder of the team's own templates (YAML or Markdown runbooks), relative to this file. */
+  templates_dir: z.string().trim().min(1).optional(),
+  /** Whether the start form also takes a service that is not listed under `services`. */
+  free_text_services: z.boolean().optional(),
+  /** User group handle → id, for handles that should not be looked up (optional). */
+  user_groups: z
+    .record(z.string().regex(/^@?[a-z0-9][a-z0-9._-]{0,79}$/, 'not a user group handle'), z.string().regex(/^S[A-Z0-9]{2,20}$/, 'use the user group id (S…)'))
+    .optional(),
+  /** For `location: channel`. */
+  dedicated_channels: z
+    .strictObject({
+      prefix: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,20}$/, 'use up to 21 lowercase letters, digits, "-" or "_"').default('deploy'),
+      archive_after_hours: z.number().min(0).max(24 * 90).default(24),
+      private: z.boolean().default(false),
+    })
+    .optional(),
+  /** Settings for every service, unless a service (or one of its environments) says otherwise. */
+  defaults: LayerSchema.optional(),
+  services: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/, 'a service name uses letters, digits, "-" or "_"'), ServiceSchema).optional(),
+});
+export type RawTeamConfig = z.infer<typeof TeamConfigSchema>;

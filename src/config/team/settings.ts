@@ -1,0 +1,85 @@
+import type { Environment } from '../../core/deployment/types.js';
+import type { Layer, LOCATIONS, LOCKABLE } from './schema.js';
+
+/** A hook Liftoff may call: the same shape as the rollback hook's `RollbackHookConfig`. */
+export interface HookConfig {
+  url: string;
+  allowedHosts: string[];
+  timeoutMs: number;
+  headers?: Record<string, string>;
+}
+
+/** What the configuration says about one service in one environment (all layers merged). */
+export interface Settings {
+  service: string;
+  environment: Environment;
+  deployChannel: string | null;
+  announceChannel: string | null;
+  opsChannel: string | null;
+  templateId: string | null;
+  /** Role → user ids, user group ids and @handles, as written. */
+  approvers: Record<string, string[]>;
+  rollbackUsers: string[];
+  deployerMayApprove: boolean;
+  hooks: { rollback: HookConfig | null; maintenanceStart: HookConfig | null; maintenanceEnd: HookConfig | null };
+  healthChecks: Array<{ endpoint: string; expected: string }>;
+  communication: {
+    announcementHoursBefore: number | null;
+    reminderHoursBefore: number | null;
+    progressEveryMinutes: number | null;
+    monitoringMinutes: number | null;
+  };
+  location: (typeof LOCATIONS)[number];
+  locked: Array<(typeof LOCKABLE)[number]>;
+}
+
+type HookFrom = (raw: NonNullable<Layer['hooks']>['rollback'] | undefined) => HookConfig | null;
+
+/** Merges layers, least specific first: each key of a later layer replaces the earlier one (approvers by role). */
+export function mergeLayers(service: string, environment: Environment, layers: Layer[], hook: HookFrom): Settings {
+  const last = <T>(pick: (l: Layer) => T | undefined): T | undefined => {
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const v = pick(layers[i]!);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
+  const approvers: Record<string, string[]> = {};
+  for (const l of layers) Object.assign(approvers, l.approvers ?? {});
+  return {
+    service,
+    environment,
+    deployChannel: last((l) => l.deploy_channel) ?? null,
+    announceChannel: last((l) => l.announce_channel) ?? null,
+    opsChannel: last((l) => l.ops_channel) ?? null,
+    templateId: last((l) => l.template) ?? null,
+    approvers,
+    rollbackUsers: last((l) => l.rollback_users) ?? [],
+    deployerMayApprove: last((l) => l.deployer_may_approve) ?? false,
+    hooks: {
+      rollback: hook(last((l) => l.hooks?.rollback)),
+      maintenanceStart: hook(last((l) => l.hooks?.maintenance?.start)),
+      maintenanceEnd: hook(last((l) => l.hooks?.maintenance?.end)),
+    },
+    healthChecks: (last((l) => l.health_checks) ?? []).map((h) => ({ endpoint: h.url, expected: h.expect })),
+    communication: {
+      announcementHoursBefore: last((l) => l.communication?.announcement_hours_before) ?? null,
+      reminderHoursBefore: last((l) => l.communication?.reminder_hours_before) ?? null,
+      progressEveryMinutes: last((l) => l.communication?.progress_every_minutes) ?? null,
+      monitoringMinutes: last((l) => l.communication?.monitoring_minutes) ?? null,
+    },
+    location: last((l) => l.location) ?? 'thread',
+    locked: last((l) => l.locked) ?? [],
+  };
+}
+
+/** Expands "${NAME}" from the environment; the names that are not set are returned apart. */
+export function expandEnv(value: string, env: Record<string, string | undefined>): { value: string; missing: string[] } {
+  const missing: string[] = [];
+  const out = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const v = env[name];
+    if (v === undefined) missing.push(name);
+    return v ?? '';
+  });
+  return { value: out, missing };
+}
