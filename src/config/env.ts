@@ -14,6 +14,8 @@ export interface RuntimeConfig {
   /** The team configuration file, or null when there is none. */
   configFile: string | null;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** How long one Web API call may take before it is abandoned and retried (ms). */
+  slackTimeoutMs: number;
 }
 
 const WHERE = {
@@ -87,6 +89,12 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
   const logLevel = (get('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push('LOG_LEVEL must be debug, info, warn or error.');
 
+  const timeoutText = get('LIFTOFF_SLACK_TIMEOUT_MS') ?? '10000';
+  const slackTimeoutMs = Number(timeoutText);
+  if (!/^\d+$/.test(timeoutText) || slackTimeoutMs < 100 || slackTimeoutMs > 120_000) {
+    problems.push(`LIFTOFF_SLACK_TIMEOUT_MS must be a whole number of milliseconds from 100 to 120000 (got "${timeoutText.slice(0, 20)}").`);
+  }
+
   if (problems.length) {
     throw new ConfigError(
       problems.length === 1 ? `Liftoff cannot start: ${problems[0]}` : `Liftoff cannot start:\n- ${problems.join('\n- ')}`,
@@ -102,5 +110,6 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
     dbFile,
     configFile,
     logLevel: logLevel as RuntimeConfig['logLevel'],
+    slackTimeoutMs,
   };
 }

@@ -18,11 +18,11 @@ export interface SlackAppParts {
  * Web API client options: a request timeout (the client's default has none)
  * and bounded retries for 5xx, timeouts and 429s (which honour Retry-After).
  */
-export function webClientOptions(config: Pick<RuntimeConfig, 'apiUrl'>, logger: Logger): WebClientOptions {
+export function webClientOptions(config: Pick<RuntimeConfig, 'apiUrl'> & Partial<Pick<RuntimeConfig, 'slackTimeoutMs'>>, logger: Logger): WebClientOptions {
   return {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     logger,
-    timeout: 10_000,
+    timeout: config.slackTimeoutMs ?? 10_000,
     retryConfig: { retries: 4, factor: 2, minTimeout: 200, maxTimeout: 5_000, randomize: true },
     rejectRateLimitedCalls: false,
   };

@@ -41,6 +41,7 @@ describe('readRuntimeConfig', () => {
       dbFile: join(cwd, 'data', 'liftoff.db'),
       configFile: null,
       logLevel: 'info',
+      slackTimeoutMs: 10_000,
     });
   });
 
