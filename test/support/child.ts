@@ -1,0 +1,73 @@
+/**
+ * Liftoff as a real child process (`node --import tsx src/main.ts`), for tests that kill it,
+ * stop it with a signal or read what it prints. The fake Slack runs in the test process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A port that was free a moment ago: listen on 0, read it, close. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface LiftoffChild {
+  port: number;
+  baseUrl: string;
+  process: ChildProcess;
+  /** Everything printed so far on stdout and stderr. */
+  output(): { stdout: string; stderr: string };
+  /** Resolves with the exit code (or the signal's name) once the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Starts Liftoff and waits until GET /healthz answers 200 (rejects if it exits or takes over `timeoutMs`). */
+export async function startChild(env: Record<string, string>, timeoutMs = 15_000): Promise<LiftoffChild> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  let ended = false;
+  void exited.then(() => (ended = true));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (ended) throw new Error(`Liftoff exited during start:\n${stderr}\n${stdout}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Liftoff did not answer /healthz within ${timeoutMs} ms:\n${stderr}\n${stdout}`);
+    }
+    const ok = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    baseUrl,
+    process: child,
+    output: () => ({ stdout, stderr }),
+    exited,
+    kill: (signal) => {
+      if (!ended) child.kill(signal);
+    },
+  };
+}
