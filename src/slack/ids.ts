@@ -18,6 +18,19 @@ export const ActionId = {
   openLink: 'link.open',
   /** The template select of the start modal, which redraws the approver fields. */
   startTemplateChanged: 'start.template',
+  /** Opens the rollback confirmation modal (parent card and thread). */
+  rollback: 'rollback.open',
+  rollbackComplete: 'rollback.complete',
+  rollbackFail: 'rollback.fail',
+  /** The service and environment selects of the start modal when services are configured: fill in their settings. */
+  startServiceChanged: 'start.service',
+  /** The monitoring verdict prompt (scheduler notices). */
+  markHealthy: 'monitoring.healthy',
+  markFaulty: 'monitoring.faulty',
+  /** The missed-window prompt (scheduler notices). */
+  windowStart: 'window.start',
+  windowReschedule: 'window.reschedule',
+  windowCancel: 'window.cancel',
 } as const;
 export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];
 
@@ -28,11 +41,18 @@ export const ViewId = {
   overrideGate: 'gate.override',
   failStep: 'step.fail',
   cancel: 'deployment.cancel',
+  rollback: 'rollback.start',
+  rollbackFail: 'rollback.fail',
+  reschedule: 'deployment.reschedule',
 } as const;
 
 /** Block ids of the start modal; a field error is shown under the block of the same id. */
 export const StartField = {
   service: 'service',
+  /** With configured services and free text allowed: a service that is not listed. */
+  otherService: 'service_other',
+  /** With a configured deploy channel: where the deployment runs. */
+  deployChannel: 'deploy_channel',
   version: 'version',
   environment: 'environment',
   type: 'type',
@@ -52,6 +72,14 @@ export const ModalField = {
   evidence: 'evidence',
   reason: 'reason',
   step: 'step',
+} as const;
+
+/** Block ids of the rollback confirmation modal. */
+export const RollbackField = {
+  trigger: 'rollback_trigger',
+  other: 'rollback_other',
+  restore: 'rollback_restore',
+  note: 'rollback_note',
 } as const;
 
 /** The one action id inside every input block: block ids tell the fields apart. */

@@ -1,5 +1,7 @@
 import type { Db } from './db.js';
 import { createDeploymentsRepository } from './deployments.js';
+import { createJobsRepository } from './jobs.js';
+import { createLocksRepository } from './locks.js';
 import { createMessagesRepository } from './messages.js';
 import { createSubmissionsRepository } from './submissions.js';
 
@@ -7,6 +9,8 @@ export function createRepositories(db: Db) {
   return {
     db,
     deployments: createDeploymentsRepository({ db }),
+    jobs: createJobsRepository({ db }),
+    locks: createLocksRepository({ db }),
     messages: createMessagesRepository({ db }),
     submissions: createSubmissionsRepository({ db }),
   };

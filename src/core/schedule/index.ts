@@ -1,0 +1,4 @@
+export * from './jobs.js';
+export * from './plan.js';
+export * from './stale.js';
+export * from './timings.js';

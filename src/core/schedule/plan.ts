@@ -1,0 +1,124 @@
+import { addHours, addMinutes } from 'date-fns';
+import type { DeploymentEvent } from '../deployment/events.js';
+import type { Deployment } from '../deployment/types.js';
+import type { JobKind, JobPayload, PlannedJob, Target } from './jobs.js';
+import { LIVE_KINDS, WINDOW_KINDS } from './jobs.js';
+import type { Timings } from './timings.js';
+
+/** What a change does to the schedule: jobs to add, and pending jobs to drop (with why). */
+export interface SchedulePlan {
+  add: PlannedJob[];
+  /** Pending jobs of these kinds are deleted before `add` (a reschedule moves them). */
+  replace: JobKind[];
+  /** Pending jobs of these kinds no longer apply: they are cancelled with `reason`. */
+  cancel: { kinds: JobKind[]; reason: string } | null;
+}
+
+const ms = (d: Date) => d.getTime();
+
+function job(d: Deployment, kind: JobKind, dueAt: number, payload: JobPayload, id: string = kind): PlannedJob {
+  return { key: `${d.ref}:${id}:${payload.target}`, deploymentId: d.id, kind, dueAt, payload };
+}
+
+/**
+ * Both copies of a notice that goes to stakeholders and to the thread. The
+ * announcement-channel copy exists only when an announcement channel is set:
+ * otherwise the thread already is the deployment channel.
+ */
+function both(d: Deployment, kind: JobKind, dueAt: number, extra: Omit<JobPayload, 'target'> = {}, id: string = kind): PlannedJob[] {
+  const targets: Target[] = d.announceChannelId ? ['thread', 'announce'] : ['thread'];
+  return targets.map((target) => job(d, kind, dueAt, { ...extra, target }, id));
+}
+
+/** The jobs that follow from the deployment window: announcement, reminders, the missed-window question. */
+export function windowJobs(d: Deployment, now: number, t: Timings): PlannedJob[] {
+  const w = `w${Math.floor(d.window.start / 1000)}`;
+  const at = (hoursBefore: number) => Math.max(now, ms(addHours(d.window.start, -hoursBefore)));
+  return [
+    job(d, 'announcement', at(t.announcementHoursBefore), { target: 'announce' }, `announcement:${w}`),
+    job(d, 'reminder', at(t.reminderHoursBefore), { target: 'announce' }, `reminder:${w}`),
+    job(d, 'personal_reminder', at(t.reminderHoursBefore), { target: 'thread' }, `personal_reminder:${w}`),
+    job(d, 'missed_window', Math.max(now, d.window.end), { target: 'thread' }, `missed_window:${w}`),
+  ];
+}
+
+/** The first progress update after a phase started at `startedAt`. */
+export function firstProgress(d: Deployment, startedAt: number, t: Timings): PlannedJob[] {
+  const dueAt = ms(addMinutes(startedAt, t.progressEveryMinutes));
+  return both(d, 'progress', dueAt, { n: 1 }, 'progress:1');
+}
+
+/**
+ * The next progress update after update `n` (due at `dueAt`), on the same
+ * cadence and strictly after `now`: a late update does not cause a burst.
+ */
+export function nextProgress(d: Deployment, previous: { dueAt: number; payload: JobPayload }, now: number, t: Timings): PlannedJob {
+  const step = t.progressEveryMinutes * 60_000;
+  const k = Math.max(1, Math.floor((now - previous.dueAt) / step) + 1);
+  const n = (previous.payload.n ?? 1) + 1;
+  return job(d, 'progress', previous.dueAt + k * step, { target: previous.payload.target, n }, `progress:${n}`);
+}
+
+/**
+ * Which messages a change promises, planned in the transaction that records
+ * it. `firstSeq` is the sequence number of the first of `events`. Pure.
+ */
+export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: number, now: number, t: Timings): SchedulePlan {
+  const plan: SchedulePlan = { add: [], replace: [], cancel: null };
+  // The start notice belongs to the first phase that starts, not to every phase.
+  const startedHere = events.filter((e) => e.type === 'phase_started').length;
+  const underwayBefore = Object.values(d.phases).filter((p) => p.started).length > startedHere;
+  events.forEach((e, i) => {
+    const seq = firstSeq + i;
+    switch (e.type) {
+      case 'created':
+        plan.add.push(...windowJobs(d, now, t));
+        break;
+      case 'rescheduled':
+        plan.replace.push(...WINDOW_KINDS);
+        plan.add.push(...windowJobs(d, now, t));
+        plan.add.push(job(d, 'rescheduled', now, { target: 'announce', seq }, `rescheduled:${seq}`));
+        break;
+      case 'phase_started': {
+        const phase = d.phases[e.phaseId];
+        if (!underwayBefore) {
+          plan.add.push(...both(d, 'start', now));
+          plan.add.push(...firstProgress(d, now, t));
+        }
+        if (phase) {
+          const overrunAt = now + (phase.plannedEnd - phase.plannedStart) + 1;
+          plan.add.push(job(d, 'overrun', overrunAt, { target: 'thread', phaseId: e.phaseId }, `overrun:${e.phaseId}`));
+        }
+        break;
+      }
+      case 'item_failed':
+      case 'rejected':
+      case 'marked_faulty':
+        plan.add.push(...both(d, 'issue', now, { seq }, `issue:${seq}`));
+        break;
+      case 'monitoring_started':
+        plan.add.push(...both(d, 'completion', now), ...both(d, 'summary', now));
+        plan.add.push(job(d, 'monitoring_verdict', d.monitoring?.until ?? now, { target: 'thread' }));
+        plan.cancel = { kinds: ['progress', 'overrun', ...WINDOW_KINDS], reason: 'the deployment is complete' };
+        break;
+      case 'completed': {
+        const monitored = d.monitoring !== undefined;
+        plan.add.push(...(monitored ? both(d, 'healthy', now) : [...both(d, 'completion', now), ...both(d, 'summary', now)]));
+        const due = ms(addHours(now, t.followUpHoursAfter));
+        d.plan.postDeployment.followUps.forEach((_, n) => plan.add.push(job(d, 'follow_up', due, { target: 'thread', n }, `follow_up:${n}`)));
+        plan.cancel = { kinds: [...LIVE_KINDS], reason: 'the deployment is complete' };
+        break;
+      }
+      case 'cancelled':
+        if (d.announceChannelId) plan.add.push(job(d, 'cancelled', now, { target: 'announce', seq }));
+        plan.cancel = { kinds: [...LIVE_KINDS], reason: 'the deployment was cancelled' };
+        break;
+      case 'rollback_started':
+        plan.cancel = { kinds: ['progress', 'overrun', 'monitoring_verdict'], reason: 'a rollback started' };
+        break;
+      default:
+        break;
+    }
+  });
+  return plan;
+}

@@ -1,0 +1,48 @@
+import { gateReport } from '../deployment/gates.js';
+import { currentPhase, phaseTiming } from '../deployment/progress.js';
+import { FINISHED, type Deployment } from '../deployment/types.js';
+import type { Job } from './jobs.js';
+import type { Timings } from './timings.js';
+
+const started = (d: Deployment) => Object.values(d.phases).some((p) => p.started);
+const running = (d: Deployment) => d.status === 'in_progress' || d.status === 'verifying';
+
+/**
+ * Why a due job should not be sent now (it no longer applies, or it came due
+ * while Liftoff was down and is stale), or null to send it. A preparation
+ * reminder after the window started is stale; a completion notice never is.
+ */
+export function skipReason(job: Pick<Job, 'kind' | 'dueAt' | 'payload'>, d: Deployment, now: number, t: Timings): string | null {
+  switch (job.kind) {
+    case 'announcement':
+    case 'reminder':
+    case 'personal_reminder':
+      if (FINISHED.has(d.status)) return `the deployment is ${d.status}`;
+      if (started(d)) return 'the deployment has already started';
+      if (now >= d.window.start) return 'the window has already started';
+      if (job.kind === 'personal_reminder' && gateReport(d, 'start').open) return 'nothing is open before the start';
+      return null;
+    case 'missed_window':
+      if (started(d) || FINISHED.has(d.status)) return 'the deployment started or finished';
+      if (now < d.window.end) return 'the window has not ended';
+      return null;
+    case 'start':
+      return d.status === 'cancelled' ? 'the deployment was cancelled' : null;
+    case 'progress':
+      if (!running(d)) return 'the deployment is no longer in progress';
+      if (now - job.dueAt >= t.progressEveryMinutes * 60_000) return 'a newer progress update follows';
+      return null;
+    case 'overrun': {
+      const phaseId = job.payload.phaseId ?? '';
+      if (currentPhase(d)?.id !== phaseId || FINISHED.has(d.status) || d.rollback) return 'the phase is no longer running';
+      return phaseTiming(d, phaseId, now).overrun ? null : 'the phase is within its plan';
+    }
+    case 'monitoring_verdict':
+      if (d.status !== 'monitoring') return 'the deployment is no longer being monitored';
+      if (d.monitoring?.verdict) return 'the verdict was already given';
+      return null;
+    default:
+      // Issue, completion, summary, healthy, follow-ups, reschedule and cancel notices stay worth sending.
+      return null;
+  }
+}

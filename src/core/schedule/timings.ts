@@ -1,0 +1,43 @@
+import type { Template } from '../template/schema.js';
+
+/**
+ * When the communication plan sends what. Defaults live here and nowhere
+ * else; a template's own numbers win over them, and the team configuration
+ * (or a deployment) can override both by passing its own partial Timings.
+ */
+export interface Timings {
+  /** The deployment announcement, hours before the window starts. */
+  announcementHoursBefore: number;
+  /** The preparation reminder (and the personal reminders in the thread), hours before the window. */
+  reminderHoursBefore: number;
+  /** Minutes between progress updates while the deployment runs. */
+  progressEveryMinutes: number;
+  /** How often the running phase's timer is redrawn, at most (per deployment). */
+  timerRefreshSeconds: number;
+  /** Follow-up reminders, hours after the deployment is finally complete. */
+  followUpHoursAfter: number;
+}
+
+export const DEFAULT_TIMINGS: Timings = {
+  announcementHoursBefore: 24,
+  reminderHoursBefore: 1,
+  progressEveryMinutes: 30,
+  timerRefreshSeconds: 60,
+  followUpHoursAfter: 0,
+};
+
+const positive = (n: number | null | undefined): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0;
+
+/** Defaults, then the template's numbers (blank "[X]" is null and keeps the default), then `overrides`. */
+export function timingsOf(plan: Template, overrides: Partial<Timings> = {}): Timings {
+  const notice = (kind: string) => plan.communication.notices.find((n) => n.kind === kind);
+  const fromTemplate: Partial<Timings> = {};
+  const announcement = notice('announcement')?.hoursBefore;
+  const reminder = notice('reminder')?.hoursBefore;
+  const progress = notice('progress')?.everyMinutes;
+  if (positive(announcement)) fromTemplate.announcementHoursBefore = announcement;
+  if (positive(reminder)) fromTemplate.reminderHoursBefore = reminder;
+  if (positive(progress)) fromTemplate.progressEveryMinutes = progress;
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => positive(v) || v === 0)) as Partial<Timings>;
+  return { ...DEFAULT_TIMINGS, ...fromTemplate, ...defined };
+}

@@ -1,0 +1,84 @@
+import type { WebClient } from '@slack/web-api';
+import type { Deployment } from '../core/deployment/types.js';
+import type { Job } from '../core/schedule/jobs.js';
+import type { MessagesRepository } from '../storage/messages.js';
+import type { Notice } from '../slack/views/notices/index.js';
+
+/** The message metadata every notice carries, so a restart can find out whether it was posted. */
+export const NOTICE_EVENT = 'liftoff_notice';
+
+/** Where a job's message goes. */
+export interface Destination {
+  channel: string;
+  /** The deployment's parent message, for messages in its thread. */
+  threadTs?: string;
+  /** A thread reply also shown in the channel (announcements when no announcement channel is set). */
+  broadcast?: boolean;
+}
+
+/**
+ * The channel (and thread) of a job, or why it cannot be sent yet. Notices
+ * for stakeholders go to the announcement channel; without one they are
+ * thread replies also sent to the deployment channel, so the channel still
+ * holds one card per deployment.
+ */
+export function destinationOf(d: Deployment, job: Pick<Job, 'payload'>, messages: MessagesRepository): Destination | { wait: string } {
+  if (job.payload.target === 'announce' && d.announceChannelId) return { channel: d.announceChannelId };
+  const parent = messages.list(d.id).get('parent');
+  if (!parent?.ts) return { wait: 'the deployment message is not posted yet' };
+  return { channel: parent.channelId, threadTs: parent.ts, ...(job.payload.target === 'announce' ? { broadcast: true } : {}) };
+}
+
+export async function post(client: WebClient, to: Destination, notice: Notice, key: string): Promise<{ channel: string; ts: string }> {
+  const res = await client.chat.postMessage({
+    channel: to.channel,
+    text: notice.text,
+    blocks: notice.blocks,
+    unfurl_links: false,
+    unfurl_media: false,
+    ...(to.threadTs ? { thread_ts: to.threadTs, reply_broadcast: to.broadcast === true } : {}),
+    metadata: { event_type: NOTICE_EVENT, event_payload: { job: key } },
+  } as Parameters<WebClient['chat']['postMessage']>[0]);
+  return { channel: res.channel ?? to.channel, ts: res.ts ?? '' };
+}
+
+interface HistoryMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: { job?: unknown } };
+}
+
+/** Slack's clock and ours may differ a little: look this far before the claim. */
+const SKEW_MS = 5 * 60_000;
+const MAX_PAGES = 5;
+
+/**
+ * Looks for the message a job posted (by its metadata) in the channel or
+ * thread, from shortly before the job was claimed. `unavailable` when Slack
+ * would not show the history: then nobody can tell whether it was posted.
+ */
+export async function findPosted(
+  client: WebClient,
+  to: Destination,
+  key: string,
+  claimedAt: number,
+): Promise<{ found: string } | 'absent' | 'unavailable'> {
+  const oldest = String(Math.max(0, Math.floor((claimedAt - SKEW_MS) / 1000)));
+  let cursor: string | undefined;
+  try {
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const args = { channel: to.channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+      const res = to.threadTs
+        ? await client.conversations.replies({ ...args, ts: to.threadTs })
+        : await client.conversations.history(args);
+      const found = ((res.messages ?? []) as HistoryMessage[]).find(
+        (m) => m.metadata?.event_type === NOTICE_EVENT && m.metadata.event_payload?.job === key,
+      );
+      if (found?.ts) return { found: found.ts };
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) return 'absent';
+    }
+    return 'unavailable';
+  } catch {
+    return 'unavailable';
+  }
+}

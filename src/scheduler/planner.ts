@@ -1,0 +1,25 @@
+import type { DeploymentEvent } from '../core/deployment/events.js';
+import type { Deployment } from '../core/deployment/types.js';
+import { planChange } from '../core/schedule/plan.js';
+import { timingsOf, type Timings } from '../core/schedule/timings.js';
+import type { JobsRepository } from '../storage/jobs.js';
+
+export type TimingsFor = (d: Deployment) => Timings;
+
+/** Timings from the template, with configuration overrides on top. */
+export const timingsFrom = (overrides: Partial<Timings> = {}): TimingsFor => (d) => timingsOf(d.plan, overrides);
+
+/**
+ * Plans the messages a change promises. Runs inside the change's
+ * transaction (the use cases' `withinChange`), so a promise is stored
+ * exactly when the event that makes it is.
+ */
+export function createPlanner({ jobs, timingsFor }: { jobs: JobsRepository; timingsFor: TimingsFor }) {
+  return (d: Deployment, events: DeploymentEvent[], now: number): void => {
+    const firstSeq = d.revision - events.length + 1;
+    const plan = planChange(d, events, firstSeq, now, timingsFor(d));
+    if (plan.cancel) jobs.cancelPending(d.id, plan.cancel.kinds, plan.cancel.reason, now);
+    if (plan.replace.length) jobs.deletePending(d.id, plan.replace);
+    if (plan.add.length) jobs.plan(plan.add, now);
+  };
+}

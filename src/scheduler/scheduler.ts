@@ -1,0 +1,210 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../core/clock.js';
+import { currentPhase } from '../core/deployment/progress.js';
+import { FINISHED, type Deployment } from '../core/deployment/types.js';
+import type { Job } from '../core/schedule/jobs.js';
+import { nextProgress } from '../core/schedule/plan.js';
+import { skipReason } from '../core/schedule/stale.js';
+import { explainSlackError } from '../slack/errors.js';
+import type { MessageSync } from '../slack/sync.js';
+import { renderNotice } from '../slack/views/notices/index.js';
+import type { Repositories } from '../storage/index.js';
+import type { Logger } from '../support/logger.js';
+import { destinationOf, findPosted, post, type Destination } from './delivery.js';
+import { classify, MAX_ATTEMPTS, retryDelayMs } from './failures.js';
+import type { TimingsFor } from './planner.js';
+
+export interface SchedulerDeps {
+  repos: Repositories;
+  client: WebClient;
+  clock: Clock;
+  logger: Logger;
+  sync: Pick<MessageSync, 'sync'>;
+  timingsFor: TimingsFor;
+}
+
+const KIND_LABEL: Record<Job['kind'], string> = {
+  announcement: 'announcement',
+  reminder: 'preparation reminder',
+  personal_reminder: 'reminder in the thread',
+  start: 'start notice',
+  progress: 'progress update',
+  issue: 'issue notice',
+  overrun: 'overrun alert',
+  completion: 'completion notice',
+  summary: 'summary report',
+  healthy: 'healthy notice',
+  monitoring_verdict: 'monitoring verdict question',
+  follow_up: 'follow-up reminder',
+  missed_window: 'missed-window question',
+  rescheduled: 'reschedule notice',
+  cancelled: 'cancellation notice',
+};
+
+/**
+ * Sends what the job table says is due, exactly once:
+ * 1. `claimDue` moves due jobs from pending to sending in one transaction
+ *    (overlapping ticks or processes never get the same job);
+ * 2. each is checked (still useful?), rendered and posted with its key in
+ *    the message metadata;
+ * 3. it is marked sent with the message ts (or skipped, retried, failed).
+ * A job still `sending` at start was interrupted between 2 and 3: `recover`
+ * looks for its message in Slack's history before deciding.
+ */
+export function createScheduler({ repos, client, clock, logger, sync, timingsFor }: SchedulerDeps) {
+  const log = logger.child({ component: 'scheduler' });
+  const lastRefresh = new Map<number, number>();
+  const told = new Set<string>();
+  let chain: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | null = null;
+
+  /** Ends a job; a progress update plans the next one in the same transaction. */
+  const settle = repos.db.transaction((job: Job, status: 'sent' | 'skipped' | 'failed' | 'uncertain', result: string, now: number) => {
+    repos.jobs.finish(job.id, status, result, now);
+    if (job.kind !== 'progress') return;
+    const d = repos.deployments.get(job.deploymentId);
+    if (d && (d.status === 'in_progress' || d.status === 'verifying')) repos.jobs.plan([nextProgress(d, job, now, timingsFor(d))], now);
+  });
+
+  function tellDeployer(d: Deployment, what: string, dedupe: string) {
+    if (told.has(dedupe)) return;
+    told.add(dedupe);
+    client.chat.postMessage({ channel: d.deployerId, text: what }).catch((error: unknown) => {
+      log.with('error', 'could not tell the deployer about a notice', { deployment: d.ref, error });
+    });
+  }
+
+  function fail(job: Job, d: Deployment, code: string, to: Destination | null, now: number) {
+    settle(job, 'failed', code, now);
+    log.with('error', 'a notice could not be sent', { deployment: d.ref, job: job.key, code });
+    const where = to ? `<#${to.channel}>` : 'its channel';
+    tellDeployer(
+      d,
+      `I could not send the ${KIND_LABEL[job.kind]} of ${d.ref} (${d.service} ${d.version}) to ${where}: ${explainSlackError(code, where)}`,
+      `${d.id}:${code}`,
+    );
+  }
+
+  function retry(job: Job, d: Deployment, reason: string, to: Destination | null, now: number) {
+    if (job.attempts >= MAX_ATTEMPTS) return fail(job, d, reason, to, now);
+    repos.jobs.release(job.id, now + retryDelayMs(job.attempts), `attempt ${job.attempts}: ${reason}`, now);
+    log.with('warn', 'a notice will be retried', { deployment: d.ref, job: job.key, reason, attempts: job.attempts });
+  }
+
+  /** A job whose outcome is unknown: found in Slack → sent; surely absent → send again; else uncertain. */
+  async function resolve(job: Job, d: Deployment, to: Destination, now: number, reason: string) {
+    const seen = await findPosted(client, to, job.key, job.claimedAt ?? now);
+    if (seen === 'absent') return retry({ ...job }, d, reason, to, now);
+    if (seen !== 'unavailable') return settle(job, 'sent', JSON.stringify({ channel: to.channel, ts: seen.found }), now);
+    settle(job, 'uncertain', `${reason}; history unavailable`, now);
+    log.with('error', 'a notice may or may not have been posted; not resending it', { deployment: d.ref, job: job.key, reason });
+    tellDeployer(
+      d,
+      `I may or may not have posted the ${KIND_LABEL[job.kind]} of ${d.ref} in <#${to.channel}>: I was interrupted and could not check the channel's history. I did not send it again, so it is never posted twice; please check <#${to.channel}>.`,
+      `${d.id}:uncertain:${job.key}`,
+    );
+  }
+
+  async function run(job: Job) {
+    const now = clock.now();
+    const d = repos.deployments.get(job.deploymentId);
+    if (!d) return void repos.jobs.finish(job.id, 'skipped', 'the deployment no longer exists', now);
+    const timings = timingsFor(d);
+    const skip = skipReason(job, d, now, timings);
+    if (skip) {
+      log.with('info', 'notice skipped', { deployment: d.ref, job: job.key, reason: skip });
+      return settle(job, 'skipped', skip, now);
+    }
+    const to = destinationOf(d, job, repos.messages);
+    if ('wait' in to) return retry(job, d, to.wait, null, now);
+    const notice = renderNotice({ job, d, events: repos.deployments.events(d.id), now, timings });
+    try {
+      const posted = await post(client, to, notice, job.key);
+      settle(job, 'sent', JSON.stringify(posted), clock.now());
+    } catch (error) {
+      const failure = classify(error);
+      if (failure.kind === 'permanent') return fail(job, d, failure.code, to, clock.now());
+      if (failure.kind === 'retry') return retry(job, d, failure.code, to, clock.now());
+      await resolve(job, d, to, clock.now(), failure.code);
+    }
+  }
+
+  /** Redraws running deployments so their phase timers move; at most once per `timerRefreshSeconds` each. */
+  async function refreshTimers(now: number) {
+    const running = repos.deployments.listActive().filter((d) => !FINISHED.has(d.status) && currentPhase(d));
+    const ids = new Set(running.map((d) => d.id));
+    for (const id of lastRefresh.keys()) if (!ids.has(id)) lastRefresh.delete(id);
+    await Promise.all(
+      running.map(async (d) => {
+        const last = lastRefresh.get(d.id);
+        if (last !== undefined && now - last < timingsFor(d).timerRefreshSeconds * 1000) return;
+        lastRefresh.set(d.id, now);
+        await sync.sync(d.id);
+      }),
+    );
+  }
+
+  async function tickOnce() {
+    const now = clock.now();
+    for (const job of repos.jobs.claimDue(now)) {
+      try {
+        await run(job);
+      } catch (error) {
+        // Never leave a claimed job behind because of a bug: it becomes uncertain, not resent.
+        log.with('error', 'scheduler job crashed', { job: job.key, error });
+        repos.jobs.finish(job.id, 'uncertain', `crashed: ${(error as Error).message}`.slice(0, 500), clock.now());
+      }
+    }
+    await refreshTimers(now);
+  }
+
+  return {
+    /**
+     * Sends every due job, then refreshes timers. Ticks in one process run
+     * one after another; calling it while one runs queues (at most) one more.
+     */
+    tick(): Promise<void> {
+      if (queued) return queued;
+      const next = chain.then(() => {
+        queued = null;
+        return tickOnce();
+      });
+      queued = next;
+      chain = next.catch((error: unknown) => log.with('error', 'scheduler tick failed', { error }));
+      return next.catch(() => undefined);
+    },
+
+    /** At start, before any tick: settles jobs left `sending` by a process that stopped mid-way. */
+    async recover(): Promise<void> {
+      for (const job of repos.jobs.withStatus('sending')) {
+        const now = clock.now();
+        const d = repos.deployments.get(job.deploymentId);
+        if (!d) {
+          repos.jobs.finish(job.id, 'skipped', 'the deployment no longer exists', now);
+          continue;
+        }
+        const to = destinationOf(d, job, repos.messages);
+        if ('wait' in to) {
+          // Never posted: its thread did not even exist.
+          repos.jobs.release(job.id, now, 'interrupted before sending', now);
+          continue;
+        }
+        const seen = await findPosted(client, to, job.key, job.claimedAt ?? now);
+        if (seen === 'absent') {
+          repos.jobs.release(job.id, now, 'interrupted; not found in Slack, sending again', now);
+          log.with('info', 'an interrupted notice was not posted; sending it again', { deployment: d.ref, job: job.key });
+        } else if (seen === 'unavailable') {
+          await resolve(job, d, to, now, 'interrupted while sending');
+        } else {
+          settle(job, 'sent', JSON.stringify({ channel: to.channel, ts: seen.found }), now);
+          log.with('info', 'an interrupted notice had been posted; marked sent', { deployment: d.ref, job: job.key });
+        }
+      }
+    },
+
+    /** Resolves when no tick is running. */
+    idle: (): Promise<void> => chain,
+  };
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>;

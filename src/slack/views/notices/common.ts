@@ -1,0 +1,33 @@
+import type { KnownBlock } from '@slack/types';
+import type { RecordedEvent } from '../../../core/deployment/events.js';
+import { ENVIRONMENT_LABELS, type Deployment } from '../../../core/deployment/types.js';
+import type { Job } from '../../../core/schedule/jobs.js';
+import type { Timings } from '../../../core/schedule/timings.js';
+import { clip, slackDate } from '../format.js';
+
+/** A notice as sent: fallback text and blocks. */
+export interface Notice {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export interface NoticeInput {
+  job: Pick<Job, 'kind' | 'payload' | 'dueAt'>;
+  d: Deployment;
+  /** The deployment's events, oldest first (event `seq` is at index seq - 1). */
+  events: RecordedEvent[];
+  now: number;
+  timings: Timings;
+}
+
+/** "*DEP-12* · *checkout 2.4.0* → Production" */
+export const title = (d: Deployment) =>
+  `*${d.ref}* · *${clip(d.service, 80)} ${clip(d.version, 64)}* → ${ENVIRONMENT_LABELS[d.environment]}`;
+
+/** The same in plain words, for fallback texts. */
+export const plainTitle = (d: Deployment) => `${d.ref} ${clip(d.service, 80)} ${clip(d.version, 64)} → ${ENVIRONMENT_LABELS[d.environment]}`;
+
+export const windowText = (d: Deployment) => `${slackDate(d.window.start)} – ${slackDate(d.window.end)}`;
+
+/** Where people follow the deployment (announcement-channel copies point there). */
+export const threadHint = (d: Deployment) => `Follow it in the thread in <#${d.channelId}>.`;

@@ -1,0 +1,32 @@
+import type { JobKind } from '../../../core/schedule/jobs.js';
+import { completion, followUp, healthy, missedWindow, monitoringVerdict } from './after.js';
+import { announcement, cancelled, personalReminder, reminder, rescheduled } from './before.js';
+import type { Notice, NoticeInput } from './common.js';
+import { issue, overrun, progress, start } from './during.js';
+import { summaryReport } from './summary.js';
+
+export type { Notice, NoticeInput } from './common.js';
+export { openBeforeStart } from './before.js';
+
+const RENDERERS: Record<JobKind, (input: NoticeInput) => Notice> = {
+  announcement,
+  reminder,
+  personal_reminder: personalReminder,
+  start,
+  progress,
+  issue,
+  overrun,
+  completion,
+  summary: summaryReport,
+  healthy,
+  monitoring_verdict: monitoringVerdict,
+  follow_up: followUp,
+  missed_window: missedWindow,
+  rescheduled,
+  cancelled,
+};
+
+/** The message a job sends. Pure: the same input renders the same notice. */
+export function renderNotice(input: NoticeInput): Notice {
+  return RENDERERS[input.job.kind](input);
+}
