@@ -3,15 +3,20 @@ import { systemClock, type Clock } from './core/clock.js';
 import { createCatalog } from './core/template/catalog.js';
 import { readRuntimeConfig, type RuntimeConfig } from './config/env.js';
 import { ConfigError } from './config/errors.js';
-import { BUILT_IN_TEMPLATES_DIR, loadTemplates } from './config/templates.js';
+import { loadTeamSetup, teamPolicy, type ConfigProblem } from './config/team.js';
 import { buildSlackApp } from './slack/app.js';
 import { explainSlackError } from './slack/errors.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createMessageSync } from './slack/sync.js';
+import { createPlanner, createScheduler, startTicking, timingsFrom, type Scheduler } from './scheduler/index.js';
+import { createUserGroups } from './slack/usergroups.js';
 import { isUsable, openDatabase } from './storage/db.js';
 import { createRepositories } from './storage/index.js';
 import { createLogger, type Logger } from './support/logger.js';
 import { createDeploymentService } from './usecases/deployments.js';
+import { createRollbackService } from './usecases/rollback.js';
+import { createRollbackEffects } from './rollback/effects.js';
+import type { Environment } from './core/deployment/types.js';
 
 export interface StartOptions {
   env: Record<string, string | undefined>;
@@ -19,6 +24,11 @@ export interface StartOptions {
   cwd?: string;
   /** Where log lines go (stdout by default). */
   writeLog?: (line: string) => void;
+  /**
+   * Run the scheduler on its cron tick and right after each change (default true).
+   * Tests turn it off and drive `scheduler.tick()` with a fake clock.
+   */
+  autoTick?: boolean;
 }
 
 export interface RunningLiftoff {
@@ -26,22 +36,32 @@ export interface RunningLiftoff {
   /** The HTTP port actually listened on (HTTP mode; useful with PORT=0). */
   port: number | null;
   logger: Logger;
+  /** Looks the configuration's user groups up again now; returns what Slack does not know. */
+  refreshUserGroups(): Promise<ConfigProblem[]>;
   /** Resolves once every change made so far is shown in Slack (or failed to be). */
   settled(): Promise<void>;
+  /** The communication plan's scheduler: `tick()` sends what is due now. */
+  scheduler: Pick<Scheduler, 'tick' | 'idle'>;
   /** Stops taking work, lets in-flight redraws finish, closes the database. */
   stop(): Promise<void>;
 }
 
 /** Wires configuration, storage, the core and Slack together, and starts listening. */
-export async function startLiftoff({ env, clock = systemClock, cwd, writeLog }: StartOptions): Promise<RunningLiftoff> {
+export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, autoTick = true }: StartOptions): Promise<RunningLiftoff> {
   const config = readRuntimeConfig(env, cwd);
   const secrets = [config.botToken, config.appToken, config.signingSecret].filter((s): s is string => !!s);
   const logger = createLogger({ level: config.logLevel, secrets, ...(writeLog ? { write: writeLog } : {}) });
 
-  const templates = createCatalog([...loadTemplates(BUILT_IN_TEMPLATES_DIR).values()].map((t) => t.template));
+  // The team configuration and the templates (built-in and the team's own); every mistake stops the start.
+  const setup = loadTeamSetup(config.configFile, env);
+  const templates = createCatalog(setup.templates.map((t) => t.template));
   const db = openDatabase(config.dbFile);
   const repos = createRepositories(db);
+  const timingsFor = timingsFrom();
+  const planJobs = createPlanner({ jobs: repos.jobs, timingsFor });
   const slack = buildSlackApp(config, logger, () => db.open && isUsable(db));
+
+  const userGroups = createUserGroups({ client: slack.client, team: setup.team, logger });
 
   const warned = new Set<string>();
   const sync = createMessageSync({
@@ -54,17 +74,39 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog }: 
       if (warned.has(key)) return;
       warned.add(key);
       const text = `I could not post ${d.ref} (${d.service} ${d.version}) in <#${d.channelId}>: ${explainSlackError(code, `<#${d.channelId}>`)}`;
-      slack.client.chat.postMessage({ channel: d.deployerId, text }).catch((error: unknown) => {
-        logger.with('error', 'could not warn the deployer about an undeliverable deployment', { deployment: d.ref, code, error });
-      });
+      return slack.client.chat.postMessage({ channel: d.deployerId, text }).then(
+        () => logger.with('warn', 'told the deployer a deployment cannot be posted', { deployment: d.ref, user: d.deployerId, code }),
+        (error: unknown) => logger.with('error', 'could not warn the deployer about an undeliverable deployment', { deployment: d.ref, user: d.deployerId, code, error }),
+      );
     },
+  });
+  // Rollback notices and the rollback hook, after a rollback's change is committed.
+  const settingsOf = (t: { service: string; environment: Environment }) => setup.team.settingsFor(t.service, t.environment);
+  const rollbackEffects = createRollbackEffects({
+    client: slack.client,
+    repos,
+    sync,
+    logger,
+    hookFor: (t) => settingsOf(t)?.hooks.rollback ?? null,
+    opsChannelFor: (t) => settingsOf(t)?.opsChannel ?? null,
   });
   const service = createDeploymentService({
     repos,
     clock,
+    // The messages a change promises are planned in its transaction; a tick sends what is due at once.
+    withinChange: (d, events, now) => {
+      planJobs(d, events, now);
+      if (autoTick) setImmediate(() => void scheduler.tick());
+    },
+    policyFor: teamPolicy(setup.team, userGroups.expand),
     // Redraw after the current request has been acknowledged.
-    onChange: (d) => setImmediate(() => void sync.sync(d.id)),
+    onChange: (d, events) =>
+      setImmediate(() => {
+        void sync.sync(d.id);
+        rollbackEffects.onChange(d, events);
+      }),
   });
+  const rollback = createRollbackService({ repos, clock, deployments: service });
 
   // Every request's work, including what a listener does after acknowledging: a stop waits for it.
   const inFlight = new Set<Promise<unknown>>();
@@ -83,14 +125,22 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog }: 
       // Redraws start on the next turn of the event loop (after the acknowledgement).
       await new Promise((resolve) => setImmediate(resolve));
       await sync.idle();
+      await rollbackEffects.idle();
+      await sync.idle();
+      await scheduler.idle();
+      await sync.idle();
     } while (inFlight.size);
   };
 
-  registerListeners(slack.app, { service, templates, sync, client: slack.client, clock, logger });
+  registerListeners(slack.app, { service, rollback, templates, team: setup.team, expandUsers: userGroups.expand, sync, client: slack.client, clock, logger });
   const onError = async ({ error, context }: { error: Error; context?: { userId?: string } }) => {
     logger.with('error', 'unhandled error in a listener', { error, user: context?.userId });
   };
   slack.app.error(onError as never);
+
+  const scheduler = createScheduler({ repos, client: slack.client, clock, logger, sync, timingsFor });
+  // Notices a previous run left half-sent are settled before anything new is sent.
+  await scheduler.recover();
 
   let port: number | null = null;
   try {
@@ -110,6 +160,10 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog }: 
   logger.with('info', 'Liftoff is running', { mode: config.mode, port, database: config.dbFile });
   void slack.identify();
   void sync.reconcileAll();
+  const ticking = autoTick ? startTicking(() => scheduler.tick()) : null;
+  if (autoTick) void scheduler.tick();
+  // User groups are looked up once Slack is reachable, without holding up the start, then every 15 minutes.
+  userGroups.start();
 
   let stopping: Promise<void> | null = null;
   return {
@@ -117,9 +171,15 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog }: 
     port,
     logger,
     settled: drain,
+    scheduler,
+    refreshUserGroups: () => userGroups.refresh(),
     stop: () =>
       (stopping ??= (async () => {
         await slack.app.stop().catch(() => undefined);
+        // The scheduler stops before the database closes: no tick starts, the running one finishes.
+        await ticking?.stop();
+        await scheduler.idle();
+        await userGroups.stop();
         await drain();
         db.close();
         logger.with('info', 'Liftoff stopped');

@@ -15,8 +15,8 @@ export interface MessageSyncDeps {
   repos: Repositories;
   clock: Clock;
   logger: Logger;
-  /** Told once per sync when a deployment's messages cannot be delivered. */
-  onUndeliverable?: (d: Deployment, code: string) => void;
+  /** Told once per sync when a deployment's messages cannot be delivered; a stop waits for it. */
+  onUndeliverable?: (d: Deployment, code: string) => void | Promise<void>;
 }
 
 const hashOf = (text: string, blocks: unknown) =>
@@ -64,7 +64,7 @@ export function createMessageSync({ client, repos, clock, logger, onUndeliverabl
         const code = slackErrorCode(error);
         logger.with('warn', 'could not bring a Slack message in line', { deployment: d.ref, key: m.key, code, error });
         if (code && CHANNEL_ERRORS.has(code)) {
-          onUndeliverable?.(d, code);
+          await onUndeliverable?.(d, code);
           return;
         }
       }
