@@ -163,3 +163,16 @@ describe('the policy of a deployment', () => {
     });
   });
 });
+
+describe('the plan of a deployment', () => {
+  it('takes the configured health checks and communication timings', async () => {
+    const { planWithSettings } = await import('../../src/config/team/plan.js');
+    const { team, templates } = checkTeamSetup(EXAMPLE, {});
+    const template = templates!.find((t) => t.template.id === 'deployment-task')!.template;
+    const plan = planWithSettings(template, team!.settingsFor('checkout', 'production'));
+    expect(plan.verification.healthChecks).toEqual([{ endpoint: 'https://checkout.example.com/healthz', expected: '200 OK' }]);
+    const timing = Object.fromEntries(plan.communication.notices.map((n) => [n.kind, n.hoursBefore ?? n.everyMinutes ?? null]));
+    expect(timing).toMatchObject({ announcement: 24, reminder: 1, progress: 30 });
+    expect(planWithSettings(template, null)).toBe(template);
+  });
+});

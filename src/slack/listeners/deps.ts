@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { TeamConfig } from '../../config/team.js';
 import type { Clock } from '../../core/clock.js';
 import type { TemplateCatalog } from '../../core/template/catalog.js';
 import type { Logger } from '../../support/logger.js';
@@ -9,6 +10,10 @@ import type { MessageSync } from '../sync.js';
 export interface ListenerDeps {
   service: DeploymentService;
   templates: TemplateCatalog;
+  /** The team configuration (NO_TEAM_CONFIG without a file). */
+  team: TeamConfig;
+  /** User ids for user ids, user group ids and @handles, from the last user group lookup. */
+  expandUsers: (entries: readonly string[]) => string[];
   sync: MessageSync;
   client: WebClient;
   clock: Clock;

@@ -4,8 +4,9 @@ import { escapeMrkdwn } from '../../../core/text.js';
 import { ViewId } from '../../ids.js';
 import { presentError, tell, type Where } from '../../reply.js';
 import { helpMessage, listMessage, statusMessage, usageMessage } from '../../views/answers.js';
-import { reasonModal, startModal } from '../../views/modals/index.js';
+import { reasonModal } from '../../views/modals/index.js';
 import type { ListenerDeps } from '../deps.js';
+import { startForm } from '../views/start-form.js';
 import { parseDeployCommand } from './parse.js';
 import { permalinkOf } from '../permalinks.js';
 
@@ -32,15 +33,15 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
         }
         case 'start': {
           await ack();
-          const all = templates.all();
           await client.views.open({
             trigger_id: command.trigger_id,
-            view: startModal({
-              templates: all.map((t) => ({ id: t.id, name: t.name, roles: t.approvals })),
-              templateId: templates.defaultId,
-              prefill: { service: parsed.service, version: parsed.version, environment: parsed.environment },
+            view: startForm(deps, {
+              service: parsed.service,
+              version: parsed.version,
+              environment: parsed.environment,
               deployerId: command.user_id,
               channelId: command.channel_id,
+              fill: 0,
               now: clock.now(),
             }) as never,
           });

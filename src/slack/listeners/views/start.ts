@@ -2,51 +2,99 @@ import type { App, BlockAction, StaticSelectAction, ViewSubmitAction } from '@sl
 import { parseDeploymentInput, type FieldErrors } from '../../../core/deployment/input.js';
 import { ActionId, StartField, ViewId } from '../../ids.js';
 import { presentError, tell } from '../../reply.js';
-import { startModal } from '../../views/modals/index.js';
+import { planWithSettings } from '../../../config/team/plan.js';
+import type { ApprovalRole } from '../../../core/template/schema.js';
+import { filledBlock } from '../../views/modals/start.js';
+import { isEnvironment, settingsOf, startForm } from './start-form.js';
 import type { ListenerDeps } from '../deps.js';
 import { channelOf, dateTimeOf, metadataOf, optionOf, textOf, usersOf, userOf, type ViewValues } from './values.js';
 
-/** Maps an input field to the block that shows its error. */
-const BLOCK_OF: Record<string, string> = {
-  service: StartField.service,
-  version: StartField.version,
-  environment: StartField.environment,
-  type: StartField.type,
-  templateId: StartField.template,
-  windowStart: StartField.windowStart,
-  windowEnd: StartField.windowEnd,
-  deployerId: StartField.deployer,
-  announceChannelId: StartField.announceChannel,
-  branch: StartField.branch,
-  changes: StartField.changes,
-  tickets: StartField.tickets,
-  channelId: StartField.service,
-};
+/** Maps an input field to the block that shows its error (`at` gives a filled field its block id). */
+function blockOf(field: string, at: (id: string) => string, shown: Set<string>): string {
+  const block: Record<string, string> = {
+    service: StartField.service,
+    version: StartField.version,
+    environment: StartField.environment,
+    type: StartField.type,
+    templateId: at(StartField.template),
+    windowStart: StartField.windowStart,
+    windowEnd: StartField.windowEnd,
+    deployerId: StartField.deployer,
+    announceChannelId: at(StartField.announceChannel),
+    branch: StartField.branch,
+    changes: StartField.changes,
+    tickets: StartField.tickets,
+    channelId: at(StartField.deployChannel),
+  };
+  const id = field.startsWith('approver:') ? at(field) : block[field];
+  // A field the configuration locked is not in the form: its error shows under the service.
+  return id && shown.has(id) ? id : StartField.service;
+}
 
-function toBlockErrors(errors: FieldErrors): Record<string, string> {
+function toBlockErrors(errors: FieldErrors, at: (id: string) => string, shown: Set<string>, roles: ApprovalRole[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [field, message] of Object.entries(errors)) {
     if (!message) continue;
-    const block = field.startsWith('approver:') ? field : (BLOCK_OF[field] ?? StartField.service);
-    out[block] ??= message.charAt(0).toUpperCase() + message.slice(1);
+    const block = blockOf(field, at, shown);
+    const role = field.startsWith('approver:') && block === StartField.service ? roles.find((r) => `approver:${r.role}` === field) : undefined;
+    const text = role ? `${role.label} (team configuration): ${message}` : message;
+    out[block] ??= text.charAt(0).toUpperCase() + text.slice(1);
   }
   return out;
 }
 
+/**
+ * The form's values with the choice just made, and each select's initial option where the
+ * state does not give it (a field nobody touched shows its initial option).
+ */
+function withChoice(state: ViewValues, blocks: ReadonlyArray<{ block_id?: string; element?: unknown }>, changed?: { blockId: string; value: string }): ViewValues {
+  const values: ViewValues = { ...state };
+  for (const id of [StartField.service, StartField.environment]) {
+    if (optionOf(values, id)) continue;
+    const element = blocks.find((b) => b.block_id === id)?.element as { initial_option?: { value?: string } } | undefined;
+    const initial = element?.initial_option?.value;
+    if (initial) values[id] = { value: { type: 'static_select', selected_option: { value: initial } } };
+  }
+  if (changed) values[changed.blockId] = { value: { type: 'static_select', selected_option: { value: changed.value } } };
+  return values;
+}
+
+/** The service the form names: the other-service field when filled, else the select (or the text field). */
+const serviceOf = (values: ViewValues) => textOf(values, StartField.otherService)?.trim() || optionOf(values, StartField.service) || textOf(values, StartField.service) || '';
+
 export function registerStartView(app: App, deps: ListenerDeps): void {
-  const { service, templates, client, clock, logger } = deps;
+  const { service, templates, team, expandUsers, client, clock, logger } = deps;
 
   app.view<ViewSubmitAction>(ViewId.start, async ({ ack, body, view }) => {
     const user = body.user.id;
     const values = view.state.values as ViewValues;
     const meta = metadataOf(view.private_metadata);
-    const channelId = typeof meta?.c === 'string' ? meta.c : '';
-    const templateId = optionOf(values, StartField.template) ?? templates.defaultId;
-    const plan = templates.get(templateId);
-    const roles = plan?.approvals ?? [];
+    const fill = typeof meta?.v === 'number' ? meta.v : 0;
+    const at = (id: string) => filledBlock(id, fill);
+    const shown = new Set(view.blocks.map((b) => b.block_id).filter((id): id is string => !!id));
+    const serviceName = serviceOf(values);
+    const environment = optionOf(values, StartField.environment);
+    const settings = settingsOf(team, serviceName, isEnvironment(environment) ? environment : undefined);
+    const locked = new Set(settings?.locked ?? []);
+    const configuredTemplate = settings?.templateId && templates.get(settings.templateId) ? settings.templateId : undefined;
+    const templateId =
+      (locked.has('template') ? configuredTemplate : undefined) ?? optionOf(values, at(StartField.template)) ?? configuredTemplate ?? templates.defaultId;
+    const template = templates.get(templateId);
+    const roles = template?.approvals ?? [];
+    const approverOf = (role: string) =>
+      locked.has('approvers') && settings ? expandUsers(settings.approvers[role] ?? []) : usersOf(values, at(StartField.approver(role)));
+    const fromMeta = typeof meta?.c === 'string' ? meta.c : '';
+    const channelId = settings?.deployChannel
+      ? (locked.has('channels') ? null : channelOf(values, at(StartField.deployChannel))) ?? settings.deployChannel
+      : fromMeta;
+    const announceChannelId = locked.has('channels') && settings ? settings.announceChannel : channelOf(values, at(StartField.announceChannel));
+    if (team.services.length && !team.freeTextServices && serviceName && !team.services.includes(serviceName)) {
+      await ack({ response_action: 'errors', errors: { [StartField.service]: 'Choose one of the configured services' } });
+      return;
+    }
     const parsed = parseDeploymentInput(
       {
-        service: textOf(values, StartField.service) ?? '',
+        service: serviceName,
         version: textOf(values, StartField.version) ?? '',
         environment: optionOf(values, StartField.environment) as never,
         type: optionOf(values, StartField.type) as never,
@@ -54,9 +102,9 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
         windowStart: dateTimeOf(values, StartField.windowStart) as number,
         windowEnd: dateTimeOf(values, StartField.windowEnd) as number,
         deployerId: userOf(values, StartField.deployer) ?? '',
-        approvers: Object.fromEntries(roles.map((r) => [r.role, usersOf(values, StartField.approver(r.role))])),
+        approvers: Object.fromEntries(roles.map((r) => [r.role, approverOf(r.role)])),
         channelId,
-        announceChannelId: channelOf(values, StartField.announceChannel),
+        announceChannelId,
         branch: textOf(values, StartField.branch),
         changes: textOf(values, StartField.changes),
         tickets: textOf(values, StartField.tickets),
@@ -65,13 +113,17 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
         now: clock.now(),
         roles,
         templateIds: templates.all().map((t) => t.id),
-        deployerMayApprove: service.policy.deployerMayApprove,
+        deployerMayApprove: isEnvironment(environment)
+          ? service.policyFor({ service: serviceName, environment }).deployerMayApprove
+          : service.policy.deployerMayApprove,
       },
     );
-    if (!parsed.ok || !plan) {
-      await ack({ response_action: 'errors', errors: parsed.ok ? { [StartField.template]: 'Choose one of the listed templates' } : toBlockErrors(parsed.errors) });
+    if (!parsed.ok || !template) {
+      const errors = parsed.ok ? { [at(StartField.template)]: 'Choose one of the listed templates' } : toBlockErrors(parsed.errors, at, shown, roles);
+      await ack({ response_action: 'errors', errors });
       return;
     }
+    const plan = planWithSettings(template, settings);
     const log = logger.child({ user, view: view.id });
     try {
       const { deployment, created } = service.start(parsed.input, plan, user, view.id);
@@ -83,27 +135,47 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
     }
   });
 
-  // Choosing another template redraws the approver fields for its roles; typed values stay.
-  app.action<BlockAction<StaticSelectAction>>(ActionId.startTemplateChanged, async ({ ack, body, action }) => {
-    await ack();
+  /** Draws the form again from what it shows now; `refill` applies the configuration of the chosen service again. */
+  async function redraw(body: BlockAction, o: { templateId?: string; refill: boolean; changed?: { blockId: string; value: string } }) {
     const view = body.view;
     if (!view) return;
     const meta = metadataOf(view.private_metadata);
+    const fill = typeof meta?.v === 'number' ? meta.v : 0;
+    const values = withChoice(view.state.values as ViewValues, view.blocks, o.changed);
+    const serviceName = serviceOf(values) || undefined;
+    const env = optionOf(values, StartField.environment);
+    const environment = isEnvironment(env) ? env : undefined;
+    const current = optionOf(values, filledBlock(StartField.template, fill));
+    const configured = settingsOf(team, serviceName, environment)?.templateId;
     try {
       await client.views.update({
         view_id: view.id,
         hash: view.hash,
-        view: startModal({
-          templates: templates.all().map((t) => ({ id: t.id, name: t.name, roles: t.approvals })),
-          templateId: templates.get(action.selected_option.value) ? action.selected_option.value : templates.defaultId,
-          prefill: {},
-          deployerId: body.user.id,
+        view: startForm(deps, {
+          service: serviceName,
+          version: textOf(values, StartField.version) ?? undefined,
+          environment,
+          templateId: o.templateId ?? (o.refill && configured ? undefined : current),
+          deployerId: userOf(values, StartField.deployer) ?? body.user.id,
           channelId: typeof meta?.c === 'string' ? meta.c : '',
+          fill: o.refill ? fill + 1 : fill,
           now: clock.now(),
         }) as never,
       });
     } catch (error) {
       await tell(client, { user: body.user.id }, presentError(error, logger), logger);
     }
+  }
+
+  // Choosing another template redraws the approver fields for its roles; typed values stay.
+  app.action<BlockAction<StaticSelectAction>>(ActionId.startTemplateChanged, async ({ ack, body, action }) => {
+    await ack();
+    await redraw(body, { templateId: action.selected_option.value, refill: false });
+  });
+
+  // Choosing a configured service (or another environment) fills in what the team configured for it.
+  app.action<BlockAction<StaticSelectAction>>(ActionId.startServiceChanged, async ({ ack, body, action }) => {
+    await ack();
+    await redraw(body, { refill: true, changed: { blockId: action.block_id, value: action.selected_option.value } });
   });
 }

@@ -10,9 +10,30 @@ import type { ApprovalRole } from '../../../core/template/schema.js';
 import { ActionId, StartField, ViewId } from '../../ids.js';
 import { context, plain, section } from '../blocks.js';
 import { clip } from '../format.js';
+import { escapeMrkdwn } from '../../../core/text.js';
 import { input, option, textInput } from './inputs.js';
 
+/** What the team configuration fills in for the chosen service and environment. */
+export interface StartFill {
+  /**
+   * Bumped on each fill: the filled fields get new block ids (`template~2`), because
+   * Slack keeps what a field showed across views.update when its block id stays.
+   */
+  version: number;
+  approvers?: Record<string, string[]>;
+  deployChannelId?: string | null;
+  announceChannelId?: string | null;
+  /** Fields the deployer may not change: shown as text, taken from the configuration. */
+  locked?: ReadonlyArray<'template' | 'approvers' | 'channels'>;
+}
+
+/** The block id of a field the configuration fills, in fill `version`. */
+export const filledBlock = (blockId: string, version: number) => (version > 0 ? `${blockId}~${version}` : blockId);
+
 export interface StartModalInput {
+  /** Configured services: the service becomes a select; `freeText` adds a field for another one. */
+  services?: { names: string[]; freeText: boolean };
+  fill?: StartFill;
   templates: Array<{ id: string; name: string; roles: ApprovalRole[] }>;
   /** The template whose approval roles get a field; the first one when unknown. */
   templateId: string;
@@ -25,9 +46,33 @@ export interface StartModalInput {
 }
 
 const HOUR = 3_600_000;
+const MAX_APPROVERS = 30;
+
+/** A text field, or with configured services a select (and, when allowed, a field for another one). */
+function serviceFields(services: StartModalInput['services'], initial: string | undefined): KnownBlock[] {
+  if (!services) return [input(StartField.service, 'Service', textInput({ initial, maxLength: 80, placeholder: 'checkout-api' }))];
+  const options = services.names.slice(0, 100).map((n) => option(n, n));
+  const selected = options.find((o) => o.value === initial);
+  const other = !selected && initial && services.freeText ? initial : undefined;
+  const fields: KnownBlock[] = [
+    input(
+      StartField.service,
+      'Service',
+      { type: 'static_select', action_id: ActionId.startServiceChanged, options, placeholder: plain('Choose a service'), ...(selected ? { initial_option: selected } : {}) },
+      { dispatch: true, optional: services.freeText, hint: 'Fills in the channels, the template and the approvers the team configured.' },
+    ),
+  ];
+  if (services.freeText) {
+    fields.push(input(StartField.otherService, 'Or another service', textInput({ initial: other, maxLength: 80, placeholder: 'billing-worker' }), { optional: true }));
+  }
+  return fields;
+}
 
 /** The form behind `/deploy start`. Block ids come from StartField; values are read by listeners/views/start.ts. */
-export function startModal({ templates, templateId, prefill, deployerId, channelId, now, errors = [] }: StartModalInput): ModalView {
+export function startModal({ templates, templateId, prefill, deployerId, channelId, now, errors = [], services, fill }: StartModalInput): ModalView {
+  const v = fill?.version ?? 0;
+  const locked = new Set(fill?.locked ?? []);
+  const at = (blockId: string) => filledBlock(blockId, v);
   const shown = templates.slice(0, 100);
   const chosen = shown.find((t) => t.id === templateId) ?? shown[0];
   const windowStart = Math.floor(now / HOUR) * HOUR + HOUR;
@@ -39,37 +84,65 @@ export function startModal({ templates, templateId, prefill, deployerId, channel
   const blocks: KnownBlock[] = [];
   const problems = Array.isArray(errors) ? errors : Object.values(errors);
   if (problems.length) blocks.push(section(problems.slice(0, 10).map((e) => `⚠️ ${clip(e, 280)}`).join('\n')));
+  blocks.push(...serviceFields(services, prefill.service));
   blocks.push(
-    input(StartField.service, 'Service', textInput({ initial: prefill.service, maxLength: 80, placeholder: 'checkout-api' })),
     input(StartField.version, 'Version', textInput({ initial: prefill.version, maxLength: 64, placeholder: '2.14.0' })),
-    input(StartField.environment, 'Environment', {
-      type: 'static_select',
-      options: environments,
-      placeholder: plain('Choose an environment'),
-      ...(prefill.environment ? { initial_option: environments[ENVIRONMENTS.indexOf(prefill.environment)]! } : {}),
-    }),
-    input(StartField.type, 'Type', { type: 'static_select', options: types, initial_option: types[0]! }),
     input(
-      StartField.template,
-      'Template',
+      StartField.environment,
+      'Environment',
       {
         type: 'static_select',
-        action_id: ActionId.startTemplateChanged,
-        options: templateOptions,
-        ...(chosenOption ? { initial_option: chosenOption } : {}),
+        options: environments,
+        placeholder: plain('Choose an environment'),
+        ...(prefill.environment ? { initial_option: environments[ENVIRONMENTS.indexOf(prefill.environment)]! } : {}),
+        // With configured services, the environment chooses their settings too.
+        ...(services ? { action_id: ActionId.startServiceChanged } : {}),
       },
-      { dispatch: true, hint: 'The checklist and approvals the deployment follows.' },
+      services ? { dispatch: true } : {},
     ),
+    input(StartField.type, 'Type', { type: 'static_select', options: types, initial_option: types[0]! }),
+    locked.has('template') && chosen
+      ? context(`Template: *${escapeMrkdwn(chosen.name)}* (set by the team configuration)`)
+      : input(
+          at(StartField.template),
+          'Template',
+          {
+            type: 'static_select',
+            action_id: ActionId.startTemplateChanged,
+            options: templateOptions,
+            ...(chosenOption ? { initial_option: chosenOption } : {}),
+          },
+          { dispatch: true, hint: 'The checklist and approvals the deployment follows.' },
+        ),
     input(StartField.windowStart, 'Window starts', { type: 'datetimepicker', initial_date_time: windowStart / 1000 }),
     input(StartField.windowEnd, 'Window ends', { type: 'datetimepicker', initial_date_time: (windowStart + HOUR) / 1000 }),
     input(StartField.deployer, 'Deployer', { type: 'users_select', initial_user: deployerId }),
   );
+  if (fill?.deployChannelId) {
+    blocks.push(
+      locked.has('channels')
+        ? context(`Runs in <#${fill.deployChannelId}> (set by the team configuration)`)
+        : input(at(StartField.deployChannel), 'Run in', { type: 'conversations_select', initial_conversation: fill.deployChannelId, filter: { include: ['public', 'private'], exclude_bot_users: true } }, {
+            hint: 'The channel of the deployment message and its thread.',
+          }),
+    );
+  }
   for (const role of chosen?.roles ?? []) {
+    const named = (fill?.approvers?.[role.role] ?? []).slice(0, MAX_APPROVERS);
+    if (locked.has('approvers')) {
+      blocks.push(context(`${role.label}: ${named.length ? named.map((u) => `<@${u}>`).join(', ') : 'nobody'} (set by the team configuration)`));
+      continue;
+    }
     blocks.push(
       input(
-        StartField.approver(role.role),
+        at(StartField.approver(role.role)),
         `${role.label} approval`,
-        { type: 'multi_users_select', max_selected_items: 5, placeholder: plain('Choose who may sign') },
+        {
+          type: 'multi_users_select',
+          max_selected_items: Math.max(5, named.length),
+          placeholder: plain('Choose who may sign'),
+          ...(named.length ? { initial_users: named } : {}),
+        },
         {
           optional: !role.required,
           hint: role.required
@@ -80,12 +153,18 @@ export function startModal({ templates, templateId, prefill, deployerId, channel
     );
   }
   blocks.push(
-    input(
-      StartField.announceChannel,
-      'Announce in',
-      { type: 'conversations_select', filter: { include: ['public', 'private'], exclude_bot_users: true } },
-      { optional: true, hint: 'A channel to tell about the start and the end, besides this one.' },
-    ),
+    locked.has('channels') && fill
+      ? context(fill.announceChannelId ? `Announced in <#${fill.announceChannelId}> (set by the team configuration)` : 'No announcement channel (set by the team configuration)')
+      : input(
+          at(StartField.announceChannel),
+          'Announce in',
+          {
+            type: 'conversations_select',
+            filter: { include: ['public', 'private'], exclude_bot_users: true },
+            ...(fill?.announceChannelId ? { initial_conversation: fill.announceChannelId } : {}),
+          },
+          { optional: true, hint: 'A channel to tell about the start and the end, besides this one.' },
+        ),
     input(StartField.branch, 'Branch', textInput({ maxLength: 200, placeholder: 'release/2.14' }), { optional: true }),
     input(StartField.changes, 'Changes', textInput({ multiline: true, maxLength: 3000, placeholder: 'One change per line' }), {
       optional: true,
@@ -103,7 +182,7 @@ export function startModal({ templates, templateId, prefill, deployerId, channel
     title: plain('Start a deployment', 24),
     submit: plain('Start', 24),
     close: plain('Cancel', 24),
-    private_metadata: JSON.stringify({ c: channelId }),
+    private_metadata: JSON.stringify(v ? { c: channelId, v } : { c: channelId }),
     blocks,
   };
 }

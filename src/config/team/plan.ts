@@ -1,0 +1,24 @@
+import type { Template } from '../../core/template/schema.js';
+import type { Settings } from './settings.js';
+
+/**
+ * The plan a deployment freezes: the template with what the team configuration
+ * says for its service and environment. Configured health checks replace the
+ * template's; configured timings replace the announcement and reminder hours
+ * and the progress interval (filling the template's blanks such as "[X] hours").
+ */
+export function planWithSettings(plan: Template, s: Settings | null): Template {
+  if (!s) return plan;
+  const c = s.communication;
+  const notices = plan.communication.notices.map((n) => {
+    if (n.kind === 'announcement' && c.announcementHoursBefore !== null) return { ...n, hoursBefore: c.announcementHoursBefore };
+    if (n.kind === 'reminder' && c.reminderHoursBefore !== null) return { ...n, hoursBefore: c.reminderHoursBefore };
+    if (n.kind === 'progress' && c.progressEveryMinutes !== null) return { ...n, everyMinutes: c.progressEveryMinutes };
+    return n;
+  });
+  return {
+    ...plan,
+    verification: { ...plan.verification, healthChecks: s.healthChecks.length ? s.healthChecks : plan.verification.healthChecks },
+    communication: { ...plan.communication, notices },
+  };
+}

@@ -1,0 +1,61 @@
+import type { ModalView } from '@slack/types';
+import type { Settings, TeamConfig } from '../../../config/team.js';
+import { ENVIRONMENTS, type Environment } from '../../../core/deployment/types.js';
+import type { TemplateCatalog } from '../../../core/template/catalog.js';
+import { startModal } from '../../views/modals/index.js';
+
+export interface StartFormDeps {
+  templates: TemplateCatalog;
+  team: TeamConfig;
+  /** User ids for the user ids, group ids and @handles the configuration names. */
+  expandUsers: (entries: readonly string[]) => string[];
+}
+
+export interface StartFormState {
+  service?: string | undefined;
+  version?: string | undefined;
+  environment?: Environment | undefined;
+  /** The template chosen in the form; the service's (or the default) when absent. */
+  templateId?: string | undefined;
+  deployerId: string;
+  channelId: string;
+  /** The fill version (see StartFill); 0 before the configuration filled anything. */
+  fill: number;
+  now: number;
+}
+
+export const isEnvironment = (e: unknown): e is Environment => typeof e === 'string' && (ENVIRONMENTS as readonly string[]).includes(e);
+
+/** The configured settings for what the form shows, if any. */
+export function settingsOf(team: TeamConfig, service: string | undefined, environment: Environment | undefined): Settings | null {
+  return service && environment ? team.settingsFor(service, environment) : null;
+}
+
+/** The start form, filled in from the team configuration for the chosen service and environment. */
+export function startForm({ templates, team, expandUsers }: StartFormDeps, state: StartFormState): ModalView {
+  const settings = settingsOf(team, state.service, state.environment);
+  const configured = settings?.templateId && templates.get(settings.templateId) ? settings.templateId : undefined;
+  const chosen = settings?.locked.includes('template') ? configured : state.templateId && templates.get(state.templateId) ? state.templateId : configured;
+  return startModal({
+    templates: templates.all().map((t) => ({ id: t.id, name: t.name, roles: t.approvals })),
+    templateId: chosen ?? templates.defaultId,
+    prefill: { service: state.service, version: state.version, environment: state.environment },
+    deployerId: state.deployerId,
+    channelId: state.channelId,
+    now: state.now,
+    ...(team.services.length ? { services: { names: team.services, freeText: team.freeTextServices } } : {}),
+    ...(settings
+      ? {
+          fill: {
+            version: state.fill,
+            approvers: Object.fromEntries(Object.entries(settings.approvers).map(([role, who]) => [role, expandUsers(who)])),
+            deployChannelId: settings.deployChannel,
+            announceChannelId: settings.announceChannel,
+            locked: settings.locked,
+          },
+        }
+      : state.fill
+        ? { fill: { version: state.fill } }
+        : {}),
+  });
+}
