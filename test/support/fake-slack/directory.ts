@@ -1,0 +1,118 @@
+/** auth, users, conversations, usergroups and reactions methods. */
+import type { Handler } from './chat.js';
+import { channelJson, userJson } from './json.js';
+import type { SlackJson } from './types.js';
+import { bool, required, SlackError, str, type Channel, type Workspace } from './workspace.js';
+
+const userList = (v: unknown) =>
+  (str(v) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Private channels the bot is not in are invisible to it. */
+const visible = (ch: Channel) => !(ch.isPrivate && !ch.isIm && !ch.botIsMember);
+
+export function directoryMethods(ws: Workspace): Record<string, Handler> {
+  /** A channel the bot manages: not a DM, not archived, the bot a member. */
+  const managed = (id: string, o: { archived: string } = { archived: 'is_archived' }): Channel => {
+    const ch = ws.channelOf(id);
+    if (ch.isIm) throw new SlackError('method_not_supported_for_channel_type');
+    if (ch.isArchived) throw new SlackError(o.archived);
+    if (!ch.botIsMember) throw new SlackError(ch.isPrivate ? 'channel_not_found' : 'not_in_channel');
+    return ch;
+  };
+
+  return {
+    'api.test': (args) => ({ args }),
+    'auth.test': () => ({
+      url: 'https://fake.slack.test/',
+      team: 'Fake Team',
+      user: 'liftoff',
+      team_id: ws.teamId,
+      user_id: ws.botUserId,
+      bot_id: ws.botId,
+      is_enterprise_install: false,
+    }),
+
+    'users.info': (args) => ({ user: userJson(ws, ws.knownUser(required(args, 'user'))) }),
+
+    'conversations.info': (args) => {
+      const ch = ws.channelOf(required(args, 'channel'));
+      if (!visible(ch)) throw new SlackError('channel_not_found');
+      return { channel: channelJson(ws, ch) };
+    },
+
+    'conversations.open': (args) => {
+      const list = userList(args.users);
+      if (list.length !== 1) throw new SlackError(list.length ? 'not_supported' : 'users_list_not_supplied');
+      return { channel: { id: ws.dmFor(ws.knownUser(list[0]!).id).id } };
+    },
+
+    'conversations.join': (args) => {
+      const ch = ws.channelOf(required(args, 'channel'));
+      if (ch.isArchived) throw new SlackError('is_archived');
+      if (ch.isIm) throw new SlackError('method_not_supported_for_channel_type');
+      if (!visible(ch)) throw new SlackError('channel_not_found');
+      const already = ch.botIsMember;
+      ch.botIsMember = true;
+      ch.members.add(ws.botUserId);
+      return { channel: channelJson(ws, ch), ...(already ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}) };
+    },
+
+    'conversations.create': (args) => {
+      const name = required(args, 'name');
+      if (!/^[a-z0-9_-]{1,80}$/.test(name)) throw new SlackError('invalid_name_specials');
+      if ([...ws.channels.values()].some((c) => c.name === name)) throw new SlackError('name_taken');
+      const isPrivate = bool(args.is_private);
+      const id = `${isPrivate ? 'G' : 'C'}${ws.seq()}`;
+      const ch: Channel = { id, name, isPrivate, isArchived: false, botIsMember: true, isIm: false, members: new Set([ws.botUserId]), membersKnown: true, created: Math.floor(ws.now() / 1000) };
+      ws.channels.set(id, ch);
+      return { channel: channelJson(ws, ch) };
+    },
+
+    'conversations.invite': (args) => {
+      const ch = managed(required(args, 'channel'));
+      const list = userList(args.users);
+      if (!list.length) throw new SlackError('no_user');
+      const errors: SlackJson[] = [];
+      for (const id of list) {
+        if (id === ws.botUserId) errors.push({ user: id, ok: false, error: 'cant_invite_self' });
+        else if (!ws.users.has(id)) errors.push({ user: id, ok: false, error: 'user_not_found' });
+        else if (ch.members.has(id)) errors.push({ user: id, ok: false, error: 'already_in_channel' });
+      }
+      if (errors.length && (list.length === 1 || !bool(args.force))) throw new SlackError(errors[0]!.error as string, list.length > 1 ? { errors } : {});
+      for (const id of list) if (ws.users.has(id)) ch.members.add(id);
+      return { channel: channelJson(ws, ch) };
+    },
+
+    'conversations.archive': (args) => {
+      managed(required(args, 'channel'), { archived: 'already_archived' }).isArchived = true;
+      return {};
+    },
+
+    'conversations.members': (args) => {
+      const ch = ws.channelOf(required(args, 'channel'));
+      if (!visible(ch)) throw new SlackError('channel_not_found');
+      return { members: [...ch.members], response_metadata: { next_cursor: '' } };
+    },
+
+    'usergroups.users.list': (args) => {
+      const g = ws.groups.get(required(args, 'usergroup'));
+      if (!g) throw new SlackError('no_such_subteam');
+      return { users: [...g.users] };
+    },
+
+    'usergroups.list': () => ({
+      usergroups: [...ws.groups.values()].map((g) => ({ id: g.id, team_id: ws.teamId, handle: g.handle, name: g.handle, is_usergroup: true, user_count: g.users.length, users: [...g.users] })),
+    }),
+
+    'reactions.add': (args) => {
+      const ch = ws.postableChannel(required(args, 'channel'));
+      const ts = str(args.timestamp);
+      if (!ts || !ws.findMessage(ch.id, ts)) throw new SlackError('message_not_found');
+      if (!str(args.name)) throw new SlackError('invalid_name');
+      return {};
+    },
+  };
+}
