@@ -181,6 +181,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
         await scheduler.idle();
         await userGroups.stop();
         await drain();
+        sync.stop();
         db.close();
         logger.with('info', 'Liftoff stopped');
       })()),

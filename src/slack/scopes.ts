@@ -36,6 +36,16 @@ export const BOT_SCOPES = [
       'conversations.create, conversations.invite and conversations.archive for a dedicated ' +
       'deployment channel, when the team configuration asks for one.',
   },
+  {
+    scope: 'channels:history',
+    why:
+      'conversations.history and conversations.replies in public channels, only after a restart: to find out ' +
+      'whether a notice interrupted mid-send was posted (by its message metadata) before sending it again.',
+  },
+  {
+    scope: 'groups:history',
+    why: 'The same check in private channels the bot was invited to.',
+  },
 ] as const satisfies readonly BotScope[];
 
 export type BotScopeName = (typeof BOT_SCOPES)[number]['scope'];

@@ -17,7 +17,12 @@ export interface MessageSyncDeps {
   logger: Logger;
   /** Told once per sync when a deployment's messages cannot be delivered; a stop waits for it. */
   onUndeliverable?: (d: Deployment, code: string) => void | Promise<void>;
+  /** First wait before a redraw that failed on a passing Slack problem is tried again (doubles each time). */
+  retryDelayMs?: number;
 }
+
+/** Passes of retries after a redraw failed on a passing problem (5xx, timeouts, 429s beyond the client's own retries). */
+const MAX_RETRY_PASSES = 10;
 
 const hashOf = (text: string, blocks: unknown) =>
   createHash('sha1').update(text).update('\0').update(JSON.stringify(blocks)).digest('base64url');
@@ -28,20 +33,36 @@ const hashOf = (text: string, blocks: unknown) =>
  * for one deployment are coalesced: while a sync runs, further requests only
  * mark it dirty and one more pass follows with the latest state.
  */
-export function createMessageSync({ client, repos, clock, logger, onUndeliverable }: MessageSyncDeps) {
+export function createMessageSync({ client, repos, clock, logger, onUndeliverable, retryDelayMs = 2_000 }: MessageSyncDeps) {
   const running = new Map<number, Promise<void>>();
   const dirty = new Set<number>();
+  const retries = new Map<number, { attempt: number; timer: NodeJS.Timeout }>();
 
-  async function syncOnce(id: number): Promise<void> {
+  /** Tries a deployment again later, with a growing delay; gives up (loudly) after MAX_RETRY_PASSES. */
+  function retryLater(id: number) {
+    const attempt = (retries.get(id)?.attempt ?? 0) + 1;
+    if (attempt > MAX_RETRY_PASSES) {
+      retries.delete(id);
+      logger.with('error', 'gave up bringing Slack messages in line until the next change or restart', { deploymentId: id, attempts: attempt - 1 });
+      return;
+    }
+    const timer = setTimeout(() => void sync(id), Math.min(retryDelayMs * 2 ** (attempt - 1), 5 * 60_000));
+    timer.unref();
+    retries.set(id, { attempt, timer });
+  }
+
+  /** One pass over a deployment's messages; false when a passing Slack problem left some out of date. */
+  async function syncOnce(id: number): Promise<boolean> {
+    let complete = true;
     const d = repos.deployments.get(id);
-    if (!d) return;
+    if (!d) return complete;
     const records = repos.messages.list(id);
     let parentTs = records.get('parent')?.ts ?? null;
     for (const m of renderDeployment(d, clock.now())) {
       const record = records.get(m.key);
       const hash = hashOf(m.text, m.blocks);
       if (record?.ts && (m.once || record.renderedHash === hash)) continue;
-      if (m.placement === 'thread' && !parentTs) return;
+      if (m.placement === 'thread' && !parentTs) return complete;
       try {
         let ts = record?.ts ?? null;
         const channel = record?.channelId ?? d.channelId;
@@ -65,10 +86,12 @@ export function createMessageSync({ client, repos, clock, logger, onUndeliverabl
         logger.with('warn', 'could not bring a Slack message in line', { deployment: d.ref, key: m.key, code, error });
         if (code && CHANNEL_ERRORS.has(code)) {
           await onUndeliverable?.(d, code);
-          return;
+          return complete;
         }
+        complete = false;
       }
     }
+    return complete;
   }
 
   function sync(id: number): Promise<void> {
@@ -78,10 +101,14 @@ export function createMessageSync({ client, repos, clock, logger, onUndeliverabl
       return current;
     }
     const run = (async () => {
+      let complete = true;
       do {
         dirty.delete(id);
-        await syncOnce(id);
+        complete = await syncOnce(id);
       } while (dirty.has(id));
+      clearTimeout(retries.get(id)?.timer);
+      if (complete) retries.delete(id);
+      else retryLater(id);
     })()
       .catch((error: unknown) => logger.with('error', 'message sync failed', { deploymentId: id, error }))
       .finally(() => running.delete(id));
@@ -97,6 +124,11 @@ export function createMessageSync({ client, repos, clock, logger, onUndeliverabl
       const ids = new Set(repos.deployments.listActive().map((d) => d.id));
       for (const id of repos.deployments.recentlyFinished(since)) ids.add(id);
       await Promise.all([...ids].map(sync));
+    },
+    /** Cancels the retries waiting for later (graceful stop). */
+    stop(): void {
+      for (const r of retries.values()) clearTimeout(r.timer);
+      retries.clear();
     },
     /** Resolves when no sync is running (graceful stop, tests). */
     async idle(): Promise<void> {

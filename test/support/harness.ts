@@ -38,9 +38,18 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(opts: { env?: Record<string, string>; clock?: FakeClock } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  clock?: FakeClock;
+  /** Let the scheduler tick by itself (cron and after each change). Default false: tests call `liftoff.scheduler.tick()`. */
+  autoTick?: boolean;
+  /** The fake Slack's clock (message ts, trigger expiry) follows the fake clock instead of real time. */
+  slackFollowsClock?: boolean;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const clock = opts.clock ?? fakeClock(Date.now());
-  const fake = await startFakeSlack({ token: TOKEN });
+  const fake = await startFakeSlack({ token: TOKEN, ...(opts.slackFollowsClock ? { now: () => clock.now() } : {}) });
   for (const [name, id] of Object.entries(PEOPLE)) fake.addUser(id, { name });
   fake.addChannel(CHANNELS.deploys, { name: 'deploys' });
   fake.addChannel(CHANNELS.announce, { name: 'announcements' });
@@ -58,7 +67,7 @@ export async function startHarness(opts: { env?: Record<string, string>; clock?:
     LOG_LEVEL: 'debug',
     ...opts.env,
   };
-  const start = () => startLiftoff({ env, clock, cwd: dir, writeLog: (line) => logs.push(line) });
+  const start = () => startLiftoff({ env, clock, cwd: dir, writeLog: (line) => logs.push(line), autoTick: opts.autoTick ?? false });
   let liftoff = await start();
   const h: Harness = {
     fake,

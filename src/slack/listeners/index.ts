@@ -4,6 +4,8 @@ import { registerDeployCommand } from './commands/deploy.js';
 import type { ListenerDeps } from './deps.js';
 import { registerHome } from './events/home.js';
 import { registerReasonViews } from './views/reasons.js';
+import { registerRescheduleActions } from './actions/reschedule.js';
+import { registerRescheduleView } from './views/reschedule.js';
 import { registerStartView } from './views/start.js';
 
 /** Every Bolt listener, by surface. */
@@ -12,5 +14,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerActions(app, deps);
   registerStartView(app, deps);
   registerReasonViews(app, deps);
+  registerRescheduleActions(app, deps);
+  registerRescheduleView(app, deps);
   registerHome(app, deps);
 }

@@ -22,6 +22,7 @@ const COMMANDS: Array<[string, string]> = [
   ['/deploy list', 'active and upcoming deployments'],
   ['/deploy status DEP-12', 'where one deployment stands'],
   ['/deploy cancel DEP-12 reason', 'cancel a deployment (its deployer only)'],
+  ['/deploy reschedule DEP-12', 'move a deployment that has not started to a new window (its deployer only)'],
   ['/deploy templates', 'the templates you can deploy with'],
   ['/deploy help', 'this help'],
 ];

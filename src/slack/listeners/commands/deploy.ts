@@ -8,6 +8,7 @@ import { reasonModal } from '../../views/modals/index.js';
 import type { ListenerDeps } from '../deps.js';
 import { startForm } from '../views/start-form.js';
 import { parseDeployCommand } from './parse.js';
+import { rescheduleModal } from '../../views/modals/reschedule.js';
 import { permalinkOf } from '../permalinks.js';
 
 /** `/deploy …`: every answer is ephemeral; forms open before any slow work. */
@@ -62,6 +63,18 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           const d = service.findByRef(parsed.ref);
           await ack();
           await tell(client, where, statusMessage(d, await permalinkOf(deps, d), clock.now()), log);
+          return;
+        }
+        case 'reschedule': {
+          if (!parsed.ref) {
+            await ack({ response_type: 'ephemeral', text: 'Which deployment? For example `/deploy reschedule DEP-12`.' } as never);
+            return;
+          }
+          const d = service.findByRef(parsed.ref);
+          // Refuses at once (not the deployer, already started) before the form opens.
+          service.check(d.id, { type: 'reschedule', windowStart: clock.now() + 60_000, windowEnd: clock.now() + 120_000 }, command.user_id);
+          await ack();
+          await client.views.open({ trigger_id: command.trigger_id, view: rescheduleModal(d, clock.now()) as never });
           return;
         }
         case 'cancel': {

@@ -6,6 +6,7 @@ export type DeployCommand =
   | { kind: 'list' }
   | { kind: 'status'; ref: string | null }
   | { kind: 'cancel'; ref: string | null; reason: string | null }
+  | { kind: 'reschedule'; ref: string | null }
   | { kind: 'templates' }
   | { kind: 'help' }
   | { kind: 'unknown'; input: string };
@@ -58,6 +59,9 @@ export function parseDeployCommand(raw: string): DeployCommand {
       const reason = args.slice(1).join(' ').slice(0, 1000);
       return { kind: 'cancel', ref: parseRef(args[0]), reason: reason || null };
     }
+    case 'reschedule':
+    case 'move':
+      return { kind: 'reschedule', ref: parseRef(args[0]) };
     case 'templates':
       return { kind: 'templates' };
     case '':

@@ -1,0 +1,79 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { Deployment } from '../../../core/deployment/types.js';
+import { ActionId, decodeRef, ViewId } from '../../ids.js';
+import { presentError, tell, type Where } from '../../reply.js';
+import { reasonModal } from '../../views/modals/index.js';
+import { rescheduleModal } from '../../views/modals/reschedule.js';
+import type { ListenerDeps } from '../deps.js';
+
+/** The cancel form, the same one `/deploy cancel DEP-12` opens. */
+export const cancelModal = (d: Deployment) =>
+  reasonModal({
+    callbackId: ViewId.cancel,
+    title: `Cancel ${d.ref}`,
+    prompt: 'Why is it cancelled?',
+    ref: { d: d.id },
+    context: `${d.service} ${d.version}: everyone following the deployment will see the reason.`,
+  });
+
+type Handler = (deps: ListenerDeps, d: Deployment, user: string, triggerId: string, where: Where) => Promise<void>;
+
+/**
+ * The buttons of the scheduler's prompts. Missed window: Start (the first
+ * phase, through the normal gate), Reschedule (the modal), Cancel (the
+ * reason modal). Monitoring verdict: Healthy completes; Faulty records it
+ * and points to the rollback.
+ */
+const BUTTONS: Array<[string, Handler]> = [
+  [
+    ActionId.windowStart,
+    async ({ service }, d, user) => {
+      const first = d.plan.phases[0];
+      if (first) service.act(d.id, { type: 'start_phase', phaseId: first.id }, user);
+    },
+  ],
+  [
+    ActionId.windowReschedule,
+    async ({ service, client, clock }, d, user, triggerId) => {
+      service.check(d.id, { type: 'reschedule', windowStart: clock.now() + 60_000, windowEnd: clock.now() + 120_000 }, user);
+      await client.views.open({ trigger_id: triggerId, view: rescheduleModal(d, clock.now()) as never });
+    },
+  ],
+  [
+    ActionId.windowCancel,
+    async ({ service, client }, d, user, triggerId) => {
+      service.check(d.id, { type: 'cancel', reason: '-' }, user);
+      await client.views.open({ trigger_id: triggerId, view: cancelModal(d) as never });
+    },
+  ],
+  [
+    ActionId.markHealthy,
+    async ({ service }, d, user) => {
+      service.act(d.id, { type: 'mark_healthy' }, user);
+    },
+  ],
+  [
+    ActionId.markFaulty,
+    async ({ service, client, logger }, d, user, _trigger, where) => {
+      service.act(d.id, { type: 'mark_faulty', note: 'Marked faulty at the end of the monitoring window.' }, user);
+      await tell(client, where, { text: `${d.ref} is marked faulty and everyone following it is told. The rollback can start: use *Roll back* in the thread.` }, logger);
+    },
+  ],
+];
+
+export function registerRescheduleActions(app: App, deps: ListenerDeps): void {
+  for (const [actionId, handle] of BUTTONS) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const where: Where = { user: body.user.id, channel: body.channel?.id, threadTs: body.message?.thread_ts ?? body.message?.ts, respond };
+      const ref = decodeRef(action.value);
+      const log = deps.logger.child({ user: body.user.id, deploymentId: ref?.d, action: actionId });
+      if (!ref) return void (await tell(deps.client, where, { text: 'That button is out of date. Use the latest message in the thread.' }, log));
+      try {
+        await handle(deps, deps.service.find(ref.d), body.user.id, body.trigger_id, where);
+      } catch (error) {
+        await tell(deps.client, where, presentError(error, log), log);
+      }
+    });
+  }
+}

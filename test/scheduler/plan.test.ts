@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import type { DeploymentEvent } from '../../src/core/deployment/events.js';
+import type { Deployment } from '../../src/core/deployment/types.js';
+import { DEFAULT_TIMINGS, nextProgress, planChange, skipReason, timingsOf, type PlannedJob } from '../../src/core/schedule/index.js';
+import { HOUR, MIN, Scenario, T0, template, USERS } from '../core/fixtures.js';
+
+const t = DEFAULT_TIMINGS;
+
+/** Plans the events of the scenario's last command, as the use case does inside its transaction. */
+function planLast(s: Scenario, events: DeploymentEvent[]) {
+  return planChange(s.d, events, s.d.revision - events.length + 1, s.at, t);
+}
+const keys = (jobs: PlannedJob[]) => jobs.map((j) => j.key).sort();
+const withAnnounce = () => new Scenario({ announceChannelId: 'C0ANNOUNCE1' });
+
+describe('timings', () => {
+  it('are 24 h, 1 h and 30 min by default, and blanks in the template keep them', () => {
+    expect(timingsOf(template)).toEqual(DEFAULT_TIMINGS);
+    expect(DEFAULT_TIMINGS).toMatchObject({ announcementHoursBefore: 24, reminderHoursBefore: 1, progressEveryMinutes: 30 });
+  });
+
+  it("take the template's numbers, then the configuration's overrides", () => {
+    const plan = structuredClone(template);
+    plan.communication.notices = [
+      { kind: 'announcement', text: 'a', hoursBefore: 48, audience: [], channel: null },
+      { kind: 'progress', text: 'p', everyMinutes: 15, audience: [], channel: null },
+      { kind: 'reminder', text: 'r', hoursBefore: null, audience: [], channel: null },
+    ];
+    expect(timingsOf(plan)).toMatchObject({ announcementHoursBefore: 48, progressEveryMinutes: 15, reminderHoursBefore: 1 });
+    expect(timingsOf(plan, { progressEveryMinutes: 10 })).toMatchObject({ announcementHoursBefore: 48, progressEveryMinutes: 10 });
+  });
+});
+
+describe('the plan of a deployment', () => {
+  it('creating it plans the announcement, the reminders and the missed-window question from the window', () => {
+    const s = new Scenario({ windowStart: T0 + 30 * HOUR, windowEnd: T0 + 32 * HOUR });
+    const plan = planChange(s.d, [{ type: 'created' } as DeploymentEvent], 1, T0, t);
+    const due = Object.fromEntries(plan.add.map((j) => [j.kind, { at: j.dueAt, target: j.payload.target }]));
+    expect(due).toEqual({
+      announcement: { at: T0 + 6 * HOUR, target: 'announce' },
+      reminder: { at: T0 + 29 * HOUR, target: 'announce' },
+      personal_reminder: { at: T0 + 29 * HOUR, target: 'thread' },
+      missed_window: { at: T0 + 32 * HOUR, target: 'thread' },
+    });
+  });
+
+  it('a window closer than the announcement time announces at once', () => {
+    const s = new Scenario(); // window in 2 h
+    const plan = planChange(s.d, [{ type: 'created' } as DeploymentEvent], 1, T0, t);
+    expect(plan.add.find((j) => j.kind === 'announcement')?.dueAt).toBe(T0);
+    expect(plan.add.find((j) => j.kind === 'reminder')?.dueAt).toBe(T0 + HOUR);
+  });
+
+  it('the first phase brings the start notice (channel and thread), the first progress update and the overrun check', () => {
+    const s = withAnnounce().ready();
+    const plan = planLast(s, s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' }));
+    expect(keys(plan.add)).toEqual(['DEP-1:overrun:prepare:thread', 'DEP-1:progress:1:announce', 'DEP-1:progress:1:thread', 'DEP-1:start:announce', 'DEP-1:start:thread']);
+    expect(plan.add.find((j) => j.kind === 'progress')?.dueAt).toBe(s.at + 30 * MIN);
+    const phase = s.d.phases.prepare!;
+    expect(plan.add.find((j) => j.kind === 'overrun')?.dueAt).toBe(s.at + phase.plannedEnd - phase.plannedStart + 1);
+  });
+
+  it('later phases only get their overrun check; without an announcement channel nothing goes there', () => {
+    const s = new Scenario().ready().runPhase('prepare');
+    const plan = planLast(s, s.act(USERS.deployer, { type: 'start_phase', phaseId: 'deploy' }));
+    expect(keys(plan.add)).toEqual(['DEP-1:overrun:deploy:thread']);
+  });
+
+  it('a failed step and a rejection become issue notices at once, one per event', () => {
+    const s = withAnnounce();
+    const rejected = planLast(s, s.act(USERS.qa, { type: 'reject', role: 'qa_lead', reason: 'flaky tests' }));
+    expect(rejected.add.map((j) => [j.kind, j.dueAt, j.payload.target, j.payload.seq])).toEqual([
+      ['issue', s.at, 'thread', 2],
+      ['issue', s.at, 'announce', 2],
+    ]);
+  });
+
+  it('completing sends the completion notice and summary, plans follow-ups and cancels what no longer applies', () => {
+    const s = withAnnounce().allPhases();
+    s.d = { ...s.d, plan: { ...s.d.plan, postDeployment: { ...s.d.plan.postDeployment, followUps: ['Update documentation', 'Post-mortem'] } } };
+    s.act(USERS.deployer, { type: 'confirm_item', key: 'verify.checks.health' });
+    s.act(USERS.deployer, { type: 'confirm_item', key: 'verify.checks.errors' });
+    s.act(USERS.deployer, { type: 'confirm_item', key: 'post.wrap-up.announce' });
+    s.act(USERS.deployer, { type: 'confirm_item', key: 'post.wrap-up.docs' });
+    const plan = planLast(s, s.act(USERS.deployer, { type: 'complete' }));
+    expect(plan.add.map((j) => j.kind).sort()).toEqual(['completion', 'completion', 'follow_up', 'follow_up', 'summary', 'summary']);
+    expect(plan.cancel?.kinds).toEqual(expect.arrayContaining(['progress', 'overrun', 'announcement', 'reminder', 'missed_window']));
+  });
+
+  it('monitoring asks for the verdict at its end; the verdict "healthy" is announced', () => {
+    const s = new Scenario().allPhases();
+    s.d = { ...s.d, plan: { ...s.d.plan, monitoring: { ...s.d.plan.monitoring, durationMinutes: 120 } } };
+    for (const key of ['verify.checks.health', 'verify.checks.errors', 'post.wrap-up.announce', 'post.wrap-up.docs']) {
+      s.act(USERS.deployer, { type: 'confirm_item', key });
+    }
+    const started = planLast(s, s.act(USERS.deployer, { type: 'complete' }));
+    expect(started.add.find((j) => j.kind === 'monitoring_verdict')?.dueAt).toBe(s.at + 120 * MIN);
+    const healthy = planLast(s, s.act(USERS.deployer, { type: 'mark_healthy' }));
+    expect(healthy.add.map((j) => j.kind)).toEqual(['healthy']);
+  });
+
+  it('rescheduling replaces the window jobs with new keys and announces the change', () => {
+    const s = new Scenario();
+    const plan = planLast(s, s.act(USERS.deployer, { type: 'reschedule', windowStart: T0 + 50 * HOUR, windowEnd: T0 + 52 * HOUR }));
+    expect(plan.replace).toEqual(['announcement', 'reminder', 'personal_reminder', 'missed_window']);
+    expect(plan.add.find((j) => j.kind === 'announcement')).toMatchObject({ dueAt: T0 + 26 * HOUR, key: `DEP-1:announcement:w${(T0 + 50 * HOUR) / 1000}:announce` });
+    expect(plan.add.find((j) => j.kind === 'rescheduled')).toMatchObject({ dueAt: s.at, payload: { target: 'announce' } });
+  });
+
+  it('cancelling cancels every job still to come', () => {
+    const s = withAnnounce();
+    const plan = planLast(s, s.act(USERS.deployer, { type: 'cancel', reason: 'moved' }));
+    expect(plan.cancel).toEqual({ kinds: expect.arrayContaining(['announcement', 'reminder', 'personal_reminder', 'missed_window', 'start', 'progress']), reason: 'the deployment was cancelled' });
+    expect(plan.add.map((j) => j.kind)).toEqual(['cancelled']);
+  });
+});
+
+describe('stale jobs after downtime', () => {
+  const job = (kind: PlannedJob['kind'], dueAt: number, payload: PlannedJob['payload'] = { target: 'thread' }) => ({ kind, dueAt, payload });
+  const d = (): Deployment => new Scenario().d; // window T0+2h – T0+6h
+
+  it('a preparation reminder after the window started is stale; before, it is still useful', () => {
+    expect(skipReason(job('reminder', T0 + HOUR), d(), T0 + 90 * MIN, t)).toBeNull();
+    expect(skipReason(job('reminder', T0 + HOUR), d(), T0 + 3 * HOUR, t)).toBe('the window has already started');
+    expect(skipReason(job('announcement', T0), d(), T0 + 3 * HOUR, t)).toBe('the window has already started');
+  });
+
+  it('a completion notice, a summary and an issue notice are never stale', () => {
+    for (const kind of ['completion', 'summary', 'issue'] as const) expect(skipReason(job(kind, T0), d(), T0 + 100 * HOUR, t)).toBeNull();
+  });
+
+  it('a personal reminder with nothing open is not sent', () => {
+    const ready = new Scenario().ready().d;
+    expect(skipReason(job('personal_reminder', T0 + HOUR), ready, T0 + HOUR, t)).toBe('nothing is open before the start');
+    expect(skipReason(job('personal_reminder', T0 + HOUR), d(), T0 + HOUR, t)).toBeNull();
+  });
+
+  it('the missed-window question only when the window ended and nothing started', () => {
+    expect(skipReason(job('missed_window', T0 + 6 * HOUR), d(), T0 + 6 * HOUR, t)).toBeNull();
+    const started = new Scenario().ready();
+    started.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
+    expect(skipReason(job('missed_window', T0 + 6 * HOUR), started.d, T0 + 6 * HOUR, t)).toBe('the deployment started or finished');
+  });
+
+  it('a progress update older than its interval gives way to the next; the next keeps the cadence', () => {
+    const s = new Scenario().ready();
+    s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
+    const first = job('progress', s.at + 30 * MIN, { target: 'thread', n: 1 });
+    expect(skipReason(first, s.d, s.at + 31 * MIN, t)).toBeNull();
+    expect(skipReason(first, s.d, s.at + 75 * MIN, t)).toBe('a newer progress update follows');
+    expect(nextProgress(s.d, first, s.at + 31 * MIN, t)).toMatchObject({ key: 'DEP-1:progress:2:thread', dueAt: s.at + 60 * MIN });
+    expect(nextProgress(s.d, first, s.at + 75 * MIN, t).dueAt).toBe(s.at + 90 * MIN);
+  });
+
+  it('an overrun alert only while the phase runs over its plan', () => {
+    const s = new Scenario().ready();
+    s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
+    const p = s.d.phases.prepare!;
+    const planned = p.plannedEnd - p.plannedStart;
+    const overrun = job('overrun', s.at + planned + 1, { target: 'thread', phaseId: 'prepare' });
+    expect(skipReason(overrun, s.d, s.at + planned + MIN, t)).toBeNull();
+    expect(skipReason(overrun, s.d, s.at + planned - MIN, t)).toBe('the phase is within its plan');
+  });
+});
