@@ -54,14 +54,22 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
     'INSERT INTO events (deployment_id, seq, type, actor, at, data) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const selectOne = db.prepare<[number], Row>('SELECT id, state FROM deployments WHERE id = ?');
-  const selectActive = db.prepare<[string, string], Row>(
-    'SELECT id, state FROM deployments WHERE status NOT IN (?, ?) ORDER BY window_start, id',
+  const selectActive = db.prepare<[string, string, string], Row>(
+    'SELECT id, state FROM deployments WHERE status NOT IN (?, ?, ?) ORDER BY window_start, id',
   );
   const selectEvents = db.prepare<[number], EventRow>(
     'SELECT seq, type, actor, at, data FROM events WHERE deployment_id = ? ORDER BY seq',
   );
-  const selectRecentlyFinished = db.prepare<[string, string, number], { id: number }>(
-    'SELECT id FROM deployments WHERE status IN (?, ?) AND updated_at >= ? ORDER BY id',
+  const selectRecentlyFinished = db.prepare<[string, string, string, number], { id: number }>(
+    'SELECT id FROM deployments WHERE status IN (?, ?, ?) AND updated_at >= ? ORDER BY id',
+  );
+  const selectPreviousCompleted = db.prepare<[string, string, number], { id: number; version: string }>(
+    `SELECT id, version FROM deployments WHERE service = ? AND environment = ? AND status = 'completed' AND id < ?
+     ORDER BY id DESC LIMIT 1`,
+  );
+  const selectLatestUnderway = db.prepare<[string, string], { id: number; version: string }>(
+    `SELECT id, version FROM deployments WHERE service = ? AND environment = ?
+       AND status NOT IN ('scheduled', 'preparing', 'cancelled') ORDER BY id DESC LIMIT 1`,
   );
   const selectIds = db.prepare<[], { id: number }>('SELECT id FROM deployments ORDER BY id');
   const maxSeq = db.prepare<[number], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE deployment_id = ?');
@@ -103,16 +111,29 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
       return m ? this.get(Number(m[1])) : undefined;
     },
 
-    /** Deployments not yet completed or cancelled, soonest window first. */
+    /** Deployments not yet finished (completed, cancelled or rolled back), soonest window first. */
     listActive(): Deployment[] {
-      const [a, b] = [...FINISHED] as [string, string];
-      return selectActive.all(a, b).map(parse);
+      const [a, b, c] = [...FINISHED] as [string, string, string];
+      return selectActive.all(a, b, c).map(parse);
     },
 
-    /** Ids of deployments finished (completed or cancelled) since `since`. */
+    /** Ids of deployments finished (completed, cancelled or rolled back) since `since`. */
     recentlyFinished(since: number): number[] {
-      const [a, b] = [...FINISHED] as [string, string];
-      return selectRecentlyFinished.all(a, b, since).map((r) => r.id);
+      const [a, b, c] = [...FINISHED] as [string, string, string];
+      return selectRecentlyFinished.all(a, b, c, since).map((r) => r.id);
+    },
+
+    /**
+     * The latest completed deployment of `service` in `environment` created
+     * before deployment `beforeId` (any, when omitted): what a rollback returns to.
+     */
+    previousCompleted(service: string, environment: string, beforeId: number = Number.MAX_SAFE_INTEGER): { id: number; version: string } | undefined {
+      return selectPreviousCompleted.get(service, environment, beforeId);
+    },
+
+    /** The latest deployment of `service` in `environment` that went out (started, whatever came of it). */
+    latestUnderway(service: string, environment: string): { id: number; version: string } | undefined {
+      return selectLatestUnderway.get(service, environment);
     },
 
     allIds(): number[] {

@@ -69,6 +69,8 @@ export interface DeploymentInput {
   branch: string | null;
   changes: string[];
   tickets: Ticket[];
+  /** For a deployment of type Rollback: the deployment it reverses (filled at start from history). */
+  reverses?: number;
 }
 
 export interface Stamp {
