@@ -59,7 +59,7 @@ describe('parseDeployCommand', () => {
   });
 
   it('anything else is unknown, with the input cleaned for showing back', () => {
-    expect(parseDeployCommand('rollback DEP-1')).toEqual({ kind: 'unknown', input: 'rollback DEP-1' });
+    expect(parseDeployCommand('revert DEP-1')).toEqual({ kind: 'unknown', input: 'revert DEP-1' });
     expect(parseDeployCommand('launch\u0000 \u202e the\n\nrocket')).toEqual({ kind: 'unknown', input: 'launch the rocket' });
   });
 

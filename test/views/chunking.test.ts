@@ -69,9 +69,9 @@ describe('splitting the huge template', () => {
     for (const p of parts.slice(0, -1)) expect(buttons(p.blocks)).toEqual([]);
   });
 
-  it('keeps thread order: approvals, pre, phases, verify, post', () => {
+  it('keeps thread order: approvals, pre, phases, verify, post, the Roll back button', () => {
     const kinds = keys.map((k) => k.split(':')[0]);
-    const order = ['parent', 'approvals', 'pre', 'phase', 'verify', 'post'];
+    const order = ['parent', 'approvals', 'pre', 'phase', 'verify', 'post', 'rollback'];
     expect(kinds).toEqual([...kinds].sort((a, b) => order.indexOf(a!) - order.indexOf(b!)));
     expect(keys.filter((k) => k.startsWith('approvals')).length).toBeGreaterThan(1);
   });

@@ -27,8 +27,9 @@ describe('renderDeployment: thread order', () => {
       'phase:finalization',
       'verify:1',
       'post:1',
+      'rollback:offer',
     ]);
-    expect(msgs.map((m) => m.placement)).toEqual(['parent', ...Array(9).fill('thread')]);
+    expect(msgs.map((m) => m.placement)).toEqual(['parent', ...Array(10).fill('thread')]);
     for (const m of msgs) expect(m.text.length).toBeGreaterThan(10);
   });
 });

@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import type { TemplateCatalog } from '../../core/template/catalog.js';
 import type { Logger } from '../../support/logger.js';
 import type { DeploymentService } from '../../usecases/deployments.js';
+import type { RollbackService } from '../../usecases/rollback.js';
 import type { MessageSync } from '../sync.js';
 
 /** What every listener may use. Passed explicitly; nothing global. */
@@ -14,6 +15,8 @@ export interface ListenerDeps {
   team: TeamConfig;
   /** User ids for user ids, user group ids and @handles, from the last user group lookup. */
   expandUsers: (entries: readonly string[]) => string[];
+  /** Rollbacks and environment locks. */
+  rollback: RollbackService;
   sync: MessageSync;
   client: WebClient;
   clock: Clock;

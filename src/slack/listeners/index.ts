@@ -1,11 +1,13 @@
 import type { App } from '@slack/bolt';
 import { registerActions } from './actions/index.js';
+import { registerRollbackActions } from './actions/rollback.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import type { ListenerDeps } from './deps.js';
 import { registerHome } from './events/home.js';
 import { registerReasonViews } from './views/reasons.js';
 import { registerRescheduleActions } from './actions/reschedule.js';
 import { registerRescheduleView } from './views/reschedule.js';
+import { registerRollbackViews } from './views/rollback.js';
 import { registerStartView } from './views/start.js';
 
 /** Every Bolt listener, by surface. */
@@ -16,5 +18,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerReasonViews(app, deps);
   registerRescheduleActions(app, deps);
   registerRescheduleView(app, deps);
+  registerRollbackActions(app, deps);
+  registerRollbackViews(app, deps);
   registerHome(app, deps);
 }

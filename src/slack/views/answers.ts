@@ -23,6 +23,9 @@ const COMMANDS: Array<[string, string]> = [
   ['/deploy status DEP-12', 'where one deployment stands'],
   ['/deploy cancel DEP-12 reason', 'cancel a deployment (its deployer only)'],
   ['/deploy reschedule DEP-12', 'move a deployment that has not started to a new window (its deployer only)'],
+  ['/deploy rollback DEP-12', 'roll a deployment back (opens the confirmation form)'],
+  ['/deploy lock checkout production [reason]', 'lock a service’s environment against new deployments (or change the reason)'],
+  ['/deploy unlock checkout production', 'release the lock (whoever locked it, a lead of the locking deployment, the rollback people)'],
   ['/deploy templates', 'the templates you can deploy with'],
   ['/deploy help', 'this help'],
 ];

@@ -9,6 +9,8 @@ import type { ListenerDeps } from '../deps.js';
 import { startForm } from '../views/start-form.js';
 import { parseDeployCommand } from './parse.js';
 import { rescheduleModal } from '../../views/modals/reschedule.js';
+import { runRollbackCommand } from './rollback.js';
+import { withLocks } from '../../views/deployment/rollback.js';
 import { permalinkOf } from '../permalinks.js';
 
 /** `/deploy …`: every answer is ephemeral; forms open before any slow work. */
@@ -52,7 +54,7 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           await ack();
           const active = service.listActive();
           const items = await Promise.all(active.slice(0, 20).map(async (d) => ({ d, link: await permalinkOf(deps, d) })));
-          await tell(client, where, listMessage(items, clock.now()), log);
+          await tell(client, where, withLocks(listMessage(items, clock.now()), deps.rollback.locks()), log);
           return;
         }
         case 'status': {
@@ -62,9 +64,15 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           }
           const d = service.findByRef(parsed.ref);
           await ack();
-          await tell(client, where, statusMessage(d, await permalinkOf(deps, d), clock.now()), log);
+          const lock = deps.rollback.lockOf(d.service, d.environment);
+          await tell(client, where, withLocks(statusMessage(d, await permalinkOf(deps, d), clock.now()), lock ? [lock] : []), log);
           return;
         }
+        case 'rollback':
+        case 'lock':
+        case 'unlock':
+          await runRollbackCommand(deps, command, parsed, ack as never);
+          return;
         case 'reschedule': {
           if (!parsed.ref) {
             await ack({ response_type: 'ephemeral', text: 'Which deployment? For example `/deploy reschedule DEP-12`.' } as never);

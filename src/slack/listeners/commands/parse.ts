@@ -7,6 +7,9 @@ export type DeployCommand =
   | { kind: 'status'; ref: string | null }
   | { kind: 'cancel'; ref: string | null; reason: string | null }
   | { kind: 'reschedule'; ref: string | null }
+  | { kind: 'rollback'; ref: string | null }
+  | { kind: 'lock'; service: string | null; environment: Environment | null; reason: string | null }
+  | { kind: 'unlock'; service: string | null; environment: Environment | null }
   | { kind: 'templates' }
   | { kind: 'help' }
   | { kind: 'unknown'; input: string };
@@ -58,6 +61,15 @@ export function parseDeployCommand(raw: string): DeployCommand {
     case 'cancel': {
       const reason = args.slice(1).join(' ').slice(0, 1000);
       return { kind: 'cancel', ref: parseRef(args[0]), reason: reason || null };
+    }
+    case 'rollback':
+      return { kind: 'rollback', ref: parseRef(args[0]) };
+    case 'lock':
+    case 'unlock': {
+      const service = args[0]?.slice(0, 80) ?? null;
+      const environment = parseEnvironment(args[1]) ?? null;
+      if (sub.toLowerCase() === 'unlock') return { kind: 'unlock', service, environment };
+      return { kind: 'lock', service, environment, reason: args.slice(2).join(' ').slice(0, 500) || null };
     }
     case 'reschedule':
     case 'move':

@@ -7,6 +7,7 @@ import type { ApprovalRole } from '../../../core/template/schema.js';
 import { filledBlock } from '../../views/modals/start.js';
 import { isEnvironment, settingsOf, startForm } from './start-form.js';
 import type { ListenerDeps } from '../deps.js';
+import { lockRefusal } from '../../views/deployment/rollback.js';
 import { channelOf, dateTimeOf, metadataOf, optionOf, textOf, usersOf, userOf, type ViewValues } from './values.js';
 
 /** Maps an input field to the block that shows its error (`at` gives a filled field its block id). */
@@ -124,9 +125,14 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
       return;
     }
     const plan = planWithSettings(template, settings);
+    const lock = deps.rollback.lockOf(parsed.input.service, parsed.input.environment);
+    if (lock) {
+      await ack({ response_action: 'errors', errors: { [StartField.service]: lockRefusal(lock) } });
+      return;
+    }
     const log = logger.child({ user, view: view.id });
     try {
-      const { deployment, created } = service.start(parsed.input, plan, user, view.id);
+      const { deployment, created } = service.start(deps.rollback.withReverses(parsed.input), plan, user, view.id);
       await ack();
       log.with('info', created ? 'deployment started' : 'repeated submission ignored', { deployment: deployment.ref });
     } catch (error) {

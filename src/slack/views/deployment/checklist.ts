@@ -41,6 +41,7 @@ const titleBlock = (title: string, continued: boolean): KnownBlock =>
 function completeBlocks(d: Deployment, gate = gateReport(d, 'complete')): KnownBlock[] {
   if (d.completed) return [section(`✅ *Completed* by ${mention(d.completed.by)} · ${slackDate(d.completed.at)}`)];
   if (d.cancelled) return [section(`🚫 *Cancelled* by ${mention(d.cancelled.by)} · ${slackDate(d.cancelled.at)}`)];
+  if (d.rollback) return [section(`⏪ *Not completed: a rollback started* — its plan is further down the thread.`)];
   const what = `${d.service} ${d.version} (${ENVIRONMENT_LABELS[d.environment]}, ${DEPLOYMENT_TYPE_LABELS[d.type]})`;
   const complete = button({
     text: 'Complete deployment',

@@ -6,6 +6,7 @@ import { findItem } from '../../../core/template/items.js';
 import { context, fields, header, section } from '../blocks.js';
 import { clip, firstFew, formatDuration, mention, progressBar, slackDate, statusText } from '../format.js';
 import type { SlackMessage } from './message.js';
+import { reversesPair, rollbackNowLine, rollbackParentBlocks } from './rollback.js';
 
 /** Cancellation, rejections and failed steps: what must not be missed. One section each, each well under 3000 characters. */
 function alerts(d: Deployment): string[] {
@@ -29,6 +30,8 @@ function alerts(d: Deployment): string[] {
 }
 
 function nowLine(d: Deployment, now: number): string {
+  const rollback = rollbackNowLine(d, now);
+  if (rollback) return rollback;
   if (d.completed) return `✅ Completed ${slackDate(d.completed.at)} by ${mention(d.completed.by)}`;
   if (d.cancelled) return '';
   const phase = currentPhase(d);
@@ -69,6 +72,8 @@ export function renderParent(d: Deployment, now: number): SlackMessage {
     ['Progress', progressBar(progressOf(d))],
   ];
   if (d.branch) pairs.push(['Branch', `\`${clip(d.branch, 200)}\``]);
+  const reverses = reversesPair(d);
+  if (reverses) pairs.push(reverses);
   const blocks: KnownBlock[] = [header(`🚀 ${d.service} ${d.version} → ${env}`)];
   blocks.push(...alerts(d).map((text) => section(text)));
   blocks.push(fields(pairs));
@@ -76,6 +81,7 @@ export function renderParent(d: Deployment, now: number): SlackMessage {
   if (line) blocks.push(section(line));
   const s = summary(d);
   if (s) blocks.push(section(s));
+  blocks.push(...rollbackParentBlocks(d));
   blocks.push(context(`*${d.ref}* · Template: ${clip(d.plan.name, 75)} · Created by ${mention(d.created.by)} ${slackDate(d.created.at)}`));
   return {
     key: 'parent',

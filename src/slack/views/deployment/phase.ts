@@ -45,6 +45,7 @@ function frameTop(d: Deployment, phase: Phase, now: number, part: string): Known
 
 function frameBottom(d: Deployment, phase: Phase): KnownBlock[] {
   if (FINISHED.has(d.status)) return [];
+  if (d.rollback) return d.phases[phase.id]?.interrupted ? [context('⏹️ Interrupted by the rollback.')] : [];
   const state = d.phases[phase.id];
   const ref = encodeRef({ d: d.id, p: phase.id });
   if (state?.completed) return [];
@@ -61,7 +62,7 @@ function frameBottom(d: Deployment, phase: Phase): KnownBlock[] {
 
 const running = (d: Deployment, phase: Phase) => {
   const s = d.phases[phase.id];
-  return !FINISHED.has(d.status) && !!s?.started && !s.completed;
+  return !FINISHED.has(d.status) && !d.rollback && !!s?.started && !s.completed;
 };
 
 const stepBlocks = (d: Deployment, phase: Phase, p: PlanItem): KnownBlock[] =>

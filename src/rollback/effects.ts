@@ -1,0 +1,133 @@
+import type { WebClient } from '@slack/web-api';
+import type { DeploymentEvent } from '../core/deployment/events.js';
+import { ENVIRONMENT_LABELS, type Deployment, type Environment } from '../core/deployment/types.js';
+import { slackErrorCode } from '../slack/errors.js';
+import type { MessageSync } from '../slack/sync.js';
+import { section } from '../slack/views/blocks.js';
+import { clip } from '../slack/views/format.js';
+import { rollbackNotice, type RollbackNoticeKind } from '../slack/views/deployment/rollback.js';
+import type { Repositories } from '../storage/index.js';
+import type { Logger } from '../support/logger.js';
+import { callRollbackHook, hookRequestOf, type RollbackHookLookup, type RollbackHookResult } from './hook.js';
+
+/** The ops channel of a service's environment (team configuration); null: none configured. */
+export type OpsChannelLookup = (target: { service: string; environment: Environment }) => string | null;
+
+export interface RollbackEffectsDeps {
+  client: WebClient;
+  repos: Repositories;
+  sync: MessageSync;
+  logger: Logger;
+  hookFor: RollbackHookLookup;
+  opsChannelFor?: OpsChannelLookup;
+  fetchImpl?: typeof fetch;
+}
+
+/** What the thread is told about the hook call: plainly, including failures. */
+export function hookResultText(d: Deployment, r: RollbackHookResult): string {
+  const manual = 'Follow the rollback checklist by hand.';
+  switch (r.kind) {
+    case 'answered': {
+      const body = r.body.trim() ? `\n> ${clip(r.body.trim().replace(/\s+/g, ' '), 500)}` : '';
+      return r.ok
+        ? `🪝 The rollback hook answered *${r.status}* in ${r.ms} ms. The checklist still needs confirming.${body}`
+        : `❌ The rollback hook answered *${r.status}*: it did not accept the rollback. ${manual}${body}`;
+    }
+    case 'timeout':
+      return `⏱️ The rollback hook did not answer within ${r.timeoutMs} ms; whether it started anything is unknown. ${manual}`;
+    case 'refused_host':
+      return `🚫 The rollback hook was not called: its host ${clip(r.host, 200)} is not among the allowed hosts for ${clip(d.service, 80)} in ${ENVIRONMENT_LABELS[d.environment]}. ${manual}`;
+    case 'failed':
+      return `❌ The rollback hook could not be reached (${clip(r.message, 200)}). ${manual}`;
+  }
+}
+
+/**
+ * What follows a rollback's changes outside the database: the notices to the
+ * announcement and ops channels, and the call to the rollback hook. Runs after
+ * the change is committed and Slack acknowledged; never throws.
+ *
+ * TODO(issue 4): these notices post directly. Once the scheduler's job table
+ * takes rollback kinds, plan them in `withinChange` instead (keys
+ * `DEP-12:rollback_started:<seq>:announce|ops`), so a crash between the commit
+ * and the post cannot lose them.
+ */
+export function createRollbackEffects({ client, repos, sync, logger, hookFor, opsChannelFor = () => null, fetchImpl }: RollbackEffectsDeps) {
+  const running = new Set<Promise<void>>();
+
+  async function permalink(d: Deployment): Promise<string | null> {
+    const parent = repos.messages.list(d.id).get('parent');
+    if (!parent?.ts) return null;
+    try {
+      return (await client.chat.getPermalink({ channel: parent.channelId, message_ts: parent.ts })).permalink ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Stakeholders hear of a start and an end; the ops channel hears of all three; a failure is never left unsaid. */
+  function channelsFor(d: Deployment, kind: RollbackNoticeKind): string[] {
+    const ops = opsChannelFor(d);
+    const out = kind === 'failed' ? [ops ?? d.announceChannelId ?? d.channelId] : [d.announceChannelId, ops];
+    return [...new Set(out.filter((c): c is string => !!c))];
+  }
+
+  async function notify(d: Deployment, kind: RollbackNoticeKind): Promise<void> {
+    const channels = channelsFor(d, kind);
+    if (!channels.length) return;
+    const notice = rollbackNotice(d, kind, await permalink(d));
+    for (const channel of channels) {
+      try {
+        await client.chat.postMessage({ channel, text: notice.text, blocks: notice.blocks as never, unfurl_links: false });
+      } catch (error) {
+        logger.with('warn', 'could not post a rollback notice', { deployment: d.ref, kind, channel, code: slackErrorCode(error) });
+      }
+    }
+  }
+
+  async function postInThread(d: Deployment, text: string): Promise<void> {
+    await sync.sync(d.id); // the rollback plan first, then what the hook said
+    const parent = repos.messages.list(d.id).get('parent');
+    if (!parent?.ts) return;
+    try {
+      await client.chat.postMessage({ channel: parent.channelId, thread_ts: parent.ts, text, blocks: [section(text)], unfurl_links: false });
+    } catch (error) {
+      logger.with('warn', 'could not post the rollback hook result', { deployment: d.ref, code: slackErrorCode(error) });
+    }
+  }
+
+  async function callHook(d: Deployment): Promise<void> {
+    const config = hookFor(d);
+    if (!config) return;
+    const result = await callRollbackHook(config, hookRequestOf(d), fetchImpl);
+    logger.with(result.kind === 'answered' && result.ok ? 'info' : 'warn', 'rollback hook called', {
+      deployment: d.ref,
+      result: result.kind,
+      ...(result.kind === 'answered' ? { status: result.status } : {}),
+    });
+    await postInThread(d, hookResultText(d, result));
+  }
+
+  function track(work: Promise<void>) {
+    const p = work.catch((error: unknown) => logger.with('error', 'rollback follow-up failed', { error }));
+    running.add(p);
+    void p.finally(() => running.delete(p));
+  }
+
+  return {
+    /** Called with every committed change (outside the transaction). */
+    onChange(d: Deployment, events: DeploymentEvent[]): void {
+      for (const e of events) {
+        if (e.type === 'rollback_started') track(Promise.all([notify(d, 'started'), callHook(d)]).then(() => undefined));
+        if (e.type === 'rollback_completed') track(notify(d, 'completed'));
+        if (e.type === 'rollback_failed') track(notify(d, 'failed'));
+      }
+    },
+    /** Resolves when no follow-up is running (graceful stop, tests). */
+    async idle(): Promise<void> {
+      while (running.size) await Promise.all([...running]);
+    },
+  };
+}
+
+export type RollbackEffects = ReturnType<typeof createRollbackEffects>;

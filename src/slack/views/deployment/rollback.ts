@@ -1,0 +1,293 @@
+import type { Button, KnownBlock } from '@slack/types';
+import { ENVIRONMENT_LABELS, refOf, ROLLBACK_FROM, type Deployment } from '../../../core/deployment/types.js';
+import { itemsOfStage, type PlanItem, type Stage } from '../../../core/template/items.js';
+import type { Template } from '../../../core/template/schema.js';
+import type { Lock } from '../../../storage/locks.js';
+import { ActionId, encodeRef } from '../../ids.js';
+import { actions, button, confirmDialog, context, header, section } from '../blocks.js';
+import { clip, formatDuration, joinLines, mention, safeLink, slackDate } from '../format.js';
+import { itemBlocks, type ItemButton } from './item.js';
+import { budgetAfter, maxOf, memoByPlan, pack, partLabel, worstCost, ZERO } from './layout.js';
+import type { SlackMessage } from './message.js';
+
+/** What can be restored, as chosen in the rollback modal. */
+export const RESTORE_LABELS: Record<string, string> = {
+  code: 'Code (previous version)',
+  configuration: 'Configuration',
+  database: 'Database migrations reversed',
+  data: 'Data from backup',
+};
+
+const rolling = (d: Deployment) => d.status === 'rolling_back' || d.status === 'rollback_failed';
+const versions = (d: Deployment) =>
+  `${clip(d.rollback?.fromVersion ?? d.version, 64)} → ${d.rollback?.toVersion ? clip(d.rollback.toVersion, 64) : 'the previous version'}`;
+const what = (d: Deployment) => `${clip(d.service, 80)} in ${ENVIRONMENT_LABELS[d.environment]}`;
+
+/** The "Roll back" button: from the first phase start through the monitoring window, until a rollback starts. */
+export function rollbackButton(d: Deployment): Button | null {
+  if (!ROLLBACK_FROM.has(d.status) || d.rollback) return null;
+  return button({ text: 'Roll back…', actionId: ActionId.rollback, value: encodeRef({ d: d.id }), style: 'danger' });
+}
+
+/** Elapsed time against the template's estimate; `overrunMs` > 0 once it runs over. */
+export function rollbackTiming(d: Deployment, now: number): { elapsedMs: number; estimateMs: number | null; overrunMs: number } | null {
+  const r = d.rollback;
+  if (!r) return null;
+  const end = r.completed?.at ?? now;
+  const elapsedMs = Math.max(0, end - r.started.at);
+  const estimateMs = d.plan.rollback.estimatedMinutes ? d.plan.rollback.estimatedMinutes * 60_000 : null;
+  return { elapsedMs, estimateMs, overrunMs: estimateMs !== null ? Math.max(0, elapsedMs - estimateMs) : 0 };
+}
+
+function timerText(d: Deployment, now: number): string {
+  const t = rollbackTiming(d, now);
+  if (!t) return '';
+  const verb = d.rollback?.completed ? 'Took' : 'Running for';
+  const estimate = t.estimateMs !== null ? ` of ${formatDuration(t.estimateMs)} estimated` : ' (the template gives no estimate)';
+  return `⏱️ ${verb} ${formatDuration(t.elapsedMs)}${estimate}`;
+}
+
+// --- The parent card ----------------------------------------------------------
+
+/** The parent card's line about the rollback, or null when there is none. */
+export function rollbackNowLine(d: Deployment, now: number): string | null {
+  const r = d.rollback;
+  if (!r) return null;
+  if (r.completed) return `↩️ *Rolled back* to ${versions(d)} · ${slackDate(r.completed.at)} by ${mention(r.completed.by)}`;
+  if (r.failed && d.status === 'rollback_failed') return `🆘 *Rollback failed* — ${mention(r.failed.by)}: “${clip(r.failed.note, 300)}”`;
+  const t = rollbackTiming(d, now);
+  const over = t && t.overrunMs > 0 ? ` · ⚠️ over the estimate by ${formatDuration(t.overrunMs)}` : '';
+  return `⏪ *Rolling back* ${versions(d)}, started by ${mention(r.started.by)} ${slackDate(r.started.at)}${over}`;
+}
+
+/** The parent card's field naming the deployment a Rollback reverses. */
+export const reversesPair = (d: Deployment): [string, string] | null => (d.reverses ? ['Reverses', refOf(d.reverses)] : null);
+
+/** Blocks the parent card ends with: the Roll back button while it applies. */
+export function rollbackParentBlocks(d: Deployment): KnownBlock[] {
+  const b = rollbackButton(d);
+  return b ? [actions([b])] : [];
+}
+
+// --- The thread -------------------------------------------------------------------
+
+const OFFER_KEY = 'rollback:offer';
+
+/**
+ * The thread's own Roll back button. The message exists from the start (keys
+ * depend on the plan only); the button shows from the first phase start
+ * through the monitoring window.
+ */
+export function renderRollbackOffer(d: Deployment): SlackMessage {
+  const b = rollbackButton(d);
+  let text: string;
+  if (b) text = `⏪ *Something wrong?* Roll ${what(d)} back to the previous version. You confirm in one form; everyone is told at once.`;
+  else if (d.rollback) text = `⏪ A rollback started ${slackDate(d.rollback.started.at)} by ${mention(d.rollback.started.by)}: its plan follows below.`;
+  else if (Object.values(d.phases).some((p) => p.started)) text = '⏪ Rolling back is no longer offered for this deployment.';
+  else text = '⏪ Once the first phase starts, a *Roll back* button appears here (and on the deployment’s card) until the end of the monitoring window.';
+  return { key: 'rollback:offer', placement: 'thread', text: `${d.ref} · Roll back`, blocks: [section(text, b ?? undefined)] };
+}
+
+function stepButton(d: Deployment, p: PlanItem): ItemButton {
+  if (!rolling(d)) return null;
+  return d.items[p.key]?.state === 'done' ? 'undo' : 'confirm';
+}
+
+const FRAME = { blocks: 10, chars: 5_000 };
+
+/** The rollback checklists cut into messages: from the plan alone, so keys never move. */
+export function rollbackLayout(plan: Template, stage: Extract<Stage, 'rollback' | 'rollback_validation'>): PlanItem[][] {
+  return memoByPlan(plan, `rollback:${stage}`, () => {
+    const items = itemsOfStage(plan, stage);
+    const cost = (p: PlanItem) =>
+      maxOf((['confirm', 'undo'] as const).map((kind) => worstCost(plan, (d) => itemBlocks(d, p, kind))));
+    const parts = pack([{ title: null, units: items }], cost, () => ZERO, budgetAfter(FRAME));
+    return parts.length ? parts.map((chunk) => chunk.flatMap((s) => s.units)) : [[]];
+  });
+}
+
+function planFrame(d: Deployment, now: number, part: string): KnownBlock[] {
+  const r = d.rollback!;
+  const restore = r.restore.map((k) => RESTORE_LABELS[k] ?? k).join(', ') || 'nothing chosen';
+  const lines = [
+    `*${what(d)}:* ${versions(d)}`,
+    `*Trigger:* ${clip(r.trigger, 500)}`,
+    `*Restore:* ${clip(restore, 300)}`,
+    ...(r.note ? [`*Note:* ${clip(r.note, 1000)}`] : []),
+  ];
+  const blocks: KnownBlock[] = [header(`⏪ Rollback plan${part}`), section(lines.join('\n'))];
+  const timing = [`▶️ Started ${slackDate(r.started.at)} by ${mention(r.started.by)}`, timerText(d, now)];
+  blocks.push(context(...timing));
+  const t = rollbackTiming(d, now);
+  if (t && t.overrunMs > 0 && !r.completed) blocks.push(section(`⚠️ *Over the estimated rollback time by ${formatDuration(t.overrunMs)}*`));
+  return blocks;
+}
+
+function failButton(d: Deployment): Button {
+  return button({ text: 'Rollback failed…', actionId: ActionId.rollbackFail, value: encodeRef({ d: d.id }), style: 'danger' });
+}
+
+function completeBlocks(d: Deployment): KnownBlock[] {
+  const r = d.rollback!;
+  if (r.completed) return [section(`✅ *Rollback complete* — ${mention(r.completed.by)} · ${slackDate(r.completed.at)}`)];
+  const complete = button({
+    text: 'Rollback complete',
+    actionId: ActionId.rollbackComplete,
+    value: encodeRef({ d: d.id }),
+    style: 'primary',
+    confirm: confirmDialog({
+      title: `Rollback of ${d.ref} complete?`,
+      text: `This records ${d.service} as rolled back and tells everyone. The environment stays locked until a lead unlocks it.`,
+      confirm: 'Complete',
+      style: 'primary',
+    }),
+  });
+  const buttons = d.status === 'rollback_failed' ? [complete] : [complete, failButton(d)];
+  const failed = r.failed ? [section(`🆘 *Marked failed* by ${mention(r.failed.by)} · ${slackDate(r.failed.at)}: “${clip(r.failed.note, 1000)}”`)] : [];
+  return [...failed, context('Complete the rollback once its steps and validation are done.'), actions(buttons)];
+}
+
+function renderPlan(d: Deployment, now: number): SlackMessage[] {
+  const parts = rollbackLayout(d.plan, 'rollback');
+  const all = parts.flat();
+  const done = all.filter((p) => d.items[p.key]?.state === 'done').length;
+  return parts.map((part, i) => {
+    const label = partLabel(i + 1, parts.length);
+    const blocks = i === 0 ? planFrame(d, now, label) : [header(`⏪ Rollback plan${label}`)];
+    for (const p of part) blocks.push(...itemBlocks(d, p, stepButton(d, p)));
+    if (i === parts.length - 1 && d.status === 'rolling_back') blocks.push(actions([failButton(d)]));
+    return {
+      key: i === 0 ? 'rollback:plan' : `rollback:plan:${i + 1}`,
+      placement: 'thread' as const,
+      text: `${d.ref} · Rollback plan${label}: ${done} of ${all.length} steps done`,
+      blocks,
+    };
+  });
+}
+
+function renderValidation(d: Deployment): SlackMessage[] {
+  const parts = rollbackLayout(d.plan, 'rollback_validation');
+  const all = parts.flat();
+  const done = all.filter((p) => d.items[p.key]?.state === 'done').length;
+  return parts.map((part, i) => {
+    const label = partLabel(i + 1, parts.length);
+    const blocks: KnownBlock[] = [header(`🔎 Rollback validation${label}`)];
+    if (!all.length) blocks.push(section('_The template lists no rollback validation: check the application by the plan above._'));
+    for (const p of part) blocks.push(...itemBlocks(d, p, stepButton(d, p)));
+    if (i === parts.length - 1) blocks.push(...completeBlocks(d));
+    return {
+      key: i === 0 ? 'rollback:validation' : `rollback:validation:${i + 1}`,
+      placement: 'thread' as const,
+      text: `${d.ref} · Rollback validation${label}: ${done} of ${all.length} checks done`,
+      blocks,
+    };
+  });
+}
+
+const once = (key: string, text: string, blocks: KnownBlock[] = [section(text)]): SlackMessage => ({ key, placement: 'thread', text, blocks, once: true });
+
+function startedNote(d: Deployment): SlackMessage {
+  const r = d.rollback!;
+  const interrupted = d.plan.phases.filter((p) => d.phases[p.id]?.interrupted).map((p) => `“${clip(p.title, 100)}”`);
+  const closed = interrupted.length ? `\nClosed as interrupted: ${interrupted.join(', ')}.` : '';
+  const text = `⏪ ${mention(r.started.by)} started a rollback of ${d.ref}: ${what(d)}, ${versions(d)}.\n*Trigger:* ${clip(r.trigger, 500)}${closed}\n${what(d)} is locked against new deployments.`;
+  return once('note:rollback:started', text);
+}
+
+/** The rollback's own timeline: when it started, each step, the end; with its duration against the estimate. */
+export function rollbackTimeline(d: Deployment): string[] {
+  const r = d.rollback;
+  if (!r) return [];
+  const offset = (at: number) => `+${formatDuration(at - r.started.at)}`;
+  const steps = [...itemsOfStage(d.plan, 'rollback'), ...itemsOfStage(d.plan, 'rollback_validation')]
+    .flatMap((p) => {
+      const s = d.items[p.key];
+      return s?.state === 'done' ? [{ at: s.at, line: `${offset(s.at)} ✅ ${clip(p.item.text, 150)} — ${mention(s.by)}` }] : [];
+    })
+    .sort((a, b) => a.at - b.at)
+    .map((s) => s.line);
+  const lines = [`${slackDate(r.started.at)} ⏪ started by ${mention(r.started.by)}`, ...steps];
+  if (r.failed) lines.push(`${offset(r.failed.at)} 🆘 marked failed by ${mention(r.failed.by)}`);
+  if (r.completed) lines.push(`${offset(r.completed.at)} ↩️ complete — ${mention(r.completed.by)}`);
+  return lines;
+}
+
+function reportMessage(d: Deployment): SlackMessage | null {
+  const r = d.rollback;
+  if (!r?.completed) return null;
+  const t = rollbackTiming(d, r.completed.at)!;
+  const estimate = t.estimateMs !== null ? ` (estimate ${formatDuration(t.estimateMs)}${t.overrunMs ? `, over by ${formatDuration(t.overrunMs)}` : ''})` : '';
+  const restore = r.restore.map((k) => RESTORE_LABELS[k] ?? k).join(', ');
+  const summary = [
+    `*${what(d)}:* ${versions(d)}`,
+    `*Trigger:* ${clip(r.trigger, 300)}`,
+    `*Restored:* ${clip(restore || '—', 300)}`,
+    `*Duration:* ${formatDuration(t.elapsedMs)}${estimate}`,
+  ].join('\n');
+  const text = `📋 Rollback report for ${d.ref}: ${what(d)} rolled back in ${formatDuration(t.elapsedMs)}.`;
+  return once('rollback:report', text, [
+    header(`📋 Rollback report · ${d.ref}`),
+    section(summary),
+    section(`*Timeline*\n${joinLines(rollbackTimeline(d), 2800, '')}`),
+  ]);
+}
+
+/**
+ * Once a rollback started, its messages in thread order (posted then, after
+ * the notes): its note, plan, validation, failure note and report.
+ */
+export function renderRollback(d: Deployment, now: number): SlackMessage[] {
+  const r = d.rollback;
+  if (!r) return [];
+  const out = [startedNote(d), ...renderPlan(d, now), ...renderValidation(d)];
+  if (r.failed) {
+    out.push(once('note:rollback:failed', `🆘 ${mention(r.failed.by)} marked the rollback of ${d.ref} failed: “${clip(r.failed.note, 1000)}”. The ops channel has been alerted.`));
+  }
+  const report = reportMessage(d);
+  if (report) out.push(report);
+  return out;
+}
+
+// --- Notices and locks ------------------------------------------------------------
+
+export type RollbackNoticeKind = 'started' | 'completed' | 'failed';
+
+/** The rollback notices for the announcement and ops channels. */
+export function rollbackNotice(d: Deployment, kind: RollbackNoticeKind, threadLink: string | null): { text: string; blocks: KnownBlock[] } {
+  const r = d.rollback;
+  let text: string;
+  if (kind === 'started') text = `⏪ *Rolling back ${what(d)}* (${d.ref}): ${versions(d)}. Trigger: ${clip(r?.trigger ?? '', 300)}. Started by ${mention(r?.started.by ?? d.deployerId)}.`;
+  else if (kind === 'completed') text = `↩️ *${what(d)} is rolled back* (${d.ref}) to ${d.rollback?.toVersion ? clip(d.rollback.toVersion, 64) : 'the previous version'}.`;
+  else text = `🆘 *The rollback of ${what(d)} failed* (${d.ref}): “${clip(r?.failed?.note ?? '', 500)}” — ${mention(r?.failed?.by ?? d.deployerId)}. Help is needed in the thread.`;
+  const link = threadLink ? safeLink(threadLink, `Open the thread of ${d.ref}`) : null;
+  return { text, blocks: [section(text), ...(link ? [context(link)] : [])] };
+}
+
+export function lockLine(l: Lock): string {
+  const by = l.deploymentId ? ` (${refOf(l.deploymentId)})` : '';
+  return `🔒 *${clip(l.service, 80)} in ${ENVIRONMENT_LABELS[l.environment]}* is locked${by}: ${clip(l.reason, 300)} — ${mention(l.lockedBy)} ${slackDate(l.lockedAt)}`;
+}
+
+/** Active locks for /deploy list and /deploy status; none: no blocks. */
+export function lockBlocks(locks: Lock[]): KnownBlock[] {
+  if (!locks.length) return [];
+  return [section(joinLines(locks.map(lockLine), 2900, '')), context('A lead releases a lock with `/deploy unlock SERVICE ENVIRONMENT`.')];
+}
+
+/** An answer with the active locks added below it (for /deploy list and /deploy status). */
+export function withLocks<A extends { text: string; blocks?: KnownBlock[] }>(answer: A, locks: Lock[]): A {
+  if (!locks.length) return answer;
+  const n = locks.length;
+  return {
+    ...answer,
+    text: `${answer.text} · ${n} environment${n === 1 ? '' : 's'} locked`,
+    blocks: [...(answer.blocks ?? [section(answer.text)]), ...lockBlocks(locks)],
+  };
+}
+
+/** Why the start form refuses a locked service's environment (plain text: shown under a form field). */
+export function lockRefusal(l: Lock): string {
+  const by = l.deploymentId ? ` by ${refOf(l.deploymentId)}` : '';
+  const reason = l.reason.length > 120 ? `${l.reason.slice(0, 119)}…` : l.reason;
+  return `${l.service.slice(0, 40)} in ${ENVIRONMENT_LABELS[l.environment]} is locked${by}: ${reason}. A lead can release it with /deploy unlock.`.slice(0, 300);
+}

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { textOf, threadOf } from '../support/flows.js';
+import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { openRollback, startHookServer, stateOf, submitRollback, underway, type HookServer } from '../rollback/helpers.js';
+
+const OPS = 'COPSROOM';
+
+let h: Harness;
+let hook: HookServer;
+let dir: string;
+
+beforeEach(async () => {
+  hook = await startHookServer();
+  dir = mkdtempSync(join(tmpdir(), 'liftoff-hook-'));
+  const file = join(dir, 'liftoff.yml');
+  writeFileSync(
+    file,
+    [
+      'version: 1',
+      'services:',
+      '  checkout:',
+      '    environments:',
+      '      production:',
+      `        ops_channel: ${OPS}`,
+      '        hooks:',
+      '          rollback:',
+      `            url: ${hook.url}`,
+      '            allowed_hosts: [127.0.0.1]',
+      '            timeout_ms: 300',
+      '            headers:',
+      '              Authorization: Bearer ${LIFTOFF_TEST_HOOK_TOKEN}',
+      '',
+    ].join('\n'),
+  );
+  h = await startHarness({ env: { LIFTOFF_CONFIG: file, LIFTOFF_TEST_HOOK_TOKEN: 'hook-secret' } });
+  h.fake.addChannel(OPS, { name: 'ops' });
+});
+afterEach(async () => {
+  await h.stop();
+  await hook.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const threadText = (id: number) => {
+  const ts = h.query<{ ts: string }>(`SELECT ts FROM messages WHERE deployment_id = ? AND key = 'parent'`, id)[0]!.ts;
+  return threadOf(h, ts).map(textOf).join('\n');
+};
+
+async function rollBack() {
+  const { id } = await underway(h, { announce: CHANNELS.announce });
+  const view = await openRollback(h, PEOPLE.deployer, id);
+  const res = await submitRollback(h, PEOPLE.deployer, view!);
+  expect(res.status).toBe(200);
+  await h.fake.waitFor(() => hook.calls.length > 0 || threadText(id).includes('rollback hook'), 3000);
+  await h.settled();
+  return id;
+}
+
+describe('the rollback hook', () => {
+  it('is called with the rollback, and what it answered is posted in the thread', async () => {
+    const id = await rollBack();
+    expect(hook.calls).toHaveLength(1);
+    const d = stateOf(h, id);
+    expect(hook.calls[0]!.body).toEqual({
+      deployment: 'DEP-1',
+      service: 'checkout',
+      environment: 'production',
+      fromVersion: '2.4.0',
+      toVersion: null,
+      rollbackId: `DEP-1-rollback-${Math.floor(d.rollback!.started.at / 1000)}`,
+    });
+    expect(hook.calls[0]!.headers.authorization).toBe('Bearer hook-secret');
+    const thread = threadText(id);
+    expect(thread).toMatch(/rollback hook answered \*202\*/);
+    expect(thread).toContain('rollback-77');
+    // The manual checklist remains.
+    expect(thread).toMatch(/Rollback plan/);
+    expect(h.logs.join('\n')).not.toContain('hook-secret');
+  });
+
+  it('shows a failure plainly and keeps the manual checklist', async () => {
+    hook.respond = (_req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('pipeline locked by another run');
+    };
+    const id = await rollBack();
+    const thread = threadText(id);
+    expect(thread).toMatch(/answered \*500\*: it did not accept the rollback\. Follow the rollback checklist by hand/);
+    expect(thread).toContain('pipeline locked by another run');
+    expect(stateOf(h, id).status).toBe('rolling_back');
+  });
+
+  it('gives up after its timeout and says so, without delaying the acknowledgement', async () => {
+    hook.respond = () => undefined; // never answers
+    const { id } = await underway(h);
+    const view = await openRollback(h, PEOPLE.deployer, id);
+    const started = Date.now();
+    const res = await h.slack.submitView({
+      user: PEOPLE.deployer,
+      callbackId: 'rollback.start',
+      privateMetadata: (view!.view as { private_metadata: string }).private_metadata,
+      values: (await import('../rollback/helpers.js')).rollbackValues(),
+      viewId: view!.id,
+    });
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(300);
+    await h.fake.waitFor(() => threadText(id).includes('did not answer'), 3000);
+    expect(threadText(id)).toMatch(/did not answer within 300 ms.*Follow the rollback checklist by hand/);
+  });
+
+  it('the notices reach the announcement channel, the ops channel and the thread', async () => {
+    const id = await rollBack();
+    expect(h.fake.messages(CHANNELS.announce).map(textOf).join('\n')).toMatch(/Rolling back checkout in Production/);
+    expect(h.fake.messages(OPS).map(textOf).join('\n')).toMatch(/Rolling back checkout in Production/);
+    expect(threadText(id)).toMatch(/started a rollback of DEP-1/);
+  });
+});

@@ -1,0 +1,154 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import type { Deployment } from '../../src/core/deployment/types.js';
+import { itemsOfStage, type Stage } from '../../src/core/template/items.js';
+import { ActionId, RollbackField } from '../../src/slack/ids.js';
+import { press, startDeployment, type StartValues } from '../support/flows.js';
+import { PEOPLE, type Harness } from '../support/harness.js';
+import { input } from '../support/slack-requests.js';
+
+export const stateOf = (h: Harness, id: number): Deployment =>
+  JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+
+export const eventsOf = (h: Harness, id: number) =>
+  h.query<{ type: string; actor: string; data: string }>('SELECT type, actor, data FROM events WHERE deployment_id = ? ORDER BY seq', id);
+
+/** Confirms every item of a stage (or of one phase) as `user`, giving evidence where asked. */
+export async function confirmAll(h: Harness, id: number, stage: Stage, user: string = PEOPLE.deployer, phaseId?: string) {
+  for (const p of itemsOfStage(stateOf(h, id).plan, stage)) {
+    if (phaseId && p.sectionId !== phaseId) continue;
+    await press(h, user, ActionId.confirmItem, { d: id, k: p.key });
+    if (!p.item.evidence) continue;
+    const view = h.fake.lastView()!;
+    const res = await h.slack.submitView({
+      user,
+      callbackId: 'item.evidence',
+      privateMetadata: (view.view as { private_metadata: string }).private_metadata,
+      values: { evidence: { value: input.text(p.item.evidence.kind === 'url' ? 'https://ci.example.com/run/42' : 'backup-1') } },
+      viewId: view.id,
+    });
+    expect(res.status).toBe(200);
+    await h.settled();
+  }
+}
+
+/** The deployer overrides a gate through its reason modal. */
+export async function overrideGate(h: Harness, id: number, gate: 'start' | 'complete') {
+  await press(h, PEOPLE.deployer, ActionId.overrideGate, { d: id, g: gate });
+  const view = h.fake.lastView()!;
+  await h.slack.submitView({
+    user: PEOPLE.deployer,
+    callbackId: 'gate.override',
+    privateMetadata: (view.view as { private_metadata: string }).private_metadata,
+    values: { reason: { value: input.text('test run') } },
+    viewId: view.id,
+  });
+  await h.settled();
+}
+
+/** A deployment whose first phase is running (the start gate overridden). */
+export async function underway(h: Harness, v: StartValues = {}) {
+  const started = await startDeployment(h, { template: 'deployment-task', ...v });
+  await overrideGate(h, started.id, 'start');
+  const phase = stateOf(h, started.id).plan.phases[0]!;
+  await press(h, PEOPLE.deployer, ActionId.startPhase, { d: started.id, p: phase.id });
+  expect(stateOf(h, started.id).status).toBe('in_progress');
+  return started;
+}
+
+/** A whole deployment to completed, quickly: gates overridden, phase steps confirmed. */
+export async function completed(h: Harness, v: StartValues = {}) {
+  const started = await underway(h, v);
+  const id = started.id;
+  for (const [i, phase] of stateOf(h, id).plan.phases.entries()) {
+    if (i > 0) await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });
+    await confirmAll(h, id, 'phase', PEOPLE.deployer, phase.id);
+    await press(h, PEOPLE.deployer, ActionId.completePhase, { d: id, p: phase.id });
+  }
+  await overrideGate(h, id, 'complete');
+  await press(h, PEOPLE.deployer, ActionId.complete, { d: id });
+  expect(stateOf(h, id).status).toBe('completed');
+  return started;
+}
+
+/** Presses Roll back as `user`; returns the modal it opened (or undefined). */
+export async function openRollback(h: Harness, user: string, id: number) {
+  const before = h.fake.views.length;
+  const { res } = await press(h, user, ActionId.rollback, { d: id });
+  expect(res.status).toBe(200);
+  return h.fake.views.length > before ? h.fake.lastView() : undefined;
+}
+
+export interface RollbackValues {
+  trigger?: string;
+  other?: string;
+  restore?: string[];
+  note?: string;
+}
+
+export function rollbackValues(v: RollbackValues = {}) {
+  const values: Record<string, Record<string, unknown>> = {
+    [RollbackField.trigger]: { value: { type: 'radio_buttons', selected_option: { value: v.trigger ?? 't0' } } },
+    [RollbackField.restore]: { value: input.checkboxes(v.restore ?? ['code', 'configuration']) },
+    [RollbackField.other]: { value: v.other === undefined ? input.empty() : input.text(v.other) },
+    [RollbackField.note]: { value: v.note === undefined ? input.empty() : input.text(v.note) },
+  };
+  return values;
+}
+
+/** Submits the rollback modal `view` as `user`. */
+export async function submitRollback(h: Harness, user: string, view: { id: string; view: unknown }, v: RollbackValues = {}) {
+  const res = await h.slack.submitView({
+    user,
+    callbackId: 'rollback.start',
+    privateMetadata: (view.view as { private_metadata: string }).private_metadata,
+    values: rollbackValues(v),
+    viewId: view.id,
+  });
+  await h.settled();
+  return res;
+}
+
+export interface HookServer {
+  url: string;
+  calls: Array<{ headers: IncomingMessage['headers']; body: unknown }>;
+  /** How the next calls are answered. */
+  respond: (req: IncomingMessage, res: ServerResponse) => void;
+  stop(): Promise<void>;
+}
+
+/** A local HTTP server on 127.0.0.1 standing in for a CI pipeline's rollback trigger. */
+export async function startHookServer(): Promise<HookServer> {
+  const hook: HookServer = {
+    url: '',
+    calls: [],
+    respond: (_req, res) => {
+      res.writeHead(202, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ pipeline: 'rollback-77', state: 'queued' }));
+    },
+    stop: async () => undefined,
+  };
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      let body: unknown = raw;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        // kept as text
+      }
+      hook.calls.push({ headers: req.headers, body });
+      hook.respond(req, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  hook.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/rollback`;
+  hook.stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return hook;
+}
