@@ -152,4 +152,13 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   app.action(ActionId.openLink, async ({ ack }) => {
     await ack();
   });
+
+  // Any other action id (a message from an older Liftoff, a forged payload): answer at once
+  // instead of leaving Slack waiting 3 s for a 404, and tell the person. Every listened-to id is in ActionId.
+  const known = Object.values(ActionId).map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  app.action<BlockAction>(new RegExp(`^(?!(?:${known.join('|')})$)`), async ({ ack, body, respond }) => {
+    await ack();
+    logger.with('info', 'unknown action', { user: body.user.id, action: body.actions?.[0]?.action_id?.slice(0, 100) });
+    await tell(client, whereOf(body, respond), { text: 'That button is out of date. Use the latest message in the thread.' }, logger);
+  });
 }
