@@ -59,6 +59,8 @@ export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: ()
           processBeforeResponse: false,
         });
 
+  if (receiver instanceof HTTPReceiver) guardHangingRequests(receiver, logger);
+
   const options = webClientOptions(config, logger);
   const client = new WebClient(config.botToken, options);
   let identity: Promise<{ botUserId?: string; botId?: string; teamId?: string } | null> | null = null;
@@ -95,4 +97,23 @@ export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: ()
     },
   });
   return { app, receiver, client, identify };
+}
+
+/**
+ * Bolt's HTTP receiver never answers a signed body that parses to `null`
+ * (`payload=null`): its listener rejects and the connection hangs. Answer 400
+ * for any request still unanswered after Slack's own 3-second limit has passed.
+ */
+function guardHangingRequests(receiver: HTTPReceiver, logger: Logger, afterMs = 3_500): void {
+  const inner = receiver.requestListener;
+  receiver.requestListener = (req, res) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent || res.writableEnded) return;
+      logger.with('warn', 'a request was never answered; replying 400', { path: req.url });
+      res.writeHead(400);
+      res.end();
+    }, afterMs);
+    res.once('close', () => clearTimeout(timer));
+    return inner(req, res);
+  };
 }
