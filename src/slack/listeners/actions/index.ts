@@ -21,6 +21,13 @@ type ModalOpener = (d: Deployment, ref: ActionRef) => { check: Command; view: ob
 
 const OPENS_MODAL: Array<[string, ModalOpener]> = [
   [
+    ActionId.cancel,
+    (d) => ({
+      check: { type: 'cancel', reason: '-' },
+      view: reasonModal({ callbackId: ViewId.cancel, title: `Cancel ${d.ref}`, prompt: 'Why is it cancelled?', ref: { d: d.id }, context: `${d.service} ${d.version}: everyone following the deployment will see the reason.` }),
+    }),
+  ],
+  [
     ActionId.reject,
     (d, r) => {
       const label = d.plan.approvals.find((a) => a.role === r.r)?.label;
