@@ -4,6 +4,7 @@ import { ActionId, ViewId, encodeRef } from '../../src/slack/ids.js';
 import { startDeployment } from '../support/flows.js';
 import { CHANNELS, PEOPLE, SIGNING_SECRET, startHarness, type Harness } from '../support/harness.js';
 import { input, signature } from '../support/slack-requests.js';
+import { openRollback, underway } from '../rollback/helpers.js';
 import { clickOf, dump, eventsOf, plainPreItems, report, stateOf } from './helpers.js';
 
 let h: Harness;
@@ -106,6 +107,28 @@ describe('who may do what', () => {
       // The person is told why, only them.
       const told = h.fake.ephemerals({ user }).at(-1)?.text ?? JSON.stringify(h.fake.views.at(-1)?.errors ?? h.fake.calls.at(-1)?.response ?? '');
       expect(told).toMatch(/Only|someone else|deployer/);
+    }
+  });
+});
+
+describe('who may roll back', () => {
+  it.each([
+    ['deployer', true],
+    ['ops', true],
+    ['stranger', false],
+  ] as const)('the %s: allowed %s (the form opens only for those allowed; a refusal is recorded)', async (who, allowed) => {
+    const { id } = await underway(h);
+    const before = eventsOf(h, id).length;
+    const view = await openRollback(h, PEOPLE[who], id);
+    const added = eventsOf(h, id).slice(before);
+    figures.authorizationRows++;
+    if (allowed) {
+      expect(view).toBeDefined();
+      expect(added).toEqual([]);
+    } else {
+      expect(view).toBeUndefined();
+      expect(added.map((e) => [e.type, e.actor])).toEqual([['refused', PEOPLE[who]]]);
+      figures.refusalsRecorded++;
     }
   });
 });

@@ -4,6 +4,7 @@ import { ActionId, ViewId } from '../../src/slack/ids.js';
 import { startValues } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
+import { openRollback, rollbackValues, underway } from '../rollback/helpers.js';
 import { approvedDeployment, clickOf, eventsOf, expectMessagesInLine, expectNoDoublePosts, plainPreItems, report, stateOf } from './helpers.js';
 
 let h: Harness;
@@ -140,6 +141,29 @@ describe('double clicks and double submissions are recorded once', () => {
     expect(count(b.id, 'rejected')).toBe(1);
     expect(stateOf(h, a.id).status).toBe('cancelled');
     figures.recordsChecked += eventsOf(h).length;
+    expectMessagesInLine(h);
+    expectNoDoublePosts(h);
+  });
+});
+
+describe('a rollback is started once', () => {
+  it('the rollback form retried by Slack and submitted twice records one rollback and posts one notice', async () => {
+    const { id } = await underway(h);
+    const view = (await openRollback(h, PEOPLE.deployer, id))!;
+    const submit = (retryNum?: number) =>
+      h.slack.submitView(
+        { user: PEOPLE.deployer, callbackId: 'rollback.start', privateMetadata: (view.view as { private_metadata: string }).private_metadata, values: rollbackValues(), viewId: view.id },
+        retryNum === undefined ? undefined : { retryNum },
+      );
+    const results = await Promise.all([submit(), submit(), submit(1), submit(2)]);
+    figures.requests += results.length;
+    for (const r of results) expect(r.status).toBe(200);
+    await h.settled();
+    const started = count(id, 'rollback_started');
+    expect(started).toBe(1);
+    figures.duplicates += started - 1;
+    expect(h.fake.messages().filter((m) => /started a rollback/.test(m.text))).toHaveLength(1);
+    figures.recordsChecked += eventsOf(h, id).length;
     expectMessagesInLine(h);
     expectNoDoublePosts(h);
   });
