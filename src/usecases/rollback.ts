@@ -43,6 +43,14 @@ export function createRollbackService({ repos, clock, deployments }: RollbackSer
     return leads.some((a) => (d.approvers[a.role] ?? []).includes(actor));
   }
 
+  /** Who may lock by hand: the people named for rollbacks, and those named on an active deployment of that service's environment. */
+  function mayLock(service: string, environment: Environment, actor: string): boolean {
+    if (deployments.policyFor({ service, environment }).rollbackUsers.includes(actor)) return true;
+    return repos.deployments
+      .listActive()
+      .some((d) => d.service === service && d.environment === environment && (d.deployerId === actor || Object.values(d.approvers).flat().includes(actor)));
+  }
+
   function refuseUnlock(lock: Lock, actor: string, what: string): never {
     const message = `Only whoever locked ${where(lock.service, lock.environment)}, the deployer or a lead approver of the locking deployment, or the people named for rollbacks can ${what} it.`;
     if (lock.deploymentId) {
@@ -117,6 +125,12 @@ export function createRollbackService({ repos, clock, deployments }: RollbackSer
     lock(service: string, environment: Environment, reason: string, actor: string): { lock: Lock; created: boolean } {
       const current = repos.locks.active(service, environment);
       if (current && !mayUnlock(current, actor)) refuseUnlock(current, actor, 'change the lock of');
+      if (!current && !mayLock(service, environment, actor)) {
+        throw new DomainError(
+          'not_allowed',
+          `Only the people named for rollbacks, or the deployer and approvers of a deployment of ${where(service, environment)} under way, can lock it.`,
+        );
+      }
       return repos.db.transaction(() => {
         const still = repos.locks.active(service, environment);
         if (still?.id === current?.id && still) {

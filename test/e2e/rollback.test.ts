@@ -197,6 +197,8 @@ describe('environment locks', () => {
     await h.settled();
     const shown = h.fake.ephemerals({ user: PEOPLE.qa }).map((e) => JSON.stringify(e));
     expect(shown.filter((s) => s.includes('is locked (DEP-1)'))).toHaveLength(2);
+    // The rolling-back deployment is listed as under way.
+    expect(shown[0]).toMatch(/Under way.*DEP-1.*Rolling back/);
 
     const stranger = await h.slack.command('unlock checkout prod', { user: PEOPLE.stranger, channel: CHANNELS.deploys });
     expect(JSON.stringify(stranger.json)).toMatch(/Only whoever locked/);
@@ -208,7 +210,10 @@ describe('environment locks', () => {
     expect((await submitStart()).json?.response_action).toBeUndefined();
   });
 
-  it('/deploy lock locks by hand; whoever locked it unlocks it', async () => {
+  it('/deploy lock locks by hand (people named on a deployment there); whoever locked it unlocks it', async () => {
+    const stranger = await h.slack.command('lock checkout staging mine', { user: PEOPLE.stranger, channel: CHANNELS.deploys });
+    expect(JSON.stringify(stranger.json)).toMatch(/can lock it/);
+    expect((await submitStart({ environment: 'staging' })).json?.response_action).toBeUndefined();
     const locked = await h.slack.command('lock checkout staging database maintenance', { user: PEOPLE.ops, channel: CHANNELS.deploys });
     expect(JSON.stringify(locked.json)).toMatch(/Locked.*checkout in Staging/);
     const refused = await submitStart({ environment: 'staging' });

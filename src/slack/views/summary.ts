@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { currentPhase, progressOf } from '../../core/deployment/progress.js';
-import { ENVIRONMENT_LABELS, FINISHED, type Deployment } from '../../core/deployment/types.js';
+import { ENVIRONMENT_LABELS, FINISHED, type Deployment, type Status } from '../../core/deployment/types.js';
 import { context, section } from './blocks.js';
 import { clip, progressBar, safeLink, slackDate, statusText } from './format.js';
 
@@ -23,12 +23,15 @@ export function deploymentLine({ d, link }: Listed): string {
   ].join('\n');
 }
 
+/** Statuses listed as under way; a rollback in progress (or failed) needs eyes as much as a deployment. */
+const UNDERWAY: ReadonlySet<Status> = new Set(['in_progress', 'verifying', 'rolling_back', 'rollback_failed']);
+
 /** Active deployments split into those under way and those still to come (soonest first). */
 export function splitActive(items: Listed[]): { underway: Listed[]; upcoming: Listed[] } {
   const active = items.filter((i) => !FINISHED.has(i.d.status));
   const byWindow = (a: Listed, b: Listed) => a.d.window.start - b.d.window.start || a.d.id - b.d.id;
   return {
-    underway: active.filter((i) => i.d.status === 'in_progress' || i.d.status === 'verifying').sort(byWindow),
+    underway: active.filter((i) => UNDERWAY.has(i.d.status)).sort(byWindow),
     upcoming: active.filter((i) => i.d.status === 'scheduled' || i.d.status === 'preparing').sort(byWindow),
   };
 }
