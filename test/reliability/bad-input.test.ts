@@ -5,11 +5,13 @@ import { ActionId, ViewId, encodeRef } from '../../src/slack/ids.js';
 import { mrkdwnOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
+import { completed } from '../rollback/helpers.js';
 import { approvedDeployment, clickOf, eventsOf, plainPreItems, report, stateOf } from './helpers.js';
 
 let h: Harness;
 let live: number;
 let cancelled: number;
+let done: number;
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown) => unhandled.push(e);
 const figures = { commands: 0, interactions: 0, parserInputs: 0, stateChanges: 0 };
@@ -22,6 +24,8 @@ beforeAll(async () => {
   await h.slack.command(`cancel DEP-${cancelled} moved`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
   await h.settled();
   expect(stateOf(h, cancelled).status).toBe('cancelled');
+  done = (await completed(h)).id;
+  expect(stateOf(h, done).status).toBe('completed');
 });
 afterEach(() => {
   expect(unhandled).toEqual([]);
@@ -78,6 +82,8 @@ describe('interactions with bad input get a clear answer and change nothing', ()
     ['a stale item key', () => h.slack.action({ user: PEOPLE.deployer, actionId: ActionId.confirmItem, value: encodeRef({ d: live, k: 'pre.gone.item' }), channel: CHANNELS.deploys }), /no such item/],
     ['a deleted deployment', () => h.slack.action({ user: PEOPLE.deployer, actionId: ActionId.confirmItem, value: encodeRef({ d: 4242, k: 'x' }), channel: CHANNELS.deploys }), /no longer exists/],
     ['a click on a cancelled deployment', () => clickOf(h, PEOPLE.deployer, ActionId.confirmItem, { d: cancelled, k: plainPreItems(stateOf(h, cancelled))[0]!.key }), /cancelled: nothing about it can change/],
+    ['a click on a completed deployment', () => h.slack.action({ user: PEOPLE.deployer, actionId: ActionId.confirmItem, value: encodeRef({ d: done, k: plainPreItems(stateOf(h, done))[0]!.key }), channel: CHANNELS.deploys }), /completed: nothing about it can change/],
+    ['a phase start on a completed deployment', () => h.slack.action({ user: PEOPLE.deployer, actionId: ActionId.startPhase, value: encodeRef({ d: done, p: stateOf(h, done).plan.phases[0]!.id }), channel: CHANNELS.deploys }), /completed: nothing about it can change/],
     ['an approval on a cancelled deployment', () => h.slack.action({ user: PEOPLE.dev, actionId: ActionId.approve, value: encodeRef({ d: cancelled, r: 'dev_lead' }), channel: CHANNELS.deploys }), null],
     ['a cancel button pressed by someone else', () => h.slack.action({ user: PEOPLE.qa, actionId: ActionId.cancel, value: encodeRef({ d: live }), channel: CHANNELS.deploys }), /Only the deployer/],
     ['a form with forged metadata', () => h.slack.submitView({ user: PEOPLE.deployer, callbackId: ViewId.cancel, privateMetadata: '{"d":-1}', values: { reason: { value: input.text('x') } } }), null],
@@ -145,7 +151,7 @@ describe('property: random input never crashes, never rejects unhandled, never c
   });
 
   it('the interaction handlers, over a few hundred random HTTP requests through the real app', async () => {
-    const ids = [live, cancelled, 999, 0, -1];
+    const ids = [live, cancelled, done, 999, 0, -1];
     const knownActions = Object.values(ActionId);
     const value = fc.oneof(
       fc.record({ d: fc.constantFrom(...ids), k: fc.oneof(fc.constantFrom(...plainPreItems(stateOf(h, live)).map((p) => p.key)), fc.string()), r: fc.constantFrom('dev_lead', 'qa_lead', 'nope'), p: fc.string(), g: fc.constantFrom('start', 'complete', 'x') }, { requiredKeys: ['d'] }).map((r) => JSON.stringify(r)),
