@@ -39,6 +39,7 @@ const KIND_LABEL: Record<Job['kind'], string> = {
   missed_window: 'missed-window question',
   rescheduled: 'reschedule notice',
   cancelled: 'cancellation notice',
+  rollback_decision: 'roll back or carry on question',
 };
 
 /**

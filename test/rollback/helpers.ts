@@ -57,8 +57,8 @@ export async function underway(h: Harness, v: StartValues = {}) {
   return started;
 }
 
-/** A whole deployment to completed, quickly: gates overridden, phase steps confirmed. */
-export async function completed(h: Harness, v: StartValues = {}) {
+/** A whole deployment through Complete, quickly: gates overridden, phase steps confirmed (completed, or monitoring). */
+export async function finished(h: Harness, v: StartValues = {}) {
   const started = await underway(h, v);
   const id = started.id;
   for (const [i, phase] of stateOf(h, id).plan.phases.entries()) {
@@ -68,7 +68,12 @@ export async function completed(h: Harness, v: StartValues = {}) {
   }
   await overrideGate(h, id, 'complete');
   await press(h, PEOPLE.deployer, ActionId.complete, { d: id });
-  expect(stateOf(h, id).status).toBe('completed');
+  return started;
+}
+
+export async function completed(h: Harness, v: StartValues = {}) {
+  const started = await finished(h, v);
+  expect(stateOf(h, started.id).status).toBe('completed');
   return started;
 }
 

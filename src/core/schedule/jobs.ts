@@ -16,6 +16,8 @@ export const JOB_KINDS = [
   'missed_window',
   'rescheduled',
   'cancelled',
+  /** Still live some minutes after being marked faulty: roll back or carry on? */
+  'rollback_decision',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
@@ -67,4 +69,5 @@ export const LIVE_KINDS: ReadonlySet<JobKind> = new Set([
   'progress',
   'overrun',
   'monitoring_verdict',
+  'rollback_decision',
 ]);

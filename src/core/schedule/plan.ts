@@ -93,8 +93,11 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
       }
       case 'item_failed':
       case 'rejected':
+        plan.add.push(...both(d, 'issue', now, { seq }, `issue:${seq}`));
+        break;
       case 'marked_faulty':
         plan.add.push(...both(d, 'issue', now, { seq }, `issue:${seq}`));
+        plan.add.push(job(d, 'rollback_decision', ms(addMinutes(now, t.rollbackDecisionMinutes)), { target: 'thread', seq }, `rollback_decision:${seq}`));
         break;
       case 'monitoring_started':
         plan.add.push(...both(d, 'completion', now), ...both(d, 'summary', now));
@@ -114,7 +117,7 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
         plan.cancel = { kinds: [...LIVE_KINDS], reason: 'the deployment was cancelled' };
         break;
       case 'rollback_started':
-        plan.cancel = { kinds: ['progress', 'overrun', 'monitoring_verdict'], reason: 'a rollback started' };
+        plan.cancel = { kinds: ['progress', 'overrun', 'monitoring_verdict', 'rollback_decision'], reason: 'a rollback started' };
         break;
       default:
         break;

@@ -16,6 +16,8 @@ export interface Timings {
   timerRefreshSeconds: number;
   /** Follow-up reminders, hours after the deployment is finally complete. */
   followUpHoursAfter: number;
+  /** After a monitored release is marked faulty (the issue notice), minutes until the deployer is asked: roll back or carry on? */
+  rollbackDecisionMinutes: number;
 }
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -24,6 +26,7 @@ export const DEFAULT_TIMINGS: Timings = {
   progressEveryMinutes: 30,
   timerRefreshSeconds: 60,
   followUpHoursAfter: 0,
+  rollbackDecisionMinutes: 10,
 };
 
 const positive = (n: number | null | undefined): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0;

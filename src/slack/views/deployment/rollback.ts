@@ -9,6 +9,7 @@ import { clip, formatDuration, joinLines, mention, safeLink, slackDate } from '.
 import { itemBlocks, type ItemButton } from './item.js';
 import { budgetAfter, maxOf, memoByPlan, pack, partLabel, worstCost, ZERO } from './layout.js';
 import type { SlackMessage } from './message.js';
+import type { Notice, NoticeInput } from '../notices/common.js';
 
 /** What can be restored, as chosen in the rollback modal. */
 export const RESTORE_LABELS: Record<string, string> = {
@@ -290,4 +291,34 @@ export function lockRefusal(l: Lock): string {
   const by = l.deploymentId ? ` by ${refOf(l.deploymentId)}` : '';
   const reason = l.reason.length > 120 ? `${l.reason.slice(0, 119)}…` : l.reason;
   return `${l.service.slice(0, 40)} in ${ENVIRONMENT_LABELS[l.environment]} is locked${by}: ${reason}. A lead can release it with /deploy unlock.`.slice(0, 300);
+}
+
+/**
+ * The scheduler's question some minutes after a monitored release was marked
+ * faulty and is still live: roll back, or carry on (mark it healthy)?
+ */
+export function rollbackDecision({ d, now }: Pick<NoticeInput, 'd' | 'now'>): Notice {
+  const verdict = d.monitoring?.verdict;
+  const since = verdict ? ` ${formatDuration(now - verdict.at)} ago` : '';
+  const why = verdict?.note ? ` (“${clip(verdict.note, 300)}”)` : '';
+  const rollback = rollbackButton(d);
+  const healthy = button({
+    text: 'Carry on: mark healthy',
+    actionId: ActionId.markHealthy,
+    value: encodeRef({ d: d.id }),
+    confirm: confirmDialog({
+      title: `Keep ${d.ref} live?`,
+      text: `This records ${d.service} ${d.version} as healthy and completes the deployment.`,
+      confirm: 'Mark healthy',
+      style: 'primary',
+    }),
+  });
+  const until = d.monitoring ? ` The monitoring window ends ${slackDate(d.monitoring.until)}.` : '';
+  return {
+    text: `⏰ ${d.ref} was marked faulty${since} and is still live: roll back, or carry on?`,
+    blocks: [
+      section(`⏰ ${mention(d.deployerId)}: ${d.ref} (${what(d)}) was marked faulty${since}${why} and is still live. Decide now: roll back, or carry on.${until}`),
+      actions(rollback ? [rollback, healthy] : [healthy]),
+    ],
+  };
 }
