@@ -40,6 +40,7 @@ const KIND_LABEL: Record<Job['kind'], string> = {
   rescheduled: 'reschedule notice',
   cancelled: 'cancellation notice',
   rollback_decision: 'roll back or carry on question',
+  rollback_overrun: 'rollback overrun alert',
 };
 
 /**
@@ -130,9 +131,9 @@ export function createScheduler({ repos, client, clock, logger, sync, timingsFor
     }
   }
 
-  /** Redraws running deployments so their phase timers move; at most once per `timerRefreshSeconds` each. */
+  /** Redraws running deployments so their phase (or rollback) timers move; at most once per `timerRefreshSeconds` each. */
   async function refreshTimers(now: number) {
-    const running = repos.deployments.listActive().filter((d) => !FINISHED.has(d.status) && currentPhase(d));
+    const running = repos.deployments.listActive().filter((d) => !FINISHED.has(d.status) && (currentPhase(d) || d.status === 'rolling_back'));
     const ids = new Set(running.map((d) => d.id));
     for (const id of lastRefresh.keys()) if (!ids.has(id)) lastRefresh.delete(id);
     await Promise.all(

@@ -47,3 +47,36 @@ describe('the roll back or carry on question', () => {
     expect(validateMessageBlocks(notice.blocks, notice.text)).toEqual([]);
   });
 });
+
+describe('the rollback overrun alert', () => {
+  const estimated = { ...plan, rollback: { ...plan.rollback, estimatedMinutes: 20 } };
+  const start = (p = estimated) =>
+    play(
+      created(p),
+      [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }],
+      [{ type: 'phase_started', phaseId: p.phases[0]!.id }],
+      [{ type: 'rollback_started', trigger: 't', restore: ['code'], note: '', fromVersion: '2.14.0', toVersion: '2.13.2' }, USERS.qa, T0],
+    );
+  const overrun = { kind: 'rollback_overrun' as const, dueAt: T0 + 20 * MIN + 1, payload: { target: 'thread' as const } };
+
+  it('is planned when the rollback starts, due just past the template’s estimate; not without an estimate', () => {
+    const d = start();
+    const started = [{ type: 'rollback_started' as const, trigger: 't', restore: ['code'], note: '', fromVersion: '2.14.0', toVersion: null }];
+    expect(planChange(d, started, d.revision, T0, DEFAULT_TIMINGS).add).toEqual([
+      { key: `DEP-12:rollback_overrun:${d.revision}:thread`, deploymentId: 12, kind: 'rollback_overrun', dueAt: T0 + 20 * MIN + 1, payload: { target: 'thread', seq: d.revision } },
+    ]);
+    const none = start(plan);
+    expect(planChange(none, started, none.revision, T0, DEFAULT_TIMINGS).add).toEqual([]);
+  });
+
+  it('is sent only while the rollback still runs, and says by how much and what is open', () => {
+    const d = start();
+    expect(skipReason(overrun, d, T0 + 21 * MIN, DEFAULT_TIMINGS)).toBeNull();
+    expect(skipReason(overrun, play(d, [{ type: 'rollback_failed', note: 'x' }]), T0 + 21 * MIN, DEFAULT_TIMINGS)).toMatch(/no longer running/);
+    const notice = renderNotice({ job: overrun, d, events: [], now: T0 + 25 * MIN, timings: DEFAULT_TIMINGS });
+    const open = plan.rollback.steps.filter((s) => s.required).length;
+    expect(notice.text).toBe(`⚠️ The rollback of DEP-12 (checkout-api in Production) is over its estimated 20 min by 5 min. ${open} required rollback steps are still open.`);
+    expect(JSON.stringify(notice.blocks)).toContain('<@U0DEPLOYER1>, <@U0QALEAD001>: say in the thread');
+    expect(validateMessageBlocks(notice.blocks, notice.text)).toEqual([]);
+  });
+});

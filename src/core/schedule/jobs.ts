@@ -18,6 +18,8 @@ export const JOB_KINDS = [
   'cancelled',
   /** Still live some minutes after being marked faulty: roll back or carry on? */
   'rollback_decision',
+  /** The rollback runs past the template's estimated rollback time. */
+  'rollback_overrun',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 

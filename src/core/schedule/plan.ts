@@ -116,9 +116,12 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
         if (d.announceChannelId) plan.add.push(job(d, 'cancelled', now, { target: 'announce', seq }));
         plan.cancel = { kinds: [...LIVE_KINDS], reason: 'the deployment was cancelled' };
         break;
-      case 'rollback_started':
+      case 'rollback_started': {
         plan.cancel = { kinds: ['progress', 'overrun', 'monitoring_verdict', 'rollback_decision'], reason: 'a rollback started' };
+        const estimate = d.plan.rollback.estimatedMinutes;
+        if (estimate) plan.add.push(job(d, 'rollback_overrun', now + estimate * 60_000 + 1, { target: 'thread', seq }, `rollback_overrun:${seq}`));
         break;
+      }
       default:
         break;
     }

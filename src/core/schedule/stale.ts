@@ -41,6 +41,8 @@ export function skipReason(job: Pick<Job, 'kind' | 'dueAt' | 'payload'>, d: Depl
       if (d.status !== 'monitoring') return 'the deployment is no longer being monitored';
       if (d.monitoring?.verdict) return 'the verdict was already given';
       return null;
+    case 'rollback_overrun':
+      return d.status === 'rolling_back' ? null : 'the rollback is no longer running';
     case 'rollback_decision':
       // Rolled back, or carried on (marked healthy): nothing left to decide.
       return d.status === 'monitoring' ? null : 'the deployment is no longer live and being monitored';

@@ -322,3 +322,15 @@ export function rollbackDecision({ d, now }: Pick<NoticeInput, 'd' | 'now'>): No
     ],
   };
 }
+
+/** The scheduler's alert when a rollback runs past the template's estimate. */
+export function rollbackOverrun({ d, now }: Pick<NoticeInput, 'd' | 'now'>): Notice {
+  const t = rollbackTiming(d, now);
+  const estimate = t?.estimateMs ? formatDuration(t.estimateMs) : 'its estimate';
+  const over = t?.overrunMs ? ` by ${formatDuration(t.overrunMs)}` : '';
+  const open = itemsOfStage(d.plan, 'rollback').filter((p) => p.item.required && d.items[p.key]?.state !== 'done').length;
+  const left = open ? ` ${open} required rollback step${open === 1 ? ' is' : 's are'} still open.` : '';
+  const text = `⚠️ The rollback of ${d.ref} (${what(d)}) is over its estimated ${estimate}${over}.${left}`;
+  const who = [...new Set([d.deployerId, d.rollback?.started.by ?? d.deployerId])].map(mention).join(', ');
+  return { text, blocks: [section(`${text} ${who}: say in the thread what holds it up.`)] };
+}

@@ -4,7 +4,7 @@ import { announcement, cancelled, personalReminder, reminder, rescheduled } from
 import type { Notice, NoticeInput } from './common.js';
 import { issue, overrun, progress, start } from './during.js';
 import { summaryReport } from './summary.js';
-import { rollbackDecision } from '../deployment/rollback.js';
+import { rollbackDecision, rollbackOverrun } from '../deployment/rollback.js';
 
 export type { Notice, NoticeInput } from './common.js';
 export { openBeforeStart } from './before.js';
@@ -26,6 +26,7 @@ const RENDERERS: Record<JobKind, (input: NoticeInput) => Notice> = {
   rescheduled,
   cancelled,
   rollback_decision: rollbackDecision,
+  rollback_overrun: rollbackOverrun,
 };
 
 /** The message a job sends. Pure: the same input renders the same notice. */
