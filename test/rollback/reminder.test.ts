@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../../src/core/deployment/types.js';
+import type { Template } from '../../src/core/template/schema.js';
 import { DEFAULT_TIMINGS, planChange, skipReason } from '../../src/core/schedule/index.js';
 import { ActionId } from '../../src/slack/ids.js';
 import { rollbackDecision } from '../../src/slack/views/deployment/rollback.js';
@@ -49,8 +50,8 @@ describe('the roll back or carry on question', () => {
 });
 
 describe('the rollback overrun alert', () => {
-  const estimated = { ...plan, rollback: { ...plan.rollback, estimatedMinutes: 20 } };
-  const start = (p = estimated) =>
+  const estimated: Template = { ...plan, rollback: { ...plan.rollback, estimatedMinutes: 20 } };
+  const start = (p: Template = estimated) =>
     play(
       created(p),
       [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }],
