@@ -1,18 +1,19 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../config/errors.js';
-import { openDatabase } from '../storage/db.js';
+import { openDatabaseReadOnly } from '../storage/db.js';
 import { createDeploymentsRepository } from '../storage/deployments.js';
 import type { Io } from './main.js';
 
-function openExisting(file: string) {
+/** Opens the file read-only: inspecting a database never migrates or changes it. */
+function openExisting(file: string, schema: 'exact' | 'any') {
   if (!existsSync(file)) throw new ConfigError(`There is no database at ${file}.`);
-  return openDatabase(file);
+  return openDatabaseReadOnly(file, { schema });
 }
 
 /** Replays every deployment's events and compares them with the stored state. Exit 1 on any mismatch. */
 export function checkDatabase(file: string, io: Io): number {
-  const db = openExisting(file);
+  const db = openExisting(file, 'exact');
   try {
     const repo = createDeploymentsRepository({ db });
     let bad = 0;
@@ -31,9 +32,9 @@ export function checkDatabase(file: string, io: Io): number {
   }
 }
 
-/** Writes a consistent copy with SQLite's online backup; safe while Liftoff runs. */
+/** Writes a consistent copy with SQLite's online backup; safe while Liftoff runs. Any schema version is copied as it is. */
 export async function backupDatabase(file: string, target: string | null, io: Io): Promise<number> {
-  const db = openExisting(file);
+  const db = openExisting(file, 'any');
   try {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const out = target ?? join(dirname(file), 'backups', `liftoff-${stamp}.db`);

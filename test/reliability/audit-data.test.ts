@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.stop();
 });
-const figures = { tamperAttempts: 0, tamperBlocked: 0, tamperedSnapshotsDetected: 0, backupEventsChecked: 0 };
+const figures = { tamperAttempts: 0, tamperBlocked: 0, tamperedSnapshotsDetected: 0, backupEventsChecked: 0, refusedOpensUnchanged: 0 };
 afterAll(() => report('audit-data', figures));
 
 function capture() {
@@ -79,17 +79,63 @@ describe('data safety', () => {
     }
   });
 
-  it('refuses to start on a database written by a newer Liftoff, and leaves it untouched', async () => {
-    const file = join(h.dir, 'newer.db');
+  /** A database file at schema `version` (rollback journal, as an older SQLite tool or Liftoff leaves it), with one table of data. */
+  function databaseAt(name: string, version: number) {
+    const file = join(h.dir, name);
     const db = new Database(file);
-    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.exec("CREATE TABLE from_elsewhere (x TEXT); INSERT INTO from_elsewhere VALUES ('kept')");
+    db.pragma(`user_version = ${version}`);
     db.close();
+    return file;
+  }
+  /** The file's bytes are the same as before and no WAL or shared-memory file appeared. */
+  function expectUnchanged(file: string, bytes: Buffer) {
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    expect(existsSync(`${file}-shm`)).toBe(false);
+    figures.refusedOpensUnchanged++;
+  }
+
+  it('refuses to start on a database written by a newer Liftoff, and leaves it untouched (same bytes, no WAL switch)', async () => {
+    const file = databaseAt('newer.db', MIGRATIONS.length + 1);
+    const bytes = readFileSync(file);
     const env = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: h.fake.url, PORT: '0', LIFTOFF_DB: file };
     await expect(startLiftoff({ env, cwd: h.dir, writeLog: () => undefined })).rejects.toThrow(/written by a newer Liftoff/);
+    expectUnchanged(file, bytes);
+    expect(() => openDatabase(file)).toThrow(/written by a newer Liftoff \(schema \d+; this one knows up to \d+\)/);
+    expectUnchanged(file, bytes);
     const after = new Database(file, { readonly: true });
+    expect(after.pragma('journal_mode', { simple: true })).toBe('delete');
     expect(after.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
-    expect(after.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get()).toEqual({ n: 0 });
     after.close();
+  });
+
+  it.each([
+    ['newer', MIGRATIONS.length + 1, /written by a newer Liftoff/],
+    ['older', 1, /has schema 1; this Liftoff expects \d+\. It is not changed here/],
+  ])('liftoff db check on a %s schema refuses with what to do, and does not migrate or touch the file', async (_name, version, message) => {
+    const file = databaseAt(`check-${version}.db`, version);
+    const bytes = readFileSync(file);
+    const out = capture();
+    expect(await cli(['db', 'check', file], out.io)).toBe(1);
+    expect(out.text()).toMatch(message);
+    expectUnchanged(file, bytes);
+  });
+
+  it.each([
+    ['newer', MIGRATIONS.length + 1],
+    ['older', 1],
+  ])('liftoff db backup of a %s schema copies it as it is, read-only, leaving the source untouched', async (_name, version) => {
+    const file = databaseAt(`backup-${version}.db`, version);
+    const bytes = readFileSync(file);
+    const target = join(h.dir, `copy-${version}.db`);
+    const out = capture();
+    out.io.env.LIFTOFF_DB = file;
+    expect(await cli(['db', 'backup', target], out.io)).toBe(0);
+    expectUnchanged(file, bytes);
+    const copy = reader(target);
+    expect(copy.query('PRAGMA user_version')).toEqual([{ user_version: version }]);
+    expect(copy.query('SELECT x FROM from_elsewhere')).toEqual([{ x: 'kept' }]);
   });
 
   it('liftoff db backup while clicks are being stored writes a consistent copy that db check passes and that restores', async () => {

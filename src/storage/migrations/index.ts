@@ -14,6 +14,21 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Jobs, m003Locks];
 
 /**
+ * The schema version of `db` (`user_version`, read without writing anything).
+ * Throws a ConfigError when a newer Liftoff wrote it.
+ */
+export function refuseNewer(db: Database.Database, latest: number = MIGRATIONS.length): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latest) {
+    throw new ConfigError(
+      `The database ${db.name} was written by a newer Liftoff (schema ${current}; this one knows up to ${latest}). ` +
+        'Run the newer version, or restore a backup made by this one.',
+    );
+  }
+  return current;
+}
+
+/**
  * Applies every pending migration in one transaction that also sets
  * `user_version`. Refuses a database written by a newer Liftoff.
  */
@@ -21,14 +36,8 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
   });
-  const current = db.pragma('user_version', { simple: true }) as number;
+  const current = refuseNewer(db, migrations.length);
   const latest = migrations.length;
-  if (current > latest) {
-    throw new ConfigError(
-      `The database ${db.name} was written by a newer Liftoff (schema ${current}; this one knows up to ${latest}). ` +
-        'Run the newer version, or restore a backup made by this one.',
-    );
-  }
   const pending = migrations.slice(current);
   if (pending.length === 0) return current;
   db.transaction(() => {
