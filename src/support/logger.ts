@@ -1,4 +1,5 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { refOf } from '../core/deployment/types.js';
 
 /** Structured JSON logs, one line each, with secrets removed from every string. */
 export interface Logger extends BoltLogger {
@@ -26,6 +27,19 @@ function serialize(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Every line about a deployment names it the same way, `deployment: 'DEP-12'`:
+ * a numeric `deploymentId` (what listeners and the message sync have at hand)
+ * is written as its ref.
+ */
+export function namingDeployment(fields: Record<string, unknown>): Record<string, unknown> {
+  if (!('deploymentId' in fields)) return fields;
+  const { deploymentId, ...rest } = fields;
+  if (rest.deployment !== undefined) return rest;
+  if (deploymentId === undefined || deploymentId === null) return rest;
+  return { ...rest, deployment: Number.isSafeInteger(deploymentId) ? refOf(deploymentId as number) : deploymentId };
+}
+
 export function createLogger(opts: {
   level?: Level;
   secrets?: readonly string[];
@@ -35,11 +49,11 @@ export function createLogger(opts: {
   let level: Level = opts.level ?? 'info';
   let name = 'liftoff';
   const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const base = opts.fields ?? {};
+  const base = namingDeployment(opts.fields ?? {});
 
   function emit(lvl: Level, msg: string, fields: Record<string, unknown> = {}) {
     if (ORDER[lvl] < ORDER[level]) return;
-    const entry = { level: lvl, time: new Date().toISOString(), name, msg, ...base, ...fields };
+    const entry = { level: lvl, time: new Date().toISOString(), name, msg, ...base, ...namingDeployment(fields) };
     write(redact(JSON.stringify(entry, (_k, v: unknown) => serialize(v)), opts.secrets));
   }
   /** Bolt calls these with loose arguments: the first string is the message, the rest details. */

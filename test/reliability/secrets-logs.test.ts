@@ -8,6 +8,7 @@ import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { buttonsOf, startValues } from '../support/flows.js';
 import { CHANNELS, PEOPLE, SIGNING_SECRET, type Harness } from '../support/harness.js';
 import { slackClient } from '../support/slack-requests.js';
+import { createLogger } from '../../src/support/logger.js';
 import { plainPreItems, reader, report, stateOf } from './helpers.js';
 
 // A token shaped like a real one, and the signing secret: neither may ever be printed or posted.
@@ -16,7 +17,7 @@ const TOKEN = 'xoxb-1234567890-0987654321-SeCrEtToKeNvAlUe';
 let fake: FakeSlack;
 let dir: string;
 let child: LiftoffChild | null = null;
-const figures = { logLines: 0, errorLines: 0, secretsFound: 0, apiCallsChecked: 0 };
+const figures = { logLines: 0, errorLines: 0, secretsFound: 0, apiCallsChecked: 0, linesNamingADeployment: 0 };
 afterAll(() => report('secrets-logs', figures));
 
 beforeEach(async () => {
@@ -59,6 +60,9 @@ describe('secrets never appear in logs or messages; logs are JSON lines that nam
     await slack.action({ user: PEOPLE.deployer, actionId: ActionId.confirmItem, value: JSON.stringify({ d: id, k: item.key }), channel: CHANNELS.deploys });
     await slack.action({ user: PEOPLE.stranger, actionId: ActionId.approve, value: JSON.stringify({ d: id, r: 'dev_lead' }), channel: CHANNELS.deploys });
     await slack.action({ user: PEOPLE.stranger, actionId: 'no.such.action', value: 'x', channel: CHANNELS.deploys });
+    // A listener's own line (its child logger): the cancel form cannot open.
+    fake.fail('views.open', { error: 'expired_trigger_id' }, 1);
+    await slack.action({ user: PEOPLE.deployer, actionId: ActionId.cancel, value: JSON.stringify({ d: id }), channel: CHANNELS.deploys });
     expect((await slack.raw('payload=1', { signature: 'v0=00' })).status).toBe(401);
     // A signed body Bolt cannot handle (it parses to null): answered 400 instead of hanging.
     expect((await slack.raw('payload=null')).status).toBe(400);
@@ -89,6 +93,31 @@ describe('secrets never appear in logs or messages; logs are JSON lines that nam
     expect(entries.find((e) => e.msg === 'could not bring a Slack message in line')).toMatchObject({ deployment: `DEP-${id}` });
     expect(entries.find((e) => e.msg === 'deployment started')).toMatchObject({ deployment: `DEP-${id}`, user: PEOPLE.deployer });
     expect(entries.find((e) => e.msg === 'unknown action')).toMatchObject({ user: PEOPLE.stranger });
+    // A listener's child logger names the deployment the same way as every other line.
+    expect(entries.find((e) => e.msg === 'Slack refused a call')).toMatchObject({ deployment: `DEP-${id}`, user: PEOPLE.deployer, code: 'expired_trigger_id' });
+    expect(entries.filter((e) => 'deploymentId' in e)).toEqual([]);
+    const named = entries.filter((e) => 'deployment' in e);
+    figures.linesNamingADeployment = named.length;
+    for (const e of named) expect(e.deployment).toMatch(/^DEP-\d+$/);
     expect(entries.some((e) => e.msg === 'a request was never answered; replying 400')).toBe(true);
   }, 40_000);
+});
+
+describe('log lines name a deployment one way', () => {
+  it("a child logger's numeric deploymentId and a call's own are written as deployment: 'DEP-n'", () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger({ write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) });
+    const child = logger.child({ user: 'U1', deploymentId: 12, action: 'item.confirm' });
+    child.with('warn', 'from a listener');
+    logger.with('error', 'from the sync', { deploymentId: 7, attempts: 3 });
+    logger.with('info', 'already named', { deployment: 'DEP-3' });
+    child.with('info', 'the call names another', { deployment: 'DEP-4' });
+    expect(lines.map(({ msg, deployment, deploymentId }) => ({ msg, deployment, deploymentId }))).toEqual([
+      { msg: 'from a listener', deployment: 'DEP-12', deploymentId: undefined },
+      { msg: 'from the sync', deployment: 'DEP-7', deploymentId: undefined },
+      { msg: 'already named', deployment: 'DEP-3', deploymentId: undefined },
+      { msg: 'the call names another', deployment: 'DEP-4', deploymentId: undefined },
+    ]);
+    expect(lines[0]).toMatchObject({ user: 'U1', action: 'item.confirm' });
+  });
 });
