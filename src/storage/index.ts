@@ -1,3 +1,4 @@
+import { createAuditRepository } from './audit.js';
 import type { Db } from './db.js';
 import { createDeploymentsRepository } from './deployments.js';
 import { createJobsRepository } from './jobs.js';
@@ -8,6 +9,7 @@ import { createSubmissionsRepository } from './submissions.js';
 export function createRepositories(db: Db) {
   return {
     db,
+    audit: createAuditRepository({ db }),
     deployments: createDeploymentsRepository({ db }),
     jobs: createJobsRepository({ db }),
     locks: createLocksRepository({ db }),

@@ -51,12 +51,24 @@ export function createRollbackService({ repos, clock, deployments }: RollbackSer
       .some((d) => d.service === service && d.environment === environment && (d.deployerId === actor || Object.values(d.approvers).flat().includes(actor)));
   }
 
-  function refuseUnlock(lock: Lock, actor: string, what: string): never {
-    const message = `Only whoever locked ${where(lock.service, lock.environment)}, the deployer or a lead approver of the locking deployment, or the people named for rollbacks can ${what} it.`;
-    if (lock.deploymentId) {
-      repos.deployments.change(lock.deploymentId, () => [{ type: 'refused', action: what, reason: message }], actor, clock.now());
+  /**
+   * Records a refused lock or unlock, then throws it: as a `refused` event of
+   * the lock's deployment when it has one, else in the `audit` table (a lock
+   * set by hand, or none yet).
+   */
+  function refuse(target: { service: string; environment: Environment; deploymentId: number | null }, actor: string, what: string, message: string): never {
+    if (target.deploymentId) {
+      repos.deployments.change(target.deploymentId, () => [{ type: 'refused', action: what, reason: message }], actor, clock.now());
+    } else {
+      const subject = `${what} ${target.service}/${target.environment}`;
+      repos.audit.record({ at: clock.now(), actor, type: 'refused', subject, data: { action: what, service: target.service, environment: target.environment, reason: message } });
     }
     throw new DomainError('not_allowed', message);
+  }
+
+  function refuseUnlock(lock: Lock, actor: string, what: string): never {
+    const message = `Only whoever locked ${where(lock.service, lock.environment)}, the deployer or a lead approver of the locking deployment, or the people named for rollbacks can ${what} it.`;
+    refuse(lock, actor, what, message);
   }
 
   return {
@@ -126,10 +138,8 @@ export function createRollbackService({ repos, clock, deployments }: RollbackSer
       const current = repos.locks.active(service, environment);
       if (current && !mayUnlock(current, actor)) refuseUnlock(current, actor, 'change the lock of');
       if (!current && !mayLock(service, environment, actor)) {
-        throw new DomainError(
-          'not_allowed',
-          `Only the people named for rollbacks, or the deployer and approvers of a deployment of ${where(service, environment)} under way, can lock it.`,
-        );
+        const message = `Only the people named for rollbacks, or the deployer and approvers of a deployment of ${where(service, environment)} under way, can lock it.`;
+        refuse({ service, environment, deploymentId: null }, actor, 'lock', message);
       }
       return repos.db.transaction(() => {
         const still = repos.locks.active(service, environment);

@@ -1,10 +1,14 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../src/core/deployment/types.js';
 import { ActionId, ViewId, encodeRef } from '../../src/slack/ids.js';
 import { startDeployment } from '../support/flows.js';
 import { CHANNELS, PEOPLE, SIGNING_SECRET, startHarness, type Harness } from '../support/harness.js';
 import { input, signature } from '../support/slack-requests.js';
-import { openRollback, underway } from '../rollback/helpers.js';
+import { openRollback, submitRollback, underway } from '../rollback/helpers.js';
 import { clickOf, dump, eventsOf, plainPreItems, report, stateOf } from './helpers.js';
 
 let h: Harness;
@@ -44,8 +48,10 @@ interface Row {
   what: string;
   who: keyof typeof PEOPLE;
   allowed: boolean;
-  /** The event that records it when allowed. */
-  event: string;
+  /** The event that records it when allowed; null when allowed means a form opens and nothing is recorded yet. */
+  event: string | null;
+  /** How the deployment is brought to where the row applies (default: just started). */
+  begin?: () => Promise<{ id: number }>;
   setup?: Setup;
   run: (id: number, user: string, d: Deployment) => Promise<unknown>;
 }
@@ -61,6 +67,25 @@ const approve = (role: string): Row['run'] => (id, user) => clickOf(h, user, Act
 const override: Row['run'] = (id, user) =>
   h.slack.submitView({ user, callbackId: ViewId.overrideGate, privateMetadata: encodeRef({ d: id, g: 'start' }), values: { reason: { value: input.text('hotfix cannot wait') } } });
 const cancel: Row['run'] = (id, user) => h.slack.command(`cancel DEP-${id} window moved`, { user, channel: CHANNELS.deploys });
+const rescheduleCommand: Row['run'] = (id, user) => h.slack.command(`reschedule DEP-${id}`, { user, channel: CHANNELS.deploys });
+const HOUR = 3600_000;
+const rescheduleForm: Row['run'] = (id, user) =>
+  h.slack.submitView({
+    user,
+    callbackId: ViewId.reschedule,
+    privateMetadata: encodeRef({ d: id }),
+    values: { window_start: { value: input.dateTime(Math.floor((h.clock.now() + 48 * HOUR) / 1000)) }, window_end: { value: input.dateTime(Math.floor((h.clock.now() + 49 * HOUR) / 1000)) } },
+  });
+/** A deployment whose rollback the deployer has started (of its own service: the rollback locks the service's environment). */
+let services = 0;
+const rollingBack = async (service = `rollback-${++services}`) => {
+  const started = await underway(h, { service });
+  await submitRollback(h, PEOPLE.deployer, (await openRollback(h, PEOPLE.deployer, started.id))!);
+  expect(stateOf(h, started.id).status).toBe('rolling_back');
+  return started;
+};
+const rollbackComplete: Row['run'] = (id, user) => clickOf(h, user, ActionId.rollbackComplete, { d: id });
+const rollbackFail: Row['run'] = (id, user) => clickOf(h, user, ActionId.rollbackFail, { d: id });
 
 const TABLE: Row[] = [
   { what: 'confirm an item', who: 'deployer', allowed: true, event: 'item_confirmed', run: confirm },
@@ -78,25 +103,44 @@ const TABLE: Row[] = [
   { what: 'override the start gate', who: 'stranger', allowed: false, event: 'gate_overridden', run: override },
   { what: 'cancel', who: 'deployer', allowed: true, event: 'cancelled', run: cancel },
   { what: 'cancel', who: 'ops', allowed: false, event: 'cancelled', run: cancel },
+  { what: '/deploy reschedule', who: 'deployer', allowed: true, event: null, run: rescheduleCommand },
+  { what: '/deploy reschedule', who: 'dev', allowed: false, event: null, run: rescheduleCommand },
+  { what: '/deploy reschedule', who: 'stranger', allowed: false, event: null, run: rescheduleCommand },
+  { what: 'submit the reschedule form', who: 'deployer', allowed: true, event: 'rescheduled', run: rescheduleForm },
+  { what: 'submit the reschedule form', who: 'dev', allowed: false, event: 'rescheduled', run: rescheduleForm },
+  { what: 'submit the reschedule form', who: 'stranger', allowed: false, event: 'rescheduled', run: rescheduleForm },
   { what: 'undo their own confirmation', who: 'dev', allowed: true, event: 'item_undone', setup: confirmedBy(PEOPLE.dev), run: undo },
   { what: "undo someone else's confirmation", who: 'deployer', allowed: true, event: 'item_undone', setup: confirmedBy(PEOPLE.dev), run: undo },
   { what: "undo someone else's confirmation", who: 'qa', allowed: false, event: 'item_undone', setup: confirmedBy(PEOPLE.dev), run: undo },
   { what: "undo someone else's confirmation", who: 'stranger', allowed: false, event: 'item_undone', setup: confirmedBy(PEOPLE.dev), run: undo },
+  { what: 'press Rollback complete', who: 'stranger', allowed: false, event: 'rollback_completed', begin: () => rollingBack(), run: rollbackComplete },
+  { what: 'press Rollback failed', who: 'stranger', allowed: false, event: 'rollback_failed', begin: () => rollingBack(), run: rollbackFail },
+  { what: 'press Rollback failed', who: 'deployer', allowed: true, event: null, begin: () => rollingBack(), run: rollbackFail },
 ];
+
+/** What `user` was told since `since` ephemeral answers, plus the HTTP answer itself (a form's errors, a command's reply). */
+const toldSince = (user: string, since: number, result: unknown) =>
+  [...h.fake.ephemerals({ user }).slice(since).map((e) => e.text ?? ''), JSON.stringify((result as { json?: unknown } | undefined)?.json ?? '')].join('\n');
 
 describe('who may do what', () => {
   it.each(TABLE.map((r) => [r.what, r.who, r.allowed ? 'may' : 'may not', r] as const))('%s: the %s %s', async (_w, _who, _a, row) => {
-    const { id } = await startDeployment(h);
+    const { id } = await (row.begin ?? (() => startDeployment(h)))();
     await row.setup?.(id);
     const user = PEOPLE[row.who];
     const before = eventsOf(h, id).length;
+    const viewsBefore = h.fake.views.length;
+    const answersBefore = h.fake.ephemerals({ user }).length;
     const stateBefore = stateOf(h, id);
-    await row.run(id, user, stateBefore);
+    const result = await row.run(id, user, stateBefore);
     await h.settled();
     const added = eventsOf(h, id).slice(before);
     figures.authorizationRows++;
-    if (row.allowed) {
+    if (row.allowed && row.event) {
       expect(added.map((e) => [e.type, e.actor])).toContainEqual([row.event, user]);
+    } else if (row.allowed) {
+      // Allowed to go on: the form opens, nothing is recorded until it is submitted.
+      expect(h.fake.views.length).toBe(viewsBefore + 1);
+      expect(added).toEqual([]);
     } else {
       // Exactly one audit record of the refusal, and nothing else.
       expect(added.map((e) => [e.type, e.actor])).toEqual([['refused', user]]);
@@ -104,9 +148,9 @@ describe('who may do what', () => {
       const { revision: _a, ...after } = stateOf(h, id);
       const { revision: _b, ...prior } = stateBefore;
       expect(after).toEqual(prior);
+      expect(h.fake.views.length).toBe(viewsBefore); // no form opened for them
       // The person is told why, only them.
-      const told = h.fake.ephemerals({ user }).at(-1)?.text ?? JSON.stringify(h.fake.views.at(-1)?.errors ?? h.fake.calls.at(-1)?.response ?? '');
-      expect(told).toMatch(/Only|someone else|deployer/);
+      expect(toldSince(user, answersBefore, result)).toMatch(/Only/);
     }
   });
 });
@@ -130,5 +174,97 @@ describe('who may roll back', () => {
       expect(added.map((e) => [e.type, e.actor])).toEqual([['refused', PEOPLE[who]]]);
       figures.refusalsRecorded++;
     }
+  });
+});
+
+/** Refusals of a lock or unlock that concerns no deployment, from the append-only `audit` table. */
+const auditOf = () => h.query<{ actor: string; type: string; subject: string; data: string }>('SELECT actor, type, subject, data FROM audit ORDER BY id');
+
+describe('who may lock and unlock an environment', () => {
+  const say = (user: string, text: string) => h.slack.command(text, { user, channel: CHANNELS.deploys });
+  const locksNow = () => h.query('SELECT id, service, environment, reason, deployment_id, locked_by, released_at FROM locks ORDER BY id');
+  it.each([
+    ['/deploy lock with nothing of theirs under way', 'lock', null, 'audit', 'lock'],
+    ['/deploy unlock of a lock set by hand', 'unlock', 'manual', 'audit', 'unlock'],
+    ['/deploy lock to change the reason of a lock set by hand', 'lock', 'manual', 'audit', 'change the lock of'],
+    ["/deploy unlock of a rollback's lock", 'unlock', 'rollback', 'deployment', null],
+  ] as const)('a stranger: %s is refused, answered to them only, recorded, and changes no lock', async (_what, verb, lock, recordedIn, subject) => {
+    const service = `locked-${++services}`;
+    let id: number | null = null;
+    if (lock === 'rollback') id = (await rollingBack(service)).id;
+    if (lock === 'manual') {
+      id = (await startDeployment(h, { service })).id;
+      expect(JSON.stringify((await say(PEOPLE.deployer, `lock ${service} production freeze`)).json)).toMatch(/Locked/);
+    }
+    const locks = locksNow();
+    const audit = auditOf().length;
+    const events = id ? eventsOf(h, id).length : 0;
+    const answersBefore = h.fake.ephemerals({ user: PEOPLE.stranger }).length;
+    const res = await say(PEOPLE.stranger, `${verb} ${service} production${verb === 'lock' ? ' mine now' : ''}`);
+    await h.settled();
+    figures.authorizationRows++;
+    expect(res.status).toBe(200);
+    expect(locksNow()).toEqual(locks);
+    expect(toldSince(PEOPLE.stranger, answersBefore, res)).toMatch(/Only .* can (lock|unlock|change the lock of) it/);
+    const addedAudit = auditOf().slice(audit);
+    const addedEvents = id ? eventsOf(h, id).slice(events) : [];
+    if (recordedIn === 'audit') {
+      expect(addedEvents).toEqual([]);
+      expect(addedAudit.map((a) => [a.type, a.actor, a.subject])).toEqual([['refused', PEOPLE.stranger, `${subject} ${service}/production`]]);
+      expect(JSON.parse(addedAudit[0]!.data)).toMatchObject({ service, environment: 'production', reason: expect.stringMatching(/^Only /) });
+    } else {
+      expect(addedAudit).toEqual([]);
+      expect(addedEvents.map((e) => [e.type, e.actor])).toEqual([['refused', PEOPLE.stranger]]);
+    }
+    figures.refusalsRecorded++;
+  });
+
+  it('the audit table is append-only too', () => {
+    const db = new Database(h.dbFile);
+    try {
+      db.prepare("INSERT INTO audit (at, actor, type, subject) VALUES (1, 'UX', 'refused', 'lock x/production')").run();
+      expect(() => db.prepare("UPDATE audit SET actor = 'UEVIL'").run()).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM audit').run()).toThrow(/append-only/);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('a rollback_users person (team configuration) may roll back a deployment they are not named on', () => {
+  let team: Harness;
+  beforeAll(async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'liftoff-auth-team-')), 'liftoff.yml');
+    writeFileSync(file, `services:\n  checkout:\n    rollback_users: [${PEOPLE.product}]\n`);
+    team = await startHarness({ env: { LOG_LEVEL: 'warn', LIFTOFF_CONFIG: file } });
+  });
+  afterAll(async () => {
+    await team.stop();
+  });
+
+  it.each([
+    ['product', true, 'production'],
+    ['stranger', false, 'staging'],
+  ] as const)('the %s (rollback_users: %s)', async (who, allowed, environment) => {
+    const { id } = await underway(team, { service: 'checkout', environment });
+    const user = PEOPLE[who];
+    expect(Object.values(stateOf(team, id).approvers).flat()).not.toContain(user);
+    const before = eventsOf(team, id).length;
+    const view = await openRollback(team, user, id);
+    figures.authorizationRows++;
+    if (!allowed) {
+      expect(view).toBeUndefined();
+      expect(eventsOf(team, id).slice(before).map((e) => [e.type, e.actor])).toEqual([['refused', user]]);
+      figures.refusalsRecorded++;
+      return;
+    }
+    expect(view).toBeDefined();
+    await submitRollback(team, user, view!);
+    expect(eventsOf(team, id).slice(before).map((e) => [e.type, e.actor])).toContainEqual(['rollback_started', user]);
+    expect(stateOf(team, id).status).toBe('rolling_back');
+    // And they may finish it.
+    await clickOf(team, user, ActionId.rollbackComplete, { d: id });
+    await team.settled();
+    expect(eventsOf(team, id).some((e) => e.type === 'refused' && e.actor === user)).toBe(false);
   });
 });
