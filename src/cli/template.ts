@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { parseRunbook } from '../core/template/markdown/index.js';
 import type { Group, Item, Notice, Template } from '../core/template/schema.js';
+import { ESTIMATE_HINT, rollbackValidation, STANDARD_VALIDATION_NOTE } from '../core/template/rollback.js';
 import { validateTemplate } from '../core/template/validate.js';
 import type { Io } from './main.js';
 
@@ -33,13 +34,25 @@ export function checkTemplateFile(file: string): TemplateCheck {
 
 const BLANK = '[blank]';
 
-function itemLines(items: Item[], indent: string, numbered = false): string[] {
-  return items.flatMap((item, i) => {
+/**
+ * Items as lines, each marked required or optional. Numbered lists count per
+ * section and per level, as a runbook numbers them: "8." then "8.1." for the
+ * steps nested under step 8, then "9.".
+ */
+export function itemLines(items: readonly Item[], indent: string, numbered = false): string[] {
+  let top = 0;
+  let nested = 0;
+  return items.flatMap((item) => {
     const pad = indent + '  '.repeat(item.level);
-    const mark = numbered ? `${i + 1}.` : '[ ]';
-    const lines = [`${pad}${mark} ${item.text}${item.required ? '' : ' (optional)'}`];
-    if (item.evidence) lines.push(`${pad}    evidence: ${item.evidence.label} (${item.evidence.kind}${item.evidence.hint ? `, ${item.evidence.hint}` : ''})`);
-    for (const d of item.details) lines.push(`${pad}    ${d}`);
+    if (item.level === 0) {
+      top += 1;
+      nested = 0;
+    } else nested += 1;
+    const mark = !numbered ? '[ ]' : item.level === 0 ? `${top}.` : `${Math.max(top, 1)}.${nested}.`;
+    const lines = [`${pad}${mark} ${item.text} ${item.required ? '(required)' : '(optional)'}`];
+    const more = `${pad}${' '.repeat(mark.length + 1)}`;
+    if (item.evidence) lines.push(`${more}evidence: ${item.evidence.label} (${item.evidence.kind}${item.evidence.hint ? `, ${item.evidence.hint}` : ''})`);
+    for (const d of item.details) lines.push(`${more}${d}`);
     return lines;
   });
 }
@@ -87,7 +100,11 @@ export function describeTemplate(t: Template): string {
   const r = t.rollback;
   out.push('', `Rollback plan${r.estimatedTime ? ` (estimated ${r.estimatedTime})` : ''}`);
   out.push(...r.triggers.map((x) => `  trigger: ${x}`), '  Steps', ...itemLines(r.steps, '    ', true));
-  if (r.validation.length) out.push('  Validation', ...itemLines(r.validation, '    '));
+  const validation = rollbackValidation(t);
+  out.push(validation.standard ? `  Validation (standard checks) — ${STANDARD_VALIDATION_NOTE}` : '  Validation', ...itemLines(validation.items, '    '));
+  if (r.estimatedMinutes === null) {
+    out.push('  No estimated rollback time: the rollback timer runs without an overrun alert.', `  ${ESTIMATE_HINT.replace(/`/g, '')}`);
+  }
   if (t.notes.length) out.push('', 'Notes (kept as written)', ...t.notes.map((n) => `  ${n.section}: ${n.text.split('\n')[0]}`));
   return out.join('\n');
 }

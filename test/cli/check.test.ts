@@ -21,11 +21,48 @@ describe('liftoff template check FILE', () => {
     expect(out).toContain('Approvals\n  Development Lead (dev_lead)\n  QA Lead (qa_lead)');
     expect(out).toContain('Product Owner (product_owner) (optional)');
     expect(out).toMatch(/Pre-deployment checklist\n {2}Pre-deployment checklist\n {4}\[ \] Code Freeze Initiated \(if applicable\) \(optional\)/);
-    expect(out).toContain('[ ] Automated tests passed successfully (Unit, Integration, E2E)\n        evidence: Link to test results (url, [URL])');
-    expect(out).toContain('Deployment phases\n  Deployment steps\n    1. Notify Stakeholders: Announce the start of the deployment window.');
+    expect(out).toContain('[ ] Automated tests passed successfully (Unit, Integration, E2E) (required)\n        evidence: Link to test results (url, [URL])');
+    expect(out).toContain('Deployment phases\n  Deployment steps\n    1. Notify Stakeholders: Announce the start of the deployment window. (required)');
     expect(out).toMatch(/Communication\n {2}announcement \(\[blank\] hours before\)/);
     expect(out).toMatch(/Rollback plan.*\n(.*\n)* {2}Steps\n {4}1\. /);
     expect(out.trimEnd().split('\n').slice(-2)).toEqual(['No problems.', expect.stringMatching(/can run as a template\.$/)]);
+  });
+
+  it('numbers steps per section and per level, and marks each item required or optional', async () => {
+    const { out } = await run(['template', 'check', join(ROOT, RUNBOOKS, 'deployment-process-template.md')]);
+    // The seed's smoke tests are nested under step 8; steps 9 and 10 keep the seed's numbers.
+    expect(out).toContain([
+      '    8. Initial Smoke Tests: Perform basic checks to ensure the application is running. (required)',
+      '      8.1. Check main endpoint/URL accessibility. (required)',
+      '      8.2. Verify core functionality A. (required)',
+      '      8.3. Verify core functionality B. (required)',
+      '    9. Disable Maintenance Mode: (If applicable) (optional)',
+      '    10. Notify Stakeholders: Announce the completion of the deployment. (required)',
+    ].join('\n'));
+    // Rollback steps start again at 1; details line up under the text.
+    expect(out).toContain('  Steps\n    1. Notify stakeholders of the rollback decision. (required)\n    2. Enable Maintenance Mode (if applicable). (optional)');
+    expect(out).toContain('    3. Revert application code to the previous stable version. (required)\n       *Method:* [e.g., Redeploy previous artifact, git revert and deploy]');
+    expect(out).not.toMatch(/^ *11\. /m);
+  });
+
+  it('a template without rollback validation shows the standard checks, and says how to set a rollback estimate', async () => {
+    const { out } = await run(['template', 'check', join(ROOT, RUNBOOKS, 'deployment-process-template.md')]);
+    expect(out).toContain([
+      '  Validation (standard checks) — The template lists no rollback validation, so Liftoff asks for its standard checks.',
+      '    [ ] Application accessible (required)',
+      '    [ ] Database state correct (required)',
+      '    [ ] No data loss (required)',
+      '    [ ] Services operational (required)',
+      '  No estimated rollback time: the rollback timer runs without an overrun alert.',
+    ].join('\n'));
+    expect(out).toMatch(/estimatedMinutes under rollback: in a YAML template/);
+    // The deployment task lists its own validation; the checkout runbook fills its estimate from its front matter.
+    const task = (await run(['template', 'check', join(ROOT, RUNBOOKS, 'deployment-task.md')])).out;
+    expect(task).toContain('  Validation\n    [ ] Application accessible (required)');
+    expect(task).not.toContain('standard checks');
+    const checkout = (await run(['template', 'check', join(ROOT, RUNBOOKS, 'checkout-release.md')])).out;
+    expect(checkout).toContain('Rollback plan (estimated 30 minutes)');
+    expect(checkout).not.toContain('No estimated rollback time');
   });
 
   it('shows the windows a runbook gives its phases, and keeps what it does not recognise as notes', async () => {

@@ -5,10 +5,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionId } from '../../src/slack/ids.js';
 import { fakeClock } from '../support/clock.js';
 import { buttonsOf, press, textOf, threadOf } from '../support/flows.js';
-import { PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { finished, openRollback, stateOf, submitRollback } from '../rollback/helpers.js';
 
 const MIN = 60_000;
+
+type RawButton = { action_id: string; text: { text: string }; confirm?: { confirm: { text: string } } };
+/** The buttons of a message as Slack gets them (with their confirm dialogs). */
+const rawButtons = (m: { blocks?: unknown }): RawButton[] =>
+  ((m.blocks ?? []) as Array<{ type: string; elements?: RawButton[] }>).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
 let h: Harness;
 let dir: string;
 
@@ -39,10 +44,38 @@ const reminders = (id: number) => thread(id).filter((m) => textOf(m).includes('r
 async function faulty() {
   const { id } = await finished(h);
   expect(stateOf(h, id).status).toBe('monitoring');
-  await press(h, PEOPLE.deployer, ActionId.markFaulty, { d: id });
+  // The real button: "Report a problem…" on the card while the release is monitored, behind a confirm dialog.
+  const card = h.fake.messages(CHANNELS.deploys).find((m) => m.ts === m.thread_ts || !m.thread_ts)!;
+  const button = rawButtons(card).find((b) => b.action_id === ActionId.markFaulty)!;
+  expect(button.text.text).toBe('Report a problem…');
+  expect(button.confirm?.confirm.text).toBe('Mark faulty');
+  const { message } = await press(h, PEOPLE.deployer, ActionId.markFaulty, { d: id });
+  expect(message?.ts).toBe(card.ts);
   expect(stateOf(h, id).monitoring?.verdict?.healthy).toBe(false);
   return { id, markedAt: h.clock.now() };
 }
+
+describe('reporting a problem during the monitoring window', () => {
+  it('an approver may report it; a stranger is refused and nothing changes; once reported the button is gone', async () => {
+    const { id } = await finished(h);
+    await press(h, PEOPLE.stranger, ActionId.markFaulty, { d: id });
+    expect(h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)?.text).toContain(`Only the deployer and the approvers named on DEP-${id} can report it faulty`);
+    expect(stateOf(h, id).monitoring?.verdict).toBeUndefined();
+
+    await press(h, PEOPLE.qa, ActionId.markFaulty, { d: id });
+    const d = stateOf(h, id);
+    expect(d.monitoring?.verdict).toMatchObject({ healthy: false, by: PEOPLE.qa, note: 'Reported faulty during the monitoring window.' });
+    expect(d.status).toBe('monitoring');
+    await h.liftoff.scheduler.tick();
+    await h.settled();
+    // The issue notice reaches the thread; the card and the thread keep only Roll back.
+    expect(thread(id).map(textOf).join('\n')).toMatch(/Marked faulty/);
+    const card = h.fake.messages(CHANNELS.deploys).find((m) => !m.thread_ts || m.thread_ts === m.ts)!;
+    expect(buttonsOf(card).map((b) => b.actionId)).toEqual([ActionId.rollback]);
+    const offer = thread(id).find((m) => textOf(m).includes('marked the release faulty'))!;
+    expect(buttonsOf(offer).map((b) => b.actionId)).toEqual([ActionId.rollback]);
+  });
+});
 
 describe('while a release marked faulty is still live', () => {
   it('the deployer is asked after 10 minutes to roll back or carry on, once; the Roll back button in it works', async () => {

@@ -70,7 +70,8 @@ describe('rolling a deployment back from its thread', () => {
     expect(thread).toContain('Closed as interrupted: “Preparation”');
     const plan = messageOf(id, 'rollback:plan')!;
     expect(textOf(plan)).toMatch(/Rollback plan/);
-    expect(textOf(plan)).toMatch(/Running for .* \(the template gives no estimate\)/);
+    expect(textOf(plan)).toMatch(/Running for .* · no estimated rollback time is set, so no overrun alert/);
+    expect(textOf(plan)).toContain('`estimatedMinutes` under `rollback:` in a YAML template');
     expect(buttonsOf(plan).filter((b) => b.actionId === ActionId.confirmItem)).toHaveLength(itemsOfStage(d.plan, 'rollback').length);
     const validation = messageOf(id, 'rollback:validation')!;
     expect(textOf(validation)).toContain('Application accessible');

@@ -247,7 +247,11 @@ export function decide(
     }
     case 'mark_healthy':
     case 'mark_faulty': {
-      requireDeployer(d, actor, 'give the verdict on');
+      // Healthy is the deployer's verdict; the deployer or an approver may report the release faulty.
+      if (cmd.type === 'mark_healthy') requireDeployer(d, actor, 'give the verdict on');
+      else if (!participants(d).has(actor)) {
+        throw new DomainError('not_allowed', `Only the deployer and the approvers named on ${d.ref} can report it faulty.`);
+      }
       if (d.status !== 'monitoring') throw new DomainError('not_now', `${d.ref} is not being monitored.`);
       if (cmd.type === 'mark_healthy') return [{ type: 'completed' }];
       if (d.monitoring?.verdict) throw new DomainError('already_done', `${d.ref} was already marked faulty.`);

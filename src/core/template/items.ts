@@ -1,3 +1,4 @@
+import { rollbackValidation } from './rollback.js';
 import type { Group, Item, Template } from './schema.js';
 
 /** Where an item belongs in the process. */
@@ -33,7 +34,8 @@ export function planItems(plan: Template): PlanItem[] {
       sectionTitle: 'Rollback steps',
       item,
     })),
-    ...plan.rollback.validation.map((item) => ({
+    // A template without rollback validation gets Liftoff's standard checks (see rollback.ts).
+    ...rollbackValidation(plan).items.map((item) => ({
       key: `rollback_validation.validation.${item.id}`,
       stage: 'rollback_validation' as const,
       sectionId: 'validation',

@@ -21,8 +21,8 @@ type Handler = (deps: ListenerDeps, d: Deployment, user: string, triggerId: stri
 /**
  * The buttons of the scheduler's prompts. Missed window: Start (the first
  * phase, through the normal gate), Reschedule (the modal), Cancel (the
- * reason modal). Monitoring verdict: Healthy completes; Faulty records it
- * and points to the rollback.
+ * reason modal). Monitoring verdict: Healthy completes; Faulty (also the
+ * card's "Report a problem" during the window) records it and points to the rollback.
  */
 const BUTTONS: Array<[string, Handler]> = [
   [
@@ -54,8 +54,11 @@ const BUTTONS: Array<[string, Handler]> = [
   ],
   [
     ActionId.markFaulty,
-    async ({ service, client, logger }, d, user, _trigger, where) => {
-      service.act(d.id, { type: 'mark_faulty', note: 'Marked faulty at the end of the monitoring window.' }, user);
+    async ({ service, client, clock, logger }, d, user, _trigger, where) => {
+      // The same button is offered during the monitoring window (Report a problem) and at its end (Faulty).
+      const during = d.monitoring !== undefined && clock.now() < d.monitoring.until;
+      const note = during ? 'Reported faulty during the monitoring window.' : 'Marked faulty at the end of the monitoring window.';
+      service.act(d.id, { type: 'mark_faulty', note }, user);
       await tell(client, where, { text: `${d.ref} is marked faulty and everyone following it is told. The rollback can start: use *Roll back* in the thread.` }, logger);
     },
   ],

@@ -6,13 +6,15 @@ import { renderNotes } from './notes.js';
 import { renderParent } from './parent.js';
 import { renderPhase } from './phase.js';
 import { renderRollback, renderRollbackOffer } from './rollback.js';
+import { renderRunbookNotes } from './runbook-notes.js';
 
 export type { SlackMessage } from './message.js';
 
 /**
  * Every Slack message of a deployment, in thread order: the parent card,
  * approvals, pre-deployment checklist parts, one message per phase,
- * verification and post-deployment parts, the Roll back button, notes,
+ * verification and post-deployment parts, the runbook's notes (what a
+ * Markdown runbook says beyond its sections), the Roll back button, notes,
  * then once a rollback started its note, plan, validation and report. Which
  * keys exist depends on the plan only (and, for notes and the rollback, on
  * what happened); rendering the same state twice gives the same output.
@@ -25,6 +27,7 @@ export function renderDeployment(d: Deployment, now: number): SlackMessage[] {
     ...d.plan.phases.flatMap((p) => renderPhase(d, p, now)),
     ...renderChecklists(d, 'verify'),
     ...renderChecklists(d, 'post'),
+    ...renderRunbookNotes(d),
     renderRollbackOffer(d),
     ...renderNotes(d),
     ...renderRollback(d, now),

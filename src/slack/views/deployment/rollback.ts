@@ -1,6 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
-import { ENVIRONMENT_LABELS, refOf, ROLLBACK_FROM, type Deployment } from '../../../core/deployment/types.js';
+import { ENVIRONMENT_LABELS, refOf, type Deployment } from '../../../core/deployment/types.js';
 import { itemsOfStage, type PlanItem, type Stage } from '../../../core/template/items.js';
+import { ESTIMATE_HINT, rollbackValidation, STANDARD_VALIDATION_NOTE } from '../../../core/template/rollback.js';
 import type { Template } from '../../../core/template/schema.js';
 import type { Lock } from '../../../storage/locks.js';
 import { ActionId, encodeRef } from '../../ids.js';
@@ -9,7 +10,10 @@ import { clip, formatDuration, joinLines, mention, safeLink, slackDate } from '.
 import { itemBlocks, type ItemButton } from './item.js';
 import { budgetAfter, maxOf, memoByPlan, pack, partLabel, worstCost, ZERO } from './layout.js';
 import type { SlackMessage } from './message.js';
+import { rollbackButton, what } from './offer.js';
 import type { Notice, NoticeInput } from '../notices/common.js';
+
+export { renderRollbackOffer, rollbackButton, rollbackParentBlocks } from './offer.js';
 
 /** What can be restored, as chosen in the rollback modal. */
 export const RESTORE_LABELS: Record<string, string> = {
@@ -22,13 +26,6 @@ export const RESTORE_LABELS: Record<string, string> = {
 const rolling = (d: Deployment) => d.status === 'rolling_back' || d.status === 'rollback_failed';
 const versions = (d: Deployment) =>
   `${clip(d.rollback?.fromVersion ?? d.version, 64)} → ${d.rollback?.toVersion ? clip(d.rollback.toVersion, 64) : 'the previous version'}`;
-const what = (d: Deployment) => `${clip(d.service, 80)} in ${ENVIRONMENT_LABELS[d.environment]}`;
-
-/** The "Roll back" button: from the first phase start through the monitoring window, until a rollback starts. */
-export function rollbackButton(d: Deployment): Button | null {
-  if (!ROLLBACK_FROM.has(d.status) || d.rollback) return null;
-  return button({ text: 'Roll back…', actionId: ActionId.rollback, value: encodeRef({ d: d.id }), style: 'danger' });
-}
 
 /** Elapsed time against the template's estimate; `overrunMs` > 0 once it runs over. */
 export function rollbackTiming(d: Deployment, now: number): { elapsedMs: number; estimateMs: number | null; overrunMs: number } | null {
@@ -44,7 +41,7 @@ function timerText(d: Deployment, now: number): string {
   const t = rollbackTiming(d, now);
   if (!t) return '';
   const verb = d.rollback?.completed ? 'Took' : 'Running for';
-  const estimate = t.estimateMs !== null ? ` of ${formatDuration(t.estimateMs)} estimated` : ' (the template gives no estimate)';
+  const estimate = t.estimateMs !== null ? ` of ${formatDuration(t.estimateMs)} estimated` : ' · no estimated rollback time is set, so no overrun alert';
   return `⏱️ ${verb} ${formatDuration(t.elapsedMs)}${estimate}`;
 }
 
@@ -64,30 +61,7 @@ export function rollbackNowLine(d: Deployment, now: number): string | null {
 /** The parent card's field naming the deployment a Rollback reverses. */
 export const reversesPair = (d: Deployment): [string, string] | null => (d.reverses ? ['Reverses', refOf(d.reverses)] : null);
 
-/** Blocks the parent card ends with: the Roll back button while it applies. */
-export function rollbackParentBlocks(d: Deployment): KnownBlock[] {
-  const b = rollbackButton(d);
-  return b ? [actions([b])] : [];
-}
-
 // --- The thread -------------------------------------------------------------------
-
-const OFFER_KEY = 'rollback:offer';
-
-/**
- * The thread's own Roll back button. The message exists from the start (keys
- * depend on the plan only); the button shows from the first phase start
- * through the monitoring window.
- */
-export function renderRollbackOffer(d: Deployment): SlackMessage {
-  const b = rollbackButton(d);
-  let text: string;
-  if (b) text = `⏪ *Something wrong?* Roll ${what(d)} back to the previous version. You confirm in one form; everyone is told at once.`;
-  else if (d.rollback) text = `⏪ A rollback started ${slackDate(d.rollback.started.at)} by ${mention(d.rollback.started.by)}: its plan follows below.`;
-  else if (Object.values(d.phases).some((p) => p.started)) text = '⏪ Rolling back is no longer offered for this deployment.';
-  else text = '⏪ Once the first phase starts, a *Roll back* button appears here (and on the deployment’s card) until the end of the monitoring window.';
-  return { key: 'rollback:offer', placement: 'thread', text: `${d.ref} · Roll back`, blocks: [section(text, b ?? undefined)] };
-}
 
 function stepButton(d: Deployment, p: PlanItem): ItemButton {
   if (!rolling(d)) return null;
@@ -120,6 +94,7 @@ function planFrame(d: Deployment, now: number, part: string): KnownBlock[] {
   const timing = [`▶️ Started ${slackDate(r.started.at)} by ${mention(r.started.by)}`, timerText(d, now)];
   blocks.push(context(...timing));
   const t = rollbackTiming(d, now);
+  if (t && t.estimateMs === null && !r.completed) blocks.push(context(`The template gives no estimated rollback time. ${ESTIMATE_HINT}`));
   if (t && t.overrunMs > 0 && !r.completed) blocks.push(section(`⚠️ *Over the estimated rollback time by ${formatDuration(t.overrunMs)}*`));
   return blocks;
 }
@@ -173,7 +148,7 @@ function renderValidation(d: Deployment): SlackMessage[] {
   return parts.map((part, i) => {
     const label = partLabel(i + 1, parts.length);
     const blocks: KnownBlock[] = [header(`🔎 Rollback validation${label}`)];
-    if (!all.length) blocks.push(section('_The template lists no rollback validation: check the application by the plan above._'));
+    if (i === 0 && rollbackValidation(d.plan).standard) blocks.push(context(STANDARD_VALIDATION_NOTE));
     for (const p of part) blocks.push(...itemBlocks(d, p, stepButton(d, p)));
     if (i === parts.length - 1) blocks.push(...completeBlocks(d));
     return {
