@@ -100,7 +100,6 @@ async function runThrough() {
     await tick(h);
     h.clock.set(clock + 5 * MIN);
     if (run.fail) {
-      // Reported before any step of the phase is confirmed: see the skipped test below for why.
       at.failed = h.clock.now();
       await failStep(id, run.fail.by, phase.id, run.fail.step, run.fail.note);
       await tick(h);
@@ -232,12 +231,9 @@ describe('the end of the communication plan', () => {
 });
 
 describe('reporting a failed step', () => {
-  // BUG (src/slack/listeners/actions/index.ts, the failStep opener): the button's pre-check runs
-  // `fail_item` on the phase's FIRST step, so once that step is confirmed (or failed) the
-  // "Report failed step" button is refused for every other step of the phase ("… is confirmed as
-  // done; undo that first to mark it failed") and no modal opens. Skipped until the opener checks
-  // only what all steps share (participant, phase running), e.g. with a step that is still open.
-  it.skip('still opens its form once the first step of the phase is confirmed', async () => {
+  // The form's pre-check used to run on the phase's first step, so once that step was confirmed
+  // no other step of the phase could be reported failed.
+  it('still opens its form once the first step of the phase is confirmed', async () => {
     const { id } = await startDeployment(h, { template: 'deployment-task', windowStart: windowStart / 1000, windowEnd: windowEnd / 1000 });
     await press(h, PEOPLE.deployer, ActionId.overrideGate, { d: id, g: 'start' });
     await submitReason(h, PEOPLE.deployer, 'test run');

@@ -54,10 +54,11 @@ const OPENS_MODAL: Array<[string, ModalOpener]> = [
       const phase = d.plan.phases.find((p) => p.id === r.p);
       if (!phase) return null;
       const steps = phase.steps.map((s) => ({ key: `phase.${phase.id}.${s.id}`, item: s }));
-      const first = steps[0];
-      if (!first) return null;
+      // The check stands for the form: any step still open may be reported, so check one of those.
+      const open = steps.find((s) => d.items[s.key]?.state !== 'done') ?? steps[0];
+      if (!open) return null;
       return {
-        check: { type: 'fail_item', key: first.key, note: '-' },
+        check: { type: 'fail_item', key: open.key, note: '-' },
         view: failStepModal({ d: d.id, phase, steps }),
       };
     },
