@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseDeployCommand } from '../../src/slack/listeners/commands/parse.js';
-import { ActionId, ViewId, encodeRef } from '../../src/slack/ids.js';
+import { ActionId, RollbackField, ViewId, encodeRef } from '../../src/slack/ids.js';
 import { mrkdwnOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
@@ -14,7 +14,7 @@ let cancelled: number;
 let done: number;
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown) => unhandled.push(e);
-const figures = { commands: 0, interactions: 0, parserInputs: 0, stateChanges: 0 };
+const figures = { commands: 0, interactions: 0, parserInputs: 0, rollbackForms: 0, rescheduleForms: 0, stateChanges: 0 };
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
@@ -46,6 +46,7 @@ function snapshot() {
     events: eventsOf(h).filter((e) => e.type !== 'refused').map(({ seq: _s, ...e }) => e),
     submissions: h.query('SELECT view_id, deployment_id FROM submissions ORDER BY view_id'),
     messages: h.query('SELECT deployment_id, key, ts FROM messages ORDER BY deployment_id, key'),
+    locks: h.query('SELECT * FROM locks ORDER BY id'),
   };
 }
 
@@ -135,13 +136,22 @@ describe('interactions with bad input get a clear answer and change nothing', ()
   });
 });
 
+/** Every subcommand, followed by random text. */
+const SUBCOMMANDS = ['status', 'cancel', 'start', 'list', 'rollback', 'lock', 'unlock', 'reschedule', 'templates', 'help'] as const;
+const subcommand = fc.constantFrom(...SUBCOMMANDS).chain((s) => fc.oneof(fc.string(), fc.string({ unit: 'binary', maxLength: 300 }), fc.constant(' DEP-1'), fc.constant(' checkout prod')).map((t) => `${s} ${t}`));
+
 describe('property: random input never crashes, never rejects unhandled, never changes state', () => {
   it('the command parser, over thousands of strings', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('status', 'cancel', 'start', 'list').chain((s) => fc.string().map((t) => `${s} ${t}`))), (text) => {
+      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), subcommand), (text) => {
         figures.parserInputs++;
         const parsed = parseDeployCommand(text);
-        expect(['start', 'list', 'status', 'cancel', 'templates', 'help', 'unknown']).toContain(parsed.kind);
+        expect(['start', 'list', 'status', 'cancel', 'reschedule', 'rollback', 'lock', 'unlock', 'templates', 'help', 'unknown']).toContain(parsed.kind);
+        const word = text.trim().split(/\s+/)[0]!.toLowerCase();
+        if (SUBCOMMANDS.includes(word as (typeof SUBCOMMANDS)[number]) && word !== 'list') expect(parsed.kind).toBe(word);
+        if (parsed.kind === 'lock' || parsed.kind === 'unlock') expect(parsed.service?.length ?? 0).toBeLessThanOrEqual(80);
+        if (parsed.kind === 'lock') expect(parsed.reason?.length ?? 0).toBeLessThanOrEqual(500);
+        if ('ref' in parsed && parsed.ref !== null) expect(parsed.ref).toMatch(/^DEP-\d{1,9}$/);
         // eslint-disable-next-line no-control-regex
         expect(JSON.stringify(parsed)).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
         if (parsed.kind === 'unknown') expect(parsed.input.length).toBeLessThanOrEqual(2000);
@@ -163,8 +173,28 @@ describe('property: random input never crashes, never rejects unhandled, never c
     const request = fc.oneof(
       fc.record({ kind: fc.constant('action' as const), user, actionId: fc.oneof(fc.constantFrom(...knownActions), fc.string({ maxLength: 300 })), value }),
       fc.record({ kind: fc.constant('view' as const), user, callbackId: fc.constantFrom(...Object.values(ViewId).filter((v) => v !== ViewId.start)), meta: value, text: fc.string({ maxLength: 4000 }) }),
-      fc.record({ kind: fc.constant('command' as const), user, text: fc.string({ maxLength: 500 }) }),
+      fc.record({ kind: fc.constant('command' as const), user, text: fc.oneof(fc.string({ maxLength: 500 }), subcommand) }),
+      // The rollback form: any trigger, any restore choices, any texts.
+      fc.record({
+        kind: fc.constant('rollback' as const),
+        user,
+        meta: value,
+        trigger: fc.option(fc.oneof(fc.constantFrom('t0', 't1', 'other'), fc.string({ maxLength: 200 }))),
+        restore: fc.array(fc.oneof(fc.constantFrom('code', 'configuration', 'migrations', 'data'), fc.string({ maxLength: 100 })), { maxLength: 6 }),
+        other: fc.option(fc.string({ maxLength: 4000 })),
+        note: fc.option(fc.string({ maxLength: 4000 })),
+      }),
+      // The reschedule form: any window (missing, past, reversed, absurd).
+      fc.record({
+        kind: fc.constant('reschedule' as const),
+        user,
+        meta: value,
+        start: fc.option(fc.oneof(fc.integer(), fc.integer({ min: -1, max: 4_000_000_000 }), fc.double())),
+        end: fc.option(fc.oneof(fc.integer(), fc.integer({ min: -1, max: 4_000_000_000 }), fc.double())),
+      }),
     );
+    const when = (t: number | null) => ({ type: 'datetimepicker', selected_date_time: t });
+    const text = (t: string | null) => (t === null ? input.empty() : input.text(t));
     const before = snapshot();
     const slow: string[] = [];
     await fc.assert(
@@ -172,6 +202,16 @@ describe('property: random input never crashes, never rejects unhandled, never c
         const send = (r: (typeof batch)[number]) => {
             if (r.kind === 'action') return h.slack.action({ user: r.user, actionId: r.actionId, value: r.value, channel: CHANNELS.deploys });
             if (r.kind === 'view') return h.slack.submitView({ user: r.user, callbackId: r.callbackId, privateMetadata: r.meta, values: { reason: { value: input.text(r.text) }, evidence: { value: input.text(r.text) } } });
+            if (r.kind === 'rollback') {
+              const values = {
+                [RollbackField.trigger]: { value: { type: 'radio_buttons', selected_option: r.trigger === null ? null : { text: { type: 'plain_text', text: r.trigger || 'x' }, value: r.trigger } } },
+                [RollbackField.restore]: { value: input.checkboxes(r.restore) },
+                [RollbackField.other]: { value: text(r.other) },
+                [RollbackField.note]: { value: text(r.note) },
+              };
+              return h.slack.submitView({ user: r.user, callbackId: ViewId.rollback, privateMetadata: r.meta, values });
+            }
+            if (r.kind === 'reschedule') return h.slack.submitView({ user: r.user, callbackId: ViewId.reschedule, privateMetadata: r.meta, values: { window_start: { value: when(r.start) }, window_end: { value: when(r.end) } } });
             return h.slack.command(r.text.startsWith('start') ? 'help' : r.text, { user: r.user, channel: CHANNELS.deploys });
         };
         const results = await Promise.all(
@@ -183,6 +223,8 @@ describe('property: random input never crashes, never rejects unhandled, never c
           }),
         );
         figures.interactions += results.length;
+        figures.rollbackForms += batch.filter((r) => r.kind === 'rollback').length;
+        figures.rescheduleForms += batch.filter((r) => r.kind === 'reschedule').length;
         for (const res of results) expect(res.status).toBe(200);
       }),
       { numRuns: 100 },
