@@ -37,14 +37,14 @@ function timelineLine(d: Deployment, e: RecordedEvent): string | null {
   return what ? `${time(e.at)} ${what}` : null;
 }
 
-/** Lines packed into sections of at most `max` characters, at most `sections` of them. */
-function packed(lines: string[], max = 2800, sections = 2): string[] {
+/** Lines packed into sections of at most `max` characters, at most `sections` of them; `rest` says where the others are. */
+function packed(lines: string[], max = 2800, sections = 2, rest = (n: number) => `_and ${n} more_`): string[] {
   const out: string[] = [];
   let current = '';
   for (const [i, line] of lines.entries()) {
     if (current.length + line.length + 1 > max) {
       if (out.length + 1 >= sections) {
-        out.push(`${current}\n_and ${lines.length - i} more in the thread_`);
+        out.push(`${current}\n${rest(lines.length - i)}`);
         return out;
       }
       out.push(current);
@@ -57,7 +57,7 @@ function packed(lines: string[], max = 2800, sections = 2): string[] {
 }
 
 /** The summary report: phases planned against actual, approvals, overrides, failures and notes, the timeline. */
-export function summaryReport({ d, events, now }: NoticeInput): Notice {
+export function summaryReport({ d, events, now, job }: NoticeInput): Notice {
   const p = progressOf(d);
   const blocks: KnownBlock[] = [
     header(`Summary report: ${d.ref}`),
@@ -86,7 +86,12 @@ export function summaryReport({ d, events, now }: NoticeInput): Notice {
   ];
   if (problems.length) blocks.push(...packed(problems, 2800, 1).map((text) => section(`*Overrides, failures and notes*\n${text}`)));
   const timeline = events.map((e) => timelineLine(d, e)).filter((l): l is string => l !== null);
-  blocks.push(...packed(timeline, 2800, 2).map((text, i) => section(`${i ? '' : '*Timeline*\n'}${text}`)));
+  // A message stays well under Slack's size limit: a long timeline ends by saying where the rest of the record is.
+  const rest = (n: number) =>
+    job.payload.target === 'thread'
+      ? `_and ${n} more: each checklist message above shows who confirmed what, and when_`
+      : `_and ${n} more in the deployment's thread_`;
+  blocks.push(...packed(timeline, 2800, 2, rest).map((text, i) => section(`${i ? '' : '*Timeline*\n'}${text}`)));
   blocks.push(context(`Report made ${slackDate(now)}.`));
   return { text: `📋 Summary report: ${plainTitle(d)}`, blocks };
 }
