@@ -16,6 +16,8 @@ import { createLogger, type Logger } from './support/logger.js';
 import { createDeploymentService } from './usecases/deployments.js';
 import { createRollbackService } from './usecases/rollback.js';
 import { createRollbackEffects } from './rollback/effects.js';
+import { createRoomEffects } from './rooms/effects.js';
+import { homeChannelOf } from './core/deployment/room.js';
 import type { Environment } from './core/deployment/types.js';
 
 export interface StartOptions {
@@ -73,7 +75,8 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
       const key = `${d.id}:${code}`;
       if (warned.has(key)) return;
       warned.add(key);
-      const text = `I could not post ${d.ref} (${d.service} ${d.version}) in <#${d.channelId}>: ${explainSlackError(code, `<#${d.channelId}>`)}`;
+      const where = `<#${homeChannelOf(d)}>`;
+      const text = `I could not post ${d.ref} (${d.service} ${d.version}) in ${where}: ${explainSlackError(code, where)}`;
       return slack.client.chat.postMessage({ channel: d.deployerId, text }).then(
         () => logger.with('warn', 'told the deployer a deployment cannot be posted', { deployment: d.ref, user: d.deployerId, code }),
         (error: unknown) => logger.with('error', 'could not warn the deployer about an undeliverable deployment', { deployment: d.ref, user: d.deployerId, code, error }),
@@ -104,9 +107,19 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
       setImmediate(() => {
         void sync.sync(d.id);
         rollbackEffects.onChange(d, events);
+        rooms.onChange(d, events);
       }),
   });
   const rollback = createRollbackService({ repos, clock, deployments: service });
+  // The dedicated channel of a `location: channel` deployment, created after its start is acknowledged.
+  const rooms = createRoomEffects({
+    client: slack.client,
+    clock,
+    repos,
+    logger,
+    settings: setup.team.dedicatedChannels,
+    record: (id, event) => service.recordRoom(id, event),
+  });
 
   // Every request's work, including what a listener does after acknowledging: a stop waits for it.
   const inFlight = new Set<Promise<unknown>>();
@@ -126,6 +139,9 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
       await new Promise((resolve) => setImmediate(resolve));
       await sync.idle();
       await rollbackEffects.idle();
+      await rooms.idle();
+      // The redraw a new channel causes starts on the next turn.
+      await new Promise((resolve) => setImmediate(resolve));
       await sync.idle();
       await scheduler.idle();
       await sync.idle();
@@ -159,6 +175,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   }
   logger.with('info', 'Liftoff is running', { mode: config.mode, port, database: config.dbFile });
   void slack.identify();
+  rooms.provisionPending();
   void sync.reconcileAll();
   const ticking = autoTick ? startTicking(() => scheduler.tick()) : null;
   if (autoTick) void scheduler.tick();
@@ -182,6 +199,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
         await userGroups.stop();
         await drain();
         sync.stop();
+        rooms.stop();
         db.close();
         logger.with('info', 'Liftoff stopped');
       })()),

@@ -19,7 +19,7 @@ function settingsLines(s: Settings): string[] {
   const hook = (h: NonNullable<Settings['hooks']['rollback']>) => (`${h.url} (hosts ${h.allowedHosts.join(', ')}, ${h.timeoutMs} ms${h.headers ? `, headers ${Object.keys(h.headers).join(', ')}` : ''})`);
   return [
     `    channels: deploy ${s.deployChannel ?? '(where /deploy start is typed)'}, announce ${s.announceChannel ?? '—'}, ops ${s.opsChannel ?? '—'}`,
-    `    template: ${s.templateId ?? '(the default)'}; lives in: ${s.location === 'channel' ? 'a dedicated channel (not active yet: runs in a thread)' : 'a thread'}`,
+    `    template: ${s.templateId ?? '(the default)'}; lives in: ${s.location === 'channel' ? 'a dedicated channel per deployment (summary card mirrored to the deploy channel)' : 'a thread'}`,
     ...Object.entries(s.approvers).map(([role, who]) => `    approvers ${role}: ${list(who)}`),
     `    may roll back: the deployer, the approvers${s.rollbackUsers.length ? `, ${s.rollbackUsers.join(', ')}` : ''}; deployer may approve: ${s.deployerMayApprove ? 'yes' : 'no'}`,
     `    communication: announcement ${c.announcementHoursBefore ?? '(template)'} h before, reminder ${c.reminderHoursBefore ?? '(template)'} h before, progress every ${c.progressEveryMinutes ?? '(template)'} min, monitoring ${c.monitoringMinutes ?? '(template, or none)'} min`,

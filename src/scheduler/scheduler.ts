@@ -11,6 +11,7 @@ import { renderNotice } from '../slack/views/notices/index.js';
 import type { Repositories } from '../storage/index.js';
 import type { Logger } from '../support/logger.js';
 import { destinationOf, findPosted, post, type Destination } from './delivery.js';
+import { archiveDestinationOf, archiveRoom } from './archive.js';
 import { classify, MAX_ATTEMPTS, retryDelayMs } from './failures.js';
 import type { TimingsFor } from './planner.js';
 
@@ -41,6 +42,7 @@ const KIND_LABEL: Record<Job['kind'], string> = {
   cancelled: 'cancellation notice',
   rollback_decision: 'roll back or carry on question',
   rollback_overrun: 'rollback overrun alert',
+  archive_room: 'archive of the dedicated channel',
 };
 
 /**
@@ -117,16 +119,18 @@ export function createScheduler({ repos, client, clock, logger, sync, timingsFor
       log.with('info', 'notice skipped', { deployment: d.ref, job: job.key, reason: skip });
       return settle(job, 'skipped', skip, now);
     }
-    const to = destinationOf(d, job, repos.messages);
+    const archiving = job.kind === 'archive_room';
+    const to = archiving ? archiveDestinationOf(d) : destinationOf(d, job, repos.messages);
     if ('wait' in to) return retry(job, d, to.wait, null, now);
     const notice = renderNotice({ job, d, events: repos.deployments.events(d.id), now, timings });
     try {
-      const posted = await post(client, to, notice, job.key);
+      const posted = archiving ? await archiveRoom(client, to, notice, job, now) : await post(client, to, notice, job.key);
       settle(job, 'sent', JSON.stringify(posted), clock.now());
     } catch (error) {
       const failure = classify(error);
       if (failure.kind === 'permanent') return fail(job, d, failure.code, to, clock.now());
-      if (failure.kind === 'retry') return retry(job, d, failure.code, to, clock.now());
+      // Archiving is safe to repeat (it looks for its note first): no answer is simply tried again.
+      if (failure.kind === 'retry' || archiving) return retry(job, d, failure.code, to, clock.now());
       await resolve(job, d, to, clock.now(), failure.code);
     }
   }
@@ -183,6 +187,11 @@ export function createScheduler({ repos, client, clock, logger, sync, timingsFor
         const d = repos.deployments.get(job.deploymentId);
         if (!d) {
           repos.jobs.finish(job.id, 'skipped', 'the deployment no longer exists', now);
+          continue;
+        }
+        if (job.kind === 'archive_room') {
+          // Safe to repeat: the next attempt looks for its note before posting it.
+          repos.jobs.release(job.id, now, 'interrupted; archiving again', now);
           continue;
         }
         const to = destinationOf(d, job, repos.messages);

@@ -34,7 +34,13 @@ export const BOT_SCOPES = [
     scope: 'channels:manage',
     why:
       'conversations.create, conversations.invite and conversations.archive for a dedicated ' +
-      'deployment channel, when the team configuration asks for one.',
+      'deployment channel (location: channel in the team configuration).',
+  },
+  {
+    scope: 'groups:write',
+    why:
+      'The same calls for a private dedicated deployment channel (dedicated_channels.private: true), ' +
+      'and conversations.archive on it once the deployment has ended.',
   },
   {
     scope: 'channels:history',

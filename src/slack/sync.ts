@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../core/clock.js';
+import { awaitingRoom, homeChannelOf } from '../core/deployment/room.js';
 import type { Deployment } from '../core/deployment/types.js';
 import type { Repositories } from '../storage/index.js';
 import type { Logger } from '../support/logger.js';
@@ -56,6 +57,9 @@ export function createMessageSync({ client, repos, clock, logger, onUndeliverabl
     let complete = true;
     const d = repos.deployments.get(id);
     if (!d) return complete;
+    // A deployment living in its own channel shows nothing until that channel is created (or given up on).
+    if (awaitingRoom(d)) return complete;
+    const home = homeChannelOf(d);
     const records = repos.messages.list(id);
     let parentTs = records.get('parent')?.ts ?? null;
     for (const m of renderDeployment(d, clock.now())) {
@@ -65,7 +69,7 @@ export function createMessageSync({ client, repos, clock, logger, onUndeliverabl
       if (m.placement === 'thread' && !parentTs) return complete;
       try {
         let ts = record?.ts ?? null;
-        const channel = record?.channelId ?? d.channelId;
+        const channel = record?.channelId ?? (m.placement === 'mirror' ? d.channelId : home);
         if (ts) {
           await client.chat.update({ channel, ts, text: m.text, blocks: m.blocks });
         } else {
@@ -86,6 +90,8 @@ export function createMessageSync({ client, repos, clock, logger, onUndeliverabl
         logger.with('warn', 'could not bring a Slack message in line', { deployment: d.ref, key: m.key, code, error });
         if (code && CHANNEL_ERRORS.has(code)) {
           await onUndeliverable?.(d, code);
+          // The mirror in the deploy channel failing does not hold up the dedicated channel.
+          if (m.placement === 'mirror') continue;
           return complete;
         }
         complete = false;

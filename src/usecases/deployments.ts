@@ -7,6 +7,9 @@ import { DomainError, isDomainError } from '../core/errors.js';
 import type { Template } from '../core/template/schema.js';
 import type { Repositories } from '../storage/index.js';
 
+/** The actor of what Liftoff itself records (its dedicated channel), in the audit trail. */
+export const SYSTEM_ACTOR = 'liftoff';
+
 /** What a deployment's policy depends on. */
 export type PolicyTarget = Pick<Deployment, 'service' | 'environment'>;
 
@@ -97,6 +100,21 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
       if (!result) throw new DomainError('not_found', 'That deployment no longer exists.');
       notify(result.deployment, result.events);
       return result.deployment;
+    },
+
+    /**
+     * Records what became of a deployment's dedicated channel (created, or
+     * given up on). The first answer wins: a second one records nothing.
+     */
+    recordRoom(id: number, event: Extract<DeploymentEvent, { type: 'room_opened' | 'room_failed' }>): Deployment | undefined {
+      const now = clock.now();
+      const result = repos.db.transaction(() => {
+        const changed = repos.deployments.change(id, (d) => (d.room ? [] : [event]), SYSTEM_ACTOR, now);
+        if (changed?.events.length) withinChange?.(changed.deployment, changed.events, now);
+        return changed;
+      })();
+      if (result) notify(result.deployment, result.events);
+      return result?.deployment;
     },
 
     listActive(): Deployment[] {

@@ -103,6 +103,12 @@ export function applyEvent(d: Deployment, e: RecordedEvent): Deployment {
       next.cancelled = { ...stamp, reason: e.reason };
       next.status = 'cancelled';
       break;
+    case 'room_opened':
+      next.room = { channelId: e.channelId, name: e.name, archiveAfterHours: e.archiveAfterHours, opened: stamp };
+      break;
+    case 'room_failed':
+      next.room = { failed: { ...stamp, reason: e.reason } };
+      break;
     case 'refused':
       break;
   }

@@ -20,6 +20,10 @@ export type DeploymentEvent =
   | { type: 'rollback_completed' }
   | { type: 'rollback_failed'; note: string }
   | { type: 'cancelled'; reason: string }
+  /** Its dedicated channel was created (`location: channel`); the archive delay is fixed with it. */
+  | { type: 'room_opened'; channelId: string; name: string; archiveAfterHours: number }
+  /** Its dedicated channel could not be created: it runs in a thread of the deploy channel instead. */
+  | { type: 'room_failed'; reason: string }
   /** Audit only: somebody tried something they may not do. Changes no state. */
   | { type: 'refused'; action: string; reason: string };
 

@@ -71,7 +71,16 @@ export interface DeploymentInput {
   tickets: Ticket[];
   /** For a deployment of type Rollback: the deployment it reverses (filled at start from history). */
   reverses?: number;
+  /** Where it lives: a thread in `channelId` (`thread`, also when absent) or a dedicated channel (`channel`). */
+  location?: Location;
 }
+
+export type Location = 'thread' | 'channel';
+
+/** The dedicated channel of a `location: channel` deployment, once created (or why it could not be). */
+export type RoomState =
+  | { channelId: string; name: string; archiveAfterHours: number; opened: Stamp }
+  | { failed: Stamp & { reason: string } };
 
 export interface Stamp {
   by: string;
@@ -141,6 +150,8 @@ export interface Deployment extends Omit<DeploymentInput, 'windowStart' | 'windo
   rollback?: RollbackState;
   /** For a deployment of type Rollback: the deployment it reverses. */
   reverses?: number;
+  /** Its dedicated channel (`location: channel`), once created or failed. */
+  room?: RoomState;
   /** The number of events folded so far (1 after "created"). */
   revision: number;
 }

@@ -20,6 +20,8 @@ export const JOB_KINDS = [
   'rollback_decision',
   /** The rollback runs past the template's estimated rollback time. */
   'rollback_overrun',
+  /** A note in the dedicated channel, then the channel is archived (`location: channel`). */
+  'archive_room',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 

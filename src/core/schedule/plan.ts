@@ -4,6 +4,7 @@ import type { Deployment } from '../deployment/types.js';
 import type { JobKind, JobPayload, PlannedJob, Target } from './jobs.js';
 import { LIVE_KINDS, WINDOW_KINDS } from './jobs.js';
 import type { Timings } from './timings.js';
+import { roomJobs } from './room.js';
 
 /** What a change does to the schedule: jobs to add, and pending jobs to drop (with why). */
 export interface SchedulePlan {
@@ -70,6 +71,7 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
   const underwayBefore = Object.values(d.phases).filter((p) => p.started).length > startedHere;
   events.forEach((e, i) => {
     const seq = firstSeq + i;
+    plan.add.push(...roomJobs(d, e, now));
     switch (e.type) {
       case 'created':
         plan.add.push(...windowJobs(d, now, t));

@@ -2,6 +2,7 @@ import { gateReport } from '../deployment/gates.js';
 import { currentPhase, phaseTiming } from '../deployment/progress.js';
 import { FINISHED, type Deployment } from '../deployment/types.js';
 import type { Job } from './jobs.js';
+import { roomOf } from '../deployment/room.js';
 import type { Timings } from './timings.js';
 
 const started = (d: Deployment) => Object.values(d.phases).some((p) => p.started);
@@ -41,6 +42,8 @@ export function skipReason(job: Pick<Job, 'kind' | 'dueAt' | 'payload'>, d: Depl
       if (d.status !== 'monitoring') return 'the deployment is no longer being monitored';
       if (d.monitoring?.verdict) return 'the verdict was already given';
       return null;
+    case 'archive_room':
+      return roomOf(d) ? null : 'the deployment has no dedicated channel';
     case 'rollback_overrun':
       return d.status === 'rolling_back' ? null : 'the rollback is no longer running';
     case 'rollback_decision':

@@ -132,7 +132,9 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
     }
     const log = logger.child({ user, view: view.id });
     try {
-      const { deployment, created } = service.start(deps.rollback.withReverses(parsed.input), plan, user, view.id);
+      // Where it lives is the team's choice (a dedicated channel, or a thread: the default, left unrecorded).
+      const input = settings?.location === 'channel' ? { ...parsed.input, location: 'channel' as const } : parsed.input;
+      const { deployment, created } = service.start(deps.rollback.withReverses(input), plan, user, view.id);
       await ack();
       log.with('info', created ? 'deployment started' : 'repeated submission ignored', { deployment: deployment.ref });
     } catch (error) {

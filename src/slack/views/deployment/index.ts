@@ -5,13 +5,15 @@ import type { SlackMessage } from './message.js';
 import { renderNotes } from './notes.js';
 import { renderParent } from './parent.js';
 import { renderPhase } from './phase.js';
+import { renderMirror } from './room.js';
 import { renderRollback, renderRollbackOffer } from './rollback.js';
 import { renderRunbookNotes } from './runbook-notes.js';
 
 export type { SlackMessage } from './message.js';
 
 /**
- * Every Slack message of a deployment, in thread order: the parent card,
+ * Every Slack message of a deployment, in thread order: the parent card
+ * (and its mirror in the deploy channel when it lives in its own channel),
  * approvals, pre-deployment checklist parts, one message per phase,
  * verification and post-deployment parts, the runbook's notes (what a
  * Markdown runbook says beyond its sections), the Roll back button, notes,
@@ -20,8 +22,11 @@ export type { SlackMessage } from './message.js';
  * what happened); rendering the same state twice gives the same output.
  */
 export function renderDeployment(d: Deployment, now: number): SlackMessage[] {
+  const parent = renderParent(d, now);
+  const mirror = renderMirror(d, parent);
   return [
-    renderParent(d, now),
+    parent,
+    ...(mirror ? [mirror] : []),
     ...renderApprovals(d),
     ...renderChecklists(d, 'pre'),
     ...d.plan.phases.flatMap((p) => renderPhase(d, p, now)),

@@ -4,6 +4,7 @@ import { ENVIRONMENT_LABELS } from '../../../core/deployment/types.js';
 import { section } from '../blocks.js';
 import { clip, firstFew, mention } from '../format.js';
 import type { SlackMessage } from './message.js';
+import { roomFailedNote } from './room.js';
 
 const GATE_NAMES = { start: 'start gate', complete: 'completion gate' } as const;
 
@@ -51,6 +52,8 @@ export function renderNotes(d: Deployment): SlackMessage[] {
       text: `✅ ${mention(d.completed.by)} completed ${d.ref}: ${what} is deployed to ${ENVIRONMENT_LABELS[d.environment]}.`,
     });
   }
+  const roomFailed = roomFailedNote(d);
+  if (roomFailed) notes.push(roomFailed);
   return notes
     .sort((a, b) => a.at - b.at)
     .map((n) => ({ key: n.key, placement: 'thread' as const, text: n.text, blocks: [section(n.text)], once: true }));

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { RecordedEvent } from '../../../core/deployment/events.js';
+import { roomOf } from '../../../core/deployment/room.js';
 import { ENVIRONMENT_LABELS, type Deployment } from '../../../core/deployment/types.js';
 import type { Job } from '../../../core/schedule/jobs.js';
 import type { Timings } from '../../../core/schedule/timings.js';
@@ -30,4 +31,7 @@ export const plainTitle = (d: Deployment) => `${d.ref} ${clip(d.service, 80)} ${
 export const windowText = (d: Deployment) => `${slackDate(d.window.start)} – ${slackDate(d.window.end)}`;
 
 /** Where people follow the deployment (announcement-channel copies point there). */
-export const threadHint = (d: Deployment) => `Follow it in the thread in <#${d.channelId}>.`;
+export const threadHint = (d: Deployment) => {
+  const room = roomOf(d);
+  return room ? `Follow it in <#${room.channelId}>.` : `Follow it in the thread in <#${d.channelId}>.`;
+};

@@ -5,6 +5,7 @@ import type { Notice, NoticeInput } from './common.js';
 import { issue, overrun, progress, start } from './during.js';
 import { summaryReport } from './summary.js';
 import { rollbackDecision, rollbackOverrun } from '../deployment/rollback.js';
+import { archiveNote } from './room.js';
 
 export type { Notice, NoticeInput } from './common.js';
 export { openBeforeStart } from './before.js';
@@ -27,6 +28,7 @@ const RENDERERS: Record<JobKind, (input: NoticeInput) => Notice> = {
   cancelled,
   rollback_decision: rollbackDecision,
   rollback_overrun: rollbackOverrun,
+  archive_room: archiveNote,
 };
 
 /** The message a job sends. Pure: the same input renders the same notice. */

@@ -1,0 +1,161 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../core/clock.js';
+import type { DeploymentEvent } from '../core/deployment/events.js';
+import { participants } from '../core/deployment/decide.js';
+import { awaitingRoom, roomNames } from '../core/deployment/room.js';
+import { FINISHED, type Deployment } from '../core/deployment/types.js';
+import { slackErrorCode } from '../slack/errors.js';
+import type { Repositories } from '../storage/index.js';
+import type { Logger } from '../support/logger.js';
+
+/** The team configuration's `dedicated_channels`. */
+export interface RoomSettings {
+  prefix: string;
+  archiveAfterHours: number;
+  private: boolean;
+}
+
+type RoomEvent = Extract<DeploymentEvent, { type: 'room_opened' | 'room_failed' }>;
+
+export interface RoomEffectsDeps {
+  client: WebClient;
+  clock: Clock;
+  repos: Repositories;
+  logger: Logger;
+  settings: RoomSettings;
+  /** Records what became of the channel (the deployment service's `recordRoom`). */
+  record: (deploymentId: number, event: RoomEvent) => unknown;
+  /** First wait before a creation that failed on a passing problem is tried again (doubles each time). */
+  retryDelayMs?: number;
+}
+
+/** Answers after which trying again later may work; any other refusal is final. */
+const PASSING = new Set(['ratelimited', 'request_failed', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+const MAX_ATTEMPTS = 5;
+/** Invite answers that mean there is nothing to do. */
+const HARMLESS_INVITE = new Set(['already_in_channel', 'cant_invite_self']);
+
+/** Why Slack would not create the channel, in plain words. */
+function refusalText(code: string): string {
+  if (code === 'restricted_action') return 'this workspace does not let me create channels (restricted_action)';
+  if (code === 'missing_scope') return 'I lack the permission to create channels; the app must be reinstalled with its manifest (missing_scope)';
+  if (code.startsWith('invalid_name')) return `Slack refused the channel name (${code})`;
+  return `Slack refused to create it (${code})`;
+}
+
+/**
+ * Creates the dedicated channel of each `location: channel` deployment after
+ * its start is committed and acknowledged: the channel (another name when
+ * taken), the deployer and approvers invited, then `room_opened` recorded
+ * (the redraw posts the card and thread there). A refusal records
+ * `room_failed`, so the deployment falls back to the deploy channel's
+ * thread; passing problems are retried, and `provisionPending` at start
+ * picks up whatever a stopped process left waiting. Never throws.
+ */
+export function createRoomEffects({ client, clock, repos, logger, settings, record, retryDelayMs = 30_000 }: RoomEffectsDeps) {
+  const running = new Map<number, Promise<void>>();
+  const attempts = new Map<number, number>();
+  const timers = new Map<number, NodeJS.Timeout>();
+
+  /** The channel's id, or null when the name is taken. */
+  async function create(name: string): Promise<string | null> {
+    try {
+      const res = await client.conversations.create({ name, is_private: settings.private });
+      return res.channel?.id ?? null;
+    } catch (error) {
+      if (slackErrorCode(error) === 'name_taken') return null;
+      throw error;
+    }
+  }
+
+  async function invite(d: Deployment, channel: string): Promise<void> {
+    const users = [...participants(d)];
+    if (!users.length) return;
+    try {
+      await client.conversations.invite({ channel, users: users.join(','), force: true });
+    } catch (error) {
+      const code = slackErrorCode(error);
+      if (code && HARMLESS_INVITE.has(code)) return;
+      // The channel is usable all the same: people can join it from the link on the card.
+      logger.with('warn', 'could not invite everyone to a dedicated channel', { deployment: d.ref, channel, code });
+    }
+  }
+
+  function retryLater(d: Deployment, code: string) {
+    const n = (attempts.get(d.id) ?? 0) + 1;
+    attempts.set(d.id, n);
+    if (n >= MAX_ATTEMPTS) {
+      record(d.id, { type: 'room_failed', reason: `Slack could not be reached after ${n} tries (${code})` });
+      return;
+    }
+    logger.with('warn', 'could not create a dedicated channel yet; will try again', { deployment: d.ref, code, attempts: n });
+    const timer = setTimeout(() => {
+      timers.delete(d.id);
+      void provision(d.id);
+    }, retryDelayMs * 2 ** (n - 1));
+    timer.unref();
+    timers.set(d.id, timer);
+  }
+
+  async function open(id: number): Promise<void> {
+    const d = repos.deployments.get(id);
+    if (!d || !awaitingRoom(d)) return;
+    if (FINISHED.has(d.status)) {
+      record(id, { type: 'room_failed', reason: 'the deployment ended before its channel could be created' });
+      return;
+    }
+    try {
+      for (const name of roomNames(settings.prefix, d)) {
+        const channelId = await create(name);
+        if (!channelId) continue;
+        await invite(d, channelId);
+        record(id, { type: 'room_opened', channelId, name, archiveAfterHours: settings.archiveAfterHours });
+        logger.with('info', 'dedicated channel created', { deployment: d.ref, channel: channelId, name });
+        return;
+      }
+      record(id, { type: 'room_failed', reason: 'every name I tried is taken' });
+    } catch (error) {
+      const code = slackErrorCode(error) ?? 'no_answer';
+      if (code === 'no_answer' || PASSING.has(code)) return retryLater(d, code);
+      logger.with('warn', 'a dedicated channel could not be created; the deployment runs in a thread', { deployment: d.ref, code });
+      record(id, { type: 'room_failed', reason: refusalText(code) });
+    }
+  }
+
+  /** One provisioning per deployment at a time. */
+  function provision(id: number): Promise<void> {
+    const current = running.get(id);
+    if (current) return current;
+    const work = open(id)
+      .catch((error: unknown) => logger.with('error', 'dedicated channel provisioning failed', { deploymentId: id, error }))
+      .finally(() => running.delete(id));
+    running.set(id, work);
+    return work;
+  }
+
+  return {
+    /** Called with every committed change (outside the transaction). */
+    onChange(d: Deployment, events: DeploymentEvent[]): void {
+      if (events.some((e) => e.type === 'created') && awaitingRoom(d)) void provision(d.id);
+    },
+    /** At start: every deployment still waiting for its channel (a previous run stopped first; one that ended meanwhile falls back to a thread). */
+    provisionPending(): void {
+      const ids = [...repos.deployments.listActive().map((d) => d.id), ...repos.deployments.recentlyFinished(clock.now() - 7 * 86_400_000)];
+      for (const id of ids) {
+        const d = repos.deployments.get(id);
+        if (d && awaitingRoom(d)) void provision(id);
+      }
+    },
+    /** Resolves when no provisioning is running (graceful stop, tests). */
+    async idle(): Promise<void> {
+      while (running.size) await Promise.all([...running.values()]);
+    },
+    /** Cancels the retries waiting for later (graceful stop). */
+    stop(): void {
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+    },
+  };
+}
+
+export type RoomEffects = ReturnType<typeof createRoomEffects>;

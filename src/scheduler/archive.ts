@@ -1,0 +1,38 @@
+import type { WebClient } from '@slack/web-api';
+import { roomOf } from '../core/deployment/room.js';
+import type { Deployment } from '../core/deployment/types.js';
+import type { Job } from '../core/schedule/jobs.js';
+import { slackErrorCode } from '../slack/errors.js';
+import type { Notice } from '../slack/views/notices/index.js';
+import { findPosted, post, type Destination } from './delivery.js';
+
+/** Where an archive job's note goes: the top of the dedicated channel, or why not. */
+export function archiveDestinationOf(d: Deployment): Destination | { wait: string } {
+  const room = roomOf(d);
+  return room ? { channel: room.channelId } : { wait: 'the deployment has no dedicated channel' };
+}
+
+/**
+ * Archives a deployment's dedicated channel after a short note there. Safe to
+ * run again: a retry looks for the note (by its metadata) before posting it,
+ * a channel someone archived already gets no note, and `already_archived`
+ * counts as done.
+ */
+export async function archiveRoom(client: WebClient, to: Destination, notice: Notice, job: Pick<Job, 'key' | 'attempts' | 'claimedAt'>, now: number): Promise<{ channel: string; ts: string }> {
+  let ts = '';
+  const seen = job.attempts > 1 ? await findPosted(client, to, job.key, job.claimedAt ?? now) : 'absent';
+  if (typeof seen === 'object') ts = seen.found;
+  else if (seen === 'absent') {
+    try {
+      ts = (await post(client, to, notice, job.key)).ts;
+    } catch (error) {
+      if (slackErrorCode(error) !== 'is_archived') throw error;
+    }
+  }
+  try {
+    await client.conversations.archive({ channel: to.channel });
+  } catch (error) {
+    if (slackErrorCode(error) !== 'already_archived') throw error;
+  }
+  return { channel: to.channel, ts };
+}

@@ -1,0 +1,173 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main as cli } from '../../src/cli/main.js';
+import type { Deployment } from '../../src/core/deployment/types.js';
+import { ActionId } from '../../src/slack/ids.js';
+import type { FakeMessage } from '../support/fake-slack.js';
+import { buttonsOf, press, startDeployment, textOf } from '../support/flows.js';
+import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+
+const config = (extra = '') => `
+dedicated_channels:
+  prefix: deploy
+  archive_after_hours: 6
+${extra}
+services:
+  checkout:
+    deploy_channel: ${CHANNELS.deploys}
+    location: channel
+`;
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+async function withConfig(yaml = config()) {
+  const file = join(mkdtempSync(join(tmpdir(), 'liftoff-room-')), 'liftoff.yml');
+  writeFileSync(file, yaml);
+  return startHarness({ env: { LIFTOFF_CONFIG: file } });
+}
+
+const stateOf = (harness: Harness, id: number): Deployment =>
+  JSON.parse(harness.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+
+/** The channels Liftoff created, with the name each asked for. */
+const created = (harness: Harness) =>
+  harness.fake
+    .callsTo('conversations.create')
+    .filter((c) => c.response.ok === true)
+    .map((c) => ({ id: (c.response.channel as { id: string }).id, name: String(c.args.name), private: String(c.args.is_private) === 'true' }));
+
+const topLevel = (harness: Harness, channel: string) => harness.fake.messages(channel).filter((m) => !m.thread_ts || m.thread_ts === m.ts);
+const invited = (harness: Harness, channel: string) =>
+  harness.fake
+    .callsTo('conversations.invite')
+    .filter((c) => c.args.channel === channel)
+    .flatMap((c) => String(c.args.users).split(','));
+
+function dbCheck(harness: Harness) {
+  let out = '';
+  const io = { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (out += s) }, env: { LIFTOFF_DB: harness.dbFile } };
+  return cli(['db', 'check', harness.dbFile], io).then((code) => ({ code, out }));
+}
+
+describe('a deployment in its own channel (location: channel)', () => {
+  it('creates deploy-checkout-2-4-0, invites the deployer and approvers, runs the card and thread there and mirrors the card', async () => {
+    h = await withConfig();
+    const { id } = await startDeployment(h);
+    const rooms = created(h);
+    expect(rooms).toEqual([{ id: expect.any(String), name: 'deploy-checkout-2-4-0', private: false }]);
+    const room = rooms[0]!.id;
+    expect(new Set(invited(h, room))).toEqual(new Set([PEOPLE.deployer, PEOPLE.dev, PEOPLE.qa, PEOPLE.ops]));
+    expect(stateOf(h, id)).toMatchObject({ location: 'channel', channelId: CHANNELS.deploys, room: { channelId: room, name: 'deploy-checkout-2-4-0', archiveAfterHours: 6 } });
+
+    // The card and the whole thread are in the dedicated channel.
+    const [card, ...others] = topLevel(h, room);
+    expect(others).toEqual([]);
+    expect(textOf(card!)).toContain('checkout 2.4.0');
+    const thread = h.fake.thread(room, card!.ts).slice(1);
+    expect(thread.some((m) => buttonsOf(m).some((b) => b.actionId === ActionId.approve))).toBe(true);
+    const records = h.query<{ key: string; channelId: string }>('SELECT key, channel_id AS channelId FROM messages WHERE deployment_id = ?', id);
+    expect(records.filter((r) => r.key !== 'mirror').every((r) => r.channelId === room)).toBe(true);
+
+    // The deploy channel holds only the mirror: the summary, a link to the room, no buttons, no thread.
+    const deploys = h.fake.messages(CHANNELS.deploys);
+    expect(deploys).toHaveLength(1);
+    const mirror = deploys[0]!;
+    expect(textOf(mirror)).toContain(`<#${room}>`);
+    expect(textOf(mirror)).toContain('Scheduled');
+    expect(buttonsOf(mirror)).toEqual([]);
+
+    // The mirror follows progress: an approval in the room updates it in place.
+    await press(h, PEOPLE.dev, ActionId.approve, { d: id, r: 'dev_lead' }, room);
+    expect(stateOf(h, id).approvals.dev_lead?.decision).toBe('approved');
+    const updated = h.fake.message(CHANNELS.deploys, mirror.ts) as FakeMessage;
+    expect(textOf(updated)).toContain('Preparing');
+    expect(h.fake.messages(CHANNELS.deploys)).toHaveLength(1);
+    expect((await dbCheck(h)).code).toBe(0);
+  });
+
+  it('takes the ref as a suffix when the name is taken, and creates private channels when configured', async () => {
+    h = await withConfig(config().replace('archive_after_hours: 6', 'archive_after_hours: 6\n  private: true'));
+    h.fake.addChannel('CTAKEN', { name: 'deploy-checkout-2-4-0' });
+    const { id } = await startDeployment(h);
+    const rooms = created(h);
+    expect(rooms).toEqual([{ id: expect.stringMatching(/^G/), name: `deploy-checkout-2-4-0-dep-${id}`, private: true }]);
+    expect(topLevel(h, rooms[0]!.id)).toHaveLength(1);
+    expect(h.fake.messages('CTAKEN')).toEqual([]);
+  });
+
+  it('archives the channel the configured hours after the end, with a note first', async () => {
+    h = await withConfig();
+    const { id } = await startDeployment(h);
+    const room = created(h)[0]!.id;
+    await h.slack.command(`cancel DEP-${id} moved to next week`, { user: PEOPLE.deployer, channel: room });
+    await h.settled();
+    expect(stateOf(h, id).status).toBe('cancelled');
+    const job = () => h!.query<{ status: string; due_at: number }>("SELECT status, due_at FROM jobs WHERE kind = 'archive_room' AND deployment_id = ?", id)[0];
+    expect(job()?.status).toBe('pending');
+
+    h.clock.advance(5 * 3600_000);
+    await h.liftoff.scheduler.tick();
+    expect(h.fake.callsTo('conversations.archive')).toHaveLength(0);
+
+    h.clock.advance(3600_000 + 1000);
+    await h.liftoff.scheduler.tick();
+    await h.settled();
+    const archive = h.fake.callsTo('conversations.archive');
+    expect(archive.map((c) => c.args.channel)).toEqual([room]);
+    expect(archive[0]!.response.ok).toBe(true);
+    expect(job()?.status).toBe('sent');
+    const note = topLevel(h, room).at(-1)!;
+    expect(textOf(note)).toMatch(/archiving this channel/);
+    expect(textOf(note)).toContain(`<#${CHANNELS.deploys}>`);
+
+    // The mirror in the deploy channel stays and shows the end.
+    expect(textOf(h.fake.messages(CHANNELS.deploys)[0]!)).toContain('Cancelled');
+    expect((await dbCheck(h)).code).toBe(0);
+  });
+
+  it('falls back to a thread in the deploy channel, and says why, when Slack refuses to create the channel', async () => {
+    h = await withConfig();
+    h.fake.fail('conversations.create', { error: 'restricted_action' });
+    const { id } = await startDeployment(h);
+    expect(created(h)).toEqual([]);
+    const d = stateOf(h, id);
+    expect(d.room).toMatchObject({ failed: { reason: expect.stringContaining('restricted_action') } });
+    const [card, ...others] = topLevel(h, CHANNELS.deploys);
+    expect(others).toEqual([]);
+    const thread = h.fake.thread(CHANNELS.deploys, card!.ts).slice(1);
+    expect(thread.some((m) => buttonsOf(m).some((b) => b.actionId === ActionId.approve))).toBe(true);
+    const note = thread.find((m) => /could not create a dedicated channel/.test(textOf(m)));
+    expect(textOf(note!)).toMatch(/does not let me create channels.*runs here, in this thread/s);
+    expect(h.query('SELECT key FROM messages WHERE deployment_id = ? AND key = ?', id, 'mirror')).toEqual([]);
+  });
+
+  it('a restart before the channel is recorded still creates exactly one', async () => {
+    h = await withConfig();
+    h.fake.fail('conversations.create', { error: 'internal_error' });
+    const { id } = await startDeployment(h);
+    expect(stateOf(h, id).room).toBeUndefined();
+    // Nothing is posted while the channel is not known: not in the deploy channel either.
+    expect(h.fake.messages(CHANNELS.deploys)).toEqual([]);
+
+    await h.restart();
+    await h.settled();
+    const rooms = created(h);
+    expect(rooms.map((r) => r.name)).toEqual(['deploy-checkout-2-4-0']);
+    expect(stateOf(h, id).room).toMatchObject({ channelId: rooms[0]!.id });
+    expect(topLevel(h, rooms[0]!.id)).toHaveLength(1);
+    expect(h.fake.messages(CHANNELS.deploys)).toHaveLength(1);
+
+    // Another restart changes nothing.
+    await h.restart();
+    await h.settled();
+    expect(created(h)).toHaveLength(1);
+    expect(h.fake.callsTo('conversations.create').filter((c) => c.response.ok)).toHaveLength(1);
+    expect((await dbCheck(h)).code).toBe(0);
+  });
+});
