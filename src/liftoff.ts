@@ -6,6 +6,7 @@ import { ConfigError } from './config/errors.js';
 import { loadTeamSetup, teamPolicy, type ConfigProblem } from './config/team.js';
 import { buildSlackApp } from './slack/app.js';
 import { explainSlackError } from './slack/errors.js';
+import { answerRequesterTokenRefused } from './slack/reply.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createMessageSync } from './slack/sync.js';
 import { createPlanner, createScheduler, startTicking, timingsFrom, type Scheduler } from './scheduler/index.js';
@@ -71,7 +72,9 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     repos,
     clock,
     logger,
-    onUndeliverable: (d, code) => {
+    onUndeliverable: async (d, code) => {
+      // A refused token fails the DM below too: the person whose click this redraw follows is answered through its response_url.
+      await answerRequesterTokenRefused(code, d.ref, logger);
       const key = `${d.id}:${code}`;
       if (warned.has(key)) return;
       warned.add(key);

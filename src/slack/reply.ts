@@ -1,8 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { isDomainError } from '../core/errors.js';
 import type { Logger } from '../support/logger.js';
-import { explainSlackError, slackErrorCode } from './errors.js';
+import { explainSlackError, isTokenRefused, slackErrorCode } from './errors.js';
 import { errorMessage, unexpectedErrorMessage } from './views/answers.js';
 
 export interface Answer {
@@ -60,5 +61,37 @@ export async function tell(client: WebClient, where: Where, answer: Answer, logg
     await client.chat.postMessage({ channel: where.user, text: answer.text, ...(blocks ? { blocks } : {}) });
   } catch (error) {
     logger.with('error', 'could not tell the user', { user: where.user, error });
+  }
+}
+
+/** The person whose request is being handled, and what it set off after the acknowledgement (its redraws). */
+const requester = new AsyncLocalStorage<Where>();
+
+/**
+ * Runs a request's work (listeners, and the redraws they start) knowing who
+ * asked and how to answer them: Bolt's respond() for requests that carry a
+ * response_url.
+ */
+export function withRequester<T>(where: Where, work: () => Promise<T>): Promise<T> {
+  return requester.run(where, work);
+}
+
+/**
+ * Slack refused the token while bringing messages in line after someone's
+ * click: the click is stored, but the message, an ephemeral and a DM would all
+ * fail the same way. The person who clicked is answered through the click's
+ * response_url (which needs no token). False when there is nobody to answer
+ * that way (the scheduler, a restart, a form) or the code is not a token refusal.
+ */
+export async function answerRequesterTokenRefused(code: string, ref: string, logger: Logger): Promise<boolean> {
+  const where = requester.getStore();
+  if (!where?.respond || !isTokenRefused(code)) return false;
+  try {
+    await where.respond({ response_type: 'ephemeral', replace_original: false, text: `Your change to ${ref} is saved, but I could not update its messages. ${explainSlackError(code)}` });
+    logger.with('warn', 'told the person clicking that the token is refused', { deployment: ref, user: where.user, code });
+    return true;
+  } catch (error) {
+    logger.with('error', 'could not tell the person clicking that the token is refused', { deployment: ref, user: where.user, code, error });
+    return false;
   }
 }

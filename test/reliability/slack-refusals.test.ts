@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { explainSlackError } from '../../src/slack/errors.js';
 import { ActionId } from '../../src/slack/ids.js';
 import { startDeployment } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
@@ -9,7 +10,7 @@ afterEach(async () => {
   await h.stop();
 });
 
-const figures = { faultsInjected: 0 };
+const figures = { faultsInjected: 0, explanationsChecked: 0 };
 afterAll(() => report('slack-refusals', figures));
 
 const start = () => startHarness({ env: { LOG_LEVEL: 'info' } });
@@ -28,6 +29,7 @@ describe('Slack refuses the channel or the token: people are told in plain words
     const dm = h.fake.messages(PEOPLE.deployer).at(-1) ?? h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === PEOPLE.deployer).at(-1)?.args;
     expect(dm?.text).toMatch(explained);
     figures.faultsInjected++;
+    figures.explanationsChecked++;
   });
 
   it('a revoked token: the person clicking is told through the response_url, and the log says to reinstall', async () => {
@@ -45,5 +47,31 @@ describe('Slack refuses the channel or the token: people are told in plain words
     expect(stateOf(h, id).items[item.key]?.state).toBe('done');
     expect(h.logs.some((l) => /token_revoked/.test(l))).toBe(true);
     figures.faultsInjected += 3;
+    figures.explanationsChecked++;
   });
+
+  it.each(['token_revoked', 'invalid_auth', 'account_inactive'])(
+    '%s on the redraw after a stored click: the person clicking is told through the response_url that it is saved and why the message is stale',
+    async (code) => {
+      h = await start();
+      const { id } = await approvedDeployment(h);
+      const item = plainPreItems(stateOf(h, id))[0]!;
+      // Every Web API call fails on the token: the redraw, an ephemeral, the DM to the deployer.
+      for (const m of ['chat.update', 'chat.postEphemeral', 'chat.postMessage']) h.fake.fail(m, { error: code }, 10);
+      const res = await clickOf(h, PEOPLE.dev, ActionId.confirmItem, { d: id, k: item.key });
+      expect(res.status).toBe(200);
+      await h.settled();
+      expect(stateOf(h, id).items[item.key]?.state).toBe('done');
+      expect(h.fake.calls.some((c) => c.method === 'chat.update' && c.response.error === code)).toBe(true);
+      const told = h.fake.ephemerals({ user: PEOPLE.dev }).at(-1);
+      expect(told).toMatchObject({ via: 'response_url', channel: CHANNELS.deploys });
+      expect(told?.text).toContain(`Your change to DEP-${id} is saved`);
+      expect(told?.text).toContain(explainSlackError(code));
+      // An ephemeral answer: the message itself was not replaced.
+      expect(h.fake.responses.at(-1)?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+      expect(h.logs.some((l) => l.includes('told the person clicking that the token is refused') && l.includes(`DEP-${id}`))).toBe(true);
+      figures.faultsInjected++;
+      figures.explanationsChecked++;
+    },
+  );
 });

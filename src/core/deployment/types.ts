@@ -71,6 +71,8 @@ export interface DeploymentInput {
   tickets: Ticket[];
   /** For a deployment of type Rollback: the deployment it reverses (filled at start from history). */
   reverses?: number;
+  /** Its communication timings, chosen in the start form (per deployment > team configuration > template > defaults). */
+  timings?: TimingOverrides;
   /** Where it lives: a thread in `channelId` (`thread`, also when absent) or a dedicated channel (`channel`). */
   location?: Location;
 }
@@ -81,6 +83,15 @@ export type Location = 'thread' | 'channel';
 export type RoomState =
   | { channelId: string; name: string; archiveAfterHours: number; opened: Stamp }
   | { failed: Stamp & { reason: string } };
+
+/** A deployment's own communication timings; an absent field falls back to the plan (template and configuration). */
+export interface TimingOverrides {
+  announcementHoursBefore?: number;
+  reminderHoursBefore?: number;
+  progressEveryMinutes?: number;
+  /** Minutes of monitoring after completion; 0: none. */
+  monitoringMinutes?: number;
+}
 
 export interface Stamp {
   by: string;

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { withRequester, type Where } from '../reply.js';
 import { registerActions } from './actions/index.js';
 import { registerRollbackActions } from './actions/rollback.js';
 import { registerDeployCommand } from './commands/deploy.js';
@@ -12,6 +13,14 @@ import { registerStartView } from './views/start.js';
 
 /** Every Bolt listener, by surface. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
+  // Whoever clicked can be answered through the click's response_url by what the click set off (a redraw that fails on the token).
+  app.use(async (args) => {
+    const { body, next } = args;
+    const respond = (args as { respond?: Where['respond'] }).respond;
+    const user = (body as { user?: { id?: unknown } }).user?.id;
+    if (!respond || typeof user !== 'string') return next();
+    await withRequester({ user, respond }, next);
+  });
   registerDeployCommand(app, deps);
   registerActions(app, deps);
   registerStartView(app, deps);

@@ -2,7 +2,10 @@ import type { App, BlockAction, StaticSelectAction, ViewSubmitAction } from '@sl
 import { parseDeploymentInput, type FieldErrors } from '../../../core/deployment/input.js';
 import { ActionId, StartField, ViewId } from '../../ids.js';
 import { presentError, tell } from '../../reply.js';
-import { planWithSettings } from '../../../config/team/plan.js';
+import { offeredTimingsFor, planWithSettings } from '../../../config/team/plan.js';
+import { emptyGroupsOf, typedTimings } from './start-checks.js';
+import { findTimingBlock } from '../../views/modals/start-timings.js';
+import { TIMING_FIELDS } from '../../../core/deployment/input-timings.js';
 import type { ApprovalRole } from '../../../core/template/schema.js';
 import { filledBlock } from '../../views/modals/start.js';
 import { isEnvironment, settingsOf, startForm } from './start-form.js';
@@ -27,7 +30,8 @@ function blockOf(field: string, at: (id: string) => string, shown: Set<string>):
     tickets: StartField.tickets,
     channelId: at(StartField.deployChannel),
   };
-  const id = field.startsWith('approver:') ? at(field) : block[field];
+  const timing = TIMING_FIELDS.find((f) => field === `timing:${f}`);
+  const id = field.startsWith('approver:') ? at(field) : timing ? findTimingBlock(timing, shown) : block[field];
   // A field the configuration locked is not in the form: its error shows under the service.
   return id && shown.has(id) ? id : StartField.service;
 }
@@ -109,10 +113,13 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
         branch: textOf(values, StartField.branch),
         changes: textOf(values, StartField.changes),
         tickets: textOf(values, StartField.tickets),
+        timings: typedTimings(values, shown),
       },
       {
         now: clock.now(),
         roles,
+        emptyGroups: emptyGroupsOf(settings, roles, expandUsers),
+        ...(template ? { offeredTimings: offeredTimingsFor(template, settings) } : {}),
         templateIds: templates.all().map((t) => t.id),
         deployerMayApprove: isEnvironment(environment)
           ? service.policyFor({ service: serviceName, environment }).deployerMayApprove
