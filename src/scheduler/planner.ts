@@ -1,13 +1,13 @@
 import type { DeploymentEvent } from '../core/deployment/events.js';
 import type { Deployment } from '../core/deployment/types.js';
 import { planChange } from '../core/schedule/plan.js';
-import { timingsOf, type Timings } from '../core/schedule/timings.js';
+import { deploymentTimings, type Timings } from '../core/schedule/timings.js';
 import type { JobsRepository } from '../storage/jobs.js';
 
 export type TimingsFor = (d: Deployment) => Timings;
 
-/** Timings from the template, with configuration overrides on top. */
-export const timingsFrom = (overrides: Partial<Timings> = {}): TimingsFor => (d) => timingsOf(d.plan, overrides);
+/** A deployment's timings: its own (start form), then `overrides`, then its plan (template and configuration). */
+export const timingsFrom = (overrides: Partial<Timings> = {}): TimingsFor => (d) => deploymentTimings(d, overrides);
 
 /**
  * Plans the messages a change promises. Runs inside the change's

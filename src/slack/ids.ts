@@ -61,6 +61,8 @@ export const StartField = {
   windowEnd: 'window_end',
   deployer: 'deployer',
   approver: (role: string) => `approver:${role}`,
+  /** A communication timing of the deployment (`timing:announcementHoursBefore`); a `~value` suffix follows what is offered. */
+  timing: (field: string) => `timing:${field}`,
   announceChannel: 'announce_channel',
   branch: 'branch',
   changes: 'changes',

@@ -142,6 +142,46 @@ describe('parseDeploymentInput', () => {
     expect(parseDeploymentInput(raw({ approvers }), ctx({ deployerMayApprove: true })).ok).toBe(true);
   });
 
+  it('drops the deployer from a list of several candidates (a user group) instead of refusing the form', () => {
+    const result = parseDeploymentInput(raw({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa, USERS.deployer], ops_lead: [USERS.ops] } }), ctx());
+    expect(result.ok && result.input.approvers.qa_lead).toEqual([USERS.qa]);
+    // Where the deployer may approve, they stay a candidate.
+    const allowed = parseDeploymentInput(raw({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa, USERS.deployer], ops_lead: [USERS.ops] } }), ctx({ deployerMayApprove: true }));
+    expect(allowed.ok && allowed.input.approvers.qa_lead).toEqual([USERS.qa, USERS.deployer]);
+  });
+
+  it('lets one person be a candidate for two roles when each role keeps someone of its own', () => {
+    const approvers = { dev_lead: [USERS.dev, USERS.qa], qa_lead: [USERS.qa, USERS.dev], ops_lead: [USERS.ops, USERS.dev] };
+    const result = parseDeploymentInput(raw({ approvers }), ctx());
+    expect(result.ok && result.input.approvers).toEqual(approvers);
+    // One candidate for a role, also among another role's: the other role still has someone.
+    expect(parseDeploymentInput(raw({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.dev, USERS.qa], ops_lead: [USERS.ops] } }), ctx()).ok).toBe(true);
+  });
+
+  it('refuses roles that cannot all be signed by different people', () => {
+    expect(errorsOf({ approvers: { dev_lead: [USERS.dev, USERS.qa], qa_lead: [USERS.qa, USERS.dev], ops_lead: [USERS.dev, USERS.qa] } })).toEqual({
+      'approver:ops_lead': 'already named as Dev Lead and QA Lead: one person signs for one role',
+    });
+  });
+
+  it('still refuses the deployer picked alone for a role (also a group whose only member is the deployer)', () => {
+    expect(errorsOf({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.deployer, USERS.deployer], ops_lead: [USERS.ops] } })).toEqual({
+      'approver:qa_lead': 'the deployer cannot approve their own deployment',
+    });
+  });
+
+  it('names the configured user group when a role is empty because the group has no members Slack knows of', () => {
+    expect(errorsOf({ approvers: { dev_lead: [USERS.dev], qa_lead: [], ops_lead: [USERS.ops] } }, { emptyGroups: { qa_lead: ['@qa'] } })).toEqual({
+      'approver:qa_lead': 'the user group @qa has no members Slack knows of',
+    });
+    // An optional role the team configured a group for is wanted too.
+    expect(errorsOf({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa], ops_lead: [USERS.ops] } }, { emptyGroups: { product_owner: ['@po', 'S0EMPTY01'] } })).toEqual({
+      'approver:product_owner': 'the user groups @po, S0EMPTY01 have no members Slack knows of',
+    });
+    // Someone picked in the form fills the role anyway.
+    expect(parseDeploymentInput(raw(), ctx({ emptyGroups: { qa_lead: ['@qa'] } })).ok).toBe(true);
+  });
+
   it('refuses a bad ticket line, naming it', () => {
     expect(errorsOf({ tickets: 'WEB-1: ok\nfix the thing' })).toEqual({
       tickets: 'line 2 (“fix the thing”) is not like “#TICKET-1: description”',
@@ -153,6 +193,46 @@ describe('parseDeploymentInput', () => {
     expect(Object.keys(errors).sort()).toEqual(['version']);
     const later = errorsOf({ windowEnd: T0 + HOUR, templateId: 'nope', tickets: 'nope' });
     expect(Object.keys(later).sort()).toEqual(['templateId', 'tickets', 'windowEnd']);
+  });
+});
+
+describe('parseDeploymentInput: communication timings', () => {
+  const offered = { announcementHoursBefore: 24, reminderHoursBefore: 1, progressEveryMinutes: 30, monitoringMinutes: 60 };
+
+  it('stores what the form offered when the fields are left blank, and what was typed instead', () => {
+    const blank = parseDeploymentInput(raw({ timings: { announcementHoursBefore: '', reminderHoursBefore: null } }), ctx({ offeredTimings: offered }));
+    expect(blank.ok && blank.input.timings).toEqual(offered);
+    const typed = parseDeploymentInput(
+      raw({ timings: { announcementHoursBefore: ' 48 ', reminderHoursBefore: '0,5', progressEveryMinutes: '15', monitoringMinutes: '0' } }),
+      ctx({ offeredTimings: offered }),
+    );
+    expect(typed.ok && typed.input.timings).toEqual({ announcementHoursBefore: 48, reminderHoursBefore: 0.5, progressEveryMinutes: 15, monitoringMinutes: 0 });
+  });
+
+  it('stores no timings when the form offered none and none were typed', () => {
+    const result = parseDeploymentInput(raw(), ctx());
+    expect(result.ok && 'timings' in result.input).toBe(false);
+  });
+
+  it('refuses numbers out of bounds or that are not numbers, each under its field', () => {
+    expect(
+      errorsOf({ timings: { announcementHoursBefore: '0', reminderHoursBefore: 'soon', progressEveryMinutes: '7.5', monitoringMinutes: '-1' } }, { offeredTimings: offered }),
+    ).toEqual({
+      'timing:announcementHoursBefore': 'more than 0 hours',
+      'timing:reminderHoursBefore': 'enter a number of hours, like 24',
+      'timing:progressEveryMinutes': 'a whole number of minutes',
+      'timing:monitoringMinutes': 'at least 0 minutes',
+    });
+    expect(errorsOf({ timings: { announcementHoursBefore: '2881', progressEveryMinutes: '0', monitoringMinutes: '20161' } })).toEqual({
+      'timing:announcementHoursBefore': 'at most 2880 hours (120 days)',
+      'timing:progressEveryMinutes': 'at least 1 minute',
+      'timing:monitoringMinutes': 'at most 20160 minutes',
+    });
+    expect(errorsOf({ timings: { reminderHoursBefore: '1e3' } })).toEqual({ 'timing:reminderHoursBefore': 'enter a number of hours, like 24' });
+  });
+
+  it('reports timing mistakes together with the other fields', () => {
+    expect(Object.keys(errorsOf({ version: '', timings: { progressEveryMinutes: 'x' } })).sort()).toEqual(['timing:progressEveryMinutes', 'version']);
   });
 });
 

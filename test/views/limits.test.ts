@@ -52,6 +52,10 @@ describe('modals pass the Block Kit rules', () => {
   const views: Array<[string, ModalView]> = [
     ['start', startModal({ templates, templateId: realisticTemplate.id, prefill: { service: HOSTILE, version: '1', environment: 'uat' }, deployerId: 'U1', channelId: 'C1', now: T0 })],
     ['start, huge template', startModal({ templates, templateId: hugeTemplate.id, prefill: {}, deployerId: 'U1', channelId: 'C1', now: T0, errors: Array(20).fill(Q(500)) })],
+    [
+      'start, huge template, with the communication timings',
+      startModal({ templates, templateId: hugeTemplate.id, prefill: {}, deployerId: 'U1', channelId: 'C1', now: T0, errors: Array(20).fill(Q(500)), timings: { announcementHoursBefore: 2880, reminderHoursBefore: 0.5, progressEveryMinutes: 1440, monitoringMinutes: 20160 } }),
+    ],
     ['start, 120 templates', startModal({ templates: manyTemplates, templateId: 'nope', prefill: { service: Q(500) }, deployerId: 'U1', channelId: 'C1', now: T0 })],
     ['evidence', evidenceModal({ d: 999_999_999, key: `phase.${phase.id}.${phase.steps[0]!.id}`, label: Q(150), hint: Q(150), kind: 'text', itemText: Q(500) })],
     ['evidence, url', evidenceModal({ d: 1, key: 'a.b.c', label: 'Link', hint: '[URL]', kind: 'url', itemText: 'x' })],

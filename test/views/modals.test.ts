@@ -86,6 +86,19 @@ describe('startModal', () => {
     expect(field(v, StartField.tickets).hint?.text).toBe('#TICKET-1: description, one per line');
   });
 
+  it('offers the communication timings as optional number fields, prefilled, their block ids carrying the offer', () => {
+    const v = start({ timings: { announcementHoursBefore: 24, reminderHoursBefore: 1.5, progressEveryMinutes: 30, monitoringMinutes: 0 } });
+    const timing = inputs(v).filter((b) => b.block_id!.startsWith('timing:')) as Array<InputBlock & { element: Record<string, any> }>;
+    expect(timing.map((b) => [b.block_id, b.element.type, b.element.initial_value, b.optional])).toEqual([
+      ['timing:announcementHoursBefore~24', 'number_input', '24', true],
+      ['timing:reminderHoursBefore~1.5', 'number_input', '1.5', true],
+      ['timing:progressEveryMinutes~30', 'number_input', '30', true],
+      ['timing:monitoringMinutes~0', 'number_input', '0', true],
+    ]);
+    expect(timing.map((b) => b.element.is_decimal_allowed)).toEqual([true, true, false, false]);
+    expect(inputs(start()).some((b) => b.block_id!.startsWith('timing:'))).toBe(false);
+  });
+
   it('shows problems above the form, escaped', () => {
     const v = start({ errors: { [StartField.service]: 'Service <!channel> is required' } });
     expect(allTextOf(v.blocks[0])).toBe('⚠️ Service &lt;!channel&gt; is required');

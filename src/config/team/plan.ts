@@ -1,3 +1,5 @@
+import { offeredTimings } from '../../core/schedule/timings.js';
+import type { TimingOverrides } from '../../core/deployment/types.js';
 import type { Template } from '../../core/template/schema.js';
 import type { Settings } from './settings.js';
 
@@ -21,4 +23,14 @@ export function planWithSettings(plan: Template, s: Settings | null): Template {
     verification: { ...plan.verification, healthChecks: s.healthChecks.length ? s.healthChecks : plan.verification.healthChecks },
     communication: { ...plan.communication, notices },
   };
+}
+
+/**
+ * The timings the start form offers for a template in a service's environment:
+ * the team configuration's, else the template's, else the defaults (monitoring too:
+ * the configured `monitoring_minutes` wins over the template's duration).
+ */
+export function offeredTimingsFor(template: Template, s: Settings | null): Required<TimingOverrides> {
+  const configured = Object.fromEntries(Object.entries(s?.communication ?? {}).filter(([, v]) => v !== null)) as TimingOverrides;
+  return offeredTimings(template, configured);
 }

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.js';
+import { monitoringMinutesOf } from '../schedule/timings.js';
 import { findItem, itemsOfStage, type PlanItem } from '../template/items.js';
 import { planPhaseWindows } from './phase-plan.js';
 import type { DeploymentEvent } from './events.js';
@@ -30,7 +31,7 @@ export type CommandType = Command['type'];
 export interface Policy {
   /** Whether the deployer may approve their own deployment. Default false. */
   deployerMayApprove: boolean;
-  /** Monitoring after completion when the template gives no duration (0: none). */
+  /** Monitoring after completion when neither the deployment (start form) nor the template gives a duration (0: none). */
   defaultMonitoringMinutes: number;
   /** People allowed to roll back besides the deployer and the approvers (e.g. the ops role). */
   rollbackUsers: readonly string[];
@@ -234,7 +235,7 @@ export function decide(
       if (d.rollback) throw new DomainError('not_now', `${d.ref} is rolling back.`);
       const gate = gateReport(d, 'complete');
       if (!gate.open) throw new DomainError('gate_closed', `${d.ref} cannot be completed yet. Still missing:`, gate.missing);
-      const minutes = d.plan.monitoring.durationMinutes ?? policy.defaultMonitoringMinutes;
+      const minutes = monitoringMinutesOf(d, policy.defaultMonitoringMinutes);
       return [minutes > 0 ? { type: 'monitoring_started', minutes } : { type: 'completed' }];
     }
     case 'cancel': {

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { cleanText } from '../text.js';
-import { DEPLOYMENT_TYPES, ENVIRONMENTS, type DeploymentInput, type Ticket } from './types.js';
+import { parseApprovers, type InputRole } from './input-approvers.js';
+import { parseTimings, type RawTimings, type TimingField } from './input-timings.js';
+import { DEPLOYMENT_TYPES, ENVIRONMENTS, type DeploymentInput, type Ticket, type TimingOverrides } from './types.js';
 
 /** A field of the start form and what is wrong with it, for inline errors. */
-export type FieldErrors = Partial<Record<keyof DeploymentInput | `approver:${string}`, string>>;
+export type FieldErrors = Partial<Record<keyof DeploymentInput | `approver:${string}` | `timing:${TimingField}`, string>>;
 
 const text = (label: string, max: number) =>
   z
@@ -53,14 +55,18 @@ const RawInput = z.object({
   changes: optionalText('Changes', 3000),
   tickets: z.string().nullish(),
 });
-export type RawDeploymentInput = z.input<typeof RawInput>;
+export type RawDeploymentInput = z.input<typeof RawInput> & { timings?: RawTimings };
 
 export interface InputContext {
   now: number;
   /** Roles of the chosen template: id, label, whether required. */
-  roles: { role: string; label: string; required: boolean }[];
+  roles: InputRole[];
   templateIds: string[];
   deployerMayApprove: boolean;
+  /** Role → its configured user groups that have no members Slack knows of (unknown or empty). */
+  emptyGroups?: Record<string, string[]>;
+  /** The timings the form offered (the plan's); a blank timing field keeps them. Without: no timings are stored. */
+  offeredTimings?: Required<TimingOverrides>;
 }
 
 /**
@@ -72,8 +78,11 @@ export function parseDeploymentInput(
   ctx: InputContext,
 ): { ok: true; input: DeploymentInput } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const parsed = RawInput.safeParse(raw);
+  const { timings: rawTimings, ...rest } = raw;
+  const parsed = RawInput.safeParse(rest);
+  const timings = parseTimings(rawTimings, ctx.offeredTimings);
   if (!parsed.success) {
+    Object.assign(errors, timings.errors);
     for (const issue of parsed.error.issues) {
       const [field, role] = issue.path;
       const key = field === 'approvers' && typeof role === 'string' ? (`approver:${role}` as const) : (field as keyof FieldErrors);
@@ -86,20 +95,13 @@ export function parseDeploymentInput(
   if (v.windowEnd <= v.windowStart) errors.windowEnd = 'the window must end after it starts';
   else if (v.windowEnd - v.windowStart > 7 * 24 * 3600_000) errors.windowEnd = 'a window can last at most 7 days';
   if (v.windowEnd <= ctx.now) errors.windowEnd ??= 'the window has already ended';
-  const approvers: Record<string, string[]> = {};
-  const signer = new Map<string, string>();
-  for (const { role, label, required } of ctx.roles) {
-    const users = [...new Set(v.approvers[role] ?? [])];
-    const key = `approver:${role}` as const;
-    if (required && users.length === 0) errors[key] = `name the ${label}`;
-    for (const u of users) {
-      if (u === v.deployerId && !ctx.deployerMayApprove) errors[key] = 'the deployer cannot approve their own deployment';
-      const other = signer.get(u);
-      if (other) errors[key] = `already named as ${other}: one person signs for one role`;
-      else signer.set(u, label);
-    }
-    if (users.length) approvers[role] = users;
-  }
+  const { approvers, errors: approverErrors } = parseApprovers(v.approvers, {
+    roles: ctx.roles,
+    deployerId: v.deployerId,
+    deployerMayApprove: ctx.deployerMayApprove,
+    ...(ctx.emptyGroups ? { emptyGroups: ctx.emptyGroups } : {}),
+  });
+  Object.assign(errors, approverErrors, timings.errors);
   const tickets = parseTickets(v.tickets);
   if ('error' in tickets) errors.tickets = tickets.error;
   if (Object.keys(errors).length || 'error' in tickets) return { ok: false, errors };
@@ -110,6 +112,7 @@ export function parseDeploymentInput(
       approvers,
       changes: (v.changes ?? '').split('\n').map((l) => cleanText(l.replace(/^[-*•]\s*/, ''))).filter(Boolean),
       tickets: tickets.tickets,
+      ...(timings.timings ? { timings: timings.timings } : {}),
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Deployment, TimingOverrides } from '../deployment/types.js';
 import type { Template } from '../template/schema.js';
 
 /**
@@ -44,3 +45,31 @@ export function timingsOf(plan: Template, overrides: Partial<Timings> = {}): Tim
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => positive(v) || v === 0)) as Partial<Timings>;
   return { ...DEFAULT_TIMINGS, ...fromTemplate, ...defined };
 }
+
+/**
+ * What a deployment's start form offers (and stores when left alone): the team
+ * configuration's timings (`configured`), else the plan's, else the defaults.
+ */
+export function offeredTimings(plan: Template, configured: TimingOverrides = {}): Required<TimingOverrides> {
+  const { monitoringMinutes, ...notices } = configured;
+  const t = timingsOf(plan, notices);
+  return {
+    announcementHoursBefore: t.announcementHoursBefore,
+    reminderHoursBefore: t.reminderHoursBefore,
+    progressEveryMinutes: t.progressEveryMinutes,
+    monitoringMinutes: monitoringMinutes ?? plan.monitoring.durationMinutes ?? 0,
+  };
+}
+
+/**
+ * A deployment's timings. Precedence: its own (chosen in the start form) >
+ * `overrides` > the plan (the template with the team configuration written in) > defaults.
+ */
+export function deploymentTimings(d: Pick<Deployment, 'plan' | 'timings'>, overrides: Partial<Timings> = {}): Timings {
+  const { monitoringMinutes: _monitoring, ...own } = d.timings ?? {};
+  return timingsOf(d.plan, { ...overrides, ...own });
+}
+
+/** How long a deployment is monitored after completion (0: not at all), by the same precedence. */
+export const monitoringMinutesOf = (d: Pick<Deployment, 'plan' | 'timings'>, fallback: number): number =>
+  d.timings?.monitoringMinutes ?? d.plan.monitoring.durationMinutes ?? fallback;

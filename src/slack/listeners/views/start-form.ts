@@ -3,6 +3,7 @@ import type { Settings, TeamConfig } from '../../../config/team.js';
 import { ENVIRONMENTS, type Environment } from '../../../core/deployment/types.js';
 import type { TemplateCatalog } from '../../../core/template/catalog.js';
 import { startModal } from '../../views/modals/index.js';
+import { offeredTimingsFor } from '../../../config/team/plan.js';
 
 export interface StartFormDeps {
   templates: TemplateCatalog;
@@ -36,7 +37,9 @@ export function startForm({ templates, team, expandUsers }: StartFormDeps, state
   const settings = settingsOf(team, state.service, state.environment);
   const configured = settings?.templateId && templates.get(settings.templateId) ? settings.templateId : undefined;
   const chosen = settings?.locked.includes('template') ? configured : state.templateId && templates.get(state.templateId) ? state.templateId : configured;
+  const template = templates.get(chosen ?? templates.defaultId);
   return startModal({
+    ...(template ? { timings: offeredTimingsFor(template, settings) } : {}),
     templates: templates.all().map((t) => ({ id: t.id, name: t.name, roles: t.approvals })),
     templateId: chosen ?? templates.defaultId,
     prefill: { service: state.service, version: state.version, environment: state.environment },

@@ -12,6 +12,8 @@ import { context, plain, section } from '../blocks.js';
 import { clip } from '../format.js';
 import { escapeMrkdwn } from '../../../core/text.js';
 import { input, option, textInput } from './inputs.js';
+import { timingFields } from './start-timings.js';
+import type { TimingOverrides } from '../../../core/deployment/types.js';
 
 /** What the team configuration fills in for the chosen service and environment. */
 export interface StartFill {
@@ -41,6 +43,8 @@ export interface StartModalInput {
   deployerId: string;
   channelId: string;
   now: number;
+  /** The communication timings the deployment gets unless the deployer changes them (shown as fields). */
+  timings?: Required<TimingOverrides>;
   /** Problems to show above the form when it is drawn again: messages, or block id → message. */
   errors?: string[] | Record<string, string>;
 }
@@ -69,7 +73,7 @@ function serviceFields(services: StartModalInput['services'], initial: string | 
 }
 
 /** The form behind `/deploy start`. Block ids come from StartField; values are read by listeners/views/start.ts. */
-export function startModal({ templates, templateId, prefill, deployerId, channelId, now, errors = [], services, fill }: StartModalInput): ModalView {
+export function startModal({ templates, templateId, prefill, deployerId, channelId, now, errors = [], services, fill, timings }: StartModalInput): ModalView {
   const v = fill?.version ?? 0;
   const locked = new Set(fill?.locked ?? []);
   const at = (blockId: string) => filledBlock(blockId, v);
@@ -174,6 +178,7 @@ export function startModal({ templates, templateId, prefill, deployerId, channel
       optional: true,
       hint: '#TICKET-1: description, one per line',
     }),
+    ...(timings ? timingFields(timings) : []),
     context('Everything in the thread is visible to the channel. Approvers are asked in the thread.'),
   );
   return {
