@@ -4,6 +4,7 @@ import { createCatalog } from './core/template/catalog.js';
 import { readRuntimeConfig, type RuntimeConfig } from './config/env.js';
 import { ConfigError } from './config/errors.js';
 import { loadTeamSetup, teamPolicy, type ConfigProblem } from './config/team.js';
+import { sourceLabel } from './config/templates.js';
 import { buildSlackApp } from './slack/app.js';
 import { explainSlackError } from './slack/errors.js';
 import { answerRequesterTokenRefused } from './slack/reply.js';
@@ -57,7 +58,11 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
 
   // The team configuration and the templates (built-in and the team's own); every mistake stops the start.
   const setup = loadTeamSetup(config.configFile, env);
-  const templates = createCatalog(setup.templates.map((t) => t.template));
+  const templates = createCatalog(
+    setup.templates.map((t) => t.template),
+    undefined,
+    Object.fromEntries(setup.templates.map((t) => [t.template.id, sourceLabel(t)])),
+  );
   const db = openDatabase(config.dbFile);
   const repos = createRepositories(db);
   const timingsFor = timingsFrom();

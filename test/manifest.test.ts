@@ -23,7 +23,7 @@ function issues(value: unknown): string[] {
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 }
 
-const SUBCOMMANDS = ['start', 'list', 'status', 'cancel', 'help'];
+const SUBCOMMANDS = ['start', 'list', 'status', 'cancel', 'reschedule', 'rollback', 'lock', 'unlock', 'templates', 'help'];
 
 describe('manifest.yml', () => {
   it('matches the manifest schema 1.0.0 shape', () => {

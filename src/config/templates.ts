@@ -72,3 +72,8 @@ function loadRunbook(source: string, text: string): Template {
     [`${source} is not a usable runbook:`, ...problems.map((p) => `  - line ${p.line}: ${p.message}`)].join('\n'),
   );
 }
+
+/** Where a loaded template comes from, for people: "built-in" (data/templates) or its file name in the team's folder. */
+export function sourceLabel(t: LoadedTemplate): string {
+  return t.source.startsWith(BUILT_IN_TEMPLATES_DIR) ? 'built-in' : basename(t.source);
+}

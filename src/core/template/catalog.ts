@@ -6,9 +6,12 @@ export interface TemplateCatalog {
   get(id: string): Template | undefined;
   /** The template preselected in the start form. */
   defaultId: string;
+  /** Where a template comes from, for people: "built-in" or the team's file name. */
+  sourceOf?(id: string): string | undefined;
 }
 
-export function createCatalog(templates: Template[], defaultId?: string): TemplateCatalog {
+/** `sources`: template id → where it comes from ("built-in", "checkout-release.md"). */
+export function createCatalog(templates: Template[], defaultId?: string, sources: Readonly<Record<string, string>> = {}): TemplateCatalog {
   const byId = new Map(templates.map((t) => [t.id, t]));
   const first = templates[0];
   if (!first) throw new Error('at least one template is needed');
@@ -16,5 +19,6 @@ export function createCatalog(templates: Template[], defaultId?: string): Templa
     all: () => [...byId.values()],
     get: (id) => byId.get(id),
     defaultId: defaultId && byId.has(defaultId) ? defaultId : first.id,
+    sourceOf: (id) => (Object.hasOwn(sources, id) ? sources[id] : undefined),
   };
 }

@@ -1,10 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { Deployment } from '../../../core/deployment/types.js';
-import { escapeMrkdwn } from '../../../core/text.js';
 import { ViewId } from '../../ids.js';
 import { presentError, tell, type Where } from '../../reply.js';
 import { helpMessage, listMessage, statusMessage, usageMessage } from '../../views/answers.js';
 import { reasonModal } from '../../views/modals/index.js';
+import { templatesMessage } from '../../views/templates.js';
 import type { ListenerDeps } from '../deps.js';
 import { startForm } from '../views/start-form.js';
 import { parseDeployCommand } from './parse.js';
@@ -29,11 +29,9 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
         case 'unknown':
           await ack({ response_type: 'ephemeral', ...usageMessage(parsed.input) } as never);
           return;
-        case 'templates': {
-          const lines = templates.all().map((t) => `• *${escapeMrkdwn(t.name)}* (\`${t.id}\`)${t.id === templates.defaultId ? ' — default' : ''}`);
-          await ack({ response_type: 'ephemeral', text: `Templates you can deploy with:\n${lines.join('\n')}` } as never);
+        case 'templates':
+          await ack({ response_type: 'ephemeral', ...templatesMessage(templates) } as never);
           return;
-        }
         case 'start': {
           await ack();
           await client.views.open({

@@ -1,0 +1,33 @@
+import type { KnownBlock } from '@slack/types';
+import type { TemplateCatalog } from '../../core/template/catalog.js';
+import type { Template } from '../../core/template/schema.js';
+import { context, section } from './blocks.js';
+import { clip } from './format.js';
+
+const MAX_SHOWN = 45;
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** One template, for `/deploy templates`: name, id, where it comes from, approval roles, checklist items and phases. */
+export function templateLine(t: Template, source: string | undefined, isDefault: boolean): string {
+  const from = source === undefined ? '' : source === 'built-in' ? ' · built-in' : ` · team file \`${clip(source, 100)}\``;
+  const roles = t.approvals.map((a) => `${clip(a.label, 75)}${a.required ? '' : ' (optional)'}`).join(', ');
+  const items = t.preDeployment.reduce((n, g) => n + g.items.length, 0);
+  const steps = t.phases.reduce((n, p) => n + p.steps.length, 0);
+  return [
+    `*${clip(t.name, 75)}* (\`${t.id}\`)${isDefault ? ' — default' : ''}${from}`,
+    `Approvals: ${roles}`,
+    `${plural(items, 'checklist item')} before the start · ${plural(t.phases.length, 'phase')} (${plural(steps, 'step')})`,
+  ].join('\n');
+}
+
+/** The answer to `/deploy templates`: every loaded template, one section each. */
+export function templatesMessage(catalog: TemplateCatalog): { text: string; blocks: KnownBlock[] } {
+  const all = catalog.all();
+  const shown = all.slice(0, MAX_SHOWN);
+  const blocks: KnownBlock[] = [section(`*${plural(all.length, 'template')} you can deploy with*`)];
+  for (const t of shown) blocks.push(section(templateLine(t, catalog.sourceOf?.(t.id), t.id === catalog.defaultId)));
+  if (all.length > shown.length) blocks.push(context(`_and ${all.length - shown.length} more_`));
+  blocks.push(context('Choose one in the `/deploy start` form. Check a runbook before adding it with `npx liftoff template check FILE`.'));
+  const text = `Templates you can deploy with: ${all.map((t) => `${t.name} (${t.id})`).join(', ')}`;
+  return { text: clip(text, 3000), blocks };
+}
