@@ -178,4 +178,34 @@ describe('acknowledged means stored', () => {
     expect(child.output().stdout).toContain('received SIGTERM, stopping');
     expect(child.output().stdout).toContain('Liftoff stopped');
   });
+
+  it('SIGTERM: requests that arrive after it are not taken (nothing stored, nothing answered), while the request in flight finishes', async () => {
+    const { child, slack } = await start();
+    const id = await startDeploymentVia(slack);
+    const items = plainPreItems(stateOf(db(), id));
+    // In flight: /deploy status is acknowledged at once, then waits for Slack (a slow chat.getPermalink) before answering.
+    fake.fail('chat.getPermalink', { delayMs: 1500 }, 1);
+    const answersBefore = fake.ephemerals({ user: PEOPLE.deployer }).length;
+    expect((await slack.command(`status DEP-${id}`, { user: PEOPLE.deployer, channel: CHANNELS.deploys })).status).toBe(200);
+    child.kill('SIGTERM');
+    await fake.waitFor(() => child.output().stdout.includes('received SIGTERM, stopping'), 5000);
+    // New work after the signal: confirmations and a cancel. None may be taken.
+    const late = await Promise.all([
+      ...items.map((p) => slack.action({ user: PEOPLE.deployer, actionId: ActionId.confirmItem, value: JSON.stringify({ d: id, k: p.key }), channel: CHANNELS.deploys })),
+      slack.command(`cancel DEP-${id} too late`, { user: PEOPLE.deployer, channel: CHANNELS.deploys }),
+    ].map((p) => p.then((res) => res.status, () => 'refused' as const)));
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+    figures.sigtermLateRequests = late.length;
+    figures.sigtermLateTaken = late.filter((status) => status === 200).length;
+    expect(late.filter((status) => status === 200)).toEqual([]);
+    // Nothing of the late requests was stored.
+    expect(items.filter((p) => stateOf(db(), id).items[p.key]?.state === 'done')).toEqual([]);
+    expect(eventsOf(db(), id).filter((e) => e.type === 'item_confirmed' || e.type === 'cancelled')).toEqual([]);
+    expect(stateOf(db(), id).status).not.toBe('cancelled');
+    // The request in flight finished before the exit: its answer reached the deployer.
+    const answers = fake.ephemerals({ user: PEOPLE.deployer }).slice(answersBefore);
+    expect(answers.map((a) => a.text).join('\n')).toContain(`DEP-${id}`);
+    expect(fake.calls.some((c) => c.method === 'chat.getPermalink')).toBe(true);
+    expect(await cli(['db', 'check', dbFile], quiet)).toBe(0);
+  });
 });
