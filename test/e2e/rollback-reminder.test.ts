@@ -70,6 +70,8 @@ describe('reporting a problem during the monitoring window', () => {
     await h.settled();
     // The issue notice reaches the thread; the card and the thread keep only Roll back.
     expect(thread(id).map(textOf).join('\n')).toMatch(/Marked faulty/);
+    // The completion notice pointed to it.
+    expect(thread(id).map(textOf).join('\n')).toContain('Something wrong before then? *Report a problem…* on the deployment’s card');
     const card = h.fake.messages(CHANNELS.deploys).find((m) => !m.thread_ts || m.thread_ts === m.ts)!;
     expect(buttonsOf(card).map((b) => b.actionId)).toEqual([ActionId.rollback]);
     const offer = thread(id).find((m) => textOf(m).includes('marked the release faulty'))!;

@@ -5,7 +5,7 @@ import { plainTitle, threadHint, title, windowText, type Notice, type NoticeInpu
 
 function monitoringLines({ d }: NoticeInput): string[] {
   if (!d.monitoring) return [];
-  const lines = [`📈 Monitoring until ${slackDate(d.monitoring.until)}.`];
+  const lines = [`📈 Monitoring until ${slackDate(d.monitoring.until)}. Something wrong before then? *Report a problem…* on the deployment’s card marks it faulty and tells everyone.`];
   if (d.plan.monitoring.metrics.length) lines.push(`*Metrics*\n${joinLines(d.plan.monitoring.metrics.map((m) => clip(m, 200)), 1000)}`);
   if (d.plan.monitoring.thresholds.length) {
     lines.push(`*Alert thresholds*\n${joinLines(d.plan.monitoring.thresholds.map((m) => clip(m, 200)), 1000)}`);
