@@ -91,7 +91,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
       );
     },
   });
-  // Rollback notices and the rollback hook, after a rollback's change is committed.
+  // The rollback hook, after a rollback's change is committed (its notices are scheduler jobs).
   const settingsOf = (t: { service: string; environment: Environment }) => setup.team.settingsFor(t.service, t.environment);
   const rollbackEffects = createRollbackEffects({
     client: slack.client,
@@ -99,7 +99,6 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     sync,
     logger,
     hookFor: (t) => settingsOf(t)?.hooks.rollback ?? null,
-    opsChannelFor: (t) => settingsOf(t)?.opsChannel ?? null,
   });
   const service = createDeploymentService({
     repos,
@@ -162,7 +161,8 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   };
   slack.app.error(onError as never);
 
-  const scheduler = createScheduler({ repos, client: slack.client, clock, logger, sync, timingsFor });
+  // Notices are posted without the client's own retries: the scheduler's history check decides (exactly once).
+  const scheduler = createScheduler({ repos, client: slack.client, noticeClient: slack.noticeClient, clock, logger, sync, timingsFor });
   // Notices a previous run left half-sent are settled before anything new is sent.
   await scheduler.recover();
 

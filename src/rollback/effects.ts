@@ -1,17 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import type { DeploymentEvent } from '../core/deployment/events.js';
-import { ENVIRONMENT_LABELS, type Deployment, type Environment } from '../core/deployment/types.js';
+import { ENVIRONMENT_LABELS, type Deployment } from '../core/deployment/types.js';
 import { slackErrorCode } from '../slack/errors.js';
 import type { MessageSync } from '../slack/sync.js';
 import { section } from '../slack/views/blocks.js';
 import { clip } from '../slack/views/format.js';
-import { rollbackNotice, type RollbackNoticeKind } from '../slack/views/deployment/rollback.js';
 import type { Repositories } from '../storage/index.js';
 import type { Logger } from '../support/logger.js';
 import { callRollbackHook, hookRequestOf, type RollbackHookLookup, type RollbackHookResult } from './hook.js';
-
-/** The ops channel of a service's environment (team configuration); null: none configured. */
-export type OpsChannelLookup = (target: { service: string; environment: Environment }) => string | null;
 
 export interface RollbackEffectsDeps {
   client: WebClient;
@@ -19,7 +15,6 @@ export interface RollbackEffectsDeps {
   sync: MessageSync;
   logger: Logger;
   hookFor: RollbackHookLookup;
-  opsChannelFor?: OpsChannelLookup;
   fetchImpl?: typeof fetch;
 }
 
@@ -43,47 +38,14 @@ export function hookResultText(d: Deployment, r: RollbackHookResult): string {
 }
 
 /**
- * What follows a rollback's changes outside the database: the notices to the
- * announcement and ops channels, and the call to the rollback hook. Runs after
- * the change is committed and Slack acknowledged; never throws.
- *
- * TODO(issue 4): these notices post directly. Once the scheduler's job table
- * takes rollback kinds, plan them in `withinChange` instead (keys
- * `DEP-12:rollback_started:<seq>:announce|ops`), so a crash between the commit
- * and the post cannot lose them.
+ * What follows a rollback's start outside the database: the call to the
+ * rollback hook, after the change is committed and Slack acknowledged; never
+ * throws. The rollback notices (started, completed, failed) are not sent
+ * here: they are scheduler jobs planned in the change's own transaction
+ * (`planChange`), so a crash between the commit and the post cannot lose them.
  */
-export function createRollbackEffects({ client, repos, sync, logger, hookFor, opsChannelFor = () => null, fetchImpl }: RollbackEffectsDeps) {
+export function createRollbackEffects({ client, repos, sync, logger, hookFor, fetchImpl }: RollbackEffectsDeps) {
   const running = new Set<Promise<void>>();
-
-  async function permalink(d: Deployment): Promise<string | null> {
-    const parent = repos.messages.list(d.id).get('parent');
-    if (!parent?.ts) return null;
-    try {
-      return (await client.chat.getPermalink({ channel: parent.channelId, message_ts: parent.ts })).permalink ?? null;
-    } catch {
-      return null;
-    }
-  }
-
-  /** Stakeholders hear of a start and an end; the ops channel hears of all three; a failure is never left unsaid. */
-  function channelsFor(d: Deployment, kind: RollbackNoticeKind): string[] {
-    const ops = opsChannelFor(d);
-    const out = kind === 'failed' ? [ops ?? d.announceChannelId ?? d.channelId] : [d.announceChannelId, ops];
-    return [...new Set(out.filter((c): c is string => !!c))];
-  }
-
-  async function notify(d: Deployment, kind: RollbackNoticeKind): Promise<void> {
-    const channels = channelsFor(d, kind);
-    if (!channels.length) return;
-    const notice = rollbackNotice(d, kind, await permalink(d));
-    for (const channel of channels) {
-      try {
-        await client.chat.postMessage({ channel, text: notice.text, blocks: notice.blocks as never, unfurl_links: false });
-      } catch (error) {
-        logger.with('warn', 'could not post a rollback notice', { deployment: d.ref, kind, channel, code: slackErrorCode(error) });
-      }
-    }
-  }
 
   async function postInThread(d: Deployment, text: string): Promise<void> {
     await sync.sync(d.id); // the rollback plan first, then what the hook said
@@ -117,11 +79,7 @@ export function createRollbackEffects({ client, repos, sync, logger, hookFor, op
   return {
     /** Called with every committed change (outside the transaction). */
     onChange(d: Deployment, events: DeploymentEvent[]): void {
-      for (const e of events) {
-        if (e.type === 'rollback_started') track(Promise.all([notify(d, 'started'), callHook(d)]).then(() => undefined));
-        if (e.type === 'rollback_completed') track(notify(d, 'completed'));
-        if (e.type === 'rollback_failed') track(notify(d, 'failed'));
-      }
+      if (events.some((e) => e.type === 'rollback_started')) track(callHook(d));
     },
     /** Resolves when no follow-up is running (graceful stop, tests). */
     async idle(): Promise<void> {

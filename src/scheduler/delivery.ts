@@ -20,13 +20,16 @@ export interface Destination {
  * The channel (and thread) of a job, or why it cannot be sent yet. Notices
  * for stakeholders go to the announcement channel; without one they are
  * thread replies also sent to the deployment channel, so the channel still
- * holds one card per deployment.
+ * holds one card per deployment. Ops copies go to the ops channel recorded
+ * on the deployment (they are planned only when it has one).
  */
 export function destinationOf(d: Deployment, job: Pick<Job, 'payload'>, messages: MessagesRepository): Destination | { wait: string } {
-  if (job.payload.target === 'announce' && d.announceChannelId) return { channel: d.announceChannelId };
+  const { target } = job.payload;
+  if (target === 'announce' && d.announceChannelId) return { channel: d.announceChannelId };
+  if (target === 'ops' && d.opsChannelId) return { channel: d.opsChannelId };
   const parent = messages.list(d.id).get('parent');
   if (!parent?.ts) return { wait: 'the deployment message is not posted yet' };
-  return { channel: parent.channelId, threadTs: parent.ts, ...(job.payload.target === 'announce' ? { broadcast: true } : {}) };
+  return { channel: parent.channelId, threadTs: parent.ts, ...(target !== 'thread' ? { broadcast: true } : {}) };
 }
 
 export async function post(client: WebClient, to: Destination, notice: Notice, key: string): Promise<{ channel: string; ts: string }> {

@@ -18,11 +18,20 @@ import type { TimingsFor } from './planner.js';
 export interface SchedulerDeps {
   repos: Repositories;
   client: WebClient;
+  /**
+   * Posts the notices: a client that never retries a call by itself, so a
+   * timed-out post is settled by the history check here, never posted twice
+   * by a blind retry. Defaults to `client`.
+   */
+  noticeClient?: WebClient;
   clock: Clock;
   logger: Logger;
   sync: Pick<MessageSync, 'sync'>;
   timingsFor: TimingsFor;
 }
+
+/** Marks a job released after a post without a clear answer that was not in the history yet: it may still land. */
+const NOT_FOUND_YET = 'not found yet after ';
 
 const KIND_LABEL: Record<Job['kind'], string> = {
   announcement: 'announcement',
@@ -43,6 +52,9 @@ const KIND_LABEL: Record<Job['kind'], string> = {
   rollback_decision: 'roll back or carry on question',
   rollback_overrun: 'rollback overrun alert',
   archive_room: 'archive of the dedicated channel',
+  rollback_started: 'rollback notice',
+  rollback_completed: 'rollback completion notice',
+  rollback_failed: 'failed rollback alert',
 };
 
 /**
@@ -55,7 +67,7 @@ const KIND_LABEL: Record<Job['kind'], string> = {
  * A job still `sending` at start was interrupted between 2 and 3: `recover`
  * looks for its message in Slack's history before deciding.
  */
-export function createScheduler({ repos, client, clock, logger, sync, timingsFor }: SchedulerDeps) {
+export function createScheduler({ repos, client, noticeClient = client, clock, logger, sync, timingsFor }: SchedulerDeps) {
   const log = logger.child({ component: 'scheduler' });
   const lastRefresh = new Map<number, number>();
   const told = new Set<string>();
@@ -98,7 +110,7 @@ export function createScheduler({ repos, client, clock, logger, sync, timingsFor
   /** A job whose outcome is unknown: found in Slack → sent; surely absent → send again; else uncertain. */
   async function resolve(job: Job, d: Deployment, to: Destination, now: number, reason: string) {
     const seen = await findPosted(client, to, job.key, job.claimedAt ?? now);
-    if (seen === 'absent') return retry({ ...job }, d, reason, to, now);
+    if (seen === 'absent') return retry({ ...job }, d, `${NOT_FOUND_YET}${reason}`, to, now);
     if (seen !== 'unavailable') return settle(job, 'sent', JSON.stringify({ channel: to.channel, ts: seen.found }), now);
     settle(job, 'uncertain', `${reason}; history unavailable`, now);
     log.with('error', 'a notice may or may not have been posted; not resending it', { deployment: d.ref, job: job.key, reason });
@@ -122,9 +134,15 @@ export function createScheduler({ repos, client, clock, logger, sync, timingsFor
     const archiving = job.kind === 'archive_room';
     const to = archiving ? archiveDestinationOf(d) : destinationOf(d, job, repos.messages);
     if ('wait' in to) return retry(job, d, to.wait, null, now);
+    if (job.result?.includes(NOT_FOUND_YET)) {
+      // The last post had no clear answer and was not seen then: Slack may have posted it since. Look again first.
+      const seen = await findPosted(client, to, job.key, now - retryDelayMs(job.attempts - 1) - 60_000);
+      if (seen === 'unavailable') return resolve(job, d, to, now, 'an earlier post had no clear answer');
+      if (seen !== 'absent') return settle(job, 'sent', JSON.stringify({ channel: to.channel, ts: seen.found }), now);
+    }
     const notice = renderNotice({ job, d, events: repos.deployments.events(d.id), now, timings });
     try {
-      const posted = archiving ? await archiveRoom(client, to, notice, job, now) : await post(client, to, notice, job.key);
+      const posted = archiving ? await archiveRoom(noticeClient, to, notice, job, now) : await post(noticeClient, to, notice, job.key);
       settle(job, 'sent', JSON.stringify(posted), clock.now());
     } catch (error) {
       const failure = classify(error);

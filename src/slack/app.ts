@@ -10,6 +10,13 @@ export interface SlackAppParts {
   receiver: HTTPReceiver | SocketModeReceiver;
   /** The one Web API client for everything outside a request (redraws, scheduler). */
   client: WebClient;
+  /**
+   * The same client without retries, for the scheduler's notices: a post that
+   * timed out may have been posted, so the scheduler checks the history
+   * itself instead of letting a blind retry post it twice. A 429 is rejected
+   * at once (nothing was posted) and retried later by the scheduler.
+   */
+  noticeClient: WebClient;
   /** Resolves the bot's identity with auth.test; never blocks start-up. */
   identify(): Promise<{ botUserId?: string; botId?: string; teamId?: string } | null>;
 }
@@ -63,6 +70,7 @@ export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: ()
 
   const options = webClientOptions(config, logger);
   const client = new WebClient(config.botToken, options);
+  const noticeClient = new WebClient(config.botToken, { ...options, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   let identity: Promise<{ botUserId?: string; botId?: string; teamId?: string } | null> | null = null;
   const identify = () => {
     identity ??= client.auth
@@ -96,7 +104,7 @@ export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: ()
       return { botToken: config.botToken, ...(id ?? {}) };
     },
   });
-  return { app, receiver, client, identify };
+  return { app, receiver, client, noticeClient, identify };
 }
 
 /**

@@ -113,6 +113,9 @@ describe('the rollback hook', () => {
 
   it('the notices reach the announcement channel, the ops channel and the thread', async () => {
     const id = await rollBack();
+    // The notices are scheduler jobs, sent by the next tick.
+    await h.liftoff.scheduler.tick();
+    await h.settled();
     expect(h.fake.messages(CHANNELS.announce).map(textOf).join('\n')).toMatch(/Rolling back checkout in Production/);
     expect(h.fake.messages(OPS).map(textOf).join('\n')).toMatch(/Rolling back checkout in Production/);
     expect(threadText(id)).toMatch(/started a rollback of DEP-1/);

@@ -80,13 +80,17 @@ describe('rolling a deployment back from its thread', () => {
     const card = h.fake.message(CHANNELS.deploys, parentTsOf(id))!;
     expect(textOf(card)).toMatch(/Rolling back/);
     expect(buttonsOf(card).map((b) => b.actionId)).not.toContain(ActionId.rollback);
-    // The announcement channel is told.
+    // The announcement channel is told (the notices are scheduler jobs: the next tick sends them).
+    await h.liftoff.scheduler.tick();
+    await h.settled();
     expect(h.fake.messages(CHANNELS.announce).map(textOf).join('\n')).toMatch(/Rolling back checkout in Production.*2\.4\.0 → 2\.3\.1/);
 
     // Completing the rollback validation: rolled back, the completion notice, the report with its own timeline.
     await confirmAll(h, id, 'rollback', PEOPLE.qa);
     await confirmAll(h, id, 'rollback_validation', PEOPLE.ops);
     await press(h, PEOPLE.deployer, ActionId.rollbackComplete, { d: id });
+    await h.liftoff.scheduler.tick();
+    await h.settled();
     const done = stateOf(h, id);
     expect(done.status).toBe('rolled_back');
     expect(done.rollback?.completed?.by).toBe(PEOPLE.deployer);
@@ -173,10 +177,12 @@ describe('rolling a deployment back from its thread', () => {
       values: { reason: { value: { type: 'plain_text_input', value: 'previous artifact is gone' } } },
       viewId: view.id,
     });
+    await h.liftoff.scheduler.tick();
     await h.settled();
     expect(stateOf(h, id)).toMatchObject({ status: 'rollback_failed', rollback: { failed: { by: PEOPLE.ops, note: 'previous artifact is gone' } } });
-    const topLevel = h.fake.messages(CHANNELS.deploys).filter((m) => !m.thread_ts);
-    expect(topLevel.map(textOf).join('\n')).toMatch(/The rollback of checkout in Production failed.*previous artifact is gone/);
+    // Shown in the deploy channel: a thread reply also sent to the channel.
+    const inChannel = h.fake.messages(CHANNELS.deploys).filter((m) => !m.thread_ts || m.reply_broadcast);
+    expect(inChannel.map(textOf).join('\n')).toMatch(/The rollback of checkout in Production failed.*previous artifact is gone/);
     expect(threadOf(h, parentTsOf(id)).map(textOf).join('\n')).toMatch(/marked the rollback of DEP-1 failed/);
   });
 });

@@ -47,6 +47,26 @@ export async function overrideGate(h: Harness, id: number, gate: 'start' | 'comp
   await h.settled();
 }
 
+/** Reports a step of a running phase failed through its modal (the first step unless `step` names part of its key). */
+export async function failStep(h: Harness, user: string, id: number, phaseId: string, note: string, step = '') {
+  await press(h, user, ActionId.failStep, { d: id, p: phaseId });
+  const view = h.fake.lastView()!;
+  const v = view.view as { private_metadata: string; blocks: Array<{ block_id: string; element?: { options?: Array<{ value: string }> } }> };
+  const option = v.blocks.find((b) => b.block_id === 'step')!.element!.options!.find((o) => o.value.includes(step))!;
+  const values = { step: { value: input.select(option.value) }, reason: { value: input.text(note) } };
+  await h.slack.submitView({ user, callbackId: 'step.fail', privateMetadata: v.private_metadata, values, viewId: view.id });
+  await h.settled();
+}
+
+/** Marks a running rollback failed through its modal. */
+export async function failRollback(h: Harness, user: string, id: number, note: string) {
+  await press(h, user, ActionId.rollbackFail, { d: id });
+  const view = h.fake.lastView()!;
+  const privateMetadata = (view.view as { private_metadata: string }).private_metadata;
+  await h.slack.submitView({ user, callbackId: 'rollback.fail', privateMetadata, values: { reason: { value: input.text(note) } }, viewId: view.id });
+  await h.settled();
+}
+
 /** A deployment whose first phase is running (the start gate overridden). */
 export async function underway(h: Harness, v: StartValues = {}) {
   const started = await startDeployment(h, { template: 'deployment-task', ...v });

@@ -63,11 +63,12 @@ describe('the rollback overrun alert', () => {
   it('is planned when the rollback starts, due just past the template’s estimate; not without an estimate', () => {
     const d = start();
     const started = [{ type: 'rollback_started' as const, trigger: 't', restore: ['code'], note: '', fromVersion: '2.14.0', toVersion: null }];
-    expect(planChange(d, started, d.revision, T0, DEFAULT_TIMINGS).add).toEqual([
+    const overruns = (x: typeof d) => planChange(x, started, x.revision, T0, DEFAULT_TIMINGS).add.filter((j) => j.kind === 'rollback_overrun');
+    expect(overruns(d)).toEqual([
       { key: `DEP-12:rollback_overrun:${d.revision}:thread`, deploymentId: 12, kind: 'rollback_overrun', dueAt: T0 + 20 * MIN + 1, payload: { target: 'thread', seq: d.revision } },
     ]);
     const none = start(plan);
-    expect(planChange(none, started, none.revision, T0, DEFAULT_TIMINGS).add).toEqual([]);
+    expect(overruns(none)).toEqual([]);
   });
 
   it('is sent only while the rollback still runs, and says by how much and what is open', () => {

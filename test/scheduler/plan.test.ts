@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentEvent } from '../../src/core/deployment/events.js';
 import type { Deployment } from '../../src/core/deployment/types.js';
-import { DEFAULT_TIMINGS, nextProgress, planChange, skipReason, timingsOf, type PlannedJob } from '../../src/core/schedule/index.js';
-import { HOUR, MIN, Scenario, T0, template, USERS } from '../core/fixtures.js';
+import { DEFAULT_TIMINGS, followUpsFor, hadIssues, nextProgress, onlyIfIssues, planChange, skipReason, timingsOf, type PlannedJob } from '../../src/core/schedule/index.js';
+import { HOUR, KEYS, MIN, Scenario, T0, template, USERS } from '../core/fixtures.js';
 
 const t = DEFAULT_TIMINGS;
 
@@ -160,5 +160,74 @@ describe('stale jobs after downtime', () => {
     const overrun = job('overrun', s.at + planned + 1, { target: 'thread', phaseId: 'prepare' });
     expect(skipReason(overrun, s.d, s.at + planned + MIN, t)).toBeNull();
     expect(skipReason(overrun, s.d, s.at + planned - MIN, t)).toBe('the phase is within its plan');
+  });
+});
+
+describe('who hears what: the ops channel, rollbacks, cancellations, follow-ups', () => {
+  const withOps = () => new Scenario({ announceChannelId: 'C0ANNOUNCE1', opsChannelId: 'C0OPSROOM1' });
+  const targetsOf = (jobs: PlannedJob[], kind: PlannedJob['kind']) => jobs.filter((j) => j.kind === kind).map((j) => j.payload.target).sort();
+
+  it('the start, issue and completion notices get an ops copy when the deployment has an ops channel; progress and the summary do not', () => {
+    const s = withOps().ready();
+    const started = planLast(s, s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' }));
+    expect(targetsOf(started.add, 'start')).toEqual(['announce', 'ops', 'thread']);
+    expect(targetsOf(started.add, 'progress')).toEqual(['announce', 'thread']);
+    expect(started.add.find((j) => j.payload.target === 'ops')?.key).toBe('DEP-1:start:ops');
+    const failed = planLast(s, s.act(USERS.deployer, { type: 'fail_item', key: KEYS.drain, note: 'broken' }));
+    expect(targetsOf(failed.add, 'issue')).toEqual(['announce', 'ops', 'thread']);
+  });
+
+  it('without an ops channel nothing is planned for ops', () => {
+    const s = withAnnounce().ready();
+    const plan = planLast(s, s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' }));
+    expect(plan.add.some((j) => j.payload.target === 'ops')).toBe(false);
+  });
+
+  it('a rollback plans its notices in its own change: started and completed to every audience, failed to ops', () => {
+    const s = withOps().ready().runPhase('prepare');
+    s.act(USERS.deployer, { type: 'start_phase', phaseId: 'deploy' });
+    const started = planLast(s, s.act(USERS.deployer, { type: 'start_rollback', trigger: 'errors', restore: ['code'], note: '', toVersion: null }));
+    const seq = s.d.revision;
+    expect(started.add.filter((j) => j.kind === 'rollback_started').map((j) => j.key).sort()).toEqual(
+      ['announce', 'ops', 'thread'].map((t) => `DEP-1:rollback_started:${seq}:${t}`),
+    );
+    const failed = planChange(s.d, [{ type: 'rollback_failed', note: 'x' }], seq + 1, s.at, t);
+    expect(failed.add.map((j) => [j.kind, j.payload.target])).toEqual([['rollback_failed', 'ops']]);
+    const completed = planChange(s.d, [{ type: 'rollback_completed' }], seq + 1, s.at, t);
+    expect(targetsOf(completed.add, 'rollback_completed')).toEqual(['announce', 'ops', 'thread']);
+  });
+
+  it('a failed rollback without ops channel goes to the announcement channel (else a reply broadcast to the deployment channel)', () => {
+    const s = new Scenario().ready();
+    s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
+    expect(planChange(s.d, [{ type: 'rollback_failed', note: 'x' }], s.d.revision + 1, s.at, t).add.map((j) => j.payload.target)).toEqual(['announce']);
+  });
+
+  it('the cancellation notice is planned with or without an announcement channel', () => {
+    const s = new Scenario();
+    const plan = planLast(s, s.act(USERS.deployer, { type: 'cancel', reason: 'moved' }));
+    expect(plan.add.map((j) => [j.kind, j.payload.target])).toEqual([['cancelled', 'announce']]);
+  });
+
+  it('follow-ups: the "(if issues)" ones only after issues; a completed rollback gets them all', () => {
+    const followUps = ['Monitor for 2 hours', 'Conduct post-mortem (if issues)', 'Write a review if there were issues'];
+    const withFollowUps = (s: Scenario) => {
+      s.d = { ...s.d, plan: { ...s.d.plan, postDeployment: { ...s.d.plan.postDeployment, followUps } } };
+      return s;
+    };
+    const clean = withFollowUps(new Scenario().allPhases());
+    expect(followUpsFor(clean.d)).toEqual([0]);
+    expect(hadIssues(clean.d)).toBe(false);
+    const rejected = withFollowUps(new Scenario());
+    rejected.act(USERS.qa, { type: 'reject', role: 'qa_lead', reason: 'flaky' });
+    expect(followUpsFor(rejected.d)).toEqual([0, 1, 2]);
+    expect(onlyIfIssues('Conduct post-mortem (if issues)')).toBe(true);
+    expect(onlyIfIssues('Update documentation')).toBe(false);
+
+    const rolled = withFollowUps(new Scenario().ready());
+    rolled.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
+    rolled.act(USERS.deployer, { type: 'start_rollback', trigger: 'errors', restore: ['code'], note: '', toVersion: null });
+    const plan = planChange(rolled.d, [{ type: 'rollback_completed' }], rolled.d.revision + 1, rolled.at, t);
+    expect(plan.add.filter((j) => j.kind === 'follow_up').map((j) => j.payload.n)).toEqual([0, 1, 2]);
   });
 });

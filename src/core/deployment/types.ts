@@ -73,6 +73,8 @@ export interface DeploymentInput {
   reverses?: number;
   /** Its communication timings, chosen in the start form (per deployment > team configuration > template > defaults). */
   timings?: TimingOverrides;
+  /** The ops channel of its service's environment (team configuration), recorded at creation: the start, issue, completion and rollback notices go there too. */
+  opsChannelId?: string | null;
   /** Where it lives: a thread in `channelId` (`thread`, also when absent) or a dedicated channel (`channel`). */
   location?: Location;
 }

@@ -2,3 +2,4 @@ export * from './jobs.js';
 export * from './plan.js';
 export * from './stale.js';
 export * from './timings.js';
+export * from './follow-ups.js';

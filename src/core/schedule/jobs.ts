@@ -20,6 +20,11 @@ export const JOB_KINDS = [
   'rollback_decision',
   /** The rollback runs past the template's estimated rollback time. */
   'rollback_overrun',
+  /** The rollback notices: to the announcement and ops channels and the thread. */
+  'rollback_started',
+  'rollback_completed',
+  /** A failed rollback: the ops channel (else the announcement channel, else the deployment channel). */
+  'rollback_failed',
   /** A note in the dedicated channel, then the channel is archived (`location: channel`). */
   'archive_room',
 ] as const;
@@ -28,9 +33,10 @@ export type JobKind = (typeof JOB_KINDS)[number];
 /**
  * Where a job's message goes: `announce` is the announcement channel (or, for
  * notices that only go there, the deployment channel when none is set);
- * `thread` is the deployment's thread.
+ * `thread` is the deployment's thread; `ops` is the ops channel recorded on
+ * the deployment (planned only when there is one).
  */
-export type Target = 'announce' | 'thread';
+export type Target = 'announce' | 'thread' | 'ops';
 
 export interface JobPayload {
   target: Target;

@@ -4,6 +4,7 @@ import type { Deployment } from '../deployment/types.js';
 import type { JobKind, JobPayload, PlannedJob, Target } from './jobs.js';
 import { LIVE_KINDS, WINDOW_KINDS } from './jobs.js';
 import type { Timings } from './timings.js';
+import { followUpsFor } from './follow-ups.js';
 import { roomJobs } from './room.js';
 
 /** What a change does to the schedule: jobs to add, and pending jobs to drop (with why). */
@@ -29,6 +30,21 @@ function job(d: Deployment, kind: JobKind, dueAt: number, payload: JobPayload, i
 function both(d: Deployment, kind: JobKind, dueAt: number, extra: Omit<JobPayload, 'target'> = {}, id: string = kind): PlannedJob[] {
   const targets: Target[] = d.announceChannelId ? ['thread', 'announce'] : ['thread'];
   return targets.map((target) => job(d, kind, dueAt, { ...extra, target }, id));
+}
+
+/**
+ * A notice for stakeholders, the thread and ops (start, issues, completion,
+ * rollback): `both` plus an ops-channel copy when the deployment has one.
+ */
+function withOps(d: Deployment, kind: JobKind, dueAt: number, extra: Omit<JobPayload, 'target'> = {}, id: string = kind): PlannedJob[] {
+  const ops = d.opsChannelId ? [job(d, kind, dueAt, { ...extra, target: 'ops' }, id)] : [];
+  return [...both(d, kind, dueAt, extra, id), ...ops];
+}
+
+/** The template's follow-up actions as reminders to the deployer (the "(if issues)" ones only after issues). */
+function followUpJobs(d: Deployment, now: number, t: Timings): PlannedJob[] {
+  const due = ms(addHours(now, t.followUpHoursAfter));
+  return followUpsFor(d).map((n) => job(d, 'follow_up', due, { target: 'thread', n }, `follow_up:${n}`));
 }
 
 /** The jobs that follow from the deployment window: announcement, reminders, the missed-window question. */
@@ -84,7 +100,7 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
       case 'phase_started': {
         const phase = d.phases[e.phaseId];
         if (!underwayBefore) {
-          plan.add.push(...both(d, 'start', now));
+          plan.add.push(...withOps(d, 'start', now));
           plan.add.push(...firstProgress(d, now, t));
         }
         if (phase) {
@@ -95,35 +111,44 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
       }
       case 'item_failed':
       case 'rejected':
-        plan.add.push(...both(d, 'issue', now, { seq }, `issue:${seq}`));
+        plan.add.push(...withOps(d, 'issue', now, { seq }, `issue:${seq}`));
         break;
       case 'marked_faulty':
-        plan.add.push(...both(d, 'issue', now, { seq }, `issue:${seq}`));
+        plan.add.push(...withOps(d, 'issue', now, { seq }, `issue:${seq}`));
         plan.add.push(job(d, 'rollback_decision', ms(addMinutes(now, t.rollbackDecisionMinutes)), { target: 'thread', seq }, `rollback_decision:${seq}`));
         break;
       case 'monitoring_started':
-        plan.add.push(...both(d, 'completion', now), ...both(d, 'summary', now));
+        plan.add.push(...withOps(d, 'completion', now), ...both(d, 'summary', now));
         plan.add.push(job(d, 'monitoring_verdict', d.monitoring?.until ?? now, { target: 'thread' }));
         plan.cancel = { kinds: ['progress', 'overrun', ...WINDOW_KINDS], reason: 'the deployment is complete' };
         break;
       case 'completed': {
         const monitored = d.monitoring !== undefined;
-        plan.add.push(...(monitored ? both(d, 'healthy', now) : [...both(d, 'completion', now), ...both(d, 'summary', now)]));
-        const due = ms(addHours(now, t.followUpHoursAfter));
-        d.plan.postDeployment.followUps.forEach((_, n) => plan.add.push(job(d, 'follow_up', due, { target: 'thread', n }, `follow_up:${n}`)));
+        plan.add.push(...(monitored ? both(d, 'healthy', now) : [...withOps(d, 'completion', now), ...both(d, 'summary', now)]));
+        plan.add.push(...followUpJobs(d, now, t));
         plan.cancel = { kinds: [...LIVE_KINDS], reason: 'the deployment is complete' };
         break;
       }
       case 'cancelled':
-        if (d.announceChannelId) plan.add.push(job(d, 'cancelled', now, { target: 'announce', seq }));
+        // Without an announcement channel: a thread reply also sent to the channel, like the reschedule notice.
+        plan.add.push(job(d, 'cancelled', now, { target: 'announce', seq }));
         plan.cancel = { kinds: [...LIVE_KINDS], reason: 'the deployment was cancelled' };
         break;
       case 'rollback_started': {
         plan.cancel = { kinds: ['progress', 'overrun', 'monitoring_verdict', 'rollback_decision'], reason: 'a rollback started' };
         const estimate = d.plan.rollback.estimatedMinutes;
         if (estimate) plan.add.push(job(d, 'rollback_overrun', now + estimate * 60_000 + 1, { target: 'thread', seq }, `rollback_overrun:${seq}`));
+        plan.add.push(...withOps(d, 'rollback_started', now, { seq }, `rollback_started:${seq}`));
         break;
       }
+      case 'rollback_completed':
+        plan.add.push(...withOps(d, 'rollback_completed', now, { seq }, `rollback_completed:${seq}`));
+        plan.add.push(...followUpJobs(d, now, t));
+        break;
+      case 'rollback_failed':
+        // The ops channel; without one the announcement channel, else a reply broadcast to the deployment channel.
+        plan.add.push(job(d, 'rollback_failed', now, { target: d.opsChannelId ? 'ops' : 'announce', seq }, `rollback_failed:${seq}`));
+        break;
       default:
         break;
     }

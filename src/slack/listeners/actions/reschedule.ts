@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Deployment } from '../../../core/deployment/types.js';
 import { ActionId, decodeRef, ViewId } from '../../ids.js';
 import { presentError, tell, type Where } from '../../reply.js';
+import { faultyAnswer } from '../../views/notices/rollback.js';
 import { reasonModal } from '../../views/modals/index.js';
 import { rescheduleModal } from '../../views/modals/reschedule.js';
 import type { ListenerDeps } from '../deps.js';
@@ -58,8 +59,8 @@ const BUTTONS: Array<[string, Handler]> = [
       // The same button is offered during the monitoring window (Report a problem) and at its end (Faulty).
       const during = d.monitoring !== undefined && clock.now() < d.monitoring.until;
       const note = during ? 'Reported faulty during the monitoring window.' : 'Marked faulty at the end of the monitoring window.';
-      service.act(d.id, { type: 'mark_faulty', note }, user);
-      await tell(client, where, { text: `${d.ref} is marked faulty and everyone following it is told. The rollback can start: use *Roll back* in the thread.` }, logger);
+      const faulty = service.act(d.id, { type: 'mark_faulty', note }, user);
+      await tell(client, where, faultyAnswer(faulty), logger);
     },
   ],
 ];

@@ -132,6 +132,8 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
       return;
     }
     const plan = planWithSettings(template, settings);
+    // The ops channel of the service's environment is recorded on the deployment: its start, issue, completion and rollback notices go there too.
+    if (settings?.opsChannel) parsed.input.opsChannelId = settings.opsChannel;
     const lock = deps.rollback.lockOf(parsed.input.service, parsed.input.environment);
     if (lock) {
       await ack({ response_action: 'errors', errors: { [StartField.service]: lockRefusal(lock) } });

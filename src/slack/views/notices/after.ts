@@ -24,7 +24,7 @@ export function completion(input: NoticeInput): Notice {
     blocks: [
       section(`✅ *Deployment complete* ${title(d)}${took}\nWindow ${windowText(d)}`),
       ...monitoringLines(input).map((l) => section(l)),
-      ...(job.payload.target === 'announce' ? [context(threadHint(d))] : []),
+      ...(job.payload.target !== 'thread' ? [context(threadHint(d))] : []),
     ],
   };
 }

@@ -1,7 +1,8 @@
 import { currentPhase, phaseTiming, progressOf } from '../../../core/deployment/progress.js';
 import { STATUS_LABELS, type Deployment } from '../../../core/deployment/types.js';
 import { findItem } from '../../../core/template/items.js';
-import { context, section } from '../blocks.js';
+import { actions, context, section } from '../blocks.js';
+import { rollbackButton } from '../deployment/rollback.js';
 import { clip, formatDuration, mention, progressBar, slackDate } from '../format.js';
 import { plainTitle, threadHint, title, windowText, type Notice, type NoticeInput } from './common.js';
 
@@ -30,7 +31,7 @@ export function start({ d, now, job }: NoticeInput): Notice {
     text: `🚀 ${plainTitle(d)} has started`,
     blocks: [
       section(`🚀 *Deployment started* ${title(d)}${who}\n🗓️ Window ${windowText(d)} · ${windowProgress(d, now)}`),
-      ...(job.payload.target === 'announce' ? [context(threadHint(d))] : []),
+      ...(job.payload.target !== 'thread' ? [context(threadHint(d))] : []),
     ],
   };
 }
@@ -65,10 +66,17 @@ function issueLine(d: Deployment, input: NoticeInput): string {
       return `⛔ Rejected by ${clip(label, 75)}: ${who}\n> ${clip(e.reason, 1000)}`;
     }
     case 'marked_faulty':
-      return `🆘 Marked faulty after release by ${who}\n> ${clip(e.note, 1000)}\nThe rollback can start: use *Roll back* in the thread.`;
+      return `🆘 Marked faulty after release by ${who}\n> ${clip(e.note, 1000)}\nThe rollback can start: ${input.job.payload.target === 'thread' ? 'press *Roll back…* below' : 'use *Roll back* in the thread'}.`;
     default:
       return 'Something went wrong.';
   }
+}
+
+/** The thread copy of a faulty mark offers the rollback at once (while one can still start). */
+function rollbackOffer({ d, job, events }: NoticeInput) {
+  const e = job.payload.seq ? events[job.payload.seq - 1] : undefined;
+  const b = job.payload.target === 'thread' && e?.type === 'marked_faulty' ? rollbackButton(d) : null;
+  return b ? [actions([b])] : [];
 }
 
 /** At once when a step fails, an approver rejects or the release is marked faulty. */
@@ -78,7 +86,8 @@ export function issue(input: NoticeInput): Notice {
     text: `⚠️ Issue with ${plainTitle(d)}`,
     blocks: [
       section(`⚠️ *Issue* ${title(d)}\n${issueLine(d, input)}`),
-      ...(job.payload.target === 'announce' ? [context(threadHint(d))] : []),
+      ...rollbackOffer(input),
+      ...(job.payload.target !== 'thread' ? [context(threadHint(d))] : []),
     ],
   };
 }

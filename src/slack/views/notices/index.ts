@@ -5,6 +5,7 @@ import type { Notice, NoticeInput } from './common.js';
 import { issue, overrun, progress, start } from './during.js';
 import { summaryReport } from './summary.js';
 import { rollbackDecision, rollbackOverrun } from '../deployment/rollback.js';
+import { rollbackCompleted, rollbackFailed, rollbackStarted } from './rollback.js';
 import { archiveNote } from './room.js';
 
 export type { Notice, NoticeInput } from './common.js';
@@ -29,6 +30,9 @@ const RENDERERS: Record<JobKind, (input: NoticeInput) => Notice> = {
   rollback_decision: rollbackDecision,
   rollback_overrun: rollbackOverrun,
   archive_room: archiveNote,
+  rollback_started: rollbackStarted,
+  rollback_completed: rollbackCompleted,
+  rollback_failed: rollbackFailed,
 };
 
 /** The message a job sends. Pure: the same input renders the same notice. */
