@@ -13,6 +13,15 @@ export function archiveDestinationOf(d: Deployment): Destination | { wait: strin
 }
 
 /**
+ * A notice of the same deployment still to be posted (due before the archive,
+ * or waiting for a retry): the archive waits for it, since nothing can be
+ * posted in an archived channel.
+ */
+export function archiveWaitsFor(job: Pick<Job, 'id' | 'dueAt'>, jobs: readonly Job[]): Job | undefined {
+  return jobs.find((o) => o.id !== job.id && o.kind !== 'archive_room' && o.status === 'pending' && (o.dueAt <= job.dueAt || o.attempts > 0));
+}
+
+/**
  * Archives a deployment's dedicated channel after a short note there. Safe to
  * run again: a retry looks for the note (by its metadata) before posting it,
  * a channel someone archived already gets no note, and `already_archived`

@@ -11,7 +11,7 @@ import { renderNotice } from '../slack/views/notices/index.js';
 import type { Repositories } from '../storage/index.js';
 import type { Logger } from '../support/logger.js';
 import { destinationOf, findPosted, post, type Destination } from './delivery.js';
-import { archiveDestinationOf, archiveRoom } from './archive.js';
+import { archiveDestinationOf, archiveRoom, archiveWaitsFor } from './archive.js';
 import { classify, MAX_ATTEMPTS, retryDelayMs } from './failures.js';
 import type { TimingsFor } from './planner.js';
 
@@ -134,6 +134,8 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
     const archiving = job.kind === 'archive_room';
     const to = archiving ? archiveDestinationOf(d) : destinationOf(d, job, repos.messages);
     if ('wait' in to) return retry(job, d, to.wait, null, now);
+    const first = archiving ? archiveWaitsFor(job, repos.jobs.ofDeployment(d.id)) : undefined;
+    if (first) return void repos.jobs.release(job.id, now + 60_000, `waiting for the ${KIND_LABEL[first.kind]} to be posted first`, now);
     if (job.result?.includes(NOT_FOUND_YET)) {
       // The last post had no clear answer and was not seen then: Slack may have posted it since. Look again first.
       const seen = await findPosted(client, to, job.key, now - retryDelayMs(job.attempts - 1) - 60_000);

@@ -131,6 +131,42 @@ describe('a deployment in its own channel (location: channel)', () => {
     expect((await dbCheck(h)).code).toBe(0);
   });
 
+  it('with archive_after_hours 0, the last notices are posted in the channel before it is archived', async () => {
+    h = await withConfig(config().replace('archive_after_hours: 6', 'archive_after_hours: 0'));
+    const { id } = await startDeployment(h);
+    const room = created(h)[0]!.id;
+    await h.slack.command(`cancel DEP-${id} moved to next week`, { user: PEOPLE.deployer, channel: room });
+    await h.settled();
+    await h.liftoff.scheduler.tick();
+    await h.settled();
+    const jobs = h.query<{ kind: string; status: string }>('SELECT kind, status FROM jobs WHERE deployment_id = ? AND kind IN (?, ?)', id, 'cancelled', 'archive_room');
+    expect(jobs).toEqual(expect.arrayContaining([{ kind: 'cancelled', status: 'sent' }, { kind: 'archive_room', status: 'sent' }]));
+    expect(h.fake.callsTo('conversations.archive').map((c) => c.args.channel)).toEqual([room]);
+    // The note saying the channel is archived is the last word there.
+    const last = h.fake.messages(room).at(-1)!;
+    expect(textOf(last)).toMatch(/archiving this channel/);
+    expect(h.fake.messages(PEOPLE.deployer)).toEqual([]);
+  });
+
+  it('the archive waits for a last notice that is being retried', async () => {
+    h = await withConfig(config().replace('archive_after_hours: 6', 'archive_after_hours: 0'));
+    const { id } = await startDeployment(h);
+    const room = created(h)[0]!.id;
+    await h.slack.command(`cancel DEP-${id} moved to next week`, { user: PEOPLE.deployer, channel: room });
+    await h.settled();
+    h.fake.fail('chat.postMessage', { error: 'message_limit_exceeded' });
+    await h.liftoff.scheduler.tick();
+    expect(h.fake.callsTo('conversations.archive')).toEqual([]);
+    for (let i = 0; i < 3; i++) {
+      h.clock.advance(61_000);
+      await h.liftoff.scheduler.tick();
+    }
+    await h.settled();
+    const jobs = h.query<{ kind: string; status: string }>('SELECT kind, status FROM jobs WHERE deployment_id = ? AND kind IN (?, ?)', id, 'cancelled', 'archive_room');
+    expect(jobs).toEqual(expect.arrayContaining([{ kind: 'cancelled', status: 'sent' }, { kind: 'archive_room', status: 'sent' }]));
+    expect(textOf(h.fake.messages(room).at(-1)!)).toMatch(/archiving this channel/);
+  });
+
   it('falls back to a thread in the deploy channel, and says why, when Slack refuses to create the channel', async () => {
     h = await withConfig();
     h.fake.fail('conversations.create', { error: 'restricted_action' });

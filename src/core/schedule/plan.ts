@@ -87,7 +87,6 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
   const underwayBefore = Object.values(d.phases).filter((p) => p.started).length > startedHere;
   events.forEach((e, i) => {
     const seq = firstSeq + i;
-    plan.add.push(...roomJobs(d, e, now));
     switch (e.type) {
       case 'created':
         plan.add.push(...windowJobs(d, now, t));
@@ -152,6 +151,8 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
       default:
         break;
     }
+    // Last: the end's own notices (due at the same time) are posted before the dedicated channel is archived.
+    plan.add.push(...roomJobs(d, e, now));
   });
   return plan;
 }
