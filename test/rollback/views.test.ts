@@ -90,7 +90,31 @@ describe('the rollback timer', () => {
     expect(report.once).toBe(true);
     const text = allTextOf(report.blocks);
     expect(text).toContain('*Duration:* 31 min (estimate 20 min, over by 11 min)');
-    expect(text).toMatch(/\+4 min ✅ .* — <@U0OPSLEAD01>\n\+9 min ✅ .* — <@U0DEVLEAD01>\n\+31 min ↩️ complete — <@U0DEPLOYER1>/);
+    expect(text).toMatch(/\+4 min ✅ .* — <@U0OPSLEAD01>\n\+9 min ✅ .* — <@U0DEVLEAD01>\n\+31 min ↩️ marked complete by <@U0DEPLOYER1>/);
+  });
+});
+
+describe('the rollback notices and note', () => {
+  const plan = allTemplates[0]![1];
+
+  it('have a plain fallback (what a phone notification shows) and the trigger in the block', () => {
+    const d = rollingBack(plan);
+    const started = rollbackNotice(d, 'started', null);
+    expect(started.text).toBe('⏪ Rolling back checkout-api in Production (DEP-12): 2.14.0 → 2.13.2');
+    expect(mrkdwnOf(started.blocks)).toBe('⏪ *Rolling back checkout-api in Production* (DEP-12): 2.14.0 → 2.13.2, started by <@U0QALEAD001>\n*Trigger:* Error rate above 5%');
+    const completed = play(d, [{ type: 'rollback_completed' }, USERS.deployer]);
+    expect(rollbackNotice(completed, 'completed', null).text).toBe('↩️ checkout-api in Production is rolled back (DEP-12) to 2.13.2');
+    const failed = play(d, [{ type: 'rollback_failed', note: 'artifact gone' }, USERS.ops]);
+    expect(rollbackNotice(failed, 'failed', null).text).toBe('🆘 The rollback of checkout-api in Production failed (DEP-12)');
+    for (const n of [started, rollbackNotice(completed, 'completed', null), rollbackNotice(failed, 'failed', null)]) expect(n.text).not.toContain('*');
+  });
+
+  it('the started note does not repeat the versions and trigger the plan below shows', () => {
+    const note = renderDeployment(rollingBack(plan), rolledBackAt).find((m) => m.key === 'note:rollback:started')!;
+    expect(note.text).toMatch(/^⏪ <@U0QALEAD001> started a rollback of DEP-12; its plan and validation follow\./);
+    expect(note.text).toContain('is locked against new deployments.');
+    expect(note.text).not.toContain('Error rate above 5%');
+    expect(note.text).not.toContain('2.13.2');
   });
 });
 
@@ -98,7 +122,7 @@ describe('text typed in the modal stays inert', () => {
   it('in the thread, the card and the notices', () => {
     const plan = allTemplates[0]![1];
     const d = rollingBack(plan, HOSTILE, HOSTILE);
-    const shown = [...renderDeployment(d, T0).map((m) => mrkdwnOf(m.blocks)), rollbackNotice(d, 'started', null).text].join('\n');
+    const shown = [...renderDeployment(d, T0).map((m) => mrkdwnOf(m.blocks)), rollbackNotice(d, 'started', null).text, mrkdwnOf(rollbackNotice(d, 'started', null).blocks)].join('\n');
     expect(shown).not.toContain('<!channel>');
     expect(shown).not.toContain('<https://evil|bank>');
   });

@@ -166,7 +166,8 @@ function startedNote(d: Deployment): SlackMessage {
   const r = d.rollback!;
   const interrupted = d.plan.phases.filter((p) => d.phases[p.id]?.interrupted).map((p) => `“${clip(p.title, 100)}”`);
   const closed = interrupted.length ? `\nClosed as interrupted: ${interrupted.join(', ')}.` : '';
-  const text = `⏪ ${mention(r.started.by)} started a rollback of ${d.ref}: ${what(d)}, ${versions(d)}.\n*Trigger:* ${clip(r.trigger, 500)}${closed}\n${what(d)} is locked against new deployments.`;
+  // Versions and trigger are in the plan just below and in the notice: the note says what only it knows.
+  const text = `⏪ ${mention(r.started.by)} started a rollback of ${d.ref}; its plan and validation follow.${closed}\n${what(d)} is locked against new deployments.`;
   return once('note:rollback:started', text);
 }
 
@@ -184,7 +185,7 @@ export function rollbackTimeline(d: Deployment): string[] {
     .map((s) => s.line);
   const lines = [`${slackDate(r.started.at)} ⏪ started by ${mention(r.started.by)}`, ...steps];
   if (r.failed) lines.push(`${offset(r.failed.at)} 🆘 marked failed by ${mention(r.failed.by)}`);
-  if (r.completed) lines.push(`${offset(r.completed.at)} ↩️ complete — ${mention(r.completed.by)}`);
+  if (r.completed) lines.push(`${offset(r.completed.at)} ↩️ marked complete by ${mention(r.completed.by)}`);
   return lines;
 }
 
@@ -231,12 +232,22 @@ export type RollbackNoticeKind = 'started' | 'completed' | 'failed';
 /** The rollback notices for the announcement and ops channels. */
 export function rollbackNotice(d: Deployment, kind: RollbackNoticeKind, threadLink: string | null): { text: string; blocks: KnownBlock[] } {
   const r = d.rollback;
+  // The fallback text is what a phone notification shows: plain words, no mrkdwn stars.
   let text: string;
-  if (kind === 'started') text = `⏪ *Rolling back ${what(d)}* (${d.ref}): ${versions(d)}. Trigger: ${clip(r?.trigger ?? '', 300)}. Started by ${mention(r?.started.by ?? d.deployerId)}.`;
-  else if (kind === 'completed') text = `↩️ *${what(d)} is rolled back* (${d.ref}) to ${d.rollback?.toVersion ? clip(d.rollback.toVersion, 64) : 'the previous version'}.`;
-  else text = `🆘 *The rollback of ${what(d)} failed* (${d.ref}): “${clip(r?.failed?.note ?? '', 500)}” — ${mention(r?.failed?.by ?? d.deployerId)}. Help is needed in the thread.`;
+  let body: string;
+  if (kind === 'started') {
+    text = `⏪ Rolling back ${what(d)} (${d.ref}): ${versions(d)}`;
+    body = `⏪ *Rolling back ${what(d)}* (${d.ref}): ${versions(d)}, started by ${mention(r?.started.by ?? d.deployerId)}\n*Trigger:* ${clip(r?.trigger ?? '', 300)}`;
+  } else if (kind === 'completed') {
+    const to = d.rollback?.toVersion ? clip(d.rollback.toVersion, 64) : 'the previous version';
+    text = `↩️ ${what(d)} is rolled back (${d.ref}) to ${to}`;
+    body = `↩️ *${what(d)} is rolled back* (${d.ref}) to ${to}.`;
+  } else {
+    text = `🆘 The rollback of ${what(d)} failed (${d.ref})`;
+    body = `🆘 *The rollback of ${what(d)} failed* (${d.ref}): “${clip(r?.failed?.note ?? '', 500)}” — ${mention(r?.failed?.by ?? d.deployerId)}. Help is needed in the thread.`;
+  }
   const link = threadLink ? safeLink(threadLink, `Open the thread of ${d.ref}`) : null;
-  return { text, blocks: [section(text), ...(link ? [context(link)] : [])] };
+  return { text, blocks: [section(body), ...(link ? [context(link)] : [])] };
 }
 
 export function lockLine(l: Lock): string {
