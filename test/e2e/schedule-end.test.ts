@@ -142,7 +142,9 @@ describe('the end of the communication plan', () => {
     const until = at.completed! + 60 * MIN;
     expect(d.monitoring?.until).toBe(until);
     for (const text of [completion.announce, completion.thread]) {
-      expect(text).toContain('*Deployment complete*');
+      expect(text).toContain(`✅ *Deployment complete* *DEP-${id}* · *checkout 2.4.0* → Production\n🗓️ Window `);
+      // How long it took, from the first phase start to Complete (5 min after the last phase).
+      expect(text).toMatch(line(' – ', [windowEnd, '{date_short_pretty} {time}'], ' · took 1 h 55 min'));
       expect(text).toMatch(line('📈 Monitoring until ', [until, '{date_short_pretty} {time}'], '.'));
       expect(text).toMatch(/\*Metrics\*\n[^]*Application response time[^]*Error rate[^]*Active user sessions/);
       expect(text).toMatch(/\*Alert thresholds\*\n[^]*Error rate &gt; \[X\]%[^]*Response time &gt; \[X\]ms/);
@@ -162,7 +164,7 @@ describe('the end of the communication plan', () => {
       expect(text).toMatch(line(`• Operations Lead: approved by <@${PEOPLE.ops}> `, at.approved!));
       // Overrides with their reasons, failures with their notes.
       expect(text).toMatch(line(`• Override of the start gate by <@${PEOPLE.deployer}> `, at.overridden!, ': “Pre-checks done in the release ticket” ('));
-      expect(text).toMatch(line(`• Override of the complete gate by <@${PEOPLE.deployer}> `, at.completed!, ': “Verification done on the dashboard” ('));
+      expect(text).toMatch(line(`• Override of the completion gate by <@${PEOPLE.deployer}> `, at.completed!, ': “Verification done on the dashboard” ('));
       expect(text).toMatch(line(`• ❌ “Clear CDN cache (if applicable)” failed (<@${PEOPLE.ops}> `, at.failed!, '): CDN purge timed out'));
       // The timeline: who did what, when.
       expect(text).toContain('*Timeline*');
@@ -171,6 +173,7 @@ describe('the end of the communication plan', () => {
       expect(text).toMatch(line(windowStart, ` <@${PEOPLE.deployer}> started “Preparation”\n`));
       expect(text).toMatch(line(windowStart + 5 * MIN, ` <@${PEOPLE.dev}> confirmed “[Step 1]”\n`));
       expect(text).toMatch(line(at.failed!, ` <@${PEOPLE.ops}> reported “Clear CDN cache (if applicable)” failed\n`));
+      expect(text).toMatch(line(at.completed!, ` <@${PEOPLE.deployer}> overrode the completion gate\n`));
       expect(text).toMatch(line(at.completed!, ` <@${PEOPLE.deployer}> completed it; monitoring for 1 h 00 min\n`));
     }
 

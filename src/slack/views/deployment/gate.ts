@@ -7,6 +7,9 @@ import { clip, firstFew, mention, slackDate } from '../format.js';
 
 const NAMES = { start: 'Start gate', complete: 'Completion gate' } as const;
 
+/** A gate in running text: "start gate", "completion gate" (never the raw id `complete`). */
+export const gateName = (gate: keyof typeof NAMES) => NAMES[gate].toLowerCase();
+
 const bullets = (lines: string[], max: number) => firstFew(lines, max, (m) => `• ${clip(m, 120)}`).join('\n');
 
 /** What a gate says: open, overridden (who, when, why, what it lacked) or what it still lacks. */

@@ -4,9 +4,8 @@ import { ENVIRONMENT_LABELS } from '../../../core/deployment/types.js';
 import { section } from '../blocks.js';
 import { clip, firstFew, mention } from '../format.js';
 import type { SlackMessage } from './message.js';
+import { gateName } from './gate.js';
 import { roomFailedNote } from './room.js';
-
-const GATE_NAMES = { start: 'start gate', complete: 'completion gate' } as const;
 
 /**
  * Short thread replies for moments worth a notification. Derived from state
@@ -20,7 +19,7 @@ export function renderNotes(d: Deployment): SlackMessage[] {
     notes.push({
       at: o.at,
       key: `note:override:${o.gate}`,
-      text: `🔓 ${mention(o.by)} overrode the ${GATE_NAMES[o.gate]} of ${d.ref}: “${clip(o.reason, 1000)}”${lacked}`,
+      text: `🔓 ${mention(o.by)} overrode the ${gateName(o.gate)} of ${d.ref}: “${clip(o.reason, 1000)}”${lacked}`,
     });
   }
   for (const role of d.plan.approvals) {

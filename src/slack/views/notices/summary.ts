@@ -4,6 +4,7 @@ import { phaseTiming, progressOf } from '../../../core/deployment/progress.js';
 import { STATUS_LABELS, type Deployment } from '../../../core/deployment/types.js';
 import { findItem } from '../../../core/template/items.js';
 import { context, header, section } from '../blocks.js';
+import { gateName } from '../deployment/gate.js';
 import { clip, formatDuration, mention, slackDate } from '../format.js';
 import { plainTitle, title, type Notice, type NoticeInput } from './common.js';
 
@@ -23,7 +24,7 @@ function timelineLine(d: Deployment, e: RecordedEvent): string | null {
       case 'item_undone': return `${who} undid “${itemText(d, e.key)}”`;
       case 'approved': return `${who} approved as ${label(d, e.role)}`;
       case 'rejected': return `${who} rejected as ${label(d, e.role)}`;
-      case 'gate_overridden': return `${who} overrode the ${e.gate} gate`;
+      case 'gate_overridden': return `${who} overrode the ${gateName(e.gate)}`;
       case 'phase_started': return `${who} started “${phase(e.phaseId)}”`;
       case 'phase_completed': return `${who} completed “${phase(e.phaseId)}”`;
       case 'completed': return `${who} completed the deployment`;
@@ -78,7 +79,7 @@ export function summaryReport({ d, events, now, job }: NoticeInput): Notice {
     });
   if (approvals.length) blocks.push(...packed(approvals, 2800, 1).map((text) => section(`*Approvals*\n${text}`)));
   const problems = [
-    ...d.overrides.map((o) => `• Override of the ${o.gate} gate by ${mention(o.by)} ${time(o.at)}: “${clip(o.reason, 300)}” (${o.missing.length} missing)`),
+    ...d.overrides.map((o) => `• Override of the ${gateName(o.gate)} by ${mention(o.by)} ${time(o.at)}: “${clip(o.reason, 300)}” (${o.missing.length} missing)`),
     ...Object.entries(d.items)
       .filter(([, s]) => s.state === 'failed')
       .map(([key, s]) => `• ❌ “${itemText(d, key)}” failed (${mention(s.by)} ${time(s.at)}): ${clip(s.note ?? '', 300)}`),
