@@ -69,8 +69,18 @@ describe('answers', () => {
     const err = new DomainError('gate_closed', `Only <@${USERS.deployer}> can start ${HOSTILE}.`, ['Code Preparation: <!here> tests', 'b']);
     const { text } = errorMessage(err);
     expect(text).toBe(
-      `⚠️ Only <@${USERS.deployer}> can start &lt;!channel&gt; <@U123> &lt;https://evil|bank&gt; &amp; co.\n• Code Preparation: &lt;!here&gt; tests\n• b`,
+      `⚠️ Only <@${USERS.deployer}> can start &lt;!channel&gt; <@U123> &lt;https://evil|bank&gt; &amp; co.\n• Code Preparation: &lt;!here&gt; tests\n• b\nConfirm them in the thread first.`,
     );
+  });
+
+  it('a refusal that lists what is missing says what to do about it', () => {
+    const gate = errorMessage(new DomainError('gate_closed', 'DEP-12 cannot start yet. Still missing:', ['QA Lead approval']));
+    expect(gate.text).toBe(
+      '⚠️ DEP-12 cannot start yet. Still missing:\n• QA Lead approval\nConfirm them in the thread, or the deployer can go ahead anyway with *Override gate…* there and a reason.',
+    );
+    const steps = errorMessage(new DomainError('gate_closed', '“Preparation” still has steps to do:', ['Step 1']));
+    expect(steps.text).toBe('⚠️ “Preparation” still has steps to do:\n• Step 1\nConfirm them in the thread first.');
+    expect(errorMessage(new DomainError('not_allowed', 'Only the deployer can do that.')).text).toBe('⚠️ Only the deployer can do that.');
   });
 
   it('unexpected errors give an id to quote', () => {

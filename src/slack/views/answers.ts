@@ -75,9 +75,17 @@ export function statusMessage(d: Deployment, link: string | null, now: number): 
 export const domainText = (s: string, max = 2000) =>
   clip(s, max).replace(/&lt;@([UW][A-Z0-9]{2,30})&gt;/g, '<@$1>');
 
+/** What to do about a refusal that lists what is still open (a closed gate, open steps). */
+function nextStep(err: DomainError): string[] {
+  if (err.code !== 'gate_closed' || !err.details.length) return [];
+  return err.message.endsWith('Still missing:')
+    ? ['Confirm them in the thread, or the deployer can go ahead anyway with *Override gate…* there and a reason.']
+    : ['Confirm them in the thread first.'];
+}
+
 export function errorMessage(err: DomainError): Answer {
   const details = firstFew(err.details, 10, (line) => `• ${domainText(line, 200)}`);
-  const text = [`⚠️ ${domainText(err.message)}`, ...details].join('\n');
+  const text = [`⚠️ ${domainText(err.message)}`, ...details, ...nextStep(err)].join('\n');
   return { text, blocks: [section(text)] };
 }
 
