@@ -82,6 +82,8 @@ describe('the communication plan, on a fake clock', () => {
 
     await at(windowStart + 30 * MIN);
     expect(threadOf(h, parentTs).map(textOf).filter((t) => t.includes('Progress update'))).toHaveLength(1);
+    // It names the deployment the way every other notice does.
+    expect(threadOf(h, parentTs).map(mrkdwnOf).find((t) => t.includes('Progress update'))).toContain(`⏱️ *Progress update* *DEP-${id}* · *checkout 2.4.0* → Production\n`);
     expect(announced().at(-1)).toMatch(/items done/);
 
     // The phase shares the 2 h window: past it, one overrun alert however often the scheduler ticks.

@@ -18,11 +18,11 @@ export function completion(input: NoticeInput): Notice {
   const { d, job } = input;
   const first = Object.values(d.phases).map((p) => p.started?.at).filter((x): x is number => x !== undefined);
   const end = d.monitoring?.at ?? d.completed?.at;
-  const took = first.length && end ? ` in ${formatDuration(end - Math.min(...first))}` : '';
+  const took = first.length && end ? ` · took ${formatDuration(end - Math.min(...first))}` : '';
   return {
     text: `✅ ${plainTitle(d)} is complete`,
     blocks: [
-      section(`✅ *Deployment complete* ${title(d)}${took}\nWindow ${windowText(d)}`),
+      section(`✅ *Deployment complete* ${title(d)}\n🗓️ Window ${windowText(d)}${took}`),
       ...monitoringLines(input).map((l) => section(l)),
       ...(job.payload.target !== 'thread' ? [context(threadHint(d))] : []),
     ],

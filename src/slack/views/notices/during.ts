@@ -46,7 +46,7 @@ export function progress({ d, now, job }: NoticeInput): Notice {
   return {
     text,
     blocks: [
-      section(`⏱️ *Progress update* ${d.ref}\n${phaseLine(d, now)}\n${progressBar(p)}\n🗓️ ${windowProgress(d, now)}`),
+      section(`⏱️ *Progress update* ${title(d)}\n${phaseLine(d, now)}\n${progressBar(p)}\n🗓️ ${windowProgress(d, now)}`),
     ],
   };
 }
