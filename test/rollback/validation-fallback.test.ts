@@ -6,7 +6,8 @@ import { itemsOfStage } from '../../src/core/template/items.js';
 import { rollbackValidation, STANDARD_ROLLBACK_VALIDATION } from '../../src/core/template/rollback.js';
 import type { Template } from '../../src/core/template/schema.js';
 import { renderDeployment } from '../../src/slack/views/deployment/index.js';
-import { builtInTemplates, created, MIN, play, T0, USERS } from '../views/fixtures.js';
+import { initialState } from '../../src/core/deployment/apply.js';
+import { builtInTemplates, created, inputFor, MIN, play, T0, USERS } from '../views/fixtures.js';
 import { allTextOf, buttons } from '../views/helpers.js';
 
 const get = (id: string) => builtInTemplates.find((t) => t.id === id)!;
@@ -27,7 +28,7 @@ describe('rollback validation when the template lists none', () => {
   it('the standard release seed lists none: the plan asks for the four standard checks, and says so', () => {
     expect(standard.rollback.validation).toEqual([]);
     expect(rollbackValidation(standard)).toEqual({ items: STANDARD_ROLLBACK_VALIDATION, standard: true });
-    expect(itemsOfStage(standard, 'rollback_validation').map((p) => [p.key, p.item.text])).toEqual([
+    expect(itemsOfStage(created(standard).plan, 'rollback_validation').map((p) => [p.key, p.item.text])).toEqual([
       ['rollback_validation.validation.application-accessible', 'Application accessible'],
       ['rollback_validation.validation.database-state-correct', 'Database state correct'],
       ['rollback_validation.validation.no-data-loss', 'No data loss'],
@@ -50,8 +51,31 @@ describe('rollback validation when the template lists none', () => {
       throw new Error('not refused');
     })();
     expect(refusal.details).toEqual(STANDARD_ROLLBACK_VALIDATION.map((i) => `Rollback validation: ${i.text}`));
-    for (const p of itemsOfStage(standard, 'rollback_validation')) d = play(d, [{ type: 'item_confirmed', key: p.key }, USERS.ops]);
+    for (const p of itemsOfStage(d.plan, 'rollback_validation')) d = play(d, [{ type: 'item_confirmed', key: p.key }, USERS.ops]);
     expect(decide(d, { type: 'complete_rollback' }, USERS.deployer)).toEqual([{ type: 'rollback_completed' }]);
+  });
+
+  it('a deployment stored before the fallback keeps its frozen plan: no new checks appear in its rollback, which completes as before', async () => {
+    // Its created event froze the plan as it was: no rollback validation at all.
+    const e = { type: 'created' as const, input: inputFor(standard), plan: structuredClone(standard), phases: created(standard).phases, actor: USERS.deployer, at: T0 - 60 * MIN };
+    const before = initialState(12, e);
+    let d = play(
+      before,
+      [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }],
+      [{ type: 'phase_started', phaseId: standard.phases[0]!.id }],
+      [{ type: 'rollback_started', trigger: 'Errors', restore: ['code'], note: '', fromVersion: '2.14.0', toVersion: '2.13.2' }, USERS.qa],
+    );
+    expect(itemsOfStage(d.plan, 'rollback_validation')).toEqual([]);
+    const text = allTextOf(message(d, 'rollback:validation').blocks);
+    expect(text).not.toContain('Application accessible');
+    expect(text).not.toContain('standard checks');
+    for (const p of itemsOfStage(standard, 'rollback')) d = play(d, [{ type: 'item_confirmed', key: p.key }, USERS.ops]);
+    expect(decide(d, { type: 'complete_rollback' }, USERS.deployer)).toEqual([{ type: 'rollback_completed' }]);
+  });
+
+  it('the standard checks are written into the plan a new deployment freezes', () => {
+    expect(created(standard).plan.rollback.validation).toEqual(STANDARD_ROLLBACK_VALIDATION);
+    expect(standard.rollback.validation).toEqual([]);
   });
 
   it('a template with its own validation keeps it and says nothing about standard checks', () => {

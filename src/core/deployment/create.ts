@@ -1,3 +1,4 @@
+import { withRollbackValidation } from '../template/rollback.js';
 import type { Template } from '../template/schema.js';
 import type { DeploymentEvent } from './events.js';
 import { planPhaseWindows } from './phase-plan.js';
@@ -8,7 +9,7 @@ export function createdEvent(input: DeploymentInput, plan: Template): Deployment
   return {
     type: 'created',
     input,
-    plan: structuredClone(plan),
+    plan: structuredClone(withRollbackValidation(plan)),
     phases: planPhaseWindows(plan, input.windowStart, input.windowEnd),
   };
 }

@@ -1,4 +1,3 @@
-import { rollbackValidation } from './rollback.js';
 import type { Group, Item, Template } from './schema.js';
 
 /** Where an item belongs in the process. */
@@ -34,8 +33,8 @@ export function planItems(plan: Template): PlanItem[] {
       sectionTitle: 'Rollback steps',
       item,
     })),
-    // A template without rollback validation gets Liftoff's standard checks (see rollback.ts).
-    ...rollbackValidation(plan).items.map((item) => ({
+    // A deployment's frozen plan holds the standard checks when its template listed none (see rollback.ts).
+    ...plan.rollback.validation.map((item) => ({
       key: `rollback_validation.validation.${item.id}`,
       stage: 'rollback_validation' as const,
       sectionId: 'validation',

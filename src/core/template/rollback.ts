@@ -21,7 +21,18 @@ export interface RollbackValidation {
 /** The rollback validation a plan asks for: the template's own checks, else the standard ones. */
 export function rollbackValidation(plan: Template): RollbackValidation {
   const own = plan.rollback.validation;
-  return own.length ? { items: own, standard: false } : { items: STANDARD_ROLLBACK_VALIDATION, standard: true };
+  return own.length ? { items: own, standard: plan.rollback.standardValidation === true } : { items: STANDARD_ROLLBACK_VALIDATION, standard: true };
+}
+
+/**
+ * The plan a new deployment freezes: the standard checks written in when the
+ * template lists none. Written at creation (never derived when drawing), so a
+ * deployment stored before keeps exactly the plan it started with.
+ */
+export function withRollbackValidation(plan: Template): Template {
+  if (plan.rollback.validation.length) return plan;
+  const validation = STANDARD_ROLLBACK_VALIDATION.map((item) => ({ ...item, details: [...item.details] }));
+  return { ...plan, rollback: { ...plan.rollback, validation, standardValidation: true } };
 }
 
 /** Said wherever the standard checks stand in for the template's. */

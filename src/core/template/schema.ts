@@ -126,6 +126,8 @@ export const TemplateSchema = z.strictObject({
     validation: z.array(ItemSchema).default([]),
     estimatedTime: z.string().max(100).nullable().default(null),
     estimatedMinutes: z.number().int().positive().max(24 * 60).nullable().default(null),
+    /** Set in a deployment's frozen plan when Liftoff wrote its standard validation checks in (the template listed none). */
+    standardValidation: z.boolean().optional(),
   }),
   monitoring: z
     .strictObject({

@@ -148,7 +148,8 @@ function renderValidation(d: Deployment): SlackMessage[] {
   return parts.map((part, i) => {
     const label = partLabel(i + 1, parts.length);
     const blocks: KnownBlock[] = [header(`🔎 Rollback validation${label}`)];
-    if (i === 0 && rollbackValidation(d.plan).standard) blocks.push(context(STANDARD_VALIDATION_NOTE));
+    if (!all.length) blocks.push(section('_The template lists no rollback validation: check the application by the plan above._'));
+    else if (i === 0 && rollbackValidation(d.plan).standard) blocks.push(context(STANDARD_VALIDATION_NOTE));
     for (const p of part) blocks.push(...itemBlocks(d, p, stepButton(d, p)));
     if (i === parts.length - 1) blocks.push(...completeBlocks(d));
     return {
