@@ -165,6 +165,12 @@ describe('notes', () => {
     expect(after.at(-1)?.text).toBe('🚫 <@U0DEPLOYER1> cancelled DEP-12: “Window moved”');
     const done = notes(play(eventful(), [{ type: 'completed' }, USERS.deployer, T0 + 9 * MIN]));
     expect(done.at(-1)).toMatchObject({ key: 'note:completed', text: '✅ <@U0DEPLOYER1> completed DEP-12: checkout-api 2.14.0 is deployed to Production.' });
+    // After a monitoring window the same moment is the healthy verdict, not a second “completed”.
+    const healthy = notes(play(eventful(), [{ type: 'monitoring_started', minutes: 60 }, USERS.deployer, T0 + 9 * MIN], [{ type: 'completed' }, USERS.deployer, T0 + 70 * MIN]));
+    expect(healthy.at(-1)).toMatchObject({
+      key: 'note:completed',
+      text: '💚 <@U0DEPLOYER1> marked DEP-12 healthy after monitoring: checkout-api 2.14.0 stays deployed to Production.',
+    });
   });
 });
 

@@ -48,7 +48,10 @@ export function renderNotes(d: Deployment): SlackMessage[] {
     notes.push({
       at: d.completed.at,
       key: 'note:completed',
-      text: `✅ ${mention(d.completed.by)} completed ${d.ref}: ${what} is deployed to ${ENVIRONMENT_LABELS[d.environment]}.`,
+      // After monitoring, this moment is the healthy verdict (the work itself was completed when monitoring began).
+      text: d.monitoring?.verdict?.healthy
+        ? `💚 ${mention(d.completed.by)} marked ${d.ref} healthy after monitoring: ${what} stays deployed to ${ENVIRONMENT_LABELS[d.environment]}.`
+        : `✅ ${mention(d.completed.by)} completed ${d.ref}: ${what} is deployed to ${ENVIRONMENT_LABELS[d.environment]}.`,
     });
   }
   const roomFailed = roomFailedNote(d);
