@@ -18,6 +18,7 @@ import { createLogger, type Logger } from './support/logger.js';
 import { createDeploymentService } from './usecases/deployments.js';
 import { createRollbackService } from './usecases/rollback.js';
 import { createRollbackEffects } from './rollback/effects.js';
+import { createMaintenanceEffects } from './hooks/maintenance.js';
 import { createRoomEffects } from './rooms/effects.js';
 import { homeChannelOf } from './core/deployment/room.js';
 import type { Environment } from './core/deployment/types.js';
@@ -100,6 +101,14 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     logger,
     hookFor: (t) => settingsOf(t)?.hooks.rollback ?? null,
   });
+  // The maintenance hooks, when a deployment's first phase starts and when it leaves its running phases.
+  const maintenance = createMaintenanceEffects({
+    client: slack.client,
+    repos,
+    sync,
+    logger,
+    hooksFor: (t) => ({ start: settingsOf(t)?.hooks.maintenanceStart ?? null, end: settingsOf(t)?.hooks.maintenanceEnd ?? null }),
+  });
   const service = createDeploymentService({
     repos,
     clock,
@@ -114,6 +123,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
       setImmediate(() => {
         void sync.sync(d.id);
         rollbackEffects.onChange(d, events);
+        maintenance.onChange(d, events);
         rooms.onChange(d, events);
       }),
   });
@@ -146,6 +156,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
       await new Promise((resolve) => setImmediate(resolve));
       await sync.idle();
       await rollbackEffects.idle();
+      await maintenance.idle();
       await rooms.idle();
       // The redraw a new channel causes starts on the next turn.
       await new Promise((resolve) => setImmediate(resolve));

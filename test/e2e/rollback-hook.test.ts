@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { textOf, threadOf } from '../support/flows.js';
+import { textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
-import { openRollback, startHookServer, stateOf, submitRollback, underway, type HookServer } from '../rollback/helpers.js';
+import { openRollback, startHookServer, stateOf, submitRollback, threadTextOf, underway, type HookServer } from '../rollback/helpers.js';
 
 const OPS = 'COPSROOM';
 
@@ -44,10 +44,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const threadText = (id: number) => {
-  const ts = h.query<{ ts: string }>(`SELECT ts FROM messages WHERE deployment_id = ? AND key = 'parent'`, id)[0]!.ts;
-  return threadOf(h, ts).map(textOf).join('\n');
-};
+const threadText = (id: number) => threadTextOf(h, id);
 
 async function rollBack() {
   const { id } = await underway(h, { announce: CHANNELS.announce });

@@ -4,12 +4,18 @@ import { expect } from 'vitest';
 import type { Deployment } from '../../src/core/deployment/types.js';
 import { itemsOfStage, type Stage } from '../../src/core/template/items.js';
 import { ActionId, RollbackField } from '../../src/slack/ids.js';
-import { press, startDeployment, type StartValues } from '../support/flows.js';
+import { press, startDeployment, textOf, threadOf, type StartValues } from '../support/flows.js';
 import { PEOPLE, type Harness } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
 
 export const stateOf = (h: Harness, id: number): Deployment =>
   JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+
+/** Every message of a deployment's thread (parent excluded), as text. */
+export const threadTextOf = (h: Harness, id: number): string => {
+  const ts = h.query<{ ts: string }>(`SELECT ts FROM messages WHERE deployment_id = ? AND key = 'parent'`, id)[0]!.ts;
+  return threadOf(h, ts).map(textOf).join('\n');
+};
 
 export const eventsOf = (h: Harness, id: number) =>
   h.query<{ type: string; actor: string; data: string }>('SELECT type, actor, data FROM events WHERE deployment_id = ? ORDER BY seq', id);
