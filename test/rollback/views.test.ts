@@ -94,6 +94,22 @@ describe('the rollback timer', () => {
   });
 });
 
+describe('after the rollback', () => {
+  const plan = allTemplates[0]![1];
+
+  it('the interrupted phase stops its clock and says so; the card reads “Rolled back 2.14.0 → 2.13.2”', () => {
+    const d = play(rollingBack(plan), [{ type: 'rollback_completed' }, USERS.deployer, rolledBackAt + 20 * MIN]);
+    const later = renderDeployment(d, rolledBackAt + 1000 * MIN);
+    const phase = later.find((m) => m.key === `phase:${plan.phases[0]!.id}`)!;
+    const text = allTextOf(phase.blocks);
+    expect(phase.text).toContain(': interrupted, 0 of');
+    expect(text).toMatch(/⏹️ Interrupted by the rollback <!date\^\d+\^[^>]+> after \d+ min of \d+ min planned/);
+    expect(text).not.toContain('Running for');
+    expect(text).not.toContain('Over plan');
+    expect(allTextOf(later.find((m) => m.key === 'parent')!.blocks)).toMatch(/↩️ \*Rolled back\* 2\.14\.0 → 2\.13\.2 · <!date/);
+  });
+});
+
 describe('the rollback notices and note', () => {
   const plan = allTemplates[0]![1];
 

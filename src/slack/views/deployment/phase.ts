@@ -13,16 +13,24 @@ import type { SlackMessage } from './message.js';
 
 const DAY = 86_400_000;
 
+/** A phase's timing; one the rollback interrupted stops its clock then (no growing “running for”, no overrun after it). */
+function timingOf(d: Deployment, phaseId: string, now: number) {
+  const s = d.phases[phaseId];
+  return phaseTiming(d, phaseId, s?.interrupted && !s.completed ? Math.min(now, s.interrupted.at) : now);
+}
+
 function timingLines(d: Deployment, phase: Phase, now: number): string[] {
   const state = d.phases[phase.id];
   if (!state) return [];
-  const t = phaseTiming(d, phase.id, now);
+  const t = timingOf(d, phase.id, now);
   const endFormat = t.plannedMs < DAY ? '{time}' : DATE_TIME;
   const lines = [`🗓️ Planned ${slackDate(state.plannedStart)} – ${slackDate(state.plannedEnd, endFormat)} (${formatDuration(t.plannedMs)})`];
   if (state.started) lines.push(`▶️ Started ${slackDate(state.started.at)} by ${mention(state.started.by)}`);
   if (state.completed) {
     lines.push(`🏁 Completed ${slackDate(state.completed.at)} by ${mention(state.completed.by)}`);
     lines.push(`⏱️ Took ${formatDuration(t.actualMs ?? 0)} of ${formatDuration(t.plannedMs)} planned`);
+  } else if (state.interrupted && t.actualMs !== null) {
+    lines.push(`⏹️ Interrupted by the rollback ${slackDate(state.interrupted.at)} after ${formatDuration(t.actualMs)} of ${formatDuration(t.plannedMs)} planned`);
   } else if (t.actualMs !== null) {
     lines.push(`⏱️ Running for ${formatDuration(t.actualMs)} of ${formatDuration(t.plannedMs)} planned`);
   }
@@ -34,7 +42,7 @@ function frameTop(d: Deployment, phase: Phase, now: number, part: string): Known
   const blocks: KnownBlock[] = [header(`Phase ${index + 1} of ${d.plan.phases.length}: ${truncate(phase.title, 110)}${part}`)];
   const timing = timingLines(d, phase, now);
   if (timing.length) blocks.push(context(...timing));
-  const t = phaseTiming(d, phase.id, now);
+  const t = timingOf(d, phase.id, now);
   if (t.overrun && t.actualMs !== null) {
     blocks.push(section(`⚠️ *Over plan by ${formatDuration(t.actualMs - t.plannedMs)}*`));
   }
@@ -44,8 +52,8 @@ function frameTop(d: Deployment, phase: Phase, now: number, part: string): Known
 }
 
 function frameBottom(d: Deployment, phase: Phase): KnownBlock[] {
-  if (FINISHED.has(d.status)) return [];
-  if (d.rollback) return d.phases[phase.id]?.interrupted ? [context('⏹️ Interrupted by the rollback.')] : [];
+  // An interrupted phase says so in its timing line, also once the rollback is over.
+  if (FINISHED.has(d.status) || d.rollback) return [];
   const state = d.phases[phase.id];
   const ref = encodeRef({ d: d.id, p: phase.id });
   if (state?.completed) return [];
@@ -86,7 +94,7 @@ export function renderPhase(d: Deployment, phase: Phase, now: number): SlackMess
   const state = d.phases[phase.id];
   const steps = parts.flat();
   const done = steps.filter((p) => d.items[p.key]?.state === 'done').length;
-  const where = state?.completed ? 'complete' : state?.started ? 'running' : 'not started';
+  const where = state?.completed ? 'complete' : state?.interrupted ? 'interrupted' : state?.started ? 'running' : 'not started';
   return parts.map((part, i) => {
     const label = partLabel(i + 1, parts.length);
     const blocks: KnownBlock[] = i === 0 ? frameTop(d, phase, now, label) : [header(`${truncate(phase.title, 130)}${label}`)];

@@ -51,7 +51,7 @@ function timerText(d: Deployment, now: number): string {
 export function rollbackNowLine(d: Deployment, now: number): string | null {
   const r = d.rollback;
   if (!r) return null;
-  if (r.completed) return `↩️ *Rolled back* to ${versions(d)} · ${slackDate(r.completed.at)} by ${mention(r.completed.by)}`;
+  if (r.completed) return `↩️ *Rolled back* ${versions(d)} · ${slackDate(r.completed.at)} by ${mention(r.completed.by)}`;
   if (r.failed && d.status === 'rollback_failed') return `🆘 *Rollback failed* — ${mention(r.failed.by)}: “${clip(r.failed.note, 300)}”`;
   const t = rollbackTiming(d, now);
   const over = t && t.overrunMs > 0 ? ` · ⚠️ over the estimate by ${formatDuration(t.overrunMs)}` : '';
