@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { awaitingRoom } from '../core/deployment/room.js';
 import type { Deployment } from '../core/deployment/types.js';
 import type { Job } from '../core/schedule/jobs.js';
 import type { MessagesRepository } from '../storage/messages.js';
@@ -21,10 +22,13 @@ export interface Destination {
  * for stakeholders go to the announcement channel; without one they are
  * thread replies also sent to the deployment channel, so the channel still
  * holds one card per deployment. Ops copies go to the ops channel recorded
- * on the deployment (they are planned only when it has one).
+ * on the deployment (they are planned only when it has one). A deployment
+ * waiting for its dedicated channel gets nothing until it exists (or is given up on).
  */
 export function destinationOf(d: Deployment, job: Pick<Job, 'payload'>, messages: MessagesRepository): Destination | { wait: string } {
   const { target } = job.payload;
+  // Its copies elsewhere point to where it lives: nothing goes out before that is known.
+  if (awaitingRoom(d)) return { wait: 'its dedicated channel is not created yet' };
   if (target === 'announce' && d.announceChannelId) return { channel: d.announceChannelId };
   if (target === 'ops' && d.opsChannelId) return { channel: d.opsChannelId };
   const parent = messages.list(d.id).get('parent');

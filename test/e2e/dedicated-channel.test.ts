@@ -183,6 +183,32 @@ describe('a deployment in its own channel (location: channel)', () => {
     expect(h.query('SELECT key FROM messages WHERE deployment_id = ? AND key = ?', id, 'mirror')).toEqual([]);
   });
 
+  it('an announcement due before the channel exists waits for it, then points to the channel', async () => {
+    h = await withConfig();
+    h.fake.fail('conversations.create', { error: 'internal_error' });
+    const { id } = await startDeployment(h, { announce: CHANNELS.announce });
+    expect(stateOf(h, id).room).toBeUndefined();
+    await h.liftoff.scheduler.tick();
+    await h.settled();
+    // Nothing anywhere while it is not known where the deployment lives.
+    expect(h.fake.messages(CHANNELS.announce)).toEqual([]);
+    expect(h.fake.messages(CHANNELS.deploys)).toEqual([]);
+
+    await h.restart();
+    await h.settled();
+    const room = created(h)[0]!.id;
+    h.clock.advance(60_000);
+    await h.liftoff.scheduler.tick();
+    await h.settled();
+    // The announcement and the preparation reminder (the window starts within the hour), both pointing to the channel.
+    const announcements = h.fake.messages(CHANNELS.announce).map(textOf);
+    expect(announcements).toHaveLength(2);
+    for (const text of announcements) {
+      expect(text).toContain(`<#${room}>`);
+      expect(text).not.toContain(`<#${CHANNELS.deploys}>`);
+    }
+  });
+
   it('a restart before the channel is recorded still creates exactly one', async () => {
     h = await withConfig();
     h.fake.fail('conversations.create', { error: 'internal_error' });
