@@ -65,6 +65,16 @@ describe('answers', () => {
     expect(text).toContain('Open the thread: <https://acme.slack.com/archives/C1/p2|DEP-12>');
   });
 
+  it('status shows only the gates still ahead: the completion gate once under way, none once finished', () => {
+    const started = play(created(plan), [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }], [{ type: 'phase_started', phaseId: plan.phases[0]!.id }]);
+    const running = mrkdwnOf(statusMessage(started, null, T0).blocks);
+    expect(running).not.toContain('Start gate');
+    expect(running).toContain('*Completion gate closed*');
+    const cancelled = mrkdwnOf(statusMessage(play(created(plan), [{ type: 'cancelled', reason: 'moved' }]), null, T0).blocks);
+    expect(cancelled).not.toMatch(/gate (open|closed)/);
+    expect(cancelled).toContain('Cancelled');
+  });
+
   it('errors keep the core’s mentions but nothing else', () => {
     const err = new DomainError('gate_closed', `Only <@${USERS.deployer}> can start ${HOSTILE}.`, ['Code Preparation: <!here> tests', 'b']);
     const { text } = errorMessage(err);

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { gateReport } from '../../core/deployment/gates.js';
-import type { Deployment } from '../../core/deployment/types.js';
+import type { Deployment, GateId } from '../../core/deployment/types.js';
 import type { DomainError } from '../../core/errors.js';
 import { escapeMrkdwn } from '../../core/text.js';
 import { context, section } from './blocks.js';
@@ -59,12 +59,19 @@ export function listMessage(items: Array<{ d: Deployment; link: string | null }>
   };
 }
 
-/** One deployment: its card (summary, progress, now), both gates, and the way to its thread. */
+/** The gates still ahead of a deployment: both before it starts, the completion gate while it runs, none after. */
+function gatesAhead(d: Deployment): GateId[] {
+  if (d.status === 'scheduled' || d.status === 'preparing') return ['start', 'complete'];
+  if (d.status === 'in_progress' || d.status === 'verifying') return ['complete'];
+  return [];
+}
+
+/** One deployment: its card (summary, progress, now), the gates still ahead of it, and the way to its thread. */
 export function statusMessage(d: Deployment, link: string | null, now: number): Answer {
   const card = renderParent(d, now);
-  const gates = [gateReport(d, 'start'), gateReport(d, 'complete')].map(gateText).join('\n\n');
+  const gates = gatesAhead(d).map((g) => gateText(gateReport(d, g))).join('\n\n');
   const thread = link ? `Open the thread: ${refLink(d, link)}` : 'The thread is under the deployment’s message in its channel.';
-  return { text: card.text, blocks: [...card.blocks, section(gates), context(thread)] };
+  return { text: card.text, blocks: [...card.blocks, ...(gates ? [section(gates)] : []), context(thread)] };
 }
 
 /**
