@@ -188,6 +188,37 @@ describe('people, channels and groups', () => {
     expect((await web.usergroups.users.list({ usergroup: 'S1' })).users).toEqual(['UALICE']);
     expect((await refusal(web.usergroups.users.list({ usergroup: 'S2' }))).error).toBe('no_such_subteam');
   });
+
+  it('conversations.list: by types, without archived ones when asked, private ones only where the bot is, in pages by cursor; creator recorded', async () => {
+    const made = await web.conversations.create({ name: 'made-by-bot', is_private: true });
+    const names = async (args: { types?: string; exclude_archived?: boolean; limit?: number }) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const res = await web.conversations.list({ ...args, ...(cursor ? { cursor } : {}) });
+        seen.push(...(res.channels ?? []).map((c) => c.name!));
+        cursor = res.response_metadata?.next_cursor || undefined;
+        pages++;
+      } while (cursor);
+      return { seen, pages };
+    };
+    // Public channels by default, the bot a member or not, archived ones too.
+    expect((await names({})).seen).toEqual(['deploys', 'elsewhere', 'old', 'small']);
+    // Private ones only where the bot is a member (not 'secret'); in pages of 2.
+    expect(await names({ types: 'public_channel,private_channel', exclude_archived: true, limit: 2 })).toEqual({
+      seen: ['deploys', 'elsewhere', 'small', 'made-by-bot'],
+      pages: 2,
+    });
+    const listed = (await web.conversations.list({ types: 'private_channel' })).channels ?? [];
+    expect(listed).toEqual([expect.objectContaining({ id: made.channel!.id, name: 'made-by-bot', is_private: true, is_archived: false, creator: fake.botUserId })]);
+    expect((await web.conversations.info({ channel: 'CPUBLIC' })).channel?.creator).not.toBe(fake.botUserId);
+    fake.addChannel('CBYBOT', { name: 'earlier', creator: fake.botUserId });
+    expect((await web.conversations.info({ channel: 'CBYBOT' })).channel?.creator).toBe(fake.botUserId);
+
+    expect((await refusal(web.conversations.list({ cursor: 'bm90IGEgY3Vyc29y' }))).error).toBe('invalid_cursor');
+    expect((await refusal(web.conversations.list({ types: 'channels' }))).error).toBe('invalid_types');
+  });
 });
 
 describe('faults', () => {

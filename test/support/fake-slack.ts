@@ -166,6 +166,7 @@ function fakeSlackApi(ws: Workspace, base: string, stop: () => Promise<void>): F
         members: new Set([...(botIsMember ? [ws.botUserId] : []), ...(o.members ?? [])]),
         membersKnown: o.members !== undefined,
         created: Math.floor(ws.now() / 1000),
+        creator: o.creator ?? (isIm ? id : 'UCREATOR'),
       });
     },
     addUser(id, o = {}) {

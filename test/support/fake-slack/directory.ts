@@ -13,6 +13,17 @@ const userList = (v: unknown) =>
 /** Private channels the bot is not in are invisible to it. */
 const visible = (ch: Channel) => !(ch.isPrivate && !ch.isIm && !ch.botIsMember);
 
+const LIST_TYPES = ['public_channel', 'private_channel', 'mpim', 'im'] as const;
+const typeOf = (ch: Channel): (typeof LIST_TYPES)[number] => (ch.isIm ? 'im' : ch.isPrivate ? 'private_channel' : 'public_channel');
+/** Opaque like Slack's (base64), holding the position of the next page. */
+const cursorAt = (n: number) => Buffer.from(`dir:${n}`).toString('base64');
+function positionOf(cursor: string | undefined): number {
+  if (!cursor) return 0;
+  const m = /^dir:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString());
+  if (!m) throw new SlackError('invalid_cursor');
+  return Number(m[1]);
+}
+
 export function directoryMethods(ws: Workspace): Record<string, Handler> {
   /** A channel the bot manages: not a DM, not archived, the bot a member. */
   const managed = (id: string, o: { archived: string } = { archived: 'is_archived' }): Channel => {
@@ -49,6 +60,18 @@ export function directoryMethods(ws: Workspace): Record<string, Handler> {
       return { channel: { id: ws.dmFor(ws.knownUser(list[0]!).id).id } };
     },
 
+    /** `types` (default public_channel), `exclude_archived`, `limit` (default 100, at most 1000), `cursor`; private channels only where the bot is a member. */
+    'conversations.list': (args) => {
+      const types = (str(args.types) || 'public_channel').split(',').map((t) => t.trim());
+      if (types.some((t) => !(LIST_TYPES as readonly string[]).includes(t))) throw new SlackError('invalid_types');
+      const limit = Number(str(args.limit) ?? 100);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new SlackError('invalid_limit');
+      const all = [...ws.channels.values()].filter((ch) => visible(ch) && types.includes(typeOf(ch)) && !(bool(args.exclude_archived) && ch.isArchived));
+      const from = positionOf(str(args.cursor));
+      const page = all.slice(from, from + limit);
+      return { channels: page.map((ch) => channelJson(ws, ch)), response_metadata: { next_cursor: from + limit < all.length ? cursorAt(from + limit) : '' } };
+    },
+
     'conversations.join': (args) => {
       const ch = ws.channelOf(required(args, 'channel'));
       if (ch.isArchived) throw new SlackError('is_archived');
@@ -66,7 +89,7 @@ export function directoryMethods(ws: Workspace): Record<string, Handler> {
       if ([...ws.channels.values()].some((c) => c.name === name)) throw new SlackError('name_taken');
       const isPrivate = bool(args.is_private);
       const id = `${isPrivate ? 'G' : 'C'}${ws.seq()}`;
-      const ch: Channel = { id, name, isPrivate, isArchived: false, botIsMember: true, isIm: false, members: new Set([ws.botUserId]), membersKnown: true, created: Math.floor(ws.now() / 1000) };
+      const ch: Channel = { id, name, isPrivate, isArchived: false, botIsMember: true, isIm: false, members: new Set([ws.botUserId]), membersKnown: true, created: Math.floor(ws.now() / 1000), creator: ws.botUserId };
       ws.channels.set(id, ch);
       return { channel: channelJson(ws, ch) };
     },

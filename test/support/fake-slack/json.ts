@@ -36,7 +36,7 @@ export function channelJson(ws: Workspace, c: Channel): SlackJson {
     is_org_shared: false,
     is_member: c.botIsMember,
     created: c.created,
-    creator: 'UCREATOR',
+    creator: c.creator,
     context_team_id: ws.teamId,
     topic: { value: '', creator: '', last_set: 0 },
     purpose: { value: '', creator: '', last_set: 0 },

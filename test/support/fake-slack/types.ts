@@ -99,6 +99,8 @@ export interface FakeChannelOpts {
   botIsMember?: boolean;
   /** When given, chat.postEphemeral to anyone else fails `user_not_in_channel`. */
   members?: string[];
+  /** Who created it (`creator` in conversations.info / .list); default a person, `UCREATOR`. Pass the fake's `botUserId` for a channel the bot made. */
+  creator?: string;
 }
 
 export interface FakeUserOpts {

@@ -30,6 +30,8 @@ export interface Channel {
   /** Only channels given `members` refuse ephemerals to others (`user_not_in_channel`). */
   membersKnown: boolean;
   created: number;
+  /** Who created it: the bot for channels made by conversations.create. */
+  creator: string;
 }
 
 export interface User {
@@ -112,7 +114,7 @@ export function createWorkspace(o: { botUserId: string; botId: string; teamId: s
       if (existing) return existing;
       const id = `D${userId.replace(/^[UW]/, '')}`;
       const members = new Set([userId, botUserId]);
-      const ch: Channel = { id, name: userId, isPrivate: true, isArchived: false, botIsMember: true, isIm: true, imUser: userId, members, membersKnown: true, created: Math.floor(now() / 1000) };
+      const ch: Channel = { id, name: userId, isPrivate: true, isArchived: false, botIsMember: true, isIm: true, imUser: userId, members, membersKnown: true, created: Math.floor(now() / 1000), creator: userId };
       ws.channels.set(id, ch);
       return ch;
     },
