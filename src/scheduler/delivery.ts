@@ -21,8 +21,10 @@ export interface Destination {
  * The channel (and thread) of a job, or why it cannot be sent yet. Notices
  * for stakeholders go to the announcement channel; without one they are
  * thread replies also sent to the deployment channel, so the channel still
- * holds one card per deployment. Ops copies go to the ops channel recorded
- * on the deployment (they are planned only when it has one). A deployment
+ * holds one card per deployment (for a deployment in its own channel: replies
+ * to its mirror card in the deploy channel, where stakeholders follow it). Ops
+ * copies go to the ops channel recorded on the deployment (they are planned
+ * only when it has one). A deployment
  * waiting for its dedicated channel gets nothing until it exists (or is given up on).
  */
 export function destinationOf(d: Deployment, job: Pick<Job, 'payload'>, messages: MessagesRepository): Destination | { wait: string } {
@@ -31,9 +33,14 @@ export function destinationOf(d: Deployment, job: Pick<Job, 'payload'>, messages
   if (awaitingRoom(d)) return { wait: 'its dedicated channel is not created yet' };
   if (target === 'announce' && d.announceChannelId) return { channel: d.announceChannelId };
   if (target === 'ops' && d.opsChannelId) return { channel: d.opsChannelId };
-  const parent = messages.list(d.id).get('parent');
+  const posted = messages.list(d.id);
+  const parent = posted.get('parent');
   if (!parent?.ts) return { wait: 'the deployment message is not posted yet' };
-  return { channel: parent.channelId, threadTs: parent.ts, ...(target !== 'thread' ? { broadcast: true } : {}) };
+  if (target === 'thread') return { channel: parent.channelId, threadTs: parent.ts };
+  // In its own channel only the deployer and approvers read: stakeholders follow the mirror card in the deploy channel.
+  const mirror = posted.get('mirror');
+  if (mirror?.ts && mirror.channelId !== parent.channelId) return { channel: mirror.channelId, threadTs: mirror.ts, broadcast: true };
+  return { channel: parent.channelId, threadTs: parent.ts, broadcast: true };
 }
 
 export async function post(client: WebClient, to: Destination, notice: Notice, key: string): Promise<{ channel: string; ts: string }> {
