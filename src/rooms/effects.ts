@@ -7,6 +7,7 @@ import { FINISHED, type Deployment } from '../core/deployment/types.js';
 import { slackErrorCode } from '../slack/errors.js';
 import type { Repositories } from '../storage/index.js';
 import type { Logger } from '../support/logger.js';
+import { adoptable, botUserIdOf } from './adopt.js';
 
 /** The team configuration's `dedicated_channels`. */
 export interface RoomSettings {
@@ -27,6 +28,8 @@ export interface RoomEffectsDeps {
   record: (deploymentId: number, event: RoomEvent) => unknown;
   /** First wait before a creation that failed on a passing problem is tried again (doubles each time). */
   retryDelayMs?: number;
+  /** The bot's user id (default: auth.test, asked once), to recognise the channels it created. */
+  botUserId?: () => Promise<string | undefined>;
 }
 
 /** Answers after which trying again later may work; any other refusal is final. */
@@ -47,24 +50,44 @@ function refusalText(code: string): string {
  * Creates the dedicated channel of each `location: channel` deployment after
  * its start is committed and acknowledged: the channel (another name when
  * taken), the deployer and approvers invited, then `room_opened` recorded
- * (the redraw posts the card and thread there). A refusal records
+ * (the redraw posts the card and thread there). A name taken by a channel
+ * the bot created and never recorded (a run stopped in between) is adopted
+ * rather than left empty. A refusal records
  * `room_failed`, so the deployment falls back to the deploy channel's
  * thread; passing problems are retried, and `provisionPending` at start
  * picks up whatever a stopped process left waiting. Never throws.
  */
-export function createRoomEffects({ client, clock, repos, logger, settings, record, retryDelayMs = 30_000 }: RoomEffectsDeps) {
+export function createRoomEffects({ client, clock, repos, logger, settings, record, retryDelayMs = 30_000, botUserId = botUserIdOf(client) }: RoomEffectsDeps) {
   const running = new Map<number, Promise<void>>();
   const attempts = new Map<number, number>();
   const timers = new Map<number, NodeJS.Timeout>();
+  /** Channels created or adopted by a provisioning still running, not yet recorded (claimed synchronously, so two cannot take one). */
+  const claimed = new Set<string>();
 
-  /** The channel's id, or null when the name is taken. */
-  async function create(name: string): Promise<string | null> {
+  /** The channel of `name`: created, or adopted when the name is taken by one of ours; null when taken otherwise. */
+  async function create(d: Deployment, name: string): Promise<{ id: string; adopted: boolean } | null> {
     try {
       const res = await client.conversations.create({ name, is_private: settings.private });
-      return res.channel?.id ?? null;
+      if (!res.channel?.id) return null;
+      claimed.add(res.channel.id);
+      return { id: res.channel.id, adopted: false };
     } catch (error) {
-      if (slackErrorCode(error) === 'name_taken') return null;
-      throw error;
+      if (slackErrorCode(error) !== 'name_taken') throw error;
+    }
+    const claim = (channelId: string) => {
+      if (claimed.has(channelId) || (repos.deployments.roomHolder(channelId) ?? d.id) !== d.id) return false;
+      claimed.add(channelId);
+      return true;
+    };
+    try {
+      const id = await adoptable(client, name, { botUserId, claim });
+      return id ? { id, adopted: true } : null;
+    } catch (error) {
+      const code = slackErrorCode(error) ?? 'no_answer';
+      if (code === 'no_answer' || PASSING.has(code)) throw error;
+      // Cannot tell (e.g. installed without channels:read): the next name, as if it were someone else's.
+      logger.with('warn', 'could not look up a taken channel name; trying the next one', { deployment: d.ref, name, code });
+      return null;
     }
   }
 
@@ -106,11 +129,16 @@ export function createRoomEffects({ client, clock, repos, logger, settings, reco
     }
     try {
       for (const name of roomNames(settings.prefix, d)) {
-        const channelId = await create(name);
-        if (!channelId) continue;
-        await invite(d, channelId);
-        record(id, { type: 'room_opened', channelId, name, archiveAfterHours: settings.archiveAfterHours });
-        logger.with('info', 'dedicated channel created', { deployment: d.ref, channel: channelId, name });
+        const channel = await create(d, name);
+        if (!channel) continue;
+        const channelId = channel.id;
+        try {
+          await invite(d, channelId);
+          record(id, { type: 'room_opened', channelId, name, archiveAfterHours: settings.archiveAfterHours });
+        } finally {
+          claimed.delete(channelId);
+        }
+        logger.with('info', channel.adopted ? 'dedicated channel adopted (created before a stop, never recorded)' : 'dedicated channel created', { deployment: d.ref, channel: channelId, name });
         return;
       }
       record(id, { type: 'room_failed', reason: 'every name I tried is taken' });

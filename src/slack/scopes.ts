@@ -52,6 +52,17 @@ export const BOT_SCOPES = [
     scope: 'groups:history',
     why: 'The same check in private channels the bot was invited to.',
   },
+  {
+    scope: 'channels:read',
+    why:
+      'conversations.list, only when conversations.create answers name_taken for a dedicated deployment channel: ' +
+      'to find whether that channel is one the bot created and a stopped run never recorded, and adopt it ' +
+      'instead of leaving it empty and creating a suffixed one.',
+  },
+  {
+    scope: 'groups:read',
+    why: 'The same lookup among private channels (dedicated_channels.private: true); conversations.list shows only those the bot is in.',
+  },
 ] as const satisfies readonly BotScope[];
 
 export type BotScopeName = (typeof BOT_SCOPES)[number]['scope'];

@@ -72,6 +72,9 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
        AND status NOT IN ('scheduled', 'preparing', 'cancelled') ORDER BY id DESC LIMIT 1`,
   );
   const selectIds = db.prepare<[], { id: number }>('SELECT id FROM deployments ORDER BY id');
+  const selectRoomHolder = db.prepare<[string], { id: number }>(
+    "SELECT deployment_id AS id FROM events WHERE type = 'room_opened' AND json_extract(data, '$.channelId') = ? ORDER BY id LIMIT 1",
+  );
   const maxSeq = db.prepare<[number], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE deployment_id = ?');
 
   const selectColumns = db.prepare<[number], ReturnType<typeof columnsOf> & { state: string }>(
@@ -138,6 +141,11 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
 
     allIds(): number[] {
       return selectIds.all().map((r) => r.id);
+    },
+
+    /** The deployment whose dedicated channel `channelId` is (its `room_opened` names it), if any. */
+    roomHolder(channelId: string): number | undefined {
+      return selectRoomHolder.get(channelId)?.id;
     },
 
     /**

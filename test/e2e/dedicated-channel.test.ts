@@ -101,6 +101,97 @@ describe('a deployment in its own channel (location: channel)', () => {
     expect(h.fake.messages('CTAKEN')).toEqual([]);
   });
 
+  describe('when the name is taken', () => {
+    const BASE = 'deploy-checkout-2-4-0';
+    const lookups = (harness: Harness) => harness.fake.callsTo('conversations.list');
+
+    it('adopts the channel a stopped run created and never recorded: no second channel, no suffix, invites sent, the card there', async () => {
+      h = await withConfig();
+      // Enough other channels that the one sought is on the second page.
+      for (let i = 0; i < 210; i++) h.fake.addChannel(`CFILL${i}`, { name: `team-${i}`, botIsMember: false });
+      // What a run that died between Slack creating the channel and the database recording it leaves behind.
+      h.fake.addChannel('CORPHAN', { name: BASE, creator: h.fake.botUserId });
+      const { id } = await startDeployment(h);
+
+      expect(created(h)).toEqual([]);
+      expect(h.fake.callsTo('conversations.create').map((c) => [c.args.name, c.response.error])).toEqual([[BASE, 'name_taken']]);
+      expect(lookups(h).map((c) => [c.args.types, String(c.args.exclude_archived), String(c.args.limit), Boolean(c.args.cursor)])).toEqual([
+        ['public_channel,private_channel', 'true', '200', false],
+        ['public_channel,private_channel', 'true', '200', true],
+      ]);
+      expect(stateOf(h, id).room).toMatchObject({ channelId: 'CORPHAN', name: BASE, archiveAfterHours: 6 });
+      expect(new Set(invited(h, 'CORPHAN'))).toEqual(new Set([PEOPLE.deployer, PEOPLE.dev, PEOPLE.qa, PEOPLE.ops]));
+      const [card, ...others] = topLevel(h, 'CORPHAN');
+      expect(others).toEqual([]);
+      expect(textOf(card!)).toContain('checkout 2.4.0');
+      expect(textOf(h.fake.messages(CHANNELS.deploys)[0]!)).toContain('<#CORPHAN>');
+      expect((await dbCheck(h)).code).toBe(0);
+    });
+
+    it('a same-name channel a person created is left alone: the suffixed name, as before', async () => {
+      h = await withConfig();
+      h.fake.addChannel('CPERSON', { name: BASE, creator: PEOPLE.dev });
+      const { id } = await startDeployment(h);
+      expect(lookups(h)).toHaveLength(1);
+      expect(created(h).map((r) => r.name)).toEqual([`${BASE}-dep-${id}`]);
+      expect(stateOf(h, id).room).toMatchObject({ channelId: created(h)[0]!.id });
+      expect(h.fake.messages('CPERSON')).toEqual([]);
+      expect(invited(h, 'CPERSON')).toEqual([]);
+    });
+
+    it("a same-name channel that is another deployment's room is left alone: the suffixed name", async () => {
+      h = await withConfig();
+      const first = await startDeployment(h);
+      const firstRoom = created(h)[0]!;
+      expect(firstRoom.name).toBe(BASE);
+      await h.slack.command(`cancel DEP-${first.id} wrong build`, { user: PEOPLE.deployer, channel: firstRoom.id });
+      await h.settled();
+      const before = topLevel(h, firstRoom.id).length;
+
+      // The same version again while the first one's channel (created by the bot) is still open.
+      const second = await startDeployment(h);
+      expect(second.id).not.toBe(first.id);
+      expect(lookups(h)).toHaveLength(1);
+      expect(created(h).map((r) => r.name)).toEqual([BASE, `${BASE}-dep-${second.id}`]);
+      expect(stateOf(h, second.id).room).toMatchObject({ channelId: created(h)[1]!.id });
+      expect(stateOf(h, first.id).room).toMatchObject({ channelId: firstRoom.id });
+      expect(topLevel(h, firstRoom.id)).toHaveLength(before);
+      expect(invited(h, firstRoom.id).length).toBe(4);
+    });
+
+    it('an archived channel of ours is not adopted: the suffixed name', async () => {
+      h = await withConfig();
+      h.fake.addChannel('COLD', { name: BASE, creator: h.fake.botUserId, isArchived: true });
+      const { id } = await startDeployment(h);
+      expect(created(h).map((r) => r.name)).toEqual([`${BASE}-dep-${id}`]);
+      expect(h.fake.messages('COLD')).toEqual([]);
+    });
+
+    it('a lookup cut short by a passing problem creates nothing; the next start adopts the channel', async () => {
+      h = await withConfig();
+      h.fake.addChannel('CORPHAN', { name: BASE, creator: h.fake.botUserId });
+      h.fake.fail('conversations.list', { error: 'internal_error' });
+      const { id } = await startDeployment(h);
+      expect(stateOf(h, id).room).toBeUndefined();
+      expect(created(h)).toEqual([]);
+
+      await h.restart();
+      await h.settled();
+      expect(created(h)).toEqual([]);
+      expect(stateOf(h, id).room).toMatchObject({ channelId: 'CORPHAN', name: BASE });
+      expect(topLevel(h, 'CORPHAN')).toHaveLength(1);
+    });
+
+    it('without the scope to look (an app not reinstalled with channels:read), takes the suffixed name as before', async () => {
+      h = await withConfig();
+      h.fake.addChannel('CORPHAN', { name: BASE, creator: h.fake.botUserId });
+      h.fake.fail('conversations.list', { error: 'missing_scope' });
+      const { id } = await startDeployment(h);
+      expect(created(h).map((r) => r.name)).toEqual([`${BASE}-dep-${id}`]);
+      expect(stateOf(h, id).room).toMatchObject({ channelId: created(h)[0]!.id });
+    });
+  });
+
   it('archives the channel the configured hours after the end, with a note first', async () => {
     h = await withConfig();
     const { id } = await startDeployment(h);
