@@ -13,7 +13,11 @@ export interface Timings {
   reminderHoursBefore: number;
   /** Minutes between progress updates while the deployment runs. */
   progressEveryMinutes: number;
-  /** How often the running phase's timer is redrawn, at most (per deployment). */
+  /**
+   * How often the running phase's timer is looked at, at most (per deployment). A look
+   * renders the deployment and updates only messages whose text changed; timers show
+   * whole minutes, so a message still changes at most once a minute, within this lag.
+   */
   timerRefreshSeconds: number;
   /** Follow-up reminders, hours after the deployment is finally complete. */
   followUpHoursAfter: number;
@@ -25,7 +29,7 @@ export const DEFAULT_TIMINGS: Timings = {
   announcementHoursBefore: 24,
   reminderHoursBefore: 1,
   progressEveryMinutes: 30,
-  timerRefreshSeconds: 60,
+  timerRefreshSeconds: 15,
   followUpHoursAfter: 0,
   rollbackDecisionMinutes: 10,
 };
