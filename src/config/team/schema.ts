@@ -44,7 +44,7 @@ export const LayerSchema = z.strictObject({
   deploy_channel: channel.optional(),
   /** Where stakeholders and users are told (announcements, reminders, completion). */
   announce_channel: channel.optional(),
-  /** The operations channel (issues, rollbacks). */
+  /** The operations channel: copies of the start, issue, completion and rollback notices. */
   ops_channel: channel.optional(),
   /** The template preselected for the service (a built-in one or one in templates_dir). */
   template: z.string().trim().min(1).optional(),
