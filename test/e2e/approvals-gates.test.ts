@@ -5,6 +5,7 @@ import { ActionId } from '../../src/slack/ids.js';
 import { buttonsOf, mrkdwnOf, press, startDeployment, textOf, threadOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
+import { submitReason } from '../support/schedule.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -20,17 +21,7 @@ const stateOf = (id: number): Deployment =>
 /** Presses a button that opens a modal, then submits the modal with a reason. */
 async function withReason(user: string, actionId: string, ref: Parameters<typeof press>[3], reason: string, extra: Record<string, Record<string, unknown>> = {}) {
   await press(h, user, actionId, ref);
-  const view = h.fake.lastView()!;
-  const meta = (view.view as { private_metadata: string; callback_id: string });
-  const res = await h.slack.submitView({
-    user,
-    callbackId: meta.callback_id,
-    privateMetadata: meta.private_metadata,
-    values: { reason: { value: input.text(reason) }, ...extra },
-    viewId: view.id,
-  });
-  await h.settled();
-  return res;
+  return submitReason(h, user, reason, extra);
 }
 
 describe('approvals', () => {

@@ -323,4 +323,25 @@ describe('a deployment in its own channel (location: channel)', () => {
     expect(h.fake.callsTo('conversations.create').filter((c) => c.response.ok)).toHaveLength(1);
     expect((await dbCheck(h)).code).toBe(0);
   });
+
+  it('without an announcement channel, stakeholder notices reply to the mirror card in the deploy channel, where stakeholders follow it', async () => {
+    h = await withConfig();
+    const { id } = await startDeployment(h);
+    await h.liftoff.scheduler.tick();
+    await h.settled();
+    const record = (key: string) => h!.query<{ ts: string; channelId: string }>('SELECT ts, channel_id AS channelId FROM messages WHERE deployment_id = ? AND key = ?', id, key)[0]!;
+    const [mirror, parent] = [record('mirror'), record('parent')];
+    expect(mirror.channelId).toBe(CHANNELS.deploys);
+    const posts = (kind: string) =>
+      h!.fake
+        .callsTo('chat.postMessage')
+        .filter((c) => c.response.ok === true && JSON.stringify(c.args.metadata ?? '').includes(`:${kind}:`))
+        .map((c) => ({ channel: String(c.args.channel), threadTs: c.args.thread_ts, broadcast: String(c.args.reply_broadcast) === 'true' }));
+    // The announcement (due at once: the window is less than 24 h away) goes to the deploy channel, shown there.
+    expect(posts('announcement')).toEqual([{ channel: CHANNELS.deploys, threadTs: mirror.ts, broadcast: true }]);
+    // Thread notices stay in the dedicated channel's thread.
+    const personal = posts('personal_reminder');
+    expect(personal.length).toBeGreaterThan(0);
+    for (const p of personal) expect(p).toEqual({ channel: parent.channelId, threadTs: parent.ts, broadcast: false });
+  });
 });
