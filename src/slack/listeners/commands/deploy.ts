@@ -10,7 +10,7 @@ import { startForm } from '../views/start-form.js';
 import { parseDeployCommand } from './parse.js';
 import { rescheduleModal } from '../../views/modals/reschedule.js';
 import { runRollbackCommand } from './rollback.js';
-import { withLocks } from '../../views/deployment/rollback.js';
+import { withLocks } from '../../views/locks.js';
 import { permalinkOf } from '../permalinks.js';
 
 /** `/deploy …`: every answer is ephemeral; forms open before any slow work. */

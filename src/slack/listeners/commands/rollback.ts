@@ -1,7 +1,7 @@
 import type { SlashCommand } from '@slack/bolt';
 import { ENVIRONMENT_LABELS } from '../../../core/deployment/types.js';
 import { DomainError } from '../../../core/errors.js';
-import { lockLine } from '../../views/deployment/rollback.js';
+import { lockLine } from '../../views/locks.js';
 import { clip } from '../../views/format.js';
 import { rollbackModal } from '../../views/modals/rollback.js';
 import type { ListenerDeps } from '../deps.js';

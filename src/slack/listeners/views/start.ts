@@ -10,7 +10,7 @@ import type { ApprovalRole } from '../../../core/template/schema.js';
 import { filledBlock } from '../../views/modals/start.js';
 import { isEnvironment, settingsOf, startForm } from './start-form.js';
 import type { ListenerDeps } from '../deps.js';
-import { lockRefusal } from '../../views/deployment/rollback.js';
+import { lockRefusal } from '../../views/locks.js';
 import { channelOf, dateTimeOf, metadataOf, optionOf, textOf, usersOf, userOf, type ViewValues } from './values.js';
 
 /** Maps an input field to the block that shows its error (`at` gives a filled field its block id). */
