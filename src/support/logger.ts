@@ -14,7 +14,7 @@ type Level = keyof typeof ORDER;
 const SECRET = /\b(xox[abposr]|xapp)-[A-Za-z0-9-]+|((?:signing_?secret|token|authorization)["']?\s*[:=]\s*["']?)(Bearer\s+)?[^\s"',}]+/gi;
 
 export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(SECRET, (match, _prefix: string, key: string | undefined) => (key ? `${key}[redacted]` : '[redacted]'));
+  let out = text.replace(SECRET, (_match: string, _prefix: string, key: string | undefined) => (key ? `${key}[redacted]` : '[redacted]'));
   for (const s of secrets) if (s.length >= 8) out = out.split(s).join('[redacted]');
   return out;
 }

@@ -1,5 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
-import { ENVIRONMENT_LABELS, refOf, type Deployment } from '../../../core/deployment/types.js';
+import { refOf, type Deployment } from '../../../core/deployment/types.js';
 import { itemsOfStage, type PlanItem, type Stage } from '../../../core/template/items.js';
 import { ESTIMATE_HINT, rollbackValidation, STANDARD_VALIDATION_NOTE } from '../../../core/template/rollback.js';
 import type { Template } from '../../../core/template/schema.js';
