@@ -17,8 +17,7 @@ import { createRepositories } from './storage/index.js';
 import { createLogger, type Logger } from './support/logger.js';
 import { createDeploymentService } from './usecases/deployments.js';
 import { createRollbackService } from './usecases/rollback.js';
-import { createRollbackEffects } from './rollback/effects.js';
-import { createMaintenanceEffects } from './hooks/maintenance.js';
+import { createHookRunner, presenceOf, type HookLookup } from './hooks/jobs.js';
 import { createRoomEffects } from './rooms/effects.js';
 import { homeChannelOf } from './core/deployment/room.js';
 import type { Environment } from './core/deployment/types.js';
@@ -67,7 +66,13 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   const db = openDatabase(config.dbFile);
   const repos = createRepositories(db);
   const timingsFor = timingsFrom();
-  const planJobs = createPlanner({ jobs: repos.jobs, timingsFor });
+  // The hooks of a service's environment: their calls are jobs, planned only when configured, and read again when made.
+  const settingsOf = (t: { service: string; environment: Environment }) => setup.team.settingsFor(t.service, t.environment);
+  const hooksFor: HookLookup = (t) => {
+    const hooks = settingsOf(t)?.hooks;
+    return { rollback: hooks?.rollback ?? null, maintenanceStart: hooks?.maintenanceStart ?? null, maintenanceEnd: hooks?.maintenanceEnd ?? null };
+  };
+  const planJobs = createPlanner({ jobs: repos.jobs, timingsFor, hooksFor: presenceOf(hooksFor) });
   const slack = buildSlackApp(config, logger, () => db.open && isUsable(db));
 
   const userGroups = createUserGroups({ client: slack.client, team: setup.team, logger });
@@ -92,27 +97,12 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
       );
     },
   });
-  // The rollback hook, after a rollback's change is committed (its notices are scheduler jobs).
-  const settingsOf = (t: { service: string; environment: Environment }) => setup.team.settingsFor(t.service, t.environment);
-  const rollbackEffects = createRollbackEffects({
-    client: slack.client,
-    repos,
-    sync,
-    logger,
-    hookFor: (t) => settingsOf(t)?.hooks.rollback ?? null,
-  });
-  // The maintenance hooks, when a deployment's first phase starts and when it leaves its running phases.
-  const maintenance = createMaintenanceEffects({
-    client: slack.client,
-    repos,
-    sync,
-    logger,
-    hooksFor: (t) => ({ start: settingsOf(t)?.hooks.maintenanceStart ?? null, end: settingsOf(t)?.hooks.maintenanceEnd ?? null }),
-  });
+  // The rollback and maintenance hooks: scheduler jobs, called (at most once) by a tick after the change's acknowledgement.
+  const hookRunner = createHookRunner({ client: slack.client, repos, sync, logger, hooksFor });
   const service = createDeploymentService({
     repos,
     clock,
-    // The messages a change promises are planned in its transaction; a tick sends what is due at once.
+    // The messages and hook calls a change promises are planned in its transaction; a tick sends what is due at once.
     withinChange: (d, events, now) => {
       planJobs(d, events, now);
       if (autoTick) setImmediate(() => void scheduler.tick());
@@ -122,8 +112,6 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     onChange: (d, events) =>
       setImmediate(() => {
         void sync.sync(d.id);
-        rollbackEffects.onChange(d, events);
-        maintenance.onChange(d, events);
         rooms.onChange(d, events);
       }),
   });
@@ -155,8 +143,6 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
       // Redraws start on the next turn of the event loop (after the acknowledgement).
       await new Promise((resolve) => setImmediate(resolve));
       await sync.idle();
-      await rollbackEffects.idle();
-      await maintenance.idle();
       await rooms.idle();
       // The redraw a new channel causes starts on the next turn.
       await new Promise((resolve) => setImmediate(resolve));
@@ -173,7 +159,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   slack.app.error(onError as never);
 
   // Notices are posted without the client's own retries: the scheduler's history check decides (exactly once).
-  const scheduler = createScheduler({ repos, client: slack.client, noticeClient: slack.noticeClient, clock, logger, sync, timingsFor });
+  const scheduler = createScheduler({ repos, client: slack.client, noticeClient: slack.noticeClient, clock, logger, sync, timingsFor, hooks: hookRunner });
   // Notices a previous run left half-sent are settled before anything new is sent.
   await scheduler.recover();
 

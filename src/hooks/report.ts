@@ -20,16 +20,19 @@ export interface HookWording {
   unknown: string;
   /** What to do when it failed, e.g. `Follow the rollback checklist by hand.` */
   manual: string;
+  /** What to check when nobody knows whether it was called, e.g. `Check the pipeline it triggers; …`. */
+  recheck: string;
+}
+
+/** One call of a hook: how it is named in the thread, and what is sent. */
+export interface HookCall {
+  wording: HookWording;
+  body: unknown;
+  userAgent: string;
 }
 
 /** The host a redirect points to, for the thread (never the whole URL: it may carry a token). */
-function redirectHost(location: string): string {
-  try {
-    return clip(new URL(location).host, 200);
-  } catch {
-    return 'another address on the same host';
-  }
-}
+const redirectHost = (location: string): string => clip(hookHost(location) ?? 'another address on the same host', 200);
 
 /** What the thread is told about a hook call: plainly, including failures. */
 export function hookOutcomeText(d: Deployment, r: HookResult, w: HookWording): string {
@@ -51,6 +54,38 @@ export function hookOutcomeText(d: Deployment, r: HookResult, w: HookWording): s
   }
 }
 
+/**
+ * What the thread is told when Liftoff stopped while calling a hook: it may or
+ * may not have been called, and it is not called again (at most once).
+ */
+export function uncertainText(w: HookWording, host: string | null): string {
+  const where = host ? ` (Liftoff stopped while calling ${clip(host, 200)})` : '';
+  return `⚠️ I may or may not have called the ${w.name} before a restart${where}. I did not call it again, so it is never called twice. ${w.recheck}`;
+}
+
+/** The host of a URL, for the thread (never the whole URL: it may carry a token); null when it is not one. */
+export function hookHost(url: string): string | null {
+  try {
+    return new URL(url).host;
+  } catch {
+    return null;
+  }
+}
+
+/** A short record of a call's result, kept with its job. */
+export function resultSummary(r: HookResult): string {
+  switch (r.kind) {
+    case 'answered':
+      return `answered ${r.status} in ${r.ms} ms${r.redirectedTo !== undefined ? ' (a redirect, not followed)' : ''}`;
+    case 'timeout':
+      return `no answer within ${r.timeoutMs} ms`;
+    case 'refused_host':
+      return `not called: host ${r.host} is not allowed`;
+    case 'failed':
+      return `could not be reached: ${r.message}`.slice(0, 500);
+  }
+}
+
 export interface HookReportDeps {
   client: WebClient;
   repos: Repositories;
@@ -59,12 +94,17 @@ export interface HookReportDeps {
 }
 
 /** Logs a hook's result and posts `text` in the deployment's thread, after its messages are in line; never throws. */
-export async function reportHookResult({ client, repos, sync, logger }: HookReportDeps, d: Deployment, name: string, result: HookResult, text: string): Promise<void> {
-  logger.with(result.kind === 'answered' && result.ok ? 'info' : 'warn', `${name} called`, {
+export async function reportHookResult(deps: HookReportDeps, d: Deployment, name: string, result: HookResult, text: string): Promise<void> {
+  deps.logger.with(result.kind === 'answered' && result.ok ? 'info' : 'warn', `${name} called`, {
     deployment: d.ref,
     result: result.kind,
     ...(result.kind === 'answered' ? { status: result.status } : {}),
   });
+  await postInThread(deps, d, name, text);
+}
+
+/** Posts `text` about a hook in the deployment's thread, after its messages are in line; never throws. */
+export async function postInThread({ client, repos, sync, logger }: HookReportDeps, d: Deployment, name: string, text: string): Promise<void> {
   await sync.sync(d.id); // what the change shows first, then what the hook said
   const parent = repos.messages.list(d.id).get('parent');
   if (!parent?.ts) return;
@@ -73,19 +113,4 @@ export async function reportHookResult({ client, repos, sync, logger }: HookRepo
   } catch (error) {
     logger.with('warn', `could not post the ${name} result`, { deployment: d.ref, code: slackErrorCode(error) });
   }
-}
-
-/** Follow-ups run after the acknowledgement; `idle` waits for them (graceful stop, tests). */
-export function createTracker(logger: Logger, what: string) {
-  const running = new Set<Promise<void>>();
-  return {
-    track(work: Promise<void>): void {
-      const p = work.catch((error: unknown) => logger.with('error', `${what} failed`, { error }));
-      running.add(p);
-      void p.finally(() => running.delete(p));
-    },
-    async idle(): Promise<void> {
-      while (running.size) await Promise.all([...running]);
-    },
-  };
 }

@@ -6,11 +6,6 @@ export { refusedHost } from '../hooks/call.js';
 /** The rollback hook's configuration: a hook like any other (`src/hooks/call.ts`). */
 export type RollbackHookConfig = HookConfig;
 
-/** Which hook, if any, a service's environment has. */
-export type RollbackHookLookup = (target: { service: string; environment: Environment }) => RollbackHookConfig | null;
-
-export const NO_ROLLBACK_HOOKS: RollbackHookLookup = () => null;
-
 /** The JSON body of the call. */
 export interface RollbackHookRequest {
   deployment: string;
@@ -38,7 +33,9 @@ export function hookRequestOf(d: Deployment): RollbackHookRequest {
   };
 }
 
+export const ROLLBACK_USER_AGENT = 'Liftoff rollback hook';
+
 /** POSTs the rollback to its hook (allowed hosts only, with its timeout, no redirects: see `callHook`). */
 export function callRollbackHook(config: RollbackHookConfig, request: RollbackHookRequest, fetchImpl: typeof fetch = fetch): Promise<RollbackHookResult> {
-  return callHook(config, request, 'Liftoff rollback hook', fetchImpl);
+  return callHook(config, request, ROLLBACK_USER_AGENT, fetchImpl);
 }

@@ -2,7 +2,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../core/clock.js';
 import { currentPhase } from '../core/deployment/progress.js';
 import { FINISHED, type Deployment } from '../core/deployment/types.js';
-import type { Job } from '../core/schedule/jobs.js';
+import { isHookKind, type HookKind, type Job } from '../core/schedule/jobs.js';
+import { NO_HOOK_RUNNER, type HookRunner } from '../hooks/jobs.js';
 import { nextProgress } from '../core/schedule/plan.js';
 import { skipReason } from '../core/schedule/stale.js';
 import { explainSlackError } from '../slack/errors.js';
@@ -28,6 +29,8 @@ export interface SchedulerDeps {
   logger: Logger;
   sync: Pick<MessageSync, 'sync'>;
   timingsFor: TimingsFor;
+  /** Makes the hook jobs' HTTP calls (at most once each); without it they are skipped. */
+  hooks?: HookRunner;
 }
 
 /** Marks a job released after a post without a clear answer that was not in the history yet: it may still land. */
@@ -55,6 +58,9 @@ const KIND_LABEL: Record<Job['kind'], string> = {
   rollback_started: 'rollback notice',
   rollback_completed: 'rollback completion notice',
   rollback_failed: 'failed rollback alert',
+  rollback_hook: 'rollback hook call',
+  maintenance_start_hook: 'maintenance start hook call',
+  maintenance_end_hook: 'maintenance end hook call',
 };
 
 /**
@@ -65,9 +71,11 @@ const KIND_LABEL: Record<Job['kind'], string> = {
  *    the message metadata;
  * 3. it is marked sent with the message ts (or skipped, retried, failed).
  * A job still `sending` at start was interrupted between 2 and 3: `recover`
- * looks for its message in Slack's history before deciding.
+ * looks for its message in Slack's history before deciding. Hook jobs are an
+ * HTTP call instead of step 2, made at most once: one interrupted is never
+ * called again (`uncertain`, and the thread is told).
  */
-export function createScheduler({ repos, client, noticeClient = client, clock, logger, sync, timingsFor }: SchedulerDeps) {
+export function createScheduler({ repos, client, noticeClient = client, clock, logger, sync, timingsFor, hooks = NO_HOOK_RUNNER }: SchedulerDeps) {
   const log = logger.child({ component: 'scheduler' });
   const lastRefresh = new Map<number, number>();
   const told = new Set<string>();
@@ -121,6 +129,20 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
     );
   }
 
+  /** A hook job: waits like a notice until its thread exists, then is called once (the result goes to the thread). */
+  async function callHookJob(job: Job & { kind: HookKind }, d: Deployment, now: number) {
+    const to = destinationOf(d, job, repos.messages);
+    if ('wait' in to) return retry(job, d, to.wait, null, now);
+    await hooks.run(job, d, (status, result) => settle(job, status, result, clock.now()));
+  }
+
+  /** A hook job left `sending`: never called before its thread existed; otherwise it may have been, so it is not called again. */
+  async function recoverHook(job: Job & { kind: HookKind }, d: Deployment, now: number) {
+    if ('wait' in destinationOf(d, job, repos.messages)) return void repos.jobs.release(job.id, now, 'interrupted before calling', now);
+    settle(job, 'uncertain', 'interrupted while calling; not called again', now);
+    await hooks.interrupted(job, d);
+  }
+
   async function run(job: Job) {
     const now = clock.now();
     const d = repos.deployments.get(job.deploymentId);
@@ -131,6 +153,7 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
       log.with('info', 'notice skipped', { deployment: d.ref, job: job.key, reason: skip });
       return settle(job, 'skipped', skip, now);
     }
+    if (isHookKind(job.kind)) return callHookJob({ ...job, kind: job.kind }, d, now);
     const archiving = job.kind === 'archive_room';
     const to = archiving ? archiveDestinationOf(d) : destinationOf(d, job, repos.messages);
     if ('wait' in to) return retry(job, d, to.wait, null, now);
@@ -207,6 +230,10 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
         const d = repos.deployments.get(job.deploymentId);
         if (!d) {
           repos.jobs.finish(job.id, 'skipped', 'the deployment no longer exists', now);
+          continue;
+        }
+        if (isHookKind(job.kind)) {
+          await recoverHook({ ...job, kind: job.kind }, d, now);
           continue;
         }
         if (job.kind === 'archive_room') {

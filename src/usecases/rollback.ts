@@ -26,7 +26,7 @@ const where = (service: string, environment: Environment) => `${service} in ${EN
 /**
  * Rolling a deployment back, and the environment locks that follow. Like the
  * deployment use cases: each call is one synchronous transaction; Slack and
- * the hook come after, from the change notifications.
+ * the hook call come after (the hook as a scheduler job planned in it).
  */
 export function createRollbackService({ repos, clock, deployments }: RollbackServiceDeps) {
   /** The version a rollback of `d` returns to: the latest completed deployment before it. */

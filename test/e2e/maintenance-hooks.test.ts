@@ -45,6 +45,11 @@ afterEach(async () => {
 
 const threadText = (id: number) => threadTextOf(h, id);
 const bodies = (event: string) => hook.calls.map((c) => c.body as { event: string }).filter((b) => b.event === event);
+/** The hooks are scheduler jobs: the next tick calls them, then their results are posted. */
+async function tick() {
+  await h.liftoff.scheduler.tick();
+  await h.settled();
+}
 
 describe('the maintenance hooks', () => {
   it('start: called once with the deployment when its first phase starts (double click and retry included), not for the next phase', async () => {
@@ -61,6 +66,10 @@ describe('the maintenance hooks', () => {
     await h.settled();
     const d = stateOf(h, id);
     expect(d.status).toBe('in_progress');
+    // Planned once with the first phase's start; called by the scheduler.
+    expect(hook.calls).toEqual([]);
+    expect(h.query(`SELECT key FROM jobs WHERE kind = 'maintenance_start_hook'`)).toEqual([{ key: `DEP-${id}:maintenance_start_hook:thread` }]);
+    await tick();
     expect(hook.calls).toHaveLength(1);
     expect(hook.calls[0]!.body).toEqual({
       event: 'maintenance.start',
@@ -79,6 +88,7 @@ describe('the maintenance hooks', () => {
     await press(h, PEOPLE.deployer, ActionId.completePhase, { d: id, p: first });
     await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: d.plan.phases[1]!.id });
     expect(stateOf(h, id).phases[d.plan.phases[1]!.id]?.started).toBeDefined();
+    await tick();
     expect(hook.calls).toHaveLength(1);
     expect(h.logs.join('\n')).not.toContain('maintenance-secret');
   });
@@ -86,6 +96,7 @@ describe('the maintenance hooks', () => {
   it('end: called once when the last phase completes, not again when the deployment completes', async () => {
     const { id } = await finished(h);
     expect(stateOf(h, id).status).toMatch(/completed|monitoring/);
+    await tick();
     expect(bodies('maintenance.start')).toHaveLength(1);
     expect(bodies('maintenance.end')).toEqual([expect.objectContaining({ deployment: `DEP-${id}`, service: 'checkout', reason: 'phases_completed' })]);
     expect(threadText(id)).toMatch(/maintenance end hook answered \*202\*/);
@@ -96,12 +107,14 @@ describe('the maintenance hooks', () => {
     await h.slack.command(`cancel DEP-${early.id} window moved`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
     await h.settled();
     expect(stateOf(h, early.id).status).toBe('cancelled');
+    await tick();
     expect(hook.calls).toEqual([]);
 
     const { id } = await underway(h);
     await h.slack.command(`cancel DEP-${id} node would not drain`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
     await h.settled();
     expect(stateOf(h, id).status).toBe('cancelled');
+    await tick();
     expect(bodies('maintenance.end')).toEqual([expect.objectContaining({ deployment: `DEP-${id}`, reason: 'cancelled' })]);
     expect(threadText(id)).toMatch(/maintenance end hook answered \*202\*/);
   });
@@ -110,11 +123,14 @@ describe('the maintenance hooks', () => {
     const { id } = await underway(h);
     const view = await openRollback(h, PEOPLE.deployer, id);
     await submitRollback(h, PEOPLE.deployer, view!);
+    await tick();
+    expect(bodies('maintenance.start')).toHaveLength(1);
     expect(bodies('maintenance.end')).toEqual([]);
     await confirmAll(h, id, 'rollback', PEOPLE.qa);
     await confirmAll(h, id, 'rollback_validation', PEOPLE.ops);
     await press(h, PEOPLE.deployer, ActionId.rollbackComplete, { d: id });
     expect(stateOf(h, id).status).toBe('rolled_back');
+    await tick();
     expect(bodies('maintenance.end')).toEqual([expect.objectContaining({ deployment: `DEP-${id}`, reason: 'rolled_back' })]);
   });
 
@@ -124,6 +140,7 @@ describe('the maintenance hooks', () => {
       res.end('status page is down');
     };
     const { id } = await underway(h);
+    await tick();
     const thread = threadText(id);
     expect(thread).toMatch(/maintenance start hook answered \*500\*: it did not accept the start of the maintenance window\. The deployment goes on/);
     expect(thread).toContain('status page is down');
@@ -136,7 +153,7 @@ describe('the maintenance hooks', () => {
   it('a hook that does not answer in time is shown plainly', async () => {
     hook.respond = () => undefined;
     const { id } = await underway(h);
-    await h.fake.waitFor(() => threadText(id).includes('did not answer'), 3000);
+    await tick();
     expect(threadText(id)).toMatch(/maintenance start hook did not answer within 300 ms; whether it took note of it is unknown/);
     expect(stateOf(h, id).status).toBe('in_progress');
   });
@@ -155,6 +172,7 @@ describe('the maintenance hooks', () => {
     };
     try {
       const { id } = await underway(h);
+      await tick();
       expect(hook.calls).toHaveLength(1);
       expect(elsewhere).toEqual([]);
       expect(threadText(id)).toMatch(/maintenance start hook answered \*307\*, a redirect to 127\.0\.0\.2:\d+; redirects are not followed/);

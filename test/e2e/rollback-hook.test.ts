@@ -46,13 +46,22 @@ afterEach(async () => {
 
 const threadText = (id: number) => threadTextOf(h, id);
 
+/** The hook is a scheduler job: the next tick calls it, then its result is posted. */
+async function tick() {
+  await h.liftoff.scheduler.tick();
+  await h.settled();
+}
+
 async function rollBack() {
   const { id } = await underway(h, { announce: CHANNELS.announce });
   const view = await openRollback(h, PEOPLE.deployer, id);
   const res = await submitRollback(h, PEOPLE.deployer, view!);
   expect(res.status).toBe(200);
-  await h.fake.waitFor(() => hook.calls.length > 0 || threadText(id).includes('rollback hook'), 3000);
   await h.settled();
+  // Acknowledged and stored; the call is a job, made by the scheduler.
+  expect(hook.calls).toEqual([]);
+  expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([{ status: 'pending' }]);
+  await tick();
   return id;
 }
 
@@ -76,6 +85,12 @@ describe('the rollback hook', () => {
     // The manual checklist remains.
     expect(thread).toMatch(/Rollback plan/);
     expect(h.logs.join('\n')).not.toContain('hook-secret');
+    expect(h.query<{ status: string; result: string }>(`SELECT status, result FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([
+      { status: 'sent', result: expect.stringMatching(/^answered 202 in \d+ ms$/) },
+    ]);
+    // Called once: later ticks call nothing more.
+    await tick();
+    expect(hook.calls).toHaveLength(1);
   });
 
   it('shows a failure plainly and keeps the manual checklist', async () => {
@@ -88,6 +103,11 @@ describe('the rollback hook', () => {
     expect(thread).toMatch(/answered \*500\*: it did not accept the rollback\. Follow the rollback checklist by hand/);
     expect(thread).toContain('pipeline locked by another run');
     expect(stateOf(h, id).status).toBe('rolling_back');
+    // Final: a refusal is not retried.
+    expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([{ status: 'failed' }]);
+    h.clock.advance(60 * 60_000);
+    await tick();
+    expect(hook.calls).toHaveLength(1);
   });
 
   it('gives up after its timeout and says so, without delaying the acknowledgement', async () => {
@@ -104,8 +124,9 @@ describe('the rollback hook', () => {
     });
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(300);
-    await h.fake.waitFor(() => threadText(id).includes('did not answer'), 3000);
+    await tick();
     expect(threadText(id)).toMatch(/did not answer within 300 ms.*Follow the rollback checklist by hand/);
+    expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([{ status: 'failed' }]);
   });
 
   it('the notices reach the announcement channel, the ops channel and the thread', async () => {

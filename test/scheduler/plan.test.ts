@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentEvent } from '../../src/core/deployment/events.js';
 import type { Deployment } from '../../src/core/deployment/types.js';
-import { DEFAULT_TIMINGS, followUpsFor, hadIssues, nextProgress, onlyIfIssues, planChange, skipReason, timingsOf, type PlannedJob } from '../../src/core/schedule/index.js';
+import { DEFAULT_TIMINGS, followUpsFor, hadIssues, isHookKind, nextProgress, NO_HOOKS, onlyIfIssues, planChange, skipReason, timingsOf, type HookPresence, type PlannedJob } from '../../src/core/schedule/index.js';
 import { HOUR, KEYS, MIN, Scenario, T0, template, USERS } from '../core/fixtures.js';
 
 const t = DEFAULT_TIMINGS;
@@ -229,5 +229,81 @@ describe('who hears what: the ops channel, rollbacks, cancellations, follow-ups'
     rolled.act(USERS.deployer, { type: 'start_rollback', trigger: 'errors', restore: ['code'], note: '', toVersion: null });
     const plan = planChange(rolled.d, [{ type: 'rollback_completed' }], rolled.d.revision + 1, rolled.at, t);
     expect(plan.add.filter((j) => j.kind === 'follow_up').map((j) => j.payload.n)).toEqual([0, 1, 2]);
+  });
+});
+
+describe('the hook calls a change promises', () => {
+  const ALL: HookPresence = { rollback: true, maintenanceStart: true, maintenanceEnd: true };
+  const planWith = (s: Scenario, events: DeploymentEvent[], hooks: HookPresence = ALL) =>
+    planChange(s.d, events, s.d.revision - events.length + 1, s.at, t, hooks);
+  const hookJobs = (plan: { add: PlannedJob[] }) => plan.add.filter((j) => isHookKind(j.kind)).map((j) => ({ key: j.key, kind: j.kind, payload: j.payload, dueAt: j.dueAt }));
+  const startRollback = () => ({ type: 'start_rollback' as const, trigger: 'errors', restore: ['code'], note: '', toVersion: null });
+  /** Through the last phase's steps, so that completing it ends the maintenance window. */
+  const beforeLastPhaseEnds = () => {
+    const s = new Scenario().ready().runPhase('prepare').runPhase('deploy');
+    s.act(USERS.deployer, { type: 'start_phase', phaseId: 'smoke' });
+    for (const step of s.d.plan.phases.find((p) => p.id === 'smoke')!.steps.filter((x) => x.required)) {
+      s.act(USERS.deployer, { type: 'confirm_item', key: `phase.smoke.${step.id}` });
+    }
+    return s;
+  };
+
+  it('the first phase plans the maintenance start hook, due at once, after the start notices; the next phase plans none', () => {
+    const s = new Scenario().ready();
+    const plan = planWith(s, s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' }));
+    expect(hookJobs(plan)).toEqual([{ key: 'DEP-1:maintenance_start_hook:thread', kind: 'maintenance_start_hook', payload: { target: 'thread' }, dueAt: s.at }]);
+    expect(plan.add.findIndex((j) => j.kind === 'maintenance_start_hook')).toBeGreaterThan(plan.add.findIndex((j) => j.kind === 'start'));
+    const next = new Scenario().ready().runPhase('prepare');
+    expect(hookJobs(planWith(next, next.act(USERS.deployer, { type: 'start_phase', phaseId: 'deploy' })))).toEqual([]);
+  });
+
+  it('completing the last phase plans the maintenance end hook with its reason; completing the deployment plans nothing more', () => {
+    const s = beforeLastPhaseEnds();
+    const plan = planWith(s, s.act(USERS.deployer, { type: 'complete_phase', phaseId: 'smoke' }));
+    expect(hookJobs(plan)).toEqual([
+      { key: 'DEP-1:maintenance_end_hook:thread', kind: 'maintenance_end_hook', payload: { target: 'thread', reason: 'phases_completed' }, dueAt: s.at },
+    ]);
+    expect(hookJobs(planWith(s, [{ type: 'completed' } as DeploymentEvent]))).toEqual([]);
+  });
+
+  it('a rollback plans the rollback hook, keyed by its event; completing it ends the maintenance window (rolled_back)', () => {
+    const s = new Scenario().ready();
+    s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
+    const started = planWith(s, s.act(USERS.deployer, startRollback()));
+    expect(hookJobs(started)).toEqual([{ key: `DEP-1:rollback_hook:${s.d.revision}:thread`, kind: 'rollback_hook', payload: { target: 'thread', seq: s.d.revision }, dueAt: s.at }]);
+    const completed = planWith(s, [{ type: 'rollback_completed' }]);
+    expect(hookJobs(completed).map((j) => [j.kind, j.payload.reason])).toEqual([['maintenance_end_hook', 'rolled_back']]);
+  });
+
+  it('a cancellation ends the window only once a phase started', () => {
+    const early = new Scenario();
+    expect(hookJobs(planWith(early, early.act(USERS.deployer, { type: 'cancel', reason: 'moved' })))).toEqual([]);
+    const late = new Scenario().ready();
+    late.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
+    const plan = planWith(late, late.act(USERS.deployer, { type: 'cancel', reason: 'node would not drain' }));
+    expect(hookJobs(plan).map((j) => [j.kind, j.payload.reason])).toEqual([['maintenance_end_hook', 'cancelled']]);
+    // Not among what a cancellation cancels: the call still goes out.
+    expect(plan.cancel?.kinds).not.toContain('maintenance_end_hook');
+  });
+
+  it('only the configured hooks are planned: none by default, each one alone', () => {
+    const s = new Scenario().ready();
+    const events = s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
+    expect(hookJobs(planChange(s.d, events, s.d.revision, s.at, t))).toEqual([]);
+    expect(hookJobs(planWith(s, events, NO_HOOKS))).toEqual([]);
+    expect(hookJobs(planWith(s, events, { ...NO_HOOKS, rollback: true, maintenanceEnd: true }))).toEqual([]);
+    const rollback = planWith(s, s.act(USERS.deployer, startRollback()), { ...NO_HOOKS, maintenanceStart: true, maintenanceEnd: true });
+    expect(hookJobs(rollback)).toEqual([]);
+    const end = new Scenario().ready();
+    end.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
+    expect(hookJobs(planWith(end, end.act(USERS.deployer, { type: 'cancel', reason: 'x' }), { ...NO_HOOKS, maintenanceStart: true }))).toEqual([]);
+  });
+
+  it('hook jobs are never skipped as stale: a call promised stays worth making after downtime', () => {
+    const s = new Scenario().ready();
+    s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
+    for (const kind of ['rollback_hook', 'maintenance_start_hook', 'maintenance_end_hook'] as const) {
+      expect(skipReason({ kind, dueAt: s.at, payload: { target: 'thread' } }, s.d, s.at + 10 * HOUR, t)).toBeNull();
+    }
   });
 });

@@ -3,3 +3,4 @@ export * from './plan.js';
 export * from './stale.js';
 export * from './timings.js';
 export * from './follow-ups.js';
+export * from './hooks.js';

@@ -1,4 +1,9 @@
-/** What the scheduler sends: one job is one Slack message, identified by a unique key. */
+import type { MaintenanceEndReason } from '../deployment/maintenance.js';
+
+/**
+ * What the scheduler sends: one job is one Slack message, identified by a
+ * unique key; or, for the hook kinds, one HTTP call to a configured hook.
+ */
 
 export const JOB_KINDS = [
   'announcement',
@@ -27,8 +32,27 @@ export const JOB_KINDS = [
   'rollback_failed',
   /** A note in the dedicated channel, then the channel is archived (`location: channel`). */
   'archive_room',
+  /** HTTP calls, not Slack messages: the rollback hook when a rollback starts, the maintenance hooks. */
+  'rollback_hook',
+  'maintenance_start_hook',
+  'maintenance_end_hook',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
+
+/** The jobs that call a hook (at most once: never called again blindly after an interruption). */
+export const HOOK_KINDS = ['rollback_hook', 'maintenance_start_hook', 'maintenance_end_hook'] as const;
+export type HookKind = (typeof HOOK_KINDS)[number];
+export const isHookKind = (kind: JobKind): kind is HookKind => (HOOK_KINDS as readonly JobKind[]).includes(kind);
+/** The jobs that post a Slack message. */
+export type NoticeKind = Exclude<JobKind, HookKind>;
+
+/** Which hooks a deployment's service and environment has configured (the planner plans only those calls). */
+export interface HookPresence {
+  rollback: boolean;
+  maintenanceStart: boolean;
+  maintenanceEnd: boolean;
+}
+export const NO_HOOKS: HookPresence = { rollback: false, maintenanceStart: false, maintenanceEnd: false };
 
 /**
  * Where a job's message goes: `announce` is the announcement channel (or, for
@@ -45,6 +69,8 @@ export interface JobPayload {
   phaseId?: string;
   /** Progress updates: their number; follow-ups: the follow-up's index. */
   n?: number;
+  /** The maintenance end hook: why the window ended. */
+  reason?: MaintenanceEndReason;
 }
 
 /** A job before it is stored. */

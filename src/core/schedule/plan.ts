@@ -1,8 +1,9 @@
 import { addHours, addMinutes } from 'date-fns';
 import type { DeploymentEvent } from '../deployment/events.js';
 import type { Deployment } from '../deployment/types.js';
-import type { JobKind, JobPayload, PlannedJob, Target } from './jobs.js';
-import { LIVE_KINDS, WINDOW_KINDS } from './jobs.js';
+import type { HookPresence, JobKind, JobPayload, PlannedJob, Target } from './jobs.js';
+import { LIVE_KINDS, NO_HOOKS, WINDOW_KINDS } from './jobs.js';
+import { hookJobs } from './hooks.js';
 import type { Timings } from './timings.js';
 import { followUpsFor } from './follow-ups.js';
 import { roomJobs } from './room.js';
@@ -77,11 +78,13 @@ export function nextProgress(d: Deployment, previous: { dueAt: number; payload: 
 }
 
 /**
- * Which messages a change promises, planned in the transaction that records
- * it. `firstSeq` is the sequence number of the first of `events`. Pure.
+ * Which messages (and hook calls, for the configured `hooks`) a change
+ * promises, planned in the transaction that records it. `firstSeq` is the
+ * sequence number of the first of `events`. Pure.
  */
-export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: number, now: number, t: Timings): SchedulePlan {
+export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: number, now: number, t: Timings, hooks: HookPresence = NO_HOOKS): SchedulePlan {
   const plan: SchedulePlan = { add: [], replace: [], cancel: null };
+  const archives: PlannedJob[] = [];
   // The start notice belongs to the first phase that starts, not to every phase.
   const startedHere = events.filter((e) => e.type === 'phase_started').length;
   const underwayBefore = Object.values(d.phases).filter((p) => p.started).length > startedHere;
@@ -151,8 +154,11 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
       default:
         break;
     }
-    // Last: the end's own notices (due at the same time) are posted before the dedicated channel is archived.
-    plan.add.push(...roomJobs(d, e, now));
+    archives.push(...roomJobs(d, e, now));
   });
+  // After the change's notices: the hook calls (their results go to the thread).
+  plan.add.push(...hookJobs(d, events, firstSeq, now, hooks));
+  // Last: the end's own notices and hook results (due at the same time) are posted before the dedicated channel is archived.
+  plan.add.push(...archives);
   return plan;
 }

@@ -1,4 +1,4 @@
-import type { JobKind } from '../../../core/schedule/jobs.js';
+import { isHookKind, type NoticeKind } from '../../../core/schedule/jobs.js';
 import { completion, followUp, healthy, missedWindow, monitoringVerdict } from './after.js';
 import { announcement, cancelled, personalReminder, reminder, rescheduled } from './before.js';
 import type { Notice, NoticeInput } from './common.js';
@@ -11,7 +11,7 @@ import { archiveNote } from './room.js';
 export type { Notice, NoticeInput } from './common.js';
 export { openBeforeStart } from './before.js';
 
-const RENDERERS: Record<JobKind, (input: NoticeInput) => Notice> = {
+const RENDERERS: Record<NoticeKind, (input: NoticeInput) => Notice> = {
   announcement,
   reminder,
   personal_reminder: personalReminder,
@@ -37,5 +37,8 @@ const RENDERERS: Record<JobKind, (input: NoticeInput) => Notice> = {
 
 /** The message a job sends. Pure: the same input renders the same notice. */
 export function renderNotice(input: NoticeInput): Notice {
-  return RENDERERS[input.job.kind](input);
+  const { kind } = input.job;
+  // Hook jobs make an HTTP call (src/hooks/jobs.ts); the scheduler never renders them.
+  if (isHookKind(kind)) throw new Error(`a ${kind} job calls a hook; it has no notice`);
+  return RENDERERS[kind](input);
 }

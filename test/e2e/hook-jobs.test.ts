@@ -1,0 +1,156 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ActionId } from '../../src/slack/ids.js';
+import { press } from '../support/flows.js';
+import { PEOPLE, startHarness, type Harness, type HarnessOptions } from '../support/harness.js';
+import { confirmAll, openRollback, stateOf, startHookServer, submitRollback, threadTextOf, underway, type HookServer } from '../rollback/helpers.js';
+
+// The hook calls a change promises are durable jobs, called by the scheduler at most once each.
+
+let h: Harness;
+let hook: HookServer;
+let dir: string;
+let file: string;
+
+beforeEach(async () => {
+  hook = await startHookServer();
+  dir = mkdtempSync(join(tmpdir(), 'liftoff-hook-jobs-'));
+  file = join(dir, 'liftoff.yml');
+  const base = new URL(hook.url).origin;
+  const hookAt = (indent: string, at: string, path: string) => [`${indent}${at}:`, `${indent}  url: ${base}/${path}`, `${indent}  allowed_hosts: [127.0.0.1]`, `${indent}  timeout_ms: 300`];
+  writeFileSync(
+    file,
+    [
+      'version: 1',
+      'services:',
+      '  checkout:',
+      '    environments:',
+      '      production:',
+      '        hooks:',
+      ...hookAt('          ', 'rollback', 'rollback'),
+      '          maintenance:',
+      ...hookAt('            ', 'start', 'start'),
+      ...hookAt('            ', 'end', 'end'),
+      '',
+    ].join('\n'),
+  );
+  h = await start();
+});
+afterEach(async () => {
+  await h.stop();
+  await hook.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const start = (opts: HarnessOptions = {}) => startHarness({ env: { LIFTOFF_CONFIG: file }, ...opts });
+const events = () => hook.calls.map((c) => (c.body as { event?: string }).event ?? 'rollback');
+const hookRows = () => h.query<{ kind: string; status: string; result: string | null }>(`SELECT kind, status, result FROM jobs WHERE kind LIKE '%_hook' ORDER BY id`);
+async function tick() {
+  await h.liftoff.scheduler.tick();
+  await h.settled();
+}
+async function rollBack(id: number) {
+  const view = await openRollback(h, PEOPLE.deployer, id);
+  expect((await submitRollback(h, PEOPLE.deployer, view!)).status).toBe(200);
+  await h.settled();
+  return view!;
+}
+
+describe('hook calls as scheduler jobs', () => {
+  it('a restart between the commit and the call: the call is made once, after the restart', async () => {
+    const { id } = await underway(h);
+    await rollBack(id);
+    expect(hook.calls).toEqual([]);
+    await h.restart();
+    expect(hookRows().map((r) => [r.kind, r.status])).toEqual([
+      ['maintenance_start_hook', 'pending'],
+      ['rollback_hook', 'pending'],
+    ]);
+    await tick();
+    expect(events()).toEqual(['maintenance.start', 'rollback']);
+    expect(threadTextOf(h, id)).toMatch(/rollback hook answered \*202\*/);
+    await h.restart();
+    await tick();
+    expect(events()).toEqual(['maintenance.start', 'rollback']);
+    expect(hookRows().map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('a call interrupted by a crash (left sending) is not made again, and the thread says so', async () => {
+    const { id } = await underway(h);
+    await tick();
+    await rollBack(id);
+    // As a process killed between the claim and the end of the call leaves it.
+    const db = new Database(h.dbFile);
+    db.prepare(`UPDATE jobs SET status = 'sending', attempts = 1, claimed_at = ? WHERE kind = 'rollback_hook'`).run(h.clock.now());
+    db.close();
+    await h.restart();
+    await tick();
+    h.clock.advance(60 * 60_000);
+    await tick();
+    expect(events()).toEqual(['maintenance.start']);
+    expect(hookRows().map((r) => [r.kind, r.status])).toEqual([
+      ['maintenance_start_hook', 'sent'],
+      ['rollback_hook', 'uncertain'],
+    ]);
+    const port = new URL(hook.url).port;
+    expect(threadTextOf(h, id)).toContain(
+      `I may or may not have called the rollback hook before a restart (Liftoff stopped while calling 127.0.0.1:${port}). I did not call it again, so it is never called twice. Check the pipeline it triggers; if the rollback did not start there, run it by hand`,
+    );
+    expect(h.logs.some((l) => l.includes('the rollback hook may or may not have been called before a restart') && l.includes('"deployment":"DEP-1"'))).toBe(true);
+  });
+
+  it('the jobs table holds one row per promised call: double submits and retries promise nothing twice; a service without hooks none', async () => {
+    const { id } = await underway(h);
+    const view = await rollBack(id);
+    await submitRollback(h, PEOPLE.ops, view); // the same form again
+    await h.settled();
+    await confirmAll(h, id, 'rollback', PEOPLE.qa);
+    await confirmAll(h, id, 'rollback_validation', PEOPLE.ops);
+    await press(h, PEOPLE.deployer, ActionId.rollbackComplete, { d: id });
+    await press(h, PEOPLE.deployer, ActionId.rollbackComplete, { d: id });
+    await tick();
+    await tick();
+    expect(hookRows()).toEqual([
+      { kind: 'maintenance_start_hook', status: 'sent', result: expect.stringMatching(/^answered 202/) },
+      { kind: 'rollback_hook', status: 'sent', result: expect.stringMatching(/^answered 202/) },
+      { kind: 'maintenance_end_hook', status: 'sent', result: expect.stringMatching(/^answered 202/) },
+    ]);
+    expect(events()).toEqual(['maintenance.start', 'rollback', 'maintenance.end']);
+    expect((hook.calls[2]!.body as { reason: string }).reason).toBe('rolled_back');
+
+    const other = await underway(h, { environment: 'staging' });
+    await rollBack(other.id);
+    await tick();
+    expect(h.query(`SELECT kind FROM jobs WHERE deployment_id = ? AND kind LIKE '%_hook'`, other.id)).toEqual([]);
+    expect(hook.calls).toHaveLength(3);
+  });
+
+  it('a call whose thread does not exist yet waits, like a notice, and is made once it does', async () => {
+    h.fake.fail('chat.postMessage', { error: 'not_in_channel' }, 50);
+    const { id } = await underway(h);
+    expect(h.query(`SELECT key FROM messages WHERE deployment_id = ? AND key = 'parent' AND ts IS NOT NULL`, id)).toEqual([]);
+    await tick();
+    expect(hook.calls).toEqual([]);
+    expect(h.query(`SELECT status, result FROM jobs WHERE kind = 'maintenance_start_hook'`)).toEqual([
+      { status: 'pending', result: 'attempt 1: the deployment message is not posted yet' },
+    ]);
+    h.fake.clearFaults();
+    // The next change draws the deployment: its thread now exists.
+    await confirmAll(h, id, 'phase', PEOPLE.deployer, stateOf(h, id).plan.phases[0]!.id);
+    h.clock.advance(31_000);
+    await tick();
+    expect(events()).toEqual(['maintenance.start']);
+    expect(threadTextOf(h, id)).toMatch(/maintenance start hook answered \*202\*/);
+  });
+
+  it('with the scheduler ticking by itself, the call follows the change at once (no acknowledgement waits for it)', async () => {
+    await h.stop();
+    h = await start({ autoTick: true });
+    const { id } = await underway(h);
+    await h.fake.waitFor(() => hook.calls.length === 1 && threadTextOf(h, id).includes('maintenance start hook answered'), 3000);
+    expect(events()).toEqual(['maintenance.start']);
+  });
+});
