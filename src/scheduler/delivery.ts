@@ -36,7 +36,7 @@ export function destinationOf(d: Deployment, job: Pick<Job, 'payload'>, messages
   const posted = messages.list(d.id);
   const parent = posted.get('parent');
   if (!parent?.ts) return { wait: 'the deployment message is not posted yet' };
-  if (target === 'thread') return { channel: parent.channelId, threadTs: parent.ts };
+  if (target === 'thread') return { channel: parent.channelId, threadTs: parent.ts, ...(job.payload.broadcast ? { broadcast: true } : {}) };
   // In its own channel only the deployer and approvers read: stakeholders follow the mirror card in the deploy channel.
   const mirror = posted.get('mirror');
   if (mirror?.ts && mirror.channelId !== parent.channelId) return { channel: mirror.channelId, threadTs: mirror.ts, broadcast: true };

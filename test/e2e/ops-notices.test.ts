@@ -166,4 +166,22 @@ describe('follow-ups and the cancellation notice', () => {
     expect(cancelled[0]).toMatchObject({ thread_ts: parentTsOf(id), reply_broadcast: true });
     expect(textOf(cancelled[0]!)).toContain('moved to next week');
   });
+
+  it('without an announcement channel, the start and issue notices are thread replies also sent to the channel; progress stays in the thread', async () => {
+    await boot();
+    const { id } = await underway(h);
+    await tick();
+    await failStep(h, PEOPLE.ops, id, stateOf(h, id).plan.phases[0]!.id, 'CDN purge timed out');
+    await tick();
+    const inChannel = h.fake.messages(CHANNELS.deploys).filter((m) => m.thread_ts === parentTsOf(id) && m.reply_broadcast);
+    expect(inChannel.map(textOf).filter((t) => t.includes('Deployment started'))).toHaveLength(1);
+    expect(inChannel.map(textOf).filter((t) => t.includes('CDN purge timed out'))).toHaveLength(1);
+    // The ops copies are unchanged.
+    expect(ops().filter((t) => t.includes('Deployment started'))).toHaveLength(1);
+    h.clock.advance(31 * MIN);
+    await tick();
+    const progress = h.fake.messages(CHANNELS.deploys).filter((m) => m.thread_ts === parentTsOf(id) && textOf(m).includes('Progress update'));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((m) => !m.reply_broadcast)).toBe(true);
+  });
 });

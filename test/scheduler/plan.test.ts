@@ -177,6 +177,23 @@ describe('who hears what: the ops channel, rollbacks, cancellations, follow-ups'
     expect(targetsOf(failed.add, 'issue')).toEqual(['announce', 'ops', 'thread']);
   });
 
+  it('without an announcement channel, the start, issue and completion notices still reach the channel: the thread copy is broadcast', () => {
+    const s = new Scenario().ready();
+    const started = planLast(s, s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' }));
+    expect(started.add.filter((j) => j.kind === 'start').map((j) => j.payload)).toEqual([{ target: 'thread', broadcast: true }]);
+    // Progress updates stay in the thread: every 30 minutes in the channel would be noise.
+    expect(started.add.filter((j) => j.kind === 'progress').map((j) => j.payload)).toEqual([{ target: 'thread', n: 1 }]);
+    const failed = planLast(s, s.act(USERS.deployer, { type: 'fail_item', key: KEYS.drain, note: 'broken' }));
+    expect(failed.add.filter((j) => j.kind === 'issue').map((j) => j.payload)).toEqual([{ target: 'thread', broadcast: true, seq: s.d.revision }]);
+  });
+
+  it('in its own channel without an announcement channel, those notices get a copy for the deploy channel (the mirror card) besides the thread', () => {
+    const s = new Scenario({ location: 'channel' }).ready();
+    const started = planLast(s, s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' }));
+    expect(targetsOf(started.add, 'start')).toEqual(['announce', 'thread']);
+    expect(started.add.some((j) => j.payload.broadcast)).toBe(false);
+  });
+
   it('without an ops channel nothing is planned for ops', () => {
     const s = withAnnounce().ready();
     const plan = planLast(s, s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' }));

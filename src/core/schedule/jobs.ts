@@ -71,6 +71,8 @@ export interface JobPayload {
   n?: number;
   /** The maintenance end hook: why the window ended. */
   reason?: MaintenanceEndReason;
+  /** A thread copy also shown in the channel (start, issue, completion and rollback notices when there is no announcement channel). */
+  broadcast?: boolean;
 }
 
 /** A job before it is stored. */

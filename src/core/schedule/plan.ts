@@ -39,7 +39,15 @@ function both(d: Deployment, kind: JobKind, dueAt: number, extra: Omit<JobPayloa
  */
 function withOps(d: Deployment, kind: JobKind, dueAt: number, extra: Omit<JobPayload, 'target'> = {}, id: string = kind): PlannedJob[] {
   const ops = d.opsChannelId ? [job(d, kind, dueAt, { ...extra, target: 'ops' }, id)] : [];
-  return [...both(d, kind, dueAt, extra, id), ...ops];
+  if (d.announceChannelId) return [...both(d, kind, dueAt, extra, id), ...ops];
+  // No announcement channel: stakeholders read the deployment channel, so these notices must reach it.
+  const stakeholders =
+    d.location === 'channel'
+      ? // In its own channel: the thread copy there, and a copy on the mirror card in the deploy channel.
+        [job(d, kind, dueAt, { ...extra, target: 'thread' }, id), job(d, kind, dueAt, { ...extra, target: 'announce' }, id)]
+      : // In a thread of the deploy channel: the thread copy, also shown in the channel.
+        [job(d, kind, dueAt, { ...extra, target: 'thread', broadcast: true }, id)];
+  return [...stakeholders, ...ops];
 }
 
 /** The template's follow-up actions as reminders to the deployer (the "(if issues)" ones only after issues). */
