@@ -6,6 +6,7 @@ import { isHookKind, type HookKind, type Job } from '../core/schedule/jobs.js';
 import { NO_HOOK_RUNNER, type HookRunner } from '../hooks/jobs.js';
 import { nextProgress } from '../core/schedule/plan.js';
 import { skipReason } from '../core/schedule/stale.js';
+import { timerFace } from '../core/schedule/timer-face.js';
 import { explainSlackError } from '../slack/errors.js';
 import type { MessageSync } from '../slack/sync.js';
 import { renderNotice } from '../slack/views/notices/index.js';
@@ -77,7 +78,7 @@ const KIND_LABEL: Record<Job['kind'], string> = {
  */
 export function createScheduler({ repos, client, noticeClient = client, clock, logger, sync, timingsFor, hooks = NO_HOOK_RUNNER }: SchedulerDeps) {
   const log = logger.child({ component: 'scheduler' });
-  const lastRefresh = new Map<number, number>();
+  const lastRefresh = new Map<number, { at: number; face: string }>();
   const told = new Set<string>();
   let chain: Promise<void> = Promise.resolve();
   let queued: Promise<void> | null = null;
@@ -178,7 +179,11 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
     }
   }
 
-  /** Redraws running deployments so their phase (or rollback) timers move; at most once per `timerRefreshSeconds` each. */
+  /**
+   * Redraws running deployments so their phase (or rollback) timers move: looked at
+   * at most once per `timerRefreshSeconds` each, and rendered only when a timer's
+   * shown minute can have changed since (`timerFace`), so a look costs no render.
+   */
   async function refreshTimers(now: number) {
     const running = repos.deployments.listActive().filter((d) => !FINISHED.has(d.status) && (currentPhase(d) || d.status === 'rolling_back'));
     const ids = new Set(running.map((d) => d.id));
@@ -186,8 +191,10 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
     await Promise.all(
       running.map(async (d) => {
         const last = lastRefresh.get(d.id);
-        if (last !== undefined && now - last < timingsFor(d).timerRefreshSeconds * 1000) return;
-        lastRefresh.set(d.id, now);
+        if (last !== undefined && now - last.at < timingsFor(d).timerRefreshSeconds * 1000) return;
+        const face = timerFace(d, now);
+        lastRefresh.set(d.id, { at: now, face });
+        if (last?.face === face) return;
         await sync.sync(d.id);
       }),
     );

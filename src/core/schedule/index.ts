@@ -4,3 +4,4 @@ export * from './stale.js';
 export * from './timings.js';
 export * from './follow-ups.js';
 export * from './hooks.js';
+export * from './timer-face.js';
