@@ -339,6 +339,9 @@ describe('a deployment in its own channel (location: channel)', () => {
         .map((c) => ({ channel: String(c.args.channel), threadTs: c.args.thread_ts, broadcast: String(c.args.reply_broadcast) === 'true' }));
     // The announcement (due at once: the window is less than 24 h away) goes to the deploy channel, shown there.
     expect(posts('announcement')).toEqual([{ channel: CHANNELS.deploys, threadTs: mirror.ts, broadcast: true }]);
+    // It points to the dedicated channel, where the deployment runs.
+    const announced = h.fake.messages(CHANNELS.deploys).filter((m) => m.thread_ts === mirror.ts && m.ts !== mirror.ts);
+    expect(announced.map(textOf).join('\n')).toContain(`Follow it in <#${parent.channelId}>.`);
     // Thread notices stay in the dedicated channel's thread.
     const personal = posts('personal_reminder');
     expect(personal.length).toBeGreaterThan(0);

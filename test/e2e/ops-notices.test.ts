@@ -157,6 +157,7 @@ describe('follow-ups and the cancellation notice', () => {
   it('without an announcement channel, the cancellation is a thread reply also sent to the channel', async () => {
     await boot();
     const { id } = await startDeployment(h);
+    await tick(); // the announcement, due at once (the window is an hour away)
     await h.slack.command(`cancel DEP-${id} moved to next week`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
     await h.settled();
     await tick();
@@ -165,6 +166,10 @@ describe('follow-ups and the cancellation notice', () => {
     expect(cancelled).toHaveLength(1);
     expect(cancelled[0]).toMatchObject({ thread_ts: parentTsOf(id), reply_broadcast: true });
     expect(textOf(cancelled[0]!)).toContain('moved to next week');
+    // The announcement before it too is a reply shown in the channel, and it does not point to the thread it is in.
+    const announced = h.fake.messages(CHANNELS.deploys).filter((m) => m.reply_broadcast && textOf(m).includes('Upcoming deployment'));
+    expect(announced).toHaveLength(1);
+    expect(textOf(announced[0]!)).not.toContain('Follow it in');
   });
 
   it('without an announcement channel, the start and issue notices are thread replies also sent to the channel; progress stays in the thread', async () => {
@@ -176,8 +181,11 @@ describe('follow-ups and the cancellation notice', () => {
     const inChannel = h.fake.messages(CHANNELS.deploys).filter((m) => m.thread_ts === parentTsOf(id) && m.reply_broadcast);
     expect(inChannel.map(textOf).filter((t) => t.includes('Deployment started'))).toHaveLength(1);
     expect(inChannel.map(textOf).filter((t) => t.includes('CDN purge timed out'))).toHaveLength(1);
-    // The ops copies are unchanged.
+    // Already replies in the thread: neither points to "the thread in #deploys".
+    expect(inChannel.map(textOf).join('\n')).not.toContain('Follow it in');
+    // The ops copies are unchanged, and point to the thread.
     expect(ops().filter((t) => t.includes('Deployment started'))).toHaveLength(1);
+    expect(ops()[0]).toContain(`Follow it in the thread in <#${CHANNELS.deploys}>`);
     h.clock.advance(31 * MIN);
     await tick();
     const progress = h.fake.messages(CHANNELS.deploys).filter((m) => m.thread_ts === parentTsOf(id) && textOf(m).includes('Progress update'));

@@ -1,5 +1,5 @@
 import { ActionId, encodeRef } from '../../ids.js';
-import { actions, button, confirmDialog, context, section } from '../blocks.js';
+import { actions, button, confirmDialog, section } from '../blocks.js';
 import { clip, formatDuration, joinLines, mention, slackDate } from '../format.js';
 import { plainTitle, threadHint, title, windowText, type Notice, type NoticeInput } from './common.js';
 
@@ -24,7 +24,7 @@ export function completion(input: NoticeInput): Notice {
     blocks: [
       section(`✅ *Deployment complete* ${title(d)}\n🗓️ Window ${windowText(d)}${took}`),
       ...monitoringLines(input).map((l) => section(l)),
-      ...(job.payload.target !== 'thread' ? [context(threadHint(d))] : []),
+      ...threadHint(d, job.payload.target),
     ],
   };
 }

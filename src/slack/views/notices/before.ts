@@ -1,31 +1,31 @@
 import { gateReport, requiredRoles } from '../../../core/deployment/gates.js';
 import type { Deployment } from '../../../core/deployment/types.js';
-import { context, section } from '../blocks.js';
+import { section } from '../blocks.js';
 import { clip, formatDuration, joinLines, mention, mentions, slackDate } from '../format.js';
 import { plainTitle, threadHint, title, windowText, type Notice, type NoticeInput } from './common.js';
 
 /** The deployment announcement, to stakeholders, some hours before the window. */
-export function announcement({ d }: NoticeInput): Notice {
+export function announcement({ d, job }: NoticeInput): Notice {
   const changes = d.changes.length ? joinLines(d.changes.map((c) => clip(c, 300)), 1500) : '';
   return {
     text: `📣 Upcoming deployment: ${plainTitle(d)}, ${windowText(d)}`,
     blocks: [
       section(`📣 *Upcoming deployment* ${title(d)}\n🗓️ ${windowText(d)} · deployer ${mention(d.deployerId)}`),
       ...(changes ? [section(`*What changes*\n${changes}`)] : []),
-      context(threadHint(d)),
+      ...threadHint(d, job.payload.target),
     ],
   };
 }
 
 /** The preparation reminder, to stakeholders, shortly before the window. */
-export function reminder({ d, now }: NoticeInput): Notice {
+export function reminder({ d, now, job }: NoticeInput): Notice {
   const gate = gateReport(d, 'start');
-  const state = gate.open ? '✅ Ready to start: approvals and checklist are complete.' : `⏳ ${gate.missing.length} thing(s) still open before it can start.`;
+  const state = gate.open ? '✅ Ready to start: approvals and checklist are complete.' : `⏳ ${gate.missing.length} ${gate.missing.length === 1 ? 'thing' : 'things'} still open before it can start.`;
   return {
     text: `⏰ ${plainTitle(d)} starts in ${formatDuration(d.window.start - now)}`,
     blocks: [
       section(`⏰ *Starting soon* ${title(d)}\n🗓️ ${windowText(d)} (in ${formatDuration(d.window.start - now)})\n${state}`),
-      context(threadHint(d)),
+      ...threadHint(d, job.payload.target),
     ],
   };
 }
@@ -44,7 +44,7 @@ export function personalReminder({ d, now }: NoticeInput): Notice {
   const open = openBeforeStart(d);
   const lines = joinLines(open.lines.map((l) => clip(l, 200)), 2500);
   return {
-    text: `⏰ ${d.ref} starts in ${formatDuration(d.window.start - now)}; still open: ${open.lines.length} item(s)`,
+    text: `⏰ ${d.ref} starts in ${formatDuration(d.window.start - now)}; still open: ${open.lines.length} ${open.lines.length === 1 ? 'item' : 'items'}`,
     blocks: [
       section(`⏰ ${mentions(open.people, 20)}: ${d.ref} starts ${slackDate(d.window.start)} and still needs:\n${lines}`),
     ],
@@ -57,7 +57,7 @@ export function rescheduled({ d, events, job }: NoticeInput): Notice {
   const by = e ? mention(e.actor) : mention(d.deployerId);
   return {
     text: `🗓️ ${plainTitle(d)} is rescheduled`,
-    blocks: [section(`🗓️ *Rescheduled* ${title(d)}\nNew window: ${windowText(d)} (by ${by})`), context(threadHint(d))],
+    blocks: [section(`🗓️ *Rescheduled* ${title(d)}\nNew window: ${windowText(d)} (by ${by})`), ...threadHint(d, job.payload.target)],
   };
 }
 

@@ -1,7 +1,7 @@
 import { currentPhase, phaseTiming, progressOf } from '../../../core/deployment/progress.js';
 import { STATUS_LABELS, type Deployment } from '../../../core/deployment/types.js';
 import { findItem } from '../../../core/template/items.js';
-import { actions, context, section } from '../blocks.js';
+import { actions, section } from '../blocks.js';
 import { rollbackButton } from '../deployment/rollback.js';
 import { clip, formatDuration, mention, progressBar, slackDate } from '../format.js';
 import { plainTitle, threadHint, title, windowText, type Notice, type NoticeInput } from './common.js';
@@ -31,7 +31,7 @@ export function start({ d, now, job }: NoticeInput): Notice {
     text: `🚀 ${plainTitle(d)} has started`,
     blocks: [
       section(`🚀 *Deployment started* ${title(d)}${who}\n🗓️ Window ${windowText(d)} · ${windowProgress(d, now)}`),
-      ...(job.payload.target !== 'thread' ? [context(threadHint(d))] : []),
+      ...threadHint(d, job.payload.target),
     ],
   };
 }
@@ -87,7 +87,7 @@ export function issue(input: NoticeInput): Notice {
     blocks: [
       section(`⚠️ *Issue* ${title(d)}\n${issueLine(d, input)}`),
       ...rollbackOffer(input),
-      ...(job.payload.target !== 'thread' ? [context(threadHint(d))] : []),
+      ...threadHint(d, job.payload.target),
     ],
   };
 }

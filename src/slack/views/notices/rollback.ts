@@ -1,13 +1,13 @@
 import type { KnownBlock } from '@slack/types';
 import type { Deployment } from '../../../core/deployment/types.js';
 import { rollbackButton, rollbackNotice, type RollbackNoticeKind } from '../deployment/rollback.js';
-import { context, section } from '../blocks.js';
+import { section } from '../blocks.js';
 import { threadHint, type Notice, type NoticeInput } from './common.js';
 
 /** A rollback notice as the scheduler sends it: copies outside the thread point to it. */
 function rollbackJobNotice({ d, job }: NoticeInput, kind: RollbackNoticeKind): Notice {
   const notice = rollbackNotice(d, kind, null);
-  return job.payload.target === 'thread' ? notice : { text: notice.text, blocks: [...notice.blocks, context(threadHint(d))] };
+  return { text: notice.text, blocks: [...notice.blocks, ...threadHint(d, job.payload.target)] };
 }
 
 export const rollbackStarted = (input: NoticeInput) => rollbackJobNotice(input, 'started');
