@@ -6,13 +6,14 @@ import { rollbackButton } from '../deployment/rollback.js';
 import { clip, formatDuration, mention, progressBar, slackDate } from '../format.js';
 import { plainTitle, threadHint, title, windowText, type Notice, type NoticeInput } from './common.js';
 
-/** "25 min into the window, 35 min left (ends …)" or "10 min past the end of the window". */
-export function windowProgress(d: Deployment, now: number): string {
+/** "25 min into the window, 35 min left (ends …)" or "10 min past the end of the window"; `showEnd` false when the window is shown beside it. */
+export function windowProgress(d: Deployment, now: number, showEnd = true): string {
   if (now < d.window.start) return `${formatDuration(d.window.start - now)} before the window starts`;
   if (now <= d.window.end) {
-    return `${formatDuration(now - d.window.start)} into the window, ${formatDuration(d.window.end - now)} left (ends ${slackDate(d.window.end, '{time}')})`;
+    const ends = showEnd ? ` (ends ${slackDate(d.window.end, '{time}')})` : '';
+    return `${formatDuration(now - d.window.start)} into the window, ${formatDuration(d.window.end - now)} left${ends}`;
   }
-  return `⚠️ ${formatDuration(now - d.window.end)} past the end of the window (${slackDate(d.window.end, '{time}')})`;
+  return `⚠️ ${formatDuration(now - d.window.end)} past the end of the window${showEnd ? ` (${slackDate(d.window.end, '{time}')})` : ''}`;
 }
 
 function phaseLine(d: Deployment, now: number): string {
@@ -30,7 +31,7 @@ export function start({ d, now, job }: NoticeInput): Notice {
   return {
     text: `🚀 ${plainTitle(d)} has started`,
     blocks: [
-      section(`🚀 *Deployment started* ${title(d)}${who}\n🗓️ Window ${windowText(d)} · ${windowProgress(d, now)}`),
+      section(`🚀 *Deployment started* ${title(d)}${who}\n🗓️ Window ${windowText(d)} · ${windowProgress(d, now, false)}`),
       ...threadHint(d, job.payload.target),
     ],
   };
