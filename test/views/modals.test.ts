@@ -83,7 +83,10 @@ describe('startModal', () => {
     });
     for (const id of [StartField.branch, StartField.changes, StartField.tickets]) expect(field(v, id).optional).toBe(true);
     expect(field(v, StartField.changes).element.multiline).toBe(true);
-    expect(field(v, StartField.tickets).hint?.text).toBe('#TICKET-1: description, one per line');
+    expect(field(v, StartField.tickets).hint?.text).toBe('One ticket per line, like PAY-123: what it changes (a leading # is fine).');
+    expect(field(v, StartField.changes).hint?.text).toBe('One change per line.');
+    // Who hears what there, and where those notices go without it.
+    expect(field(v, StartField.announceChannel).hint?.text).toMatch(/start, any issue or rollback, and the end\. Left empty, these notices show in the deploy channel\./);
   });
 
   it('offers the communication timings as optional number fields, prefilled, their block ids carrying the offer', () => {

@@ -167,16 +167,16 @@ export function startModal({ templates, templateId, prefill, deployerId, channel
             filter: { include: ['public', 'private'], exclude_bot_users: true },
             ...(fill?.announceChannelId ? { initial_conversation: fill.announceChannelId } : {}),
           },
-          { optional: true, hint: 'A channel to tell about the start and the end, besides this one.' },
+          { optional: true, hint: 'Stakeholders there hear of the start, any issue or rollback, and the end. Left empty, these notices show in the deploy channel.' },
         ),
     input(StartField.branch, 'Branch', textInput({ maxLength: 200, placeholder: 'release/2.14' }), { optional: true }),
-    input(StartField.changes, 'Changes', textInput({ multiline: true, maxLength: 3000, placeholder: 'One change per line' }), {
+    input(StartField.changes, 'Changes', textInput({ multiline: true, maxLength: 3000, placeholder: 'Retry failed card captures' }), {
       optional: true,
-      hint: 'One per line.',
+      hint: 'One change per line.',
     }),
     input(StartField.tickets, 'Tickets', textInput({ multiline: true, maxLength: 3000, placeholder: 'PAY-123: Retry failed card captures' }), {
       optional: true,
-      hint: '#TICKET-1: description, one per line',
+      hint: 'One ticket per line, like PAY-123: what it changes (a leading # is fine).',
     }),
     ...(timings ? timingFields(timings) : []),
     context('Everything in the thread is visible to the channel. Approvers are asked in the thread.'),
