@@ -14,11 +14,13 @@ export function archiveDestinationOf(d: Deployment): Destination | { wait: strin
 
 /**
  * A notice of the same deployment still to be posted (due before the archive,
- * or waiting for a retry): the archive waits for it, since nothing can be
- * posted in an archived channel.
+ * waiting for a retry, or being sent, like a hook call still running): the
+ * archive waits for it, since nothing can be posted in an archived channel.
  */
 export function archiveWaitsFor(job: Pick<Job, 'id' | 'dueAt'>, jobs: readonly Job[]): Job | undefined {
-  return jobs.find((o) => o.id !== job.id && o.kind !== 'archive_room' && o.status === 'pending' && (o.dueAt <= job.dueAt || o.attempts > 0));
+  return jobs.find(
+    (o) => o.id !== job.id && o.kind !== 'archive_room' && ((o.status === 'pending' && (o.dueAt <= job.dueAt || o.attempts > 0)) || o.status === 'sending'),
+  );
 }
 
 /**

@@ -200,16 +200,29 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
     );
   }
 
+  /** Runs one claimed job; a bug never leaves it claimed: it becomes uncertain, not resent. */
+  async function runSafely(job: Job) {
+    try {
+      await run(job);
+    } catch (error) {
+      log.with('error', 'scheduler job crashed', { job: job.key, error });
+      repos.jobs.finish(job.id, 'uncertain', `crashed: ${(error as Error).message}`.slice(0, 500), clock.now());
+    }
+  }
+
+  /** Hook calls in flight: they run beside the ticks, so a slow endpoint never holds up anyone's notices. */
+  const calls = new Set<Promise<void>>();
+
   async function tickOnce() {
     const now = clock.now();
     for (const job of repos.jobs.claimDue(now)) {
-      try {
-        await run(job);
-      } catch (error) {
-        // Never leave a claimed job behind because of a bug: it becomes uncertain, not resent.
-        log.with('error', 'scheduler job crashed', { job: job.key, error });
-        repos.jobs.finish(job.id, 'uncertain', `crashed: ${(error as Error).message}`.slice(0, 500), clock.now());
+      if (isHookKind(job.kind)) {
+        // Claimed (sending) until it ends, so no other tick or process calls it again meanwhile.
+        const call = runSafely(job).finally(() => calls.delete(call));
+        calls.add(call);
+        continue;
       }
+      await runSafely(job);
     }
     await refreshTimers(now);
   }
@@ -267,8 +280,13 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
       }
     },
 
-    /** Resolves when no tick is running. */
-    idle: (): Promise<void> => chain,
+    /** Resolves when no tick and no hook call is running. */
+    idle: async (): Promise<void> => {
+      do {
+        await chain;
+        await Promise.all([...calls]);
+      } while (calls.size);
+    },
   };
 }
 

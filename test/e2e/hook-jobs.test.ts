@@ -153,4 +153,22 @@ describe('hook calls as scheduler jobs', () => {
     await h.fake.waitFor(() => hook.calls.length === 1 && threadTextOf(h, id).includes('maintenance start hook answered'), 3000);
     expect(events()).toEqual(['maintenance.start']);
   });
+
+  it("a slow hook holds up nobody's notices: the call runs beside the tick", async () => {
+    const a = await underway(h);
+    const b = await underway(h, { version: '2.4.1' });
+    hook.respond = () => undefined; // never answers: the call gives up after its 300 ms
+    await tick();
+    const posts = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.response.ok === true);
+    const at = (match: (text: string, key: string) => boolean) =>
+      posts.findIndex((c) => match(String(c.args.text ?? ''), String((c.args.metadata as { event_payload?: { job?: string } } | undefined)?.event_payload?.job ?? '')));
+    const bStarted = at((_t, key) => key === `DEP-${b.id}:start:thread`);
+    const aGaveUp = at((text) => text.includes('did not answer'));
+    expect(bStarted).toBeGreaterThanOrEqual(0);
+    expect(aGaveUp).toBeGreaterThanOrEqual(0);
+    // DEP-b's start notice, claimed after DEP-a's hook call, went out while that call still hung.
+    expect(bStarted).toBeLessThan(aGaveUp);
+    expect(hookRows().map((r) => r.status)).toEqual(['failed', 'failed']);
+    expect(a.id).not.toBe(b.id);
+  });
 });
