@@ -171,6 +171,9 @@ describe('notes', () => {
       key: 'note:completed',
       text: '💚 <@U0DEPLOYER1> marked DEP-12 healthy after monitoring: checkout-api 2.14.0 stays deployed to Production.',
     });
+    // The card dates the completion at Complete (as the completion notice does), the verdict beside it.
+    const card = allTextOf(message(render(play(eventful(), [{ type: 'monitoring_started', minutes: 60 }, USERS.deployer, T0 + 9 * MIN], [{ type: 'completed' }, USERS.deployer, T0 + 70 * MIN]), T0 + 71 * MIN), 'parent').blocks);
+    expect(card).toMatch(new RegExp(`✅ Completed <!date\\^${(T0 + 9 * MIN) / 1000}\\^[^>]*> by <@U0DEPLOYER1> · 💚 healthy after monitoring, <!date\\^${(T0 + 70 * MIN) / 1000}\\^`));
   });
 });
 

@@ -32,7 +32,12 @@ function alerts(d: Deployment): string[] {
 function nowLine(d: Deployment, now: number): string {
   const rollback = rollbackNowLine(d, now);
   if (rollback) return rollback;
-  if (d.completed) return `✅ Completed ${slackDate(d.completed.at)} by ${mention(d.completed.by)}`;
+  if (d.completed) {
+    // Monitored: completed when Complete was pressed (as the completion notice says), healthy at the verdict.
+    const m = d.monitoring;
+    if (m?.verdict?.healthy) return `✅ Completed ${slackDate(m.at)} by ${mention(m.by)} · 💚 healthy after monitoring, ${slackDate(m.verdict.at, '{time}')}`;
+    return `✅ Completed ${slackDate(d.completed.at)} by ${mention(d.completed.by)}`;
+  }
   if (d.cancelled) return '';
   const phase = currentPhase(d);
   if (phase) {
