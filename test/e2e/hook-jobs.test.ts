@@ -1,10 +1,9 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionId } from '../../src/slack/ids.js';
 import { press } from '../support/flows.js';
+import { checkoutProductionConfig } from '../support/team-config.js';
 import { PEOPLE, startHarness, type Harness, type HarnessOptions } from '../support/harness.js';
 import { confirmAll, openRollback, stateOf, startHookServer, submitRollback, threadTextOf, underway, type HookServer } from '../rollback/helpers.js';
 
@@ -17,26 +16,9 @@ let file: string;
 
 beforeEach(async () => {
   hook = await startHookServer();
-  dir = mkdtempSync(join(tmpdir(), 'liftoff-hook-jobs-'));
-  file = join(dir, 'liftoff.yml');
   const base = new URL(hook.url).origin;
   const hookAt = (indent: string, at: string, path: string) => [`${indent}${at}:`, `${indent}  url: ${base}/${path}`, `${indent}  allowed_hosts: [127.0.0.1]`, `${indent}  timeout_ms: 300`];
-  writeFileSync(
-    file,
-    [
-      'version: 1',
-      'services:',
-      '  checkout:',
-      '    environments:',
-      '      production:',
-      '        hooks:',
-      ...hookAt('          ', 'rollback', 'rollback'),
-      '          maintenance:',
-      ...hookAt('            ', 'start', 'start'),
-      ...hookAt('            ', 'end', 'end'),
-      '',
-    ].join('\n'),
-  );
+  ({ file, dir } = checkoutProductionConfig(['hooks:', ...hookAt('  ', 'rollback', 'rollback'), '  maintenance:', ...hookAt('    ', 'start', 'start'), ...hookAt('    ', 'end', 'end')]));
   h = await start();
 });
 afterEach(async () => {

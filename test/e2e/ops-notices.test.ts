@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActionId } from '../../src/slack/ids.js';
 import { fakeClock } from '../support/clock.js';
 import { buttonsOf, press, startDeployment, textOf, threadOf } from '../support/flows.js';
+import { checkoutProductionConfig } from '../support/team-config.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { confirmAll, failRollback, failStep, finished, openRollback, stateOf, submitRollback, underway } from '../rollback/helpers.js';
 
@@ -20,10 +19,9 @@ afterEach(async () => {
 
 /** Liftoff with checkout in Production reporting to the ops channel (and more configuration lines for that environment). */
 async function boot(extra: string[] = []) {
-  dir = mkdtempSync(join(tmpdir(), 'liftoff-ops-'));
-  const file = join(dir, 'liftoff.yml');
-  const lines = ['version: 1', 'services:', '  checkout:', '    environments:', '      production:', `        ops_channel: ${OPS}`, ...extra.map((l) => `        ${l}`), ''];
-  writeFileSync(file, lines.join('\n'));
+  const config = checkoutProductionConfig([`ops_channel: ${OPS}`, ...extra]);
+  dir = config.dir;
+  const file = config.file;
   h = await startHarness({ env: { LIFTOFF_CONFIG: file }, clock: fakeClock(Math.floor(Date.now() / MIN) * MIN), slackFollowsClock: true });
   h.fake.addChannel(OPS, { name: 'ops' });
 }

@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { textOf } from '../support/flows.js';
+import { checkoutProductionConfig } from '../support/team-config.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { openRollback, startHookServer, stateOf, submitRollback, threadTextOf, underway, type HookServer } from '../rollback/helpers.js';
 
@@ -14,27 +13,18 @@ let dir: string;
 
 beforeEach(async () => {
   hook = await startHookServer();
-  dir = mkdtempSync(join(tmpdir(), 'liftoff-hook-'));
-  const file = join(dir, 'liftoff.yml');
-  writeFileSync(
-    file,
-    [
-      'version: 1',
-      'services:',
-      '  checkout:',
-      '    environments:',
-      '      production:',
-      `        ops_channel: ${OPS}`,
-      '        hooks:',
-      '          rollback:',
-      `            url: ${hook.url}`,
-      '            allowed_hosts: [127.0.0.1]',
-      '            timeout_ms: 300',
-      '            headers:',
-      '              Authorization: Bearer ${LIFTOFF_TEST_HOOK_TOKEN}',
-      '',
-    ].join('\n'),
-  );
+  const config = checkoutProductionConfig([
+    `ops_channel: ${OPS}`,
+    'hooks:',
+    '  rollback:',
+    `    url: ${hook.url}`,
+    '    allowed_hosts: [127.0.0.1]',
+    '    timeout_ms: 300',
+    '    headers:',
+    '      Authorization: Bearer ${LIFTOFF_TEST_HOOK_TOKEN}',
+  ]);
+  dir = config.dir;
+  const file = config.file;
   h = await startHarness({ env: { LIFTOFF_CONFIG: file, LIFTOFF_TEST_HOOK_TOKEN: 'hook-secret' } });
   h.fake.addChannel(OPS, { name: 'ops' });
 });
