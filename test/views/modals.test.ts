@@ -89,6 +89,18 @@ describe('startModal', () => {
     expect(field(v, StartField.announceChannel).hint?.text).toMatch(/start, any issue or rollback, and the end\. Left empty, these notices show in the deploy channel\./);
   });
 
+  it('says where the deployment will live: a thread by default, its own channel when the team configuration says so', () => {
+    const thread = allTextOf(start({ fill: { version: 1, deployChannelId: 'C0DEPLOYS01' } }).blocks);
+    expect(thread).toContain('Run in');
+    expect(thread).toContain('Everything in the thread is visible to the channel.');
+    const own = start({ fill: { version: 1, deployChannelId: 'C0DEPLOYS01', location: 'channel' } });
+    expect(allTextOf(own.blocks)).toContain('The deployment runs in a channel of its own, created when you start it.');
+    expect(allTextOf(own.blocks)).not.toContain('Everything in the thread is visible to the channel.');
+    expect(field(own, 'deploy_channel~1').label.text).toBe('Card copy in');
+    const locked = allTextOf(start({ fill: { version: 1, deployChannelId: 'C0DEPLOYS01', location: 'channel', locked: ['channels'] } }).blocks);
+    expect(locked).toContain('Runs in its own channel, with a copy of its card in <#C0DEPLOYS01>');
+  });
+
   it('offers the communication timings as optional number fields, prefilled, their block ids carrying the offer', () => {
     const v = start({ timings: { announcementHoursBefore: 24, reminderHoursBefore: 1.5, progressEveryMinutes: 30, monitoringMinutes: 0 } });
     const timing = inputs(v).filter((b) => b.block_id!.startsWith('timing:')) as Array<InputBlock & { element: Record<string, any> }>;

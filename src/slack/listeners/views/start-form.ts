@@ -55,6 +55,7 @@ export function startForm({ templates, team, expandUsers }: StartFormDeps, state
             deployChannelId: settings.deployChannel,
             announceChannelId: settings.announceChannel,
             locked: settings.locked,
+            location: settings.location,
           },
         }
       : state.fill

@@ -27,6 +27,8 @@ export interface StartFill {
   announceChannelId?: string | null;
   /** Fields the deployer may not change: shown as text, taken from the configuration. */
   locked?: ReadonlyArray<'template' | 'approvers' | 'channels'>;
+  /** `channel`: the deployment gets a dedicated channel; the deploy channel shows a copy of its card. */
+  location?: 'thread' | 'channel';
 }
 
 /** The block id of a field the configuration fills, in fill `version`. */
@@ -122,12 +124,19 @@ export function startModal({ templates, templateId, prefill, deployerId, channel
     input(StartField.windowEnd, 'Window ends', { type: 'datetimepicker', initial_date_time: (windowStart + HOUR) / 1000 }),
     input(StartField.deployer, 'Deployer', { type: 'users_select', initial_user: deployerId }),
   );
+  const ownChannel = fill?.location === 'channel';
   if (fill?.deployChannelId) {
     blocks.push(
       locked.has('channels')
-        ? context(`Runs in <#${fill.deployChannelId}> (set by the team configuration)`)
-        : input(at(StartField.deployChannel), 'Run in', { type: 'conversations_select', initial_conversation: fill.deployChannelId, filter: { include: ['public', 'private'], exclude_bot_users: true } }, {
-            hint: 'The channel of the deployment message and its thread.',
+        ? context(
+            ownChannel
+              ? `Runs in its own channel, with a copy of its card in <#${fill.deployChannelId}> (set by the team configuration)`
+              : `Runs in <#${fill.deployChannelId}> (set by the team configuration)`,
+          )
+        : input(at(StartField.deployChannel), ownChannel ? 'Card copy in' : 'Run in', { type: 'conversations_select', initial_conversation: fill.deployChannelId, filter: { include: ['public', 'private'], exclude_bot_users: true } }, {
+            hint: ownChannel
+              ? 'The deployment gets its own channel (the deployer and approvers are invited); this channel shows a copy of its card.'
+              : 'The channel of the deployment message and its thread.',
           }),
     );
   }
@@ -179,7 +188,11 @@ export function startModal({ templates, templateId, prefill, deployerId, channel
       hint: 'One ticket per line, like PAY-123: what it changes (a leading # is fine).',
     }),
     ...(timings ? timingFields(timings) : []),
-    context('Everything in the thread is visible to the channel. Approvers are asked in the thread.'),
+    context(
+      ownChannel
+        ? 'The deployment runs in a channel of its own, created when you start it. Approvers are asked there.'
+        : 'Everything in the thread is visible to the channel. Approvers are asked in the thread.',
+    ),
   );
   return {
     type: 'modal',
