@@ -337,8 +337,10 @@ describe('a deployment in its own channel (location: channel)', () => {
         .callsTo('chat.postMessage')
         .filter((c) => c.response.ok === true && JSON.stringify(c.args.metadata ?? '').includes(`:${kind}:`))
         .map((c) => ({ channel: String(c.args.channel), threadTs: c.args.thread_ts, broadcast: String(c.args.reply_broadcast) === 'true' }));
-    // The announcement (due at once: the window is less than 24 h away) goes to the deploy channel, shown there.
-    expect(posts('announcement')).toEqual([{ channel: CHANNELS.deploys, threadTs: mirror.ts, broadcast: true }]);
+    // The preparation reminder (due at once: the window is an hour away) goes to the deploy channel, shown there.
+    expect(posts('reminder')).toEqual([{ channel: CHANNELS.deploys, threadTs: mirror.ts, broadcast: true }]);
+    // No announcement due at once: the card (and its mirror) just posted is the announcement.
+    expect(posts('announcement')).toEqual([]);
     // It points to the dedicated channel, where the deployment runs.
     const announced = h.fake.messages(CHANNELS.deploys).filter((m) => m.thread_ts === mirror.ts && m.ts !== mirror.ts);
     expect(announced.map(textOf).join('\n')).toContain(`Follow it in <#${parent.channelId}>.`);

@@ -155,7 +155,7 @@ describe('follow-ups and the cancellation notice', () => {
   it('without an announcement channel, the cancellation is a thread reply also sent to the channel', async () => {
     await boot();
     const { id } = await startDeployment(h);
-    await tick(); // the announcement, due at once (the window is an hour away)
+    await tick(); // the preparation reminder, due at once (the window is an hour away)
     await h.slack.command(`cancel DEP-${id} moved to next week`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
     await h.settled();
     await tick();
@@ -164,10 +164,12 @@ describe('follow-ups and the cancellation notice', () => {
     expect(cancelled).toHaveLength(1);
     expect(cancelled[0]).toMatchObject({ thread_ts: parentTsOf(id), reply_broadcast: true });
     expect(textOf(cancelled[0]!)).toContain('moved to next week');
-    // The announcement before it too is a reply shown in the channel, and it does not point to the thread it is in.
-    const announced = h.fake.messages(CHANNELS.deploys).filter((m) => m.reply_broadcast && textOf(m).includes('Upcoming deployment'));
-    expect(announced).toHaveLength(1);
-    expect(textOf(announced[0]!)).not.toContain('Follow it in');
+    // The reminder before it too is a reply shown in the channel, and it does not point to the thread it is in.
+    const reminded = h.fake.messages(CHANNELS.deploys).filter((m) => m.reply_broadcast && textOf(m).includes('Starting soon'));
+    expect(reminded).toHaveLength(1);
+    expect(textOf(reminded[0]!)).not.toContain('Follow it in');
+    // No announcement due at once: the card just posted is the announcement.
+    expect(h.fake.messages(CHANNELS.deploys).filter((m) => textOf(m).includes('Upcoming deployment'))).toEqual([]);
   });
 
   it('without an announcement channel, the start and issue notices are thread replies also sent to the channel; progress stays in the thread', async () => {

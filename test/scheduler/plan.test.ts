@@ -45,10 +45,19 @@ describe('the plan of a deployment', () => {
   });
 
   it('a window closer than the announcement time announces at once', () => {
-    const s = new Scenario(); // window in 2 h
+    const s = withAnnounce(); // window in 2 h
     const plan = planChange(s.d, [{ type: 'created' } as DeploymentEvent], 1, T0, t);
     expect(plan.add.find((j) => j.kind === 'announcement')?.dueAt).toBe(T0);
     expect(plan.add.find((j) => j.kind === 'reminder')?.dueAt).toBe(T0 + HOUR);
+  });
+
+  it('without an announcement channel, an announcement due at once is not planned: the card just posted is the announcement', () => {
+    const soon = planChange(new Scenario().d, [{ type: 'created' } as DeploymentEvent], 1, T0, t);
+    expect(soon.add.map((j) => j.kind)).not.toContain('announcement');
+    expect(soon.add.map((j) => j.kind)).toContain('reminder');
+    const later = new Scenario({ windowStart: T0 + 30 * HOUR, windowEnd: T0 + 32 * HOUR });
+    const planned = planChange(later.d, [{ type: 'created' } as DeploymentEvent], 1, T0, t);
+    expect(planned.add.find((j) => j.kind === 'announcement')?.dueAt).toBe(T0 + 6 * HOUR);
   });
 
   it('the first phase brings the start notice (channel and thread), the first progress update and the overrun check', () => {

@@ -60,8 +60,11 @@ function followUpJobs(d: Deployment, now: number, t: Timings): PlannedJob[] {
 export function windowJobs(d: Deployment, now: number, t: Timings): PlannedJob[] {
   const w = `w${Math.floor(d.window.start / 1000)}`;
   const at = (hoursBefore: number) => Math.max(now, ms(addHours(d.window.start, -hoursBefore)));
+  const announceAt = at(t.announcementHoursBefore);
+  // Without an announcement channel, an announcement due at once would only repeat the card just posted above it.
+  const announce = d.announceChannelId || announceAt > now;
   return [
-    job(d, 'announcement', at(t.announcementHoursBefore), { target: 'announce' }, `announcement:${w}`),
+    ...(announce ? [job(d, 'announcement', announceAt, { target: 'announce' }, `announcement:${w}`)] : []),
     job(d, 'reminder', at(t.reminderHoursBefore), { target: 'announce' }, `reminder:${w}`),
     job(d, 'personal_reminder', at(t.reminderHoursBefore), { target: 'thread' }, `personal_reminder:${w}`),
     job(d, 'missed_window', Math.max(now, d.window.end), { target: 'thread' }, `missed_window:${w}`),
