@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deployment, Environment } from '../core/deployment/types.js';
 import type { HookKind, HookPresence, Job } from '../core/schedule/jobs.js';
-import { rollbackHookCall } from '../rollback/effects.js';
+import { rollbackHookCall } from './rollback.js';
 import type { MessageSync } from '../slack/sync.js';
 import type { Repositories } from '../storage/index.js';
 import type { Logger } from '../support/logger.js';

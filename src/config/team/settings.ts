@@ -1,7 +1,7 @@
 import type { Environment } from '../../core/deployment/types.js';
 import type { Layer, LOCATIONS, LOCKABLE } from './schema.js';
 
-/** A hook Liftoff may call: the same shape as the rollback hook's `RollbackHookConfig`. */
+/** A hook Liftoff may call (`HookConfig` in src/hooks/call.ts). */
 export interface HookConfig {
   url: string;
   allowedHosts: string[];

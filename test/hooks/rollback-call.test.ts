@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { callRollbackHook, refusedHost, type RollbackHookRequest } from '../../src/rollback/hook.js';
-import { startHookServer, type HookServer } from './helpers.js';
+import { refusedHost } from '../../src/hooks/call.js';
+import { callRollbackHook, type RollbackHookRequest } from '../../src/hooks/rollback.js';
+import { startHookServer, type HookServer } from '../rollback/helpers.js';
 
 const request: RollbackHookRequest = {
   deployment: 'DEP-12',
