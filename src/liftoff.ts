@@ -6,10 +6,9 @@ import { ConfigError } from './config/errors.js';
 import { loadTeamSetup, teamPolicy, type ConfigProblem } from './config/team.js';
 import { sourceLabel } from './config/templates.js';
 import { buildSlackApp } from './slack/app.js';
-import { explainSlackError } from './slack/errors.js';
-import { answerRequesterTokenRefused } from './slack/reply.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createMessageSync } from './slack/sync.js';
+import { createUndeliverableNotifier } from './slack/undeliverable.js';
 import { createPlanner, createScheduler, startTicking, timingsFrom, type Scheduler } from './scheduler/index.js';
 import { createUserGroups } from './slack/usergroups.js';
 import { isUsable, openDatabase } from './storage/db.js';
@@ -19,7 +18,6 @@ import { createDeploymentService } from './usecases/deployments.js';
 import { createRollbackService } from './usecases/rollback.js';
 import { createHookRunner, presenceOf, type HookLookup } from './hooks/jobs.js';
 import { createRoomEffects } from './rooms/effects.js';
-import { homeChannelOf } from './core/deployment/room.js';
 import type { Environment } from './core/deployment/types.js';
 
 export interface StartOptions {
@@ -77,26 +75,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
 
   const userGroups = createUserGroups({ client: slack.client, team: setup.team, logger });
 
-  const warned = new Set<string>();
-  const sync = createMessageSync({
-    client: slack.client,
-    repos,
-    clock,
-    logger,
-    onUndeliverable: async (d, code) => {
-      // A refused token fails the DM below too: the person whose click this redraw follows is answered through its response_url.
-      await answerRequesterTokenRefused(code, d.ref, logger);
-      const key = `${d.id}:${code}`;
-      if (warned.has(key)) return;
-      warned.add(key);
-      const where = `<#${homeChannelOf(d)}>`;
-      const text = `I could not post ${d.ref} (${d.service} ${d.version}) in ${where}: ${explainSlackError(code, where)}`;
-      return slack.client.chat.postMessage({ channel: d.deployerId, text }).then(
-        () => logger.with('warn', 'told the deployer a deployment cannot be posted', { deployment: d.ref, user: d.deployerId, code }),
-        (error: unknown) => logger.with('error', 'could not warn the deployer about an undeliverable deployment', { deployment: d.ref, user: d.deployerId, code, error }),
-      );
-    },
-  });
+  const sync = createMessageSync({ client: slack.client, repos, clock, logger, onUndeliverable: createUndeliverableNotifier({ client: slack.client, logger }) });
   // The rollback and maintenance hooks: scheduler jobs, called (at most once) by a tick after the change's acknowledgement.
   const hookRunner = createHookRunner({ client: slack.client, repos, sync, logger, hooksFor });
   const service = createDeploymentService({
