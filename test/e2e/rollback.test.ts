@@ -238,6 +238,6 @@ describe('a deployment of type Rollback', () => {
     expect(res.json?.response_action).toBeUndefined();
     const id = previous + 1;
     expect(stateOf(h, id).reverses).toBe(previous);
-    expect(JSON.stringify(h.fake.message(CHANNELS.deploys, parentTsOf(id))!.blocks)).toContain('*Reverses*\\nDEP-1');
+    expect(JSON.stringify(h.fake.message(CHANNELS.deploys, parentTsOf(id))!.blocks)).toContain('*Reverses:* DEP-1');
   });
 });

@@ -39,10 +39,8 @@ describe('parent card', () => {
     const parent = message(render(), 'parent');
     const text = allTextOf(parent.blocks);
     expect(parent.blocks[0]).toMatchObject({ type: 'header', text: { text: '🚀 checkout-api 2.14.0 → Production' } });
-    expect(text).toContain('*Environment*\nProduction');
-    expect(text).toContain('*Type*\nRelease');
-    expect(text).toContain('<!date^1795424400^{date_short_pretty} {time}|2026-11-23 09:00 UTC> – <!date^1795431600^');
-    expect(text).toContain('*Deployer*\n<@U0DEPLOYER1>');
+    expect(text).toContain('*Window:* <!date^1795424400^{date_short_pretty} {time}|2026-11-23 09:00 UTC> – <!date^1795431600^');
+    expect(text).toContain('*Deployer:* <@U0DEPLOYER1>');
     expect(text).toContain('🗓️ Scheduled');
     expect(text).toContain('▱▱▱▱▱▱▱▱▱▱ 0% (0/45)');
     expect(text).toContain('*DEP-12* · Template: Standard release');
@@ -50,12 +48,48 @@ describe('parent card', () => {
     expect(parent.text).toBe('DEP-12: checkout-api 2.14.0 to Production — Scheduled');
   });
 
+  it('reads well on a phone: status and progress first, then window and deployer, no fields grid repeating the header', () => {
+    const parent = message(render(created(plan, { branch: null })), 'parent');
+    expect(parent.blocks.some((b) => b.type === 'section' && 'fields' in b && b.fields)).toBe(false);
+    expect(parent.blocks[1]).toEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: [
+          '*🗓️ Scheduled* · ▱▱▱▱▱▱▱▱▱▱ 0% (0/45)',
+          '*Window:* <!date^1795424400^{date_short_pretty} {time}|2026-11-23 09:00 UTC> – <!date^1795431600^{date_short_pretty} {time}|2026-11-23 11:00 UTC>',
+          '*Deployer:* <@U0DEPLOYER1>',
+        ].join('\n'),
+      },
+    });
+    const text = allTextOf(parent.blocks);
+    for (const repeated of ['*Service*', '*Version*', '*Environment*', '*Type', '*Branch']) expect(text).not.toContain(repeated);
+    expect(text.match(/checkout-api/g)).toHaveLength(1);
+    expect(parent.text).toContain('checkout-api 2.14.0 to Production');
+  });
+
+  it('names the type only when it is not a plain release, and the branch only when set', () => {
+    const facts = (d: ReturnType<typeof fresh>) => mrkdwnOf([message(render(d), 'parent').blocks[1]!]);
+    const hotfix = facts(created(plan, { type: 'hotfix', branch: 'hotfix/capture' }));
+    expect(hotfix.split('\n').slice(3)).toEqual(['*Type:* Hotfix', '*Branch:* `hotfix/capture`']);
+  });
+
+  it('keeps the version and environment in the header when the service name is long', () => {
+    const header = message(render(created(plan, { service: 'x'.repeat(80), version: '9'.repeat(64) })), 'parent').blocks[0] as { text: { text: string } };
+    expect(header.text.text.length).toBeLessThanOrEqual(150);
+    expect(header.text.text).toMatch(/^🚀 x+… 9{64} → Production$/);
+  });
+
   it('summarises long lists of changes and tickets', () => {
     const changes = Array.from({ length: 9 }, (_, i) => `Change ${i + 1}`);
-    const text = mrkdwnOf(message(render(created(plan, { changes })), 'parent').blocks);
+    const tickets = Array.from({ length: 12 }, (_, i) => ({ key: `PAY-${i + 1}`, description: '' }));
+    const text = mrkdwnOf(message(render(created(plan, { changes, tickets })), 'parent').blocks);
     expect(text).toContain('• Change 5');
     expect(text).not.toContain('Change 6');
     expect(text).toContain('_and 4 more_');
+    expect(text).toContain('• *PAY-5*');
+    expect(text).not.toContain('PAY-6');
+    expect(text).toContain('_and 7 more_');
   });
 
   it('makes a rejection and a failed step impossible to miss, and names the running phase', () => {
@@ -197,7 +231,7 @@ describe('hostile text', () => {
     }
     const parent = message(msgs, 'parent');
     expect(parent.text).toContain('&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|bank&gt; &amp; co');
-    expect(mrkdwnOf(parent.blocks)).toContain('*Service*\n&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|bank&gt; &amp; co');
+    expect(mrkdwnOf(parent.blocks)).toContain('*Branch:* `&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|bank&gt; &amp; co');
     expect(mrkdwnOf(message(msgs, 'pre:1').blocks)).toContain('📎 Backup location/ID: &lt;!channel&gt;');
   });
 

@@ -3,7 +3,8 @@ import { gateReport } from '../../../core/deployment/gates.js';
 import { currentPhase, phaseTiming, progressOf } from '../../../core/deployment/progress.js';
 import { DEPLOYMENT_TYPE_LABELS, ENVIRONMENT_LABELS, STATUS_LABELS, type Deployment } from '../../../core/deployment/types.js';
 import { findItem } from '../../../core/template/items.js';
-import { context, fields, header, section } from '../blocks.js';
+import { truncate } from '../../../core/text.js';
+import { context, header, section } from '../blocks.js';
 import { clip, firstFew, formatDuration, mention, progressBar, slackDate, statusText } from '../format.js';
 import type { SlackMessage } from './message.js';
 import { reversesPair, rollbackNowLine, rollbackParentBlocks } from './rollback.js';
@@ -64,24 +65,34 @@ function summary(d: Deployment): string {
   return parts.join('\n\n');
 }
 
+/**
+ * What a reader wants first, one fact a line so it stays short on a phone:
+ * status and progress, then when and who, then only what is unusual. Service,
+ * version and environment are in the header (and the fallback text), not repeated here.
+ */
+function facts(d: Deployment): string {
+  const lines = [
+    `*${statusText(d.status)}* · ${progressBar(progressOf(d))}`,
+    `*Window:* ${slackDate(d.window.start)} – ${slackDate(d.window.end)}`,
+    `*Deployer:* ${mention(d.deployerId)}`,
+  ];
+  if (d.type !== 'release') lines.push(`*Type:* ${DEPLOYMENT_TYPE_LABELS[d.type]}`);
+  const reverses = reversesPair(d);
+  if (reverses) lines.push(`*${reverses[0]}:* ${reverses[1]}`);
+  if (d.branch) lines.push(`*Branch:* \`${clip(d.branch, 200)}\``);
+  return lines.join('\n');
+}
+
+/** "🚀 checkout 2.4.0 → Production" within the header's 150 characters: a long service name gives way, never the version or environment. */
+function title(d: Deployment): string {
+  const rest = ` ${d.version} → ${ENVIRONMENT_LABELS[d.environment]}`;
+  return `🚀 ${truncate(d.service, Math.max(1, 147 - rest.length))}${rest}`;
+}
+
 export function renderParent(d: Deployment, now: number): SlackMessage {
   const env = ENVIRONMENT_LABELS[d.environment];
-  const pairs: Array<[string, string]> = [
-    ['Service', clip(d.service, 200)],
-    ['Version', clip(d.version, 200)],
-    ['Environment', env],
-    ['Type', DEPLOYMENT_TYPE_LABELS[d.type]],
-    ['Window', `${slackDate(d.window.start)} – ${slackDate(d.window.end)}`],
-    ['Deployer', mention(d.deployerId)],
-    ['Status', statusText(d.status)],
-    ['Progress', progressBar(progressOf(d))],
-  ];
-  if (d.branch) pairs.push(['Branch', `\`${clip(d.branch, 200)}\``]);
-  const reverses = reversesPair(d);
-  if (reverses) pairs.push(reverses);
-  const blocks: KnownBlock[] = [header(`🚀 ${d.service} ${d.version} → ${env}`)];
+  const blocks: KnownBlock[] = [header(title(d)), section(facts(d))];
   blocks.push(...alerts(d).map((text) => section(text)));
-  blocks.push(fields(pairs));
   const line = nowLine(d, now);
   if (line) blocks.push(section(line));
   const s = summary(d);
