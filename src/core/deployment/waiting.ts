@@ -1,0 +1,99 @@
+import { DomainError } from '../errors.js';
+import { decide, DEFAULT_POLICY, type Policy } from './decide.js';
+import { gateReport } from './gates.js';
+import { currentPhase } from './progress.js';
+import { FINISHED, type Deployment } from './types.js';
+
+/**
+ * Whether `user` may approve `role` on `d` now: exactly the rule `decide`
+ * applies to an approval (named for the role, one person one role, the
+ * deployer only if the policy allows it, not finished or rolling back).
+ */
+export function mayApprove(d: Deployment, user: string, role: string, policy: Policy = DEFAULT_POLICY): boolean {
+  try {
+    decide(d, { type: 'approve', role }, user, policy);
+    return true;
+  } catch (error) {
+    if (error instanceof DomainError) return false;
+    throw error;
+  }
+}
+
+/** An approval the user can give and nobody has given or refused yet. */
+export interface PendingApproval {
+  d: Deployment;
+  role: string;
+  label: string;
+}
+
+/** What a deployment needs from its deployer now. */
+export type DeployerNeed =
+  | { kind: 'missed_window' }
+  | { kind: 'start_gate'; missing: number }
+  | { kind: 'ready_to_start'; phase: string }
+  | { kind: 'phase_running'; phase: string }
+  | { kind: 'next_phase'; phase: string }
+  | { kind: 'complete_gate'; missing: number }
+  | { kind: 'ready_to_complete' }
+  | { kind: 'verdict' }
+  | { kind: 'faulty' }
+  | { kind: 'rollback'; failed: boolean };
+
+export interface DeployerTask {
+  d: Deployment;
+  need: DeployerNeed;
+}
+
+export interface Waiting {
+  approvals: PendingApproval[];
+  deployments: DeployerTask[];
+}
+
+const notStarted = (d: Deployment) => !Object.values(d.phases).some((p) => p.started);
+
+/** Approvals only matter before the first phase: after it, the start gate is no longer asked. */
+function pendingApprovals(d: Deployment, user: string, policy: Policy): PendingApproval[] {
+  if (FINISHED.has(d.status) || !notStarted(d)) return [];
+  return d.plan.approvals
+    .filter((a) => (d.approvers[a.role] ?? []).includes(user) && !d.approvals[a.role] && mayApprove(d, user, a.role, policy))
+    .map((a) => ({ d, role: a.role, label: a.label }));
+}
+
+/** What the deployer is expected to do about `d` at `now`, or null when nothing is theirs to do yet. */
+export function deployerNeed(d: Deployment, now: number): DeployerNeed | null {
+  if (FINISHED.has(d.status)) return null;
+  if (d.rollback) return { kind: 'rollback', failed: d.status === 'rollback_failed' };
+  if (d.status === 'monitoring') {
+    if (d.monitoring?.verdict?.healthy === false) return { kind: 'faulty' };
+    return d.monitoring && now >= d.monitoring.until ? { kind: 'verdict' } : null;
+  }
+  if (notStarted(d)) {
+    if (now >= d.window.end) return { kind: 'missed_window' };
+    const gate = gateReport(d, 'start');
+    if (!gate.open) return { kind: 'start_gate', missing: gate.missing.length };
+    const first = d.plan.phases[0];
+    return first && now >= d.window.start ? { kind: 'ready_to_start', phase: first.title } : null;
+  }
+  const running = currentPhase(d);
+  if (running) return { kind: 'phase_running', phase: running.title };
+  const next = d.plan.phases.find((p) => !d.phases[p.id]?.started);
+  if (next) return { kind: 'next_phase', phase: next.title };
+  const gate = gateReport(d, 'complete');
+  return gate.open ? { kind: 'ready_to_complete' } : { kind: 'complete_gate', missing: gate.missing.length };
+}
+
+/** What is waiting for `user`: approvals they can give, and their own deployments that need them now (soonest first). */
+export function waitingFor(
+  user: string,
+  deployments: readonly Deployment[],
+  now: number,
+  policyFor: (d: Deployment) => Policy = () => DEFAULT_POLICY,
+): Waiting {
+  const sorted = [...deployments].sort((a, b) => a.window.start - b.window.start || a.id - b.id);
+  const approvals = sorted.flatMap((d) => pendingApprovals(d, user, policyFor(d)));
+  const tasks = sorted.flatMap((d) => {
+    const need = d.deployerId === user ? deployerNeed(d, now) : null;
+    return need ? [{ d, need }] : [];
+  });
+  return { approvals, deployments: tasks };
+}
