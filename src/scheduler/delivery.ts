@@ -13,7 +13,7 @@ export interface Destination {
   channel: string;
   /** The deployment's parent message, for messages in its thread. */
   threadTs?: string;
-  /** A thread reply also shown in the channel (announcements when no announcement channel is set). */
+  /** A thread reply also shown in the channel (stakeholder notices when no announcement channel is set). */
   broadcast?: boolean;
 }
 
