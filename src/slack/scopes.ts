@@ -28,7 +28,7 @@ export const BOT_SCOPES = [
   },
   {
     scope: 'usergroups:read',
-    why: 'usergroups.users.list to resolve approver user groups into their members.',
+    why: 'usergroups.list (handles to ids) and usergroups.users.list to resolve approver user groups into their members.',
   },
   {
     scope: 'channels:manage',
