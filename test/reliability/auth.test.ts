@@ -8,7 +8,7 @@ import { ActionId, ViewId, encodeRef } from '../../src/slack/ids.js';
 import { startDeployment } from '../support/flows.js';
 import { CHANNELS, PEOPLE, SIGNING_SECRET, startHarness, type Harness } from '../support/harness.js';
 import { input, signature } from '../support/slack-requests.js';
-import { openRollback, submitRollback, underway } from '../rollback/helpers.js';
+import { confirmAll, openRollback, submitRollback, underway } from '../rollback/helpers.js';
 import { clickOf, dump, eventsOf, plainPreItems, report, stateOf } from './helpers.js';
 
 let h: Harness;
@@ -262,9 +262,13 @@ describe('a rollback_users person (team configuration) may roll back a deploymen
     await submitRollback(team, user, view!);
     expect(eventsOf(team, id).slice(before).map((e) => [e.type, e.actor])).toContainEqual(['rollback_started', user]);
     expect(stateOf(team, id).status).toBe('rolling_back');
-    // And they may finish it.
+    // And they may finish it (once its checklists are done: a press before that is refused for what is missing, whoever presses).
+    await confirmAll(team, id, 'rollback', PEOPLE.ops);
+    await confirmAll(team, id, 'rollback_validation', PEOPLE.ops);
     await clickOf(team, user, ActionId.rollbackComplete, { d: id });
     await team.settled();
     expect(eventsOf(team, id).some((e) => e.type === 'refused' && e.actor === user)).toBe(false);
+    expect(eventsOf(team, id).at(-1)).toMatchObject({ type: 'rollback_completed', actor: user });
+    expect(stateOf(team, id).status).toBe('rolled_back');
   });
 });
