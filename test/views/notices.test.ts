@@ -15,8 +15,13 @@ describe('where a notice points', () => {
   });
 
   it('without an announcement channel the copy is a reply in that thread (shown in the channel): it points nowhere', () => {
-    expect(render('announcement', 'announce')).not.toContain('Follow it in');
-    expect(render('reminder', 'announce')).not.toContain('Follow it in');
+    // The notice itself is drawn (a blank one would point nowhere too), only without the pointer.
+    const announcement = render('announcement', 'announce');
+    const reminder = render('reminder', 'announce');
+    expect(announcement).toContain('📣 *Upcoming deployment*');
+    expect(reminder).toContain('⏰ *Starting soon*');
+    expect(announcement).not.toContain('Follow it in');
+    expect(reminder).not.toContain('Follow it in');
   });
 });
 
