@@ -55,6 +55,19 @@ function dbCheck(harness: Harness) {
   return cli(['db', 'check', harness.dbFile], io).then((code) => ({ code, out }));
 }
 
+/** Starts a deployment in its own channel and cancels it from there. */
+async function cancelInRoom(harness: Harness) {
+  const { id } = await startDeployment(harness);
+  const room = created(harness)[0]!.id;
+  await harness.slack.command(`cancel DEP-${id} moved to next week`, { user: PEOPLE.deployer, channel: room });
+  await harness.settled();
+  return { id, room };
+}
+
+/** The cancelled notice's job and the archive job, with their status. */
+const lastJobs = (harness: Harness, id: number) =>
+  harness.query<{ kind: string; status: string }>('SELECT kind, status FROM jobs WHERE deployment_id = ? AND kind IN (?, ?)', id, 'cancelled', 'archive_room');
+
 describe('a deployment in its own channel (location: channel)', () => {
   it('creates deploy-checkout-2-4-0, invites the deployer and approvers, runs the card and thread there and mirrors the card', async () => {
     h = await withConfig();
@@ -194,10 +207,7 @@ describe('a deployment in its own channel (location: channel)', () => {
 
   it('archives the channel the configured hours after the end, with a note first', async () => {
     h = await withConfig();
-    const { id } = await startDeployment(h);
-    const room = created(h)[0]!.id;
-    await h.slack.command(`cancel DEP-${id} moved to next week`, { user: PEOPLE.deployer, channel: room });
-    await h.settled();
+    const { id, room } = await cancelInRoom(h);
     expect(stateOf(h, id).status).toBe('cancelled');
     const job = () => h!.query<{ status: string; due_at: number }>("SELECT status, due_at FROM jobs WHERE kind = 'archive_room' AND deployment_id = ?", id)[0];
     expect(job()?.status).toBe('pending');
@@ -224,14 +234,10 @@ describe('a deployment in its own channel (location: channel)', () => {
 
   it('with archive_after_hours 0, the last notices are posted in the channel before it is archived', async () => {
     h = await withConfig(config().replace('archive_after_hours: 6', 'archive_after_hours: 0'));
-    const { id } = await startDeployment(h);
-    const room = created(h)[0]!.id;
-    await h.slack.command(`cancel DEP-${id} moved to next week`, { user: PEOPLE.deployer, channel: room });
-    await h.settled();
+    const { id, room } = await cancelInRoom(h);
     await h.liftoff.scheduler.tick();
     await h.settled();
-    const jobs = h.query<{ kind: string; status: string }>('SELECT kind, status FROM jobs WHERE deployment_id = ? AND kind IN (?, ?)', id, 'cancelled', 'archive_room');
-    expect(jobs).toEqual(expect.arrayContaining([{ kind: 'cancelled', status: 'sent' }, { kind: 'archive_room', status: 'sent' }]));
+    expect(lastJobs(h, id)).toEqual(expect.arrayContaining([{ kind: 'cancelled', status: 'sent' }, { kind: 'archive_room', status: 'sent' }]));
     expect(h.fake.callsTo('conversations.archive').map((c) => c.args.channel)).toEqual([room]);
     // The note saying the channel is archived is the last word there.
     const last = h.fake.messages(room).at(-1)!;
@@ -241,10 +247,7 @@ describe('a deployment in its own channel (location: channel)', () => {
 
   it('the archive waits for a last notice that is being retried', async () => {
     h = await withConfig(config().replace('archive_after_hours: 6', 'archive_after_hours: 0'));
-    const { id } = await startDeployment(h);
-    const room = created(h)[0]!.id;
-    await h.slack.command(`cancel DEP-${id} moved to next week`, { user: PEOPLE.deployer, channel: room });
-    await h.settled();
+    const { id, room } = await cancelInRoom(h);
     h.fake.fail('chat.postMessage', { error: 'message_limit_exceeded' });
     await h.liftoff.scheduler.tick();
     expect(h.fake.callsTo('conversations.archive')).toEqual([]);
@@ -253,8 +256,7 @@ describe('a deployment in its own channel (location: channel)', () => {
       await h.liftoff.scheduler.tick();
     }
     await h.settled();
-    const jobs = h.query<{ kind: string; status: string }>('SELECT kind, status FROM jobs WHERE deployment_id = ? AND kind IN (?, ?)', id, 'cancelled', 'archive_room');
-    expect(jobs).toEqual(expect.arrayContaining([{ kind: 'cancelled', status: 'sent' }, { kind: 'archive_room', status: 'sent' }]));
+    expect(lastJobs(h, id)).toEqual(expect.arrayContaining([{ kind: 'cancelled', status: 'sent' }, { kind: 'archive_room', status: 'sent' }]));
     expect(textOf(h.fake.messages(room).at(-1)!)).toMatch(/archiving this channel/);
   });
 
