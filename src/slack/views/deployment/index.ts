@@ -3,10 +3,11 @@ import { renderApprovals } from './approvals.js';
 import { renderChecklists } from './checklist.js';
 import type { SlackMessage } from './message.js';
 import { renderNotes } from './notes.js';
+import { renderRollbackOffer } from './offer.js';
 import { renderParent } from './parent.js';
 import { renderPhase } from './phase.js';
 import { renderMirror } from './room.js';
-import { renderRollback, renderRollbackOffer } from './rollback.js';
+import { renderRollback } from './rollback.js';
 import { renderRunbookNotes } from './runbook-notes.js';
 
 export type { SlackMessage } from './message.js';

@@ -7,7 +7,8 @@ import { truncate } from '../../../core/text.js';
 import { context, header, section } from '../blocks.js';
 import { clip, firstFew, formatDuration, mention, progressBar, slackDate, statusText } from '../format.js';
 import type { SlackMessage } from './message.js';
-import { reversesPair, rollbackNowLine, rollbackParentBlocks } from './rollback.js';
+import { rollbackParentBlocks } from './offer.js';
+import { reversesPair, rollbackNowLine } from './rollback.js';
 
 /** Cancellation, rejections and failed steps: what must not be missed. One section each, each well under 3000 characters. */
 function alerts(d: Deployment): string[] {

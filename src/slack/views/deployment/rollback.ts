@@ -12,8 +12,6 @@ import type { SlackMessage } from './message.js';
 import { rollbackButton, what } from './offer.js';
 import type { Notice, NoticeInput } from '../notices/common.js';
 
-export { renderRollbackOffer, rollbackButton, rollbackParentBlocks } from './offer.js';
-
 /** What can be restored, as chosen in the rollback modal. */
 export const RESTORE_LABELS: Record<string, string> = {
   code: 'Code (previous version)',

@@ -2,7 +2,7 @@ import { currentPhase, phaseTiming, progressOf } from '../../../core/deployment/
 import { STATUS_LABELS, type Deployment } from '../../../core/deployment/types.js';
 import { findItem } from '../../../core/template/items.js';
 import { actions, section } from '../blocks.js';
-import { rollbackButton } from '../deployment/rollback.js';
+import { rollbackButton } from '../deployment/offer.js';
 import { clip, formatDuration, mention, progressBar, slackDate } from '../format.js';
 import { plainTitle, threadHint, title, windowText, type Notice, type NoticeInput } from './common.js';
 

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Deployment } from '../../../core/deployment/types.js';
-import { rollbackButton, rollbackNotice, type RollbackNoticeKind } from '../deployment/rollback.js';
+import { rollbackButton } from '../deployment/offer.js';
+import { rollbackNotice, type RollbackNoticeKind } from '../deployment/rollback.js';
 import { section } from '../blocks.js';
 import { threadHint, type Notice, type NoticeInput } from './common.js';
 
