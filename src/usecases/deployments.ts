@@ -8,7 +8,7 @@ import type { Template } from '../core/template/schema.js';
 import type { Repositories } from '../storage/index.js';
 
 /** The actor of what Liftoff itself records (its dedicated channel), in the audit trail. */
-export const SYSTEM_ACTOR = 'liftoff';
+const SYSTEM_ACTOR = 'liftoff';
 
 /** What a deployment's policy depends on. */
 export type PolicyTarget = Pick<Deployment, 'service' | 'environment'>;
@@ -47,6 +47,16 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
       }
       throw error;
     }
+  }
+
+  /** One change in one transaction, with the work planned inside it (`withinChange`); undefined when `id` is unknown. */
+  function commit(id: number, decideEvents: (d: Deployment) => DeploymentEvent[], actor: string) {
+    const now = clock.now();
+    return repos.db.transaction(() => {
+      const changed = repos.deployments.change(id, decideEvents, actor, now);
+      if (changed?.events.length) withinChange?.(changed.deployment, changed.events, now);
+      return changed;
+    })();
   }
 
   function find(id: number): Deployment {
@@ -89,14 +99,7 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
 
     /** Runs a command through the state machine; refusals are kept in the audit trail and rethrown. */
     act(id: number, command: Command, actor: string): Deployment {
-      const now = clock.now();
-      const result = recordingRefusals(id, command, actor, () =>
-        repos.db.transaction(() => {
-          const changed = repos.deployments.change(id, (d) => decide(d, command, actor, policyFor(d)), actor, now);
-          if (changed?.events.length) withinChange?.(changed.deployment, changed.events, now);
-          return changed;
-        })(),
-      );
+      const result = recordingRefusals(id, command, actor, () => commit(id, (d) => decide(d, command, actor, policyFor(d)), actor));
       if (!result) throw new DomainError('not_found', 'That deployment no longer exists.');
       notify(result.deployment, result.events);
       return result.deployment;
@@ -107,12 +110,7 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
      * given up on). The first answer wins: a second one records nothing.
      */
     recordRoom(id: number, event: Extract<DeploymentEvent, { type: 'room_opened' | 'room_failed' }>): Deployment | undefined {
-      const now = clock.now();
-      const result = repos.db.transaction(() => {
-        const changed = repos.deployments.change(id, (d) => (d.room ? [] : [event]), SYSTEM_ACTOR, now);
-        if (changed?.events.length) withinChange?.(changed.deployment, changed.events, now);
-        return changed;
-      })();
+      const result = commit(id, (d) => (d.room ? [] : [event]), SYSTEM_ACTOR);
       if (result) notify(result.deployment, result.events);
       return result?.deployment;
     },
