@@ -70,7 +70,7 @@ export function createHookRunner({ client, repos, sync, logger, hooksFor, fetchI
       }
       const result = await callHook(config, call.body, call.userAgent, fetchImpl);
       settle(result.kind === 'answered' && result.ok ? 'sent' : 'failed', resultSummary(result));
-      await reportHookResult(report, d, call.wording.name, result, hookOutcomeText(d, result, call.wording));
+      await reportHookResult(report, d, job.key, call.wording.name, result, hookOutcomeText(d, result, call.wording));
     },
 
     /** A hook job left claimed by a stop (already marked uncertain): logged and told in the thread, never called again. */
@@ -79,7 +79,7 @@ export function createHookRunner({ client, repos, sync, logger, hooksFor, fetchI
       const config = hooksFor(d)[HOOK_OF[job.kind]];
       const host = config ? hookHost(config.url) : null;
       logger.with('error', `the ${call.wording.name} may or may not have been called before a restart; not calling it again`, { deployment: d.ref, job: job.key });
-      await postInThread(report, d, call.wording.name, uncertainText(call.wording, host));
+      await postInThread(report, d, job.key, call.wording.name, uncertainText(call.wording, host));
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { ENVIRONMENT_LABELS, type Deployment } from '../core/deployment/types.js';
+import { destinationOf, post } from '../scheduler/delivery.js';
 import { slackErrorCode } from '../slack/errors.js';
 import type { MessageSync } from '../slack/sync.js';
 import { section } from '../slack/views/blocks.js';
@@ -94,22 +95,26 @@ export interface HookReportDeps {
 }
 
 /** Logs a hook's result and posts `text` in the deployment's thread, after its messages are in line; never throws. */
-export async function reportHookResult(deps: HookReportDeps, d: Deployment, name: string, result: HookResult, text: string): Promise<void> {
+export async function reportHookResult(deps: HookReportDeps, d: Deployment, key: string, name: string, result: HookResult, text: string): Promise<void> {
   deps.logger.with(result.kind === 'answered' && result.ok ? 'info' : 'warn', `${name} called`, {
     deployment: d.ref,
     result: result.kind,
     ...(result.kind === 'answered' ? { status: result.status } : {}),
   });
-  await postInThread(deps, d, name, text);
+  await postInThread(deps, d, key, name, text);
 }
 
-/** Posts `text` about a hook in the deployment's thread, after its messages are in line; never throws. */
-export async function postInThread({ client, repos, sync, logger }: HookReportDeps, d: Deployment, name: string, text: string): Promise<void> {
+/**
+ * Posts `text` about a hook in the deployment's thread, after its messages are
+ * in line, the way the scheduler posts its notices (marked with the hook job's
+ * `key`); never throws.
+ */
+export async function postInThread({ client, repos, sync, logger }: HookReportDeps, d: Deployment, key: string, name: string, text: string): Promise<void> {
   await sync.sync(d.id); // what the change shows first, then what the hook said
-  const parent = repos.messages.list(d.id).get('parent');
-  if (!parent?.ts) return;
+  const to = destinationOf(d, { payload: { target: 'thread' } }, repos.messages);
+  if ('wait' in to) return;
   try {
-    await client.chat.postMessage({ channel: parent.channelId, thread_ts: parent.ts, text, blocks: [section(text)], unfurl_links: false });
+    await post(client, to, { text, blocks: [section(text)] }, key);
   } catch (error) {
     logger.with('warn', `could not post the ${name} result`, { deployment: d.ref, code: slackErrorCode(error) });
   }
