@@ -66,10 +66,8 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   const timingsFor = timingsFrom();
   // The hooks of a service's environment: their calls are jobs, planned only when configured, and read again when made.
   const settingsOf = (t: { service: string; environment: Environment }) => setup.team.settingsFor(t.service, t.environment);
-  const hooksFor: HookLookup = (t) => {
-    const hooks = settingsOf(t)?.hooks;
-    return { rollback: hooks?.rollback ?? null, maintenanceStart: hooks?.maintenanceStart ?? null, maintenanceEnd: hooks?.maintenanceEnd ?? null };
-  };
+  const noHooks = { rollback: null, maintenanceStart: null, maintenanceEnd: null };
+  const hooksFor: HookLookup = (t) => settingsOf(t)?.hooks ?? noHooks;
   const planJobs = createPlanner({ jobs: repos.jobs, timingsFor, hooksFor: presenceOf(hooksFor) });
   const slack = buildSlackApp(config, logger, () => db.open && isUsable(db));
 
