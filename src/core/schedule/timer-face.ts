@@ -1,8 +1,6 @@
+import { shownMinutes } from '../duration.js';
 import { phaseTiming } from '../deployment/progress.js';
 import type { Deployment } from '../deployment/types.js';
-
-/** Whole minutes as a duration is shown (rounded, like the views' `formatDuration`). */
-const shownMinutes = (ms: number) => Math.round(Math.abs(ms) / 60_000);
 
 /**
  * What the deployment's running timers show at `now`, as a comparable string:

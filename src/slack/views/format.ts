@@ -1,5 +1,6 @@
 import type { Progress } from '../../core/deployment/progress.js';
 import { STATUS_LABELS, type Status } from '../../core/deployment/types.js';
+import { shownMinutes } from '../../core/duration.js';
 import { escapeMrkdwn, safeUrl } from '../../core/text.js';
 
 export const DATE_TIME = '{date_short_pretty} {time}';
@@ -17,7 +18,7 @@ export function slackDate(ms: number, format: string = DATE_TIME): string {
 
 /** "45 min", "1 h 05 min", "< 1 min". */
 export function formatDuration(ms: number): string {
-  const minutes = Math.round(Math.abs(ms) / 60_000);
+  const minutes = shownMinutes(ms);
   if (minutes < 1) return '< 1 min';
   if (minutes < 60) return `${minutes} min`;
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
