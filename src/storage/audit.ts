@@ -12,15 +12,9 @@ export interface AuditRecord {
 /** The append-only `audit` table (the database refuses UPDATE and DELETE on it). */
 export function createAuditRepository({ db }: { db: Db }) {
   const insert = db.prepare('INSERT INTO audit (at, actor, type, subject, data) VALUES (?, ?, ?, ?, ?)');
-  const select = db.prepare<[], { at: number; actor: string; type: string; subject: string; data: string }>(
-    'SELECT at, actor, type, subject, data FROM audit ORDER BY id',
-  );
   return {
     record(r: AuditRecord): void {
       insert.run(r.at, r.actor, r.type, r.subject, JSON.stringify(r.data));
-    },
-    list(): AuditRecord[] {
-      return select.all().map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
     },
   };
 }

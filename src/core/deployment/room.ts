@@ -42,9 +42,6 @@ export function roomNames(prefix: string, d: Pick<Deployment, 'service' | 'versi
 export const roomOf = (d: Pick<Deployment, 'room'>): Extract<RoomState, { channelId: string }> | null =>
   d.room && 'channelId' in d.room ? d.room : null;
 
-/** Why the dedicated channel could not be created, if it could not. */
-export const roomFailure = (d: Pick<Deployment, 'room'>): string | null => (d.room && 'failed' in d.room ? d.room.failed.reason : null);
-
 /** A `location: channel` deployment whose channel is neither created nor given up on: nothing is posted yet. */
 export const awaitingRoom = (d: Pick<Deployment, 'location' | 'room'>): boolean => d.location === 'channel' && !d.room;
 
