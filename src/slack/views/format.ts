@@ -97,6 +97,9 @@ export function joinLines(lines: readonly string[], max: number, bullet = '• '
   return out.join('\n');
 }
 
+/** "1 step", "3 steps". */
+export const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
 /** The first `max` entries, then "and N more". */
 export function firstFew<T>(all: readonly T[], max: number, show: (t: T) => string): string[] {
   const lines = all.slice(0, max).map(show);

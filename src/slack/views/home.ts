@@ -1,16 +1,15 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { DeployerNeed, Waiting } from '../../core/deployment/waiting.js';
-import { ENVIRONMENT_LABELS, type Deployment } from '../../core/deployment/types.js';
+import type { Deployment } from '../../core/deployment/types.js';
 import { context, divider, header, section } from './blocks.js';
-import { clip, firstFew, joinLines, slackDate, statusText } from './format.js';
-import { listBlocks, refLink, type Listed } from './summary.js';
+import { clip, firstFew, joinLines, plural, slackDate, statusText } from './format.js';
+import { listBlocks, refLink, serviceLine, type Listed } from './summary.js';
 
 /** Lines shown per group of "Waiting for you" before "and N more". */
 export const WAITING_MAX = 10;
 /** Blocks the general list may use: Home allows 100, the rest is header, "Waiting for you" and footer. */
 const LIST_MAX_BLOCKS = 88;
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** What the deployer is expected to do, in a few words. */
 export function needText(need: DeployerNeed): string {
@@ -38,10 +37,8 @@ export function needText(need: DeployerNeed): string {
   }
 }
 
-const what = (d: Deployment) => `*${clip(d.service, 80)} ${clip(d.version, 64)}* → ${ENVIRONMENT_LABELS[d.environment]}`;
-
 /** "Waiting for you": the approvals the user can give and their own deployments that need them, one line each. */
-export function waitingBlocks(waiting: Waiting, links: ReadonlyMap<number, string | null>): KnownBlock[] {
+function waitingBlocks(waiting: Waiting, links: ReadonlyMap<number, string | null>): KnownBlock[] {
   const link = (d: Deployment) => refLink(d, links.get(d.id) ?? null);
   const blocks: KnownBlock[] = [section('*⏳ Waiting for you*')];
   if (!waiting.approvals.length && !waiting.deployments.length) {
@@ -49,12 +46,12 @@ export function waitingBlocks(waiting: Waiting, links: ReadonlyMap<number, strin
   }
   if (waiting.approvals.length) {
     const lines = firstFew(waiting.approvals, WAITING_MAX, ({ d, label }) =>
-      `${link(d)} · ${what(d)} · ${slackDate(d.window.start)} — approve as *${clip(label, 80)}*`);
+      `${link(d)} · ${serviceLine(d)} · ${slackDate(d.window.start)} — approve as *${clip(label, 80)}*`);
     blocks.push(section(`*✍️ Your approvals*\n${joinLines(lines, 2_800)}`));
   }
   if (waiting.deployments.length) {
     const lines = firstFew(waiting.deployments, WAITING_MAX, ({ d, need }) =>
-      `${link(d)} · ${what(d)} · ${statusText(d.status)} — ${needText(need)}`);
+      `${link(d)} · ${serviceLine(d)} · ${statusText(d.status)} — ${needText(need)}`);
     blocks.push(section(`*🧑‍🚀 Your deployments*\n${joinLines(lines, 2_800)}`));
   }
   return blocks;

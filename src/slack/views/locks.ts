@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { ENVIRONMENT_LABELS, refOf } from '../../core/deployment/types.js';
 import type { Lock } from '../../storage/locks.js';
 import { context, section } from './blocks.js';
-import { clip, joinLines, mention, slackDate } from './format.js';
+import { clip, joinLines, mention, plural, slackDate } from './format.js';
 
 /** One lock in a line: what is locked, by which deployment, why, who and when. */
 export function lockLine(l: Lock): string {
@@ -19,10 +19,9 @@ export function lockBlocks(locks: Lock[]): KnownBlock[] {
 /** An answer with the active locks added below it (for /deploy list and /deploy status). */
 export function withLocks<A extends { text: string; blocks?: KnownBlock[] }>(answer: A, locks: Lock[]): A {
   if (!locks.length) return answer;
-  const n = locks.length;
   return {
     ...answer,
-    text: `${answer.text} · ${n} environment${n === 1 ? '' : 's'} locked`,
+    text: `${answer.text} · ${plural(locks.length, 'environment')} locked`,
     blocks: [...(answer.blocks ?? [section(answer.text)]), ...lockBlocks(locks)],
   };
 }

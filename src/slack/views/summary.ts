@@ -13,12 +13,15 @@ export interface Listed {
 /** "DEP-12" linked to its thread when the link is a plain https URL. */
 export const refLink = (d: Deployment, link: string | null) => (link && safeLink(link, d.ref)) || `*${d.ref}*`;
 
+/** "*checkout 2.4.0* → Production", escaped. */
+export const serviceLine = (d: Deployment) => `*${clip(d.service, 80)} ${clip(d.version, 64)}* → ${ENVIRONMENT_LABELS[d.environment]}`;
+
 /** Two lines about one deployment, for lists. */
 export function deploymentLine({ d, link }: Listed): string {
   const phase = currentPhase(d);
   const now = phase ? ` · ▶️ ${clip(phase.title, 100)}` : '';
   return [
-    `${refLink(d, link)} · *${clip(d.service, 80)} ${clip(d.version, 64)}* → ${ENVIRONMENT_LABELS[d.environment]} · ${statusText(d.status)}`,
+    `${refLink(d, link)} · ${serviceLine(d)} · ${statusText(d.status)}`,
     `${slackDate(d.window.start)} – ${slackDate(d.window.end)} · ${progressBar(progressOf(d))}${now}`,
   ].join('\n');
 }

@@ -2,13 +2,12 @@ import type { KnownBlock } from '@slack/types';
 import type { TemplateCatalog } from '../../core/template/catalog.js';
 import type { Template } from '../../core/template/schema.js';
 import { context, section } from './blocks.js';
-import { clip } from './format.js';
+import { clip, plural } from './format.js';
 
 const MAX_SHOWN = 45;
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** One template, for `/deploy templates`: name, id, where it comes from, approval roles, checklist items and phases. */
-export function templateLine(t: Template, source: string | undefined, isDefault: boolean): string {
+function templateLine(t: Template, source: string | undefined, isDefault: boolean): string {
   const from = source === undefined ? '' : source === 'built-in' ? ' · built-in' : ` · team file \`${clip(source, 100)}\``;
   const roles = t.approvals.map((a) => `${clip(a.label, 75)}${a.required ? '' : ' (optional)'}`).join(', ');
   const items = t.preDeployment.reduce((n, g) => n + g.items.length, 0);

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Deployment } from '../../../core/deployment/types.js';
 import type { Template } from '../../../core/template/schema.js';
 import { context, header, section } from '../blocks.js';
-import { clip } from '../format.js';
+import { clip, plural } from '../format.js';
 import { budgetAfter, measure, memoByPlan, pack, partLabel } from './layout.js';
 import type { SlackMessage } from './message.js';
 
@@ -67,13 +67,12 @@ function notesLayout(plan: Template): KnownBlock[][] {
  */
 export function renderRunbookNotes(d: Deployment): SlackMessage[] {
   const parts = notesLayout(d.plan);
-  const n = d.plan.notes.length;
   return parts.map((blocks, i) => {
     const label = partLabel(i + 1, parts.length);
     return {
       key: i === 0 ? 'runbook:notes' : `runbook:notes:${i + 1}`,
       placement: 'thread' as const,
-      text: `${d.ref} · Notes from the runbook${label}: ${n} note${n === 1 ? '' : 's'} kept as written`,
+      text: `${d.ref} · Notes from the runbook${label}: ${plural(d.plan.notes.length, 'note')} kept as written`,
       blocks: [...frame(label), ...blocks],
     };
   });
