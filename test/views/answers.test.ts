@@ -3,12 +3,12 @@ import { DomainError } from '../../src/core/errors.js';
 import {
   errorMessage,
   helpMessage,
-  homeView,
   listMessage,
   statusMessage,
   unexpectedErrorMessage,
   usageMessage,
 } from '../../src/slack/views/answers.js';
+import { homeView } from '../../src/slack/views/home.js';
 import { created, HOSTILE, play, realisticTemplate as plan, T0, USERS } from './fixtures.js';
 import { allTextOf, mrkdwnOf } from './helpers.js';
 

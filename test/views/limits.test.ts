@@ -5,12 +5,12 @@ import { ViewId } from '../../src/slack/ids.js';
 import {
   errorMessage,
   helpMessage,
-  homeView,
   listMessage,
   statusMessage,
   unexpectedErrorMessage,
   usageMessage,
 } from '../../src/slack/views/answers.js';
+import { homeView } from '../../src/slack/views/home.js';
 import { renderDeployment } from '../../src/slack/views/deployment/index.js';
 import { evidenceModal, failStepModal, reasonModal, startModal } from '../../src/slack/views/modals/index.js';
 import { validateMessageBlocks, validateView } from '../support/block-kit-rules.js';

@@ -9,8 +9,6 @@ import { gateText } from './deployment/gate.js';
 import { clip, firstFew } from './format.js';
 import { listBlocks, refLink, splitActive } from './summary.js';
 
-export { homeView } from './home.js';
-
 /** An answer shown only to the person who asked. */
 export interface Answer {
   text: string;

@@ -1,7 +1,6 @@
 import type { App } from '@slack/bolt';
 import { waitingFor } from '../../../core/deployment/waiting.js';
-import { homeView } from '../../views/answers.js';
-import { WAITING_MAX } from '../../views/home.js';
+import { homeView, WAITING_MAX } from '../../views/home.js';
 import type { ListenerDeps } from '../deps.js';
 import { permalinkOf } from '../permalinks.js';
 
