@@ -18,10 +18,10 @@ export interface RollbackValidation {
   standard: boolean;
 }
 
-/** The rollback validation a plan asks for: the template's own checks, else the standard ones. */
+/** The rollback validation a plan (or a template, before it is frozen) asks for: the template's own checks, else the standard ones. */
 export function rollbackValidation(plan: Template): RollbackValidation {
-  const own = plan.rollback.validation;
-  return own.length ? { items: own, standard: plan.rollback.standardValidation === true } : { items: STANDARD_ROLLBACK_VALIDATION, standard: true };
+  const { validation, standardValidation } = withRollbackValidation(plan).rollback;
+  return { items: validation, standard: standardValidation === true };
 }
 
 /**
