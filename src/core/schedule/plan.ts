@@ -38,16 +38,12 @@ function both(d: Deployment, kind: JobKind, dueAt: number, extra: Omit<JobPayloa
  * rollback): `both` plus an ops-channel copy when the deployment has one.
  */
 function withOps(d: Deployment, kind: JobKind, dueAt: number, extra: Omit<JobPayload, 'target'> = {}, id: string = kind): PlannedJob[] {
-  const ops = d.opsChannelId ? [job(d, kind, dueAt, { ...extra, target: 'ops' }, id)] : [];
-  if (d.announceChannelId) return [...both(d, kind, dueAt, extra, id), ...ops];
-  // No announcement channel: stakeholders read the deployment channel, so these notices must reach it.
-  const stakeholders =
-    d.location === 'channel'
-      ? // In its own channel: the thread copy there, and a copy on the mirror card in the deploy channel.
-        [job(d, kind, dueAt, { ...extra, target: 'thread' }, id), job(d, kind, dueAt, { ...extra, target: 'announce' }, id)]
-      : // In a thread of the deploy channel: the thread copy, also shown in the channel.
-        [job(d, kind, dueAt, { ...extra, target: 'thread', broadcast: true }, id)];
-  return [...stakeholders, ...ops];
+  const copy = (target: Target, more: Pick<JobPayload, 'broadcast'> = {}) => job(d, kind, dueAt, { ...extra, target, ...more }, id);
+  // Without an announcement channel stakeholders read the deploy channel, so these notices must reach it: a
+  // deployment in its own channel through a copy on its mirror card there (`announce`), one in a thread of it
+  // by showing the thread copy in the channel too.
+  const stakeholders = d.announceChannelId || d.location === 'channel' ? [copy('thread'), copy('announce')] : [copy('thread', { broadcast: true })];
+  return d.opsChannelId ? [...stakeholders, copy('ops')] : stakeholders;
 }
 
 /** The template's follow-up actions as reminders to the deployer (the "(if issues)" ones only after issues). */
