@@ -39,7 +39,7 @@ const BLANK = '[blank]';
  * section and per level, as a runbook numbers them: "8." then "8.1." for the
  * steps nested under step 8, then "9.".
  */
-export function itemLines(items: readonly Item[], indent: string, numbered = false): string[] {
+function itemLines(items: readonly Item[], indent: string, numbered = false): string[] {
   let top = 0;
   let nested = 0;
   return items.flatMap((item) => {
