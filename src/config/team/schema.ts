@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TIMING_BOUNDS } from '../../core/deployment/input-timings.js';
 
 /**
  * The team configuration file (LIFTOFF_CONFIG), as YAML. data/liftoff.example.yml
@@ -65,10 +66,11 @@ export const LayerSchema = z.strictObject({
     .optional(),
   communication: z
     .strictObject({
-      announcement_hours_before: positive(24 * 120).optional(),
-      reminder_hours_before: positive(24 * 120).optional(),
-      progress_every_minutes: positive(24 * 60).int('a whole number of minutes').optional(),
-      monitoring_minutes: z.number().int('a whole number of minutes').min(0).max(24 * 60 * 14).optional(),
+      // The same bounds as the start form's timing fields.
+      announcement_hours_before: positive(TIMING_BOUNDS.announcementHoursBefore.max).optional(),
+      reminder_hours_before: positive(TIMING_BOUNDS.reminderHoursBefore.max).optional(),
+      progress_every_minutes: positive(TIMING_BOUNDS.progressEveryMinutes.max).int('a whole number of minutes').optional(),
+      monitoring_minutes: z.number().int('a whole number of minutes').min(0).max(TIMING_BOUNDS.monitoringMinutes.max).optional(),
     })
     .optional(),
   /** `thread` (default): a thread in deploy_channel; `channel`: a dedicated channel per deployment. */

@@ -13,7 +13,7 @@ interface Bound {
   whole: boolean;
 }
 
-/** The bounds of each timing: the same as the team configuration's `communication` keys. */
+/** The bounds of each timing; the team configuration's `communication` keys are checked against them too. */
 export const TIMING_BOUNDS: Record<TimingField, Bound> = {
   announcementHoursBefore: { unit: 'hours', min: 0, minAllowed: false, max: 24 * 120, whole: false },
   reminderHoursBefore: { unit: 'hours', min: 0, minAllowed: false, max: 24 * 120, whole: false },
