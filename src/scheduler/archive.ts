@@ -5,6 +5,7 @@ import type { Job } from '../core/schedule/jobs.js';
 import { slackErrorCode } from '../slack/errors.js';
 import type { Notice } from '../slack/views/notices/index.js';
 import { findPosted, post, type Destination } from './delivery.js';
+import { beforePreviousAttempt } from './failures.js';
 
 /** Where an archive job's note goes: the top of the dedicated channel, or why not. */
 export function archiveDestinationOf(d: Deployment): Destination | { wait: string } {
@@ -29,9 +30,10 @@ export function archiveWaitsFor(job: Pick<Job, 'id' | 'dueAt'>, jobs: readonly J
  * a channel someone archived already gets no note, and `already_archived`
  * counts as done.
  */
-export async function archiveRoom(client: WebClient, to: Destination, notice: Notice, job: Pick<Job, 'key' | 'attempts' | 'claimedAt'>, now: number): Promise<{ channel: string; ts: string }> {
+export async function archiveRoom(client: WebClient, to: Destination, notice: Notice, job: Pick<Job, 'key' | 'attempts'>, now: number): Promise<{ channel: string; ts: string }> {
   let ts = '';
-  const seen = job.attempts > 1 ? await findPosted(client, to, job.key, job.claimedAt ?? now) : 'absent';
+  // Looked for since the previous attempt (not since this claim: a late retry comes up to 15 minutes after it).
+  const seen = job.attempts > 1 ? await findPosted(client, to, job.key, beforePreviousAttempt(job.attempts, now)) : 'absent';
   if (typeof seen === 'object') ts = seen.found;
   else if (seen === 'absent') {
     try {

@@ -41,3 +41,10 @@ export const MAX_ATTEMPTS = 6;
 export function retryDelayMs(attempts: number): number {
   return Math.min(15 * 60_000, 30_000 * 2 ** Math.max(0, attempts - 1));
 }
+
+/**
+ * Shortly before a job's previous attempt, for its `attempts`-th: the retry
+ * waited `retryDelayMs` after it, plus a minute for a late tick. Where to start
+ * looking for what that attempt may have posted.
+ */
+export const beforePreviousAttempt = (attempts: number, now: number): number => now - retryDelayMs(attempts - 1) - 60_000;

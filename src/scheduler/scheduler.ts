@@ -14,7 +14,7 @@ import type { Repositories } from '../storage/index.js';
 import type { Logger } from '../support/logger.js';
 import { destinationOf, findPosted, post, type Destination } from './delivery.js';
 import { archiveDestinationOf, archiveRoom, archiveWaitsFor } from './archive.js';
-import { classify, MAX_ATTEMPTS, retryDelayMs } from './failures.js';
+import { beforePreviousAttempt, classify, MAX_ATTEMPTS, retryDelayMs } from './failures.js';
 import type { TimingsFor } from './planner.js';
 
 export interface SchedulerDeps {
@@ -162,7 +162,7 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
     if (first) return void repos.jobs.release(job.id, now + 60_000, `waiting for the ${KIND_LABEL[first.kind]} to be posted first`, now);
     if (job.result?.includes(NOT_FOUND_YET)) {
       // The last post had no clear answer and was not seen then: Slack may have posted it since. Look again first.
-      const seen = await findPosted(client, to, job.key, now - retryDelayMs(job.attempts - 1) - 60_000);
+      const seen = await findPosted(client, to, job.key, beforePreviousAttempt(job.attempts, now));
       if (seen === 'unavailable') return resolve(job, d, to, now, 'an earlier post had no clear answer');
       if (seen !== 'absent') return settle(job, 'sent', JSON.stringify({ channel: to.channel, ts: seen.found }), now);
     }
