@@ -1,6 +1,6 @@
 import { maintenanceRequestOf, type MaintenanceMoment } from '../core/deployment/maintenance.js';
 import type { Deployment } from '../core/deployment/types.js';
-import { hookOutcomeText, type HookCall, type HookWording } from './report.js';
+import type { HookCall, HookWording } from './report.js';
 
 const WORDING: Record<MaintenanceMoment['event'], HookWording> = {
   'maintenance.start': {
@@ -20,10 +20,6 @@ const WORDING: Record<MaintenanceMoment['event'], HookWording> = {
     recheck: 'Check whether it took note of the end of the maintenance window; if not, tell whoever watches maintenance windows by hand that it is over.',
   },
 };
-
-/** What the thread is told about a maintenance hook call: plainly, including failures. */
-export const maintenanceResultText = (d: Deployment, moment: MaintenanceMoment, r: Parameters<typeof hookOutcomeText>[1]) =>
-  hookOutcomeText(d, r, WORDING[moment.event]);
 
 /**
  * The call of the maintenance start hook (when a deployment's first phase

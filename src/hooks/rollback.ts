@@ -1,5 +1,4 @@
 import type { Deployment, Environment } from '../core/deployment/types.js';
-import { callHook, type HookConfig, type HookResult } from './call.js';
 import type { HookCall, HookWording } from './report.js';
 
 /** The JSON body of the rollback hook's call. */
@@ -44,8 +43,3 @@ const WORDING: HookWording = {
  * after Slack is acknowledged.
  */
 export const rollbackHookCall = (d: Deployment): HookCall => ({ wording: WORDING, body: rollbackRequestOf(d), userAgent: USER_AGENT });
-
-/** POSTs a rollback to its hook (allowed hosts only, with its timeout, no redirects: see `callHook`). */
-export function callRollbackHook(config: HookConfig, request: RollbackHookRequest, fetchImpl: typeof fetch = fetch): Promise<HookResult> {
-  return callHook(config, request, USER_AGENT, fetchImpl);
-}

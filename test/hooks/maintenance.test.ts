@@ -1,12 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callHook } from '../../src/hooks/call.js';
-import { maintenanceResultText } from '../../src/hooks/maintenance.js';
+import { maintenanceHookCall } from '../../src/hooks/maintenance.js';
+import { hookOutcomeText } from '../../src/hooks/report.js';
 import { Scenario } from '../core/fixtures.js';
 import { startHookServer, type HookServer } from '../rollback/helpers.js';
 
 const d = new Scenario({ service: 'checkout' }).d;
 const start = { event: 'maintenance.start' } as const;
 const end = { event: 'maintenance.end', reason: 'cancelled' } as const;
+const maintenanceResultText = (dd: typeof d, moment: typeof start | typeof end, r: Parameters<typeof hookOutcomeText>[1]) =>
+  hookOutcomeText(dd, r, maintenanceHookCall(dd, moment).wording);
 
 describe('what the thread is told about a maintenance hook', () => {
   it('a refused host: not called, in plain words', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { refusedHost } from '../../src/hooks/call.js';
-import { callRollbackHook, type RollbackHookRequest } from '../../src/hooks/rollback.js';
+import { callHook, refusedHost, type HookConfig } from '../../src/hooks/call.js';
+import type { RollbackHookRequest } from '../../src/hooks/rollback.js';
 import { startHookServer, type HookServer } from '../rollback/helpers.js';
 
 const request: RollbackHookRequest = {
@@ -20,9 +20,12 @@ afterEach(async () => {
   await hook.stop();
 });
 
-const config = (over: Partial<Parameters<typeof callRollbackHook>[0]> = {}) => ({ url: hook.url, allowedHosts: ['127.0.0.1'], timeoutMs: 500, ...over });
+const config = (over: Partial<HookConfig> = {}) => ({ url: hook.url, allowedHosts: ['127.0.0.1'], timeoutMs: 500, ...over });
 
-describe('callRollbackHook', () => {
+/** A rollback POSTed to its hook, as the runner does. */
+const callRollbackHook = (c: HookConfig, body: RollbackHookRequest) => callHook(c, body, 'Liftoff rollback hook');
+
+describe('calling the rollback hook', () => {
   it('POSTs the rollback as JSON with the configured headers and returns the status and the start of the body', async () => {
     const result = await callRollbackHook(config({ headers: { authorization: 'Bearer t0k3n' } }), request);
     expect(result).toMatchObject({ kind: 'answered', ok: true, status: 202, body: '{"pipeline":"rollback-77","state":"queued"}' });
