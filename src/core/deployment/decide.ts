@@ -3,6 +3,7 @@ import { monitoringMinutesOf } from '../schedule/timings.js';
 import { findItem, itemsOfStage, type PlanItem } from '../template/items.js';
 import { planPhaseWindows } from './phase-plan.js';
 import type { DeploymentEvent } from './events.js';
+import { isUnderway } from './progress.js';
 import { gateReport } from './gates.js';
 import { FINISHED, ROLLBACK_FROM, STATUS_LABELS, type Deployment, type GateId } from './types.js';
 
@@ -207,9 +208,8 @@ export function decide(
       if (!phase) throw new DomainError('not_found', `${d.ref} has no such phase.`);
       if (d.phases[phase.id]?.started) throw new DomainError('already_done', `“${phase.title}” has already started.`);
       // The gate holds the first phase; once the deployment is under way it is not asked again.
-      const underway = Object.values(d.phases).some((p) => p.started);
       const gate = gateReport(d, 'start');
-      if (!underway && !gate.open) throw new DomainError('gate_closed', `${d.ref} cannot start yet. Still missing:`, gate.missing);
+      if (!isUnderway(d) && !gate.open) throw new DomainError('gate_closed', `${d.ref} cannot start yet. Still missing:`, gate.missing);
       const previous = d.plan.phases[index - 1];
       if (previous && !d.phases[previous.id]?.completed) {
         throw new DomainError('not_now', `Complete “${previous.title}” before starting “${phase.title}”.`);

@@ -1,3 +1,4 @@
+import { isUnderway } from './progress.js';
 import type { DeploymentEvent } from './events.js';
 import type { Deployment, Environment } from './types.js';
 
@@ -33,8 +34,7 @@ const allPhasesCompleted = (d: Deployment) => Object.values(d.phases).every((p) 
 export function maintenanceMomentOf(d: Deployment, events: readonly DeploymentEvent[]): MaintenanceMoment | null {
   const first = d.plan.phases[0]?.id;
   if (first !== undefined && events.some((e) => e.type === 'phase_started' && e.phaseId === first)) return { event: 'maintenance.start' };
-  const underway = Object.values(d.phases).some((p) => p.started);
-  if (!underway) return null;
+  if (!isUnderway(d)) return null;
   for (const e of events) {
     if (e.type === 'phase_completed' && allPhasesCompleted(d)) return { event: 'maintenance.end', reason: 'phases_completed' };
     // Once every phase was completed, the window has already ended.

@@ -25,6 +25,9 @@ export function progressOf(d: Deployment, stages: ReadonlySet<Stage> = DEPLOYMEN
   return { done, total, failed, percent: total ? Math.floor((done * 100) / total) : 0 };
 }
 
+/** Whether any phase has started: the deployment is under way (or was, before a rollback or its end). */
+export const isUnderway = (d: Pick<Deployment, 'phases'>): boolean => Object.values(d.phases).some((p) => p.started);
+
 /** The phase running now, if any. */
 export function currentPhase(d: Deployment) {
   return d.plan.phases.find((p) => d.phases[p.id]?.started && !d.phases[p.id]?.completed);

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors.js';
 import { decide, DEFAULT_POLICY, type Policy } from './decide.js';
 import { gateReport } from './gates.js';
-import { currentPhase } from './progress.js';
+import { currentPhase, isUnderway } from './progress.js';
 import { FINISHED, type Deployment } from './types.js';
 
 /**
@@ -49,11 +49,10 @@ export interface Waiting {
   deployments: DeployerTask[];
 }
 
-const notStarted = (d: Deployment) => !Object.values(d.phases).some((p) => p.started);
 
 /** Approvals only matter before the first phase: after it, the start gate is no longer asked. */
 function pendingApprovals(d: Deployment, user: string, policy: Policy): PendingApproval[] {
-  if (FINISHED.has(d.status) || !notStarted(d)) return [];
+  if (FINISHED.has(d.status) || isUnderway(d)) return [];
   return d.plan.approvals
     .filter((a) => (d.approvers[a.role] ?? []).includes(user) && !d.approvals[a.role] && mayApprove(d, user, a.role, policy))
     .map((a) => ({ d, role: a.role, label: a.label }));
@@ -67,7 +66,7 @@ export function deployerNeed(d: Deployment, now: number): DeployerNeed | null {
     if (d.monitoring?.verdict?.healthy === false) return { kind: 'faulty' };
     return d.monitoring && now >= d.monitoring.until ? { kind: 'verdict' } : null;
   }
-  if (notStarted(d)) {
+  if (!isUnderway(d)) {
     if (now >= d.window.end) return { kind: 'missed_window' };
     const gate = gateReport(d, 'start');
     if (!gate.open) return { kind: 'start_gate', missing: gate.missing.length };

@@ -1,11 +1,10 @@
 import { gateReport } from '../deployment/gates.js';
-import { currentPhase, phaseTiming } from '../deployment/progress.js';
+import { currentPhase, isUnderway, phaseTiming } from '../deployment/progress.js';
 import { FINISHED, type Deployment } from '../deployment/types.js';
 import type { Job } from './jobs.js';
 import { roomOf } from '../deployment/room.js';
 import type { Timings } from './timings.js';
 
-const started = (d: Deployment) => Object.values(d.phases).some((p) => p.started);
 const running = (d: Deployment) => d.status === 'in_progress' || d.status === 'verifying';
 
 /**
@@ -19,12 +18,12 @@ export function skipReason(job: Pick<Job, 'kind' | 'dueAt' | 'payload'>, d: Depl
     case 'reminder':
     case 'personal_reminder':
       if (FINISHED.has(d.status)) return `the deployment is ${d.status}`;
-      if (started(d)) return 'the deployment has already started';
+      if (isUnderway(d)) return 'the deployment has already started';
       if (now >= d.window.start) return 'the window has already started';
       if (job.kind === 'personal_reminder' && gateReport(d, 'start').open) return 'nothing is open before the start';
       return null;
     case 'missed_window':
-      if (started(d) || FINISHED.has(d.status)) return 'the deployment started or finished';
+      if (isUnderway(d) || FINISHED.has(d.status)) return 'the deployment started or finished';
       if (now < d.window.end) return 'the window has not ended';
       return null;
     case 'start':

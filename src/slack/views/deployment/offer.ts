@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { isUnderway } from '../../../core/deployment/progress.js';
 import { ENVIRONMENT_LABELS, ROLLBACK_FROM, type Deployment } from '../../../core/deployment/types.js';
 import { ActionId, encodeRef } from '../../ids.js';
 import { actions, button, confirmDialog, section } from '../blocks.js';
@@ -53,7 +54,7 @@ function offerText(d: Deployment, canRollBack: boolean): string {
   }
   if (canRollBack) return `⏪ *Something wrong?* Roll ${what(d)} back to the previous version. You confirm in one form; everyone is told at once.`;
   if (d.rollback) return `⏪ A rollback started ${slackDate(d.rollback.started.at)} by ${mention(d.rollback.started.by)}: its plan follows below.`;
-  if (Object.values(d.phases).some((p) => p.started)) return '⏪ Rolling back is no longer offered for this deployment.';
+  if (isUnderway(d)) return '⏪ Rolling back is no longer offered for this deployment.';
   return '⏪ Once the first phase starts, a *Roll back* button appears here (and on the deployment’s card) until the end of the monitoring window.';
 }
 
