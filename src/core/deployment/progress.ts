@@ -48,3 +48,13 @@ export function phaseTiming(d: Deployment, phaseId: string, now: number): PhaseT
   const actualMs = (p.completed?.at ?? now) - p.started.at;
   return { plannedMs, actualMs, overrun: actualMs > plannedMs };
 }
+
+/** Elapsed time against the template's estimate; `overrunMs` > 0 once it runs over. */
+export function rollbackTiming(d: Deployment, now: number): { elapsedMs: number; estimateMs: number | null; overrunMs: number } | null {
+  const r = d.rollback;
+  if (!r) return null;
+  const end = r.completed?.at ?? now;
+  const elapsedMs = Math.max(0, end - r.started.at);
+  const estimateMs = d.plan.rollback.estimatedMinutes ? d.plan.rollback.estimatedMinutes * 60_000 : null;
+  return { elapsedMs, estimateMs, overrunMs: estimateMs !== null ? Math.max(0, elapsedMs - estimateMs) : 0 };
+}

@@ -1,5 +1,5 @@
 import { shownMinutes } from '../duration.js';
-import { phaseTiming } from '../deployment/progress.js';
+import { phaseTiming, rollbackTiming } from '../deployment/progress.js';
 import type { Deployment } from '../deployment/types.js';
 
 /**
@@ -20,11 +20,9 @@ export function timerFace(d: Deployment, now: number): string {
       parts.push(id, shownMinutes(actual), shownMinutes(actual - t.plannedMs), t.overrun ? 1 : 0);
     }
   }
-  const r = d.rollback;
-  if (r && !r.completed) {
-    const elapsed = Math.max(0, now - r.started.at);
-    const estimate = (d.plan.rollback.estimatedMinutes ?? 0) * 60_000;
-    parts.push('rollback', shownMinutes(elapsed), shownMinutes(elapsed - estimate), elapsed > estimate ? 1 : 0);
+  const r = rollbackTiming(d, now);
+  if (r && !d.rollback?.completed) {
+    parts.push('rollback', shownMinutes(r.elapsedMs), shownMinutes(r.elapsedMs - (r.estimateMs ?? 0)), r.overrunMs > 0 ? 1 : 0);
   }
   return parts.join(':');
 }

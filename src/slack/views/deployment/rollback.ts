@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { rollbackTiming } from '../../../core/deployment/progress.js';
 import { refOf, type Deployment } from '../../../core/deployment/types.js';
 import { itemsOfStage, type PlanItem, type Stage } from '../../../core/template/items.js';
 import { ESTIMATE_HINT, rollbackValidation, STANDARD_VALIDATION_NOTE } from '../../../core/template/rollback.js';
@@ -23,16 +24,6 @@ export const RESTORE_LABELS: Record<string, string> = {
 const rolling = (d: Deployment) => d.status === 'rolling_back' || d.status === 'rollback_failed';
 const versions = (d: Deployment) =>
   `${clip(d.rollback?.fromVersion ?? d.version, 64)} → ${d.rollback?.toVersion ? clip(d.rollback.toVersion, 64) : 'the previous version'}`;
-
-/** Elapsed time against the template's estimate; `overrunMs` > 0 once it runs over. */
-export function rollbackTiming(d: Deployment, now: number): { elapsedMs: number; estimateMs: number | null; overrunMs: number } | null {
-  const r = d.rollback;
-  if (!r) return null;
-  const end = r.completed?.at ?? now;
-  const elapsedMs = Math.max(0, end - r.started.at);
-  const estimateMs = d.plan.rollback.estimatedMinutes ? d.plan.rollback.estimatedMinutes * 60_000 : null;
-  return { elapsedMs, estimateMs, overrunMs: estimateMs !== null ? Math.max(0, elapsedMs - estimateMs) : 0 };
-}
 
 function timerText(d: Deployment, now: number): string {
   const t = rollbackTiming(d, now);
