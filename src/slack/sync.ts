@@ -5,7 +5,7 @@ import { awaitingRoom, homeChannelOf } from '../core/deployment/room.js';
 import type { Deployment } from '../core/deployment/types.js';
 import type { Repositories } from '../storage/index.js';
 import type { Logger } from '../support/logger.js';
-import { slackErrorCode } from './errors.js';
+import { isTokenRefused, slackErrorCode } from './errors.js';
 import { renderDeployment } from './views/deployment/index.js';
 
 /** Slack errors about the channel itself: retrying the next message will not help. */
@@ -90,8 +90,9 @@ export function createMessageSync({ client, repos, clock, logger, onUndeliverabl
         logger.with('warn', 'could not bring a Slack message in line', { deployment: d.ref, key: m.key, code, error });
         if (code && CHANNEL_ERRORS.has(code)) {
           await onUndeliverable?.(d, code);
-          // The mirror in the deploy channel failing does not hold up the dedicated channel.
-          if (m.placement === 'mirror') continue;
+          // The mirror in the deploy channel failing does not hold up the dedicated channel
+          // (a refused token fails every call alike: stop, so the person is told once).
+          if (m.placement === 'mirror' && !isTokenRefused(code)) continue;
           return complete;
         }
         complete = false;
