@@ -16,6 +16,7 @@ import { createRepositories } from './storage/index.js';
 import { createLogger, type Logger } from './support/logger.js';
 import { createDeploymentService } from './usecases/deployments.js';
 import { createRollbackService } from './usecases/rollback.js';
+import { createStartUseCase } from './usecases/start.js';
 import { createHookRunner, presenceOf, type HookLookup } from './hooks/jobs.js';
 import { createRoomEffects } from './rooms/effects.js';
 import type { Environment } from './core/deployment/types.js';
@@ -93,6 +94,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
       }),
   });
   const rollback = createRollbackService({ repos, clock, deployments: service });
+  const starts = createStartUseCase({ repos, clock, deployments: service, rollback, team: setup.team, templates, expandUsers: userGroups.expand });
   // The dedicated channel of a `location: channel` deployment, created after its start is acknowledged.
   const rooms = createRoomEffects({
     client: slack.client,
@@ -129,7 +131,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     } while (inFlight.size);
   };
 
-  registerListeners(slack.app, { service, rollback, templates, team: setup.team, expandUsers: userGroups.expand, sync, client: slack.client, clock, logger });
+  registerListeners(slack.app, { service, starts, rollback, templates, team: setup.team, expandUsers: userGroups.expand, sync, client: slack.client, clock, logger });
   const onError = async ({ error, context }: { error: Error; context?: { userId?: string } }) => {
     logger.with('error', 'unhandled error in a listener', { error, user: context?.userId });
   };

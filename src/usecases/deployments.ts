@@ -78,9 +78,11 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
 
     /**
      * Creates a deployment. With `viewId`, a second submission of the same
-     * modal returns the first deployment instead of creating another.
+     * modal returns the first deployment instead of creating another. `guard`
+     * runs inside the transaction, before the creation, and may throw to refuse
+     * it (the start use case's permission and lock checks: usecases/start.ts).
      */
-    start(input: DeploymentInput, plan: Template, actor: string, viewId?: string): { deployment: Deployment; created: boolean } {
+    start(input: DeploymentInput, plan: Template, actor: string, viewId?: string, guard?: () => void): { deployment: Deployment; created: boolean } {
       const now = clock.now();
       const event = createdEvent(input, plan);
       const result = repos.db.transaction(() => {
@@ -88,6 +90,7 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
           const seen = repos.submissions.find(viewId);
           if (seen?.deploymentId) return { deployment: find(seen.deploymentId), created: false };
         }
+        guard?.();
         const deployment = repos.deployments.create(event, actor, now);
         if (viewId) repos.submissions.record(viewId, deployment.id, now);
         withinChange?.(deployment, [event], now);

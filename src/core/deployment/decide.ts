@@ -1,4 +1,6 @@
 import { DomainError } from '../errors.js';
+import { may, participants, type Action } from '../policy/may.js';
+import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
 import { monitoringMinutesOf } from '../schedule/timings.js';
 import { findItem, itemsOfStage, type PlanItem } from '../template/items.js';
 import { planPhaseWindows } from './phase-plan.js';
@@ -29,38 +31,16 @@ export type Command =
 
 export type CommandType = Command['type'];
 
-export interface Policy {
-  /** Whether the deployer may approve their own deployment. Default false. */
-  deployerMayApprove: boolean;
-  /** Monitoring after completion when neither the deployment (start form) nor the template gives a duration (0: none). */
-  defaultMonitoringMinutes: number;
-  /** People allowed to roll back besides the deployer and the approvers (e.g. the ops role). */
-  rollbackUsers: readonly string[];
-}
-
-export const DEFAULT_POLICY: Policy = { deployerMayApprove: false, defaultMonitoringMinutes: 0, rollbackUsers: [] };
+export { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
 
 const mention = (user: string) => `<@${user}>`;
 
-/** Everyone named on the deployment: the deployer and every approver. */
-export function participants(d: Deployment): Set<string> {
-  return new Set([d.deployerId, ...Object.values(d.approvers).flat()]);
-}
+export { participants };
 
-function requireDeployer(d: Deployment, actor: string, what: string) {
-  if (actor !== d.deployerId) {
-    throw new DomainError('not_allowed', `Only the deployer, ${mention(d.deployerId)}, can ${what} ${d.ref}.`);
-  }
-}
-
-function requireParticipant(d: Deployment, actor: string, policy: Policy) {
-  const rollbackHelper = d.rollback !== undefined && policy.rollbackUsers.includes(actor);
-  if (!participants(d).has(actor) && !rollbackHelper) {
-    throw new DomainError(
-      'not_allowed',
-      `Only the deployer and the approvers named on ${d.ref} can confirm its items.`,
-    );
-  }
+/** Throws the refusal `may` gives, naming who can. */
+function require(d: Deployment, action: Action, actor: string, policy: Policy) {
+  const p = may(d, action, actor, policy);
+  if (!p.allowed) throw new DomainError('not_allowed', p.reason);
 }
 
 function requireItem(d: Deployment, key: string): PlanItem {
@@ -112,7 +92,7 @@ const ROLLBACK_COMMANDS: ReadonlySet<CommandType> = new Set([
 
 /** The deployer, the approvers, and whoever the configuration names for rollbacks. */
 export function mayRollBack(d: Deployment, actor: string, policy: Policy = DEFAULT_POLICY): boolean {
-  return participants(d).has(actor) || policy.rollbackUsers.includes(actor);
+  return may(d, { type: 'rollback' }, actor, policy).allowed;
 }
 
 /**
@@ -133,7 +113,7 @@ export function decide(
   switch (cmd.type) {
     case 'confirm_item': {
       const p = requireItem(d, cmd.key);
-      requireParticipant(d, actor, policy);
+      require(d, { type: 'confirm' }, actor, policy);
       const current = d.items[cmd.key];
       if (current?.state === 'done') {
         throw new DomainError('already_done', `“${p.item.text}” was already confirmed by ${mention(current.by)}.`);
@@ -146,7 +126,7 @@ export function decide(
     }
     case 'fail_item': {
       const p = requireItem(d, cmd.key);
-      requireParticipant(d, actor, policy);
+      require(d, { type: 'confirm' }, actor, policy);
       if (p.stage !== 'phase') throw new DomainError('not_now', 'Only deployment steps can be marked failed.');
       requireItemOpen(d, p);
       if (d.items[cmd.key]?.state === 'failed') throw new DomainError('already_done', `“${p.item.text}” is already marked failed.`);
@@ -159,9 +139,7 @@ export function decide(
       const p = requireItem(d, cmd.key);
       const current = d.items[cmd.key];
       if (!current) throw new DomainError('already_done', `“${p.item.text}” is not confirmed.`);
-      if (actor !== current.by && actor !== d.deployerId) {
-        throw new DomainError('not_allowed', `Only ${mention(current.by)} or the deployer can undo that.`);
-      }
+      require(d, { type: 'undo', by: current.by }, actor, policy);
       requireItemOpen(d, p);
       return [{ type: 'item_undone', key: cmd.key, previous: current }];
     }
@@ -169,23 +147,12 @@ export function decide(
     case 'reject': {
       const label = roleLabel(d, cmd.role);
       if (!label) throw new DomainError('not_found', `${d.ref} has no approval role “${cmd.role}”.`);
-      const named = d.approvers[cmd.role] ?? [];
-      if (!named.includes(actor)) {
-        const who = named.length ? named.map(mention).join(', ') : 'nobody (no approver is named for it)';
-        throw new DomainError('not_allowed', `Only ${who} can sign as ${label} on ${d.ref}.`);
-      }
-      if (actor === d.deployerId && !policy.deployerMayApprove) {
-        throw new DomainError('not_allowed', `You are the deployer of ${d.ref}: someone else must sign as ${label}.`);
-      }
+      // Named for the role, and not the deployer unless allowed; an approval also keeps one person to one role.
+      require(d, { type: 'reject', role: cmd.role }, actor, policy);
       const current = d.approvals[cmd.role];
       if (cmd.type === 'approve') {
         if (current?.decision === 'approved') throw new DomainError('already_done', `${label} already approved ${d.ref}.`);
-        const other = Object.entries(d.approvals).find(
-          ([role, a]) => role !== cmd.role && a.by === actor && a.decision === 'approved',
-        );
-        if (other) {
-          throw new DomainError('not_allowed', `You already signed as ${roleLabel(d, other[0])}; one person signs for one role.`);
-        }
+        require(d, { type: 'approve', role: cmd.role }, actor, policy);
         return [{ type: 'approved', role: cmd.role }];
       }
       if (current?.decision === 'rejected') throw new DomainError('already_done', `${label} already rejected ${d.ref}.`);
@@ -195,14 +162,14 @@ export function decide(
       return [{ type: 'rejected', role: cmd.role, reason: cmd.reason }];
     }
     case 'override_gate': {
-      requireDeployer(d, actor, 'override a gate of');
+      require(d, { type: 'override' }, actor, policy);
       const report = gateReport(d, cmd.gate);
       if (report.overridden) throw new DomainError('already_done', 'That gate was already overridden.');
       if (report.missing.length === 0) throw new DomainError('already_done', 'That gate is already open: nothing to override.');
       return [{ type: 'gate_overridden', gate: cmd.gate, reason: cmd.reason, missing: report.missing }];
     }
     case 'start_phase': {
-      requireDeployer(d, actor, 'start the phases of');
+      require(d, { type: 'start_phase' }, actor, policy);
       const index = d.plan.phases.findIndex((p) => p.id === cmd.phaseId);
       const phase = d.plan.phases[index];
       if (!phase) throw new DomainError('not_found', `${d.ref} has no such phase.`);
@@ -217,7 +184,7 @@ export function decide(
       return [{ type: 'phase_started', phaseId: phase.id }];
     }
     case 'complete_phase': {
-      requireDeployer(d, actor, 'complete the phases of');
+      require(d, { type: 'complete_phase' }, actor, policy);
       const phase = d.plan.phases.find((p) => p.id === cmd.phaseId);
       if (!phase) throw new DomainError('not_found', `${d.ref} has no such phase.`);
       const state = d.phases[phase.id];
@@ -230,7 +197,7 @@ export function decide(
       return [{ type: 'phase_completed', phaseId: phase.id }];
     }
     case 'complete': {
-      requireDeployer(d, actor, 'complete');
+      require(d, { type: 'complete' }, actor, policy);
       if (d.status === 'monitoring') throw new DomainError('already_done', `${d.ref} is already complete and being monitored.`);
       if (d.rollback) throw new DomainError('not_now', `${d.ref} is rolling back.`);
       const gate = gateReport(d, 'complete');
@@ -239,7 +206,7 @@ export function decide(
       return [minutes > 0 ? { type: 'monitoring_started', minutes } : { type: 'completed' }];
     }
     case 'cancel': {
-      requireDeployer(d, actor, 'cancel');
+      require(d, { type: 'cancel' }, actor, policy);
       if (d.rollback) throw new DomainError('not_now', `${d.ref} is rolling back; finish or fail the rollback instead.`);
       if (d.status === 'monitoring') {
         throw new DomainError('not_now', `${d.ref} is live and being monitored; mark it healthy or roll it back instead.`);
@@ -249,17 +216,14 @@ export function decide(
     case 'mark_healthy':
     case 'mark_faulty': {
       // Healthy is the deployer's verdict; the deployer or an approver may report the release faulty.
-      if (cmd.type === 'mark_healthy') requireDeployer(d, actor, 'give the verdict on');
-      else if (!participants(d).has(actor)) {
-        throw new DomainError('not_allowed', `Only the deployer and the approvers named on ${d.ref} can report it faulty.`);
-      }
+      require(d, { type: cmd.type === 'mark_healthy' ? 'verdict' : 'report_faulty' }, actor, policy);
       if (d.status !== 'monitoring') throw new DomainError('not_now', `${d.ref} is not being monitored.`);
       if (cmd.type === 'mark_healthy') return [{ type: 'completed' }];
       if (d.monitoring?.verdict) throw new DomainError('already_done', `${d.ref} was already marked faulty.`);
       return [{ type: 'marked_faulty', note: cmd.note }];
     }
     case 'reschedule': {
-      requireDeployer(d, actor, 'reschedule');
+      require(d, { type: 'reschedule' }, actor, policy);
       if (d.status !== 'scheduled' && d.status !== 'preparing') {
         throw new DomainError('not_now', `${d.ref} has already started; it can no longer be rescheduled.`);
       }
@@ -267,9 +231,7 @@ export function decide(
       return [{ type: 'rescheduled', windowStart: cmd.windowStart, windowEnd: cmd.windowEnd, phases: planPhaseWindows(d.plan, cmd.windowStart, cmd.windowEnd) }];
     }
     case 'start_rollback': {
-      if (!mayRollBack(d, actor, policy)) {
-        throw new DomainError('not_allowed', `Only the deployer, the approvers or the people named for rollbacks can roll back ${d.ref}.`);
-      }
+      require(d, { type: 'rollback' }, actor, policy);
       if (d.rollback) throw new DomainError('already_done', `${d.ref} is already rolling back (started by ${mention(d.rollback.started.by)}).`);
       if (!ROLLBACK_FROM.has(d.status)) {
         throw new DomainError('not_now', `${d.ref} has not started yet: cancel it instead of rolling back.`);
@@ -278,9 +240,7 @@ export function decide(
     }
     case 'complete_rollback':
     case 'fail_rollback': {
-      if (!mayRollBack(d, actor, policy)) {
-        throw new DomainError('not_allowed', `Only the people who may roll back ${d.ref} can finish its rollback.`);
-      }
+      require(d, { type: 'finish_rollback' }, actor, policy);
       if (!d.rollback) throw new DomainError('not_now', `${d.ref} is not rolling back.`);
       if (cmd.type === 'fail_rollback') {
         if (d.status === 'rollback_failed') throw new DomainError('already_done', 'The rollback is already marked failed.');

@@ -1,22 +1,17 @@
-import { DomainError } from '../errors.js';
-import { decide, DEFAULT_POLICY, type Policy } from './decide.js';
+import { may } from '../policy/may.js';
+import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
 import { gateReport } from './gates.js';
 import { currentPhase, isUnderway } from './progress.js';
 import { FINISHED, type Deployment } from './types.js';
 
 /**
- * Whether `user` may approve `role` on `d` now: exactly the rule `decide`
- * applies to an approval (named for the role, one person one role, the
- * deployer only if the policy allows it, not finished or rolling back).
+ * Whether `user` may approve `role` on `d` now: `may` (named for the role,
+ * one person one role, the deployer only if the policy allows it), on a
+ * deployment that is not finished or rolling back.
  */
 export function mayApprove(d: Deployment, user: string, role: string, policy: Policy = DEFAULT_POLICY): boolean {
-  try {
-    decide(d, { type: 'approve', role }, user, policy);
-    return true;
-  } catch (error) {
-    if (error instanceof DomainError) return false;
-    throw error;
-  }
+  if (FINISHED.has(d.status) || d.rollback || !d.plan.approvals.some((a) => a.role === role)) return false;
+  return may(d, { type: 'approve', role }, user, policy).allowed;
 }
 
 /** An approval the user can give and nobody has given or refused yet. */

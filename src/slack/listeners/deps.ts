@@ -5,11 +5,14 @@ import type { TemplateCatalog } from '../../core/template/catalog.js';
 import type { Logger } from '../../support/logger.js';
 import type { DeploymentService } from '../../usecases/deployments.js';
 import type { RollbackService } from '../../usecases/rollback.js';
+import type { StartUseCase } from '../../usecases/start.js';
 import type { MessageSync } from '../sync.js';
 
 /** What every listener may use. Passed explicitly; nothing global. */
 export interface ListenerDeps {
   service: DeploymentService;
+  /** Starting a deployment (the form's one door). */
+  starts: StartUseCase;
   templates: TemplateCatalog;
   /** The team configuration (NO_TEAM_CONFIG without a file). */
   team: TeamConfig;

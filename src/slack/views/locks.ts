@@ -25,10 +25,3 @@ export function withLocks<A extends { text: string; blocks?: KnownBlock[] }>(ans
     blocks: [...(answer.blocks ?? [section(answer.text)]), ...lockBlocks(locks)],
   };
 }
-
-/** Why the start form refuses a locked service's environment (plain text: shown under a form field). */
-export function lockRefusal(l: Lock): string {
-  const by = l.deploymentId ? ` by ${refOf(l.deploymentId)}` : '';
-  const reason = l.reason.length > 120 ? `${l.reason.slice(0, 119)}…` : l.reason;
-  return `${l.service.slice(0, 40)} in ${ENVIRONMENT_LABELS[l.environment]} is locked${by}: ${reason}. A lead can release it with /deploy unlock.`.slice(0, 300);
-}

@@ -1,9 +1,10 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction } from '@slack/bolt';
 import type { Command } from '../../../core/deployment/decide.js';
 import type { Deployment } from '../../../core/deployment/types.js';
 import { findItem } from '../../../core/template/items.js';
-import { ActionId, decodeRef, type ActionRef, ViewId } from '../../ids.js';
-import { presentError, tell, type Where } from '../../reply.js';
+import { ActionId, type ActionRef, ViewId } from '../../ids.js';
+import { tell } from '../../reply.js';
+import { onButton, STALE_BUTTON, whereOf } from '../button.js';
 import { evidenceModal, failStepModal, reasonModal } from '../../views/modals/index.js';
 import type { ListenerDeps } from '../deps.js';
 
@@ -68,91 +69,47 @@ const OPENS_MODAL: Array<[string, ModalOpener]> = [
 export function registerActions(app: App, deps: ListenerDeps): void {
   const { service, client, logger } = deps;
 
-  const whereOf = (body: BlockAction, respond: Where['respond']): Where => ({
-    user: body.user.id,
-    channel: body.channel?.id,
-    threadTs: body.message?.thread_ts ?? body.message?.ts,
-    respond,
-  });
-
-  /** Reads our reference from the button, or tells the user the button is stale. */
-  async function refOf(action: ButtonAction, where: Where): Promise<ActionRef | null> {
-    const ref = decodeRef(action.value);
-    if (!ref) await tell(client, where, { text: 'That button is out of date. Use the latest message in the thread.' }, logger);
-    return ref;
-  }
-
   for (const [actionId, toCommand] of IMMEDIATE) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, context }) => {
-      const where = whereOf(body, respond);
-      const ref = decodeRef(action.value);
-      const command = ref ? toCommand(ref) : null;
-      if (!ref || !command) {
-        await ack();
-        await refOf(action, where);
-        return;
-      }
-      const log = logger.child({ user: body.user.id, deploymentId: ref.d, action: actionId });
-      try {
-        service.act(ref.d, command, body.user.id);
-        await ack();
-      } catch (error) {
-        await ack();
-        if (context.retryNum && (error as { code?: string }).code === 'already_done') return;
-        await tell(client, where, presentError(error, log), log);
-      }
-    });
+    onButton(
+      app,
+      deps,
+      actionId,
+      ({ ref, user }) => {
+        const command = toCommand(ref);
+        if (!command) return 'stale';
+        service.act(ref.d, command, user);
+      },
+      { ackAfter: true, quietOnRetry: 'already_done' },
+    );
   }
 
-  app.action<BlockAction<ButtonAction>>(ActionId.confirmItem, async ({ ack, body, action, respond }) => {
-    const where = whereOf(body, respond);
-    const ref = decodeRef(action.value);
-    if (!ref?.k) {
-      await ack();
-      await refOf(action, where);
-      return;
-    }
-    const log = logger.child({ user: body.user.id, deploymentId: ref.d, action: ActionId.confirmItem });
-    try {
+  onButton(
+    app,
+    deps,
+    ActionId.confirmItem,
+    async ({ ref, user, triggerId, ack }) => {
+      if (!ref.k) return 'stale';
       const d = service.find(ref.d);
       const item = findItem(d.plan, ref.k);
       if (item?.item.evidence) {
-        service.check(ref.d, { type: 'confirm_item', key: ref.k, evidence: '-' }, body.user.id);
+        service.check(ref.d, { type: 'confirm_item', key: ref.k, evidence: '-' }, user);
         await ack();
         const { label, hint, kind } = item.item.evidence;
-        await client.views.open({
-          trigger_id: body.trigger_id,
-          view: evidenceModal({ d: d.id, key: ref.k, label, hint, kind, itemText: item.item.text }) as never,
-        });
+        await client.views.open({ trigger_id: triggerId, view: evidenceModal({ d: d.id, key: ref.k, label, hint, kind, itemText: item.item.text }) as never });
         return;
       }
-      service.act(ref.d, { type: 'confirm_item', key: ref.k }, body.user.id);
-      await ack();
-    } catch (error) {
-      await ack();
-      await tell(client, where, presentError(error, log), log);
-    }
-  });
+      service.act(ref.d, { type: 'confirm_item', key: ref.k }, user);
+    },
+    { ackAfter: true },
+  );
 
   for (const [actionId, open] of OPENS_MODAL) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
-      await ack();
-      const where = whereOf(body, respond);
-      const ref = await refOf(action, where);
-      if (!ref) return;
-      const log = logger.child({ user: body.user.id, deploymentId: ref.d, action: actionId });
-      try {
-        const d = service.find(ref.d);
-        const opened = open(d, ref);
-        if (!opened) {
-          await tell(client, where, { text: 'That button is out of date. Use the latest message in the thread.' }, log);
-          return;
-        }
-        service.check(d.id, opened.check, body.user.id);
-        await client.views.open({ trigger_id: body.trigger_id, view: opened.view as never });
-      } catch (error) {
-        await tell(client, where, presentError(error, log), log);
-      }
+    onButton(app, deps, actionId, async ({ ref, user, triggerId }) => {
+      const d = service.find(ref.d);
+      const opened = open(d, ref);
+      if (!opened) return 'stale';
+      service.check(d.id, opened.check, user);
+      await client.views.open({ trigger_id: triggerId, view: opened.view as never });
     });
   }
 
@@ -167,6 +124,6 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockAction>(new RegExp(`^(?!(?:${known.join('|')})$)`), async ({ ack, body, respond }) => {
     await ack();
     logger.with('info', 'unknown action', { user: body.user.id, action: body.actions?.[0]?.action_id?.slice(0, 100) });
-    await tell(client, whereOf(body, respond), { text: 'That button is out of date. Use the latest message in the thread.' }, logger);
+    await tell(client, whereOf(body, respond), STALE_BUTTON, logger);
   });
 }

@@ -1,7 +1,8 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import type { Deployment } from '../../../core/deployment/types.js';
-import { ActionId, decodeRef, ViewId } from '../../ids.js';
-import { presentError, tell, type Where } from '../../reply.js';
+import { ActionId, ViewId } from '../../ids.js';
+import { tell, type Where } from '../../reply.js';
+import { onButton } from '../button.js';
 import { faultyAnswer } from '../../views/notices/rollback.js';
 import { reasonModal } from '../../views/modals/index.js';
 import { rescheduleModal } from '../../views/modals/reschedule.js';
@@ -67,17 +68,6 @@ const BUTTONS: Array<[string, Handler]> = [
 
 export function registerRescheduleActions(app: App, deps: ListenerDeps): void {
   for (const [actionId, handle] of BUTTONS) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
-      await ack();
-      const where: Where = { user: body.user.id, channel: body.channel?.id, threadTs: body.message?.thread_ts ?? body.message?.ts, respond };
-      const ref = decodeRef(action.value);
-      const log = deps.logger.child({ user: body.user.id, deploymentId: ref?.d, action: actionId });
-      if (!ref) return void (await tell(deps.client, where, { text: 'That button is out of date. Use the latest message in the thread.' }, log));
-      try {
-        await handle(deps, deps.service.find(ref.d), body.user.id, body.trigger_id, where);
-      } catch (error) {
-        await tell(deps.client, where, presentError(error, log), log);
-      }
-    });
+    onButton(app, deps, actionId, async ({ ref, user, triggerId, where }) => handle(deps, deps.service.find(ref.d), user, triggerId, where));
   }
 }

@@ -1,6 +1,6 @@
 import type { ModalView } from '@slack/types';
 import type { Settings, TeamConfig } from '../../../config/team.js';
-import { ENVIRONMENTS, type Environment } from '../../../core/deployment/types.js';
+import type { Environment } from '../../../core/deployment/types.js';
 import type { TemplateCatalog } from '../../../core/template/catalog.js';
 import { startModal } from '../../views/modals/index.js';
 import { offeredTimingsFor } from '../../../config/team/plan.js';
@@ -25,7 +25,7 @@ export interface StartFormState {
   now: number;
 }
 
-export const isEnvironment = (e: unknown): e is Environment => typeof e === 'string' && (ENVIRONMENTS as readonly string[]).includes(e);
+export { isEnvironment } from '../../../usecases/start.js';
 
 /** The configured settings for what the form shows, if any. */
 export function settingsOf(team: TeamConfig, service: string | undefined, environment: Environment | undefined): Settings | null {

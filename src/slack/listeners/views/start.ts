@@ -1,16 +1,14 @@
 import type { App, BlockAction, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
-import { parseDeploymentInput, type FieldErrors } from '../../../core/deployment/input.js';
+import type { FieldErrors } from '../../../core/deployment/input.js';
 import { ActionId, StartField, ViewId } from '../../ids.js';
 import { presentError, tell } from '../../reply.js';
-import { offeredTimingsFor, planWithSettings } from '../../../config/team/plan.js';
-import { emptyGroupsOf, typedTimings } from './start-checks.js';
+import { typedTimings } from './start-checks.js';
 import { findTimingBlock } from '../../views/modals/start-timings.js';
 import { TIMING_FIELDS } from '../../../core/deployment/input-timings.js';
 import type { ApprovalRole } from '../../../core/template/schema.js';
 import { filledBlock } from '../../views/modals/start.js';
 import { isEnvironment, settingsOf, startForm } from './start-form.js';
 import type { ListenerDeps } from '../deps.js';
-import { lockRefusal } from '../../views/locks.js';
 import { channelOf, dateTimeOf, metadataOf, optionOf, textOf, usersOf, userOf, type ViewValues } from './values.js';
 
 /** Maps an input field to the block that shows its error (`at` gives a filled field its block id). */
@@ -36,14 +34,14 @@ function blockOf(field: string, at: (id: string) => string, shown: Set<string>):
   return id && shown.has(id) ? id : StartField.service;
 }
 
-function toBlockErrors(errors: FieldErrors, at: (id: string) => string, shown: Set<string>, roles: ApprovalRole[]): Record<string, string> {
+function toBlockErrors(errors: FieldErrors, at: (id: string) => string, shown: Set<string>, roles: ApprovalRole[], asWritten = false): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [field, message] of Object.entries(errors)) {
     if (!message) continue;
     const block = blockOf(field, at, shown);
     const role = field.startsWith('approver:') && block === StartField.service ? roles.find((r) => `approver:${r.role}` === field) : undefined;
     const text = role ? `${role.label} (team configuration): ${message}` : message;
-    out[block] ??= text.charAt(0).toUpperCase() + text.slice(1);
+    out[block] ??= asWritten ? text : text.charAt(0).toUpperCase() + text.slice(1);
   }
   return out;
 }
@@ -64,11 +62,22 @@ function withChoice(state: ViewValues, blocks: ReadonlyArray<{ block_id?: string
   return values;
 }
 
+/** Role → the people picked in each approver field the form shows (in its current fill). */
+function approversOf(values: ViewValues, shown: Set<string>, fill: number): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const prefix = StartField.approver('');
+  for (const id of shown) {
+    if (!id.startsWith(prefix) || id !== filledBlock(id.replace(/~\d+$/, ''), fill)) continue;
+    out[id.slice(prefix.length).replace(/~\d+$/, '')] = usersOf(values, id);
+  }
+  return out;
+}
+
 /** The service the form names: the other-service field when filled, else the select (or the text field). */
 const serviceOf = (values: ViewValues) => textOf(values, StartField.otherService)?.trim() || optionOf(values, StartField.service) || textOf(values, StartField.service) || '';
 
 export function registerStartView(app: App, deps: ListenerDeps): void {
-  const { service, templates, team, expandUsers, client, clock, logger } = deps;
+  const { starts, team, client, clock, logger } = deps;
 
   app.view<ViewSubmitAction>(ViewId.start, async ({ ack, body, view }) => {
     const user = body.user.id;
@@ -77,75 +86,38 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
     const fill = typeof meta?.v === 'number' ? meta.v : 0;
     const at = (id: string) => filledBlock(id, fill);
     const shown = new Set(view.blocks.map((b) => b.block_id).filter((id): id is string => !!id));
-    const serviceName = serviceOf(values);
-    const environment = optionOf(values, StartField.environment);
-    const settings = settingsOf(team, serviceName, isEnvironment(environment) ? environment : undefined);
-    const locked = new Set(settings?.locked ?? []);
-    const configuredTemplate = settings?.templateId && templates.get(settings.templateId) ? settings.templateId : undefined;
-    const templateId =
-      (locked.has('template') ? configuredTemplate : undefined) ?? optionOf(values, at(StartField.template)) ?? configuredTemplate ?? templates.defaultId;
-    const template = templates.get(templateId);
-    const roles = template?.approvals ?? [];
-    const approverOf = (role: string) =>
-      locked.has('approvers') && settings ? expandUsers(settings.approvers[role] ?? []) : usersOf(values, at(StartField.approver(role)));
-    const fromMeta = typeof meta?.c === 'string' ? meta.c : '';
-    const channelId = settings?.deployChannel
-      ? (locked.has('channels') ? null : channelOf(values, at(StartField.deployChannel))) ?? settings.deployChannel
-      : fromMeta;
-    const announceChannelId = locked.has('channels') && settings ? settings.announceChannel : channelOf(values, at(StartField.announceChannel));
-    if (team.services.length && !team.freeTextServices && serviceName && !team.services.includes(serviceName)) {
-      await ack({ response_action: 'errors', errors: { [StartField.service]: 'Choose one of the configured services' } });
-      return;
-    }
-    const parsed = parseDeploymentInput(
-      {
-        service: serviceName,
-        version: textOf(values, StartField.version) ?? '',
-        environment: optionOf(values, StartField.environment) as never,
-        type: optionOf(values, StartField.type) as never,
-        templateId,
-        windowStart: dateTimeOf(values, StartField.windowStart) as number,
-        windowEnd: dateTimeOf(values, StartField.windowEnd) as number,
-        deployerId: userOf(values, StartField.deployer) ?? '',
-        approvers: Object.fromEntries(roles.map((r) => [r.role, approverOf(r.role)])),
-        channelId,
-        announceChannelId,
-        branch: textOf(values, StartField.branch),
-        changes: textOf(values, StartField.changes),
-        tickets: textOf(values, StartField.tickets),
-        timings: typedTimings(values, shown),
-      },
-      {
-        now: clock.now(),
-        roles,
-        emptyGroups: emptyGroupsOf(settings, roles, expandUsers),
-        ...(template ? { offeredTimings: offeredTimingsFor(template, settings) } : {}),
-        templateIds: templates.all().map((t) => t.id),
-        deployerMayApprove: isEnvironment(environment)
-          ? service.policyFor({ service: serviceName, environment }).deployerMayApprove
-          : service.policy.deployerMayApprove,
-      },
-    );
-    if (!parsed.ok || !template) {
-      const errors = parsed.ok ? { [at(StartField.template)]: 'Choose one of the listed templates' } : toBlockErrors(parsed.errors, at, shown, roles);
-      await ack({ response_action: 'errors', errors });
-      return;
-    }
-    const plan = planWithSettings(template, settings);
-    // The ops channel of the service's environment is recorded on the deployment: its start, issue, completion and rollback notices go there too.
-    if (settings?.opsChannel) parsed.input.opsChannelId = settings.opsChannel;
-    const lock = deps.rollback.lockOf(parsed.input.service, parsed.input.environment);
-    if (lock) {
-      await ack({ response_action: 'errors', errors: { [StartField.service]: lockRefusal(lock) } });
-      return;
-    }
     const log = logger.child({ user, view: view.id });
     try {
-      // Where it lives is the team's choice (a dedicated channel, or a thread: the default, left unrecorded).
-      const input = settings?.location === 'channel' ? { ...parsed.input, location: 'channel' as const } : parsed.input;
-      const { deployment, created } = service.start(deps.rollback.withReverses(input), plan, user, view.id);
+      // The form only translates: the start use case resolves it against the team configuration and decides.
+      const outcome = starts.start(
+        {
+          service: serviceOf(values),
+          version: textOf(values, StartField.version) ?? '',
+          environment: optionOf(values, StartField.environment),
+          type: optionOf(values, StartField.type),
+          templateId: optionOf(values, at(StartField.template)),
+          windowStart: dateTimeOf(values, StartField.windowStart),
+          windowEnd: dateTimeOf(values, StartField.windowEnd),
+          deployerId: userOf(values, StartField.deployer) ?? '',
+          approvers: approversOf(values, shown, fill),
+          channelId: channelOf(values, at(StartField.deployChannel)),
+          requestChannelId: typeof meta?.c === 'string' ? meta.c : '',
+          announceChannelId: channelOf(values, at(StartField.announceChannel)),
+          branch: textOf(values, StartField.branch),
+          changes: textOf(values, StartField.changes),
+          tickets: textOf(values, StartField.tickets),
+          timings: typedTimings(values, shown),
+        },
+        user,
+        view.id,
+      );
+      if (!outcome.ok) {
+        await ack({ response_action: 'errors', errors: toBlockErrors(outcome.errors, at, shown, outcome.roles, !!outcome.refused) });
+        if (outcome.refused === 'not_allowed') log.with('info', 'start refused', { reason: Object.values(outcome.errors)[0] });
+        return;
+      }
       await ack();
-      log.with('info', created ? 'deployment started' : 'repeated submission ignored', { deployment: deployment.ref });
+      log.with('info', outcome.created ? 'deployment started' : 'repeated submission ignored', { deployment: outcome.deployment.ref });
     } catch (error) {
       const answer = presentError(error, log);
       await ack({ response_action: 'errors', errors: { [StartField.service]: answer.text.slice(0, 150) } });
