@@ -6,6 +6,7 @@ import { ConfigError } from './config/errors.js';
 import { loadTeamSetup, teamPolicy, type ConfigProblem } from './config/team.js';
 import { sourceLabel } from './config/templates.js';
 import { buildSlackApp } from './slack/app.js';
+import type { Pace } from './slack/pacing.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createMessageSync } from './slack/sync.js';
 import { createUndeliverableNotifier } from './slack/undeliverable.js';
@@ -32,6 +33,8 @@ export interface StartOptions {
    * Tests turn it off and drive `scheduler.tick()` with a fake clock.
    */
   autoTick?: boolean;
+  /** Posting pace per channel (default Slack's: a short burst, then about one a second). Tests pass a faster one. */
+  slackPace?: Pace;
 }
 
 export interface RunningLiftoff {
@@ -50,7 +53,7 @@ export interface RunningLiftoff {
 }
 
 /** Wires configuration, storage, the core and Slack together, and starts listening. */
-export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, autoTick = true }: StartOptions): Promise<RunningLiftoff> {
+export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, autoTick = true, slackPace }: StartOptions): Promise<RunningLiftoff> {
   const config = readRuntimeConfig(env, cwd);
   const secrets = [config.botToken, config.appToken, config.signingSecret].filter((s): s is string => !!s);
   const logger = createLogger({ level: config.logLevel, secrets, ...(writeLog ? { write: writeLog } : {}) });
@@ -70,11 +73,11 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   const noHooks = { rollback: null, maintenanceStart: null, maintenanceEnd: null };
   const hooksFor: HookLookup = (t) => settingsOf(t)?.hooks ?? noHooks;
   const planJobs = createPlanner({ jobs: repos.jobs, timingsFor, hooksFor: presenceOf(hooksFor) });
-  const slack = buildSlackApp(config, logger, () => db.open && isUsable(db));
+  const slack = buildSlackApp(config, logger, () => db.open && isUsable(db), slackPace);
 
   const userGroups = createUserGroups({ client: slack.client, team: setup.team, logger });
 
-  const sync = createMessageSync({ client: slack.client, repos, clock, logger, onUndeliverable: createUndeliverableNotifier({ client: slack.client, logger }) });
+  const sync = createMessageSync({ client: slack.client, postClient: slack.noticeClient, repos, clock, logger, onUndeliverable: createUndeliverableNotifier({ client: slack.client, logger }) });
   // The rollback and maintenance hooks: scheduler jobs, called (at most once) by a tick after the change's acknowledgement.
   const hookRunner = createHookRunner({ client: slack.client, repos, sync, logger, hooksFor });
   const service = createDeploymentService({
@@ -131,7 +134,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     } while (inFlight.size);
   };
 
-  registerListeners(slack.app, { service, starts, rollback, templates, team: setup.team, expandUsers: userGroups.expand, sync, client: slack.client, clock, logger });
+  registerListeners(slack.app, { service, starts, rollback, templates, team: setup.team, expandUsers: userGroups.expand, sync, client: slack.interactiveClient, clock, logger });
   const onError = async ({ error, context }: { error: Error; context?: { userId?: string } }) => {
     logger.with('error', 'unhandled error in a listener', { error, user: context?.userId });
   };

@@ -3,6 +3,7 @@ import { awaitingRoom } from '../core/deployment/room.js';
 import type { Deployment } from '../core/deployment/types.js';
 import type { Job } from '../core/schedule/jobs.js';
 import type { MessagesRepository } from '../storage/messages.js';
+import { findByMetadata } from '../slack/history.js';
 import type { Notice } from '../slack/views/notices/index.js';
 
 /** The message metadata every notice carries, so a restart can find out whether it was posted. */
@@ -56,43 +57,14 @@ export async function post(client: WebClient, to: Destination, notice: Notice, k
   return { channel: res.channel ?? to.channel, ts: res.ts ?? '' };
 }
 
-interface HistoryMessage {
-  ts?: string;
-  metadata?: { event_type?: string; event_payload?: { job?: unknown } };
-}
-
 /** Slack's clock and ours may differ a little: look this far before the claim. */
 const SKEW_MS = 5 * 60_000;
-const MAX_PAGES = 5;
 
 /**
  * Looks for the message a job posted (by its metadata) in the channel or
  * thread, from shortly before the job was claimed. `unavailable` when Slack
  * would not show the history: then nobody can tell whether it was posted.
  */
-export async function findPosted(
-  client: WebClient,
-  to: Destination,
-  key: string,
-  claimedAt: number,
-): Promise<{ found: string } | 'absent' | 'unavailable'> {
-  const oldest = String(Math.max(0, Math.floor((claimedAt - SKEW_MS) / 1000)));
-  let cursor: string | undefined;
-  try {
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const args = { channel: to.channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
-      const res = to.threadTs
-        ? await client.conversations.replies({ ...args, ts: to.threadTs })
-        : await client.conversations.history(args);
-      const found = ((res.messages ?? []) as HistoryMessage[]).find(
-        (m) => m.metadata?.event_type === NOTICE_EVENT && m.metadata.event_payload?.job === key,
-      );
-      if (found?.ts) return { found: found.ts };
-      cursor = res.response_metadata?.next_cursor || undefined;
-      if (!cursor) return 'absent';
-    }
-    return 'unavailable';
-  } catch {
-    return 'unavailable';
-  }
+export function findPosted(client: WebClient, to: Destination, key: string, claimedAt: number): Promise<{ found: string } | 'absent' | 'unavailable'> {
+  return findByMetadata(client, to, (m) => m.event_type === NOTICE_EVENT && m.event_payload?.job === key, (claimedAt - SKEW_MS) / 1000);
 }

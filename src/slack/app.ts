@@ -1,15 +1,19 @@
 import type { ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { WebClient, WebClientOptions } from '@slack/web-api';
 import type { RuntimeConfig } from '../config/env.js';
 import type { Logger } from '../support/logger.js';
+import { createSlackClients } from './clients.js';
+import type { Pace } from './pacing.js';
 import { slackErrorCode } from './errors.js';
 
 export interface SlackAppParts {
   app: App;
   receiver: HTTPReceiver | SocketModeReceiver;
-  /** The one Web API client for everything outside a request (redraws, scheduler). */
+  /** The Web API client for everything outside a request (redraws, scheduler); posts paced per channel. */
   client: WebClient;
+  /** Views, ephemerals and App Home: never behind a posting pause (see clients.ts). */
+  interactiveClient: WebClient;
   /**
    * The same client without retries, for the scheduler's notices: a post that
    * timed out may have been posted, so the scheduler checks the history
@@ -40,7 +44,7 @@ export function webClientOptions(config: Pick<RuntimeConfig, 'apiUrl'> & Partial
  * receiver at POST /slack/events, with GET /healthz beside it in both modes.
  * Signature verification is always on in HTTP mode: no setting turns it off.
  */
-export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: () => boolean): SlackAppParts {
+export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: () => boolean, pace?: Pace): SlackAppParts {
   const health = {
     path: '/healthz',
     method: ['GET'],
@@ -69,8 +73,7 @@ export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: ()
   if (receiver instanceof HTTPReceiver) guardHangingRequests(receiver, logger);
 
   const options = webClientOptions(config, logger);
-  const client = new WebClient(config.botToken, options);
-  const noticeClient = new WebClient(config.botToken, { ...options, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  const { client, once: noticeClient, interactive: interactiveClient } = createSlackClients(config.botToken, options, pace);
   let identity: Promise<{ botUserId?: string; botId?: string; teamId?: string } | null> | null = null;
   const identify = () => {
     identity ??= client.auth
@@ -104,7 +107,7 @@ export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: ()
       return { botToken: config.botToken, ...(id ?? {}) };
     },
   });
-  return { app, receiver, client, noticeClient, identify };
+  return { app, receiver, client, noticeClient, interactiveClient, identify };
 }
 
 /**

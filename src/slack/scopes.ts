@@ -45,8 +45,14 @@ export const BOT_SCOPES = [
   {
     scope: 'channels:history',
     why:
-      'conversations.history and conversations.replies in public channels, only after a restart: to find out ' +
-      'whether a notice interrupted mid-send was posted (by its message metadata) before sending it again.',
+      'conversations.history and conversations.replies in public channels, only when a post was interrupted ' +
+      '(a restart, a timeout, a 5xx): to find out whether it was posted (by its message metadata) before sending it again.',
+  },
+  {
+    scope: 'channels:join',
+    why:
+      'conversations.join, only when conversations.history or conversations.replies answers not_in_channel: the bot posts in ' +
+      'public channels without joining (chat:write.public), but reads the history only of channels it is a member of.',
   },
   {
     scope: 'groups:history',

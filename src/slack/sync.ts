@@ -6,6 +6,7 @@ import type { Deployment } from '../core/deployment/types.js';
 import type { Repositories } from '../storage/index.js';
 import type { Logger } from '../support/logger.js';
 import { isTokenRefused, slackErrorCode } from './errors.js';
+import { findByMetadata } from './history.js';
 import { renderDeployment } from './views/deployment/index.js';
 
 /** Slack errors about the channel itself: retrying the next message will not help. */
@@ -13,6 +14,8 @@ const CHANNEL_ERRORS = new Set(['not_in_channel', 'channel_not_found', 'is_archi
 
 export interface MessageSyncDeps {
   client: WebClient;
+  /** Posts new messages without blind retries (a post that timed out may have landed); default `client`. */
+  postClient?: WebClient;
   repos: Repositories;
   clock: Clock;
   logger: Logger;
@@ -25,6 +28,18 @@ export interface MessageSyncDeps {
 /** Passes of retries after a redraw failed on a passing problem (5xx, timeouts, 429s beyond the client's own retries). */
 const MAX_RETRY_PASSES = 10;
 
+/** The message metadata a deployment's messages carry, so a post whose answer was lost can be found. */
+export const MESSAGE_EVENT = 'liftoff_message';
+
+/** Slack's clock and ours may differ a little: look this far before the deployment's creation. */
+const SKEW_S = 5 * 60;
+
+/** `renderedHash` of a message whose post was sent but not answered (yet). */
+const POSTING = 'posting';
+
+/** A failure after which the message may have been posted all the same (a timeout, a 5xx, an unexpected error). */
+const mayHaveLanded = (code: string | null) => code === null || code === 'request_failed';
+
 const hashOf = (text: string, blocks: unknown) =>
   createHash('sha1').update(text).update('\0').update(JSON.stringify(blocks)).digest('base64url');
 
@@ -34,7 +49,7 @@ const hashOf = (text: string, blocks: unknown) =>
  * for one deployment are coalesced: while a sync runs, further requests only
  * mark it dirty and one more pass follows with the latest state.
  */
-export function createMessageSync({ client, repos, clock, logger, onUndeliverable, retryDelayMs = 2_000 }: MessageSyncDeps) {
+export function createMessageSync({ client, postClient = client, repos, clock, logger, onUndeliverable, retryDelayMs = 2_000 }: MessageSyncDeps) {
   const running = new Map<number, Promise<void>>();
   const dirty = new Set<number>();
   const retries = new Map<number, { attempt: number; timer: NodeJS.Timeout }>();
@@ -67,19 +82,37 @@ export function createMessageSync({ client, repos, clock, logger, onUndeliverabl
       const hash = hashOf(m.text, m.blocks);
       if (record?.ts && (m.once || record.renderedHash === hash)) continue;
       if (m.placement === 'thread' && !parentTs) return complete;
+      const channel = record?.channelId ?? (m.placement === 'mirror' ? d.channelId : home);
+      const threadTs = m.placement === 'thread' && parentTs ? parentTs : undefined;
+      let posting = false;
       try {
         let ts = record?.ts ?? null;
-        const channel = record?.channelId ?? (m.placement === 'mirror' ? d.channelId : home);
+        // A post tried before whose answer never came may have landed: look for it before posting again.
+        if (!ts && record?.renderedHash === POSTING) {
+          const seen = await findByMetadata(client, { channel, threadTs }, (meta) => meta.event_type === MESSAGE_EVENT && meta.event_payload?.deployment === id && meta.event_payload.key === m.key, d.created.at / 1000 - SKEW_S);
+          if (seen === 'unavailable') {
+            logger.with('warn', 'cannot tell whether a message was posted; trying again later', { deployment: d.ref, key: m.key });
+            return false;
+          }
+          if (seen !== 'absent') {
+            ts = seen.found;
+            if (m.key === 'parent') parentTs = ts;
+          }
+        }
         if (ts) {
           await client.chat.update({ channel, ts, text: m.text, blocks: m.blocks });
         } else {
-          const res = await client.chat.postMessage({
+          // Tried: if the answer is lost, the next pass looks for it instead of posting a second copy.
+          repos.messages.save({ deploymentId: id, key: m.key, channelId: channel, ts: null, renderedHash: POSTING }, clock.now());
+          posting = true;
+          const res = await postClient.chat.postMessage({
             channel,
             text: m.text,
             blocks: m.blocks,
             unfurl_links: false,
             unfurl_media: false,
-            ...(m.placement === 'thread' && parentTs ? { thread_ts: parentTs } : {}),
+            ...(threadTs ? { thread_ts: threadTs } : {}),
+            metadata: { event_type: MESSAGE_EVENT, event_payload: { deployment: id, key: m.key } },
           });
           ts = res.ts ?? null;
           if (m.key === 'parent') parentTs = ts;
@@ -88,6 +121,9 @@ export function createMessageSync({ client, repos, clock, logger, onUndeliverabl
       } catch (error) {
         const code = slackErrorCode(error);
         logger.with('warn', 'could not bring a Slack message in line', { deployment: d.ref, key: m.key, code, error });
+        if (posting && !mayHaveLanded(code)) repos.messages.save({ deploymentId: id, key: m.key, channelId: channel, ts: null, renderedHash: null }, clock.now());
+        // The next pass looks for it first; the thread waits, so its messages keep their order.
+        if (posting && mayHaveLanded(code)) return false;
         if (code && CHANNEL_ERRORS.has(code)) {
           await onUndeliverable?.(d, code);
           // The mirror in the deploy channel failing does not hold up the dedicated channel

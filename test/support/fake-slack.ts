@@ -13,6 +13,7 @@ import { chatMethods } from './fake-slack/chat.js';
 import { directoryMethods } from './fake-slack/directory.js';
 import { historyMethods } from './fake-slack/history.js';
 import { applyFault, parseArgs, readBody, send } from './fake-slack/http.js';
+import { createRateLimiter } from './fake-slack/limits.js';
 import { commandAnswered, responseUrlPosted } from './fake-slack/replies.js';
 import type { FakeSlack, FakeSlackOptions, FakeViews, RecordedCall, SlackJson } from './fake-slack/types.js';
 import { viewAnswered, viewMethods } from './fake-slack/views.js';
@@ -30,14 +31,22 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   });
   const methods = { ...chatMethods(ws), ...viewMethods(ws), ...directoryMethods(ws), ...historyMethods(ws) };
 
-  /** Records the call, then lets `answer` produce the reply unless a fault was injected. */
+  /** Records the call, then lets `answer` produce the reply unless a fault was injected or a rate limit reached. */
   async function recorded(method: string, args: SlackJson, res: ServerResponse, answer: () => { status: number; body: SlackJson }) {
     const call: RecordedCall = { method, args, at: ws.now(), response: {}, status: 200 };
     ws.calls.push(call);
-    const given = (await applyFault(ws, method, res)) ?? answer();
+    const limited = ws.limiter?.check(method, args);
+    if (limited) {
+      Object.assign(call, { status: 429, response: limited.body });
+      return send(res, 429, limited.body, { 'retry-after': String(limited.retryAfter) });
+    }
+    const fault = await applyFault(ws, method, res);
+    const given = fault && 'lateMs' in fault ? answer() : (fault ?? answer());
     call.status = given.status;
     call.response = given.body;
-    if (!res.headersSent) send(res, given.status, given.body);
+    // A late answer: done now, told after the client may have given up.
+    if (fault && 'lateMs' in fault) await new Promise((r) => setTimeout(r, fault.lateMs));
+    if (!res.headersSent && !res.destroyed) send(res, given.status, given.body);
   }
 
   const apiCall = (method: string, args: SlackJson, authorization: string | undefined): SlackJson => {
@@ -183,6 +192,10 @@ function fakeSlackApi(ws: Workspace, base: string, stop: () => Promise<void>): F
     fail(method, fault, times = 1) {
       ws.faults.set(method, [...(ws.faults.get(method) ?? []), { fault, left: times }]);
     },
+    limitRates(limits) {
+      ws.limiter = createRateLimiter(limits, () => Date.now());
+    },
+    rateLimited: () => ws.calls.filter((c) => c.status === 429),
     clearFaults(method) {
       if (method === undefined) ws.faults.clear();
       else ws.faults.delete(method);

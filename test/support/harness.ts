@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startLiftoff, type RunningLiftoff } from '../../src/liftoff.js';
+import type { Pace } from '../../src/slack/pacing.js';
 import { fakeClock, type FakeClock } from './clock.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { slackClient } from './slack-requests.js';
@@ -45,6 +46,8 @@ export interface HarnessOptions {
   autoTick?: boolean;
   /** The fake Slack's clock (message ts, trigger expiry) follows the fake clock instead of real time. */
   slackFollowsClock?: boolean;
+  /** Liftoff's posting pace per channel. Default a fast one (a burst of 5, then one every 2 ms): tests do not wait a second per message. */
+  slackPace?: Pace;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -67,7 +70,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     LOG_LEVEL: 'debug',
     ...opts.env,
   };
-  const start = () => startLiftoff({ env, clock, cwd: dir, writeLog: (line) => logs.push(line), autoTick: opts.autoTick ?? false });
+  const start = () => startLiftoff({ env, clock, cwd: dir, writeLog: (line) => logs.push(line), autoTick: opts.autoTick ?? false, slackPace: opts.slackPace ?? { burst: 5, intervalMs: 2 } });
   let liftoff = await start();
   const h: Harness = {
     fake,

@@ -59,9 +59,10 @@ function takeFault(ws: Workspace, method: string): Fault | undefined {
  * Applies the next fault injected for `method`, if any. A delay waits and lets the call go on;
  * the others answer here. Returns the answer given, or undefined to go on normally.
  */
-export async function applyFault(ws: Workspace, method: string, res: ServerResponse): Promise<{ status: number; body: SlackJson } | undefined> {
+export async function applyFault(ws: Workspace, method: string, res: ServerResponse): Promise<{ status: number; body: SlackJson } | { lateMs: number } | undefined> {
   const fault = takeFault(ws, method);
   if (!fault) return undefined;
+  if ('lateMs' in fault) return fault;
   if ('delayMs' in fault) {
     await new Promise((r) => setTimeout(r, fault.delayMs));
     return undefined;

@@ -88,8 +88,24 @@ export interface FakeResponse {
   body: SlackJson;
 }
 
-/** `error`: answered HTTP 200 `{ ok: false, error }`; `delayMs`: waits, then answers normally. */
-export type Fault = { status: 500 } | { status: 429; retryAfter: number } | { error: string } | { delayMs: number };
+/**
+ * `error`: answered HTTP 200 `{ ok: false, error }`; `delayMs`: waits, then answers normally;
+ * `lateMs`: does the call at once (the message is posted) but answers only after `lateMs`, like a
+ * Slack answer that arrives after the client gave up.
+ */
+export type Fault = { status: 500 } | { status: 429; retryAfter: number } | { error: string } | { delayMs: number } | { lateMs: number };
+
+/** Slack's rate limits, for `limitRates`. */
+export interface RateLimits {
+  /** chat.postMessage per channel: `burst` at once, then one every `intervalMs` (Slack: about one a second). */
+  perChannel?: { burst: number; intervalMs: number };
+  /** Calls per minute by method (default Slack's tiers, limits.ts); `false`: none. */
+  tiers?: Record<string, number> | false;
+  /** How long a minute lasts for the tiers, in ms (default 60000). */
+  minuteMs?: number;
+  /** `Retry-After` answered with a 429, in seconds (default 1). */
+  retryAfter?: number;
+}
 
 export interface FakeChannelOpts {
   name?: string;
@@ -166,6 +182,10 @@ export interface FakeSlack {
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   /** For the next `times` calls of `method` (default 1). `method` may also be 'response_url'. */
   fail(method: string, fault: Fault, times?: number): void;
+  /** From now on, answer 429 with Retry-After beyond Slack's rate limits (see limits.ts). */
+  limitRates(limits: RateLimits): void;
+  /** Calls answered 429 by the rate limits or an injected fault. */
+  rateLimited(): RecordedCall[];
   /** Drops the faults still pending for `method`, or for every method. */
   clearFaults(method?: string): void;
   /** Forgets calls, messages, ephemerals, views, scheduled messages, responses, warnings, faults; keeps channels, users, groups. */

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { judgeMessage, judgeView } from '../block-kit-rules.js';
+import type { createRateLimiter } from './limits.js';
 import type { Fault, FakeEphemeral, FakeMessage, FakeResponse, FakeScheduled, FakeView, RecordedCall, SlackJson } from './types.js';
 
 /** A refusal, answered as HTTP 200 `{ ok: false, error, ...extra }`. */
@@ -81,6 +82,8 @@ export function createWorkspace(o: { botUserId: string; botId: string; teamId: s
     responses: [] as FakeResponse[],
     warnings: [] as string[],
     faults: new Map<string, Array<{ fault: Fault; left: number }>>(),
+    /** Slack's rate limits, once a test asks for them (`limitRates`). */
+    limiter: undefined as ReturnType<typeof createRateLimiter> | undefined,
     triggers: new Map<string, { issued: number; user?: string; used: boolean }>(),
     responseUrls: new Map<string, ResponseUrl>(),
 

@@ -1,0 +1,64 @@
+/**
+ * Slack's rate limits, opt-in per test (`fake.limitRates()`): chat.postMessage takes about one message
+ * a second per channel after a short burst; other methods are limited per minute by tier. Beyond that
+ * Slack answers HTTP 429 with `Retry-After` (seconds), and nothing is done.
+ */
+import type { RateLimits, SlackJson } from './types.js';
+
+/** Calls per minute by tier (Slack's published floors: Tier 2 = 20+, Tier 3 = 50+, Tier 4 = 100+). */
+export const METHOD_TIERS: Record<string, number> = {
+  'chat.update': 50,
+  'chat.scheduleMessage': 50,
+  'chat.deleteScheduledMessage': 50,
+  'conversations.invite': 50,
+  'conversations.join': 50,
+  'conversations.history': 50,
+  'conversations.replies': 50,
+  'chat.postEphemeral': 100,
+  'views.open': 100,
+  'views.update': 100,
+  'views.push': 100,
+  'views.publish': 100,
+  'users.info': 100,
+  'conversations.create': 20,
+};
+
+export function createRateLimiter(limits: RateLimits, now: () => number) {
+  const minuteMs = limits.minuteMs ?? 60_000;
+  const lanes = new Map<string, { tokens: number; at: number }>();
+  const windows = new Map<string, number[]>();
+
+  /** Token bucket per channel: `burst` at once, then one per `intervalMs`. */
+  function channelAllows(channel: string): boolean {
+    const pace = limits.perChannel;
+    if (!pace) return true;
+    const t = now();
+    const lane = lanes.get(channel) ?? { tokens: pace.burst, at: t };
+    lane.tokens = Math.min(pace.burst, lane.tokens + (t - lane.at) / pace.intervalMs);
+    lane.at = t;
+    lanes.set(channel, lane);
+    if (lane.tokens < 1) return false;
+    lane.tokens -= 1;
+    return true;
+  }
+
+  function methodAllows(method: string): boolean {
+    const perMinute = limits.tiers === false ? undefined : { ...METHOD_TIERS, ...limits.tiers }[method];
+    if (perMinute === undefined) return true;
+    const t = now();
+    const recent = (windows.get(method) ?? []).filter((at) => t - at < minuteMs);
+    windows.set(method, recent);
+    if (recent.length >= perMinute) return false;
+    recent.push(t);
+    return true;
+  }
+
+  return {
+    /** The 429 to answer, or undefined when the call may go on. */
+    check(method: string, args: SlackJson): { status: 429; body: SlackJson; retryAfter: number } | undefined {
+      const allowed = method === 'chat.postMessage' ? channelAllows(String(args.channel ?? '')) : methodAllows(method);
+      if (allowed) return undefined;
+      return { status: 429, body: { ok: false, error: 'ratelimited' }, retryAfter: limits.retryAfter ?? 1 };
+    },
+  };
+}
