@@ -73,7 +73,7 @@ describe('a deployment, from creation to completion', () => {
     expect(s.d.revision).toBe(s.log.length);
     expect(s.d.items[KEYS.tests]).toEqual({ state: 'done', by: USERS.deployer, at: T0 + 4 * 60_000, evidence: 'https://ci/1' });
     expect(s.d.approvals.dev_lead).toEqual({ decision: 'approved', by: USERS.dev, at: T0 + 60_000 });
-    expect(progressOf(s.d)).toEqual({ done: 11, total: 14, failed: 0, percent: 78 });
+    expect(progressOf(s.d)).toEqual({ done: 11, total: 11, failed: 0, percent: 100, optionalDone: 0, optionalTotal: 3 });
   });
 
   it('becomes preparing on the first confirmed pre-deployment item, even before any approval', () => {

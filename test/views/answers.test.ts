@@ -59,7 +59,7 @@ describe('answers', () => {
   it('status shows the card, both gates and the thread', () => {
     const answer = statusMessage(created(plan), 'https://acme.slack.com/archives/C1/p2', T0);
     const text = mrkdwnOf(answer.blocks);
-    expect(text).toContain('▱▱▱▱▱▱▱▱▱▱ 0% (0/45)');
+    expect(text).toContain('▱▱▱▱▱▱▱▱▱▱ 0% (0/43 required · optional 0/2)');
     expect(text).toContain('🔒 *Start gate closed*');
     expect(text).toContain('🔒 *Completion gate closed*');
     expect(text).toContain('Open the thread: <https://acme.slack.com/archives/C1/p2|DEP-12>');

@@ -42,7 +42,7 @@ describe('parent card', () => {
     expect(text).toContain('*Window:* <!date^1795424400^{date_short_pretty} {time}|2026-11-23 09:00 UTC> – <!date^1795431600^');
     expect(text).toContain('*Deployer:* <@U0DEPLOYER1>');
     expect(text).toContain('🗓️ Scheduled');
-    expect(text).toContain('▱▱▱▱▱▱▱▱▱▱ 0% (0/45)');
+    expect(text).toContain('▱▱▱▱▱▱▱▱▱▱ 0% (0/43 required · optional 0/2)');
     expect(text).toContain('*DEP-12* · Template: Standard release');
     expect(text).toContain('• *PAY-123*: Retry failed card captures');
     expect(parent.text).toBe('DEP-12: checkout-api 2.14.0 to Production — Scheduled');
@@ -56,7 +56,7 @@ describe('parent card', () => {
       text: {
         type: 'mrkdwn',
         text: [
-          '*🗓️ Scheduled* · ▱▱▱▱▱▱▱▱▱▱ 0% (0/45)',
+          '*🗓️ Scheduled* · ▱▱▱▱▱▱▱▱▱▱ 0% (0/43 required · optional 0/2)',
           '*Window:* <!date^1795424400^{date_short_pretty} {time}|2026-11-23 09:00 UTC> – <!date^1795431600^{date_short_pretty} {time}|2026-11-23 11:00 UTC>',
           '*Deployer:* <@U0DEPLOYER1>',
         ].join('\n'),

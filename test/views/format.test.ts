@@ -20,7 +20,7 @@ describe('format', () => {
   });
 
   it('draws progress', () => {
-    expect(progressBar({ done: 12, total: 30, failed: 1, percent: 40 })).toBe('▰▰▰▰▱▱▱▱▱▱ 40% (12/30) · 1 failed');
+    expect(progressBar({ done: 12, total: 30, failed: 1, percent: 40, optionalDone: 1, optionalTotal: 4 })).toBe('▰▰▰▰▱▱▱▱▱▱ 40% (12/30 required · optional 1/4) · 1 failed');
   });
 
   it('clips escaped text without breaking an entity', () => {

@@ -37,11 +37,17 @@ export function mentions(userIds: readonly string[], max = 5): string {
   return userIds.length > max ? `${shown} and ${userIds.length - max} more` : shown;
 }
 
-/** "▰▰▰▰▱▱▱▱▱▱ 40% (12/30)", with the failed count when there is one. */
+/** "▰▰▰▰▱▱▱▱▱▱ 40% (12/30 required · optional 1/4)", with the failed count when there is one. */
 export function progressBar(p: Progress, width = 10): string {
   const filled = Math.min(width, Math.round((p.percent * width) / 100));
   const bar = '▰'.repeat(filled) + '▱'.repeat(width - filled);
-  return `${bar} ${p.percent}% (${p.done}/${p.total})${p.failed ? ` · ${p.failed} failed` : ''}`;
+  return `${bar} ${p.percent}% (${progressCounts(p)})${p.failed ? ` · ${p.failed} failed` : ''}`;
+}
+
+/** "12/30 required · optional 1/4": required items make the percentage, optional ones are shown apart. */
+export function progressCounts(p: Progress): string {
+  const optional = p.optionalTotal ? ` · optional ${p.optionalDone}/${p.optionalTotal}` : '';
+  return `${p.done}/${p.total} required${optional}`;
 }
 
 export const STATUS_EMOJI: Record<Status, string> = {

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { gateReport, requiredRoles } from '../../../core/deployment/gates.js';
-import { ENVIRONMENT_LABELS, FINISHED, type Deployment } from '../../../core/deployment/types.js';
+import { isUnderway, isWorkOpen } from '../../../core/deployment/progress.js';
+import { ENVIRONMENT_LABELS, type Deployment } from '../../../core/deployment/types.js';
 import type { ApprovalRole, Template } from '../../../core/template/schema.js';
 import { ActionId, encodeRef } from '../../ids.js';
 import { actions, button, confirmDialog, header, section } from '../blocks.js';
@@ -26,7 +27,7 @@ function roleBlocks(d: Deployment, role: ApprovalRole): KnownBlock[] {
   const who = named.length ? `Approver${named.length > 1 ? 's' : ''}: ${mentions(named)}` : '_Nobody named_';
   const blocks: KnownBlock[] = [section(`${title}\n${who}\n${stateLine(d, role)}`)];
   const decision = d.approvals[role.role]?.decision;
-  if (FINISHED.has(d.status) || !named.length || decision === 'approved') return blocks;
+  if (!isWorkOpen(d) || !named.length || decision === 'approved') return blocks;
 
   const value = encodeRef({ d: d.id, r: role.role });
   const env = ENVIRONMENT_LABELS[d.environment];
@@ -44,7 +45,8 @@ function roleBlocks(d: Deployment, role: ApprovalRole): KnownBlock[] {
       }),
     }),
   ];
-  if (decision !== 'rejected' && d.status !== 'in_progress' && d.status !== 'verifying') {
+  // Once under way a rejection is refused: the problem is raised in the thread, or the release rolled back.
+  if (decision !== 'rejected' && !isUnderway(d)) {
     buttons.push(
       button({
         text: 'Reject…',
@@ -64,8 +66,12 @@ function roleBlocks(d: Deployment, role: ApprovalRole): KnownBlock[] {
 }
 
 function gateBlocks(d: Deployment, report = gateReport(d, 'start')): KnownBlock[] {
+  // A deployment cancelled before it started has no gate to pass any more.
+  if (d.cancelled && !isUnderway(d)) return [section('🚫 *Cancelled before it started*: nothing more to approve.')];
+  // Once under way the start gate is not asked again: an item undone later does not close it.
+  if (isUnderway(d) && !report.open) return [section('✅ *Start gate* passed: the first phase has started.')];
   const blocks: KnownBlock[] = [section(gateText(report))];
-  if (!report.open && !FINISHED.has(d.status)) blocks.push(actions([overrideButton(d, report)]));
+  if (!report.open && isWorkOpen(d)) blocks.push(actions([overrideButton(d, report)]));
   return blocks;
 }
 

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { gateReport } from '../../../core/deployment/gates.js';
-import { DEPLOYMENT_TYPE_LABELS, ENVIRONMENT_LABELS, FINISHED, type Deployment } from '../../../core/deployment/types.js';
+import { isUnderway, isWorkOpen } from '../../../core/deployment/progress.js';
+import { DEPLOYMENT_TYPE_LABELS, ENVIRONMENT_LABELS, type Deployment } from '../../../core/deployment/types.js';
 import { itemsOfStage, type PlanItem } from '../../../core/template/items.js';
 import type { Group, Template } from '../../../core/template/schema.js';
 import { ActionId, encodeRef } from '../../ids.js';
@@ -30,7 +31,7 @@ const groupsOf = (plan: Template, stage: ChecklistStage): Group[] =>
   stage === 'pre' ? plan.preDeployment : stage === 'verify' ? plan.verification.groups : plan.postDeployment.groups;
 
 function itemButton(d: Deployment, p: PlanItem): ItemButton {
-  if (FINISHED.has(d.status)) return null;
+  if (!isWorkOpen(d)) return null;
   if (p.stage !== 'pre' && d.status !== 'in_progress' && d.status !== 'verifying') return null;
   return d.items[p.key]?.state === 'done' ? 'undo' : 'confirm';
 }
@@ -42,6 +43,9 @@ function completeBlocks(d: Deployment, gate = gateReport(d, 'complete')): KnownB
   if (d.completed) return [section(`✅ *Completed* by ${mention(d.completed.by)} · ${slackDate(d.completed.at)}`)];
   if (d.cancelled) return [section(`🚫 *Cancelled* by ${mention(d.cancelled.by)} · ${slackDate(d.cancelled.at)}`)];
   if (d.rollback) return [section(`⏪ *Not completed: a rollback started* — its plan is further down the thread.`)];
+  if (d.monitoring) {
+    return [section(`✅ *Completed* by ${mention(d.monitoring.by)} · ${slackDate(d.monitoring.at)}; monitored until ${slackDate(d.monitoring.until)}`)];
+  }
   const what = `${d.service} ${d.version} (${ENVIRONMENT_LABELS[d.environment]}, ${DEPLOYMENT_TYPE_LABELS[d.type]})`;
   const complete = button({
     text: 'Complete deployment',
@@ -84,7 +88,8 @@ function unitBlocks(d: Deployment, u: Unit): KnownBlock[] {
 
 function frameTop(d: Deployment, stage: ChecklistStage, part: string): KnownBlock[] {
   const top: KnownBlock[] = [header(`${TITLES[stage]}${part}`)];
-  const notYet = stage !== 'pre' && !FINISHED.has(d.status) && d.status !== 'in_progress' && d.status !== 'verifying';
+  // Before the first phase only: afterwards (also once a rollback interrupted it) the stage has opened, or closed for good.
+  const notYet = stage !== 'pre' && !isUnderway(d) && !d.cancelled;
   if (notYet) top.push(context('Opens when the first deployment phase starts.'));
   return top;
 }
@@ -129,7 +134,9 @@ export function renderChecklists(d: Deployment, stage: ChecklistStage): SlackMes
     let done = 0;
     let total = 0;
     for (const seg of chunk) {
-      if (seg.title !== null) blocks.push(titleBlock(seg.title, seg.continued));
+      // A group titled like the message ("Pre-deployment checklist" under the header of that name) is not titled twice.
+      const sameAsHeader = !seg.continued && seg.title?.trim().toLowerCase() === TITLES[stage].toLowerCase();
+      if (seg.title !== null && !sameAsHeader) blocks.push(titleBlock(seg.title, seg.continued));
       for (const u of seg.units) {
         blocks.push(...unitBlocks(d, u));
         if (u.kind === 'item') {

@@ -40,9 +40,9 @@ export function start({ d, now, job }: NoticeInput): Notice {
 /** Every N minutes while it runs: in full in the thread, one line in the announcement channel. */
 export function progress({ d, now, job }: NoticeInput): Notice {
   const p = progressOf(d);
-  const text = `⏱️ ${plainTitle(d)}: ${p.done}/${p.total} items done`;
+  const text = `⏱️ ${plainTitle(d)}: ${p.done}/${p.total} required items done`;
   if (job.payload.target === 'announce') {
-    return { text, blocks: [section(`⏱️ ${title(d)}: ${STATUS_LABELS[d.status].toLowerCase()}, ${p.done}/${p.total} items done · ${windowProgress(d, now)}`)] };
+    return { text, blocks: [section(`⏱️ ${title(d)}: ${STATUS_LABELS[d.status].toLowerCase()}, ${p.done}/${p.total} required items done · ${windowProgress(d, now)}`)] };
   }
   return {
     text,

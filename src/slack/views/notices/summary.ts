@@ -5,7 +5,7 @@ import { STATUS_LABELS, type Deployment } from '../../../core/deployment/types.j
 import { findItem } from '../../../core/template/items.js';
 import { context, header, section } from '../blocks.js';
 import { gateName } from '../deployment/gate.js';
-import { clip, formatDuration, mention, slackDate } from '../format.js';
+import { clip, formatDuration, mention, progressCounts, slackDate } from '../format.js';
 import { plainTitle, title, type Notice, type NoticeInput } from './common.js';
 
 const time = (at: number) => slackDate(at, '{date_short} {time}');
@@ -62,7 +62,7 @@ export function summaryReport({ d, events, now, job }: NoticeInput): Notice {
   const p = progressOf(d);
   const blocks: KnownBlock[] = [
     header(`Summary report: ${d.ref}`),
-    section(`${title(d)}\n*${STATUS_LABELS[d.status]}* · ${p.done}/${p.total} items confirmed${p.failed ? ` · ${p.failed} failed` : ''}`),
+    section(`${title(d)}\n*${STATUS_LABELS[d.status]}* · ${progressCounts(p)} items confirmed${p.failed ? ` · ${p.failed} failed` : ''}`),
   ];
   const phases = d.plan.phases.map((ph) => {
     const t = phaseTiming(d, ph.id, now);
