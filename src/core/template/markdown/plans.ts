@@ -110,13 +110,22 @@ export function readRollback(section: Section, ctx: Context): void {
   };
   for (const part of partsOf(section)) {
     const kind = part.title ? partKind(part.title, ROLLBACK_PARTS) : null;
+    const texts: Array<{ value: string; line: number }> = [];
+    // A paragraph "*Estimated Rollback Time:* 15 minutes" (or "**Trigger Conditions:** …") is read as
+    // that part wherever it stands; other paragraphs are the part's text (triggers, time) or notes.
+    const paragraph = (b: RootContent) => {
+      const labelled = b.type === 'paragraph' ? leadingLabel(b, ctx.fill) : null;
+      const labelKind = labelled?.rest ? partKind(labelled.label, ROLLBACK_PARTS) : null;
+      if (labelled && (labelKind === 'time' || labelKind === 'triggers')) take(labelKind, [], [{ value: labelled.rest, line: lineOf(b) }]);
+      else if (b.type === 'paragraph' && (kind === 'time' || kind === 'triggers')) texts.push({ value: blockText(b, ctx.fill), line: lineOf(b) });
+      else ctx.note(where(section, part), b);
+    };
+    const lists = splitLists(part.blocks, paragraph);
     if (kind) {
-      const texts: Array<{ value: string; line: number }> = [];
-      const lists = splitLists(part.blocks, (b) => (b.type === 'paragraph' ? texts.push({ value: blockText(b, ctx.fill), line: lineOf(b) }) : ctx.note(where(section, part), b)));
       take(kind, lists, texts);
       continue;
     }
-    for (const e of partEntries(section, part, ctx)) {
+    for (const e of entries(lists, ctx)) {
       const labelKind = e.labelled ? partKind(e.labelled.label, ROLLBACK_PARTS) : null;
       if (labelKind && e.labelled) take(labelKind, e.lists, e.labelled.rest ? [{ value: e.labelled.rest, line: e.line }] : []);
       else if (!e.labelled && !part.title) take('steps', [{ type: 'list', ordered: true, children: [e.li] } as List], []);
