@@ -1,5 +1,6 @@
 import { applyEvent, initialState, replay } from '../core/deployment/apply.js';
 import type { DeploymentEvent, RecordedEvent } from '../core/deployment/events.js';
+import { HISTORY_STATUSES, type HistoryFilter } from '../core/deployment/history.js';
 import { FINISHED, refOf, type Deployment } from '../core/deployment/types.js';
 import type { Db } from './db.js';
 
@@ -82,6 +83,19 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
        window_end AS windowEnd, revision, state FROM deployments WHERE id = ?`,
   );
 
+  // Past deployments, newest window first; an absent filter matches everything (NULL).
+  const historyWhere = `status IN (${HISTORY_STATUSES.map((st) => `'${st}'`).join(', ')})
+     AND (@service IS NULL OR service = @service) AND (@environment IS NULL OR environment = @environment)`;
+  const selectHistory = db.prepare<[{ service: string | null; environment: string | null; limit: number; offset: number }], Row>(
+    // The page's ids come from the index alone; only their ten snapshots are read.
+    `SELECT id, state FROM deployments WHERE id IN (
+       SELECT id FROM deployments WHERE ${historyWhere} ORDER BY window_start DESC, id DESC LIMIT @limit OFFSET @offset
+     ) ORDER BY window_start DESC, id DESC`,
+  );
+  const countHistory = db.prepare<[{ service: string | null; environment: string | null }], { n: number }>(
+    `SELECT COUNT(*) AS n FROM deployments WHERE ${historyWhere}`,
+  );
+
   const parse = (row: Row): Deployment => JSON.parse(row.state) as Deployment;
 
   function save(d: Deployment, at: number) {
@@ -137,6 +151,13 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
     /** The latest deployment of `service` in `environment` that went out (started, whatever came of it). */
     latestUnderway(service: string, environment: string): { id: number; version: string } | undefined {
       return selectLatestUnderway.get(service, environment);
+    },
+
+    /** Past deployments (completed, rolled back, cancelled, rollback failed), newest window first. */
+    history(filter: HistoryFilter, limit: number, offset: number): { total: number; deployments: Deployment[] } {
+      const where = { service: filter.service ?? null, environment: filter.environment ?? null };
+      const total = countHistory.get(where)?.n ?? 0;
+      return { total, deployments: selectHistory.all({ ...where, limit, offset }).map(parse) };
     },
 
     allIds(): number[] {
