@@ -2,6 +2,7 @@ import { applyEvent, initialState, replay } from '../core/deployment/apply.js';
 import type { DeploymentEvent, RecordedEvent } from '../core/deployment/events.js';
 import { HISTORY_STATUSES, type HistoryFilter } from '../core/deployment/history.js';
 import { FINISHED, refOf, type Deployment } from '../core/deployment/types.js';
+import { chainBreak, eventHash, GENESIS, type ChainedRow } from './chain.js';
 import type { Db } from './db.js';
 
 interface Row {
@@ -52,7 +53,11 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
      WHERE id = @id`,
   );
   const insertEvent = db.prepare(
-    'INSERT INTO events (deployment_id, seq, type, actor, at, data) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO events (deployment_id, seq, type, actor, at, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const selectHead = db.prepare<[number], { hash: string }>('SELECT hash FROM events WHERE deployment_id = ? ORDER BY seq DESC LIMIT 1');
+  const selectChain = db.prepare<[number], ChainedRow>(
+    'SELECT seq, type, actor, at, data, prev_hash, hash FROM events WHERE deployment_id = ? ORDER BY seq',
   );
   const selectOne = db.prepare<[number], Row>('SELECT id, state FROM deployments WHERE id = ?');
   const selectActive = db.prepare<[string, string, string], Row>(
@@ -102,9 +107,13 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
     writeSnapshot.run({ id: d.id, ...columnsOf(d), state: JSON.stringify(d), at });
   }
 
-  function append(d: Deployment, event: RecordedEvent, seq: number) {
-    const { type, actor, at, ...data } = event;
-    insertEvent.run(d.id, seq, type, actor, at, JSON.stringify(data));
+  /** Appends one event, chained to the previous one (`prevHash`); returns its hash. */
+  function append(d: Deployment, event: RecordedEvent, seq: number, prevHash: string): string {
+    const { type, actor, at, ...rest } = event;
+    const data = JSON.stringify(rest);
+    const hash = eventHash({ deployment: d.ref, seq, type, actor, at, data, prevHash });
+    insertEvent.run(d.id, seq, type, actor, at, data, prevHash, hash);
+    return hash;
   }
 
   return {
@@ -113,7 +122,7 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
       const id = Number(insertDeployment.run({ at }).lastInsertRowid);
       const recorded = { ...event, actor, at };
       const d = initialState(id, recorded);
-      append(d, recorded, 1);
+      append(d, recorded, 1, GENESIS);
       save(d, at);
       return d;
     }),
@@ -181,10 +190,11 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
         let d = parse(row);
         const events = decide(d);
         let seq = d.revision;
+        let head = events.length ? (selectHead.get(id)?.hash ?? GENESIS) : GENESIS;
         for (const e of events) {
           const recorded = { ...e, actor, at } as RecordedEvent;
           d = applyEvent(d, recorded);
-          append(d, recorded, ++seq);
+          head = append(d, recorded, ++seq, head);
         }
         if (events.length) save(d, at);
         return { deployment: d, events };
@@ -201,6 +211,8 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
      */
     verify(id: number): { ok: boolean; ref: string; problem?: string } {
       const ref = refOf(id);
+      const broken = chainBreak(ref, selectChain.all(id));
+      if (broken) return { ok: false, ref, problem: `chain breaks at event ${broken.seq}: ${broken.problem}` };
       const columns = selectColumns.get(id);
       if (!columns) return { ok: false, ref, problem: 'no snapshot' };
       let stored: Deployment;
