@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { ConfigError } from '../config/errors.js';
 import { openDatabaseReadOnly } from '../storage/db.js';
 import { createDeploymentsRepository } from '../storage/deployments.js';
+import { refOf } from '../core/deployment/types.js';
 import type { Io } from './main.js';
 
 /** Opens the file read-only: inspecting a database never migrates or changes it. */
@@ -11,13 +12,23 @@ function openExisting(file: string, schema: 'exact' | 'any') {
   return openDatabaseReadOnly(file, { schema });
 }
 
-/** Replays every deployment's events and compares them with the stored state. Exit 1 on any mismatch. */
+/**
+ * Checks every deployment: its event chain (where it breaks: deployment ref and
+ * event seq), then the replay of its events against the stored state. Exit 1 on any problem.
+ */
 export function checkDatabase(file: string, io: Io): number {
   const db = openExisting(file, 'exact');
   try {
     const repo = createDeploymentsRepository({ db });
     let bad = 0;
     const ids = repo.allIds();
+    // Deployment ids are handed out one after another and never reused: a gap is a deployment removed with all its events.
+    for (const [i, id] of ids.entries()) {
+      const before = i ? ids[i - 1]! : 0;
+      if (id === before + 1) continue;
+      bad++;
+      io.out.write(`${refOf(before + 1)}${id - before > 2 ? ` to ${refOf(id - 1)}` : ''}: missing (removed with all its events)\n`);
+    }
     for (const id of ids) {
       const result = repo.verify(id);
       if (!result.ok) {

@@ -31,6 +31,11 @@ export const ActionId = {
   windowStart: 'window.start',
   windowReschedule: 'window.reschedule',
   windowCancel: 'window.cancel',
+  /** Previous/Next under `/deploy history` (replace the ephemeral answer) and under App Home's history (republish Home). */
+  historyPrevious: 'history.previous',
+  historyNext: 'history.next',
+  homeHistoryPrevious: 'home.history.previous',
+  homeHistoryNext: 'home.history.next',
 } as const;
 export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];
 
@@ -118,6 +123,28 @@ export function decodeRef(raw: string | undefined): ActionRef | null {
     if (str(p)) ref.p = str(p);
     if (g === 'start' || g === 'complete') ref.g = g;
     return ref;
+  } catch {
+    return null;
+  }
+}
+
+/** What a history page button carries: the page wanted and the filter it lists. */
+export interface HistoryPageRef {
+  p: number;
+  s?: string;
+  e?: string;
+}
+
+export const encodeHistoryPage = (ref: HistoryPageRef): string => JSON.stringify(ref);
+
+/** Parses a history page button's value; null when it is not one of ours. */
+export function decodeHistoryPage(raw: string | undefined): HistoryPageRef | null {
+  if (!raw || raw.length > 2000) return null;
+  try {
+    const { p, s, e } = JSON.parse(raw) as Record<string, unknown>;
+    if (typeof p !== 'number' || !Number.isSafeInteger(p) || p < 1) return null;
+    const str = (x: unknown) => (typeof x === 'string' && x.length > 0 && x.length <= 80 ? x : undefined);
+    return { p, ...(str(s) ? { s: str(s) } : {}), ...(str(e) ? { e: str(e) } : {}) };
   } catch {
     return null;
   }

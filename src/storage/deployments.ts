@@ -1,6 +1,8 @@
 import { applyEvent, initialState, replay } from '../core/deployment/apply.js';
 import type { DeploymentEvent, RecordedEvent } from '../core/deployment/events.js';
+import { HISTORY_STATUSES, type HistoryFilter } from '../core/deployment/history.js';
 import { FINISHED, refOf, type Deployment } from '../core/deployment/types.js';
+import { chainBreak, eventHash, GENESIS, type ChainedRow } from './chain.js';
 import type { Db } from './db.js';
 
 interface Row {
@@ -51,7 +53,11 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
      WHERE id = @id`,
   );
   const insertEvent = db.prepare(
-    'INSERT INTO events (deployment_id, seq, type, actor, at, data) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO events (deployment_id, seq, type, actor, at, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const selectHead = db.prepare<[number], { hash: string }>('SELECT hash FROM events WHERE deployment_id = ? ORDER BY seq DESC LIMIT 1');
+  const selectChain = db.prepare<[number], ChainedRow>(
+    'SELECT seq, type, actor, at, data, prev_hash, hash FROM events WHERE deployment_id = ? ORDER BY seq',
   );
   const selectOne = db.prepare<[number], Row>('SELECT id, state FROM deployments WHERE id = ?');
   const selectActive = db.prepare<[string, string, string], Row>(
@@ -82,15 +88,32 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
        window_end AS windowEnd, revision, state FROM deployments WHERE id = ?`,
   );
 
+  // Past deployments, newest window first; an absent filter matches everything (NULL).
+  const historyWhere = `status IN (${HISTORY_STATUSES.map((st) => `'${st}'`).join(', ')})
+     AND (@service IS NULL OR service = @service) AND (@environment IS NULL OR environment = @environment)`;
+  const selectHistory = db.prepare<[{ service: string | null; environment: string | null; limit: number; offset: number }], Row>(
+    // The page's ids come from the index alone; only their ten snapshots are read.
+    `SELECT id, state FROM deployments WHERE id IN (
+       SELECT id FROM deployments WHERE ${historyWhere} ORDER BY window_start DESC, id DESC LIMIT @limit OFFSET @offset
+     ) ORDER BY window_start DESC, id DESC`,
+  );
+  const countHistory = db.prepare<[{ service: string | null; environment: string | null }], { n: number }>(
+    `SELECT COUNT(*) AS n FROM deployments WHERE ${historyWhere}`,
+  );
+
   const parse = (row: Row): Deployment => JSON.parse(row.state) as Deployment;
 
   function save(d: Deployment, at: number) {
     writeSnapshot.run({ id: d.id, ...columnsOf(d), state: JSON.stringify(d), at });
   }
 
-  function append(d: Deployment, event: RecordedEvent, seq: number) {
-    const { type, actor, at, ...data } = event;
-    insertEvent.run(d.id, seq, type, actor, at, JSON.stringify(data));
+  /** Appends one event, chained to the previous one (`prevHash`); returns its hash. */
+  function append(d: Deployment, event: RecordedEvent, seq: number, prevHash: string): string {
+    const { type, actor, at, ...rest } = event;
+    const data = JSON.stringify(rest);
+    const hash = eventHash({ deployment: d.ref, seq, type, actor, at, data, prevHash });
+    insertEvent.run(d.id, seq, type, actor, at, data, prevHash, hash);
+    return hash;
   }
 
   return {
@@ -99,7 +122,7 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
       const id = Number(insertDeployment.run({ at }).lastInsertRowid);
       const recorded = { ...event, actor, at };
       const d = initialState(id, recorded);
-      append(d, recorded, 1);
+      append(d, recorded, 1, GENESIS);
       save(d, at);
       return d;
     }),
@@ -139,6 +162,13 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
       return selectLatestUnderway.get(service, environment);
     },
 
+    /** Past deployments (completed, rolled back, cancelled, rollback failed), newest window first. */
+    history(filter: HistoryFilter, limit: number, offset: number): { total: number; deployments: Deployment[] } {
+      const where = { service: filter.service ?? null, environment: filter.environment ?? null };
+      const total = countHistory.get(where)?.n ?? 0;
+      return { total, deployments: selectHistory.all({ ...where, limit, offset }).map(parse) };
+    },
+
     allIds(): number[] {
       return selectIds.all().map((r) => r.id);
     },
@@ -160,10 +190,11 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
         let d = parse(row);
         const events = decide(d);
         let seq = d.revision;
+        let head = events.length ? (selectHead.get(id)?.hash ?? GENESIS) : GENESIS;
         for (const e of events) {
           const recorded = { ...e, actor, at } as RecordedEvent;
           d = applyEvent(d, recorded);
-          append(d, recorded, ++seq);
+          head = append(d, recorded, ++seq, head);
         }
         if (events.length) save(d, at);
         return { deployment: d, events };
@@ -180,6 +211,8 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
      */
     verify(id: number): { ok: boolean; ref: string; problem?: string } {
       const ref = refOf(id);
+      const broken = chainBreak(ref, selectChain.all(id));
+      if (broken) return { ok: false, ref, problem: `chain breaks at event ${broken.seq}: ${broken.problem}` };
       const columns = selectColumns.get(id);
       if (!columns) return { ok: false, ref, problem: 'no snapshot' };
       let stored: Deployment;

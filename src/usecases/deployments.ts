@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { createdEvent } from '../core/deployment/create.js';
 import { decide, DEFAULT_POLICY, type Command, type Policy } from '../core/deployment/decide.js';
 import type { DeploymentEvent } from '../core/deployment/events.js';
+import { HISTORY_PAGE_SIZE, pageWindow, type HistoryFilter, type HistoryPage } from '../core/deployment/history.js';
 import type { Deployment, DeploymentInput } from '../core/deployment/types.js';
 import { DomainError, isDomainError } from '../core/errors.js';
 import type { Template } from '../core/template/schema.js';
@@ -120,6 +121,14 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
 
     listActive(): Deployment[] {
       return repos.deployments.listActive();
+    },
+
+    /** One page (from 1; clamped to those that exist) of past deployments, newest first. */
+    history(filter: HistoryFilter, page: number): HistoryPage {
+      const { total } = repos.deployments.history(filter, 0, 0);
+      const at = pageWindow(total, page);
+      const { deployments } = repos.deployments.history(filter, HISTORY_PAGE_SIZE, at.offset);
+      return { filter, page: at.page, pages: at.pages, total, deployments };
     },
 
     /** Where a part of the deployment is shown in Slack, once posted. */

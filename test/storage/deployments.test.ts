@@ -3,6 +3,7 @@ import { replay } from '../../src/core/deployment/apply.js';
 import { createdEvent } from '../../src/core/deployment/create.js';
 import { decide } from '../../src/core/deployment/decide.js';
 import { deploymentInput, HOUR, KEYS, MIN, T0, template, USERS } from '../core/fixtures.js';
+import { eventHash } from '../../src/storage/chain.js';
 import { useTempDatabases } from './helpers.js';
 
 const temp = useTempDatabases();
@@ -203,7 +204,11 @@ describe('verify: the snapshot against the fold of its events', () => {
 
   it('reports events that cannot be replayed instead of throwing', () => {
     const { repos, db } = withDeployment();
-    db.prepare("INSERT INTO events (deployment_id, seq, type, actor, at, data) VALUES (1, 2, 'phase_started', 'U1', 0, '{\"phaseId\":\"ghost\"}')").run();
+    // Chained like any event, so only the replay can object.
+    const prevHash = db.prepare<[], { hash: string }>('SELECT hash FROM events WHERE deployment_id = 1').get()!.hash;
+    const ghost = { deployment: 'DEP-1', seq: 2, type: 'phase_started', actor: 'U1', at: 0, data: '{"phaseId":"ghost"}', prevHash };
+    db.prepare('INSERT INTO events (deployment_id, seq, type, actor, at, data, prev_hash, hash) VALUES (1, 2, ?, ?, ?, ?, ?, ?)')
+      .run(ghost.type, ghost.actor, ghost.at, ghost.data, prevHash, eventHash(ghost));
     db.prepare("UPDATE deployments SET state = json_set(state, '$.revision', 2) WHERE id = 1").run();
     expect(repos.deployments.verify(1)).toEqual({
       ok: false,

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { withRequester, type Where } from '../reply.js';
 import { registerActions } from './actions/index.js';
+import { registerHistoryActions } from './actions/history.js';
 import { registerRollbackActions } from './actions/rollback.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import type { ListenerDeps } from './deps.js';
@@ -30,4 +31,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerRollbackActions(app, deps);
   registerRollbackViews(app, deps);
   registerHome(app, deps);
+  registerHistoryActions(app, deps);
 }

@@ -12,3 +12,8 @@ export async function permalinkOf(deps: Pick<ListenerDeps, 'client' | 'service'>
     return null;
   }
 }
+
+/** Links to the threads of `ds`, by id (asked for in parallel). */
+export async function permalinksOf(deps: Pick<ListenerDeps, 'client' | 'service'>, ds: readonly Deployment[]): Promise<Map<number, string | null>> {
+  return new Map(await Promise.all(ds.map(async (d) => [d.id, await permalinkOf(deps, d)] as const)));
+}

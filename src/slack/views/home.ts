@@ -59,16 +59,25 @@ function waitingBlocks(waiting: Waiting, links: ReadonlyMap<number, string | nul
 
 /**
  * App Home: what is waiting for the user who opened it (when given), then the
- * active and upcoming deployments, with links to their threads.
+ * active and upcoming deployments, with links to their threads, then a page of
+ * past deployments (`history`, see views/history.ts).
  */
-export function homeView(items: Listed[], now: number, waiting?: Waiting, links?: ReadonlyMap<number, string | null>): HomeView {
+export function homeView(
+  items: Listed[],
+  now: number,
+  waiting?: Waiting,
+  links?: ReadonlyMap<number, string | null>,
+  history: KnownBlock[] = [],
+): HomeView {
   const linkMap = links ?? new Map(items.map((i) => [i.d.id, i.link]));
-  const list = listBlocks(items, LIST_MAX_BLOCKS, 100_000);
+  // The history page (at most 13 blocks) and its divider come out of the list's share.
+  const list = listBlocks(items, LIST_MAX_BLOCKS - (history.length ? history.length + 1 : 0), 100_000);
   const blocks: KnownBlock[] = [
     header('🚀 Deployments'),
     context(`As of ${slackDate(now)}`),
     ...(waiting ? [...waitingBlocks(waiting, linkMap), divider()] : []),
     ...(list.length ? list : [section('No deployments are under way or scheduled. Start one with `/deploy start` in a channel.')]),
+    ...(history.length ? [divider(), ...history] : []),
     context('`/deploy help` lists every command.'),
   ];
   return { type: 'home', blocks };

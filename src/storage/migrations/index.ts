@@ -4,15 +4,18 @@ import { m001Initial } from './001-initial.js';
 import { m002Jobs } from './002-jobs.js';
 import { m003Locks } from './003-locks.js';
 import { m004Audit } from './004-audit.js';
+import { m005EventChain } from './005-event-chain.js';
 
 export interface Migration {
   version: number;
   name: string;
   up: string;
+  /** A step SQL alone cannot do (e.g. hashing rows), run after `up` in the same transaction. */
+  data?: (db: Database.Database) => void;
 }
 
 /** Append-only: never edit a migration that has shipped; add the next one. */
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Jobs, m003Locks, m004Audit];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Jobs, m003Locks, m004Audit, m005EventChain];
 
 /**
  * The schema version of `db` (`user_version`, read without writing anything).
@@ -42,7 +45,10 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   const pending = migrations.slice(current);
   if (pending.length === 0) return current;
   db.transaction(() => {
-    for (const m of pending) db.exec(m.up);
+    for (const m of pending) {
+      db.exec(m.up);
+      m.data?.(db);
+    }
     db.pragma(`user_version = ${latest}`);
   })();
   return latest;

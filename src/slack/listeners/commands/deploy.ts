@@ -11,7 +11,8 @@ import { parseDeployCommand } from './parse.js';
 import { rescheduleModal } from '../../views/modals/reschedule.js';
 import { runRollbackCommand } from './rollback.js';
 import { withLocks } from '../../views/locks.js';
-import { permalinkOf } from '../permalinks.js';
+import { permalinkOf, permalinksOf } from '../permalinks.js';
+import { historyMessage } from '../../views/history.js';
 
 /** `/deploy …`: every answer is ephemeral; forms open before any slow work. */
 export function registerDeployCommand(app: App, deps: ListenerDeps): void {
@@ -53,6 +54,12 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           const active = service.listActive();
           const items = await Promise.all(active.slice(0, 20).map(async (d) => ({ d, link: await permalinkOf(deps, d) })));
           await tell(client, where, withLocks(listMessage(items, clock.now()), deps.rollback.locks()), log);
+          return;
+        }
+        case 'history': {
+          await ack();
+          const page = service.history({ service: parsed.service, environment: parsed.environment }, parsed.page);
+          await tell(client, where, historyMessage(page, await permalinksOf(deps, page.deployments)), log);
           return;
         }
         case 'status': {

@@ -10,6 +10,7 @@ export type DeployCommand =
   | { kind: 'rollback'; ref: string | null }
   | { kind: 'lock'; service: string | null; environment: Environment | null; reason: string | null }
   | { kind: 'unlock'; service: string | null; environment: Environment | null }
+  | { kind: 'history'; service?: string; environment?: Environment; page: number }
   | { kind: 'templates' }
   | { kind: 'help' }
   | { kind: 'unknown'; input: string };
@@ -74,6 +75,8 @@ export function parseDeployCommand(raw: string): DeployCommand {
     case 'reschedule':
     case 'move':
       return { kind: 'reschedule', ref: parseRef(args[0]) };
+    case 'history':
+      return parseHistory(args, text);
     case 'templates':
       return { kind: 'templates' };
     case '':
@@ -82,4 +85,22 @@ export function parseDeployCommand(raw: string): DeployCommand {
     default:
       return { kind: 'unknown', input: text };
   }
+}
+
+/** `history [service] [environment] [page N]`, in any order: a known environment is the environment, the other word the service. */
+function parseHistory(args: string[], text: string): DeployCommand {
+  let page = 1;
+  let service: string | undefined;
+  let environment: Environment | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!;
+    const n = /^\d{1,6}$/.test(args[i + 1] ?? '') ? Number(args[i + 1]) : 0;
+    if (word.toLowerCase() === 'page' && n >= 1) {
+      page = n;
+      i++;
+    } else if (!environment && parseEnvironment(word)) environment = parseEnvironment(word);
+    else if (!service) service = word.slice(0, 80);
+    else return { kind: 'unknown', input: text };
+  }
+  return { kind: 'history', ...(service ? { service } : {}), ...(environment ? { environment } : {}), page };
 }
