@@ -12,7 +12,9 @@ import { createMessageSync } from './slack/sync.js';
 import { createUndeliverableNotifier } from './slack/undeliverable.js';
 import { createPlanner, createScheduler, startTicking, timingsFrom, type Scheduler } from './scheduler/index.js';
 import { createUserGroups } from './slack/usergroups.js';
-import { isUsable, openDatabase } from './storage/db.js';
+import { openDatabase } from './storage/db.js';
+import { takeLease, type Lease } from './storage/lease.js';
+import { startHealth } from './health/index.js';
 import { createRepositories } from './storage/index.js';
 import { createLogger, type Logger } from './support/logger.js';
 import { createDeploymentService } from './usecases/deployments.js';
@@ -65,7 +67,9 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     undefined,
     Object.fromEntries(setup.templates.map((t) => [t.template.id, sourceLabel(t)])),
   );
-  const db = openDatabase(config.dbFile);
+  // One Liftoff per database file: the lease is taken before anything is migrated.
+  let lease!: Lease;
+  const db = openDatabase(config.dbFile, (opened) => (lease = takeLease(opened)));
   const repos = createRepositories(db);
   const timingsFor = timingsFrom();
   // The hooks of a service's environment: their calls are jobs, planned only when configured, and read again when made.
@@ -73,7 +77,17 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   const noHooks = { rollback: null, maintenanceStart: null, maintenanceEnd: null };
   const hooksFor: HookLookup = (t) => settingsOf(t)?.hooks ?? noHooks;
   const planJobs = createPlanner({ jobs: repos.jobs, timingsFor, hooksFor: presenceOf(hooksFor) });
-  const slack = buildSlackApp(config, logger, () => db.open && isUsable(db), slackPace);
+  const health = startHealth({ config, db, lease, logger, now: () => clock.now() });
+  const slack = buildSlackApp(config, logger, health.checks, slackPace);
+  try {
+    // A token Slack refuses stops the start; an unreachable Slack does not (/readyz says so until it answers).
+    await health.watchSlack(slack);
+  } catch (error) {
+    health.stop();
+    lease.release();
+    db.close();
+    throw error;
+  }
 
   const userGroups = createUserGroups({ client: slack.client, team: setup.team, logger });
 
@@ -154,6 +168,8 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
       await slack.app.start();
     }
   } catch (error) {
+    health.stop();
+    lease.release();
     db.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new ConfigError(`Port ${config.port} is already in use. Set PORT to a free port.`);
@@ -187,6 +203,8 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
         await drain();
         sync.stop();
         rooms.stop();
+        health.stop();
+        lease.release();
         db.close();
         logger.with('info', 'Liftoff stopped');
       })()),

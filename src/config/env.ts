@@ -16,9 +16,11 @@ export interface RuntimeConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** How long one Web API call may take before it is abandoned and retried (ms). */
   slackTimeoutMs: number;
+  /** /healthz answers 503 when the database's disk has less free space than this (MB). */
+  minFreeMb: number;
 }
 
-const WHERE = {
+export const WHERE = {
   SLACK_BOT_TOKEN:
     'It is the Bot User OAuth Token (starts with "xoxb-"): https://api.slack.com/apps → your app → OAuth & Permissions.',
   SLACK_APP_TOKEN:
@@ -54,8 +56,9 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
 
   const signingSecret = get('SLACK_SIGNING_SECRET');
   if (mode === 'http' && !signingSecret) problems.push(`SLACK_SIGNING_SECRET is not set. ${WHERE.SLACK_SIGNING_SECRET}`);
-  else if (signingSecret && !/^[A-Za-z0-9]{16,128}$/.test(signingSecret)) {
-    problems.push(`SLACK_SIGNING_SECRET is malformed (expected letters and digits only). ${WHERE.SLACK_SIGNING_SECRET}`);
+  else if (signingSecret) {
+    const wrong = signingSecretProblem(signingSecret);
+    if (wrong) problems.push(`SLACK_SIGNING_SECRET ${wrong}. ${WHERE.SLACK_SIGNING_SECRET}`);
   }
 
   const portText = get('PORT') ?? '3000';
@@ -95,6 +98,12 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
     problems.push(`LIFTOFF_SLACK_TIMEOUT_MS must be a whole number of milliseconds from 100 to 120000 (got "${timeoutText.slice(0, 20)}").`);
   }
 
+  const minFreeText = get('LIFTOFF_MIN_FREE_MB') ?? '16';
+  const minFreeMb = Number(minFreeText);
+  if (!/^\d+$/.test(minFreeText) || minFreeMb > 1_000_000) {
+    problems.push(`LIFTOFF_MIN_FREE_MB must be a whole number of megabytes (got "${minFreeText.slice(0, 20)}").`);
+  }
+
   if (problems.length) {
     throw new ConfigError(
       problems.length === 1 ? `Liftoff cannot start: ${problems[0]}` : `Liftoff cannot start:\n- ${problems.join('\n- ')}`,
@@ -111,5 +120,13 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
     configFile,
     logLevel: logLevel as RuntimeConfig['logLevel'],
     slackTimeoutMs,
+    minFreeMb,
   };
+}
+
+/** What is wrong with a signing secret, in words that never repeat it (Slack's are 32 hexadecimal characters). */
+function signingSecretProblem(secret: string): string | null {
+  if (/[^A-Za-z0-9]/.test(secret)) return 'contains characters other than letters and digits (a space, quote or line break copied with it?)';
+  if (secret.length < 16 || secret.length > 128) return `is ${secret.length} characters long; Slack's signing secrets are 32`;
+  return null;
 }

@@ -194,9 +194,15 @@ function crossCheck(raw: RawTeamConfig, templates: Map<string, Template>, env: E
       if (!hook.allowed_hosts.some((h) => h.toLowerCase() === host)) {
         problems.push({ path: `${path}.${at}.url`, message: `its host ${host} is not in allowed_hosts (${hook.allowed_hosts.join(', ')})` });
       }
+      const url = new URL(hook.url);
+      if (url.username || url.password) {
+        problems.push({ path: `${path}.${at}.url`, message: 'it holds credentials (user:password@); put them in a header whose value comes from an environment variable, e.g. Authorization: "Bearer ${HOOK_TOKEN}"' });
+      }
       for (const [header, value] of Object.entries(hook.headers ?? {})) {
-        const { missing } = expandEnv(value, env);
+        const { value: expanded, missing } = expandEnv(value, env);
         if (missing.length) problems.push({ path: `${path}.${at}.headers.${header}`, message: `the environment variable ${missing.join(', ')} is not set` });
+        // eslint-disable-next-line no-control-regex
+        if (/[\u0000-\u001f\u007f]/.test(expanded)) problems.push({ path: `${path}.${at}.headers.${header}`, message: 'its value holds a control character (a line break or tab?); it is not sent' });
       }
     }
     const entries: Array<[string, string[]]> = [
@@ -219,7 +225,7 @@ function buildTeamConfig(source: string, raw: RawTeamConfig, templatesDir: strin
   const hook = (h: RawHook | undefined): HookConfig | null => {
     if (!h) return null;
     const headers = h.headers ? Object.fromEntries(Object.entries(h.headers).map(([k, v]) => [k, expandEnv(v, env).value])) : undefined;
-    return { url: h.url, allowedHosts: h.allowed_hosts, timeoutMs: h.timeout_ms, ...(headers ? { headers } : {}) };
+    return { url: h.url, allowedHosts: h.allowed_hosts, timeoutMs: h.timeout_ms, ...(headers ? { headers } : {}), ...(h.show_response_body ? { showResponseBody: true } : {}) };
   };
   const userGroups = Object.fromEntries(Object.entries(raw.user_groups ?? {}).map(([h, id]) => [h.replace(/^@/, ''), id]));
   return {

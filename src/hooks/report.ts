@@ -7,7 +7,7 @@ import { section } from '../slack/views/blocks.js';
 import { clip } from '../slack/views/format.js';
 import type { Repositories } from '../storage/index.js';
 import type { Logger } from '../support/logger.js';
-import type { HookResult } from './call.js';
+import type { HookFailure, HookResult } from './call.js';
 
 /** How one kind of hook is named in the thread, and what people should do when it fails. */
 export interface HookWording {
@@ -32,6 +32,15 @@ export interface HookCall {
   userAgent: string;
 }
 
+/** A failed call in plain words, followed by its host. */
+const FAILURE_WORDS: Record<HookFailure, string> = {
+  name_not_resolved: 'could not be reached: no address was found for the name',
+  connection_refused: 'could not be reached: the connection was refused by',
+  tls_error: 'could not be reached: the secure connection (TLS) failed with',
+  unreachable: 'could not be reached: the connection failed to',
+  bad_request: 'was not called: the request could not be built (check its headers) for',
+};
+
 /** The host a redirect points to, for the thread (never the whole URL: it may carry a token). */
 const redirectHost = (location: string): string => clip(hookHost(location) ?? 'another address on the same host', 200);
 
@@ -47,11 +56,11 @@ export function hookOutcomeText(d: Deployment, r: HookResult, w: HookWording): s
           : `❌ The ${w.name} answered *${r.status}*: it did not accept ${w.what}. ${w.manual}${body}`;
     }
     case 'timeout':
-      return `⏱️ The ${w.name} did not answer within ${r.timeoutMs} ms; whether it ${w.unknown} is unknown. ${w.manual}`;
+      return `⏱️ The ${w.name} (${clip(r.host, 200)}) did not answer within ${r.timeoutMs} ms; whether it ${w.unknown} is unknown. ${w.manual}`;
     case 'refused_host':
       return `🚫 The ${w.name} was not called: its host ${clip(r.host, 200)} is not among the allowed hosts for ${clip(d.service, 80)} in ${ENVIRONMENT_LABELS[d.environment]}. ${w.manual}`;
     case 'failed':
-      return `❌ The ${w.name} could not be reached (${clip(r.message, 200)}). ${w.manual}`;
+      return `❌ The ${w.name} ${FAILURE_WORDS[r.failure]} ${clip(r.host, 200)}. ${w.manual}`;
   }
 }
 
@@ -79,11 +88,11 @@ export function resultSummary(r: HookResult): string {
     case 'answered':
       return `answered ${r.status} in ${r.ms} ms${r.redirectedTo !== undefined ? ' (a redirect, not followed)' : ''}`;
     case 'timeout':
-      return `no answer within ${r.timeoutMs} ms`;
+      return `no answer from ${r.host} within ${r.timeoutMs} ms`;
     case 'refused_host':
       return `not called: host ${r.host} is not allowed`;
     case 'failed':
-      return `could not be reached: ${r.message}`.slice(0, 500);
+      return `${FAILURE_WORDS[r.failure]} ${r.host}`.slice(0, 500);
   }
 }
 

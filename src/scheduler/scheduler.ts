@@ -11,6 +11,7 @@ import { explainSlackError } from '../slack/errors.js';
 import type { MessageSync } from '../slack/sync.js';
 import { renderNotice } from '../slack/views/notices/index.js';
 import type { Repositories } from '../storage/index.js';
+import { writeTransaction } from '../storage/transaction.js';
 import type { Logger } from '../support/logger.js';
 import { destinationOf, findPosted, post, type Destination } from './delivery.js';
 import { archiveDestinationOf, archiveRoom, archiveWaitsFor } from './archive.js';
@@ -84,7 +85,7 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
   let queued: Promise<void> | null = null;
 
   /** Ends a job; a progress update plans the next one in the same transaction. */
-  const settle = repos.db.transaction((job: Job, status: 'sent' | 'skipped' | 'failed' | 'uncertain', result: string, now: number) => {
+  const settle = writeTransaction(repos.db, (job: Job, status: 'sent' | 'skipped' | 'failed' | 'uncertain', result: string, now: number) => {
     repos.jobs.finish(job.id, status, result, now);
     if (job.kind !== 'progress') return;
     const d = repos.deployments.get(job.deploymentId);

@@ -1,7 +1,7 @@
-import type { ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import type { WebClient, WebClientOptions } from '@slack/web-api';
 import type { RuntimeConfig } from '../config/env.js';
+import { healthRoutes, type HealthChecks } from '../health/routes.js';
 import type { Logger } from '../support/logger.js';
 import { createSlackClients } from './clients.js';
 import type { Pace } from './pacing.js';
@@ -41,31 +41,24 @@ export function webClientOptions(config: Pick<RuntimeConfig, 'apiUrl'> & Partial
 
 /**
  * Builds the Bolt app: Socket Mode when an app token is set, otherwise the HTTP
- * receiver at POST /slack/events, with GET /healthz beside it in both modes.
+ * receiver at POST /slack/events, with GET /healthz and /readyz beside it in both modes.
  * Signature verification is always on in HTTP mode: no setting turns it off.
  */
-export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: () => boolean, pace?: Pace): SlackAppParts {
-  const health = {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req: unknown, res: ServerResponse) => {
-      const ok = healthy();
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok }));
-    },
-  };
+export function buildSlackApp(config: RuntimeConfig, logger: Logger, health: HealthChecks, pace?: Pace): SlackAppParts {
+  const routes = healthRoutes(health);
   const receiver: HTTPReceiver | SocketModeReceiver =
     config.mode === 'socket'
       ? new SocketModeReceiver({
           appToken: config.appToken!,
           logger,
-          customRoutes: [health],
-          installerOptions: { port: config.port },
+          customRoutes: routes,
+          // apps.connections.open goes to SLACK_API_URL too.
+          installerOptions: { port: config.port, clientOptions: config.apiUrl ? { slackApiUrl: config.apiUrl } : {} },
         })
       : new HTTPReceiver({
           signingSecret: config.signingSecret!,
           endpoints: '/slack/events',
-          customRoutes: [health],
+          customRoutes: routes,
           logger,
           processBeforeResponse: false,
         });

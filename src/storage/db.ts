@@ -10,25 +10,31 @@ export type Db = Database.Database;
  * Opens (creating it and its folder if needed) the SQLite file, sets the
  * pragmas Liftoff relies on and applies pending migrations. A database
  * written by a newer Liftoff is refused before anything is written to it
- * (`journal_mode = WAL` would change the file).
+ * (`journal_mode = WAL` would change the file). `beforeMigrating` runs once
+ * the pragmas are set, before any migration.
  */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, beforeMigrating?: (db: Db) => void): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   try {
     refuseNewer(db);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // FULL: a confirmation acknowledged to Slack survives a crash of the process and of the machine.
+    db.pragma('synchronous = FULL');
+    // The running Liftoff takes its lease here: a second one stops before changing anything.
+    beforeMigrating?.(db);
+    migrate(db);
+    return db;
   } catch (error) {
     db.close();
     throw error;
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  // FULL: a confirmation acknowledged to Slack survives a crash of the process and of the machine.
-  db.pragma('synchronous = FULL');
-  migrate(db);
-  return db;
 }
+
+/** How long a write waits for another writer before giving up. */
+export const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * Opens an existing database read-only, for tools that inspect it (`liftoff
@@ -53,14 +59,5 @@ export function openDatabaseReadOnly(file: string, opts: { schema: 'exact' | 'an
   } catch (error) {
     db.close();
     throw error;
-  }
-}
-
-/** True while the database answers a trivial query (used by /healthz). */
-export function isUsable(db: Db): boolean {
-  try {
-    return db.prepare('SELECT 1 AS ok').get() !== undefined;
-  } catch {
-    return false;
   }
 }

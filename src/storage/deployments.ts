@@ -4,6 +4,7 @@ import { HISTORY_STATUSES, type HistoryFilter } from '../core/deployment/history
 import { FINISHED, refOf, type Deployment } from '../core/deployment/types.js';
 import { chainBreak, eventHash, GENESIS, type ChainedRow } from './chain.js';
 import type { Db } from './db.js';
+import { writeTransaction } from './transaction.js';
 
 interface Row {
   id: number;
@@ -118,7 +119,7 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
 
   return {
     /** Creates a deployment from its `created` event; returns its first state. */
-    create: db.transaction((event: DeploymentEvent & { type: 'created' }, actor: string, at: number): Deployment => {
+    create: writeTransaction(db, (event: DeploymentEvent & { type: 'created' }, actor: string, at: number): Deployment => {
       const id = Number(insertDeployment.run({ at }).lastInsertRowid);
       const recorded = { ...event, actor, at };
       const d = initialState(id, recorded);
@@ -183,7 +184,8 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
      * current state, asks `decide` for events (it may throw to refuse), appends
      * them and writes the new snapshot. Never awaits inside.
      */
-    change: db.transaction(
+    change: writeTransaction(
+      db,
       (id: number, decide: (d: Deployment) => DeploymentEvent[], actor: string, at: number) => {
         const row = selectOne.get(id);
         if (!row) return undefined;

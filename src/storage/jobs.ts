@@ -1,5 +1,6 @@
 import type { Job, JobKind, JobPayload, JobStatus, PlannedJob } from '../core/schedule/jobs.js';
 import type { Db } from './db.js';
+import { writeTransaction } from './transaction.js';
 
 interface Row {
   id: number;
@@ -75,7 +76,7 @@ export function createJobsRepository({ db }: { db: Db }) {
      * one more attempt, in one transaction. A job claimed by an overlapping
      * tick (or another process) is not returned twice.
      */
-    claimDue: db.transaction((now: number, limit: number = 50): Job[] => {
+    claimDue: writeTransaction(db, (now: number, limit: number = 50): Job[] => {
       const claimed: Job[] = [];
       for (const row of selectDue.all(now, limit)) {
         if (claim.run(now, now, row.id).changes === 1) claimed.push(toJob(selectOne.get(row.id)!));

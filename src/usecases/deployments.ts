@@ -7,6 +7,7 @@ import type { Deployment, DeploymentInput } from '../core/deployment/types.js';
 import { DomainError, isDomainError } from '../core/errors.js';
 import type { Template } from '../core/template/schema.js';
 import type { Repositories } from '../storage/index.js';
+import { writeTransaction } from '../storage/transaction.js';
 
 /** The actor of what Liftoff itself records (its dedicated channel), in the audit trail. */
 const SYSTEM_ACTOR = 'liftoff';
@@ -53,7 +54,7 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
   /** One change in one transaction, with the work planned inside it (`withinChange`); undefined when `id` is unknown. */
   function commit(id: number, decideEvents: (d: Deployment) => DeploymentEvent[], actor: string) {
     const now = clock.now();
-    return repos.db.transaction(() => {
+    return writeTransaction(repos.db, () => {
       const changed = repos.deployments.change(id, decideEvents, actor, now);
       if (changed?.events.length) withinChange?.(changed.deployment, changed.events, now);
       return changed;
@@ -86,7 +87,7 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
     start(input: DeploymentInput, plan: Template, actor: string, viewId?: string, guard?: () => void): { deployment: Deployment; created: boolean } {
       const now = clock.now();
       const event = createdEvent(input, plan);
-      const result = repos.db.transaction(() => {
+      const result = writeTransaction(repos.db, () => {
         if (viewId) {
           const seen = repos.submissions.find(viewId);
           if (seen?.deploymentId) return { deployment: find(seen.deploymentId), created: false };

@@ -4,6 +4,7 @@ import { ENVIRONMENT_LABELS, type Deployment, type DeploymentInput, type Environ
 import { DomainError } from '../core/errors.js';
 import type { Lock } from '../storage/locks.js';
 import type { Repositories } from '../storage/index.js';
+import { writeTransaction } from '../storage/transaction.js';
 import type { DeploymentService } from './deployments.js';
 
 /** What the person rolling back decided in the one confirmation modal. */
@@ -91,7 +92,7 @@ export function createRollbackService({ repos, clock, deployments }: RollbackSer
       if (viewId && repos.submissions.find(viewId)) return { deployment: deployments.find(id), started: false };
       deployments.check(id, CHECK_START, actor); // a refusal is recorded outside the transaction below
       const now = clock.now();
-      return repos.db.transaction(() => {
+      return writeTransaction(repos.db, () => {
         if (viewId && !repos.submissions.record(viewId, id, now)) return { deployment: deployments.find(id), started: false };
         const before = deployments.find(id);
         const previous = previousOf(before);
@@ -141,7 +142,7 @@ export function createRollbackService({ repos, clock, deployments }: RollbackSer
         const message = `Only the people named for rollbacks, or the deployer and approvers of a deployment of ${where(service, environment)} under way, can lock it.`;
         refuse({ service, environment, deploymentId: null }, actor, 'lock', message);
       }
-      return repos.db.transaction(() => {
+      return writeTransaction(repos.db, () => {
         const still = repos.locks.active(service, environment);
         if (still?.id === current?.id && still) {
           repos.locks.editReason(still.id, reason);

@@ -103,6 +103,36 @@ describe('mistakes', () => {
   });
 });
 
+describe('hook secrets', () => {
+  it('refuse credentials in a hook URL and header values with control characters, without repeating them', () => {
+    const f = file(`services:
+  checkout:
+    hooks:
+      rollback: { url: "https://ci:pa55word@deploy.example.com/x", allowed_hosts: [deploy.example.com], headers: { X-Token: "\${HOOK_TOKEN}", X-Raw: "a\\tb" } }
+`);
+    const { team, problems } = checkTeamSetup(f, { HOOK_TOKEN: 'abc\nX-Evil: 1' });
+    expect(team).toBeUndefined();
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'services.checkout.hooks.rollback.url: it holds credentials (user:password@); put them in a header whose value comes from an environment variable, e.g. Authorization: "Bearer ${HOOK_TOKEN}"',
+      'services.checkout.hooks.rollback.headers.X-Token: its value holds a control character (a line break or tab?); it is not sent',
+      'services.checkout.hooks.rollback.headers.X-Raw: its value holds a control character (a line break or tab?); it is not sent',
+    ]);
+    expect(JSON.stringify(problems)).not.toMatch(/pa55word|X-Evil/);
+  });
+
+  it('show_response_body is off unless set', () => {
+    const f = file(`services:
+  checkout:
+    hooks:
+      rollback: { url: "https://deploy.example.com/x", allowed_hosts: [deploy.example.com] }
+      maintenance: { start: { url: "https://deploy.example.com/m", allowed_hosts: [deploy.example.com], show_response_body: true } }
+`);
+    const hooks = checkTeamSetup(f, {}).team?.settingsFor('checkout', 'production')?.hooks;
+    expect(hooks?.rollback?.showResponseBody).toBeUndefined();
+    expect(hooks?.maintenanceStart?.showResponseBody).toBe(true);
+  });
+});
+
 describe('templates_dir', () => {
   it('adds the team\'s runbooks to the built-in templates, and roles are checked against them', () => {
     const f = file(`templates_dir: ${RUNBOOKS.replace(/\\/g, '/')}

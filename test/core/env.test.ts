@@ -42,6 +42,7 @@ describe('readRuntimeConfig', () => {
       configFile: null,
       logLevel: 'info',
       slackTimeoutMs: 10_000,
+      minFreeMb: 16,
     });
   });
 
@@ -77,8 +78,15 @@ describe('readRuntimeConfig', () => {
 
   it('still checks a signing secret given in Socket Mode', () => {
     const message = problem({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: APP, SLACK_SIGNING_SECRET: 'short-SECRET!' });
-    expect(message).toContain('SLACK_SIGNING_SECRET is malformed');
+    expect(message).toContain('SLACK_SIGNING_SECRET contains characters other than letters and digits');
     expect(message).not.toContain('SECRET!');
+  });
+
+  it('says what is wrong with a signing secret: its length, or its characters', () => {
+    expect(problem(http({ SLACK_SIGNING_SECRET: 'abc123SECRET' }))).toContain("SLACK_SIGNING_SECRET is 12 characters long; Slack's signing secrets are 32");
+    const quoted = problem(http({ SLACK_SIGNING_SECRET: '"0123456789abcdef0123456789abcdef"' }));
+    expect(quoted).toContain('SLACK_SIGNING_SECRET contains characters other than letters and digits');
+    expect(quoted).not.toContain('0123456789abcdef');
   });
 
   it('refuses an app token of the wrong kind without echoing it', () => {

@@ -20,6 +20,7 @@ beforeEach(async () => {
     `    url: ${hook.url}`,
     '    allowed_hosts: [127.0.0.1]',
     '    timeout_ms: 300',
+    '    show_response_body: true',
     '    headers:',
     '      Authorization: Bearer ${LIFTOFF_TEST_HOOK_TOKEN}',
   ]);
@@ -98,6 +99,19 @@ describe('the rollback hook', () => {
     h.clock.advance(60 * 60_000);
     await tick();
     expect(hook.calls).toHaveLength(1);
+  });
+
+  it('an answer that echoes the request headers: the thread shows it redacted; the token reaches no Slack call and no job result', async () => {
+    hook.respond = (req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`internal error handling ${JSON.stringify(req.headers)}`);
+    };
+    const id = await rollBack();
+    expect(hook.calls[0]!.headers.authorization).toBe('Bearer hook-secret');
+    expect(threadText(id)).toMatch(/answered \*500\*: it did not accept the rollback\..*"authorization":"\[redacted\]"/s);
+    expect(JSON.stringify(h.fake.calls)).not.toContain('hook-secret');
+    expect(JSON.stringify(h.query('SELECT * FROM jobs'))).not.toContain('hook-secret');
+    expect(h.logs.join('\n')).not.toContain('hook-secret');
   });
 
   it('gives up after its timeout and says so, without delaying the acknowledgement', async () => {

@@ -66,7 +66,7 @@ describe('running', () => {
       const config = readRuntimeConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_APP_TOKEN: 'xapp-1-A1-2', PORT: '0' }, dir);
       expect(config.mode).toBe('socket');
       expect(config.signingSecret).toBeNull();
-      const parts = buildSlackApp(config, createLogger({ write: () => undefined }), () => true);
+      const parts = buildSlackApp(config, createLogger({ write: () => undefined }), { live: () => ({ ok: true, problems: [] }), ready: async () => ({ ok: true, problems: [] }) });
       expect(parts.receiver).toBeInstanceOf(SocketModeReceiver);
     } finally {
       rmSync(dir, { recursive: true, force: true });

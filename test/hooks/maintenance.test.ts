@@ -20,10 +20,10 @@ describe('what the thread is told about a maintenance hook', () => {
 
   it('an answer, a failure, a timeout', () => {
     expect(maintenanceResultText(d, end, { kind: 'answered', ok: true, status: 200, body: '', ms: 12 })).toBe('🪝 The maintenance end hook answered *200* in 12 ms.');
-    expect(maintenanceResultText(d, end, { kind: 'failed', message: 'ECONNREFUSED' })).toBe(
-      '❌ The maintenance end hook could not be reached (ECONNREFUSED). Tell whoever watches maintenance windows by hand that it is over.',
+    expect(maintenanceResultText(d, end, { kind: 'failed', failure: 'connection_refused', host: 'status.example.com' })).toBe(
+      '❌ The maintenance end hook could not be reached: the connection was refused by status.example.com. Tell whoever watches maintenance windows by hand that it is over.',
     );
-    expect(maintenanceResultText(d, start, { kind: 'timeout', timeoutMs: 300 })).toMatch(/^⏱️ The maintenance start hook did not answer within 300 ms/);
+    expect(maintenanceResultText(d, start, { kind: 'timeout', timeoutMs: 300, host: 'status.example.com' })).toMatch(/^⏱️ The maintenance start hook \(status\.example\.com\) did not answer within 300 ms/);
   });
 
   it('a redirect names only the host it points to (never the URL, which may carry a token)', () => {

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main as cli } from '../../src/cli/main.js';
 import { ActionId, ViewId } from '../../src/slack/ids.js';
-import { startChild, type LiftoffChild } from '../support/child.js';
+import { runUntilExit, startChild, type LiftoffChild } from '../support/child.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { buttonsOf, startValues } from '../support/flows.js';
 import { CHANNELS, PEOPLE, SIGNING_SECRET, TOKEN, type Harness } from '../support/harness.js';
@@ -208,4 +209,45 @@ describe('acknowledged means stored', () => {
     expect(fake.calls.some((c) => c.method === 'chat.getPermalink')).toBe(true);
     expect(await cli(['db', 'check', dbFile], quiet)).toBe(0);
   });
+});
+
+describe('one Liftoff per database file', () => {
+  it('a second Liftoff on the same file exits 1 saying why, and the first runs on', async () => {
+    const first = await start();
+    const second = await runUntilExit(env());
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/^Another Liftoff \(process \d+ on [^)]+\) is using the database .*liftoff\.db\. Only one Liftoff may run on a database file: stop the other one first\./);
+    expect(second.stderr).not.toMatch(/\n\s+at /);
+    expect((await fetch(`${first.child.baseUrl}/healthz`)).status).toBe(200);
+  }, 60_000);
+
+  it('clicks while another connection keeps writing to the file: each waits its turn, none is answered "database is locked"', async () => {
+    const { child, slack } = await start();
+    const id = await startDeploymentVia(slack);
+    const items = plainPreItems(stateOf(db(), id));
+    // A tool holding the write lock in bursts, committing each time (what made a deferred transaction fail at once).
+    const other = new Database(dbFile);
+    other.pragma('busy_timeout = 5000');
+    let writing = true;
+    const writer = (async () => {
+      while (writing) {
+        other.exec('BEGIN IMMEDIATE');
+        other.prepare('UPDATE process_lease SET heartbeat_at = heartbeat_at').run();
+        await new Promise((r) => setTimeout(r, 30));
+        other.exec('COMMIT');
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    })();
+    const clicks: Click[] = items.map((p) => ({ kind: 'confirm', user: PEOPLE.deployer, key: p.key }));
+    for (let i = 0; i < 8; i++) clicks.push({ kind: 'refused', user: `ULOCK${i}` });
+    await storm(slack, id, clicks, 8, clicks.length + 1, () => undefined);
+    writing = false;
+    await writer;
+    other.close();
+    expect(clicks.filter((c) => c.res?.status !== 200)).toEqual([]);
+    expect(clicks.filter((c) => !wasStored(id, c))).toEqual([]);
+    await new Promise((r) => setTimeout(r, 500));
+    const said = [...fake.ephemerals().map((e) => JSON.stringify(e)), child.output().stdout, child.output().stderr].join('\n');
+    expect(said).not.toMatch(/database is locked|SQLITE_BUSY/);
+  }, 60_000);
 });

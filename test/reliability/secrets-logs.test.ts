@@ -37,8 +37,8 @@ afterEach(async () => {
 describe('secrets never appear in logs or messages; logs are JSON lines that name deployment and user', () => {
   it('a run full of errors, at debug level', async () => {
     const dbFile = join(dir, 'liftoff.db');
-    // Start-up with Slack refusing the token once.
-    fake.fail('auth.test', { error: 'invalid_auth' }, 1);
+    // Start-up with Slack failing once (a token it refuses stops the start: see startup.test.ts).
+    fake.fail('auth.test', { status: 500 }, 1);
     child = await startChild({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, LIFTOFF_DB: dbFile, LOG_LEVEL: 'debug', LIFTOFF_SLACK_TIMEOUT_MS: '300' });
     const slack = slackClient({ baseUrl: child.baseUrl, signingSecret: SIGNING_SECRET, fake });
 

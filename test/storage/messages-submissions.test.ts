@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { createdEvent } from '../../src/core/deployment/create.js';
-import { isUsable } from '../../src/storage/db.js';
 import { deploymentInput, MIN, T0, template, USERS } from '../core/fixtures.js';
 import { useTempDatabases } from './helpers.js';
 
@@ -64,14 +63,5 @@ describe('the submissions repository', () => {
     const { submissions } = withDeployment();
     expect(submissions.record('V0VIEW2', null, T0)).toBe(true);
     expect(submissions.find('V0VIEW2')).toEqual({ deploymentId: null });
-  });
-});
-
-describe('isUsable', () => {
-  it('is true for an open database and false once it is closed', () => {
-    const db = temp.open();
-    expect(isUsable(db)).toBe(true);
-    db.close();
-    expect(isUsable(db)).toBe(false);
   });
 });

@@ -34,15 +34,7 @@ export interface LiftoffChild {
 /** Starts Liftoff and waits until GET /healthz answers 200 (rejects if it exits or takes over `timeoutMs`). */
 export async function startChild(env: Record<string, string>, timeoutMs = 15_000): Promise<LiftoffChild> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  const { child, stdout, stderr } = spawnLiftoff(env, port);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -51,10 +43,10 @@ export async function startChild(env: Record<string, string>, timeoutMs = 15_000
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (ended) throw new Error(`Liftoff exited during start:\n${stderr}\n${stdout}`);
+    if (ended) throw new Error(`Liftoff exited during start:\n${stderr()}\n${stdout()}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`Liftoff did not answer /healthz within ${timeoutMs} ms:\n${stderr}\n${stdout}`);
+      throw new Error(`Liftoff did not answer /healthz within ${timeoutMs} ms:\n${stderr()}\n${stdout()}`);
     }
     const ok = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
     if (ok) break;
@@ -64,10 +56,33 @@ export async function startChild(env: Record<string, string>, timeoutMs = 15_000
     port,
     baseUrl,
     process: child,
-    output: () => ({ stdout, stderr }),
+    output: () => ({ stdout: stdout(), stderr: stderr() }),
     exited,
     kill: (signal) => {
       if (!ended) child.kill(signal);
     },
   };
+}
+
+/** Starts Liftoff expecting it to stop by itself (a refused start): resolves with its exit code and what it printed. */
+/** `node --import tsx src/main.ts` on `port`, with only the given environment; what it prints is collected. */
+function spawnLiftoff(env: Record<string, string>, port: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (b: Buffer) => (out.stdout += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out.stderr += b.toString()));
+  return { child, stdout: () => out.stdout, stderr: () => out.stderr };
+}
+
+export async function runUntilExit(env: Record<string, string>, timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const port = await freePort();
+  const { child, stdout, stderr } = spawnLiftoff(env, port);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, stdout: stdout(), stderr: stderr() };
 }

@@ -35,6 +35,8 @@ export const HookSchema = z.strictObject({
   timeout_ms: z.number().int().min(100).max(60_000, 'at most 60000 (one minute)').default(5_000),
   /** Extra request headers; "${NAME}" in a value is replaced by the environment variable NAME. */
   headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a header name'), z.string().max(2000)).optional(),
+  /** Show the start of the hook's answer in the thread (cut short, header values redacted). Off by default. */
+  show_response_body: z.boolean().default(false),
 });
 
 export const LOCKABLE = ['template', 'approvers', 'channels'] as const;

@@ -7,6 +7,7 @@ export interface HookConfig {
   allowedHosts: string[];
   timeoutMs: number;
   headers?: Record<string, string>;
+  showResponseBody?: boolean;
 }
 
 /** What the configuration says about one service in one environment (all layers merged). */
