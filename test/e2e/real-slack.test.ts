@@ -2,9 +2,13 @@
  * What real Slack does that a naive fake would not, and what Liftoff does about it:
  * late answers, history only where the bot is a member, and the rest of issue "Real Slack".
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDeployment } from '../support/flows.js';
-import { CHANNELS, startHarness, type Harness } from '../support/harness.js';
+import { startDeployment, startValues, textOf } from '../support/flows.js';
+import { CHANNELS, PEOPLE, startHarness, type Harness, type HarnessOptions } from '../support/harness.js';
+import { input } from '../support/slack-requests.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -30,4 +34,74 @@ describe('a post Slack made but answered too late', () => {
     await h.fake.waitFor(() => h.fake.thread(CHANNELS.deploys, cards[0]!.ts).length > 3, 5_000);
     expect(h.fake.messages(CHANNELS.deploys).every((m) => m.thread_ts === undefined || m.thread_ts === cards[0]!.ts)).toBe(true);
   }, 20_000);
+
+  it('in a public channel the bot posts to without being a member, it joins to read the history, and still posts one card', async () => {
+    h = await startHarness({ env: { LIFTOFF_SLACK_TIMEOUT_MS: '300' } });
+    h.fake.addChannel('CNOTJOINED', { name: 'releases', botIsMember: false });
+    h.fake.fail('chat.postMessage', { lateMs: 900 }, 1);
+    await startDeployment(h, {}, 'CNOTJOINED');
+    await h.fake.waitFor(() => recorded('parent'), 10_000);
+    await h.settled();
+    expect(cardsIn('CNOTJOINED')).toHaveLength(1);
+    expect(h.fake.callsTo('conversations.history').map((c) => c.response.error ?? 'ok')).toEqual(['not_in_channel', 'ok']);
+    expect(h.fake.callsTo('conversations.join').map((c) => c.args.channel)).toEqual(['CNOTJOINED']);
+  }, 20_000);
+});
+
+/** A harness with a team configuration (YAML text). */
+async function withConfig(yaml: string, opts: HarnessOptions = {}) {
+  const file = join(mkdtempSync(join(tmpdir(), 'liftoff-real-')), 'liftoff.yml');
+  writeFileSync(file, yaml);
+  return startHarness({ ...opts, env: { LIFTOFF_CONFIG: file, ...opts.env } });
+}
+
+describe('inviting people to a dedicated channel', () => {
+  const ROOM = `
+dedicated_channels: { prefix: deploy, archive_after_hours: 6 }
+services:
+  checkout:
+    deploy_channel: ${CHANNELS.deploys}
+    location: channel
+    approvers:
+      dev_lead: "@everyone-dev"
+      qa_lead: [${PEOPLE.qa}]
+      ops_lead: [${PEOPLE.ops}]
+    locked: [approvers]
+`;
+  const startChecked = async () => {
+    await h.slack.command('start checkout 2.4.0 prod', { user: PEOPLE.deployer, channel: CHANNELS.deploys });
+    await h.settled();
+    const opened = h.fake.lastView()!;
+    const values: Record<string, unknown> = { ...startValues(h, { approvers: {} }), service: { 'start.service': input.select('checkout') } };
+    delete values.template;
+    const res = await h.slack.submitView({ user: PEOPLE.deployer, callbackId: 'deploy.start', privateMetadata: (opened.view as { private_metadata: string }).private_metadata, values: values as never, viewId: opened.id });
+    expect(res.json?.errors).toBeUndefined();
+    await h.settled();
+    return (h.fake.callsTo('conversations.create').find((c) => c.response.ok)?.response.channel as { id: string }).id;
+  };
+
+  it('a hundred and fifty approvers are invited in batches of at most 100, and all of them are in', async () => {
+    h = await withConfig(ROOM);
+    const devs = Array.from({ length: 150 }, (_, i) => `UDEV${String(i).padStart(4, '0')}`);
+    for (const id of devs) h.fake.addUser(id);
+    h.fake.addUserGroup('S0EVERYDEV', 'everyone-dev', devs);
+    await h.liftoff.refreshUserGroups();
+    const room = await startChecked();
+    const calls = h.fake.callsTo('conversations.invite');
+    expect(calls.every((c) => c.response.ok === true)).toBe(true);
+    expect(Math.max(...calls.map((c) => String(c.args.users).split(',').length))).toBeLessThanOrEqual(100);
+    const invited = new Set(calls.flatMap((c) => String(c.args.users).split(',')));
+    for (const id of [...devs, PEOPLE.deployer, PEOPLE.qa, PEOPLE.ops]) expect(invited.has(id)).toBe(true);
+    expect(h.fake.messages(room).map(textOf).join('\n')).not.toContain('could not invite');
+  });
+
+  it('an invite Slack refuses is said in the channel, not only logged', async () => {
+    h = await withConfig(ROOM.replace('"@everyone-dev"', `[${PEOPLE.dev}]`));
+    h.fake.fail('conversations.invite', { error: 'restricted_action' });
+    const room = await startChecked();
+    const said = h.fake.messages(room).map(textOf).find((t) => t.includes('could not invite'));
+    expect(said).toContain('restricted_action');
+    expect(said).toContain(`<@${PEOPLE.dev}>`);
+    expect(said).toContain(`<#${CHANNELS.deploys}>`);
+  });
 });
