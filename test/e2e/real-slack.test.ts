@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDeployment, startValues, textOf } from '../support/flows.js';
+import { ActionId, encodeRef } from '../../src/slack/ids.js';
+import { press, startDeployment, startValues, textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness, type HarnessOptions } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
 
@@ -103,5 +104,23 @@ services:
     expect(said).toContain('restricted_action');
     expect(said).toContain(`<@${PEOPLE.dev}>`);
     expect(said).toContain(`<#${CHANNELS.deploys}>`);
+  });
+});
+
+describe('ephemeral answers appear where the person clicked', () => {
+  it('a click on the card in the channel is answered in the channel; a click in the thread, in the thread', async () => {
+    h = await startHarness();
+    const { id, parentTs } = await startDeployment(h);
+    // The card (a top-level message with replies: Slack sends thread_ts = ts) is clicked in the channel.
+    await h.slack.action({ user: PEOPLE.stranger, actionId: ActionId.approve, value: encodeRef({ d: id, r: 'dev_lead' }), channel: CHANNELS.deploys, messageTs: parentTs });
+    await h.settled();
+    const onCard = h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)!;
+    expect(onCard).toMatchObject({ via: 'chat.postEphemeral', shown: 'channel' });
+    expect(onCard.thread_ts).toBeUndefined();
+    // The approvals message in the thread.
+    await press(h, PEOPLE.stranger, ActionId.approve, { d: id, r: 'dev_lead' });
+    const inThread = h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)!;
+    expect(inThread).toMatchObject({ via: 'chat.postEphemeral', shown: 'thread', thread_ts: parentTs });
+    expect(h.fake.ephemerals().filter((e) => e.shown === 'hidden')).toEqual([]);
   });
 });

@@ -115,7 +115,9 @@ export function blockActions(fake: FakeSlack, teamId: string, o: ActionOptions):
     payload.view = view;
   } else {
     const m = o.channel && o.messageTs ? fake.message(o.channel, o.messageTs) : undefined;
-    const threadTs = o.threadTs ?? m?.thread_ts;
+    // Like Slack: a top-level message with replies carries its own ts as thread_ts.
+    const hasReplies = m !== undefined && fake.thread(m.channel, m.ts).length > 1;
+    const threadTs = o.threadTs ?? m?.thread_ts ?? (hasReplies ? m.ts : undefined);
     blocks = m?.blocks;
     payload.container = {
       type: 'message',

@@ -3,7 +3,7 @@ import type { Command } from '../../../core/deployment/decide.js';
 import type { Deployment } from '../../../core/deployment/types.js';
 import { findItem } from '../../../core/template/items.js';
 import { ActionId, decodeRef, type ActionRef, ViewId } from '../../ids.js';
-import { presentError, tell, type Where } from '../../reply.js';
+import { presentError, tell, whereClicked, type Where } from '../../reply.js';
 import { evidenceModal, failStepModal, reasonModal } from '../../views/modals/index.js';
 import type { ListenerDeps } from '../deps.js';
 
@@ -68,12 +68,6 @@ const OPENS_MODAL: Array<[string, ModalOpener]> = [
 export function registerActions(app: App, deps: ListenerDeps): void {
   const { service, client, logger } = deps;
 
-  const whereOf = (body: BlockAction, respond: Where['respond']): Where => ({
-    user: body.user.id,
-    channel: body.channel?.id,
-    threadTs: body.message?.thread_ts ?? body.message?.ts,
-    respond,
-  });
 
   /** Reads our reference from the button, or tells the user the button is stale. */
   async function refOf(action: ButtonAction, where: Where): Promise<ActionRef | null> {
@@ -84,7 +78,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 
   for (const [actionId, toCommand] of IMMEDIATE) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, context }) => {
-      const where = whereOf(body, respond);
+      const where = whereClicked(body, respond);
       const ref = decodeRef(action.value);
       const command = ref ? toCommand(ref) : null;
       if (!ref || !command) {
@@ -105,7 +99,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   }
 
   app.action<BlockAction<ButtonAction>>(ActionId.confirmItem, async ({ ack, body, action, respond }) => {
-    const where = whereOf(body, respond);
+    const where = whereClicked(body, respond);
     const ref = decodeRef(action.value);
     if (!ref?.k) {
       await ack();
@@ -137,7 +131,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   for (const [actionId, open] of OPENS_MODAL) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
       await ack();
-      const where = whereOf(body, respond);
+      const where = whereClicked(body, respond);
       const ref = await refOf(action, where);
       if (!ref) return;
       const log = logger.child({ user: body.user.id, deploymentId: ref.d, action: actionId });
@@ -167,6 +161,6 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockAction>(new RegExp(`^(?!(?:${known.join('|')})$)`), async ({ ack, body, respond }) => {
     await ack();
     logger.with('info', 'unknown action', { user: body.user.id, action: body.actions?.[0]?.action_id?.slice(0, 100) });
-    await tell(client, whereOf(body, respond), { text: 'That button is out of date. Use the latest message in the thread.' }, logger);
+    await tell(client, whereClicked(body, respond), { text: 'That button is out of date. Use the latest message in the thread.' }, logger);
   });
 }

@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Deployment } from '../../../core/deployment/types.js';
 import { ActionId, decodeRef, ViewId } from '../../ids.js';
-import { presentError, tell, type Where } from '../../reply.js';
+import { presentError, tell, whereClicked, type Where } from '../../reply.js';
 import { faultyAnswer } from '../../views/notices/rollback.js';
 import { reasonModal } from '../../views/modals/index.js';
 import { rescheduleModal } from '../../views/modals/reschedule.js';
@@ -69,7 +69,7 @@ export function registerRescheduleActions(app: App, deps: ListenerDeps): void {
   for (const [actionId, handle] of BUTTONS) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
       await ack();
-      const where: Where = { user: body.user.id, channel: body.channel?.id, threadTs: body.message?.thread_ts ?? body.message?.ts, respond };
+      const where: Where = whereClicked(body, respond);
       const ref = decodeRef(action.value);
       const log = deps.logger.child({ user: body.user.id, deploymentId: ref?.d, action: actionId });
       if (!ref) return void (await tell(deps.client, where, { text: 'That button is out of date. Use the latest message in the thread.' }, log));

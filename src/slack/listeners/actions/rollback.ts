@@ -1,6 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ActionId, decodeRef, ViewId } from '../../ids.js';
-import { presentError, tell, type Where } from '../../reply.js';
+import { presentError, tell, whereClicked } from '../../reply.js';
 import { reasonModal } from '../../views/modals/index.js';
 import { rollbackModal } from '../../views/modals/rollback.js';
 import type { ListenerDeps } from '../deps.js';
@@ -11,17 +11,11 @@ const STALE = { text: 'That button is out of date. Use the latest message in the
 export function registerRollbackActions(app: App, deps: ListenerDeps): void {
   const { rollback, client, logger } = deps;
 
-  const whereOf = (body: BlockAction, respond: Where['respond']): Where => ({
-    user: body.user.id,
-    channel: body.channel?.id,
-    threadTs: body.message?.thread_ts ?? body.message?.ts,
-    respond,
-  });
 
   // The modal opens first thing after the (fast, synchronous) permission check: trigger_id lives 3 s.
   app.action<BlockAction<ButtonAction>>(ActionId.rollback, async ({ ack, body, action, respond }) => {
     await ack();
-    const where = whereOf(body, respond);
+    const where = whereClicked(body, respond);
     const ref = decodeRef(action.value);
     if (!ref) return tell(client, where, STALE, logger);
     const log = logger.child({ user: body.user.id, deploymentId: ref.d, action: ActionId.rollback });
@@ -34,7 +28,7 @@ export function registerRollbackActions(app: App, deps: ListenerDeps): void {
   });
 
   app.action<BlockAction<ButtonAction>>(ActionId.rollbackComplete, async ({ ack, body, action, respond, context }) => {
-    const where = whereOf(body, respond);
+    const where = whereClicked(body, respond);
     const ref = decodeRef(action.value);
     if (!ref) {
       await ack();
@@ -53,7 +47,7 @@ export function registerRollbackActions(app: App, deps: ListenerDeps): void {
 
   app.action<BlockAction<ButtonAction>>(ActionId.rollbackFail, async ({ ack, body, action, respond }) => {
     await ack();
-    const where = whereOf(body, respond);
+    const where = whereClicked(body, respond);
     const ref = decodeRef(action.value);
     if (!ref) return tell(client, where, STALE, logger);
     const log = logger.child({ user: body.user.id, deploymentId: ref.d, action: ActionId.rollbackFail });
