@@ -124,3 +124,18 @@ describe('ephemeral answers appear where the person clicked', () => {
     expect(h.fake.ephemerals().filter((e) => e.shown === 'hidden')).toEqual([]);
   });
 });
+
+describe('slash command text arrives HTML-escaped', () => {
+  it('a cancel reason typed with &, < and > is stored and shown as typed', async () => {
+    h = await startHarness();
+    const { id } = await startDeployment(h);
+    await h.slack.command(`cancel DEP-${id} moved: a < b & c > d`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
+    await h.settled();
+    const state = JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as { cancelled?: { reason: string } };
+    expect(state.cancelled?.reason).toBe('moved: a < b & c > d');
+    const shown = h.fake.messages(CHANNELS.deploys).map(textOf).join('\n');
+    // Escaped once for mrkdwn (Slack shows "a < b & c > d"), never twice.
+    expect(shown).toContain('a &lt; b &amp; c &gt; d');
+    expect(shown).not.toContain('&amp;lt;');
+  });
+});
