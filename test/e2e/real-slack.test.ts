@@ -139,3 +139,28 @@ describe('slash command text arrives HTML-escaped', () => {
     expect(shown).not.toContain('&amp;lt;');
   });
 });
+
+describe('nothing left unanswered', () => {
+  const interaction = (payload: object) => h.slack.raw(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+
+  it('a form from an older version (unknown callback_id) is answered at once: the modal says it is out of date, nothing is saved', async () => {
+    h = await startHarness();
+    const res = await h.slack.submitView({ user: PEOPLE.deployer, callbackId: 'deploy.start.v1', privateMetadata: '', values: {} });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ response_action: 'update' });
+    expect(textOf({ text: '', blocks: (res.json as { view: { blocks: unknown[] } }).view.blocks } as never)).toContain('older version of Liftoff');
+    expect(h.query('SELECT id FROM deployments')).toEqual([]);
+  });
+
+  it('an unknown shortcut and an options request are answered at once', async () => {
+    h = await startHarness();
+    const team = { id: h.fake.teamId, domain: 'fake' };
+    const user = { id: PEOPLE.deployer, username: 'deployer', team_id: h.fake.teamId };
+    const shortcut = await interaction({ type: 'shortcut', callback_id: 'old_shortcut', trigger_id: h.fake.issueTriggerId(PEOPLE.deployer), user, team, token: 'x', action_ts: '1' });
+    expect(shortcut.status).toBe(200);
+    const options = await interaction({ type: 'block_suggestion', action_id: 'old.select', block_id: 'b', value: 'ab', user, team, token: 'x', container: { type: 'view', view_id: 'V1' } });
+    expect(options.status).toBe(200);
+    expect(options.json).toEqual({ options: [] });
+    await h.settled();
+  });
+});

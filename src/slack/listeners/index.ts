@@ -10,6 +10,7 @@ import { registerRescheduleActions } from './actions/reschedule.js';
 import { registerRescheduleView } from './views/reschedule.js';
 import { registerRollbackViews } from './views/rollback.js';
 import { registerStartView } from './views/start.js';
+import { registerUnknownRequests } from './unknown.js';
 
 /** Every Bolt listener, by surface. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -30,4 +31,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerRollbackActions(app, deps);
   registerRollbackViews(app, deps);
   registerHome(app, deps);
+  registerUnknownRequests(app, deps);
 }
