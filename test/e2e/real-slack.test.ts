@@ -6,6 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Deployment } from '../../src/core/deployment/types.js';
+import { itemsOfStage } from '../../src/core/template/items.js';
 import { ActionId, encodeRef } from '../../src/slack/ids.js';
 import { press, startDeployment, startValues, textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness, type HarnessOptions } from '../support/harness.js';
@@ -162,5 +164,28 @@ describe('nothing left unanswered', () => {
     expect(options.status).toBe(200);
     expect(options.json).toEqual({ options: [] });
     await h.settled();
+  });
+});
+
+describe('modal field errors', () => {
+  it('are plain text keyed to an input block of that modal: the evidence modal, out of date or refused', async () => {
+    h = await startHarness();
+    const { id } = await startDeployment(h);
+    const d = JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+    const item = itemsOfStage(d.plan, 'pre').find((p) => p.item.evidence)!;
+    await press(h, PEOPLE.deployer, ActionId.confirmItem, { d: id, k: item.key });
+    const view = h.fake.lastView()!;
+    expect((view.view as { callback_id: string }).callback_id).toBe('item.evidence');
+
+    // Out of date (no reference in the metadata): the error names the modal's only input, its evidence field.
+    const stale = await h.slack.submitView({ user: PEOPLE.deployer, callbackId: 'item.evidence', privateMetadata: 'garbage', values: { evidence: { value: input.text('x') } }, viewId: view.id });
+    expect(Object.keys((stale.json as { errors: object }).errors)).toEqual(['evidence']);
+
+    // Refused (someone else): the reason reads as plain text, with no <@U…> or mrkdwn.
+    const refused = await h.slack.submitView({ user: PEOPLE.stranger, callbackId: 'item.evidence', privateMetadata: (view.view as { private_metadata: string }).private_metadata, values: { evidence: { value: input.text('https://ci.example.com/1') } }, viewId: view.id });
+    const message = (refused.json as { errors: Record<string, string> }).errors.evidence!;
+    expect(message).not.toMatch(/<@|&lt;|&amp;|\*/);
+    expect(message.length).toBeLessThanOrEqual(300);
+    expect(h.fake.warnings).toEqual([]);
   });
 });
