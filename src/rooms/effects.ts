@@ -38,6 +38,22 @@ const MAX_ATTEMPTS = 5;
 /** Invite answers that mean there is nothing to do. */
 const HARMLESS_INVITE = new Set(['already_in_channel', 'cant_invite_self']);
 
+/** Users per conversations.invite call (Slack's method docs: up to 100). */
+export const INVITE_BATCH = 100;
+
+interface Uninvited {
+  user: string;
+  code: string;
+}
+
+/** Who could not be invited, and why, for the channel itself. */
+function uninvitedText(missed: Uninvited[], deployChannel: string): string {
+  const reasons = [...new Set(missed.map((m) => m.code))].join(', ');
+  const people = missed.filter((m) => /^[UW][A-Z0-9]+$/.test(m.user)).map((m) => `<@${m.user}>`);
+  const who = people.length ? people.slice(0, 20).join(', ') + (people.length > 20 ? ` and ${people.length - 20} more` : '') : 'some of the people on this deployment';
+  return `:warning: I could not invite ${who} to this channel (Slack answered ${reasons}). Add them with \`/invite\`, or they can follow the deployment card in <#${deployChannel}>.`;
+}
+
 /** Why Slack would not create the channel, in plain words. */
 function refusalText(code: string): string {
   if (code === 'restricted_action') return 'this workspace does not let me create channels (restricted_action)';
@@ -91,17 +107,35 @@ export function createRoomEffects({ client, clock, repos, logger, settings, reco
     }
   }
 
-  async function invite(d: Deployment, channel: string): Promise<void> {
+  /**
+   * Invites the deployer and approvers, at most INVITE_BATCH per call (Slack's
+   * limit for conversations.invite). Returns who could not be invited, and why.
+   */
+  async function invite(d: Deployment, channel: string): Promise<Uninvited[]> {
     const users = [...participants(d)];
-    if (!users.length) return;
-    try {
-      await client.conversations.invite({ channel, users: users.join(','), force: true });
-    } catch (error) {
-      const code = slackErrorCode(error);
-      if (code && HARMLESS_INVITE.has(code)) return;
-      // The channel is usable all the same: people can join it from the link on the card.
-      logger.with('warn', 'could not invite everyone to a dedicated channel', { deployment: d.ref, channel, code });
+    const missed: Uninvited[] = [];
+    for (let i = 0; i < users.length; i += INVITE_BATCH) {
+      const batch = users.slice(i, i + INVITE_BATCH);
+      try {
+        await client.conversations.invite({ channel, users: batch.join(','), force: true });
+      } catch (error) {
+        const code = slackErrorCode(error) ?? 'no_answer';
+        const perUser = (error as { data?: { errors?: Array<{ user?: string; error?: string }> } }).data?.errors;
+        const failed = perUser?.length ? perUser.map((e) => ({ user: e.user ?? '', code: e.error ?? code })) : batch.map((user) => ({ user, code }));
+        missed.push(...failed.filter((f) => !HARMLESS_INVITE.has(f.code)));
+      }
     }
+    if (missed.length) logger.with('warn', 'could not invite everyone to a dedicated channel', { deployment: d.ref, channel, codes: [...new Set(missed.map((m) => m.code))] });
+    return missed;
+  }
+
+  /** Says in the new channel who could not be invited: the channel is usable all the same, and they can be added by hand. */
+  async function tellUninvited(d: Deployment, channel: string, missed: Uninvited[]): Promise<void> {
+    if (!missed.length) return;
+    const text = uninvitedText(missed, d.channelId);
+    await client.chat.postMessage({ channel, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }).catch((error: unknown) => {
+      logger.with('warn', 'could not say in the dedicated channel who was not invited', { deployment: d.ref, channel, code: slackErrorCode(error) });
+    });
   }
 
   function retryLater(d: Deployment, code: string) {
@@ -133,8 +167,9 @@ export function createRoomEffects({ client, clock, repos, logger, settings, reco
         if (!channel) continue;
         const channelId = channel.id;
         try {
-          await invite(d, channelId);
+          const missed = await invite(d, channelId);
           record(id, { type: 'room_opened', channelId, name, archiveAfterHours: settings.archiveAfterHours });
+          await tellUninvited(d, channelId, missed);
         } finally {
           claimed.delete(channelId);
         }

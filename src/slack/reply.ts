@@ -36,6 +36,25 @@ export function presentError(error: unknown, logger: Logger, fields: Record<stri
   return unexpectedErrorMessage(errorId);
 }
 
+/** What a click payload says about where it happened. */
+export interface ClickBody {
+  user: { id: string };
+  channel?: { id: string } | undefined;
+  message?: { ts?: string | undefined; thread_ts?: string | undefined } | undefined;
+}
+
+/**
+ * Where to answer a click: where the person clicked. A click on a top-level
+ * message (the card, even when it has a thread) is answered in the channel;
+ * only a click on a message in a thread is answered in that thread (Slack
+ * shows a thread ephemeral only in a thread that is open and active).
+ */
+export function whereClicked(body: ClickBody, respond: Where['respond']): Where {
+  const m = body.message;
+  const inThread = m?.thread_ts !== undefined && m.thread_ts !== m.ts;
+  return { user: body.user.id, channel: body.channel?.id, threadTs: inThread ? m.thread_ts : undefined, respond };
+}
+
 /** Shows an answer only to `user`: ephemeral in the channel (and thread), else via response_url, else by DM. */
 export async function tell(client: WebClient, where: Where, answer: Answer, logger: Logger): Promise<void> {
   const blocks = answer.blocks as any[] | undefined;

@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Logger } from '../../support/logger.js';
 import { decodeRef, type ActionRef } from '../ids.js';
-import { presentError, tell, type Where } from '../reply.js';
+import { presentError, tell, whereClicked, type Where } from '../reply.js';
 import type { ListenerDeps } from './deps.js';
 
 export const STALE_BUTTON = { text: 'That button is out of date. Use the latest message in the thread.' };
@@ -24,14 +24,6 @@ export interface ButtonOptions {
   quietOnRetry?: string;
 }
 
-/** Where a button press is answered: an ephemeral message in its channel and thread. */
-export const whereOf = (body: BlockAction, respond: Where['respond']): Where => ({
-  user: body.user.id,
-  channel: body.channel?.id,
-  threadTs: body.message?.thread_ts ?? body.message?.ts,
-  respond,
-});
-
 /**
  * One button's listener, with what every button needs: decode its reference
  * (a stale or forged one is answered as out of date), a logger with its
@@ -47,7 +39,7 @@ export function onButton(app: App, deps: Pick<ListenerDeps, 'client' | 'logger'>
       await ack();
     };
     if (!o.ackAfter) await ackOnce();
-    const where = whereOf(body, respond);
+    const where = whereClicked(body, respond);
     const ref = decodeRef(action.value);
     const log = deps.logger.child({ user: body.user.id, deploymentId: ref?.d, action: actionId });
     try {

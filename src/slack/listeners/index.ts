@@ -11,9 +11,12 @@ import { registerRescheduleActions } from './actions/reschedule.js';
 import { registerRescheduleView } from './views/reschedule.js';
 import { registerRollbackViews } from './views/rollback.js';
 import { registerStartView } from './views/start.js';
+import { registerUnknownRequests } from './unknown.js';
+import { guardModalErrors } from './modal-errors.js';
 
 /** Every Bolt listener, by surface. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
+  guardModalErrors(app);
   // Whoever clicked can be answered through the click's response_url by what the click set off (a redraw that fails on the token).
   app.use(async (args) => {
     const { body, next } = args;
@@ -32,4 +35,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerRollbackViews(app, deps);
   registerHome(app, deps);
   registerHistoryActions(app, deps);
+  registerUnknownRequests(app, deps);
 }

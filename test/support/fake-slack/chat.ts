@@ -53,7 +53,9 @@ export function chatMethods(ws: Workspace): Record<string, Handler> {
       const blocks = blocksArg(args);
       ws.checkMessage('chat.postEphemeral', blocks, args.text);
       const threadTs = str(args.thread_ts) || undefined;
-      ws.ephemerals.push({ channel: ch.id, user, text: str(args.text) ?? '', blocks: blocks ?? [], ...(threadTs ? { thread_ts: threadTs } : {}), via: 'chat.postEphemeral', at: ws.now() });
+      const active = threadTs !== undefined && ws.messages.some((m) => m.channel === ch.id && m.thread_ts === threadTs && m.ts !== threadTs);
+      const shown = threadTs === undefined ? 'channel' : active ? 'thread' : 'hidden';
+      ws.ephemerals.push({ channel: ch.id, user, text: str(args.text) ?? '', blocks: blocks ?? [], ...(threadTs ? { thread_ts: threadTs } : {}), via: 'chat.postEphemeral', shown, at: ws.now() });
       return { message_ts: ws.nextTs() };
     },
 

@@ -24,6 +24,9 @@ function positionOf(cursor: string | undefined): number {
   return Number(m[1]);
 }
 
+/** Users one conversations.invite call may name. */
+const INVITE_MAX = 100;
+
 export function directoryMethods(ws: Workspace): Record<string, Handler> {
   /** A channel the bot manages: not a DM, not archived, the bot a member. */
   const managed = (id: string, o: { archived: string } = { archived: 'is_archived' }): Channel => {
@@ -98,6 +101,8 @@ export function directoryMethods(ws: Workspace): Record<string, Handler> {
       const ch = managed(required(args, 'channel'));
       const list = userList(args.users);
       if (!list.length) throw new SlackError('no_user');
+      // The method docs: up to 100 users per call.
+      if (list.length > INVITE_MAX) throw new SlackError('too_many_users');
       const errors: SlackJson[] = [];
       for (const id of list) {
         if (id === ws.botUserId) errors.push({ user: id, ok: false, error: 'cant_invite_self' });

@@ -44,6 +44,11 @@ export interface FakeEphemeral {
   thread_ts?: string;
   /** `chat.postEphemeral`, a POST to a response_url, or the HTTP answer (ack body) to a slash command. */
   via: 'chat.postEphemeral' | 'response_url' | 'command_ack';
+  /**
+   * Where the person sees it (chat.postEphemeral): in the channel, in the thread, or nowhere — Slack
+   * shows a thread ephemeral only in an active thread (one with replies).
+   */
+  shown?: 'channel' | 'thread' | 'hidden';
   replace_original?: boolean;
   delete_original?: boolean;
   response_type?: string;

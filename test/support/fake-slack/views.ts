@@ -133,6 +133,9 @@ export function viewAnswered(ws: Workspace, ctx: { viewId: string; user: string 
   }
 }
 
+/** Markup a plain-text field error would show raw: `<@U…>`, `<#C…>`, `<!here>`, `<https://…|…>`, `&lt;`, `*bold*`, `code`. */
+const NOT_PLAIN = /<[@#!]|<https?:|&(?:lt|gt|amp);|(?:^|\s)\*[^*\s][^*]*\*(?:\s|$|[.,:;!?])|`/;
+
 function showErrors(ws: Workspace, v: FakeView | undefined, errors: unknown) {
   const list = (errors && typeof errors === 'object' ? errors : {}) as Record<string, string>;
   const blocks: unknown = v?.view.blocks;
@@ -142,6 +145,8 @@ function showErrors(ws: Workspace, v: FakeView | undefined, errors: unknown) {
   for (const [k, msg] of Object.entries(list)) {
     if (v && !inputs.has(k)) ws.warnings.push(`view_submission errors: ${JSON.stringify(k)} is not the block_id of an input block in view ${v.id} (Slack refuses the answer)`);
     if (typeof msg !== 'string' || msg.length === 0) ws.warnings.push(`view_submission errors: empty message for ${JSON.stringify(k)}`);
+    // Slack shows these as plain text: a mention, a link, mrkdwn or an entity appears raw.
+    else if (NOT_PLAIN.test(msg)) ws.warnings.push(`view_submission errors: ${JSON.stringify(k)} is shown as plain text, but holds markup: ${JSON.stringify(msg.slice(0, 120))}`);
   }
   if (v) v.errors = list;
 }

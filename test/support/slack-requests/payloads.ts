@@ -115,7 +115,9 @@ export function blockActions(fake: FakeSlack, teamId: string, o: ActionOptions):
     payload.view = view;
   } else {
     const m = o.channel && o.messageTs ? fake.message(o.channel, o.messageTs) : undefined;
-    const threadTs = o.threadTs ?? m?.thread_ts;
+    // Like Slack: a top-level message with replies carries its own ts as thread_ts.
+    const hasReplies = m !== undefined && fake.thread(m.channel, m.ts).length > 1;
+    const threadTs = o.threadTs ?? m?.thread_ts ?? (hasReplies ? m.ts : undefined);
     blocks = m?.blocks;
     payload.container = {
       type: 'message',
@@ -222,6 +224,9 @@ export function eventEnvelope(fake: FakeSlack, teamId: string, event: object): S
 }
 
 /** The form fields of a slash command; the trigger_id and response_url are the fake's. */
+/** What Slack does to what a person typed after a slash command: `&`, `<` and `>` arrive HTML-escaped. */
+export const escapeTyped = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 export function commandFields(fake: FakeSlack, teamId: string, text: string, o: { user: string; channel: string; command?: string }): Record<string, string> {
   return {
     token: VERIFICATION_TOKEN,
@@ -232,7 +237,7 @@ export function commandFields(fake: FakeSlack, teamId: string, text: string, o: 
     user_id: o.user,
     user_name: o.user.toLowerCase(),
     command: o.command ?? '/deploy',
-    text,
+    text: escapeTyped(text),
     api_app_id: APP_ID,
     is_enterprise_install: 'false',
     response_url: fake.responseUrl({ channel: o.channel, user: o.user }),

@@ -3,8 +3,8 @@ import type { Command } from '../../../core/deployment/decide.js';
 import type { Deployment } from '../../../core/deployment/types.js';
 import { findItem } from '../../../core/template/items.js';
 import { ActionId, type ActionRef, ViewId } from '../../ids.js';
-import { tell } from '../../reply.js';
-import { onButton, STALE_BUTTON, whereOf } from '../button.js';
+import { tell, whereClicked } from '../../reply.js';
+import { onButton, STALE_BUTTON } from '../button.js';
 import { evidenceModal, failStepModal, reasonModal } from '../../views/modals/index.js';
 import type { ListenerDeps } from '../deps.js';
 
@@ -124,6 +124,6 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockAction>(new RegExp(`^(?!(?:${known.join('|')})$)`), async ({ ack, body, respond }) => {
     await ack();
     logger.with('info', 'unknown action', { user: body.user.id, action: body.actions?.[0]?.action_id?.slice(0, 100) });
-    await tell(client, whereOf(body, respond), STALE_BUTTON, logger);
+    await tell(client, whereClicked(body, respond), STALE_BUTTON, logger);
   });
 }

@@ -38,9 +38,18 @@ export function parseRef(word: string | undefined): string | null {
 
 const MAX_INPUT = 2000;
 
+/**
+ * Slack sends what was typed after a slash command with `&`, `<` and `>`
+ * HTML-escaped (as in message text): decoded, "a < b" is stored as typed.
+ * `&amp;` last, so a typed "&lt;" stays "&lt;".
+ */
+export function unescapeSlackText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 /** Reads the text after `/deploy`. Never throws; anything unexpected is `unknown`. */
 export function parseDeployCommand(raw: string): DeployCommand {
-  const text = cleanText(raw.slice(0, MAX_INPUT)).replace(/\s+/g, ' ');
+  const text = cleanText(unescapeSlackText(raw).slice(0, MAX_INPUT)).replace(/\s+/g, ' ');
   const [sub = '', ...args] = text.split(' ').filter(Boolean);
   switch (sub.toLowerCase()) {
     case 'start':

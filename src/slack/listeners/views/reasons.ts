@@ -61,8 +61,10 @@ export function registerReasonViews(app: App, deps: ListenerDeps): void {
     app.view<ViewSubmitAction>(callbackId, async ({ ack, body, view }) => {
       const ref = decodeRef(view.private_metadata);
       const log = deps.logger.child({ user: body.user.id, view: callbackId, deploymentId: ref?.d });
+      // The evidence modal has only its evidence field; the others a reason.
+      const field = callbackId === ViewId.evidence ? ModalField.evidence : ModalField.reason;
       if (!ref) {
-        await ack({ response_action: 'errors', errors: { [ModalField.reason]: 'This form is out of date. Close it and try again.' } });
+        await ack({ response_action: 'errors', errors: { [field]: 'This form is out of date. Close it and try again.' } });
         return;
       }
       try {
@@ -78,7 +80,6 @@ export function registerReasonViews(app: App, deps: ListenerDeps): void {
           await ack(); // A repeated submission: it is already recorded.
           return;
         }
-        const field = callbackId === ViewId.evidence ? ModalField.evidence : ModalField.reason;
         await ack({ response_action: 'errors', errors: { [field]: presentError(error, log).text.slice(0, 300) } });
       }
     });

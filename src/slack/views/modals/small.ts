@@ -107,3 +107,13 @@ export function failStepModal({ d, phase, steps }: FailStepModalInput): ModalVie
     ],
   });
 }
+
+/** What a form Liftoff no longer knows (opened before an upgrade) turns into when submitted: nothing is saved. */
+export function outdatedFormModal(): ModalView {
+  return {
+    type: 'modal',
+    title: plain('Form out of date', 24),
+    close: plain('Close', 24),
+    blocks: [section('This form is from an older version of Liftoff, so nothing was saved. Close it and start again from the latest message or with `/deploy`.')],
+  };
+}

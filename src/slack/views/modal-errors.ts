@@ -1,0 +1,52 @@
+/** Slack shows at most this much of a field error, and shows it as plain text. */
+export const MODAL_ERROR_MAX = 300;
+
+/**
+ * A field error as Slack shows it under an input: plain text, so no mrkdwn,
+ * no `<@U…>` mentions, links or dates, and no entities ("&lt;"). Mentions
+ * become "@name" (or "@U…" when the name is not in the text), links their
+ * label, dates their fallback; `*bold*`, `_italic_`, `~strike~` and `code`
+ * lose their markers. Shortened by whole characters, never inside one.
+ */
+export function plainModalError(text: string, max = MODAL_ERROR_MAX): string {
+  const plain = text
+    .replace(/<([@#])([A-Z0-9]+)\|([^>]*)>/g, (_m, sigil: string, _id: string, name: string) => `${sigil}${name}`)
+    .replace(/<([@#])([A-Z0-9]+)>/g, '$1$2')
+    .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
+    .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, '@$1')
+    .replace(/<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/g, (_m, handle?: string) => handle ?? 'a user group')
+    .replace(/<([^<>|]+)\|([^<>]+)>/g, '$2')
+    .replace(/<([^<>]+)>/g, '$1')
+    .replace(/(^|[\s(])([*_~])(\S(?:[^\n]*?\S)?)\2(?=$|[\s).,:;!?])/g, '$1$3')
+    .replace(/`([^`\n]+)`/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const chars = [...plain];
+  return chars.length <= max ? plain : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+interface ViewBlock {
+  type?: string;
+  block_id?: string;
+}
+
+/**
+ * The errors of a `response_action: errors` answer, made what Slack shows:
+ * plain text, each keyed to an input block of that view. An error keyed to a
+ * block the view does not have goes to its first input block (Slack would
+ * refuse the whole answer); several there are joined.
+ */
+export function modalErrors(errors: Record<string, unknown>, blocks: readonly ViewBlock[]): Record<string, string> {
+  const inputs = blocks.filter((b) => b.type === 'input' && typeof b.block_id === 'string').map((b) => b.block_id!);
+  const out: Record<string, string> = {};
+  for (const [key, message] of Object.entries(errors)) {
+    const target = inputs.includes(key) ? key : inputs[0];
+    if (target === undefined) continue;
+    const text = plainModalError(String(message));
+    out[target] = out[target] ? plainModalError(`${out[target]} ${text}`) : text;
+  }
+  return out;
+}
