@@ -34,6 +34,8 @@ export interface TeamConfig {
   userGroups: Record<string, string>;
   dedicatedChannels: { prefix: string; archiveAfterHours: number; private: boolean };
   templatesDir: string | null;
+  /** Hosts whose http:// links are accepted as evidence; every other link must be https://. */
+  evidenceHttpHosts: string[];
   /** The merged settings for a service in an environment; null when the file says nothing about it. */
   settingsFor(service: string, environment: Environment): Settings | null;
   /** Every user group (handle or id) the file names, with where. */
@@ -47,6 +49,7 @@ export const NO_TEAM_CONFIG: TeamConfig = {
   userGroups: {},
   dedicatedChannels: { prefix: 'deploy', archiveAfterHours: 24, private: false },
   templatesDir: null,
+  evidenceHttpHosts: [],
   settingsFor: () => null,
   groupReferences: () => [],
 };
@@ -239,6 +242,7 @@ function buildTeamConfig(source: string, raw: RawTeamConfig, templatesDir: strin
       private: raw.dedicated_channels?.private ?? false,
     },
     templatesDir,
+    evidenceHttpHosts: raw.evidence_http_hosts ?? [],
     settingsFor(service, environment) {
       const s = Object.hasOwn(services, service) ? services[service] : undefined;
       if (!s && !raw.defaults) return null;
