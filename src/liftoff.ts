@@ -60,8 +60,10 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   const secrets = [config.botToken, config.appToken, config.signingSecret].filter((s): s is string => !!s);
   const logger = createLogger({ level: config.logLevel, secrets, ...(writeLog ? { write: writeLog } : {}) });
 
-  // The team configuration and the templates (built-in and the team's own); every mistake stops the start.
+  // The team configuration and the templates (built-in and the team's own); every mistake stops the start,
+  // except a refused file in templates_dir: it is logged and left out, and the others load.
   const setup = loadTeamSetup(config.configFile, env);
+  for (const skipped of setup.skipped ?? []) logger.with('error', 'a template file was refused and left out; fix it (liftoff config check) and restart', { problem: skipped.message });
   const templates = createCatalog(
     setup.templates.map((t) => t.template),
     undefined,

@@ -1,16 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { readYamlTemplate } from '../config/templates.js';
 import { parseRunbook } from '../core/template/markdown/index.js';
 import type { Group, Item, Notice, Template } from '../core/template/schema.js';
 import { ESTIMATE_HINT, rollbackValidation, STANDARD_VALIDATION_NOTE } from '../core/template/rollback.js';
-import { validateTemplate } from '../core/template/validate.js';
 import type { Io } from './main.js';
 
 export interface TemplateCheck {
   template?: Template;
   /** "line 12: …" or "phases.0.steps.1.text: …". */
   problems: string[];
+  /** What may be a mistake but does not stop it ("line 40: phase … is outside the deployment window …"). */
+  warnings?: string[];
 }
 
 /** Reads one template file: a Markdown runbook (*.md) or a YAML template (*.yml, *.yaml). */
@@ -19,17 +20,13 @@ export function checkTemplateFile(file: string): TemplateCheck {
   const text = readFileSync(file, 'utf8');
   const ext = extname(file).toLowerCase();
   if (ext === '.md' || ext === '.markdown') {
-    const { template, problems } = parseRunbook(text, { id: basename(file, extname(file)).toLowerCase() });
-    return { ...(template ? { template } : {}), problems: problems.map((p) => `line ${p.line}: ${p.message}`) };
+    const { template, problems, warnings = [] } = parseRunbook(text, { id: basename(file, extname(file)).toLowerCase() });
+    const lines = (list: typeof problems) => list.map((p) => `line ${p.line}: ${p.message}`);
+    return { ...(template ? { template } : {}), problems: lines(problems), ...(warnings.length ? { warnings: lines(warnings) } : {}) };
   }
   if (ext !== '.yml' && ext !== '.yaml') return { problems: [`${file}: a template is a Markdown runbook (.md) or YAML (.yml)`] };
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
-  if (doc.errors.length) {
-    return { problems: doc.errors.map((e) => `line ${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${e.message.split('\n')[0]}`) };
-  }
-  const result = validateTemplate(doc.toJS());
-  return result.ok ? { template: result.value, problems: [] } : { problems: result.problems.map((p) => `${p.path}: ${p.message}`) };
+  const { template, problems } = readYamlTemplate(text);
+  return { ...(template ? { template } : {}), problems: problems.map((p) => `${p.path}: ${p.message}${p.line ? ` (line ${p.line})` : ''}`) };
 }
 
 const BLANK = '[blank]';
@@ -105,7 +102,8 @@ export function describeTemplate(t: Template): string {
   if (r.estimatedMinutes === null) {
     out.push('  No estimated rollback time: the rollback timer runs without an overrun alert.', `  ${ESTIMATE_HINT.replace(/`/g, '')}`);
   }
-  if (t.notes.length) out.push('', 'Notes (kept as written)', ...t.notes.map((n) => `  ${n.section}: ${n.text.split('\n')[0]}`));
+  // Every line of a note (a table keeps its rows), indented under its section.
+  if (t.notes.length) out.push('', 'Notes (kept as written)', ...t.notes.flatMap((n) => [`  ${n.section}:`, ...n.text.split('\n').map((l) => `    ${l}`)]));
   return out.join('\n');
 }
 
@@ -115,8 +113,9 @@ export function templateCheckCommand(file: string | undefined, io: Io): number {
     io.err.write('Usage: liftoff template check FILE   (a Markdown runbook or a YAML template)\n');
     return 2;
   }
-  const { template, problems } = checkTemplateFile(file);
+  const { template, problems, warnings = [] } = checkTemplateFile(file);
   if (template) io.out.write(`${describeTemplate(template)}\n\n`);
+  if (warnings.length) io.out.write(`Warnings (${warnings.length}):\n${warnings.map((w) => `  - ${w}`).join('\n')}\n`);
   if (problems.length) {
     io.out.write(`Problems (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
   } else {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { DEFAULT_POLICY, type Policy } from '../core/deployment/decide.js';
 import { ENVIRONMENTS, type Deployment, type Environment } from '../core/deployment/types.js';
@@ -9,7 +9,7 @@ import { ConfigError, isConfigError } from './errors.js';
 import { salvage } from './team/salvage.js';
 import { TeamConfigSchema, type Layer, type RawTeamConfig } from './team/schema.js';
 import { expandEnv, mergeLayers, type HookConfig, type Settings } from './team/settings.js';
-import { BUILT_IN_TEMPLATES_DIR, loadTemplates, type LoadedTemplate } from './templates.js';
+import { BUILT_IN_TEMPLATES_DIR, loadTemplates, readTemplateFolder, yamlLine, type LoadedTemplate } from './templates.js';
 
 export type { HookConfig, Settings } from './team/settings.js';
 
@@ -18,6 +18,8 @@ export interface ConfigProblem {
   path: string;
   message: string;
   line?: number;
+  /** A template file of templates_dir that was refused: the start skips it and loads the rest; `config check` still fails. */
+  skipped?: true;
 }
 
 /** The team configuration, checked. With no file, everything is chosen in the start form. */
@@ -32,6 +34,8 @@ export interface TeamConfig {
   userGroups: Record<string, string>;
   dedicatedChannels: { prefix: string; archiveAfterHours: number; private: boolean };
   templatesDir: string | null;
+  /** Hosts whose http:// links are accepted as evidence; every other link must be https://. */
+  evidenceHttpHosts: string[];
   /** The merged settings for a service in an environment; null when the file says nothing about it. */
   settingsFor(service: string, environment: Environment): Settings | null;
   /** Every user group (handle or id) the file names, with where. */
@@ -45,6 +49,7 @@ export const NO_TEAM_CONFIG: TeamConfig = {
   userGroups: {},
   dedicatedChannels: { prefix: 'deploy', archiveAfterHours: 24, private: false },
   templatesDir: null,
+  evidenceHttpHosts: [],
   settingsFor: () => null,
   groupReferences: () => [],
 };
@@ -53,6 +58,8 @@ export interface TeamSetup {
   team: TeamConfig;
   /** The built-in templates, then the team's own (templates_dir). */
   templates: LoadedTemplate[];
+  /** Template files of templates_dir that were refused and left out, each with why. */
+  skipped?: ConfigProblem[];
 }
 
 export interface CheckedSetup extends Partial<TeamSetup> {
@@ -84,7 +91,7 @@ export function checkTeamSetup(file: string | null, env: Env, builtInDir = BUILT
       })),
     };
   }
-  const lineAt = (path: string): number | undefined => lineOf(doc, lineCounter, path);
+  const lineAt = (path: string): number | undefined => yamlLine(doc, lineCounter, path);
   const js: unknown = doc.toJS() ?? {};
   const parsed = TeamConfigSchema.safeParse(js);
   // With mistakes in the shape, the parts that are well formed are still checked.
@@ -96,9 +103,11 @@ export function checkTeamSetup(file: string | null, env: Env, builtInDir = BUILT
   if (raw.templates_dir) {
     templatesDir = resolve(dirname(file), raw.templates_dir);
     try {
-      for (const t of loadTemplates(templatesDir).values()) {
+      const folder = readTemplateFolder(templatesDir);
+      problems.push(...folder.refused.map((r) => ({ path: 'templates_dir', message: r.message, skipped: true as const })));
+      for (const t of folder.templates.values()) {
         const same = templates.find((b) => b.template.id === t.template.id);
-        if (same) problems.push({ path: 'templates_dir', message: `${t.source} uses the template id "${t.template.id}", already taken by ${same.source}; rename the file or its id` });
+        if (same) problems.push({ path: 'templates_dir', message: `${t.source} uses the template id "${t.template.id}", already taken by ${same.source}; rename the file or its id`, skipped: true });
         else templates.push(t);
       }
     } catch (error) {
@@ -110,14 +119,14 @@ export function checkTeamSetup(file: string | null, env: Env, builtInDir = BUILT
   const byId = new Map(templates.map((t) => [t.template.id, t.template]));
   const reported = new Set(problems.map((p) => p.path));
   problems.push(...crossCheck(raw, byId, env, templatesComplete).filter((p) => !reported.has(p.path)));
-  if (problems.length || !parsed.success) return { templates, problems: withLines(problems, lineAt) };
-  return { team: buildTeamConfig(file, raw, templatesDir, env), templates, problems: [] };
+  if (problems.some((p) => !p.skipped) || !parsed.success) return { templates, problems: withLines(problems, lineAt) };
+  return { team: buildTeamConfig(file, raw, templatesDir, env), templates, problems };
 }
 
 /** Like `checkTeamSetup`, for the start: any problem is a ConfigError listing them all. */
 export function loadTeamSetup(file: string | null, env: Env, builtInDir = BUILT_IN_TEMPLATES_DIR): TeamSetup {
   const checked = checkTeamSetup(file, env, builtInDir);
-  if (checked.team && checked.templates) return { team: checked.team, templates: checked.templates };
+  if (checked.team && checked.templates) return { team: checked.team, templates: checked.templates, skipped: checked.problems };
   throw new ConfigError(formatConfigProblems(file ?? '(no file)', checked.problems));
 }
 
@@ -239,6 +248,7 @@ function buildTeamConfig(source: string, raw: RawTeamConfig, templatesDir: strin
       private: raw.dedicated_channels?.private ?? false,
     },
     templatesDir,
+    evidenceHttpHosts: raw.evidence_http_hosts ?? [],
     settingsFor(service, environment) {
       const s = Object.hasOwn(services, service) ? services[service] : undefined;
       if (!s && !raw.defaults) return null;
@@ -287,12 +297,3 @@ function withLines(problems: ConfigProblem[], lineAt: (path: string) => number |
   });
 }
 
-/** The line of the nearest node on the path that the file has. */
-function lineOf(doc: Document, lineCounter: LineCounter, path: string): number | undefined {
-  const parts = path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-  for (let n = parts.length; n > 0; n--) {
-    const node = doc.getIn(parts.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
-  }
-  return undefined;
-}

@@ -142,12 +142,27 @@ services:
     approvers: { qa_lead: U0QA000001 }
 `);
     const { team, templates, problems } = checkTeamSetup(f, {});
-    // mistakes.md in that folder cannot be read as a runbook: reported under templates_dir,
-    // and the templates are not checked further (their list is incomplete).
-    expect(problems.map((p) => p.path)).toEqual(['templates_dir']);
-    expect(problems[0]?.message).toMatch(/mistakes\.md is not a usable runbook/);
+    // mistakes.md in that folder cannot be read as a runbook, and deployment-task.md takes a built-in's id:
+    // both are reported under templates_dir (so `config check` fails) and left out; the others load and are checked.
+    expect(problems.map((p) => [p.path, p.skipped])).toEqual([['templates_dir', true], ['templates_dir', true]]);
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/mistakes\.md is not a usable runbook:\n {2}- line 7: no pre-deployment checklist/),
+      expect.stringMatching(/deployment-task\.md uses the template id "deployment-task", already taken by .*deployment-task\.yml/),
+    ]);
+    expect(templates?.map((t) => t.template.id)).toEqual(['deployment-task', 'standard-release', 'checkout-release', 'deployment-process-template', 'minimal']);
+    expect(team?.settingsFor('checkout', 'production')?.templateId).toBe('minimal');
+  });
+
+  it('a refused runbook that a service names is a mistake the start stops for', () => {
+    const f = file(`templates_dir: ${RUNBOOKS.replace(/\\/g, '/')}
+services:
+  checkout:
+    template: mistakes
+`);
+    const { team, problems } = checkTeamSetup(f, {});
     expect(team).toBeUndefined();
-    expect(templates).toBeDefined();
+    expect(problems.filter((p) => !p.skipped).map((p) => p.path)).toEqual(['services.checkout.template']);
+    expect(() => loadTeamSetup(f, {})).toThrow(/services\.checkout\.template/);
   });
 
   it('loads a folder of good runbooks', () => {

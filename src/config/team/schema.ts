@@ -97,6 +97,8 @@ export const TeamConfigSchema = z.strictObject({
   user_groups: z
     .record(z.string().regex(/^@?[a-z0-9][a-z0-9._-]{0,79}$/, 'not a user group handle'), z.string().regex(/^S[A-Z0-9]{2,20}$/, 'use the user group id (S…)'))
     .optional(),
+  /** Hosts whose http:// links are accepted as evidence (others must be https://): "grafana.corp", "*.corp.example". */
+  evidence_http_hosts: z.array(z.string().trim().regex(/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'a host name, or *.domain for its subdomains')).optional(),
   /** For `location: channel`. */
   dedicated_channels: z
     .strictObject({

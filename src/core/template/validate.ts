@@ -6,6 +6,8 @@ export interface Problem {
   /** Dotted path in the file, e.g. "phases.2.steps.0.text". */
   path: string;
   message: string;
+  /** The line in the file, when it is known (YAML templates). */
+  line?: number;
 }
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
@@ -65,5 +67,5 @@ function itemPaths(t: Template): string[] {
 }
 
 export function formatProblems(source: string, problems: Problem[]): string {
-  return [`${source} is not a valid template:`, ...problems.map((p) => `  - ${p.path}: ${p.message}`)].join('\n');
+  return [`${source} is not a valid template:`, ...problems.map((p) => `  - ${p.path}: ${p.message}${p.line ? ` (line ${p.line})` : ''}`)].join('\n');
 }

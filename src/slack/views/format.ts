@@ -119,11 +119,23 @@ const MAX_LINK_URL = 600;
  * A mrkdwn link to `raw` if `safeUrl` accepts it and it is not absurdly long;
  * null otherwise (the caller shows it as text). "|", "<" and ">" are
  * percent-encoded so the URL cannot end the link early and relabel it.
+ * Without a label it reads as its host first (see `hostFirst`).
  */
 export function safeLink(raw: string, label?: string): string | null {
   const url = safeUrl(raw);
   if (!url) return null;
   const inert = url.replace(/&/g, '&amp;').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
   if (inert.length > MAX_LINK_URL) return null;
-  return `<${inert}|${clip(label ?? url.replace(/^https?:\/\//, '').replace(/\|/g, '%7C'), 80)}>`;
+  return `<${inert}|${label === undefined ? hostFirst(new URL(url)) : clip(label, 80)}>`;
+}
+
+/**
+ * A link's label: its real host first, never a user name or password before it
+ * ("grafana.example.com@evil.example" reads "evil.example/…"), the end of a very long
+ * host (where the owner's domain is), then as much of the path as fits in 80 characters.
+ */
+export function hostFirst(url: URL): string {
+  const host = url.host.length > 60 ? `…${url.host.slice(-59)}` : url.host;
+  const rest = `${url.pathname === '/' ? '' : url.pathname}${url.search}${url.hash}`;
+  return rest ? `${host}${clip(rest, 80 - host.length).replace(/\|/g, '%7C')}` : host;
 }

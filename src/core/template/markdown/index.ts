@@ -11,7 +11,9 @@ import { readCommunication } from './communication.js';
 import { Context } from './draft.js';
 import { placeholderFill, readFrontMatter } from './frontmatter.js';
 import { blockText } from './inline.js';
+import { overLimits, tooDeep } from './limits.js';
 import { DEFAULT_APPROVALS, readApprovals, readMonitoring, readOverview, readRollback, readSummary } from './plans.js';
+import { phaseTimeWarnings } from './timing.js';
 import { lineOf, outline, type Section, type SectionKind } from './sections.js';
 
 export interface RunbookProblem {
@@ -22,6 +24,8 @@ export interface RunbookProblem {
 export interface RunbookResult {
   template?: Template;
   problems: RunbookProblem[];
+  /** What may be a mistake but does not stop the runbook: a phase outside the runbook's deployment window. */
+  warnings?: RunbookProblem[];
   /** What was understood but not recognised, with its section (the template's `notes`, also when refused). */
   notes: Template['notes'];
 }
@@ -52,7 +56,12 @@ export function parseMarkdown(markdown: string): Root {
  * lists give the items; anything understood but not recognised is kept in `notes`.
  */
 export function parseRunbook(markdown: string, opts: { id: string }): RunbookResult {
+  // Refused before parsing, so one runbook cannot hold up or crash the start (see limits.ts).
+  const over = overLimits(markdown);
+  if (over) return { problems: [over], notes: [] };
   const root = parseMarkdown(markdown);
+  const deep = tooDeep(root);
+  if (deep) return { problems: [deep], notes: [] };
   const first = root.children[0];
   const front = readFrontMatter(first?.type === 'yaml' ? first : undefined);
   if (!front.ok) return { problems: front.problems, notes: [] };
@@ -80,7 +89,10 @@ export function parseRunbook(markdown: string, opts: { id: string }): RunbookRes
   if (doc.title) ctx.mark('name', doc.title.line);
   const raw = { id: opts.id, name: front.value.name ?? doc.title?.text ?? opts.id, description, ...ctx.draft };
   const result = validateTemplate(raw);
-  if (result.ok && !problems.length) return { template: result.value, problems: [], notes: result.value.notes };
+  if (result.ok && !problems.length) {
+    const warnings = phaseTimeWarnings(result.value, (path) => lineFor(path, ctx.lines));
+    return { template: result.value, problems: [], notes: result.value.notes, ...(warnings.length ? { warnings } : {}) };
+  }
   // Missing parts are already explained above; report every other problem alongside them.
   const covered = new Set(['preDeployment', 'phases', 'rollback.steps', 'approvals']);
   for (const p of result.ok ? [] : result.problems) {

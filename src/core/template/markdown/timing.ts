@@ -1,4 +1,4 @@
-import type { Phase } from '../schema.js';
+import type { Phase, Template } from '../schema.js';
 import { hasWord, keywords } from './inline.js';
 
 /** What a phase's timing line says: a window of clock times, or a duration. */
@@ -132,4 +132,34 @@ export function headingTiming(title: string): { title: string; timing: Timing } 
 function unwrap(raw: string): string {
   const text = raw.trim();
   return text.startsWith('(') && text.endsWith(')') ? text.slice(1, -1).trim() : text;
+}
+
+const minuteOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * Warnings (not mistakes) about phase times against the runbook's own deployment window
+ * ("**Deployment Window:** [22:00] - [23:30]" in the overview, once filled in): a phase
+ * window outside it, or phase durations that add up to more than it lasts.
+ */
+export function phaseTimeWarnings(t: Pick<Template, 'overview' | 'phases'>, lineOf: (path: string) => number): Array<{ line: number; message: string }> {
+  const at = t.overview.findIndex((o) => hasWord(keywords(o.label), 'window'));
+  const deployment = at < 0 ? undefined : windowIn(t.overview[at]!.placeholder);
+  if (!deployment?.start || !deployment.end) return [];
+  const from = minuteOf(deployment.start);
+  // Minutes after the deployment window opens; a window past midnight goes on into the next day.
+  const after = (hhmm: string) => (minuteOf(hhmm) - from + 1440) % 1440;
+  const length = after(deployment.end) || 1440;
+  const shown = `${deployment.start}–${deployment.end}`;
+  const warnings: Array<{ line: number; message: string }> = [];
+  t.phases.forEach((p, i) => {
+    const { start, end } = p.window ?? {};
+    if (start && end && (after(start) > length || after(end) > length || after(end) < after(start))) {
+      warnings.push({ line: lineOf(`phases.${i}.window`), message: `phase "${p.title}" (${start}–${end}) is outside the deployment window ${shown}` });
+    }
+  });
+  const planned = t.phases.reduce((sum, p) => sum + (p.durationMinutes ?? 0), 0);
+  if (planned > length) {
+    warnings.push({ line: lineOf(`overview.${at}`), message: `the phases' durations add up to ${planned} minutes, more than the deployment window ${shown} (${length} minutes)` });
+  }
+  return warnings;
 }

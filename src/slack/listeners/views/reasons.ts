@@ -1,7 +1,8 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { Command } from '../../../core/deployment/decide.js';
 import { isDomainError } from '../../../core/errors.js';
-import { cleanText, safeUrl } from '../../../core/text.js';
+import { checkEvidenceLink } from '../../../core/deployment/evidence.js';
+import { cleanText } from '../../../core/text.js';
 import { findItem } from '../../../core/template/items.js';
 import { decodeRef, ModalField, ViewId, type ActionRef } from '../../ids.js';
 import { presentError } from '../../reply.js';
@@ -49,10 +50,10 @@ const READERS: Record<string, Reader> = {
     if (!ref.k) return { error: 'This form is out of date.', field: ModalField.evidence };
     if (!evidence) return { error: 'This item needs it to be confirmed.', field: ModalField.evidence };
     const item = findItem(deps.service.find(ref.d).plan, ref.k);
-    if (item?.item.evidence?.kind === 'url' && !safeUrl(evidence)) {
-      return { error: 'Paste a link starting with https://', field: ModalField.evidence };
-    }
-    return { command: { type: 'confirm_item', key: ref.k, evidence }, field: ModalField.evidence };
+    if (item?.item.evidence?.kind !== 'url') return { command: { type: 'confirm_item', key: ref.k, evidence }, field: ModalField.evidence };
+    const link = checkEvidenceLink(evidence, deps.team.evidenceHttpHosts);
+    if (!link.ok) return { error: link.error, field: ModalField.evidence };
+    return { command: { type: 'confirm_item', key: ref.k, evidence: link.url }, field: ModalField.evidence };
   },
 };
 
