@@ -61,9 +61,10 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
     'SELECT seq, type, actor, at, data, prev_hash, hash FROM events WHERE deployment_id = ? ORDER BY seq',
   );
   const selectOne = db.prepare<[number], Row>('SELECT id, state FROM deployments WHERE id = ?');
-  const selectActive = db.prepare<[string, string, string], Row>(
-    'SELECT id, state FROM deployments WHERE status NOT IN (?, ?, ?) ORDER BY window_start, id',
+  const selectActive = db.prepare<[string, string, string], { id: number; revision: number }>(
+    'SELECT id, revision FROM deployments WHERE status NOT IN (?, ?, ?) ORDER BY window_start, id',
   );
+  const selectRevision = db.prepare<[number], { revision: number }>('SELECT revision FROM deployments WHERE id = ?');
   const selectEvents = db.prepare<[number], EventRow>(
     'SELECT seq, type, actor, at, data FROM events WHERE deployment_id = ? ORDER BY seq',
   );
@@ -104,6 +105,26 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
 
   const parse = (row: Row): Deployment => JSON.parse(row.state) as Deployment;
 
+  /**
+   * Parsed snapshots by id, each valid for the revision it was parsed at. A snapshot is
+   * never changed in place (the fold builds a new one), and every write goes through
+   * this repository, so a cached snapshot whose revision still matches the row is the
+   * row: a list of 2,000 active deployments reads 2,000 revisions, not 2,000 JSON plans.
+   */
+  const cache = new Map<number, Deployment>();
+  const CACHE_MAX = 10_000;
+  function remember(d: Deployment): Deployment {
+    if (cache.size >= CACHE_MAX && !cache.has(d.id)) cache.clear();
+    cache.set(d.id, d);
+    return d;
+  }
+  function cached(id: number, revision: number): Deployment | undefined {
+    const hit = cache.get(id);
+    if (hit && hit.revision === revision) return hit;
+    const row = selectOne.get(id);
+    return row ? remember(parse(row)) : undefined;
+  }
+
   function save(d: Deployment, at: number) {
     writeSnapshot.run({ id: d.id, ...columnsOf(d), state: JSON.stringify(d), at });
   }
@@ -125,12 +146,12 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
       const d = initialState(id, recorded);
       append(d, recorded, 1, GENESIS);
       save(d, at);
-      return d;
+      return remember(d);
     }),
 
     get(id: number): Deployment | undefined {
-      const row = selectOne.get(id);
-      return row ? parse(row) : undefined;
+      const row = selectRevision.get(id);
+      return row ? cached(id, row.revision) : undefined;
     },
 
     getByRef(ref: string): Deployment | undefined {
@@ -141,7 +162,10 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
     /** Deployments not yet finished (completed, cancelled or rolled back), soonest window first. */
     listActive(): Deployment[] {
       const [a, b, c] = [...FINISHED] as [string, string, string];
-      return selectActive.all(a, b, c).map(parse);
+      const rows = selectActive.all(a, b, c);
+      const active = new Set(rows.map((r) => r.id));
+      for (const id of cache.keys()) if (!active.has(id)) cache.delete(id);
+      return rows.flatMap((r) => cached(r.id, r.revision) ?? []);
     },
 
     /** Ids of deployments finished (completed, cancelled or rolled back) since `since`. */
@@ -199,6 +223,7 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
           head = append(d, recorded, ++seq, head);
         }
         if (events.length) save(d, at);
+        remember(d);
         return { deployment: d, events };
       },
     ),

@@ -222,3 +222,31 @@ describe('verify: the snapshot against the fold of its events', () => {
     expect(repos.deployments.verify(5)).toEqual({ ok: false, ref: 'DEP-5', problem: 'no snapshot' });
   });
 });
+
+describe('the parsed-snapshot cache', () => {
+  const confirm = (d: Parameters<typeof decide>[0]) => decide(d, { type: 'confirm_item', key: KEYS.tests, evidence: 'https://ci.example.com/run/1' }, USERS.deployer);
+
+  it('a change rolled back by the transaction around it is not what get and listActive return afterwards', () => {
+    const { repos, db, d } = withDeployment();
+    expect(repos.deployments.listActive().map((x) => x.revision)).toEqual([1]);
+    const attempt = db.transaction(() => {
+      const changed = repos.deployments.change(d.id, confirm, USERS.deployer, T0 + MIN);
+      expect(repos.deployments.get(d.id)?.revision).toBe(2);
+      expect(changed?.deployment.revision).toBe(2);
+      throw new Error('refused after the change');
+    });
+    expect(() => attempt()).toThrow('refused after the change');
+    expect(repos.deployments.get(d.id)).toEqual(d);
+    expect(repos.deployments.listActive()).toEqual([d]);
+  });
+
+  it('serves what a committed change wrote, and drops a deployment once it is no longer active', () => {
+    const { repos, d } = withDeployment();
+    const changed = repos.deployments.change(d.id, confirm, USERS.deployer, T0 + MIN)!.deployment;
+    expect(repos.deployments.get(d.id)).toEqual(changed);
+    expect(repos.deployments.listActive()).toEqual([changed]);
+    repos.deployments.change(d.id, (x) => decide(x, { type: 'cancel', reason: 'not today' }, USERS.deployer), USERS.deployer, T0 + 2 * MIN);
+    expect(repos.deployments.listActive()).toEqual([]);
+    expect(repos.deployments.get(d.id)?.status).toBe('cancelled');
+  });
+});
