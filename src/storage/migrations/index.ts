@@ -4,7 +4,8 @@ import { m001Initial } from './001-initial.js';
 import { m002Jobs } from './002-jobs.js';
 import { m003Locks } from './003-locks.js';
 import { m004Audit } from './004-audit.js';
-import { m005EventChain } from './005-event-chain.js';
+import { m005LockExpiry } from './005-lock-expiry.js';
+import { m006EventChain } from './006-event-chain.js';
 
 export interface Migration {
   version: number;
@@ -15,7 +16,7 @@ export interface Migration {
 }
 
 /** Append-only: never edit a migration that has shipped; add the next one. */
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Jobs, m003Locks, m004Audit, m005EventChain];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Jobs, m003Locks, m004Audit, m005LockExpiry, m006EventChain];
 
 /**
  * The schema version of `db` (`user_version`, read without writing anything).

@@ -9,8 +9,8 @@ import type { Migration } from './index.js';
  * seq order. The append-only trigger is lifted only for that, in the same
  * transaction.
  */
-export const m005EventChain: Migration = {
-  version: 5,
+export const m006EventChain: Migration = {
+  version: 6,
   name: 'event-chain',
   up: `
     ALTER TABLE events ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
