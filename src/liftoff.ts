@@ -8,6 +8,7 @@ import { sourceLabel } from './config/templates.js';
 import { buildSlackApp } from './slack/app.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createMessageSync } from './slack/sync.js';
+import { createChannelAccess } from './slack/membership.js';
 import { createUndeliverableNotifier } from './slack/undeliverable.js';
 import { createPlanner, createScheduler, startTicking, timingsFrom, type Scheduler } from './scheduler/index.js';
 import { createUserGroups } from './slack/usergroups.js';
@@ -143,7 +144,9 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     } while (inFlight.size);
   };
 
-  registerListeners(slack.app, { service, rollback, templates, team: setup.team, expandUsers: userGroups.expand, sync, client: slack.client, clock, logger });
+  // Who sees deployments in private channels: their members (conversations.members, cached briefly, kept by membership events).
+  const access = createChannelAccess({ client: slack.client, now: () => clock.now(), logger });
+  registerListeners(slack.app, { service, rollback, templates, team: setup.team, expandUsers: userGroups.expand, sync, access, client: slack.client, clock, logger });
   const onError = async ({ error, context }: { error: Error; context?: { userId?: string } }) => {
     logger.with('error', 'unhandled error in a listener', { error, user: context?.userId });
   };

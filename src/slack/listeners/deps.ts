@@ -5,6 +5,7 @@ import type { TemplateCatalog } from '../../core/template/catalog.js';
 import type { Logger } from '../../support/logger.js';
 import type { DeploymentService } from '../../usecases/deployments.js';
 import type { RollbackService } from '../../usecases/rollback.js';
+import type { ChannelAccessLookup } from '../membership.js';
 import type { MessageSync } from '../sync.js';
 
 /** What every listener may use. Passed explicitly; nothing global. */
@@ -18,6 +19,8 @@ export interface ListenerDeps {
   /** Rollbacks and environment locks. */
   rollback: RollbackService;
   sync: MessageSync;
+  /** Who sees a deployment in a private channel (its members), for lists, status and App Home. */
+  access: ChannelAccessLookup;
   client: WebClient;
   clock: Clock;
   logger: Logger;

@@ -12,6 +12,8 @@ import { rescheduleModal } from '../../views/modals/reschedule.js';
 import { runRollbackCommand } from './rollback.js';
 import { withLocks } from '../../views/locks.js';
 import { permalinkOf } from '../permalinks.js';
+import { privateStatusMessage, withHidden } from '../../views/private.js';
+import { seenBy } from '../seen.js';
 
 /** `/deploy …`: every answer is ephemeral; forms open before any slow work. */
 export function registerDeployCommand(app: App, deps: ListenerDeps): void {
@@ -50,9 +52,9 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
         }
         case 'list': {
           await ack();
-          const active = service.listActive();
-          const items = await Promise.all(active.slice(0, 20).map(async (d) => ({ d, link: await permalinkOf(deps, d) })));
-          await tell(client, where, withLocks(listMessage(items, clock.now()), deps.rollback.locks()), log);
+          const { shown, hidden } = await seenBy(deps, command.user_id, service.listActive());
+          const items = await Promise.all(shown.slice(0, 20).map(async (d) => ({ d, link: await permalinkOf(deps, d) })));
+          await tell(client, where, withLocks(withHidden(listMessage(items, clock.now()), hidden.map((d) => d.ref)), deps.rollback.locks()), log);
           return;
         }
         case 'status': {
@@ -62,6 +64,10 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           }
           const d = service.findByRef(parsed.ref);
           await ack();
+          if ((await seenBy(deps, command.user_id, [d])).hidden.length) {
+            await tell(client, where, privateStatusMessage(d.ref), log);
+            return;
+          }
           const lock = deps.rollback.lockOf(d.service, d.environment);
           await tell(client, where, withLocks(statusMessage(d, await permalinkOf(deps, d), clock.now()), lock ? [lock] : []), log);
           return;
