@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/types';
+import type { HomeView, KnownBlock } from '@slack/types';
 import { context, section } from './blocks.js';
 import { firstFew } from './format.js';
 
@@ -21,4 +21,10 @@ export function withHidden<A extends { text: string; blocks?: KnownBlock[] }>(an
 export function privateStatusMessage(ref: string): { text: string; blocks: KnownBlock[] } {
   const text = `🔒 ${ref} is in a private channel you are not in; only its members see its details. Ask someone in that channel.`;
   return { text, blocks: [section(text)] };
+}
+
+/** App Home with the hidden deployments' line above its closing hint (Home allows 100 blocks; homeView uses at most 95). */
+export function homeWithHidden(view: HomeView, refs: readonly string[]): HomeView {
+  if (!refs.length) return view;
+  return { ...view, blocks: [...view.blocks.slice(0, -1), context(hiddenLine(refs)), ...view.blocks.slice(-1)] };
 }

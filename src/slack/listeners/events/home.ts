@@ -3,13 +3,8 @@ import { waitingFor } from '../../../core/deployment/waiting.js';
 import { homeView, WAITING_MAX } from '../../views/home.js';
 import type { ListenerDeps } from '../deps.js';
 import { permalinkOf } from '../permalinks.js';
-import { hiddenLine } from '../../views/private.js';
-import { context } from '../../views/blocks.js';
+import { homeWithHidden } from '../../views/private.js';
 import { seenBy } from '../seen.js';
-
-/** Home with the line about hidden deployments above its closing hint. */
-const withHiddenBlocks = <V extends { blocks: unknown[] }>(view: V, refs: string[]): V =>
-  refs.length ? { ...view, blocks: [...view.blocks.slice(0, -1), context(hiddenLine(refs)), ...view.blocks.slice(-1)] } : view;
 
 /** App Home: what is waiting for the user who opened it, then the active and upcoming deployments, with links to their threads. */
 export function registerHome(app: App, deps: ListenerDeps): void {
@@ -26,7 +21,7 @@ export function registerHome(app: App, deps: ListenerDeps): void {
     const links = new Map(await Promise.all(unique.map(async (d) => [d.id, await permalinkOf(deps, d)] as const)));
     const items = all.slice(0, 30).map((d) => ({ d, link: links.get(d.id) ?? null }));
     try {
-      await deps.client.views.publish({ user_id: event.user, view: withHiddenBlocks(homeView(items, now, waiting, links), hidden.map((d) => d.ref)) as never });
+      await deps.client.views.publish({ user_id: event.user, view: homeWithHidden(homeView(items, now, waiting, links), hidden.map((d) => d.ref)) as never });
     } catch (error) {
       deps.logger.with('warn', 'could not publish App Home', { user: event.user, error });
     }
