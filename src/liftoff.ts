@@ -9,6 +9,7 @@ import { buildSlackApp } from './slack/app.js';
 import type { Pace } from './slack/pacing.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createMessageSync } from './slack/sync.js';
+import { createChannelAccess } from './slack/membership.js';
 import { createUndeliverableNotifier } from './slack/undeliverable.js';
 import { createPlanner, createScheduler, startTicking, timingsFrom, type Scheduler } from './scheduler/index.js';
 import { createUserGroups } from './slack/usergroups.js';
@@ -154,7 +155,9 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     } while (inFlight.size);
   };
 
-  registerListeners(slack.app, { service, starts, rollback, templates, team: setup.team, expandUsers: userGroups.expand, sync, client: slack.interactiveClient, clock, logger });
+  // Who sees deployments in private channels: their members (conversations.members, cached briefly, kept by membership events).
+  const access = createChannelAccess({ client: slack.client, now: () => clock.now(), logger });
+  registerListeners(slack.app, { service, starts, rollback, templates, team: setup.team, expandUsers: userGroups.expand, sync, access, client: slack.interactiveClient, clock, logger });
   const onError = async ({ error, context }: { error: Error; context?: { userId?: string } }) => {
     logger.with('error', 'unhandled error in a listener', { error, user: context?.userId });
   };

@@ -40,7 +40,7 @@ describe('manifest.yml', () => {
     const m = manifest();
     expect(m.settings?.socket_mode_enabled).toBe(true);
     expect(m.settings?.interactivity?.is_enabled).toBe(true);
-    expect(m.settings?.event_subscriptions?.bot_events).toEqual(['app_home_opened']);
+    expect(m.settings?.event_subscriptions?.bot_events).toEqual(['app_home_opened', 'member_joined_channel', 'member_left_channel']);
     expect(httpModeProblems(m)).toEqual([]);
   });
 

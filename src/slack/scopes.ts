@@ -63,11 +63,15 @@ export const BOT_SCOPES = [
     why:
       'conversations.list, only when conversations.create answers name_taken for a dedicated deployment channel: ' +
       'to find whether that channel is one the bot created and a stopped run never recorded, and adopt it ' +
-      'instead of leaving it empty and creating a suffixed one.',
+      'instead of leaving it empty and creating a suffixed one. Also conversations.info (is the deployment\'s channel ' +
+      'private?) for /deploy list, /deploy status and App Home, and the member_joined_channel / member_left_channel events.',
   },
   {
     scope: 'groups:read',
-    why: 'The same lookup among private channels (dedicated_channels.private: true); conversations.list shows only those the bot is in.',
+    why:
+      'The same lookup among private channels (dedicated_channels.private: true); conversations.list shows only those the bot is in. ' +
+      'Also conversations.info and conversations.members of a private channel: a deployment there is shown only to its members, ' +
+      'and the membership events of private channels.',
   },
 ] as const satisfies readonly BotScope[];
 

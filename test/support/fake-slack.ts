@@ -178,6 +178,11 @@ function fakeSlackApi(ws: Workspace, base: string, stop: () => Promise<void>): F
         creator: o.creator ?? (isIm ? id : 'UCREATOR'),
       });
     },
+    setMember(channel, user, member) {
+      const ch = ws.channelOf(channel);
+      if (member) ch.members.add(user);
+      else ch.members.delete(user);
+    },
     addUser(id, o = {}) {
       ws.users.set(id, { id, name: o.name ?? id.toLowerCase(), tz: o.tz ?? 'UTC', isBot: o.isBot ?? false, deleted: o.deleted ?? false });
     },

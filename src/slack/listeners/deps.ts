@@ -6,6 +6,7 @@ import type { Logger } from '../../support/logger.js';
 import type { DeploymentService } from '../../usecases/deployments.js';
 import type { RollbackService } from '../../usecases/rollback.js';
 import type { StartUseCase } from '../../usecases/start.js';
+import type { ChannelAccessLookup } from '../membership.js';
 import type { MessageSync } from '../sync.js';
 
 /** What every listener may use. Passed explicitly; nothing global. */
@@ -21,6 +22,8 @@ export interface ListenerDeps {
   /** Rollbacks and environment locks. */
   rollback: RollbackService;
   sync: MessageSync;
+  /** Who sees a deployment in a private channel (its members), for lists, status and App Home. */
+  access: ChannelAccessLookup;
   client: WebClient;
   clock: Clock;
   logger: Logger;

@@ -6,6 +6,7 @@ import { registerRollbackActions } from './actions/rollback.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import type { ListenerDeps } from './deps.js';
 import { registerHome } from './events/home.js';
+import { registerMembership } from './events/membership.js';
 import { registerReasonViews } from './views/reasons.js';
 import { registerRescheduleActions } from './actions/reschedule.js';
 import { registerRescheduleView } from './views/reschedule.js';
@@ -36,4 +37,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerHome(app, deps);
   registerHistoryActions(app, deps);
   registerUnknownRequests(app, deps);
+  registerMembership(app, deps);
 }

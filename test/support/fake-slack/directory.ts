@@ -122,7 +122,14 @@ export function directoryMethods(ws: Workspace): Record<string, Handler> {
     'conversations.members': (args) => {
       const ch = ws.channelOf(required(args, 'channel'));
       if (!visible(ch)) throw new SlackError('channel_not_found');
-      return { members: [...ch.members], response_metadata: { next_cursor: '' } };
+      // Slack pages the list: `limit` (default 100, at most 1000) and an opaque `cursor`.
+      const limit = args.limit === undefined ? 100 : Number(args.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new SlackError('invalid_limit');
+      const from = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64').toString('utf8').replace(/^member:/, '')) : 0;
+      if (!Number.isInteger(from) || from < 0) throw new SlackError('invalid_cursor');
+      const all = [...ch.members];
+      const next = from + limit < all.length ? Buffer.from(`member:${from + limit}`).toString('base64') : '';
+      return { members: all.slice(from, from + limit), response_metadata: { next_cursor: next } };
     },
 
     'usergroups.users.list': (args) => {

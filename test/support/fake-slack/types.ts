@@ -179,6 +179,8 @@ export interface FakeSlack {
    */
   viewAnswered(ctx: { viewId: string; user: string }, body: string): void;
   addChannel(id: string, opts?: FakeChannelOpts): void;
+  /** Someone joins or leaves a channel in Slack (the test sends the member_joined_channel / member_left_channel event itself). */
+  setMember(channel: string, user: string, member: boolean): void;
   addUser(id: string, opts?: FakeUserOpts): void;
   addUserGroup(id: string, handle: string, users: string[]): void;
   /** A message someone else wrote (the bot cannot update or delete it). */

@@ -5,6 +5,7 @@ import { historyMessage } from '../../views/history.js';
 import type { ListenerDeps } from '../deps.js';
 import { publishHome } from '../events/home.js';
 import { permalinksOf } from '../permalinks.js';
+import { historySeenBy } from '../seen.js';
 
 type PageButton = Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>>;
 
@@ -19,7 +20,7 @@ export function registerHistoryActions(app: App, deps: ListenerDeps): void {
     const ref = decodeHistoryPage(action.value);
     try {
       if (!ref) return void (await tell(deps.client, where, STALE, log));
-      const page = deps.service.history({ service: ref.s, environment: ref.e }, ref.p);
+      const page = await historySeenBy(deps, body.user.id, { service: ref.s, environment: ref.e }, ref.p);
       const answer = historyMessage(page, await permalinksOf(deps, page.deployments));
       await respond({ response_type: 'ephemeral', replace_original: true, ...answer } as never);
     } catch (error) {

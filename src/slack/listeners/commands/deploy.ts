@@ -13,6 +13,8 @@ import { runRollbackCommand } from './rollback.js';
 import { withLocks } from '../../views/locks.js';
 import { permalinkOf, permalinksOf } from '../permalinks.js';
 import { historyMessage } from '../../views/history.js';
+import { privateStatusMessage, withHidden } from '../../views/private.js';
+import { historySeenBy, seenBy } from '../seen.js';
 
 /** `/deploy …`: every answer is ephemeral; forms open before any slow work. */
 export function registerDeployCommand(app: App, deps: ListenerDeps): void {
@@ -51,15 +53,15 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
         }
         case 'list': {
           await ack();
-          const active = service.listActive();
-          const items = await Promise.all(active.slice(0, 20).map(async (d) => ({ d, link: await permalinkOf(deps, d) })));
-          await tell(client, where, withLocks(listMessage(items, clock.now()), deps.rollback.locks(), deps.rollback.whoMayRelease), log);
+          const { shown, hidden } = await seenBy(deps, command.user_id, service.listActive());
+          const items = await Promise.all(shown.slice(0, 20).map(async (d) => ({ d, link: await permalinkOf(deps, d) })));
+          await tell(client, where, withLocks(withHidden(listMessage(items, clock.now()), hidden.map((d) => d.ref)), deps.rollback.locks(), deps.rollback.whoMayRelease), log);
           return;
         }
         case 'history': {
           await ack();
-          const page = service.history({ service: parsed.service, environment: parsed.environment }, parsed.page);
-          await tell(client, where, historyMessage(page, await permalinksOf(deps, page.deployments)), log);
+          const visible = await historySeenBy(deps, command.user_id, { service: parsed.service, environment: parsed.environment }, parsed.page);
+          await tell(client, where, historyMessage(visible, await permalinksOf(deps, visible.deployments)), log);
           return;
         }
         case 'status': {
@@ -69,6 +71,10 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           }
           const d = service.findByRef(parsed.ref);
           await ack();
+          if ((await seenBy(deps, command.user_id, [d])).hidden.length) {
+            await tell(client, where, privateStatusMessage(d.ref), log);
+            return;
+          }
           const lock = deps.rollback.lockOf(d.service, d.environment);
           await tell(client, where, withLocks(statusMessage(d, await permalinkOf(deps, d), clock.now()), lock ? [lock] : [], deps.rollback.whoMayRelease), log);
           return;

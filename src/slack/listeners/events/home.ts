@@ -4,6 +4,8 @@ import { historyBlocks } from '../../views/history.js';
 import { homeView, WAITING_MAX } from '../../views/home.js';
 import type { ListenerDeps } from '../deps.js';
 import { permalinksOf } from '../permalinks.js';
+import { homeWithHidden } from '../../views/private.js';
+import { historySeenBy, seenBy } from '../seen.js';
 
 /**
  * Publishes `user`'s Home: what is waiting for them, the active and upcoming
@@ -11,17 +13,19 @@ import { permalinksOf } from '../permalinks.js';
  */
 export async function publishHome(deps: ListenerDeps, user: string, historyPage = 1): Promise<void> {
   const now = deps.clock.now();
-  const all = deps.service.listActive();
+  // Deployments in private channels the user is not in: only their references, below the list; none in the history.
+  const { shown: all, hidden } = await seenBy(deps, user, deps.service.listActive());
   const waiting = waitingFor(user, all, now, deps.service.policyFor);
-  const past = deps.service.history({}, historyPage);
+  const past = await historySeenBy(deps, user, {}, historyPage);
   // Links only for what Home shows: the first deployments listed, the first lines of "Waiting for you" and the history page.
   const mine = [...waiting.approvals.slice(0, WAITING_MAX), ...waiting.deployments.slice(0, WAITING_MAX)].map((w) => w.d);
   const shown = [...all.slice(0, 30), ...mine, ...past.deployments];
   const links = await permalinksOf(deps, [...new Map(shown.map((d) => [d.id, d])).values()]);
   const items = all.slice(0, 30).map((d) => ({ d, link: links.get(d.id) ?? null }));
   const history = historyBlocks(past, links, 'home');
+  const view = homeWithHidden(homeView(items, now, waiting, links, history), hidden.map((d) => d.ref));
   try {
-    await deps.client.views.publish({ user_id: user, view: homeView(items, now, waiting, links, history) as never });
+    await deps.client.views.publish({ user_id: user, view: view as never });
   } catch (error) {
     deps.logger.with('warn', 'could not publish App Home', { user, error });
   }

@@ -1,0 +1,80 @@
+import type { WebClient } from '@slack/web-api';
+import { visibleTo, type ChannelAccess, type Sight } from '../core/policy/visibility.js';
+import type { Deployment } from '../core/deployment/types.js';
+import type { Logger } from '../support/logger.js';
+import { slackErrorCode } from './errors.js';
+
+/** Members asked for per conversations.members page, and the most pages read (200 × 50 = 10,000 people). */
+const PAGE = 200;
+const MAX_PAGES = 50;
+
+export interface ChannelAccessLookup {
+  /** Whether `actor` sees each deployment in full or only that it exists (the 'see' rule, visibleTo). */
+  sights(actor: string, ds: readonly Deployment[]): Promise<Map<number, Sight>>;
+  /** member_joined_channel / member_left_channel: the cached members follow at once. */
+  joined(channel: string, user: string): void;
+  left(channel: string, user: string): void;
+}
+
+/** The channels a deployment lives in: where it was started and its dedicated channel, if any. */
+const channelsOf = (d: Deployment): string[] => [d.channelId, ...(d.room && 'channelId' in d.room ? [d.room.channelId] : [])];
+
+/**
+ * What Slack says about a channel: conversations.info (is_private) and, for a
+ * private one, conversations.members (paginated), cached for `ttlMs` and kept
+ * current by the membership events. A failure is not cached and reads as
+ * `unknown` (nothing shown).
+ */
+export function createChannelAccess({ client, now, logger, ttlMs = 60_000 }: { client: WebClient; now: () => number; logger: Logger; ttlMs?: number }): ChannelAccessLookup {
+  const cache = new Map<string, { access: ChannelAccess; at: number }>();
+  const asking = new Map<string, Promise<ChannelAccess>>();
+
+  async function load(channel: string): Promise<ChannelAccess> {
+    try {
+      const info = await client.conversations.info({ channel });
+      if (!info.channel?.is_private) return { kind: 'public' };
+      const members = new Set<string>();
+      let cursor: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const res = await client.conversations.members({ channel, limit: PAGE, ...(cursor ? { cursor } : {}) });
+        for (const m of res.members ?? []) members.add(m);
+        cursor = res.response_metadata?.next_cursor || undefined;
+        if (!cursor) break;
+      }
+      return { kind: 'private', members };
+    } catch (error) {
+      logger.with('warn', 'could not tell who may see a channel; its deployments are shown to nobody for now', { channel, code: slackErrorCode(error) });
+      return { kind: 'unknown' };
+    }
+  }
+
+  async function accessOf(channel: string): Promise<ChannelAccess> {
+    const hit = cache.get(channel);
+    if (hit && now() - hit.at < ttlMs) return hit.access;
+    let pending = asking.get(channel);
+    if (!pending) {
+      pending = load(channel).then((access) => {
+        if (access.kind !== 'unknown') cache.set(channel, { access, at: now() });
+        return access;
+      });
+      asking.set(channel, pending);
+      void pending.finally(() => asking.delete(channel));
+    }
+    return pending;
+  }
+
+  const members = (channel: string) => {
+    const access = cache.get(channel)?.access;
+    return access?.kind === 'private' ? (access.members as Set<string>) : null;
+  };
+
+  return {
+    async sights(actor, ds) {
+      const channels = [...new Set(ds.flatMap(channelsOf))];
+      const access = new Map(await Promise.all(channels.map(async (c) => [c, await accessOf(c)] as const)));
+      return new Map(ds.map((d) => [d.id, channelsOf(d).every((c) => visibleTo(actor, access.get(c)!) === 'full') ? 'full' : 'exists'] as const));
+    },
+    joined: (channel, user) => void members(channel)?.add(user),
+    left: (channel, user) => void members(channel)?.delete(user),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Private stays private: a deployment in a private channel is shown in
+ * /deploy list, /deploy status and App Home only to that channel's members;
+ * everyone else learns only that it exists.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startDeployment } from '../support/flows.js';
+import { PEOPLE, startHarness, type Harness } from '../support/harness.js';
+
+const SECRET = 'CSECRETOPS';
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+  h.fake.addChannel(SECRET, { name: 'secret-ops', isPrivate: true, members: [PEOPLE.deployer, PEOPLE.dev] });
+});
+afterEach(async () => {
+  await h.stop();
+});
+
+/** The last ephemeral answer `user` got, as one string (text and blocks). */
+const answerTo = (user: string) => JSON.stringify(h.fake.ephemerals({ user }).at(-1));
+const command = async (text: string, user: string) => {
+  await h.slack.command(text, { user, channel: 'CDEPLOYS' });
+  await h.settled();
+  return answerTo(user);
+};
+const home = async (user: string) => {
+  await h.slack.event({ type: 'app_home_opened', user, tab: 'home', channel: 'D0HOME' });
+  await h.settled();
+  return JSON.stringify(h.fake.views.filter((v) => v.kind === 'home' && (v as { user?: string }).user === user).at(-1) ?? h.fake.lastView());
+};
+
+describe('a deployment in a private channel', () => {
+  it('members see it in full in list, status and Home; others see only that it exists', async () => {
+    const { id } = await startDeployment(h, {}, SECRET);
+    const ref = `DEP-${id}`;
+
+    const memberList = await command('list', PEOPLE.dev);
+    expect(memberList).toContain('checkout');
+    expect(memberList).toContain(ref);
+    const memberStatus = await command(`status ${ref}`, PEOPLE.dev);
+    expect(memberStatus).toContain('checkout');
+
+    const strangerList = await command('list', PEOPLE.stranger);
+    expect(strangerList).toContain(`🔒 ${ref} is in a private channel you are not in`);
+    expect(strangerList).not.toMatch(/checkout|2\.4\.0/);
+    const strangerStatus = await command(`status ${ref}`, PEOPLE.stranger);
+    expect(strangerStatus).toContain(`🔒 ${ref} is in a private channel you are not in`);
+    expect(strangerStatus).not.toMatch(/checkout|2\.4\.0/);
+
+    expect(await home(PEOPLE.dev)).toContain('checkout');
+    const strangerHome = await home(PEOPLE.stranger);
+    expect(strangerHome).toContain(`🔒 ${ref} is in a private channel you are not in`);
+    expect(strangerHome).not.toMatch(/checkout|2\.4\.0/);
+    expect(h.fake.callsTo('conversations.members').length).toBeGreaterThan(0);
+  });
+
+  it('follows the channel: someone who joins sees it at once, someone who leaves no longer does', async () => {
+    const { id } = await startDeployment(h, {}, SECRET);
+    const ref = `DEP-${id}`;
+    expect(await command(`status ${ref}`, PEOPLE.qa)).toContain('🔒');
+    h.fake.setMember(SECRET, PEOPLE.qa, true);
+    await h.slack.event({ type: 'member_joined_channel', user: PEOPLE.qa, channel: SECRET, channel_type: 'C', team: h.fake.teamId });
+    expect(await command(`status ${ref}`, PEOPLE.qa)).toContain('checkout');
+
+    h.fake.setMember(SECRET, PEOPLE.dev, false);
+    await h.slack.event({ type: 'member_left_channel', user: PEOPLE.dev, channel: SECRET, channel_type: 'C', team: h.fake.teamId });
+    const after = await command(`status ${ref}`, PEOPLE.dev);
+    expect(after).toContain('🔒');
+    expect(after).not.toContain('checkout');
+  });
+
+  it('a deployment in a public channel is seen by everyone', async () => {
+    const { id } = await startDeployment(h);
+    expect(await command(`status DEP-${id}`, PEOPLE.stranger)).toContain('checkout');
+    expect(await command('list', PEOPLE.stranger)).not.toContain('🔒');
+  });
+});
