@@ -6,7 +6,7 @@ import { ConfigError } from './config/errors.js';
 import { loadTeamSetup, teamPolicy, type ConfigProblem } from './config/team.js';
 import { sourceLabel } from './config/templates.js';
 import { buildSlackApp } from './slack/app.js';
-import type { Pace } from './slack/pacing.js';
+import { SLACK_POST_PACE } from './slack/pacing.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createMessageSync } from './slack/sync.js';
 import { createUndeliverableNotifier } from './slack/undeliverable.js';
@@ -32,8 +32,6 @@ export interface StartOptions {
    * Tests turn it off and drive `scheduler.tick()` with a fake clock.
    */
   autoTick?: boolean;
-  /** Posting pace per channel (default Slack's: a short burst, then about one a second). Tests pass a faster one. */
-  slackPace?: Pace;
 }
 
 export interface RunningLiftoff {
@@ -52,7 +50,7 @@ export interface RunningLiftoff {
 }
 
 /** Wires configuration, storage, the core and Slack together, and starts listening. */
-export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, autoTick = true, slackPace }: StartOptions): Promise<RunningLiftoff> {
+export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, autoTick = true }: StartOptions): Promise<RunningLiftoff> {
   const config = readRuntimeConfig(env, cwd);
   const secrets = [config.botToken, config.appToken, config.signingSecret].filter((s): s is string => !!s);
   const logger = createLogger({ level: config.logLevel, secrets, ...(writeLog ? { write: writeLog } : {}) });
@@ -72,7 +70,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   const noHooks = { rollback: null, maintenanceStart: null, maintenanceEnd: null };
   const hooksFor: HookLookup = (t) => settingsOf(t)?.hooks ?? noHooks;
   const planJobs = createPlanner({ jobs: repos.jobs, timingsFor, hooksFor: presenceOf(hooksFor) });
-  const slack = buildSlackApp(config, logger, () => db.open && isUsable(db), slackPace);
+  const slack = buildSlackApp(config, logger, () => db.open && isUsable(db), { ...SLACK_POST_PACE, intervalMs: config.slackPostIntervalMs });
 
   const userGroups = createUserGroups({ client: slack.client, team: setup.team, logger });
 

@@ -16,6 +16,8 @@ export interface RuntimeConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** How long one Web API call may take before it is abandoned and retried (ms). */
   slackTimeoutMs: number;
+  /** Posts per channel: one every this many ms after a short burst (Slack: about one a second); 0 turns pacing off. */
+  slackPostIntervalMs: number;
 }
 
 const WHERE = {
@@ -95,6 +97,12 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
     problems.push(`LIFTOFF_SLACK_TIMEOUT_MS must be a whole number of milliseconds from 100 to 120000 (got "${timeoutText.slice(0, 20)}").`);
   }
 
+  const paceText = get('LIFTOFF_SLACK_POST_INTERVAL_MS') ?? '1100';
+  const slackPostIntervalMs = Number(paceText);
+  if (!/^\d+$/.test(paceText) || slackPostIntervalMs > 10_000) {
+    problems.push(`LIFTOFF_SLACK_POST_INTERVAL_MS must be a whole number of milliseconds from 0 to 10000 (got "${paceText.slice(0, 20)}").`);
+  }
+
   if (problems.length) {
     throw new ConfigError(
       problems.length === 1 ? `Liftoff cannot start: ${problems[0]}` : `Liftoff cannot start:\n- ${problems.join('\n- ')}`,
@@ -111,5 +119,6 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
     configFile,
     logLevel: logLevel as RuntimeConfig['logLevel'],
     slackTimeoutMs,
+    slackPostIntervalMs,
   };
 }

@@ -42,6 +42,7 @@ describe('readRuntimeConfig', () => {
       configFile: null,
       logLevel: 'info',
       slackTimeoutMs: 10_000,
+      slackPostIntervalMs: 1100,
     });
   });
 

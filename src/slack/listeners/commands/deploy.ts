@@ -11,7 +11,7 @@ import { parseDeployCommand } from './parse.js';
 import { rescheduleModal } from '../../views/modals/reschedule.js';
 import { runRollbackCommand } from './rollback.js';
 import { withLocks } from '../../views/locks.js';
-import { permalinkOf } from '../permalinks.js';
+import { permalinkOf, permalinksOf } from '../permalinks.js';
 
 /** `/deploy …`: every answer is ephemeral; forms open before any slow work. */
 export function registerDeployCommand(app: App, deps: ListenerDeps): void {
@@ -51,7 +51,9 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
         case 'list': {
           await ack();
           const active = service.listActive();
-          const items = await Promise.all(active.slice(0, 20).map(async (d) => ({ d, link: await permalinkOf(deps, d) })));
+          const listed = active.slice(0, 20);
+          const links = await permalinksOf(deps, listed);
+          const items = listed.map((d) => ({ d, link: links.get(d.id) ?? null }));
           await tell(client, where, withLocks(listMessage(items, clock.now()), deps.rollback.locks()), log);
           return;
         }

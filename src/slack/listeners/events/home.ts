@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { waitingFor } from '../../../core/deployment/waiting.js';
 import { homeView, WAITING_MAX } from '../../views/home.js';
 import type { ListenerDeps } from '../deps.js';
-import { permalinkOf } from '../permalinks.js';
+import { permalinksOf } from '../permalinks.js';
 
 /** App Home: what is waiting for the user who opened it, then the active and upcoming deployments, with links to their threads. */
 export function registerHome(app: App, deps: ListenerDeps): void {
@@ -15,7 +15,7 @@ export function registerHome(app: App, deps: ListenerDeps): void {
     const mine = [...waiting.approvals.slice(0, WAITING_MAX), ...waiting.deployments.slice(0, WAITING_MAX)].map((w) => w.d);
     const shown = [...all.slice(0, 30), ...mine];
     const unique = [...new Map(shown.map((d) => [d.id, d])).values()];
-    const links = new Map(await Promise.all(unique.map(async (d) => [d.id, await permalinkOf(deps, d)] as const)));
+    const links = await permalinksOf(deps, unique);
     const items = all.slice(0, 30).map((d) => ({ d, link: links.get(d.id) ?? null }));
     try {
       await deps.client.views.publish({ user_id: event.user, view: homeView(items, now, waiting, links) as never });
