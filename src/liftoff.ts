@@ -6,7 +6,7 @@ import { ConfigError } from './config/errors.js';
 import { loadTeamSetup, teamPolicy, type ConfigProblem } from './config/team.js';
 import { sourceLabel } from './config/templates.js';
 import { buildSlackApp } from './slack/app.js';
-import type { Pace } from './slack/pacing.js';
+import { SLACK_POST_PACE } from './slack/pacing.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createMessageSync } from './slack/sync.js';
 import { createChannelAccess } from './slack/membership.js';
@@ -37,8 +37,6 @@ export interface StartOptions {
    * Tests turn it off and drive `scheduler.tick()` with a fake clock.
    */
   autoTick?: boolean;
-  /** Posting pace per channel (default Slack's: a short burst, then about one a second). Tests pass a faster one. */
-  slackPace?: Pace;
 }
 
 export interface RunningLiftoff {
@@ -57,7 +55,7 @@ export interface RunningLiftoff {
 }
 
 /** Wires configuration, storage, the core and Slack together, and starts listening. */
-export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, autoTick = true, slackPace }: StartOptions): Promise<RunningLiftoff> {
+export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, autoTick = true }: StartOptions): Promise<RunningLiftoff> {
   const config = readRuntimeConfig(env, cwd);
   const secrets = [config.botToken, config.appToken, config.signingSecret].filter((s): s is string => !!s);
   const logger = createLogger({ level: config.logLevel, secrets, ...(writeLog ? { write: writeLog } : {}) });
@@ -82,7 +80,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   const hooksFor: HookLookup = (t) => settingsOf(t)?.hooks ?? noHooks;
   const planJobs = createPlanner({ jobs: repos.jobs, timingsFor, hooksFor: presenceOf(hooksFor) });
   const health = startHealth({ config, db, lease, logger, now: () => clock.now() });
-  const slack = buildSlackApp(config, logger, health.checks, slackPace);
+  const slack = buildSlackApp(config, logger, health.checks, { ...SLACK_POST_PACE, intervalMs: config.slackPostIntervalMs });
   try {
     // A token Slack refuses stops the start; an unreachable Slack does not (/readyz says so until it answers).
     await health.watchSlack(slack);

@@ -18,6 +18,8 @@ export interface RuntimeConfig {
   slackTimeoutMs: number;
   /** /healthz answers 503 when the database's disk has less free space than this (MB). */
   minFreeMb: number;
+  /** Posts per channel: one every this many ms after a short burst (Slack: about one a second); 0 turns pacing off. */
+  slackPostIntervalMs: number;
 }
 
 export const WHERE = {
@@ -104,6 +106,12 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
     problems.push(`LIFTOFF_MIN_FREE_MB must be a whole number of megabytes (got "${minFreeText.slice(0, 20)}").`);
   }
 
+  const paceText = get('LIFTOFF_SLACK_POST_INTERVAL_MS') ?? '1100';
+  const slackPostIntervalMs = Number(paceText);
+  if (!/^\d+$/.test(paceText) || slackPostIntervalMs > 10_000) {
+    problems.push(`LIFTOFF_SLACK_POST_INTERVAL_MS must be a whole number of milliseconds from 0 to 10000 (got "${paceText.slice(0, 20)}").`);
+  }
+
   if (problems.length) {
     throw new ConfigError(
       problems.length === 1 ? `Liftoff cannot start: ${problems[0]}` : `Liftoff cannot start:\n- ${problems.join('\n- ')}`,
@@ -121,6 +129,7 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
     logLevel: logLevel as RuntimeConfig['logLevel'],
     slackTimeoutMs,
     minFreeMb,
+    slackPostIntervalMs,
   };
 }
 

@@ -43,6 +43,7 @@ describe('readRuntimeConfig', () => {
       logLevel: 'info',
       slackTimeoutMs: 10_000,
       minFreeMb: 16,
+      slackPostIntervalMs: 1100,
     });
   });
 

@@ -189,3 +189,23 @@ describe('modal field errors', () => {
     expect(h.fake.warnings).toEqual([]);
   });
 });
+
+describe('App Home and /deploy list', () => {
+  it('link to every card without a chat.getPermalink per deployment: built from the workspace address, as Slack builds them', async () => {
+    h = await startHarness();
+    const cards: string[] = [];
+    for (let i = 0; i < 4; i++) cards.push((await startDeployment(h, { service: `svc-${i}` })).parentTs);
+    await h.slack.event({ type: 'app_home_opened', user: PEOPLE.deployer, tab: 'home', channel: 'D123' });
+    await h.slack.command('list', { user: PEOPLE.deployer, channel: CHANNELS.deploys });
+    await h.settled();
+    expect(h.fake.callsTo('chat.getPermalink')).toEqual([]);
+    const home = JSON.stringify(h.fake.callsTo('views.publish').at(-1)!.args.view);
+    const listed = JSON.stringify(h.fake.ephemerals({ user: PEOPLE.deployer }).at(-1));
+    for (const ts of cards) {
+      // What chat.getPermalink answers for that message.
+      const link = `https://fake.slack.test/archives/${CHANNELS.deploys}/p${ts.replace('.', '')}`;
+      expect(home).toContain(link);
+      expect(listed).toContain(link);
+    }
+  });
+});

@@ -42,7 +42,7 @@ describe('posting at Slack’s pace', () => {
     writeFileSync(join(dir, 'runbooks', 'huge-runbook.md'), hugeRunbook());
     writeFileSync(join(dir, 'liftoff.yml'), 'templates_dir: runbooks\n');
     // Slack sped up: a burst of 6 per channel, then one every 50 ms; a 429 says "wait 3 s" (longer than a trigger_id lives).
-    h = await startHarness({ env: { LIFTOFF_CONFIG: join(dir, 'liftoff.yml') }, slackPace: { burst: 3, intervalMs: 60 } });
+    h = await startHarness({ env: { LIFTOFF_CONFIG: join(dir, 'liftoff.yml'), LIFTOFF_SLACK_POST_INTERVAL_MS: '60' } });
     h.fake.limitRates({ perChannel: { burst: 6, intervalMs: 50 }, retryAfter: 3 });
 
     const forms = [];

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startLiftoff, type RunningLiftoff } from '../../src/liftoff.js';
-import type { Pace } from '../../src/slack/pacing.js';
 import { fakeClock, type FakeClock } from './clock.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { slackClient } from './slack-requests.js';
@@ -46,8 +45,6 @@ export interface HarnessOptions {
   autoTick?: boolean;
   /** The fake Slack's clock (message ts, trigger expiry) follows the fake clock instead of real time. */
   slackFollowsClock?: boolean;
-  /** Liftoff's posting pace per channel. Default a fast one (a burst of 5, then one every 2 ms): tests do not wait a second per message. */
-  slackPace?: Pace;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -68,9 +65,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     PORT: '0',
     LIFTOFF_DB: dbFile,
     LOG_LEVEL: 'debug',
+    // Posts paced per channel as in production, only faster: tests do not wait a second per message.
+    LIFTOFF_SLACK_POST_INTERVAL_MS: '2',
     ...opts.env,
   };
-  const start = () => startLiftoff({ env, clock, cwd: dir, writeLog: (line) => logs.push(line), autoTick: opts.autoTick ?? false, slackPace: opts.slackPace ?? { burst: 5, intervalMs: 2 } });
+  const start = () => startLiftoff({ env, clock, cwd: dir, writeLog: (line) => logs.push(line), autoTick: opts.autoTick ?? false });
   let liftoff = await start();
   const h: Harness = {
     fake,

@@ -88,6 +88,9 @@ export const ApprovalRoleSchema = z.strictObject({
   required: z.boolean().default(true),
 });
 
+/** Approval roles per template: the start form has a field per role, beside about 25 others, within Slack's 100 blocks per modal. */
+export const MAX_APPROVAL_ROLES = 40;
+
 export const TemplateSchema = z.strictObject({
   id: slug,
   name: line(75),
@@ -140,7 +143,10 @@ export const TemplateSchema = z.strictObject({
   communication: z
     .strictObject({ notices: z.array(NoticeSchema).default([]) })
     .default({ notices: [] }),
-  approvals: z.array(ApprovalRoleSchema).min(1, 'a template needs at least one approval role'),
+  approvals: z
+    .array(ApprovalRoleSchema)
+    .min(1, 'a template needs at least one approval role')
+    .max(MAX_APPROVAL_ROLES, `a template has at most ${MAX_APPROVAL_ROLES} approval roles: the start form shows a field per role, and Slack shows at most 100 blocks in a form`),
   /** Parts of a runbook that were understood but not recognised: kept, never dropped. */
   notes: z.array(z.strictObject({ section: z.string().max(150), text: z.string().max(3000) })).default([]),
 });

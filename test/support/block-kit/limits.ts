@@ -2,8 +2,8 @@
 export const LIMITS = {
   messageBlocks: 50,
   viewBlocks: 100,
-  /** Slack documents no number; `msg_blocks_too_long` was seen at ~13k characters (bolt-js#2509). */
-  messageBlocksJson: 12_000,
+  /** Slack documents no number; `msg_blocks_too_long` was seen from ~11k characters (bolt-js#2509, #2867). */
+  messageBlocksJson: 11_000,
   messageText: 40_000,
   sectionText: 3000,
   sectionFields: 10,

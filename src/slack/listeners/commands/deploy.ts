@@ -54,7 +54,9 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
         case 'list': {
           await ack();
           const { shown, hidden } = await seenBy(deps, command.user_id, service.listActive());
-          const items = await Promise.all(shown.slice(0, 20).map(async (d) => ({ d, link: await permalinkOf(deps, d) })));
+          const listed = shown.slice(0, 20);
+          const links = await permalinksOf(deps, listed);
+          const items = listed.map((d) => ({ d, link: links.get(d.id) ?? null }));
           await tell(client, where, withLocks(withHidden(listMessage(items, clock.now()), hidden.map((d) => d.ref)), deps.rollback.locks(), deps.rollback.whoMayRelease), log);
           return;
         }

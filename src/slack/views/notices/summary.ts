@@ -5,6 +5,7 @@ import { STATUS_LABELS, type Deployment } from '../../../core/deployment/types.j
 import { findItem } from '../../../core/template/items.js';
 import { context, header, section } from '../blocks.js';
 import { gateName } from '../deployment/gate.js';
+import { MAX_BLOCKS_CHARS, measure } from '../deployment/layout.js';
 import { clip, formatDuration, mention, progressCounts, slackDate } from '../format.js';
 import { plainTitle, title, type Notice, type NoticeInput } from './common.js';
 
@@ -57,8 +58,25 @@ function packed(lines: string[], max = 2800, sections = 2, rest = (n: number) =>
   return out;
 }
 
-/** The summary report: phases planned against actual, approvals, overrides, failures and notes, the timeline. */
-export function summaryReport({ d, events, now, job }: NoticeInput): Notice {
+/** What the report's blocks may take, measured as Slack measures them (the blocks JSON), with the deployment messages' margin. */
+const REPORT_CHARS = MAX_BLOCKS_CHARS - 500;
+
+/**
+ * The summary report: phases planned against actual, approvals, overrides,
+ * failures and notes, the timeline. Measured, not counted: while its blocks
+ * JSON is over REPORT_CHARS, its lists are packed smaller (each ends by saying
+ * how many more there are), so Slack never answers msg_blocks_too_long.
+ */
+export function summaryReport(input: NoticeInput): Notice {
+  let report = summaryWithin(input, 2800);
+  for (let max = 2200; measure(report.blocks as KnownBlock[]).chars > REPORT_CHARS && max >= 300; max = Math.floor(max * 0.75)) {
+    report = summaryWithin(input, max);
+  }
+  return report;
+}
+
+/** The report with every list section at most `max` characters. */
+function summaryWithin({ d, events, now, job }: NoticeInput, max: number): Notice {
   const p = progressOf(d);
   const blocks: KnownBlock[] = [
     header(`Summary report: ${d.ref}`),
@@ -69,7 +87,7 @@ export function summaryReport({ d, events, now, job }: NoticeInput): Notice {
     const actual = t.actualMs === null ? 'not run' : `took ${formatDuration(t.actualMs)}`;
     return `• ${clip(ph.title, 120)}: planned ${formatDuration(t.plannedMs)}, ${actual}${t.overrun ? ' ⚠️ over plan' : ''}`;
   });
-  blocks.push(...packed(phases, 2800, 1).map((text) => section(`*Phases*\n${text}`)));
+  blocks.push(...packed(phases, max, 1).map((text) => section(`*Phases*\n${text}`)));
   const approvals = d.plan.approvals
     .filter((a) => d.approvals[a.role] || (d.approvers[a.role]?.length ?? 0) > 0)
     .map((a) => {
@@ -77,7 +95,7 @@ export function summaryReport({ d, events, now, job }: NoticeInput): Notice {
       if (!s) return `• ${label(d, a.role)}: not given`;
       return `• ${label(d, a.role)}: ${s.decision} by ${mention(s.by)} ${time(s.at)}${s.reason ? ` (“${clip(s.reason, 200)}”)` : ''}`;
     });
-  if (approvals.length) blocks.push(...packed(approvals, 2800, 1).map((text) => section(`*Approvals*\n${text}`)));
+  if (approvals.length) blocks.push(...packed(approvals, max, 1).map((text) => section(`*Approvals*\n${text}`)));
   const problems = [
     ...d.overrides.map((o) => `• Override of the ${gateName(o.gate)} by ${mention(o.by)} ${time(o.at)}: “${clip(o.reason, 300)}” (${o.missing.length} missing)`),
     ...Object.entries(d.items)
@@ -85,14 +103,14 @@ export function summaryReport({ d, events, now, job }: NoticeInput): Notice {
       .map(([key, s]) => `• ❌ “${itemText(d, key)}” failed (${mention(s.by)} ${time(s.at)}): ${clip(s.note ?? '', 300)}`),
     ...(d.monitoring?.verdict && !d.monitoring.verdict.healthy ? [`• 🆘 Marked faulty: ${clip(d.monitoring.verdict.note ?? '', 300)}`] : []),
   ];
-  if (problems.length) blocks.push(...packed(problems, 2800, 1).map((text) => section(`*Overrides, failures and notes*\n${text}`)));
+  if (problems.length) blocks.push(...packed(problems, max, 1).map((text) => section(`*Overrides, failures and notes*\n${text}`)));
   const timeline = events.map((e) => timelineLine(d, e)).filter((l): l is string => l !== null);
   // A message stays well under Slack's size limit: a long timeline ends by saying where the rest of the record is.
   const rest = (n: number) =>
     job.payload.target === 'thread'
       ? `_and ${n} more: each checklist message above shows who confirmed what, and when_`
       : `_and ${n} more in the deployment's thread_`;
-  blocks.push(...packed(timeline, 2800, 2, rest).map((text, i) => section(`${i ? '' : '*Timeline*\n'}${text}`)));
+  blocks.push(...packed(timeline, max, 2, rest).map((text, i) => section(`${i ? '' : '*Timeline*\n'}${text}`)));
   blocks.push(context(`Report made ${slackDate(now)}.`));
   return { text: `📋 Summary report: ${plainTitle(d)}`, blocks };
 }
