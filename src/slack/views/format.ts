@@ -1,3 +1,4 @@
+import { replacePlaceholders } from '../../core/template/placeholders.js';
 import type { Progress } from '../../core/deployment/progress.js';
 import { STATUS_LABELS, type Status } from '../../core/deployment/types.js';
 import { shownMinutes } from '../../core/duration.js';
@@ -126,4 +127,13 @@ export function safeLink(raw: string, label?: string): string | null {
   const inert = url.replace(/&/g, '&amp;').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
   if (inert.length > MAX_LINK_URL) return null;
   return `<${inert}|${clip(label ?? url.replace(/^https?:\/\//, '').replace(/\|/g, '%7C'), 80)}>`;
+}
+
+/**
+ * Escaped mrkdwn with each placeholder a blank of the template left (`[e.g., CI/CD pipeline]`, `` `[branch_name]` ``)
+ * shown as a muted hint, `_✎ e.g., CI/CD pipeline_`, never as raw brackets.
+ */
+export function hinted(mrkdwn: string): string {
+  const out = replacePlaceholders(mrkdwn, (inner) => `_✎ ${inner.replace(/[_*`~]/g, ' ').replace(/\s+/g, ' ').trim()}_`);
+  return out.length <= mrkdwn.length + 300 ? out : mrkdwn; // a text of nothing but blanks stays within its size
 }

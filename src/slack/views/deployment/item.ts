@@ -3,7 +3,7 @@ import type { Deployment } from '../../../core/deployment/types.js';
 import type { PlanItem } from '../../../core/template/items.js';
 import { ActionId, encodeRef } from '../../ids.js';
 import { button, context, section } from '../blocks.js';
-import { clip, joinLines, mention, safeLink, slackDate } from '../format.js';
+import { clip, hinted, joinLines, mention, safeLink, slackDate } from '../format.js';
 
 export type ItemButton = 'confirm' | 'undo' | null;
 
@@ -15,7 +15,7 @@ const NOTE_MAX = 120;
 /** The checklist line's first part: state mark, indentation for sub-items, the text. */
 function line(p: PlanItem, mark: string, bold = false): string {
   const indent = p.item.level ? '\u2003↳ ' : '';
-  const text = clip(p.item.text, ITEM_TEXT_MAX);
+  const text = hinted(clip(p.item.text, ITEM_TEXT_MAX));
   const optional = p.item.required ? '' : ' _(optional)_';
   return `${indent}${mark} ${bold ? `*${text}*` : text}${optional}`;
 }
@@ -55,7 +55,7 @@ export function itemBlocks(d: Deployment, p: PlanItem, kind: ItemButton): KnownB
     text = line(p, '⬜');
   }
   const small = [
-    p.item.details.length ? joinLines(p.item.details.map((x) => clip(x, 600)), 1500, '') : '',
+    p.item.details.length ? joinLines(p.item.details.map((x) => hinted(clip(x, 600))), 1500, '') : '',
     evidenceLine(p, state?.state === 'done' ? state.evidence : undefined, state?.state === 'done') ?? '',
   ].filter(Boolean);
   return [section(text, accessory(d, p, kind)), ...(small.length ? [context(...small)] : [])];
