@@ -63,6 +63,13 @@ describe('one event, one message', () => {
     for (const phase of stateOf(h, id).plan.phases) {
       await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });
       await tick(h);
+      if (phase === stateOf(h, id).plan.phases[0]) {
+        // "Notify Stakeholders: Announce the start of the deployment window" is what the start notice did: done by Liftoff.
+        const announceStep = Object.entries(stateOf(h, id).items).find(([key]) => key.startsWith(`phase.${phase.id}.`));
+        expect(announceStep?.[1]).toMatchObject({ state: 'done', by: 'liftoff' });
+        const phaseMessage = threadOfId(id).find((m) => textOf(m).includes('Announce the start of the deployment window'))!;
+        expect(textOf(phaseMessage)).toMatch(/Announce the start of the deployment window\.[^\n]* — 🤖 done by Liftoff \(its notice\)/);
+      }
       await confirmAll(h, id, 'phase', PEOPLE.deployer, phase.id);
       await press(h, PEOPLE.deployer, ActionId.completePhase, { d: id, p: phase.id });
     }

@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { LIFTOFF_ACTOR } from '../../../core/schedule/liftoff-steps.js';
 import type { Deployment } from '../../../core/deployment/types.js';
 import type { PlanItem } from '../../../core/template/items.js';
 import { ActionId, encodeRef } from '../../ids.js';
@@ -47,7 +48,8 @@ export function itemBlocks(d: Deployment, p: PlanItem, kind: ItemButton): KnownB
   const state = d.items[p.key];
   let text: string;
   if (state?.state === 'done') {
-    text = `${line(p, '✅')} — ${mention(state.by)} · ${slackDate(state.at)}`;
+    const by = state.by === LIFTOFF_ACTOR ? '🤖 done by Liftoff (its notice)' : mention(state.by);
+    text = `${line(p, '✅')} — ${by} · ${slackDate(state.at)}`;
   } else if (state?.state === 'failed' && p.stage === 'phase') {
     const note = state.note ? `: ${clip(state.note, NOTE_MAX)}` : '';
     text = `${line(p, '❌', true)} — failed, ${mention(state.by)}${note}`;
