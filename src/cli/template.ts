@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import { readYamlTemplate } from '../config/templates.js';
 import { parseRunbook } from '../core/template/markdown/index.js';
 import type { Group, Item, Notice, Template } from '../core/template/schema.js';
+import { placeholderWarnings } from '../core/template/placeholders.js';
 import { ESTIMATE_HINT, rollbackValidation, STANDARD_VALIDATION_NOTE } from '../core/template/rollback.js';
 import type { Io } from './main.js';
 
@@ -115,6 +116,7 @@ export function templateCheckCommand(file: string | undefined, io: Io): number {
   }
   const { template, problems, warnings = [] } = checkTemplateFile(file);
   if (template) io.out.write(`${describeTemplate(template)}\n\n`);
+  warnings.push(...(template ? placeholderWarnings(template) : []));
   if (warnings.length) io.out.write(`Warnings (${warnings.length}):\n${warnings.map((w) => `  - ${w}`).join('\n')}\n`);
   if (problems.length) {
     io.out.write(`Problems (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);

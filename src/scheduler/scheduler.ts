@@ -9,6 +9,7 @@ import { skipReason } from '../core/schedule/stale.js';
 import { timerFace } from '../core/schedule/timer-face.js';
 import { explainSlackError } from '../slack/errors.js';
 import type { MessageSync } from '../slack/sync.js';
+import { LIFTOFF_ACTOR, stepsDoneByNotice } from '../core/schedule/liftoff-steps.js';
 import { renderNotice } from '../slack/views/notices/index.js';
 import type { Repositories } from '../storage/index.js';
 import { writeTransaction } from '../storage/transaction.js';
@@ -88,6 +89,10 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
   /** Ends a job; a progress update plans the next one in the same transaction. */
   const settle = writeTransaction(repos.db, (job: Job, status: 'sent' | 'skipped' | 'failed' | 'uncertain', result: string, now: number) => {
     repos.jobs.finish(job.id, status, result, now);
+    // A runbook step that is this notice ("Announce the start of the deployment window") is done: by Liftoff.
+    if (status === 'sent') {
+      repos.deployments.change(job.deploymentId, (d) => stepsDoneByNotice(d, job.kind).map((key) => ({ type: 'item_confirmed' as const, key })), LIFTOFF_ACTOR, now);
+    }
     if (job.kind !== 'progress') return;
     const d = repos.deployments.get(job.deploymentId);
     if (d && (d.status === 'in_progress' || d.status === 'verifying')) repos.jobs.plan([nextProgress(d, job, now, timingsFor(d))], now);
@@ -172,6 +177,7 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
     try {
       const posted = archiving ? await archiveRoom(noticeClient, to, notice, job, now) : await post(noticeClient, to, notice, job.key);
       settle(job, 'sent', JSON.stringify(posted), clock.now());
+      if (job.kind === 'start') await sync.sync(d.id); // the steps it performed show as done
     } catch (error) {
       const failure = classify(error);
       if (failure.kind === 'permanent') return fail(job, d, failure.code, to, clock.now());

@@ -1,3 +1,4 @@
+import { isOnlyPlaceholder } from '../core/template/placeholders.js';
 import type { Clock } from '../core/clock.js';
 import type { Command } from '../core/deployment/decide.js';
 import { ENVIRONMENT_LABELS, type Deployment, type DeploymentInput, type Environment } from '../core/deployment/types.js';
@@ -98,7 +99,7 @@ export function createRollbackService({ repos, clock, deployments, handLocks = {
         repos.locks.lock({
           service: deployment.service,
           environment: deployment.environment,
-          reason: `${deployment.ref} is rolling back ${deployment.version}${to}: ${choice.trigger}`.slice(0, 500),
+          reason: `${deployment.ref} is rolling back ${deployment.version}${to}${isOnlyPlaceholder(choice.trigger) ? '' : `: ${choice.trigger}`}`.slice(0, 500),
           deploymentId: id,
           lockedBy: actor,
           lockedAt: now,

@@ -54,4 +54,12 @@ describe('currentPhase', () => {
     s.act(USERS.deployer, { type: 'start_phase', phaseId: 'deploy' });
     expect(currentPhase(s.d)?.id).toBe('deploy');
   });
+
+  it('is none once a rollback interrupted the running phase: /deploy list and the card do not show it running', () => {
+    const s = new Scenario().ready();
+    s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
+    s.act(USERS.deployer, { type: 'start_rollback', trigger: 'errors', restore: ['code'], note: '', toVersion: null });
+    expect(s.d.phases.prepare?.interrupted).toBeDefined();
+    expect(currentPhase(s.d)).toBeUndefined();
+  });
 });

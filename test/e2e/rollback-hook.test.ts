@@ -140,6 +140,6 @@ describe('the rollback hook', () => {
     await h.settled();
     expect(h.fake.messages(CHANNELS.announce).map(textOf).join('\n')).toMatch(/Rolling back checkout in Production/);
     expect(h.fake.messages(OPS).map(textOf).join('\n')).toMatch(/Rolling back checkout in Production/);
-    expect(threadText(id)).toMatch(/started a rollback of DEP-1/);
+    expect(threadText(id)).toMatch(/Rolling back checkout in Production/);
   });
 });

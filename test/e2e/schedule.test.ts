@@ -63,9 +63,10 @@ describe('the communication plan, on a fake clock', () => {
 
     await at(windowStart - HOUR);
     expect(announced().at(-1)).toContain('Starting soon');
-    const personal = threadOf(h, parentTs).map(mrkdwnOf).find((t) => t.includes('still needs'));
-    expect(personal).toContain(`<@${PEOPLE.deployer}>`);
-    expect(personal).toContain(`<@${PEOPLE.dev}>`);
+    // Who owes what, one line each, as of the time it was sent.
+    const personal = threadOf(h, parentTs).map(mrkdwnOf).find((t) => t.includes('Still open, as of'));
+    expect(personal).toContain(`• <@${PEOPLE.dev}>: the Development Lead approval`);
+    expect(personal).toMatch(new RegExp(`• <@${PEOPLE.deployer}>: \\d+ pre-deployment items`));
 
     // Nothing new on further ticks.
     const sent = noticeKeys().length;
@@ -214,8 +215,9 @@ describe('the communication plan, on a fake clock', () => {
     const updatesBefore = h.fake.message(CHANNELS.deploys, ts)!.updates;
     for (let s = 15; s <= 5 * 60; s += 15) await at(windowStart + s * 1000);
     const updates = h.fake.message(CHANNELS.deploys, ts)!.updates - updatesBefore;
-    expect(updates).toBeGreaterThanOrEqual(4);
-    expect(updates).toBeLessThanOrEqual(5);
+    // Once a minute from the timer, plus one change: the start notice's step, confirmed by Liftoff as it is sent.
+    expect(updates).toBeGreaterThanOrEqual(5);
+    expect(updates).toBeLessThanOrEqual(6);
     expect(textOf(h.fake.message(CHANNELS.deploys, ts)!)).toMatch(/Running for [45] min/);
   });
 

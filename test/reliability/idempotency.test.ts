@@ -162,7 +162,7 @@ describe('a rollback is started once', () => {
     const started = count(id, 'rollback_started');
     expect(started).toBe(1);
     figures.duplicates += started - 1;
-    expect(h.fake.messages().filter((m) => /started a rollback/.test(m.text))).toHaveLength(1);
+    expect(h.fake.messages().filter((m) => /· Rollback plan/.test(m.text))).toHaveLength(1);
     figures.recordsChecked += eventsOf(h, id).length;
     expectMessagesInLine(h);
     expectNoDoublePosts(h);

@@ -125,11 +125,14 @@ export interface RollbackValues {
   note?: string;
 }
 
+/** By default "Other" with a reason in words: the seed templates' triggers are placeholders, which the form does not offer. */
 export function rollbackValues(v: RollbackValues = {}) {
+  const trigger = v.trigger ?? 'other';
+  const other = v.other ?? (v.trigger === undefined ? 'Error rate above 5%' : undefined);
   const values: Record<string, Record<string, unknown>> = {
-    [RollbackField.trigger]: { value: { type: 'radio_buttons', selected_option: { value: v.trigger ?? 't0' } } },
+    [RollbackField.trigger]: { value: { type: 'radio_buttons', selected_option: { value: trigger } } },
     [RollbackField.restore]: { value: input.checkboxes(v.restore ?? ['code', 'configuration']) },
-    [RollbackField.other]: { value: v.other === undefined ? input.empty() : input.text(v.other) },
+    [RollbackField.other]: { value: other === undefined ? input.empty() : input.text(other) },
     [RollbackField.note]: { value: v.note === undefined ? input.empty() : input.text(v.note) },
   };
   return values;

@@ -5,7 +5,7 @@ import { itemsOfStage } from '../../src/core/template/items.js';
 import type { Template } from '../../src/core/template/schema.js';
 import { ActionId, decodeRef, RollbackField, ViewId } from '../../src/slack/ids.js';
 import { renderDeployment } from '../../src/slack/views/deployment/index.js';
-import { rollbackNotice } from '../../src/slack/views/deployment/rollback.js';
+import { rollbackNotice, rollbackReport } from '../../src/slack/views/deployment/rollback.js';
 import { restorePreset, rollbackModal } from '../../src/slack/views/modals/rollback.js';
 import { validateView } from '../support/block-kit-rules.js';
 import { allTemplates, created, HOSTILE, MIN, play, T0, USERS } from '../views/fixtures.js';
@@ -86,9 +86,9 @@ describe('the rollback timer', () => {
       [{ type: 'item_confirmed', key: p2!.key }, USERS.dev, rolledBackAt + 9 * MIN],
       [{ type: 'rollback_completed' }, USERS.deployer, rolledBackAt + 31 * MIN],
     );
-    const report = renderDeployment(d, rolledBackAt + 60 * MIN).find((m) => m.key === 'rollback:report')!;
-    expect(report.once).toBe(true);
-    const text = allTextOf(report.blocks);
+    // The thread's rollback-completed notice carries it: one message for the event.
+    expect(renderDeployment(d, rolledBackAt + 60 * MIN).map((m) => m.key)).not.toContain('rollback:report');
+    const text = allTextOf(rollbackReport(d));
     expect(text).toContain('*Duration:* 31 min (estimate 20 min, over by 11 min)');
     expect(text).toMatch(/\+4 min ✅ .* — <@U0OPSLEAD01>\n\+9 min ✅ .* — <@U0DEVLEAD01>\n\+31 min ↩️ marked complete by <@U0DEPLOYER1>/);
   });
@@ -125,12 +125,12 @@ describe('the rollback notices and note', () => {
     for (const n of [started, rollbackNotice(completed, 'completed', null), rollbackNotice(failed, 'failed', null)]) expect(n.text).not.toContain('*');
   });
 
-  it('the started note does not repeat the versions and trigger the plan below shows', () => {
-    const note = renderDeployment(rollingBack(plan), rolledBackAt).find((m) => m.key === 'note:rollback:started')!;
-    expect(note.text).toMatch(/^⏪ <@U0QALEAD001> started a rollback of DEP-12; its plan and validation follow\./);
-    expect(note.text).toContain('is locked against new deployments.');
-    expect(note.text).not.toContain('Error rate above 5%');
-    expect(note.text).not.toContain('2.13.2');
+  it('no note of its own: the plan says what the rollback closed and locked; the notice tells the thread', () => {
+    const all = renderDeployment(rollingBack(plan), rolledBackAt);
+    expect(all.map((m) => m.key).filter((k) => k.startsWith('note:rollback'))).toEqual([]);
+    const text = allTextOf(all.find((m) => m.key === 'rollback:plan')!.blocks);
+    expect(text).toContain('Closed as interrupted: “');
+    expect(text).toContain('is locked against new deployments until a lead unlocks it.');
   });
 });
 

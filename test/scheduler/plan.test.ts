@@ -84,7 +84,7 @@ describe('the plan of a deployment', () => {
     ]);
   });
 
-  it('completing sends the completion notice and summary, plans follow-ups and cancels what no longer applies', () => {
+  it('completing sends the completion notice (which carries the summary), plans one follow-up reminder and cancels what no longer applies', () => {
     const s = withAnnounce().allPhases();
     s.d = { ...s.d, plan: { ...s.d.plan, postDeployment: { ...s.d.plan.postDeployment, followUps: ['Update documentation', 'Post-mortem'] } } };
     s.act(USERS.deployer, { type: 'confirm_item', key: 'verify.checks.health' });
@@ -92,7 +92,7 @@ describe('the plan of a deployment', () => {
     s.act(USERS.deployer, { type: 'confirm_item', key: 'post.wrap-up.announce' });
     s.act(USERS.deployer, { type: 'confirm_item', key: 'post.wrap-up.docs' });
     const plan = planLast(s, s.act(USERS.deployer, { type: 'complete' }));
-    expect(plan.add.map((j) => j.kind).sort()).toEqual(['completion', 'completion', 'follow_up', 'follow_up', 'summary', 'summary']);
+    expect(plan.add.map((j) => j.kind).sort()).toEqual(['completion', 'completion', 'follow_up']);
     expect(plan.cancel?.kinds).toEqual(expect.arrayContaining(['progress', 'overrun', 'announcement', 'reminder', 'missed_window']));
   });
 
@@ -116,11 +116,22 @@ describe('the plan of a deployment', () => {
     expect(plan.add.find((j) => j.kind === 'rescheduled')).toMatchObject({ dueAt: s.at, payload: { target: 'announce' } });
   });
 
-  it('cancelling cancels every job still to come', () => {
+  it('cancelling cancels every job still to come; with an announcement channel the thread gets its own copy', () => {
     const s = withAnnounce();
     const plan = planLast(s, s.act(USERS.deployer, { type: 'cancel', reason: 'moved' }));
     expect(plan.cancel).toEqual({ kinds: expect.arrayContaining(['announcement', 'reminder', 'personal_reminder', 'missed_window', 'start', 'progress']), reason: 'the deployment was cancelled' });
-    expect(plan.add.map((j) => j.kind)).toEqual(['cancelled']);
+    expect(plan.add.map((j) => [j.kind, j.payload.target])).toEqual([['cancelled', 'announce'], ['cancelled', 'thread']]);
+  });
+
+  it('notices due together are one: created within the reminder time, only the announcement; created just before the reminder, none', () => {
+    const created = (minutesBefore: number, announce = true) => {
+      const s = new Scenario({ ...(announce ? { announceChannelId: 'C0ANNOUNCE1' } : {}), windowStart: T0 + minutesBefore * MIN, windowEnd: T0 + (minutesBefore + 60) * MIN });
+      return planChange(s.d, [{ type: 'created' } as DeploymentEvent], 1, T0, t).add.map((j) => j.kind);
+    };
+    expect(created(45)).toEqual(['announcement', 'missed_window']);
+    expect(created(70)).toEqual(['announcement', 'missed_window']); // the reminder would be due 10 min after creation
+    expect(created(45, false)).toEqual(['missed_window']); // the card is the announcement
+    expect(created(120)).toEqual(['announcement', 'reminder', 'personal_reminder', 'missed_window']);
   });
 });
 
@@ -254,7 +265,7 @@ describe('who hears what: the ops channel, rollbacks, cancellations, follow-ups'
     rolled.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
     rolled.act(USERS.deployer, { type: 'start_rollback', trigger: 'errors', restore: ['code'], note: '', toVersion: null });
     const plan = planChange(rolled.d, [{ type: 'rollback_completed' }], rolled.d.revision + 1, rolled.at, t);
-    expect(plan.add.filter((j) => j.kind === 'follow_up').map((j) => j.payload.n)).toEqual([0, 1, 2]);
+    expect(plan.add.filter((j) => j.kind === 'follow_up').map((j) => j.key)).toEqual(['DEP-1:follow_up:thread']);
   });
 });
 

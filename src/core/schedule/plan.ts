@@ -50,23 +50,41 @@ function withOps(d: Deployment, kind: JobKind, dueAt: number, extra: Omit<JobPay
 const adminJob = (d: Deployment, now: number, seq: number): PlannedJob[] =>
   d.opsChannelId ? [job(d, 'admin_action', now, { target: 'ops', seq }, `admin_action:${seq}`)] : [];
 
-/** The template's follow-up actions as reminders to the deployer (the "(if issues)" ones only after issues). */
+/**
+ * The template's follow-up actions as one reminder to the deployer (the "(if issues)" ones only after
+ * issues): due together, they are one message, not one each.
+ */
 function followUpJobs(d: Deployment, now: number, t: Timings): PlannedJob[] {
   const due = ms(addHours(now, t.followUpHoursAfter));
-  return followUpsFor(d).map((n) => job(d, 'follow_up', due, { target: 'thread', n }, `follow_up:${n}`));
+  return followUpsFor(d).length ? [job(d, 'follow_up', due, { target: 'thread' })] : [];
 }
+
+/**
+ * A reminder due within this long of the deployment's creation reminds nobody of anything: the card
+ * (and the announcement) just said it. It is not planned.
+ */
+export const FRESH_MS = 30 * 60_000;
 
 /** The jobs that follow from the deployment window: announcement, reminders, the missed-window question. */
 export function windowJobs(d: Deployment, now: number, t: Timings): PlannedJob[] {
   const w = `w${Math.floor(d.window.start / 1000)}`;
   const at = (hoursBefore: number) => Math.max(now, ms(addHours(d.window.start, -hoursBefore)));
   const announceAt = at(t.announcementHoursBefore);
+  const remindAt = at(t.reminderHoursBefore);
   // Without an announcement channel, an announcement due at once would only repeat the card just posted above it.
   const announce = d.announceChannelId || announceAt > now;
+  // Notices due together are one: a reminder due with the announcement (or just after the card) is not sent,
+  // the announcement says when it starts and what is still open. Created (or moved) less than FRESH_MS before
+  // the reminder: nobody is reminded of what they have just been told.
+  const remind = remindAt - now >= FRESH_MS && remindAt - announceAt >= FRESH_MS;
   return [
     ...(announce ? [job(d, 'announcement', announceAt, { target: 'announce' }, `announcement:${w}`)] : []),
-    job(d, 'reminder', at(t.reminderHoursBefore), { target: 'announce' }, `reminder:${w}`),
-    job(d, 'personal_reminder', at(t.reminderHoursBefore), { target: 'thread' }, `personal_reminder:${w}`),
+    ...(remind
+      ? [
+          job(d, 'reminder', remindAt, { target: 'announce' }, `reminder:${w}`),
+          job(d, 'personal_reminder', remindAt, { target: 'thread' }, `personal_reminder:${w}`),
+        ]
+      : []),
     job(d, 'missed_window', Math.max(now, d.window.end), { target: 'thread' }, `missed_window:${w}`),
   ];
 }
@@ -131,13 +149,14 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
         plan.add.push(job(d, 'rollback_decision', ms(addMinutes(now, t.rollbackDecisionMinutes)), { target: 'thread', seq }, `rollback_decision:${seq}`));
         break;
       case 'monitoring_started':
-        plan.add.push(...withOps(d, 'completion', now), ...both(d, 'summary', now));
+        // One message per place: the completion notice carries the summary report (see its view).
+        plan.add.push(...withOps(d, 'completion', now));
         plan.add.push(job(d, 'monitoring_verdict', d.monitoring?.until ?? now, { target: 'thread' }));
         plan.cancel = { kinds: ['progress', 'overrun', ...WINDOW_KINDS], reason: 'the deployment is complete' };
         break;
       case 'completed': {
         const monitored = d.monitoring !== undefined;
-        plan.add.push(...(monitored ? both(d, 'healthy', now) : [...withOps(d, 'completion', now), ...both(d, 'summary', now)]));
+        plan.add.push(...(monitored ? both(d, 'healthy', now) : withOps(d, 'completion', now)));
         plan.add.push(...followUpJobs(d, now, t));
         plan.cancel = { kinds: [...LIVE_KINDS], reason: 'the deployment is complete' };
         break;
@@ -147,8 +166,10 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
         break;
       case 'cancelled':
         if (e.admin) plan.add.push(...adminJob(d, now, seq));
-        // Without an announcement channel: a thread reply also sent to the channel, like the reschedule notice.
+        // Without an announcement channel: a thread reply also sent to the channel, like the reschedule notice;
+        // with one (or a dedicated channel, whose announcement copy goes to the mirror), the thread gets its copy.
         plan.add.push(job(d, 'cancelled', now, { target: 'announce', seq }));
+        if (d.announceChannelId || d.location === 'channel') plan.add.push(job(d, 'cancelled', now, { target: 'thread', seq }));
         plan.cancel = { kinds: [...LIVE_KINDS], reason: 'the deployment was cancelled' };
         break;
       case 'rollback_started': {

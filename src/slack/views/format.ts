@@ -1,3 +1,4 @@
+import { replacePlaceholders } from '../../core/template/placeholders.js';
 import type { Progress } from '../../core/deployment/progress.js';
 import { STATUS_LABELS, type Status } from '../../core/deployment/types.js';
 import { shownMinutes } from '../../core/duration.js';
@@ -138,4 +139,13 @@ export function hostFirst(url: URL): string {
   const host = url.host.length > 60 ? `…${url.host.slice(-59)}` : url.host;
   const rest = `${url.pathname === '/' ? '' : url.pathname}${url.search}${url.hash}`;
   return rest ? `${host}${clip(rest, 80 - host.length).replace(/\|/g, '%7C')}` : host;
+}
+
+/**
+ * Escaped mrkdwn with each placeholder a blank of the template left (`[e.g., CI/CD pipeline]`, `` `[branch_name]` ``)
+ * shown as a muted hint, `_✎ e.g., CI/CD pipeline_`, never as raw brackets.
+ */
+export function hinted(mrkdwn: string): string {
+  const out = replacePlaceholders(mrkdwn, (inner) => `_✎ ${inner.replace(/[_*`~]/g, ' ').replace(/\s+/g, ' ').trim()}_`);
+  return out.length <= mrkdwn.length + 300 ? out : mrkdwn; // a text of nothing but blanks stays within its size
 }

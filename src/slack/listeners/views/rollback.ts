@@ -1,3 +1,4 @@
+import { isOnlyPlaceholder } from '../../../core/template/placeholders.js';
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { isDomainError } from '../../../core/errors.js';
 import { cleanText } from '../../../core/text.js';
@@ -32,7 +33,9 @@ export function registerRollbackViews(app: App, deps: ListenerDeps): void {
       const choice = optionOf(values, RollbackField.trigger);
       const other = text(values, RollbackField.other, 500);
       const index = choice && /^t\d{1,3}$/.test(choice) ? Number(choice.slice(1)) : -1;
-      const trigger = choice === OTHER_TRIGGER ? other : (plan.rollback.triggers[index] ?? '');
+      const listed = plan.rollback.triggers[index] ?? '';
+      // A blank of the template (a modal from before it stopped offering them) is no reason: ask for one in words.
+      const trigger = choice === OTHER_TRIGGER ? other : isOnlyPlaceholder(listed) ? '' : listed;
       if (!choice) return await error(RollbackField.trigger, 'Choose what triggered the rollback.');
       if (!trigger) return await error(choice === OTHER_TRIGGER ? RollbackField.other : RollbackField.trigger, 'Say in a few words why you roll back.');
       const restore = restoreOf(values);

@@ -3,23 +3,23 @@ import type { GateReport } from '../../../core/deployment/gates.js';
 import type { Deployment } from '../../../core/deployment/types.js';
 import { ActionId, encodeRef } from '../../ids.js';
 import { button, confirmDialog } from '../blocks.js';
-import { clip, firstFew, mention, slackDate } from '../format.js';
+import { clip, firstFew, hinted, mention, slackDate } from '../format.js';
 
 const NAMES = { start: 'Start gate', complete: 'Completion gate' } as const;
 
 /** A gate in running text: "start gate", "completion gate" (never the raw id `complete`). */
 export const gateName = (gate: keyof typeof NAMES) => NAMES[gate].toLowerCase();
 
-const bullets = (lines: string[], max: number) => firstFew(lines, max, (m) => `• ${clip(m, 120)}`).join('\n');
+const bullets = (lines: string[], max: number) => firstFew(lines, max, (m) => `• ${hinted(clip(m, 120))}`).join('\n');
 
 /** What a gate says: open, overridden (who, when, why, what it lacked) or what it still lacks. */
 export function gateText(r: GateReport): string {
   const name = NAMES[r.gate];
   if (r.overridden) {
+    // The reason and what it lacked are in the override note in the thread: said once.
     const o = r.overridden;
-    const lacked = o.missing.length ? `\nIt was missing:\n${bullets(o.missing, 5)}` : '';
     const how = o.emergency ? ' as an emergency (admin)' : o.requestedBy ? `, asked by ${mention(o.requestedBy)},` : '';
-    return `🔓 *${name} overridden* by ${mention(o.by)}${how} · ${slackDate(o.at)}: “${clip(o.reason, 200)}”${lacked}`;
+    return `🔓 *${name} overridden* by ${mention(o.by)}${how} · ${slackDate(o.at)} (why, and what it lacked: the override note below)`;
   }
   if (r.open) {
     return r.gate === 'start'

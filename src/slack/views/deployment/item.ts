@@ -1,9 +1,10 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { LIFTOFF_ACTOR } from '../../../core/schedule/liftoff-steps.js';
 import type { Deployment } from '../../../core/deployment/types.js';
 import type { PlanItem } from '../../../core/template/items.js';
 import { ActionId, encodeRef } from '../../ids.js';
 import { button, context, section } from '../blocks.js';
-import { clip, joinLines, mention, safeLink, slackDate } from '../format.js';
+import { clip, hinted, joinLines, mention, safeLink, slackDate } from '../format.js';
 
 export type ItemButton = 'confirm' | 'undo' | null;
 
@@ -15,7 +16,7 @@ const NOTE_MAX = 120;
 /** The checklist line's first part: state mark, indentation for sub-items, the text. */
 function line(p: PlanItem, mark: string, bold = false): string {
   const indent = p.item.level ? '\u2003↳ ' : '';
-  const text = clip(p.item.text, ITEM_TEXT_MAX);
+  const text = hinted(clip(p.item.text, ITEM_TEXT_MAX));
   const optional = p.item.required ? '' : ' _(optional)_';
   return `${indent}${mark} ${bold ? `*${text}*` : text}${optional}`;
 }
@@ -47,7 +48,8 @@ export function itemBlocks(d: Deployment, p: PlanItem, kind: ItemButton): KnownB
   const state = d.items[p.key];
   let text: string;
   if (state?.state === 'done') {
-    text = `${line(p, '✅')} — ${mention(state.by)} · ${slackDate(state.at)}`;
+    const by = state.by === LIFTOFF_ACTOR ? '🤖 done by Liftoff (its notice)' : mention(state.by);
+    text = `${line(p, '✅')} — ${by} · ${slackDate(state.at)}`;
   } else if (state?.state === 'failed' && p.stage === 'phase') {
     const note = state.note ? `: ${clip(state.note, NOTE_MAX)}` : '';
     text = `${line(p, '❌', true)} — failed, ${mention(state.by)}${note}`;
@@ -55,7 +57,7 @@ export function itemBlocks(d: Deployment, p: PlanItem, kind: ItemButton): KnownB
     text = line(p, '⬜');
   }
   const small = [
-    p.item.details.length ? joinLines(p.item.details.map((x) => clip(x, 600)), 1500, '') : '',
+    p.item.details.length ? joinLines(p.item.details.map((x) => hinted(clip(x, 600))), 1500, '') : '',
     evidenceLine(p, state?.state === 'done' ? state.evidence : undefined, state?.state === 'done') ?? '',
   ].filter(Boolean);
   return [section(text, accessory(d, p, kind)), ...(small.length ? [context(...small)] : [])];

@@ -1,6 +1,4 @@
-import { findItem } from '../../../core/template/items.js';
 import type { Deployment } from '../../../core/deployment/types.js';
-import { ENVIRONMENT_LABELS } from '../../../core/deployment/types.js';
 import { section } from '../blocks.js';
 import { clip, firstFew, mention } from '../format.js';
 import type { SlackMessage } from './message.js';
@@ -8,9 +6,13 @@ import { gateName } from './gate.js';
 import { roomFailedNote } from './room.js';
 
 /**
- * Short thread replies for moments worth a notification. Derived from state
- * with keys that identify the moment, so each is posted exactly once (and a
- * later undo does not take it back: it stays in the record).
+ * Short thread replies for moments worth a notification that no notice of the
+ * communication plan already tells the thread: an override (who, why, what it
+ * lacked), and a dedicated channel that could not be created. A rejection, a
+ * failed step, a cancellation and the completion each get their notice in the
+ * thread (src/core/schedule/plan.ts), and nothing is said twice. Derived from
+ * state with keys that identify the moment, so each is posted exactly once
+ * (and a later undo does not take it back: it stays in the record).
  */
 export function renderNotes(d: Deployment): SlackMessage[] {
   const notes: Array<{ at: number; key: string; text: string }> = [];
@@ -31,38 +33,6 @@ export function renderNotes(d: Deployment): SlackMessage[] {
       at: o.at,
       key: `note:override-asked:${o.gate}:${o.at}`,
       text: `🙋 ${mention(o.by)} asks to override the ${gateName(o.gate)} of ${d.ref}: “${clip(o.reason, 1000)}”. It needs a second person: an approver of ${d.ref} or an admin grants it with *Grant override*.`,
-    });
-  }
-  for (const role of d.plan.approvals) {
-    const a = d.approvals[role.role];
-    if (a?.decision !== 'rejected') continue;
-    notes.push({
-      at: a.at,
-      key: `note:rejected:${role.role}:${a.at}`,
-      text: `⛔ ${mention(a.by)} (${clip(role.label, 75)}) rejected ${d.ref}: “${clip(a.reason ?? '', 1000)}”`,
-    });
-  }
-  for (const [key, s] of Object.entries(d.items)) {
-    const p = s.state === 'failed' ? findItem(d.plan, key) : undefined;
-    if (!p) continue;
-    notes.push({
-      at: s.at,
-      key: `note:failed:${key}:${s.at}`,
-      text: `❌ ${mention(s.by)} reported a failed step in “${clip(p.sectionTitle, 150)}”: *${clip(p.item.text, 500)}* — “${clip(s.note ?? '', 1000)}”`,
-    });
-  }
-  if (d.cancelled) {
-    notes.push({ at: d.cancelled.at, key: 'note:cancelled', text: `🚫 ${mention(d.cancelled.by)} cancelled ${d.ref}: “${clip(d.cancelled.reason, 1000)}”` });
-  }
-  if (d.completed) {
-    const what = `${clip(d.service, 80)} ${clip(d.version, 64)}`;
-    notes.push({
-      at: d.completed.at,
-      key: 'note:completed',
-      // After monitoring, this moment is the healthy verdict (the work itself was completed when monitoring began).
-      text: d.monitoring?.verdict?.healthy
-        ? `💚 ${mention(d.completed.by)} marked ${d.ref} healthy after monitoring: ${what} stays deployed to ${ENVIRONMENT_LABELS[d.environment]}.`
-        : `✅ ${mention(d.completed.by)} completed ${d.ref}: ${what} is deployed to ${ENVIRONMENT_LABELS[d.environment]}.`,
     });
   }
   const roomFailed = roomFailedNote(d);

@@ -81,6 +81,10 @@ function planFrame(d: Deployment, now: number, part: string): KnownBlock[] {
   const blocks: KnownBlock[] = [header(`⏪ Rollback plan${part}`), section(lines.join('\n'))];
   const timing = [`▶️ Started ${slackDate(r.started.at)} by ${mention(r.started.by)}`, timerText(d, now)];
   blocks.push(context(...timing));
+  // What the rollback did at once, said here rather than in a note of its own.
+  const interrupted = d.plan.phases.filter((p) => d.phases[p.id]?.interrupted).map((p) => `“${clip(p.title, 100)}”`);
+  const closed = interrupted.length ? `Closed as interrupted: ${clip(interrupted.join(', '), 600)}. ` : '';
+  blocks.push(context(`${closed}${what(d)} is locked against new deployments until a lead unlocks it.`));
   const t = rollbackTiming(d, now);
   if (t && t.estimateMs === null && !r.completed) blocks.push(context(`The template gives no estimated rollback time. ${ESTIMATE_HINT}`));
   if (t && t.overrunMs > 0 && !r.completed) blocks.push(section(`⚠️ *Over the estimated rollback time by ${formatDuration(t.overrunMs)}*`));
@@ -151,15 +155,6 @@ function renderValidation(d: Deployment): SlackMessage[] {
 
 const once = (key: string, text: string, blocks: KnownBlock[] = [section(text)]): SlackMessage => ({ key, placement: 'thread', text, blocks, once: true });
 
-function startedNote(d: Deployment): SlackMessage {
-  const r = d.rollback!;
-  const interrupted = d.plan.phases.filter((p) => d.phases[p.id]?.interrupted).map((p) => `“${clip(p.title, 100)}”`);
-  const closed = interrupted.length ? `\nClosed as interrupted: ${interrupted.join(', ')}.` : '';
-  // Versions and trigger are in the plan just below and in the notice: the note says what only it knows.
-  const text = `⏪ ${mention(r.started.by)} started a rollback of ${d.ref}; its plan and validation follow.${closed}\n${what(d)} is locked against new deployments.`;
-  return once('note:rollback:started', text);
-}
-
 /** The rollback's own timeline: when it started, each step, the end; with its duration against the estimate. */
 export function rollbackTimeline(d: Deployment): string[] {
   const r = d.rollback;
@@ -178,9 +173,10 @@ export function rollbackTimeline(d: Deployment): string[] {
   return lines;
 }
 
-function reportMessage(d: Deployment): SlackMessage | null {
+/** The rollback report: what was rolled back, the trigger, what was restored, its duration and timeline. Sent as the thread's rollback-completed notice. */
+export function rollbackReport(d: Deployment): KnownBlock[] {
   const r = d.rollback;
-  if (!r?.completed) return null;
+  if (!r?.completed) return [];
   const t = rollbackTiming(d, r.completed.at)!;
   const estimate = t.estimateMs !== null ? ` (estimate ${formatDuration(t.estimateMs)}${t.overrunMs ? `, over by ${formatDuration(t.overrunMs)}` : ''})` : '';
   const restore = r.restore.map((k) => RESTORE_LABELS[k] ?? k).join(', ');
@@ -190,27 +186,28 @@ function reportMessage(d: Deployment): SlackMessage | null {
     `*Restored:* ${clip(restore || '—', 300)}`,
     `*Duration:* ${formatDuration(t.elapsedMs)}${estimate}`,
   ].join('\n');
-  const text = `📋 Rollback report for ${d.ref}: ${what(d)} rolled back in ${formatDuration(t.elapsedMs)}.`;
-  return once('rollback:report', text, [
+  return [
     header(`📋 Rollback report · ${d.ref}`),
     section(summary),
     section(`*Timeline*\n${joinLines(rollbackTimeline(d), 2800, '')}`),
-  ]);
+  ];
 }
+
+/** Whether the failed-rollback notice lands in the thread itself (no ops channel, no announcement channel, no dedicated channel). */
+const failedNoticeInThread = (d: Deployment) => !d.opsChannelId && !d.announceChannelId && d.location !== 'channel';
 
 /**
  * Once a rollback started, its messages in thread order (posted then, after
- * the notes): its note, plan, validation, failure note and report.
+ * the notes): its plan, validation and failure note. The start and the end
+ * are told by their notices (the thread's completed notice is the report).
  */
 export function renderRollback(d: Deployment, now: number): SlackMessage[] {
   const r = d.rollback;
   if (!r) return [];
-  const out = [startedNote(d), ...renderPlan(d, now), ...renderValidation(d)];
-  if (r.failed) {
+  const out = [...renderPlan(d, now), ...renderValidation(d)];
+  if (r.failed && !failedNoticeInThread(d)) {
     out.push(once('note:rollback:failed', `🆘 ${mention(r.failed.by)} marked the rollback of ${d.ref} failed: “${clip(r.failed.note, 1000)}”. The ops channel has been alerted.`));
   }
-  const report = reportMessage(d);
-  if (report) out.push(report);
   return out;
 }
 

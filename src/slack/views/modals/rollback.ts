@@ -1,3 +1,4 @@
+import { isOnlyPlaceholder } from '../../../core/template/placeholders.js';
 import type { InputBlockElement, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { ENVIRONMENT_LABELS, type Deployment } from '../../../core/deployment/types.js';
 import type { Template } from '../../../core/template/schema.js';
@@ -36,7 +37,8 @@ export interface RollbackModalInput {
 export function rollbackModal({ d, toVersion }: RollbackModalInput): ModalView {
   const triggers = d.plan.rollback.triggers;
   const options: PlainTextOption[] = [
-    ...triggers.map((t, i) => option(t, `t${i}`)),
+    // A trigger the template left blank (`[Condition that requires rollback]`) is no reason anyone can pick.
+    ...triggers.flatMap((t, i) => (isOnlyPlaceholder(t) ? [] : [option(t, `t${i}`)])),
     option('Other (say below)', OTHER_TRIGGER),
   ];
   const choice: InputBlockElement =

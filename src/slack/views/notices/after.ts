@@ -1,6 +1,10 @@
+import type { KnownBlock } from '@slack/types';
+import { progressOf } from '../../../core/deployment/progress.js';
+import { followUpsFor } from '../../../core/schedule/follow-ups.js';
 import { ActionId, encodeRef } from '../../ids.js';
-import { actions, button, confirmDialog, section } from '../blocks.js';
-import { clip, formatDuration, joinLines, mention, slackDate } from '../format.js';
+import { actions, button, confirmDialog, context, section } from '../blocks.js';
+import { clip, formatDuration, joinLines, mention, progressCounts, slackDate } from '../format.js';
+import { summaryReport } from './summary.js';
 import { plainTitle, threadHint, title, windowText, type Notice, type NoticeInput } from './common.js';
 
 function monitoringLines({ d }: NoticeInput): string[] {
@@ -13,20 +17,48 @@ function monitoringLines({ d }: NoticeInput): string[] {
   return lines;
 }
 
-/** Completed (or complete and now monitored): stakeholders and the thread. */
+/** Characters of blocks a completion notice keeps to, well under Slack's `msg_blocks_too_long` (measured from about 11,000). */
+const COMPLETION_BUDGET = 9_500;
+
+/**
+ * The summary report's sections (phases, approvals, overrides and failures, timeline) that fit after
+ * `head`; when some do not, a line says where the rest of the record is.
+ */
+function withSummary(input: NoticeInput, head: KnownBlock[]): KnownBlock[] {
+  const [, , ...body] = summaryReport(input).blocks; // its header and title line: the completion notice says them
+  const out = [...head];
+  let size = JSON.stringify(out).length;
+  for (const [i, b] of body.entries()) {
+    const n = JSON.stringify(b).length + 1;
+    if (size + n > COMPLETION_BUDGET) {
+      const where = input.job.payload.target === 'thread' ? 'each checklist message above shows who confirmed what, and when' : 'the deployment’s thread has the whole record';
+      out.push(context(`_${body.length - i} more part${body.length - i === 1 ? '' : 's'} of the summary left out: ${where}._`));
+      break;
+    }
+    out.push(b);
+    size += n;
+  }
+  return out;
+}
+
+/**
+ * Completed (or complete and now monitored): stakeholders and the thread, one message each, which
+ * carries the summary report (phases, approvals, overrides and failures, timeline). The ops copy is
+ * the headline only.
+ */
 export function completion(input: NoticeInput): Notice {
   const { d, job } = input;
   const first = Object.values(d.phases).map((p) => p.started?.at).filter((x): x is number => x !== undefined);
   const end = d.monitoring?.at ?? d.completed?.at;
   const took = first.length && end ? ` · took ${formatDuration(end - Math.min(...first))}` : '';
-  return {
-    text: `✅ ${plainTitle(d)} is complete`,
-    blocks: [
-      section(`✅ *Deployment complete* ${title(d)}\n🗓️ Window ${windowText(d)}${took}`),
-      ...monitoringLines(input).map((l) => section(l)),
-      ...threadHint(d, job.payload.target),
-    ],
-  };
+  const p = progressOf(d);
+  const head = [
+    section(`✅ *Deployment complete* ${title(d)}\n🗓️ Window ${windowText(d)}${took}\n${progressCounts(p)} items confirmed${p.failed ? ` · ${p.failed} failed` : ''}`),
+    ...monitoringLines(input).map((l) => section(l)),
+  ];
+  const hint = threadHint(d, job.payload.target);
+  const blocks = job.payload.target === 'ops' ? head : withSummary(input, head);
+  return { text: `✅ ${plainTitle(d)} is complete`, blocks: [...blocks, ...hint] };
 }
 
 /** The deployer's verdict after monitoring: healthy. */
@@ -64,12 +96,22 @@ export function monitoringVerdict({ d }: NoticeInput): Notice {
   };
 }
 
-/** One follow-up action of the template, as a reminder to the deployer. */
+/**
+ * The template's follow-up actions that apply, as one reminder to the deployer (a job planned
+ * before they became one message names one of them by `n`).
+ */
 export function followUp({ d, job }: NoticeInput): Notice {
-  const what = d.plan.postDeployment.followUps[job.payload.n ?? 0] ?? 'Follow-up';
+  const all = d.plan.postDeployment.followUps;
+  const picked = job.payload.n !== undefined ? [all[job.payload.n] ?? 'Follow-up'] : followUpsFor(d).map((n) => all[n]!);
+  if (picked.length === 1) {
+    return {
+      text: `📌 ${d.ref} follow-up: ${clip(picked[0]!, 300)}`,
+      blocks: [section(`📌 ${mention(d.deployerId)}, a follow-up of ${d.ref}: *${clip(picked[0]!, 500)}*`)],
+    };
+  }
   return {
-    text: `📌 ${d.ref} follow-up: ${clip(what, 300)}`,
-    blocks: [section(`📌 ${mention(d.deployerId)}, a follow-up of ${d.ref}: *${clip(what, 500)}*`)],
+    text: `📌 ${d.ref}: ${picked.length} follow-ups`,
+    blocks: [section(`📌 ${mention(d.deployerId)}, the follow-ups of ${d.ref}:\n${joinLines(picked.map((f) => clip(f, 300)), 2800)}`)],
   };
 }
 

@@ -1,14 +1,15 @@
 import type { KnownBlock } from '@slack/types';
 import type { Deployment } from '../../../core/deployment/types.js';
 import { rollbackButton } from '../deployment/offer.js';
-import { rollbackNotice, type RollbackNoticeKind } from '../deployment/rollback.js';
+import { rollbackNotice, rollbackReport, type RollbackNoticeKind } from '../deployment/rollback.js';
 import { section } from '../blocks.js';
 import { threadHint, type Notice, type NoticeInput } from './common.js';
 
-/** A rollback notice as the scheduler sends it: copies outside the thread point to it. */
+/** A rollback notice as the scheduler sends it: copies outside the thread point to it; the thread's completed notice carries the report. */
 function rollbackJobNotice({ d, job }: NoticeInput, kind: RollbackNoticeKind): Notice {
   const notice = rollbackNotice(d, kind, null);
-  return { text: notice.text, blocks: [...notice.blocks, ...threadHint(d, job.payload.target)] };
+  const report = kind === 'completed' && job.payload.target === 'thread' ? rollbackReport(d) : [];
+  return { text: notice.text, blocks: [...notice.blocks, ...report, ...threadHint(d, job.payload.target)] };
 }
 
 export const rollbackStarted = (input: NoticeInput) => rollbackJobNotice(input, 'started');

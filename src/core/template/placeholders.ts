@@ -1,0 +1,60 @@
+import { planItems } from './items.js';
+import type { Template } from './schema.js';
+
+/**
+ * Template placeholders: the `[…]` blanks a process document leaves for whoever
+ * runs it (`[branch_name]`, `[e.g., CI/CD pipeline, manual script]`, `[Step 1]`).
+ * Liftoff fills the ones it knows from the deployment (the branch), shows the
+ * others as hints, and never treats one as something a person said.
+ */
+
+/** `[…]` on one line, not a Markdown link's text (`[text](url)`) nor a task box (`[ ]`, `[x]`). */
+const PLACEHOLDER = /\[(?![ xX]\])([^[\]\n]{1,300})\](?!\()/g;
+
+/** `[branch_name]`, `[branch]`, `[Branch name]`, `[branch-name]`. */
+const BRANCH = /\[\s*branch(?:[ _-]?name)?\s*\]/gi;
+
+/** Whether `text` holds a placeholder. */
+export const hasPlaceholder = (text: string): boolean => new RegExp(PLACEHOLDER.source).test(text);
+
+/**
+ * Whether `text` says nothing but placeholders: what is left without them, markup
+ * (`*`, `_`, backticks), punctuation and a leading label (`*Method:*`) is empty.
+ */
+export function isOnlyPlaceholder(text: string): boolean {
+  if (!hasPlaceholder(text)) return false;
+  const rest = text
+    .replace(PLACEHOLDER, '')
+    .replace(/^\s*\*[^*\n]{1,60}:\*/, '')
+    .replace(/[\s*_`~.,:;()\-–—]/g, '');
+  return rest.length === 0;
+}
+
+/** The plan with the placeholders the deployment answers filled in: `[branch_name]` from its Branch field. */
+export function fillPlaceholders(plan: Template, values: { branch: string | null }): Template {
+  if (!values.branch?.trim()) return plan;
+  const branch = JSON.stringify(values.branch.trim()).slice(1, -1); // inside a JSON string
+  const json = JSON.stringify(plan);
+  if (json.search(BRANCH) < 0) return plan;
+  return JSON.parse(json.replace(BRANCH, () => branch)) as Template;
+}
+
+/** Replaces each placeholder left in `text` (escaped mrkdwn) by `hint(inner)`, a backticked one with its backticks. */
+export function replacePlaceholders(text: string, hint: (inner: string) => string): string {
+  return text.replace(/`?\[(?![ xX]\])([^[\]\n]{1,300})\](?!\()`?/g, (_all, inner: string) => hint(inner));
+}
+
+/**
+ * What `liftoff template check` warns about: required items that are only a placeholder (nobody can
+ * tell what confirming them means), and rollback triggers that are (they are not offered in the
+ * rollback form). The template still runs.
+ */
+export function placeholderWarnings(plan: Template): string[] {
+  const items = planItems(plan)
+    .filter((p) => p.item.required && isOnlyPlaceholder(p.item.text))
+    .map((p) => `${p.sectionTitle}: “${p.item.text}” is required but only a placeholder; write what is to be done, or mark it optional`);
+  const triggers = plan.rollback.triggers
+    .filter(isOnlyPlaceholder)
+    .map((t) => `rollback trigger “${t}” is only a placeholder; it is not offered in the rollback form (write the condition)`);
+  return [...items, ...triggers];
+}

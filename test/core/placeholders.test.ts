@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { createdEvent } from '../../src/core/deployment/create.js';
+import { planItems } from '../../src/core/template/items.js';
+import { fillPlaceholders, isOnlyPlaceholder, placeholderWarnings } from '../../src/core/template/placeholders.js';
+import { hinted } from '../../src/slack/views/format.js';
+import { realisticTemplate as plan, inputFor } from '../views/fixtures.js';
+
+describe('template placeholders', () => {
+  it('tell a blank from text that merely holds one', () => {
+    expect(isOnlyPlaceholder('[Step 1]')).toBe(true);
+    expect(isOnlyPlaceholder('*Method:* [e.g., CI/CD pipeline, manual script]')).toBe(true);
+    expect(isOnlyPlaceholder('[Condition that requires rollback]')).toBe(true);
+    expect(isOnlyPlaceholder('Merged to the deployment branch (`[branch_name]`)')).toBe(false);
+    expect(isOnlyPlaceholder('Error rate above 5%')).toBe(false);
+    expect(isOnlyPlaceholder('See [the runbook](https://example.com)')).toBe(false);
+  });
+
+  it('fill [branch_name] from the Branch field in the frozen plan, and leave the others', () => {
+    const filled = fillPlaceholders(plan, { branch: 'release/2.14' });
+    const details = planItems(filled).flatMap((p) => p.item.details).join('\n');
+    expect(details).toContain('*Branch:* `release/2.14`');
+    expect(details).toContain('[List scripts or link to migration plan]');
+    expect(fillPlaceholders(plan, { branch: null })).toBe(plan);
+    const e = createdEvent(inputFor(plan, { branch: 'hotfix/"x"' }), plan);
+    expect(JSON.stringify(e.plan)).toContain('hotfix/\\"x\\"');
+  });
+
+  it('show an unfilled one as a muted hint, never as raw brackets', () => {
+    expect(hinted('*Method:* [e.g., CI/CD pipeline, manual script]')).toBe('*Method:* _✎ e.g., CI/CD pipeline, manual script_');
+    expect(hinted('branch (`[branch_name]`)')).toBe('branch (_✎ branch name_)');
+    expect(hinted('no blanks here')).toBe('no blanks here');
+  });
+
+  it('are warned about by template check when a required item or a trigger is only a placeholder', () => {
+    const withBlanks = structuredClone(plan);
+    withBlanks.phases[0]!.steps.push({ ...withBlanks.phases[0]!.steps[0]!, id: 'blank', text: '[Step 3]', required: true });
+    withBlanks.rollback.triggers = ['[Condition that requires rollback]', 'Error rate above 5%'];
+    expect(placeholderWarnings(withBlanks)).toEqual([
+      'Preparation: “[Step 3]” is required but only a placeholder; write what is to be done, or mark it optional',
+      'rollback trigger “[Condition that requires rollback]” is only a placeholder; it is not offered in the rollback form (write the condition)',
+    ]);
+  });
+});

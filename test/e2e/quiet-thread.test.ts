@@ -1,0 +1,153 @@
+/**
+ * A quiet, truthful thread: read as the deployer (the thread) and as a
+ * stakeholder (the announcement channel), a full deployment, a cancellation
+ * and a rollback say each event once. Every message the bot posted is sorted
+ * by what it is (a notice by the job key in its metadata, a deployment
+ * message by its key) and counted per place.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ActionId } from '../../src/slack/ids.js';
+import { completed, confirmAll, openRollback, overrideGate, submitRollback, underway } from '../rollback/helpers.js';
+import { fakeClock } from '../support/clock.js';
+import type { FakeMessage } from '../support/fake-slack.js';
+import { buttonsOf, press, startDeployment, textOf } from '../support/flows.js';
+import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { jobKeyOf, kindOf, MIN, parentTsOf, stateOf, submitReason, tick } from '../support/schedule.js';
+
+let h: Harness;
+const t0 = Math.floor(Date.now() / MIN) * MIN;
+beforeEach(async () => {
+  h = await startHarness({ clock: fakeClock(t0), slackFollowsClock: true });
+});
+afterEach(async () => {
+  await h.stop();
+});
+
+/** What a message is: `notice:KIND` for the scheduler's notices, else the deployment message's key family (`note`, `rollback:plan`, `phase`…). */
+function whatIs(m: FakeMessage): string {
+  const job = jobKeyOf(m);
+  if (job) return `notice:${kindOf(job)}`;
+  const row = h.query<{ key: string }>('SELECT key FROM messages WHERE ts = ? AND channel_id = ?', m.ts, m.channel)[0];
+  if (!row) return 'other';
+  return row.key.startsWith('note:') ? 'note' : row.key.replace(/:\d+$/, '').replace(/^phase:.*/, 'phase');
+}
+
+/** How many messages of each kind sit in `messages`. */
+function countOf(messages: FakeMessage[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of messages) out[whatIs(m)] = (out[whatIs(m)] ?? 0) + 1;
+  return out;
+}
+
+const threadOfId = (id: number) => {
+  const ts = parentTsOf(h, id);
+  return h.fake.messages().filter((m) => m.thread_ts === ts && m.ts !== ts);
+};
+const announced = () => h.fake.messages(CHANNELS.announce).filter((m) => !m.thread_ts);
+const notices = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).filter(([k]) => k.startsWith('notice:') || k === 'note'));
+/** Buttons that do something (links aside). */
+const actionable = (m: FakeMessage) => buttonsOf(m).filter((b) => b.actionId !== ActionId.openLink);
+
+describe('one event, one message', () => {
+  it('a full deployment created 40 minutes before its window: one announcement, one start, one completion carrying the summary, 100 %', async () => {
+    const { id } = await startDeployment(h, { announce: CHANNELS.announce, windowStart: (t0 + 40 * MIN) / 1000, windowEnd: (t0 + 100 * MIN) / 1000 });
+    await tick(h);
+    // Due together, the announcement and the reminder are one; nobody is reminded of what was created a minute ago.
+    expect(notices(countOf(announced()))).toEqual({ 'notice:announcement': 1 });
+    expect(textOf(announced()[0]!)).toMatch(/Upcoming deployment[^]*\(in 40 min\)[^]*things still open before it can start/);
+    expect(notices(countOf(threadOfId(id)))).toEqual({});
+
+    for (const [role, user] of [['dev_lead', PEOPLE.dev], ['qa_lead', PEOPLE.qa], ['ops_lead', PEOPLE.ops]] as const) await press(h, user, ActionId.approve, { d: id, r: role });
+    await confirmAll(h, id, 'pre');
+    h.clock.set(t0 + 40 * MIN);
+    for (const phase of stateOf(h, id).plan.phases) {
+      await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });
+      await tick(h);
+      if (phase === stateOf(h, id).plan.phases[0]) {
+        // "Notify Stakeholders: Announce the start of the deployment window" is what the start notice did: done by Liftoff.
+        const announceStep = Object.entries(stateOf(h, id).items).find(([key]) => key.startsWith(`phase.${phase.id}.`));
+        expect(announceStep?.[1]).toMatchObject({ state: 'done', by: 'liftoff' });
+        const phaseMessage = threadOfId(id).find((m) => textOf(m).includes('Announce the start of the deployment window'))!;
+        expect(textOf(phaseMessage)).toMatch(/Announce the start of the deployment window\.[^\n]* — 🤖 done by Liftoff \(its notice\)/);
+      }
+      await confirmAll(h, id, 'phase', PEOPLE.deployer, phase.id);
+      await press(h, PEOPLE.deployer, ActionId.completePhase, { d: id, p: phase.id });
+    }
+    await confirmAll(h, id, 'verify');
+    await confirmAll(h, id, 'post');
+    await press(h, PEOPLE.deployer, ActionId.complete, { d: id });
+    await tick(h);
+
+    expect(notices(countOf(announced()))).toEqual({ 'notice:announcement': 1, 'notice:start': 1, 'notice:completion': 1 });
+    expect(notices(countOf(threadOfId(id)))).toEqual({ 'notice:start': 1, 'notice:completion': 1 });
+    // The completion notice carries the summary report; the card reads 100 %.
+    const completion = threadOfId(id).find((m) => whatIs(m) === 'notice:completion')!;
+    expect(textOf(completion)).toMatch(/Deployment complete[^]*\*Phases\*[^]*\*Approvals\*[^]*\*Timeline\*/);
+    expect(textOf(h.fake.message(CHANNELS.deploys, parentTsOf(h, id))!)).toMatch(/✅ Completed\* · ▰{10} 100% \(\d+\/\d+ required/);
+    // Nothing stale: no button anywhere in the thread, no placeholder branch.
+    for (const m of threadOfId(id)) expect(actionable(m), whatIs(m)).toEqual([]);
+    expect(threadOfId(id).map(textOf).join('\n')).not.toContain('[branch_name]');
+    expect(threadOfId(id).map(textOf).join('\n')).toContain('release/2.4');
+    expect(h.fake.warnings).toEqual([]);
+  });
+
+  it('a cancellation: one notice in the announcement channel and one in the thread; nothing there still offers a click', async () => {
+    const { id } = await startDeployment(h, { announce: CHANNELS.announce });
+    await tick(h);
+    await press(h, PEOPLE.deployer, ActionId.cancel, { d: id });
+    await submitReason(h, PEOPLE.deployer, 'Payment provider freeze');
+    await tick(h);
+    expect(notices(countOf(threadOfId(id)))).toEqual({ 'notice:cancelled': 1 });
+    expect(notices(countOf(announced()))).toEqual({ 'notice:announcement': 1, 'notice:cancelled': 1 });
+    const thread = threadOfId(id);
+    for (const m of thread) expect(actionable(m), whatIs(m)).toEqual([]);
+    const text = thread.map(textOf).join('\n');
+    expect(text).not.toMatch(/button appears here|Start gate closed|Opens when the first/);
+  });
+
+  it('a cancellation without an announcement channel: one reply, shown in the channel', async () => {
+    const { id } = await startDeployment(h);
+    await tick(h);
+    await press(h, PEOPLE.deployer, ActionId.cancel, { d: id });
+    await submitReason(h, PEOPLE.deployer, 'Payment provider freeze');
+    await tick(h);
+    expect(notices(countOf(threadOfId(id)))).toEqual({ 'notice:cancelled': 1 });
+  });
+
+  it('a rollback: its start and its end are one notice each in the thread (the end with the report); no note, no stale buttons', async () => {
+    await completed(h, { version: '2.3.1', announce: CHANNELS.announce });
+    const { id } = await underway(h, { version: '2.4.0', announce: CHANNELS.announce });
+    await tick(h);
+    // Under way: its start gate was overridden (the note) and its first phase started.
+    expect(notices(countOf(threadOfId(id)))).toEqual({ note: 1, 'notice:start': 1 });
+    await submitRollback(h, PEOPLE.qa, (await openRollback(h, PEOPLE.qa, id))!, { note: 'errors at 12%' });
+    await tick(h);
+    expect(notices(countOf(threadOfId(id)))).toEqual({ note: 1, 'notice:start': 1, 'notice:rollback_started': 1 });
+    // While it rolls back only the rollback's own buttons show.
+    for (const m of threadOfId(id)) {
+      const kind = whatIs(m);
+      if (kind.startsWith('rollback:')) continue;
+      expect(actionable(m).map((b) => b.actionId), kind).toEqual([]);
+    }
+    await confirmAll(h, id, 'rollback', PEOPLE.qa);
+    await confirmAll(h, id, 'rollback_validation', PEOPLE.ops);
+    await press(h, PEOPLE.deployer, ActionId.rollbackComplete, { d: id });
+    await tick(h);
+    expect(notices(countOf(threadOfId(id)))).toEqual({ note: 1, 'notice:start': 1, 'notice:rollback_started': 1, 'notice:rollback_completed': 1, 'notice:follow_up': 1 });
+    const done = threadOfId(id).find((m) => whatIs(m) === 'notice:rollback_completed')!;
+    expect(textOf(done)).toMatch(/is rolled back[^]*Rollback report[^]*Timeline/);
+    expect(notices(countOf(announced().filter((m) => jobKeyOf(m)?.startsWith(`DEP-${id}:`))))).toEqual({
+      'notice:start': 1,
+      'notice:rollback_started': 1,
+      'notice:rollback_completed': 1,
+      ...notices(countOf(announced().filter((m) => jobKeyOf(m) === `DEP-${id}:announcement:w${Math.floor(stateOf(h, id).window.start / 1000)}:announce`))),
+    });
+    for (const m of threadOfId(id)) expect(actionable(m), whatIs(m)).toEqual([]);
+  });
+
+  it('an override is said once: in its note; the gate line only says who and when', async () => {
+    const { id } = await startDeployment(h);
+    await overrideGate(h, id, 'start');
+    expect(threadOfId(id).filter((m) => textOf(m).includes('test run')).map(whatIs)).toEqual(['note']);
+  });
+});
