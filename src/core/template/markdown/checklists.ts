@@ -136,7 +136,7 @@ function keepPhaseNote(phase: Phase, block: RootContent, where: string, ctx: Con
   else ctx.note(where, block);
 }
 
-const PHASE_WORDS = /^(?:phase|stage|step)\s*\d*\s*/i;
+const PHASE_WORDS = /^(?:phase|stage|step)\b/i;
 
 function phaseTitle(title: string): string {
   if (!PHASE_WORDS.test(title)) return title;
