@@ -77,6 +77,7 @@ describe('phase headings and timings in the shapes real runbooks take', () => {
     ['a duration in parentheses', '### Phase 1: A\n\n(30 min)\n\n1. a\n', ['A', 30]],
     ['a duration in bold parentheses', '### Phase 1: A\n\n**(1h30)**\n\n1. a\n', ['A', 90]],
     ['a duration label', '### Phase 1: A\n\n*Duration:* about 2 hours\n\n1. a\n', ['A', 120]],
+    ['a bold line about the duration (as before)', '### Phase 1: A\n\n**Takes 30 minutes**\n\n1. a\n', ['A', 30]],
     ['the blank seed window', '### Phase 1: A\n\n**\\[HH:MM\\] - \\[HH:MM\\]**\n\n1. a\n', ['A', { start: null, end: null }]],
   ])('%s', (_, steps, expected) => {
     expect(phasesOf(parsed(runbook(steps)))).toEqual([expected]);

@@ -149,7 +149,10 @@ services:
       expect.stringMatching(/mistakes\.md is not a usable runbook:\n {2}- line 7: no pre-deployment checklist/),
       expect.stringMatching(/deployment-task\.md uses the template id "deployment-task", already taken by .*deployment-task\.yml/),
     ]);
-    expect(templates?.map((t) => t.template.id)).toEqual(['deployment-task', 'standard-release', 'checkout-release', 'deployment-process-template', 'minimal']);
+    expect(templates?.map((t) => t.template.id)).toEqual([
+      'deployment-task', 'standard-release',
+      'checkout-release', 'deployment-process-template-filled', 'deployment-process-template', 'deployment-task-filled', 'minimal',
+    ]);
     expect(team?.settingsFor('checkout', 'production')?.templateId).toBe('minimal');
   });
 

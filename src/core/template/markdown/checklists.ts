@@ -1,7 +1,7 @@
 import type { List, Paragraph, RootContent, Table } from 'mdast';
 import type { Phase } from '../schema.js';
 import type { Context } from './draft.js';
-import { blockText, keywords, leadingLabel, phrasing, sentenceCase } from './inline.js';
+import { blockText, keywords, leadingLabel, minutesIn, phrasing, sentenceCase } from './inline.js';
 import { listLines, splitLists } from './items.js';
 import { lineOf, partKind, type Part, type Section } from './sections.js';
 import { idAllocator } from './slug.js';
@@ -136,7 +136,7 @@ function keepPhaseNote(phase: Phase, block: RootContent, where: string, ctx: Con
   else ctx.note(where, block);
 }
 
-const PHASE_WORDS = /^(?:phase|stage|step)\s*\d*\s*/i;
+const PHASE_WORDS = /^(?:phase|stage|step)\b/i;
 
 function phaseTitle(title: string): string {
   if (!PHASE_WORDS.test(title)) return title;
@@ -158,7 +158,10 @@ function readTiming(p: Paragraph, ctx: Context): Timing | null {
   if (p.children.length === 1 && only && (only.type === 'strong' || only.type === 'emphasis')) {
     const text = phrasing(only.children, ctx.fill);
     const labelled = leadingLabel({ ...p, children: only.children as Paragraph['children'] }, ctx.fill);
-    return timingIn(labelled && isTimingLabel(labelled.label) ? labelled.rest : text);
+    const timing = timingIn(labelled && isTimingLabel(labelled.label) ? labelled.rest : text);
+    // A bold line is about the phase's time, as before: "**Takes 30 minutes**" is a duration too.
+    const minutes = timing || text.includes(':') ? null : minutesIn(text);
+    return timing ?? (minutes ? { minutes } : null);
   }
   const labelled = leadingLabel(p, ctx.fill);
   const text = labelled ? (isTimingLabel(labelled.label) ? labelled.rest : '') : phrasing(p.children, ctx.fill);
