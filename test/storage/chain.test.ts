@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -9,6 +8,7 @@ import { createRepositories } from '../../src/storage/index.js';
 import { migrate, MIGRATIONS } from '../../src/storage/migrations/index.js';
 import { deploymentInput, T0, template, USERS } from '../core/fixtures.js';
 import { seedPastDeployments } from '../support/past-deployments.js';
+import { auditorVerifies } from '../support/audit-chain.js';
 import { useTempDatabases } from './helpers.js';
 
 const temp = useTempDatabases();
@@ -24,19 +24,8 @@ interface Row {
   hash: string;
 }
 
-/** The auditor's check, written from README's recipe alone (no Liftoff code): sha256 of the canonical JSON, linked by prev_hash. */
-function auditorVerifies(rows: Row[]): boolean {
-  const last = new Map<number, string>();
-  return rows.every((r) => {
-    const canonical = JSON.stringify({ actor: r.actor, at: r.at, data: r.data, deployment: `DEP-${r.deployment_id}`, prev_hash: r.prev_hash, seq: r.seq, type: r.type });
-    const ok = r.prev_hash === (last.get(r.deployment_id) ?? '0'.repeat(64)) && createHash('sha256').update(canonical).digest('hex') === r.hash;
-    last.set(r.deployment_id, r.hash);
-    return ok;
-  });
-}
-
 const rowsOf = (db: Database.Database) =>
-  db.prepare<[], Row>('SELECT deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events ORDER BY deployment_id, seq').all();
+  db.prepare<[], Row & { deployment: string }>("SELECT 'DEP-' || deployment_id AS deployment, deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events ORDER BY deployment_id, seq").all();
 
 async function check(file: string) {
   let out = '';
