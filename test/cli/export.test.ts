@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/storage/db.js';
 import { createRepositories } from '../../src/storage/index.js';
 import { HOUR, T0 } from '../core/fixtures.js';
 import { useTempDatabases } from '../storage/helpers.js';
-import { auditorVerifies } from '../support/audit-chain.js';
+import { auditorVerifies, type ChainRow } from '../support/audit-chain.js';
 import { seedPastDeployments } from '../support/past-deployments.js';
 
 const temp = useTempDatabases();
@@ -50,22 +50,11 @@ function database() {
   return file;
 }
 
-interface EventRow {
-  deployment: string;
-  seq: number;
-  type: string;
-  actor: string;
-  at: number;
-  data: string;
-  prev_hash: string;
-  hash: string;
-}
-
 const eventsOf = (file: string, from: number, to: number) => {
   const db = new Database(file, { readonly: true });
   try {
     return db
-      .prepare<[number, number], EventRow>(
+      .prepare<[number, number], ChainRow>(
         `SELECT d.ref AS deployment, e.seq, e.type, e.actor, e.at, e.data, e.prev_hash, e.hash FROM events e JOIN deployments d ON d.id = e.deployment_id
          WHERE d.window_start >= ? AND d.window_start < ? ORDER BY e.deployment_id, e.seq`,
       )

@@ -8,24 +8,17 @@ import { createRepositories } from '../../src/storage/index.js';
 import { migrate, MIGRATIONS } from '../../src/storage/migrations/index.js';
 import { deploymentInput, T0, template, USERS } from '../core/fixtures.js';
 import { seedPastDeployments } from '../support/past-deployments.js';
-import { auditorVerifies } from '../support/audit-chain.js';
+import { auditorVerifies, type ChainRow } from '../support/audit-chain.js';
 import { useTempDatabases } from './helpers.js';
 
 const temp = useTempDatabases();
 
-interface Row {
+interface Row extends ChainRow {
   deployment_id: number;
-  seq: number;
-  type: string;
-  actor: string;
-  at: number;
-  data: string;
-  prev_hash: string;
-  hash: string;
 }
 
 const rowsOf = (db: Database.Database) =>
-  db.prepare<[], Row & { deployment: string }>("SELECT 'DEP-' || deployment_id AS deployment, deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events ORDER BY deployment_id, seq").all();
+  db.prepare<[], Row>("SELECT 'DEP-' || deployment_id AS deployment, deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events ORDER BY deployment_id, seq").all();
 
 async function check(file: string) {
   let out = '';
@@ -94,7 +87,7 @@ describe('liftoff db check names where the chain breaks', () => {
   it('an event changed with its hash recomputed breaks the link from the next event', async () => {
     const file = seeded();
     const db = new Database(file);
-    const row = db.prepare<[], Row>('SELECT deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events WHERE deployment_id = 2 AND seq = 2').get()!;
+    const row = db.prepare<[], Row>("SELECT 'DEP-2' AS deployment, deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events WHERE deployment_id = 2 AND seq = 2").get()!;
     const hash = eventHash({ deployment: 'DEP-2', seq: 2, type: row.type, actor: 'UMALLORY', at: row.at, data: row.data, prevHash: row.prev_hash });
     db.close();
     tamper(file, `UPDATE events SET actor = 'UMALLORY', hash = '${hash}' WHERE deployment_id = 2 AND seq = 2`);
