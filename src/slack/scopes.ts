@@ -63,6 +63,12 @@ export const BOT_SCOPES = [
     scope: 'groups:read',
     why: 'The same lookup among private channels (dedicated_channels.private: true); conversations.list shows only those the bot is in.',
   },
+  {
+    scope: 'files:write',
+    why:
+      'files.getUploadURLExternal and files.completeUploadExternal: /deploy report uploads the full record of a ' +
+      'deployment as a Markdown file to its thread.',
+  },
 ] as const satisfies readonly BotScope[];
 
 export type BotScopeName = (typeof BOT_SCOPES)[number]['scope'];

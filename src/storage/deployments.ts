@@ -34,6 +34,14 @@ const columnsOf = (d: Deployment) => ({
   revision: d.revision,
 });
 
+/** One event of the record, with its link in the chain. */
+export interface ChainedEvent {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  event: RecordedEvent;
+}
+
 export interface AuditEntry extends EventRow {
   deploymentId: number;
 }
@@ -203,6 +211,11 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
 
     events(id: number): RecordedEvent[] {
       return selectEvents.all(id).map(toRecorded);
+    },
+
+    /** The events with their place in the chain (seq, prev_hash, hash), oldest first: the full record. */
+    chained(id: number): ChainedEvent[] {
+      return selectChain.all(id).map((r) => ({ seq: r.seq, prevHash: r.prev_hash, hash: r.hash, event: toRecorded(r) }));
     },
 
     /**

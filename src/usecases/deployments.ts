@@ -128,6 +128,11 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
       return { filter, page: at.page, pages: at.pages, total, deployments };
     },
 
+    /** Every event of a deployment with its link in the chain, oldest first (the full record). */
+    record(id: number) {
+      return repos.deployments.chained(id);
+    },
+
     /** Where a part of the deployment is shown in Slack, once posted. */
     messageOf(id: number, key: string) {
       return repos.messages.list(id).get(key);

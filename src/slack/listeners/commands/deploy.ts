@@ -10,6 +10,7 @@ import { startForm } from '../views/start-form.js';
 import { parseDeployCommand } from './parse.js';
 import { rescheduleModal } from '../../views/modals/reschedule.js';
 import { runRollbackCommand } from './rollback.js';
+import { runReportCommand } from './report.js';
 import { withLocks } from '../../views/locks.js';
 import { permalinkOf, permalinksOf } from '../permalinks.js';
 import { historyMessage } from '../../views/history.js';
@@ -62,6 +63,9 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           await tell(client, where, historyMessage(page, await permalinksOf(deps, page.deployments)), log);
           return;
         }
+        case 'report':
+          await runReportCommand(deps, parsed.ref, ack as never, where, log);
+          return;
         case 'status': {
           if (!parsed.ref) {
             await ack({ response_type: 'ephemeral', text: 'Which deployment? For example `/deploy status DEP-12`.' } as never);

@@ -11,6 +11,7 @@ export type DeployCommand =
   | { kind: 'lock'; service: string | null; environment: Environment | null; reason: string | null }
   | { kind: 'unlock'; service: string | null; environment: Environment | null }
   | { kind: 'history'; service?: string; environment?: Environment; page: number }
+  | { kind: 'report'; ref: string | null }
   | { kind: 'templates' }
   | { kind: 'help' }
   | { kind: 'unknown'; input: string };
@@ -77,6 +78,8 @@ export function parseDeployCommand(raw: string): DeployCommand {
       return { kind: 'reschedule', ref: parseRef(args[0]) };
     case 'history':
       return parseHistory(args, text);
+    case 'report':
+      return { kind: 'report', ref: parseRef(args[0]) };
     case 'templates':
       return { kind: 'templates' };
     case '':
