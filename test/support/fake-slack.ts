@@ -107,12 +107,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       server.close(() => resolve());
       server.closeAllConnections();
     });
-  return { ...fakeSlackApi(ws, base, stop), files: fileStore.all };
+  return fakeSlackApi(ws, base, stop, fileStore.all);
 }
 
 /** What tests hold: queries over the workspace, and the knobs (channels, users, faults). */
-function fakeSlackApi(ws: Workspace, base: string, stop: () => Promise<void>): Omit<FakeSlack, 'files'> {
+function fakeSlackApi(ws: Workspace, base: string, stop: () => Promise<void>, files: FakeSlack['files']): FakeSlack {
   return {
+    files,
     url: `${base}/api/`,
     botUserId: ws.botUserId,
     botId: ws.botId,
