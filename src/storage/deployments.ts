@@ -109,6 +109,10 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
     `SELECT COUNT(*) AS n FROM deployments WHERE ${historyWhere}`,
   );
 
+  const selectPeriod = db.prepare<[{ service: string | null; environment: string | null; from: number; to: number }], Row>(
+    `SELECT id, state FROM deployments WHERE ${historyWhere} AND window_start >= @from AND window_start <= @to ORDER BY window_start, id`,
+  );
+
   const parse = (row: Row): Deployment => JSON.parse(row.state) as Deployment;
 
   function save(d: Deployment, at: number) {
@@ -175,6 +179,11 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
       const where = { service: filter.service ?? null, environment: filter.environment ?? null };
       const total = countHistory.get(where)?.n ?? 0;
       return { total, deployments: selectHistory.all({ ...where, limit, offset }).map(parse) };
+    },
+
+    /** Past deployments whose window started in [from, to], oldest first (for the delivery stats). */
+    finishedBetween(filter: HistoryFilter, from: number, to: number): Deployment[] {
+      return selectPeriod.all({ service: filter.service ?? null, environment: filter.environment ?? null, from, to }).map(parse);
     },
 
     allIds(): number[] {

@@ -14,6 +14,7 @@ import { runReportCommand } from './report.js';
 import { withLocks } from '../../views/locks.js';
 import { permalinkOf, permalinksOf } from '../permalinks.js';
 import { historyMessage } from '../../views/history.js';
+import { statsMessage } from '../../views/stats.js';
 
 /** `/deploy …`: every answer is ephemeral; forms open before any slow work. */
 export function registerDeployCommand(app: App, deps: ListenerDeps): void {
@@ -63,6 +64,9 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           await tell(client, where, historyMessage(page, await permalinksOf(deps, page.deployments)), log);
           return;
         }
+        case 'stats':
+          await ack({ response_type: 'ephemeral', ...statsMessage(service.stats({ service: parsed.service, environment: parsed.environment }, parsed.days), parsed) } as never);
+          return;
         case 'report':
           await runReportCommand(deps, parsed.ref, ack as never, where, log);
           return;
