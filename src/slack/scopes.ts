@@ -73,6 +73,12 @@ export const BOT_SCOPES = [
       'Also conversations.info and conversations.members of a private channel: a deployment there is shown only to its members, ' +
       'and the membership events of private channels.',
   },
+  {
+    scope: 'files:write',
+    why:
+      'files.getUploadURLExternal and files.completeUploadExternal: /deploy report uploads the full record of a ' +
+      'deployment as a Markdown file to its thread.',
+  },
 ] as const satisfies readonly BotScope[];
 
 export type BotScopeName = (typeof BOT_SCOPES)[number]['scope'];

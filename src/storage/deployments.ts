@@ -35,6 +35,14 @@ const columnsOf = (d: Deployment) => ({
   revision: d.revision,
 });
 
+/** One event of the record, with its link in the chain. */
+export interface ChainedEvent {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  event: RecordedEvent;
+}
+
 export interface AuditEntry extends EventRow {
   deploymentId: number;
 }
@@ -101,6 +109,10 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
   );
   const countHistory = db.prepare<[{ service: string | null; environment: string | null }], { n: number }>(
     `SELECT COUNT(*) AS n FROM deployments WHERE ${historyWhere}`,
+  );
+
+  const selectPeriod = db.prepare<[{ service: string | null; environment: string | null; from: number; to: number }], Row>(
+    `SELECT id, state FROM deployments WHERE ${historyWhere} AND window_start >= @from AND window_start <= @to ORDER BY window_start, id`,
   );
 
   const parse = (row: Row): Deployment => JSON.parse(row.state) as Deployment;
@@ -194,6 +206,11 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
       return { total, deployments: selectHistory.all({ ...where, limit, offset }).map(parse) };
     },
 
+    /** Past deployments whose window started in [from, to], oldest first (for the delivery stats). */
+    finishedBetween(filter: HistoryFilter, from: number, to: number): Deployment[] {
+      return selectPeriod.all({ service: filter.service ?? null, environment: filter.environment ?? null, from, to }).map(parse);
+    },
+
     allIds(): number[] {
       return selectIds.all().map((r) => r.id);
     },
@@ -230,6 +247,11 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
 
     events(id: number): RecordedEvent[] {
       return selectEvents.all(id).map(toRecorded);
+    },
+
+    /** The events with their place in the chain (seq, prev_hash, hash), oldest first: the full record. */
+    chained(id: number): ChainedEvent[] {
+      return selectChain.all(id).map((r) => ({ seq: r.seq, prevHash: r.prev_hash, hash: r.hash, event: toRecorded(r) }));
     },
 
     /**

@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { createdEvent } from '../core/deployment/create.js';
 import { decide, DEFAULT_POLICY, type Command, type Policy } from '../core/deployment/decide.js';
 import type { DeploymentEvent } from '../core/deployment/events.js';
+import { deliveryStats, type DeliveryStats } from '../core/deployment/stats.js';
 import { HISTORY_PAGE_SIZE, pageWindow, type HistoryFilter, type HistoryPage } from '../core/deployment/history.js';
 import type { Deployment, DeploymentInput } from '../core/deployment/types.js';
 import { DomainError, isDomainError } from '../core/errors.js';
@@ -130,6 +131,17 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
       const at = pageWindow(total, page);
       const { deployments } = repos.deployments.history(filter, HISTORY_PAGE_SIZE, at.offset);
       return { filter, page: at.page, pages: at.pages, total, deployments };
+    },
+
+    /** The delivery measures over the last `days` days (deployments whose window started then). */
+    stats(filter: HistoryFilter, days: number): DeliveryStats {
+      const now = clock.now();
+      return deliveryStats(repos.deployments.finishedBetween(filter, now - days * 86_400_000, now), days, now);
+    },
+
+    /** Every event of a deployment with its link in the chain, oldest first (the full record). */
+    record(id: number) {
+      return repos.deployments.chained(id);
     },
 
     /** Where a part of the deployment is shown in Slack, once posted. */

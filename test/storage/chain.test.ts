@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -9,34 +8,17 @@ import { createRepositories } from '../../src/storage/index.js';
 import { migrate, MIGRATIONS } from '../../src/storage/migrations/index.js';
 import { deploymentInput, T0, template, USERS } from '../core/fixtures.js';
 import { seedPastDeployments } from '../support/past-deployments.js';
+import { auditorVerifies, type ChainRow } from '../support/audit-chain.js';
 import { useTempDatabases } from './helpers.js';
 
 const temp = useTempDatabases();
 
-interface Row {
+interface Row extends ChainRow {
   deployment_id: number;
-  seq: number;
-  type: string;
-  actor: string;
-  at: number;
-  data: string;
-  prev_hash: string;
-  hash: string;
-}
-
-/** The auditor's check, written from README's recipe alone (no Liftoff code): sha256 of the canonical JSON, linked by prev_hash. */
-function auditorVerifies(rows: Row[]): boolean {
-  const last = new Map<number, string>();
-  return rows.every((r) => {
-    const canonical = JSON.stringify({ actor: r.actor, at: r.at, data: r.data, deployment: `DEP-${r.deployment_id}`, prev_hash: r.prev_hash, seq: r.seq, type: r.type });
-    const ok = r.prev_hash === (last.get(r.deployment_id) ?? '0'.repeat(64)) && createHash('sha256').update(canonical).digest('hex') === r.hash;
-    last.set(r.deployment_id, r.hash);
-    return ok;
-  });
 }
 
 const rowsOf = (db: Database.Database) =>
-  db.prepare<[], Row>('SELECT deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events ORDER BY deployment_id, seq').all();
+  db.prepare<[], Row>("SELECT 'DEP-' || deployment_id AS deployment, deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events ORDER BY deployment_id, seq").all();
 
 async function check(file: string) {
   let out = '';
@@ -105,7 +87,7 @@ describe('liftoff db check names where the chain breaks', () => {
   it('an event changed with its hash recomputed breaks the link from the next event', async () => {
     const file = seeded();
     const db = new Database(file);
-    const row = db.prepare<[], Row>('SELECT deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events WHERE deployment_id = 2 AND seq = 2').get()!;
+    const row = db.prepare<[], Row>("SELECT 'DEP-2' AS deployment, deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events WHERE deployment_id = 2 AND seq = 2").get()!;
     const hash = eventHash({ deployment: 'DEP-2', seq: 2, type: row.type, actor: 'UMALLORY', at: row.at, data: row.data, prevHash: row.prev_hash });
     db.close();
     tamper(file, `UPDATE events SET actor = 'UMALLORY', hash = '${hash}' WHERE deployment_id = 2 AND seq = 2`);

@@ -4,13 +4,15 @@
  * and refuses what Slack refuses (Block Kit limits, expired trigger_ids, channels the bot cannot use).
  *
  * How a call travels: HTTP request → parseArgs (form or JSON, `blocks`/`view` decoded) → injected fault?
- * → auth (Bearer token) → the method's handler (chat.ts, views.ts, directory.ts, history.ts) → `{ ok, ... }` recorded in `calls`.
+ * → auth (Bearer token) → the method's handler (chat.ts, views.ts, directory.ts, history.ts, files.ts) → `{ ok, ... }` recorded in `calls`.
+ * File bytes go to the upload URL files.getUploadURLExternal hands out (`/upload/<id>` here), recorded as `upload_url`.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chatMethods } from './fake-slack/chat.js';
 import { directoryMethods } from './fake-slack/directory.js';
+import { createFileStore } from './fake-slack/files.js';
 import { historyMethods } from './fake-slack/history.js';
 import { applyFault, parseArgs, readBody, send } from './fake-slack/http.js';
 import { createRateLimiter } from './fake-slack/limits.js';
@@ -29,7 +31,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     teamId: opts.teamId ?? 'TFAKETEAM',
     now: opts.now ?? (() => Date.now()),
   });
-  const methods = { ...chatMethods(ws), ...viewMethods(ws), ...directoryMethods(ws), ...historyMethods(ws) };
+  let base = ''; // http://127.0.0.1:PORT, known once listening
+  const fileStore = createFileStore(() => base);
+  const methods = { ...chatMethods(ws), ...viewMethods(ws), ...directoryMethods(ws), ...historyMethods(ws), ...fileStore.methods(ws) };
 
   /** Records the call, then lets `answer` produce the reply unless a fault was injected or a rate limit reached. */
   async function recorded(method: string, args: SlackJson, res: ServerResponse, answer: () => { status: number; body: SlackJson }) {
@@ -67,11 +71,19 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     }
   };
 
-  let base = ''; // http://127.0.0.1:PORT, known once listening
   const server = createServer((req, res) => {
     void (async () => {
       try {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const upload = url.pathname.match(/^\/upload\/(F[A-Z0-9]+)$/);
+        if (upload && req.method === 'POST') {
+          const chunks: Buffer[] = [];
+          for await (const c of req) chunks.push(c as Buffer);
+          const answer = await fileStore.uploaded(upload[1]!, Buffer.concat(chunks), String(req.headers['content-type'] ?? ''));
+          ws.calls.push({ method: 'upload_url', args: { file_id: upload[1] }, at: ws.now(), response: { ok: answer.status === 200 }, status: answer.status });
+          res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body);
+          return;
+        }
         const raw = await readBody(req);
         const contentType = String(req.headers['content-type'] ?? '');
         const api = url.pathname.match(/^\/api\/([A-Za-z0-9_.]+)\/?$/);
@@ -104,12 +116,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       server.close(() => resolve());
       server.closeAllConnections();
     });
-  return fakeSlackApi(ws, base, stop);
+  return fakeSlackApi(ws, base, stop, fileStore.all);
 }
 
 /** What tests hold: queries over the workspace, and the knobs (channels, users, faults). */
-function fakeSlackApi(ws: Workspace, base: string, stop: () => Promise<void>): FakeSlack {
+function fakeSlackApi(ws: Workspace, base: string, stop: () => Promise<void>, files: FakeSlack['files']): FakeSlack {
   return {
+    files,
     url: `${base}/api/`,
     botUserId: ws.botUserId,
     botId: ws.botId,

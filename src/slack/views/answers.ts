@@ -25,6 +25,8 @@ const COMMANDS: Array<[string, string]> = [
   ['/deploy lock checkout production [reason]', 'lock a service’s environment against new deployments (or change the reason)'],
   ['/deploy unlock checkout production', 'release the lock (whoever locked it, a lead of the locking deployment, the rollback people)'],
   ['/deploy history [service] [environment] [page N]', 'past deployments with their outcome, newest first'],
+  ['/deploy stats [service] [environment] [period]', 'the four DORA measures and phases planned against actual (default: last 30 days)'],
+  ['/deploy report DEP-12', 'post the summary report in the thread, with the full record as a Markdown file'],
   ['/deploy templates', 'the templates you can deploy with'],
   ['/deploy help', 'this help'],
 ];

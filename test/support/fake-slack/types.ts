@@ -1,4 +1,5 @@
 /** What tests see of the fake Slack: its recorded calls and the state Slack would show. */
+import type { FakeFile } from './files.js';
 
 /**
  * Slack's JSON as sent or answered. Deliberately loose: tests dig into arbitrary payloads
@@ -141,6 +142,8 @@ export interface FakeSlackOptions {
 }
 
 export interface FakeSlack {
+  /** Files from the external upload flow (fake-slack/files.ts), completed or not. */
+  files(): FakeFile[];
   /** http://127.0.0.1:PORT/api/ (trailing slash) */
   url: string;
   botUserId: string;

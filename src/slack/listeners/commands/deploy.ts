@@ -10,11 +10,13 @@ import { startForm } from '../views/start-form.js';
 import { parseDeployCommand } from './parse.js';
 import { rescheduleModal } from '../../views/modals/reschedule.js';
 import { runRollbackCommand } from './rollback.js';
+import { runReportCommand } from './report.js';
 import { withLocks } from '../../views/locks.js';
 import { permalinkOf, permalinksOf } from '../permalinks.js';
 import { historyMessage } from '../../views/history.js';
 import { privateStatusMessage, withHidden } from '../../views/private.js';
 import { historySeenBy, seenBy } from '../seen.js';
+import { statsMessage } from '../../views/stats.js';
 
 /** `/deploy …`: every answer is ephemeral; forms open before any slow work. */
 export function registerDeployCommand(app: App, deps: ListenerDeps): void {
@@ -66,6 +68,12 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           await tell(client, where, historyMessage(visible, await permalinksOf(deps, visible.deployments)), log);
           return;
         }
+        case 'stats':
+          await ack({ response_type: 'ephemeral', ...statsMessage(service.stats({ service: parsed.service, environment: parsed.environment }, parsed.days), parsed) } as never);
+          return;
+        case 'report':
+          await runReportCommand(deps, parsed.ref, ack as never, where, log);
+          return;
         case 'status': {
           if (!parsed.ref) {
             await ack({ response_type: 'ephemeral', text: 'Which deployment? For example `/deploy status DEP-12`.' } as never);

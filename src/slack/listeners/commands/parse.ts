@@ -1,5 +1,6 @@
 import { cleanText } from '../../../core/text.js';
 import { ENVIRONMENTS, type Environment } from '../../../core/deployment/types.js';
+import { parsePeriod } from '../../../core/deployment/stats.js';
 
 export type DeployCommand =
   | { kind: 'start'; service?: string; version?: string; environment?: Environment }
@@ -11,6 +12,8 @@ export type DeployCommand =
   | { kind: 'lock'; service: string | null; environment: Environment | null; reason: string | null }
   | { kind: 'unlock'; service: string | null; environment: Environment | null }
   | { kind: 'history'; service?: string; environment?: Environment; page: number }
+  | { kind: 'report'; ref: string | null }
+  | { kind: 'stats'; service?: string; environment?: Environment; days: number }
   | { kind: 'templates' }
   | { kind: 'help' }
   | { kind: 'unknown'; input: string };
@@ -86,6 +89,10 @@ export function parseDeployCommand(raw: string): DeployCommand {
       return { kind: 'reschedule', ref: parseRef(args[0]) };
     case 'history':
       return parseHistory(args, text);
+    case 'stats':
+      return parseStats(args, text);
+    case 'report':
+      return { kind: 'report', ref: parseRef(args[0]) };
     case 'templates':
       return { kind: 'templates' };
     case '':
@@ -112,4 +119,19 @@ function parseHistory(args: string[], text: string): DeployCommand {
     else return { kind: 'unknown', input: text };
   }
   return { kind: 'history', ...(service ? { service } : {}), ...(environment ? { environment } : {}), page };
+}
+
+/** `stats [service] [environment] [period]`: a period is "7d", "4w", "month", "quarter"…; 30 days when absent. */
+function parseStats(args: string[], text: string): DeployCommand {
+  let days = 30;
+  let service: string | undefined;
+  let environment: Environment | undefined;
+  for (const word of args) {
+    const period = parsePeriod(word);
+    if (period) days = period;
+    else if (!environment && parseEnvironment(word)) environment = parseEnvironment(word);
+    else if (!service) service = word.slice(0, 80);
+    else return { kind: 'unknown', input: text };
+  }
+  return { kind: 'stats', ...(service ? { service } : {}), ...(environment ? { environment } : {}), days };
 }

@@ -1,0 +1,113 @@
+import type { Deployment } from './types.js';
+
+const DAY = 86_400_000;
+
+/** The period `/deploy stats` looks back over, in days: "7d", "4w", "30d" (the default), "quarter". */
+export function parsePeriod(word: string): number | undefined {
+  const named: Record<string, number> = { week: 7, month: 30, quarter: 90, year: 365 };
+  const w = word.toLowerCase();
+  if (Object.hasOwn(named, w)) return named[w];
+  const m = /^(\d{1,3})(d|w)$/.exec(w);
+  if (!m) return undefined;
+  const days = Number(m[1]) * (m[2] === 'w' ? 7 : 1);
+  return days >= 1 && days <= 730 ? days : undefined;
+}
+
+export interface PhaseStats {
+  title: string;
+  /** Phases run to completion (interrupted ones are left out). */
+  runs: number;
+  plannedMeanMs: number;
+  actualMeanMs: number;
+  overruns: number;
+  /** Mean overrun of the runs that overran; 0 when none did. */
+  overrunMeanMs: number;
+}
+
+export interface DeliveryStats {
+  days: number;
+  /** Deployments that went out (completed, rolled back, rollback failed); cancelled and unfinished ones are not changes yet. */
+  deployed: number;
+  cancelled: number;
+  /** DORA: deployment frequency, per week. */
+  perWeek: number;
+  /** DORA: change failure rate, rolled back or rollback failed over all that went out; null with none. */
+  failureRate: number | null;
+  failed: number;
+  /** DORA: time to restore, median, from the first issue (a failed step, a faulty verdict) or the rollback start to rolled back; null with none. */
+  restoreMedianMs: number | null;
+  restored: number;
+  /** DORA: lead time for changes, median, from planned in Liftoff to completed (commit times are not known to Liftoff); null with none. */
+  leadMedianMs: number | null;
+  phases: PhaseStats[];
+}
+
+export function median(values: readonly number[]): number | null {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
+
+/** When trouble first showed: a step reported failed, a faulty verdict, or the rollback's start. */
+function troubleAt(d: Deployment): number | undefined {
+  const times = [
+    ...Object.values(d.items).flatMap((i) => (i.state === 'failed' ? [i.at] : [])),
+    ...(d.monitoring?.verdict && !d.monitoring.verdict.healthy ? [d.monitoring.verdict.at] : []),
+    ...(d.rollback ? [d.rollback.started.at] : []),
+  ];
+  return times.length ? Math.min(...times) : undefined;
+}
+
+/**
+ * The delivery measures over deployments whose window started in the
+ * `days` before `now` (the caller selects them). Pure: no clock, no storage.
+ */
+export function deliveryStats(ds: readonly Deployment[], days: number, now: number): DeliveryStats {
+  const inPeriod = ds.filter((d) => d.window.start >= now - days * DAY && d.window.start <= now);
+  const out = inPeriod.filter((d) => d.status === 'completed' || d.status === 'rolled_back' || d.status === 'rollback_failed');
+  const failed = out.filter((d) => d.status !== 'completed');
+  const restores = out.flatMap((d) => {
+    const from = troubleAt(d);
+    const to = d.status === 'rolled_back' ? d.rollback?.completed?.at : undefined;
+    return from !== undefined && to !== undefined ? [to - from] : [];
+  });
+  const leads = out.flatMap((d) => (d.status === 'completed' && d.completed ? [d.completed.at - d.created.at] : []));
+
+  const byPhase = new Map<string, { title: string; planned: number[]; actual: number[]; over: number[] }>();
+  for (const d of out) {
+    for (const phase of d.plan.phases) {
+      const p = d.phases[phase.id];
+      if (!p?.started || !p.completed) continue;
+      const entry = byPhase.get(phase.title) ?? { title: phase.title, planned: [], actual: [], over: [] };
+      const planned = p.plannedEnd - p.plannedStart;
+      const actual = p.completed.at - p.started.at;
+      entry.planned.push(planned);
+      entry.actual.push(actual);
+      if (actual > planned) entry.over.push(actual - planned);
+      byPhase.set(phase.title, entry);
+    }
+  }
+  return {
+    days,
+    deployed: out.length,
+    cancelled: inPeriod.filter((d) => d.status === 'cancelled').length,
+    perWeek: (out.length * 7) / days,
+    failureRate: out.length ? failed.length / out.length : null,
+    failed: failed.length,
+    restoreMedianMs: median(restores),
+    restored: restores.length,
+    leadMedianMs: median(leads),
+    phases: [...byPhase.values()].map((e) => ({
+      title: e.title,
+      runs: e.actual.length,
+      plannedMeanMs: mean(e.planned),
+      actualMeanMs: mean(e.actual),
+      overruns: e.over.length,
+      overrunMeanMs: mean(e.over),
+    })),
+  };
+}
+
