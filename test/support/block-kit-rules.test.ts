@@ -68,10 +68,10 @@ describe('messages', () => {
     expect(validateMessageBlocks(twice, 't')).toEqual(['[ERROR] duplicate block_id "same" (also at /blocks/0) [json-pointer:/blocks/1/block_id]']);
   });
 
-  it('blocks JSON over 12,000 characters, text over 40,000, blank fallback text', () => {
-    const long = many(4, (i) => ({ ...section(x(2900)), block_id: `b${i}` }));
+  it('blocks JSON over 11,000 characters, text over 40,000, blank fallback text', () => {
+    const long = many(4, (i) => ({ ...section(x(2600)), block_id: `b${i}` }));
     expect(validateMessageBlocks(long, 't')).toEqual([]);
-    const longer = [...long, { ...section(x(2900)), block_id: 'b4' }];
+    const longer = [...long, { ...section(x(2600)), block_id: 'b4' }];
     expect(judgeMessage(longer, 't')?.error).toBe('msg_blocks_too_long');
     expect(judgeMessage([section('s')], x(40_000))).toBeUndefined();
     expect(judgeMessage([section('s')], x(40_001))?.error).toBe('msg_too_long');

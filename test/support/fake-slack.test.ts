@@ -142,7 +142,7 @@ describe('refusals', () => {
     expect(fake.message('CPUBLIC', m.ts!)?.updates).toBe(0);
   });
 
-  it('blocks whose JSON is over 12,000 characters: msg_blocks_too_long', async () => {
+  it('blocks whose JSON is over 11,000 characters: msg_blocks_too_long', async () => {
     const blocks = Array.from({ length: 5 }, (_, i) => section('y'.repeat(2900), `b${i}`));
     expect((await refusal(web.chat.postMessage({ channel: 'CPUBLIC', text: 't', blocks }))).error).toBe('msg_blocks_too_long');
   });
