@@ -293,9 +293,9 @@ describe('a deployment in its own channel (location: channel)', () => {
     h.clock.advance(60_000);
     await h.liftoff.scheduler.tick();
     await h.settled();
-    // The announcement and the preparation reminder (the window starts within the hour), both pointing to the channel.
+    // The announcement (the window starts within the hour: it also stands for the reminder), pointing to the channel.
     const announcements = h.fake.messages(CHANNELS.announce).map(textOf);
-    expect(announcements).toHaveLength(2);
+    expect(announcements).toHaveLength(1);
     for (const text of announcements) {
       expect(text).toContain(`<#${room}>`);
       expect(text).not.toContain(`<#${CHANNELS.deploys}>`);
@@ -328,7 +328,11 @@ describe('a deployment in its own channel (location: channel)', () => {
 
   it('without an announcement channel, stakeholder notices reply to the mirror card in the deploy channel, where stakeholders follow it', async () => {
     h = await withConfig();
-    const { id } = await startDeployment(h);
+    const now = Math.floor(h.clock.now() / 1000);
+    const { id } = await startDeployment(h, { windowStart: now + 3 * 3600, windowEnd: now + 4 * 3600 });
+    await h.liftoff.scheduler.tick();
+    await h.settled();
+    h.clock.advance(2 * 3600 * 1000); // the preparation reminders are due an hour before the window
     await h.liftoff.scheduler.tick();
     await h.settled();
     const record = (key: string) => h!.query<{ ts: string; channelId: string }>('SELECT ts, channel_id AS channelId FROM messages WHERE deployment_id = ? AND key = ?', id, key)[0]!;
@@ -339,7 +343,7 @@ describe('a deployment in its own channel (location: channel)', () => {
         .callsTo('chat.postMessage')
         .filter((c) => c.response.ok === true && JSON.stringify(c.args.metadata ?? '').includes(`:${kind}:`))
         .map((c) => ({ channel: String(c.args.channel), threadTs: c.args.thread_ts, broadcast: String(c.args.reply_broadcast) === 'true' }));
-    // The preparation reminder (due at once: the window is an hour away) goes to the deploy channel, shown there.
+    // The preparation reminder goes to the deploy channel, shown there.
     expect(posts('reminder')).toEqual([{ channel: CHANNELS.deploys, threadTs: mirror.ts, broadcast: true }]);
     // No announcement due at once: the card (and its mirror) just posted is the announcement.
     expect(posts('announcement')).toEqual([]);

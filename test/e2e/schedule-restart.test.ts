@@ -120,6 +120,11 @@ describe('the phase timer and the per-message update limit', () => {
     }
     expect(next).toBeGreaterThanOrEqual(4);
     expect(stateOf(h, id).phases[phase.id]?.completed).toBeUndefined();
+    // A step Liftoff confirms itself as the start notice goes out counts like a click.
+    for (const e of h.query<{ at: number }>("SELECT at FROM events WHERE deployment_id = ? AND actor = 'liftoff'", id)) {
+      const minute = Math.floor((e.at - windowStart) / MIN);
+      clicks.set(minute, (clicks.get(minute) ?? 0) + 1);
+    }
 
     const perMessageMinute = new Map<string, number>();
     for (const c of h.fake.calls.slice(updatesFrom)) {
