@@ -32,6 +32,8 @@ export interface SchedulerDeps {
   timingsFor: TimingsFor;
   /** Makes the hook jobs' HTTP calls (at most once each); without it they are skipped. */
   hooks?: HookRunner;
+  /** Told how long each tick took, in seconds (the metrics). */
+  observeTick?: (seconds: number) => void;
 }
 
 /** Marks a job released after a post without a clear answer that was not in the history yet: it may still land. */
@@ -76,7 +78,7 @@ const KIND_LABEL: Record<Job['kind'], string> = {
  * HTTP call instead of step 2, made at most once: one interrupted is never
  * called again (`uncertain`, and the thread is told).
  */
-export function createScheduler({ repos, client, noticeClient = client, clock, logger, sync, timingsFor, hooks = NO_HOOK_RUNNER }: SchedulerDeps) {
+export function createScheduler({ repos, client, noticeClient = client, clock, logger, sync, timingsFor, hooks = NO_HOOK_RUNNER, observeTick }: SchedulerDeps) {
   const log = logger.child({ component: 'scheduler' });
   const lastRefresh = new Map<number, { at: number; face: string }>();
   const told = new Set<string>();
@@ -214,6 +216,15 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
   const calls = new Set<Promise<void>>();
 
   async function tickOnce() {
+    const started = performance.now();
+    try {
+      await sendDue();
+    } finally {
+      observeTick?.((performance.now() - started) / 1000);
+    }
+  }
+
+  async function sendDue() {
     const now = clock.now();
     for (const job of repos.jobs.claimDue(now)) {
       if (isHookKind(job.kind)) {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
+import { WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
 import type { RuntimeConfig } from '../config/env.js';
 import type { Logger } from '../support/logger.js';
 import { slackErrorCode } from './errors.js';
@@ -25,9 +25,10 @@ export interface SlackAppParts {
  * Web API client options: a request timeout (the client's default has none)
  * and bounded retries for 5xx, timeouts and 429s (which honour Retry-After).
  */
-export function webClientOptions(config: Pick<RuntimeConfig, 'apiUrl'> & Partial<Pick<RuntimeConfig, 'slackTimeoutMs'>>, logger: Logger): WebClientOptions {
+export function webClientOptions(config: Pick<RuntimeConfig, 'apiUrl'> & Partial<Pick<RuntimeConfig, 'slackTimeoutMs'>>, logger: Logger, fetch?: FetchFunction): WebClientOptions {
   return {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    ...(fetch ? { fetch } : {}),
     logger,
     timeout: config.slackTimeoutMs ?? 10_000,
     retryConfig: { retries: 4, factor: 2, minTimeout: 200, maxTimeout: 5_000, randomize: true },
@@ -35,12 +36,20 @@ export function webClientOptions(config: Pick<RuntimeConfig, 'apiUrl'> & Partial
   };
 }
 
+/** What else the app serves and how its Web API calls are made (metrics: src/metrics/). */
+export interface SlackAppExtras {
+  /** More GET routes beside /healthz (GET /metrics). */
+  routes?: CustomRoute[];
+  /** The fetch every Web API client uses (one that counts the calls). */
+  fetch?: FetchFunction;
+}
+
 /**
  * Builds the Bolt app: Socket Mode when an app token is set, otherwise the HTTP
  * receiver at POST /slack/events, with GET /healthz beside it in both modes.
  * Signature verification is always on in HTTP mode: no setting turns it off.
  */
-export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: () => boolean): SlackAppParts {
+export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: () => boolean, extras: SlackAppExtras = {}): SlackAppParts {
   const health = {
     path: '/healthz',
     method: ['GET'],
@@ -55,20 +64,20 @@ export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: ()
       ? new SocketModeReceiver({
           appToken: config.appToken!,
           logger,
-          customRoutes: [health],
+          customRoutes: [health, ...(extras.routes ?? [])],
           installerOptions: { port: config.port },
         })
       : new HTTPReceiver({
           signingSecret: config.signingSecret!,
           endpoints: '/slack/events',
-          customRoutes: [health],
+          customRoutes: [health, ...(extras.routes ?? [])],
           logger,
           processBeforeResponse: false,
         });
 
   if (receiver instanceof HTTPReceiver) guardHangingRequests(receiver, logger);
 
-  const options = webClientOptions(config, logger);
+  const options = webClientOptions(config, logger, extras.fetch);
   const client = new WebClient(config.botToken, options);
   const noticeClient = new WebClient(config.botToken, { ...options, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   let identity: Promise<{ botUserId?: string; botId?: string; teamId?: string } | null> | null = null;
