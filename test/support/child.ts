@@ -1,6 +1,7 @@
 /**
- * Liftoff as a real child process (`node --import tsx src/main.ts`), for tests that kill it,
- * stop it with a signal or read what it prints. The fake Slack runs in the test process.
+ * Liftoff as a real child process (`node --import tsx src/main.ts`, or a built install's
+ * command), for tests that kill it, stop it with a signal or read what it prints. The fake
+ * Slack runs in the test process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -31,13 +32,30 @@ export interface LiftoffChild {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** Starts Liftoff and waits until GET /healthz answers 200 (rejects if it exits or takes over `timeoutMs`). */
-export async function startChild(env: Record<string, string>, timeoutMs = 15_000): Promise<LiftoffChild> {
+export interface ChildOptions {
+  /** The command and its arguments (default: the sources through tsx, from the repository). */
+  command?: [string, ...string[]];
+  cwd?: string;
+  /** Run as this user and group (an unprivileged user; needs root). */
+  uid?: number;
+  gid?: number;
+  /**
+   * A ceiling, not a budget: how long a start may take before the test gives up. Generous,
+   * because a loaded machine (other test files, other work) can slow a start many times over.
+   */
+  timeoutMs?: number;
+}
+
+/** Starts Liftoff and waits until GET /healthz answers 200 (rejects if it exits or takes over the ceiling). */
+export async function startChild(env: Record<string, string>, opts: ChildOptions = {}): Promise<LiftoffChild> {
+  const { command = [process.execPath, '--import', 'tsx', 'src/main.ts'], cwd = ROOT, timeoutMs = 120_000 } = opts;
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
+  const child = spawn(command[0], command.slice(1), {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
   });
   let stdout = '';
   let stderr = '';
