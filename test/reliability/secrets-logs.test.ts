@@ -39,7 +39,7 @@ describe('secrets never appear in logs or messages; logs are JSON lines that nam
     const dbFile = join(dir, 'liftoff.db');
     // Start-up with Slack refusing the token once.
     fake.fail('auth.test', { error: 'invalid_auth' }, 1);
-    child = await startChild({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, LIFTOFF_DB: dbFile, LOG_LEVEL: 'debug', LIFTOFF_SLACK_TIMEOUT_MS: '300' });
+    child = await startChild({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, LIFTOFF_DB: dbFile, LOG_LEVEL: 'debug', LIFTOFF_SLACK_TIMEOUT_MS: '3000' });
     const slack = slackClient({ baseUrl: child.baseUrl, signingSecret: SIGNING_SECRET, fake });
 
     // A deployment, then errors of every kind around it.
@@ -55,7 +55,8 @@ describe('secrets never appear in logs or messages; logs are JSON lines that nam
     const item = plainPreItems(stateOf(db, id))[0]!;
 
     fake.fail('chat.update', { status: 500 }, 6);
-    fake.fail('chat.update', { delayMs: 800 }, 1);
+    // Longer than the client's timeout (3 s: long enough that a loaded machine's slow answers are not timeouts too).
+    fake.fail('chat.update', { delayMs: 6000 }, 1);
     fake.fail('chat.postEphemeral', { error: 'token_revoked' }, 3);
     await slack.action({ user: PEOPLE.deployer, actionId: ActionId.confirmItem, value: JSON.stringify({ d: id, k: item.key }), channel: CHANNELS.deploys });
     await slack.action({ user: PEOPLE.stranger, actionId: ActionId.approve, value: JSON.stringify({ d: id, r: 'dev_lead' }), channel: CHANNELS.deploys });
@@ -100,7 +101,7 @@ describe('secrets never appear in logs or messages; logs are JSON lines that nam
     figures.linesNamingADeployment = named.length;
     for (const e of named) expect(e.deployment).toMatch(/^DEP-\d+$/);
     expect(entries.some((e) => e.msg === 'a request was never answered; replying 400')).toBe(true);
-  }, 40_000);
+  }, 180_000);
 });
 
 describe('log lines name a deployment one way', () => {
