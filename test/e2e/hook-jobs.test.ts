@@ -82,6 +82,9 @@ describe('hook calls as scheduler jobs', () => {
       `I may or may not have called the rollback hook before a restart (Liftoff stopped while calling 127.0.0.1:${port}). I did not call it again, so it is never called twice. Check the pipeline it triggers; if the rollback did not start there, run it by hand`,
     );
     expect(h.logs.some((l) => l.includes('the rollback hook may or may not have been called before a restart') && l.includes('"deployment":"DEP-1"'))).toBe(true);
+    // A person is alerted once as well: what may not have happened, and what to do.
+    const alerts = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.response.ok && String(c.args.text).includes('The rollback hook call may or may not have been made'));
+    expect(alerts).toHaveLength(1);
   });
 
   it('the jobs table holds one row per promised call: double submits and retries promise nothing twice; a service without hooks none', async () => {
