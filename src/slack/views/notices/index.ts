@@ -10,7 +10,6 @@ import { archiveNote } from './room.js';
 import { jobAlert } from './alert.js';
 
 export type { Notice, NoticeInput } from './common.js';
-export { openBeforeStart } from './before.js';
 
 const RENDERERS: Record<NoticeKind, (input: NoticeInput) => Notice> = {
   announcement,
