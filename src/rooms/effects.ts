@@ -186,4 +186,3 @@ export function createRoomEffects({ client, clock, repos, logger, settings, reco
   };
 }
 
-export type RoomEffects = ReturnType<typeof createRoomEffects>;

@@ -32,7 +32,6 @@ export const ActionId = {
   windowReschedule: 'window.reschedule',
   windowCancel: 'window.cancel',
 } as const;
-export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];
 
 export const ViewId = {
   start: 'deploy.start',

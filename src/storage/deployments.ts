@@ -32,10 +32,6 @@ const columnsOf = (d: Deployment) => ({
   revision: d.revision,
 });
 
-export interface AuditEntry extends EventRow {
-  deploymentId: number;
-}
-
 /**
  * Deployments and their events. Every change appends its events and rewrites
  * the snapshot in the same transaction, so the two always agree.
@@ -207,4 +203,3 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
   };
 }
 
-export type DeploymentsRepository = ReturnType<typeof createDeploymentsRepository>;

@@ -60,4 +60,3 @@ export function createLocksRepository({ db }: { db: Db }) {
   };
 }
 
-export type LocksRepository = ReturnType<typeof createLocksRepository>;
