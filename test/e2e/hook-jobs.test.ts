@@ -135,7 +135,7 @@ describe('hook calls as scheduler jobs', () => {
     await h.stop();
     h = await start({ autoTick: true });
     const { id } = await underway(h);
-    await h.fake.waitFor(() => hook.calls.length === 1 && threadTextOf(h, id).includes('maintenance start hook answered'), 3000);
+    await h.fake.waitFor(() => hook.calls.length === 1 && threadTextOf(h, id).includes('maintenance start hook answered'), 60_000);
     expect(events()).toEqual(['maintenance.start']);
   });
 

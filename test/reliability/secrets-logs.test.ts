@@ -44,12 +44,12 @@ describe('secrets never appear in logs or messages; logs are JSON lines that nam
 
     // A deployment, then errors of every kind around it.
     await slack.command('start checkout 2.4.0 prod', { user: PEOPLE.deployer, channel: CHANNELS.deploys });
-    const opened = await fake.waitFor(() => fake.lastView(), 5000);
+    const opened = await fake.waitFor(() => fake.lastView(), 60_000);
     let res = { status: 0 };
     for (let i = 0; i < 4 && res.status !== 200; i++) {
       res = await slack.submitView({ user: PEOPLE.deployer, callbackId: ViewId.start, privateMetadata: (opened.view as { private_metadata: string }).private_metadata, values: startValues({ clock: { now: () => Date.now() } } as unknown as Harness), viewId: opened.id });
     }
-    await fake.waitFor(() => fake.messages(CHANNELS.deploys).some((m) => buttonsOf(m).some((b) => b.actionId === ActionId.confirmItem)), 5000);
+    await fake.waitFor(() => fake.messages(CHANNELS.deploys).some((m) => buttonsOf(m).some((b) => b.actionId === ActionId.confirmItem)), 60_000);
     const db = reader(dbFile);
     const id = db.query<{ id: number }>('SELECT id FROM deployments')[0]!.id;
     const item = plainPreItems(stateOf(db, id))[0]!;

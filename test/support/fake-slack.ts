@@ -141,7 +141,7 @@ function fakeSlackApi(ws: Workspace, base: string, stop: () => Promise<void>): F
     },
     commandAnswered: (ctx, body) => commandAnswered(ws, ctx, body),
     viewAnswered: (ctx, body) => viewAnswered(ws, ctx, body),
-    async waitFor(probe, timeoutMs = 2000) {
+    async waitFor(probe, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const v = probe();
