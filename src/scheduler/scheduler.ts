@@ -39,7 +39,6 @@ export interface SchedulerDeps {
 /** Marks a job released after a post without a clear answer that was not in the history yet: it may still land. */
 const NOT_FOUND_YET = 'not found yet after ';
 
-
 /**
  * Sends what the job table says is due, exactly once:
  * 1. `claimDue` moves due jobs from pending to sending in one transaction

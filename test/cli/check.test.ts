@@ -97,14 +97,14 @@ describe('liftoff template check FILE', () => {
     const result = spawnSync(process.execPath, ['bin/liftoff.js', 'template', 'check', `${RUNBOOKS}/deployment-task.md`], {
       cwd: ROOT,
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 120_000,
     });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Template "Deployment Task" \(id deployment-task\)/);
     expect(result.stdout).toContain('  Application Deployment (window __:__–__:__)\n    1. Enable maintenance mode');
     expect(result.stdout).toMatch(/can run as a template\.\n$/);
-    const bad = spawnSync(process.execPath, ['bin/liftoff.js', 'template', 'check', `${RUNBOOKS}/mistakes.md`], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    const bad = spawnSync(process.execPath, ['bin/liftoff.js', 'template', 'check', `${RUNBOOKS}/mistakes.md`], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     expect(bad.status).toBe(1);
   }, 300_000); // a first build on a loaded machine can take a minute or more
 });
