@@ -25,6 +25,10 @@ import { createLockKeeper } from './scheduler/locks.js';
 import { createHookRunner, presenceOf, type HookLookup } from './hooks/jobs.js';
 import { createRoomEffects } from './rooms/effects.js';
 import type { Environment } from './core/deployment/types.js';
+import { createMetrics } from './metrics/index.js';
+import { metricsHandler, startMetricsServer } from './metrics/server.js';
+import { measureAcks, measuredFetch, measureRedraws } from './metrics/slack.js';
+import { createStatsRepository } from './storage/stats.js';
 
 export interface StartOptions {
   env: Record<string, string | undefined>;
@@ -43,6 +47,8 @@ export interface RunningLiftoff {
   config: RuntimeConfig;
   /** The HTTP port actually listened on (HTTP mode; useful with PORT=0). */
   port: number | null;
+  /** The port of GET /metrics when METRICS_PORT is set (else it is served on `port`). */
+  metricsPort: number | null;
   logger: Logger;
   /** Looks the configuration's user groups up again now; returns what Slack does not know. */
   refreshUserGroups(): Promise<ConfigProblem[]>;
@@ -80,7 +86,14 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   const hooksFor: HookLookup = (t) => settingsOf(t)?.hooks ?? noHooks;
   const planJobs = createPlanner({ jobs: repos.jobs, timingsFor, hooksFor: presenceOf(hooksFor) });
   const health = startHealth({ config, db, lease, logger, now: () => clock.now() });
-  const slack = buildSlackApp(config, logger, health.checks, { ...SLACK_POST_PACE, intervalMs: config.slackPostIntervalMs });
+  // GET /metrics: beside /healthz, or on METRICS_PORT (started below) when set.
+  const metrics = createMetrics({ stats: createStatsRepository({ db }) });
+  const metricsRoute = { path: '/metrics', method: ['GET'], handler: metricsHandler(metrics) };
+  const slack = buildSlackApp(config, logger, health.checks, { ...SLACK_POST_PACE, intervalMs: config.slackPostIntervalMs }, {
+    fetch: measuredFetch(metrics),
+    routes: config.metricsPort === null ? [metricsRoute] : [],
+  });
+  measureAcks(slack.app, metrics);
   try {
     // A token Slack refuses stops the start; an unreachable Slack does not (/readyz says so until it answers).
     await health.watchSlack(slack);
@@ -93,7 +106,10 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
 
   const userGroups = createUserGroups({ client: slack.client, team: setup.team, logger });
 
-  const sync = createMessageSync({ client: slack.client, postClient: slack.noticeClient, repos, clock, logger, onUndeliverable: createUndeliverableNotifier({ client: slack.client, logger }) });
+  const sync = measureRedraws(
+    createMessageSync({ client: slack.client, postClient: slack.noticeClient, repos, clock, logger, onUndeliverable: createUndeliverableNotifier({ client: slack.client, logger }) }),
+    metrics,
+  );
   // The rollback and maintenance hooks: scheduler jobs, called (at most once) by a tick after the change's acknowledgement.
   const hookRunner = createHookRunner({ client: slack.client, repos, sync, logger, hooksFor });
   const service = createDeploymentService({
@@ -162,13 +178,14 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   slack.app.error(onError as never);
 
   // Notices are posted without the client's own retries: the scheduler's history check decides (exactly once).
-  const notices = createScheduler({ repos, client: slack.client, noticeClient: slack.noticeClient, clock, logger, sync, timingsFor, hooks: hookRunner });
+  const notices = createScheduler({ repos, client: slack.client, noticeClient: slack.noticeClient, clock, logger, sync, timingsFor, hooks: hookRunner, observeTick: metrics.ticked });
   // Each tick also lapses hand locks past their expiry and reminds their holders.
   const scheduler: typeof notices = { ...notices, tick: async () => { await lockKeeper.tick(); await notices.tick(); } };
   // Notices a previous run left half-sent are settled before anything new is sent.
   await scheduler.recover();
 
   let port: number | null = null;
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | null = null;
   try {
     if (config.mode === 'http') {
       const server = (await slack.app.start(config.port)) as Server;
@@ -176,9 +193,15 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     } else {
       await slack.app.start();
     }
+    if (config.metricsPort !== null) {
+      metricsServer = await startMetricsServer(metrics, config.metricsPort).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'EADDRINUSE' ? new ConfigError(`METRICS_PORT ${config.metricsPort} is already in use. Set METRICS_PORT to a free port.`) : error;
+      });
+    }
   } catch (error) {
     health.stop();
     lease.release();
+    await slack.app.stop().catch(() => undefined);
     db.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new ConfigError(`Port ${config.port} is already in use. Set PORT to a free port.`);
@@ -198,6 +221,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   return {
     config,
     port,
+    metricsPort: metricsServer?.port ?? null,
     logger,
     settled: drain,
     scheduler,
@@ -205,6 +229,7 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     stop: () =>
       (stopping ??= (async () => {
         await slack.app.stop().catch(() => undefined);
+        await metricsServer?.stop();
         // The scheduler stops before the database closes: no tick starts, the running one finishes.
         await ticking?.stop();
         await scheduler.idle();

@@ -8,6 +8,8 @@ export interface RuntimeConfig {
   appToken: string | null;
   signingSecret: string | null;
   port: number;
+  /** GET /metrics on its own port (METRICS_PORT), or null to serve it beside /healthz on PORT. */
+  metricsPort: number | null;
   /** Web API base URL ending in "/", or null for Slack's default. */
   apiUrl: string | null;
   dbFile: string;
@@ -69,6 +71,12 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
     problems.push(`PORT must be a whole number from 0 to 65535 (got "${portText.slice(0, 20)}").`);
   }
 
+  const metricsText = get('METRICS_PORT');
+  const metricsPort = metricsText === null ? null : Number(metricsText);
+  if (metricsText !== null && (!/^\d+$/.test(metricsText) || metricsPort! < 0 || metricsPort! > 65535)) {
+    problems.push(`METRICS_PORT must be a whole number from 0 to 65535, or unset (got "${metricsText.slice(0, 20)}").`);
+  }
+
   let apiUrl = get('SLACK_API_URL');
   if (apiUrl) {
     try {
@@ -123,6 +131,7 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
     appToken,
     signingSecret,
     port,
+    metricsPort,
     apiUrl,
     dbFile,
     configFile,

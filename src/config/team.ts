@@ -11,7 +11,7 @@ import { TeamConfigSchema, type Layer, type RawTeamConfig } from './team/schema.
 import { expandEnv, mergeLayers, type HookConfig, type Settings } from './team/settings.js';
 import { BUILT_IN_TEMPLATES_DIR, loadTemplates, readTemplateFolder, yamlLine, type LoadedTemplate } from './templates.js';
 
-export type { HookConfig, Settings } from './team/settings.js';
+export type { Settings } from './team/settings.js';
 
 /** A mistake in the team configuration, at its path in the file ("services.checkout.template"). */
 export interface ConfigProblem {

@@ -221,4 +221,3 @@ export function createRoomEffects({ client, clock, repos, logger, settings, reco
   };
 }
 
-export type RoomEffects = ReturnType<typeof createRoomEffects>;

@@ -1,3 +1,3 @@
-export { startTicking, TICK_EVERY } from './cron.js';
-export { createPlanner, timingsFrom, type HooksFor, type TimingsFor } from './planner.js';
+export { startTicking } from './cron.js';
+export { createPlanner, timingsFrom } from './planner.js';
 export { createScheduler, type Scheduler } from './scheduler.js';

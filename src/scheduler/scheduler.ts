@@ -2,15 +2,15 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../core/clock.js';
 import { currentPhase } from '../core/deployment/progress.js';
 import { FINISHED, type Deployment } from '../core/deployment/types.js';
-import { isHookKind, type HookKind, type Job } from '../core/schedule/jobs.js';
+import { isHookKind, type HookKind, type Job, type JobAlert } from '../core/schedule/jobs.js';
 import { NO_HOOK_RUNNER, type HookRunner } from '../hooks/jobs.js';
 import { nextProgress } from '../core/schedule/plan.js';
 import { skipReason } from '../core/schedule/stale.js';
 import { timerFace } from '../core/schedule/timer-face.js';
-import { explainSlackError } from '../slack/errors.js';
 import type { MessageSync } from '../slack/sync.js';
 import { LIFTOFF_ACTOR, stepsDoneByNotice } from '../core/schedule/liftoff-steps.js';
 import { renderNotice } from '../slack/views/notices/index.js';
+import { JOB_LABELS } from '../slack/views/notices/alert.js';
 import type { Repositories } from '../storage/index.js';
 import { writeTransaction } from '../storage/transaction.js';
 import type { Logger } from '../support/logger.js';
@@ -34,38 +34,12 @@ export interface SchedulerDeps {
   timingsFor: TimingsFor;
   /** Makes the hook jobs' HTTP calls (at most once each); without it they are skipped. */
   hooks?: HookRunner;
+  /** Told how long each tick took, in seconds (the metrics). */
+  observeTick?: (seconds: number) => void;
 }
 
 /** Marks a job released after a post without a clear answer that was not in the history yet: it may still land. */
 const NOT_FOUND_YET = 'not found yet after ';
-
-const KIND_LABEL: Record<Job['kind'], string> = {
-  announcement: 'announcement',
-  reminder: 'preparation reminder',
-  personal_reminder: 'reminder in the thread',
-  start: 'start notice',
-  progress: 'progress update',
-  issue: 'issue notice',
-  overrun: 'overrun alert',
-  completion: 'completion notice',
-  summary: 'summary report',
-  healthy: 'healthy notice',
-  monitoring_verdict: 'monitoring verdict question',
-  follow_up: 'follow-up reminder',
-  missed_window: 'missed-window question',
-  rescheduled: 'reschedule notice',
-  cancelled: 'cancellation notice',
-  rollback_decision: 'roll back or carry on question',
-  rollback_overrun: 'rollback overrun alert',
-  archive_room: 'archive of the dedicated channel',
-  rollback_started: 'rollback notice',
-  rollback_completed: 'rollback completion notice',
-  rollback_failed: 'failed rollback alert',
-  admin_action: 'admin action notice',
-  rollback_hook: 'rollback hook call',
-  maintenance_start_hook: 'maintenance start hook call',
-  maintenance_end_hook: 'maintenance end hook call',
-};
 
 /**
  * Sends what the job table says is due, exactly once:
@@ -78,43 +52,45 @@ const KIND_LABEL: Record<Job['kind'], string> = {
  * looks for its message in Slack's history before deciding. Hook jobs are an
  * HTTP call instead of step 2, made at most once: one interrupted is never
  * called again (`uncertain`, and the thread is told).
+ * A job that ends failed or uncertain plans an `alert` job in the same
+ * transaction: a person is told once (the ops channel, else the deployer).
  */
-export function createScheduler({ repos, client, noticeClient = client, clock, logger, sync, timingsFor, hooks = NO_HOOK_RUNNER }: SchedulerDeps) {
+export function createScheduler({ repos, client, noticeClient = client, clock, logger, sync, timingsFor, hooks = NO_HOOK_RUNNER, observeTick }: SchedulerDeps) {
   const log = logger.child({ component: 'scheduler' });
   const lastRefresh = new Map<number, { at: number; face: string }>();
-  const told = new Set<string>();
   let chain: Promise<void> = Promise.resolve();
   let queued: Promise<void> | null = null;
 
-  /** Ends a job; a progress update plans the next one in the same transaction. */
-  const settle = writeTransaction(repos.db, (job: Job, status: 'sent' | 'skipped' | 'failed' | 'uncertain', result: string, now: number) => {
-    repos.jobs.finish(job.id, status, result, now);
-    // A runbook step that is this notice ("Announce the start of the deployment window") is done: by Liftoff.
-    if (status === 'sent') {
-      repos.deployments.change(job.deploymentId, (d) => stepsDoneByNotice(d, job.kind).map((key) => ({ type: 'item_confirmed' as const, key })), LIFTOFF_ACTOR, now);
-    }
-    if (job.kind !== 'progress') return;
-    const d = repos.deployments.get(job.deploymentId);
-    if (d && (d.status === 'in_progress' || d.status === 'verifying')) repos.jobs.plan([nextProgress(d, job, now, timingsFor(d))], now);
-  });
+  /** Alerts planned since the tick began claiming: sent by the same tick. */
+  let alertsPlanned = 0;
 
-  function tellDeployer(d: Deployment, what: string, dedupe: string) {
-    if (told.has(dedupe)) return;
-    told.add(dedupe);
-    client.chat.postMessage({ channel: d.deployerId, text: what }).catch((error: unknown) => {
-      log.with('error', 'could not tell the deployer about a notice', { deployment: d.ref, error });
-    });
-  }
+  /**
+   * Ends a job; a sent notice confirms the runbook steps it is, a progress update plans the next
+   * one, and a job that failed or may not have happened plans its alert (once: its key is unique),
+   * in the same transaction.
+   */
+  const settle = writeTransaction(
+    repos.db,
+    (job: Job, status: 'sent' | 'skipped' | 'failed' | 'uncertain', result: string, now: number, about: Pick<JobAlert, 'code' | 'where'> = {}) => {
+      if (!repos.jobs.finish(job.id, status, result, now)) return;
+      // A runbook step that is this notice ("Announce the start of the deployment window") is done: by Liftoff.
+      if (status === 'sent') {
+        repos.deployments.change(job.deploymentId, (d) => stepsDoneByNotice(d, job.kind).map((key) => ({ type: 'item_confirmed' as const, key })), LIFTOFF_ACTOR, now);
+      }
+      if (job.kind === 'progress') {
+        const d = repos.deployments.get(job.deploymentId);
+        if (d && (d.status === 'in_progress' || d.status === 'verifying')) repos.jobs.plan([nextProgress(d, job, now, timingsFor(d))], now);
+      }
+      if ((status === 'failed' || status === 'uncertain') && job.kind !== 'alert') {
+        const d = repos.deployments.get(job.deploymentId);
+        if (d) alertsPlanned += repos.jobs.plan([alertJob(d, { ...job, kind: job.kind }, status, about, now)], now);
+      }
+    },
+  );
 
   function fail(job: Job, d: Deployment, code: string, to: Destination | null, now: number) {
-    settle(job, 'failed', code, now);
-    log.with('error', 'a notice could not be sent', { deployment: d.ref, job: job.key, code });
-    const where = to ? `<#${to.channel}>` : 'its channel';
-    tellDeployer(
-      d,
-      `I could not send the ${KIND_LABEL[job.kind]} of ${d.ref} (${d.service} ${d.version}) to ${where}: ${explainSlackError(code, where)}`,
-      `${d.id}:${code}`,
-    );
+    settle(job, 'failed', code, now, { code, ...(to ? { where: to.channel } : {}) });
+    log.with('error', job.kind === 'alert' ? 'an alert could not be sent' : 'a notice could not be sent', { deployment: d.ref, job: job.key, code });
   }
 
   function retry(job: Job, d: Deployment, reason: string, to: Destination | null, now: number) {
@@ -128,13 +104,8 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
     const seen = await findPosted(client, to, job.key, job.claimedAt ?? now);
     if (seen === 'absent') return retry({ ...job }, d, `${NOT_FOUND_YET}${reason}`, to, now);
     if (seen !== 'unavailable') return settle(job, 'sent', JSON.stringify({ channel: to.channel, ts: seen.found }), now);
-    settle(job, 'uncertain', `${reason}; history unavailable`, now);
+    settle(job, 'uncertain', `${reason}; history unavailable`, now, { where: to.channel });
     log.with('error', 'a notice may or may not have been posted; not resending it', { deployment: d.ref, job: job.key, reason });
-    tellDeployer(
-      d,
-      `I may or may not have posted the ${KIND_LABEL[job.kind]} of ${d.ref} in <#${to.channel}>: I was interrupted and could not check the channel's history. I did not send it again, so it is never posted twice; please check <#${to.channel}>.`,
-      `${d.id}:uncertain:${job.key}`,
-    );
   }
 
   /** A hook job: waits like a notice until its thread exists, then is called once (the result goes to the thread). */
@@ -163,10 +134,10 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
     }
     if (isHookKind(job.kind)) return callHookJob({ ...job, kind: job.kind }, d, now);
     const archiving = job.kind === 'archive_room';
-    const to = archiving ? archiveDestinationOf(d) : destinationOf(d, job, repos.messages);
+    const to = archiving ? archiveDestinationOf(d) : noticeDestinationOf(d, job);
     if ('wait' in to) return retry(job, d, to.wait, null, now);
     const first = archiving ? archiveWaitsFor(job, repos.jobs.ofDeployment(d.id)) : undefined;
-    if (first) return void repos.jobs.release(job.id, now + 60_000, `waiting for the ${KIND_LABEL[first.kind]} to be posted first`, now);
+    if (first) return void repos.jobs.release(job.id, now + 60_000, `waiting for the ${JOB_LABELS[first.kind]} to be posted first`, now);
     if (job.result?.includes(NOT_FOUND_YET)) {
       // The last post had no clear answer and was not seen then: Slack may have posted it since. Look again first.
       const seen = await findPosted(client, to, job.key, beforePreviousAttempt(job.attempts, now));
@@ -214,7 +185,7 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
       await run(job);
     } catch (error) {
       log.with('error', 'scheduler job crashed', { job: job.key, error });
-      repos.jobs.finish(job.id, 'uncertain', `crashed: ${(error as Error).message}`.slice(0, 500), clock.now());
+      settle(job, 'uncertain', `crashed: ${(error as Error).message}`.slice(0, 500), clock.now());
     }
   }
 
@@ -222,7 +193,24 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
   const calls = new Set<Promise<void>>();
 
   async function tickOnce() {
+    const started = performance.now();
+    try {
+      await sendDue();
+    } finally {
+      observeTick?.((performance.now() - started) / 1000);
+    }
+  }
+
+  async function sendDue() {
     const now = clock.now();
+    alertsPlanned = 0;
+    await sendClaimed(now);
+    // Alerts about the jobs that just failed go out now, not a tick later.
+    if (alertsPlanned) await sendClaimed(clock.now());
+    await refreshTimers(now);
+  }
+
+  async function sendClaimed(now: number) {
     for (const job of repos.jobs.claimDue(now)) {
       if (isHookKind(job.kind)) {
         // Claimed (sending) until it ends, so no other tick or process calls it again meanwhile.
@@ -232,7 +220,12 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
       }
       await runSafely(job);
     }
-    await refreshTimers(now);
+  }
+
+  /** Where a notice goes; an alert goes to whom it names (the ops channel, or the deployer by direct message). */
+  function noticeDestinationOf(d: Deployment, job: Job): Destination | { wait: string } {
+    const to = job.kind === 'alert' ? job.payload.alert?.to : undefined;
+    return to ? { channel: to } : destinationOf(d, job, repos.messages);
   }
 
   return {
@@ -269,7 +262,7 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
           repos.jobs.release(job.id, now, 'interrupted; archiving again', now);
           continue;
         }
-        const to = destinationOf(d, job, repos.messages);
+        const to = noticeDestinationOf(d, job);
         if ('wait' in to) {
           // Never posted: its thread did not even exist.
           repos.jobs.release(job.id, now, 'interrupted before sending', now);
@@ -299,3 +292,18 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
 }
 
 export type Scheduler = ReturnType<typeof createScheduler>;
+
+/**
+ * The alert about a job that failed or may not have happened: to the ops channel, or to the
+ * deployer when there is none (or when the job itself was the ops channel's copy).
+ */
+function alertJob(d: Deployment, job: Job & { kind: Exclude<Job['kind'], 'alert'> }, status: 'failed' | 'uncertain', about: Pick<JobAlert, 'code' | 'where'>, now: number) {
+  const to = d.opsChannelId && job.payload.target !== 'ops' ? d.opsChannelId : d.deployerId;
+  return {
+    key: `${job.key}:alert`,
+    deploymentId: d.id,
+    kind: 'alert' as const,
+    dueAt: now,
+    payload: { target: 'ops' as const, alert: { kind: job.kind, status, ...about, to } },
+  };
+}

@@ -1,5 +1,5 @@
-import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
-import type { WebClient, WebClientOptions } from '@slack/web-api';
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
+import type { FetchFunction, WebClient, WebClientOptions } from '@slack/web-api';
 import type { RuntimeConfig } from '../config/env.js';
 import { healthRoutes, type HealthChecks } from '../health/routes.js';
 import type { Logger } from '../support/logger.js';
@@ -29,9 +29,10 @@ export interface SlackAppParts {
  * Web API client options: a request timeout (the client's default has none)
  * and bounded retries for 5xx, timeouts and 429s (which honour Retry-After).
  */
-export function webClientOptions(config: Pick<RuntimeConfig, 'apiUrl'> & Partial<Pick<RuntimeConfig, 'slackTimeoutMs'>>, logger: Logger): WebClientOptions {
+export function webClientOptions(config: Pick<RuntimeConfig, 'apiUrl'> & Partial<Pick<RuntimeConfig, 'slackTimeoutMs'>>, logger: Logger, fetch?: FetchFunction): WebClientOptions {
   return {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    ...(fetch ? { fetch } : {}),
     logger,
     timeout: config.slackTimeoutMs ?? 10_000,
     retryConfig: { retries: 4, factor: 2, minTimeout: 200, maxTimeout: 5_000, randomize: true },
@@ -39,13 +40,21 @@ export function webClientOptions(config: Pick<RuntimeConfig, 'apiUrl'> & Partial
   };
 }
 
+/** What else the app serves and how its Web API calls are made (metrics: src/metrics/). */
+export interface SlackAppExtras {
+  /** More GET routes beside /healthz (GET /metrics). */
+  routes?: CustomRoute[];
+  /** The fetch every Web API client uses (one that counts the calls). */
+  fetch?: FetchFunction;
+}
+
 /**
  * Builds the Bolt app: Socket Mode when an app token is set, otherwise the HTTP
  * receiver at POST /slack/events, with GET /healthz and /readyz beside it in both modes.
  * Signature verification is always on in HTTP mode: no setting turns it off.
  */
-export function buildSlackApp(config: RuntimeConfig, logger: Logger, health: HealthChecks, pace?: Pace): SlackAppParts {
-  const routes = healthRoutes(health);
+export function buildSlackApp(config: RuntimeConfig, logger: Logger, health: HealthChecks, pace?: Pace, extras: SlackAppExtras = {}): SlackAppParts {
+  const routes = [...healthRoutes(health), ...(extras.routes ?? [])];
   const receiver: HTTPReceiver | SocketModeReceiver =
     config.mode === 'socket'
       ? new SocketModeReceiver({
@@ -65,7 +74,7 @@ export function buildSlackApp(config: RuntimeConfig, logger: Logger, health: Hea
 
   if (receiver instanceof HTTPReceiver) guardHangingRequests(receiver, logger);
 
-  const options = webClientOptions(config, logger);
+  const options = webClientOptions(config, logger, extras.fetch);
   const { client, once: noticeClient, interactive: interactiveClient } = createSlackClients(config.botToken, options, pace);
   let identity: Promise<{ botUserId?: string; botId?: string; teamId?: string } | null> | null = null;
   const identify = () => {

@@ -39,7 +39,6 @@ export const ActionId = {
   homeHistoryPrevious: 'home.history.previous',
   homeHistoryNext: 'home.history.next',
 } as const;
-export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];
 
 export const ViewId = {
   start: 'deploy.start',

@@ -102,4 +102,3 @@ export function createUserGroups({ client, team, logger }: UserGroupsDeps) {
   };
 }
 
-export type UserGroups = ReturnType<typeof createUserGroups>;

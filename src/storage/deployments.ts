@@ -43,10 +43,6 @@ export interface ChainedEvent {
   event: RecordedEvent;
 }
 
-export interface AuditEntry extends EventRow {
-  deploymentId: number;
-}
-
 /**
  * Deployments and their events. Every change appends its events and rewrites
  * the snapshot in the same transaction, so the two always agree.
@@ -289,4 +285,3 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
   };
 }
 
-export type DeploymentsRepository = ReturnType<typeof createDeploymentsRepository>;

@@ -98,4 +98,3 @@ export function createLocksRepository({ db }: { db: Db }) {
   };
 }
 
-export type LocksRepository = ReturnType<typeof createLocksRepository>;

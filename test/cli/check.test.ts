@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { ensureBuilt } from '../support/build.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const RUNBOOKS = 'test/fixtures/runbooks';
@@ -91,20 +92,21 @@ describe('liftoff template check FILE', () => {
     expect(await run(['template', 'check'])).toMatchObject({ code: 2, err: expect.stringContaining('Usage: liftoff template check FILE') });
   });
 
-  it('runs as a real command: node bin/liftoff.js template check …', () => {
+  it('runs as a real command (the compiled CLI): node bin/liftoff.js template check …', async () => {
+    await ensureBuilt();
     const result = spawnSync(process.execPath, ['bin/liftoff.js', 'template', 'check', `${RUNBOOKS}/deployment-task.md`], {
       cwd: ROOT,
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 120_000,
     });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Template "Deployment Task" \(id deployment-task\)/);
     expect(result.stdout).toContain('  Application Deployment (window __:__–__:__)\n    1. Enable maintenance mode');
     expect(result.stdout).toMatch(/can run as a template\.\n$/);
-    const bad = spawnSync(process.execPath, ['bin/liftoff.js', 'template', 'check', `${RUNBOOKS}/mistakes.md`], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    const bad = spawnSync(process.execPath, ['bin/liftoff.js', 'template', 'check', `${RUNBOOKS}/mistakes.md`], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     expect(bad.status).toBe(1);
-  });
+  }, 300_000); // a first build on a loaded machine can take a minute or more
 });
 
 describe('liftoff config check [FILE]', () => {

@@ -37,6 +37,7 @@ describe('readRuntimeConfig', () => {
       appToken: null,
       signingSecret: SIGNING,
       port: 3000,
+      metricsPort: null,
       apiUrl: null,
       dbFile: join(cwd, 'data', 'liftoff.db'),
       configFile: null,

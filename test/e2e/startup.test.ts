@@ -17,7 +17,7 @@ function runMain(env: Record<string, string>) {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',
-    timeout: 20_000,
+    timeout: 120_000, // a ceiling: a loaded machine can take many seconds to start node with tsx
   });
   return { code: result.status, stderr: result.stderr, stdout: result.stdout };
 }
@@ -30,6 +30,7 @@ describe('configuration mistakes stop the start with one clear message', () => {
     [{ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_APP_TOKEN: 'xoxp-wrong' }, /SLACK_APP_TOKEN does not look like an app-level token/],
     [{ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'abc123abc123abc123', PORT: 'eighty' }, /PORT must be a whole number/],
     [{ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'abc123abc123abc123', SLACK_API_URL: 'ftp://x' }, /SLACK_API_URL must be an http\(s\) URL/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'abc123abc123abc123', METRICS_PORT: '90000' }, /METRICS_PORT must be a whole number from 0 to 65535/],
     [{ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'abc123abc123abc123', LIFTOFF_CONFIG: '/nonexistent/liftoff.yml' }, /LIFTOFF_CONFIG names .* which does not exist/],
   ])('%j', (env, message) => {
     const { code, stderr } = runMain(env as Record<string, string>);

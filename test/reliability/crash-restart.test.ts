@@ -63,14 +63,14 @@ const quiet = { out: { write: () => true }, err: { write: () => true }, env: {} 
 /** /deploy start and the form, through the child; resolves once the thread is posted. */
 async function startDeploymentVia(slack: ReturnType<typeof slackClient>): Promise<number> {
   await slack.command('start checkout 2.4.0 prod', { user: PEOPLE.deployer, channel: CHANNELS.deploys });
-  const opened = await fake.waitFor(() => fake.lastView(), 5000);
+  const opened = await fake.waitFor(() => fake.lastView(), 60_000);
   const values = startValues({ clock: { now: () => Date.now() } } as unknown as Harness);
   const submit = () => slack.submitView({ user: PEOPLE.deployer, callbackId: ViewId.start, privateMetadata: (opened.view as { private_metadata: string }).private_metadata, values, viewId: opened.id });
   // On a loaded machine the first submission can miss Slack's 3 s (Bolt answers 404); the person submits again, which is idempotent.
   let res = await submit();
   for (let i = 0; i < 3 && res.status !== 200; i++) res = await submit();
   expect(res.status).toBe(200);
-  await fake.waitFor(() => fake.messages(CHANNELS.deploys).filter((m) => buttonsOf(m).some((b) => b.actionId === ActionId.confirmItem)).length >= 1, 5000);
+  await fake.waitFor(() => fake.messages(CHANNELS.deploys).filter((m) => buttonsOf(m).some((b) => b.actionId === ActionId.confirmItem)).length >= 1, 60_000);
   await new Promise((r) => setTimeout(r, 300));
   return db().query<{ id: number }>('SELECT id FROM deployments ORDER BY id DESC LIMIT 1')[0]!.id;
 }
@@ -155,7 +155,7 @@ describe('acknowledged means stored', () => {
       } catch {
         return 0;
       }
-    }, 10_000);
+    }, 60_000);
     figures.messagesCheckedAfterRestart = compared;
   });
 
@@ -189,7 +189,7 @@ describe('acknowledged means stored', () => {
     const answersBefore = fake.ephemerals({ user: PEOPLE.deployer }).length;
     expect((await slack.command(`status DEP-${id}`, { user: PEOPLE.deployer, channel: CHANNELS.deploys })).status).toBe(200);
     child.kill('SIGTERM');
-    await fake.waitFor(() => child.output().stdout.includes('received SIGTERM, stopping'), 5000);
+    await fake.waitFor(() => child.output().stdout.includes('received SIGTERM, stopping'), 60_000);
     // New work after the signal: confirmations and a cancel. None may be taken.
     const late = await Promise.all([
       ...items.map((p) => slack.action({ user: PEOPLE.deployer, actionId: ActionId.confirmItem, value: JSON.stringify({ d: id, k: p.key }), channel: CHANNELS.deploys })),

@@ -39,23 +39,24 @@ describe('secrets never appear in logs or messages; logs are JSON lines that nam
     const dbFile = join(dir, 'liftoff.db');
     // Start-up with Slack failing once (a token it refuses stops the start: see startup.test.ts).
     fake.fail('auth.test', { status: 500 }, 1);
-    child = await startChild({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, LIFTOFF_DB: dbFile, LOG_LEVEL: 'debug', LIFTOFF_SLACK_TIMEOUT_MS: '300' });
+    child = await startChild({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, LIFTOFF_DB: dbFile, LOG_LEVEL: 'debug', LIFTOFF_SLACK_TIMEOUT_MS: '3000' });
     const slack = slackClient({ baseUrl: child.baseUrl, signingSecret: SIGNING_SECRET, fake });
 
     // A deployment, then errors of every kind around it.
     await slack.command('start checkout 2.4.0 prod', { user: PEOPLE.deployer, channel: CHANNELS.deploys });
-    const opened = await fake.waitFor(() => fake.lastView(), 5000);
+    const opened = await fake.waitFor(() => fake.lastView(), 60_000);
     let res = { status: 0 };
     for (let i = 0; i < 4 && res.status !== 200; i++) {
       res = await slack.submitView({ user: PEOPLE.deployer, callbackId: ViewId.start, privateMetadata: (opened.view as { private_metadata: string }).private_metadata, values: startValues({ clock: { now: () => Date.now() } } as unknown as Harness), viewId: opened.id });
     }
-    await fake.waitFor(() => fake.messages(CHANNELS.deploys).some((m) => buttonsOf(m).some((b) => b.actionId === ActionId.confirmItem)), 5000);
+    await fake.waitFor(() => fake.messages(CHANNELS.deploys).some((m) => buttonsOf(m).some((b) => b.actionId === ActionId.confirmItem)), 60_000);
     const db = reader(dbFile);
     const id = db.query<{ id: number }>('SELECT id FROM deployments')[0]!.id;
     const item = plainPreItems(stateOf(db, id))[0]!;
 
     fake.fail('chat.update', { status: 500 }, 6);
-    fake.fail('chat.update', { delayMs: 800 }, 1);
+    // Longer than the client's timeout (3 s: long enough that a loaded machine's slow answers are not timeouts too).
+    fake.fail('chat.update', { delayMs: 6000 }, 1);
     fake.fail('chat.postEphemeral', { error: 'token_revoked' }, 3);
     await slack.action({ user: PEOPLE.deployer, actionId: ActionId.confirmItem, value: JSON.stringify({ d: id, k: item.key }), channel: CHANNELS.deploys });
     await slack.action({ user: PEOPLE.stranger, actionId: ActionId.approve, value: JSON.stringify({ d: id, r: 'dev_lead' }), channel: CHANNELS.deploys });
@@ -100,7 +101,7 @@ describe('secrets never appear in logs or messages; logs are JSON lines that nam
     figures.linesNamingADeployment = named.length;
     for (const e of named) expect(e.deployment).toMatch(/^DEP-\d+$/);
     expect(entries.some((e) => e.msg === 'a request was never answered; replying 400')).toBe(true);
-  }, 40_000);
+  }, 180_000);
 });
 
 describe('log lines name a deployment one way', () => {

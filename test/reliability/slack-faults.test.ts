@@ -101,7 +101,7 @@ describe('Slack answers 5xx, times out or rate-limits', () => {
       } catch {
         return 0;
       }
-    }, 25_000);
+    }, 120_000);
     figures.messagesChecked += expectMessagesInLine(h);
-  }, 40_000);
+  }, 180_000);
 });

@@ -10,8 +10,6 @@ import { checkBlocks } from './block-kit/blocks.js';
 import { LIMITS } from './block-kit/limits.js';
 import { checkString, checkText, formatProblem, isObj, len, type Report } from './block-kit/objects.js';
 
-export { LIMITS } from './block-kit/limits.js';
-export { canonical } from './block-kit/objects.js';
 
 /** The Slack error a whole call fails with, and the problems listed in `response_metadata.messages`. */
 export interface Verdict {

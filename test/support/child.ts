@@ -1,6 +1,7 @@
 /**
- * Liftoff as a real child process (`node --import tsx src/main.ts`), for tests that kill it,
- * stop it with a signal or read what it prints. The fake Slack runs in the test process.
+ * Liftoff as a real child process (`node --import tsx src/main.ts`, or a built install's
+ * command), for tests that kill it, stop it with a signal or read what it prints. The fake
+ * Slack runs in the test process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -31,10 +32,25 @@ export interface LiftoffChild {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** Starts Liftoff and waits until GET /healthz answers 200 (rejects if it exits or takes over `timeoutMs`). */
-export async function startChild(env: Record<string, string>, timeoutMs = 15_000): Promise<LiftoffChild> {
+export interface ChildOptions {
+  /** The command and its arguments (default: the sources through tsx, from the repository). */
+  command?: [string, ...string[]];
+  cwd?: string;
+  /** Run as this user and group (an unprivileged user; needs root). */
+  uid?: number;
+  gid?: number;
+  /**
+   * A ceiling, not a budget: how long a start may take before the test gives up. Generous,
+   * because a loaded machine (other test files, other work) can slow a start many times over.
+   */
+  timeoutMs?: number;
+}
+
+/** Starts Liftoff and waits until GET /healthz answers 200 (rejects if it exits or takes over the ceiling). */
+export async function startChild(env: Record<string, string>, opts: ChildOptions = {}): Promise<LiftoffChild> {
+  const { command = [process.execPath, '--import', 'tsx', 'src/main.ts'], cwd = ROOT, timeoutMs = 120_000 } = opts;
   const port = await freePort();
-  const { child, stdout, stderr } = spawnLiftoff(env, port);
+  const { child, stdout, stderr } = spawnLiftoff(env, port, { command, cwd, ...opts });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -66,11 +82,14 @@ export async function startChild(env: Record<string, string>, timeoutMs = 15_000
 
 /** Starts Liftoff expecting it to stop by itself (a refused start): resolves with its exit code and what it printed. */
 /** `node --import tsx src/main.ts` on `port`, with only the given environment; what it prints is collected. */
-function spawnLiftoff(env: Record<string, string>, port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
+function spawnLiftoff(env: Record<string, string>, port: number, opts: ChildOptions = {}) {
+  const { command = [process.execPath, '--import', 'tsx', 'src/main.ts'], cwd = ROOT } = opts;
+  const child = spawn(command[0], command.slice(1), {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', LIFTOFF_SLACK_POST_INTERVAL_MS: '2', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
   });
   const out = { stdout: '', stderr: '' };
   child.stdout!.on('data', (b: Buffer) => (out.stdout += b.toString()));

@@ -163,7 +163,7 @@ function fakeSlackApi(ws: Workspace, base: string, stop: () => Promise<void>, fi
     },
     commandAnswered: (ctx, body) => commandAnswered(ws, ctx, body),
     viewAnswered: (ctx, body) => viewAnswered(ws, ctx, body),
-    async waitFor(probe, timeoutMs = 2000) {
+    async waitFor(probe, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const v = probe();

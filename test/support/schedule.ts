@@ -46,9 +46,6 @@ export const threadNotices = (h: Harness, id: number, kind: string) =>
 export const announceNotices = (h: Harness, kind: string) =>
   h.fake.messages(CHANNELS.announce).filter((m) => !m.thread_ts && kindOf(jobKeyOf(m) ?? '') === kind);
 
-/** Every notice in the workspace, by job key: each key must appear once. */
-export const noticeKeys = (h: Harness) => h.fake.messages().map(jobKeyOf).filter((k): k is string => k !== undefined);
-
 export interface JobRow {
   key: string;
   kind: string;

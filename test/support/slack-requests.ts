@@ -16,7 +16,7 @@ import {
   type SubmitViewOptions,
 } from './slack-requests/payloads.js';
 
-export { input, type StateValue } from './slack-requests/input.js';
+export { input } from './slack-requests/input.js';
 export type { ActionOptions, SubmitViewOptions } from './slack-requests/payloads.js';
 
 export interface HttpResult {
@@ -39,7 +39,6 @@ export interface RawOptions {
   retryReason?: string;
 }
 
-export type SlackClient = ReturnType<typeof slackClient>;
 
 /** `v0=<hex HMAC-SHA256 of "v0:${ts}:${rawBody}">` */
 export function signature(signingSecret: string, timestamp: number, rawBody: string): string {

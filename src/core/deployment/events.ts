@@ -34,7 +34,6 @@ export type DeploymentEvent =
   /** Audit only: somebody tried something they may not do. Changes no state. */
   | { type: 'refused'; action: string; reason: string };
 
-export type EventType = DeploymentEvent['type'];
 
 /** An event as it happened: who did it and when (epoch ms). */
 export type RecordedEvent = DeploymentEvent & { actor: string; at: number };

@@ -38,6 +38,8 @@ export const JOB_KINDS = [
   'rollback_hook',
   'maintenance_start_hook',
   'maintenance_end_hook',
+  /** A job that failed, or may or may not have happened: a person is told once (the ops channel, else the deployer). */
+  'alert',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
@@ -75,6 +77,20 @@ export interface JobPayload {
   reason?: MaintenanceEndReason;
   /** A thread copy also shown in the channel (start, issue, completion and rollback notices when there is no announcement channel). */
   broadcast?: boolean;
+  /** An alert: which job did not happen, how it ended and who is told. */
+  alert?: JobAlert;
+}
+
+/** What an alert says, fixed when the job it is about ended (rendering stays pure). */
+export interface JobAlert {
+  kind: Exclude<JobKind, 'alert'>;
+  status: 'failed' | 'uncertain';
+  /** The Slack error code a notice was refused with. */
+  code?: string;
+  /** The channel the notice was for. */
+  where?: string;
+  /** The channel (the ops channel) or person (the deployer, by direct message) told. */
+  to: string;
 }
 
 /** A job before it is stored. */

@@ -80,8 +80,6 @@ export const NoticeSchema = z.strictObject({
   channel: z.string().max(80).nullable().default(null),
 });
 
-export const ROLE_IDS = ['dev_lead', 'qa_lead', 'ops_lead', 'product_owner'] as const;
-
 export const ApprovalRoleSchema = z.strictObject({
   role: slug,
   label: line(75),

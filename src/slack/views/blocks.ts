@@ -6,7 +6,6 @@ import type {
   ContextBlock,
   DividerBlock,
   HeaderBlock,
-  KnownBlock,
   MrkdwnElement,
   PlainTextElement,
   SectionBlock,
@@ -32,9 +31,6 @@ export function section(text: string, accessory?: Button): SectionBlock {
   return { type: 'section', text: md(text), ...(accessory ? { accessory } : {}) };
 }
 
-export function fields(pairs: Array<[label: string, value: string]>): SectionBlock {
-  return { type: 'section', fields: pairs.slice(0, 10).map(([l, v]) => md(`*${l}*\n${v}`, 2000)) };
-}
 
 export function context(...texts: string[]): ContextBlock {
   return { type: 'context', elements: texts.filter(Boolean).slice(0, 10).map((t) => md(t)) };
@@ -78,5 +74,3 @@ export function confirmDialog(o: {
     ...(o.style ? { style: o.style } : {}),
   };
 }
-
-export type { KnownBlock };

@@ -188,7 +188,7 @@ export interface FakeSlack {
   addUserGroup(id: string, handle: string, users: string[]): void;
   /** A message someone else wrote (the bot cannot update or delete it). */
   addMessage(m: { channel: string; user: string; text: string; thread_ts?: string; blocks?: unknown[] }): FakeMessage;
-  /** Polls (every 10 ms) until `probe` returns something truthy, then returns it; rejects after `timeoutMs` (default 2000). */
+  /** Polls (every 10 ms) until `probe` returns something truthy, then returns it; rejects after `timeoutMs` (default 30 s: a ceiling, not a budget). */
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   /** For the next `times` calls of `method` (default 1). `method` may also be 'response_url'. */
   fail(method: string, fault: Fault, times?: number): void;

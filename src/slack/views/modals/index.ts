@@ -1,10 +1,2 @@
-export { startModal, type StartModalInput } from './start.js';
-export {
-  evidenceModal,
-  failStepModal,
-  MAX_OPTION_VALUE,
-  reasonModal,
-  type EvidenceModalInput,
-  type FailStepModalInput,
-  type ReasonModalInput,
-} from './small.js';
+export { startModal } from './start.js';
+export { evidenceModal, failStepModal, reasonModal } from './small.js';

@@ -8,9 +8,9 @@ import { rollbackDecision, rollbackOverrun } from '../deployment/rollback.js';
 import { rollbackCompleted, rollbackFailed, rollbackStarted } from './rollback.js';
 import { archiveNote } from './room.js';
 import { adminAction } from './admin.js';
+import { jobAlert } from './alert.js';
 
 export type { Notice, NoticeInput } from './common.js';
-export { openBeforeStart } from './before.js';
 
 const RENDERERS: Record<NoticeKind, (input: NoticeInput) => Notice> = {
   announcement,
@@ -35,6 +35,7 @@ const RENDERERS: Record<NoticeKind, (input: NoticeInput) => Notice> = {
   rollback_completed: rollbackCompleted,
   rollback_failed: rollbackFailed,
   admin_action: adminAction,
+  alert: jobAlert,
 };
 
 /** The message a job sends. Pure: the same input renders the same notice. */
