@@ -5,7 +5,12 @@ import { readRuntimeConfig, type RuntimeConfig } from './config/env.js';
 import { ConfigError } from './config/errors.js';
 import { loadTeamSetup, teamPolicy, type ConfigProblem } from './config/team.js';
 import { sourceLabel } from './config/templates.js';
+import { createApiServer } from './api/server.js';
+import { createRoutes } from './api/routes.js';
+import { withPipelines } from './config/team/pipelines.js';
 import { buildSlackApp } from './slack/app.js';
+import { permalinkOf } from './slack/listeners/permalinks.js';
+import { createChangeFeed } from './usecases/watch.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createMessageSync } from './slack/sync.js';
 import { createUndeliverableNotifier } from './slack/undeliverable.js';
@@ -70,7 +75,10 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   const noHooks = { rollback: null, maintenanceStart: null, maintenanceEnd: null };
   const hooksFor: HookLookup = (t) => settingsOf(t)?.hooks ?? noHooks;
   const planJobs = createPlanner({ jobs: repos.jobs, timingsFor, hooksFor: presenceOf(hooksFor) });
-  const slack = buildSlackApp(config, logger, () => db.open && isUsable(db));
+  // The HTTP API for pipelines (/api/v1), on the receiver's port in both modes; its routes are served once the use cases exist.
+  const api = createApiServer({ pipelines: setup.team.pipelines, repos, clock, logger });
+  const feed = createChangeFeed();
+  const slack = buildSlackApp(config, logger, () => db.open && isUsable(db), [api.route]);
 
   const userGroups = createUserGroups({ client: slack.client, team: setup.team, logger });
 
@@ -85,10 +93,11 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
       planJobs(d, events, now);
       if (autoTick) setImmediate(() => void scheduler.tick());
     },
-    policyFor: teamPolicy(setup.team, userGroups.expand),
+    policyFor: withPipelines(teamPolicy(setup.team, userGroups.expand), setup.team.pipelines),
     // Redraw after the current request has been acknowledged.
     onChange: (d, events) =>
       setImmediate(() => {
+        feed.changed(d.id);
         void sync.sync(d.id);
         rooms.onChange(d, events);
       }),
@@ -131,6 +140,20 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     } while (inFlight.size);
   };
 
+  api.serve(
+    createRoutes({
+      service,
+      starts,
+      rollback,
+      team: setup.team,
+      clock,
+      client: slack.client,
+      feed,
+      expandUsers: userGroups.expand,
+      drawn: (id) => sync.sync(id),
+      permalink: (d) => permalinkOf({ client: slack.client, service }, d),
+    }),
+  );
   registerListeners(slack.app, { service, starts, rollback, templates, team: setup.team, expandUsers: userGroups.expand, sync, client: slack.client, clock, logger });
   const onError = async ({ error, context }: { error: Error; context?: { userId?: string } }) => {
     logger.with('error', 'unhandled error in a listener', { error, user: context?.userId });
@@ -176,6 +199,8 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     refreshUserGroups: () => userGroups.refresh(),
     stop: () =>
       (stopping ??= (async () => {
+        // Waiting pipelines get their answer now, so the server can close.
+        api.stop();
         await slack.app.stop().catch(() => undefined);
         // The scheduler stops before the database closes: no tick starts, the running one finishes.
         await ticking?.stop();

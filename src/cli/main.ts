@@ -16,6 +16,7 @@ const USAGE = `Usage: liftoff <command>
   db backup [TARGET]   copy the database (LIFTOFF_DB) consistently, safe while the bot runs
   template check FILE  print the plan a runbook (.md) or YAML template becomes, then its problems
   config check [FILE]  print what the team configuration (LIFTOFF_CONFIG) gives each service, then its problems
+  ci …                 the pipeline client of the HTTP API (liftoff ci help)
 
 The database is LIFTOFF_DB, or data/liftoff.db.
 `;
@@ -25,6 +26,7 @@ export async function main(args: string[], io: Io): Promise<number> {
   const [group, command, ...rest] = args;
   const defaultDb = resolve(io.env.LIFTOFF_DB ?? 'data/liftoff.db');
   try {
+    if (group === 'ci') return await (await import('../ci/main.js')).runCi(args.slice(1), io);
     if (group === 'db' && command === 'check') return checkDatabase(rest[0] ? resolve(rest[0]) : defaultDb, io);
     if (group === 'template' && command === 'check') return templateCheckCommand(rest[0], io);
     if (group === 'config' && command === 'check') return configCheckCommand(rest[0], io);

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { RuntimeConfig } from '../config/env.js';
 import type { Logger } from '../support/logger.js';
@@ -37,10 +37,10 @@ export function webClientOptions(config: Pick<RuntimeConfig, 'apiUrl'> & Partial
 
 /**
  * Builds the Bolt app: Socket Mode when an app token is set, otherwise the HTTP
- * receiver at POST /slack/events, with GET /healthz beside it in both modes.
+ * receiver at POST /slack/events, with GET /healthz (and `routes`, e.g. the API) beside it in both modes.
  * Signature verification is always on in HTTP mode: no setting turns it off.
  */
-export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: () => boolean): SlackAppParts {
+export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: () => boolean, routes: CustomRoute[] = []): SlackAppParts {
   const health = {
     path: '/healthz',
     method: ['GET'],
@@ -55,13 +55,13 @@ export function buildSlackApp(config: RuntimeConfig, logger: Logger, healthy: ()
       ? new SocketModeReceiver({
           appToken: config.appToken!,
           logger,
-          customRoutes: [health],
+          customRoutes: [health, ...routes],
           installerOptions: { port: config.port },
         })
       : new HTTPReceiver({
           signingSecret: config.signingSecret!,
           endpoints: '/slack/events',
-          customRoutes: [health],
+          customRoutes: [health, ...routes],
           logger,
           processBeforeResponse: false,
         });

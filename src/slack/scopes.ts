@@ -63,6 +63,10 @@ export const BOT_SCOPES = [
     scope: 'groups:read',
     why: 'The same lookup among private channels (dedicated_channels.private: true); conversations.list shows only those the bot is in.',
   },
+  {
+    scope: 'users:read.email',
+    why: 'users.lookupByEmail, when a pipeline names the deployer of a deployment it starts by e-mail address (HTTP API).',
+  },
 ] as const satisfies readonly BotScope[];
 
 export type BotScopeName = (typeof BOT_SCOPES)[number]['scope'];

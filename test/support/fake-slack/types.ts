@@ -108,6 +108,7 @@ export interface FakeUserOpts {
   tz?: string;
   isBot?: boolean;
   deleted?: boolean;
+  email?: string;
 }
 
 export interface FakeSlackOptions {
