@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ENVIRONMENTS } from '../core/deployment/types.js';
-import { checkTeamSetup, type Settings, type TeamConfig } from '../config/team.js';
+import { checkTeamSetup, configWarnings, type Settings, type TeamConfig } from '../config/team.js';
 import type { Io } from './main.js';
 
 /** The file `config check` reads: the argument, LIFTOFF_CONFIG, or data/liftoff.yml. */
@@ -21,6 +21,7 @@ function settingsLines(s: Settings): string[] {
     `    channels: deploy ${s.deployChannel ?? '(where /deploy start is typed)'}, announce ${s.announceChannel ?? '—'}, ops ${s.opsChannel ?? '—'}`,
     `    template: ${s.templateId ?? '(the default)'}; lives in: ${s.location === 'channel' ? 'a dedicated channel per deployment (summary card mirrored to the deploy channel)' : 'a thread'}`,
     ...Object.entries(s.approvers).map(([role, who]) => `    approvers ${role}: ${list(who)}`),
+    `    may deploy: ${s.deployers ? list(s.deployers) : 'anyone'}; overrides: ${s.overrides ?? (s.environment === 'production' ? 'second_person' : 'deployer')}`,
     `    may roll back: the deployer, the approvers${s.rollbackUsers.length ? `, ${s.rollbackUsers.join(', ')}` : ''}; deployer may approve: ${s.deployerMayApprove ? 'yes' : 'no'}`,
     `    communication: announcement ${c.announcementHoursBefore ?? '(template)'} h before, reminder ${c.reminderHoursBefore ?? '(template)'} h before, progress every ${c.progressEveryMinutes ?? '(template)'} min, monitoring ${c.monitoringMinutes ?? '(template, or none)'} min`,
     ...(s.hooks.rollback ? [`    rollback hook: ${hook(s.hooks.rollback)}`] : []),
@@ -34,6 +35,7 @@ function settingsLines(s: Settings): string[] {
 /** What the configuration gives each service in each environment, as plain text. */
 export function describeTeamConfig(team: TeamConfig, templateIds: string[]): string {
   const out = [`Team configuration ${team.source ?? '(none)'}`, `Templates: ${templateIds.join(', ')}`];
+  out.push(`Admins: ${list(team.admins)}; hand locks last ${team.locks.expiryHours} h`);
   out.push(`Services: ${list(team.services)}${team.freeTextServices ? ' (other services may be typed in)' : ' (only these)'}`);
   for (const service of team.services) {
     // Environments with the same settings are shown together.
@@ -68,6 +70,8 @@ export function configCheckCommand(arg: string | undefined, io: Io): number {
   }
   const { team, templates, problems } = checkTeamSetup(file, io.env);
   if (team && templates) io.out.write(`${describeTeamConfig(team, templates.map((t) => t.template.id))}\n\n`);
+  const warnings = team ? configWarnings(team) : [];
+  if (warnings.length) io.out.write(`Warnings (${warnings.length}):\n${warnings.map((w) => `  - ${w}`).join('\n')}\n\n`);
   if (problems.length) {
     const lines = problems.map((p) => `  - ${p.path}: ${p.message}${p.line ? ` (line ${p.line})` : ''}`);
     io.out.write(`Problems (${problems.length}):\n${lines.join('\n')}\n${file} cannot be used: fix these and check again.\n`);

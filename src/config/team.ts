@@ -33,6 +33,10 @@ export interface TeamConfig {
   userGroups: Record<string, string>;
   dedicatedChannels: { prefix: string; archiveAfterHours: number; private: boolean };
   templatesDir: string | null;
+  /** The team's admins (user ids, group ids, @handles). */
+  admins: string[];
+  /** Hand locks: how long they last, and when their holder is reminded. */
+  locks: { expiryHours: number; remindMinutesBefore: number };
   /** The merged settings for a service in an environment; null when the file says nothing about it. */
   settingsFor(service: string, environment: Environment): Settings | null;
   /** Every user group (handle or id) the file names, with where. */
@@ -48,6 +52,8 @@ export const NO_TEAM_CONFIG: TeamConfig = {
   userGroups: {},
   dedicatedChannels: { prefix: 'deploy', archiveAfterHours: 24, private: false },
   templatesDir: null,
+  admins: [],
+  locks: { expiryHours: 24, remindMinutesBefore: 60 },
   settingsFor: () => null,
   groupReferences: () => [],
   pipelines: [],
@@ -126,17 +132,39 @@ export function loadTeamSetup(file: string | null, env: Env, builtInDir = BUILT_
   throw new ConfigError(formatConfigProblems(file ?? '(no file)', checked.problems));
 }
 
-/** The policy of each deployment from its service's settings; `expand` turns user groups into user ids. */
+/**
+ * The policy of each deployment from its service's settings; `expand` turns user groups into user ids.
+ * With a configuration file, a gate of production is overridden by a second person unless it says `deployer`.
+ */
 export function teamPolicy(team: TeamConfig, expand: (entries: readonly string[]) => string[]): (d: PolicyTarget) => Policy {
   return ({ service, environment }) => {
     const s = team.settingsFor(service, environment);
-    if (!s) return DEFAULT_POLICY;
+    // With a team configuration, a production gate needs a second person unless it says `deployer`; without one, today's open rules.
+    const secondPerson = team.source !== null && environment === 'production';
+    const base: Policy = { ...DEFAULT_POLICY, admins: expand(team.admins), overrides: secondPerson ? 'second_person' : 'deployer' };
+    if (!s) return base;
     return {
+      ...base,
       deployerMayApprove: s.deployerMayApprove,
       defaultMonitoringMinutes: s.communication.monitoringMinutes ?? DEFAULT_POLICY.defaultMonitoringMinutes,
       rollbackUsers: expand(s.rollbackUsers),
+      deployers: s.deployers ? expand(s.deployers) : null,
+      overrides: s.overrides ?? base.overrides,
     };
   };
+}
+
+/** What `config check` warns about without refusing the file: production environments with hooks that anyone may deploy. */
+export function configWarnings(team: TeamConfig): string[] {
+  const out: string[] = [];
+  for (const service of team.services) {
+    const s = team.settingsFor(service, 'production');
+    const hooks = s ? Object.values(s.hooks).some((h) => h !== null) : false;
+    if (s && hooks && !s.deployers) {
+      out.push(`services.${service}.environments.production: it calls hooks, but no \`deployers\` is set, so anyone may start a deployment of it`);
+    }
+  }
+  return out;
 }
 
 export function formatConfigProblems(source: string, problems: ConfigProblem[]): string {
@@ -207,6 +235,7 @@ function crossCheck(raw: RawTeamConfig, templates: Map<string, Template>, env: E
     const entries: Array<[string, string[]]> = [
       ...Object.entries(layer.approvers ?? {}).map(([role, list]) => [`${path}.approvers.${role}`, list] as [string, string[]]),
       ...(layer.rollback_users ? [[`${path}.rollback_users`, layer.rollback_users] as [string, string[]]] : []),
+      ...(layer.deployers ? [[`${path}.deployers`, layer.deployers] as [string, string[]]] : []),
     ];
     for (const [at, list] of entries) {
       const seen = new Set<string>();
@@ -238,6 +267,8 @@ function buildTeamConfig(source: string, raw: RawTeamConfig, templatesDir: strin
       private: raw.dedicated_channels?.private ?? false,
     },
     templatesDir,
+    admins: raw.admins ?? [],
+    locks: { expiryHours: raw.locks?.expiry_hours ?? 24, remindMinutesBefore: raw.locks?.remind_minutes_before ?? 60 },
     pipelines: readPipelines(raw.pipelines, env),
     settingsFor(service, environment) {
       const s = Object.hasOwn(services, service) ? services[service] : undefined;
@@ -248,7 +279,9 @@ function buildTeamConfig(source: string, raw: RawTeamConfig, templatesDir: strin
     },
     groupReferences() {
       const out: Array<{ path: string; group: string }> = [];
+      for (const p of raw.admins ?? []) if (!/^[UW]/.test(p)) out.push({ path: 'admins', group: p });
       for (const { path, layer } of layersOf(raw)) {
+        for (const p of layer.deployers ?? []) if (!/^[UW]/.test(p)) out.push({ path: `${path}.deployers`, group: p });
         for (const [role, list] of Object.entries(layer.approvers ?? {})) {
           for (const p of list) if (!/^[UW]/.test(p)) out.push({ path: `${path}.approvers.${role}`, group: p });
         }

@@ -59,6 +59,7 @@ const KIND_LABEL: Record<Job['kind'], string> = {
   rollback_started: 'rollback notice',
   rollback_completed: 'rollback completion notice',
   rollback_failed: 'failed rollback alert',
+  admin_action: 'admin action notice',
   rollback_hook: 'rollback hook call',
   maintenance_start_hook: 'maintenance start hook call',
   maintenance_end_hook: 'maintenance end hook call',

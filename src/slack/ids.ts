@@ -10,6 +10,8 @@ export const ActionId = {
   approve: 'approval.approve',
   reject: 'approval.reject',
   overrideGate: 'gate.override',
+  /** Grants the override the deployer asked for (a second person). */
+  grantOverride: 'gate.grant',
   startPhase: 'phase.start',
   completePhase: 'phase.complete',
   complete: 'deployment.complete',

@@ -154,12 +154,17 @@ describe('the policy of a deployment', () => {
       deployerMayApprove: false,
       defaultMonitoringMinutes: 120,
       rollbackUsers: ['U0ONCALL01'],
+      admins: [],
+      deployers: null,
+      overrides: 'second_person',
     });
     expect(policy({ service: 'checkout', environment: 'staging' })).toMatchObject({ deployerMayApprove: true, defaultMonitoringMinutes: 60 });
     expect(teamPolicy(NO_TEAM_CONFIG, expand)({ service: 'x', environment: 'uat' })).toEqual({
       deployerMayApprove: false,
       defaultMonitoringMinutes: 0,
       rollbackUsers: [],
+      admins: [],
+      overrides: 'deployer',
     });
   });
 });

@@ -26,7 +26,7 @@ const windowEnd = windowStart + 2 * HOUR; // five phases share it: 24 min each
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'liftoff-schedule-end-'));
   const file = join(dir, 'liftoff.yml');
-  writeFileSync(file, ['version: 1', 'services:', '  checkout:', '    communication:', '      monitoring_minutes: 60', ''].join('\n'));
+  writeFileSync(file, ['version: 1', 'services:', '  checkout:', '    overrides: { production: deployer }', '    communication:', '      monitoring_minutes: 60', ''].join('\n'));
   h = await startHarness({ env: { LIFTOFF_CONFIG: file }, clock: fakeClock(t0), slackFollowsClock: true });
 });
 afterEach(async () => {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { TIMING_BOUNDS } from '../../core/deployment/input-timings.js';
+import { ENVIRONMENTS } from '../../core/deployment/types.js';
+import { OVERRIDE_RULES } from '../../core/policy/policy.js';
 import { PipelinesSchema } from './pipelines.js';
 
 /**
@@ -54,6 +56,12 @@ export const LayerSchema = z.strictObject({
   approvers: z.record(z.string(), principals).optional(),
   /** Who may roll back besides the deployer and the approvers. */
   rollback_users: principals.optional(),
+  /** Who may start a deployment (and be its deployer); unset: anyone. */
+  deployers: principals.optional(),
+  /** Per environment, who overrides a gate: `second_person` (granted by an approver or an admin) or `deployer`. */
+  overrides: z
+    .partialRecord(z.enum(ENVIRONMENTS, { error: `use ${ENVIRONMENTS.join(', ')}` }), z.enum(OVERRIDE_RULES, { error: `use ${OVERRIDE_RULES.join(' or ')}` }))
+    .optional(),
   deployer_may_approve: z.boolean().optional(),
   hooks: z
     .strictObject({
@@ -102,6 +110,15 @@ export const TeamConfigSchema = z.strictObject({
       prefix: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,20}$/, 'use up to 21 lowercase letters, digits, "-" or "_"').default('deploy'),
       archive_after_hours: z.number().min(0).max(24 * 90).default(24),
       private: z.boolean().default(false),
+    })
+    .optional(),
+  /** May release any lock, grant overrides (or override at once, as an emergency) and cancel any deployment. */
+  admins: principals.optional(),
+  /** Locks set by hand with /deploy lock: they lapse after `expiry_hours`; the holder is reminded `remind_minutes_before`. */
+  locks: z
+    .strictObject({
+      expiry_hours: z.number().positive('must be more than 0').max(24 * 7, 'at most 168 (7 days)').default(24),
+      remind_minutes_before: z.number().int().min(0).max(24 * 60).default(60),
     })
     .optional(),
   /** Settings for every service, unless a service (or one of its environments) says otherwise. */

@@ -1,4 +1,5 @@
 import type { Environment } from '../../core/deployment/types.js';
+import type { OverrideRule } from '../../core/policy/policy.js';
 import type { Layer, LOCATIONS, LOCKABLE } from './schema.js';
 
 /** A hook Liftoff may call (`HookConfig` in src/hooks/call.ts). */
@@ -20,6 +21,10 @@ export interface Settings {
   /** Role → user ids, user group ids and @handles, as written. */
   approvers: Record<string, string[]>;
   rollbackUsers: string[];
+  /** Who may start a deployment of it (user ids, group ids, @handles); null: anyone. */
+  deployers: string[] | null;
+  /** Who overrides a gate; null: the default (a second person in production, else the deployer). */
+  overrides: OverrideRule | null;
   deployerMayApprove: boolean;
   hooks: { rollback: HookConfig | null; maintenanceStart: HookConfig | null; maintenanceEnd: HookConfig | null };
   healthChecks: Array<{ endpoint: string; expected: string }>;
@@ -55,6 +60,8 @@ export function mergeLayers(service: string, environment: Environment, layers: L
     templateId: last((l) => l.template) ?? null,
     approvers,
     rollbackUsers: last((l) => l.rollback_users) ?? [],
+    deployers: last((l) => l.deployers) ?? null,
+    overrides: last((l) => l.overrides?.[environment]) ?? null,
     deployerMayApprove: last((l) => l.deployer_may_approve) ?? false,
     hooks: {
       rollback: hook(last((l) => l.hooks?.rollback)),

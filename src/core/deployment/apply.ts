@@ -49,8 +49,17 @@ export function applyEvent(d: Deployment, e: RecordedEvent): Deployment {
     case 'rejected':
       next.approvals = { ...d.approvals, [e.role]: { decision: 'rejected', ...stamp, reason: e.reason } };
       break;
-    case 'gate_overridden':
-      next.overrides = [...d.overrides, { gate: e.gate, reason: e.reason, missing: e.missing, ...stamp }];
+    case 'gate_overridden': {
+      const extra = { ...(e.requestedBy ? { requestedBy: e.requestedBy } : {}), ...(e.emergency ? { emergency: true } : {}) };
+      next.overrides = [...d.overrides, { gate: e.gate, reason: e.reason, missing: e.missing, ...stamp, ...extra }];
+      if (d.overrideRequests?.[e.gate]) {
+        const { [e.gate]: _granted, ...rest } = d.overrideRequests;
+        next.overrideRequests = rest;
+      }
+      break;
+    }
+    case 'override_requested':
+      next.overrideRequests = { ...d.overrideRequests, [e.gate]: { gate: e.gate, reason: e.reason, missing: e.missing, ...stamp } };
       break;
     case 'phase_started': {
       const phase = d.phases[e.phaseId];

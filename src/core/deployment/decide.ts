@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js';
-import { may, participants, type Action } from '../policy/may.js';
+import { may, overrideRuleOf, participants, type Action } from '../policy/may.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
 import { monitoringMinutesOf } from '../schedule/timings.js';
 import { findItem, itemsOfStage, type PlanItem } from '../template/items.js';
@@ -16,7 +16,10 @@ export type Command =
   | { type: 'undo_item'; key: string }
   | { type: 'approve'; role: string }
   | { type: 'reject'; role: string; reason: string }
+  /** Override a gate (or, where a second person must grant it, ask for that). */
   | { type: 'override_gate'; gate: GateId; reason: string }
+  /** Grant the override the deployer asked for. */
+  | { type: 'grant_override'; gate: GateId }
   | { type: 'start_phase'; phaseId: string }
   | { type: 'complete_phase'; phaseId: string }
   | { type: 'complete' }
@@ -162,11 +165,25 @@ export function decide(
       return [{ type: 'rejected', role: cmd.role, reason: cmd.reason }];
     }
     case 'override_gate': {
-      require(d, { type: 'override' }, actor, policy);
+      const p = may(d, { type: 'override' }, actor, policy);
+      if (!p.allowed) throw new DomainError('not_allowed', p.reason);
       const report = gateReport(d, cmd.gate);
       if (report.overridden) throw new DomainError('already_done', 'That gate was already overridden.');
       if (report.missing.length === 0) throw new DomainError('already_done', 'That gate is already open: nothing to override.');
-      return [{ type: 'gate_overridden', gate: cmd.gate, reason: cmd.reason, missing: report.missing }];
+      // An admin overrides at once, as an emergency; the deployer alone only where the policy lets them.
+      if (p.as === 'admin') return [{ type: 'gate_overridden', gate: cmd.gate, reason: cmd.reason, missing: report.missing, emergency: true }];
+      if (overrideRuleOf(policy) === 'deployer') return [{ type: 'gate_overridden', gate: cmd.gate, reason: cmd.reason, missing: report.missing }];
+      if (d.overrideRequests?.[cmd.gate]) throw new DomainError('already_done', 'That override is already asked for: it waits for an approver or an admin to grant it.');
+      return [{ type: 'override_requested', gate: cmd.gate, reason: cmd.reason, missing: report.missing }];
+    }
+    case 'grant_override': {
+      const request = d.overrideRequests?.[cmd.gate];
+      require(d, { type: 'grant_override', ...(request ? { requestedBy: request.by } : {}) }, actor, policy);
+      if (!request) throw new DomainError('not_now', 'Nobody asked for an override of that gate.');
+      const report = gateReport(d, cmd.gate);
+      if (report.overridden) throw new DomainError('already_done', 'That gate was already overridden.');
+      if (report.missing.length === 0) throw new DomainError('already_done', 'That gate is open now: nothing to override.');
+      return [{ type: 'gate_overridden', gate: cmd.gate, reason: request.reason, missing: report.missing, requestedBy: request.by }];
     }
     case 'start_phase': {
       require(d, { type: 'start_phase' }, actor, policy);
@@ -211,7 +228,7 @@ export function decide(
       if (d.status === 'monitoring') {
         throw new DomainError('not_now', `${d.ref} is live and being monitored; mark it healthy or roll it back instead.`);
       }
-      return [{ type: 'cancelled', reason: cmd.reason }];
+      return [{ type: 'cancelled', reason: cmd.reason, ...(actor !== d.deployerId ? { admin: true } : {}) }];
     }
     case 'mark_healthy':
     case 'mark_faulty': {

@@ -9,7 +9,13 @@ export type DeploymentEvent =
   | { type: 'item_undone'; key: string; previous: ItemState }
   | { type: 'approved'; role: string }
   | { type: 'rejected'; role: string; reason: string }
-  | { type: 'gate_overridden'; gate: GateId; reason: string; missing: string[] }
+  /**
+   * A gate overridden: by the deployer where they may alone; granted by a second person on the
+   * deployer's request (`requestedBy`); or by an admin at once (`emergency`).
+   */
+  | { type: 'gate_overridden'; gate: GateId; reason: string; missing: string[]; requestedBy?: string; emergency?: boolean }
+  /** The deployer asks for an override that a second person must grant. */
+  | { type: 'override_requested'; gate: GateId; reason: string; missing: string[] }
   | { type: 'phase_started'; phaseId: string }
   | { type: 'phase_completed'; phaseId: string }
   | { type: 'completed' }
@@ -19,7 +25,8 @@ export type DeploymentEvent =
   | { type: 'rollback_started'; trigger: string; restore: string[]; note: string; fromVersion: string; toVersion: string | null }
   | { type: 'rollback_completed' }
   | { type: 'rollback_failed'; note: string }
-  | { type: 'cancelled'; reason: string }
+  /** `admin`: cancelled by an admin who is not its deployer. */
+  | { type: 'cancelled'; reason: string; admin?: boolean }
   /** Its dedicated channel was created (`location: channel`); the archive delay is fixed with it. */
   | { type: 'room_opened'; channelId: string; name: string; archiveAfterHours: number }
   /** Its dedicated channel could not be created: it runs in a thread of the deploy channel instead. */

@@ -8,6 +8,8 @@ export interface GateReport {
   missing: string[];
   /** Set when the deployer overrode the gate. */
   overridden?: Deployment['overrides'][number];
+  /** An override the deployer asked for, waiting for a second person to grant it. */
+  requested?: Deployment['overrides'][number];
 }
 
 /** Roles whose approval is required: required roles, plus optional ones with someone named. */
@@ -43,5 +45,6 @@ export function gateReport(d: Deployment, gate: GateId): GateReport {
     for (const p of openItems(d, items)) missing.push(`${p.sectionTitle}: ${p.item.text}`);
   }
   const overridden = d.overrides.find((o) => o.gate === gate);
-  return { gate, open: missing.length === 0 || overridden !== undefined, missing, ...(overridden ? { overridden } : {}) };
+  const requested = overridden ? undefined : d.overrideRequests?.[gate];
+  return { gate, open: missing.length === 0 || overridden !== undefined, missing, ...(overridden ? { overridden } : {}), ...(requested ? { requested } : {}) };
 }

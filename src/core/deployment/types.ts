@@ -141,6 +141,10 @@ export interface Override extends Stamp {
   reason: string;
   /** What the gate was missing when it was overridden. */
   missing: string[];
+  /** Granted by `by` on this person's request (the deployer). */
+  requestedBy?: string;
+  /** Overridden at once by an admin. */
+  emergency?: boolean;
 }
 
 /** The current state of one deployment: a fold of its events. */
@@ -156,6 +160,8 @@ export interface Deployment extends Omit<DeploymentInput, 'windowStart' | 'windo
   approvals: Record<string, ApprovalState>;
   phases: Record<string, PhaseState>;
   overrides: Override[];
+  /** Overrides the deployer asked for that wait for a second person, by gate. */
+  overrideRequests?: Partial<Record<GateId, Override>>;
   cancelled?: Stamp & { reason: string };
   completed?: Stamp;
   /** Set while (and after) the deployment is watched after completion. */

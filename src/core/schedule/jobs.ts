@@ -30,6 +30,8 @@ export const JOB_KINDS = [
   'rollback_completed',
   /** A failed rollback: the ops channel (else the announcement channel, else the deployment channel). */
   'rollback_failed',
+  /** What an admin did to a deployment (an emergency override, a cancel), told to the ops channel. */
+  'admin_action',
   /** A note in the dedicated channel, then the channel is archived (`location: channel`). */
   'archive_room',
   /** HTTP calls, not Slack messages: the rollback hook when a rollback starts, the maintenance hooks. */

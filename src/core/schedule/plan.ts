@@ -46,6 +46,10 @@ function withOps(d: Deployment, kind: JobKind, dueAt: number, extra: Omit<JobPay
   return d.opsChannelId ? [...stakeholders, copy('ops')] : stakeholders;
 }
 
+/** An admin's action on the deployment, told to its ops channel (when it has one). */
+const adminJob = (d: Deployment, now: number, seq: number): PlannedJob[] =>
+  d.opsChannelId ? [job(d, 'admin_action', now, { target: 'ops', seq }, `admin_action:${seq}`)] : [];
+
 /** The template's follow-up actions as reminders to the deployer (the "(if issues)" ones only after issues). */
 function followUpJobs(d: Deployment, now: number, t: Timings): PlannedJob[] {
   const due = ms(addHours(now, t.followUpHoursAfter));
@@ -138,7 +142,11 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
         plan.cancel = { kinds: [...LIVE_KINDS], reason: 'the deployment is complete' };
         break;
       }
+      case 'gate_overridden':
+        if (e.emergency) plan.add.push(...adminJob(d, now, seq));
+        break;
       case 'cancelled':
+        if (e.admin) plan.add.push(...adminJob(d, now, seq));
         // Without an announcement channel: a thread reply also sent to the channel, like the reschedule notice.
         plan.add.push(job(d, 'cancelled', now, { target: 'announce', seq }));
         plan.cancel = { kinds: [...LIVE_KINDS], reason: 'the deployment was cancelled' };

@@ -12,6 +12,7 @@ import type { ListenerDeps } from '../deps.js';
 const IMMEDIATE: Array<[string, (ref: ActionRef) => Command | null]> = [
   [ActionId.undoItem, (r) => (r.k ? { type: 'undo_item', key: r.k } : null)],
   [ActionId.approve, (r) => (r.r ? { type: 'approve', role: r.r } : null)],
+  [ActionId.grantOverride, (r) => (r.g ? { type: 'grant_override', gate: r.g } : null)],
   [ActionId.startPhase, (r) => (r.p ? { type: 'start_phase', phaseId: r.p } : null)],
   [ActionId.completePhase, (r) => (r.p ? { type: 'complete_phase', phaseId: r.p } : null)],
   [ActionId.complete, () => ({ type: 'complete' })],

@@ -2,7 +2,7 @@ import type { Button } from '@slack/types';
 import type { GateReport } from '../../../core/deployment/gates.js';
 import type { Deployment } from '../../../core/deployment/types.js';
 import { ActionId, encodeRef } from '../../ids.js';
-import { button } from '../blocks.js';
+import { button, confirmDialog } from '../blocks.js';
 import { clip, firstFew, mention, slackDate } from '../format.js';
 
 const NAMES = { start: 'Start gate', complete: 'Completion gate' } as const;
@@ -18,14 +18,18 @@ export function gateText(r: GateReport): string {
   if (r.overridden) {
     const o = r.overridden;
     const lacked = o.missing.length ? `\nIt was missing:\n${bullets(o.missing, 5)}` : '';
-    return `🔓 *${name} overridden* by ${mention(o.by)} · ${slackDate(o.at)}: “${clip(o.reason, 200)}”${lacked}`;
+    const how = o.emergency ? ' as an emergency (admin)' : o.requestedBy ? `, asked by ${mention(o.requestedBy)},` : '';
+    return `🔓 *${name} overridden* by ${mention(o.by)}${how} · ${slackDate(o.at)}: “${clip(o.reason, 200)}”${lacked}`;
   }
   if (r.open) {
     return r.gate === 'start'
       ? `✅ *${name} open*: every required approval and pre-deployment item is done.`
       : `✅ *${name} open*: every phase and required check is done.`;
   }
-  return `🔒 *${name} closed*. Still missing:\n${bullets(r.missing, 6)}`;
+  const asked = r.requested
+    ? `\n⏳ ${mention(r.requested.by)} asks to override it · ${slackDate(r.requested.at)}: “${clip(r.requested.reason, 200)}”. An approver or an admin grants it.`
+    : '';
+  return `🔒 *${name} closed*. Still missing:\n${bullets(r.missing, 6)}${asked}`;
 }
 
 /**
@@ -35,13 +39,27 @@ export function gateText(r: GateReport): string {
  */
 export function worstReports(gate: GateReport['gate']): GateReport[] {
   const missing = Array<string>(40).fill('"'.repeat(600));
-  const overridden = { gate, by: `U${'Z'.repeat(20)}`, at: 4_102_444_800_000, reason: '"'.repeat(2000), missing };
+  const overridden = { gate, by: `U${'Z'.repeat(20)}`, at: 4_102_444_800_000, reason: '"'.repeat(2000), missing, requestedBy: `U${'Z'.repeat(20)}` };
   return [
     { gate, open: false, missing },
+    { gate, open: false, missing, requested: overridden },
     { gate, open: true, missing, overridden },
     { gate, open: true, missing: [] },
   ];
 }
 
+/** Override gate… (the deployer, or an admin at once); Grant override once the deployer asked for one. */
 export const overrideButton = (d: Deployment, r: GateReport): Button =>
-  button({ text: 'Override gate…', actionId: ActionId.overrideGate, value: encodeRef({ d: d.id, g: r.gate }) });
+  r.requested
+    ? button({
+        text: 'Grant override',
+        actionId: ActionId.grantOverride,
+        value: encodeRef({ d: d.id, g: r.gate }),
+        confirm: confirmDialog({
+          title: 'Grant the override?',
+          text: `${d.ref} goes ahead without what its ${gateName(r.gate)} is missing. Only an approver of ${d.ref} other than its deployer, or an admin, can grant it; your name is recorded.`,
+          confirm: 'Grant',
+          style: 'danger',
+        }),
+      })
+    : button({ text: 'Override gate…', actionId: ActionId.overrideGate, value: encodeRef({ d: d.id, g: r.gate }) });

@@ -7,6 +7,7 @@ import { summaryReport } from './summary.js';
 import { rollbackDecision, rollbackOverrun } from '../deployment/rollback.js';
 import { rollbackCompleted, rollbackFailed, rollbackStarted } from './rollback.js';
 import { archiveNote } from './room.js';
+import { adminAction } from './admin.js';
 
 export type { Notice, NoticeInput } from './common.js';
 export { openBeforeStart } from './before.js';
@@ -33,6 +34,7 @@ const RENDERERS: Record<NoticeKind, (input: NoticeInput) => Notice> = {
   rollback_started: rollbackStarted,
   rollback_completed: rollbackCompleted,
   rollback_failed: rollbackFailed,
+  admin_action: adminAction,
 };
 
 /** The message a job sends. Pure: the same input renders the same notice. */
