@@ -62,6 +62,8 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
 
   // The team configuration and the templates (built-in and the team's own); every mistake stops the start.
   const setup = loadTeamSetup(config.configFile, env);
+  // The pipelines' API tokens are redacted from every log line like Slack's.
+  secrets.push(...setup.team.pipelines.map((p) => p.token));
   const templates = createCatalog(
     setup.templates.map((t) => t.template),
     undefined,
