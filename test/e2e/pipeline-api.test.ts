@@ -149,6 +149,32 @@ describe('a pipeline takes part in a deployment', () => {
     expect(thread).toContain('Deploying to the first region');
   });
 
+  it('reports a failed step (the thread says so, by the pipeline, and offers the rollback), then rolls back, locking the environment', async () => {
+    const ref = await startOne();
+    await confirmPre(ref);
+    await approveAll(stateOf(ref).id);
+    expect((await ci(['phase', ref, '1', 'start'])).code).toBe(0);
+    const phase = stateOf(ref).plan.phases[0]!;
+    const key = `phase.${phase.id}.${phase.steps.find((s) => s.required)!.id}`;
+    const failed = await ci(['fail', ref, key, '--note', 'deploy.sh exited 1']);
+    expect(failed.code, failed.err).toBe(0);
+    await h.settled();
+    expect(stateOf(ref).items[key]).toMatchObject({ state: 'failed', by: 'pipeline:github-actions' });
+    const shown = h.fake.messages(CHANNELS.deploys).map(mrkdwnOf).join('\n');
+    expect(shown).toContain('deploy.sh exited 1');
+    expect(JSON.stringify(h.fake.messages(CHANNELS.deploys).map((m) => m.blocks))).toContain(ActionId.rollback);
+
+    const rolled = await api('POST', `/deployments/${ref}/rollback`, { reason: 'deploy.sh failed' });
+    expect(rolled.status).toBe(200);
+    expect(rolled.body.status).toBe('rolling_back');
+    expect(stateOf(ref).rollback?.started.by).toBe('pipeline:github-actions');
+    expect(h.query('SELECT * FROM locks')).toHaveLength(1);
+    // A locked environment refuses the next start, as the form does.
+    const next = await api('POST', '/deployments', START);
+    expect(next.status).toBe(409);
+    expect(next.body.message).toMatch(/locked/);
+  });
+
   it('takes the deployer as an e-mail address (users.lookupByEmail), and says so when nobody has it', async () => {
     const ok = await api('POST', '/deployments', { ...START, deployer: 'Ana@Example.com' });
     expect(ok.status).toBe(201);
