@@ -22,6 +22,7 @@ import { createLogger, type Logger } from './support/logger.js';
 import { createDeploymentService } from './usecases/deployments.js';
 import { createRollbackService } from './usecases/rollback.js';
 import { createStartUseCase } from './usecases/start.js';
+import { createLockKeeper } from './scheduler/locks.js';
 import { createHookRunner, presenceOf, type HookLookup } from './hooks/jobs.js';
 import { createRoomEffects } from './rooms/effects.js';
 import type { Environment } from './core/deployment/types.js';
@@ -93,6 +94,8 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     // The messages and hook calls a change promises are planned in its transaction; a tick sends what is due at once.
     withinChange: (d, events, now) => {
       planJobs(d, events, now);
+      // A cancelled deployment releases the hand locks it allowed its people to take.
+      rollback.releaseTakenVia(d, events, now);
       if (autoTick) setImmediate(() => void scheduler.tick());
     },
     policyFor: withPipelines(teamPolicy(setup.team, userGroups.expand), setup.team.pipelines),
@@ -104,7 +107,8 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
         rooms.onChange(d, events);
       }),
   });
-  const rollback = createRollbackService({ repos, clock, deployments: service });
+  const rollback = createRollbackService({ repos, clock, deployments: service, handLocks: setup.team.locks, services: setup.team.services });
+  const lockKeeper = createLockKeeper({ rollback, team: setup.team, client: slack.client, clock, logger });
   const starts = createStartUseCase({ repos, clock, deployments: service, rollback, team: setup.team, templates, expandUsers: userGroups.expand });
   // The dedicated channel of a `location: channel` deployment, created after its start is acknowledged.
   const rooms = createRoomEffects({
@@ -163,7 +167,9 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   slack.app.error(onError as never);
 
   // Notices are posted without the client's own retries: the scheduler's history check decides (exactly once).
-  const scheduler = createScheduler({ repos, client: slack.client, noticeClient: slack.noticeClient, clock, logger, sync, timingsFor, hooks: hookRunner });
+  const notices = createScheduler({ repos, client: slack.client, noticeClient: slack.noticeClient, clock, logger, sync, timingsFor, hooks: hookRunner });
+  // Each tick also lapses hand locks past their expiry and reminds their holders.
+  const scheduler: typeof notices = { ...notices, tick: async () => { await lockKeeper.tick(); await notices.tick(); } };
   // Notices a previous run left half-sent are settled before anything new is sent.
   await scheduler.recover();
 

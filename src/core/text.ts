@@ -30,3 +30,26 @@ export function safeUrl(text: string): string | null {
     return null;
   }
 }
+
+/** Control characters (newlines included) and the bidirectional overrides, embeddings, isolates and marks that can disguise text. */
+const DISGUISING = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/** Whether an identifier (a version, a branch, a service) holds characters that can disguise it. */
+export const hasDisguisingCharacters = (text: string): boolean => DISGUISING.test(text);
+
+/**
+ * The canonical form of a name (a service): Unicode NFKC, case-folded,
+ * default-ignorable code points (soft hyphen, zero-width characters) removed,
+ * runs of white space collapsed to one space. "Check\u00adout", "ＣＨＥＣＫＯＵＴ"
+ * and "checkout" are one name.
+ */
+export function canonicalName(text: string): string {
+  const folded = text.normalize('NFKC').toLowerCase().normalize('NFKC');
+  return folded.replace(/\p{Default_Ignorable_Code_Point}/gu, '').replace(/\s+/gu, ' ').trim();
+}
+
+/** A typed name as one of `known` when it is the same name canonically, else its canonical form. */
+export function resolveName(known: readonly string[], typed: string): string {
+  const canonical = canonicalName(typed);
+  return known.find((k) => canonicalName(k) === canonical) ?? canonical;
+}

@@ -2,6 +2,8 @@ import type { Clock } from '../core/clock.js';
 import type { Command } from '../core/deployment/decide.js';
 import { ENVIRONMENT_LABELS, type Deployment, type DeploymentInput, type Environment } from '../core/deployment/types.js';
 import { DomainError } from '../core/errors.js';
+import { resolveName } from '../core/text.js';
+import { may, participants, releasersOf } from '../core/policy/may.js';
 import type { Lock } from '../storage/locks.js';
 import type { Repositories } from '../storage/index.js';
 import type { DeploymentService } from './deployments.js';
@@ -17,7 +19,14 @@ export interface RollbackServiceDeps {
   repos: Repositories;
   clock: Clock;
   deployments: DeploymentService;
+  /** Hand locks: how long they last (default 24 h, at most 7 days) and when their holder is reminded (default 60 min before). */
+  handLocks?: { expiryHours: number; remindMinutesBefore: number };
+  /** The configured services: a typed name that is one of them canonically is that service. */
+  services?: readonly string[];
 }
+
+/** Who released a lock that lapsed, or that a cancelled deployment had allowed. */
+export const LIFTOFF_RELEASE = 'liftoff';
 
 const CHECK_START: Command = { type: 'start_rollback', trigger: '-', restore: [], note: '', toVersion: null };
 
@@ -28,27 +37,19 @@ const where = (service: string, environment: Environment) => `${service} in ${EN
  * deployment use cases: each call is one synchronous transaction; Slack and
  * the hook call come after (the hook as a scheduler job planned in it).
  */
-export function createRollbackService({ repos, clock, deployments }: RollbackServiceDeps) {
+export function createRollbackService({ repos, clock, deployments, handLocks = { expiryHours: 24, remindMinutesBefore: 60 }, services = [] }: RollbackServiceDeps) {
   /** The version a rollback of `d` returns to: the latest completed deployment before it. */
   const previousOf = (d: Deployment) => repos.deployments.previousCompleted(d.service, d.environment, d.id) ?? null;
 
-  /** Leads may release a rollback's lock: the approvers of roles whose id or name says "lead". */
-  function mayUnlock(lock: Lock, actor: string): boolean {
-    if (lock.lockedBy === actor) return true;
-    if (deployments.policyFor(lock).rollbackUsers.includes(actor)) return true;
+  /** Who may release (or change) a lock: `may`, with the deployment that took it. */
+  function mayUnlock(lock: Lock, actor: string, change = false) {
     const d = lock.deploymentId ? repos.deployments.get(lock.deploymentId) : undefined;
-    if (!d) return false;
-    if (d.deployerId === actor) return true;
-    const leads = d.plan.approvals.filter((a) => /lead/i.test(a.role) || /lead/i.test(a.label));
-    return leads.some((a) => (d.approvers[a.role] ?? []).includes(actor));
+    return may(lock, { type: 'unlock', lock: { lockedBy: lock.lockedBy, deployment: d ?? null }, change }, actor, deployments.policyFor(lock));
   }
 
-  /** Who may lock by hand: the people named for rollbacks, and those named on an active deployment of that service's environment. */
-  function mayLock(service: string, environment: Environment, actor: string): boolean {
-    if (deployments.policyFor({ service, environment }).rollbackUsers.includes(actor)) return true;
-    return repos.deployments
-      .listActive()
-      .some((d) => d.service === service && d.environment === environment && (d.deployerId === actor || Object.values(d.approvers).flat().includes(actor)));
+  /** Records what an admin did to a lock (it is also told to the ops channel, by the caller). */
+  function recordAdmin(lock: Lock, actor: string, what: string) {
+    repos.audit.record({ at: clock.now(), actor, type: 'admin', subject: `${what} ${lock.service}/${lock.environment}`, data: { action: what, service: lock.service, environment: lock.environment, lockedBy: lock.lockedBy } });
   }
 
   /**
@@ -64,11 +65,6 @@ export function createRollbackService({ repos, clock, deployments }: RollbackSer
       repos.audit.record({ at: clock.now(), actor, type: 'refused', subject, data: { action: what, service: target.service, environment: target.environment, reason: message } });
     }
     throw new DomainError('not_allowed', message);
-  }
-
-  function refuseUnlock(lock: Lock, actor: string, what: string): never {
-    const message = `Only whoever locked ${where(lock.service, lock.environment)}, the deployer or a lead approver of the locking deployment, or the people named for rollbacks can ${what} it.`;
-    refuse(lock, actor, what, message);
   }
 
   return {
@@ -133,33 +129,87 @@ export function createRollbackService({ repos, clock, deployments }: RollbackSer
       return repos.locks.listActive();
     },
 
-    /** Locks by hand, or changes the reason of the active lock (same people as unlocking). */
-    lock(service: string, environment: Environment, reason: string, actor: string): { lock: Lock; created: boolean } {
+    /**
+     * Locks by hand, or changes the reason of the active lock (the people who may release it).
+     * Only those allowed to deploy the service's environment (or admins) may lock; the lock
+     * needs a reason and lapses after `handLocks.expiryHours`.
+     */
+    lock(typed: string, environment: Environment, reason: string, actor: string): { lock: Lock; created: boolean; admin: boolean } {
+      const service = resolveName(services, typed);
+      const target = { service, environment };
       const current = repos.locks.active(service, environment);
-      if (current && !mayUnlock(current, actor)) refuseUnlock(current, actor, 'change the lock of');
-      if (!current && !mayLock(service, environment, actor)) {
-        const message = `Only the people named for rollbacks, or the deployer and approvers of a deployment of ${where(service, environment)} under way, can lock it.`;
-        refuse({ service, environment, deploymentId: null }, actor, 'lock', message);
+      if (current) {
+        const p = mayUnlock(current, actor, true);
+        if (!p.allowed) refuse(current, actor, 'change the lock of', p.reason);
       }
+      const active = repos.deployments.listActive().filter((d) => d.service === service && d.environment === environment);
+      const p = may(target, { type: 'lock', active }, actor, deployments.policyFor(target));
+      if (!current && !p.allowed) refuse({ ...target, deploymentId: null }, actor, 'lock', p.reason);
+      if (!reason.trim()) throw new DomainError('invalid_input', `Say why, for example \`/deploy lock ${service} ${environment} database migration running\`.`);
+      const now = clock.now();
+      // The deployment whose deployer or approver this person is: cancelling it releases the lock.
+      const via = p.allowed && p.as === 'participant' ? active.find((d) => participants(d).has(actor)) : undefined;
+      const admin = p.allowed && p.as === 'admin';
       return repos.db.transaction(() => {
         const still = repos.locks.active(service, environment);
         if (still?.id === current?.id && still) {
           repos.locks.editReason(still.id, reason);
-          return { lock: { ...still, reason }, created: false };
+          return { lock: { ...still, reason }, created: false, admin: false };
         }
         if (still) throw new DomainError('not_now', `${where(service, environment)} was just locked by someone else; try again.`);
-        return repos.locks.lock({ service, environment, reason, deploymentId: null, lockedBy: actor, lockedAt: clock.now() });
+        const hours = Math.min(handLocks.expiryHours, MAX_HAND_LOCK_HOURS);
+        const made = repos.locks.lock({ service, environment, reason, deploymentId: null, lockedBy: actor, lockedAt: now, expiresAt: now + hours * 3600_000, viaDeploymentId: via?.id ?? null });
+        if (admin) recordAdmin(made.lock, actor, 'lock');
+        return { ...made, admin };
       })();
     },
 
-    unlock(service: string, environment: Environment, actor: string): Lock {
+    /** Releases the lock; `admin`: only an admin's right allowed it (recorded here, told to the ops channel by the caller). */
+    unlock(typed: string, environment: Environment, actor: string): Lock & { admin?: boolean } {
+      const service = resolveName(services, typed);
       const current = repos.locks.active(service, environment);
       if (!current) throw new DomainError('already_done', `${where(service, environment)} is not locked.`);
-      if (!mayUnlock(current, actor)) refuseUnlock(current, actor, 'unlock');
-      repos.locks.release(service, environment, actor, clock.now());
-      return current;
+      const p = mayUnlock(current, actor);
+      if (!p.allowed) refuse(current, actor, 'unlock', p.reason);
+      const admin = p.as === 'admin';
+      repos.db.transaction(() => {
+        repos.locks.release(service, environment, actor, clock.now());
+        if (admin) recordAdmin(current, actor, 'unlock');
+      })();
+      return { ...current, ...(admin ? { admin } : {}) };
+    },
+
+    /** Who may release a lock, in words (for /deploy list). */
+    whoMayRelease(lock: Lock): string {
+      const policy = deployments.policyFor(lock);
+      const d = lock.deploymentId ? repos.deployments.get(lock.deploymentId) : undefined;
+      return releasersOf(lock, d ?? null, policy);
+    },
+
+    /**
+     * Within a change's transaction: a cancelled deployment releases the hand
+     * locks it allowed its people to take. Returns them.
+     */
+    releaseTakenVia(d: Deployment, events: readonly { type: string }[], now: number): Lock[] {
+      if (!events.some((e) => e.type === 'cancelled')) return [];
+      const locks = repos.locks.takenVia(d.id);
+      for (const l of locks) repos.locks.releaseLock(l.id, LIFTOFF_RELEASE, now);
+      return locks;
+    },
+
+    /** Hand locks that lapsed by `now` (released here), and those whose holder is to be reminded now (marked here). */
+    lapse(now: number): { lapsed: Lock[]; remind: Lock[] } {
+      return repos.db.transaction(() => {
+        const lapsed = repos.locks.lapsed(now).filter((l) => repos.locks.releaseLock(l.id, LIFTOFF_RELEASE, now));
+        const before = handLocks.remindMinutesBefore * 60_000;
+        const remind = before > 0 ? repos.locks.unreminded(now).filter((l) => l.expiresAt! - before <= now && repos.locks.markReminded(l.id, now)) : [];
+        return { lapsed, remind };
+      })();
     },
   };
 }
+
+/** A lock set by hand lasts at most 7 days. */
+export const MAX_HAND_LOCK_HOURS = 24 * 7;
 
 export type RollbackService = ReturnType<typeof createRollbackService>;

@@ -1,6 +1,7 @@
 import type { Settings, TeamConfig } from '../config/team.js';
 import { offeredTimingsFor, planWithSettings } from '../config/team/plan.js';
 import type { Clock } from '../core/clock.js';
+import { hasDisguisingCharacters, resolveName } from '../core/text.js';
 import { parseDeploymentInput, type FieldErrors } from '../core/deployment/input.js';
 import type { RawTimings } from '../core/deployment/input-timings.js';
 import { ENVIRONMENT_LABELS, ENVIRONMENTS, refOf, type Deployment, type DeploymentInput, type Environment } from '../core/deployment/types.js';
@@ -132,12 +133,24 @@ export function createStartUseCase({ repos, clock, deployments, rollback, team, 
      */
     start(request: StartRequest, actor: string, viewId?: string): StartOutcome {
       const environment = isEnvironment(request.environment) ? request.environment : undefined;
-      const service = request.service.trim();
+      // One name, one service: a typed name that is a configured one canonically IS that service.
+      const service = request.service.trim() ? resolveName(team.services, request.service) : '';
+      const disguised = (
+        [
+          ['service', request.service],
+          ['version', request.version],
+          ['branch', request.branch ?? ''],
+        ] as const
+      ).filter(([, v]) => hasDisguisingCharacters(v));
       const settings = settingsOf(service, environment);
       const locked = new Set(settings?.locked ?? []);
       const templateId = templateOf(settings, request.templateId);
       const template = templates.get(templateId);
       const roles = template?.approvals ?? [];
+      if (disguised.length) {
+        const errors: FieldErrors = Object.fromEntries(disguised.map(([f]) => [f, 'holds control or text-direction characters; type it plainly']));
+        return { ok: false, errors, roles };
+      }
       if (team.services.length && !team.freeTextServices && service && !team.services.includes(service)) {
         return { ok: false, errors: { service: 'Choose one of the configured services' }, roles };
       }

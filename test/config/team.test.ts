@@ -54,6 +54,7 @@ describe('the example configuration', () => {
     const { team } = checkTeamSetup(EXAMPLE, {});
     expect(team?.groupReferences()).toEqual([
       { path: 'defaults.approvers.qa_lead', group: '@qa' },
+      { path: 'services.checkout.environments.production.deployers', group: '@qa' },
       { path: 'services.checkout.environments.production.approvers.qa_lead', group: '@qa' },
     ]);
   });
@@ -154,8 +155,8 @@ describe('the policy of a deployment', () => {
       deployerMayApprove: false,
       defaultMonitoringMinutes: 120,
       rollbackUsers: ['U0ONCALL01'],
-      admins: [],
-      deployers: null,
+      admins: ['U0ADMIN001'],
+      deployers: ['U0DEPLOY01', 'U0QAMEMBER'],
       overrides: 'second_person',
     });
     expect(policy({ service: 'checkout', environment: 'staging' })).toMatchObject({ deployerMayApprove: true, defaultMonitoringMinutes: 60 });

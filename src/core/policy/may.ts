@@ -206,17 +206,30 @@ export function may(subject: Deployment | Target, action: Action | SimpleAction,
       if (d && d.deployerId === actor) return yes('deployer');
       if (policy.rollbackUsers.includes(actor)) return yes('rollback');
       // Leads of the locking deployment: the approvers of roles whose id or name says "lead".
-      const leads = d ? d.plan.approvals.filter((r) => /lead/i.test(r.role) || /lead/i.test(r.label)) : [];
+      const leads = d ? leadsOf(d) : [];
       if (d && leads.some((r) => (d.approvers[r.role] ?? []).includes(actor))) return yes('approver');
       if (admin) return yes('admin');
-      return no(
-        `Only whoever locked ${place} (${mention(a.lock.lockedBy)}), the deployer or a lead approver of the locking deployment, the people named for rollbacks${orAdmin(policy)} can ${a.change ? 'change the lock of' : 'unlock'} it.`,
-      );
+      return no(`Only ${releasersOf(a.lock, d ?? null, policy)} can ${a.change ? 'change the lock of' : 'unlock'} it.`);
     }
     case 'see':
       // Who may see a deployment's details (a private channel's members) is filled in here; today everyone may.
       return yes('anyone');
   }
+}
+
+const leadsOf = (d: Deployment) => d.plan.approvals.filter((r) => /lead/i.test(r.role) || /lead/i.test(r.label));
+
+/** "a, b or c" for phrases. */
+const either = (parts: string[]) => (parts.length > 1 ? `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}` : (parts[0] ?? 'nobody'));
+
+/** Who may release a lock, in words: the `unlock` rule of `may`, for /deploy list and its refusals. */
+export function releasersOf(lock: { lockedBy: string }, d: Deployment | null, policy: Policy = DEFAULT_POLICY): string {
+  const parts = [`whoever locked it (${mention(lock.lockedBy)})`];
+  if (d && d.deployerId !== lock.lockedBy) parts.push(`the deployer of ${d.ref} (${mention(d.deployerId)})`);
+  if (d && leadsOf(d).some((r) => (d.approvers[r.role] ?? []).length)) parts.push(`a lead approver of ${d.ref}`);
+  if (policy.rollbackUsers.length) parts.push(`the people named for rollbacks (${people(policy.rollbackUsers)})`);
+  if (adminsOf(policy).length) parts.push(`an admin (${people(adminsOf(policy))})`);
+  return either(parts);
 }
 
 /** The same answer as a yes/no. */

@@ -10,18 +10,23 @@ export function lockLine(l: Lock): string {
   return `🔒 *${clip(l.service, 80)} in ${ENVIRONMENT_LABELS[l.environment]}* is locked${by}: ${clip(l.reason, 300)} — ${mention(l.lockedBy)} ${slackDate(l.lockedAt)}`;
 }
 
-/** Active locks for /deploy list and /deploy status; none: no blocks. */
-export function lockBlocks(locks: Lock[]): KnownBlock[] {
+/** Active locks for /deploy list and /deploy status, each with who may release it (`releasers`, in words); none: no blocks. */
+export function lockBlocks(locks: Lock[], releasers: (l: Lock) => string = () => ''): KnownBlock[] {
   if (!locks.length) return [];
-  return [section(joinLines(locks.map(lockLine), 2900, '')), context('A lead releases a lock with `/deploy unlock SERVICE ENVIRONMENT`.')];
+  const lines = locks.map((l) => {
+    const who = releasers(l);
+    const lapses = l.expiresAt ? ` Lapses ${slackDate(l.expiresAt)}.` : '';
+    return `${lockLine(l)}${who ? `\n      Released by ${who}.` : ''}${lapses}`;
+  });
+  return [section(joinLines(lines, 2900, '')), context('Release a lock with `/deploy unlock SERVICE ENVIRONMENT`.')];
 }
 
 /** An answer with the active locks added below it (for /deploy list and /deploy status). */
-export function withLocks<A extends { text: string; blocks?: KnownBlock[] }>(answer: A, locks: Lock[]): A {
+export function withLocks<A extends { text: string; blocks?: KnownBlock[] }>(answer: A, locks: Lock[], releasers?: (l: Lock) => string): A {
   if (!locks.length) return answer;
   return {
     ...answer,
     text: `${answer.text} · ${plural(locks.length, 'environment')} locked`,
-    blocks: [...(answer.blocks ?? [section(answer.text)]), ...lockBlocks(locks)],
+    blocks: [...(answer.blocks ?? [section(answer.text)]), ...lockBlocks(locks, releasers)],
   };
 }

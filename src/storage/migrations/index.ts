@@ -4,7 +4,8 @@ import { m001Initial } from './001-initial.js';
 import { m002Jobs } from './002-jobs.js';
 import { m003Locks } from './003-locks.js';
 import { m004Audit } from './004-audit.js';
-import { m005ApiIdempotency } from './005-api-idempotency.js';
+import { m005LockExpiry } from './005-lock-expiry.js';
+import { m006ApiIdempotency } from './006-api-idempotency.js';
 
 export interface Migration {
   version: number;
@@ -13,7 +14,7 @@ export interface Migration {
 }
 
 /** Append-only: never edit a migration that has shipped; add the next one. */
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Jobs, m003Locks, m004Audit, m005ApiIdempotency];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Jobs, m003Locks, m004Audit, m005LockExpiry, m006ApiIdempotency];
 
 /**
  * The schema version of `db` (`user_version`, read without writing anything).

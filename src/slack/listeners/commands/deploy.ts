@@ -52,7 +52,7 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           await ack();
           const active = service.listActive();
           const items = await Promise.all(active.slice(0, 20).map(async (d) => ({ d, link: await permalinkOf(deps, d) })));
-          await tell(client, where, withLocks(listMessage(items, clock.now()), deps.rollback.locks()), log);
+          await tell(client, where, withLocks(listMessage(items, clock.now()), deps.rollback.locks(), deps.rollback.whoMayRelease), log);
           return;
         }
         case 'status': {
@@ -63,7 +63,7 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           const d = service.findByRef(parsed.ref);
           await ack();
           const lock = deps.rollback.lockOf(d.service, d.environment);
-          await tell(client, where, withLocks(statusMessage(d, await permalinkOf(deps, d), clock.now()), lock ? [lock] : []), log);
+          await tell(client, where, withLocks(statusMessage(d, await permalinkOf(deps, d), clock.now()), lock ? [lock] : [], deps.rollback.whoMayRelease), log);
           return;
         }
         case 'rollback':

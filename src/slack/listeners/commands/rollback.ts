@@ -1,8 +1,9 @@
 import type { SlashCommand } from '@slack/bolt';
-import { ENVIRONMENT_LABELS } from '../../../core/deployment/types.js';
+import { ENVIRONMENT_LABELS, type Environment } from '../../../core/deployment/types.js';
+import { slackErrorCode } from '../../errors.js';
 import { DomainError } from '../../../core/errors.js';
 import { lockLine } from '../../views/locks.js';
-import { clip } from '../../views/format.js';
+import { clip, slackDate } from '../../views/format.js';
 import { rollbackModal } from '../../views/modals/rollback.js';
 import type { ListenerDeps } from '../deps.js';
 import type { DeployCommand } from './parse.js';
@@ -33,9 +34,24 @@ export async function runRollbackCommand(deps: ListenerDeps, command: SlashComma
   }
   const where = `${clip(parsed.service, 80)} in ${ENVIRONMENT_LABELS[parsed.environment]}`;
   if (parsed.kind === 'unlock') {
-    rollback.unlock(parsed.service, parsed.environment, user);
-    return ack(ephemeral(`🔓 ${where} is unlocked: new deployments can start again.`));
+    const released = rollback.unlock(parsed.service, parsed.environment, user);
+    await ack(ephemeral(`🔓 ${where} is unlocked: new deployments can start again.`));
+    if (released.admin) await tellOps(deps, released, `🛡️ <@${user}> (admin) released the lock of ${where} that <@${released.lockedBy}> held: “${clip(released.reason, 300)}”`);
+    return;
   }
-  const { lock, created } = rollback.lock(parsed.service, parsed.environment, parsed.reason ?? 'Locked by hand', user);
-  return ack(ephemeral(`${created ? 'Locked.' : 'The reason is updated.'} ${lockLine(lock)}`));
+  const { lock, created, admin } = rollback.lock(parsed.service, parsed.environment, parsed.reason ?? '', user);
+  const lapses = lock.expiresAt ? ` It lapses ${slackDate(lock.expiresAt)} unless released sooner.` : '';
+  await ack(ephemeral(`${created ? 'Locked.' : 'The reason is updated.'} ${lockLine(lock)}${created ? lapses : ''}`));
+  if (admin) await tellOps(deps, lock, `🛡️ <@${user}> (admin) locked ${where}: “${clip(lock.reason, 300)}”`);
+}
+
+/** An admin's action on a lock, told to the ops channel of that service's environment (when it has one). */
+async function tellOps(deps: ListenerDeps, lock: { service: string; environment: Environment }, text: string): Promise<void> {
+  const channel = deps.team.settingsFor(lock.service, lock.environment)?.opsChannel;
+  if (!channel) return;
+  try {
+    await deps.client.chat.postMessage({ channel, text });
+  } catch (error) {
+    deps.logger.with('warn', 'could not tell the ops channel about an admin action', { code: slackErrorCode(error) });
+  }
 }

@@ -2,6 +2,9 @@ import type { App, BlockAction, StaticSelectAction, ViewSubmitAction } from '@sl
 import type { FieldErrors } from '../../../core/deployment/input.js';
 import { ActionId, StartField, ViewId } from '../../ids.js';
 import { presentError, tell } from '../../reply.js';
+import { slackErrorCode } from '../../errors.js';
+import { clip } from '../../views/format.js';
+import { ENVIRONMENT_LABELS } from '../../../core/deployment/types.js';
 import { typedTimings } from './start-checks.js';
 import { findTimingBlock } from '../../views/modals/start-timings.js';
 import { TIMING_FIELDS } from '../../../core/deployment/input-timings.js';
@@ -117,7 +120,13 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
         return;
       }
       await ack();
-      log.with('info', outcome.created ? 'deployment started' : 'repeated submission ignored', { deployment: outcome.deployment.ref });
+      const d = outcome.deployment;
+      log.with('info', outcome.created ? 'deployment started' : 'repeated submission ignored', { deployment: d.ref });
+      // Someone named as another person's deployer is told, by DM (chat.postMessage to their user id).
+      if (outcome.created && d.deployerId !== user) {
+        const text = `🚀 <@${user}> named you the deployer of ${d.ref}, ${clip(d.service, 80)} ${clip(d.version, 64)} → ${ENVIRONMENT_LABELS[d.environment]}. Follow it in <#${d.channelId}>.`;
+        await client.chat.postMessage({ channel: d.deployerId, text }).catch((error: unknown) => log.with('warn', 'could not tell the named deployer', { code: slackErrorCode(error) }));
+      }
     } catch (error) {
       const answer = presentError(error, log);
       await ack({ response_action: 'errors', errors: { [StartField.service]: answer.text.slice(0, 150) } });

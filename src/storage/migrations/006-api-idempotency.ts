@@ -4,8 +4,8 @@ import type { Migration } from './index.js';
  * The answers of the HTTP API's POSTs by Idempotency-Key, per pipeline: a
  * retried call with the same key gets the first answer and changes nothing.
  */
-export const m005ApiIdempotency: Migration = {
-  version: 5,
+export const m006ApiIdempotency: Migration = {
+  version: 6,
   name: 'api-idempotency',
   up: `
     CREATE TABLE api_idempotency (
