@@ -5,8 +5,13 @@ import { readRuntimeConfig, type RuntimeConfig } from './config/env.js';
 import { ConfigError } from './config/errors.js';
 import { loadTeamSetup, teamPolicy, type ConfigProblem } from './config/team.js';
 import { sourceLabel } from './config/templates.js';
+import { createApiServer } from './api/server.js';
+import { createRoutes } from './api/routes.js';
+import { withPipelines } from './config/team/pipelines.js';
 import { buildSlackApp } from './slack/app.js';
 import { SLACK_POST_PACE } from './slack/pacing.js';
+import { permalinkOf } from './slack/listeners/permalinks.js';
+import { createChangeFeed } from './usecases/watch.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createMessageSync } from './slack/sync.js';
 import { createChannelAccess } from './slack/membership.js';
@@ -70,6 +75,8 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   // except a refused file in templates_dir: it is logged and left out, and the others load.
   const setup = loadTeamSetup(config.configFile, env);
   for (const skipped of setup.skipped ?? []) logger.with('error', 'a template file was refused and left out; fix it (liftoff config check) and restart', { problem: skipped.message });
+  // The pipelines' API tokens are redacted from every log line like Slack's.
+  secrets.push(...setup.team.pipelines.map((p) => p.token));
   const templates = createCatalog(
     setup.templates.map((t) => t.template),
     undefined,
@@ -85,13 +92,16 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   const noHooks = { rollback: null, maintenanceStart: null, maintenanceEnd: null };
   const hooksFor: HookLookup = (t) => settingsOf(t)?.hooks ?? noHooks;
   const planJobs = createPlanner({ jobs: repos.jobs, timingsFor, hooksFor: presenceOf(hooksFor) });
+  // The HTTP API for pipelines (/api/v1), on the receiver's port in both modes; its routes are served once the use cases exist.
+  const api = createApiServer({ pipelines: setup.team.pipelines, repos, clock, logger });
+  const feed = createChangeFeed();
   const health = startHealth({ config, db, lease, logger, now: () => clock.now() });
   // GET /metrics: beside /healthz, or on METRICS_PORT (started below) when set.
   const metrics = createMetrics({ stats: createStatsRepository({ db }) });
   const metricsRoute = { path: '/metrics', method: ['GET'], handler: metricsHandler(metrics) };
   const slack = buildSlackApp(config, logger, health.checks, { ...SLACK_POST_PACE, intervalMs: config.slackPostIntervalMs }, {
     fetch: measuredFetch(metrics),
-    routes: config.metricsPort === null ? [metricsRoute] : [],
+    routes: [api.route, ...(config.metricsPort === null ? [metricsRoute] : [])],
   });
   measureAcks(slack.app, metrics);
   try {
@@ -122,10 +132,11 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
       rollback.releaseTakenVia(d, events, now);
       if (autoTick) setImmediate(() => void scheduler.tick());
     },
-    policyFor: teamPolicy(setup.team, userGroups.expand),
+    policyFor: withPipelines(teamPolicy(setup.team, userGroups.expand), setup.team.pipelines),
     // Redraw after the current request has been acknowledged.
     onChange: (d, events) =>
       setImmediate(() => {
+        feed.changed(d.id);
         void sync.sync(d.id);
         rooms.onChange(d, events);
       }),
@@ -169,6 +180,20 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     } while (inFlight.size);
   };
 
+  api.serve(
+    createRoutes({
+      service,
+      starts,
+      rollback,
+      team: setup.team,
+      clock,
+      client: slack.client,
+      feed,
+      expandUsers: userGroups.expand,
+      drawn: (id) => sync.sync(id),
+      permalink: (d) => permalinkOf({ client: slack.client, service }, d),
+    }),
+  );
   // Who sees deployments in private channels: their members (conversations.members, cached briefly, kept by membership events).
   const access = createChannelAccess({ client: slack.client, now: () => clock.now(), logger });
   registerListeners(slack.app, { service, starts, rollback, templates, team: setup.team, expandUsers: userGroups.expand, sync, access, client: slack.interactiveClient, clock, logger });
@@ -228,6 +253,8 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     refreshUserGroups: () => userGroups.refresh(),
     stop: () =>
       (stopping ??= (async () => {
+        // Waiting pipelines get their answer now, so the server can close.
+        api.stop();
         await slack.app.stop().catch(() => undefined);
         await metricsServer?.stop();
         // The scheduler stops before the database closes: no tick starts, the running one finishes.

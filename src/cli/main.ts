@@ -19,6 +19,7 @@ const USAGE = `Usage: liftoff <command>
   config check [FILE]  print what the team configuration (LIFTOFF_CONFIG) gives each service, then its problems
   export --from DAY --to DAY [--format csv|json] [--out FILE]
                        every event of the deployments whose window starts in the period, with its chain, read-only
+  ci …                 the pipeline client of the HTTP API (liftoff ci help)
 
 The database is LIFTOFF_DB, or data/liftoff.db.
 `;
@@ -28,6 +29,7 @@ export async function main(args: string[], io: Io): Promise<number> {
   const [group, command, ...rest] = args;
   const defaultDb = resolve(io.env.LIFTOFF_DB ?? 'data/liftoff.db');
   try {
+    if (group === 'ci') return await (await import('../ci/main.js')).runCi(args.slice(1), io);
     if (group === 'db' && command === 'check') return checkDatabase(rest[0] ? resolve(rest[0]) : defaultDb, io);
     if (group === 'template' && command === 'check') return templateCheckCommand(rest[0], io);
     if (group === 'config' && command === 'check') return configCheckCommand(rest[0], io);

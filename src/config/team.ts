@@ -6,6 +6,7 @@ import { DEFAULT_POLICY, type Policy } from '../core/deployment/decide.js';
 import { ENVIRONMENTS, type Deployment, type Environment } from '../core/deployment/types.js';
 import type { Template } from '../core/template/schema.js';
 import { ConfigError, isConfigError } from './errors.js';
+import { pipelineProblems, readPipelines, type PipelineConfig } from './team/pipelines.js';
 import { salvage } from './team/salvage.js';
 import { TeamConfigSchema, type Layer, type RawTeamConfig } from './team/schema.js';
 import { expandEnv, mergeLayers, type HookConfig, type Settings } from './team/settings.js';
@@ -44,6 +45,8 @@ export interface TeamConfig {
   settingsFor(service: string, environment: Environment): Settings | null;
   /** Every user group (handle or id) the file names, with where. */
   groupReferences(): Array<{ path: string; group: string }>;
+  /** The pipelines that may call the HTTP API, with their tokens. */
+  pipelines: PipelineConfig[];
 }
 
 export const NO_TEAM_CONFIG: TeamConfig = {
@@ -58,6 +61,7 @@ export const NO_TEAM_CONFIG: TeamConfig = {
   locks: { expiryHours: 24, remindMinutesBefore: 60 },
   settingsFor: () => null,
   groupReferences: () => [],
+  pipelines: [],
 };
 
 export interface TeamSetup {
@@ -125,6 +129,7 @@ export function checkTeamSetup(file: string | null, env: Env, builtInDir = BUILT
   const byId = new Map(templates.map((t) => [t.template.id, t.template]));
   const reported = new Set(problems.map((p) => p.path));
   problems.push(...crossCheck(raw, byId, env, templatesComplete).filter((p) => !reported.has(p.path)));
+  problems.push(...pipelineProblems(raw.pipelines, env).filter((p) => !reported.has(p.path)));
   if (problems.some((p) => !p.skipped) || !parsed.success) return { templates, problems: withLines(problems, lineAt) };
   return { team: buildTeamConfig(file, raw, templatesDir, env), templates, problems };
 }
@@ -280,6 +285,7 @@ function buildTeamConfig(source: string, raw: RawTeamConfig, templatesDir: strin
     evidenceHttpHosts: raw.evidence_http_hosts ?? [],
     admins: raw.admins ?? [],
     locks: { expiryHours: raw.locks?.expiry_hours ?? 24, remindMinutesBefore: raw.locks?.remind_minutes_before ?? 60 },
+    pipelines: readPipelines(raw.pipelines, env),
     settingsFor(service, environment) {
       const s = Object.hasOwn(services, service) ? services[service] : undefined;
       if (!s && !raw.defaults) return null;

@@ -79,6 +79,10 @@ export const BOT_SCOPES = [
       'files.getUploadURLExternal and files.completeUploadExternal: /deploy report uploads the full record of a ' +
       'deployment as a Markdown file to its thread.',
   },
+  {
+    scope: 'users:read.email',
+    why: 'users.lookupByEmail, when a pipeline names the deployer of a deployment it starts by e-mail address (HTTP API).',
+  },
 ] as const satisfies readonly BotScope[];
 
 export type BotScopeName = (typeof BOT_SCOPES)[number]['scope'];

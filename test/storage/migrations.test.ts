@@ -23,7 +23,7 @@ describe('opening the database', () => {
         "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' ORDER BY name",
       )
       .all();
-    expect(tables.map((t) => t.name)).toEqual(['audit', 'deployments', 'events', 'jobs', 'locks', 'messages', 'submissions']);
+    expect(tables.map((t) => t.name)).toEqual(['api_idempotency', 'audit', 'deployments', 'events', 'jobs', 'locks', 'messages', 'submissions']);
     expect(tables.every((t) => t.strict === 1)).toBe(true);
   });
 

@@ -197,7 +197,7 @@ function fakeSlackApi(ws: Workspace, base: string, stop: () => Promise<void>, fi
       else ch.members.delete(user);
     },
     addUser(id, o = {}) {
-      ws.users.set(id, { id, name: o.name ?? id.toLowerCase(), tz: o.tz ?? 'UTC', isBot: o.isBot ?? false, deleted: o.deleted ?? false });
+      ws.users.set(id, { id, name: o.name ?? id.toLowerCase(), tz: o.tz ?? 'UTC', isBot: o.isBot ?? false, deleted: o.deleted ?? false, ...(o.email ? { email: o.email } : {}) });
     },
     addUserGroup(id, handle, users) {
       ws.groups.set(id, { id, handle, users: [...users] });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TIMING_BOUNDS } from '../../core/deployment/input-timings.js';
 import { ENVIRONMENTS } from '../../core/deployment/types.js';
 import { OVERRIDE_RULES } from '../../core/policy/policy.js';
+import { PipelinesSchema } from './pipelines.js';
 
 /**
  * The team configuration file (LIFTOFF_CONFIG), as YAML. data/liftoff.example.yml
@@ -127,5 +128,7 @@ export const TeamConfigSchema = z.strictObject({
   /** Settings for every service, unless a service (or one of its environments) says otherwise. */
   defaults: LayerSchema.optional(),
   services: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/, 'a service name uses letters, digits, "-" or "_"'), ServiceSchema).optional(),
+  /** Pipelines that call the HTTP API (/api/v1), each with its token's environment variable and scope. */
+  pipelines: PipelinesSchema.optional(),
 });
 export type RawTeamConfig = z.infer<typeof TeamConfigSchema>;

@@ -1,4 +1,5 @@
 import { ENVIRONMENT_LABELS, type Deployment, type Environment } from '../deployment/types.js';
+import { pipelineMay, pipelineOf } from './pipelines.js';
 import { DEFAULT_POLICY, type Policy } from './policy.js';
 
 /** What a permission is about before a deployment exists (starting one, locking by hand). */
@@ -44,7 +45,7 @@ export type ActionName = Action['type'];
 export type SimpleAction = Exclude<ActionName, 'undo' | 'approve' | 'reject' | 'unlock'>;
 
 /** In what capacity someone may: `admin` when only the admin list allows it (recorded and told to the ops channel). */
-export type Capacity = 'anyone' | 'deployer' | 'participant' | 'approver' | 'author' | 'rollback' | 'holder' | 'allowed_deployer' | 'admin';
+export type Capacity = 'anyone' | 'deployer' | 'participant' | 'approver' | 'author' | 'rollback' | 'holder' | 'allowed_deployer' | 'admin' | 'pipeline';
 
 export type Permission = { allowed: true; as: Capacity } | { allowed: false; reason: string };
 
@@ -94,6 +95,12 @@ export function may(subject: Deployment | Target, action: Action | SimpleAction,
   const a: Action = typeof action === 'string' ? ({ type: action } as Action) : action;
   const place = `${subject.service} in ${ENVIRONMENT_LABELS[subject.environment]}`;
   const where = isDeployment(subject) ? subject.ref : place;
+  // A pipeline (HTTP API) may what its scope in the team configuration grants, and never approves.
+  const pipeline = pipelineOf(actor);
+  if (pipeline !== null) {
+    const p = pipelineMay(pipeline, a.type, place, policy);
+    return p.allowed ? yes('pipeline') : p;
+  }
   const admin = isAdmin(policy, actor);
   const deployerOnly = (what: string): Permission => {
     if (!isDeployment(subject)) return no(`There is no deployment to ${what}.`);

@@ -1,3 +1,5 @@
+import type { PipelinePermission } from './pipelines.js';
+
 /** How an override of a gate is given: by the deployer alone, or granted by a second person. */
 export const OVERRIDE_RULES = ['second_person', 'deployer'] as const;
 export type OverrideRule = (typeof OVERRIDE_RULES)[number];
@@ -16,6 +18,8 @@ export interface Policy {
   admins?: readonly string[];
   /** Who overrides a gate; absent: the deployer. */
   overrides?: OverrideRule;
+  /** Pipeline name → what it may, for the pipelines whose token covers this service and environment. */
+  pipelines?: Readonly<Record<string, readonly PipelinePermission[]>>;
 }
 
 export const DEFAULT_POLICY: Policy = { deployerMayApprove: false, defaultMonitoringMinutes: 0, rollbackUsers: [] };

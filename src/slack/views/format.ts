@@ -27,8 +27,9 @@ export function formatDuration(ms: number): string {
 
 const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 
-/** A mention, built only from a Slack user id; anything else is shown as inert text. At most 24 characters. */
+/** A mention, built only from a Slack user id; a pipeline (`pipeline:<name>`) as 🤖 and its name; anything else as inert text. At most 24 characters. */
 export function mention(userId: string): string {
+  if (userId.startsWith('pipeline:')) return `🤖 ${clip(userId.slice('pipeline:'.length), 20)}`;
   return USER_ID.test(userId) ? `<@${userId}>` : clip(userId, 24);
 }
 

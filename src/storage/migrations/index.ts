@@ -6,6 +6,7 @@ import { m003Locks } from './003-locks.js';
 import { m004Audit } from './004-audit.js';
 import { m005LockExpiry } from './005-lock-expiry.js';
 import { m006EventChain } from './006-event-chain.js';
+import { m007ApiIdempotency } from './007-api-idempotency.js';
 
 export interface Migration {
   version: number;
@@ -16,7 +17,7 @@ export interface Migration {
 }
 
 /** Append-only: never edit a migration that has shipped; add the next one. */
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Jobs, m003Locks, m004Audit, m005LockExpiry, m006EventChain];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Jobs, m003Locks, m004Audit, m005LockExpiry, m006EventChain, m007ApiIdempotency];
 
 /**
  * The schema version of `db` (`user_version`, read without writing anything).

@@ -51,6 +51,14 @@ export function directoryMethods(ws: Workspace): Record<string, Handler> {
 
     'users.info': (args) => ({ user: userJson(ws, ws.knownUser(required(args, 'user'))) }),
 
+    // Slack matches the address without regard to case; a deleted account is still found (its user has deleted: true).
+    'users.lookupByEmail': (args) => {
+      const email = required(args, 'email').toLowerCase();
+      const user = [...ws.users.values()].find((u) => u.email?.toLowerCase() === email);
+      if (!user) throw new SlackError('users_not_found');
+      return { user: userJson(ws, user) };
+    },
+
     'conversations.info': (args) => {
       const ch = ws.channelOf(required(args, 'channel'));
       if (!visible(ch)) throw new SlackError('channel_not_found');

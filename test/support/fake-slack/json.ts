@@ -57,7 +57,7 @@ export function userJson(ws: Workspace, u: User): SlackJson {
     is_owner: false,
     is_bot: u.isBot,
     is_app_user: false,
-    profile: { real_name: u.name, display_name: u.name, real_name_normalized: u.name, display_name_normalized: u.name, team: ws.teamId },
+    profile: { real_name: u.name, display_name: u.name, real_name_normalized: u.name, display_name_normalized: u.name, team: ws.teamId, ...(u.email ? { email: u.email } : {}) },
   };
 }
 

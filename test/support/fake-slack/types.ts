@@ -130,6 +130,7 @@ export interface FakeUserOpts {
   tz?: string;
   isBot?: boolean;
   deleted?: boolean;
+  email?: string;
 }
 
 export interface FakeSlackOptions {

@@ -41,6 +41,8 @@ export interface User {
   tz: string;
   isBot: boolean;
   deleted: boolean;
+  /** The account's e-mail address (users.lookupByEmail), when set. */
+  email?: string;
 }
 
 export interface ResponseUrl {
