@@ -261,5 +261,3 @@ export function createApiServer({ pipelines, repos, clock, logger }: ApiServerDe
     },
   };
 }
-
-export type ApiServer = ReturnType<typeof createApiServer>;

@@ -80,7 +80,8 @@ services:
     const res = await h.slack.submitView({ user: PEOPLE.deployer, callbackId: 'deploy.start', privateMetadata: (opened.view as { private_metadata: string }).private_metadata, values: values as never, viewId: opened.id });
     expect(res.json?.errors).toBeUndefined();
     await h.settled();
-    return (h.fake.callsTo('conversations.create').find((c) => c.response.ok)?.response.channel as { id: string }).id;
+    const created = h.fake.callsTo('conversations.create').find((c) => c.response.ok);
+    return (created?.response.channel as { id: string } | undefined)?.id ?? '';
   };
 
   it('a hundred and fifty approvers are invited in batches of at most 100, and all of them are in', async () => {

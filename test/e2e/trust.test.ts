@@ -183,6 +183,6 @@ describe('where deployers are not set (staging): open, and the named deployer is
     expect(errors).toBeUndefined();
     expect(id).toBeDefined();
     const dm = h.fake.callsTo('chat.postMessage').find((c) => (c.args as { channel?: string }).channel === PEOPLE.qa);
-    expect(String((dm?.args as { text?: string }).text)).toMatch(/named you the deployer of DEP-/);
+    expect(String((dm?.args as { text?: string } | undefined)?.text)).toMatch(/named you the deployer of DEP-/);
   });
 });

@@ -93,11 +93,6 @@ const ROLLBACK_COMMANDS: ReadonlySet<CommandType> = new Set([
   'fail_rollback',
 ]);
 
-/** The deployer, the approvers, and whoever the configuration names for rollbacks. */
-export function mayRollBack(d: Deployment, actor: string, policy: Policy = DEFAULT_POLICY): boolean {
-  return may(d, { type: 'rollback' }, actor, policy).allowed;
-}
-
 /**
  * The deployment state machine: checks that `actor` may do `cmd` now and
  * returns the events that record it. Throws a DomainError (with a message for

@@ -231,7 +231,3 @@ export function releasersOf(lock: { lockedBy: string }, d: Deployment | null, po
   if (adminsOf(policy).length) parts.push(`an admin (${people(adminsOf(policy))})`);
   return either(parts);
 }
-
-/** The same answer as a yes/no. */
-export const allows = (subject: Deployment | Target, action: Action | SimpleAction, actor: string, policy?: Policy): boolean =>
-  may(subject, action, actor, policy).allowed;
