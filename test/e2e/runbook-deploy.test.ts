@@ -127,6 +127,6 @@ describe('a deployment run from a Markdown runbook', () => {
     expect(textOf(updated)).toContain('review.example.com/pr/7');
     expect(buttonsOf(updated).find((b) => b.value.includes('fix-reviewed') && b.actionId === ActionId.undoItem)).toBeDefined();
     // The card's progress follows.
-    expect(textOf(h.fake.message(CHANNELS.deploys, parentTs)!)).toMatch(/\(1\/\d+\)/);
+    expect(textOf(h.fake.message(CHANNELS.deploys, parentTs)!)).toMatch(/\(1\/\d+ required/);
   });
 });

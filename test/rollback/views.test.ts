@@ -5,6 +5,7 @@ import { itemsOfStage } from '../../src/core/template/items.js';
 import type { Template } from '../../src/core/template/schema.js';
 import { ActionId, decodeRef, RollbackField, ViewId } from '../../src/slack/ids.js';
 import { renderDeployment } from '../../src/slack/views/deployment/index.js';
+import { isOnlyPlaceholder } from '../../src/core/template/placeholders.js';
 import { rollbackNotice, rollbackReport } from '../../src/slack/views/deployment/rollback.js';
 import { restorePreset, rollbackModal } from '../../src/slack/views/modals/rollback.js';
 import { validateView } from '../support/block-kit-rules.js';
@@ -152,7 +153,9 @@ describe('rollbackModal', () => {
     expect(v.callback_id).toBe(ViewId.rollback);
     expect(decodeRef(v.private_metadata)).toEqual({ d: 12 });
     const trigger = v.blocks.find((b) => b.block_id === RollbackField.trigger) as { element: { type: string; options: Array<{ value: string }> } };
-    expect(trigger.element.options.map((o) => o.value)).toEqual([...plan.rollback.triggers.map((_, i) => `t${i}`), 'other']);
+    // A trigger the template left blank (“[Condition that requires rollback]”) is not offered.
+    const offered = plan.rollback.triggers.flatMap((t, i) => (isOnlyPlaceholder(t) ? [] : [`t${i}`]));
+    expect(trigger.element.options.map((o) => o.value)).toEqual([...offered, 'other']);
     const restore = v.blocks.find((b) => b.block_id === RollbackField.restore) as { element: { initial_options: Array<{ value: string }> } };
     expect(restore.element.initial_options.map((o) => o.value)).toEqual(restorePreset(plan));
     expect(JSON.stringify(v.blocks[0])).toContain('from *2.14.0* to *2.13.2*');

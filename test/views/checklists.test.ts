@@ -24,7 +24,7 @@ describe('checklists', () => {
     expect(text).toContain('⬜ Code reviewed and approved');
     expect(text).toContain('⬜ Maintenance page ready _(optional)_');
     expect(text).toContain('📎 Needs: Link to test results');
-    expect(text).toContain('*Branch:* `[branch_name]`');
+    expect(text).toContain('*Branch:* `release/2.14`'); // [branch_name], filled from the Branch field
     const confirm = buttons(m.blocks).find((b) => b.value === encodeRef({ d: 12, k: 'pre.code-preparation.code-reviewed' }));
     expect(confirm).toMatchObject({ action_id: ActionId.confirmItem, text: 'Confirm' });
     expect(buttons(m.blocks).find((b) => b.value?.includes('tests-passing'))?.text).toBe('Confirm…');
