@@ -47,7 +47,7 @@ const IN: Record<Status, Step[]> = {
   ],
 };
 
-export const inStatus = (status: Status): Deployment => play(created(plan), ...IN[status]);
+const inStatus = (status: Status): Deployment => play(created(plan), ...IN[status]);
 
 /** The command a button stands for (with a reason or evidence where its form would ask for one). */
 function commandOf(d: Deployment, actionId: string, value: string): Command | 'link' | null {

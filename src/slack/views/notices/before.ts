@@ -42,15 +42,6 @@ export function reminder({ d, now, job }: NoticeInput): Notice {
   };
 }
 
-/** The people who still have something open before the start, and what. */
-export function openBeforeStart(d: Deployment): { people: string[]; lines: string[] } {
-  const people = new Set<string>([d.deployerId]);
-  for (const role of requiredRoles(d)) {
-    if (d.approvals[role]?.decision !== 'approved') for (const u of d.approvers[role] ?? []) people.add(u);
-  }
-  return { people: [...people], lines: gateReport(d, 'start').missing };
-}
-
 /** How many people named for one role are mentioned; the others are counted (a group of six is not pinged for one signature). */
 const MENTIONED_PER_ROLE = 3;
 
