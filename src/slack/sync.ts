@@ -40,6 +40,9 @@ const POSTING = 'posting';
 /** A failure after which the message may have been posted all the same (a timeout, a 5xx, an unexpected error). */
 const mayHaveLanded = (code: string | null) => code === null || code === 'request_failed';
 
+/** How long a 429 asks to wait (its Retry-After), at most a minute. */
+const retryAfterMs = (error: unknown) => Math.min(60, Math.max(0, Number((error as { retryAfter?: unknown }).retryAfter) || 1)) * 1000;
+
 const hashOf = (text: string, blocks: unknown) =>
   createHash('sha1').update(text).update('\0').update(JSON.stringify(blocks)).digest('base64url');
 
@@ -122,6 +125,12 @@ export function createMessageSync({ client, postClient = client, repos, clock, l
         const code = slackErrorCode(error);
         logger.with('warn', 'could not bring a Slack message in line', { deployment: d.ref, key: m.key, code, error });
         if (posting && !mayHaveLanded(code)) repos.messages.save({ deploymentId: id, key: m.key, channelId: channel, ts: null, renderedHash: null }, clock.now());
+        // Slack said "not now" (nothing was posted): wait what it asks, then this pass's loop goes again.
+        if (code === 'ratelimited') {
+          await new Promise((resolve) => setTimeout(resolve, retryAfterMs(error)));
+          dirty.add(id);
+          return false;
+        }
         // The next pass looks for it first; the thread waits, so its messages keep their order.
         if (posting && mayHaveLanded(code)) return false;
         if (code && CHANNEL_ERRORS.has(code)) {

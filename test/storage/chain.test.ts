@@ -60,7 +60,7 @@ describe('the event chain', () => {
     db.exec(`DROP TRIGGER events_are_append_only_update; DROP TRIGGER events_are_append_only_delete;`);
     db.exec('DROP TABLE events');
     db.pragma('user_version = 0');
-    db.exec('DROP TABLE deployments; DROP TABLE messages; DROP TABLE submissions; DROP TABLE jobs; DROP TABLE locks; DROP TABLE audit;');
+    db.exec('DROP TABLE deployments; DROP TABLE messages; DROP TABLE submissions; DROP TABLE jobs; DROP TABLE locks; DROP TABLE audit; DROP TABLE api_idempotency;');
     migrate(db, MIGRATIONS.slice(0, 4));
     // Written the way schema 4 stored them: no chain columns.
     db.prepare(`INSERT INTO deployments (ref, service, environment, version, status, channel_id, window_start, window_end, revision, state, created_at, updated_at)

@@ -37,14 +37,14 @@ interface ViewBlock {
  * The errors of a `response_action: errors` answer, made what Slack shows:
  * plain text, each keyed to an input block of that view. An error keyed to a
  * block the view does not have goes to its first input block (Slack would
- * refuse the whole answer); several there are joined.
+ * refuse the whole answer); several there are joined. When the submission does not show
+ * the view's blocks (no input block known), the keys are kept as the listener gave them.
  */
 export function modalErrors(errors: Record<string, unknown>, blocks: readonly ViewBlock[]): Record<string, string> {
   const inputs = blocks.filter((b) => b.type === 'input' && typeof b.block_id === 'string').map((b) => b.block_id!);
   const out: Record<string, string> = {};
   for (const [key, message] of Object.entries(errors)) {
-    const target = inputs.includes(key) ? key : inputs[0];
-    if (target === undefined) continue;
+    const target = inputs.length === 0 || inputs.includes(key) ? key : inputs[0]!;
     const text = plainModalError(String(message));
     out[target] = out[target] ? plainModalError(`${out[target]} ${text}`) : text;
   }
