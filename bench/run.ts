@@ -16,7 +16,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DEPLOYMENTS = 4;
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
 const h = await startHarness({ env: { LOG_LEVEL: 'error' } });
@@ -49,7 +50,12 @@ try {
       while (next < plan.length) {
         const p = plan[next++]!;
         const t0 = performance.now();
-        const res = await h.slack.action({ user: PEOPLE.deployer, actionId: p.action, value: encodeRef({ d: p.id, k: p.key }), channel: CHANNELS.deploys });
+        const res = await h.slack.action({
+          user: PEOPLE.deployer,
+          actionId: p.action,
+          value: encodeRef({ d: p.id, k: p.key }),
+          channel: CHANNELS.deploys,
+        });
         latencies.push(performance.now() - t0);
         if (res.status !== 200) failed++;
       }
@@ -62,7 +68,9 @@ try {
   const memAfter = process.memoryUsage();
 
   // Render time of the biggest template, every item done (the heaviest message set).
-  const biggest = [...allTemplates.map(([, t]) => t), hugeTemplate].sort((a, b) => JSON.stringify(b).length - JSON.stringify(a).length)[0]!;
+  const biggest = [...allTemplates.map(([, t]) => t), hugeTemplate].sort(
+    (a, b) => JSON.stringify(b).length - JSON.stringify(a).length,
+  )[0]!;
   const d = worstDone(biggest);
   const renders: number[] = [];
   let messages = 0;
@@ -84,10 +92,15 @@ try {
     ['chat.update calls', `${chatUpdates} (coalesced from ${REQUESTS} changes)`],
     ['heap before / after', `${mb(memBefore.heapUsed)} / ${mb(memAfter.heapUsed)}`],
     ['rss before / after', `${mb(memBefore.rss)} / ${mb(memAfter.rss)}`],
-    [`render "${biggest.name.slice(0, 30)}"`, `p50 ${pct(renders, 50).toFixed(2)} ms, p95 ${pct(renders, 95).toFixed(2)} ms (${messages} messages)`],
+    [
+      `render "${biggest.name.slice(0, 30)}"`,
+      `p50 ${pct(renders, 50).toFixed(2)} ms, p95 ${pct(renders, 95).toFixed(2)} ms (${messages} messages)`,
+    ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
-  process.stdout.write(`\nLiftoff bench (node ${process.version}${(globalThis as { gc?: unknown }).gc ? '' : ', run with --expose-gc for steadier memory figures'})\n`);
+  process.stdout.write(
+    `\nLiftoff bench (node ${process.version}${(globalThis as { gc?: unknown }).gc ? '' : ', run with --expose-gc for steadier memory figures'})\n`,
+  );
   for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
 } finally {
   await h.stop();

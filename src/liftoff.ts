@@ -66,7 +66,13 @@ export interface RunningLiftoff {
 }
 
 /** Wires configuration, storage, the core and Slack together, and starts listening. */
-export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, autoTick = true }: StartOptions): Promise<RunningLiftoff> {
+export async function startLiftoff({
+  env,
+  clock = systemClock,
+  cwd,
+  writeLog,
+  autoTick = true,
+}: StartOptions): Promise<RunningLiftoff> {
   const config = readRuntimeConfig(env, cwd);
   const secrets = [config.botToken, config.appToken, config.signingSecret].filter((s): s is string => !!s);
   const logger = createLogger({ level: config.logLevel, secrets, ...(writeLog ? { write: writeLog } : {}) });
@@ -74,7 +80,10 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   // The team configuration and the templates (built-in and the team's own); every mistake stops the start,
   // except a refused file in templates_dir: it is logged and left out, and the others load.
   const setup = loadTeamSetup(config.configFile, env);
-  for (const skipped of setup.skipped ?? []) logger.with('error', 'a template file was refused and left out; fix it (liftoff config check) and restart', { problem: skipped.message });
+  for (const skipped of setup.skipped ?? [])
+    logger.with('error', 'a template file was refused and left out; fix it (liftoff config check) and restart', {
+      problem: skipped.message,
+    });
   // The pipelines' API tokens are redacted from every log line like Slack's.
   secrets.push(...setup.team.pipelines.map((p) => p.token));
   const templates = createCatalog(
@@ -88,7 +97,8 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   const repos = createRepositories(db);
   const timingsFor = timingsFrom();
   // The hooks of a service's environment: their calls are jobs, planned only when configured, and read again when made.
-  const settingsOf = (t: { service: string; environment: Environment }) => setup.team.settingsFor(t.service, t.environment);
+  const settingsOf = (t: { service: string; environment: Environment }) =>
+    setup.team.settingsFor(t.service, t.environment);
   const noHooks = { rollback: null, maintenanceStart: null, maintenanceEnd: null };
   const hooksFor: HookLookup = (t) => settingsOf(t)?.hooks ?? noHooks;
   const planJobs = createPlanner({ jobs: repos.jobs, timingsFor, hooksFor: presenceOf(hooksFor) });
@@ -99,10 +109,16 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   // GET /metrics: beside /healthz, or on METRICS_PORT (started below) when set.
   const metrics = createMetrics({ stats: createStatsRepository({ db }) });
   const metricsRoute = { path: '/metrics', method: ['GET'], handler: metricsHandler(metrics) };
-  const slack = buildSlackApp(config, logger, health.checks, { ...SLACK_POST_PACE, intervalMs: config.slackPostIntervalMs }, {
-    fetch: measuredFetch(metrics),
-    routes: [api.route, ...(config.metricsPort === null ? [metricsRoute] : [])],
-  });
+  const slack = buildSlackApp(
+    config,
+    logger,
+    health.checks,
+    { ...SLACK_POST_PACE, intervalMs: config.slackPostIntervalMs },
+    {
+      fetch: measuredFetch(metrics),
+      routes: [api.route, ...(config.metricsPort === null ? [metricsRoute] : [])],
+    },
+  );
   measureAcks(slack.app, metrics);
   try {
     // A token Slack refuses stops the start; an unreachable Slack does not (/readyz says so until it answers).
@@ -117,7 +133,14 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   const userGroups = createUserGroups({ client: slack.client, team: setup.team, logger });
 
   const sync = measureRedraws(
-    createMessageSync({ client: slack.client, postClient: slack.noticeClient, repos, clock, logger, onUndeliverable: createUndeliverableNotifier({ client: slack.client, logger }) }),
+    createMessageSync({
+      client: slack.client,
+      postClient: slack.noticeClient,
+      repos,
+      clock,
+      logger,
+      onUndeliverable: createUndeliverableNotifier({ client: slack.client, logger }),
+    }),
     metrics,
   );
   // The rollback and maintenance hooks: scheduler jobs, called (at most once) by a tick after the change's acknowledgement.
@@ -141,9 +164,23 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
         rooms.onChange(d, events);
       }),
   });
-  const rollback = createRollbackService({ repos, clock, deployments: service, handLocks: setup.team.locks, services: setup.team.services });
+  const rollback = createRollbackService({
+    repos,
+    clock,
+    deployments: service,
+    handLocks: setup.team.locks,
+    services: setup.team.services,
+  });
   const lockKeeper = createLockKeeper({ rollback, team: setup.team, client: slack.client, clock, logger });
-  const starts = createStartUseCase({ repos, clock, deployments: service, rollback, team: setup.team, templates, expandUsers: userGroups.expand });
+  const starts = createStartUseCase({
+    repos,
+    clock,
+    deployments: service,
+    rollback,
+    team: setup.team,
+    templates,
+    expandUsers: userGroups.expand,
+  });
   // The dedicated channel of a `location: channel` deployment, created after its start is acknowledged.
   const rooms = createRoomEffects({
     client: slack.client,
@@ -196,16 +233,44 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
   );
   // Who sees deployments in private channels: their members (conversations.members, cached briefly, kept by membership events).
   const access = createChannelAccess({ client: slack.client, now: () => clock.now(), logger });
-  registerListeners(slack.app, { service, starts, rollback, templates, team: setup.team, expandUsers: userGroups.expand, sync, access, client: slack.interactiveClient, clock, logger });
+  registerListeners(slack.app, {
+    service,
+    starts,
+    rollback,
+    templates,
+    team: setup.team,
+    expandUsers: userGroups.expand,
+    sync,
+    access,
+    client: slack.interactiveClient,
+    clock,
+    logger,
+  });
   const onError = async ({ error, context }: { error: Error; context?: { userId?: string } }) => {
     logger.with('error', 'unhandled error in a listener', { error, user: context?.userId });
   };
   slack.app.error(onError as never);
 
   // Notices are posted without the client's own retries: the scheduler's history check decides (exactly once).
-  const notices = createScheduler({ repos, client: slack.client, noticeClient: slack.noticeClient, clock, logger, sync, timingsFor, hooks: hookRunner, observeTick: metrics.ticked });
+  const notices = createScheduler({
+    repos,
+    client: slack.client,
+    noticeClient: slack.noticeClient,
+    clock,
+    logger,
+    sync,
+    timingsFor,
+    hooks: hookRunner,
+    observeTick: metrics.ticked,
+  });
   // Each tick also lapses hand locks past their expiry and reminds their holders.
-  const scheduler: typeof notices = { ...notices, tick: async () => { await lockKeeper.tick(); await notices.tick(); } };
+  const scheduler: typeof notices = {
+    ...notices,
+    tick: async () => {
+      await lockKeeper.tick();
+      await notices.tick();
+    },
+  };
   // Notices a previous run left half-sent are settled before anything new is sent.
   await scheduler.recover();
 
@@ -220,7 +285,9 @@ export async function startLiftoff({ env, clock = systemClock, cwd, writeLog, au
     }
     if (config.metricsPort !== null) {
       metricsServer = await startMetricsServer(metrics, config.metricsPort).catch((error: NodeJS.ErrnoException) => {
-        throw error.code === 'EADDRINUSE' ? new ConfigError(`METRICS_PORT ${config.metricsPort} is already in use. Set METRICS_PORT to a free port.`) : error;
+        throw error.code === 'EADDRINUSE'
+          ? new ConfigError(`METRICS_PORT ${config.metricsPort} is already in use. Set METRICS_PORT to a free port.`)
+          : error;
       });
     }
   } catch (error) {

@@ -23,7 +23,18 @@ function issues(value: unknown): string[] {
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 }
 
-const SUBCOMMANDS = ['start', 'list', 'status', 'cancel', 'reschedule', 'rollback', 'lock', 'unlock', 'templates', 'help'];
+const SUBCOMMANDS = [
+  'start',
+  'list',
+  'status',
+  'cancel',
+  'reschedule',
+  'rollback',
+  'lock',
+  'unlock',
+  'templates',
+  'help',
+];
 
 describe('manifest.yml', () => {
   it('matches the manifest schema 1.0.0 shape', () => {
@@ -40,7 +51,11 @@ describe('manifest.yml', () => {
     const m = manifest();
     expect(m.settings?.socket_mode_enabled).toBe(true);
     expect(m.settings?.interactivity?.is_enabled).toBe(true);
-    expect(m.settings?.event_subscriptions?.bot_events).toEqual(['app_home_opened', 'member_joined_channel', 'member_left_channel']);
+    expect(m.settings?.event_subscriptions?.bot_events).toEqual([
+      'app_home_opened',
+      'member_joined_channel',
+      'member_left_channel',
+    ]);
     expect(httpModeProblems(m)).toEqual([]);
   });
 

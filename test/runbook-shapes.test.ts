@@ -33,7 +33,7 @@ describe('the seeds, filled in as people fill them in, keep their phase windows'
     ['Finalization', { start: '11:10', end: '11:30' }],
   ];
 
-  it('deployment-task with the seed\'s escaped brackets kept: **\\[09:10\\] - \\[09:40\\]**', () => {
+  it("deployment-task with the seed's escaped brackets kept: **\\[09:10\\] - \\[09:40\\]**", () => {
     const text = fixture('deployment-task-filled.md');
     expect(text).toContain('**\\[09:10\\] - \\[09:40\\]**');
     expect(phasesOf(parsed(text))).toEqual(TASK);
@@ -41,7 +41,10 @@ describe('the seeds, filled in as people fill them in, keep their phase windows'
   });
 
   it('deployment-task with plain brackets kept: **[09:10] - [09:40]**', () => {
-    const text = fixture('deployment-task-filled.md').replace(/\*\*\\\[(\d\d:\d\d)\\\] - \\\[(\d\d:\d\d)\\\]\*\*/g, '**[$1] - [$2]**');
+    const text = fixture('deployment-task-filled.md').replace(
+      /\*\*\\\[(\d\d:\d\d)\\\] - \\\[(\d\d:\d\d)\\\]\*\*/g,
+      '**[$1] - [$2]**',
+    );
     expect(text).toContain('**[09:10] - [09:40]**');
     expect(phasesOf(parsed(text))).toEqual(TASK);
   });
@@ -53,32 +56,58 @@ describe('the seeds, filled in as people fill them in, keep their phase windows'
   });
 
   it('the seeds as they are still leave their windows blank', () => {
-    expect(parsed(fixture('deployment-task.md')).phases.map((p) => p.window)).toEqual(Array(5).fill({ start: null, end: null }));
+    expect(parsed(fixture('deployment-task.md')).phases.map((p) => p.window)).toEqual(
+      Array(5).fill({ start: null, end: null }),
+    );
   });
 });
 
 describe('phase headings and timings in the shapes real runbooks take', () => {
   it.each([
-    ['numbered phase heading, colon', '### Phase 1: Prepare\n\n**09:10 - 09:40**\n\n1. a\n', ['Prepare', { start: '09:10', end: '09:40' }]],
-    ['dashed phase heading (en dash)', '### Phase 2 – Roll out\n\n**09:10 - 09:40**\n\n1. a\n', ['Roll out', { start: '09:10', end: '09:40' }]],
+    [
+      'numbered phase heading, colon',
+      '### Phase 1: Prepare\n\n**09:10 - 09:40**\n\n1. a\n',
+      ['Prepare', { start: '09:10', end: '09:40' }],
+    ],
+    [
+      'dashed phase heading (en dash)',
+      '### Phase 2 – Roll out\n\n**09:10 - 09:40**\n\n1. a\n',
+      ['Roll out', { start: '09:10', end: '09:40' }],
+    ],
     ['dashed phase heading (hyphen)', '### Phase 2 - Roll out\n\n1. a\n', ['Roll out', null]],
     ['numbered heading without the word', '### 2. Roll out\n\n1. a\n', ['Roll out', null]],
     ['stage heading', '### Stage 3. Verify\n\n1. a\n', ['Verify', null]],
     ['filled brackets', '### Phase 1: A\n\n**[09:10] - [09:40]**\n\n1. a\n', ['A', { start: '09:10', end: '09:40' }]],
-    ['escaped brackets', '### Phase 1: A\n\n**\\[09:10\\] - \\[09:40\\]**\n\n1. a\n', ['A', { start: '09:10', end: '09:40' }]],
+    [
+      'escaped brackets',
+      '### Phase 1: A\n\n**\\[09:10\\] - \\[09:40\\]**\n\n1. a\n',
+      ['A', { start: '09:10', end: '09:40' }],
+    ],
     ['am/pm', '### Phase 1: A\n\n**9:10 am - 9:40 am**\n\n1. a\n', ['A', { start: '09:10', end: '09:40' }]],
-    ['pm shared by both times', '### Phase 1: A\n\n**1:10 - 1:40 pm**\n\n1. a\n', ['A', { start: '13:10', end: '13:40' }]],
+    [
+      'pm shared by both times',
+      '### Phase 1: A\n\n**1:10 - 1:40 pm**\n\n1. a\n',
+      ['A', { start: '13:10', end: '13:40' }],
+    ],
     ['09h10', '### Phase 1: A\n\n**09h10 - 09h40**\n\n1. a\n', ['A', { start: '09:10', end: '09:40' }]],
     ['"to" and UTC', '### Phase 1: A\n\n*09:10 to 09:40 UTC*\n\n1. a\n', ['A', { start: '09:10', end: '09:40' }]],
     ['a plain line', '### Phase 1: A\n\n09:10–09:40\n\n1. a\n', ['A', { start: '09:10', end: '09:40' }]],
-    ['a timing label', '### Phase 1: A\n\n**Window:** [09:10] - [09:40]\n\n1. a\n', ['A', { start: '09:10', end: '09:40' }]],
+    [
+      'a timing label',
+      '### Phase 1: A\n\n**Window:** [09:10] - [09:40]\n\n1. a\n',
+      ['A', { start: '09:10', end: '09:40' }],
+    ],
     ['a window in the heading', '### Phase 1: A (09:10 - 09:40)\n\n1. a\n', ['A', { start: '09:10', end: '09:40' }]],
     ['a duration in the heading', '### Phase 1: A (15 minutes)\n\n1. a\n', ['A', 15]],
     ['a duration in parentheses', '### Phase 1: A\n\n(30 min)\n\n1. a\n', ['A', 30]],
     ['a duration in bold parentheses', '### Phase 1: A\n\n**(1h30)**\n\n1. a\n', ['A', 90]],
     ['a duration label', '### Phase 1: A\n\n*Duration:* about 2 hours\n\n1. a\n', ['A', 120]],
     ['a bold line about the duration (as before)', '### Phase 1: A\n\n**Takes 30 minutes**\n\n1. a\n', ['A', 30]],
-    ['the blank seed window', '### Phase 1: A\n\n**\\[HH:MM\\] - \\[HH:MM\\]**\n\n1. a\n', ['A', { start: null, end: null }]],
+    [
+      'the blank seed window',
+      '### Phase 1: A\n\n**\\[HH:MM\\] - \\[HH:MM\\]**\n\n1. a\n',
+      ['A', { start: null, end: null }],
+    ],
   ])('%s', (_, steps, expected) => {
     expect(phasesOf(parsed(runbook(steps)))).toEqual([expected]);
   });
@@ -90,15 +119,23 @@ describe('phase headings and timings in the shapes real runbooks take', () => {
   });
 
   it('windows in a table of phases (by title or number) are read, and the table is then not kept as a note', () => {
-    const steps = '| Phase | Window |\n|---|---|\n| Prepare | [09:10] - [09:40] |\n| 2 | 9:40 am - 10:10 am |\n\n### Phase 1: Prepare\n\n1. a\n\n### Phase 2: Ship\n\n1. b\n';
+    const steps =
+      '| Phase | Window |\n|---|---|\n| Prepare | [09:10] - [09:40] |\n| 2 | 9:40 am - 10:10 am |\n\n### Phase 1: Prepare\n\n1. a\n\n### Phase 2: Ship\n\n1. b\n';
     const t = parsed(runbook(steps));
-    expect(phasesOf(t)).toEqual([['Prepare', { start: '09:10', end: '09:40' }], ['Ship', { start: '09:40', end: '10:10' }]]);
+    expect(phasesOf(t)).toEqual([
+      ['Prepare', { start: '09:10', end: '09:40' }],
+      ['Ship', { start: '09:40', end: '10:10' }],
+    ]);
     expect(t.notes).toEqual([]);
   });
 
   it('start and end columns, and durations, in a table', () => {
-    const steps = '| Step | Start | End | Duration |\n|---|---|---|---|\n| Prepare | 09:10 | 09:40 | |\n| Ship | | | 45 min |\n\n### Prepare\n\n1. a\n\n### Ship\n\n1. b\n';
-    expect(phasesOf(parsed(runbook(steps)))).toEqual([['Prepare', { start: '09:10', end: '09:40' }], ['Ship', 45]]);
+    const steps =
+      '| Step | Start | End | Duration |\n|---|---|---|---|\n| Prepare | 09:10 | 09:40 | |\n| Ship | | | 45 min |\n\n### Prepare\n\n1. a\n\n### Ship\n\n1. b\n';
+    expect(phasesOf(parsed(runbook(steps)))).toEqual([
+      ['Prepare', { start: '09:10', end: '09:40' }],
+      ['Ship', 45],
+    ]);
   });
 
   it('a table in the notes keeps every row, in the notes and in template check', () => {
@@ -113,7 +150,10 @@ describe('the estimated rollback time', () => {
   it.each([
     ['a paragraph after the steps', '1. Redeploy\n\n*Estimated Rollback Time:* 15 minutes\n'],
     ['a bold paragraph before them', '**Estimated Rollback Time:** 15 minutes\n\n1. Redeploy\n'],
-    ['a paragraph under "### Rollback Steps"', '### Rollback Steps\n\n1. Redeploy\n\n*Estimated Rollback Time:* 15 minutes\n'],
+    [
+      'a paragraph under "### Rollback Steps"',
+      '### Rollback Steps\n\n1. Redeploy\n\n*Estimated Rollback Time:* 15 minutes\n',
+    ],
     ['a list entry (as before)', '- **Rollback Steps:**\n  1. Redeploy\n- **Estimated Rollback Time:** 15 minutes\n'],
   ])('%s', (_, rollback) => {
     const t = parsed(runbook('1. a\n', rollback));
@@ -123,26 +163,39 @@ describe('the estimated rollback time', () => {
   });
 });
 
-describe('phase times against the runbook\'s deployment window (warnings, not mistakes)', () => {
+describe("phase times against the runbook's deployment window (warnings, not mistakes)", () => {
   const window = '- **Deployment Window:** [09:00] - [10:00]\n';
 
-  it('warns about a phase outside it, with the phase\'s line; the runbook still runs', () => {
-    const md = runbook('### Phase 1: A\n\n**09:10 - 09:40**\n\n1. a\n\n### Phase 2: B\n\n**09:40 - 10:30**\n\n1. b\n', undefined, window);
+  it("warns about a phase outside it, with the phase's line; the runbook still runs", () => {
+    const md = runbook(
+      '### Phase 1: A\n\n**09:10 - 09:40**\n\n1. a\n\n### Phase 2: B\n\n**09:40 - 10:30**\n\n1. b\n',
+      undefined,
+      window,
+    );
     const { template, warnings } = parseRunbook(md, { id: 'x' });
     expect(template).toBeDefined();
     const line = md.split('\n').indexOf('**09:40 - 10:30**') + 1;
-    expect(warnings).toEqual([{ line, message: 'phase "B" (09:40–10:30) is outside the deployment window 09:00–10:00' }]);
+    expect(warnings).toEqual([
+      { line, message: 'phase "B" (09:40–10:30) is outside the deployment window 09:00–10:00' },
+    ]);
   });
 
   it('a window past midnight holds phases after midnight', () => {
-    const md = runbook('### Phase 1: A\n\n**23:30 - 23:50**\n\n1. a\n\n### Phase 2: B\n\n**00:10 - 00:40**\n\n1. b\n', undefined, '- **Deployment Window:** 23:00 - 01:00\n');
+    const md = runbook(
+      '### Phase 1: A\n\n**23:30 - 23:50**\n\n1. a\n\n### Phase 2: B\n\n**00:10 - 00:40**\n\n1. b\n',
+      undefined,
+      '- **Deployment Window:** 23:00 - 01:00\n',
+    );
     expect(parseRunbook(md, { id: 'x' }).warnings).toBeUndefined();
   });
 
   it('warns when durations add up to more than the window', () => {
     const md = runbook('### Phase 1: A (45 min)\n\n1. a\n\n### Phase 2: B (30 min)\n\n1. b\n', undefined, window);
     expect(parseRunbook(md, { id: 'x' }).warnings).toEqual([
-      { line: 6, message: 'the phases\' durations add up to 75 minutes, more than the deployment window 09:00–10:00 (60 minutes)' },
+      {
+        line: 6,
+        message: "the phases' durations add up to 75 minutes, more than the deployment window 09:00–10:00 (60 minutes)",
+      },
     ]);
   });
 
@@ -151,7 +204,9 @@ describe('phase times against the runbook\'s deployment window (warnings, not mi
     try {
       const file = join(dir, 'late.md');
       writeFileSync(file, runbook('### Phase 1: A\n\n**11:00 - 11:30**\n\n1. a\n', undefined, window));
-      expect(checkTemplateFile(file).warnings).toEqual([expect.stringMatching(/^line \d+: phase "A" \(11:00–11:30\) is outside the deployment window 09:00–10:00$/)]);
+      expect(checkTemplateFile(file).warnings).toEqual([
+        expect.stringMatching(/^line \d+: phase "A" \(11:00–11:30\) is outside the deployment window 09:00–10:00$/),
+      ]);
       expect(checkTemplateFile(file).problems).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -164,22 +219,34 @@ describe('a runbook cannot stop the bot', () => {
 
   it('8,000 nested quotes are refused with their line, not a stack overflow', () => {
     const md = `# X\n\nIntro\n\n${'>'.repeat(8000)} deep\n`;
-    expect(parseRunbook(md, { id: 'x' })).toEqual({ problems: [{ line: 5, message: `quotes and lists are nested 8000 deep; at most ${MAX_PREFIX} are read` }], notes: [] });
+    expect(parseRunbook(md, { id: 'x' })).toEqual({
+      problems: [{ line: 5, message: `quotes and lists are nested 8000 deep; at most ${MAX_PREFIX} are read` }],
+      notes: [],
+    });
   });
 
   it('nested lists on one line, and indentation, are bounded too', () => {
-    expect(parseRunbook(`# X\n\n${'- '.repeat(40)}x\n`, { id: 'x' }).problems).toEqual([{ line: 3, message: expect.stringMatching(/nested 40 deep/) }]);
+    expect(parseRunbook(`# X\n\n${'- '.repeat(40)}x\n`, { id: 'x' }).problems).toEqual([
+      { line: 3, message: expect.stringMatching(/nested 40 deep/) },
+    ]);
     const stairs = Array.from({ length: 60 }, (_, i) => `${'  '.repeat(i)}- x`).join('\n');
-    expect(parseRunbook(`# X\n\n${stairs}\n`, { id: 'x' }).problems).toEqual([{ line: 35, message: 'the line is indented by 65 columns; at most 64 are read' }]);
+    expect(parseRunbook(`# X\n\n${stairs}\n`, { id: 'x' }).problems).toEqual([
+      { line: 35, message: 'the line is indented by 65 columns; at most 64 are read' },
+    ]);
   });
 
   it('a paragraph of 48,000 emphasis marks ("*a_" × 16,000) is refused at once, naming its line', () => {
     const md = `# X\n\n## Notes\n\n${'*a_'.repeat(16000)}\n`;
-    expect(parseRunbook(md, { id: 'x' }).problems).toEqual([{ line: 5, message: expect.stringMatching(new RegExp(`more than ${MAX_MARKS} emphasis or link marks`)) }]);
+    expect(parseRunbook(md, { id: 'x' }).problems).toEqual([
+      { line: 5, message: expect.stringMatching(new RegExp(`more than ${MAX_MARKS} emphasis or link marks`)) },
+    ]);
   });
 
   it('many ordinary paragraphs and list items with emphasis are fine', () => {
-    const items = Array.from({ length: 300 }, (_, i) => `- [ ] **Item ${i}:** check _this_ and [that](https://x.example/${i})`).join('\n');
+    const items = Array.from(
+      { length: 300 },
+      (_, i) => `- [ ] **Item ${i}:** check _this_ and [that](https://x.example/${i})`,
+    ).join('\n');
     const t = parsed(runbook('1. a\n').replace('- [ ] Ready', items));
     expect(t.preDeployment[0]?.items).toHaveLength(300);
   });
@@ -187,12 +254,19 @@ describe('a runbook cannot stop the bot', () => {
   it('a runbook over the size limit is refused with the line where the limit falls', () => {
     const md = `# X\n\n${'word '.repeat(MAX_CHARS / 5)}\n`;
     const { problems } = parseRunbook(md, { id: 'x' });
-    expect(problems).toEqual([{ line: 3, message: expect.stringMatching(/^the runbook is 100,0\d\d characters long; at most 100,000 are read/) }]);
+    expect(problems).toEqual([
+      {
+        line: 3,
+        message: expect.stringMatching(/^the runbook is 100,0\d\d characters long; at most 100,000 are read/),
+      },
+    ]);
   });
 
   it('lists nested deeper than anyone writes, within the indentation limit, are refused by depth, with the line', () => {
     const stairs = Array.from({ length: 30 }, (_, i) => `${'  '.repeat(i)}- x`).join('\n');
-    expect(parseRunbook(`# X\n\n${stairs}\n`, { id: 'x' }).problems).toEqual([{ line: 27, message: 'elements are nested more than 48 deep; at most 48 are read' }]);
+    expect(parseRunbook(`# X\n\n${stairs}\n`, { id: 'x' }).problems).toEqual([
+      { line: 27, message: 'elements are nested more than 48 deep; at most 48 are read' },
+    ]);
   });
 });
 
@@ -209,14 +283,28 @@ describe('a template folder with one unusable file', () => {
     const yaml = (pre: string, window: string) =>
       `id: y${pre.length}\nname: Y\npreDeployment: ${pre}\nphases:\n  - id: deploy\n    title: Deploy\n    window: ${window}\n    steps: [{ id: s, text: Ship }]\nrollback: { steps: [{ id: r, text: Revert }] }\napprovals: [{ role: qa_lead, label: QA Lead }]\n`;
     writeFileSync(join(dir, 'empty.yml'), yaml('[]', '{ start: "09:00", end: "09:30" }'));
-    writeFileSync(join(dir, 'window.yml'), yaml('[{ id: c, title: C, items: [{ id: i, text: I }] }]', '{ start: "10:00", end: "09:30" }'));
+    writeFileSync(
+      join(dir, 'window.yml'),
+      yaml('[{ id: c, title: C, items: [{ id: i, text: I }] }]', '{ start: "10:00", end: "09:30" }'),
+    );
     const { templates, refused } = readTemplateFolder(dir);
     expect([...templates.keys()]).toEqual(['hotfix']);
     expect(refused).toEqual([
-      { source: join(dir, 'deep.md'), message: `${join(dir, 'deep.md')} is not a usable runbook:\n  - line 3: quotes and lists are nested 8000 deep; at most 16 are read` },
-      { source: join(dir, 'empty.yml'), message: `${join(dir, 'empty.yml')} is not a valid template:\n  - preDeployment: a template needs a pre-deployment checklist (line 3)` },
-      { source: join(dir, 'window.yml'), message: `${join(dir, 'window.yml')} is not a valid template:\n  - phases.0.window: ends (09:30) before it starts (10:00) (line 7)` },
+      {
+        source: join(dir, 'deep.md'),
+        message: `${join(dir, 'deep.md')} is not a usable runbook:\n  - line 3: quotes and lists are nested 8000 deep; at most 16 are read`,
+      },
+      {
+        source: join(dir, 'empty.yml'),
+        message: `${join(dir, 'empty.yml')} is not a valid template:\n  - preDeployment: a template needs a pre-deployment checklist (line 3)`,
+      },
+      {
+        source: join(dir, 'window.yml'),
+        message: `${join(dir, 'window.yml')} is not a valid template:\n  - phases.0.window: ends (09:30) before it starts (10:00) (line 7)`,
+      },
     ]);
-    expect(checkTemplateFile(join(dir, 'window.yml')).problems).toEqual(['phases.0.window: ends (09:30) before it starts (10:00) (line 7)']);
+    expect(checkTemplateFile(join(dir, 'window.yml')).problems).toEqual([
+      'phases.0.window: ends (09:30) before it starts (10:00) (line 7)',
+    ]);
   });
 });

@@ -44,10 +44,15 @@ describe('runbooks', () => {
         ],
       },
     ]);
-    expect(t.phases).toMatchObject([{ id: 'steps', title: 'Steps', steps: [{ text: 'Deploy the fix' }, { text: 'Check the error rate' }] }]);
+    expect(t.phases).toMatchObject([
+      { id: 'steps', title: 'Steps', steps: [{ text: 'Deploy the fix' }, { text: 'Check the error rate' }] },
+    ]);
     expect(t.rollback.steps.map((s) => s.text)).toEqual(['Redeploy the previous version']);
     expect(t.approvals.map((a) => [a.role, a.required])).toEqual([
-      ['dev_lead', true], ['qa_lead', true], ['ops_lead', true], ['product_owner', false],
+      ['dev_lead', true],
+      ['qa_lead', true],
+      ['ops_lead', true],
+      ['product_owner', false],
     ]);
   });
 
@@ -61,7 +66,9 @@ describe('runbooks', () => {
         { label: 'Service', placeholder: 'checkout-api' },
         { label: 'Version', placeholder: '[Version]' },
       ]);
-      expect(t.verification.validationQueries).toEqual([{ language: 'sql', code: 'SELECT COUNT(*) FROM orders WHERE total < 0;' }]);
+      expect(t.verification.validationQueries).toEqual([
+        { language: 'sql', code: 'SELECT COUNT(*) FROM orders WHERE total < 0;' },
+      ]);
       expect(t.rollback).toMatchObject({ estimatedTime: '30 minutes', estimatedMinutes: 30 });
       expect(t.monitoring).toMatchObject({ metrics: ['p95 latency'], duration: '24 hours', durationMinutes: 1440 });
     });
@@ -83,7 +90,10 @@ describe('runbooks', () => {
       ]);
       const ship = t.phases[1];
       expect(ship?.steps.map((s) => [s.text, s.level])).toEqual([
-        ['Deploy: Sync the release.', 0], ['Verify', 0], ['Check `/healthz`', 1], ['Check the logs', 1],
+        ['Deploy: Sync the release.', 0],
+        ['Verify', 0],
+        ['Check `/healthz`', 1],
+        ['Check the logs', 1],
       ]);
       expect(ship?.steps[0]).toMatchObject({
         evidence: { label: 'Link to deployment job', kind: 'url' },
@@ -93,7 +103,10 @@ describe('runbooks', () => {
     });
 
     it('phase headings give windows or durations; paragraphs in a phase are its notes', () => {
-      expect(t.phases.map((p) => [p.id, p.title])).toEqual([['warm-up', 'Warm-up'], ['ship', 'Ship']]);
+      expect(t.phases.map((p) => [p.id, p.title])).toEqual([
+        ['warm-up', 'Warm-up'],
+        ['ship', 'Ship'],
+      ]);
       expect(t.phases[0]?.window).toEqual({ start: '09:00', end: '09:15' });
       expect(t.phases[1]?.durationMinutes).toBe(30);
       expect(t.phases[1]?.notes).toEqual(['Talk on #deploys while shipping.']);
@@ -101,7 +114,9 @@ describe('runbooks', () => {
 
     it('verification, rollback, communication and approvals', () => {
       expect(t.verification.groups).toMatchObject([{ id: 'smoke-tests', items: [{ text: 'Place an order' }] }]);
-      expect(t.verification.healthChecks).toEqual([{ endpoint: 'https://checkout.example.com/healthz', expected: '200' }]);
+      expect(t.verification.healthChecks).toEqual([
+        { endpoint: 'https://checkout.example.com/healthz', expected: '200' },
+      ]);
       expect(t.rollback.triggers).toEqual(['Error rate above 2% for 5 minutes']);
       expect(t.rollback.steps[1]).toMatchObject({ text: 'Verify the rollback (if time allows)', required: false });
       expect(t.communication.notices).toEqual([
@@ -113,7 +128,12 @@ describe('runbooks', () => {
           channel: '#releases',
         },
         { kind: 'progress', text: 'Progress updates every 15 minutes', everyMinutes: 15, audience: [], channel: null },
-        { kind: 'completion', text: 'Deployment Completion: Notify everyone via #general.', audience: ['everyone'], channel: '#general' },
+        {
+          kind: 'completion',
+          text: 'Deployment Completion: Notify everyone via #general.',
+          audience: ['everyone'],
+          channel: '#general',
+        },
       ]);
       expect(t.approvals).toEqual([
         { role: 'dev_lead', label: 'Dev Lead', required: true },
@@ -194,11 +214,19 @@ describe('loadTemplates reads Markdown runbooks too', () => {
   it('refuses a broken runbook with a ConfigError naming the file and the lines', () => {
     const d = folder({ 'broken.md': fixture('mistakes.md') });
     expect(() => loadTemplates(d)).toThrow(ConfigError);
-    expect(() => loadTemplates(d)).toThrow(`${join(d, 'broken.md')} is not a usable runbook:\n  - line 7: no pre-deployment checklist`);
+    expect(() => loadTemplates(d)).toThrow(
+      `${join(d, 'broken.md')} is not a usable runbook:\n  - line 7: no pre-deployment checklist`,
+    );
   });
 
   it('refuses a runbook whose id clashes with a YAML template, naming both files', () => {
-    const d = folder({ 'hotfix.md': fixture('minimal.md'), 'hotfix.yml': readFileSync(join(BUILT_IN_TEMPLATES_DIR, 'deployment-task.yml'), 'utf8').replace('id: deployment-task', 'id: hotfix') });
+    const d = folder({
+      'hotfix.md': fixture('minimal.md'),
+      'hotfix.yml': readFileSync(join(BUILT_IN_TEMPLATES_DIR, 'deployment-task.yml'), 'utf8').replace(
+        'id: deployment-task',
+        'id: hotfix',
+      ),
+    });
     expect(() => loadTemplates(d)).toThrow(/"hotfix" is used by two files: .*hotfix\.md and .*hotfix\.yml/);
   });
 });

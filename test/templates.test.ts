@@ -32,17 +32,31 @@ describe('built-in templates', () => {
 
     it('overview, one pre-deployment group of 11 items, evidence and details', () => {
       expect(t.overview.map((o) => o.label)).toEqual([
-        'Application/Service', 'Version', 'Target Environment', 'Deployment Date/Time', 'Deployer',
+        'Application/Service',
+        'Version',
+        'Target Environment',
+        'Deployment Date/Time',
+        'Deployer',
       ]);
       expect(t.preDeployment).toHaveLength(1);
       const [group] = t.preDeployment;
       expect(group).toMatchObject({ id: 'pre-deployment-checklist', title: 'Pre-deployment checklist' });
       expect(group!.items).toHaveLength(11);
       const byText = (start: string) => group!.items.find((i) => i.text.startsWith(start));
-      expect(byText('Automated tests passed')?.evidence).toEqual({ label: 'Link to test results', kind: 'url', hint: '[URL]' });
-      expect(byText('Manual QA testing')?.evidence).toEqual({ label: 'Link to QA sign-off', kind: 'url', hint: '[URL]' });
+      expect(byText('Automated tests passed')?.evidence).toEqual({
+        label: 'Link to test results',
+        kind: 'url',
+        hint: '[URL]',
+      });
+      expect(byText('Manual QA testing')?.evidence).toEqual({
+        label: 'Link to QA sign-off',
+        kind: 'url',
+        hint: '[URL]',
+      });
       expect(byText('Backup of the current')?.evidence).toMatchObject({ kind: 'text', hint: '[Details]' });
-      expect(byText('Database migration scripts')?.details).toEqual(['*Details:* [List scripts or link to migration plan]']);
+      expect(byText('Database migration scripts')?.details).toEqual([
+        '*Details:* [List scripts or link to migration plan]',
+      ]);
       expect(byText('Code Freeze')?.required).toBe(false);
     });
 
@@ -70,7 +84,11 @@ describe('built-in templates', () => {
       expect(t.rollback.validation).toEqual([]);
       expect(t.rollback).toMatchObject({ estimatedTime: '[Estimate]', estimatedMinutes: null });
       expect(t.communication.notices.map((n) => n.kind)).toEqual(['announcement', 'start', 'completion', 'issue']);
-      expect(t.communication.notices[0]).toMatchObject({ audience: ['Stakeholders', 'Users'], channel: '[Channel]', hoursBefore: null });
+      expect(t.communication.notices[0]).toMatchObject({
+        audience: ['Stakeholders', 'Users'],
+        channel: '[Channel]',
+        hoursBefore: null,
+      });
       expect(t.approvals).toEqual([
         { role: 'dev_lead', label: 'Development Lead', required: true },
         { role: 'qa_lead', label: 'QA Lead', required: true },
@@ -85,21 +103,34 @@ describe('built-in templates', () => {
 
     it('overview, summary, four checklist groups', () => {
       expect(t.overview).toHaveLength(5);
-      expect(t.overview[0]).toEqual({ label: 'Deployment Type', placeholder: '[Release | Hotfix | Rollback | Configuration Update]' });
+      expect(t.overview[0]).toEqual({
+        label: 'Deployment Type',
+        placeholder: '[Release | Hotfix | Rollback | Configuration Update]',
+      });
       expect(t.summary.changes).toHaveLength(3);
       expect(t.summary.tickets).toEqual([
         { key: '[#TICKET-1]', description: '[Brief description]' },
         { key: '[#TICKET-2]', description: '[Brief description]' },
       ]);
       expect(t.preDeployment.map((g) => [g.id, g.items.length])).toEqual([
-        ['code-preparation', 6], ['environment-preparation', 6], ['database-changes', 4], ['dependencies', 4],
+        ['code-preparation', 6],
+        ['environment-preparation', 6],
+        ['database-changes', 4],
+        ['dependencies', 4],
       ]);
-      expect(t.preDeployment[3]?.items[1]).toMatchObject({ text: 'Third-party services notified (if needed)', required: false });
+      expect(t.preDeployment[3]?.items[1]).toMatchObject({
+        text: 'Third-party services notified (if needed)',
+        required: false,
+      });
     });
 
     it('five phases with blank windows and their steps', () => {
       expect(t.phases.map((p) => [p.title, p.steps.length])).toEqual([
-        ['Preparation', 2], ['Application Deployment', 5], ['Database Migration', 4], ['Verification', 5], ['Finalization', 4],
+        ['Preparation', 2],
+        ['Application Deployment', 5],
+        ['Database Migration', 4],
+        ['Verification', 5],
+        ['Finalization', 4],
       ]);
       for (const p of t.phases) expect(p.window).toEqual({ start: null, end: null });
       expect(t.phases[0]?.steps.map((s) => s.text)).toEqual(['[Step 1]', '[Step 2]']);
@@ -113,12 +144,27 @@ describe('built-in templates', () => {
       expect(t.verification.healthChecks).toEqual([{ endpoint: '[URL]', expected: '[Response]' }]);
       expect(t.rollback.triggers).toHaveLength(2);
       expect(t.rollback.steps).toHaveLength(7);
-      expect(ids(t.rollback.validation)).toEqual(['application-accessible', 'database-state-correct', 'no-data-loss', 'services-operational']);
+      expect(ids(t.rollback.validation)).toEqual([
+        'application-accessible',
+        'database-state-correct',
+        'no-data-loss',
+        'services-operational',
+      ]);
       expect(t.monitoring.metrics).toHaveLength(5);
-      expect(t.monitoring.thresholds).toEqual(['Error rate > [X]%', 'Response time > [X]ms', '[Other critical thresholds]']);
+      expect(t.monitoring.thresholds).toEqual([
+        'Error rate > [X]%',
+        'Response time > [X]ms',
+        '[Other critical thresholds]',
+      ]);
       expect(t.monitoring.duration).toBe('[How long to actively monitor post-deployment]');
       expect(t.communication.notices.map((n) => n.kind)).toEqual([
-        'announcement', 'reminder', 'start', 'progress', 'issue', 'completion', 'summary',
+        'announcement',
+        'reminder',
+        'start',
+        'progress',
+        'issue',
+        'completion',
+        'summary',
       ]);
       expect(t.communication.notices[3]).toMatchObject({ everyMinutes: null });
       expect(t.postDeployment.groups[0]?.items).toHaveLength(5);
@@ -184,14 +230,30 @@ describe('loadTemplates refuses broken templates', () => {
   });
 
   it('names a phase window that ends before it starts', () => {
-    const phases = [{ id: 'deploy', title: 'Deploy', window: { start: '10:00', end: '09:30' }, steps: [{ id: 'ship', text: 'Ship' }] }];
+    const phases = [
+      {
+        id: 'deploy',
+        title: 'Deploy',
+        window: { start: '10:00', end: '09:30' },
+        steps: [{ id: 'ship', text: 'Ship' }],
+      },
+    ];
     const message = refusal(folder({ 'window.yml': minimal({ phases }) }));
     expect(message).toContain('window.yml');
     expect(message).toMatch(/phases\.0\.window: ends \(09:30\) before it starts \(10:00\)/);
   });
 
   it('names a duplicate item id', () => {
-    const preDeployment = [{ id: 'checks', title: 'Checks', items: [{ id: 'tests', text: 'A' }, { id: 'tests', text: 'B' }] }];
+    const preDeployment = [
+      {
+        id: 'checks',
+        title: 'Checks',
+        items: [
+          { id: 'tests', text: 'A' },
+          { id: 'tests', text: 'B' },
+        ],
+      },
+    ];
     const message = refusal(folder({ 'dupe-item.yml': minimal({ preDeployment }) }));
     expect(message).toContain('dupe-item.yml');
     expect(message).toMatch(/(preDeployment\.0\.items\.1\.id|pre\.checks\.tests): .*twice/);

@@ -29,24 +29,50 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const parameters = [
-      ...Object.entries(r.params ?? {}).map(([name, s]) => ({ name, in: 'path', required: true, schema: schemaOf(s, 'input') })),
-      ...Object.entries(r.query?.shape ?? {}).map(([name, s]) => ({ name, in: 'query', required: false, schema: schemaOf(s as z.ZodType, 'input') })),
+      ...Object.entries(r.params ?? {}).map(([name, s]) => ({
+        name,
+        in: 'path',
+        required: true,
+        schema: schemaOf(s, 'input'),
+      })),
+      ...Object.entries(r.query?.shape ?? {}).map(([name, s]) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema: schemaOf(s as z.ZodType, 'input'),
+      })),
       ...(r.method === 'POST'
-        ? [{ name: 'Idempotency-Key', in: 'header', required: true, description: 'A key per logical call: a retry with the same key changes nothing twice', schema: { type: 'string', minLength: 1, maxLength: 200 } }]
+        ? [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: true,
+              description: 'A key per logical call: a retry with the same key changes nothing twice',
+              schema: { type: 'string', minLength: 1, maxLength: 200 },
+            },
+          ]
         : []),
     ];
     const errorResponses = Object.fromEntries(
       Object.entries(errors)
         .filter(([code]) => r.method === 'POST' || !['413', '422'].includes(code) || r.query)
-        .map(([code, description]) => [code, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+        .map(([code, description]) => [
+          code,
+          { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        ]),
     );
     (paths[r.path] ??= {})[r.method.toLowerCase()] = {
       operationId: r.operationId,
       summary: r.summary,
       ...(parameters.length ? { parameters } : {}),
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } } : {}),
+      ...(r.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } }
+        : {}),
       responses: {
-        [String(r.status)]: { description: 'Done', content: { 'application/json': { schema: schemaOf(r.answer, 'output') } } },
+        [String(r.status)]: {
+          description: 'Done',
+          content: { 'application/json': { schema: schemaOf(r.answer, 'output') } },
+        },
         ...errorResponses,
       },
     };
@@ -56,7 +82,9 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
       operationId: 'openApiDocument',
       summary: 'This document',
       security: [],
-      responses: { '200': { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' } } } } },
+      responses: {
+        '200': { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' } } } },
+      },
     },
   };
   return {
@@ -64,13 +92,20 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
     info: {
       title: 'Liftoff API for pipelines',
       version,
-      description: 'Pipelines start deployments, confirm items with evidence, run phases and wait on the approvals people give in Slack.',
+      description:
+        'Pipelines start deployments, confirm items with evidence, run phases and wait on the approvals people give in Slack.',
     },
     servers: [{ url: '/api/v1' }],
     security: [{ pipelineToken: [] }],
     paths,
     components: {
-      securitySchemes: { pipelineToken: { type: 'http', scheme: 'bearer', description: "The pipeline's token (pipelines.<name>.token_env in the team configuration)" } },
+      securitySchemes: {
+        pipelineToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "The pipeline's token (pipelines.<name>.token_env in the team configuration)",
+        },
+      },
       schemas: { Error: schemaOf(ErrorAnswer, 'output') },
     },
   };

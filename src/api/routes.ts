@@ -80,7 +80,12 @@ export const STATUS_OF: Record<DomainError['code'], number> = {
   finished: 409,
 };
 
-export const errorAnswer = (status: number, error: string, message: string, extra: Partial<z.infer<typeof S.ErrorAnswer>> = {}): Answer => ({
+export const errorAnswer = (
+  status: number,
+  error: string,
+  message: string,
+  extra: Partial<z.infer<typeof S.ErrorAnswer>> = {},
+): Answer => ({
   status,
   body: { error, message, ...extra },
 });
@@ -88,7 +93,12 @@ export const errorAnswer = (status: number, error: string, message: string, extr
 /** A DomainError as an answer; anything else is rethrown. */
 export function domainAnswer(error: unknown): Answer {
   if (!isDomainError(error)) throw error;
-  return errorAnswer(STATUS_OF[error.code], error.code, error.message, error.details.length ? { details: error.details } : {});
+  return errorAnswer(
+    STATUS_OF[error.code],
+    error.code,
+    error.message,
+    error.details.length ? { details: error.details } : {},
+  );
 }
 
 /** What `run` answers, or its DomainError as an answer. */
@@ -123,12 +133,26 @@ export function deploymentView(d: Deployment, permalink: string | null): z.infer
       approvers: d.approvers[a.role] ?? [],
       decision: d.approvals[a.role]?.decision ?? null,
     })),
-    phases: d.plan.phases.map((p, i) => ({ n: i + 1, id: p.id, title: p.title, started: stamp(d.phases[p.id]?.started), completed: stamp(d.phases[p.id]?.completed) })),
+    phases: d.plan.phases.map((p, i) => ({
+      n: i + 1,
+      id: p.id,
+      title: p.title,
+      started: stamp(d.phases[p.id]?.started),
+      completed: stamp(d.phases[p.id]?.completed),
+    })),
     items: planItems(d.plan)
       .filter((p) => p.stage !== 'rollback' && p.stage !== 'rollback_validation')
       .map((p) => {
         const s = d.items[p.key];
-        return { key: p.key, section: p.sectionTitle, text: p.item.text, required: p.item.required, state: s?.state ?? 'open', by: s?.by ?? null, evidence: s?.evidence ?? null };
+        return {
+          key: p.key,
+          section: p.sectionTitle,
+          text: p.item.text,
+          required: p.item.required,
+          state: s?.state ?? 'open',
+          by: s?.by ?? null,
+          evidence: s?.evidence ?? null,
+        };
       }),
   };
 }
@@ -155,7 +179,14 @@ export function createRoutes(deps: RouteDeps): Route[] {
   }
 
   const ref = { ref: S.Ref };
-  const deploymentRoute = (path: string, operationId: string, summary: string, body: z.ZodType, params: Record<string, z.ZodType>, handle: Route['handle']): Route => ({
+  const deploymentRoute = (
+    path: string,
+    operationId: string,
+    summary: string,
+    body: z.ZodType,
+    params: Record<string, z.ZodType>,
+    handle: Route['handle'],
+  ): Route => ({
     method: 'POST',
     path: `/deployments/{ref}${path}`,
     operationId,
@@ -172,18 +203,23 @@ export function createRoutes(deps: RouteDeps): Route[] {
       method: 'POST',
       path: '/deployments',
       operationId: 'startDeployment',
-      summary: 'Start a deployment (same rules as the start form: who may deploy, locks, approvers from the configuration)',
+      summary:
+        'Start a deployment (same rules as the start form: who may deploy, locks, approvers from the configuration)',
       body: S.StartBody,
       answer: S.StartAnswer,
       status: 201,
       async handle(ctx) {
         const body = ctx.body as z.infer<typeof S.StartBody>;
         const deployer = await resolveDeployer(deps.client, body.deployer);
-        if ('error' in deployer) return errorAnswer(422, 'invalid_input', deployer.error, { fields: { deployer: deployer.error } });
+        if ('error' in deployer)
+          return errorAnswer(422, 'invalid_input', deployer.error, { fields: { deployer: deployer.error } });
         const answer = ctx.once(() => {
           const settings = deps.starts.settingsOf(body.service, body.environment);
           const now = deps.clock.now();
-          const window = body.window === 'now' ? { start: now, end: now + body.duration_minutes * 60_000 } : { start: Date.parse(body.window.start), end: Date.parse(body.window.end) };
+          const window =
+            body.window === 'now'
+              ? { start: now, end: now + body.duration_minutes * 60_000 }
+              : { start: Date.parse(body.window.start), end: Date.parse(body.window.end) };
           const links = body.links.map((l) => (l.title ? `${l.title}: ${l.url}` : l.url));
           const outcome = deps.starts.start(
             {
@@ -195,7 +231,9 @@ export function createRoutes(deps: RouteDeps): Route[] {
               windowStart: window.start,
               windowEnd: window.end,
               deployerId: deployer.id,
-              approvers: Object.fromEntries(Object.entries(settings?.approvers ?? {}).map(([role, list]) => [role, deps.expandUsers(list)])),
+              approvers: Object.fromEntries(
+                Object.entries(settings?.approvers ?? {}).map(([role, list]) => [role, deps.expandUsers(list)]),
+              ),
               channelId: body.channel ?? null,
               requestChannelId: body.channel ?? settings?.deployChannel ?? '',
               branch: body.branch ?? null,
@@ -204,12 +242,27 @@ export function createRoutes(deps: RouteDeps): Route[] {
             },
             ctx.actor,
           );
-          if (outcome.ok) return { status: 201, body: { ref: outcome.deployment.ref, status: outcome.deployment.status, permalink: null, created: outcome.created } };
+          if (outcome.ok)
+            return {
+              status: 201,
+              body: {
+                ref: outcome.deployment.ref,
+                status: outcome.deployment.status,
+                permalink: null,
+                created: outcome.created,
+              },
+            };
           const fields = outcome.errors as Record<string, string>;
           const message = Object.values(fields)[0] ?? 'The deployment could not be started.';
           if (outcome.refused === 'not_allowed') return errorAnswer(403, 'not_allowed', message, { fields });
           if (outcome.refused === 'locked') return errorAnswer(409, 'locked', message, { fields });
-          if (!body.channel && !settings?.deployChannel) return errorAnswer(422, 'invalid_input', `No deploy_channel is configured for ${body.service}: give "channel".`, { fields: { channel: 'required' } });
+          if (!body.channel && !settings?.deployChannel)
+            return errorAnswer(
+              422,
+              'invalid_input',
+              `No deploy_channel is configured for ${body.service}: give "channel".`,
+              { fields: { channel: 'required' } },
+            );
           return errorAnswer(422, 'invalid_input', message, { fields });
         });
         if (answer.status !== 201) return answer;
@@ -239,7 +292,8 @@ export function createRoutes(deps: RouteDeps): Route[] {
       method: 'GET',
       path: '/deployments/{ref}/gates/{gate}',
       operationId: 'waitForGate',
-      summary: 'Whether a gate is open; with ?wait=SECONDS, answers as soon as it opens, an approval is rejected or the deployment ends',
+      summary:
+        'Whether a gate is open; with ?wait=SECONDS, answers as soon as it opens, an approval is rejected or the deployment ends',
       params: { ...ref, gate: S.GateParam },
       query: S.WaitQuery,
       answer: S.GateAnswer,
@@ -262,36 +316,89 @@ export function createRoutes(deps: RouteDeps): Route[] {
         }
       },
     },
-    deploymentRoute('/items/{key}/confirm', 'confirmItem', 'Confirm a checklist item, with evidence (shown in Slack as confirmed by the pipeline)', S.ConfirmBody, { key: S.ItemKey }, async (ctx) => {
-      const body = ctx.body as z.infer<typeof S.ConfirmBody>;
-      const evidence = evidenceText(body.evidence, body.run_url);
-      return act(ctx, () => ({ type: 'confirm_item', key: ctx.params.key!, ...(evidence ? { evidence } : {}) }));
-    }),
-    deploymentRoute('/phases/{n}/{action}', 'phase', 'Start or complete phase n (1 is the first)', S.EmptyBody, { n: S.PhaseNumber, action: S.PhaseAction }, async (ctx) =>
-      act(ctx, (d) => {
-        const phase = d.plan.phases[Number(ctx.params.n) - 1];
-        if (!phase) throw new DomainError('not_found', `${d.ref} has ${d.plan.phases.length} phases: there is no phase ${ctx.params.n}.`);
-        return { type: ctx.params.action === 'start' ? 'start_phase' : 'complete_phase', phaseId: phase.id };
-      }),
+    deploymentRoute(
+      '/items/{key}/confirm',
+      'confirmItem',
+      'Confirm a checklist item, with evidence (shown in Slack as confirmed by the pipeline)',
+      S.ConfirmBody,
+      { key: S.ItemKey },
+      async (ctx) => {
+        const body = ctx.body as z.infer<typeof S.ConfirmBody>;
+        const evidence = evidenceText(body.evidence, body.run_url);
+        return act(ctx, () => ({ type: 'confirm_item', key: ctx.params.key!, ...(evidence ? { evidence } : {}) }));
+      },
     ),
-    deploymentRoute('/steps/{key}/fail', 'failStep', 'Report a deployment step failed, with a note (the thread offers the rollback)', S.FailBody, { key: S.ItemKey }, async (ctx) => {
-      const body = ctx.body as z.infer<typeof S.FailBody>;
-      return act(ctx, () => ({ type: 'fail_item', key: ctx.params.key!, note: evidenceText({ text: body.note }, body.run_url) ?? body.note }));
-    }),
-    deploymentRoute('/verdict', 'verdict', 'After monitoring: the release is healthy (completes) or faulty (offers the rollback)', S.VerdictBody, {}, async (ctx) => {
-      const body = ctx.body as z.infer<typeof S.VerdictBody>;
-      return act(ctx, () => (body.verdict === 'healthy' ? { type: 'mark_healthy' } : { type: 'mark_faulty', note: evidenceText({ text: body.note || 'Reported faulty by the pipeline' }, body.run_url) ?? '' }));
-    }),
-    deploymentRoute('/rollback', 'rollback', 'Start the rollback (locks the service in its environment, as in Slack)', S.RollbackBody, {}, async (ctx) => {
-      const body = ctx.body as z.infer<typeof S.RollbackBody>;
-      return ctx.once(() =>
-        answering(() => {
-          const d = deploymentFor(ctx);
-          const { deployment } = deps.rollback.start(d.id, ctx.actor, { trigger: body.reason, restore: body.restore, note: evidenceText({ text: body.note || undefined }, body.run_url) ?? '' });
-          return { status: 200, body: deploymentView(deployment, null) };
+    deploymentRoute(
+      '/phases/{n}/{action}',
+      'phase',
+      'Start or complete phase n (1 is the first)',
+      S.EmptyBody,
+      { n: S.PhaseNumber, action: S.PhaseAction },
+      async (ctx) =>
+        act(ctx, (d) => {
+          const phase = d.plan.phases[Number(ctx.params.n) - 1];
+          if (!phase)
+            throw new DomainError(
+              'not_found',
+              `${d.ref} has ${d.plan.phases.length} phases: there is no phase ${ctx.params.n}.`,
+            );
+          return { type: ctx.params.action === 'start' ? 'start_phase' : 'complete_phase', phaseId: phase.id };
         }),
-      );
-    }),
+    ),
+    deploymentRoute(
+      '/steps/{key}/fail',
+      'failStep',
+      'Report a deployment step failed, with a note (the thread offers the rollback)',
+      S.FailBody,
+      { key: S.ItemKey },
+      async (ctx) => {
+        const body = ctx.body as z.infer<typeof S.FailBody>;
+        return act(ctx, () => ({
+          type: 'fail_item',
+          key: ctx.params.key!,
+          note: evidenceText({ text: body.note }, body.run_url) ?? body.note,
+        }));
+      },
+    ),
+    deploymentRoute(
+      '/verdict',
+      'verdict',
+      'After monitoring: the release is healthy (completes) or faulty (offers the rollback)',
+      S.VerdictBody,
+      {},
+      async (ctx) => {
+        const body = ctx.body as z.infer<typeof S.VerdictBody>;
+        return act(ctx, () =>
+          body.verdict === 'healthy'
+            ? { type: 'mark_healthy' }
+            : {
+                type: 'mark_faulty',
+                note: evidenceText({ text: body.note || 'Reported faulty by the pipeline' }, body.run_url) ?? '',
+              },
+        );
+      },
+    ),
+    deploymentRoute(
+      '/rollback',
+      'rollback',
+      'Start the rollback (locks the service in its environment, as in Slack)',
+      S.RollbackBody,
+      {},
+      async (ctx) => {
+        const body = ctx.body as z.infer<typeof S.RollbackBody>;
+        return ctx.once(() =>
+          answering(() => {
+            const d = deploymentFor(ctx);
+            const { deployment } = deps.rollback.start(d.id, ctx.actor, {
+              trigger: body.reason,
+              restore: body.restore,
+              note: evidenceText({ text: body.note || undefined }, body.run_url) ?? '',
+            });
+            return { status: 200, body: deploymentView(deployment, null) };
+          }),
+        );
+      },
+    ),
     {
       method: 'POST',
       path: '/deployments/{ref}/notes',
@@ -307,8 +414,14 @@ export function createRoutes(deps: RouteDeps): Route[] {
         if (found.status !== 200) return found;
         const d = found.body as Deployment;
         const parent = service.messageOf(d.id, 'parent');
-        if (!parent?.ts) return errorAnswer(409, 'not_now', `${d.ref} is not posted in Slack yet; try again in a moment.`);
-        await deps.client.chat.postMessage({ channel: parent.channelId, thread_ts: parent.ts, text: pipelineNoteText(ctx.pipeline, body.text, body.run_url), unfurl_links: false });
+        if (!parent?.ts)
+          return errorAnswer(409, 'not_now', `${d.ref} is not posted in Slack yet; try again in a moment.`);
+        await deps.client.chat.postMessage({
+          channel: parent.channelId,
+          thread_ts: parent.ts,
+          text: pipelineNoteText(ctx.pipeline, body.text, body.run_url),
+          unfurl_links: false,
+        });
         return ctx.once(() => ({ status: 200, body: { ref: d.ref, posted: true } }));
       },
     },
@@ -330,7 +443,10 @@ async function resolveDeployer(client: WebClient, who: string): Promise<{ id: st
 }
 
 /** What a pipeline confirms with, as stored on the item: the link alone when that is all, else text, link and the run's link. */
-export function evidenceText(evidence: { url?: string | undefined; text?: string | undefined } | undefined, runUrl: string | undefined): string | undefined {
+export function evidenceText(
+  evidence: { url?: string | undefined; text?: string | undefined } | undefined,
+  runUrl: string | undefined,
+): string | undefined {
   const what = [evidence?.text, evidence?.url].filter(Boolean).join(' — ');
   if (!runUrl) return what || undefined;
   if (!what) return runUrl;

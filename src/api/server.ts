@@ -70,7 +70,11 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
 }
 
 /** The route for a path under /api/v1 and its path parameters. */
-function match(routes: readonly Route[], method: string, path: string): { route?: Route; params: Record<string, string>; pathKnown: boolean } {
+function match(
+  routes: readonly Route[],
+  method: string,
+  path: string,
+): { route?: Route; params: Record<string, string>; pathKnown: boolean } {
   const parts = path.split('/').filter(Boolean);
   let pathKnown = false;
   for (const route of routes) {
@@ -113,14 +117,24 @@ export function createApiServer({ pipelines, repos, clock, logger }: ApiServerDe
 
   const send = (res: ServerResponse, a: Answer, headers: Record<string, string> = {}) => {
     if (res.headersSent || res.writableEnded) return;
-    res.writeHead(a.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+    res.writeHead(a.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...headers,
+    });
     res.end(JSON.stringify(a.body));
   };
 
   /** Every call, answered or refused, in the audit trail by its actor (never the token). */
   const record = (actor: string, method: string, path: string, a: Answer, extra: Record<string, unknown> = {}) => {
     const message = a.status >= 400 ? (a.body as { message?: string }).message : undefined;
-    repos.audit.record({ at: clock.now(), actor, type: a.status >= 400 ? 'api_refused' : 'api_call', subject: `${method} ${API_PREFIX}${path}`, data: { status: a.status, ...(message ? { reason: message } : {}), ...extra } });
+    repos.audit.record({
+      at: clock.now(),
+      actor,
+      type: a.status >= 400 ? 'api_refused' : 'api_call',
+      subject: `${method} ${API_PREFIX}${path}`,
+      data: { status: a.status, ...(message ? { reason: message } : {}), ...extra },
+    });
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -130,18 +144,38 @@ export function createApiServer({ pipelines, repos, clock, logger }: ApiServerDe
     if (!routes.length) return send(res, errorAnswer(503, 'starting', 'Liftoff is starting; try again in a moment.'));
     if (method === 'GET' && path === '/openapi.json') return send(res, { status: 200, body: document });
     const { route, params, pathKnown } = match(routes, method, path);
-    if (!route) return send(res, pathKnown ? errorAnswer(405, 'method_not_allowed', `${method} is not allowed here.`) : errorAnswer(404, 'not_found', `No such route: ${method} ${API_PREFIX}${path}. See ${API_PREFIX}/openapi.json.`));
+    if (!route)
+      return send(
+        res,
+        pathKnown
+          ? errorAnswer(405, 'method_not_allowed', `${method} is not allowed here.`)
+          : errorAnswer(
+              404,
+              'not_found',
+              `No such route: ${method} ${API_PREFIX}${path}. See ${API_PREFIX}/openapi.json.`,
+            ),
+      );
 
     const pipeline = pipelineOfToken(pipelines, req.headers.authorization);
     if (!pipeline) {
-      const a = errorAnswer(401, 'unauthorized', pipelines.length ? 'Send "Authorization: Bearer <token>" with the token of a pipeline in the team configuration.' : 'No pipeline is configured: add one under "pipelines" in the team configuration.');
+      const a = errorAnswer(
+        401,
+        'unauthorized',
+        pipelines.length
+          ? 'Send "Authorization: Bearer <token>" with the token of a pipeline in the team configuration.'
+          : 'No pipeline is configured: add one under "pipelines" in the team configuration.',
+      );
       record('unknown', method, path, a);
       return send(res, a, { 'www-authenticate': 'Bearer' });
     }
     const actor = pipelineActor(pipeline.name);
     const retryAfter = limited(pipeline.name, pipeline.ratePerMinute);
     if (retryAfter) {
-      const a = errorAnswer(429, 'rate_limited', `Too many requests from ${pipeline.name} (at most ${pipeline.ratePerMinute} a minute); try again in ${retryAfter} s.`);
+      const a = errorAnswer(
+        429,
+        'rate_limited',
+        `Too many requests from ${pipeline.name} (at most ${pipeline.ratePerMinute} a minute); try again in ${retryAfter} s.`,
+      );
       record(actor, method, path, a);
       return send(res, a, { 'retry-after': String(retryAfter) });
     }
@@ -151,14 +185,21 @@ export function createApiServer({ pipelines, repos, clock, logger }: ApiServerDe
     let raw = '';
     if (method === 'POST') {
       if (!idempotencyKey || idempotencyKey.length > 200) {
-        const a = errorAnswer(400, 'idempotency_key_required', 'Every POST needs an Idempotency-Key header (1 to 200 characters), the same on every retry of the call.');
+        const a = errorAnswer(
+          400,
+          'idempotency_key_required',
+          'Every POST needs an Idempotency-Key header (1 to 200 characters), the same on every retry of the call.',
+        );
         record(actor, method, path, a);
         return send(res, a);
       }
       try {
         raw = await readBody(req, MAX_BODY_BYTES);
       } catch (error) {
-        const a = error instanceof TooLarge ? errorAnswer(413, 'too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`) : errorAnswer(400, 'bad_request', 'The body could not be read.');
+        const a =
+          error instanceof TooLarge
+            ? errorAnswer(413, 'too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`)
+            : errorAnswer(400, 'bad_request', 'The body could not be read.');
         record(actor, method, path, a);
         return send(res, a, { connection: 'close' });
       }
@@ -187,7 +228,12 @@ export function createApiServer({ pipelines, repos, clock, logger }: ApiServerDe
     const body = route.body ? route.body.safeParse(json) : null;
     if (body && !body.success) Object.assign(fields, fieldErrors(body.error));
     if (Object.keys(fields).length) {
-      const a = errorAnswer(422, 'invalid_input', `Invalid ${Object.keys(fields).join(', ')}: ${Object.values(fields)[0]}`, { fields });
+      const a = errorAnswer(
+        422,
+        'invalid_input',
+        `Invalid ${Object.keys(fields).join(', ')}: ${Object.values(fields)[0]}`,
+        { fields },
+      );
       record(actor, method, path, a);
       return send(res, a);
     }
@@ -198,7 +244,11 @@ export function createApiServer({ pipelines, repos, clock, logger }: ApiServerDe
       const seen = method === 'POST' ? repos.idempotency.find(pipeline.name, idempotencyKey) : undefined;
       if (!seen) return null;
       if (seen.request !== request || seen.bodyHash !== bodyHash) {
-        return errorAnswer(422, 'idempotency_key_reused', 'This Idempotency-Key was used for another request; use a new key for a new call.');
+        return errorAnswer(
+          422,
+          'idempotency_key_reused',
+          'This Idempotency-Key was used for another request; use a new key for a new call.',
+        );
       }
       return { status: seen.status, body: JSON.parse(seen.response) };
     };
@@ -228,7 +278,12 @@ export function createApiServer({ pipelines, repos, clock, logger }: ApiServerDe
           }
           const a = change();
           if (a.status < 300 && method === 'POST') {
-            repos.idempotency.record(pipeline.name, idempotencyKey, { request, bodyHash, status: a.status, response: JSON.stringify(a.body) }, clock.now());
+            repos.idempotency.record(
+              pipeline.name,
+              idempotencyKey,
+              { request, bodyHash, status: a.status, response: JSON.stringify(a.body) },
+              clock.now(),
+            );
           }
           return a;
         })(),

@@ -55,7 +55,8 @@ function parseArgs(argv: readonly string[]): Parsed {
 
 /** The link to the running pipeline, from the CI's own variables (GitHub Actions, GitLab CI, Buildkite, Jenkins). */
 export function runUrlOf(env: CiIo['env']): string | undefined {
-  if (env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY) return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+  if (env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY)
+    return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
   return env.CI_JOB_URL ?? env.BUILDKITE_BUILD_URL ?? env.BUILD_URL ?? undefined;
 }
 
@@ -64,7 +65,10 @@ function idempotencyKey(env: CiIo['env'], argv: readonly string[], given: string
   if (given) return given;
   const run = env.GITHUB_RUN_ID ?? env.CI_PIPELINE_ID ?? env.BUILDKITE_BUILD_ID ?? env.BUILD_TAG;
   if (!run) return randomUUID();
-  return createHash('sha256').update(`${run}\n${env.GITHUB_JOB ?? env.CI_JOB_NAME ?? ''}\n${argv.join('\n')}`).digest('hex').slice(0, 40);
+  return createHash('sha256')
+    .update(`${run}\n${env.GITHUB_JOB ?? env.CI_JOB_NAME ?? ''}\n${argv.join('\n')}`)
+    .digest('hex')
+    .slice(0, 40);
 }
 
 type Reply = { status: number; body: Record<string, unknown> };
@@ -81,7 +85,9 @@ export async function runCi(argv: readonly string[], io: CiIo): Promise<number> 
   const base = env.LIFTOFF_URL?.replace(/\/+$/, '');
   const token = env.LIFTOFF_TOKEN;
   if (!base || !token) {
-    err.write('liftoff ci: set LIFTOFF_URL (e.g. https://liftoff.example.com) and LIFTOFF_TOKEN (the pipeline token from the team configuration).\n');
+    err.write(
+      'liftoff ci: set LIFTOFF_URL (e.g. https://liftoff.example.com) and LIFTOFF_TOKEN (the pipeline token from the team configuration).\n',
+    );
     return EXIT.refused;
   }
   const { positional, flags } = parseArgs(rest);
@@ -92,7 +98,12 @@ export async function runCi(argv: readonly string[], io: CiIo): Promise<number> 
   const ref = positional[0] ?? '';
 
   /** One call, retried on network errors and 5xx/429 (with the same Idempotency-Key) for up to `patienceMs`. */
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown, patienceMs = 60_000): Promise<Reply | null> {
+  async function call(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    patienceMs = 60_000,
+  ): Promise<Reply | null> {
     const until = Date.now() + patienceMs;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -122,7 +133,9 @@ export async function runCi(argv: readonly string[], io: CiIo): Promise<number> 
     if (!r) return EXIT.unreachable;
     if (r.status < 300) return null;
     const details = Array.isArray(r.body.details) ? `\n  - ${(r.body.details as string[]).join('\n  - ')}` : '';
-    err.write(`liftoff ci: refused (${r.status} ${String(r.body.error ?? '')}): ${String(r.body.message ?? '')}${details}\n`);
+    err.write(
+      `liftoff ci: refused (${r.status} ${String(r.body.error ?? '')}): ${String(r.body.message ?? '')}${details}\n`,
+    );
     return EXIT.refused;
   };
 
@@ -157,7 +170,9 @@ export async function runCi(argv: readonly string[], io: CiIo): Promise<number> 
       const code = failed(r);
       if (code !== null) return code;
       out.write(`${String(r!.body.ref)}\n`);
-      err.write(`liftoff ci: ${String(r!.body.ref)} ${r!.body.created ? 'started' : 'already started'}${r!.body.permalink ? `: ${String(r!.body.permalink)}` : ''}\n`);
+      err.write(
+        `liftoff ci: ${String(r!.body.ref)} ${r!.body.created ? 'started' : 'already started'}${r!.body.permalink ? `: ${String(r!.body.permalink)}` : ''}\n`,
+      );
       return EXIT.ok;
     }
     case 'wait': {
@@ -166,7 +181,12 @@ export async function runCi(argv: readonly string[], io: CiIo): Promise<number> 
       const deadline = Date.now() + timeoutS * 1000;
       for (;;) {
         const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
-        const r = await call('GET', `/deployments/${enc(ref)}/gates/${enc(gate)}?wait=${Math.min(left, 60)}`, undefined, Math.max(left * 1000, 1));
+        const r = await call(
+          'GET',
+          `/deployments/${enc(ref)}/gates/${enc(gate)}?wait=${Math.min(left, 60)}`,
+          undefined,
+          Math.max(left * 1000, 1),
+        );
         if (!r) return EXIT.timedOut;
         const code = failed(r);
         if (code !== null) return code;
@@ -181,7 +201,9 @@ export async function runCi(argv: readonly string[], io: CiIo): Promise<number> 
         }
         const missing = Array.isArray(r.body.missing) ? (r.body.missing as string[]) : [];
         const remaining = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
-        err.write(`⏳ ${ref}: waiting on the ${gate} gate (${String(r.body.status)}); missing: ${missing.join('; ') || 'nothing'} · ${remaining} s left\n`);
+        err.write(
+          `⏳ ${ref}: waiting on the ${gate} gate (${String(r.body.status)}); missing: ${missing.join('; ') || 'nothing'} · ${remaining} s left\n`,
+        );
         if (remaining <= 0) {
           out.write(`⌛ ${ref}: timed out after ${timeoutS} s waiting on the ${gate} gate\n`);
           return EXIT.timedOut;
@@ -189,17 +211,48 @@ export async function runCi(argv: readonly string[], io: CiIo): Promise<number> 
       }
     }
     case 'confirm':
-      return post(`/deployments/${enc(ref)}/items/${enc(positional[1] ?? '')}/confirm`, flag('url') || flag('text') ? { evidence: { ...(flag('url') ? { url: flag('url') } : {}), ...(flag('text') ? { text: flag('text') } : {}) } } : {}, () => `✅ ${ref}: confirmed ${positional[1]}`);
+      return post(
+        `/deployments/${enc(ref)}/items/${enc(positional[1] ?? '')}/confirm`,
+        flag('url') || flag('text')
+          ? {
+              evidence: {
+                ...(flag('url') ? { url: flag('url') } : {}),
+                ...(flag('text') ? { text: flag('text') } : {}),
+              },
+            }
+          : {},
+        () => `✅ ${ref}: confirmed ${positional[1]}`,
+      );
     case 'phase':
-      return post(`/deployments/${enc(ref)}/phases/${enc(positional[1] ?? '')}/${enc(positional[2] ?? '')}`, {}, () => `✅ ${ref}: phase ${positional[1]} ${positional[2] === 'start' ? 'started' : 'completed'}`);
+      return post(
+        `/deployments/${enc(ref)}/phases/${enc(positional[1] ?? '')}/${enc(positional[2] ?? '')}`,
+        {},
+        () => `✅ ${ref}: phase ${positional[1]} ${positional[2] === 'start' ? 'started' : 'completed'}`,
+      );
     case 'fail':
-      return post(`/deployments/${enc(ref)}/steps/${enc(positional[1] ?? '')}/fail`, { note: flag('note') ?? '' }, () => `❌ ${ref}: reported ${positional[1]} failed`);
+      return post(
+        `/deployments/${enc(ref)}/steps/${enc(positional[1] ?? '')}/fail`,
+        { note: flag('note') ?? '' },
+        () => `❌ ${ref}: reported ${positional[1]} failed`,
+      );
     case 'verdict':
-      return post(`/deployments/${enc(ref)}/verdict`, { verdict: positional[1], ...(flag('note') ? { note: flag('note') } : {}) }, () => `✅ ${ref}: marked ${positional[1]}`);
+      return post(
+        `/deployments/${enc(ref)}/verdict`,
+        { verdict: positional[1], ...(flag('note') ? { note: flag('note') } : {}) },
+        () => `✅ ${ref}: marked ${positional[1]}`,
+      );
     case 'rollback':
-      return post(`/deployments/${enc(ref)}/rollback`, { reason: flag('reason') ?? '', ...(flag('note') ? { note: flag('note') } : {}) }, () => `⏪ ${ref}: rollback started`);
+      return post(
+        `/deployments/${enc(ref)}/rollback`,
+        { reason: flag('reason') ?? '', ...(flag('note') ? { note: flag('note') } : {}) },
+        () => `⏪ ${ref}: rollback started`,
+      );
     case 'note':
-      return post(`/deployments/${enc(ref)}/notes`, { text: positional.slice(1).join(' ') }, () => `📝 ${ref}: note posted`);
+      return post(
+        `/deployments/${enc(ref)}/notes`,
+        { text: positional.slice(1).join(' ') },
+        () => `📝 ${ref}: note posted`,
+      );
     default:
       err.write(`liftoff ci: unknown command "${command}".\n${USAGE}\n`);
       return EXIT.refused;

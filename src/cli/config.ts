@@ -16,7 +16,8 @@ const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : '—');
 
 function settingsLines(s: Settings): string[] {
   const c = s.communication;
-  const hook = (h: NonNullable<Settings['hooks']['rollback']>) => (`${h.url} (hosts ${h.allowedHosts.join(', ')}, ${h.timeoutMs} ms${h.headers ? `, headers ${Object.keys(h.headers).join(', ')}` : ''})`);
+  const hook = (h: NonNullable<Settings['hooks']['rollback']>) =>
+    `${h.url} (hosts ${h.allowedHosts.join(', ')}, ${h.timeoutMs} ms${h.headers ? `, headers ${Object.keys(h.headers).join(', ')}` : ''})`;
   return [
     `    channels: deploy ${s.deployChannel ?? '(where /deploy start is typed)'}, announce ${s.announceChannel ?? '—'}, ops ${s.opsChannel ?? '—'}`,
     `    template: ${s.templateId ?? '(the default)'}; lives in: ${s.location === 'channel' ? 'a dedicated channel per deployment (summary card mirrored to the deploy channel)' : 'a thread'}`,
@@ -36,7 +37,9 @@ function settingsLines(s: Settings): string[] {
 export function describeTeamConfig(team: TeamConfig, templateIds: string[]): string {
   const out = [`Team configuration ${team.source ?? '(none)'}`, `Templates: ${templateIds.join(', ')}`];
   out.push(`Admins: ${list(team.admins)}; hand locks last ${team.locks.expiryHours} h`);
-  out.push(`Services: ${list(team.services)}${team.freeTextServices ? ' (other services may be typed in)' : ' (only these)'}`);
+  out.push(
+    `Services: ${list(team.services)}${team.freeTextServices ? ' (other services may be typed in)' : ' (only these)'}`,
+  );
   for (const service of team.services) {
     // Environments with the same settings are shown together.
     const shown = new Map<string, { envs: string[]; s: Settings }>();
@@ -52,7 +55,10 @@ export function describeTeamConfig(team: TeamConfig, templateIds: string[]): str
   }
   const groups = team.groupReferences();
   if (groups.length) {
-    out.push('', 'User groups: their syntax is checked, but they cannot be resolved offline; Liftoff looks them up in Slack at start and every 15 minutes.');
+    out.push(
+      '',
+      'User groups: their syntax is checked, but they cannot be resolved offline; Liftoff looks them up in Slack at start and every 15 minutes.',
+    );
     for (const g of [...new Set(groups.map((r) => r.group))]) {
       const id = g.startsWith('@') ? team.userGroups[g.slice(1)] : g;
       out.push(`  ${g}${id && id !== g ? ` → ${id} (user_groups)` : ''}`);
@@ -65,16 +71,27 @@ export function describeTeamConfig(team: TeamConfig, templateIds: string[]): str
 export function configCheckCommand(arg: string | undefined, io: Io): number {
   const file = configFileOf(arg, io.env);
   if (!file) {
-    io.out.write('No team configuration (no LIFTOFF_CONFIG, no data/liftoff.yml): everything is chosen in the /deploy start form.\n');
+    io.out.write(
+      'No team configuration (no LIFTOFF_CONFIG, no data/liftoff.yml): everything is chosen in the /deploy start form.\n',
+    );
     return 0;
   }
   const { team, templates, problems } = checkTeamSetup(file, io.env);
-  if (team && templates) io.out.write(`${describeTeamConfig(team, templates.map((t) => t.template.id))}\n\n`);
+  if (team && templates)
+    io.out.write(
+      `${describeTeamConfig(
+        team,
+        templates.map((t) => t.template.id),
+      )}\n\n`,
+    );
   const warnings = team ? configWarnings(team) : [];
-  if (warnings.length) io.out.write(`Warnings (${warnings.length}):\n${warnings.map((w) => `  - ${w}`).join('\n')}\n\n`);
+  if (warnings.length)
+    io.out.write(`Warnings (${warnings.length}):\n${warnings.map((w) => `  - ${w}`).join('\n')}\n\n`);
   if (problems.length) {
     const lines = problems.map((p) => `  - ${p.path}: ${p.message}${p.line ? ` (line ${p.line})` : ''}`);
-    io.out.write(`Problems (${problems.length}):\n${lines.join('\n')}\n${file} cannot be used: fix these and check again.\n`);
+    io.out.write(
+      `Problems (${problems.length}):\n${lines.join('\n')}\n${file} cannot be used: fix these and check again.\n`,
+    );
     return 1;
   }
   io.out.write(`No problems.\n${file} can be used.\n`);

@@ -27,7 +27,9 @@ export function checkDatabase(file: string, io: Io): number {
       const before = i ? ids[i - 1]! : 0;
       if (id === before + 1) continue;
       bad++;
-      io.out.write(`${refOf(before + 1)}${id - before > 2 ? ` to ${refOf(id - 1)}` : ''}: missing (removed with all its events)\n`);
+      io.out.write(
+        `${refOf(before + 1)}${id - before > 2 ? ` to ${refOf(id - 1)}` : ''}: missing (removed with all its events)\n`,
+      );
     }
     for (const id of ids) {
       const result = repo.verify(id);

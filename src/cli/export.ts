@@ -54,11 +54,15 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * 8601 time with its zone ("2026-10-01T08:00:00Z", "…+02:00").
  */
 export function parseWhen(raw: string | undefined, flag: '--from' | '--to'): number {
-  if (!raw) throw new ConfigError(`${flag} is required, e.g. ${flag} 2026-10-01 (a UTC day) or ${flag} 2026-10-01T08:00:00Z.`);
+  if (!raw)
+    throw new ConfigError(`${flag} is required, e.g. ${flag} 2026-10-01 (a UTC day) or ${flag} 2026-10-01T08:00:00Z.`);
   const day = /^\d{4}-\d{2}-\d{2}$/.test(raw);
   const zoned = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(raw);
   const ms = day ? Date.parse(`${raw}T00:00:00Z`) : zoned ? Date.parse(raw) : Number.NaN;
-  if (Number.isNaN(ms)) throw new ConfigError(`${flag} ${raw} is not a date: use 2026-10-01 (a UTC day) or 2026-10-01T08:00:00Z (a time with its zone).`);
+  if (Number.isNaN(ms))
+    throw new ConfigError(
+      `${flag} ${raw} is not a date: use 2026-10-01 (a UTC day) or 2026-10-01T08:00:00Z (a time with its zone).`,
+    );
   return day && flag === '--to' ? ms + 86_400_000 : ms;
 }
 
@@ -99,9 +103,19 @@ function toRow(r: Joined): ExportRow {
 export function exportCommand(file: string, args: string[], io: Io): number {
   let values: { from?: string; to?: string; format?: string; out?: string };
   try {
-    ({ values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } } }));
+    ({ values } = parseArgs({
+      args,
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+      },
+    }));
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message}. Usage: liftoff export --from 2026-10-01 --to 2026-12-31 --format csv|json [--out FILE]`);
+    throw new ConfigError(
+      `${(error as Error).message}. Usage: liftoff export --from 2026-10-01 --to 2026-12-31 --format csv|json [--out FILE]`,
+    );
   }
   const from = parseWhen(values.from, '--from');
   const to = parseWhen(values.to, '--to');

@@ -34,7 +34,8 @@ export async function main(args: string[], io: Io): Promise<number> {
     if (group === 'template' && command === 'check') return templateCheckCommand(rest[0], io);
     if (group === 'config' && command === 'check') return configCheckCommand(rest[0], io);
     if (group === 'export') return exportCommand(defaultDb, args.slice(1), io);
-    if (group === 'db' && command === 'backup') return await backupDatabase(defaultDb, rest[0] ? resolve(rest[0]) : null, io);
+    if (group === 'db' && command === 'backup')
+      return await backupDatabase(defaultDb, rest[0] ? resolve(rest[0]) : null, io);
     io.err.write(USAGE);
     return group === undefined || group === 'help' || group === '--help' ? 0 : 2;
   } catch (error) {

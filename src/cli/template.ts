@@ -21,13 +21,25 @@ export function checkTemplateFile(file: string): TemplateCheck {
   const text = readFileSync(file, 'utf8');
   const ext = extname(file).toLowerCase();
   if (ext === '.md' || ext === '.markdown') {
-    const { template, problems, warnings = [] } = parseRunbook(text, { id: basename(file, extname(file)).toLowerCase() });
+    const {
+      template,
+      problems,
+      warnings = [],
+    } = parseRunbook(text, { id: basename(file, extname(file)).toLowerCase() });
     const lines = (list: typeof problems) => list.map((p) => `line ${p.line}: ${p.message}`);
-    return { ...(template ? { template } : {}), problems: lines(problems), ...(warnings.length ? { warnings: lines(warnings) } : {}) };
+    return {
+      ...(template ? { template } : {}),
+      problems: lines(problems),
+      ...(warnings.length ? { warnings: lines(warnings) } : {}),
+    };
   }
-  if (ext !== '.yml' && ext !== '.yaml') return { problems: [`${file}: a template is a Markdown runbook (.md) or YAML (.yml)`] };
+  if (ext !== '.yml' && ext !== '.yaml')
+    return { problems: [`${file}: a template is a Markdown runbook (.md) or YAML (.yml)`] };
   const { template, problems } = readYamlTemplate(text);
-  return { ...(template ? { template } : {}), problems: problems.map((p) => `${p.path}: ${p.message}${p.line ? ` (line ${p.line})` : ''}`) };
+  return {
+    ...(template ? { template } : {}),
+    problems: problems.map((p) => `${p.path}: ${p.message}${p.line ? ` (line ${p.line})` : ''}`),
+  };
 }
 
 const BLANK = '[blank]';
@@ -49,7 +61,10 @@ function itemLines(items: readonly Item[], indent: string, numbered = false): st
     const mark = !numbered ? '[ ]' : item.level === 0 ? `${top}.` : `${Math.max(top, 1)}.${nested}.`;
     const lines = [`${pad}${mark} ${item.text} ${item.required ? '(required)' : '(optional)'}`];
     const more = `${pad}${' '.repeat(mark.length + 1)}`;
-    if (item.evidence) lines.push(`${more}evidence: ${item.evidence.label} (${item.evidence.kind}${item.evidence.hint ? `, ${item.evidence.hint}` : ''})`);
+    if (item.evidence)
+      lines.push(
+        `${more}evidence: ${item.evidence.label} (${item.evidence.kind}${item.evidence.hint ? `, ${item.evidence.hint}` : ''})`,
+      );
     for (const d of item.details) lines.push(`${more}${d}`);
     return lines;
   });
@@ -77,7 +92,11 @@ export function describeTemplate(t: Template): string {
   out.push('', 'Pre-deployment checklist', ...groupLines(t.preDeployment));
   out.push('', 'Deployment phases');
   for (const p of t.phases) {
-    const window = p.window ? ` (window ${p.window.start ?? '__:__'}–${p.window.end ?? '__:__'})` : p.durationMinutes ? ` (${p.durationMinutes} min)` : '';
+    const window = p.window
+      ? ` (window ${p.window.start ?? '__:__'}–${p.window.end ?? '__:__'})`
+      : p.durationMinutes
+        ? ` (${p.durationMinutes} min)`
+        : '';
     out.push(`  ${p.title}${window}`, ...itemLines(p.steps, '    ', true), ...p.notes.map((n) => `    note: ${n}`));
   }
   const v = t.verification;
@@ -87,11 +106,20 @@ export function describeTemplate(t: Template): string {
     out.push(...v.validationQueries.map((q) => `  ${q.language} query: ${q.code.split('\n')[0]}`));
   }
   if (t.postDeployment.groups.length || t.postDeployment.followUps.length) {
-    out.push('', 'Post-deployment', ...groupLines(t.postDeployment.groups), ...t.postDeployment.followUps.map((f) => `  follow-up: ${f}`));
+    out.push(
+      '',
+      'Post-deployment',
+      ...groupLines(t.postDeployment.groups),
+      ...t.postDeployment.followUps.map((f) => `  follow-up: ${f}`),
+    );
   }
   const m = t.monitoring;
   if (m.metrics.length || m.thresholds.length || m.duration) {
-    out.push('', 'Monitoring', `  duration: ${m.durationMinutes ? `${m.durationMinutes} minutes` : (m.duration ?? BLANK)}`);
+    out.push(
+      '',
+      'Monitoring',
+      `  duration: ${m.durationMinutes ? `${m.durationMinutes} minutes` : (m.duration ?? BLANK)}`,
+    );
     out.push(...m.metrics.map((x) => `  metric: ${x}`), ...m.thresholds.map((x) => `  threshold: ${x}`));
   }
   if (t.communication.notices.length) out.push('', 'Communication', ...t.communication.notices.map(noticeLine));
@@ -99,12 +127,23 @@ export function describeTemplate(t: Template): string {
   out.push('', `Rollback plan${r.estimatedTime ? ` (estimated ${r.estimatedTime})` : ''}`);
   out.push(...r.triggers.map((x) => `  trigger: ${x}`), '  Steps', ...itemLines(r.steps, '    ', true));
   const validation = rollbackValidation(t);
-  out.push(validation.standard ? `  Validation (standard checks) — ${STANDARD_VALIDATION_NOTE}` : '  Validation', ...itemLines(validation.items, '    '));
+  out.push(
+    validation.standard ? `  Validation (standard checks) — ${STANDARD_VALIDATION_NOTE}` : '  Validation',
+    ...itemLines(validation.items, '    '),
+  );
   if (r.estimatedMinutes === null) {
-    out.push('  No estimated rollback time: the rollback timer runs without an overrun alert.', `  ${ESTIMATE_HINT.replace(/`/g, '')}`);
+    out.push(
+      '  No estimated rollback time: the rollback timer runs without an overrun alert.',
+      `  ${ESTIMATE_HINT.replace(/`/g, '')}`,
+    );
   }
   // Every line of a note (a table keeps its rows), indented under its section.
-  if (t.notes.length) out.push('', 'Notes (kept as written)', ...t.notes.flatMap((n) => [`  ${n.section}:`, ...n.text.split('\n').map((l) => `    ${l}`)]));
+  if (t.notes.length)
+    out.push(
+      '',
+      'Notes (kept as written)',
+      ...t.notes.flatMap((n) => [`  ${n.section}:`, ...n.text.split('\n').map((l) => `    ${l}`)]),
+    );
   return out.join('\n');
 }
 

@@ -59,7 +59,8 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
   const mode = appToken ? 'socket' : 'http';
 
   const signingSecret = get('SLACK_SIGNING_SECRET');
-  if (mode === 'http' && !signingSecret) problems.push(`SLACK_SIGNING_SECRET is not set. ${WHERE.SLACK_SIGNING_SECRET}`);
+  if (mode === 'http' && !signingSecret)
+    problems.push(`SLACK_SIGNING_SECRET is not set. ${WHERE.SLACK_SIGNING_SECRET}`);
   else if (signingSecret) {
     const wrong = signingSecretProblem(signingSecret);
     if (wrong) problems.push(`SLACK_SIGNING_SECRET ${wrong}. ${WHERE.SLACK_SIGNING_SECRET}`);
@@ -100,12 +101,15 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
   }
 
   const logLevel = (get('LOG_LEVEL') ?? 'info').toLowerCase();
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push('LOG_LEVEL must be debug, info, warn or error.');
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
+    problems.push('LOG_LEVEL must be debug, info, warn or error.');
 
   const timeoutText = get('LIFTOFF_SLACK_TIMEOUT_MS') ?? '10000';
   const slackTimeoutMs = Number(timeoutText);
   if (!/^\d+$/.test(timeoutText) || slackTimeoutMs < 100 || slackTimeoutMs > 120_000) {
-    problems.push(`LIFTOFF_SLACK_TIMEOUT_MS must be a whole number of milliseconds from 100 to 120000 (got "${timeoutText.slice(0, 20)}").`);
+    problems.push(
+      `LIFTOFF_SLACK_TIMEOUT_MS must be a whole number of milliseconds from 100 to 120000 (got "${timeoutText.slice(0, 20)}").`,
+    );
   }
 
   const minFreeText = get('LIFTOFF_MIN_FREE_MB') ?? '16';
@@ -117,12 +121,16 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
   const paceText = get('LIFTOFF_SLACK_POST_INTERVAL_MS') ?? '1100';
   const slackPostIntervalMs = Number(paceText);
   if (!/^\d+$/.test(paceText) || slackPostIntervalMs > 10_000) {
-    problems.push(`LIFTOFF_SLACK_POST_INTERVAL_MS must be a whole number of milliseconds from 0 to 10000 (got "${paceText.slice(0, 20)}").`);
+    problems.push(
+      `LIFTOFF_SLACK_POST_INTERVAL_MS must be a whole number of milliseconds from 0 to 10000 (got "${paceText.slice(0, 20)}").`,
+    );
   }
 
   if (problems.length) {
     throw new ConfigError(
-      problems.length === 1 ? `Liftoff cannot start: ${problems[0]}` : `Liftoff cannot start:\n- ${problems.join('\n- ')}`,
+      problems.length === 1
+        ? `Liftoff cannot start: ${problems[0]}`
+        : `Liftoff cannot start:\n- ${problems.join('\n- ')}`,
     );
   }
   return {
@@ -144,7 +152,9 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
 
 /** What is wrong with a signing secret, in words that never repeat it (Slack's are 32 hexadecimal characters). */
 function signingSecretProblem(secret: string): string | null {
-  if (/[^A-Za-z0-9]/.test(secret)) return 'contains characters other than letters and digits (a space, quote or line break copied with it?)';
-  if (secret.length < 16 || secret.length > 128) return `is ${secret.length} characters long; Slack's signing secrets are 32`;
+  if (/[^A-Za-z0-9]/.test(secret))
+    return 'contains characters other than letters and digits (a space, quote or line break copied with it?)';
+  if (secret.length < 16 || secret.length > 128)
+    return `is ${secret.length} characters long; Slack's signing secrets are 32`;
   return null;
 }

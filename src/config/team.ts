@@ -10,7 +10,13 @@ import { pipelineProblems, readPipelines, type PipelineConfig } from './team/pip
 import { salvage } from './team/salvage.js';
 import { TeamConfigSchema, type Layer, type RawTeamConfig } from './team/schema.js';
 import { expandEnv, mergeLayers, type HookConfig, type Settings } from './team/settings.js';
-import { BUILT_IN_TEMPLATES_DIR, loadTemplates, readTemplateFolder, yamlLine, type LoadedTemplate } from './templates.js';
+import {
+  BUILT_IN_TEMPLATES_DIR,
+  loadTemplates,
+  readTemplateFolder,
+  yamlLine,
+  type LoadedTemplate,
+} from './templates.js';
 
 export type { Settings } from './team/settings.js';
 
@@ -114,10 +120,17 @@ export function checkTeamSetup(file: string | null, env: Env, builtInDir = BUILT
     templatesDir = resolve(dirname(file), raw.templates_dir);
     try {
       const folder = readTemplateFolder(templatesDir);
-      problems.push(...folder.refused.map((r) => ({ path: 'templates_dir', message: r.message, skipped: true as const })));
+      problems.push(
+        ...folder.refused.map((r) => ({ path: 'templates_dir', message: r.message, skipped: true as const })),
+      );
       for (const t of folder.templates.values()) {
         const same = templates.find((b) => b.template.id === t.template.id);
-        if (same) problems.push({ path: 'templates_dir', message: `${t.source} uses the template id "${t.template.id}", already taken by ${same.source}; rename the file or its id`, skipped: true });
+        if (same)
+          problems.push({
+            path: 'templates_dir',
+            message: `${t.source} uses the template id "${t.template.id}", already taken by ${same.source}; rename the file or its id`,
+            skipped: true,
+          });
         else templates.push(t);
       }
     } catch (error) {
@@ -137,7 +150,8 @@ export function checkTeamSetup(file: string | null, env: Env, builtInDir = BUILT
 /** Like `checkTeamSetup`, for the start: any problem is a ConfigError listing them all. */
 export function loadTeamSetup(file: string | null, env: Env, builtInDir = BUILT_IN_TEMPLATES_DIR): TeamSetup {
   const checked = checkTeamSetup(file, env, builtInDir);
-  if (checked.team && checked.templates) return { team: checked.team, templates: checked.templates, skipped: checked.problems };
+  if (checked.team && checked.templates)
+    return { team: checked.team, templates: checked.templates, skipped: checked.problems };
   throw new ConfigError(formatConfigProblems(file ?? '(no file)', checked.problems));
 }
 
@@ -145,12 +159,19 @@ export function loadTeamSetup(file: string | null, env: Env, builtInDir = BUILT_
  * The policy of each deployment from its service's settings; `expand` turns user groups into user ids.
  * With a configuration file, a gate of production is overridden by a second person unless it says `deployer`.
  */
-export function teamPolicy(team: TeamConfig, expand: (entries: readonly string[]) => string[]): (d: PolicyTarget) => Policy {
+export function teamPolicy(
+  team: TeamConfig,
+  expand: (entries: readonly string[]) => string[],
+): (d: PolicyTarget) => Policy {
   return ({ service, environment }) => {
     const s = team.settingsFor(service, environment);
     // With a team configuration, a production gate needs a second person unless it says `deployer`; without one, today's open rules.
     const secondPerson = team.source !== null && environment === 'production';
-    const base: Policy = { ...DEFAULT_POLICY, admins: expand(team.admins), overrides: secondPerson ? 'second_person' : 'deployer' };
+    const base: Policy = {
+      ...DEFAULT_POLICY,
+      admins: expand(team.admins),
+      overrides: secondPerson ? 'second_person' : 'deployer',
+    };
     if (!s) return base;
     return {
       ...base,
@@ -170,7 +191,9 @@ export function configWarnings(team: TeamConfig): string[] {
     const s = team.settingsFor(service, 'production');
     const hooks = s ? Object.values(s.hooks).some((h) => h !== null) : false;
     if (s && hooks && !s.deployers) {
-      out.push(`services.${service}.environments.production: it calls hooks, but no \`deployers\` is set, so anyone may start a deployment of it`);
+      out.push(
+        `services.${service}.environments.production: it calls hooks, but no \`deployers\` is set, so anyone may start a deployment of it`,
+      );
     }
   }
   return out;
@@ -178,7 +201,10 @@ export function configWarnings(team: TeamConfig): string[] {
 
 export function formatConfigProblems(source: string, problems: ConfigProblem[]): string {
   const lines = problems.map((p) => `  - ${p.path}: ${p.message}${p.line ? ` (line ${p.line})` : ''}`);
-  return [`The team configuration ${source} has ${problems.length === 1 ? 'a mistake' : `${problems.length} mistakes`}:`, ...lines].join('\n');
+  return [
+    `The team configuration ${source} has ${problems.length === 1 ? 'a mistake' : `${problems.length} mistakes`}:`,
+    ...lines,
+  ].join('\n');
 }
 
 /** Every layer of the file with its path, least specific first within each service. */
@@ -196,7 +222,12 @@ function layersOf(raw: RawTeamConfig): Array<{ path: string; layer: Layer; inher
 }
 
 /** Checks across the file. `templatesComplete` false: templates_dir could not be read, so templates are not checked. */
-function crossCheck(raw: RawTeamConfig, templates: Map<string, Template>, env: Env, templatesComplete: boolean): ConfigProblem[] {
+function crossCheck(
+  raw: RawTeamConfig,
+  templates: Map<string, Template>,
+  env: Env,
+  templatesComplete: boolean,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const ids = [...templates.keys()];
   const allRoles = new Set([...templates.values()].flatMap((t) => t.approvals.map((a) => a.role)));
@@ -204,13 +235,19 @@ function crossCheck(raw: RawTeamConfig, templates: Map<string, Template>, env: E
   for (const [name, service] of Object.entries(raw.services ?? {})) {
     for (const env of Object.keys(service.environments ?? {})) {
       if (!(ENVIRONMENTS as readonly string[]).includes(env)) {
-        problems.push({ path: `services.${name}.environments.${env}`, message: `unknown environment; use ${ENVIRONMENTS.join(', ')}` });
+        problems.push({
+          path: `services.${name}.environments.${env}`,
+          message: `unknown environment; use ${ENVIRONMENTS.join(', ')}`,
+        });
       }
     }
   }
   for (const { path, layer, inherits } of layersOf(raw)) {
     if (templatesComplete && layer.template && !templates.has(layer.template)) {
-      problems.push({ path: `${path}.template`, message: `unknown template "${layer.template}"; loaded templates: ${ids.join(', ')}` });
+      problems.push({
+        path: `${path}.template`,
+        message: `unknown template "${layer.template}"; loaded templates: ${ids.join(', ')}`,
+      });
     }
     const templateId = layer.template ?? [...inherits].reverse().find((l) => l.template)?.template;
     const template = templateId ? templates.get(templateId) : undefined;
@@ -234,21 +271,38 @@ function crossCheck(raw: RawTeamConfig, templates: Map<string, Template>, env: E
       if (!hook) continue;
       const host = new URL(hook.url).hostname.toLowerCase();
       if (!hook.allowed_hosts.some((h) => h.toLowerCase() === host)) {
-        problems.push({ path: `${path}.${at}.url`, message: `its host ${host} is not in allowed_hosts (${hook.allowed_hosts.join(', ')})` });
+        problems.push({
+          path: `${path}.${at}.url`,
+          message: `its host ${host} is not in allowed_hosts (${hook.allowed_hosts.join(', ')})`,
+        });
       }
       const url = new URL(hook.url);
       if (url.username || url.password) {
-        problems.push({ path: `${path}.${at}.url`, message: 'it holds credentials (user:password@); put them in a header whose value comes from an environment variable, e.g. Authorization: "Bearer ${HOOK_TOKEN}"' });
+        problems.push({
+          path: `${path}.${at}.url`,
+          message:
+            'it holds credentials (user:password@); put them in a header whose value comes from an environment variable, e.g. Authorization: "Bearer ${HOOK_TOKEN}"',
+        });
       }
       for (const [header, value] of Object.entries(hook.headers ?? {})) {
         const { value: expanded, missing } = expandEnv(value, env);
-        if (missing.length) problems.push({ path: `${path}.${at}.headers.${header}`, message: `the environment variable ${missing.join(', ')} is not set` });
+        if (missing.length)
+          problems.push({
+            path: `${path}.${at}.headers.${header}`,
+            message: `the environment variable ${missing.join(', ')} is not set`,
+          });
         // eslint-disable-next-line no-control-regex
-        if (/[\u0000-\u001f\u007f]/.test(expanded)) problems.push({ path: `${path}.${at}.headers.${header}`, message: 'its value holds a control character (a line break or tab?); it is not sent' });
+        if (/[\u0000-\u001f\u007f]/.test(expanded))
+          problems.push({
+            path: `${path}.${at}.headers.${header}`,
+            message: 'its value holds a control character (a line break or tab?); it is not sent',
+          });
       }
     }
     const entries: Array<[string, string[]]> = [
-      ...Object.entries(layer.approvers ?? {}).map(([role, list]) => [`${path}.approvers.${role}`, list] as [string, string[]]),
+      ...Object.entries(layer.approvers ?? {}).map(
+        ([role, list]) => [`${path}.approvers.${role}`, list] as [string, string[]],
+      ),
       ...(layer.rollback_users ? [[`${path}.rollback_users`, layer.rollback_users] as [string, string[]]] : []),
       ...(layer.deployers ? [[`${path}.deployers`, layer.deployers] as [string, string[]]] : []),
     ];
@@ -267,10 +321,20 @@ function buildTeamConfig(source: string, raw: RawTeamConfig, templatesDir: strin
   const services = raw.services ?? {};
   const hook = (h: RawHook | undefined): HookConfig | null => {
     if (!h) return null;
-    const headers = h.headers ? Object.fromEntries(Object.entries(h.headers).map(([k, v]) => [k, expandEnv(v, env).value])) : undefined;
-    return { url: h.url, allowedHosts: h.allowed_hosts, timeoutMs: h.timeout_ms, ...(headers ? { headers } : {}), ...(h.show_response_body ? { showResponseBody: true } : {}) };
+    const headers = h.headers
+      ? Object.fromEntries(Object.entries(h.headers).map(([k, v]) => [k, expandEnv(v, env).value]))
+      : undefined;
+    return {
+      url: h.url,
+      allowedHosts: h.allowed_hosts,
+      timeoutMs: h.timeout_ms,
+      ...(headers ? { headers } : {}),
+      ...(h.show_response_body ? { showResponseBody: true } : {}),
+    };
   };
-  const userGroups = Object.fromEntries(Object.entries(raw.user_groups ?? {}).map(([h, id]) => [h.replace(/^@/, ''), id]));
+  const userGroups = Object.fromEntries(
+    Object.entries(raw.user_groups ?? {}).map(([h, id]) => [h.replace(/^@/, ''), id]),
+  );
   return {
     source,
     services: Object.keys(services),
@@ -301,7 +365,8 @@ function buildTeamConfig(source: string, raw: RawTeamConfig, templatesDir: strin
         for (const [role, list] of Object.entries(layer.approvers ?? {})) {
           for (const p of list) if (!/^[UW]/.test(p)) out.push({ path: `${path}.approvers.${role}`, group: p });
         }
-        for (const p of layer.rollback_users ?? []) if (!/^[UW]/.test(p)) out.push({ path: `${path}.rollback_users`, group: p });
+        for (const p of layer.rollback_users ?? [])
+          if (!/^[UW]/.test(p)) out.push({ path: `${path}.rollback_users`, group: p });
       }
       return out;
     },
@@ -315,7 +380,10 @@ function zodConfigProblems(error: z.ZodError): ConfigProblem[] {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        problems.push({ path: path ? `${path}.${key}` : key, message: 'not a setting Liftoff knows (check the spelling; data/liftoff.example.yml lists every key)' });
+        problems.push({
+          path: path ? `${path}.${key}` : key,
+          message: 'not a setting Liftoff knows (check the spelling; data/liftoff.example.yml lists every key)',
+        });
       }
     } else if (issue.code === 'invalid_union' && issue.errors.length) {
       // A list of people or a single entry: report what is wrong with the entries.
@@ -335,4 +403,3 @@ function withLines(problems: ConfigProblem[], lineAt: (path: string) => number |
     return line ? { ...p, line } : p;
   });
 }
-

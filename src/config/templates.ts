@@ -33,7 +33,10 @@ export interface RefusedTemplate {
  * an earlier file's id) is refused on its own, with a message naming it; the
  * others still load. Only a folder that cannot be read is a ConfigError.
  */
-export function readTemplateFolder(dir: string): { templates: Map<string, LoadedTemplate>; refused: RefusedTemplate[] } {
+export function readTemplateFolder(dir: string): {
+  templates: Map<string, LoadedTemplate>;
+  refused: RefusedTemplate[];
+} {
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -54,7 +57,10 @@ export function readTemplateFolder(dir: string): { templates: Map<string, Loaded
     const { template } = read;
     const earlier = templates.get(template.id);
     if (earlier) {
-      refused.push({ source, message: `Template id "${template.id}" is used by two files: ${earlier.source} and ${source}. Give each template its own id.` });
+      refused.push({
+        source,
+        message: `Template id "${template.id}" is used by two files: ${earlier.source} and ${source}. Give each template its own id.`,
+      });
       continue;
     }
     templates.set(template.id, { template, source, format });
@@ -69,7 +75,10 @@ export function loadTemplates(dir: string): Map<string, LoadedTemplate> {
   return templates;
 }
 
-function readTemplateFile(source: string, format: LoadedTemplate['format']): { template: Template } | { message: string } {
+function readTemplateFile(
+  source: string,
+  format: LoadedTemplate['format'],
+): { template: Template } | { message: string } {
   let text: string;
   try {
     text = readFileSync(source, 'utf8');
@@ -80,7 +89,12 @@ function readTemplateFile(source: string, format: LoadedTemplate['format']): { t
     if (format === 'markdown') {
       const { template, problems } = parseRunbook(text, { id: basename(source, extname(source)).toLowerCase() });
       if (template) return { template };
-      return { message: [`${source} is not a usable runbook:`, ...problems.map((p) => `  - line ${p.line}: ${p.message}`)].join('\n') };
+      return {
+        message: [
+          `${source} is not a usable runbook:`,
+          ...problems.map((p) => `  - line ${p.line}: ${p.message}`),
+        ].join('\n'),
+      };
     }
     const yaml = readYamlTemplate(text);
     return yaml.template ? { template: yaml.template } : { message: formatProblems(source, yaml.problems) };
@@ -93,7 +107,14 @@ function readTemplateFile(source: string, format: LoadedTemplate['format']): { t
 /** A YAML template's text, checked; every problem carries its line in the file. */
 export function readYamlTemplate(text: string): { template?: Template; problems: Problem[] } {
   if (text.length > RUNBOOK_LIMITS.MAX_CHARS) {
-    return { problems: [{ path: '(file)', message: `the template is ${text.length} characters long; at most ${RUNBOOK_LIMITS.MAX_CHARS} are read` }] };
+    return {
+      problems: [
+        {
+          path: '(file)',
+          message: `the template is ${text.length} characters long; at most ${RUNBOOK_LIMITS.MAX_CHARS} are read`,
+        },
+      ],
+    };
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, lineCounter });

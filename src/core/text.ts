@@ -9,7 +9,12 @@ export function escapeMrkdwn(text: string): string {
 /** Removes control characters (keeps newlines and tabs) and invisible format characters, and trims. */
 export function cleanText(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, '').trim();
+  return text
+    .replace(
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g,
+      '',
+    )
+    .trim();
 }
 
 /** Shortens to at most `max` characters (UTF-16 units), marking the cut with an ellipsis; never splits an emoji. */
@@ -45,7 +50,10 @@ export const hasDisguisingCharacters = (text: string): boolean => DISGUISING.tes
  */
 export function canonicalName(text: string): string {
   const folded = text.normalize('NFKC').toLowerCase().normalize('NFKC');
-  return folded.replace(/\p{Default_Ignorable_Code_Point}/gu, '').replace(/\s+/gu, ' ').trim();
+  return folded
+    .replace(/\p{Default_Ignorable_Code_Point}/gu, '')
+    .replace(/\s+/gu, ' ')
+    .trim();
 }
 
 /** A typed name as one of `known` when it is the same name canonically, else its canonical form. */

@@ -48,7 +48,8 @@ export function startHealth({
     const report = combine(...storage());
     // Said once when it changes, not on every probe.
     const now = report.problems.join('; ');
-    if (now !== lastProblems) log.with(report.ok ? 'info' : 'error', report.ok ? 'the database can be written again' : `unhealthy: ${now}`);
+    if (now !== lastProblems)
+      log.with(report.ok ? 'info' : 'error', report.ok ? 'the database can be written again' : `unhealthy: ${now}`);
     lastProblems = now;
     return report;
   };
@@ -71,7 +72,10 @@ export function startHealth({
       const verdict = await verifyToken(parts.client, 5_000);
       slack.record(verdict);
       if (verdict.ok) return;
-      if (verdict.refused) throw new ConfigError(`Liftoff cannot start: Slack refused SLACK_BOT_TOKEN (${verdict.refused}). ${WHERE.SLACK_BOT_TOKEN}`);
+      if (verdict.refused)
+        throw new ConfigError(
+          `Liftoff cannot start: Slack refused SLACK_BOT_TOKEN (${verdict.refused}). ${WHERE.SLACK_BOT_TOKEN}`,
+        );
       log.with('warn', 'Slack could not be reached to check the bot token; /readyz answers 503 until it can');
     },
     stop() {

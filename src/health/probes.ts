@@ -21,13 +21,20 @@ export function probeWrite(write: () => boolean): Check {
 }
 
 /** The disk holding `file` has at least `minFreeBytes` free for Liftoff (statfs: blocks available to this user). */
-export function probeDisk(file: string, minFreeBytes: number, statfs: (dir: string) => { bavail: number; bsize: number } = statfsSync): Check {
+export function probeDisk(
+  file: string,
+  minFreeBytes: number,
+  statfs: (dir: string) => { bavail: number; bsize: number } = statfsSync,
+): Check {
   if (file === ':memory:') return OK;
   try {
     const s = statfs(dirname(file));
     const free = s.bavail * s.bsize;
     if (free >= minFreeBytes) return OK;
-    return { ok: false, problem: `the disk is full (${Math.floor(free / 1_048_576)} MB free, at least ${Math.ceil(minFreeBytes / 1_048_576)} MB needed)` };
+    return {
+      ok: false,
+      problem: `the disk is full (${Math.floor(free / 1_048_576)} MB free, at least ${Math.ceil(minFreeBytes / 1_048_576)} MB needed)`,
+    };
   } catch {
     return { ok: false, problem: 'the disk holding the database cannot be read' };
   }

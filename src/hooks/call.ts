@@ -75,7 +75,8 @@ export function secretsOf(config: HookConfig): string[] {
   for (const v of Object.values(config.headers ?? {})) add(v);
   try {
     const url = new URL(config.url);
-    for (const part of [url.username, url.password, decodeURIComponent(url.username), decodeURIComponent(url.password)]) add(part);
+    for (const part of [url.username, url.password, decodeURIComponent(url.username), decodeURIComponent(url.password)])
+      add(part);
     for (const v of url.searchParams.values()) add(v);
   } catch {
     // Not a URL: nothing is called.
@@ -96,7 +97,11 @@ export function failureOf(error: unknown): HookFailure {
   const code = typeof cause?.code === 'string' ? cause.code : '';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return 'name_not_resolved';
   if (code === 'ECONNREFUSED') return 'connection_refused';
-  if (/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL|HOSTNAME_MISMATCH)/.test(code) || code.startsWith('ERR_TLS_CERT')) return 'tls_error';
+  if (
+    /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL|HOSTNAME_MISMATCH)/.test(code) ||
+    code.startsWith('ERR_TLS_CERT')
+  )
+    return 'tls_error';
   // fetch refuses to build the request (a header value it cannot send, a URL with credentials): a TypeError without a network cause.
   if (!code && error instanceof TypeError && !cause) return 'bad_request';
   return 'unreachable';
@@ -109,7 +114,12 @@ export function failureOf(error: unknown): HookFailure {
  * a secret: a failure is a category and the host, and the answer's body is
  * kept only with `showResponseBody`, redacted and cut short.
  */
-export async function callHook(config: HookConfig, body: unknown, userAgent: string, fetchImpl: typeof fetch = fetch): Promise<HookResult> {
+export async function callHook(
+  config: HookConfig,
+  body: unknown,
+  userAgent: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<HookResult> {
   const refused = refusedHost(config);
   if (refused) return { kind: 'refused_host', host: refused };
   const host = new URL(config.url).host;
@@ -129,7 +139,14 @@ export async function callHook(config: HookConfig, body: unknown, userAgent: str
     const shown = config.showResponseBody ? redact(raw, secrets) : '';
     const text = shown.length > SHOWN_BODY ? `${shown.slice(0, SHOWN_BODY)}…` : shown;
     const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
-    return { kind: 'answered', ok: res.ok, status: res.status, body: text, ms: Date.now() - started, ...(location ? { redirectedTo: location } : {}) };
+    return {
+      kind: 'answered',
+      ok: res.ok,
+      status: res.status,
+      body: text,
+      ms: Date.now() - started,
+      ...(location ? { redirectedTo: location } : {}),
+    };
   } catch (error) {
     if (signal.aborted) return { kind: 'timeout', timeoutMs: config.timeoutMs, host };
     return { kind: 'failed', failure: failureOf(error), host };

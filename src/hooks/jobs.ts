@@ -7,17 +7,32 @@ import type { Repositories } from '../storage/index.js';
 import type { Logger } from '../support/logger.js';
 import { callHook, type HookConfig } from './call.js';
 import { maintenanceHookCall } from './maintenance.js';
-import { hookHost, hookOutcomeText, postInThread, reportHookResult, resultSummary, uncertainText, type HookCall } from './report.js';
+import {
+  hookHost,
+  hookOutcomeText,
+  postInThread,
+  reportHookResult,
+  resultSummary,
+  uncertainText,
+  type HookCall,
+} from './report.js';
 
 /** The hooks a service's environment has in the team configuration, read when a call is made. */
-export type HookLookup = (target: { service: string; environment: Environment }) => Record<keyof HookPresence, HookConfig | null>;
+export type HookLookup = (target: {
+  service: string;
+  environment: Environment;
+}) => Record<keyof HookPresence, HookConfig | null>;
 
 /** Which hooks exist, for the planner: only those calls are planned. */
 export const presenceOf =
   (lookup: HookLookup) =>
   (d: Deployment): HookPresence => {
     const hooks = lookup(d);
-    return { rollback: hooks.rollback !== null, maintenanceStart: hooks.maintenanceStart !== null, maintenanceEnd: hooks.maintenanceEnd !== null };
+    return {
+      rollback: hooks.rollback !== null,
+      maintenanceStart: hooks.maintenanceStart !== null,
+      maintenanceEnd: hooks.maintenanceEnd !== null,
+    };
   };
 
 const HOOK_OF: Record<HookKind, keyof HookPresence> = {
@@ -60,12 +75,19 @@ export interface HookRunnerDeps {
 export function createHookRunner({ client, repos, sync, logger, hooksFor, fetchImpl }: HookRunnerDeps) {
   const report = { client, repos, sync, logger };
   return {
-    async run(job: Job & { kind: HookKind }, d: Deployment, settle: (status: HookJobStatus, result: string) => void): Promise<void> {
+    async run(
+      job: Job & { kind: HookKind },
+      d: Deployment,
+      settle: (status: HookJobStatus, result: string) => void,
+    ): Promise<void> {
       const call = callOf(job.kind, job, d);
       const config = hooksFor(d)[HOOK_OF[job.kind]];
       if (!config) {
         settle('skipped', 'no hook is configured for it any more');
-        logger.with('warn', `${call.wording.name} not called: no longer configured`, { deployment: d.ref, job: job.key });
+        logger.with('warn', `${call.wording.name} not called: no longer configured`, {
+          deployment: d.ref,
+          job: job.key,
+        });
         return;
       }
       const result = await callHook(config, call.body, call.userAgent, fetchImpl);
@@ -78,7 +100,11 @@ export function createHookRunner({ client, repos, sync, logger, hooksFor, fetchI
       const call = callOf(job.kind, job, d);
       const config = hooksFor(d)[HOOK_OF[job.kind]];
       const host = config ? hookHost(config.url) : null;
-      logger.with('error', `the ${call.wording.name} may or may not have been called before a restart; not calling it again`, { deployment: d.ref, job: job.key });
+      logger.with(
+        'error',
+        `the ${call.wording.name} may or may not have been called before a restart; not calling it again`,
+        { deployment: d.ref, job: job.key },
+      );
       await postInThread(report, d, job.key, call.wording.name, uncertainText(call.wording, host));
     },
   };

@@ -9,7 +9,8 @@ const WORDING: Record<MaintenanceMoment['event'], HookWording> = {
     what: 'the start of the maintenance window',
     unknown: 'took note of it',
     manual: 'The deployment goes on; tell whoever watches maintenance windows by hand.',
-    recheck: 'Check whether it took note of the start of the maintenance window; if not, tell whoever watches maintenance windows by hand.',
+    recheck:
+      'Check whether it took note of the start of the maintenance window; if not, tell whoever watches maintenance windows by hand.',
   },
   'maintenance.end': {
     name: 'maintenance end hook',
@@ -17,7 +18,8 @@ const WORDING: Record<MaintenanceMoment['event'], HookWording> = {
     what: 'the end of the maintenance window',
     unknown: 'took note of it',
     manual: 'Tell whoever watches maintenance windows by hand that it is over.',
-    recheck: 'Check whether it took note of the end of the maintenance window; if not, tell whoever watches maintenance windows by hand that it is over.',
+    recheck:
+      'Check whether it took note of the end of the maintenance window; if not, tell whoever watches maintenance windows by hand that it is over.',
   },
 };
 

@@ -104,7 +104,14 @@ export interface HookReportDeps {
 }
 
 /** Logs a hook's result and posts `text` in the deployment's thread, after its messages are in line; never throws. */
-export async function reportHookResult(deps: HookReportDeps, d: Deployment, key: string, name: string, result: HookResult, text: string): Promise<void> {
+export async function reportHookResult(
+  deps: HookReportDeps,
+  d: Deployment,
+  key: string,
+  name: string,
+  result: HookResult,
+  text: string,
+): Promise<void> {
   deps.logger.with(result.kind === 'answered' && result.ok ? 'info' : 'warn', `${name} called`, {
     deployment: d.ref,
     result: result.kind,
@@ -118,7 +125,13 @@ export async function reportHookResult(deps: HookReportDeps, d: Deployment, key:
  * in line, the way the scheduler posts its notices (marked with the hook job's
  * `key`); never throws.
  */
-export async function postInThread({ client, repos, sync, logger }: HookReportDeps, d: Deployment, key: string, name: string, text: string): Promise<void> {
+export async function postInThread(
+  { client, repos, sync, logger }: HookReportDeps,
+  d: Deployment,
+  key: string,
+  name: string,
+  text: string,
+): Promise<void> {
   await sync.sync(d.id); // what the change shows first, then what the hook said
   const to = destinationOf(d, { payload: { target: 'thread' } }, repos.messages);
   if ('wait' in to) return;

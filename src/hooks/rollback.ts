@@ -12,7 +12,8 @@ export interface RollbackHookRequest {
 }
 
 /** The rollback's id, stable for one rollback of one deployment. */
-export const rollbackIdOf = (d: Deployment): string => `${d.ref}-rollback-${Math.floor((d.rollback?.started.at ?? 0) / 1000)}`;
+export const rollbackIdOf = (d: Deployment): string =>
+  `${d.ref}-rollback-${Math.floor((d.rollback?.started.at ?? 0) / 1000)}`;
 
 export function rollbackRequestOf(d: Deployment): RollbackHookRequest {
   return {
@@ -33,7 +34,8 @@ const WORDING: HookWording = {
   what: 'the rollback',
   unknown: 'started anything',
   manual: 'Follow the rollback checklist by hand.',
-  recheck: 'Check the pipeline it triggers; if the rollback did not start there, run it by hand (the checklist stays either way).',
+  recheck:
+    'Check the pipeline it triggers; if the rollback did not start there, run it by hand (the checklist stays either way).',
 };
 
 /**
@@ -42,4 +44,8 @@ const WORDING: HookWording = {
  * transaction, called at most once by the scheduler (`src/hooks/jobs.ts`),
  * after Slack is acknowledged.
  */
-export const rollbackHookCall = (d: Deployment): HookCall => ({ wording: WORDING, body: rollbackRequestOf(d), userAgent: USER_AGENT });
+export const rollbackHookCall = (d: Deployment): HookCall => ({
+  wording: WORDING,
+  body: rollbackRequestOf(d),
+  userAgent: USER_AGENT,
+});

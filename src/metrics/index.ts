@@ -37,7 +37,12 @@ export function createMetrics({ stats }: { stats: StatsRepository }): Metrics {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
     registers: [registry],
   });
-  const acksTotal = new Counter({ name: 'liftoff_acks_total', help: 'Slack requests acknowledged, by kind.', labelNames: ['kind'], registers: [registry] });
+  const acksTotal = new Counter({
+    name: 'liftoff_acks_total',
+    help: 'Slack requests acknowledged, by kind.',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
   const api = new Counter({
     name: 'liftoff_slack_api_calls_total',
     help: 'HTTP requests to the Slack Web API (each retry counts), by method and outcome: ok, the Slack error code, 429, timeout, http_<status> or network_error.',
@@ -51,7 +56,11 @@ export function createMetrics({ stats }: { stats: StatsRepository }): Metrics {
     buckets: SLACK_SECONDS,
     registers: [registry],
   });
-  const redraws = new Counter({ name: 'liftoff_redraws_queued_total', help: "Redraws of a deployment's Slack messages asked for (after a change, a timer, a restart).", registers: [registry] });
+  const redraws = new Counter({
+    name: 'liftoff_redraws_queued_total',
+    help: "Redraws of a deployment's Slack messages asked for (after a change, a timer, a restart).",
+    registers: [registry],
+  });
   const redrawLag = new Histogram({
     name: 'liftoff_redraw_lag_seconds',
     help: "Time from a redraw being asked for to the deployment's messages being in line with it (or the attempt ending).",
@@ -82,7 +91,8 @@ export function createMetrics({ stats }: { stats: StatsRepository }): Metrics {
       this.reset();
       const known = new Set<string>(JOB_KINDS);
       for (const kind of JOB_KINDS) for (const status of JOB_STATUSES) this.set({ kind, status }, 0);
-      for (const r of stats.jobsByKindAndStatus()) this.inc({ kind: known.has(r.kind) ? r.kind : 'other', status: r.status }, r.n);
+      for (const r of stats.jobsByKindAndStatus())
+        this.inc({ kind: known.has(r.kind) ? r.kind : 'other', status: r.status }, r.n);
     },
   });
   new Gauge({

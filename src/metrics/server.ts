@@ -19,7 +19,10 @@ export function metricsHandler(metrics: Metrics) {
 }
 
 /** /metrics on its own port (METRICS_PORT): kept off the port Slack reaches, and there in Socket Mode too. */
-export async function startMetricsServer(metrics: Metrics, port: number): Promise<{ port: number; stop(): Promise<void> }> {
+export async function startMetricsServer(
+  metrics: Metrics,
+  port: number,
+): Promise<{ port: number; stop(): Promise<void> }> {
   const handle = metricsHandler(metrics);
   const server: Server = createServer((req, res) => {
     if (req.method === 'GET' && req.url?.split('?')[0] === '/metrics') return handle(req, res);

@@ -12,7 +12,8 @@ function methodOf(url: string | URL): string {
 }
 
 /** Slack's error codes are lower-case words joined by underscores; anything else is not a label. */
-const codeOf = (error: unknown) => (typeof error === 'string' && /^[a-z_]{1,60}$/.test(error) ? error : 'unknown_error');
+const codeOf = (error: unknown) =>
+  typeof error === 'string' && /^[a-z_]{1,60}$/.test(error) ? error : 'unknown_error';
 
 /**
  * The Web API client's fetch, counting every HTTP request (retries included)
@@ -26,13 +27,17 @@ export function measuredFetch(metrics: Metrics, inner: typeof fetch = fetch): Fe
       const res = await inner(url, init as RequestInit);
       let outcome = res.status === 429 ? '429' : res.status === 200 ? 'ok' : `http_${res.status}`;
       if (res.status === 200) {
-        const body = (await res.clone().json().catch(() => null)) as { ok?: boolean; error?: unknown } | null;
+        const body = (await res
+          .clone()
+          .json()
+          .catch(() => null)) as { ok?: boolean; error?: unknown } | null;
         if (body?.ok !== true) outcome = codeOf(body?.error);
       }
       metrics.apiCalled(method, outcome, seconds(start));
       return res;
     } catch (error) {
-      const timeout = (error as Error | null)?.name === 'TimeoutError' || (error as Error | null)?.name === 'AbortError';
+      const timeout =
+        (error as Error | null)?.name === 'TimeoutError' || (error as Error | null)?.name === 'AbortError';
       metrics.apiCalled(method, timeout ? 'timeout' : 'network_error', seconds(start));
       throw error;
     }

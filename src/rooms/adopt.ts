@@ -14,7 +14,12 @@ export interface AdoptionChecks {
 async function findOpen(client: WebClient, name: string) {
   let cursor: string | undefined;
   do {
-    const res = await client.conversations.list({ types: 'public_channel,private_channel', exclude_archived: true, limit: PAGE, ...(cursor ? { cursor } : {}) });
+    const res = await client.conversations.list({
+      types: 'public_channel,private_channel',
+      exclude_archived: true,
+      limit: PAGE,
+      ...(cursor ? { cursor } : {}),
+    });
     const match = res.channels?.find((c) => c.name === name);
     if (match) return match;
     cursor = res.response_metadata?.next_cursor || undefined;

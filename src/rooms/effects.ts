@@ -33,7 +33,14 @@ export interface RoomEffectsDeps {
 }
 
 /** Answers after which trying again later may work; any other refusal is final. */
-const PASSING = new Set(['ratelimited', 'request_failed', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+const PASSING = new Set([
+  'ratelimited',
+  'request_failed',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
 const MAX_ATTEMPTS = 5;
 /** Invite answers that mean there is nothing to do. */
 const HARMLESS_INVITE = new Set(['already_in_channel', 'cant_invite_self']);
@@ -50,14 +57,17 @@ interface Uninvited {
 function uninvitedText(missed: Uninvited[], deployChannel: string): string {
   const reasons = [...new Set(missed.map((m) => m.code))].join(', ');
   const people = missed.filter((m) => /^[UW][A-Z0-9]+$/.test(m.user)).map((m) => `<@${m.user}>`);
-  const who = people.length ? people.slice(0, 20).join(', ') + (people.length > 20 ? ` and ${people.length - 20} more` : '') : 'some of the people on this deployment';
+  const who = people.length
+    ? people.slice(0, 20).join(', ') + (people.length > 20 ? ` and ${people.length - 20} more` : '')
+    : 'some of the people on this deployment';
   return `:warning: I could not invite ${who} to this channel (Slack answered ${reasons}). Add them with \`/invite\`, or they can follow the deployment card in <#${deployChannel}>.`;
 }
 
 /** Why Slack would not create the channel, in plain words. */
 function refusalText(code: string): string {
   if (code === 'restricted_action') return 'this workspace does not let me create channels (restricted_action)';
-  if (code === 'missing_scope') return 'I lack the permission to create channels; the app must be reinstalled with its manifest (missing_scope)';
+  if (code === 'missing_scope')
+    return 'I lack the permission to create channels; the app must be reinstalled with its manifest (missing_scope)';
   if (code.startsWith('invalid_name')) return `Slack refused the channel name (${code})`;
   return `Slack refused to create it (${code})`;
 }
@@ -73,7 +83,16 @@ function refusalText(code: string): string {
  * thread; passing problems are retried, and `provisionPending` at start
  * picks up whatever a stopped process left waiting. Never throws.
  */
-export function createRoomEffects({ client, clock, repos, logger, settings, record, retryDelayMs = 30_000, botUserId = botUserIdOf(client) }: RoomEffectsDeps) {
+export function createRoomEffects({
+  client,
+  clock,
+  repos,
+  logger,
+  settings,
+  record,
+  retryDelayMs = 30_000,
+  botUserId = botUserIdOf(client),
+}: RoomEffectsDeps) {
   const running = new Map<number, Promise<void>>();
   const attempts = new Map<number, number>();
   const timers = new Map<number, NodeJS.Timeout>();
@@ -102,7 +121,11 @@ export function createRoomEffects({ client, clock, repos, logger, settings, reco
       const code = slackErrorCode(error) ?? 'no_answer';
       if (code === 'no_answer' || PASSING.has(code)) throw error;
       // Cannot tell (e.g. installed without channels:read): the next name, as if it were someone else's.
-      logger.with('warn', 'could not look up a taken channel name; trying the next one', { deployment: d.ref, name, code });
+      logger.with('warn', 'could not look up a taken channel name; trying the next one', {
+        deployment: d.ref,
+        name,
+        code,
+      });
       return null;
     }
   }
@@ -121,11 +144,18 @@ export function createRoomEffects({ client, clock, repos, logger, settings, reco
       } catch (error) {
         const code = slackErrorCode(error) ?? 'no_answer';
         const perUser = (error as { data?: { errors?: Array<{ user?: string; error?: string }> } }).data?.errors;
-        const failed = perUser?.length ? perUser.map((e) => ({ user: e.user ?? '', code: e.error ?? code })) : batch.map((user) => ({ user, code }));
+        const failed = perUser?.length
+          ? perUser.map((e) => ({ user: e.user ?? '', code: e.error ?? code }))
+          : batch.map((user) => ({ user, code }));
         missed.push(...failed.filter((f) => !HARMLESS_INVITE.has(f.code)));
       }
     }
-    if (missed.length) logger.with('warn', 'could not invite everyone to a dedicated channel', { deployment: d.ref, channel, codes: [...new Set(missed.map((m) => m.code))] });
+    if (missed.length)
+      logger.with('warn', 'could not invite everyone to a dedicated channel', {
+        deployment: d.ref,
+        channel,
+        codes: [...new Set(missed.map((m) => m.code))],
+      });
     return missed;
   }
 
@@ -133,9 +163,15 @@ export function createRoomEffects({ client, clock, repos, logger, settings, reco
   async function tellUninvited(d: Deployment, channel: string, missed: Uninvited[]): Promise<void> {
     if (!missed.length) return;
     const text = uninvitedText(missed, d.channelId);
-    await client.chat.postMessage({ channel, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }).catch((error: unknown) => {
-      logger.with('warn', 'could not say in the dedicated channel who was not invited', { deployment: d.ref, channel, code: slackErrorCode(error) });
-    });
+    await client.chat
+      .postMessage({ channel, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] })
+      .catch((error: unknown) => {
+        logger.with('warn', 'could not say in the dedicated channel who was not invited', {
+          deployment: d.ref,
+          channel,
+          code: slackErrorCode(error),
+        });
+      });
   }
 
   function retryLater(d: Deployment, code: string) {
@@ -145,11 +181,18 @@ export function createRoomEffects({ client, clock, repos, logger, settings, reco
       record(d.id, { type: 'room_failed', reason: `Slack could not be reached after ${n} tries (${code})` });
       return;
     }
-    logger.with('warn', 'could not create a dedicated channel yet; will try again', { deployment: d.ref, code, attempts: n });
-    const timer = setTimeout(() => {
-      timers.delete(d.id);
-      void provision(d.id);
-    }, retryDelayMs * 2 ** (n - 1));
+    logger.with('warn', 'could not create a dedicated channel yet; will try again', {
+      deployment: d.ref,
+      code,
+      attempts: n,
+    });
+    const timer = setTimeout(
+      () => {
+        timers.delete(d.id);
+        void provision(d.id);
+      },
+      retryDelayMs * 2 ** (n - 1),
+    );
     timer.unref();
     timers.set(d.id, timer);
   }
@@ -173,14 +216,23 @@ export function createRoomEffects({ client, clock, repos, logger, settings, reco
         } finally {
           claimed.delete(channelId);
         }
-        logger.with('info', channel.adopted ? 'dedicated channel adopted (created before a stop, never recorded)' : 'dedicated channel created', { deployment: d.ref, channel: channelId, name });
+        logger.with(
+          'info',
+          channel.adopted
+            ? 'dedicated channel adopted (created before a stop, never recorded)'
+            : 'dedicated channel created',
+          { deployment: d.ref, channel: channelId, name },
+        );
         return;
       }
       record(id, { type: 'room_failed', reason: 'every name I tried is taken' });
     } catch (error) {
       const code = slackErrorCode(error) ?? 'no_answer';
       if (code === 'no_answer' || PASSING.has(code)) return retryLater(d, code);
-      logger.with('warn', 'a dedicated channel could not be created; the deployment runs in a thread', { deployment: d.ref, code });
+      logger.with('warn', 'a dedicated channel could not be created; the deployment runs in a thread', {
+        deployment: d.ref,
+        code,
+      });
       record(id, { type: 'room_failed', reason: refusalText(code) });
     }
   }
@@ -190,7 +242,9 @@ export function createRoomEffects({ client, clock, repos, logger, settings, reco
     const current = running.get(id);
     if (current) return current;
     const work = open(id)
-      .catch((error: unknown) => logger.with('error', 'dedicated channel provisioning failed', { deploymentId: id, error }))
+      .catch((error: unknown) =>
+        logger.with('error', 'dedicated channel provisioning failed', { deploymentId: id, error }),
+      )
       .finally(() => running.delete(id));
     running.set(id, work);
     return work;
@@ -203,7 +257,10 @@ export function createRoomEffects({ client, clock, repos, logger, settings, reco
     },
     /** At start: every deployment still waiting for its channel (a previous run stopped first; one that ended meanwhile falls back to a thread). */
     provisionPending(): void {
-      const ids = [...repos.deployments.listActive().map((d) => d.id), ...repos.deployments.recentlyFinished(clock.now() - 7 * 86_400_000)];
+      const ids = [
+        ...repos.deployments.listActive().map((d) => d.id),
+        ...repos.deployments.recentlyFinished(clock.now() - 7 * 86_400_000),
+      ];
       for (const id of ids) {
         const d = repos.deployments.get(id);
         if (d && awaitingRoom(d)) void provision(id);
@@ -220,4 +277,3 @@ export function createRoomEffects({ client, clock, repos, logger, settings, reco
     },
   };
 }
-

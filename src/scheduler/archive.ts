@@ -20,7 +20,10 @@ export function archiveDestinationOf(d: Deployment): Destination | { wait: strin
  */
 export function archiveWaitsFor(job: Pick<Job, 'id' | 'dueAt'>, jobs: readonly Job[]): Job | undefined {
   return jobs.find(
-    (o) => o.id !== job.id && o.kind !== 'archive_room' && ((o.status === 'pending' && (o.dueAt <= job.dueAt || o.attempts > 0)) || o.status === 'sending'),
+    (o) =>
+      o.id !== job.id &&
+      o.kind !== 'archive_room' &&
+      ((o.status === 'pending' && (o.dueAt <= job.dueAt || o.attempts > 0)) || o.status === 'sending'),
   );
 }
 
@@ -30,10 +33,17 @@ export function archiveWaitsFor(job: Pick<Job, 'id' | 'dueAt'>, jobs: readonly J
  * a channel someone archived already gets no note, and `already_archived`
  * counts as done.
  */
-export async function archiveRoom(client: WebClient, to: Destination, notice: Notice, job: Pick<Job, 'key' | 'attempts'>, now: number): Promise<{ channel: string; ts: string }> {
+export async function archiveRoom(
+  client: WebClient,
+  to: Destination,
+  notice: Notice,
+  job: Pick<Job, 'key' | 'attempts'>,
+  now: number,
+): Promise<{ channel: string; ts: string }> {
   let ts = '';
   // Looked for since the previous attempt (not since this claim: a late retry comes up to 15 minutes after it).
-  const seen = job.attempts > 1 ? await findPosted(client, to, job.key, beforePreviousAttempt(job.attempts, now)) : 'absent';
+  const seen =
+    job.attempts > 1 ? await findPosted(client, to, job.key, beforePreviousAttempt(job.attempts, now)) : 'absent';
   if (typeof seen === 'object') ts = seen.found;
   else if (seen === 'absent') {
     try {

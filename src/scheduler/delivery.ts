@@ -28,7 +28,11 @@ export interface Destination {
  * only when it has one). A deployment
  * waiting for its dedicated channel gets nothing until it exists (or is given up on).
  */
-export function destinationOf(d: Deployment, job: Pick<Job, 'payload'>, messages: MessagesRepository): Destination | { wait: string } {
+export function destinationOf(
+  d: Deployment,
+  job: Pick<Job, 'payload'>,
+  messages: MessagesRepository,
+): Destination | { wait: string } {
   const { target } = job.payload;
   // Its copies elsewhere point to where it lives: nothing goes out before that is known.
   if (awaitingRoom(d)) return { wait: 'its dedicated channel is not created yet' };
@@ -37,14 +41,21 @@ export function destinationOf(d: Deployment, job: Pick<Job, 'payload'>, messages
   const posted = messages.list(d.id);
   const parent = posted.get('parent');
   if (!parent?.ts) return { wait: 'the deployment message is not posted yet' };
-  if (target === 'thread') return { channel: parent.channelId, threadTs: parent.ts, ...(job.payload.broadcast ? { broadcast: true } : {}) };
+  if (target === 'thread')
+    return { channel: parent.channelId, threadTs: parent.ts, ...(job.payload.broadcast ? { broadcast: true } : {}) };
   // In its own channel only the deployer and approvers read: stakeholders follow the mirror card in the deploy channel.
   const mirror = posted.get('mirror');
-  if (mirror?.ts && mirror.channelId !== parent.channelId) return { channel: mirror.channelId, threadTs: mirror.ts, broadcast: true };
+  if (mirror?.ts && mirror.channelId !== parent.channelId)
+    return { channel: mirror.channelId, threadTs: mirror.ts, broadcast: true };
   return { channel: parent.channelId, threadTs: parent.ts, broadcast: true };
 }
 
-export async function post(client: WebClient, to: Destination, notice: Notice, key: string): Promise<{ channel: string; ts: string }> {
+export async function post(
+  client: WebClient,
+  to: Destination,
+  notice: Notice,
+  key: string,
+): Promise<{ channel: string; ts: string }> {
   const res = await client.chat.postMessage({
     channel: to.channel,
     text: notice.text,
@@ -65,6 +76,16 @@ const SKEW_MS = 5 * 60_000;
  * thread, from shortly before the job was claimed. `unavailable` when Slack
  * would not show the history: then nobody can tell whether it was posted.
  */
-export function findPosted(client: WebClient, to: Destination, key: string, claimedAt: number): Promise<{ found: string } | 'absent' | 'unavailable'> {
-  return findByMetadata(client, to, (m) => m.event_type === NOTICE_EVENT && m.event_payload?.job === key, (claimedAt - SKEW_MS) / 1000);
+export function findPosted(
+  client: WebClient,
+  to: Destination,
+  key: string,
+  claimedAt: number,
+): Promise<{ found: string } | 'absent' | 'unavailable'> {
+  return findByMetadata(
+    client,
+    to,
+    (m) => m.event_type === NOTICE_EVENT && m.event_payload?.job === key,
+    (claimedAt - SKEW_MS) / 1000,
+  );
 }

@@ -19,7 +19,13 @@ export const PERMANENT = new Set([
 ]);
 
 /** Codes with which Slack may still have posted the message (its side failed mid-way). */
-const AMBIGUOUS = new Set(['request_failed', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+const AMBIGUOUS = new Set([
+  'request_failed',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
 
 export type Failure =
   | { kind: 'permanent'; code: string }
@@ -47,4 +53,5 @@ export function retryDelayMs(attempts: number): number {
  * waited `retryDelayMs` after it, plus a minute for a late tick. Where to start
  * looking for what that attempt may have posted.
  */
-export const beforePreviousAttempt = (attempts: number, now: number): number => now - retryDelayMs(attempts - 1) - 60_000;
+export const beforePreviousAttempt = (attempts: number, now: number): number =>
+  now - retryDelayMs(attempts - 1) - 60_000;

@@ -36,7 +36,10 @@ export function createLockKeeper({ rollback, team, client, clock, logger }: Lock
     async tick(): Promise<void> {
       const { lapsed, remind } = rollback.lapse(clock.now());
       for (const l of remind) {
-        await post(l.lockedBy, `⏳ Your lock of ${where(l)} (“${clip(l.reason, 200)}”) lapses ${slackDate(l.expiresAt!)}. To keep it, lock it again with \`/deploy lock ${l.service} ${l.environment} REASON\` once it lapses; release it sooner with \`/deploy unlock ${l.service} ${l.environment}\`.`);
+        await post(
+          l.lockedBy,
+          `⏳ Your lock of ${where(l)} (“${clip(l.reason, 200)}”) lapses ${slackDate(l.expiresAt!)}. To keep it, lock it again with \`/deploy lock ${l.service} ${l.environment} REASON\` once it lapses; release it sooner with \`/deploy unlock ${l.service} ${l.environment}\`.`,
+        );
       }
       for (const l of lapsed) {
         const text = `🔓 The lock of ${where(l)} by <@${l.lockedBy}> (“${clip(l.reason, 200)}”) lapsed: new deployments can start again.`;

@@ -10,14 +10,25 @@ export type TimingsFor = (d: Deployment) => Timings;
 export type HooksFor = (d: Deployment) => HookPresence;
 
 /** A deployment's timings: its own (start form), then `overrides`, then its plan (template and configuration). */
-export const timingsFrom = (overrides: Partial<Timings> = {}): TimingsFor => (d) => deploymentTimings(d, overrides);
+export const timingsFrom =
+  (overrides: Partial<Timings> = {}): TimingsFor =>
+  (d) =>
+    deploymentTimings(d, overrides);
 
 /**
  * Plans the messages and hook calls a change promises. Runs inside the
  * change's transaction (the use cases' `withinChange`), so a promise is
  * stored exactly when the event that makes it is.
  */
-export function createPlanner({ jobs, timingsFor, hooksFor = () => NO_HOOKS }: { jobs: JobsRepository; timingsFor: TimingsFor; hooksFor?: HooksFor }) {
+export function createPlanner({
+  jobs,
+  timingsFor,
+  hooksFor = () => NO_HOOKS,
+}: {
+  jobs: JobsRepository;
+  timingsFor: TimingsFor;
+  hooksFor?: HooksFor;
+}) {
   return (d: Deployment, events: DeploymentEvent[], now: number): void => {
     const firstSeq = d.revision - events.length + 1;
     const plan = planChange(d, events, firstSeq, now, timingsFor(d), hooksFor(d));

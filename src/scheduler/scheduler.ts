@@ -55,7 +55,17 @@ const NOT_FOUND_YET = 'not found yet after ';
  * A job that ends failed or uncertain plans an `alert` job in the same
  * transaction: a person is told once (the ops channel, else the deployer).
  */
-export function createScheduler({ repos, client, noticeClient = client, clock, logger, sync, timingsFor, hooks = NO_HOOK_RUNNER, observeTick }: SchedulerDeps) {
+export function createScheduler({
+  repos,
+  client,
+  noticeClient = client,
+  clock,
+  logger,
+  sync,
+  timingsFor,
+  hooks = NO_HOOK_RUNNER,
+  observeTick,
+}: SchedulerDeps) {
   const log = logger.child({ component: 'scheduler' });
   const lastRefresh = new Map<number, { at: number; face: string }>();
   let chain: Promise<void> = Promise.resolve();
@@ -71,15 +81,27 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
    */
   const settle = writeTransaction(
     repos.db,
-    (job: Job, status: 'sent' | 'skipped' | 'failed' | 'uncertain', result: string, now: number, about: Pick<JobAlert, 'code' | 'where'> = {}) => {
+    (
+      job: Job,
+      status: 'sent' | 'skipped' | 'failed' | 'uncertain',
+      result: string,
+      now: number,
+      about: Pick<JobAlert, 'code' | 'where'> = {},
+    ) => {
       if (!repos.jobs.finish(job.id, status, result, now)) return;
       // A runbook step that is this notice ("Announce the start of the deployment window") is done: by Liftoff.
       if (status === 'sent') {
-        repos.deployments.change(job.deploymentId, (d) => stepsDoneByNotice(d, job.kind).map((key) => ({ type: 'item_confirmed' as const, key })), LIFTOFF_ACTOR, now);
+        repos.deployments.change(
+          job.deploymentId,
+          (d) => stepsDoneByNotice(d, job.kind).map((key) => ({ type: 'item_confirmed' as const, key })),
+          LIFTOFF_ACTOR,
+          now,
+        );
       }
       if (job.kind === 'progress') {
         const d = repos.deployments.get(job.deploymentId);
-        if (d && (d.status === 'in_progress' || d.status === 'verifying')) repos.jobs.plan([nextProgress(d, job, now, timingsFor(d))], now);
+        if (d && (d.status === 'in_progress' || d.status === 'verifying'))
+          repos.jobs.plan([nextProgress(d, job, now, timingsFor(d))], now);
       }
       if ((status === 'failed' || status === 'uncertain') && job.kind !== 'alert') {
         const d = repos.deployments.get(job.deploymentId);
@@ -90,7 +112,11 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
 
   function fail(job: Job, d: Deployment, code: string, to: Destination | null, now: number) {
     settle(job, 'failed', code, now, { code, ...(to ? { where: to.channel } : {}) });
-    log.with('error', job.kind === 'alert' ? 'an alert could not be sent' : 'a notice could not be sent', { deployment: d.ref, job: job.key, code });
+    log.with('error', job.kind === 'alert' ? 'an alert could not be sent' : 'a notice could not be sent', {
+      deployment: d.ref,
+      job: job.key,
+      code,
+    });
   }
 
   function retry(job: Job, d: Deployment, reason: string, to: Destination | null, now: number) {
@@ -103,9 +129,14 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
   async function resolve(job: Job, d: Deployment, to: Destination, now: number, reason: string) {
     const seen = await findPosted(client, to, job.key, job.claimedAt ?? now);
     if (seen === 'absent') return retry({ ...job }, d, `${NOT_FOUND_YET}${reason}`, to, now);
-    if (seen !== 'unavailable') return settle(job, 'sent', JSON.stringify({ channel: to.channel, ts: seen.found }), now);
+    if (seen !== 'unavailable')
+      return settle(job, 'sent', JSON.stringify({ channel: to.channel, ts: seen.found }), now);
     settle(job, 'uncertain', `${reason}; history unavailable`, now, { where: to.channel });
-    log.with('error', 'a notice may or may not have been posted; not resending it', { deployment: d.ref, job: job.key, reason });
+    log.with('error', 'a notice may or may not have been posted; not resending it', {
+      deployment: d.ref,
+      job: job.key,
+      reason,
+    });
   }
 
   /** A hook job: waits like a notice until its thread exists, then is called once (the result goes to the thread). */
@@ -117,7 +148,8 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
 
   /** A hook job left `sending`: never called before its thread existed; otherwise it may have been, so it is not called again. */
   async function recoverHook(job: Job & { kind: HookKind }, d: Deployment, now: number) {
-    if ('wait' in destinationOf(d, job, repos.messages)) return void repos.jobs.release(job.id, now, 'interrupted before calling', now);
+    if ('wait' in destinationOf(d, job, repos.messages))
+      return void repos.jobs.release(job.id, now, 'interrupted before calling', now);
     settle(job, 'uncertain', 'interrupted while calling; not called again', now);
     await hooks.interrupted(job, d);
   }
@@ -137,7 +169,13 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
     const to = archiving ? archiveDestinationOf(d) : noticeDestinationOf(d, job);
     if ('wait' in to) return retry(job, d, to.wait, null, now);
     const first = archiving ? archiveWaitsFor(job, repos.jobs.ofDeployment(d.id)) : undefined;
-    if (first) return void repos.jobs.release(job.id, now + 60_000, `waiting for the ${JOB_LABELS[first.kind]} to be posted first`, now);
+    if (first)
+      return void repos.jobs.release(
+        job.id,
+        now + 60_000,
+        `waiting for the ${JOB_LABELS[first.kind]} to be posted first`,
+        now,
+      );
     if (job.result?.includes(NOT_FOUND_YET)) {
       // The last post had no clear answer and was not seen then: Slack may have posted it since. Look again first.
       const seen = await findPosted(client, to, job.key, beforePreviousAttempt(job.attempts, now));
@@ -146,7 +184,9 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
     }
     const notice = renderNotice({ job, d, events: repos.deployments.events(d.id), now, timings });
     try {
-      const posted = archiving ? await archiveRoom(noticeClient, to, notice, job, now) : await post(noticeClient, to, notice, job.key);
+      const posted = archiving
+        ? await archiveRoom(noticeClient, to, notice, job, now)
+        : await post(noticeClient, to, notice, job.key);
       settle(job, 'sent', JSON.stringify(posted), clock.now());
       if (job.kind === 'start') await sync.sync(d.id); // the steps it performed show as done
     } catch (error) {
@@ -164,7 +204,9 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
    * shown minute can have changed since (`timerFace`), so a look costs no render.
    */
   async function refreshTimers(now: number) {
-    const running = repos.deployments.listActive().filter((d) => !FINISHED.has(d.status) && (currentPhase(d) || d.status === 'rolling_back'));
+    const running = repos.deployments
+      .listActive()
+      .filter((d) => !FINISHED.has(d.status) && (currentPhase(d) || d.status === 'rolling_back'));
     const ids = new Set(running.map((d) => d.id));
     for (const id of lastRefresh.keys()) if (!ids.has(id)) lastRefresh.delete(id);
     await Promise.all(
@@ -271,7 +313,10 @@ export function createScheduler({ repos, client, noticeClient = client, clock, l
         const seen = await findPosted(client, to, job.key, job.claimedAt ?? now);
         if (seen === 'absent') {
           repos.jobs.release(job.id, now, 'interrupted; not found in Slack, sending again', now);
-          log.with('info', 'an interrupted notice was not posted; sending it again', { deployment: d.ref, job: job.key });
+          log.with('info', 'an interrupted notice was not posted; sending it again', {
+            deployment: d.ref,
+            job: job.key,
+          });
         } else if (seen === 'unavailable') {
           await resolve(job, d, to, now, 'interrupted while sending');
         } else {
@@ -297,7 +342,13 @@ export type Scheduler = ReturnType<typeof createScheduler>;
  * The alert about a job that failed or may not have happened: to the ops channel, or to the
  * deployer when there is none (or when the job itself was the ops channel's copy).
  */
-function alertJob(d: Deployment, job: Job & { kind: Exclude<Job['kind'], 'alert'> }, status: 'failed' | 'uncertain', about: Pick<JobAlert, 'code' | 'where'>, now: number) {
+function alertJob(
+  d: Deployment,
+  job: Job & { kind: Exclude<Job['kind'], 'alert'> },
+  status: 'failed' | 'uncertain',
+  about: Pick<JobAlert, 'code' | 'where'>,
+  now: number,
+) {
   const to = d.opsChannelId && job.payload.target !== 'ops' ? d.opsChannelId : d.deployerId;
   return {
     key: `${job.key}:alert`,

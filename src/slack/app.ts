@@ -29,7 +29,11 @@ export interface SlackAppParts {
  * Web API client options: a request timeout (the client's default has none)
  * and bounded retries for 5xx, timeouts and 429s (which honour Retry-After).
  */
-export function webClientOptions(config: Pick<RuntimeConfig, 'apiUrl'> & Partial<Pick<RuntimeConfig, 'slackTimeoutMs'>>, logger: Logger, fetch?: FetchFunction): WebClientOptions {
+export function webClientOptions(
+  config: Pick<RuntimeConfig, 'apiUrl'> & Partial<Pick<RuntimeConfig, 'slackTimeoutMs'>>,
+  logger: Logger,
+  fetch?: FetchFunction,
+): WebClientOptions {
   return {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     ...(fetch ? { fetch } : {}),
@@ -53,7 +57,13 @@ export interface SlackAppExtras {
  * receiver at POST /slack/events, with GET /healthz and /readyz beside it in both modes.
  * Signature verification is always on in HTTP mode: no setting turns it off.
  */
-export function buildSlackApp(config: RuntimeConfig, logger: Logger, health: HealthChecks, pace?: Pace, extras: SlackAppExtras = {}): SlackAppParts {
+export function buildSlackApp(
+  config: RuntimeConfig,
+  logger: Logger,
+  health: HealthChecks,
+  pace?: Pace,
+  extras: SlackAppExtras = {},
+): SlackAppParts {
   const routes = [...healthRoutes(health), ...(extras.routes ?? [])];
   const receiver: HTTPReceiver | SocketModeReceiver =
     config.mode === 'socket'
@@ -75,7 +85,11 @@ export function buildSlackApp(config: RuntimeConfig, logger: Logger, health: Hea
   if (receiver instanceof HTTPReceiver) guardHangingRequests(receiver, logger);
 
   const options = webClientOptions(config, logger, extras.fetch);
-  const { client, once: noticeClient, interactive: interactiveClient } = createSlackClients(config.botToken, options, pace);
+  const {
+    client,
+    once: noticeClient,
+    interactive: interactiveClient,
+  } = createSlackClients(config.botToken, options, pace);
   let identity: Promise<{ botUserId?: string; botId?: string; teamId?: string } | null> | null = null;
   const identify = () => {
     identity ??= client.auth

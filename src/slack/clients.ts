@@ -40,11 +40,19 @@ export interface SlackClients {
 }
 
 /** The three Web API clients Liftoff uses outside Bolt's own, sharing one posting pace. */
-export function createSlackClients(token: string, options: WebClientOptions, pace: Pace = SLACK_POST_PACE): SlackClients {
+export function createSlackClients(
+  token: string,
+  options: WebClientOptions,
+  pace: Pace = SLACK_POST_PACE,
+): SlackClients {
   const pacer = createPacer(pace);
   return {
     client: new PacedWebClient(token, options, pacer),
     once: new PacedWebClient(token, { ...options, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }, pacer),
-    interactive: new WebClient(token, { ...options, retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300 }, rejectRateLimitedCalls: true }),
+    interactive: new WebClient(token, {
+      ...options,
+      retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300 },
+      rejectRateLimitedCalls: true,
+    }),
   };
 }

@@ -9,7 +9,8 @@ export function slackErrorCode(error: unknown): string | null {
 }
 
 /** Slack refused Liftoff's token itself: every Web API call (a redraw, an ephemeral, a DM) fails the same way. */
-export const isTokenRefused = (code: string | null): boolean => code === 'token_revoked' || code === 'invalid_auth' || code === 'account_inactive';
+export const isTokenRefused = (code: string | null): boolean =>
+  code === 'token_revoked' || code === 'invalid_auth' || code === 'account_inactive';
 
 /** What to tell a person when Slack refused something, in plain words. */
 export function explainSlackError(code: string | null, where = 'this channel'): string {

@@ -4,14 +4,23 @@ import type { Check } from '../health/probes.js';
 import { slackErrorCode } from './errors.js';
 
 /** auth.test's answers that mean the token itself is refused (Slack's auth.test reference). */
-const REFUSED = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type']);
+const REFUSED = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'not_allowed_token_type',
+]);
 
 export type TokenVerdict = { ok: true } | { ok: false; refused: string | null };
 
 /** auth.test with the configured token: accepted, refused (with Slack's code), or Slack unreachable (`refused: null`). */
 export async function verifyToken(client: Pick<WebClient, 'auth'>, withinMs: number): Promise<TokenVerdict> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<TokenVerdict>((resolve) => (timer = setTimeout(() => resolve({ ok: false, refused: null }), withinMs)));
+  const late = new Promise<TokenVerdict>(
+    (resolve) => (timer = setTimeout(() => resolve({ ok: false, refused: null }), withinMs)),
+  );
   const asked = client.auth.test().then(
     (): TokenVerdict => ({ ok: true }),
     (error: unknown): TokenVerdict => {
@@ -62,7 +71,10 @@ export function createSlackReadiness({
       }
       const verdict = last!.verdict;
       if (!verdict.ok) {
-        return { ok: false, problem: verdict.refused ? `Slack refuses SLACK_BOT_TOKEN (${verdict.refused})` : 'Slack cannot be reached' };
+        return {
+          ok: false,
+          problem: verdict.refused ? `Slack refuses SLACK_BOT_TOKEN (${verdict.refused})` : 'Slack cannot be reached',
+        };
       }
       if (socket && !socket()) return { ok: false, problem: 'the Socket Mode connection is not open' };
       return { ok: true };
@@ -75,6 +87,7 @@ export function socketConnected(receiver: unknown): (() => boolean) | null {
   if (!(receiver instanceof SocketModeReceiver)) return null;
   let connected = false;
   receiver.client.on('connected', () => (connected = true));
-  for (const state of ['connecting', 'reconnecting', 'disconnecting', 'disconnected']) receiver.client.on(state, () => (connected = false));
+  for (const state of ['connecting', 'reconnecting', 'disconnecting', 'disconnected'])
+    receiver.client.on(state, () => (connected = false));
   return () => connected;
 }

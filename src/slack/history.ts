@@ -47,11 +47,24 @@ export async function findByMetadata(
   }
 }
 
-async function search(client: WebClient, where: Place, matches: (m: MessageMetadata) => boolean, oldest: number): Promise<{ found: string } | 'absent' | 'unavailable'> {
+async function search(
+  client: WebClient,
+  where: Place,
+  matches: (m: MessageMetadata) => boolean,
+  oldest: number,
+): Promise<{ found: string } | 'absent' | 'unavailable'> {
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const args = { channel: where.channel, oldest: String(Math.max(0, Math.floor(oldest))), include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
-    const res = where.threadTs ? await client.conversations.replies({ ...args, ts: where.threadTs }) : await client.conversations.history(args);
+    const args = {
+      channel: where.channel,
+      oldest: String(Math.max(0, Math.floor(oldest))),
+      include_all_metadata: true,
+      limit: 200,
+      ...(cursor ? { cursor } : {}),
+    };
+    const res = where.threadTs
+      ? await client.conversations.replies({ ...args, ts: where.threadTs })
+      : await client.conversations.history(args);
     const found = ((res.messages ?? []) as HistoryMessage[]).find((m) => m.metadata && matches(m.metadata));
     if (found?.ts) return { found: found.ts };
     cursor = res.response_metadata?.next_cursor || undefined;

@@ -17,7 +17,10 @@ export interface ChannelAccessLookup {
 }
 
 /** The channels a deployment lives in: where it was started and its dedicated channel, if any. */
-const channelsOf = (d: Deployment): string[] => [d.channelId, ...(d.room && 'channelId' in d.room ? [d.room.channelId] : [])];
+const channelsOf = (d: Deployment): string[] => [
+  d.channelId,
+  ...(d.room && 'channelId' in d.room ? [d.room.channelId] : []),
+];
 
 /**
  * What Slack says about a channel: conversations.info (is_private) and, for a
@@ -25,7 +28,17 @@ const channelsOf = (d: Deployment): string[] => [d.channelId, ...(d.room && 'cha
  * current by the membership events. A failure is not cached and reads as
  * `unknown` (nothing shown).
  */
-export function createChannelAccess({ client, now, logger, ttlMs = 60_000 }: { client: WebClient; now: () => number; logger: Logger; ttlMs?: number }): ChannelAccessLookup {
+export function createChannelAccess({
+  client,
+  now,
+  logger,
+  ttlMs = 60_000,
+}: {
+  client: WebClient;
+  now: () => number;
+  logger: Logger;
+  ttlMs?: number;
+}): ChannelAccessLookup {
   const cache = new Map<string, { access: ChannelAccess; at: number }>();
   const asking = new Map<string, Promise<ChannelAccess>>();
 
@@ -43,7 +56,10 @@ export function createChannelAccess({ client, now, logger, ttlMs = 60_000 }: { c
       }
       return { kind: 'private', members };
     } catch (error) {
-      logger.with('warn', 'could not tell who may see a channel; its deployments are shown to nobody for now', { channel, code: slackErrorCode(error) });
+      logger.with('warn', 'could not tell who may see a channel; its deployments are shown to nobody for now', {
+        channel,
+        code: slackErrorCode(error),
+      });
       return { kind: 'unknown' };
     }
   }
@@ -72,7 +88,15 @@ export function createChannelAccess({ client, now, logger, ttlMs = 60_000 }: { c
     async sights(actor, ds) {
       const channels = [...new Set(ds.flatMap(channelsOf))];
       const access = new Map(await Promise.all(channels.map(async (c) => [c, await accessOf(c)] as const)));
-      return new Map(ds.map((d) => [d.id, channelsOf(d).every((c) => visibleTo(actor, access.get(c)!) === 'full') ? 'full' : 'exists'] as const));
+      return new Map(
+        ds.map(
+          (d) =>
+            [
+              d.id,
+              channelsOf(d).every((c) => visibleTo(actor, access.get(c)!) === 'full') ? 'full' : 'exists',
+            ] as const,
+        ),
+      );
     },
     joined: (channel, user) => void members(channel)?.add(user),
     left: (channel, user) => void members(channel)?.delete(user),

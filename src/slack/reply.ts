@@ -16,7 +16,14 @@ export interface Where {
   user: string;
   threadTs?: string | undefined;
   /** Bolt's respond() for requests that carry a response_url. */
-  respond?: ((message: { response_type: 'ephemeral'; replace_original: false; text: string; blocks?: any[] }) => Promise<unknown>) | undefined;
+  respond?:
+    | ((message: {
+        response_type: 'ephemeral';
+        replace_original: false;
+        text: string;
+        blocks?: any[];
+      }) => Promise<unknown>)
+    | undefined;
 }
 
 /**
@@ -74,7 +81,12 @@ export async function tell(client: WebClient, where: Where, answer: Answer, logg
   }
   try {
     if (where.respond) {
-      await where.respond({ response_type: 'ephemeral', replace_original: false, text: answer.text, ...(blocks ? { blocks } : {}) });
+      await where.respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: answer.text,
+        ...(blocks ? { blocks } : {}),
+      });
       return;
     }
     await client.chat.postMessage({ channel: where.user, text: answer.text, ...(blocks ? { blocks } : {}) });
@@ -106,11 +118,24 @@ export async function answerRequesterTokenRefused(code: string, ref: string, log
   const where = requester.getStore();
   if (!where?.respond || !isTokenRefused(code)) return false;
   try {
-    await where.respond({ response_type: 'ephemeral', replace_original: false, text: `Your change to ${ref} is saved, but I could not update its messages. ${explainSlackError(code)}` });
-    logger.with('warn', 'told the person clicking that the token is refused', { deployment: ref, user: where.user, code });
+    await where.respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: `Your change to ${ref} is saved, but I could not update its messages. ${explainSlackError(code)}`,
+    });
+    logger.with('warn', 'told the person clicking that the token is refused', {
+      deployment: ref,
+      user: where.user,
+      code,
+    });
     return true;
   } catch (error) {
-    logger.with('error', 'could not tell the person clicking that the token is refused', { deployment: ref, user: where.user, code, error });
+    logger.with('error', 'could not tell the person clicking that the token is refused', {
+      deployment: ref,
+      user: where.user,
+      code,
+      error,
+    });
     return false;
   }
 }

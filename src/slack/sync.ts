@@ -10,7 +10,15 @@ import { findByMetadata } from './history.js';
 import { renderDeployment } from './views/deployment/index.js';
 
 /** Slack errors about the channel itself: retrying the next message will not help. */
-const CHANNEL_ERRORS = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'token_revoked', 'invalid_auth', 'account_inactive']);
+const CHANNEL_ERRORS = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'restricted_action',
+  'token_revoked',
+  'invalid_auth',
+  'account_inactive',
+]);
 
 export interface MessageSyncDeps {
   client: WebClient;
@@ -41,7 +49,8 @@ const POSTING = 'posting';
 const mayHaveLanded = (code: string | null) => code === null || code === 'request_failed';
 
 /** How long a 429 asks to wait (its Retry-After), at most a minute. */
-const retryAfterMs = (error: unknown) => Math.min(60, Math.max(0, Number((error as { retryAfter?: unknown }).retryAfter) || 1)) * 1000;
+const retryAfterMs = (error: unknown) =>
+  Math.min(60, Math.max(0, Number((error as { retryAfter?: unknown }).retryAfter) || 1)) * 1000;
 
 const hashOf = (text: string, blocks: unknown) =>
   createHash('sha1').update(text).update('\0').update(JSON.stringify(blocks)).digest('base64url');
@@ -52,7 +61,15 @@ const hashOf = (text: string, blocks: unknown) =>
  * for one deployment are coalesced: while a sync runs, further requests only
  * mark it dirty and one more pass follows with the latest state.
  */
-export function createMessageSync({ client, postClient = client, repos, clock, logger, onUndeliverable, retryDelayMs = 2_000 }: MessageSyncDeps) {
+export function createMessageSync({
+  client,
+  postClient = client,
+  repos,
+  clock,
+  logger,
+  onUndeliverable,
+  retryDelayMs = 2_000,
+}: MessageSyncDeps) {
   const running = new Map<number, Promise<void>>();
   const dirty = new Set<number>();
   const retries = new Map<number, { attempt: number; timer: NodeJS.Timeout }>();
@@ -62,7 +79,10 @@ export function createMessageSync({ client, postClient = client, repos, clock, l
     const attempt = (retries.get(id)?.attempt ?? 0) + 1;
     if (attempt > MAX_RETRY_PASSES) {
       retries.delete(id);
-      logger.with('error', 'gave up bringing Slack messages in line until the next change or restart', { deploymentId: id, attempts: attempt - 1 });
+      logger.with('error', 'gave up bringing Slack messages in line until the next change or restart', {
+        deploymentId: id,
+        attempts: attempt - 1,
+      });
       return;
     }
     const timer = setTimeout(() => void sync(id), Math.min(retryDelayMs * 2 ** (attempt - 1), 5 * 60_000));
@@ -92,9 +112,20 @@ export function createMessageSync({ client, postClient = client, repos, clock, l
         let ts = record?.ts ?? null;
         // A post tried before whose answer never came may have landed: look for it before posting again.
         if (!ts && record?.renderedHash === POSTING) {
-          const seen = await findByMetadata(client, { channel, threadTs }, (meta) => meta.event_type === MESSAGE_EVENT && meta.event_payload?.deployment === id && meta.event_payload.key === m.key, d.created.at / 1000 - SKEW_S);
+          const seen = await findByMetadata(
+            client,
+            { channel, threadTs },
+            (meta) =>
+              meta.event_type === MESSAGE_EVENT &&
+              meta.event_payload?.deployment === id &&
+              meta.event_payload.key === m.key,
+            d.created.at / 1000 - SKEW_S,
+          );
           if (seen === 'unavailable') {
-            logger.with('warn', 'cannot tell whether a message was posted; trying again later', { deployment: d.ref, key: m.key });
+            logger.with('warn', 'cannot tell whether a message was posted; trying again later', {
+              deployment: d.ref,
+              key: m.key,
+            });
             return false;
           }
           if (seen !== 'absent') {
@@ -106,7 +137,10 @@ export function createMessageSync({ client, postClient = client, repos, clock, l
           await client.chat.update({ channel, ts, text: m.text, blocks: m.blocks });
         } else {
           // Tried: if the answer is lost, the next pass looks for it instead of posting a second copy.
-          repos.messages.save({ deploymentId: id, key: m.key, channelId: channel, ts: null, renderedHash: POSTING }, clock.now());
+          repos.messages.save(
+            { deploymentId: id, key: m.key, channelId: channel, ts: null, renderedHash: POSTING },
+            clock.now(),
+          );
           posting = true;
           const res = await postClient.chat.postMessage({
             channel,
@@ -124,7 +158,11 @@ export function createMessageSync({ client, postClient = client, repos, clock, l
       } catch (error) {
         const code = slackErrorCode(error);
         logger.with('warn', 'could not bring a Slack message in line', { deployment: d.ref, key: m.key, code, error });
-        if (posting && !mayHaveLanded(code)) repos.messages.save({ deploymentId: id, key: m.key, channelId: channel, ts: null, renderedHash: null }, clock.now());
+        if (posting && !mayHaveLanded(code))
+          repos.messages.save(
+            { deploymentId: id, key: m.key, channelId: channel, ts: null, renderedHash: null },
+            clock.now(),
+          );
         // Slack said "not now" (nothing was posted): wait what it asks, then this pass's loop goes again.
         if (code === 'ratelimited') {
           await new Promise((resolve) => setTimeout(resolve, retryAfterMs(error)));

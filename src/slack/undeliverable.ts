@@ -22,8 +22,19 @@ export function createUndeliverableNotifier({ client, logger }: { client: WebCli
     const where = `<#${homeChannelOf(d)}>`;
     const text = `I could not post ${d.ref} (${d.service} ${d.version}) in ${where}: ${explainSlackError(code, where)}`;
     await client.chat.postMessage({ channel: d.deployerId, text }).then(
-      () => logger.with('warn', 'told the deployer a deployment cannot be posted', { deployment: d.ref, user: d.deployerId, code }),
-      (error: unknown) => logger.with('error', 'could not warn the deployer about an undeliverable deployment', { deployment: d.ref, user: d.deployerId, code, error }),
+      () =>
+        logger.with('warn', 'told the deployer a deployment cannot be posted', {
+          deployment: d.ref,
+          user: d.deployerId,
+          code,
+        }),
+      (error: unknown) =>
+        logger.with('error', 'could not warn the deployer about an undeliverable deployment', {
+          deployment: d.ref,
+          user: d.deployerId,
+          code,
+          error,
+        }),
     );
   };
 }

@@ -63,10 +63,14 @@ export function createUserGroups({ client, team, logger }: UserGroupsDeps) {
         return found;
       })
       .catch((error: unknown) => {
-        logger.with('warn', 'could not look up the user groups of the team configuration; keeping the members known so far', {
-          code: slackErrorCode(error),
-          error,
-        });
+        logger.with(
+          'warn',
+          'could not look up the user groups of the team configuration; keeping the members known so far',
+          {
+            code: slackErrorCode(error),
+            error,
+          },
+        );
         return problems;
       })
       .finally(() => {
@@ -101,4 +105,3 @@ export function createUserGroups({ client, team, logger }: UserGroupsDeps) {
     },
   };
 }
-

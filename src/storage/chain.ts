@@ -44,7 +44,10 @@ export function chainBreak(deployment: string, rows: readonly ChainedRow[]): { s
   for (const [i, row] of rows.entries()) {
     if (row.seq !== i + 1) return { seq: i + 1, problem: `missing (the next one stored is event ${row.seq})` };
     if (row.prev_hash !== prev) {
-      return { seq: row.seq, problem: `it does not follow event ${row.seq - 1} (its prev_hash is not that event's hash)` };
+      return {
+        seq: row.seq,
+        problem: `it does not follow event ${row.seq - 1} (its prev_hash is not that event's hash)`,
+      };
     }
     if (eventHash({ deployment, ...row, prevHash: row.prev_hash }) !== row.hash) {
       return { seq: row.seq, problem: 'changed after it was written (its content does not match its hash)' };

@@ -60,7 +60,9 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
   const insertEvent = db.prepare(
     'INSERT INTO events (deployment_id, seq, type, actor, at, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const selectHead = db.prepare<[number], { hash: string }>('SELECT hash FROM events WHERE deployment_id = ? ORDER BY seq DESC LIMIT 1');
+  const selectHead = db.prepare<[number], { hash: string }>(
+    'SELECT hash FROM events WHERE deployment_id = ? ORDER BY seq DESC LIMIT 1',
+  );
   const selectChain = db.prepare<[number], ChainedRow>(
     'SELECT seq, type, actor, at, data, prev_hash, hash FROM events WHERE deployment_id = ? ORDER BY seq',
   );
@@ -87,7 +89,9 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
   const selectRoomHolder = db.prepare<[string], { id: number }>(
     "SELECT deployment_id AS id FROM events WHERE type = 'room_opened' AND json_extract(data, '$.channelId') = ? ORDER BY id LIMIT 1",
   );
-  const maxSeq = db.prepare<[number], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE deployment_id = ?');
+  const maxSeq = db.prepare<[number], { seq: number | null }>(
+    'SELECT MAX(seq) AS seq FROM events WHERE deployment_id = ?',
+  );
 
   const selectColumns = db.prepare<[number], ReturnType<typeof columnsOf> & { state: string }>(
     `SELECT ref, service, environment, version, status, channel_id AS channelId, window_start AS windowStart,
@@ -97,7 +101,10 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
   // Past deployments, newest window first; an absent filter matches everything (NULL).
   const historyWhere = `status IN (${HISTORY_STATUSES.map((st) => `'${st}'`).join(', ')})
      AND (@service IS NULL OR service = @service) AND (@environment IS NULL OR environment = @environment)`;
-  const selectHistory = db.prepare<[{ service: string | null; environment: string | null; limit: number; offset: number }], Row>(
+  const selectHistory = db.prepare<
+    [{ service: string | null; environment: string | null; limit: number; offset: number }],
+    Row
+  >(
     // The page's ids come from the index alone; only their ten snapshots are read.
     `SELECT id, state FROM deployments WHERE id IN (
        SELECT id FROM deployments WHERE ${historyWhere} ORDER BY window_start DESC, id DESC LIMIT @limit OFFSET @offset
@@ -107,7 +114,10 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
     `SELECT COUNT(*) AS n FROM deployments WHERE ${historyWhere}`,
   );
 
-  const selectPeriod = db.prepare<[{ service: string | null; environment: string | null; from: number; to: number }], Row>(
+  const selectPeriod = db.prepare<
+    [{ service: string | null; environment: string | null; from: number; to: number }],
+    Row
+  >(
     `SELECT id, state FROM deployments WHERE ${historyWhere} AND window_start >= @from AND window_start <= @to ORDER BY window_start, id`,
   );
 
@@ -148,14 +158,17 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
 
   return {
     /** Creates a deployment from its `created` event; returns its first state. */
-    create: writeTransaction(db, (event: DeploymentEvent & { type: 'created' }, actor: string, at: number): Deployment => {
-      const id = Number(insertDeployment.run({ at }).lastInsertRowid);
-      const recorded = { ...event, actor, at };
-      const d = initialState(id, recorded);
-      append(d, recorded, 1, GENESIS);
-      save(d, at);
-      return remember(d);
-    }),
+    create: writeTransaction(
+      db,
+      (event: DeploymentEvent & { type: 'created' }, actor: string, at: number): Deployment => {
+        const id = Number(insertDeployment.run({ at }).lastInsertRowid);
+        const recorded = { ...event, actor, at };
+        const d = initialState(id, recorded);
+        append(d, recorded, 1, GENESIS);
+        save(d, at);
+        return remember(d);
+      },
+    ),
 
     get(id: number): Deployment | undefined {
       const row = selectRevision.get(id);
@@ -186,7 +199,11 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
      * The latest completed deployment of `service` in `environment` created
      * before deployment `beforeId` (any, when omitted): what a rollback returns to.
      */
-    previousCompleted(service: string, environment: string, beforeId: number = Number.MAX_SAFE_INTEGER): { id: number; version: string } | undefined {
+    previousCompleted(
+      service: string,
+      environment: string,
+      beforeId: number = Number.MAX_SAFE_INTEGER,
+    ): { id: number; version: string } | undefined {
       return selectPreviousCompleted.get(service, environment, beforeId);
     },
 
@@ -204,7 +221,9 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
 
     /** Past deployments whose window started in [from, to], oldest first (for the delivery stats). */
     finishedBetween(filter: HistoryFilter, from: number, to: number): Deployment[] {
-      return selectPeriod.all({ service: filter.service ?? null, environment: filter.environment ?? null, from, to }).map(parse);
+      return selectPeriod
+        .all({ service: filter.service ?? null, environment: filter.environment ?? null, from, to })
+        .map(parse);
     },
 
     allIds(): number[] {
@@ -247,7 +266,9 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
 
     /** The events with their place in the chain (seq, prev_hash, hash), oldest first: the full record. */
     chained(id: number): ChainedEvent[] {
-      return selectChain.all(id).map((r) => ({ seq: r.seq, prevHash: r.prev_hash, hash: r.hash, event: toRecorded(r) }));
+      return selectChain
+        .all(id)
+        .map((r) => ({ seq: r.seq, prevHash: r.prev_hash, hash: r.hash, event: toRecorded(r) }));
     },
 
     /**
@@ -268,7 +289,8 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
         return { ok: false, ref, problem: 'snapshot is not valid JSON' };
       }
       const seq = maxSeq.get(id)?.seq ?? 0;
-      if (seq !== stored.revision) return { ok: false, ref, problem: `snapshot is at revision ${stored.revision}, events at ${seq}` };
+      if (seq !== stored.revision)
+        return { ok: false, ref, problem: `snapshot is at revision ${stored.revision}, events at ${seq}` };
       try {
         rebuilt = replay(id, this.events(id));
       } catch (error) {
@@ -284,4 +306,3 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
     },
   };
 }
-

@@ -49,7 +49,9 @@ export function createJobsRepository({ db }: { db: Db }) {
   );
   const selectOne = db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
   const selectByStatus = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM jobs WHERE status = ? ORDER BY due_at, id`);
-  const selectOfDeployment = db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM jobs WHERE deployment_id = ? ORDER BY due_at, id`);
+  const selectOfDeployment = db.prepare<[number], Row>(
+    `SELECT ${COLUMNS} FROM jobs WHERE deployment_id = ? ORDER BY due_at, id`,
+  );
   const finish = db.prepare(
     `UPDATE jobs SET status = @status, result = @result, updated_at = @at WHERE id = @id AND status IN ('sending', 'uncertain')`,
   );
@@ -66,7 +68,14 @@ export function createJobsRepository({ db }: { db: Db }) {
     plan(jobs: PlannedJob[], at: number): number {
       let added = 0;
       for (const j of jobs) {
-        added += insert.run({ key: j.key, deploymentId: j.deploymentId, kind: j.kind, dueAt: j.dueAt, payload: JSON.stringify(j.payload), at }).changes;
+        added += insert.run({
+          key: j.key,
+          deploymentId: j.deploymentId,
+          kind: j.kind,
+          dueAt: j.dueAt,
+          payload: JSON.stringify(j.payload),
+          at,
+        }).changes;
       }
       return added;
     },

@@ -39,13 +39,19 @@ interface Row {
  */
 export function takeLease(
   db: Db,
-  { holder = { pid: process.pid, host: hostname() }, now = Date.now, isAlive = pidIsAlive }: { holder?: LeaseHolder; now?: () => number; isAlive?: (pid: number) => boolean } = {},
+  {
+    holder = { pid: process.pid, host: hostname() },
+    now = Date.now,
+    isAlive = pidIsAlive,
+  }: { holder?: LeaseHolder; now?: () => number; isAlive?: (pid: number) => boolean } = {},
 ): Lease {
   try {
     return holdLease(db, holder, now, isAlive);
   } catch (error) {
     if (error instanceof ConfigError || !(error as { code?: unknown }).code) throw error;
-    throw new ConfigError(`The database ${db.name} cannot be written: ${sqliteProblem(error)}. Check the file, its folder's permissions and free space (LIFTOFF_DB).`);
+    throw new ConfigError(
+      `The database ${db.name} cannot be written: ${sqliteProblem(error)}. Check the file, its folder's permissions and free space (LIFTOFF_DB).`,
+    );
   }
 }
 

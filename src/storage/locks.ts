@@ -34,18 +34,26 @@ export function createLocksRepository({ db }: { db: Db }) {
   const selectActive = db.prepare<[string, string], Lock>(
     `SELECT ${COLUMNS} FROM locks WHERE service = ? AND environment = ? AND released_at IS NULL`,
   );
-  const selectAll = db.prepare<[], Lock>(`SELECT ${COLUMNS} FROM locks WHERE released_at IS NULL ORDER BY locked_at, id`);
+  const selectAll = db.prepare<[], Lock>(
+    `SELECT ${COLUMNS} FROM locks WHERE released_at IS NULL ORDER BY locked_at, id`,
+  );
   const release = db.prepare(
     'UPDATE locks SET released_by = ?, released_at = ? WHERE service = ? AND environment = ? AND released_at IS NULL',
   );
   const setReason = db.prepare('UPDATE locks SET reason = ? WHERE id = ? AND released_at IS NULL');
-  const releaseById = db.prepare('UPDATE locks SET released_by = ?, released_at = ? WHERE id = ? AND released_at IS NULL');
-  const selectLapsed = db.prepare<[number], Lock>(`SELECT ${COLUMNS} FROM locks WHERE released_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY id`);
+  const releaseById = db.prepare(
+    'UPDATE locks SET released_by = ?, released_at = ? WHERE id = ? AND released_at IS NULL',
+  );
+  const selectLapsed = db.prepare<[number], Lock>(
+    `SELECT ${COLUMNS} FROM locks WHERE released_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY id`,
+  );
   const selectToRemind = db.prepare<[number], Lock>(
     `SELECT ${COLUMNS} FROM locks WHERE released_at IS NULL AND expires_at IS NOT NULL AND reminded_at IS NULL AND expires_at > ? ORDER BY id`,
   );
   const setReminded = db.prepare('UPDATE locks SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL');
-  const selectVia = db.prepare<[number], Lock>(`SELECT ${COLUMNS} FROM locks WHERE released_at IS NULL AND via_deployment_id = ? ORDER BY id`);
+  const selectVia = db.prepare<[number], Lock>(
+    `SELECT ${COLUMNS} FROM locks WHERE released_at IS NULL AND via_deployment_id = ? ORDER BY id`,
+  );
 
   return {
     active(service: string, environment: Environment): Lock | undefined {
@@ -97,4 +105,3 @@ export function createLocksRepository({ db }: { db: Db }) {
     },
   };
 }
-

@@ -12,7 +12,8 @@ export function createStatsRepository({ db }: { db: Db }) {
     jobsByKindAndStatus: () => jobs.all(),
     deploymentsByStatus: () => deployments.all(),
     /** The database's size in bytes (pages in use and free; the write-ahead log is apart). */
-    databaseBytes: () => (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number),
+    databaseBytes: () =>
+      (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number),
   };
 }
 

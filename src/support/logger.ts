@@ -11,10 +11,13 @@ const ORDER = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 type Level = keyof typeof ORDER;
 
 /** Slack tokens and anything that looks like a signing secret assignment. */
-const SECRET = /\b(xox[abposr]|xapp)-[A-Za-z0-9-]+|((?:signing_?secret|token|authorization)["']?\s*[:=]\s*["']?)(Bearer\s+)?[^\s"',}]+/gi;
+const SECRET =
+  /\b(xox[abposr]|xapp)-[A-Za-z0-9-]+|((?:signing_?secret|token|authorization)["']?\s*[:=]\s*["']?)(Bearer\s+)?[^\s"',}]+/gi;
 
 export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(SECRET, (_match: string, _prefix: string, key: string | undefined) => (key ? `${key}[redacted]` : '[redacted]'));
+  let out = text.replace(SECRET, (_match: string, _prefix: string, key: string | undefined) =>
+    key ? `${key}[redacted]` : '[redacted]',
+  );
   for (const s of secrets) if (s.length >= 8) out = out.split(s).join('[redacted]');
   return out;
 }
@@ -22,7 +25,12 @@ export function redact(text: string, secrets: readonly string[] = []): string {
 function serialize(value: unknown): unknown {
   if (value instanceof Error) {
     const data = (value as { data?: { error?: string } }).data;
-    return { name: value.name, message: value.message, ...(data?.error ? { slackError: data.error } : {}), stack: value.stack };
+    return {
+      name: value.name,
+      message: value.message,
+      ...(data?.error ? { slackError: data.error } : {}),
+      stack: value.stack,
+    };
   }
   return value;
 }
@@ -40,12 +48,14 @@ export function namingDeployment(fields: Record<string, unknown>): Record<string
   return { ...rest, deployment: Number.isSafeInteger(deploymentId) ? refOf(deploymentId as number) : deploymentId };
 }
 
-export function createLogger(opts: {
-  level?: Level;
-  secrets?: readonly string[];
-  write?: (line: string) => void;
-  fields?: Record<string, unknown>;
-} = {}): Logger {
+export function createLogger(
+  opts: {
+    level?: Level;
+    secrets?: readonly string[];
+    write?: (line: string) => void;
+    fields?: Record<string, unknown>;
+  } = {},
+): Logger {
   let level: Level = opts.level ?? 'info';
   let name = 'liftoff';
   const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -54,14 +64,21 @@ export function createLogger(opts: {
   function emit(lvl: Level, msg: string, fields: Record<string, unknown> = {}) {
     if (ORDER[lvl] < ORDER[level]) return;
     const entry = { level: lvl, time: new Date().toISOString(), name, msg, ...base, ...namingDeployment(fields) };
-    write(redact(JSON.stringify(entry, (_k, v: unknown) => serialize(v)), opts.secrets));
+    write(
+      redact(
+        JSON.stringify(entry, (_k, v: unknown) => serialize(v)),
+        opts.secrets,
+      ),
+    );
   }
   /** Bolt calls these with loose arguments: the first string is the message, the rest details. */
-  const loose = (lvl: Level) => (...args: unknown[]) => {
-    const msg = args.filter((a) => typeof a === 'string').join(' ');
-    const details = args.filter((a) => typeof a !== 'string');
-    emit(lvl, msg || 'log', details.length ? { details: details.length === 1 ? details[0] : details } : {});
-  };
+  const loose =
+    (lvl: Level) =>
+    (...args: unknown[]) => {
+      const msg = args.filter((a) => typeof a === 'string').join(' ');
+      const details = args.filter((a) => typeof a !== 'string');
+      emit(lvl, msg || 'log', details.length ? { details: details.length === 1 ? details[0] : details } : {});
+    };
 
   return {
     debug: loose('debug'),

@@ -36,7 +36,14 @@ export interface DeploymentServiceDeps {
  * The use cases of a deployment. A button, a slash command and the scheduler
  * all come through here: each call is one fast transaction, then `onChange`.
  */
-export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY, policyFor = () => policy, onChange, withinChange }: DeploymentServiceDeps) {
+export function createDeploymentService({
+  repos,
+  clock,
+  policy = DEFAULT_POLICY,
+  policyFor = () => policy,
+  onChange,
+  withinChange,
+}: DeploymentServiceDeps) {
   const notify = (d: Deployment, events: DeploymentEvent[]) => {
     if (events.length) onChange?.(d, events);
   };
@@ -46,7 +53,12 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
       return run();
     } catch (error) {
       if (isDomainError(error) && error.code === 'not_allowed') {
-        repos.deployments.change(id, () => [{ type: 'refused', action: command.type, reason: error.message }], actor, clock.now());
+        repos.deployments.change(
+          id,
+          () => [{ type: 'refused', action: command.type, reason: error.message }],
+          actor,
+          clock.now(),
+        );
       }
       throw error;
     }
@@ -75,7 +87,11 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
 
     findByRef(ref: string): Deployment {
       const d = repos.deployments.getByRef(ref);
-      if (!d) throw new DomainError('not_found', `There is no deployment ${ref.slice(0, 20).toUpperCase() || '(none given)'}. Try /deploy list.`);
+      if (!d)
+        throw new DomainError(
+          'not_found',
+          `There is no deployment ${ref.slice(0, 20).toUpperCase() || '(none given)'}. Try /deploy list.`,
+        );
       return d;
     },
 
@@ -85,7 +101,13 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
      * runs inside the transaction, before the creation, and may throw to refuse
      * it (the start use case's permission and lock checks: usecases/start.ts).
      */
-    start(input: DeploymentInput, plan: Template, actor: string, viewId?: string, guard?: () => void): { deployment: Deployment; created: boolean } {
+    start(
+      input: DeploymentInput,
+      plan: Template,
+      actor: string,
+      viewId?: string,
+      guard?: () => void,
+    ): { deployment: Deployment; created: boolean } {
       const now = clock.now();
       const event = createdEvent(input, plan);
       const result = writeTransaction(repos.db, () => {
@@ -105,7 +127,9 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
 
     /** Runs a command through the state machine; refusals are kept in the audit trail and rethrown. */
     act(id: number, command: Command, actor: string): Deployment {
-      const result = recordingRefusals(id, command, actor, () => commit(id, (d) => decide(d, command, actor, policyFor(d)), actor));
+      const result = recordingRefusals(id, command, actor, () =>
+        commit(id, (d) => decide(d, command, actor, policyFor(d)), actor),
+      );
       if (!result) throw new DomainError('not_found', 'That deployment no longer exists.');
       notify(result.deployment, result.events);
       return result.deployment;
@@ -115,7 +139,10 @@ export function createDeploymentService({ repos, clock, policy = DEFAULT_POLICY,
      * Records what became of a deployment's dedicated channel (created, or
      * given up on). The first answer wins: a second one records nothing.
      */
-    recordRoom(id: number, event: Extract<DeploymentEvent, { type: 'room_opened' | 'room_failed' }>): Deployment | undefined {
+    recordRoom(
+      id: number,
+      event: Extract<DeploymentEvent, { type: 'room_opened' | 'room_failed' }>,
+    ): Deployment | undefined {
       const result = commit(id, (d) => (d.room ? [] : [event]), SYSTEM_ACTOR);
       if (result) notify(result.deployment, result.events);
       return result?.deployment;

@@ -1,7 +1,12 @@
 import { isOnlyPlaceholder } from '../core/template/placeholders.js';
 import type { Clock } from '../core/clock.js';
 import type { Command } from '../core/deployment/decide.js';
-import { ENVIRONMENT_LABELS, type Deployment, type DeploymentInput, type Environment } from '../core/deployment/types.js';
+import {
+  ENVIRONMENT_LABELS,
+  type Deployment,
+  type DeploymentInput,
+  type Environment,
+} from '../core/deployment/types.js';
 import { DomainError } from '../core/errors.js';
 import { resolveName } from '../core/text.js';
 import { may, participants, releasersOf } from '../core/policy/may.js';
@@ -39,19 +44,36 @@ const where = (service: string, environment: Environment) => `${service} in ${EN
  * deployment use cases: each call is one synchronous transaction; Slack and
  * the hook call come after (the hook as a scheduler job planned in it).
  */
-export function createRollbackService({ repos, clock, deployments, handLocks = { expiryHours: 24, remindMinutesBefore: 60 }, services = [] }: RollbackServiceDeps) {
+export function createRollbackService({
+  repos,
+  clock,
+  deployments,
+  handLocks = { expiryHours: 24, remindMinutesBefore: 60 },
+  services = [],
+}: RollbackServiceDeps) {
   /** The version a rollback of `d` returns to: the latest completed deployment before it. */
   const previousOf = (d: Deployment) => repos.deployments.previousCompleted(d.service, d.environment, d.id) ?? null;
 
   /** Who may release (or change) a lock: `may`, with the deployment that took it. */
   function mayUnlock(lock: Lock, actor: string, change = false) {
     const d = lock.deploymentId ? repos.deployments.get(lock.deploymentId) : undefined;
-    return may(lock, { type: 'unlock', lock: { lockedBy: lock.lockedBy, deployment: d ?? null }, change }, actor, deployments.policyFor(lock));
+    return may(
+      lock,
+      { type: 'unlock', lock: { lockedBy: lock.lockedBy, deployment: d ?? null }, change },
+      actor,
+      deployments.policyFor(lock),
+    );
   }
 
   /** Records what an admin did to a lock (it is also told to the ops channel, by the caller). */
   function recordAdmin(lock: Lock, actor: string, what: string) {
-    repos.audit.record({ at: clock.now(), actor, type: 'admin', subject: `${what} ${lock.service}/${lock.environment}`, data: { action: what, service: lock.service, environment: lock.environment, lockedBy: lock.lockedBy } });
+    repos.audit.record({
+      at: clock.now(),
+      actor,
+      type: 'admin',
+      subject: `${what} ${lock.service}/${lock.environment}`,
+      data: { action: what, service: lock.service, environment: lock.environment, lockedBy: lock.lockedBy },
+    });
   }
 
   /**
@@ -59,12 +81,28 @@ export function createRollbackService({ repos, clock, deployments, handLocks = {
    * the lock's deployment when it has one, else in the `audit` table (a lock
    * set by hand, or none yet).
    */
-  function refuse(target: { service: string; environment: Environment; deploymentId: number | null }, actor: string, what: string, message: string): never {
+  function refuse(
+    target: { service: string; environment: Environment; deploymentId: number | null },
+    actor: string,
+    what: string,
+    message: string,
+  ): never {
     if (target.deploymentId) {
-      repos.deployments.change(target.deploymentId, () => [{ type: 'refused', action: what, reason: message }], actor, clock.now());
+      repos.deployments.change(
+        target.deploymentId,
+        () => [{ type: 'refused', action: what, reason: message }],
+        actor,
+        clock.now(),
+      );
     } else {
       const subject = `${what} ${target.service}/${target.environment}`;
-      repos.audit.record({ at: clock.now(), actor, type: 'refused', subject, data: { action: what, service: target.service, environment: target.environment, reason: message } });
+      repos.audit.record({
+        at: clock.now(),
+        actor,
+        type: 'refused',
+        subject,
+        data: { action: what, service: target.service, environment: target.environment, reason: message },
+      });
     }
     throw new DomainError('not_allowed', message);
   }
@@ -85,12 +123,18 @@ export function createRollbackService({ repos, clock, deployments, handLocks = {
      * (`viewId`) changes nothing and returns `started: false`; a second person
      * racing gets the state machine's "already rolling back".
      */
-    start(id: number, actor: string, choice: RollbackChoice, viewId?: string): { deployment: Deployment; started: boolean } {
+    start(
+      id: number,
+      actor: string,
+      choice: RollbackChoice,
+      viewId?: string,
+    ): { deployment: Deployment; started: boolean } {
       if (viewId && repos.submissions.find(viewId)) return { deployment: deployments.find(id), started: false };
       deployments.check(id, CHECK_START, actor); // a refusal is recorded outside the transaction below
       const now = clock.now();
       return writeTransaction(repos.db, () => {
-        if (viewId && !repos.submissions.record(viewId, id, now)) return { deployment: deployments.find(id), started: false };
+        if (viewId && !repos.submissions.record(viewId, id, now))
+          return { deployment: deployments.find(id), started: false };
         const before = deployments.find(id);
         const previous = previousOf(before);
         const command: Command = { type: 'start_rollback', ...choice, toVersion: previous?.version ?? null };
@@ -99,7 +143,11 @@ export function createRollbackService({ repos, clock, deployments, handLocks = {
         repos.locks.lock({
           service: deployment.service,
           environment: deployment.environment,
-          reason: `${deployment.ref} is rolling back ${deployment.version}${to}${isOnlyPlaceholder(choice.trigger) ? '' : `: ${choice.trigger}`}`.slice(0, 500),
+          reason:
+            `${deployment.ref} is rolling back ${deployment.version}${to}${isOnlyPlaceholder(choice.trigger) ? '' : `: ${choice.trigger}`}`.slice(
+              0,
+              500,
+            ),
           deploymentId: id,
           lockedBy: actor,
           lockedAt: now,
@@ -136,7 +184,12 @@ export function createRollbackService({ repos, clock, deployments, handLocks = {
      * Only those allowed to deploy the service's environment (or admins) may lock; the lock
      * needs a reason and lapses after `handLocks.expiryHours`.
      */
-    lock(typed: string, environment: Environment, reason: string, actor: string): { lock: Lock; created: boolean; admin: boolean } {
+    lock(
+      typed: string,
+      environment: Environment,
+      reason: string,
+      actor: string,
+    ): { lock: Lock; created: boolean; admin: boolean } {
       const service = resolveName(services, typed);
       const target = { service, environment };
       const current = repos.locks.active(service, environment);
@@ -144,10 +197,16 @@ export function createRollbackService({ repos, clock, deployments, handLocks = {
         const p = mayUnlock(current, actor, true);
         if (!p.allowed) refuse(current, actor, 'change the lock of', p.reason);
       }
-      const active = repos.deployments.listActive().filter((d) => d.service === service && d.environment === environment);
+      const active = repos.deployments
+        .listActive()
+        .filter((d) => d.service === service && d.environment === environment);
       const p = may(target, { type: 'lock', active }, actor, deployments.policyFor(target));
       if (!current && !p.allowed) refuse({ ...target, deploymentId: null }, actor, 'lock', p.reason);
-      if (!reason.trim()) throw new DomainError('invalid_input', `Say why, for example \`/deploy lock ${service} ${environment} database migration running\`.`);
+      if (!reason.trim())
+        throw new DomainError(
+          'invalid_input',
+          `Say why, for example \`/deploy lock ${service} ${environment} database migration running\`.`,
+        );
       const now = clock.now();
       // The deployment whose deployer or approver this person is: cancelling it releases the lock.
       const via = p.allowed && p.as === 'participant' ? active.find((d) => participants(d).has(actor)) : undefined;
@@ -158,9 +217,22 @@ export function createRollbackService({ repos, clock, deployments, handLocks = {
           repos.locks.editReason(still.id, reason);
           return { lock: { ...still, reason }, created: false, admin: false };
         }
-        if (still) throw new DomainError('not_now', `${where(service, environment)} was just locked by someone else; try again.`);
+        if (still)
+          throw new DomainError(
+            'not_now',
+            `${where(service, environment)} was just locked by someone else; try again.`,
+          );
         const hours = Math.min(handLocks.expiryHours, MAX_HAND_LOCK_HOURS);
-        const made = repos.locks.lock({ service, environment, reason, deploymentId: null, lockedBy: actor, lockedAt: now, expiresAt: now + hours * 3600_000, viaDeploymentId: via?.id ?? null });
+        const made = repos.locks.lock({
+          service,
+          environment,
+          reason,
+          deploymentId: null,
+          lockedBy: actor,
+          lockedAt: now,
+          expiresAt: now + hours * 3600_000,
+          viaDeploymentId: via?.id ?? null,
+        });
         if (admin) recordAdmin(made.lock, actor, 'lock');
         return { ...made, admin };
       })();
@@ -204,7 +276,12 @@ export function createRollbackService({ repos, clock, deployments, handLocks = {
       return writeTransaction(repos.db, () => {
         const lapsed = repos.locks.lapsed(now).filter((l) => repos.locks.releaseLock(l.id, LIFTOFF_RELEASE, now));
         const before = handLocks.remindMinutesBefore * 60_000;
-        const remind = before > 0 ? repos.locks.unreminded(now).filter((l) => l.expiresAt! - before <= now && repos.locks.markReminded(l.id, now)) : [];
+        const remind =
+          before > 0
+            ? repos.locks
+                .unreminded(now)
+                .filter((l) => l.expiresAt! - before <= now && repos.locks.markReminded(l.id, now))
+            : [];
         return { lapsed, remind };
       })();
     },

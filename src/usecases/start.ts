@@ -4,7 +4,14 @@ import type { Clock } from '../core/clock.js';
 import { hasDisguisingCharacters, resolveName } from '../core/text.js';
 import { parseDeploymentInput, type FieldErrors } from '../core/deployment/input.js';
 import type { RawTimings } from '../core/deployment/input-timings.js';
-import { ENVIRONMENT_LABELS, ENVIRONMENTS, refOf, type Deployment, type DeploymentInput, type Environment } from '../core/deployment/types.js';
+import {
+  ENVIRONMENT_LABELS,
+  ENVIRONMENTS,
+  refOf,
+  type Deployment,
+  type DeploymentInput,
+  type Environment,
+} from '../core/deployment/types.js';
 import { may } from '../core/policy/may.js';
 import type { TemplateCatalog } from '../core/template/catalog.js';
 import type { ApprovalRole } from '../core/template/schema.js';
@@ -72,13 +79,17 @@ class Refused extends Error {
   }
 }
 
-export const isEnvironment = (e: unknown): e is Environment => typeof e === 'string' && (ENVIRONMENTS as readonly string[]).includes(e);
+export const isEnvironment = (e: unknown): e is Environment =>
+  typeof e === 'string' && (ENVIRONMENTS as readonly string[]).includes(e);
 
 /** Why a locked service's environment refuses a new deployment (plain text: shown under a form field). */
 export function lockedMessage(l: Lock): string {
   const by = l.deploymentId ? ` by ${refOf(l.deploymentId)}` : '';
   const reason = l.reason.length > 120 ? `${l.reason.slice(0, 119)}…` : l.reason;
-  return `${l.service.slice(0, 40)} in ${ENVIRONMENT_LABELS[l.environment]} is locked${by}: ${reason}. A lead can release it with /deploy unlock.`.slice(0, 300);
+  return `${l.service.slice(0, 40)} in ${ENVIRONMENT_LABELS[l.environment]} is locked${by}: ${reason}. A lead can release it with /deploy unlock.`.slice(
+    0,
+    300,
+  );
 }
 
 /**
@@ -105,7 +116,15 @@ export function emptyGroupsOf(
  * the deployment lives), asks `may` who may deploy and be the deployer, and
  * creates it in one transaction with the lock check.
  */
-export function createStartUseCase({ repos, clock, deployments, rollback, team, templates, expandUsers }: StartUseCaseDeps) {
+export function createStartUseCase({
+  repos,
+  clock,
+  deployments,
+  rollback,
+  team,
+  templates,
+  expandUsers,
+}: StartUseCaseDeps) {
   /** The merged settings for a service in an environment; null when none (or not both given). */
   const settingsOf = (service: string | undefined, environment: Environment | undefined) =>
     service && environment ? team.settingsFor(service, environment) : null;
@@ -119,7 +138,13 @@ export function createStartUseCase({ repos, clock, deployments, rollback, team, 
 
   /** Records a refused start in the audit trail (no deployment exists to hold it). */
   function recordRefusal(actor: string, service: string, environment: Environment, reason: string) {
-    repos.audit.record({ at: clock.now(), actor, type: 'refused', subject: `start ${service}/${environment}`, data: { action: 'start', service, environment, reason } });
+    repos.audit.record({
+      at: clock.now(),
+      actor,
+      type: 'refused',
+      subject: `start ${service}/${environment}`,
+      data: { action: 'start', service, environment, reason },
+    });
   }
 
   return {
@@ -148,17 +173,27 @@ export function createStartUseCase({ repos, clock, deployments, rollback, team, 
       const template = templates.get(templateId);
       const roles = template?.approvals ?? [];
       if (disguised.length) {
-        const errors: FieldErrors = Object.fromEntries(disguised.map(([f]) => [f, 'holds control or text-direction characters; type it plainly']));
+        const errors: FieldErrors = Object.fromEntries(
+          disguised.map(([f]) => [f, 'holds control or text-direction characters; type it plainly']),
+        );
         return { ok: false, errors, roles };
       }
       if (team.services.length && !team.freeTextServices && service && !team.services.includes(service)) {
         return { ok: false, errors: { service: 'Choose one of the configured services' }, roles };
       }
       const approvers = Object.fromEntries(
-        roles.map((r) => [r.role, locked.has('approvers') && settings ? expandUsers(settings.approvers[r.role] ?? []) : (request.approvers[r.role] ?? [])]),
+        roles.map((r) => [
+          r.role,
+          locked.has('approvers') && settings
+            ? expandUsers(settings.approvers[r.role] ?? [])
+            : (request.approvers[r.role] ?? []),
+        ]),
       );
-      const channelId = settings?.deployChannel ? (locked.has('channels') ? null : request.channelId) || settings.deployChannel : request.requestChannelId;
-      const announceChannelId = locked.has('channels') && settings ? settings.announceChannel : (request.announceChannelId ?? null);
+      const channelId = settings?.deployChannel
+        ? (locked.has('channels') ? null : request.channelId) || settings.deployChannel
+        : request.requestChannelId;
+      const announceChannelId =
+        locked.has('channels') && settings ? settings.announceChannel : (request.announceChannelId ?? null);
       const policy = environment ? deployments.policyFor({ service, environment }) : deployments.policy;
       const parsed = parseDeploymentInput(
         {
@@ -187,7 +222,12 @@ export function createStartUseCase({ repos, clock, deployments, rollback, team, 
           deployerMayApprove: policy.deployerMayApprove,
         },
       );
-      if (!parsed.ok || !template) return { ok: false, errors: parsed.ok ? { templateId: 'Choose one of the listed templates' } : parsed.errors, roles };
+      if (!parsed.ok || !template)
+        return {
+          ok: false,
+          errors: parsed.ok ? { templateId: 'Choose one of the listed templates' } : parsed.errors,
+          roles,
+        };
       // The ops channel of the service's environment is recorded on the deployment: its start, issue, completion and rollback notices go there too.
       // Where it lives is the team's choice (a dedicated channel, or a thread: the default, left unrecorded).
       const input: DeploymentInput = {
@@ -197,19 +237,30 @@ export function createStartUseCase({ repos, clock, deployments, rollback, team, 
       };
       const target = { service: input.service, environment: input.environment };
       try {
-        const { deployment, created } = deployments.start(rollback.withReverses(input), planWithSettings(template, settings), actor, viewId, () => {
-          const mayStart = may(target, 'deploy', actor, policy);
-          if (!mayStart.allowed) throw new Refused('service', mayStart.reason, true);
-          const mayRun = may(target, 'be_deployer', input.deployerId, policy);
-          if (!mayRun.allowed) throw new Refused('deployerId', mayRun.reason, true);
-          const lock = repos.locks.active(input.service, input.environment);
-          if (lock) throw new Refused('service', lockedMessage(lock), false);
-        });
+        const { deployment, created } = deployments.start(
+          rollback.withReverses(input),
+          planWithSettings(template, settings),
+          actor,
+          viewId,
+          () => {
+            const mayStart = may(target, 'deploy', actor, policy);
+            if (!mayStart.allowed) throw new Refused('service', mayStart.reason, true);
+            const mayRun = may(target, 'be_deployer', input.deployerId, policy);
+            if (!mayRun.allowed) throw new Refused('deployerId', mayRun.reason, true);
+            const lock = repos.locks.active(input.service, input.environment);
+            if (lock) throw new Refused('service', lockedMessage(lock), false);
+          },
+        );
         return { ok: true, deployment, created };
       } catch (error) {
         if (!(error instanceof Refused)) throw error;
         if (error.recorded) recordRefusal(actor, input.service, input.environment, error.message);
-        return { ok: false, errors: { [error.field]: error.message }, roles, refused: error.recorded ? 'not_allowed' : 'locked' };
+        return {
+          ok: false,
+          errors: { [error.field]: error.message },
+          roles,
+          refused: error.recorded ? 'not_allowed' : 'locked',
+        };
       }
     },
   };

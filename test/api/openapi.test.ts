@@ -15,11 +15,26 @@ describe('the OpenAPI document', () => {
   });
 
   it('describes every route, with the body schema that validates its requests', () => {
-    const paths = document.paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> }; parameters?: Array<{ name: string; in: string; required: boolean }> }>>;
+    const paths = document.paths as Record<
+      string,
+      Record<
+        string,
+        {
+          requestBody?: {
+            content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }>;
+          };
+          parameters?: Array<{ name: string; in: string; required: boolean }>;
+        }
+      >
+    >;
     for (const r of routes) {
       const op = paths[r.path]?.[r.method.toLowerCase()];
       expect(op, `${r.method} ${r.path}`).toBeDefined();
-      if (r.method === 'POST') expect(op!.parameters?.find((p) => p.name === 'Idempotency-Key')).toMatchObject({ in: 'header', required: true });
+      if (r.method === 'POST')
+        expect(op!.parameters?.find((p) => p.name === 'Idempotency-Key')).toMatchObject({
+          in: 'header',
+          required: true,
+        });
     }
     const start = paths['/deployments']!.post!.requestBody!.content['application/json']!.schema;
     expect(start.required?.sort()).toEqual(['deployer', 'environment', 'service', 'version']);

@@ -8,15 +8,24 @@ const CI_DIR = join(import.meta.dirname, '..', '..', 'src', 'ci');
 async function run(args: string[], env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCi(args, { env, out: { write: (s: string) => out.push(s) }, err: { write: (s: string) => err.push(s) } });
+  const code = await runCi(args, {
+    env,
+    out: { write: (s: string) => out.push(s) },
+    err: { write: (s: string) => err.push(s) },
+  });
   return { code, out: out.join(''), err: err.join('') };
 }
 
 describe('liftoff ci', () => {
   it('runs with nothing but Node: it imports only node: built-ins and nothing else of Liftoff', () => {
     for (const file of readdirSync(CI_DIR)) {
-      const specifiers = [...readFileSync(join(CI_DIR, file), 'utf8').matchAll(/\bfrom\s+'([^']+)'|import\('([^']+)'\)/g)].map((m) => m[1] ?? m[2]);
-      expect(specifiers.every((s) => s?.startsWith('node:')), `${file}: ${specifiers.join(', ')}`).toBe(true);
+      const specifiers = [
+        ...readFileSync(join(CI_DIR, file), 'utf8').matchAll(/\bfrom\s+'([^']+)'|import\('([^']+)'\)/g),
+      ].map((m) => m[1] ?? m[2]);
+      expect(
+        specifiers.every((s) => s?.startsWith('node:')),
+        `${file}: ${specifiers.join(', ')}`,
+      ).toBe(true);
     }
   });
 
@@ -30,8 +39,12 @@ describe('liftoff ci', () => {
   });
 
   it("links the run from the CI's own variables", () => {
-    expect(runUrlOf({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '7' })).toBe('https://github.com/acme/shop/actions/runs/7');
-    expect(runUrlOf({ CI_JOB_URL: 'https://gitlab.example.com/acme/shop/-/jobs/9' })).toBe('https://gitlab.example.com/acme/shop/-/jobs/9');
+    expect(
+      runUrlOf({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '7' }),
+    ).toBe('https://github.com/acme/shop/actions/runs/7');
+    expect(runUrlOf({ CI_JOB_URL: 'https://gitlab.example.com/acme/shop/-/jobs/9' })).toBe(
+      'https://gitlab.example.com/acme/shop/-/jobs/9',
+    );
     expect(runUrlOf({})).toBeUndefined();
   });
 });

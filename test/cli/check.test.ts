@@ -10,7 +10,11 @@ const RUNBOOKS = 'test/fixtures/runbooks';
 async function run(args: string[], env: Record<string, string | undefined> = {}) {
   let out = '';
   let err = '';
-  const code = await main(args, { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (err += s) }, env });
+  const code = await main(args, {
+    out: { write: (s: string) => (out += s) },
+    err: { write: (s: string) => (err += s) },
+    env,
+  });
   return { code, out, err };
 }
 
@@ -21,41 +25,58 @@ describe('liftoff template check FILE', () => {
     expect(out).toMatch(/^Template "Deployment Process Template" \(id deployment-process-template\)/);
     expect(out).toContain('Approvals\n  Development Lead (dev_lead)\n  QA Lead (qa_lead)');
     expect(out).toContain('Product Owner (product_owner) (optional)');
-    expect(out).toMatch(/Pre-deployment checklist\n {2}Pre-deployment checklist\n {4}\[ \] Code Freeze Initiated \(if applicable\) \(optional\)/);
-    expect(out).toContain('[ ] Automated tests passed successfully (Unit, Integration, E2E) (required)\n        evidence: Link to test results (url, [URL])');
-    expect(out).toContain('Deployment phases\n  Deployment steps\n    1. Notify Stakeholders: Announce the start of the deployment window. (required)');
+    expect(out).toMatch(
+      /Pre-deployment checklist\n {2}Pre-deployment checklist\n {4}\[ \] Code Freeze Initiated \(if applicable\) \(optional\)/,
+    );
+    expect(out).toContain(
+      '[ ] Automated tests passed successfully (Unit, Integration, E2E) (required)\n        evidence: Link to test results (url, [URL])',
+    );
+    expect(out).toContain(
+      'Deployment phases\n  Deployment steps\n    1. Notify Stakeholders: Announce the start of the deployment window. (required)',
+    );
     expect(out).toMatch(/Communication\n {2}announcement \(\[blank\] hours before\)/);
     expect(out).toMatch(/Rollback plan.*\n(.*\n)* {2}Steps\n {4}1\. /);
-    expect(out.trimEnd().split('\n').slice(-2)).toEqual(['No problems.', expect.stringMatching(/can run as a template\.$/)]);
+    expect(out.trimEnd().split('\n').slice(-2)).toEqual([
+      'No problems.',
+      expect.stringMatching(/can run as a template\.$/),
+    ]);
   });
 
   it('numbers steps per section and per level, and marks each item required or optional', async () => {
     const { out } = await run(['template', 'check', join(ROOT, RUNBOOKS, 'deployment-process-template.md')]);
     // The seed's smoke tests are nested under step 8; steps 9 and 10 keep the seed's numbers.
-    expect(out).toContain([
-      '    8. Initial Smoke Tests: Perform basic checks to ensure the application is running. (required)',
-      '      8.1. Check main endpoint/URL accessibility. (required)',
-      '      8.2. Verify core functionality A. (required)',
-      '      8.3. Verify core functionality B. (required)',
-      '    9. Disable Maintenance Mode: (If applicable) (optional)',
-      '    10. Notify Stakeholders: Announce the completion of the deployment. (required)',
-    ].join('\n'));
+    expect(out).toContain(
+      [
+        '    8. Initial Smoke Tests: Perform basic checks to ensure the application is running. (required)',
+        '      8.1. Check main endpoint/URL accessibility. (required)',
+        '      8.2. Verify core functionality A. (required)',
+        '      8.3. Verify core functionality B. (required)',
+        '    9. Disable Maintenance Mode: (If applicable) (optional)',
+        '    10. Notify Stakeholders: Announce the completion of the deployment. (required)',
+      ].join('\n'),
+    );
     // Rollback steps start again at 1; details line up under the text.
-    expect(out).toContain('  Steps\n    1. Notify stakeholders of the rollback decision. (required)\n    2. Enable Maintenance Mode (if applicable). (optional)');
-    expect(out).toContain('    3. Revert application code to the previous stable version. (required)\n       *Method:* [e.g., Redeploy previous artifact, git revert and deploy]');
+    expect(out).toContain(
+      '  Steps\n    1. Notify stakeholders of the rollback decision. (required)\n    2. Enable Maintenance Mode (if applicable). (optional)',
+    );
+    expect(out).toContain(
+      '    3. Revert application code to the previous stable version. (required)\n       *Method:* [e.g., Redeploy previous artifact, git revert and deploy]',
+    );
     expect(out).not.toMatch(/^ *11\. /m);
   });
 
   it('a template without rollback validation shows the standard checks, and says how to set a rollback estimate', async () => {
     const { out } = await run(['template', 'check', join(ROOT, RUNBOOKS, 'deployment-process-template.md')]);
-    expect(out).toContain([
-      '  Validation (standard checks) — The template lists no rollback validation, so Liftoff asks for its standard checks.',
-      '    [ ] Application accessible (required)',
-      '    [ ] Database state correct (required)',
-      '    [ ] No data loss (required)',
-      '    [ ] Services operational (required)',
-      '  No estimated rollback time: the rollback timer runs without an overrun alert.',
-    ].join('\n'));
+    expect(out).toContain(
+      [
+        '  Validation (standard checks) — The template lists no rollback validation, so Liftoff asks for its standard checks.',
+        '    [ ] Application accessible (required)',
+        '    [ ] Database state correct (required)',
+        '    [ ] No data loss (required)',
+        '    [ ] Services operational (required)',
+        '  No estimated rollback time: the rollback timer runs without an overrun alert.',
+      ].join('\n'),
+    );
     expect(out).toMatch(/estimatedMinutes under rollback: in a YAML template/);
     // The deployment task lists its own validation; the checkout runbook fills its estimate from its front matter.
     const task = (await run(['template', 'check', join(ROOT, RUNBOOKS, 'deployment-task.md')])).out;
@@ -88,23 +109,37 @@ describe('liftoff template check FILE', () => {
   });
 
   it('a missing file or argument', async () => {
-    expect(await run(['template', 'check', '/nonexistent/x.md'])).toMatchObject({ code: 1, out: expect.stringContaining('does not exist') });
-    expect(await run(['template', 'check'])).toMatchObject({ code: 2, err: expect.stringContaining('Usage: liftoff template check FILE') });
+    expect(await run(['template', 'check', '/nonexistent/x.md'])).toMatchObject({
+      code: 1,
+      out: expect.stringContaining('does not exist'),
+    });
+    expect(await run(['template', 'check'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('Usage: liftoff template check FILE'),
+    });
   });
 
   it('runs as a real command (the compiled CLI): node bin/liftoff.js template check …', async () => {
     await ensureBuilt();
-    const result = spawnSync(process.execPath, ['bin/liftoff.js', 'template', 'check', `${RUNBOOKS}/deployment-task.md`], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['bin/liftoff.js', 'template', 'check', `${RUNBOOKS}/deployment-task.md`],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Template "Deployment Task" \(id deployment-task\)/);
     expect(result.stdout).toContain('  Application Deployment (window __:__–__:__)\n    1. Enable maintenance mode');
     expect(result.stdout).toMatch(/can run as a template\.\n$/);
-    const bad = spawnSync(process.execPath, ['bin/liftoff.js', 'template', 'check', `${RUNBOOKS}/mistakes.md`], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const bad = spawnSync(process.execPath, ['bin/liftoff.js', 'template', 'check', `${RUNBOOKS}/mistakes.md`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(bad.status).toBe(1);
   }, 300_000); // a first build on a loaded machine can take a minute or more
 });
@@ -114,10 +149,14 @@ describe('liftoff config check [FILE]', () => {
     const { code, out } = await run(['config', 'check', join(ROOT, 'data/liftoff.example.yml')]);
     expect(code).toBe(0);
     expect(out).toContain('Services: checkout, search (only these)');
-    expect(out).toContain('  checkout → production\n    channels: deploy C0DEPLOYS1, announce C0ANNOUNCE, ops C0OPSROOM1');
+    expect(out).toContain(
+      '  checkout → production\n    channels: deploy C0DEPLOYS1, announce C0ANNOUNCE, ops C0OPSROOM1',
+    );
     expect(out).toContain('  checkout → uat, development');
     expect(out).toContain('    approvers qa_lead: @qa, U0QALEAD01');
-    expect(out).toContain('communication: announcement 24 h before, reminder 1 h before, progress every 30 min, monitoring 120 min');
+    expect(out).toContain(
+      'communication: announcement 24 h before, reminder 1 h before, progress every 30 min, monitoring 120 min',
+    );
     expect(out).toContain('cannot be resolved offline');
     expect(out).toContain('  @qa → S0QATEAM01 (user_groups)');
     expect(out).toMatch(/No problems\.\n.*can be used\.\n$/);
@@ -127,7 +166,9 @@ describe('liftoff config check [FILE]', () => {
     const { code, out } = await run(['config', 'check', join(ROOT, 'test/fixtures/config/mistakes.yml')]);
     expect(code).toBe(1);
     expect(out).toContain('Problems (11):');
-    expect(out).toContain('  - services.checkout.template: unknown template "nope"; loaded templates: deployment-task, standard-release (line 7)');
+    expect(out).toContain(
+      '  - services.checkout.template: unknown template "nope"; loaded templates: deployment-task, standard-release (line 7)',
+    );
     expect(out).not.toContain('Team configuration');
   });
 

@@ -17,7 +17,11 @@ const DAY = 24 * HOUR;
 async function run(args: string[], db: string) {
   let out = '';
   let err = '';
-  const code = await main(args, { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (err += s) }, env: { LIFTOFF_DB: db } });
+  const code = await main(args, {
+    out: { write: (s: string) => (out += s) },
+    err: { write: (s: string) => (err += s) },
+    env: { LIFTOFF_DB: db },
+  });
   return { code, out, err };
 }
 
@@ -45,7 +49,10 @@ function readCsv(text: string): string[][] {
 function database() {
   const file = temp.file();
   const db = openDatabase(file);
-  seedPastDeployments(createRepositories(db), 10, { from: T0, service: (i) => (i === 4 ? 'web, "quoted"\nline' : 'web') });
+  seedPastDeployments(createRepositories(db), 10, {
+    from: T0,
+    service: (i) => (i === 4 ? 'web, "quoted"\nline' : 'web'),
+  });
   db.close();
   return file;
 }
@@ -88,21 +95,48 @@ describe('liftoff export', () => {
         hash: r[col('hash')],
       })),
     ).toEqual(expected);
-    expect(rows.every((r) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(r[col('at')]!) && r[col('window_start')]!.endsWith('Z'))).toBe(true);
+    expect(
+      rows.every(
+        (r) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(r[col('at')]!) && r[col('window_start')]!.endsWith('Z'),
+      ),
+    ).toBe(true);
     expect(rows.find((r) => r[col('deployment')] === 'DEP-5')![col('service')]).toBe('web, "quoted"\nline');
-    expect(rows[0]!.slice(0, 10)).toEqual(['DEP-3', 'web', 'production', '1.2.0', 'release', 'cancelled', 'U0DEPLOYER1', 'C0DEPLOYS01', '2026-11-25T09:00:00.000Z', '2026-11-25T13:00:00.000Z']);
+    expect(rows[0]!.slice(0, 10)).toEqual([
+      'DEP-3',
+      'web',
+      'production',
+      '1.2.0',
+      'release',
+      'cancelled',
+      'U0DEPLOYER1',
+      'C0DEPLOYS01',
+      '2026-11-25T09:00:00.000Z',
+      '2026-11-25T13:00:00.000Z',
+    ]);
     // Read-only: the file is as it was.
     expect(readFileSync(file).equals(bytes)).toBe(true);
   });
 
   it('JSON: the same rows, and an auditor verifies the chain from them without Liftoff', async () => {
     const file = database();
-    const { code, out } = await run(['export', '--from', '2026-11-01T00:00:00Z', '--to', '2027-01-01', '--format', 'json'], file);
+    const { code, out } = await run(
+      ['export', '--from', '2026-11-01T00:00:00Z', '--to', '2027-01-01', '--format', 'json'],
+      file,
+    );
     expect(code).toBe(0);
     const rows = JSON.parse(out) as Array<Record<string, string | number>>;
     expect(rows.length).toBe(eventsOf(file, 0, Number.MAX_SAFE_INTEGER).length);
     expect(Object.keys(rows[0]!)).toEqual([...EXPORT_COLUMNS]);
-    const chain = rows.map((r) => ({ deployment: String(r.deployment), seq: Number(r.event_seq), type: String(r.event_type), actor: String(r.actor), at: Date.parse(String(r.at)), data: String(r.data), prev_hash: String(r.prev_hash), hash: String(r.hash) }));
+    const chain = rows.map((r) => ({
+      deployment: String(r.deployment),
+      seq: Number(r.event_seq),
+      type: String(r.event_type),
+      actor: String(r.actor),
+      at: Date.parse(String(r.at)),
+      data: String(r.data),
+      prev_hash: String(r.prev_hash),
+      hash: String(r.hash),
+    }));
     expect(auditorVerifies(chain)).toBe(true);
     // One changed byte is caught.
     expect(auditorVerifies(chain.map((r, i) => (i === 3 ? { ...r, actor: 'UMALLORY' } : r)))).toBe(false);
@@ -111,18 +145,29 @@ describe('liftoff export', () => {
   it('writes to --out, never over an existing file, and an empty period is just the header', async () => {
     const file = database();
     const out = join(dirname(file), 'audit.csv');
-    expect((await run(['export', '--from', '2020-01-01', '--to', '2020-01-02', '--out', out], file)).err).toBe(`0 event(s) written to ${out}\n`);
+    expect((await run(['export', '--from', '2020-01-01', '--to', '2020-01-02', '--out', out], file)).err).toBe(
+      `0 event(s) written to ${out}\n`,
+    );
     expect(readFileSync(out, 'utf8')).toBe(`${EXPORT_COLUMNS.join(',')}\r\n`);
-    expect(await run(['export', '--from', '2020-01-01', '--to', '2020-01-02', '--out', out], file)).toMatchObject({ code: 1, err: expect.stringContaining('already exists') });
+    expect(await run(['export', '--from', '2020-01-01', '--to', '2020-01-02', '--out', out], file)).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('already exists'),
+    });
   });
 
   it.each([
     [['export', '--to', '2026-12-01'], /--from is required/],
     [['export', '--from', '2026-12-01', '--to', 'yesterday'], /--to yesterday is not a date/],
-    [['export', '--from', '2026-12-01T10:00', '--to', '2026-12-02'], /--from 2026-12-01T10:00 is not a date: .*with its zone/],
+    [
+      ['export', '--from', '2026-12-01T10:00', '--to', '2026-12-02'],
+      /--from 2026-12-01T10:00 is not a date: .*with its zone/,
+    ],
     [['export', '--from', '2026-12-02', '--to', '2026-12-01'], /must come after/],
     [['export', '--from', '2026-12-01', '--to', '2026-12-02', '--format', 'xml'], /--format xml is not known/],
-    [['export', '--from', '2026-12-01', '--to', '2026-12-02', '--bogus'], /Unknown option '--bogus'.*Usage: liftoff export/],
+    [
+      ['export', '--from', '2026-12-01', '--to', '2026-12-02', '--bogus'],
+      /Unknown option '--bogus'.*Usage: liftoff export/,
+    ],
   ])('refuses %j with a clear message and exit 1', async (args, message) => {
     const { code, err, out } = await run(args, database());
     expect(code).toBe(1);

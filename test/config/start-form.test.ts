@@ -7,13 +7,20 @@ import { startForm } from '../../src/slack/listeners/views/start-form.js';
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'data', 'liftoff.example.yml');
 const setup = checkTeamSetup(EXAMPLE, {});
 const templates = createCatalog(setup.templates!.map((t) => t.template));
-const expandUsers = (entries: readonly string[]) => entries.flatMap((e) => (e === '@qa' ? ['U0QAMEMBR1', 'U0QAMEMBR2'] : [e]));
+const expandUsers = (entries: readonly string[]) =>
+  entries.flatMap((e) => (e === '@qa' ? ['U0QAMEMBR1', 'U0QAMEMBR2'] : [e]));
 const form = (team: TeamConfig, state: Partial<Parameters<typeof startForm>[1]> = {}) =>
-  startForm({ templates, team, expandUsers }, { deployerId: 'U0DEPLOYER', channelId: 'C0TYPEDIN1', fill: 0, now: Date.UTC(2026, 0, 5, 9), ...state });
+  startForm(
+    { templates, team, expandUsers },
+    { deployerId: 'U0DEPLOYER', channelId: 'C0TYPEDIN1', fill: 0, now: Date.UTC(2026, 0, 5, 9), ...state },
+  );
 type Block = { type: string; block_id?: string; element?: Record<string, any>; elements?: Array<{ text: string }> };
 const blocks = (v: ReturnType<typeof form>) => v.blocks as Block[];
 const block = (v: ReturnType<typeof form>, id: string) => blocks(v).find((b) => b.block_id === id);
-const texts = (v: ReturnType<typeof form>) => blocks(v).filter((b) => b.type === 'context').flatMap((b) => b.elements!.map((e) => e.text));
+const texts = (v: ReturnType<typeof form>) =>
+  blocks(v)
+    .filter((b) => b.type === 'context')
+    .flatMap((b) => b.elements!.map((e) => e.text));
 
 describe('the start form and the team configuration', () => {
   it('without a configuration: the service is typed in, nothing is filled, as before', () => {
@@ -26,7 +33,10 @@ describe('the start form and the team configuration', () => {
 
   it('with services: a select that dispatches, the environment too; a service and environment fill the form', () => {
     const v = form(setup.team!, { service: 'checkout', environment: 'staging' });
-    expect(block(v, 'service')).toMatchObject({ dispatch_action: true, element: { type: 'static_select', action_id: 'start.service', initial_option: { value: 'checkout' } } });
+    expect(block(v, 'service')).toMatchObject({
+      dispatch_action: true,
+      element: { type: 'static_select', action_id: 'start.service', initial_option: { value: 'checkout' } },
+    });
     expect(block(v, 'environment')).toMatchObject({ dispatch_action: true, element: { action_id: 'start.service' } });
     expect(block(v, 'service_other')).toBeUndefined();
     expect(block(v, 'deploy_channel')?.element?.initial_conversation).toBe('C0STAGING1');

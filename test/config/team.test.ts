@@ -33,10 +33,20 @@ describe('the example configuration', () => {
       announceChannel: 'C0ANNOUNCE',
       opsChannel: 'C0OPSROOM1',
       templateId: 'standard-release',
-      approvers: { dev_lead: ['U0DEVLEAD1'], qa_lead: ['@qa', 'U0QALEAD01'], ops_lead: ['U0OPSLEAD1', 'U0OPSLEAD2'], product_owner: ['U0PRODUCT1'] },
+      approvers: {
+        dev_lead: ['U0DEVLEAD1'],
+        qa_lead: ['@qa', 'U0QALEAD01'],
+        ops_lead: ['U0OPSLEAD1', 'U0OPSLEAD2'],
+        product_owner: ['U0PRODUCT1'],
+      },
       rollbackUsers: ['U0ONCALL01'],
       deployerMayApprove: false,
-      communication: { announcementHoursBefore: 24, reminderHoursBefore: 1, progressEveryMinutes: 30, monitoringMinutes: 120 },
+      communication: {
+        announcementHoursBefore: 24,
+        reminderHoursBefore: 1,
+        progressEveryMinutes: 30,
+        monitoringMinutes: 120,
+      },
       location: 'thread',
       locked: ['approvers'],
       healthChecks: [{ endpoint: 'https://checkout.example.com/healthz', expected: '200 OK' }],
@@ -46,8 +56,15 @@ describe('the example configuration', () => {
       allowedHosts: ['deploy.example.com'],
       timeoutMs: 10000,
     });
-    expect(team?.settingsFor('checkout', 'staging')).toMatchObject({ deployChannel: 'C0STAGING1', deployerMayApprove: true, locked: [] });
-    expect(team?.settingsFor('search', 'production')).toMatchObject({ deployChannel: 'C0SEARCH01', templateId: 'deployment-task' });
+    expect(team?.settingsFor('checkout', 'staging')).toMatchObject({
+      deployChannel: 'C0STAGING1',
+      deployerMayApprove: true,
+      locked: [],
+    });
+    expect(team?.settingsFor('search', 'production')).toMatchObject({
+      deployChannel: 'C0SEARCH01',
+      templateId: 'deployment-task',
+    });
   });
 
   it('lists every user group it names, with where', () => {
@@ -72,12 +89,22 @@ describe('mistakes', () => {
         expect.stringMatching(/^services\.checkout\.approvers\.qa_lead\.0: "qa" is neither a Slack user id .* @10$/),
         expect.stringMatching(/^services\.checkout\.communication\.progress_every_minutes: must be more than 0/),
         expect.stringMatching(/^services\.checkout\.environments\.prod\.location: use "thread" or "channel"/),
-        expect.stringMatching(/^services\.checkout\.environments\.prod: unknown environment; use production, staging, uat, development/),
-        expect.stringMatching(/^services\.checkout\.template: unknown template "nope"; loaded templates: deployment-task, standard-release/),
+        expect.stringMatching(
+          /^services\.checkout\.environments\.prod: unknown environment; use production, staging, uat, development/,
+        ),
+        expect.stringMatching(
+          /^services\.checkout\.template: unknown template "nope"; loaded templates: deployment-task, standard-release/,
+        ),
         expect.stringMatching(/^services\.checkout\.approvers\.boss: unknown approval role/),
-        expect.stringMatching(/^services\.checkout\.environments\.production\.approvers\.ops_lead2: unknown approval role; roles: dev_lead, qa_lead, ops_lead, product_owner/),
-        expect.stringMatching(/^services\.checkout\.hooks\.rollback\.url: its host evil\.example\.com is not in allowed_hosts \(deploy\.example\.com\)/),
-        expect.stringMatching(/^services\.checkout\.hooks\.rollback\.headers\.Authorization: the environment variable LIFTOFF_TEST_UNSET_TOKEN is not set/),
+        expect.stringMatching(
+          /^services\.checkout\.environments\.production\.approvers\.ops_lead2: unknown approval role; roles: dev_lead, qa_lead, ops_lead, product_owner/,
+        ),
+        expect.stringMatching(
+          /^services\.checkout\.hooks\.rollback\.url: its host evil\.example\.com is not in allowed_hosts \(deploy\.example\.com\)/,
+        ),
+        expect.stringMatching(
+          /^services\.checkout\.hooks\.rollback\.headers\.Authorization: the environment variable LIFTOFF_TEST_UNSET_TOKEN is not set/,
+        ),
       ]),
     );
     expect(problems).toHaveLength(11);
@@ -100,7 +127,9 @@ describe('mistakes', () => {
       rollback: { url: "https://deploy.example.com/x", allowed_hosts: [deploy.example.com], headers: { Authorization: "Bearer \${HOOK_TOKEN}" } }
 `);
     const { team } = checkTeamSetup(f, { HOOK_TOKEN: 's3cret' });
-    expect(team?.settingsFor('checkout', 'production')?.hooks.rollback?.headers).toEqual({ Authorization: 'Bearer s3cret' });
+    expect(team?.settingsFor('checkout', 'production')?.hooks.rollback?.headers).toEqual({
+      Authorization: 'Bearer s3cret',
+    });
   });
 });
 
@@ -135,7 +164,7 @@ describe('hook secrets', () => {
 });
 
 describe('templates_dir', () => {
-  it('adds the team\'s runbooks to the built-in templates, and roles are checked against them', () => {
+  it("adds the team's runbooks to the built-in templates, and roles are checked against them", () => {
     const f = file(`templates_dir: ${RUNBOOKS.replace(/\\/g, '/')}
 services:
   checkout:
@@ -145,14 +174,24 @@ services:
     const { team, templates, problems } = checkTeamSetup(f, {});
     // mistakes.md in that folder cannot be read as a runbook, and deployment-task.md takes a built-in's id:
     // both are reported under templates_dir (so `config check` fails) and left out; the others load and are checked.
-    expect(problems.map((p) => [p.path, p.skipped])).toEqual([['templates_dir', true], ['templates_dir', true]]);
+    expect(problems.map((p) => [p.path, p.skipped])).toEqual([
+      ['templates_dir', true],
+      ['templates_dir', true],
+    ]);
     expect(problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/mistakes\.md is not a usable runbook:\n {2}- line 7: no pre-deployment checklist/),
-      expect.stringMatching(/deployment-task\.md uses the template id "deployment-task", already taken by .*deployment-task\.yml/),
+      expect.stringMatching(
+        /deployment-task\.md uses the template id "deployment-task", already taken by .*deployment-task\.yml/,
+      ),
     ]);
     expect(templates?.map((t) => t.template.id)).toEqual([
-      'deployment-task', 'standard-release',
-      'checkout-release', 'deployment-process-template-filled', 'deployment-process-template', 'deployment-task-filled', 'minimal',
+      'deployment-task',
+      'standard-release',
+      'checkout-release',
+      'deployment-process-template-filled',
+      'deployment-process-template',
+      'deployment-task-filled',
+      'minimal',
     ]);
     expect(team?.settingsFor('checkout', 'production')?.templateId).toBe('minimal');
   });
@@ -207,7 +246,10 @@ describe('the policy of a deployment', () => {
       deployers: ['U0DEPLOY01', 'U0QAMEMBER'],
       overrides: 'second_person',
     });
-    expect(policy({ service: 'checkout', environment: 'staging' })).toMatchObject({ deployerMayApprove: true, defaultMonitoringMinutes: 60 });
+    expect(policy({ service: 'checkout', environment: 'staging' })).toMatchObject({
+      deployerMayApprove: true,
+      defaultMonitoringMinutes: 60,
+    });
     expect(teamPolicy(NO_TEAM_CONFIG, expand)({ service: 'x', environment: 'uat' })).toEqual({
       deployerMayApprove: false,
       defaultMonitoringMinutes: 0,
@@ -224,8 +266,12 @@ describe('the plan of a deployment', () => {
     const { team, templates } = checkTeamSetup(EXAMPLE, {});
     const template = templates!.find((t) => t.template.id === 'deployment-task')!.template;
     const plan = planWithSettings(template, team!.settingsFor('checkout', 'production'));
-    expect(plan.verification.healthChecks).toEqual([{ endpoint: 'https://checkout.example.com/healthz', expected: '200 OK' }]);
-    const timing = Object.fromEntries(plan.communication.notices.map((n) => [n.kind, n.hoursBefore ?? n.everyMinutes ?? null]));
+    expect(plan.verification.healthChecks).toEqual([
+      { endpoint: 'https://checkout.example.com/healthz', expected: '200 OK' },
+    ]);
+    const timing = Object.fromEntries(
+      plan.communication.notices.map((n) => [n.kind, n.hoursBefore ?? n.everyMinutes ?? null]),
+    );
     expect(timing).toMatchObject({ announcement: 24, reminder: 1, progress: 30 });
     expect(planWithSettings(template, null)).toBe(template);
   });

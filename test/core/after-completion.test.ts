@@ -39,21 +39,27 @@ describe('a completed deployment under monitoring', () => {
 describe('rules once the deployment is under way', () => {
   it('cannot be cancelled while it is live and monitored: mark it healthy or roll back', () => {
     const s = monitored();
-    expect(refusal(() => s.act(USERS.deployer, { type: 'cancel', reason: 'changed my mind' }))).toMatchObject({ code: 'not_now' });
+    expect(refusal(() => s.act(USERS.deployer, { type: 'cancel', reason: 'changed my mind' }))).toMatchObject({
+      code: 'not_now',
+    });
     expect(s.d.status).toBe('monitoring');
   });
 
   it('the start gate holds the first phase only: undoing a pre-deployment item later does not block the next phase', () => {
     const s = new Scenario().ready().runPhase('prepare');
     s.act(USERS.deployer, { type: 'undo_item', key: KEYS.tests });
-    expect(s.act(USERS.deployer, { type: 'start_phase', phaseId: 'deploy' })).toEqual([{ type: 'phase_started', phaseId: 'deploy' }]);
+    expect(s.act(USERS.deployer, { type: 'start_phase', phaseId: 'deploy' })).toEqual([
+      { type: 'phase_started', phaseId: 'deploy' },
+    ]);
   });
 
   it('a confirmed step must be undone before it can be marked failed', () => {
     const s = new Scenario().ready();
     s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
     s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.drain });
-    expect(refusal(() => s.act(USERS.deployer, { type: 'fail_item', key: KEYS.drain, note: 'oops' }))).toMatchObject({ code: 'not_now' });
+    expect(refusal(() => s.act(USERS.deployer, { type: 'fail_item', key: KEYS.drain, note: 'oops' }))).toMatchObject({
+      code: 'not_now',
+    });
     expect(s.d.items[KEYS.drain]?.state).toBe('done');
   });
 });

@@ -17,7 +17,11 @@ afterEach(() => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-const http = (over: Record<string, string | undefined> = {}) => ({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SIGNING, ...over });
+const http = (over: Record<string, string | undefined> = {}) => ({
+  SLACK_BOT_TOKEN: BOT,
+  SLACK_SIGNING_SECRET: SIGNING,
+  ...over,
+});
 
 function problem(env: Record<string, string | undefined>): string {
   try {
@@ -85,7 +89,9 @@ describe('readRuntimeConfig', () => {
   });
 
   it('says what is wrong with a signing secret: its length, or its characters', () => {
-    expect(problem(http({ SLACK_SIGNING_SECRET: 'abc123SECRET' }))).toContain("SLACK_SIGNING_SECRET is 12 characters long; Slack's signing secrets are 32");
+    expect(problem(http({ SLACK_SIGNING_SECRET: 'abc123SECRET' }))).toContain(
+      "SLACK_SIGNING_SECRET is 12 characters long; Slack's signing secrets are 32",
+    );
     const quoted = problem(http({ SLACK_SIGNING_SECRET: '"0123456789abcdef0123456789abcdef"' }));
     expect(quoted).toContain('SLACK_SIGNING_SECRET contains characters other than letters and digits');
     expect(quoted).not.toContain('0123456789abcdef');
@@ -106,8 +112,12 @@ describe('readRuntimeConfig', () => {
   });
 
   it('reads SLACK_API_URL as an http(s) base ending in "/"', () => {
-    expect(readRuntimeConfig(http({ SLACK_API_URL: 'http://localhost:4000/api' }), cwd).apiUrl).toBe('http://localhost:4000/api/');
-    expect(readRuntimeConfig(http({ SLACK_API_URL: 'https://slack.com/api/' }), cwd).apiUrl).toBe('https://slack.com/api/');
+    expect(readRuntimeConfig(http({ SLACK_API_URL: 'http://localhost:4000/api' }), cwd).apiUrl).toBe(
+      'http://localhost:4000/api/',
+    );
+    expect(readRuntimeConfig(http({ SLACK_API_URL: 'https://slack.com/api/' }), cwd).apiUrl).toBe(
+      'https://slack.com/api/',
+    );
     for (const bad of ['slack.com/api', 'ftp://slack.com/api', 'javascript:alert(1)']) {
       expect(problem(http({ SLACK_API_URL: bad })), bad).toContain('SLACK_API_URL must be an http(s) URL');
     }
@@ -123,7 +133,9 @@ describe('readRuntimeConfig', () => {
     mkdirSync(join(cwd, 'data'));
     writeFileSync(join(cwd, 'data/liftoff.yml'), 'x: 1\n');
     expect(readRuntimeConfig(http(), cwd).configFile).toBe(join(cwd, 'data/liftoff.yml'));
-    expect(problem(http({ LIFTOFF_CONFIG: 'nope.yml' }))).toContain(`LIFTOFF_CONFIG names ${join(cwd, 'nope.yml')}, which does not exist.`);
+    expect(problem(http({ LIFTOFF_CONFIG: 'nope.yml' }))).toContain(
+      `LIFTOFF_CONFIG names ${join(cwd, 'nope.yml')}, which does not exist.`,
+    );
   });
 
   it('reads LOG_LEVEL in any case and refuses unknown levels', () => {

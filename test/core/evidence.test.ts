@@ -4,7 +4,10 @@ import { hostFirst, safeLink } from '../../src/slack/views/format.js';
 
 describe('checkEvidenceLink', () => {
   it('accepts https links, normalised', () => {
-    expect(checkEvidenceLink(' https://Grafana.example.com/d/1 ')).toEqual({ ok: true, url: 'https://grafana.example.com/d/1' });
+    expect(checkEvidenceLink(' https://Grafana.example.com/d/1 ')).toEqual({
+      ok: true,
+      url: 'https://grafana.example.com/d/1',
+    });
   });
 
   it.each(['not a link', 'javascript:alert(1)', 'ftp://files.example.com/x', 'slack://open'])('refuses %s', (raw) => {
@@ -12,13 +15,19 @@ describe('checkEvidenceLink', () => {
   });
 
   it('refuses a user name or password before the host', () => {
-    expect(checkEvidenceLink('https://grafana.example.com@evil.example/d/1')).toMatchObject({ ok: false, error: expect.stringMatching(/before "@"/) });
+    expect(checkEvidenceLink('https://grafana.example.com@evil.example/d/1')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/before "@"/),
+    });
     expect(checkEvidenceLink('https://u:p@grafana.example.com/')).toMatchObject({ ok: false });
   });
 
   it('accepts http only for listed hosts, exactly or by "*." subdomain', () => {
     const hosts = ['grafana.internal', '*.ci.corp'];
-    expect(checkEvidenceLink('http://grafana.internal:3000/d', hosts)).toEqual({ ok: true, url: 'http://grafana.internal:3000/d' });
+    expect(checkEvidenceLink('http://grafana.internal:3000/d', hosts)).toEqual({
+      ok: true,
+      url: 'http://grafana.internal:3000/d',
+    });
     expect(checkEvidenceLink('http://build.ci.corp/1', hosts)).toMatchObject({ ok: true });
     expect(checkEvidenceLink('http://ci.corp/1', hosts)).toMatchObject({ ok: false });
     expect(checkEvidenceLink('http://grafana.internal.evil.example/d', hosts)).toMatchObject({ ok: false });
@@ -44,7 +53,9 @@ describe('links read host first', () => {
   });
 
   it('a long path is shortened after the host', () => {
-    expect(hostFirst(new URL(`https://grafana.example.com/d/${'x'.repeat(200)}`))).toMatch(/^grafana\.example\.com\/d\/x+…$/);
+    expect(hostFirst(new URL(`https://grafana.example.com/d/${'x'.repeat(200)}`))).toMatch(
+      /^grafana\.example\.com\/d\/x+…$/,
+    );
     expect(hostFirst(new URL('https://grafana.example.com/'))).toBe('grafana.example.com');
   });
 });

@@ -30,7 +30,11 @@ export const rawTemplate: TemplateInput = {
       id: 'code',
       title: 'Code Preparation',
       items: [
-        { id: 'tests', text: 'All tests passing', evidence: { label: 'Link to test results', kind: 'url', hint: '[URL]' } },
+        {
+          id: 'tests',
+          text: 'All tests passing',
+          evidence: { label: 'Link to test results', kind: 'url', hint: '[URL]' },
+        },
         { id: 'reviewed', text: 'Code reviewed and approved' },
       ],
     },
@@ -174,7 +178,10 @@ export class Scenario {
   log: RecordedEvent[];
   at: number;
 
-  constructor(overrides: Partial<DeploymentInput> = {}, readonly policy: Policy = DEFAULT_POLICY) {
+  constructor(
+    overrides: Partial<DeploymentInput> = {},
+    readonly policy: Policy = DEFAULT_POLICY,
+  ) {
     const { deployment, created } = newDeployment(overrides);
     this.d = deployment;
     this.log = [created];

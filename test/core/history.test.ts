@@ -33,7 +33,17 @@ describe('history: duration and end of one deployment', () => {
     const rolling = folded(
       [{ type: 'phase_started', phaseId: 'prepare' }, start],
       [{ type: 'phase_started', phaseId: 'deploy' }, start + 10 * MIN],
-      [{ type: 'rollback_started', trigger: 'errors', restore: ['code'], note: '', fromVersion: '2.4.0', toVersion: null }, start + 20 * MIN],
+      [
+        {
+          type: 'rollback_started',
+          trigger: 'errors',
+          restore: ['code'],
+          note: '',
+          fromVersion: '2.4.0',
+          toVersion: null,
+        },
+        start + 20 * MIN,
+      ],
     );
     expect(endedAt(rolling)).toBeUndefined();
     const done = applyEvent(rolling, { type: 'rollback_completed', actor: USERS.ops, at: start + 45 * MIN });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseDeploymentInput, parseTickets, type InputContext, type RawDeploymentInput } from '../../src/core/deployment/input.js';
+import {
+  parseDeploymentInput,
+  parseTickets,
+  type InputContext,
+  type RawDeploymentInput,
+} from '../../src/core/deployment/input.js';
 import { HOUR, T0, template, USERS } from './fixtures.js';
 
 const ctx = (over: Partial<InputContext> = {}): InputContext => ({
@@ -75,7 +80,12 @@ describe('parseDeploymentInput', () => {
       raw({ service: ' w\u0000eb\u202e ', version: '2.4\u0007.0', branch: 'main\u001b', changes: 'fix\u200b it' }),
       ctx(),
     );
-    expect(result.ok && result.input).toMatchObject({ service: 'web', version: '2.4.0', branch: 'main', changes: ['fix it'] });
+    expect(result.ok && result.input).toMatchObject({
+      service: 'web',
+      version: '2.4.0',
+      branch: 'main',
+      changes: ['fix it'],
+    });
   });
 
   it('turns a blank branch into null and no changes into an empty list', () => {
@@ -89,8 +99,12 @@ describe('parseDeploymentInput', () => {
   });
 
   it('refuses a window longer than 7 days, and one that has already ended', () => {
-    expect(errorsOf({ windowEnd: T0 + HOUR + 7 * 24 * HOUR + 1 })).toEqual({ windowEnd: 'a window can last at most 7 days' });
-    expect(errorsOf({ windowStart: T0 - 3 * HOUR, windowEnd: T0 - HOUR })).toEqual({ windowEnd: 'the window has already ended' });
+    expect(errorsOf({ windowEnd: T0 + HOUR + 7 * 24 * HOUR + 1 })).toEqual({
+      windowEnd: 'a window can last at most 7 days',
+    });
+    expect(errorsOf({ windowStart: T0 - 3 * HOUR, windowEnd: T0 - HOUR })).toEqual({
+      windowEnd: 'the window has already ended',
+    });
   });
 
   it('accepts a window that has started but not ended', () => {
@@ -124,10 +138,16 @@ describe('parseDeploymentInput', () => {
 
   it('keeps only roles with someone named, without duplicates', () => {
     const result = parseDeploymentInput(
-      raw({ approvers: { dev_lead: [USERS.dev, USERS.dev], qa_lead: [USERS.qa], ops_lead: [USERS.ops], product_owner: [] } }),
+      raw({
+        approvers: { dev_lead: [USERS.dev, USERS.dev], qa_lead: [USERS.qa], ops_lead: [USERS.ops], product_owner: [] },
+      }),
       ctx(),
     );
-    expect(result.ok && result.input.approvers).toEqual({ dev_lead: [USERS.dev], qa_lead: [USERS.qa], ops_lead: [USERS.ops] });
+    expect(result.ok && result.input.approvers).toEqual({
+      dev_lead: [USERS.dev],
+      qa_lead: [USERS.qa],
+      ops_lead: [USERS.ops],
+    });
   });
 
   it('refuses the same person for two roles, on the second role', () => {
@@ -138,44 +158,79 @@ describe('parseDeploymentInput', () => {
 
   it('refuses the deployer as an approver unless the policy allows it', () => {
     const approvers = { dev_lead: [USERS.deployer], qa_lead: [USERS.qa], ops_lead: [USERS.ops] };
-    expect(errorsOf({ approvers })).toEqual({ 'approver:dev_lead': 'the deployer cannot approve their own deployment' });
+    expect(errorsOf({ approvers })).toEqual({
+      'approver:dev_lead': 'the deployer cannot approve their own deployment',
+    });
     expect(parseDeploymentInput(raw({ approvers }), ctx({ deployerMayApprove: true })).ok).toBe(true);
   });
 
   it('drops the deployer from a list of several candidates (a user group) instead of refusing the form', () => {
-    const result = parseDeploymentInput(raw({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa, USERS.deployer], ops_lead: [USERS.ops] } }), ctx());
+    const result = parseDeploymentInput(
+      raw({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa, USERS.deployer], ops_lead: [USERS.ops] } }),
+      ctx(),
+    );
     expect(result.ok && result.input.approvers.qa_lead).toEqual([USERS.qa]);
     // Where the deployer may approve, they stay a candidate.
-    const allowed = parseDeploymentInput(raw({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa, USERS.deployer], ops_lead: [USERS.ops] } }), ctx({ deployerMayApprove: true }));
+    const allowed = parseDeploymentInput(
+      raw({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa, USERS.deployer], ops_lead: [USERS.ops] } }),
+      ctx({ deployerMayApprove: true }),
+    );
     expect(allowed.ok && allowed.input.approvers.qa_lead).toEqual([USERS.qa, USERS.deployer]);
   });
 
   it('lets one person be a candidate for two roles when each role keeps someone of its own', () => {
-    const approvers = { dev_lead: [USERS.dev, USERS.qa], qa_lead: [USERS.qa, USERS.dev], ops_lead: [USERS.ops, USERS.dev] };
+    const approvers = {
+      dev_lead: [USERS.dev, USERS.qa],
+      qa_lead: [USERS.qa, USERS.dev],
+      ops_lead: [USERS.ops, USERS.dev],
+    };
     const result = parseDeploymentInput(raw({ approvers }), ctx());
     expect(result.ok && result.input.approvers).toEqual(approvers);
     // One candidate for a role, also among another role's: the other role still has someone.
-    expect(parseDeploymentInput(raw({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.dev, USERS.qa], ops_lead: [USERS.ops] } }), ctx()).ok).toBe(true);
+    expect(
+      parseDeploymentInput(
+        raw({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.dev, USERS.qa], ops_lead: [USERS.ops] } }),
+        ctx(),
+      ).ok,
+    ).toBe(true);
   });
 
   it('refuses roles that cannot all be signed by different people', () => {
-    expect(errorsOf({ approvers: { dev_lead: [USERS.dev, USERS.qa], qa_lead: [USERS.qa, USERS.dev], ops_lead: [USERS.dev, USERS.qa] } })).toEqual({
+    expect(
+      errorsOf({
+        approvers: { dev_lead: [USERS.dev, USERS.qa], qa_lead: [USERS.qa, USERS.dev], ops_lead: [USERS.dev, USERS.qa] },
+      }),
+    ).toEqual({
       'approver:ops_lead': 'already named as Dev Lead and QA Lead: one person signs for one role',
     });
   });
 
   it('still refuses the deployer picked alone for a role (also a group whose only member is the deployer)', () => {
-    expect(errorsOf({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.deployer, USERS.deployer], ops_lead: [USERS.ops] } })).toEqual({
+    expect(
+      errorsOf({
+        approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.deployer, USERS.deployer], ops_lead: [USERS.ops] },
+      }),
+    ).toEqual({
       'approver:qa_lead': 'the deployer cannot approve their own deployment',
     });
   });
 
   it('names the configured user group when a role is empty because the group has no members Slack knows of', () => {
-    expect(errorsOf({ approvers: { dev_lead: [USERS.dev], qa_lead: [], ops_lead: [USERS.ops] } }, { emptyGroups: { qa_lead: ['@qa'] } })).toEqual({
+    expect(
+      errorsOf(
+        { approvers: { dev_lead: [USERS.dev], qa_lead: [], ops_lead: [USERS.ops] } },
+        { emptyGroups: { qa_lead: ['@qa'] } },
+      ),
+    ).toEqual({
       'approver:qa_lead': 'the user group @qa has no members Slack knows of',
     });
     // An optional role the team configured a group for is wanted too.
-    expect(errorsOf({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa], ops_lead: [USERS.ops] } }, { emptyGroups: { product_owner: ['@po', 'S0EMPTY01'] } })).toEqual({
+    expect(
+      errorsOf(
+        { approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa], ops_lead: [USERS.ops] } },
+        { emptyGroups: { product_owner: ['@po', 'S0EMPTY01'] } },
+      ),
+    ).toEqual({
       'approver:product_owner': 'the user groups @po, S0EMPTY01 have no members Slack knows of',
     });
     // Someone picked in the form fills the role anyway.
@@ -197,16 +252,36 @@ describe('parseDeploymentInput', () => {
 });
 
 describe('parseDeploymentInput: communication timings', () => {
-  const offered = { announcementHoursBefore: 24, reminderHoursBefore: 1, progressEveryMinutes: 30, monitoringMinutes: 60 };
+  const offered = {
+    announcementHoursBefore: 24,
+    reminderHoursBefore: 1,
+    progressEveryMinutes: 30,
+    monitoringMinutes: 60,
+  };
 
   it('stores what the form offered when the fields are left blank, and what was typed instead', () => {
-    const blank = parseDeploymentInput(raw({ timings: { announcementHoursBefore: '', reminderHoursBefore: null } }), ctx({ offeredTimings: offered }));
-    expect(blank.ok && blank.input.timings).toEqual(offered);
-    const typed = parseDeploymentInput(
-      raw({ timings: { announcementHoursBefore: ' 48 ', reminderHoursBefore: '0,5', progressEveryMinutes: '15', monitoringMinutes: '0' } }),
+    const blank = parseDeploymentInput(
+      raw({ timings: { announcementHoursBefore: '', reminderHoursBefore: null } }),
       ctx({ offeredTimings: offered }),
     );
-    expect(typed.ok && typed.input.timings).toEqual({ announcementHoursBefore: 48, reminderHoursBefore: 0.5, progressEveryMinutes: 15, monitoringMinutes: 0 });
+    expect(blank.ok && blank.input.timings).toEqual(offered);
+    const typed = parseDeploymentInput(
+      raw({
+        timings: {
+          announcementHoursBefore: ' 48 ',
+          reminderHoursBefore: '0,5',
+          progressEveryMinutes: '15',
+          monitoringMinutes: '0',
+        },
+      }),
+      ctx({ offeredTimings: offered }),
+    );
+    expect(typed.ok && typed.input.timings).toEqual({
+      announcementHoursBefore: 48,
+      reminderHoursBefore: 0.5,
+      progressEveryMinutes: 15,
+      monitoringMinutes: 0,
+    });
   });
 
   it('stores no timings when the form offered none and none were typed', () => {
@@ -216,23 +291,40 @@ describe('parseDeploymentInput: communication timings', () => {
 
   it('refuses numbers out of bounds or that are not numbers, each under its field', () => {
     expect(
-      errorsOf({ timings: { announcementHoursBefore: '0', reminderHoursBefore: 'soon', progressEveryMinutes: '7.5', monitoringMinutes: '-1' } }, { offeredTimings: offered }),
+      errorsOf(
+        {
+          timings: {
+            announcementHoursBefore: '0',
+            reminderHoursBefore: 'soon',
+            progressEveryMinutes: '7.5',
+            monitoringMinutes: '-1',
+          },
+        },
+        { offeredTimings: offered },
+      ),
     ).toEqual({
       'timing:announcementHoursBefore': 'more than 0 hours',
       'timing:reminderHoursBefore': 'enter a number of hours, like 24',
       'timing:progressEveryMinutes': 'a whole number of minutes',
       'timing:monitoringMinutes': 'at least 0 minutes',
     });
-    expect(errorsOf({ timings: { announcementHoursBefore: '2881', progressEveryMinutes: '0', monitoringMinutes: '20161' } })).toEqual({
+    expect(
+      errorsOf({ timings: { announcementHoursBefore: '2881', progressEveryMinutes: '0', monitoringMinutes: '20161' } }),
+    ).toEqual({
       'timing:announcementHoursBefore': 'at most 2880 hours (120 days)',
       'timing:progressEveryMinutes': 'at least 1 minute',
       'timing:monitoringMinutes': 'at most 20160 minutes',
     });
-    expect(errorsOf({ timings: { reminderHoursBefore: '1e3' } })).toEqual({ 'timing:reminderHoursBefore': 'enter a number of hours, like 24' });
+    expect(errorsOf({ timings: { reminderHoursBefore: '1e3' } })).toEqual({
+      'timing:reminderHoursBefore': 'enter a number of hours, like 24',
+    });
   });
 
   it('reports timing mistakes together with the other fields', () => {
-    expect(Object.keys(errorsOf({ version: '', timings: { progressEveryMinutes: 'x' } })).sort()).toEqual(['timing:progressEveryMinutes', 'version']);
+    expect(Object.keys(errorsOf({ version: '', timings: { progressEveryMinutes: 'x' } })).sort()).toEqual([
+      'timing:progressEveryMinutes',
+      'version',
+    ]);
   });
 });
 
@@ -263,7 +355,9 @@ describe('parseTickets', () => {
   it('cuts descriptions to 300 characters and the quoted bad line to 40', () => {
     const result = parseTickets(`WEB-1: ${'d'.repeat(400)}`);
     expect('tickets' in result && result.tickets[0]!.description).toHaveLength(300);
-    expect(parseTickets('x'.repeat(100))).toEqual({ error: `line 1 (“${'x'.repeat(40)}”) is not like “#TICKET-1: description”` });
+    expect(parseTickets('x'.repeat(100))).toEqual({
+      error: `line 1 (“${'x'.repeat(40)}”) is not like “#TICKET-1: description”`,
+    });
   });
 
   it('allows at most 50 tickets', () => {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../src/core/deployment/decide.js';
-import { maintenanceMomentOf, maintenanceRequestOf, type MaintenanceMoment } from '../../src/core/deployment/maintenance.js';
+import {
+  maintenanceMomentOf,
+  maintenanceRequestOf,
+  type MaintenanceMoment,
+} from '../../src/core/deployment/maintenance.js';
 import { KEYS, Scenario, USERS } from './fixtures.js';
 
 /** A scenario that keeps the maintenance moment of every change, as the effects see them. */
@@ -16,11 +20,18 @@ class Watched extends Scenario {
 
 /** Confirms the whole rollback checklist, then completes the rollback. */
 function finishRollback(s: Scenario) {
-  for (const key of [KEYS.revert, 'rollback.steps.restore', 'rollback_validation.validation.health']) s.act(USERS.ops, { type: 'confirm_item', key });
+  for (const key of [KEYS.revert, 'rollback.steps.restore', 'rollback_validation.validation.health'])
+    s.act(USERS.ops, { type: 'confirm_item', key });
   s.act(USERS.deployer, { type: 'complete_rollback' });
 }
 
-const rollbackStart: Command = { type: 'start_rollback', trigger: 'Error rate above 5%', restore: ['code'], note: '', toVersion: null };
+const rollbackStart: Command = {
+  type: 'start_rollback',
+  trigger: 'Error rate above 5%',
+  restore: ['code'],
+  note: '',
+  toVersion: null,
+};
 const start = { event: 'maintenance.start' } as const;
 const end = (reason: string) => ({ event: 'maintenance.end', reason });
 
@@ -76,6 +87,9 @@ describe('the maintenance window of a deployment', () => {
       version: '2.4.0',
       window: { start: '2026-11-23T11:00:00.000Z', end: '2026-11-23T15:00:00.000Z' },
     });
-    expect(maintenanceRequestOf(s.d, { event: 'maintenance.end', reason: 'cancelled' })).toMatchObject({ event: 'maintenance.end', reason: 'cancelled' });
+    expect(maintenanceRequestOf(s.d, { event: 'maintenance.end', reason: 'cancelled' })).toMatchObject({
+      event: 'maintenance.end',
+      reason: 'cancelled',
+    });
   });
 });

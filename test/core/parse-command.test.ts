@@ -60,7 +60,10 @@ describe('parseDeployCommand', () => {
 
   it('anything else is unknown, with the input cleaned for showing back', () => {
     expect(parseDeployCommand('revert DEP-1')).toEqual({ kind: 'unknown', input: 'revert DEP-1' });
-    expect(parseDeployCommand('launch\u0000 \u202e the\n\nrocket')).toEqual({ kind: 'unknown', input: 'launch the rocket' });
+    expect(parseDeployCommand('launch\u0000 \u202e the\n\nrocket')).toEqual({
+      kind: 'unknown',
+      input: 'launch the rocket',
+    });
   });
 
   it('huge input is cut to a bounded size and never throws', () => {

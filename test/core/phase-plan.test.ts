@@ -80,7 +80,9 @@ describe('planPhaseWindows', () => {
 
   it('is what a new deployment starts with', () => {
     const input = deploymentInput();
-    expect(createdEvent(input, template).phases).toEqual(planPhaseWindows(template, input.windowStart, input.windowEnd));
+    expect(createdEvent(input, template).phases).toEqual(
+      planPhaseWindows(template, input.windowStart, input.windowEnd),
+    );
   });
 });
 
@@ -98,11 +100,32 @@ describe('phaseTiming', () => {
     const { deployment } = newDeployment();
     const planned = 30 * MIN;
     expect(phaseTiming(deployment, 'prepare', T0)).toEqual({ plannedMs: planned, actualMs: null, overrun: false });
-    const started = { ...deployment, phases: { ...deployment.phases, prepare: { ...deployment.phases.prepare!, started: { by: 'U1', at: T0 } } } };
-    expect(phaseTiming(started, 'prepare', T0 + 10 * MIN)).toEqual({ plannedMs: planned, actualMs: 10 * MIN, overrun: false });
-    expect(phaseTiming(started, 'prepare', T0 + 31 * MIN)).toEqual({ plannedMs: planned, actualMs: 31 * MIN, overrun: true });
-    const done = { ...started, phases: { ...started.phases, prepare: { ...started.phases.prepare!, completed: { by: 'U1', at: T0 + 20 * MIN } } } };
-    expect(phaseTiming(done, 'prepare', T0 + 5 * HOUR)).toEqual({ plannedMs: planned, actualMs: 20 * MIN, overrun: false });
+    const started = {
+      ...deployment,
+      phases: { ...deployment.phases, prepare: { ...deployment.phases.prepare!, started: { by: 'U1', at: T0 } } },
+    };
+    expect(phaseTiming(started, 'prepare', T0 + 10 * MIN)).toEqual({
+      plannedMs: planned,
+      actualMs: 10 * MIN,
+      overrun: false,
+    });
+    expect(phaseTiming(started, 'prepare', T0 + 31 * MIN)).toEqual({
+      plannedMs: planned,
+      actualMs: 31 * MIN,
+      overrun: true,
+    });
+    const done = {
+      ...started,
+      phases: {
+        ...started.phases,
+        prepare: { ...started.phases.prepare!, completed: { by: 'U1', at: T0 + 20 * MIN } },
+      },
+    };
+    expect(phaseTiming(done, 'prepare', T0 + 5 * HOUR)).toEqual({
+      plannedMs: planned,
+      actualMs: 20 * MIN,
+      overrun: false,
+    });
     expect(phaseTiming(done, 'nope', T0)).toEqual({ plannedMs: 0, actualMs: null, overrun: false });
   });
 });

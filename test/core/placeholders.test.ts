@@ -17,7 +17,9 @@ describe('template placeholders', () => {
 
   it('fill [branch_name] from the Branch field in the frozen plan, and leave the others', () => {
     const filled = fillPlaceholders(plan, { branch: 'release/2.14' });
-    const details = planItems(filled).flatMap((p) => p.item.details).join('\n');
+    const details = planItems(filled)
+      .flatMap((p) => p.item.details)
+      .join('\n');
     expect(details).toContain('*Branch:* `release/2.14`');
     expect(details).toContain('[List scripts or link to migration plan]');
     expect(fillPlaceholders(plan, { branch: null })).toBe(plan);
@@ -26,14 +28,21 @@ describe('template placeholders', () => {
   });
 
   it('show an unfilled one as a muted hint, never as raw brackets', () => {
-    expect(hinted('*Method:* [e.g., CI/CD pipeline, manual script]')).toBe('*Method:* _✎ e.g., CI/CD pipeline, manual script_');
+    expect(hinted('*Method:* [e.g., CI/CD pipeline, manual script]')).toBe(
+      '*Method:* _✎ e.g., CI/CD pipeline, manual script_',
+    );
     expect(hinted('branch (`[branch_name]`)')).toBe('branch (_✎ branch name_)');
     expect(hinted('no blanks here')).toBe('no blanks here');
   });
 
   it('are warned about by template check when a required item or a trigger is only a placeholder', () => {
     const withBlanks = structuredClone(plan);
-    withBlanks.phases[0]!.steps.push({ ...withBlanks.phases[0]!.steps[0]!, id: 'blank', text: '[Step 3]', required: true });
+    withBlanks.phases[0]!.steps.push({
+      ...withBlanks.phases[0]!.steps[0]!,
+      id: 'blank',
+      text: '[Step 3]',
+      required: true,
+    });
     withBlanks.rollback.triggers = ['[Condition that requires rollback]', 'Error rate above 5%'];
     expect(placeholderWarnings(withBlanks)).toEqual([
       'Preparation: “[Step 3]” is required but only a placeholder; write what is to be done, or mark it optional',

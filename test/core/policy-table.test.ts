@@ -55,7 +55,9 @@ describe('who may do what: the table is may()', () => {
   });
 
   it.each(WHO_MAY.map((r) => [r.what, r] as const))('%s', (_what, row) => {
-    const allowed = (Object.keys(PEOPLE) as Who[]).filter((who) => may(d, ACTIONS[row.action], PEOPLE[who], POLICY).allowed);
+    const allowed = (Object.keys(PEOPLE) as Who[]).filter(
+      (who) => may(d, ACTIONS[row.action], PEOPLE[who], POLICY).allowed,
+    );
     expect(allowed.sort()).toEqual([...row.allowed].sort());
   });
 
@@ -71,7 +73,9 @@ describe('who may do what: the table is may()', () => {
   it("the README's Security model table is this table", () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('## Security model'));
-    const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| action') && !l.startsWith('|---'));
+    const rows = section
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| action') && !l.startsWith('|---'));
     expect(rows.slice(0, WHO_MAY.length)).toEqual(whoMayMarkdown());
   });
 });

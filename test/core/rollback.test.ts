@@ -3,7 +3,13 @@ import { replay } from '../../src/core/deployment/apply.js';
 import { DEFAULT_POLICY, type Command } from '../../src/core/deployment/decide.js';
 import { HOUR, KEYS, refusal, Scenario, T0, USERS } from './fixtures.js';
 
-const rollbackStart: Command = { type: 'start_rollback', trigger: 'Error rate above 5%', restore: ['code'], note: 'checkout 500s', toVersion: '2.3.9' };
+const rollbackStart: Command = {
+  type: 'start_rollback',
+  trigger: 'Error rate above 5%',
+  restore: ['code'],
+  note: 'checkout 500s',
+  toVersion: '2.3.9',
+};
 
 /** Under way: approvals and pre-deployment done, the first phase complete and the second running. */
 function underWay(policy = DEFAULT_POLICY): Scenario {
@@ -24,7 +30,14 @@ describe('a rollback', () => {
   it('may be started by the deployer or an approver, not by anyone else unless the policy names them', () => {
     expect(refusal(() => underWay().act(USERS.stranger, rollbackStart)).code).toBe('not_allowed');
     expect(underWay().act(USERS.ops, rollbackStart)).toEqual([
-      { type: 'rollback_started', trigger: 'Error rate above 5%', restore: ['code'], note: 'checkout 500s', fromVersion: '2.4.0', toVersion: '2.3.9' },
+      {
+        type: 'rollback_started',
+        trigger: 'Error rate above 5%',
+        restore: ['code'],
+        note: 'checkout 500s',
+        fromVersion: '2.4.0',
+        toVersion: '2.3.9',
+      },
     ]);
     const helper = underWay({ ...DEFAULT_POLICY, rollbackUsers: [USERS.stranger] });
     expect(helper.act(USERS.stranger, rollbackStart)).toHaveLength(1);
@@ -37,7 +50,11 @@ describe('a rollback', () => {
     expect(s.d.status).toBe('rolling_back');
     expect(s.d.phases.deploy?.interrupted).toEqual({ by: USERS.deployer, at: s.at });
     expect(s.d.phases.prepare?.interrupted).toBeUndefined();
-    expect(s.d.rollback).toMatchObject({ started: { by: USERS.deployer, at: s.at }, fromVersion: '2.4.0', toVersion: '2.3.9' });
+    expect(s.d.rollback).toMatchObject({
+      started: { by: USERS.deployer, at: s.at },
+      fromVersion: '2.4.0',
+      toVersion: '2.3.9',
+    });
     expect(refusal(() => s.act(USERS.dev, rollbackStart)).code).toBe('already_done');
   });
 
@@ -46,10 +63,15 @@ describe('a rollback', () => {
     s.act(USERS.deployer, rollbackStart);
     const rollingBack = 'DEP-1 is rolling back: only the rollback checklist can change now.';
     for (const key of [KEYS.maintenance, KEYS.rollout, KEYS.health, KEYS.announce]) {
-      expect(refusal(() => s.act(USERS.deployer, { type: 'confirm_item', key })), key).toMatchObject({ code: 'not_now', message: rollingBack });
+      expect(
+        refusal(() => s.act(USERS.deployer, { type: 'confirm_item', key })),
+        key,
+      ).toMatchObject({ code: 'not_now', message: rollingBack });
     }
     expect(refusal(() => s.act(USERS.deployer, { type: 'undo_item', key: KEYS.reviewed })).message).toBe(rollingBack);
-    expect(refusal(() => s.act(USERS.deployer, { type: 'complete_phase', phaseId: 'deploy' })).message).toBe(rollingBack);
+    expect(refusal(() => s.act(USERS.deployer, { type: 'complete_phase', phaseId: 'deploy' })).message).toBe(
+      rollingBack,
+    );
     expect(refusal(() => s.act(USERS.deployer, { type: 'cancel', reason: 'x' })).message).toBe(rollingBack);
     expect(refusal(() => s.act(USERS.deployer, { type: 'complete' })).message).toBe(rollingBack);
   });
@@ -61,7 +83,10 @@ describe('a rollback', () => {
     expect(refusal(() => s.act(USERS.deployer, { type: 'complete_rollback' }))).toMatchObject({
       code: 'gate_closed',
       message: 'The rollback still has steps to do:',
-      details: ['Rollback steps: Restore the database backup', 'Rollback validation: Health endpoint answers 200 again'],
+      details: [
+        'Rollback steps: Restore the database backup',
+        'Rollback validation: Health endpoint answers 200 again',
+      ],
     });
     s.act(USERS.ops, { type: 'confirm_item', key: 'rollback.steps.restore' });
     s.act(USERS.qa, { type: 'confirm_item', key: 'rollback_validation.validation.health' });
@@ -74,7 +99,9 @@ describe('a rollback', () => {
   it('a failed rollback keeps its note, stays open, and is failed once', () => {
     const s = underWay();
     s.act(USERS.deployer, rollbackStart);
-    expect(s.act(USERS.ops, { type: 'fail_rollback', note: 'backup corrupt' })).toEqual([{ type: 'rollback_failed', note: 'backup corrupt' }]);
+    expect(s.act(USERS.ops, { type: 'fail_rollback', note: 'backup corrupt' })).toEqual([
+      { type: 'rollback_failed', note: 'backup corrupt' },
+    ]);
     expect(s.d.status).toBe('rollback_failed');
     expect(s.d.rollback?.failed).toEqual({ by: USERS.ops, at: s.at, note: 'backup corrupt' });
     expect(refusal(() => s.act(USERS.ops, { type: 'fail_rollback', note: 'again' })).code).toBe('already_done');
@@ -83,7 +110,10 @@ describe('a rollback', () => {
 
   it('finishing a rollback that never started is not now', () => {
     const s = underWay();
-    expect(refusal(() => s.act(USERS.deployer, { type: 'complete_rollback' }))).toMatchObject({ code: 'not_now', message: 'DEP-1 is not rolling back.' });
+    expect(refusal(() => s.act(USERS.deployer, { type: 'complete_rollback' }))).toMatchObject({
+      code: 'not_now',
+      message: 'DEP-1 is not rolling back.',
+    });
   });
 });
 
@@ -98,13 +128,19 @@ describe('rescheduling', () => {
 
   it('is for the deployer, with a window that ends after it starts, and only before the first phase', () => {
     const s = new Scenario().ready();
-    expect(refusal(() => s.act(USERS.dev, { type: 'reschedule', windowStart: T0, windowEnd: T0 + HOUR })).code).toBe('not_allowed');
-    expect(refusal(() => s.act(USERS.deployer, { type: 'reschedule', windowStart: T0 + HOUR, windowEnd: T0 + HOUR }))).toMatchObject({
+    expect(refusal(() => s.act(USERS.dev, { type: 'reschedule', windowStart: T0, windowEnd: T0 + HOUR })).code).toBe(
+      'not_allowed',
+    );
+    expect(
+      refusal(() => s.act(USERS.deployer, { type: 'reschedule', windowStart: T0 + HOUR, windowEnd: T0 + HOUR })),
+    ).toMatchObject({
       code: 'invalid_input',
       message: 'The window must end after it starts.',
     });
     s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
-    expect(refusal(() => s.act(USERS.deployer, { type: 'reschedule', windowStart: T0, windowEnd: T0 + HOUR })).code).toBe('not_now');
+    expect(
+      refusal(() => s.act(USERS.deployer, { type: 'reschedule', windowStart: T0, windowEnd: T0 + HOUR })).code,
+    ).toBe('not_now');
   });
 });
 

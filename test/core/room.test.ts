@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../src/core/deployment/apply.js';
-import { awaitingRoom, homeChannelOf, MAX_CHANNEL_NAME, roomName, roomNames, roomOf } from '../../src/core/deployment/room.js';
+import {
+  awaitingRoom,
+  homeChannelOf,
+  MAX_CHANNEL_NAME,
+  roomName,
+  roomNames,
+  roomOf,
+} from '../../src/core/deployment/room.js';
 import { roomJobs } from '../../src/core/schedule/room.js';
 import type { Deployment } from '../../src/core/deployment/types.js';
 
@@ -44,15 +51,27 @@ describe('the dedicated channel name', () => {
 });
 
 describe('where a deployment lives', () => {
-  const base = { id: 12, ref: 'DEP-12', channelId: 'CDEPLOYS', status: 'completed', location: 'channel' } as unknown as Deployment;
-  const opened = applyEvent({ ...base, revision: 1 }, { type: 'room_opened', channelId: 'CROOM', name: 'deploy-x-1', archiveAfterHours: 2, actor: 'liftoff', at: 1000 });
+  const base = {
+    id: 12,
+    ref: 'DEP-12',
+    channelId: 'CDEPLOYS',
+    status: 'completed',
+    location: 'channel',
+  } as unknown as Deployment;
+  const opened = applyEvent(
+    { ...base, revision: 1 },
+    { type: 'room_opened', channelId: 'CROOM', name: 'deploy-x-1', archiveAfterHours: 2, actor: 'liftoff', at: 1000 },
+  );
 
   it('waits for its channel, then lives there; a failure falls back to the deploy channel', () => {
     expect(awaitingRoom(base)).toBe(true);
     expect(homeChannelOf(base)).toBe('CDEPLOYS');
     expect(roomOf(opened)).toMatchObject({ channelId: 'CROOM', archiveAfterHours: 2 });
     expect(homeChannelOf(opened)).toBe('CROOM');
-    const failed = applyEvent({ ...base, revision: 1 }, { type: 'room_failed', reason: 'no', actor: 'liftoff', at: 1000 });
+    const failed = applyEvent(
+      { ...base, revision: 1 },
+      { type: 'room_failed', reason: 'no', actor: 'liftoff', at: 1000 },
+    );
     expect(awaitingRoom(failed)).toBe(false);
     expect(homeChannelOf(failed)).toBe('CDEPLOYS');
     expect(awaitingRoom({ ...base, location: undefined })).toBe(false);
@@ -60,11 +79,19 @@ describe('where a deployment lives', () => {
 
   it('plans the archive archiveAfterHours after the end, and only with a channel', () => {
     expect(roomJobs(opened, { type: 'completed' }, 5_000)).toEqual([
-      { key: 'DEP-12:archive_room:thread', deploymentId: 12, kind: 'archive_room', dueAt: 5_000 + 2 * 3600_000, payload: { target: 'thread' } },
+      {
+        key: 'DEP-12:archive_room:thread',
+        deploymentId: 12,
+        kind: 'archive_room',
+        dueAt: 5_000 + 2 * 3600_000,
+        payload: { target: 'thread' },
+      },
     ]);
     expect(roomJobs(opened, { type: 'approved', role: 'qa' }, 5_000)).toEqual([]);
     expect(roomJobs(base, { type: 'cancelled', reason: 'x' }, 5_000)).toEqual([]);
     // Created after the deployment ended (a restart): archived from then.
-    expect(roomJobs(opened, { type: 'room_opened', channelId: 'CROOM', name: 'n', archiveAfterHours: 2 }, 9_000)).toHaveLength(1);
+    expect(
+      roomJobs(opened, { type: 'room_opened', channelId: 'CROOM', name: 'n', archiveAfterHours: 2 }, 9_000),
+    ).toHaveLength(1);
   });
 });

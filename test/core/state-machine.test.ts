@@ -24,7 +24,15 @@ describe('the fixture template', () => {
 describe('a deployment, from creation to completion', () => {
   it('starts scheduled, with every phase planned and nothing done', () => {
     const s = new Scenario();
-    expect(s.d).toMatchObject({ id: 1, ref: 'DEP-1', status: 'scheduled', revision: 1, items: {}, approvals: {}, overrides: [] });
+    expect(s.d).toMatchObject({
+      id: 1,
+      ref: 'DEP-1',
+      status: 'scheduled',
+      revision: 1,
+      items: {},
+      approvals: {},
+      overrides: [],
+    });
     expect(s.d.created).toEqual({ by: USERS.deployer, at: T0 });
     expect(Object.keys(s.d.phases)).toEqual(['prepare', 'deploy', 'smoke']);
     expect(s.d.window).toEqual({ start: T0 + 2 * 3600_000, end: T0 + 6 * 3600_000 });
@@ -44,7 +52,9 @@ describe('a deployment, from creation to completion', () => {
     expect(s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.tests, evidence: 'https://ci/1' })).toEqual([
       { type: 'item_confirmed', key: KEYS.tests, evidence: 'https://ci/1' },
     ]);
-    expect(s.act(USERS.qa, { type: 'confirm_item', key: KEYS.reviewed })).toEqual([{ type: 'item_confirmed', key: KEYS.reviewed }]);
+    expect(s.act(USERS.qa, { type: 'confirm_item', key: KEYS.reviewed })).toEqual([
+      { type: 'item_confirmed', key: KEYS.reviewed },
+    ]);
     s.act(USERS.ops, { type: 'confirm_item', key: KEYS.backup, evidence: 'bk-1' });
     note();
     expect(gateReport(s.d, 'start')).toEqual({ gate: 'start', open: true, missing: [] });
@@ -56,11 +66,17 @@ describe('a deployment, from creation to completion', () => {
       for (const step of template.phases.find((p) => p.id === phaseId)!.steps.filter((x) => x.required)) {
         s.act(USERS.deployer, { type: 'confirm_item', key: `phase.${phaseId}.${step.id}` });
       }
-      expect(s.act(USERS.deployer, { type: 'complete_phase', phaseId })).toEqual([{ type: 'phase_completed', phaseId }]);
+      expect(s.act(USERS.deployer, { type: 'complete_phase', phaseId })).toEqual([
+        { type: 'phase_completed', phaseId },
+      ]);
       note();
     }
     expect(currentPhase(s.d)).toBeUndefined();
-    expect(gateReport(s.d, 'complete').missing).toEqual(['Verification: Health endpoint answers 200', 'Verification: Error rate below 1%', 'Post-deployment: Announce completion']);
+    expect(gateReport(s.d, 'complete').missing).toEqual([
+      'Verification: Health endpoint answers 200',
+      'Verification: Error rate below 1%',
+      'Post-deployment: Announce completion',
+    ]);
 
     s.act(USERS.qa, { type: 'confirm_item', key: KEYS.health });
     s.act(USERS.qa, { type: 'confirm_item', key: KEYS.errors });
@@ -71,9 +87,21 @@ describe('a deployment, from creation to completion', () => {
     expect(statuses).toEqual(['scheduled', 'preparing', 'in_progress', 'verifying', 'completed']);
     expect(s.d.completed).toEqual({ by: USERS.deployer, at: s.at });
     expect(s.d.revision).toBe(s.log.length);
-    expect(s.d.items[KEYS.tests]).toEqual({ state: 'done', by: USERS.deployer, at: T0 + 4 * 60_000, evidence: 'https://ci/1' });
+    expect(s.d.items[KEYS.tests]).toEqual({
+      state: 'done',
+      by: USERS.deployer,
+      at: T0 + 4 * 60_000,
+      evidence: 'https://ci/1',
+    });
     expect(s.d.approvals.dev_lead).toEqual({ decision: 'approved', by: USERS.dev, at: T0 + 60_000 });
-    expect(progressOf(s.d)).toEqual({ done: 11, total: 11, failed: 0, percent: 100, optionalDone: 0, optionalTotal: 3 });
+    expect(progressOf(s.d)).toEqual({
+      done: 11,
+      total: 11,
+      failed: 0,
+      percent: 100,
+      optionalDone: 0,
+      optionalTotal: 3,
+    });
   });
 
   it('becomes preparing on the first confirmed pre-deployment item, even before any approval', () => {
@@ -125,13 +153,18 @@ describe('approvals', () => {
     const e = refusal(() => s.act(USERS.qa, { type: 'approve', role: 'dev_lead' }));
     expect(e.code).toBe('not_allowed');
     expect(e.message).toBe(`Only <@${USERS.dev}> can sign as Dev Lead on DEP-1.`);
-    expect(refusal(() => s.act(USERS.stranger, { type: 'reject', role: 'qa_lead', reason: 'no' })).code).toBe('not_allowed');
+    expect(refusal(() => s.act(USERS.stranger, { type: 'reject', role: 'qa_lead', reason: 'no' })).code).toBe(
+      'not_allowed',
+    );
   });
 
   it('a role with nobody named cannot be signed by anyone', () => {
     const s = new Scenario();
     const e = refusal(() => s.act(USERS.po, { type: 'approve', role: 'product_owner' }));
-    expect(e).toMatchObject({ code: 'not_allowed', message: 'Only nobody (no approver is named for it) can sign as Product Owner on DEP-1.' });
+    expect(e).toMatchObject({
+      code: 'not_allowed',
+      message: 'Only nobody (no approver is named for it) can sign as Product Owner on DEP-1.',
+    });
   });
 
   it('an unknown role is not found', () => {
@@ -155,11 +188,15 @@ describe('approvals', () => {
       { approvers: { dev_lead: [USERS.deployer], qa_lead: [USERS.qa], ops_lead: [USERS.ops] } },
       { ...DEFAULT_POLICY, deployerMayApprove: true },
     );
-    expect(s.act(USERS.deployer, { type: 'approve', role: 'dev_lead' })).toEqual([{ type: 'approved', role: 'dev_lead' }]);
+    expect(s.act(USERS.deployer, { type: 'approve', role: 'dev_lead' })).toEqual([
+      { type: 'approved', role: 'dev_lead' },
+    ]);
   });
 
   it('one person signs for one role, even when named for two', () => {
-    const s = new Scenario({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.dev, USERS.qa], ops_lead: [USERS.ops] } });
+    const s = new Scenario({
+      approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.dev, USERS.qa], ops_lead: [USERS.ops] },
+    });
     s.act(USERS.dev, { type: 'approve', role: 'dev_lead' });
     expect(refusal(() => s.act(USERS.dev, { type: 'approve', role: 'qa_lead' }))).toMatchObject({
       code: 'not_allowed',
@@ -182,7 +219,9 @@ describe('approvals', () => {
       { type: 'rejected', role: 'qa_lead', reason: 'tests are red' },
     ]);
     expect(s.d.approvals.qa_lead).toEqual({ decision: 'rejected', by: USERS.qa, at: s.at, reason: 'tests are red' });
-    expect(refusal(() => s.act(USERS.qa, { type: 'reject', role: 'qa_lead', reason: 'again' })).code).toBe('already_done');
+    expect(refusal(() => s.act(USERS.qa, { type: 'reject', role: 'qa_lead', reason: 'again' })).code).toBe(
+      'already_done',
+    );
     expect(gateReport(s.d, 'start').missing).toContain('QA Lead rejected it');
     s.act(USERS.qa, { type: 'approve', role: 'qa_lead' });
     expect(gateReport(s.d, 'start').missing).not.toContain('QA Lead rejected it');
@@ -210,8 +249,13 @@ describe('confirming, failing and undoing items', () => {
   it('an item with evidence needs the evidence, and blank evidence does not count', () => {
     const s = new Scenario();
     const e = refusal(() => s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.tests }));
-    expect(e).toMatchObject({ code: 'invalid_input', message: '“All tests passing” needs link to test results to be confirmed.' });
-    expect(refusal(() => s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.backup, evidence: '   ' })).code).toBe('invalid_input');
+    expect(e).toMatchObject({
+      code: 'invalid_input',
+      message: '“All tests passing” needs link to test results to be confirmed.',
+    });
+    expect(refusal(() => s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.backup, evidence: '   ' })).code).toBe(
+      'invalid_input',
+    );
     expect(s.d.items).toEqual({});
   });
 
@@ -279,8 +323,12 @@ describe('confirming, failing and undoing items', () => {
     ]);
     expect(s.d.items[KEYS.drain]).toEqual({ state: 'failed', by: USERS.dev, at: s.at, note: 'node A stuck' });
     expect(progressOf(s.d).failed).toBe(1);
-    expect(refusal(() => s.act(USERS.dev, { type: 'fail_item', key: KEYS.drain, note: 'again' })).code).toBe('already_done');
-    expect(refusal(() => s.act(USERS.stranger, { type: 'fail_item', key: KEYS.snapshot, note: 'x' })).code).toBe('not_allowed');
+    expect(refusal(() => s.act(USERS.dev, { type: 'fail_item', key: KEYS.drain, note: 'again' })).code).toBe(
+      'already_done',
+    );
+    expect(refusal(() => s.act(USERS.stranger, { type: 'fail_item', key: KEYS.snapshot, note: 'x' })).code).toBe(
+      'not_allowed',
+    );
     s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.drain });
     expect(s.d.items[KEYS.drain]?.state).toBe('done');
   });
@@ -349,9 +397,15 @@ describe('phases', () => {
     s.act(USERS.deployer, { type: 'start_phase', phaseId: 'deploy' });
     s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.migrate });
     const e = refusal(() => s.act(USERS.deployer, { type: 'complete_phase', phaseId: 'deploy' }));
-    expect(e).toMatchObject({ code: 'gate_closed', message: '“Deployment” still has steps to do:', details: ['Roll out the new version'] });
+    expect(e).toMatchObject({
+      code: 'gate_closed',
+      message: '“Deployment” still has steps to do:',
+      details: ['Roll out the new version'],
+    });
     s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.rollout });
-    expect(s.act(USERS.deployer, { type: 'complete_phase', phaseId: 'deploy' })).toEqual([{ type: 'phase_completed', phaseId: 'deploy' }]);
+    expect(s.act(USERS.deployer, { type: 'complete_phase', phaseId: 'deploy' })).toEqual([
+      { type: 'phase_completed', phaseId: 'deploy' },
+    ]);
     expect(s.d.items[KEYS.flags]).toBeUndefined();
   });
 
@@ -404,7 +458,9 @@ describe('the start gate', () => {
     }).ready();
     expect(requiredRoles(named.d)).toContain('product_owner');
     expect(gateReport(named.d, 'start')).toMatchObject({ open: false, missing: ['Product Owner approval'] });
-    expect(refusal(() => named.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' })).details).toEqual(['Product Owner approval']);
+    expect(refusal(() => named.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' })).details).toEqual([
+      'Product Owner approval',
+    ]);
     named.act(USERS.po, { type: 'approve', role: 'product_owner' });
     expect(gateReport(named.d, 'start').open).toBe(true);
   });
@@ -438,7 +494,9 @@ describe('the start gate', () => {
     const report = gateReport(s.d, 'start');
     expect(report.open).toBe(true);
     expect(report.overridden?.reason).toBe('P1 outage fix');
-    expect(s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' })).toEqual([{ type: 'phase_started', phaseId: 'prepare' }]);
+    expect(s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' })).toEqual([
+      { type: 'phase_started', phaseId: 'prepare' },
+    ]);
   });
 
   it('only the deployer overrides, once, and only a closed gate', () => {
@@ -453,7 +511,9 @@ describe('the start gate', () => {
       message: 'That gate was already overridden.',
     });
     const open = new Scenario().ready();
-    expect(refusal(() => open.act(USERS.deployer, { type: 'override_gate', gate: 'start', reason: 'y' }))).toMatchObject({
+    expect(
+      refusal(() => open.act(USERS.deployer, { type: 'override_gate', gate: 'start', reason: 'y' })),
+    ).toMatchObject({
       code: 'already_done',
       message: 'That gate is already open: nothing to override.',
     });
@@ -493,7 +553,9 @@ describe('completing and cancelling', () => {
       code: 'not_allowed',
       message: `Only the deployer, <@${USERS.deployer}>, can cancel DEP-1.`,
     });
-    expect(s.act(USERS.deployer, { type: 'cancel', reason: 'moved to Friday' })).toEqual([{ type: 'cancelled', reason: 'moved to Friday' }]);
+    expect(s.act(USERS.deployer, { type: 'cancel', reason: 'moved to Friday' })).toEqual([
+      { type: 'cancelled', reason: 'moved to Friday' },
+    ]);
     expect(s.d.status).toBe('cancelled');
     expect(s.d.cancelled).toEqual({ by: USERS.deployer, at: s.at, reason: 'moved to Friday' });
   });

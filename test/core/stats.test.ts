@@ -12,13 +12,21 @@ const NOW = T0 + 30 * DAY;
 function past(id: number, day: number, ...steps: Array<[number, DeploymentEvent]>): Deployment {
   const at = T0 + day * DAY;
   let d = newDeployment({ windowStart: at + 2 * HOUR, windowEnd: at + 6 * HOUR }, { id, at }).deployment;
-  for (const [minutes, e] of steps) d = applyEvent(d, { ...e, actor: USERS.deployer, at: at + 2 * HOUR + minutes * MIN } as never);
+  for (const [minutes, e] of steps)
+    d = applyEvent(d, { ...e, actor: USERS.deployer, at: at + 2 * HOUR + minutes * MIN } as never);
   return d;
 }
 
 const start = (phaseId: string): DeploymentEvent => ({ type: 'phase_started', phaseId });
 const done = (phaseId: string): DeploymentEvent => ({ type: 'phase_completed', phaseId });
-const rollback: DeploymentEvent = { type: 'rollback_started', trigger: 'errors', restore: ['code'], note: '', fromVersion: '2.4.0', toVersion: null };
+const rollback: DeploymentEvent = {
+  type: 'rollback_started',
+  trigger: 'errors',
+  restore: ['code'],
+  note: '',
+  fromVersion: '2.4.0',
+  toVersion: null,
+};
 
 describe('delivery stats on a constructed history', () => {
   const planned = (d: Deployment, id: string) => d.phases[id]!.plannedEnd - d.phases[id]!.plannedStart;
@@ -28,7 +36,14 @@ describe('delivery stats on a constructed history', () => {
     // Completed: "Preparation" took 90 min, completed at 100 (lead 2 h + 100 min).
     past(2, 10, [0, start('prepare')], [90, done('prepare')], [100, { type: 'completed' }]),
     // Rolled back: a step failed at 10, rollback started at 20, rolled back at 50: restored in 40 min.
-    past(3, 15, [0, start('prepare')], [10, { type: 'item_failed', key: KEYS.drain, note: 'stuck' }], [20, rollback], [50, { type: 'rollback_completed' }]),
+    past(
+      3,
+      15,
+      [0, start('prepare')],
+      [10, { type: 'item_failed', key: KEYS.drain, note: 'stuck' }],
+      [20, rollback],
+      [50, { type: 'rollback_completed' }],
+    ),
     // Rollback failed: a failure, not restored.
     past(4, 20, [0, start('prepare')], [5, rollback], [30, { type: 'rollback_failed', note: 'db' }]),
     // Cancelled before its window: not a change.
@@ -41,7 +56,15 @@ describe('delivery stats on a constructed history', () => {
 
   it('gives the four DORA measures with known answers', () => {
     const s = deliveryStats(history, 30, NOW);
-    expect(s).toMatchObject({ days: 30, deployed: 4, cancelled: 1, failed: 2, failureRate: 0.5, restored: 1, restoreMedianMs: 40 * MIN });
+    expect(s).toMatchObject({
+      days: 30,
+      deployed: 4,
+      cancelled: 1,
+      failed: 2,
+      failureRate: 0.5,
+      restored: 1,
+      restoreMedianMs: 40 * MIN,
+    });
     expect(s.perWeek).toBeCloseTo((4 * 7) / 30, 10);
     expect(s.leadMedianMs).toBe(2 * HOUR + 80 * MIN); // median of 2 h 60 min and 2 h 100 min
   });
@@ -50,15 +73,35 @@ describe('delivery stats on a constructed history', () => {
     expect(planned(history[0]!, 'prepare')).toBe(30 * MIN);
     const [prepare] = deliveryStats(history, 30, NOW).phases;
     // Runs 1 and 2 completed the phase (3 and 4 were interrupted by their rollbacks): 20 and 90 min against 30.
-    expect(prepare).toEqual({ title: 'Preparation', runs: 2, plannedMeanMs: 30 * MIN, actualMeanMs: 55 * MIN, overruns: 1, overrunMeanMs: 60 * MIN });
+    expect(prepare).toEqual({
+      title: 'Preparation',
+      runs: 2,
+      plannedMeanMs: 30 * MIN,
+      actualMeanMs: 55 * MIN,
+      overruns: 1,
+      overrunMeanMs: 60 * MIN,
+    });
   });
 
   it('says nothing it cannot know: no deployments, no rates', () => {
-    expect(deliveryStats([], 7, NOW)).toMatchObject({ deployed: 0, perWeek: 0, failureRate: null, restoreMedianMs: null, leadMedianMs: null, phases: [] });
+    expect(deliveryStats([], 7, NOW)).toMatchObject({
+      deployed: 0,
+      perWeek: 0,
+      failureRate: null,
+      restoreMedianMs: null,
+      leadMedianMs: null,
+      phases: [],
+    });
   });
 
   it('reads periods and medians', () => {
-    expect([parsePeriod('7d'), parsePeriod('4w'), parsePeriod('quarter'), parsePeriod('0d'), parsePeriod('soon')]).toEqual([7, 28, 90, undefined, undefined]);
+    expect([
+      parsePeriod('7d'),
+      parsePeriod('4w'),
+      parsePeriod('quarter'),
+      parsePeriod('0d'),
+      parsePeriod('soon'),
+    ]).toEqual([7, 28, 90, undefined, undefined]);
     expect([median([3, 1, 2]), median([4, 1, 2, 3]), median([])]).toEqual([2, 2.5, null]);
   });
 });

@@ -16,29 +16,74 @@ const withChanges = (over: Partial<TemplateInput>): TemplateInput => ({ ...rawTe
 
 describe('validateTemplate points at the place in the file', () => {
   it('a repeated item id is reported at the second id, as a path the author can find', () => {
-    const phases = [{ id: 'a', title: 'A', steps: [{ id: 's', text: 'one' }, { id: 's', text: 'two' }] }];
+    const phases = [
+      {
+        id: 'a',
+        title: 'A',
+        steps: [
+          { id: 's', text: 'one' },
+          { id: 's', text: 'two' },
+        ],
+      },
+    ];
     expect(problemsOf(withChanges({ phases }))).toEqual([
       { path: 'phases.0.steps.1.id', message: 'item "phase.a.s" appears twice in its section' },
     ]);
-    const group = { id: 'g', title: 'G', items: [{ id: 'i', text: 'one' }, { id: 'j', text: 'two' }, { id: 'i', text: 'three' }] };
+    const group = {
+      id: 'g',
+      title: 'G',
+      items: [
+        { id: 'i', text: 'one' },
+        { id: 'j', text: 'two' },
+        { id: 'i', text: 'three' },
+      ],
+    };
     expect(problemsOf(withChanges({ postDeployment: { groups: [group] } }))).toEqual([
       { path: 'postDeployment.groups.0.items.2.id', message: 'item "post.g.i" appears twice in its section' },
     ]);
   });
 
   it('the same holds in the second group of a section and in the rollback plan', () => {
-    const preDeployment = [rawTemplate.preDeployment[0]!, { id: 'env', title: 'Env', items: [{ id: 'x', text: 'x' }, { id: 'x', text: 'y' }] }];
+    const preDeployment = [
+      rawTemplate.preDeployment[0]!,
+      {
+        id: 'env',
+        title: 'Env',
+        items: [
+          { id: 'x', text: 'x' },
+          { id: 'x', text: 'y' },
+        ],
+      },
+    ];
     expect(problemsOf(withChanges({ preDeployment }))).toEqual([
       { path: 'preDeployment.1.items.1.id', message: 'item "pre.env.x" appears twice in its section' },
     ]);
-    const rollback = { steps: [{ id: 'r', text: 'one' }], validation: [{ id: 'v', text: 'a' }, { id: 'v', text: 'b' }] };
+    const rollback = {
+      steps: [{ id: 'r', text: 'one' }],
+      validation: [
+        { id: 'v', text: 'a' },
+        { id: 'v', text: 'b' },
+      ],
+    };
     expect(problemsOf(withChanges({ rollback }))).toEqual([
-      { path: 'rollback.validation.1.id', message: 'item "rollback_validation.validation.v" appears twice in its section' },
+      {
+        path: 'rollback.validation.1.id',
+        message: 'item "rollback_validation.validation.v" appears twice in its section',
+      },
     ]);
   });
 
   it('so the formatted report names a field that exists in the file', () => {
-    const phases = [{ id: 'a', title: 'A', steps: [{ id: 's', text: 'one' }, { id: 's', text: 'two' }] }];
+    const phases = [
+      {
+        id: 'a',
+        title: 'A',
+        steps: [
+          { id: 's', text: 'one' },
+          { id: 's', text: 'two' },
+        ],
+      },
+    ];
     expect(formatProblems('data/templates/web.yml', problemsOf(withChanges({ phases })))).toBe(
       'data/templates/web.yml is not a valid template:\n  - phases.0.steps.1.id: item "phase.a.s" appears twice in its section',
     );
@@ -48,10 +93,16 @@ describe('validateTemplate points at the place in the file', () => {
     const problems = problemsOf(
       withChanges({
         id: 'Web Release',
-        preDeployment: [{ id: 'g', title: '   ', items: [{ id: 'i', text: 'x', evidence: { label: 'L', kind: 'pdf' as 'url' } }] }],
+        preDeployment: [
+          { id: 'g', title: '   ', items: [{ id: 'i', text: 'x', evidence: { label: 'L', kind: 'pdf' as 'url' } }] },
+        ],
       }),
     );
-    expect(problems.map((p) => p.path)).toEqual(['id', 'preDeployment.0.title', 'preDeployment.0.items.0.evidence.kind']);
+    expect(problems.map((p) => p.path)).toEqual([
+      'id',
+      'preDeployment.0.title',
+      'preDeployment.0.items.0.evidence.kind',
+    ]);
     expect(problems[1]!.message).toBe('must not be empty');
   });
 
@@ -61,14 +112,18 @@ describe('validateTemplate points at the place in the file', () => {
   });
 
   it('refuses a repeated approval role, pointing at both places', () => {
-    expect(problemsOf(withChanges({ approvals: [...rawTemplate.approvals, { role: 'qa_lead', label: 'Again' }] }))).toEqual([
+    expect(
+      problemsOf(withChanges({ approvals: [...rawTemplate.approvals, { role: 'qa_lead', label: 'Again' }] })),
+    ).toEqual([
       { path: 'approvals.4.role', message: 'approval role id "qa_lead" is used twice (first at approvals.1.role)' },
     ]);
   });
 
   it('lets different sections reuse a group id: their item keys never collide', () => {
     const v = validateTemplate(
-      withChanges({ verification: { groups: [{ id: 'code', title: 'Code checks', items: [{ id: 'tests', text: 'Tests again' }] }] } }),
+      withChanges({
+        verification: { groups: [{ id: 'code', title: 'Code checks', items: [{ id: 'tests', text: 'Tests again' }] }] },
+      }),
     );
     expect(v.ok).toBe(true);
   });

@@ -12,7 +12,13 @@ const problemsOf = (raw: unknown) => {
 
 describe('validateTemplate', () => {
   it('refuses a template without pre-deployment checklist, phases, rollback steps or approval roles', () => {
-    const problems = problemsOf({ ...rawTemplate, preDeployment: [], phases: [], approvals: [], rollback: { steps: [] } });
+    const problems = problemsOf({
+      ...rawTemplate,
+      preDeployment: [],
+      phases: [],
+      approvals: [],
+      rollback: { steps: [] },
+    });
     expect(problems).toEqual(
       expect.arrayContaining([
         { path: 'preDeployment', message: 'a template needs a pre-deployment checklist' },
@@ -38,7 +44,14 @@ describe('validateTemplate', () => {
   });
 
   it('refuses an item id used twice within a group', () => {
-    const group = { id: 'g', title: 'G', items: [{ id: 'a', text: 'A' }, { id: 'a', text: 'A again' }] };
+    const group = {
+      id: 'g',
+      title: 'G',
+      items: [
+        { id: 'a', text: 'A' },
+        { id: 'a', text: 'A again' },
+      ],
+    };
     expect(problemsOf({ ...rawTemplate, preDeployment: [group] })).toEqual([
       { path: 'preDeployment.0.items.1.id', message: 'item "pre.g.a" appears twice in its section' },
     ]);
@@ -51,16 +64,21 @@ describe('validateTemplate', () => {
 
   it('refuses a phase clock window whose end is not after its start', () => {
     const phases = [{ id: 'a', title: 'A', window: { start: '10:00', end: '10:00' } }];
-    expect(problemsOf({ ...rawTemplate, phases })).toEqual([{ path: 'phases.0.window', message: 'ends (10:00) before it starts (10:00)' }]);
-    expect(problemsOf({ ...rawTemplate, phases: [{ id: 'a', title: 'A', window: { start: '24:00', end: null } }] })).toEqual([
-      { path: 'phases.0.window.start', message: 'use HH:MM on the 24-hour clock' },
+    expect(problemsOf({ ...rawTemplate, phases })).toEqual([
+      { path: 'phases.0.window', message: 'ends (10:00) before it starts (10:00)' },
     ]);
+    expect(
+      problemsOf({ ...rawTemplate, phases: [{ id: 'a', title: 'A', window: { start: '24:00', end: null } }] }),
+    ).toEqual([{ path: 'phases.0.window.start', message: 'use HH:MM on the 24-hour clock' }]);
   });
 
   it('formats problems one per line under the source', () => {
-    expect(formatProblems('data/templates/x.yml', [{ path: 'id', message: 'bad' }, { path: 'phases', message: 'empty' }])).toBe(
-      'data/templates/x.yml is not a valid template:\n  - id: bad\n  - phases: empty',
-    );
+    expect(
+      formatProblems('data/templates/x.yml', [
+        { path: 'id', message: 'bad' },
+        { path: 'phases', message: 'empty' },
+      ]),
+    ).toBe('data/templates/x.yml is not a valid template:\n  - id: bad\n  - phases: empty');
   });
 });
 
@@ -88,7 +106,11 @@ describe('plan items', () => {
   });
 
   it('knows each item’s section', () => {
-    expect(findItem(template, 'phase.deploy.flags')).toMatchObject({ stage: 'phase', sectionId: 'deploy', sectionTitle: 'Deployment' });
+    expect(findItem(template, 'phase.deploy.flags')).toMatchObject({
+      stage: 'phase',
+      sectionId: 'deploy',
+      sectionTitle: 'Deployment',
+    });
     expect(findItem(template, 'rollback.steps.revert')).toMatchObject({ sectionTitle: 'Rollback steps' });
     expect(findItem(template, 'nope')).toBeUndefined();
     expect(itemsOfStage(template, 'post').map((p) => p.item.id)).toEqual(['announce', 'docs']);

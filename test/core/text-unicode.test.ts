@@ -45,6 +45,8 @@ describe('escapeMrkdwn after cleanText: the way user text reaches Slack', () => 
   it('leaves nothing that could mention, link or reorder', () => {
     const hostile = '\u202e<!here>\u200b<@U0DEPLOYER1|boss> <https://evil.example|bank.example> & <#C123>';
     const out = escapeMrkdwn(cleanText(hostile));
-    expect(out).toBe('&lt;!here&gt;&lt;@U0DEPLOYER1|boss&gt; &lt;https://evil.example|bank.example&gt; &amp; &lt;#C123&gt;');
+    expect(out).toBe(
+      '&lt;!here&gt;&lt;@U0DEPLOYER1|boss&gt; &lt;https://evil.example|bank.example&gt; &amp; &lt;#C123&gt;',
+    );
   });
 });

@@ -62,7 +62,15 @@ describe('safeUrl', () => {
   });
 
   it('refuses other schemes and non-URLs', () => {
-    for (const bad of ['javascript:alert(1)', 'data:text/html,<b>x</b>', 'ftp://x.com/f', 'slack://open', 'not a url', '', 'https://evil|bank']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'data:text/html,<b>x</b>',
+      'ftp://x.com/f',
+      'slack://open',
+      'not a url',
+      '',
+      'https://evil|bank',
+    ]) {
       expect(safeUrl(bad), bad).toBeNull();
     }
   });

@@ -24,7 +24,9 @@ describe('approvals waiting for a user', () => {
   });
 
   it('one person signs one role: named for two, both wait until they sign one', () => {
-    const s = new Scenario({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.dev, USERS.qa], ops_lead: [USERS.ops] } });
+    const s = new Scenario({
+      approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.dev, USERS.qa], ops_lead: [USERS.ops] },
+    });
     expect(roles(USERS.dev, [s.d])).toEqual(['DEP-1:Dev Lead', 'DEP-1:QA Lead']);
     s.act(USERS.dev, { type: 'approve', role: 'dev_lead' });
     expect(roles(USERS.dev, [s.d])).toEqual([]);
@@ -48,7 +50,9 @@ describe('approvals waiting for a user', () => {
     const cancelled = new Scenario();
     cancelled.act(USERS.deployer, { type: 'cancel', reason: 'Postponed' });
     expect(roles(USERS.qa, [cancelled.d])).toEqual([]);
-    const s = new Scenario({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa], ops_lead: [USERS.ops], product_owner: [USERS.po] } }).ready();
+    const s = new Scenario({
+      approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa], ops_lead: [USERS.ops], product_owner: [USERS.po] },
+    }).ready();
     expect(roles(USERS.po, [s.d])).toEqual(['DEP-1:Product Owner']);
     s.act(USERS.deployer, { type: 'override_gate', gate: 'start', reason: 'The product owner is away' });
     s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });

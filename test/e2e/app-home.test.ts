@@ -17,7 +17,10 @@ afterEach(async () => {
 async function openHome(user: string): Promise<string> {
   await h.slack.event({ type: 'app_home_opened', user, tab: 'home', channel: 'D123' });
   await h.settled();
-  const call = h.fake.callsTo('views.publish').filter((c) => (c.args as { user_id?: string }).user_id === user).at(-1);
+  const call = h.fake
+    .callsTo('views.publish')
+    .filter((c) => (c.args as { user_id?: string }).user_id === user)
+    .at(-1);
   expect(call).toBeDefined();
   return JSON.stringify((call!.args as { view: unknown }).view);
 }

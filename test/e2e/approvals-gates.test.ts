@@ -19,7 +19,13 @@ const stateOf = (id: number): Deployment =>
   JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
 
 /** Presses a button that opens a modal, then submits the modal with a reason. */
-async function withReason(user: string, actionId: string, ref: Parameters<typeof press>[3], reason: string, extra: Record<string, Record<string, unknown>> = {}) {
+async function withReason(
+  user: string,
+  actionId: string,
+  ref: Parameters<typeof press>[3],
+  reason: string,
+  extra: Record<string, Record<string, unknown>> = {},
+) {
   await press(h, user, actionId, ref);
   return submitReason(h, user, reason, extra);
 }
@@ -41,7 +47,11 @@ describe('approvals', () => {
     const { id, parentTs } = await startDeployment(h);
     await withReason(PEOPLE.qa, ActionId.reject, { d: id, r: 'qa_lead' }, 'Regression in <!channel> coupons & totals');
     const d = stateOf(id);
-    expect(d.approvals.qa_lead).toMatchObject({ decision: 'rejected', by: PEOPLE.qa, reason: 'Regression in <!channel> coupons & totals' });
+    expect(d.approvals.qa_lead).toMatchObject({
+      decision: 'rejected',
+      by: PEOPLE.qa,
+      reason: 'Regression in <!channel> coupons & totals',
+    });
     const thread = threadOf(h, parentTs).map(textOf).join('\n');
     expect(thread).toContain('rejected');
     // Shown as written, never as a ping.
@@ -53,7 +63,9 @@ describe('approvals', () => {
   });
 
   it('one person cannot sign for two roles, and the deployer cannot approve their own deployment', async () => {
-    const { id } = await startDeployment(h, { approvers: { dev_lead: PEOPLE.dev, qa_lead: PEOPLE.qa, ops_lead: PEOPLE.ops, product_owner: PEOPLE.product } });
+    const { id } = await startDeployment(h, {
+      approvers: { dev_lead: PEOPLE.dev, qa_lead: PEOPLE.qa, ops_lead: PEOPLE.ops, product_owner: PEOPLE.product },
+    });
     await press(h, PEOPLE.deployer, ActionId.approve, { d: id, r: 'ops_lead' });
     expect(stateOf(id).approvals).toEqual({});
     await press(h, PEOPLE.product, ActionId.approve, { d: id, r: 'product_owner' });
@@ -94,7 +106,10 @@ describe('phases', () => {
     const step = itemsOfStage(stateOf(id).plan, 'phase').find((p) => p.sectionId === phase.id)!;
     await press(h, PEOPLE.deployer, ActionId.failStep, { d: id, p: phase.id });
     const view = h.fake.lastView()!;
-    const v = view.view as { private_metadata: string; blocks: Array<{ block_id: string; element?: { options?: Array<{ value: string }> } }> };
+    const v = view.view as {
+      private_metadata: string;
+      blocks: Array<{ block_id: string; element?: { options?: Array<{ value: string }> } }>;
+    };
     const option = v.blocks.find((b) => b.block_id === 'step')!.element!.options![0]!;
     await h.slack.submitView({
       user: PEOPLE.ops,
@@ -132,6 +147,10 @@ describe('hostile text', () => {
     // Plain text (headers) is never parsed by Slack; mrkdwn and the fallback text are, so they must be escaped.
     const all = [h.fake.message(CHANNELS.deploys, parentTs)!, ...threadOf(h, parentTs)].map(mrkdwnOf).join('\n');
     expect(all).toContain('&lt;!channel&gt;');
-    for (const bad of ["<!channel>", "<!here>", "<@U123>", "<https://evil"]) expect(all.includes(bad), `${bad} in ${all.slice(Math.max(0, all.indexOf(bad) - 200), all.indexOf(bad) + 50)}`).toBe(false);
+    for (const bad of ['<!channel>', '<!here>', '<@U123>', '<https://evil'])
+      expect(
+        all.includes(bad),
+        `${bad} in ${all.slice(Math.max(0, all.indexOf(bad) - 200), all.indexOf(bad) + 50)}`,
+      ).toBe(false);
   });
 });

@@ -48,8 +48,10 @@ async function withConfig() {
 }
 
 type Block = { type: string; block_id?: string };
-const blockIds = (harness: Harness) => ((harness.fake.lastView()!.view.blocks ?? []) as Block[]).map((b) => b.block_id ?? '');
-const stateOf = (harness: Harness) => JSON.parse(harness.query<{ state: string }>('SELECT state FROM deployments')[0]!.state);
+const blockIds = (harness: Harness) =>
+  ((harness.fake.lastView()!.view.blocks ?? []) as Block[]).map((b) => b.block_id ?? '');
+const stateOf = (harness: Harness) =>
+  JSON.parse(harness.query<{ state: string }>('SELECT state FROM deployments')[0]!.state);
 
 /** Opens `/deploy start SERVICE 2.4.0 ENV` and submits it as the form shows it, with `extra` values. */
 async function startAs(harness: Harness, service: string, env: string, extra: Record<string, unknown> = {}) {
@@ -60,7 +62,13 @@ async function startAs(harness: Harness, service: string, env: string, extra: Re
   delete values.template;
   values.service = { 'start.service': input.select(service) };
   values.environment = { 'start.service': input.select(env === 'prod' ? 'production' : 'staging') };
-  const res = await harness.slack.submitView({ user: PEOPLE.deployer, callbackId: 'deploy.start', privateMetadata: (opened.view as { private_metadata: string }).private_metadata, values: values as never, viewId: opened.id });
+  const res = await harness.slack.submitView({
+    user: PEOPLE.deployer,
+    callbackId: 'deploy.start',
+    privateMetadata: (opened.view as { private_metadata: string }).private_metadata,
+    values: values as never,
+    viewId: opened.id,
+  });
   await harness.settled();
   return res;
 }
@@ -71,9 +79,18 @@ describe('approvers from user groups in /deploy start', () => {
     const res = await startAs(h, 'checkout', 'prod');
     expect(res.json?.errors).toBeUndefined();
     const d = stateOf(h);
-    expect(d.approvers).toEqual({ dev_lead: [PEOPLE.dev, PEOPLE.qa], qa_lead: [PEOPLE.dev, PEOPLE.qa], ops_lead: [PEOPLE.ops] });
+    expect(d.approvers).toEqual({
+      dev_lead: [PEOPLE.dev, PEOPLE.qa],
+      qa_lead: [PEOPLE.dev, PEOPLE.qa],
+      ops_lead: [PEOPLE.ops],
+    });
     // The configured timings are the deployment's; the configured monitoring wins like the others.
-    expect(d.timings).toEqual({ announcementHoursBefore: 12, reminderHoursBefore: 1, progressEveryMinutes: 30, monitoringMinutes: 45 });
+    expect(d.timings).toEqual({
+      announcementHoursBefore: 12,
+      reminderHoursBefore: 1,
+      progressEveryMinutes: 30,
+      monitoringMinutes: 45,
+    });
 
     await press(h, PEOPLE.deployer, ActionId.approve, { d: d.id, r: 'dev_lead' });
     await press(h, PEOPLE.dev, ActionId.approve, { d: d.id, r: 'dev_lead' });
@@ -81,7 +98,10 @@ describe('approvers from user groups in /deploy start', () => {
     expect(h.fake.ephemerals({ user: PEOPLE.dev }).at(-1)?.text).toMatch(/one person signs for one role/);
     await press(h, PEOPLE.qa, ActionId.approve, { d: d.id, r: 'qa_lead' });
     const approvals = stateOf(h).approvals;
-    expect(Object.fromEntries(Object.entries(approvals).map(([role, a]: [string, any]) => [role, a.by]))).toEqual({ dev_lead: PEOPLE.dev, qa_lead: PEOPLE.qa });
+    expect(Object.fromEntries(Object.entries(approvals).map(([role, a]: [string, any]) => [role, a.by]))).toEqual({
+      dev_lead: PEOPLE.dev,
+      qa_lead: PEOPLE.qa,
+    });
   });
 
   it('a locked role whose group Slack does not know refuses the form under the service, naming the group; nothing is created', async () => {

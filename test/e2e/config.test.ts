@@ -52,7 +52,8 @@ async function withConfig(yaml: string) {
 
 /** Waits until the user groups have been looked up (start-up does not wait for it). */
 async function groupsLookedUp(harness: Harness) {
-  for (let i = 0; i < 100 && !harness.logs.some((l) => l.includes('user groups looked up')); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 100 && !harness.logs.some((l) => l.includes('user groups looked up')); i++)
+    await new Promise((r) => setTimeout(r, 20));
   expect(harness.logs.some((l) => l.includes('user groups looked up'))).toBe(true);
   // The first lookup may have run before the test added the groups to the fake: look again.
   await harness.liftoff.refreshUserGroups();
@@ -73,9 +74,20 @@ describe('team configuration in /deploy start', () => {
     expect(block(h, 'service')?.element?.options.map((o: any) => o.value)).toEqual(['checkout', 'search']);
     expect(block(h, 'service_other')).toBeUndefined(); // free text is not allowed when services are listed
 
-    await h.slack.action({ user: PEOPLE.deployer, actionId: 'start.service', viewId: opened.id, selectedOption: { value: 'checkout' } });
+    await h.slack.action({
+      user: PEOPLE.deployer,
+      actionId: 'start.service',
+      viewId: opened.id,
+      selectedOption: { value: 'checkout' },
+    });
     await h.settled();
-    await h.slack.action({ user: PEOPLE.deployer, actionId: 'start.service', blockId: 'environment', viewId: opened.id, selectedOption: { value: 'staging' } });
+    await h.slack.action({
+      user: PEOPLE.deployer,
+      actionId: 'start.service',
+      blockId: 'environment',
+      viewId: opened.id,
+      selectedOption: { value: 'staging' },
+    });
     await h.settled();
     const meta = JSON.parse(h.fake.lastView()!.view.private_metadata);
     expect(meta).toEqual({ c: CHANNELS.deploys, v: 2 });
@@ -98,13 +110,24 @@ describe('team configuration in /deploy start', () => {
       'approver:qa_lead~2': { value: input.users([PEOPLE.deployer]) },
       'approver:ops_lead~2': { value: input.users([PEOPLE.ops]) },
     });
-    const submitted = await h.slack.submitView({ user: PEOPLE.deployer, callbackId: 'deploy.start', privateMetadata: JSON.stringify(meta), values, viewId: opened.id });
+    const submitted = await h.slack.submitView({
+      user: PEOPLE.deployer,
+      callbackId: 'deploy.start',
+      privateMetadata: JSON.stringify(meta),
+      values,
+      viewId: opened.id,
+    });
     expect(submitted.status).toBe(200);
     await h.settled();
     expect(h.fake.views.find((v) => v.id === opened.id)?.errors).toBeUndefined();
     const [row] = h.query<{ state: string }>('SELECT state FROM deployments');
     const d = JSON.parse(row!.state);
-    expect(d).toMatchObject({ service: 'checkout', environment: 'staging', channelId: CHANNELS.deploys, announceChannelId: CHANNELS.announce });
+    expect(d).toMatchObject({
+      service: 'checkout',
+      environment: 'staging',
+      channelId: CHANNELS.deploys,
+      announceChannelId: CHANNELS.announce,
+    });
     expect(d.approvers).toEqual({ dev_lead: [PEOPLE.dev], qa_lead: [PEOPLE.deployer], ops_lead: [PEOPLE.ops] });
     expect(d.plan.id).toBe('deployment-task');
   });
@@ -118,7 +141,10 @@ describe('team configuration in /deploy start', () => {
     expect(block(h, 'service')?.element?.initial_option.value).toBe('checkout');
     expect(blocksOf(h).some((b) => b.block_id?.startsWith('approver:'))).toBe(false);
     expect(blocksOf(h).some((b) => b.block_id?.startsWith('template'))).toBe(false);
-    const texts = blocksOf(h).filter((b) => b.type === 'context').map((b) => b.elements!.map((e) => e.text).join(' ')).join('\n');
+    const texts = blocksOf(h)
+      .filter((b) => b.type === 'context')
+      .map((b) => b.elements!.map((e) => e.text).join(' '))
+      .join('\n');
     expect(texts).toContain(`QA Lead: <@${PEOPLE.qa}> (set by the team configuration)`);
     expect(texts).toContain(`Runs in <#${CHANNELS.deploys}>`);
 
@@ -126,7 +152,13 @@ describe('team configuration in /deploy start', () => {
     delete values.template;
     values.service = { 'start.service': input.select('checkout') };
     values.environment = { 'start.service': input.select('production') };
-    const submitted = await h.slack.submitView({ user: PEOPLE.deployer, callbackId: 'deploy.start', privateMetadata: opened.view.private_metadata, values, viewId: opened.id });
+    const submitted = await h.slack.submitView({
+      user: PEOPLE.deployer,
+      callbackId: 'deploy.start',
+      privateMetadata: opened.view.private_metadata,
+      values,
+      viewId: opened.id,
+    });
     expect(submitted.status).toBe(200);
     await h.settled();
     const d = JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments')[0]!.state);
@@ -140,8 +172,13 @@ describe('team configuration in /deploy start', () => {
     h = await withConfig(CONFIG);
     await groupsLookedUp(h);
     expect(h.fake.callsTo('usergroups.list').length).toBeGreaterThan(0);
-    expect([...new Set(h.fake.callsTo('usergroups.users.list').map((c) => c.args.usergroup))].sort()).toEqual(['S0ONCALL1', 'S0QA00001']);
-    expect(h.logs.join('\n')).toContain('team configuration: services.search.approvers.qa_lead: unknown user group @nosuchgroup');
+    expect([...new Set(h.fake.callsTo('usergroups.users.list').map((c) => c.args.usergroup))].sort()).toEqual([
+      'S0ONCALL1',
+      'S0QA00001',
+    ]);
+    expect(h.logs.join('\n')).toContain(
+      'team configuration: services.search.approvers.qa_lead: unknown user group @nosuchgroup',
+    );
 
     // Membership changes are picked up by the next lookup (every 15 minutes, or now).
     h.fake.addUserGroup('S0QA00001', 'qa', [PEOPLE.product]);
@@ -157,8 +194,17 @@ describe('team configuration in /deploy start', () => {
 describe('a team configuration with mistakes', () => {
   it('stops the start with every mistake and its path', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'liftoff-team-')), 'liftoff.yml');
-    writeFileSync(file, 'services:\n  checkout:\n    template: nope\n    environments:\n      production:\n        approvers:\n          qa_lead: qa\n');
-    const env = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', LIFTOFF_DB: join(file, '..', 'x.db'), LIFTOFF_CONFIG: file };
+    writeFileSync(
+      file,
+      'services:\n  checkout:\n    template: nope\n    environments:\n      production:\n        approvers:\n          qa_lead: qa\n',
+    );
+    const env = {
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      PORT: '0',
+      LIFTOFF_DB: join(file, '..', 'x.db'),
+      LIFTOFF_CONFIG: file,
+    };
     await expect(startLiftoff({ env, writeLog: () => undefined })).rejects.toThrow(
       /2 mistakes:\n {2}- services\.checkout\.environments\.production\.approvers\.qa_lead: "qa" is neither .*\(line 7\)\n {2}- services\.checkout\.template: unknown template "nope"/,
     );

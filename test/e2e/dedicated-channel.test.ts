@@ -33,16 +33,23 @@ async function withConfig(yaml = config()) {
 }
 
 const stateOf = (harness: Harness, id: number): Deployment =>
-  JSON.parse(harness.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+  JSON.parse(
+    harness.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state,
+  ) as Deployment;
 
 /** The channels Liftoff created, with the name each asked for. */
 const created = (harness: Harness) =>
   harness.fake
     .callsTo('conversations.create')
     .filter((c) => c.response.ok === true)
-    .map((c) => ({ id: (c.response.channel as { id: string }).id, name: String(c.args.name), private: String(c.args.is_private) === 'true' }));
+    .map((c) => ({
+      id: (c.response.channel as { id: string }).id,
+      name: String(c.args.name),
+      private: String(c.args.is_private) === 'true',
+    }));
 
-const topLevel = (harness: Harness, channel: string) => harness.fake.messages(channel).filter((m) => !m.thread_ts || m.thread_ts === m.ts);
+const topLevel = (harness: Harness, channel: string) =>
+  harness.fake.messages(channel).filter((m) => !m.thread_ts || m.thread_ts === m.ts);
 const invited = (harness: Harness, channel: string) =>
   harness.fake
     .callsTo('conversations.invite')
@@ -51,7 +58,11 @@ const invited = (harness: Harness, channel: string) =>
 
 function dbCheck(harness: Harness) {
   let out = '';
-  const io = { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (out += s) }, env: { LIFTOFF_DB: harness.dbFile } };
+  const io = {
+    out: { write: (s: string) => (out += s) },
+    err: { write: (s: string) => (out += s) },
+    env: { LIFTOFF_DB: harness.dbFile },
+  };
   return cli(['db', 'check', harness.dbFile], io).then((code) => ({ code, out }));
 }
 
@@ -66,7 +77,12 @@ async function cancelInRoom(harness: Harness) {
 
 /** The cancelled notice's job and the archive job, with their status. */
 const lastJobs = (harness: Harness, id: number) =>
-  harness.query<{ kind: string; status: string }>('SELECT kind, status FROM jobs WHERE deployment_id = ? AND kind IN (?, ?)', id, 'cancelled', 'archive_room');
+  harness.query<{ kind: string; status: string }>(
+    'SELECT kind, status FROM jobs WHERE deployment_id = ? AND kind IN (?, ?)',
+    id,
+    'cancelled',
+    'archive_room',
+  );
 
 describe('a deployment in its own channel (location: channel)', () => {
   it('creates deploy-checkout-2-4-0, invites the deployer and approvers, runs the card and thread there and mirrors the card', async () => {
@@ -76,7 +92,11 @@ describe('a deployment in its own channel (location: channel)', () => {
     expect(rooms).toEqual([{ id: expect.any(String), name: 'deploy-checkout-2-4-0', private: false }]);
     const room = rooms[0]!.id;
     expect(new Set(invited(h, room))).toEqual(new Set([PEOPLE.deployer, PEOPLE.dev, PEOPLE.qa, PEOPLE.ops]));
-    expect(stateOf(h, id)).toMatchObject({ location: 'channel', channelId: CHANNELS.deploys, room: { channelId: room, name: 'deploy-checkout-2-4-0', archiveAfterHours: 6 } });
+    expect(stateOf(h, id)).toMatchObject({
+      location: 'channel',
+      channelId: CHANNELS.deploys,
+      room: { channelId: room, name: 'deploy-checkout-2-4-0', archiveAfterHours: 6 },
+    });
 
     // The card and the whole thread are in the dedicated channel.
     const [card, ...others] = topLevel(h, room);
@@ -84,7 +104,10 @@ describe('a deployment in its own channel (location: channel)', () => {
     expect(textOf(card!)).toContain('checkout 2.4.0');
     const thread = h.fake.thread(room, card!.ts).slice(1);
     expect(thread.some((m) => buttonsOf(m).some((b) => b.actionId === ActionId.approve))).toBe(true);
-    const records = h.query<{ key: string; channelId: string }>('SELECT key, channel_id AS channelId FROM messages WHERE deployment_id = ?', id);
+    const records = h.query<{ key: string; channelId: string }>(
+      'SELECT key, channel_id AS channelId FROM messages WHERE deployment_id = ?',
+      id,
+    );
     expect(records.filter((r) => r.key !== 'mirror').every((r) => r.channelId === room)).toBe(true);
 
     // The deploy channel holds only the mirror: the summary, a link to the room, no buttons, no thread.
@@ -109,7 +132,9 @@ describe('a deployment in its own channel (location: channel)', () => {
     h.fake.addChannel('CTAKEN', { name: 'deploy-checkout-2-4-0' });
     const { id } = await startDeployment(h);
     const rooms = created(h);
-    expect(rooms).toEqual([{ id: expect.stringMatching(/^G/), name: `deploy-checkout-2-4-0-dep-${id}`, private: true }]);
+    expect(rooms).toEqual([
+      { id: expect.stringMatching(/^G/), name: `deploy-checkout-2-4-0-dep-${id}`, private: true },
+    ]);
     expect(topLevel(h, rooms[0]!.id)).toHaveLength(1);
     expect(h.fake.messages('CTAKEN')).toEqual([]);
   });
@@ -127,8 +152,17 @@ describe('a deployment in its own channel (location: channel)', () => {
       const { id } = await startDeployment(h);
 
       expect(created(h)).toEqual([]);
-      expect(h.fake.callsTo('conversations.create').map((c) => [c.args.name, c.response.error])).toEqual([[BASE, 'name_taken']]);
-      expect(lookups(h).map((c) => [c.args.types, String(c.args.exclude_archived), String(c.args.limit), Boolean(c.args.cursor)])).toEqual([
+      expect(h.fake.callsTo('conversations.create').map((c) => [c.args.name, c.response.error])).toEqual([
+        [BASE, 'name_taken'],
+      ]);
+      expect(
+        lookups(h).map((c) => [
+          c.args.types,
+          String(c.args.exclude_archived),
+          String(c.args.limit),
+          Boolean(c.args.cursor),
+        ]),
+      ).toEqual([
         ['public_channel,private_channel', 'true', '200', false],
         ['public_channel,private_channel', 'true', '200', true],
       ]);
@@ -209,7 +243,11 @@ describe('a deployment in its own channel (location: channel)', () => {
     h = await withConfig();
     const { id, room } = await cancelInRoom(h);
     expect(stateOf(h, id).status).toBe('cancelled');
-    const job = () => h!.query<{ status: string; due_at: number }>("SELECT status, due_at FROM jobs WHERE kind = 'archive_room' AND deployment_id = ?", id)[0];
+    const job = () =>
+      h!.query<{ status: string; due_at: number }>(
+        "SELECT status, due_at FROM jobs WHERE kind = 'archive_room' AND deployment_id = ?",
+        id,
+      )[0];
     expect(job()?.status).toBe('pending');
 
     h.clock.advance(5 * 3600_000);
@@ -237,7 +275,12 @@ describe('a deployment in its own channel (location: channel)', () => {
     const { id, room } = await cancelInRoom(h);
     await h.liftoff.scheduler.tick();
     await h.settled();
-    expect(lastJobs(h, id)).toEqual(expect.arrayContaining([{ kind: 'cancelled', status: 'sent' }, { kind: 'archive_room', status: 'sent' }]));
+    expect(lastJobs(h, id)).toEqual(
+      expect.arrayContaining([
+        { kind: 'cancelled', status: 'sent' },
+        { kind: 'archive_room', status: 'sent' },
+      ]),
+    );
     expect(h.fake.callsTo('conversations.archive').map((c) => c.args.channel)).toEqual([room]);
     // The note saying the channel is archived is the last word there.
     const last = h.fake.messages(room).at(-1)!;
@@ -256,7 +299,12 @@ describe('a deployment in its own channel (location: channel)', () => {
       await h.liftoff.scheduler.tick();
     }
     await h.settled();
-    expect(lastJobs(h, id)).toEqual(expect.arrayContaining([{ kind: 'cancelled', status: 'sent' }, { kind: 'archive_room', status: 'sent' }]));
+    expect(lastJobs(h, id)).toEqual(
+      expect.arrayContaining([
+        { kind: 'cancelled', status: 'sent' },
+        { kind: 'archive_room', status: 'sent' },
+      ]),
+    );
     expect(textOf(h.fake.messages(room).at(-1)!)).toMatch(/archiving this channel/);
   });
 
@@ -335,14 +383,23 @@ describe('a deployment in its own channel (location: channel)', () => {
     h.clock.advance(2 * 3600 * 1000); // the preparation reminders are due an hour before the window
     await h.liftoff.scheduler.tick();
     await h.settled();
-    const record = (key: string) => h!.query<{ ts: string; channelId: string }>('SELECT ts, channel_id AS channelId FROM messages WHERE deployment_id = ? AND key = ?', id, key)[0]!;
+    const record = (key: string) =>
+      h!.query<{ ts: string; channelId: string }>(
+        'SELECT ts, channel_id AS channelId FROM messages WHERE deployment_id = ? AND key = ?',
+        id,
+        key,
+      )[0]!;
     const [mirror, parent] = [record('mirror'), record('parent')];
     expect(mirror.channelId).toBe(CHANNELS.deploys);
     const posts = (kind: string) =>
       h!.fake
         .callsTo('chat.postMessage')
         .filter((c) => c.response.ok === true && JSON.stringify(c.args.metadata ?? '').includes(`:${kind}:`))
-        .map((c) => ({ channel: String(c.args.channel), threadTs: c.args.thread_ts, broadcast: String(c.args.reply_broadcast) === 'true' }));
+        .map((c) => ({
+          channel: String(c.args.channel),
+          threadTs: c.args.thread_ts,
+          broadcast: String(c.args.reply_broadcast) === 'true',
+        }));
     // The preparation reminder goes to the deploy channel, shown there.
     expect(posts('reminder')).toEqual([{ channel: CHANNELS.deploys, threadTs: mirror.ts, broadcast: true }]);
     // No announcement due at once: the card (and its mirror) just posted is the announcement.

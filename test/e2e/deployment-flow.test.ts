@@ -18,9 +18,17 @@ const stateOf = (id: number): Deployment =>
   JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
 
 const eventsOf = (id: number) =>
-  h.query<{ type: string; actor: string; data: string }>('SELECT type, actor, data FROM events WHERE deployment_id = ? ORDER BY seq', id);
+  h.query<{ type: string; actor: string; data: string }>(
+    'SELECT type, actor, data FROM events WHERE deployment_id = ? ORDER BY seq',
+    id,
+  );
 
-async function confirmAll(id: number, stage: 'pre' | 'phase' | 'verify' | 'post', user: string = PEOPLE.deployer, phaseId?: string) {
+async function confirmAll(
+  id: number,
+  stage: 'pre' | 'phase' | 'verify' | 'post',
+  user: string = PEOPLE.deployer,
+  phaseId?: string,
+) {
   const d = stateOf(id);
   for (const p of itemsOfStage(d.plan, stage)) {
     if (phaseId && p.sectionId !== phaseId) continue;
@@ -31,7 +39,11 @@ async function confirmAll(id: number, stage: 'pre' | 'phase' | 'verify' | 'post'
         user,
         callbackId: 'item.evidence',
         privateMetadata: (view.view as { private_metadata: string }).private_metadata,
-        values: { evidence: { value: input.text(p.item.evidence.kind === 'url' ? 'https://ci.example.com/run/42' : 'backup-2026-11-23') } },
+        values: {
+          evidence: {
+            value: input.text(p.item.evidence.kind === 'url' ? 'https://ci.example.com/run/42' : 'backup-2026-11-23'),
+          },
+        },
         viewId: view.id,
       });
       expect(res.status).toBe(200);
@@ -44,17 +56,25 @@ async function confirmAll(id: number, stage: 'pre' | 'phase' | 'verify' | 'post'
 
 describe('a deployment from /deploy start to completion', () => {
   it('opens the start form prefilled from the command arguments', async () => {
-    const res = await h.slack.command('start checkout 2.4.0 prod', { user: PEOPLE.deployer, channel: CHANNELS.deploys });
+    const res = await h.slack.command('start checkout 2.4.0 prod', {
+      user: PEOPLE.deployer,
+      channel: CHANNELS.deploys,
+    });
     expect(res.status).toBe(200);
     await h.settled();
-    const view = h.fake.lastView()!.view as { callback_id: string; blocks: Array<{ block_id: string; element?: Record<string, any> }> };
+    const view = h.fake.lastView()!.view as {
+      callback_id: string;
+      blocks: Array<{ block_id: string; element?: Record<string, any> }>;
+    };
     expect(view.callback_id).toBe('deploy.start');
     const block = (id: string) => view.blocks.find((b) => b.block_id === id)?.element;
     expect(block('service')?.initial_value).toBe('checkout');
     expect(block('version')?.initial_value).toBe('2.4.0');
     expect(block('environment')?.initial_option?.value).toBe('production');
     expect(block('deployer')?.initial_user).toBe(PEOPLE.deployer);
-    expect(view.blocks.map((b) => b.block_id)).toEqual(expect.arrayContaining(['approver:dev_lead', 'approver:qa_lead', 'approver:ops_lead']));
+    expect(view.blocks.map((b) => b.block_id)).toEqual(
+      expect.arrayContaining(['approver:dev_lead', 'approver:qa_lead', 'approver:ops_lead']),
+    );
   });
 
   it('runs the whole process in one thread and records who did what', async () => {
@@ -72,7 +92,9 @@ describe('a deployment from /deploy start to completion', () => {
     // A stranger cannot approve; nothing changes and the refusal is audited.
     await press(h, PEOPLE.stranger, ActionId.approve, { d: id, r: 'dev_lead' });
     expect(stateOf(id).approvals).toEqual({});
-    expect(h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)?.text).toMatch(/Only <@UDEVLEAD> can sign as Development Lead/);
+    expect(h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)?.text).toMatch(
+      /Only <@UDEVLEAD> can sign as Development Lead/,
+    );
     expect(eventsOf(id).map((e) => e.type)).toContain('refused');
 
     // The gate holds the phases.
@@ -81,7 +103,11 @@ describe('a deployment from /deploy start to completion', () => {
     expect(stateOf(id).phases[phaseId]?.started).toBeUndefined();
     expect(h.fake.ephemerals({ user: PEOPLE.deployer }).at(-1)?.text).toMatch(/cannot start yet/);
 
-    for (const [role, user] of [['dev_lead', PEOPLE.dev], ['qa_lead', PEOPLE.qa], ['ops_lead', PEOPLE.ops]] as const) {
+    for (const [role, user] of [
+      ['dev_lead', PEOPLE.dev],
+      ['qa_lead', PEOPLE.qa],
+      ['ops_lead', PEOPLE.ops],
+    ] as const) {
       await press(h, user, ActionId.approve, { d: id, r: role });
     }
     expect(Object.keys(stateOf(id).approvals).sort()).toEqual(['dev_lead', 'ops_lead', 'qa_lead']);
@@ -89,7 +115,11 @@ describe('a deployment from /deploy start to completion', () => {
 
     await confirmAll(id, 'pre');
     const withEvidence = itemsOfStage(stateOf(id).plan, 'pre').find((p) => p.item.evidence?.kind === 'url')!;
-    expect(stateOf(id).items[withEvidence.key]).toMatchObject({ state: 'done', by: PEOPLE.deployer, evidence: 'https://ci.example.com/run/42' });
+    expect(stateOf(id).items[withEvidence.key]).toMatchObject({
+      state: 'done',
+      by: PEOPLE.deployer,
+      evidence: 'https://ci.example.com/run/42',
+    });
 
     for (const phase of stateOf(id).plan.phases) {
       await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });
@@ -113,7 +143,9 @@ describe('a deployment from /deploy start to completion', () => {
     }
     // Every message the bot sent passed the fake's Block Kit checks and had fallback text.
     expect(h.fake.warnings).toEqual([]);
-    const failures = h.fake.calls.filter((c) => c.method.startsWith('chat.') && (c.response as { ok?: boolean }).ok === false);
+    const failures = h.fake.calls.filter(
+      (c) => c.method.startsWith('chat.') && (c.response as { ok?: boolean }).ok === false,
+    );
     expect(failures).toEqual([]);
   });
 
@@ -140,7 +172,11 @@ describe('the start form refuses bad input inline and creates nothing', () => {
   it.each([
     ['an empty version', { version: '   ' }, 'version'],
     ['a window that ends before it starts', { windowStart: 2_000_000_000, windowEnd: 1_999_999_000 }, 'window_end'],
-    ['the deployer as an approver', { approvers: { dev_lead: PEOPLE.deployer, qa_lead: PEOPLE.qa, ops_lead: PEOPLE.ops } }, 'approver:dev_lead'],
+    [
+      'the deployer as an approver',
+      { approvers: { dev_lead: PEOPLE.deployer, qa_lead: PEOPLE.qa, ops_lead: PEOPLE.ops } },
+      'approver:dev_lead',
+    ],
     ['a bad ticket line', { tickets: 'not a ticket' }, 'tickets'],
   ])('%s', async (_name, values, block) => {
     await h.slack.command('start', { user: PEOPLE.deployer, channel: CHANNELS.deploys });
@@ -203,11 +239,19 @@ describe('commands answer only the person who typed them', () => {
     expect(stateOf(id).status).toBe('scheduled');
     await h.slack.command(`cancel DEP-${id} window moved`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
     await h.settled();
-    expect(stateOf(id)).toMatchObject({ status: 'cancelled', cancelled: { reason: 'window moved', by: PEOPLE.deployer } });
+    expect(stateOf(id)).toMatchObject({
+      status: 'cancelled',
+      cancelled: { reason: 'window moved', by: PEOPLE.deployer },
+    });
     expect(textOf(h.fake.message(CHANNELS.deploys, parentTs)!)).toMatch(/Cancelled/);
     // A click on a cancelled deployment changes nothing.
     const item = itemsOfStage(stateOf(id).plan, 'pre')[0]!;
-    await h.slack.action({ user: PEOPLE.deployer, actionId: ActionId.confirmItem, value: encodeRef({ d: id, k: item.key }), channel: CHANNELS.deploys });
+    await h.slack.action({
+      user: PEOPLE.deployer,
+      actionId: ActionId.confirmItem,
+      value: encodeRef({ d: id, k: item.key }),
+      channel: CHANNELS.deploys,
+    });
     await h.settled();
     expect(stateOf(id).items).toEqual({});
   });

@@ -27,7 +27,9 @@ async function start(config?: string) {
   }
   h = await startHarness({ env });
   const { id } = await startDeployment(h);
-  const d = JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+  const d = JSON.parse(
+    h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state,
+  ) as Deployment;
   const key = planItems(d.plan).find((p) => p.item.evidence?.kind === 'url')!.key;
   const { message } = await press(h, PEOPLE.qa, ActionId.confirmItem, { d: id, k: key });
   const view = h.fake.lastView()!;
@@ -41,9 +43,17 @@ async function start(config?: string) {
       viewId: view.id,
     });
     await h.settled();
-    return { answer: res.json as { response_action?: string; errors?: Record<string, string> } | undefined, item: textOf(h.fake.message(CHANNELS.deploys, message!.ts)!) };
+    return {
+      answer: res.json as { response_action?: string; errors?: Record<string, string> } | undefined,
+      item: textOf(h.fake.message(CHANNELS.deploys, message!.ts)!),
+    };
   };
-  return { submit, stored: () => (JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment).items[key] };
+  return {
+    submit,
+    stored: () =>
+      (JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment)
+        .items[key],
+  };
 }
 
 describe('evidence links show their real host', () => {

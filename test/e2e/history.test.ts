@@ -55,7 +55,13 @@ describe('/deploy history', () => {
 
     // Next replaces the answer in place (through the click's response_url).
     const next = buttonsOf(first as never)[0]!;
-    await h.slack.action({ user: PEOPLE.deployer, actionId: ActionId.historyNext, value: next.value, channel: CHANNELS.deploys, ephemeral: true });
+    await h.slack.action({
+      user: PEOPLE.deployer,
+      actionId: ActionId.historyNext,
+      value: next.value,
+      channel: CHANNELS.deploys,
+      ephemeral: true,
+    });
     await h.settled();
     const second = h.fake.ephemerals({ user: PEOPLE.deployer }).at(-1)!;
     expect(second.replace_original).toBe(true);

@@ -5,7 +5,16 @@ import { ActionId } from '../../src/slack/ids.js';
 import { press } from '../support/flows.js';
 import { checkoutProductionConfig } from '../support/team-config.js';
 import { PEOPLE, startHarness, type Harness, type HarnessOptions } from '../support/harness.js';
-import { confirmAll, openRollback, stateOf, startHookServer, submitRollback, threadTextOf, underway, type HookServer } from '../rollback/helpers.js';
+import {
+  confirmAll,
+  openRollback,
+  stateOf,
+  startHookServer,
+  submitRollback,
+  threadTextOf,
+  underway,
+  type HookServer,
+} from '../rollback/helpers.js';
 
 // The hook calls a change promises are durable jobs, called by the scheduler at most once each.
 
@@ -17,8 +26,19 @@ let file: string;
 beforeEach(async () => {
   hook = await startHookServer();
   const base = new URL(hook.url).origin;
-  const hookAt = (indent: string, at: string, path: string) => [`${indent}${at}:`, `${indent}  url: ${base}/${path}`, `${indent}  allowed_hosts: [127.0.0.1]`, `${indent}  timeout_ms: 3000`]; // a loaded machine's local answer is not a timeout
-  ({ file, dir } = checkoutProductionConfig(['hooks:', ...hookAt('  ', 'rollback', 'rollback'), '  maintenance:', ...hookAt('    ', 'start', 'start'), ...hookAt('    ', 'end', 'end')]));
+  const hookAt = (indent: string, at: string, path: string) => [
+    `${indent}${at}:`,
+    `${indent}  url: ${base}/${path}`,
+    `${indent}  allowed_hosts: [127.0.0.1]`,
+    `${indent}  timeout_ms: 3000`,
+  ]; // a loaded machine's local answer is not a timeout
+  ({ file, dir } = checkoutProductionConfig([
+    'hooks:',
+    ...hookAt('  ', 'rollback', 'rollback'),
+    '  maintenance:',
+    ...hookAt('    ', 'start', 'start'),
+    ...hookAt('    ', 'end', 'end'),
+  ]));
   h = await start();
 });
 afterEach(async () => {
@@ -29,7 +49,10 @@ afterEach(async () => {
 
 const start = (opts: HarnessOptions = {}) => startHarness({ env: { LIFTOFF_CONFIG: file }, ...opts });
 const events = () => hook.calls.map((c) => (c.body as { event?: string }).event ?? 'rollback');
-const hookRows = () => h.query<{ kind: string; status: string; result: string | null }>(`SELECT kind, status, result FROM jobs WHERE kind LIKE '%_hook' ORDER BY id`);
+const hookRows = () =>
+  h.query<{ kind: string; status: string; result: string | null }>(
+    `SELECT kind, status, result FROM jobs WHERE kind LIKE '%_hook' ORDER BY id`,
+  );
 async function tick() {
   await h.liftoff.scheduler.tick();
   await h.settled();
@@ -66,7 +89,9 @@ describe('hook calls as scheduler jobs', () => {
     await rollBack(id);
     // As a process killed between the claim and the end of the call leaves it.
     const db = new Database(h.dbFile);
-    db.prepare(`UPDATE jobs SET status = 'sending', attempts = 1, claimed_at = ? WHERE kind = 'rollback_hook'`).run(h.clock.now());
+    db.prepare(`UPDATE jobs SET status = 'sending', attempts = 1, claimed_at = ? WHERE kind = 'rollback_hook'`).run(
+      h.clock.now(),
+    );
     db.close();
     await h.restart();
     await tick();
@@ -81,9 +106,20 @@ describe('hook calls as scheduler jobs', () => {
     expect(threadTextOf(h, id)).toContain(
       `I may or may not have called the rollback hook before a restart (Liftoff stopped while calling 127.0.0.1:${port}). I did not call it again, so it is never called twice. Check the pipeline it triggers; if the rollback did not start there, run it by hand`,
     );
-    expect(h.logs.some((l) => l.includes('the rollback hook may or may not have been called before a restart') && l.includes('"deployment":"DEP-1"'))).toBe(true);
+    expect(
+      h.logs.some(
+        (l) =>
+          l.includes('the rollback hook may or may not have been called before a restart') &&
+          l.includes('"deployment":"DEP-1"'),
+      ),
+    ).toBe(true);
     // A person is alerted once as well: what may not have happened, and what to do.
-    const alerts = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.response.ok && String(c.args.text).includes('The rollback hook call may or may not have been made'));
+    const alerts = h.fake.calls.filter(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.response.ok &&
+        String(c.args.text).includes('The rollback hook call may or may not have been made'),
+    );
     expect(alerts).toHaveLength(1);
   });
 
@@ -116,7 +152,9 @@ describe('hook calls as scheduler jobs', () => {
   it('a call whose thread does not exist yet waits, like a notice, and is made once it does', async () => {
     h.fake.fail('chat.postMessage', { error: 'not_in_channel' }, 50);
     const { id } = await underway(h);
-    expect(h.query(`SELECT key FROM messages WHERE deployment_id = ? AND key = 'parent' AND ts IS NOT NULL`, id)).toEqual([]);
+    expect(
+      h.query(`SELECT key FROM messages WHERE deployment_id = ? AND key = 'parent' AND ts IS NOT NULL`, id),
+    ).toEqual([]);
     await tick();
     expect(hook.calls).toEqual([]);
     expect(h.query(`SELECT status, result FROM jobs WHERE kind = 'maintenance_start_hook'`)).toEqual([
@@ -135,7 +173,10 @@ describe('hook calls as scheduler jobs', () => {
     await h.stop();
     h = await start({ autoTick: true });
     const { id } = await underway(h);
-    await h.fake.waitFor(() => hook.calls.length === 1 && threadTextOf(h, id).includes('maintenance start hook answered'), 60_000);
+    await h.fake.waitFor(
+      () => hook.calls.length === 1 && threadTextOf(h, id).includes('maintenance start hook answered'),
+      60_000,
+    );
     expect(events()).toEqual(['maintenance.start']);
   });
 
@@ -146,7 +187,12 @@ describe('hook calls as scheduler jobs', () => {
     await tick();
     const posts = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.response.ok === true);
     const at = (match: (text: string, key: string) => boolean) =>
-      posts.findIndex((c) => match(String(c.args.text ?? ''), String((c.args.metadata as { event_payload?: { job?: string } } | undefined)?.event_payload?.job ?? '')));
+      posts.findIndex((c) =>
+        match(
+          String(c.args.text ?? ''),
+          String((c.args.metadata as { event_payload?: { job?: string } } | undefined)?.event_payload?.job ?? ''),
+        ),
+      );
     const bStarted = at((_t, key) => key === `DEP-${b.id}:start:thread`);
     const aGaveUp = at((text) => text.includes('did not answer'));
     expect(bStarted).toBeGreaterThanOrEqual(0);

@@ -29,7 +29,11 @@ async function deployment(o: { ops: boolean }) {
   h = await startHarness({ env, clock: fakeClock(start), slackFollowsClock: true });
   h.fake.addChannel(OPS, { name: 'ops' });
   const windowStart = start + 2 * HOUR;
-  return startDeployment(h, { windowStart: windowStart / 1000, windowEnd: (windowStart + HOUR) / 1000, announce: CHANNELS.announce });
+  return startDeployment(h, {
+    windowStart: windowStart / 1000,
+    windowEnd: (windowStart + HOUR) / 1000,
+    announce: CHANNELS.announce,
+  });
 }
 
 async function tick() {
@@ -37,8 +41,14 @@ async function tick() {
   await h.settled();
 }
 
-interface JobRow { key: string; kind: string; status: string; result: string | null }
-const alerts = (id: number) => h.query<JobRow>("SELECT key, kind, status, result FROM jobs WHERE deployment_id = ? AND kind = 'alert'", id);
+interface JobRow {
+  key: string;
+  kind: string;
+  status: string;
+  result: string | null;
+}
+const alerts = (id: number) =>
+  h.query<JobRow>("SELECT key, kind, status, result FROM jobs WHERE deployment_id = ? AND kind = 'alert'", id);
 const opsMessages = () => h.fake.messages(OPS).map(mrkdwnOf);
 
 describe('a job that did not happen alerts a person, once', () => {
@@ -46,14 +56,18 @@ describe('a job that did not happen alerts a person, once', () => {
     const { id } = await deployment({ ops: true });
     h.fake.fail('chat.postMessage', { error: 'is_archived' });
     await tick();
-    expect(h.query<JobRow>("SELECT * FROM jobs WHERE deployment_id = ? AND kind = 'announcement'", id)[0]).toMatchObject({ status: 'failed', result: 'is_archived' });
+    expect(
+      h.query<JobRow>("SELECT * FROM jobs WHERE deployment_id = ? AND kind = 'announcement'", id)[0],
+    ).toMatchObject({ status: 'failed', result: 'is_archived' });
     expect(opsMessages()).toHaveLength(1);
     const said = opsMessages()[0]!;
     expect(said).toContain(`DEP-${id}`);
     expect(said).toContain(`The announcement was not sent to <#${CHANNELS.announce}>`);
     expect(said).toContain('`is_archived`');
     expect(said).toMatch(/\*What to do:\* .*archived.*Then tell the people it was for yourself\./);
-    expect(h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === PEOPLE.deployer)).toEqual([]);
+    expect(h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === PEOPLE.deployer)).toEqual(
+      [],
+    );
     expect(alerts(id)).toMatchObject([{ key: expect.stringMatching(/:announcement:.*:alert$/), status: 'sent' }]);
 
     await tick();
@@ -68,7 +82,9 @@ describe('a job that did not happen alerts a person, once', () => {
     const { id } = await deployment({ ops: false });
     h.fake.fail('chat.postMessage', { error: 'channel_not_found' });
     await tick();
-    const dm = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.response.ok && c.args.channel === PEOPLE.deployer).map((c) => String(c.args.text));
+    const dm = h.fake.calls
+      .filter((c) => c.method === 'chat.postMessage' && c.response.ok && c.args.channel === PEOPLE.deployer)
+      .map((c) => String(c.args.text));
     expect(dm).toHaveLength(1);
     expect(dm[0]).toContain(`DEP-${id}`);
     expect(dm[0]).toContain('The announcement was not sent');

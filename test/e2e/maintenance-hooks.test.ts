@@ -8,7 +8,18 @@ import { ActionId } from '../../src/slack/ids.js';
 import { press, startDeployment } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { clickOf } from '../reliability/helpers.js';
-import { confirmAll, finished, openRollback, overrideGate, startHookServer, stateOf, submitRollback, threadTextOf, underway, type HookServer } from '../rollback/helpers.js';
+import {
+  confirmAll,
+  finished,
+  openRollback,
+  overrideGate,
+  startHookServer,
+  stateOf,
+  submitRollback,
+  threadTextOf,
+  underway,
+  type HookServer,
+} from '../rollback/helpers.js';
 
 let h: Harness;
 let hook: HookServer;
@@ -34,7 +45,18 @@ beforeEach(async () => {
   ];
   writeFileSync(
     file,
-    ['version: 1', 'services:', '  checkout:', '    environments:', '      production:', '        hooks:', '          maintenance:', ...hookLines('start'), ...hookLines('end'), ''].join('\n'),
+    [
+      'version: 1',
+      'services:',
+      '  checkout:',
+      '    environments:',
+      '      production:',
+      '        hooks:',
+      '          maintenance:',
+      ...hookLines('start'),
+      ...hookLines('end'),
+      '',
+    ].join('\n'),
   );
   h = await startHarness({ env: { LIFTOFF_CONFIG: file, LIFTOFF_TEST_MAINTENANCE_TOKEN: 'maintenance-secret' } });
 });
@@ -69,7 +91,9 @@ describe('the maintenance hooks', () => {
     expect(d.status).toBe('in_progress');
     // Planned once with the first phase's start; called by the scheduler.
     expect(hook.calls).toEqual([]);
-    expect(h.query(`SELECT key FROM jobs WHERE kind = 'maintenance_start_hook'`)).toEqual([{ key: `DEP-${id}:maintenance_start_hook:thread` }]);
+    expect(h.query(`SELECT key FROM jobs WHERE kind = 'maintenance_start_hook'`)).toEqual([
+      { key: `DEP-${id}:maintenance_start_hook:thread` },
+    ]);
     await tick();
     expect(hook.calls).toHaveLength(1);
     expect(hook.calls[0]!.body).toEqual({
@@ -99,7 +123,9 @@ describe('the maintenance hooks', () => {
     expect(stateOf(h, id).status).toMatch(/completed|monitoring/);
     await tick();
     expect(bodies('maintenance.start')).toHaveLength(1);
-    expect(bodies('maintenance.end')).toEqual([expect.objectContaining({ deployment: `DEP-${id}`, service: 'checkout', reason: 'phases_completed' })]);
+    expect(bodies('maintenance.end')).toEqual([
+      expect.objectContaining({ deployment: `DEP-${id}`, service: 'checkout', reason: 'phases_completed' }),
+    ]);
     expect(threadText(id)).toMatch(/maintenance end hook answered \*202\*/);
   });
 
@@ -112,11 +138,16 @@ describe('the maintenance hooks', () => {
     expect(hook.calls).toEqual([]);
 
     const { id } = await underway(h);
-    await h.slack.command(`cancel DEP-${id} node would not drain`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
+    await h.slack.command(`cancel DEP-${id} node would not drain`, {
+      user: PEOPLE.deployer,
+      channel: CHANNELS.deploys,
+    });
     await h.settled();
     expect(stateOf(h, id).status).toBe('cancelled');
     await tick();
-    expect(bodies('maintenance.end')).toEqual([expect.objectContaining({ deployment: `DEP-${id}`, reason: 'cancelled' })]);
+    expect(bodies('maintenance.end')).toEqual([
+      expect.objectContaining({ deployment: `DEP-${id}`, reason: 'cancelled' }),
+    ]);
     expect(threadText(id)).toMatch(/maintenance end hook answered \*202\*/);
   });
 
@@ -132,7 +163,9 @@ describe('the maintenance hooks', () => {
     await press(h, PEOPLE.deployer, ActionId.rollbackComplete, { d: id });
     expect(stateOf(h, id).status).toBe('rolled_back');
     await tick();
-    expect(bodies('maintenance.end')).toEqual([expect.objectContaining({ deployment: `DEP-${id}`, reason: 'rolled_back' })]);
+    expect(bodies('maintenance.end')).toEqual([
+      expect.objectContaining({ deployment: `DEP-${id}`, reason: 'rolled_back' }),
+    ]);
   });
 
   it('a failing hook is shown plainly and the deployment goes on', async () => {
@@ -143,7 +176,9 @@ describe('the maintenance hooks', () => {
     const { id } = await underway(h);
     await tick();
     const thread = threadText(id);
-    expect(thread).toMatch(/maintenance start hook answered \*500\*: it did not accept the start of the maintenance window\. The deployment goes on/);
+    expect(thread).toMatch(
+      /maintenance start hook answered \*500\*: it did not accept the start of the maintenance window\. The deployment goes on/,
+    );
     expect(thread).toContain('status page is down');
     const d = stateOf(h, id);
     await confirmAll(h, id, 'phase', PEOPLE.deployer, d.plan.phases[0]!.id);
@@ -155,7 +190,9 @@ describe('the maintenance hooks', () => {
     hook.respond = () => undefined;
     const { id } = await underway(h);
     await tick();
-    expect(threadText(id)).toMatch(/maintenance start hook \(127\.0\.0\.1:\d+\) did not answer within 3000 ms; whether it took note of it is unknown/);
+    expect(threadText(id)).toMatch(
+      /maintenance start hook \(127\.0\.0\.1:\d+\) did not answer within 3000 ms; whether it took note of it is unknown/,
+    );
     expect(stateOf(h, id).status).toBe('in_progress');
   });
 
@@ -176,7 +213,9 @@ describe('the maintenance hooks', () => {
       await tick();
       expect(hook.calls).toHaveLength(1);
       expect(elsewhere).toEqual([]);
-      expect(threadText(id)).toMatch(/maintenance start hook answered \*307\*, a redirect to 127\.0\.0\.2:\d+; redirects are not followed/);
+      expect(threadText(id)).toMatch(
+        /maintenance start hook answered \*307\*, a redirect to 127\.0\.0\.2:\d+; redirects are not followed/,
+      );
       expect(stateOf(h, id).status).toBe('in_progress');
     } finally {
       await new Promise<void>((resolve) => other.close(() => resolve()));

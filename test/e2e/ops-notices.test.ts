@@ -5,7 +5,16 @@ import { fakeClock } from '../support/clock.js';
 import { buttonsOf, press, startDeployment, textOf, threadOf } from '../support/flows.js';
 import { checkoutProductionConfig } from '../support/team-config.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
-import { confirmAll, failRollback, failStep, finished, openRollback, stateOf, submitRollback, underway } from '../rollback/helpers.js';
+import {
+  confirmAll,
+  failRollback,
+  failStep,
+  finished,
+  openRollback,
+  stateOf,
+  submitRollback,
+  underway,
+} from '../rollback/helpers.js';
 
 const OPS = 'COPSROOM';
 const MIN = 60_000;
@@ -22,7 +31,11 @@ async function boot(extra: string[] = []) {
   const config = checkoutProductionConfig([`ops_channel: ${OPS}`, ...extra]);
   dir = config.dir;
   const file = config.file;
-  h = await startHarness({ env: { LIFTOFF_CONFIG: file }, clock: fakeClock(Math.floor(Date.now() / MIN) * MIN), slackFollowsClock: true });
+  h = await startHarness({
+    env: { LIFTOFF_CONFIG: file },
+    clock: fakeClock(Math.floor(Date.now() / MIN) * MIN),
+    slackFollowsClock: true,
+  });
   h.fake.addChannel(OPS, { name: 'ops' });
 }
 
@@ -31,11 +44,22 @@ async function tick() {
   await h.settled();
 }
 
-interface JobRow { key: string; kind: string; status: string; payload: string }
-const jobsOf = (id: number, kind: string) => h.query<JobRow>('SELECT key, kind, status, payload FROM jobs WHERE deployment_id = ? AND kind = ? ORDER BY key', id, kind);
+interface JobRow {
+  key: string;
+  kind: string;
+  status: string;
+  payload: string;
+}
+const jobsOf = (id: number, kind: string) =>
+  h.query<JobRow>(
+    'SELECT key, kind, status, payload FROM jobs WHERE deployment_id = ? AND kind = ? ORDER BY key',
+    id,
+    kind,
+  );
 const ops = () => h.fake.messages(OPS).map(textOf);
 const announced = () => h.fake.messages(CHANNELS.announce).map(textOf);
-const parentTsOf = (id: number) => h.query<{ ts: string }>(`SELECT ts FROM messages WHERE deployment_id = ? AND key = 'parent'`, id)[0]!.ts;
+const parentTsOf = (id: number) =>
+  h.query<{ ts: string }>(`SELECT ts FROM messages WHERE deployment_id = ? AND key = 'parent'`, id)[0]!.ts;
 const thread = (id: number) => threadOf(h, parentTsOf(id));
 const noticeKeys = () =>
   h.fake.calls
@@ -89,7 +113,11 @@ describe('rollback notices are durable jobs', () => {
     await tick();
     expect(ops().filter((t) => t.includes('Rolling back checkout in Production'))).toHaveLength(1);
     expect(announced().filter((t) => t.includes('Rolling back checkout in Production'))).toHaveLength(1);
-    expect(thread(id).map(textOf).filter((t) => t.includes('Rolling back checkout in Production'))).toHaveLength(1);
+    expect(
+      thread(id)
+        .map(textOf)
+        .filter((t) => t.includes('Rolling back checkout in Production')),
+    ).toHaveLength(1);
     expect(jobsOf(id, 'rollback_started').map((j) => j.status)).toEqual(['sent', 'sent', 'sent']);
 
     // Completing it: the completion notice the same way, and the follow-ups (the post-mortem too: there were issues).
@@ -102,7 +130,9 @@ describe('rollback notices are durable jobs', () => {
     expect(announced().filter((t) => t.includes('is rolled back'))).toHaveLength(1);
     expect(jobsOf(id, 'rollback_completed').map((j) => j.status)).toEqual(['sent', 'sent', 'sent']);
     // A rollback is an issue: every follow-up, the "(if issues)" one too, in one reminder.
-    const followUps = thread(id).map(textOf).filter((t) => t.includes('the follow-ups of DEP-1'));
+    const followUps = thread(id)
+      .map(textOf)
+      .filter((t) => t.includes('the follow-ups of DEP-1'));
     expect(followUps).toHaveLength(1);
     expect(followUps[0]!.match(/^• /gm)).toHaveLength(4);
     expect(followUps[0]).toContain('Conduct post-mortem (if issues)');
@@ -114,10 +144,16 @@ describe('rollback notices are durable jobs', () => {
     const { id } = await underway(h);
     await submitRollback(h, PEOPLE.deployer, (await openRollback(h, PEOPLE.deployer, id))!);
     await failRollback(h, PEOPLE.ops, id, 'previous artifact is gone');
-    expect(jobsOf(id, 'rollback_failed').map((j) => [JSON.parse(j.payload).target, j.status])).toEqual([['ops', 'pending']]);
+    expect(jobsOf(id, 'rollback_failed').map((j) => [JSON.parse(j.payload).target, j.status])).toEqual([
+      ['ops', 'pending'],
+    ]);
     await tick();
     await tick();
-    expect(ops().filter((t) => t.includes('The rollback of checkout in Production failed') && t.includes('previous artifact is gone'))).toHaveLength(1);
+    expect(
+      ops().filter(
+        (t) => t.includes('The rollback of checkout in Production failed') && t.includes('previous artifact is gone'),
+      ),
+    ).toHaveLength(1);
   });
 });
 
@@ -136,7 +172,9 @@ describe('a release marked faulty offers the rollback at once', () => {
     const notice = thread(id).find((m) => textOf(m).includes('Marked faulty after release'))!;
     expect(buttonsOf(notice).map((b) => b.actionId)).toEqual([ActionId.rollback]);
     // Stakeholders and ops are told, without a button they may not use.
-    const elsewhere = [...h.fake.messages(CHANNELS.announce), ...h.fake.messages(OPS)].filter((m) => textOf(m).includes('Marked faulty after release'));
+    const elsewhere = [...h.fake.messages(CHANNELS.announce), ...h.fake.messages(OPS)].filter((m) =>
+      textOf(m).includes('Marked faulty after release'),
+    );
     expect(elsewhere).toHaveLength(2);
     expect(elsewhere.flatMap(buttonsOf)).toEqual([]);
 
@@ -150,9 +188,15 @@ describe('follow-ups and the cancellation notice', () => {
     await boot();
     const { id } = await finished(h);
     await tick();
-    const followUps = thread(id).map(textOf).filter((t) => t.includes('the follow-ups of DEP-1'));
+    const followUps = thread(id)
+      .map(textOf)
+      .filter((t) => t.includes('the follow-ups of DEP-1'));
     expect(followUps).toHaveLength(1);
-    expect(followUps[0]!.split('\n').filter((l) => l.startsWith('• '))).toEqual(['• Monitor for [X] hours', '• Update documentation', '• Archive deployment artifacts']);
+    expect(followUps[0]!.split('\n').filter((l) => l.startsWith('• '))).toEqual([
+      '• Monitor for [X] hours',
+      '• Update documentation',
+      '• Archive deployment artifacts',
+    ]);
   });
 
   it('without an announcement channel, the cancellation is a thread reply also sent to the channel', async () => {
@@ -180,7 +224,9 @@ describe('follow-ups and the cancellation notice', () => {
     await tick();
     await failStep(h, PEOPLE.ops, id, stateOf(h, id).plan.phases[0]!.id, 'CDN purge timed out');
     await tick();
-    const inChannel = h.fake.messages(CHANNELS.deploys).filter((m) => m.thread_ts === parentTsOf(id) && m.reply_broadcast);
+    const inChannel = h.fake
+      .messages(CHANNELS.deploys)
+      .filter((m) => m.thread_ts === parentTsOf(id) && m.reply_broadcast);
     expect(inChannel.map(textOf).filter((t) => t.includes('Deployment started'))).toHaveLength(1);
     expect(inChannel.map(textOf).filter((t) => t.includes('CDN purge timed out'))).toHaveLength(1);
     // Already replies in the thread: neither points to "the thread in #deploys".
@@ -190,7 +236,9 @@ describe('follow-ups and the cancellation notice', () => {
     expect(ops()[0]).toContain(`Follow it in the thread in <#${CHANNELS.deploys}>`);
     h.clock.advance(31 * MIN);
     await tick();
-    const progress = h.fake.messages(CHANNELS.deploys).filter((m) => m.thread_ts === parentTsOf(id) && textOf(m).includes('Progress update'));
+    const progress = h.fake
+      .messages(CHANNELS.deploys)
+      .filter((m) => m.thread_ts === parentTsOf(id) && textOf(m).includes('Progress update'));
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((m) => !m.reply_broadcast)).toBe(true);
   });

@@ -45,7 +45,9 @@ let base: string;
 beforeEach(async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'liftoff-api-')), 'liftoff.yml');
   writeFileSync(file, CONFIG);
-  h = await startHarness({ env: { LIFTOFF_CONFIG: file, LIFTOFF_TOKEN_GHA: GHA, LIFTOFF_TOKEN_STAGING: STAGING_ONLY } });
+  h = await startHarness({
+    env: { LIFTOFF_CONFIG: file, LIFTOFF_TOKEN_GHA: GHA, LIFTOFF_TOKEN_STAGING: STAGING_ONLY },
+  });
   h.fake.addUser('UEMAILED', { name: 'emailed', email: 'ana@example.com' });
   base = `http://127.0.0.1:${h.liftoff.port}`;
 });
@@ -54,13 +56,20 @@ afterEach(async () => {
 });
 
 /** One call to the API as a pipeline would make it. */
-async function api(method: 'GET' | 'POST', path: string, body?: unknown, o: { token?: string | null; key?: string } = {}) {
+async function api(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  o: { token?: string | null; key?: string } = {},
+) {
   const token = o.token === undefined ? GHA : o.token;
   const res = await fetch(`${base}/api/v1${path}`, {
     method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(method === 'POST' ? { 'content-type': 'application/json', 'idempotency-key': o.key ?? `k-${Math.random()}` } : {}),
+      ...(method === 'POST'
+        ? { 'content-type': 'application/json', 'idempotency-key': o.key ?? `k-${Math.random()}` }
+        : {}),
     },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
@@ -72,7 +81,13 @@ async function ci(args: string[], token = GHA) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCi(args, {
-    env: { LIFTOFF_URL: base, LIFTOFF_TOKEN: token, GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/checkout', GITHUB_RUN_ID: '42' },
+    env: {
+      LIFTOFF_URL: base,
+      LIFTOFF_TOKEN: token,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/checkout',
+      GITHUB_RUN_ID: '42',
+    },
     out: { write: (s: string) => out.push(s) },
     err: { write: (s: string) => err.push(s) },
     sleep: async () => undefined,
@@ -80,14 +95,40 @@ async function ci(args: string[], token = GHA) {
   return { code, out: out.join(''), err: err.join('') };
 }
 
-const START = { service: 'checkout', version: '2.4.0', environment: 'production', deployer: PEOPLE.deployer, changes: ['Faster checkout'], links: [{ title: 'PR', url: 'https://github.com/acme/checkout/pull/7' }] };
-const stateOf = (ref: string): Deployment => JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', Number(ref.slice(4)))[0]!.state) as Deployment;
+const START = {
+  service: 'checkout',
+  version: '2.4.0',
+  environment: 'production',
+  deployer: PEOPLE.deployer,
+  changes: ['Faster checkout'],
+  links: [{ title: 'PR', url: 'https://github.com/acme/checkout/pull/7' }],
+};
+const stateOf = (ref: string): Deployment =>
+  JSON.parse(
+    h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', Number(ref.slice(4)))[0]!.state,
+  ) as Deployment;
 const deploymentCount = () => h.query<{ n: number }>('SELECT COUNT(*) AS n FROM deployments')[0]!.n;
 const eventCount = () => h.query<{ n: number }>('SELECT COUNT(*) AS n FROM events')[0]!.n;
-const audit = () => h.query<{ actor: string; type: string; subject: string; data: string }>('SELECT actor, type, subject, data FROM audit ORDER BY id');
+const audit = () =>
+  h.query<{ actor: string; type: string; subject: string; data: string }>(
+    'SELECT actor, type, subject, data FROM audit ORDER BY id',
+  );
 
 async function startOne(extra: Record<string, unknown> = {}) {
-  const { code, out } = await ci(['start', '--service', 'checkout', '--version', '2.4.0', '--environment', 'production', '--deployer', PEOPLE.deployer, '--change', 'Faster checkout', ...Object.entries(extra).flatMap(([k, v]) => [`--${k}`, String(v)])]);
+  const { code, out } = await ci([
+    'start',
+    '--service',
+    'checkout',
+    '--version',
+    '2.4.0',
+    '--environment',
+    'production',
+    '--deployer',
+    PEOPLE.deployer,
+    '--change',
+    'Faster checkout',
+    ...Object.entries(extra).flatMap(([k, v]) => [`--${k}`, String(v)]),
+  ]);
   expect(code).toBe(0);
   await h.settled();
   return out.trim();
@@ -96,7 +137,9 @@ async function startOne(extra: Record<string, unknown> = {}) {
 /** Confirms every required pre-deployment item as the pipeline, with evidence where asked. */
 async function confirmPre(ref: string) {
   const d = (await api('GET', `/deployments/${ref}`)).body;
-  for (const item of d.items.filter((i: { key: string; required: boolean }) => i.key.startsWith('pre.') && i.required)) {
+  for (const item of d.items.filter(
+    (i: { key: string; required: boolean }) => i.key.startsWith('pre.') && i.required,
+  )) {
     const r = await ci(['confirm', ref, item.key, '--url', 'https://ci.example.com/results/42', '--text', 'all green']);
     expect(r.code, r.err).toBe(0);
   }
@@ -104,7 +147,11 @@ async function confirmPre(ref: string) {
 }
 
 const approveAll = async (id: number) => {
-  for (const [user, role] of [[PEOPLE.dev, 'dev_lead'], [PEOPLE.qa, 'qa_lead'], [PEOPLE.ops, 'ops_lead']] as const) {
+  for (const [user, role] of [
+    [PEOPLE.dev, 'dev_lead'],
+    [PEOPLE.qa, 'qa_lead'],
+    [PEOPLE.ops, 'ops_lead'],
+  ] as const) {
     await press(h, user, ActionId.approve, { d: id, r: role });
   }
 };
@@ -123,7 +170,11 @@ describe('a pipeline takes part in a deployment', () => {
     await confirmPre(ref);
     const confirmed = Object.values(stateOf(ref).items);
     expect(confirmed.length).toBeGreaterThan(0);
-    expect(confirmed.every((i) => i.by === 'pipeline:github-actions' && i.evidence?.includes('https://ci.example.com/results/42'))).toBe(true);
+    expect(
+      confirmed.every(
+        (i) => i.by === 'pipeline:github-actions' && i.evidence?.includes('https://ci.example.com/results/42'),
+      ),
+    ).toBe(true);
     expect(confirmed[0]!.evidence).toContain('https://github.com/acme/checkout/actions/runs/42');
     // Slack shows who confirmed: the pipeline by name, never a broken mention.
     const shown = h.fake.messages(CHANNELS.deploys).map(mrkdwnOf).join('\n');
@@ -209,13 +260,28 @@ describe('a pipeline takes part in a deployment', () => {
     const ref = first.body.ref as string;
     const d = (await api('GET', `/deployments/${ref}`)).body;
     const key = d.items.find((i: { key: string }) => i.key.startsWith('pre.')).key;
-    await api('POST', `/deployments/${ref}/items/${key}/confirm`, { evidence: { text: 'ok' } }, { key: 'run-42-confirm' });
+    await api(
+      'POST',
+      `/deployments/${ref}/items/${key}/confirm`,
+      { evidence: { text: 'ok' } },
+      { key: 'run-42-confirm' },
+    );
     const events = eventCount();
-    const replay = await api('POST', `/deployments/${ref}/items/${key}/confirm`, { evidence: { text: 'ok' } }, { key: 'run-42-confirm' });
+    const replay = await api(
+      'POST',
+      `/deployments/${ref}/items/${key}/confirm`,
+      { evidence: { text: 'ok' } },
+      { key: 'run-42-confirm' },
+    );
     expect(replay.status).toBe(200);
     expect(eventCount()).toBe(events);
     // The same key for another request is refused.
-    const reused = await api('POST', `/deployments/${ref}/items/${key}/confirm`, { evidence: { text: 'other' } }, { key: 'run-42-confirm' });
+    const reused = await api(
+      'POST',
+      `/deployments/${ref}/items/${key}/confirm`,
+      { evidence: { text: 'other' } },
+      { key: 'run-42-confirm' },
+    );
     expect(reused.status).toBe(422);
     expect(reused.body.error).toBe('idempotency_key_reused');
   });
@@ -255,7 +321,9 @@ describe('tokens and their scope', () => {
     const refused = h.query<{ actor: string; type: string }>("SELECT actor, type FROM events WHERE type = 'refused'");
     expect(refused).toEqual([{ actor: 'pipeline:staging-bot', type: 'refused' }]);
     expect(eventCount()).toBe(events + 1);
-    expect(audit().filter((a) => a.actor === 'pipeline:github-actions' && a.type === 'api_refused').length).toBeGreaterThanOrEqual(1);
+    expect(
+      audit().filter((a) => a.actor === 'pipeline:github-actions' && a.type === 'api_refused').length,
+    ).toBeGreaterThanOrEqual(1);
 
     // A token for production cannot read or wait on a staging-only pipeline's deployment of another scope, and vice versa.
     const other = await api('POST', '/deployments', START);
@@ -277,7 +345,9 @@ describe('the OpenAPI document', () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toBe('3.1.0');
-    const listed = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const listed = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     expect(listed.sort()).toEqual(
       [
         'POST /deployments',

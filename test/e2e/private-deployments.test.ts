@@ -27,7 +27,9 @@ const command = async (text: string, user: string) => {
 const home = async (user: string) => {
   await h.slack.event({ type: 'app_home_opened', user, tab: 'home', channel: 'D0HOME' });
   await h.settled();
-  return JSON.stringify(h.fake.views.filter((v) => v.kind === 'home' && (v as { user?: string }).user === user).at(-1) ?? h.fake.lastView());
+  return JSON.stringify(
+    h.fake.views.filter((v) => v.kind === 'home' && (v as { user?: string }).user === user).at(-1) ?? h.fake.lastView(),
+  );
 };
 
 describe('a deployment in a private channel', () => {
@@ -60,11 +62,23 @@ describe('a deployment in a private channel', () => {
     const ref = `DEP-${id}`;
     expect(await command(`status ${ref}`, PEOPLE.qa)).toContain('🔒');
     h.fake.setMember(SECRET, PEOPLE.qa, true);
-    await h.slack.event({ type: 'member_joined_channel', user: PEOPLE.qa, channel: SECRET, channel_type: 'C', team: h.fake.teamId });
+    await h.slack.event({
+      type: 'member_joined_channel',
+      user: PEOPLE.qa,
+      channel: SECRET,
+      channel_type: 'C',
+      team: h.fake.teamId,
+    });
     expect(await command(`status ${ref}`, PEOPLE.qa)).toContain('checkout');
 
     h.fake.setMember(SECRET, PEOPLE.dev, false);
-    await h.slack.event({ type: 'member_left_channel', user: PEOPLE.dev, channel: SECRET, channel_type: 'C', team: h.fake.teamId });
+    await h.slack.event({
+      type: 'member_left_channel',
+      user: PEOPLE.dev,
+      channel: SECRET,
+      channel_type: 'C',
+      team: h.fake.teamId,
+    });
     const after = await command(`status ${ref}`, PEOPLE.dev);
     expect(after).toContain('🔒');
     expect(after).not.toContain('checkout');

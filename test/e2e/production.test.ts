@@ -32,7 +32,8 @@ let fake: FakeSlack;
  */
 function installProduction(): string {
   const dir = mkdtempSync(join(tmpdir(), 'liftoff-app-'));
-  for (const f of ['package.json', 'package-lock.json', 'dist', 'data/templates']) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
+  for (const f of ['package.json', 'package-lock.json', 'dist', 'data/templates'])
+    cpSync(join(ROOT, f), join(dir, f), { recursive: true });
   const packages = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8' })
     .split('\n')
     .map((p) => relative(ROOT, p.trim()))
@@ -76,17 +77,32 @@ afterAll(async () => {
   for (const d of [app, data]) if (d) rmSync(d, { recursive: true, force: true });
 }, 120_000);
 
-const env = () => ({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, LIFTOFF_DB: join(data, 'liftoff.db'), HOME: data });
+const env = () => ({
+  SLACK_BOT_TOKEN: TOKEN,
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  SLACK_API_URL: fake.url,
+  LIFTOFF_DB: join(data, 'liftoff.db'),
+  HOME: data,
+});
 
 describe('the production install', () => {
   it('node dist/main.js as an unprivileged user: /healthz, a click counted in /metrics, SIGTERM exits 0 with nothing listening', async () => {
     let child: LiftoffChild | null = null;
     try {
-      child = await startChild(env(), { command: [process.execPath, 'dist/main.js'], cwd: app, ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}) });
+      child = await startChild(env(), {
+        command: [process.execPath, 'dist/main.js'],
+        cwd: app,
+        ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+      });
       const slack = slackClient({ baseUrl: child.baseUrl, signingSecret: SIGNING_SECRET, fake });
 
       // One click (an approval on a deployment that does not exist: refused kindly, acknowledged all the same).
-      const res = await slack.action({ user: PEOPLE.qa, actionId: ActionId.approve, value: JSON.stringify({ d: 999, r: 'qa_lead' }), channel: CHANNELS.deploys });
+      const res = await slack.action({
+        user: PEOPLE.qa,
+        actionId: ActionId.approve,
+        value: JSON.stringify({ d: 999, r: 'qa_lead' }),
+        channel: CHANNELS.deploys,
+      });
       expect(res.status).toBe(200);
 
       const families = await until(async () => {
@@ -101,7 +117,10 @@ describe('the production install', () => {
       expect(family('liftoff_ack_seconds').type).toBe('HISTOGRAM');
       expect(family('liftoff_ack_seconds').metrics.some((m) => m.buckets?.['+Inf'] === '1')).toBe(true);
       // The start's auth.test went to the fake Slack and was counted by method and outcome.
-      expect(family('liftoff_slack_api_calls_total').metrics).toContainEqual({ labels: { method: 'auth.test', outcome: 'ok' }, value: expect.any(String) });
+      expect(family('liftoff_slack_api_calls_total').metrics).toContainEqual({
+        labels: { method: 'auth.test', outcome: 'ok' },
+        value: expect.any(String),
+      });
       expect(family('liftoff_jobs').metrics.length).toBeGreaterThan(0);
       expect(Number(family('liftoff_database_bytes').metrics[0]!.value)).toBeGreaterThan(0);
       // No user data in labels: no user, channel or team id appears in the scrape.

@@ -44,20 +44,32 @@ const threadOfId = (id: number) => {
   return h.fake.messages().filter((m) => m.thread_ts === ts && m.ts !== ts);
 };
 const announced = () => h.fake.messages(CHANNELS.announce).filter((m) => !m.thread_ts);
-const notices = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).filter(([k]) => k.startsWith('notice:') || k === 'note'));
+const notices = (counts: Record<string, number>) =>
+  Object.fromEntries(Object.entries(counts).filter(([k]) => k.startsWith('notice:') || k === 'note'));
 /** Buttons that do something (links aside). */
 const actionable = (m: FakeMessage) => buttonsOf(m).filter((b) => b.actionId !== ActionId.openLink);
 
 describe('one event, one message', () => {
   it('a full deployment created 40 minutes before its window: one announcement, one start, one completion carrying the summary, 100 %', async () => {
-    const { id } = await startDeployment(h, { announce: CHANNELS.announce, windowStart: (t0 + 40 * MIN) / 1000, windowEnd: (t0 + 100 * MIN) / 1000 });
+    const { id } = await startDeployment(h, {
+      announce: CHANNELS.announce,
+      windowStart: (t0 + 40 * MIN) / 1000,
+      windowEnd: (t0 + 100 * MIN) / 1000,
+    });
     await tick(h);
     // Due together, the announcement and the reminder are one; nobody is reminded of what was created a minute ago.
     expect(notices(countOf(announced()))).toEqual({ 'notice:announcement': 1 });
-    expect(textOf(announced()[0]!)).toMatch(/Upcoming deployment[^]*\(in 40 min\)[^]*things still open before it can start/);
+    expect(textOf(announced()[0]!)).toMatch(
+      /Upcoming deployment[^]*\(in 40 min\)[^]*things still open before it can start/,
+    );
     expect(notices(countOf(threadOfId(id)))).toEqual({});
 
-    for (const [role, user] of [['dev_lead', PEOPLE.dev], ['qa_lead', PEOPLE.qa], ['ops_lead', PEOPLE.ops]] as const) await press(h, user, ActionId.approve, { d: id, r: role });
+    for (const [role, user] of [
+      ['dev_lead', PEOPLE.dev],
+      ['qa_lead', PEOPLE.qa],
+      ['ops_lead', PEOPLE.ops],
+    ] as const)
+      await press(h, user, ActionId.approve, { d: id, r: role });
     await confirmAll(h, id, 'pre');
     h.clock.set(t0 + 40 * MIN);
     for (const phase of stateOf(h, id).plan.phases) {
@@ -67,8 +79,12 @@ describe('one event, one message', () => {
         // "Notify Stakeholders: Announce the start of the deployment window" is what the start notice did: done by Liftoff.
         const announceStep = Object.entries(stateOf(h, id).items).find(([key]) => key.startsWith(`phase.${phase.id}.`));
         expect(announceStep?.[1]).toMatchObject({ state: 'done', by: 'liftoff' });
-        const phaseMessage = threadOfId(id).find((m) => textOf(m).includes('Announce the start of the deployment window'))!;
-        expect(textOf(phaseMessage)).toMatch(/Announce the start of the deployment window\.[^\n]* — 🤖 done by Liftoff \(its notice\)/);
+        const phaseMessage = threadOfId(id).find((m) =>
+          textOf(m).includes('Announce the start of the deployment window'),
+        )!;
+        expect(textOf(phaseMessage)).toMatch(
+          /Announce the start of the deployment window\.[^\n]* — 🤖 done by Liftoff \(its notice\)/,
+        );
       }
       await confirmAll(h, id, 'phase', PEOPLE.deployer, phase.id);
       await press(h, PEOPLE.deployer, ActionId.completePhase, { d: id, p: phase.id });
@@ -78,12 +94,18 @@ describe('one event, one message', () => {
     await press(h, PEOPLE.deployer, ActionId.complete, { d: id });
     await tick(h);
 
-    expect(notices(countOf(announced()))).toEqual({ 'notice:announcement': 1, 'notice:start': 1, 'notice:completion': 1 });
+    expect(notices(countOf(announced()))).toEqual({
+      'notice:announcement': 1,
+      'notice:start': 1,
+      'notice:completion': 1,
+    });
     expect(notices(countOf(threadOfId(id)))).toEqual({ 'notice:start': 1, 'notice:completion': 1 });
     // The completion notice carries the summary report; the card reads 100 %.
     const completion = threadOfId(id).find((m) => whatIs(m) === 'notice:completion')!;
     expect(textOf(completion)).toMatch(/Deployment complete[^]*\*Phases\*[^]*\*Approvals\*[^]*\*Timeline\*/);
-    expect(textOf(h.fake.message(CHANNELS.deploys, parentTsOf(h, id))!)).toMatch(/✅ Completed\* · ▰{10} 100% \(\d+\/\d+ required/);
+    expect(textOf(h.fake.message(CHANNELS.deploys, parentTsOf(h, id))!)).toMatch(
+      /✅ Completed\* · ▰{10} 100% \(\d+\/\d+ required/,
+    );
     // Nothing stale: no button anywhere in the thread, no placeholder branch.
     for (const m of threadOfId(id)) expect(actionable(m), whatIs(m)).toEqual([]);
     expect(threadOfId(id).map(textOf).join('\n')).not.toContain('[branch_name]');
@@ -127,20 +149,35 @@ describe('one event, one message', () => {
     for (const m of threadOfId(id)) {
       const kind = whatIs(m);
       if (kind.startsWith('rollback:')) continue;
-      expect(actionable(m).map((b) => b.actionId), kind).toEqual([]);
+      expect(
+        actionable(m).map((b) => b.actionId),
+        kind,
+      ).toEqual([]);
     }
     await confirmAll(h, id, 'rollback', PEOPLE.qa);
     await confirmAll(h, id, 'rollback_validation', PEOPLE.ops);
     await press(h, PEOPLE.deployer, ActionId.rollbackComplete, { d: id });
     await tick(h);
-    expect(notices(countOf(threadOfId(id)))).toEqual({ note: 1, 'notice:start': 1, 'notice:rollback_started': 1, 'notice:rollback_completed': 1, 'notice:follow_up': 1 });
+    expect(notices(countOf(threadOfId(id)))).toEqual({
+      note: 1,
+      'notice:start': 1,
+      'notice:rollback_started': 1,
+      'notice:rollback_completed': 1,
+      'notice:follow_up': 1,
+    });
     const done = threadOfId(id).find((m) => whatIs(m) === 'notice:rollback_completed')!;
     expect(textOf(done)).toMatch(/is rolled back[^]*Rollback report[^]*Timeline/);
     expect(notices(countOf(announced().filter((m) => jobKeyOf(m)?.startsWith(`DEP-${id}:`))))).toEqual({
       'notice:start': 1,
       'notice:rollback_started': 1,
       'notice:rollback_completed': 1,
-      ...notices(countOf(announced().filter((m) => jobKeyOf(m) === `DEP-${id}:announcement:w${Math.floor(stateOf(h, id).window.start / 1000)}:announce`))),
+      ...notices(
+        countOf(
+          announced().filter(
+            (m) => jobKeyOf(m) === `DEP-${id}:announcement:w${Math.floor(stateOf(h, id).window.start / 1000)}:announce`,
+          ),
+        ),
+      ),
     });
     for (const m of threadOfId(id)) expect(actionable(m), whatIs(m)).toEqual([]);
   });
@@ -148,6 +185,10 @@ describe('one event, one message', () => {
   it('an override is said once: in its note; the gate line only says who and when', async () => {
     const { id } = await startDeployment(h);
     await overrideGate(h, id, 'start');
-    expect(threadOfId(id).filter((m) => textOf(m).includes('test run')).map(whatIs)).toEqual(['note']);
+    expect(
+      threadOfId(id)
+        .filter((m) => textOf(m).includes('test run'))
+        .map(whatIs),
+    ).toEqual(['note']);
   });
 });

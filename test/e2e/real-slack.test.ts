@@ -19,7 +19,8 @@ afterEach(async () => {
 });
 
 const cardsIn = (channel: string) => h.fake.messages(channel).filter((m) => !m.thread_ts || m.thread_ts === m.ts);
-const recorded = (key: string) => h.query<{ ts: string | null }>('SELECT ts FROM messages WHERE key = ?', key)[0]?.ts ?? null;
+const recorded = (key: string) =>
+  h.query<{ ts: string | null }>('SELECT ts FROM messages WHERE key = ?', key)[0]?.ts ?? null;
 
 describe('a post Slack made but answered too late', () => {
   it('a late-answered card post produces one card, found by its metadata, and its thread follows', async () => {
@@ -35,7 +36,9 @@ describe('a post Slack made but answered too late', () => {
     expect(cards[0]!.metadata).toMatchObject({ event_type: 'liftoff_message', event_payload: { key: 'parent' } });
     // The thread went out under that one card.
     await h.fake.waitFor(() => h.fake.thread(CHANNELS.deploys, cards[0]!.ts).length > 3, 5_000);
-    expect(h.fake.messages(CHANNELS.deploys).every((m) => m.thread_ts === undefined || m.thread_ts === cards[0]!.ts)).toBe(true);
+    expect(
+      h.fake.messages(CHANNELS.deploys).every((m) => m.thread_ts === undefined || m.thread_ts === cards[0]!.ts),
+    ).toBe(true);
   }, 20_000);
 
   it('in a public channel the bot posts to without being a member, it joins to read the history, and still posts one card', async () => {
@@ -46,7 +49,10 @@ describe('a post Slack made but answered too late', () => {
     await h.fake.waitFor(() => recorded('parent'), 10_000);
     await h.settled();
     expect(cardsIn('CNOTJOINED')).toHaveLength(1);
-    expect(h.fake.callsTo('conversations.history').map((c) => c.response.error ?? 'ok')).toEqual(['not_in_channel', 'ok']);
+    expect(h.fake.callsTo('conversations.history').map((c) => c.response.error ?? 'ok')).toEqual([
+      'not_in_channel',
+      'ok',
+    ]);
     expect(h.fake.callsTo('conversations.join').map((c) => c.args.channel)).toEqual(['CNOTJOINED']);
   }, 20_000);
 });
@@ -75,9 +81,18 @@ services:
     await h.slack.command('start checkout 2.4.0 prod', { user: PEOPLE.deployer, channel: CHANNELS.deploys });
     await h.settled();
     const opened = h.fake.lastView()!;
-    const values: Record<string, unknown> = { ...startValues(h, { approvers: {} }), service: { 'start.service': input.select('checkout') } };
+    const values: Record<string, unknown> = {
+      ...startValues(h, { approvers: {} }),
+      service: { 'start.service': input.select('checkout') },
+    };
     delete values.template;
-    const res = await h.slack.submitView({ user: PEOPLE.deployer, callbackId: 'deploy.start', privateMetadata: (opened.view as { private_metadata: string }).private_metadata, values: values as never, viewId: opened.id });
+    const res = await h.slack.submitView({
+      user: PEOPLE.deployer,
+      callbackId: 'deploy.start',
+      privateMetadata: (opened.view as { private_metadata: string }).private_metadata,
+      values: values as never,
+      viewId: opened.id,
+    });
     expect(res.json?.errors).toBeUndefined();
     await h.settled();
     const created = h.fake.callsTo('conversations.create').find((c) => c.response.ok);
@@ -103,7 +118,10 @@ services:
     h = await withConfig(ROOM.replace('"@everyone-dev"', `[${PEOPLE.dev}]`));
     h.fake.fail('conversations.invite', { error: 'restricted_action' });
     const room = await startChecked();
-    const said = h.fake.messages(room).map(textOf).find((t) => t.includes('could not invite'));
+    const said = h.fake
+      .messages(room)
+      .map(textOf)
+      .find((t) => t.includes('could not invite'));
     expect(said).toContain('restricted_action');
     expect(said).toContain(`<@${PEOPLE.dev}>`);
     expect(said).toContain(`<#${CHANNELS.deploys}>`);
@@ -115,7 +133,13 @@ describe('ephemeral answers appear where the person clicked', () => {
     h = await startHarness();
     const { id, parentTs } = await startDeployment(h);
     // The card (a top-level message with replies: Slack sends thread_ts = ts) is clicked in the channel.
-    await h.slack.action({ user: PEOPLE.stranger, actionId: ActionId.approve, value: encodeRef({ d: id, r: 'dev_lead' }), channel: CHANNELS.deploys, messageTs: parentTs });
+    await h.slack.action({
+      user: PEOPLE.stranger,
+      actionId: ActionId.approve,
+      value: encodeRef({ d: id, r: 'dev_lead' }),
+      channel: CHANNELS.deploys,
+      messageTs: parentTs,
+    });
     await h.settled();
     const onCard = h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)!;
     expect(onCard).toMatchObject({ via: 'chat.postEphemeral', shown: 'channel' });
@@ -132,9 +156,14 @@ describe('slash command text arrives HTML-escaped', () => {
   it('a cancel reason typed with &, < and > is stored and shown as typed', async () => {
     h = await startHarness();
     const { id } = await startDeployment(h);
-    await h.slack.command(`cancel DEP-${id} moved: a < b & c > d`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
+    await h.slack.command(`cancel DEP-${id} moved: a < b & c > d`, {
+      user: PEOPLE.deployer,
+      channel: CHANNELS.deploys,
+    });
     await h.settled();
-    const state = JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as { cancelled?: { reason: string } };
+    const state = JSON.parse(
+      h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state,
+    ) as { cancelled?: { reason: string } };
     expect(state.cancelled?.reason).toBe('moved: a < b & c > d');
     const shown = h.fake.messages(CHANNELS.deploys).map(textOf).join('\n');
     // Escaped once for mrkdwn (Slack shows "a < b & c > d"), never twice.
@@ -144,14 +173,22 @@ describe('slash command text arrives HTML-escaped', () => {
 });
 
 describe('nothing left unanswered', () => {
-  const interaction = (payload: object) => h.slack.raw(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+  const interaction = (payload: object) =>
+    h.slack.raw(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
 
   it('a form from an older version (unknown callback_id) is answered at once: the modal says it is out of date, nothing is saved', async () => {
     h = await startHarness();
-    const res = await h.slack.submitView({ user: PEOPLE.deployer, callbackId: 'deploy.start.v1', privateMetadata: '', values: {} });
+    const res = await h.slack.submitView({
+      user: PEOPLE.deployer,
+      callbackId: 'deploy.start.v1',
+      privateMetadata: '',
+      values: {},
+    });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ response_action: 'update' });
-    expect(textOf({ text: '', blocks: (res.json as { view: { blocks: unknown[] } }).view.blocks } as never)).toContain('older version of Liftoff');
+    expect(textOf({ text: '', blocks: (res.json as { view: { blocks: unknown[] } }).view.blocks } as never)).toContain(
+      'older version of Liftoff',
+    );
     expect(h.query('SELECT id FROM deployments')).toEqual([]);
   });
 
@@ -159,9 +196,26 @@ describe('nothing left unanswered', () => {
     h = await startHarness();
     const team = { id: h.fake.teamId, domain: 'fake' };
     const user = { id: PEOPLE.deployer, username: 'deployer', team_id: h.fake.teamId };
-    const shortcut = await interaction({ type: 'shortcut', callback_id: 'old_shortcut', trigger_id: h.fake.issueTriggerId(PEOPLE.deployer), user, team, token: 'x', action_ts: '1' });
+    const shortcut = await interaction({
+      type: 'shortcut',
+      callback_id: 'old_shortcut',
+      trigger_id: h.fake.issueTriggerId(PEOPLE.deployer),
+      user,
+      team,
+      token: 'x',
+      action_ts: '1',
+    });
     expect(shortcut.status).toBe(200);
-    const options = await interaction({ type: 'block_suggestion', action_id: 'old.select', block_id: 'b', value: 'ab', user, team, token: 'x', container: { type: 'view', view_id: 'V1' } });
+    const options = await interaction({
+      type: 'block_suggestion',
+      action_id: 'old.select',
+      block_id: 'b',
+      value: 'ab',
+      user,
+      team,
+      token: 'x',
+      container: { type: 'view', view_id: 'V1' },
+    });
     expect(options.status).toBe(200);
     expect(options.json).toEqual({ options: [] });
     await h.settled();
@@ -172,18 +226,32 @@ describe('modal field errors', () => {
   it('are plain text keyed to an input block of that modal: the evidence modal, out of date or refused', async () => {
     h = await startHarness();
     const { id } = await startDeployment(h);
-    const d = JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+    const d = JSON.parse(
+      h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state,
+    ) as Deployment;
     const item = itemsOfStage(d.plan, 'pre').find((p) => p.item.evidence)!;
     await press(h, PEOPLE.deployer, ActionId.confirmItem, { d: id, k: item.key });
     const view = h.fake.lastView()!;
     expect((view.view as { callback_id: string }).callback_id).toBe('item.evidence');
 
     // Out of date (no reference in the metadata): the error names the modal's only input, its evidence field.
-    const stale = await h.slack.submitView({ user: PEOPLE.deployer, callbackId: 'item.evidence', privateMetadata: 'garbage', values: { evidence: { value: input.text('x') } }, viewId: view.id });
+    const stale = await h.slack.submitView({
+      user: PEOPLE.deployer,
+      callbackId: 'item.evidence',
+      privateMetadata: 'garbage',
+      values: { evidence: { value: input.text('x') } },
+      viewId: view.id,
+    });
     expect(Object.keys((stale.json as { errors: object }).errors)).toEqual(['evidence']);
 
     // Refused (someone else): the reason reads as plain text, with no <@U…> or mrkdwn.
-    const refused = await h.slack.submitView({ user: PEOPLE.stranger, callbackId: 'item.evidence', privateMetadata: (view.view as { private_metadata: string }).private_metadata, values: { evidence: { value: input.text('https://ci.example.com/1') } }, viewId: view.id });
+    const refused = await h.slack.submitView({
+      user: PEOPLE.stranger,
+      callbackId: 'item.evidence',
+      privateMetadata: (view.view as { private_metadata: string }).private_metadata,
+      values: { evidence: { value: input.text('https://ci.example.com/1') } },
+      viewId: view.id,
+    });
     const message = (refused.json as { errors: Record<string, string> }).errors.evidence!;
     expect(message).not.toMatch(/<@|&lt;|&amp;|\*/);
     expect(message.length).toBeLessThanOrEqual(300);

@@ -50,15 +50,26 @@ describe('/deploy report DEP-12', () => {
       'files.completeUploadExternal',
     ]);
     const [file] = h.fake.files();
-    expect(file).toMatchObject({ filename: `DEP-${id}-record.md`, title: `DEP-${id} full record`, completed: true, channel: CHANNELS.deploys, threadTs: parentTs });
+    expect(file).toMatchObject({
+      filename: `DEP-${id}-record.md`,
+      title: `DEP-${id} full record`,
+      completed: true,
+      channel: CHANNELS.deploys,
+      threadTs: parentTs,
+    });
     expect(Buffer.byteLength(file!.content!)).toBe(file!.length);
 
-    const events = h.query<{ seq: number; type: string; actor: string; at: number; hash: string }>('SELECT seq, type, actor, at, hash FROM events WHERE deployment_id = ? ORDER BY seq', id);
+    const events = h.query<{ seq: number; type: string; actor: string; at: number; hash: string }>(
+      'SELECT seq, type, actor, at, hash FROM events WHERE deployment_id = ? ORDER BY seq',
+      id,
+    );
     const md = file!.content!;
     expect(md).toMatch(new RegExp(`^# DEP-${id}: checkout 2\\.4\\.0 → Production\\n`));
     expect(md).toContain('- Status: Cancelled');
     expect(md).toContain(`- Deployer: ${PEOPLE.deployer}`);
-    expect(md).toContain(`- Events: ${events.length}; chain head (SHA-256 of event ${events.length}): \`${events.at(-1)!.hash}\``);
+    expect(md).toContain(
+      `- Events: ${events.length}; chain head (SHA-256 of event ${events.length}): \`${events.at(-1)!.hash}\``,
+    );
     // Every event: who, what, when, its hash; evidence and reasons as written.
     for (const e of events) expect(md).toContain(`### ${e.seq}. ${utc(e.at)} · ${e.type}\n\n- Who: ${e.actor}\n`);
     for (const e of events) expect(md).toContain(`- Hash: \`${e.hash}\``);
@@ -66,7 +77,11 @@ describe('/deploy report DEP-12', () => {
     expect(md).toContain(`- What: confirmed “${itemText}” (${itemKey})\n- Evidence: https://ci.example.com/run/42\n`);
     expect(md).toContain('- What: cancelled it\n- Reason: window | moved\n');
 
-    expect(h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)?.text).toMatch(new RegExp(`summary report of DEP-${id} is in <https://fake\\.slack\\.test/[^|]+\\|its thread>, with its full record \\(DEP-${id}-record\\.md, ${events.length} events\\)`));
+    expect(h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)?.text).toMatch(
+      new RegExp(
+        `summary report of DEP-${id} is in <https://fake\\.slack\\.test/[^|]+\\|its thread>, with its full record \\(DEP-${id}-record\\.md, ${events.length} events\\)`,
+      ),
+    );
     expect(h.fake.warnings).toEqual([]);
   });
 

@@ -3,7 +3,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { textOf } from '../support/flows.js';
 import { checkoutProductionConfig } from '../support/team-config.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
-import { openRollback, startHookServer, stateOf, submitRollback, threadTextOf, underway, type HookServer } from '../rollback/helpers.js';
+import {
+  openRollback,
+  startHookServer,
+  stateOf,
+  submitRollback,
+  threadTextOf,
+  underway,
+  type HookServer,
+} from '../rollback/helpers.js';
 
 const OPS = 'COPSROOM';
 
@@ -51,7 +59,9 @@ async function rollBack() {
   await h.settled();
   // Acknowledged and stored; the call is a job, made by the scheduler.
   expect(hook.calls).toEqual([]);
-  expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([{ status: 'pending' }]);
+  expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([
+    { status: 'pending' },
+  ]);
   await tick();
   return id;
 }
@@ -76,9 +86,9 @@ describe('the rollback hook', () => {
     // The manual checklist remains.
     expect(thread).toMatch(/Rollback plan/);
     expect(h.logs.join('\n')).not.toContain('hook-secret');
-    expect(h.query<{ status: string; result: string }>(`SELECT status, result FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([
-      { status: 'sent', result: expect.stringMatching(/^answered 202 in \d+ ms$/) },
-    ]);
+    expect(
+      h.query<{ status: string; result: string }>(`SELECT status, result FROM jobs WHERE kind = 'rollback_hook'`),
+    ).toEqual([{ status: 'sent', result: expect.stringMatching(/^answered 202 in \d+ ms$/) }]);
     // Called once: later ticks call nothing more.
     await tick();
     expect(hook.calls).toHaveLength(1);
@@ -95,7 +105,9 @@ describe('the rollback hook', () => {
     expect(thread).toContain('pipeline locked by another run');
     expect(stateOf(h, id).status).toBe('rolling_back');
     // Final: a refusal is not retried.
-    expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([{ status: 'failed' }]);
+    expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([
+      { status: 'failed' },
+    ]);
     h.clock.advance(60 * 60_000);
     await tick();
     expect(hook.calls).toHaveLength(1);
@@ -108,7 +120,9 @@ describe('the rollback hook', () => {
     };
     const id = await rollBack();
     expect(hook.calls[0]!.headers.authorization).toBe('Bearer hook-secret');
-    expect(threadText(id)).toMatch(/answered \*500\*: it did not accept the rollback\..*"authorization":"\[redacted\]"/s);
+    expect(threadText(id)).toMatch(
+      /answered \*500\*: it did not accept the rollback\..*"authorization":"\[redacted\]"/s,
+    );
     expect(JSON.stringify(h.fake.calls)).not.toContain('hook-secret');
     expect(JSON.stringify(h.query('SELECT * FROM jobs'))).not.toContain('hook-secret');
     expect(h.logs.join('\n')).not.toContain('hook-secret');
@@ -127,10 +141,14 @@ describe('the rollback hook', () => {
     });
     expect(res.status).toBe(200);
     // Acknowledged before the call was even made: the call is a job, made by the next tick.
-    expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([{ status: 'pending' }]);
+    expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([
+      { status: 'pending' },
+    ]);
     await tick();
     expect(threadText(id)).toMatch(/did not answer within 3000 ms.*Follow the rollback checklist by hand/);
-    expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([{ status: 'failed' }]);
+    expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([
+      { status: 'failed' },
+    ]);
   });
 
   it('the notices reach the announcement channel, the ops channel and the thread', async () => {

@@ -13,15 +13,24 @@ const MIN = 60_000;
 type RawButton = { action_id: string; text: { text: string }; confirm?: { confirm: { text: string } } };
 /** The buttons of a message as Slack gets them (with their confirm dialogs). */
 const rawButtons = (m: { blocks?: unknown }): RawButton[] =>
-  ((m.blocks ?? []) as Array<{ type: string; elements?: RawButton[] }>).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
+  ((m.blocks ?? []) as Array<{ type: string; elements?: RawButton[] }>).flatMap((b) =>
+    b.type === 'actions' ? (b.elements ?? []) : [],
+  );
 let h: Harness;
 let dir: string;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'liftoff-reminder-'));
   const file = join(dir, 'liftoff.yml');
-  writeFileSync(file, ['version: 1', 'services:', '  checkout:', '    communication:', '      monitoring_minutes: 60', ''].join('\n'));
-  h = await startHarness({ env: { LIFTOFF_CONFIG: file }, clock: fakeClock(Math.floor(Date.now() / MIN) * MIN), slackFollowsClock: true });
+  writeFileSync(
+    file,
+    ['version: 1', 'services:', '  checkout:', '    communication:', '      monitoring_minutes: 60', ''].join('\n'),
+  );
+  h = await startHarness({
+    env: { LIFTOFF_CONFIG: file },
+    clock: fakeClock(Math.floor(Date.now() / MIN) * MIN),
+    slackFollowsClock: true,
+  });
 });
 afterEach(async () => {
   await h.stop();
@@ -59,19 +68,27 @@ describe('reporting a problem during the monitoring window', () => {
   it('an approver may report it; a stranger is refused and nothing changes; once reported the button is gone', async () => {
     const { id } = await finished(h);
     await press(h, PEOPLE.stranger, ActionId.markFaulty, { d: id });
-    expect(h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)?.text).toContain(`Only the deployer and the approvers named on DEP-${id} can report it faulty`);
+    expect(h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)?.text).toContain(
+      `Only the deployer and the approvers named on DEP-${id} can report it faulty`,
+    );
     expect(stateOf(h, id).monitoring?.verdict).toBeUndefined();
 
     await press(h, PEOPLE.qa, ActionId.markFaulty, { d: id });
     const d = stateOf(h, id);
-    expect(d.monitoring?.verdict).toMatchObject({ healthy: false, by: PEOPLE.qa, note: 'Reported faulty during the monitoring window.' });
+    expect(d.monitoring?.verdict).toMatchObject({
+      healthy: false,
+      by: PEOPLE.qa,
+      note: 'Reported faulty during the monitoring window.',
+    });
     expect(d.status).toBe('monitoring');
     await h.liftoff.scheduler.tick();
     await h.settled();
     // The issue notice reaches the thread; the card and the thread keep only Roll back.
     expect(thread(id).map(textOf).join('\n')).toMatch(/Marked faulty/);
     // The completion notice pointed to it.
-    expect(thread(id).map(textOf).join('\n')).toContain('Something wrong before then? *Report a problem…* on the deployment’s card');
+    expect(thread(id).map(textOf).join('\n')).toContain(
+      'Something wrong before then? *Report a problem…* on the deployment’s card',
+    );
     const card = h.fake.messages(CHANNELS.deploys).find((m) => !m.thread_ts || m.thread_ts === m.ts)!;
     expect(buttonsOf(card).map((b) => b.actionId)).toEqual([ActionId.rollback]);
     const offer = thread(id).find((m) => textOf(m).includes('marked the release faulty'))!;
@@ -101,6 +118,8 @@ describe('while a release marked faulty is still live', () => {
     await submitRollback(h, PEOPLE.deployer, (await openRollback(h, PEOPLE.deployer, id))!);
     await at(markedAt + 15 * MIN);
     expect(reminders(id)).toEqual([]);
-    expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_decision'`).map((j) => j.status)).toEqual(['cancelled']);
+    expect(
+      h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_decision'`).map((j) => j.status),
+    ).toEqual(['cancelled']);
   });
 });

@@ -3,7 +3,15 @@ import { itemsOfStage } from '../../src/core/template/items.js';
 import { ActionId } from '../../src/slack/ids.js';
 import { buttonsOf, press, startValues, textOf, threadOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
-import { completed, confirmAll, eventsOf, openRollback, stateOf, submitRollback, underway } from '../rollback/helpers.js';
+import {
+  completed,
+  confirmAll,
+  eventsOf,
+  openRollback,
+  stateOf,
+  submitRollback,
+  underway,
+} from '../rollback/helpers.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -13,9 +21,14 @@ afterEach(async () => {
   await h.stop();
 });
 
-const parentTsOf = (id: number) => h.query<{ ts: string }>(`SELECT ts FROM messages WHERE deployment_id = ? AND key = 'parent'`, id)[0]!.ts;
+const parentTsOf = (id: number) =>
+  h.query<{ ts: string }>(`SELECT ts FROM messages WHERE deployment_id = ? AND key = 'parent'`, id)[0]!.ts;
 const messageOf = (id: number, key: string) => {
-  const row = h.query<{ ts: string; channel_id: string }>('SELECT ts, channel_id FROM messages WHERE deployment_id = ? AND key = ?', id, key)[0];
+  const row = h.query<{ ts: string; channel_id: string }>(
+    'SELECT ts, channel_id FROM messages WHERE deployment_id = ? AND key = ?',
+    id,
+    key,
+  )[0];
   return row ? h.fake.message(row.channel_id, row.ts) : undefined;
 };
 const rollbackEvents = (id: number) => eventsOf(h, id).filter((e) => e.type.startsWith('rollback_'));
@@ -55,15 +68,28 @@ describe('rolling a deployment back from its thread', () => {
     expect(modal).not.toContain('[Condition that requires rollback]');
     expect(stateOf(h, id).status).toBe('in_progress'); // opening it decides nothing
 
-    const res = await submitRollback(h, PEOPLE.qa, view!, { trigger: 'other', other: 'Error rate above 5%', restore: ['code', 'database'], note: 'errors at 12%' });
+    const res = await submitRollback(h, PEOPLE.qa, view!, {
+      trigger: 'other',
+      other: 'Error rate above 5%',
+      restore: ['code', 'database'],
+      note: 'errors at 12%',
+    });
     expect(res.status).toBe(200);
     expect(res.json?.response_action).toBeUndefined();
 
     const d = stateOf(h, id);
     expect(d.status).toBe('rolling_back');
-    expect(d.rollback).toMatchObject({ trigger: 'Error rate above 5%', restore: ['code', 'database'], note: 'errors at 12%', fromVersion: '2.4.0', toVersion: '2.3.1' });
+    expect(d.rollback).toMatchObject({
+      trigger: 'Error rate above 5%',
+      restore: ['code', 'database'],
+      note: 'errors at 12%',
+      fromVersion: '2.4.0',
+      toVersion: '2.3.1',
+    });
     expect(d.phases[d.plan.phases[0]!.id]?.interrupted?.by).toBe(PEOPLE.qa);
-    expect(h.query('SELECT service, environment, deployment_id AS d FROM locks WHERE released_at IS NULL')).toEqual([{ service: 'checkout', environment: 'production', d: id }]);
+    expect(h.query('SELECT service, environment, deployment_id AS d FROM locks WHERE released_at IS NULL')).toEqual([
+      { service: 'checkout', environment: 'production', d: id },
+    ]);
 
     // The thread: the plan (what it closed and locked, its steps and timer), the validation with its buttons.
     const plan = messageOf(id, 'rollback:plan')!;
@@ -71,10 +97,14 @@ describe('rolling a deployment back from its thread', () => {
     expect(textOf(plan)).toMatch(/Rollback plan/);
     expect(textOf(plan)).toMatch(/Running for .* · no estimated rollback time is set, so no overrun alert/);
     expect(textOf(plan)).toContain('`estimatedMinutes` under `rollback:` in a YAML template');
-    expect(buttonsOf(plan).filter((b) => b.actionId === ActionId.confirmItem)).toHaveLength(itemsOfStage(d.plan, 'rollback').length);
+    expect(buttonsOf(plan).filter((b) => b.actionId === ActionId.confirmItem)).toHaveLength(
+      itemsOfStage(d.plan, 'rollback').length,
+    );
     const validation = messageOf(id, 'rollback:validation')!;
     expect(textOf(validation)).toContain('Application accessible');
-    expect(buttonsOf(validation).map((b) => b.actionId)).toEqual(expect.arrayContaining([ActionId.rollbackComplete, ActionId.rollbackFail]));
+    expect(buttonsOf(validation).map((b) => b.actionId)).toEqual(
+      expect.arrayContaining([ActionId.rollbackComplete, ActionId.rollbackFail]),
+    );
     // The card says so and no longer offers a rollback.
     const card = h.fake.message(CHANNELS.deploys, parentTsOf(id))!;
     expect(textOf(card)).toMatch(/Rolling back/);
@@ -82,7 +112,9 @@ describe('rolling a deployment back from its thread', () => {
     // The announcement channel is told (the notices are scheduler jobs: the next tick sends them).
     await h.liftoff.scheduler.tick();
     await h.settled();
-    expect(h.fake.messages(CHANNELS.announce).map(textOf).join('\n')).toMatch(/Rolling back checkout in Production.*2\.4\.0 → 2\.3\.1/);
+    expect(h.fake.messages(CHANNELS.announce).map(textOf).join('\n')).toMatch(
+      /Rolling back checkout in Production.*2\.4\.0 → 2\.3\.1/,
+    );
 
     // Completing the rollback validation: rolled back, the completion notice, the report with its own timeline.
     await confirmAll(h, id, 'rollback', PEOPLE.qa);
@@ -93,9 +125,13 @@ describe('rolling a deployment back from its thread', () => {
     const done = stateOf(h, id);
     expect(done.status).toBe('rolled_back');
     expect(done.rollback?.completed?.by).toBe(PEOPLE.deployer);
-    expect(h.fake.messages(CHANNELS.announce).map(textOf).join('\n')).toMatch(/checkout in Production is rolled back.*to 2\.3\.1/);
+    expect(h.fake.messages(CHANNELS.announce).map(textOf).join('\n')).toMatch(
+      /checkout in Production is rolled back.*to 2\.3\.1/,
+    );
     // The thread's rollback-completed notice is the report: one message for the event.
-    const report = threadOf(h, parentTsOf(id)).map(textOf).find((t) => t.includes('Rollback report'))!;
+    const report = threadOf(h, parentTsOf(id))
+      .map(textOf)
+      .find((t) => t.includes('Rollback report'))!;
     expect(report).toMatch(/Rollback report/);
     expect(report).toMatch(/Timeline/);
     expect(report).toMatch(/Application accessible — <@UOPSLEAD>/);
@@ -104,7 +140,9 @@ describe('rolling a deployment back from its thread', () => {
 
     // Every call passed the fake's Block Kit checks.
     expect(h.fake.warnings).toEqual([]);
-    expect(h.fake.calls.filter((c) => c.method.startsWith('chat.') && (c.response as { ok?: boolean }).ok === false)).toEqual([]);
+    expect(
+      h.fake.calls.filter((c) => c.method.startsWith('chat.') && (c.response as { ok?: boolean }).ok === false),
+    ).toEqual([]);
   });
 
   it('refuses people who may not roll back, ephemerally, and records it', async () => {
@@ -112,8 +150,14 @@ describe('rolling a deployment back from its thread', () => {
     const views = h.fake.views.length;
     await press(h, PEOPLE.stranger, ActionId.rollback, { d: id });
     expect(h.fake.views.length).toBe(views);
-    expect(h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)?.text).toMatch(/Only the deployer, the approvers or the people named for rollbacks can roll back DEP-1/);
-    expect(eventsOf(h, id).filter((e) => e.type === 'refused').map((e) => JSON.parse(e.data).action)).toEqual(['start_rollback']);
+    expect(h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)?.text).toMatch(
+      /Only the deployer, the approvers or the people named for rollbacks can roll back DEP-1/,
+    );
+    expect(
+      eventsOf(h, id)
+        .filter((e) => e.type === 'refused')
+        .map((e) => JSON.parse(e.data).action),
+    ).toEqual(['start_rollback']);
 
     // The slash command refuses the same way; a deployment not under way cannot be rolled back.
     const refused = await h.slack.command(`rollback DEP-${id}`, { user: PEOPLE.stranger, channel: CHANNELS.deploys });
@@ -140,7 +184,10 @@ describe('rolling a deployment back from its thread', () => {
     const { id } = await underway(h);
     const view = await openRollback(h, PEOPLE.deployer, id);
     const res = await submitRollback(h, PEOPLE.deployer, view!, { trigger: 'other' });
-    expect(res.json).toMatchObject({ response_action: 'errors', errors: { rollback_other: expect.stringMatching(/why/) } });
+    expect(res.json).toMatchObject({
+      response_action: 'errors',
+      errors: { rollback_other: expect.stringMatching(/why/) },
+    });
     expect(stateOf(h, id).status).toBe('in_progress');
   });
 
@@ -179,10 +226,15 @@ describe('rolling a deployment back from its thread', () => {
     });
     await h.liftoff.scheduler.tick();
     await h.settled();
-    expect(stateOf(h, id)).toMatchObject({ status: 'rollback_failed', rollback: { failed: { by: PEOPLE.ops, note: 'previous artifact is gone' } } });
+    expect(stateOf(h, id)).toMatchObject({
+      status: 'rollback_failed',
+      rollback: { failed: { by: PEOPLE.ops, note: 'previous artifact is gone' } },
+    });
     // Shown in the deploy channel: a thread reply also sent to the channel.
     const inChannel = h.fake.messages(CHANNELS.deploys).filter((m) => !m.thread_ts || m.reply_broadcast);
-    expect(inChannel.map(textOf).join('\n')).toMatch(/The rollback of checkout in Production failed.*previous artifact is gone/);
+    expect(inChannel.map(textOf).join('\n')).toMatch(
+      /The rollback of checkout in Production failed.*previous artifact is gone/,
+    );
     // That notice is the thread's one message about it: no note besides.
     const thread = threadOf(h, parentTsOf(id));
     expect(thread.filter((m) => /marked the rollback of DEP-1 failed/.test(textOf(m)))).toEqual([]);
@@ -210,27 +262,52 @@ describe('environment locks', () => {
     // The rolling-back deployment is listed as under way (the two answers may arrive in either order).
     expect(shown.find((s) => s.includes('Under way'))).toMatch(/Under way.*DEP-1.*Rolling back/);
 
-    const stranger = await h.slack.command('unlock checkout prod', { user: PEOPLE.stranger, channel: CHANNELS.deploys });
+    const stranger = await h.slack.command('unlock checkout prod', {
+      user: PEOPLE.stranger,
+      channel: CHANNELS.deploys,
+    });
     expect(JSON.stringify(stranger.json)).toMatch(/Only whoever locked/);
     // The reason can be edited by those who may release it.
-    const edited = await h.slack.command('lock checkout prod waiting for the postmortem', { user: PEOPLE.dev, channel: CHANNELS.deploys });
+    const edited = await h.slack.command('lock checkout prod waiting for the postmortem', {
+      user: PEOPLE.dev,
+      channel: CHANNELS.deploys,
+    });
     expect(JSON.stringify(edited.json)).toMatch(/reason is updated.*waiting for the postmortem/);
-    const released = await h.slack.command('unlock checkout production', { user: PEOPLE.dev, channel: CHANNELS.deploys });
+    const released = await h.slack.command('unlock checkout production', {
+      user: PEOPLE.dev,
+      channel: CHANNELS.deploys,
+    });
     expect(JSON.stringify(released.json)).toMatch(/unlocked/);
     expect((await submitStart()).json?.response_action).toBeUndefined();
   });
 
   it('/deploy lock locks by hand (people named on a deployment there); whoever locked it unlocks it', async () => {
-    const stranger = await h.slack.command('lock checkout staging mine', { user: PEOPLE.stranger, channel: CHANNELS.deploys });
+    const stranger = await h.slack.command('lock checkout staging mine', {
+      user: PEOPLE.stranger,
+      channel: CHANNELS.deploys,
+    });
     expect(JSON.stringify(stranger.json)).toMatch(/can lock it/);
     expect((await submitStart({ environment: 'staging' })).json?.response_action).toBeUndefined();
-    const locked = await h.slack.command('lock checkout staging database maintenance', { user: PEOPLE.ops, channel: CHANNELS.deploys });
+    const locked = await h.slack.command('lock checkout staging database maintenance', {
+      user: PEOPLE.ops,
+      channel: CHANNELS.deploys,
+    });
     expect(JSON.stringify(locked.json)).toMatch(/Locked.*checkout in Staging/);
     const refused = await submitStart({ environment: 'staging' });
     expect(refused.json?.errors?.service).toMatch(/locked: database maintenance/);
-    expect(JSON.stringify((await h.slack.command('unlock checkout staging', { user: PEOPLE.qa, channel: CHANNELS.deploys })).json)).toMatch(/Only whoever locked/);
-    expect(JSON.stringify((await h.slack.command('unlock checkout staging', { user: PEOPLE.ops, channel: CHANNELS.deploys })).json)).toMatch(/unlocked/);
-    expect(JSON.stringify((await h.slack.command('lock checkout', { user: PEOPLE.ops, channel: CHANNELS.deploys })).json)).toMatch(/Name the service and the environment/);
+    expect(
+      JSON.stringify(
+        (await h.slack.command('unlock checkout staging', { user: PEOPLE.qa, channel: CHANNELS.deploys })).json,
+      ),
+    ).toMatch(/Only whoever locked/);
+    expect(
+      JSON.stringify(
+        (await h.slack.command('unlock checkout staging', { user: PEOPLE.ops, channel: CHANNELS.deploys })).json,
+      ),
+    ).toMatch(/unlocked/);
+    expect(
+      JSON.stringify((await h.slack.command('lock checkout', { user: PEOPLE.ops, channel: CHANNELS.deploys })).json),
+    ).toMatch(/Name the service and the environment/);
   });
 });
 

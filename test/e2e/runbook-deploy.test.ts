@@ -57,7 +57,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const stateOf = (id: number) => JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+const stateOf = (id: number) =>
+  JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
 
 describe('/deploy templates', () => {
   it('answers ephemerally with each template: name, id, source, approval roles, checklist items and phases', async () => {
@@ -75,10 +76,14 @@ describe('/deploy templates', () => {
     for (const t of builtIns) {
       const items = t.preDeployment.reduce((n, g) => n + g.items.length, 0);
       expect(text).toContain(`*${t.name}* (\`${t.id}\`)${t.id === 'deployment-task' ? ' — default' : ''} · built-in`);
-      expect(text).toContain(`${items} checklist items before the start · ${t.phases.length} phase${t.phases.length === 1 ? '' : 's'}`);
+      expect(text).toContain(
+        `${items} checklist items before the start · ${t.phases.length} phase${t.phases.length === 1 ? '' : 's'}`,
+      );
     }
     expect(text).toContain('Approvals: Development Lead, QA Lead, Operations Lead, Product Owner (optional)');
-    expect(text).toContain('*Hotfix runbook* (`hotfix-runbook`) · team file `hotfix-runbook.md`\nApprovals: QA Lead\n2 checklist items before the start · 1 phase (2 steps)');
+    expect(text).toContain(
+      '*Hotfix runbook* (`hotfix-runbook`) · team file `hotfix-runbook.md`\nApprovals: QA Lead\n2 checklist items before the start · 1 phase (2 steps)',
+    );
     // Nothing was stored.
     expect(h.query('SELECT id FROM deployments')).toEqual([]);
   });
@@ -86,7 +91,10 @@ describe('/deploy templates', () => {
 
 describe('a deployment run from a Markdown runbook', () => {
   it('starts from the form, shows its items, phase and notes in the thread, and records a confirmation with evidence', async () => {
-    const { id, parentTs } = await startDeployment(h, { template: 'hotfix-runbook', approvers: { qa_lead: PEOPLE.qa } });
+    const { id, parentTs } = await startDeployment(h, {
+      template: 'hotfix-runbook',
+      approvers: { qa_lead: PEOPLE.qa },
+    });
     const d = stateOf(id);
     expect(d.templateId).toBe('hotfix-runbook');
     expect(d.plan.phases.map((p) => [p.title, p.window])).toEqual([['Ship', { start: '10:00', end: '10:30' }]]);
@@ -95,11 +103,22 @@ describe('a deployment run from a Markdown runbook', () => {
     // The thread: the approval, the checklist, the phase with its window and steps, the runbook's notes.
     const thread = threadOf(h, parentTs);
     const all = thread.map(textOf).join('\n');
-    for (const text of ['QA Lead', 'Fix reviewed', 'Tests green', 'Ship', 'Deploy the fix', 'Check the error rate', 'Notes from the runbook', 'Page the on-call engineer if the error rate doubles.']) {
+    for (const text of [
+      'QA Lead',
+      'Fix reviewed',
+      'Tests green',
+      'Ship',
+      'Deploy the fix',
+      'Check the error rate',
+      'Notes from the runbook',
+      'Page the on-call engineer if the error rate doubles.',
+    ]) {
       expect(all).toContain(text);
     }
     const phase = thread.find((m) => textOf(m).includes('Phase 1 of 1: Ship'))!;
-    expect(textOf(phase)).toMatch(/Planned <!date\^\d+\^[^|]*\|\d{4}-\d\d-\d\d 10:00 UTC> – <!date\^\d+\^\{time\}\|\d{4}-\d\d-\d\d 10:30 UTC> \(30 min\)/);
+    expect(textOf(phase)).toMatch(
+      /Planned <!date\^\d+\^[^|]*\|\d{4}-\d\d-\d\d 10:00 UTC> – <!date\^\d+\^\{time\}\|\d{4}-\d\d-\d\d 10:30 UTC> \(30 min\)/,
+    );
     expect(buttonsOf(phase).map((b) => b.actionId)).toContain(ActionId.startPhase);
     const notes = thread.find((m) => textOf(m).includes('Notes from the runbook'))!;
     expect(textOf(notes)).toContain('*On-call*\nPage the on-call engineer if the error rate doubles.');
@@ -121,11 +140,17 @@ describe('a deployment run from a Markdown runbook', () => {
     });
     expect(submitted.status).toBe(200);
     await h.settled();
-    expect(stateOf(id).items[key]).toMatchObject({ state: 'done', by: PEOPLE.qa, evidence: 'https://review.example.com/pr/7' });
+    expect(stateOf(id).items[key]).toMatchObject({
+      state: 'done',
+      by: PEOPLE.qa,
+      evidence: 'https://review.example.com/pr/7',
+    });
     const updated = h.fake.message(CHANNELS.deploys, message!.ts)!;
     expect(textOf(updated)).toContain(`<@${PEOPLE.qa}>`);
     expect(textOf(updated)).toContain('review.example.com/pr/7');
-    expect(buttonsOf(updated).find((b) => b.value.includes('fix-reviewed') && b.actionId === ActionId.undoItem)).toBeDefined();
+    expect(
+      buttonsOf(updated).find((b) => b.value.includes('fix-reviewed') && b.actionId === ActionId.undoItem),
+    ).toBeDefined();
     // The card's progress follows.
     expect(textOf(h.fake.message(CHANNELS.deploys, parentTs)!)).toMatch(/\(1\/\d+ required/);
   });

@@ -16,7 +16,8 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'liftoff-windows-'));
   const books = join(dir, 'runbooks');
   mkdirSync(books);
-  for (const name of ['deployment-task-filled.md', 'deployment-process-template-filled.md']) copyFileSync(new URL(name, FIXTURES), join(books, name));
+  for (const name of ['deployment-task-filled.md', 'deployment-process-template-filled.md'])
+    copyFileSync(new URL(name, FIXTURES), join(books, name));
   // One runbook that would have stopped the start (a stack overflow with no file name): now refused and left out.
   writeFileSync(join(books, 'nested.md'), `# Nested\n\n${'>'.repeat(8000)} too deep\n`);
   writeFileSync(join(dir, 'liftoff.yml'), 'templates_dir: runbooks\n');
@@ -27,7 +28,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const stateOf = (id: number) => JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+const stateOf = (id: number) =>
+  JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
 
 /** 09:00–11:30 UTC on the day after the harness clock's. */
 function nextMorning(): { windowStart: number; windowEnd: number } {
@@ -38,7 +40,9 @@ function nextMorning(): { windowStart: number; windowEnd: number } {
 
 /** The phase message's planned line: "Planned <date 09:10 UTC> – <time 09:40 UTC>". */
 const planned = (start: string, end: string) =>
-  new RegExp(`Planned <!date\\^\\d+\\^[^|]*\\|\\d{4}-\\d\\d-\\d\\d ${start} UTC> – <!date\\^\\d+\\^\\{time\\}\\|\\d{4}-\\d\\d-\\d\\d ${end} UTC>`);
+  new RegExp(
+    `Planned <!date\\^\\d+\\^[^|]*\\|\\d{4}-\\d\\d-\\d\\d ${start} UTC> – <!date\\^\\d+\\^\\{time\\}\\|\\d{4}-\\d\\d-\\d\\d ${end} UTC>`,
+  );
 
 describe('the seeds filled in keep their phase windows, end to end', () => {
   it('deployment-task with "**\\[09:10\\] - \\[09:40\\]**": every phase message shows its window', async () => {
@@ -51,7 +55,13 @@ describe('the seeds filled in keep their phase windows, end to end', () => {
       { start: '11:10', end: '11:30' },
     ]);
     const thread = threadOf(h, parentTs).map(textOf);
-    const windows = [['Preparation', '09:10', '09:40'], ['Application Deployment', '09:40', '10:10'], ['Database Migration', '10:10', '10:40'], ['Verification', '10:40', '11:10'], ['Finalization', '11:10', '11:30']];
+    const windows = [
+      ['Preparation', '09:10', '09:40'],
+      ['Application Deployment', '09:40', '10:10'],
+      ['Database Migration', '10:10', '10:40'],
+      ['Verification', '10:40', '11:10'],
+      ['Finalization', '11:10', '11:30'],
+    ];
     windows.forEach(([title, start, end], i) => {
       const phase = thread.find((t) => t.includes(`Phase ${i + 1} of 5: ${title}`));
       expect(phase, title).toMatch(planned(start!, end!));
@@ -59,10 +69,17 @@ describe('the seeds filled in keep their phase windows, end to end', () => {
   });
 
   it('the deployment process template with "**[09:10] - [10:10]**" under its steps', async () => {
-    const { id, parentTs } = await startDeployment(h, { template: 'deployment-process-template-filled', ...nextMorning() });
-    expect(stateOf(id).plan.phases.map((p) => [p.title, p.window])).toEqual([['Deployment steps', { start: '09:10', end: '10:10' }]]);
+    const { id, parentTs } = await startDeployment(h, {
+      template: 'deployment-process-template-filled',
+      ...nextMorning(),
+    });
+    expect(stateOf(id).plan.phases.map((p) => [p.title, p.window])).toEqual([
+      ['Deployment steps', { start: '09:10', end: '10:10' }],
+    ]);
     expect(stateOf(id).plan.rollback.estimatedMinutes).toBe(15);
-    const phase = threadOf(h, parentTs).map(textOf).find((t) => t.includes('Phase 1 of 1: Deployment steps'));
+    const phase = threadOf(h, parentTs)
+      .map(textOf)
+      .find((t) => t.includes('Phase 1 of 1: Deployment steps'));
     expect(phase).toMatch(planned('09:10', '10:10'));
   });
 });
@@ -79,8 +96,14 @@ describe('a runbook that cannot be read', () => {
     expect(listed).not.toContain('nested');
 
     let out = '';
-    const code = await main(['config', 'check', join(dir, 'liftoff.yml')], { out: { write: (s: string) => (out += s) }, err: { write: () => 0 }, env: {} });
+    const code = await main(['config', 'check', join(dir, 'liftoff.yml')], {
+      out: { write: (s: string) => (out += s) },
+      err: { write: () => 0 },
+      env: {},
+    });
     expect(code).toBe(1);
-    expect(out).toMatch(/templates_dir: .*nested\.md is not a usable runbook:\n {2}- line 3: quotes and lists are nested 8000 deep/);
+    expect(out).toMatch(
+      /templates_dir: .*nested\.md is not a usable runbook:\n {2}- line 3: quotes and lists are nested 8000 deep/,
+    );
   });
 });

@@ -19,7 +19,9 @@ it('an archive retried long after its note was posted does not post the note aga
   );
   h = await startHarness({ env: { LIFTOFF_CONFIG: file } });
   const { id } = await startDeployment(h);
-  const room = (h.fake.callsTo('conversations.create').find((c) => c.response.ok === true)!.response.channel as { id: string }).id;
+  const room = (
+    h.fake.callsTo('conversations.create').find((c) => c.response.ok === true)!.response.channel as { id: string }
+  ).id;
   await h.slack.command(`cancel DEP-${id} moved to next week`, { user: PEOPLE.deployer, channel: room });
   await h.settled();
   // The note goes out on the first attempt; archiving it fails four times, the last retry 4 minutes after the one before.
@@ -32,7 +34,15 @@ it('an archive retried long after its note was posted does not post the note aga
   await h.settled();
   const archived = h.fake.callsTo('conversations.archive').filter((c) => c.response.ok === true);
   expect(archived.map((c) => c.args.channel)).toEqual([room]);
-  const job = h.query<{ status: string }>("SELECT status FROM jobs WHERE kind = 'archive_room' AND deployment_id = ?", id)[0];
+  const job = h.query<{ status: string }>(
+    "SELECT status FROM jobs WHERE kind = 'archive_room' AND deployment_id = ?",
+    id,
+  )[0];
   expect(job?.status).toBe('sent');
-  expect(h.fake.messages(room).map(textOf).filter((t) => /archiving this channel/.test(t))).toHaveLength(1);
+  expect(
+    h.fake
+      .messages(room)
+      .map(textOf)
+      .filter((t) => /archiving this channel/.test(t)),
+  ).toHaveLength(1);
 });

@@ -14,7 +14,17 @@ import { fakeClock } from '../support/clock.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { buttonsOf, mrkdwnOf, press, startDeployment, textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
-import { announceNotices, HOUR, MIN, parentTsOf, stateOf, submitReason, threadNotices, tick, tickAt } from '../support/schedule.js';
+import {
+  announceNotices,
+  HOUR,
+  MIN,
+  parentTsOf,
+  stateOf,
+  submitReason,
+  threadNotices,
+  tick,
+  tickAt,
+} from '../support/schedule.js';
 import { input } from '../support/slack-requests.js';
 
 let h: Harness;
@@ -26,7 +36,18 @@ const windowEnd = windowStart + 2 * HOUR; // five phases share it: 24 min each
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'liftoff-schedule-end-'));
   const file = join(dir, 'liftoff.yml');
-  writeFileSync(file, ['version: 1', 'services:', '  checkout:', '    overrides: { production: deployer }', '    communication:', '      monitoring_minutes: 60', ''].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'version: 1',
+      'services:',
+      '  checkout:',
+      '    overrides: { production: deployer }',
+      '    communication:',
+      '      monitoring_minutes: 60',
+      '',
+    ].join('\n'),
+  );
   h = await startHarness({ env: { LIFTOFF_CONFIG: file }, clock: fakeClock(t0), slackFollowsClock: true });
 });
 afterEach(async () => {
@@ -38,7 +59,11 @@ afterEach(async () => {
 const date = (ms: number, format = '{date_short} {time}') => `<!date^${Math.floor(ms / 1000)}^${format}|`;
 /** A pattern of `parts`, where a number is the Slack date token of that time (`[ms, format]` for another format). */
 const line = (...parts: Array<string | number | [number, string]>) =>
-  new RegExp(parts.map((p) => (typeof p === 'string' ? re(p) : `${re(typeof p === 'number' ? date(p) : date(...p))}[^>]*>`)).join(''));
+  new RegExp(
+    parts
+      .map((p) => (typeof p === 'string' ? re(p) : `${re(typeof p === 'number' ? date(p) : date(...p))}[^>]*>`))
+      .join(''),
+  );
 const only = (messages: FakeMessage[]) => {
   expect(messages).toHaveLength(1);
   return mrkdwnOf(messages[0]!);
@@ -55,8 +80,12 @@ function inBoth(id: number, kind: string) {
 
 async function failStep(id: number, user: string, phaseId: string, stepId: string, note: string) {
   await press(h, user, ActionId.failStep, { d: id, p: phaseId });
-  const view = h.fake.lastView()!.view as { blocks: Array<{ block_id: string; element?: { options?: Array<{ value: string }> } }> };
-  const option = view.blocks.find((b) => b.block_id === 'step')!.element!.options!.find((o) => o.value.includes(stepId))!;
+  const view = h.fake.lastView()!.view as {
+    blocks: Array<{ block_id: string; element?: { options?: Array<{ value: string }> } }>;
+  };
+  const option = view.blocks
+    .find((b) => b.block_id === 'step')!
+    .element!.options!.find((o) => o.value.includes(stepId))!;
   await submitReason(h, user, note, { step: { value: input.select(option.value) } });
 }
 
@@ -85,7 +114,11 @@ async function runThrough() {
   await tick(h);
 
   h.clock.set((at.approved = t0 + 20 * MIN));
-  for (const [user, role] of [[PEOPLE.dev, 'dev_lead'], [PEOPLE.qa, 'qa_lead'], [PEOPLE.ops, 'ops_lead']] as const) {
+  for (const [user, role] of [
+    [PEOPLE.dev, 'dev_lead'],
+    [PEOPLE.qa, 'qa_lead'],
+    [PEOPLE.ops, 'ops_lead'],
+  ] as const) {
     await press(h, user, ActionId.approve, { d: id, r: role });
   }
   h.clock.set((at.overridden = windowStart - 5 * MIN));
@@ -105,7 +138,8 @@ async function runThrough() {
       await tick(h);
     }
     for (const step of itemsOfStage(stateOf(h, id).plan, 'phase').filter((p) => p.sectionId === phase.id)) {
-      if (!run.fail || !step.key.endsWith(run.fail.step)) await press(h, run.by, ActionId.confirmItem, { d: id, k: step.key });
+      if (!run.fail || !step.key.endsWith(run.fail.step))
+        await press(h, run.by, ActionId.confirmItem, { d: id, k: step.key });
     }
     clock += run.minutes * MIN;
     await tickAt(h, clock);
@@ -133,7 +167,12 @@ describe('the end of the communication plan', () => {
     for (const issues of [announcedIssues, threadIssues]) {
       expect(issues[0]).toMatch(line(`⛔ Rejected by QA Lead: <@${PEOPLE.qa}> at `, [at.rejected!, '{time}']));
       expect(issues[0]).toContain('> Coupon totals regress');
-      expect(issues[1]).toMatch(line(`❌ Step failed: *Clear CDN cache (if applicable)* (Finalization), reported by <@${PEOPLE.ops}> at `, [at.failed!, '{time}']));
+      expect(issues[1]).toMatch(
+        line(`❌ Step failed: *Clear CDN cache (if applicable)* (Finalization), reported by <@${PEOPLE.ops}> at `, [
+          at.failed!,
+          '{time}',
+        ]),
+      );
       expect(issues[1]).toContain('> CDN purge timed out');
     }
 
@@ -164,9 +203,23 @@ describe('the end of the communication plan', () => {
       expect(text).toMatch(line(`• QA Lead: approved by <@${PEOPLE.qa}> `, at.approved!, '\n'));
       expect(text).toMatch(line(`• Operations Lead: approved by <@${PEOPLE.ops}> `, at.approved!));
       // Overrides with their reasons, failures with their notes.
-      expect(text).toMatch(line(`• Override of the start gate by <@${PEOPLE.deployer}> `, at.overridden!, ': “Pre-checks done in the release ticket” ('));
-      expect(text).toMatch(line(`• Override of the completion gate by <@${PEOPLE.deployer}> `, at.completed!, ': “Verification done on the dashboard” ('));
-      expect(text).toMatch(line(`• ❌ “Clear CDN cache (if applicable)” failed (<@${PEOPLE.ops}> `, at.failed!, '): CDN purge timed out'));
+      expect(text).toMatch(
+        line(
+          `• Override of the start gate by <@${PEOPLE.deployer}> `,
+          at.overridden!,
+          ': “Pre-checks done in the release ticket” (',
+        ),
+      );
+      expect(text).toMatch(
+        line(
+          `• Override of the completion gate by <@${PEOPLE.deployer}> `,
+          at.completed!,
+          ': “Verification done on the dashboard” (',
+        ),
+      );
+      expect(text).toMatch(
+        line(`• ❌ “Clear CDN cache (if applicable)” failed (<@${PEOPLE.ops}> `, at.failed!, '): CDN purge timed out'),
+      );
       // The timeline: who did what, when.
       expect(text).toContain('*Timeline*');
       expect(text).toMatch(line(at.rejected!, ` <@${PEOPLE.qa}> rejected as QA Lead\n`));
@@ -185,7 +238,9 @@ describe('the end of the communication plan', () => {
     await tickAt(h, until + MIN);
     const [verdict, ...more] = threadNotices(h, id, 'monitoring_verdict');
     expect(more).toEqual([]);
-    expect(mrkdwnOf(verdict!)).toContain(`<@${PEOPLE.deployer}>: the monitoring window of DEP-${id} is over. Is the release healthy?`);
+    expect(mrkdwnOf(verdict!)).toContain(
+      `<@${PEOPLE.deployer}>: the monitoring window of DEP-${id} is over. Is the release healthy?`,
+    );
     expect(buttonsOf(verdict!).map((b) => [b.actionId, b.text])).toEqual([
       [ActionId.markHealthy, 'Healthy'],
       [ActionId.markFaulty, 'Faulty'],
@@ -194,7 +249,9 @@ describe('the end of the communication plan', () => {
 
     // A stranger's click is refused, to them only, and changes nothing.
     await press(h, PEOPLE.stranger, ActionId.markHealthy, { d: id });
-    expect(h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)?.text).toContain(`Only the deployer, <@${PEOPLE.deployer}>, can give the verdict on DEP-${id}`);
+    expect(h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)?.text).toContain(
+      `Only the deployer, <@${PEOPLE.deployer}>, can give the verdict on DEP-${id}`,
+    );
     expect(stateOf(h, id).status).toBe('monitoring');
 
     // Healthy: the deployment completes, its card says so, and the follow-ups arrive.
@@ -213,7 +270,8 @@ describe('the end of the communication plan', () => {
     expect(announceNotices(h, 'follow_up')).toEqual([]);
 
     // Later ticks send nothing again.
-    const seen = () => h.fake.messages(CHANNELS.announce).length + h.fake.thread(CHANNELS.deploys, parentTsOf(h, id)).length;
+    const seen = () =>
+      h.fake.messages(CHANNELS.announce).length + h.fake.thread(CHANNELS.deploys, parentTsOf(h, id)).length;
     const before = seen();
     await tickAt(h, until + 2 * HOUR);
     await tickAt(h, until + 30 * HOUR);
@@ -237,7 +295,11 @@ describe('reporting a failed step', () => {
   // The form's pre-check used to run on the phase's first step, so once that step was confirmed
   // no other step of the phase could be reported failed.
   it('still opens its form once the first step of the phase is confirmed', async () => {
-    const { id } = await startDeployment(h, { template: 'deployment-task', windowStart: windowStart / 1000, windowEnd: windowEnd / 1000 });
+    const { id } = await startDeployment(h, {
+      template: 'deployment-task',
+      windowStart: windowStart / 1000,
+      windowEnd: windowEnd / 1000,
+    });
     await press(h, PEOPLE.deployer, ActionId.overrideGate, { d: id, g: 'start' });
     await submitReason(h, PEOPLE.deployer, 'test run');
     const phase = stateOf(h, id).plan.phases[0]!;
@@ -245,7 +307,12 @@ describe('reporting a failed step', () => {
     await press(h, PEOPLE.deployer, ActionId.confirmItem, { d: id, k: `phase.${phase.id}.${phase.steps[0]!.id}` });
     const views = h.fake.views.length;
     await press(h, PEOPLE.deployer, ActionId.failStep, { d: id, p: phase.id });
-    expect(h.fake.ephemerals({ user: PEOPLE.deployer }).map((e) => e.text).join('\n')).not.toContain('undo that first');
+    expect(
+      h.fake
+        .ephemerals({ user: PEOPLE.deployer })
+        .map((e) => e.text)
+        .join('\n'),
+    ).not.toContain('undo that first');
     expect(h.fake.views.length).toBe(views + 1);
     expect((h.fake.lastView()!.view as { callback_id: string }).callback_id).toBe('step.fail');
   });

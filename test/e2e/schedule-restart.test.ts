@@ -10,7 +10,16 @@ import { ActionId } from '../../src/slack/ids.js';
 import { fakeClock } from '../support/clock.js';
 import { mrkdwnOf, press, startDeployment, textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
-import { announceNotices, HOUR, jobsOf, MIN, stateOf, submitReason, threadNotices, tickAt } from '../support/schedule.js';
+import {
+  announceNotices,
+  HOUR,
+  jobsOf,
+  MIN,
+  stateOf,
+  submitReason,
+  threadNotices,
+  tickAt,
+} from '../support/schedule.js';
 
 let h: Harness;
 const t0 = Math.floor(Date.now() / MIN) * MIN;
@@ -36,7 +45,10 @@ async function running(announce = true) {
   h.clock.set(windowStart);
   const phase = stateOf(h, id).plan.phases[0]!;
   await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });
-  const ts = h.query<{ ts: string }>("SELECT ts FROM messages WHERE deployment_id = ? AND key LIKE 'phase:%' ORDER BY key LIMIT 1", id)[0]!.ts;
+  const ts = h.query<{ ts: string }>(
+    "SELECT ts FROM messages WHERE deployment_id = ? AND key LIKE 'phase:%' ORDER BY key LIMIT 1",
+    id,
+  )[0]!.ts;
   return { id, phase, ts };
 }
 
@@ -103,7 +115,9 @@ describe('a restart in the middle of a running phase', () => {
 describe('the phase timer and the per-message update limit', () => {
   it('while the phase runs 10 minutes with clicks, a message is updated at most once per timer refresh plus once per click each minute', async () => {
     const { id, phase, ts } = await running(false);
-    const steps = itemsOfStage(stateOf(h, id).plan, 'phase').filter((p) => p.sectionId === phase.id && !p.item.evidence);
+    const steps = itemsOfStage(stateOf(h, id).plan, 'phase').filter(
+      (p) => p.sectionId === phase.id && !p.item.evidence,
+    );
     expect(steps.length).toBeGreaterThanOrEqual(4);
     const updatesFrom = h.fake.calls.length;
     const clicks = new Map<number, number>(); // minute → clicks in it
@@ -121,7 +135,10 @@ describe('the phase timer and the per-message update limit', () => {
     expect(next).toBeGreaterThanOrEqual(4);
     expect(stateOf(h, id).phases[phase.id]?.completed).toBeUndefined();
     // A step Liftoff confirms itself as the start notice goes out counts like a click.
-    for (const e of h.query<{ at: number }>("SELECT at FROM events WHERE deployment_id = ? AND actor = 'liftoff'", id)) {
+    for (const e of h.query<{ at: number }>(
+      "SELECT at FROM events WHERE deployment_id = ? AND actor = 'liftoff'",
+      id,
+    )) {
       const minute = Math.floor((e.at - windowStart) / MIN);
       clicks.set(minute, (clicks.get(minute) ?? 0) + 1);
     }
@@ -142,6 +159,8 @@ describe('the phase timer and the per-message update limit', () => {
     expect(total).toBeLessThanOrEqual(11 + next);
     // Looked at every tick (15 s) and redrawn only when the minute shown changes: at 10:00 it shows 10 min, not a minute behind.
     expect(textOf(h.fake.message(CHANNELS.deploys, ts)!)).toContain('Running for 10 min of 2 h 00 min planned');
-    console.log(`[schedule] phase message: ${total} chat.update in 10 min with ${next} clicks; busiest message-minute: ${Math.max(...perMessageMinute.values())} updates; messages updated: ${new Set([...perMessageMinute.keys()].map((k) => k.split('@')[0])).size}`);
+    console.log(
+      `[schedule] phase message: ${total} chat.update in 10 min with ${next} clicks; busiest message-minute: ${Math.max(...perMessageMinute.values())} updates; messages updated: ${new Set([...perMessageMinute.keys()].map((k) => k.split('@')[0])).size}`,
+    );
   });
 });

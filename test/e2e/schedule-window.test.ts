@@ -8,7 +8,18 @@ import { ActionId } from '../../src/slack/ids.js';
 import { fakeClock } from '../support/clock.js';
 import { buttonsOf, mrkdwnOf, press, startDeployment, textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
-import { announceNotices, HOUR, jobsOf, MIN, parentTsOf, stateOf, submitReason, threadNotices, tick, tickAt } from '../support/schedule.js';
+import {
+  announceNotices,
+  HOUR,
+  jobsOf,
+  MIN,
+  parentTsOf,
+  stateOf,
+  submitReason,
+  threadNotices,
+  tick,
+  tickAt,
+} from '../support/schedule.js';
 import { input } from '../support/slack-requests.js';
 
 let h: Harness;
@@ -27,7 +38,11 @@ const sec = (ms: number) => Math.floor(ms / 1000);
 
 /** A deployment nobody started, asked about once its window has ended. */
 async function missed() {
-  const { id } = await startDeployment(h, { announce: CHANNELS.announce, windowStart: sec(windowStart), windowEnd: sec(windowEnd) });
+  const { id } = await startDeployment(h, {
+    announce: CHANNELS.announce,
+    windowStart: sec(windowStart),
+    windowEnd: sec(windowEnd),
+  });
   await tickAt(h, windowEnd - MIN);
   expect(threadNotices(h, id, 'missed_window')).toEqual([]);
   await tickAt(h, windowEnd);
@@ -47,7 +62,9 @@ describe('the window passed and nothing started', () => {
   it('the deployer is asked once, in the thread, with Start / Reschedule / Cancel', async () => {
     const { id, question } = await missed();
     expect(question.thread_ts).toBe(parentTsOf(h, id));
-    expect(mrkdwnOf(question)).toContain(`⌛ <@${PEOPLE.deployer}>: the window of DEP-${id} (<!date^${sec(windowStart)}^`);
+    expect(mrkdwnOf(question)).toContain(
+      `⌛ <@${PEOPLE.deployer}>: the window of DEP-${id} (<!date^${sec(windowStart)}^`,
+    );
     expect(mrkdwnOf(question)).toContain('has ended and no phase has started. What now?');
     expect(buttonsOf(question).map((b) => [b.actionId, b.text])).toEqual([
       [ActionId.windowStart, 'Start now'],
@@ -68,11 +85,13 @@ describe('the window passed and nothing started', () => {
     }
     await tick(h);
     const told = h.fake.ephemerals({ user: PEOPLE.stranger }).map((e) => e.text);
-    expect(told).toEqual([
-      `Only the deployer, <@${PEOPLE.deployer}>, can start the phases of DEP-${id}.`,
-      `Only the deployer, <@${PEOPLE.deployer}>, can reschedule DEP-${id}.`,
-      `Only the deployer, <@${PEOPLE.deployer}>, can cancel DEP-${id}.`,
-    ].map((t) => expect.stringContaining(t)));
+    expect(told).toEqual(
+      [
+        `Only the deployer, <@${PEOPLE.deployer}>, can start the phases of DEP-${id}.`,
+        `Only the deployer, <@${PEOPLE.deployer}>, can reschedule DEP-${id}.`,
+        `Only the deployer, <@${PEOPLE.deployer}>, can cancel DEP-${id}.`,
+      ].map((t) => expect.stringContaining(t)),
+    );
     expect(h.fake.ephemerals().every((e) => e.user === PEOPLE.stranger)).toBe(true);
     expect(h.fake.views.length).toBe(views);
     expect(snapshot(id)).toEqual(before);
@@ -97,7 +116,7 @@ describe('the window passed and nothing started', () => {
     expect(threadNotices(h, id, 'start').map(textOf)).toEqual([expect.stringContaining('Deployment started')]);
   });
 
-  it('Reschedule…: opens the form with the click\'s trigger; submitting it moves the jobs and announces the change', async () => {
+  it("Reschedule…: opens the form with the click's trigger; submitting it moves the jobs and announces the change", async () => {
     const { id } = await missed();
     await press(h, PEOPLE.deployer, ActionId.windowReschedule, { d: id });
     const opened = h.fake.callsTo('views.open').at(-1)!;
@@ -113,7 +132,10 @@ describe('the window passed and nothing started', () => {
       user: PEOPLE.deployer,
       callbackId: meta.callback_id,
       privateMetadata: meta.private_metadata,
-      values: { window_start: { value: input.dateTime(sec(newStart)) }, window_end: { value: input.dateTime(sec(newEnd)) } },
+      values: {
+        window_start: { value: input.dateTime(sec(newStart)) },
+        window_end: { value: input.dateTime(sec(newEnd)) },
+      },
       viewId: view.id,
     });
     expect(res.status).toBe(200);

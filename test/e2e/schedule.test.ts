@@ -13,11 +13,25 @@ afterEach(async () => {
   await h?.stop();
 });
 
-interface JobRow { key: string; kind: string; status: string; due_at: number; result: string | null; attempts: number }
-const jobs = (id: number) => h.query<JobRow>('SELECT key, kind, status, due_at, result, attempts FROM jobs WHERE deployment_id = ? ORDER BY due_at, id', id);
+interface JobRow {
+  key: string;
+  kind: string;
+  status: string;
+  due_at: number;
+  result: string | null;
+  attempts: number;
+}
+const jobs = (id: number) =>
+  h.query<JobRow>(
+    'SELECT key, kind, status, due_at, result, attempts FROM jobs WHERE deployment_id = ? ORDER BY due_at, id',
+    id,
+  );
 const statusOf = (key: string) => h.query<JobRow>('SELECT * FROM jobs WHERE key = ?', key)[0]?.status;
 const announced = () => h.fake.messages(CHANNELS.announce).map(textOf);
-const notices = () => h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.response.ok && c.args.metadata?.event_type === 'liftoff_notice');
+const notices = () =>
+  h.fake.calls.filter(
+    (c) => c.method === 'chat.postMessage' && c.response.ok && c.args.metadata?.event_type === 'liftoff_notice',
+  );
 const noticeKeys = () => notices().map((c) => String(c.args.metadata.event_payload.job));
 
 async function tick() {
@@ -46,7 +60,13 @@ async function withReason(user: string, actionId: string, ref: Parameters<typeof
   await press(h, user, actionId, ref);
   const view = h.fake.lastView()!;
   const meta = view.view as { private_metadata: string; callback_id: string };
-  await h.slack.submitView({ user, callbackId: meta.callback_id, privateMetadata: meta.private_metadata, values: { reason: { value: input.text(reason) } }, viewId: view.id });
+  await h.slack.submitView({
+    user,
+    callbackId: meta.callback_id,
+    privateMetadata: meta.private_metadata,
+    values: { reason: { value: input.text(reason) } },
+    viewId: view.id,
+  });
   await h.settled();
 }
 
@@ -64,7 +84,9 @@ describe('the communication plan, on a fake clock', () => {
     await at(windowStart - HOUR);
     expect(announced().at(-1)).toContain('Starting soon');
     // Who owes what, one line each, as of the time it was sent.
-    const personal = threadOf(h, parentTs).map(mrkdwnOf).find((t) => t.includes('Still open, as of'));
+    const personal = threadOf(h, parentTs)
+      .map(mrkdwnOf)
+      .find((t) => t.includes('Still open, as of'));
     expect(personal).toContain(`• <@${PEOPLE.dev}>: the Development Lead approval`);
     expect(personal).toMatch(new RegExp(`• <@${PEOPLE.deployer}>: \\d+ pre-deployment items`));
 
@@ -75,26 +97,46 @@ describe('the communication plan, on a fake clock', () => {
 
     await withReason(PEOPLE.deployer, ActionId.overrideGate, { d: id, g: 'start' }, 'test run');
     h.clock.set(windowStart);
-    const phase = (JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as { plan: { phases: Array<{ id: string }> } }).plan.phases[0]!;
+    const phase = (
+      JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as {
+        plan: { phases: Array<{ id: string }> };
+      }
+    ).plan.phases[0]!;
     await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });
     await tick();
     expect(announced().at(-1)).toContain('Deployment started');
-    expect(threadOf(h, parentTs).map(textOf).some((t) => t.includes('Deployment started'))).toBe(true);
+    expect(
+      threadOf(h, parentTs)
+        .map(textOf)
+        .some((t) => t.includes('Deployment started')),
+    ).toBe(true);
 
     await at(windowStart + 30 * MIN);
-    expect(threadOf(h, parentTs).map(textOf).filter((t) => t.includes('Progress update'))).toHaveLength(1);
+    expect(
+      threadOf(h, parentTs)
+        .map(textOf)
+        .filter((t) => t.includes('Progress update')),
+    ).toHaveLength(1);
     // It names the deployment the way every other notice does.
-    expect(threadOf(h, parentTs).map(mrkdwnOf).find((t) => t.includes('Progress update'))).toContain(`⏱️ *Progress update* *DEP-${id}* · *checkout 2.4.0* → Production\n`);
+    expect(
+      threadOf(h, parentTs)
+        .map(mrkdwnOf)
+        .find((t) => t.includes('Progress update')),
+    ).toContain(`⏱️ *Progress update* *DEP-${id}* · *checkout 2.4.0* → Production\n`);
     expect(announced().at(-1)).toMatch(/items done/);
 
     // The phase shares the 2 h window: past it, one overrun alert however often the scheduler ticks.
     for (let m = 0; m <= 20; m += 5) await at(windowStart + 2 * HOUR + m * MIN);
-    const overruns = threadOf(h, parentTs).map(mrkdwnOf).filter((t) => t.includes('over the'));
+    const overruns = threadOf(h, parentTs)
+      .map(mrkdwnOf)
+      .filter((t) => t.includes('over the'));
     expect(overruns).toHaveLength(1);
     expect(overruns[0]).toContain(`<@${PEOPLE.deployer}>`);
 
     expect(new Set(noticeKeys()).size).toBe(noticeKeys().length);
-    const kinds = jobs(id).filter((j) => j.status === 'sent').map((j) => j.kind);
+    const kinds = jobs(id)
+      .filter((j) => j.status === 'sent')
+      .map((j) => j.kind);
     expect(kinds.slice(0, 5)).toEqual(['announcement', 'reminder', 'personal_reminder', 'start', 'start']);
   });
 
@@ -120,7 +162,9 @@ describe('the communication plan, on a fake clock', () => {
     await h.restart();
     await tick();
     const rows = jobs(id);
-    expect(rows.filter((j) => j.kind === 'reminder' || j.kind === 'announcement').map((j) => [j.status, j.result])).toEqual([
+    expect(
+      rows.filter((j) => j.kind === 'reminder' || j.kind === 'announcement').map((j) => [j.status, j.result]),
+    ).toEqual([
       ['skipped', 'the window has already started'],
       ['skipped', 'the window has already started'],
     ]);
@@ -135,11 +179,17 @@ describe('the communication plan, on a fake clock', () => {
       await h.liftoff.stop();
       const db = new Database(h.dbFile);
       if (o.posted) {
-        db.prepare("UPDATE jobs SET status = 'sending', result = NULL, claimed_at = ? WHERE key = ?").run(h.clock.now(), key);
+        db.prepare("UPDATE jobs SET status = 'sending', result = NULL, claimed_at = ? WHERE key = ?").run(
+          h.clock.now(),
+          key,
+        );
       } else {
         // Claimed, then the process died before the message left: Slack has nothing.
         h.fake.reset();
-        db.prepare("UPDATE jobs SET status = 'sending', result = NULL, claimed_at = ? WHERE key = ?").run(h.clock.now(), key);
+        db.prepare("UPDATE jobs SET status = 'sending', result = NULL, claimed_at = ? WHERE key = ?").run(
+          h.clock.now(),
+          key,
+        );
       }
       db.close();
       return { id, key };
@@ -151,7 +201,10 @@ describe('the communication plan, on a fake clock', () => {
       await tick();
       expect(statusOf(key)).toBe('sent');
       expect(announced()).toHaveLength(1);
-      expect(h.fake.callsTo('conversations.history').at(-1)?.args).toMatchObject({ channel: CHANNELS.announce, include_all_metadata: 'true' });
+      expect(h.fake.callsTo('conversations.history').at(-1)?.args).toMatchObject({
+        channel: CHANNELS.announce,
+        include_all_metadata: 'true',
+      });
     });
 
     it('not found: sent again, once', async () => {
@@ -169,14 +222,18 @@ describe('the communication plan, on a fake clock', () => {
       await tick();
       expect(statusOf(key)).toBe('uncertain');
       expect(announced()).toHaveLength(0);
-      await h.fake.waitFor(() => h.fake.calls.some((c) => c.method === 'chat.postMessage' && c.args.channel === PEOPLE.deployer));
+      await h.fake.waitFor(() =>
+        h.fake.calls.some((c) => c.method === 'chat.postMessage' && c.args.channel === PEOPLE.deployer),
+      );
       expect(h.logs.some((l) => l.includes('may or may not have been posted'))).toBe(true);
     });
   });
 
   it('/deploy reschedule moves the pending jobs and announces the change; cancelling drops what no longer applies', async () => {
     const { id, windowStart } = await deployment();
-    const before = jobs(id).filter((j) => j.status === 'pending').map((j) => j.due_at);
+    const before = jobs(id)
+      .filter((j) => j.status === 'pending')
+      .map((j) => j.due_at);
     await h.slack.command(`reschedule DEP-${id}`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
     await h.settled();
     const view = h.fake.lastView()!;
@@ -185,21 +242,36 @@ describe('the communication plan, on a fake clock', () => {
       user: PEOPLE.deployer,
       callbackId: 'deployment.reschedule',
       privateMetadata: (view.view as { private_metadata: string }).private_metadata,
-      values: { window_start: { value: input.dateTime(newStart / 1000) }, window_end: { value: input.dateTime((newStart + HOUR) / 1000) } },
+      values: {
+        window_start: { value: input.dateTime(newStart / 1000) },
+        window_end: { value: input.dateTime((newStart + HOUR) / 1000) },
+      },
       viewId: view.id,
     });
     await h.settled();
     await tick();
     const pending = jobs(id).filter((j) => j.status === 'pending');
-    expect(pending.map((j) => j.due_at)).toEqual([newStart - 24 * HOUR, newStart - HOUR, newStart - HOUR, newStart + HOUR]);
+    expect(pending.map((j) => j.due_at)).toEqual([
+      newStart - 24 * HOUR,
+      newStart - HOUR,
+      newStart - HOUR,
+      newStart + HOUR,
+    ]);
     expect(pending.map((j) => j.due_at)).not.toEqual(before);
     expect(announced().at(-1)).toContain('Rescheduled');
 
-    await h.slack.command(`cancel DEP-${id} moved to next quarter`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
+    await h.slack.command(`cancel DEP-${id} moved to next quarter`, {
+      user: PEOPLE.deployer,
+      channel: CHANNELS.deploys,
+    });
     await h.settled();
     await tick();
     expect(jobs(id).filter((j) => j.status === 'pending')).toEqual([]);
-    expect(jobs(id).filter((j) => j.status === 'cancelled').map((j) => j.result)).toContain('the deployment was cancelled');
+    expect(
+      jobs(id)
+        .filter((j) => j.status === 'cancelled')
+        .map((j) => j.result),
+    ).toContain('the deployment was cancelled');
     expect(announced().at(-1)).toContain('Cancelled');
     await at(newStart);
     expect(announced().at(-1)).toContain('Cancelled');
@@ -209,9 +281,14 @@ describe('the communication plan, on a fake clock', () => {
     const { id, windowStart } = await deployment({ hoursAhead: 0.5, announce: false });
     await withReason(PEOPLE.deployer, ActionId.overrideGate, { d: id, g: 'start' }, 'test run');
     h.clock.set(windowStart);
-    const state = JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as { plan: { phases: Array<{ id: string }> } };
+    const state = JSON.parse(
+      h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state,
+    ) as { plan: { phases: Array<{ id: string }> } };
     await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: state.plan.phases[0]!.id });
-    const ts = h.query<{ ts: string }>("SELECT ts FROM messages WHERE deployment_id = ? AND key LIKE 'phase:%' ORDER BY key LIMIT 1", id)[0]!.ts;
+    const ts = h.query<{ ts: string }>(
+      "SELECT ts FROM messages WHERE deployment_id = ? AND key LIKE 'phase:%' ORDER BY key LIMIT 1",
+      id,
+    )[0]!.ts;
     const updatesBefore = h.fake.message(CHANNELS.deploys, ts)!.updates;
     for (let s = 15; s <= 5 * 60; s += 15) await at(windowStart + s * 1000);
     const updates = h.fake.message(CHANNELS.deploys, ts)!.updates - updatesBefore;
@@ -227,7 +304,14 @@ describe('the communication plan, on a fake clock', () => {
     await tick();
     const failed = jobs(id).find((j) => j.status === 'failed');
     expect(failed).toMatchObject({ kind: 'announcement', result: 'is_archived' });
-    await h.fake.waitFor(() => h.fake.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === PEOPLE.deployer && String(c.args.text).includes('archived')));
+    await h.fake.waitFor(() =>
+      h.fake.calls.find(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          c.args.channel === PEOPLE.deployer &&
+          String(c.args.text).includes('archived'),
+      ),
+    );
   });
 
   it('a transient refusal is retried later with backoff', async () => {

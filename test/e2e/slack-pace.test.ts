@@ -16,7 +16,25 @@ function hugeRunbook(): string {
     ...Array.from({ length: 12 }, (_, s) => `${s + 1}. Step ${s + 1} of phase ${p + 1}`),
     '',
   ]);
-  return ['# Huge runbook', '', '## Pre-Deployment Checklist', '', ...pre, '', '## Deployment Steps', '', ...phases.flat(), '## Rollback Plan', '', '1. Redeploy the previous version', '', '## Approvals', '', '- **QA Lead:** [Name]', ''].join('\n');
+  return [
+    '# Huge runbook',
+    '',
+    '## Pre-Deployment Checklist',
+    '',
+    ...pre,
+    '',
+    '## Deployment Steps',
+    '',
+    ...phases.flat(),
+    '## Rollback Plan',
+    '',
+    '1. Redeploy the previous version',
+    '',
+    '## Approvals',
+    '',
+    '- **QA Lead:** [Name]',
+    '',
+  ].join('\n');
 }
 
 let h: Harness;
@@ -31,7 +49,10 @@ async function openStartForm(user: string = PEOPLE.deployer) {
   const before = h.fake.views.length;
   const res = await h.slack.command('start checkout 2.4.0 prod', { user, channel: CHANNELS.deploys });
   expect(res.status).toBe(200);
-  await h.fake.waitFor(() => h.fake.views.length > before || h.fake.callsTo('views.open').some((c) => c.response.ok === false), 5000);
+  await h.fake.waitFor(
+    () => h.fake.views.length > before || h.fake.callsTo('views.open').some((c) => c.response.ok === false),
+    5000,
+  );
   return h.fake.views.slice(before).find((v) => v.op === 'open');
 }
 
@@ -77,6 +98,8 @@ describe('posting at Slack’s pace', () => {
     // Each card's whole thread went out, and went out once.
     expect(new Set(threads).size).toBe(1);
     expect(threads[0]).toBeGreaterThan(10);
-    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNELS.deploys)).toHaveLength(5 * (threads[0]! + 1));
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNELS.deploys)).toHaveLength(
+      5 * (threads[0]! + 1),
+    );
   }, 60_000);
 });

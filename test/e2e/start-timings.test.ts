@@ -14,9 +14,14 @@ afterEach(async () => {
 });
 
 type Block = { type: string; block_id?: string; element?: Record<string, any> };
-const timingBlocks = (harness: Harness) => ((harness.fake.lastView()!.view.blocks ?? []) as Block[]).filter((b) => b.block_id?.startsWith('timing:'));
-const jobsOf = (harness: Harness) => harness.query<{ kind: string; key: string; due_at: number }>('SELECT kind, key, due_at FROM jobs ORDER BY due_at, id');
-const stateOf = (harness: Harness) => JSON.parse(harness.query<{ state: string }>('SELECT state FROM deployments')[0]!.state);
+const timingBlocks = (harness: Harness) =>
+  ((harness.fake.lastView()!.view.blocks ?? []) as Block[]).filter((b) => b.block_id?.startsWith('timing:'));
+const jobsOf = (harness: Harness) =>
+  harness.query<{ kind: string; key: string; due_at: number }>(
+    'SELECT kind, key, due_at FROM jobs ORDER BY due_at, id',
+  );
+const stateOf = (harness: Harness) =>
+  JSON.parse(harness.query<{ state: string }>('SELECT state FROM deployments')[0]!.state);
 
 /** Opens the start form and returns it with a window 30 hours ahead. */
 async function openForm() {
@@ -30,15 +35,35 @@ async function openForm() {
 }
 
 /** Submits the form with these typed timings (block id → text). */
-async function submit(harness: Harness, opened: { id: string; view: any }, windowStart: number, typed: Record<string, string>) {
+async function submit(
+  harness: Harness,
+  opened: { id: string; view: any },
+  windowStart: number,
+  typed: Record<string, string>,
+) {
   const values: Record<string, Record<string, unknown>> = {
-    ...startValues(harness, { windowStart: windowStart / 1000, windowEnd: (windowStart + 2 * HOUR) / 1000, announce: CHANNELS.announce }),
+    ...startValues(harness, {
+      windowStart: windowStart / 1000,
+      windowEnd: (windowStart + 2 * HOUR) / 1000,
+      announce: CHANNELS.announce,
+    }),
   };
   for (const b of timingBlocks(harness)) {
     const field = b.block_id!.split('~')[0]!.slice('timing:'.length);
-    values[b.block_id!] = { value: typed[field] === undefined ? { type: 'number_input', value: null } : { type: 'number_input', value: typed[field] } };
+    values[b.block_id!] = {
+      value:
+        typed[field] === undefined
+          ? { type: 'number_input', value: null }
+          : { type: 'number_input', value: typed[field] },
+    };
   }
-  return harness.slack.submitView({ user: PEOPLE.deployer, callbackId: 'deploy.start', privateMetadata: opened.view.private_metadata, values, viewId: opened.id });
+  return harness.slack.submitView({
+    user: PEOPLE.deployer,
+    callbackId: 'deploy.start',
+    privateMetadata: opened.view.private_metadata,
+    values,
+    viewId: opened.id,
+  });
 }
 
 describe('communication timings chosen in /deploy start', () => {
@@ -51,15 +76,28 @@ describe('communication timings chosen in /deploy start', () => {
       ['timing:monitoringMinutes~0', '0'],
     ]);
 
-    const res = await submit(harness, opened, windowStart, { announcementHoursBefore: '6', reminderHoursBefore: '2.5', progressEveryMinutes: '10' });
+    const res = await submit(harness, opened, windowStart, {
+      announcementHoursBefore: '6',
+      reminderHoursBefore: '2.5',
+      progressEveryMinutes: '10',
+    });
     expect(res.status).toBe(200);
     expect(res.json?.errors).toBeUndefined();
     await harness.settled();
     const d = stateOf(harness);
     // Monitoring was left as offered: it is kept with the deployment too.
-    expect(d.timings).toEqual({ announcementHoursBefore: 6, reminderHoursBefore: 2.5, progressEveryMinutes: 10, monitoringMinutes: 0 });
+    expect(d.timings).toEqual({
+      announcementHoursBefore: 6,
+      reminderHoursBefore: 2.5,
+      progressEveryMinutes: 10,
+      monitoringMinutes: 0,
+    });
     const due = Object.fromEntries(jobsOf(harness).map((j) => [j.kind, j.due_at]));
-    expect(due).toMatchObject({ announcement: windowStart - 6 * HOUR, reminder: windowStart - 2.5 * HOUR, personal_reminder: windowStart - 2.5 * HOUR });
+    expect(due).toMatchObject({
+      announcement: windowStart - 6 * HOUR,
+      reminder: windowStart - 2.5 * HOUR,
+      personal_reminder: windowStart - 2.5 * HOUR,
+    });
 
     // Rescheduling keeps the deployment's timings: the new window's jobs are due by them.
     await harness.slack.command(`reschedule DEP-${d.id}`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
@@ -70,18 +108,32 @@ describe('communication timings chosen in /deploy start', () => {
       user: PEOPLE.deployer,
       callbackId: (form.view as { callback_id: string }).callback_id,
       privateMetadata: (form.view as { private_metadata: string }).private_metadata,
-      values: { window_start: { value: input.dateTime(later / 1000) }, window_end: { value: input.dateTime((later + 2 * HOUR) / 1000) } },
+      values: {
+        window_start: { value: input.dateTime(later / 1000) },
+        window_end: { value: input.dateTime((later + 2 * HOUR) / 1000) },
+      },
       viewId: form.id,
     });
     await harness.settled();
-    const pending = harness.query<{ kind: string; due_at: number }>("SELECT kind, due_at FROM jobs WHERE status = 'pending' AND kind IN ('announcement', 'reminder')");
-    expect(Object.fromEntries(pending.map((j) => [j.kind, j.due_at]))).toEqual({ announcement: later - 6 * HOUR, reminder: later - 2.5 * HOUR });
+    const pending = harness.query<{ kind: string; due_at: number }>(
+      "SELECT kind, due_at FROM jobs WHERE status = 'pending' AND kind IN ('announcement', 'reminder')",
+    );
+    expect(Object.fromEntries(pending.map((j) => [j.kind, j.due_at]))).toEqual({
+      announcement: later - 6 * HOUR,
+      reminder: later - 2.5 * HOUR,
+    });
 
     // Progress updates follow the deployment's interval once a phase runs.
     await press(harness, PEOPLE.deployer, ActionId.overrideGate, { d: d.id, g: 'start' });
     const reason = harness.fake.lastView()!;
     const meta = reason.view as { private_metadata: string; callback_id: string };
-    await harness.slack.submitView({ user: PEOPLE.deployer, callbackId: meta.callback_id, privateMetadata: meta.private_metadata, values: { reason: { value: input.text('test run') } }, viewId: reason.id });
+    await harness.slack.submitView({
+      user: PEOPLE.deployer,
+      callbackId: meta.callback_id,
+      privateMetadata: meta.private_metadata,
+      values: { reason: { value: input.text('test run') } },
+      viewId: reason.id,
+    });
     await harness.settled();
     harness.clock.set(later);
     await press(harness, PEOPLE.deployer, ActionId.startPhase, { d: d.id, p: d.plan.phases[0].id });

@@ -25,13 +25,35 @@ function runMain(env: Record<string, string>) {
 describe('configuration mistakes stop the start with one clear message', () => {
   it.each([
     [{}, /SLACK_BOT_TOKEN is not set.*OAuth & Permissions/s],
-    [{ SLACK_BOT_TOKEN: 'not-a-token', SLACK_SIGNING_SECRET: 'abc123abc123abc123' }, /SLACK_BOT_TOKEN does not look like a bot token/],
+    [
+      { SLACK_BOT_TOKEN: 'not-a-token', SLACK_SIGNING_SECRET: 'abc123abc123abc123' },
+      /SLACK_BOT_TOKEN does not look like a bot token/,
+    ],
     [{ SLACK_BOT_TOKEN: 'xoxb-1-2' }, /SLACK_SIGNING_SECRET is not set.*Signing Secret/s],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_APP_TOKEN: 'xoxp-wrong' }, /SLACK_APP_TOKEN does not look like an app-level token/],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'abc123abc123abc123', PORT: 'eighty' }, /PORT must be a whole number/],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'abc123abc123abc123', SLACK_API_URL: 'ftp://x' }, /SLACK_API_URL must be an http\(s\) URL/],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'abc123abc123abc123', METRICS_PORT: '90000' }, /METRICS_PORT must be a whole number from 0 to 65535/],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'abc123abc123abc123', LIFTOFF_CONFIG: '/nonexistent/liftoff.yml' }, /LIFTOFF_CONFIG names .* which does not exist/],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_APP_TOKEN: 'xoxp-wrong' },
+      /SLACK_APP_TOKEN does not look like an app-level token/,
+    ],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'abc123abc123abc123', PORT: 'eighty' },
+      /PORT must be a whole number/,
+    ],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'abc123abc123abc123', SLACK_API_URL: 'ftp://x' },
+      /SLACK_API_URL must be an http\(s\) URL/,
+    ],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'abc123abc123abc123', METRICS_PORT: '90000' },
+      /METRICS_PORT must be a whole number from 0 to 65535/,
+    ],
+    [
+      {
+        SLACK_BOT_TOKEN: 'xoxb-1-2',
+        SLACK_SIGNING_SECRET: 'abc123abc123abc123',
+        LIFTOFF_CONFIG: '/nonexistent/liftoff.yml',
+      },
+      /LIFTOFF_CONFIG names .* which does not exist/,
+    ],
   ])('%j', (env, message) => {
     const { code, stderr } = runMain(env as Record<string, string>);
     expect(code).toBe(1);
@@ -57,7 +79,10 @@ describe('running', () => {
 
   it('refuses unsigned requests with 401', async () => {
     h = await startHarness();
-    const res = await h.slack.raw('command=%2Fdeploy&text=help', { contentType: 'application/x-www-form-urlencoded', signature: 'v0=deadbeef' });
+    const res = await h.slack.raw('command=%2Fdeploy&text=help', {
+      contentType: 'application/x-www-form-urlencoded',
+      signature: 'v0=deadbeef',
+    });
     expect(res.status).toBe(401);
   });
 
@@ -67,7 +92,10 @@ describe('running', () => {
       const config = readRuntimeConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_APP_TOKEN: 'xapp-1-A1-2', PORT: '0' }, dir);
       expect(config.mode).toBe('socket');
       expect(config.signingSecret).toBeNull();
-      const parts = buildSlackApp(config, createLogger({ write: () => undefined }), { live: () => ({ ok: true, problems: [] }), ready: async () => ({ ok: true, problems: [] }) });
+      const parts = buildSlackApp(config, createLogger({ write: () => undefined }), {
+        live: () => ({ ok: true, problems: [] }),
+        ready: async () => ({ ok: true, problems: [] }),
+      });
       expect(parts.receiver).toBeInstanceOf(SocketModeReceiver);
     } finally {
       rmSync(dir, { recursive: true, force: true });

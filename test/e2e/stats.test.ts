@@ -16,7 +16,10 @@ describe('/deploy stats', () => {
   it('answers the four DORA measures over the period asked for, for one service', async () => {
     const db = openDatabase(h.dbFile);
     // One a day over the last 40 days, outcomes in turn: completed, rolled back, cancelled, rollback failed.
-    seedPastDeployments(createRepositories(db), 40, { from: h.clock.now() - 40 * 86_400_000 + 60_000, service: () => 'web' });
+    seedPastDeployments(createRepositories(db), 40, {
+      from: h.clock.now() - 40 * 86_400_000 + 60_000,
+      service: () => 'web',
+    });
     seedPastDeployments(createRepositories(db), 3, { from: h.clock.now() - 5 * 86_400_000, service: () => 'api' });
     db.close();
     await h.slack.command('stats web prod 4w', { user: PEOPLE.stranger, channel: CHANNELS.deploys });

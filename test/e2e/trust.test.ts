@@ -40,8 +40,15 @@ afterAll(async () => {
 
 const say = (user: string, text: string) => h.slack.command(text, { user, channel: CHANNELS.deploys });
 const deployments = () => h.query<{ id: number }>('SELECT id FROM deployments ORDER BY id');
-const audit = () => h.query<{ actor: string; type: string; subject: string; data: string }>('SELECT actor, type, subject, data FROM audit ORDER BY id');
-const eventsOf = (id: number) => h.query<{ type: string; actor: string; data: string }>('SELECT type, actor, data FROM events WHERE deployment_id = ? ORDER BY seq', id);
+const audit = () =>
+  h.query<{ actor: string; type: string; subject: string; data: string }>(
+    'SELECT actor, type, subject, data FROM audit ORDER BY id',
+  );
+const eventsOf = (id: number) =>
+  h.query<{ type: string; actor: string; data: string }>(
+    'SELECT type, actor, data FROM events WHERE deployment_id = ? ORDER BY seq',
+    id,
+  );
 
 /** Opens the start form as `user` and submits it; the HTTP answer (inline errors) and the new deployment, if any. */
 async function submitStart(user: string, v: StartValues = {}) {
@@ -62,7 +69,12 @@ async function submitStart(user: string, v: StartValues = {}) {
 }
 
 async function override(user: string, id: number) {
-  const res = await h.slack.submitView({ user, callbackId: ViewId.overrideGate, privateMetadata: encodeRef({ d: id, g: 'start' }), values: { reason: { value: input.text('urgent hotfix') } } });
+  const res = await h.slack.submitView({
+    user,
+    callbackId: ViewId.overrideGate,
+    privateMetadata: encodeRef({ d: id, g: 'start' }),
+    values: { reason: { value: input.text('urgent hotfix') } },
+  });
   await h.settled();
   return res;
 }
@@ -72,7 +84,11 @@ describe("the outsider's path fails at each step", () => {
     const { errors, id } = await submitStart(PEOPLE.stranger);
     expect(id).toBeUndefined();
     expect(errors?.service).toMatch(/^Only @UDEPLOYER .* can start a deployment of checkout in Production/);
-    expect(audit().at(-1)).toMatchObject({ actor: PEOPLE.stranger, type: 'refused', subject: 'start checkout/production' });
+    expect(audit().at(-1)).toMatchObject({
+      actor: PEOPLE.stranger,
+      type: 'refused',
+      subject: 'start checkout/production',
+    });
   });
 
   it('naming an allowed deployer does not help; an allowed submitter cannot name an outsider', async () => {
@@ -83,7 +99,12 @@ describe("the outsider's path fails at each step", () => {
   });
 
   it('look-alike names are the same service: case, soft hyphen, zero-width, NFKC', async () => {
-    for (const service of ['Checkout', 'check\u00adout', 'check\u200bout', '\uff43\uff48\uff45\uff43\uff4b\uff4f\uff55\uff54']) {
+    for (const service of [
+      'Checkout',
+      'check\u00adout',
+      'check\u200bout',
+      '\uff43\uff48\uff45\uff43\uff4b\uff4f\uff55\uff54',
+    ]) {
       const { errors, id } = await submitStart(PEOPLE.stranger, { service });
       expect(id).toBeUndefined();
       expect(errors?.service).toMatch(/can start a deployment of checkout in Production/);
@@ -106,7 +127,13 @@ describe("the outsider's path fails at each step", () => {
       const told = h.fake.ephemerals({ user }).length;
       await press(h, user, ActionId.grantOverride, { d: id!, g: 'start' });
       expect(eventsOf(id!).at(-1)).toMatchObject({ type: 'refused', actor: user });
-      expect(h.fake.ephemerals({ user }).slice(told).map((e) => e.text).join('\n')).toMatch(/Only someone other than the deployer can grant this override/);
+      expect(
+        h.fake
+          .ephemerals({ user })
+          .slice(told)
+          .map((e) => e.text)
+          .join('\n'),
+      ).toMatch(/Only someone other than the deployer can grant this override/);
     }
     // Nobody else was told.
     expect(h.fake.ephemerals({ user: PEOPLE.dev })).toEqual([]);
@@ -120,33 +147,61 @@ describe("the outsider's path fails at each step", () => {
     expect(stateOf(h, id!).overrides).toMatchObject([{ gate: 'start', by: ADMIN, emergency: true }]);
     await h.liftoff.scheduler.tick();
     await h.settled();
-    expect(h.fake.messages(OPS).map((m) => m.text).join('\n')).toMatch(/Admin action on DEP-/);
+    expect(
+      h.fake
+        .messages(OPS)
+        .map((m) => m.text)
+        .join('\n'),
+    ).toMatch(/Admin action on DEP-/);
     expect(JSON.stringify(h.fake.messages(CHANNELS.deploys))).toMatch(/as an emergency/);
   });
 
   it('lock: refused to a stranger (recorded, told only them); a hand lock needs a reason, lapses, and /deploy list says who can release it', async () => {
     const told = h.fake.ephemerals().length;
     const refused = await say(PEOPLE.stranger, 'lock checkout production mine now');
-    expect(JSON.stringify(refused.json)).toMatch(/Only the people allowed to deploy checkout in Production .* can lock it/);
-    expect(audit().at(-1)).toMatchObject({ actor: PEOPLE.stranger, type: 'refused', subject: 'lock checkout/production' });
+    expect(JSON.stringify(refused.json)).toMatch(
+      /Only the people allowed to deploy checkout in Production .* can lock it/,
+    );
+    expect(audit().at(-1)).toMatchObject({
+      actor: PEOPLE.stranger,
+      type: 'refused',
+      subject: 'lock checkout/production',
+    });
     // Answered to them only: an ephemeral answer, nothing in the channel.
-    expect(h.fake.ephemerals().slice(told).every((e) => e.user === PEOPLE.stranger)).toBe(true);
+    expect(
+      h.fake
+        .ephemerals()
+        .slice(told)
+        .every((e) => e.user === PEOPLE.stranger),
+    ).toBe(true);
     expect(JSON.stringify((await say(PEOPLE.deployer, 'lock checkout production')).json)).toMatch(/Say why/);
     // A look-alike name locks the same service.
-    expect(JSON.stringify((await say(PEOPLE.deployer, 'lock CHECK\u00adOUT production freeze')).json)).toMatch(/Locked\..*lapses/);
+    expect(JSON.stringify((await say(PEOPLE.deployer, 'lock CHECK\u00adOUT production freeze')).json)).toMatch(
+      /Locked\..*lapses/,
+    );
     expect(h.query('SELECT service FROM locks WHERE released_at IS NULL')).toEqual([{ service: 'checkout' }]);
-    expect((await submitStart(PEOPLE.deployer, { service: 'check\u200bout', version: '6.6.8' })).errors?.service).toMatch(/checkout in Production is locked/);
+    expect(
+      (await submitStart(PEOPLE.deployer, { service: 'check\u200bout', version: '6.6.8' })).errors?.service,
+    ).toMatch(/checkout in Production is locked/);
     await say(PEOPLE.deployer, 'list');
     await h.settled();
-    expect(JSON.stringify(h.fake.ephemerals({ user: PEOPLE.deployer }).at(-1))).toMatch(/Released by whoever locked it \(<@UDEPLOYER>\).*an admin \(<@UADMIN01>\)/);
+    expect(JSON.stringify(h.fake.ephemerals({ user: PEOPLE.deployer }).at(-1))).toMatch(
+      /Released by whoever locked it \(<@UDEPLOYER>\).*an admin \(<@UADMIN01>\)/,
+    );
     // The holder is reminded before it lapses, then it lapses with a notice.
     h.clock.advance(23.5 * 3600_000);
     await h.liftoff.scheduler.tick();
     h.clock.advance(3600_000);
     await h.liftoff.scheduler.tick();
     await h.settled();
-    const dms = h.fake.callsTo('chat.postMessage').filter((c) => (c.args as { channel?: string }).channel === PEOPLE.deployer).map((c) => String((c.args as { text?: string }).text));
-    expect(dms).toEqual([expect.stringMatching(/^⏳ Your lock of checkout in Production/), expect.stringMatching(/lapsed/)]);
+    const dms = h.fake
+      .callsTo('chat.postMessage')
+      .filter((c) => (c.args as { channel?: string }).channel === PEOPLE.deployer)
+      .map((c) => String((c.args as { text?: string }).text));
+    expect(dms).toEqual([
+      expect.stringMatching(/^⏳ Your lock of checkout in Production/),
+      expect.stringMatching(/lapsed/),
+    ]);
     expect(h.query('SELECT service FROM locks WHERE released_at IS NULL')).toEqual([]);
   });
 
@@ -156,15 +211,26 @@ describe("the outsider's path fails at each step", () => {
     await h.settled();
     expect(JSON.stringify(res.json)).toMatch(/unlocked/);
     expect(audit().at(-1)).toMatchObject({ actor: ADMIN, type: 'admin', subject: 'unlock checkout/production' });
-    expect(h.fake.messages(OPS).map((m) => m.text).join('\n')).toMatch(/\(admin\) released the lock of checkout in Production/);
+    expect(
+      h.fake
+        .messages(OPS)
+        .map((m) => m.text)
+        .join('\n'),
+    ).toMatch(/\(admin\) released the lock of checkout in Production/);
   });
 
   it('rollback: refused to a stranger, recorded', async () => {
     const id = stateOf(h, 1) ? deployments().at(-1)!.id : 0;
     const before = eventsOf(id).length;
     const res = await say(PEOPLE.stranger, `rollback DEP-${id}`);
-    expect(JSON.stringify(res.json)).toMatch(/Only the deployer, the approvers or the people named for rollbacks can roll back/);
-    expect(eventsOf(id).slice(before).map((e) => [e.type, e.actor])).toEqual([['refused', PEOPLE.stranger]]);
+    expect(JSON.stringify(res.json)).toMatch(
+      /Only the deployer, the approvers or the people named for rollbacks can roll back/,
+    );
+    expect(
+      eventsOf(id)
+        .slice(before)
+        .map((e) => [e.type, e.actor]),
+    ).toEqual([['refused', PEOPLE.stranger]]);
   });
 
   it('an admin cancels any deployment; its deployer is not needed', async () => {
@@ -173,13 +239,23 @@ describe("the outsider's path fails at each step", () => {
     expect(stateOf(h, id!).status).toBe('cancelled');
     await h.liftoff.scheduler.tick();
     await h.settled();
-    expect(h.fake.messages(OPS).map((m) => m.text).join('\n')).toMatch(new RegExp(`Admin action on DEP-${id}`));
+    expect(
+      h.fake
+        .messages(OPS)
+        .map((m) => m.text)
+        .join('\n'),
+    ).toMatch(new RegExp(`Admin action on DEP-${id}`));
   });
 });
 
 describe('where deployers are not set (staging): open, and the named deployer is told by DM', () => {
   it('a stranger may start and name another deployer, who gets a DM', async () => {
-    const { id, errors } = await submitStart(PEOPLE.dev, { environment: 'staging', version: '7.0.0', deployer: PEOPLE.qa, approvers: { dev_lead: PEOPLE.dev, qa_lead: PEOPLE.ops, ops_lead: PEOPLE.product } });
+    const { id, errors } = await submitStart(PEOPLE.dev, {
+      environment: 'staging',
+      version: '7.0.0',
+      deployer: PEOPLE.qa,
+      approvers: { dev_lead: PEOPLE.dev, qa_lead: PEOPLE.ops, ops_lead: PEOPLE.product },
+    });
     expect(errors).toBeUndefined();
     expect(id).toBeDefined();
     const dm = h.fake.callsTo('chat.postMessage').find((c) => (c.args as { channel?: string }).channel === PEOPLE.qa);

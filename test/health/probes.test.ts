@@ -18,7 +18,10 @@ describe('the database probe is a real write', () => {
     const db = temp.open();
     const lease = takeLease(db);
     db.pragma('query_only = ON');
-    expect(probeWrite(() => lease.renew())).toEqual({ ok: false, problem: 'the database cannot be written: it is read-only' });
+    expect(probeWrite(() => lease.renew())).toEqual({
+      ok: false,
+      problem: 'the database cannot be written: it is read-only',
+    });
   });
 
   it('says another connection holds the write lock when it cannot get it within the busy timeout', () => {
@@ -29,7 +32,10 @@ describe('the database probe is a real write', () => {
     const other = new Database(file);
     try {
       other.exec('BEGIN IMMEDIATE');
-      expect(probeWrite(() => lease.renew())).toEqual({ ok: false, problem: 'the database cannot be written: another connection holds its write lock' });
+      expect(probeWrite(() => lease.renew())).toEqual({
+        ok: false,
+        problem: 'the database cannot be written: another connection holds its write lock',
+      });
     } finally {
       other.close();
     }
@@ -44,24 +50,33 @@ describe('the disk probe', () => {
   it('is ok with room to spare and says the disk is full below the floor', () => {
     const statfs = (free: number) => () => ({ bavail: free / 4096, bsize: 4096 });
     expect(probeDisk('/data/liftoff.db', 16 * 1_048_576, statfs(64 * 1_048_576))).toEqual({ ok: true });
-    expect(probeDisk('/data/liftoff.db', 16 * 1_048_576, statfs(4096))).toEqual({ ok: false, problem: 'the disk is full (0 MB free, at least 16 MB needed)' });
+    expect(probeDisk('/data/liftoff.db', 16 * 1_048_576, statfs(4096))).toEqual({
+      ok: false,
+      problem: 'the disk is full (0 MB free, at least 16 MB needed)',
+    });
   });
 });
 
 describe("Slack's readiness", () => {
-  const client = (answers: Array<'ok' | string>) => ({
-    auth: {
-      test: async () => {
-        const a = answers.shift() ?? 'ok';
-        if (a === 'ok') return { ok: true };
-        throw Object.assign(new Error('An API error occurred'), { data: { ok: false, error: a } });
+  const client = (answers: Array<'ok' | string>) =>
+    ({
+      auth: {
+        test: async () => {
+          const a = answers.shift() ?? 'ok';
+          if (a === 'ok') return { ok: true };
+          throw Object.assign(new Error('An API error occurred'), { data: { ok: false, error: a } });
+        },
       },
-    },
-  }) as never;
+    }) as never;
 
   it('asks auth.test again once the last answer is old, and says a refused token by its variable', async () => {
     let now = 0;
-    const r = createSlackReadiness({ client: client(['ok', 'token_revoked']), socket: null, now: () => now, recheckMs: 60_000 });
+    const r = createSlackReadiness({
+      client: client(['ok', 'token_revoked']),
+      socket: null,
+      now: () => now,
+      recheckMs: 60_000,
+    });
     expect(await r.check()).toEqual({ ok: true });
     now = 59_000;
     expect(await r.check()).toEqual({ ok: true });

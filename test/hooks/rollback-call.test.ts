@@ -20,7 +20,12 @@ afterEach(async () => {
   await hook.stop();
 });
 
-const config = (over: Partial<HookConfig> = {}) => ({ url: hook.url, allowedHosts: ['127.0.0.1'], timeoutMs: 500, ...over });
+const config = (over: Partial<HookConfig> = {}) => ({
+  url: hook.url,
+  allowedHosts: ['127.0.0.1'],
+  timeoutMs: 500,
+  ...over,
+});
 
 /** A rollback POSTed to its hook, as the runner does. */
 const callRollbackHook = (c: HookConfig, body: RollbackHookRequest) => callHook(c, body, 'Liftoff rollback hook');
@@ -29,9 +34,20 @@ describe('calling the rollback hook', () => {
   it('POSTs the rollback as JSON with the configured headers and returns the status (the body only when the hook shows it)', async () => {
     const result = await callRollbackHook(config({ headers: { authorization: 'Bearer t0k3n' } }), request);
     expect(result).toMatchObject({ kind: 'answered', ok: true, status: 202, body: '' });
-    const shown = await callRollbackHook(config({ headers: { authorization: 'Bearer t0k3n' }, showResponseBody: true }), request);
-    expect(shown).toMatchObject({ kind: 'answered', ok: true, status: 202, body: '{"pipeline":"rollback-77","state":"queued"}' });
-    expect(hook.calls[0]).toEqual({ headers: expect.objectContaining({ 'content-type': 'application/json', authorization: 'Bearer t0k3n' }), body: request });
+    const shown = await callRollbackHook(
+      config({ headers: { authorization: 'Bearer t0k3n' }, showResponseBody: true }),
+      request,
+    );
+    expect(shown).toMatchObject({
+      kind: 'answered',
+      ok: true,
+      status: 202,
+      body: '{"pipeline":"rollback-77","state":"queued"}',
+    });
+    expect(hook.calls[0]).toEqual({
+      headers: expect.objectContaining({ 'content-type': 'application/json', authorization: 'Bearer t0k3n' }),
+      body: request,
+    });
   });
 
   it('reports an error status as answered but not ok, with a body cut to a readable size', async () => {
@@ -47,7 +63,11 @@ describe('calling the rollback hook', () => {
   it('gives up after the timeout', async () => {
     hook.respond = () => undefined;
     const started = Date.now();
-    expect(await callRollbackHook(config({ timeoutMs: 150 }), request)).toEqual({ kind: 'timeout', timeoutMs: 150, host: new URL(hook.url).host });
+    expect(await callRollbackHook(config({ timeoutMs: 150 }), request)).toEqual({
+      kind: 'timeout',
+      timeoutMs: 150,
+      host: new URL(hook.url).host,
+    });
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
@@ -56,7 +76,11 @@ describe('calling the rollback hook', () => {
       res.writeHead(200);
       res.write('partial');
     };
-    expect(await callRollbackHook(config({ timeoutMs: 150 }), request)).toEqual({ kind: 'timeout', timeoutMs: 150, host: new URL(hook.url).host });
+    expect(await callRollbackHook(config({ timeoutMs: 150 }), request)).toEqual({
+      kind: 'timeout',
+      timeoutMs: 150,
+      host: new URL(hook.url).host,
+    });
   });
 
   it('refuses a host that is not allowed without calling it', async () => {
@@ -77,18 +101,39 @@ describe('calling the rollback hook', () => {
   it('reports a host that cannot be reached', async () => {
     const url = hook.url;
     await hook.stop();
-    expect(await callRollbackHook(config({ url }), request)).toEqual({ kind: 'failed', failure: 'connection_refused', host: new URL(url).host });
+    expect(await callRollbackHook(config({ url }), request)).toEqual({
+      kind: 'failed',
+      failure: 'connection_refused',
+      host: new URL(url).host,
+    });
   });
 
-  it('a name that does not resolve, a TLS failure, a request fetch cannot build: plain categories with the host, never the library\'s message', async () => {
+  it("a name that does not resolve, a TLS failure, a request fetch cannot build: plain categories with the host, never the library's message", async () => {
     const failing = (error: unknown) => (async () => Promise.reject(error)) as unknown as typeof fetch;
     const c = config({ url: 'https://deploy.example.com/rollback', allowedHosts: ['deploy.example.com'] });
     const call = (error: unknown) => callHook(c, request, 'ua', failing(error));
-    const net = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(`${code} https://user:pw@deploy.example.com`), { code }) });
-    expect(await call(net('ENOTFOUND'))).toEqual({ kind: 'failed', failure: 'name_not_resolved', host: 'deploy.example.com' });
-    expect(await call(net('UNABLE_TO_VERIFY_LEAF_SIGNATURE'))).toEqual({ kind: 'failed', failure: 'tls_error', host: 'deploy.example.com' });
-    expect(await call(net('ECONNRESET'))).toEqual({ kind: 'failed', failure: 'unreachable', host: 'deploy.example.com' });
-    expect(await call(new TypeError('Headers.append: "Bearer s3cret\nX-Evil: 1" is an invalid header value.'))).toEqual({ kind: 'failed', failure: 'bad_request', host: 'deploy.example.com' });
+    const net = (code: string) =>
+      Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error(`${code} https://user:pw@deploy.example.com`), { code }),
+      });
+    expect(await call(net('ENOTFOUND'))).toEqual({
+      kind: 'failed',
+      failure: 'name_not_resolved',
+      host: 'deploy.example.com',
+    });
+    expect(await call(net('UNABLE_TO_VERIFY_LEAF_SIGNATURE'))).toEqual({
+      kind: 'failed',
+      failure: 'tls_error',
+      host: 'deploy.example.com',
+    });
+    expect(await call(net('ECONNRESET'))).toEqual({
+      kind: 'failed',
+      failure: 'unreachable',
+      host: 'deploy.example.com',
+    });
+    expect(await call(new TypeError('Headers.append: "Bearer s3cret\nX-Evil: 1" is an invalid header value.'))).toEqual(
+      { kind: 'failed', failure: 'bad_request', host: 'deploy.example.com' },
+    );
   });
 
   it('an answer that echoes the request: shown only with showResponseBody, every header value and URL credential redacted', async () => {
@@ -102,14 +147,18 @@ describe('calling the rollback hook', () => {
     expect(hidden).toMatchObject({ kind: 'answered', status: 500, body: '' });
     const shown = await callRollbackHook(config({ url, headers: secret, showResponseBody: true }), request);
     expect(shown.kind === 'answered' && shown.body).toContain('[redacted]');
-    for (const s of ['sk_live_0123456789abcdef', 'key-ABCDEFGHIJ', 'qtoken0123456789']) expect(JSON.stringify(shown)).not.toContain(s);
+    for (const s of ['sk_live_0123456789abcdef', 'key-ABCDEFGHIJ', 'qtoken0123456789'])
+      expect(JSON.stringify(shown)).not.toContain(s);
   });
 });
 
 describe('refusedHost', () => {
   it.each([
     [{ url: 'https://deploy.example.com/x', allowedHosts: ['Deploy.Example.com'] }, null],
-    [{ url: 'https://deploy.example.com.evil.io/x', allowedHosts: ['deploy.example.com'] }, 'deploy.example.com.evil.io'],
+    [
+      { url: 'https://deploy.example.com.evil.io/x', allowedHosts: ['deploy.example.com'] },
+      'deploy.example.com.evil.io',
+    ],
     [{ url: 'https://user@evil.io/x', allowedHosts: ['user'] }, 'evil.io'],
     [{ url: 'file:///etc/passwd', allowedHosts: [''] }, 'file: (only http and https)'],
     [{ url: 'not a url', allowedHosts: ['x'] }, '(not a URL)'],

@@ -40,7 +40,9 @@ describe('GET /metrics', () => {
     expect(Number(m.samples('liftoff_scheduler_tick_seconds')[0]?.buckets?.['+Inf'])).toBeGreaterThanOrEqual(1);
     expect(m.value('liftoff_deployments', { status: 'scheduled' })).toBe(1);
     expect(m.value('liftoff_deployments', { status: 'completed' })).toBe(0);
-    const pendingJobs = h.query<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'announcement' AND status = 'pending'")[0]!.n;
+    const pendingJobs = h.query<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM jobs WHERE kind = 'announcement' AND status = 'pending'",
+    )[0]!.n;
     expect(m.value('liftoff_jobs', { kind: 'announcement', status: 'pending' })).toBe(pendingJobs);
     expect(m.value('liftoff_database_bytes')).toBeGreaterThan(0);
     expect(m.value('liftoff_process_resident_memory_bytes')).toBeGreaterThan(0);
@@ -69,12 +71,17 @@ describe('Web API outcomes', () => {
     await measuredFetch(metrics, answer(429, {}))(url, {});
     await measuredFetch(metrics, answer(503, {}))(url, {});
     // Anything that is not an error code's shape is not a label.
-    await measuredFetch(metrics, answer(200, { ok: false, error: 'Bad <html> from U123' }))('https://slack.example/api/U123/../', {});
+    await measuredFetch(metrics, answer(200, { ok: false, error: 'Bad <html> from U123' }))(
+      'https://slack.example/api/U123/../',
+      {},
+    );
     const timeout = async () => {
       throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
     };
     await expect(measuredFetch(metrics, timeout)(url, {})).rejects.toThrow();
-    await expect(measuredFetch(metrics, async () => Promise.reject(new TypeError('fetch failed')))(url, {})).rejects.toThrow();
+    await expect(
+      measuredFetch(metrics, async () => Promise.reject(new TypeError('fetch failed')))(url, {}),
+    ).rejects.toThrow();
 
     const text = await metrics.registry.getSingleMetricAsString('liftoff_slack_api_calls_total');
     for (const outcome of ['ok', 'channel_not_found', '429', 'http_503', 'timeout', 'network_error']) {

@@ -17,13 +17,26 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.stop();
 });
-const figures = { tamperAttempts: 0, tamperBlocked: 0, tamperedSnapshotsDetected: 0, backupEventsChecked: 0, refusedOpensUnchanged: 0 };
+const figures = {
+  tamperAttempts: 0,
+  tamperBlocked: 0,
+  tamperedSnapshotsDetected: 0,
+  backupEventsChecked: 0,
+  refusedOpensUnchanged: 0,
+};
 afterAll(() => report('audit-data', figures));
 
 function capture() {
   let out = '';
   let err = '';
-  return { io: { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (err += s) }, env: { LIFTOFF_DB: h.dbFile } }, text: () => out + err };
+  return {
+    io: {
+      out: { write: (s: string) => (out += s) },
+      err: { write: (s: string) => (err += s) },
+      env: { LIFTOFF_DB: h.dbFile },
+    },
+    text: () => out + err,
+  };
 }
 
 describe('the audit trail cannot be rewritten', () => {
@@ -48,10 +61,26 @@ describe('the audit trail cannot be rewritten', () => {
   });
 
   it.each([
-    ['the snapshot says completed', "UPDATE deployments SET state = json_set(state, '$.status', 'completed') WHERE id = ?", /DEP-\d+: snapshot differs/],
-    ['an approval removed from the snapshot', "UPDATE deployments SET state = json_remove(state, '$.approvals.dev_lead') WHERE id = ?", /DEP-\d+: snapshot differs/],
-    ['the status column changed', "UPDATE deployments SET status = 'completed' WHERE id = ?", /DEP-\d+: columns differ from the snapshot: status/],
-    ['a revision rolled back', "UPDATE deployments SET state = json_set(state, '$.revision', 1) WHERE id = ?", /DEP-\d+: snapshot is at revision 1/],
+    [
+      'the snapshot says completed',
+      "UPDATE deployments SET state = json_set(state, '$.status', 'completed') WHERE id = ?",
+      /DEP-\d+: snapshot differs/,
+    ],
+    [
+      'an approval removed from the snapshot',
+      "UPDATE deployments SET state = json_remove(state, '$.approvals.dev_lead') WHERE id = ?",
+      /DEP-\d+: snapshot differs/,
+    ],
+    [
+      'the status column changed',
+      "UPDATE deployments SET status = 'completed' WHERE id = ?",
+      /DEP-\d+: columns differ from the snapshot: status/,
+    ],
+    [
+      'a revision rolled back',
+      "UPDATE deployments SET state = json_set(state, '$.revision', 1) WHERE id = ?",
+      /DEP-\d+: snapshot is at revision 1/,
+    ],
   ])('liftoff db check exits 1 when %s', async (_name, sql, problem) => {
     const { id } = await approvedDeployment(h);
     const ok = capture();
@@ -99,8 +128,16 @@ describe('data safety', () => {
   it('refuses to start on a database written by a newer Liftoff, and leaves it untouched (same bytes, no WAL switch)', async () => {
     const file = databaseAt('newer.db', MIGRATIONS.length + 1);
     const bytes = readFileSync(file);
-    const env = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: h.fake.url, PORT: '0', LIFTOFF_DB: file };
-    await expect(startLiftoff({ env, cwd: h.dir, writeLog: () => undefined })).rejects.toThrow(/written by a newer Liftoff/);
+    const env = {
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: h.fake.url,
+      PORT: '0',
+      LIFTOFF_DB: file,
+    };
+    await expect(startLiftoff({ env, cwd: h.dir, writeLog: () => undefined })).rejects.toThrow(
+      /written by a newer Liftoff/,
+    );
     expectUnchanged(file, bytes);
     expect(() => openDatabase(file)).toThrow(/written by a newer Liftoff \(schema \d+; this one knows up to \d+\)/);
     expectUnchanged(file, bytes);
@@ -113,30 +150,36 @@ describe('data safety', () => {
   it.each([
     ['newer', MIGRATIONS.length + 1, /written by a newer Liftoff/],
     ['older', 1, /has schema 1; this Liftoff expects \d+\. It is not changed here/],
-  ])('liftoff db check on a %s schema refuses with what to do, and does not migrate or touch the file', async (_name, version, message) => {
-    const file = databaseAt(`check-${version}.db`, version);
-    const bytes = readFileSync(file);
-    const out = capture();
-    expect(await cli(['db', 'check', file], out.io)).toBe(1);
-    expect(out.text()).toMatch(message);
-    expectUnchanged(file, bytes);
-  });
+  ])(
+    'liftoff db check on a %s schema refuses with what to do, and does not migrate or touch the file',
+    async (_name, version, message) => {
+      const file = databaseAt(`check-${version}.db`, version);
+      const bytes = readFileSync(file);
+      const out = capture();
+      expect(await cli(['db', 'check', file], out.io)).toBe(1);
+      expect(out.text()).toMatch(message);
+      expectUnchanged(file, bytes);
+    },
+  );
 
   it.each([
     ['newer', MIGRATIONS.length + 1],
     ['older', 1],
-  ])('liftoff db backup of a %s schema copies it as it is, read-only, leaving the source untouched', async (_name, version) => {
-    const file = databaseAt(`backup-${version}.db`, version);
-    const bytes = readFileSync(file);
-    const target = join(h.dir, `copy-${version}.db`);
-    const out = capture();
-    out.io.env.LIFTOFF_DB = file;
-    expect(await cli(['db', 'backup', target], out.io)).toBe(0);
-    expectUnchanged(file, bytes);
-    const copy = reader(target);
-    expect(copy.query('PRAGMA user_version')).toEqual([{ user_version: version }]);
-    expect(copy.query('SELECT x FROM from_elsewhere')).toEqual([{ x: 'kept' }]);
-  });
+  ])(
+    'liftoff db backup of a %s schema copies it as it is, read-only, leaving the source untouched',
+    async (_name, version) => {
+      const file = databaseAt(`backup-${version}.db`, version);
+      const bytes = readFileSync(file);
+      const target = join(h.dir, `copy-${version}.db`);
+      const out = capture();
+      out.io.env.LIFTOFF_DB = file;
+      expect(await cli(['db', 'backup', target], out.io)).toBe(0);
+      expectUnchanged(file, bytes);
+      const copy = reader(target);
+      expect(copy.query('PRAGMA user_version')).toEqual([{ user_version: version }]);
+      expect(copy.query('SELECT x FROM from_elsewhere')).toEqual([{ x: 'kept' }]);
+    },
+  );
 
   it('liftoff db backup while clicks are being stored writes a consistent copy that db check passes and that restores', async () => {
     const { id } = await approvedDeployment(h);
@@ -144,7 +187,12 @@ describe('data safety', () => {
     const target = join(h.dir, 'backup.db');
     const { io } = capture();
     // Clicks and the backup at the same time.
-    const clicks = Promise.all(items.flatMap((p) => [clickOf(h, PEOPLE.deployer, ActionId.confirmItem, { d: id, k: p.key }), clickOf(h, PEOPLE.stranger, ActionId.confirmItem, { d: id, k: p.key })]));
+    const clicks = Promise.all(
+      items.flatMap((p) => [
+        clickOf(h, PEOPLE.deployer, ActionId.confirmItem, { d: id, k: p.key }),
+        clickOf(h, PEOPLE.stranger, ActionId.confirmItem, { d: id, k: p.key }),
+      ]),
+    );
     const code = await cli(['db', 'backup', target], io);
     await clicks;
     await h.settled();
@@ -163,7 +211,9 @@ describe('data safety', () => {
     copyFileSync(target, h.dbFile);
     await h.restart();
     expect(h.query<{ n: number }>('SELECT COUNT(*) AS n FROM events')[0]!.n).toBe(copied);
-    expect((await h.slack.command(`status DEP-${id}`, { user: PEOPLE.deployer, channel: CHANNELS.deploys })).status).toBe(200);
+    expect(
+      (await h.slack.command(`status DEP-${id}`, { user: PEOPLE.deployer, channel: CHANNELS.deploys })).status,
+    ).toBe(200);
     const check = capture();
     expect(await cli(['db', 'check', h.dbFile], check.io)).toBe(0);
   });

@@ -15,7 +15,14 @@ let h: Harness;
 const figures = { forgedRequests: 0, refusedWith401: 0, authorizationRows: 0, refusalsRecorded: 0 };
 beforeAll(async () => {
   // Settings that sound like they might switch verification off change nothing.
-  h = await startHarness({ env: { LOG_LEVEL: 'warn', SLACK_SIGNATURE_VERIFICATION: 'false', SIGNATURE_VERIFICATION: '0', NODE_ENV: 'development' } });
+  h = await startHarness({
+    env: {
+      LOG_LEVEL: 'warn',
+      SLACK_SIGNATURE_VERIFICATION: 'false',
+      SIGNATURE_VERIFICATION: '0',
+      NODE_ENV: 'development',
+    },
+  });
 });
 afterAll(async () => {
   await h.stop();
@@ -23,14 +30,45 @@ afterAll(async () => {
 });
 
 describe('requests that do not come from Slack are refused with 401 and change nothing', () => {
-  const body = () => new URLSearchParams({ command: '/deploy', text: `cancel DEP-1 forged`, user_id: PEOPLE.deployer, channel_id: CHANNELS.deploys, team_id: 'TFAKETEAM' }).toString();
+  const body = () =>
+    new URLSearchParams({
+      command: '/deploy',
+      text: `cancel DEP-1 forged`,
+      user_id: PEOPLE.deployer,
+      channel_id: CHANNELS.deploys,
+      team_id: 'TFAKETEAM',
+    }).toString();
   const now = () => Math.floor(Date.now() / 1000);
   it.each([
     ['a forged signature', () => h.slack.raw(body(), { signature: 'v0=' + 'ab'.repeat(32) })],
-    ['a signature made with another secret', () => { const ts = now(); return h.slack.raw(body(), { timestamp: ts, signature: signature('anothersecret00000000000000000000', ts, body()) }); }],
+    [
+      'a signature made with another secret',
+      () => {
+        const ts = now();
+        return h.slack.raw(body(), {
+          timestamp: ts,
+          signature: signature('anothersecret00000000000000000000', ts, body()),
+        });
+      },
+    ],
     ['no signature at all', () => h.slack.raw(body(), { signature: '' })],
-    ['a timestamp 6 minutes old, correctly signed', () => { const ts = now() - 360; return h.slack.raw(body(), { timestamp: ts, signature: signature(SIGNING_SECRET, ts, body()) }); }],
-    ['a signed body changed on the way', () => { const ts = now(); return h.slack.raw(body().replace('forged', 'forgex'), { timestamp: ts, signature: signature(SIGNING_SECRET, ts, body()) }); }],
+    [
+      'a timestamp 6 minutes old, correctly signed',
+      () => {
+        const ts = now() - 360;
+        return h.slack.raw(body(), { timestamp: ts, signature: signature(SIGNING_SECRET, ts, body()) });
+      },
+    ],
+    [
+      'a signed body changed on the way',
+      () => {
+        const ts = now();
+        return h.slack.raw(body().replace('forged', 'forgex'), {
+          timestamp: ts,
+          signature: signature(SIGNING_SECRET, ts, body()),
+        });
+      },
+    ],
   ])('%s', async (_name, send) => {
     await startDeployment(h);
     const before = dump(h);
@@ -57,24 +95,39 @@ interface Row {
 }
 
 const firstItem = (d: Deployment) => plainPreItems(d)[0]!.key;
-const confirmedBy = (user: string): Setup => async (id) => {
-  await clickOf(h, user, ActionId.confirmItem, { d: id, k: firstItem(stateOf(h, id)) });
-  await h.settled();
-};
+const confirmedBy =
+  (user: string): Setup =>
+  async (id) => {
+    await clickOf(h, user, ActionId.confirmItem, { d: id, k: firstItem(stateOf(h, id)) });
+    await h.settled();
+  };
 const confirm: Row['run'] = (id, user, d) => clickOf(h, user, ActionId.confirmItem, { d: id, k: firstItem(d) });
 const undo: Row['run'] = (id, user, d) => clickOf(h, user, ActionId.undoItem, { d: id, k: firstItem(d) });
-const approve = (role: string): Row['run'] => (id, user) => clickOf(h, user, ActionId.approve, { d: id, r: role });
+const approve =
+  (role: string): Row['run'] =>
+  (id, user) =>
+    clickOf(h, user, ActionId.approve, { d: id, r: role });
 const override: Row['run'] = (id, user) =>
-  h.slack.submitView({ user, callbackId: ViewId.overrideGate, privateMetadata: encodeRef({ d: id, g: 'start' }), values: { reason: { value: input.text('hotfix cannot wait') } } });
-const cancel: Row['run'] = (id, user) => h.slack.command(`cancel DEP-${id} window moved`, { user, channel: CHANNELS.deploys });
-const rescheduleCommand: Row['run'] = (id, user) => h.slack.command(`reschedule DEP-${id}`, { user, channel: CHANNELS.deploys });
+  h.slack.submitView({
+    user,
+    callbackId: ViewId.overrideGate,
+    privateMetadata: encodeRef({ d: id, g: 'start' }),
+    values: { reason: { value: input.text('hotfix cannot wait') } },
+  });
+const cancel: Row['run'] = (id, user) =>
+  h.slack.command(`cancel DEP-${id} window moved`, { user, channel: CHANNELS.deploys });
+const rescheduleCommand: Row['run'] = (id, user) =>
+  h.slack.command(`reschedule DEP-${id}`, { user, channel: CHANNELS.deploys });
 const HOUR = 3600_000;
 const rescheduleForm: Row['run'] = (id, user) =>
   h.slack.submitView({
     user,
     callbackId: ViewId.reschedule,
     privateMetadata: encodeRef({ d: id }),
-    values: { window_start: { value: input.dateTime(Math.floor((h.clock.now() + 48 * HOUR) / 1000)) }, window_end: { value: input.dateTime(Math.floor((h.clock.now() + 49 * HOUR) / 1000)) } },
+    values: {
+      window_start: { value: input.dateTime(Math.floor((h.clock.now() + 48 * HOUR) / 1000)) },
+      window_end: { value: input.dateTime(Math.floor((h.clock.now() + 49 * HOUR) / 1000)) },
+    },
   });
 /** A deployment whose rollback the deployer has started (of its own service: the rollback locks the service's environment). */
 let services = 0;
@@ -109,50 +162,108 @@ const TABLE: Row[] = [
   { what: 'submit the reschedule form', who: 'deployer', allowed: true, event: 'rescheduled', run: rescheduleForm },
   { what: 'submit the reschedule form', who: 'dev', allowed: false, event: 'rescheduled', run: rescheduleForm },
   { what: 'submit the reschedule form', who: 'stranger', allowed: false, event: 'rescheduled', run: rescheduleForm },
-  { what: 'undo their own confirmation', who: 'dev', allowed: true, event: 'item_undone', setup: confirmedBy(PEOPLE.dev), run: undo },
-  { what: "undo someone else's confirmation", who: 'deployer', allowed: true, event: 'item_undone', setup: confirmedBy(PEOPLE.dev), run: undo },
-  { what: "undo someone else's confirmation", who: 'qa', allowed: false, event: 'item_undone', setup: confirmedBy(PEOPLE.dev), run: undo },
-  { what: "undo someone else's confirmation", who: 'stranger', allowed: false, event: 'item_undone', setup: confirmedBy(PEOPLE.dev), run: undo },
-  { what: 'press Rollback complete', who: 'stranger', allowed: false, event: 'rollback_completed', begin: () => rollingBack(), run: rollbackComplete },
-  { what: 'press Rollback failed', who: 'stranger', allowed: false, event: 'rollback_failed', begin: () => rollingBack(), run: rollbackFail },
-  { what: 'press Rollback failed', who: 'deployer', allowed: true, event: null, begin: () => rollingBack(), run: rollbackFail },
+  {
+    what: 'undo their own confirmation',
+    who: 'dev',
+    allowed: true,
+    event: 'item_undone',
+    setup: confirmedBy(PEOPLE.dev),
+    run: undo,
+  },
+  {
+    what: "undo someone else's confirmation",
+    who: 'deployer',
+    allowed: true,
+    event: 'item_undone',
+    setup: confirmedBy(PEOPLE.dev),
+    run: undo,
+  },
+  {
+    what: "undo someone else's confirmation",
+    who: 'qa',
+    allowed: false,
+    event: 'item_undone',
+    setup: confirmedBy(PEOPLE.dev),
+    run: undo,
+  },
+  {
+    what: "undo someone else's confirmation",
+    who: 'stranger',
+    allowed: false,
+    event: 'item_undone',
+    setup: confirmedBy(PEOPLE.dev),
+    run: undo,
+  },
+  {
+    what: 'press Rollback complete',
+    who: 'stranger',
+    allowed: false,
+    event: 'rollback_completed',
+    begin: () => rollingBack(),
+    run: rollbackComplete,
+  },
+  {
+    what: 'press Rollback failed',
+    who: 'stranger',
+    allowed: false,
+    event: 'rollback_failed',
+    begin: () => rollingBack(),
+    run: rollbackFail,
+  },
+  {
+    what: 'press Rollback failed',
+    who: 'deployer',
+    allowed: true,
+    event: null,
+    begin: () => rollingBack(),
+    run: rollbackFail,
+  },
 ];
 
 /** What `user` was told since `since` ephemeral answers, plus the HTTP answer itself (a form's errors, a command's reply). */
 const toldSince = (user: string, since: number, result: unknown) =>
-  [...h.fake.ephemerals({ user }).slice(since).map((e) => e.text ?? ''), JSON.stringify((result as { json?: unknown } | undefined)?.json ?? '')].join('\n');
+  [
+    ...h.fake
+      .ephemerals({ user })
+      .slice(since)
+      .map((e) => e.text ?? ''),
+    JSON.stringify((result as { json?: unknown } | undefined)?.json ?? ''),
+  ].join('\n');
 
 describe('who may do what', () => {
-  it.each(TABLE.map((r) => [r.what, r.who, r.allowed ? 'may' : 'may not', r] as const))('%s: the %s %s', async (_w, _who, _a, row) => {
-    const { id } = await (row.begin ?? (() => startDeployment(h)))();
-    await row.setup?.(id);
-    const user = PEOPLE[row.who];
-    const before = eventsOf(h, id).length;
-    const viewsBefore = h.fake.views.length;
-    const answersBefore = h.fake.ephemerals({ user }).length;
-    const stateBefore = stateOf(h, id);
-    const result = await row.run(id, user, stateBefore);
-    await h.settled();
-    const added = eventsOf(h, id).slice(before);
-    figures.authorizationRows++;
-    if (row.allowed && row.event) {
-      expect(added.map((e) => [e.type, e.actor])).toContainEqual([row.event, user]);
-    } else if (row.allowed) {
-      // Allowed to go on: the form opens, nothing is recorded until it is submitted.
-      expect(h.fake.views.length).toBe(viewsBefore + 1);
-      expect(added).toEqual([]);
-    } else {
-      // Exactly one audit record of the refusal, and nothing else.
-      expect(added.map((e) => [e.type, e.actor])).toEqual([['refused', user]]);
-      figures.refusalsRecorded++;
-      const { revision: _a, ...after } = stateOf(h, id);
-      const { revision: _b, ...prior } = stateBefore;
-      expect(after).toEqual(prior);
-      expect(h.fake.views.length).toBe(viewsBefore); // no form opened for them
-      // The person is told why, only them.
-      expect(toldSince(user, answersBefore, result)).toMatch(/Only/);
-    }
-  });
+  it.each(TABLE.map((r) => [r.what, r.who, r.allowed ? 'may' : 'may not', r] as const))(
+    '%s: the %s %s',
+    async (_w, _who, _a, row) => {
+      const { id } = await (row.begin ?? (() => startDeployment(h)))();
+      await row.setup?.(id);
+      const user = PEOPLE[row.who];
+      const before = eventsOf(h, id).length;
+      const viewsBefore = h.fake.views.length;
+      const answersBefore = h.fake.ephemerals({ user }).length;
+      const stateBefore = stateOf(h, id);
+      const result = await row.run(id, user, stateBefore);
+      await h.settled();
+      const added = eventsOf(h, id).slice(before);
+      figures.authorizationRows++;
+      if (row.allowed && row.event) {
+        expect(added.map((e) => [e.type, e.actor])).toContainEqual([row.event, user]);
+      } else if (row.allowed) {
+        // Allowed to go on: the form opens, nothing is recorded until it is submitted.
+        expect(h.fake.views.length).toBe(viewsBefore + 1);
+        expect(added).toEqual([]);
+      } else {
+        // Exactly one audit record of the refusal, and nothing else.
+        expect(added.map((e) => [e.type, e.actor])).toEqual([['refused', user]]);
+        figures.refusalsRecorded++;
+        const { revision: _a, ...after } = stateOf(h, id);
+        const { revision: _b, ...prior } = stateBefore;
+        expect(after).toEqual(prior);
+        expect(h.fake.views.length).toBe(viewsBefore); // no form opened for them
+        // The person is told why, only them.
+        expect(toldSince(user, answersBefore, result)).toMatch(/Only/);
+      }
+    },
+  );
 });
 
 describe('who may roll back', () => {
@@ -160,64 +271,82 @@ describe('who may roll back', () => {
     ['deployer', true],
     ['ops', true],
     ['stranger', false],
-  ] as const)('the %s: allowed %s (the form opens only for those allowed; a refusal is recorded)', async (who, allowed) => {
-    const { id } = await underway(h);
-    const before = eventsOf(h, id).length;
-    const view = await openRollback(h, PEOPLE[who], id);
-    const added = eventsOf(h, id).slice(before);
-    figures.authorizationRows++;
-    if (allowed) {
-      expect(view).toBeDefined();
-      expect(added).toEqual([]);
-    } else {
-      expect(view).toBeUndefined();
-      expect(added.map((e) => [e.type, e.actor])).toEqual([['refused', PEOPLE[who]]]);
-      figures.refusalsRecorded++;
-    }
-  });
+  ] as const)(
+    'the %s: allowed %s (the form opens only for those allowed; a refusal is recorded)',
+    async (who, allowed) => {
+      const { id } = await underway(h);
+      const before = eventsOf(h, id).length;
+      const view = await openRollback(h, PEOPLE[who], id);
+      const added = eventsOf(h, id).slice(before);
+      figures.authorizationRows++;
+      if (allowed) {
+        expect(view).toBeDefined();
+        expect(added).toEqual([]);
+      } else {
+        expect(view).toBeUndefined();
+        expect(added.map((e) => [e.type, e.actor])).toEqual([['refused', PEOPLE[who]]]);
+        figures.refusalsRecorded++;
+      }
+    },
+  );
 });
 
 /** Refusals of a lock or unlock that concerns no deployment, from the append-only `audit` table. */
-const auditOf = () => h.query<{ actor: string; type: string; subject: string; data: string }>('SELECT actor, type, subject, data FROM audit ORDER BY id');
+const auditOf = () =>
+  h.query<{ actor: string; type: string; subject: string; data: string }>(
+    'SELECT actor, type, subject, data FROM audit ORDER BY id',
+  );
 
 describe('who may lock and unlock an environment', () => {
   const say = (user: string, text: string) => h.slack.command(text, { user, channel: CHANNELS.deploys });
-  const locksNow = () => h.query('SELECT id, service, environment, reason, deployment_id, locked_by, released_at FROM locks ORDER BY id');
+  const locksNow = () =>
+    h.query('SELECT id, service, environment, reason, deployment_id, locked_by, released_at FROM locks ORDER BY id');
   it.each([
     ['/deploy lock with nothing of theirs under way', 'lock', null, 'audit', 'lock'],
     ['/deploy unlock of a lock set by hand', 'unlock', 'manual', 'audit', 'unlock'],
     ['/deploy lock to change the reason of a lock set by hand', 'lock', 'manual', 'audit', 'change the lock of'],
     ["/deploy unlock of a rollback's lock", 'unlock', 'rollback', 'deployment', null],
-  ] as const)('a stranger: %s is refused, answered to them only, recorded, and changes no lock', async (_what, verb, lock, recordedIn, subject) => {
-    const service = `locked-${++services}`;
-    let id: number | null = null;
-    if (lock === 'rollback') id = (await rollingBack(service)).id;
-    if (lock === 'manual') {
-      id = (await startDeployment(h, { service })).id;
-      expect(JSON.stringify((await say(PEOPLE.deployer, `lock ${service} production freeze`)).json)).toMatch(/Locked/);
-    }
-    const locks = locksNow();
-    const audit = auditOf().length;
-    const events = id ? eventsOf(h, id).length : 0;
-    const answersBefore = h.fake.ephemerals({ user: PEOPLE.stranger }).length;
-    const res = await say(PEOPLE.stranger, `${verb} ${service} production${verb === 'lock' ? ' mine now' : ''}`);
-    await h.settled();
-    figures.authorizationRows++;
-    expect(res.status).toBe(200);
-    expect(locksNow()).toEqual(locks);
-    expect(toldSince(PEOPLE.stranger, answersBefore, res)).toMatch(/Only .* can (lock|unlock|change the lock of) it/);
-    const addedAudit = auditOf().slice(audit);
-    const addedEvents = id ? eventsOf(h, id).slice(events) : [];
-    if (recordedIn === 'audit') {
-      expect(addedEvents).toEqual([]);
-      expect(addedAudit.map((a) => [a.type, a.actor, a.subject])).toEqual([['refused', PEOPLE.stranger, `${subject} ${service}/production`]]);
-      expect(JSON.parse(addedAudit[0]!.data)).toMatchObject({ service, environment: 'production', reason: expect.stringMatching(/^Only /) });
-    } else {
-      expect(addedAudit).toEqual([]);
-      expect(addedEvents.map((e) => [e.type, e.actor])).toEqual([['refused', PEOPLE.stranger]]);
-    }
-    figures.refusalsRecorded++;
-  });
+  ] as const)(
+    'a stranger: %s is refused, answered to them only, recorded, and changes no lock',
+    async (_what, verb, lock, recordedIn, subject) => {
+      const service = `locked-${++services}`;
+      let id: number | null = null;
+      if (lock === 'rollback') id = (await rollingBack(service)).id;
+      if (lock === 'manual') {
+        id = (await startDeployment(h, { service })).id;
+        expect(JSON.stringify((await say(PEOPLE.deployer, `lock ${service} production freeze`)).json)).toMatch(
+          /Locked/,
+        );
+      }
+      const locks = locksNow();
+      const audit = auditOf().length;
+      const events = id ? eventsOf(h, id).length : 0;
+      const answersBefore = h.fake.ephemerals({ user: PEOPLE.stranger }).length;
+      const res = await say(PEOPLE.stranger, `${verb} ${service} production${verb === 'lock' ? ' mine now' : ''}`);
+      await h.settled();
+      figures.authorizationRows++;
+      expect(res.status).toBe(200);
+      expect(locksNow()).toEqual(locks);
+      expect(toldSince(PEOPLE.stranger, answersBefore, res)).toMatch(/Only .* can (lock|unlock|change the lock of) it/);
+      const addedAudit = auditOf().slice(audit);
+      const addedEvents = id ? eventsOf(h, id).slice(events) : [];
+      if (recordedIn === 'audit') {
+        expect(addedEvents).toEqual([]);
+        expect(addedAudit.map((a) => [a.type, a.actor, a.subject])).toEqual([
+          ['refused', PEOPLE.stranger, `${subject} ${service}/production`],
+        ]);
+        expect(JSON.parse(addedAudit[0]!.data)).toMatchObject({
+          service,
+          environment: 'production',
+          reason: expect.stringMatching(/^Only /),
+        });
+      } else {
+        expect(addedAudit).toEqual([]);
+        expect(addedEvents.map((e) => [e.type, e.actor])).toEqual([['refused', PEOPLE.stranger]]);
+      }
+      figures.refusalsRecorded++;
+    },
+  );
 
   it('the audit table is append-only too', () => {
     const db = new Database(h.dbFile);
@@ -254,13 +383,21 @@ describe('a rollback_users person (team configuration) may roll back a deploymen
     figures.authorizationRows++;
     if (!allowed) {
       expect(view).toBeUndefined();
-      expect(eventsOf(team, id).slice(before).map((e) => [e.type, e.actor])).toEqual([['refused', user]]);
+      expect(
+        eventsOf(team, id)
+          .slice(before)
+          .map((e) => [e.type, e.actor]),
+      ).toEqual([['refused', user]]);
       figures.refusalsRecorded++;
       return;
     }
     expect(view).toBeDefined();
     await submitRollback(team, user, view!);
-    expect(eventsOf(team, id).slice(before).map((e) => [e.type, e.actor])).toContainEqual(['rollback_started', user]);
+    expect(
+      eventsOf(team, id)
+        .slice(before)
+        .map((e) => [e.type, e.actor]),
+    ).toContainEqual(['rollback_started', user]);
     expect(stateOf(team, id).status).toBe('rolling_back');
     // And they may finish it (once its checklists are done: a press before that is refused for what is missing, whoever presses).
     await confirmAll(team, id, 'rollback', PEOPLE.ops);

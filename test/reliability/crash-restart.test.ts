@@ -52,7 +52,11 @@ const db = () => reader(dbFile);
 /** Slack recovers: calls the fake until the injected 500s for `method` are used up (a call without a channel changes nothing). */
 async function useUpFaults(method: string) {
   for (let i = 0; i < 1000; i++) {
-    const res = await fetch(`${fake.url}${method}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: new URLSearchParams({}) });
+    const res = await fetch(`${fake.url}${method}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: new URLSearchParams({}),
+    });
     await res.text();
     if (res.status !== 500) return;
   }
@@ -65,12 +69,24 @@ async function startDeploymentVia(slack: ReturnType<typeof slackClient>): Promis
   await slack.command('start checkout 2.4.0 prod', { user: PEOPLE.deployer, channel: CHANNELS.deploys });
   const opened = await fake.waitFor(() => fake.lastView(), 60_000);
   const values = startValues({ clock: { now: () => Date.now() } } as unknown as Harness);
-  const submit = () => slack.submitView({ user: PEOPLE.deployer, callbackId: ViewId.start, privateMetadata: (opened.view as { private_metadata: string }).private_metadata, values, viewId: opened.id });
+  const submit = () =>
+    slack.submitView({
+      user: PEOPLE.deployer,
+      callbackId: ViewId.start,
+      privateMetadata: (opened.view as { private_metadata: string }).private_metadata,
+      values,
+      viewId: opened.id,
+    });
   // On a loaded machine the first submission can miss Slack's 3 s (Bolt answers 404); the person submits again, which is idempotent.
   let res = await submit();
   for (let i = 0; i < 3 && res.status !== 200; i++) res = await submit();
   expect(res.status).toBe(200);
-  await fake.waitFor(() => fake.messages(CHANNELS.deploys).filter((m) => buttonsOf(m).some((b) => b.actionId === ActionId.confirmItem)).length >= 1, 60_000);
+  await fake.waitFor(
+    () =>
+      fake.messages(CHANNELS.deploys).filter((m) => buttonsOf(m).some((b) => b.actionId === ActionId.confirmItem))
+        .length >= 1,
+    60_000,
+  );
   await new Promise((r) => setTimeout(r, 300));
   return db().query<{ id: number }>('SELECT id FROM deployments ORDER BY id DESC LIMIT 1')[0]!.id;
 }
@@ -84,7 +100,14 @@ interface Click {
 }
 
 /** Sends clicks `concurrency` at a time until the list ends or `stopAfterAcks` were acknowledged; then calls `onThreshold` once. */
-async function storm(slack: ReturnType<typeof slackClient>, id: number, clicks: Click[], concurrency: number, stopAfterAcks: number, onThreshold: () => void) {
+async function storm(
+  slack: ReturnType<typeof slackClient>,
+  id: number,
+  clicks: Click[],
+  concurrency: number,
+  stopAfterAcks: number,
+  onThreshold: () => void,
+) {
   let next = 0;
   let acked = 0;
   let fired = false;
@@ -122,7 +145,9 @@ describe('acknowledged means stored', () => {
     const items = plainPreItems(stateOf(db(), id));
     // Confirmations of every item (each stored once), then refusals by hundreds of strangers (each its own record).
     const clicks: Click[] = Array.from({ length: 400 }, (_, i) =>
-      i < items.length ? { kind: 'confirm', user: PEOPLE.deployer, key: items[i]!.key } : { kind: 'refused', user: `USTR${i}` },
+      i < items.length
+        ? { kind: 'confirm', user: PEOPLE.deployer, key: items[i]!.key }
+        : { kind: 'refused', user: `USTR${i}` },
     );
     // Slack is failing while the storm runs: redraws are pending (being retried) when the process dies.
     fake.fail('chat.update', { status: 500 }, 300);
@@ -187,14 +212,30 @@ describe('acknowledged means stored', () => {
     // In flight: /deploy status is acknowledged at once, then waits for Slack (a slow chat.getPermalink) before answering.
     fake.fail('chat.getPermalink', { delayMs: 1500 }, 1);
     const answersBefore = fake.ephemerals({ user: PEOPLE.deployer }).length;
-    expect((await slack.command(`status DEP-${id}`, { user: PEOPLE.deployer, channel: CHANNELS.deploys })).status).toBe(200);
+    expect((await slack.command(`status DEP-${id}`, { user: PEOPLE.deployer, channel: CHANNELS.deploys })).status).toBe(
+      200,
+    );
     child.kill('SIGTERM');
     await fake.waitFor(() => child.output().stdout.includes('received SIGTERM, stopping'), 60_000);
     // New work after the signal: confirmations and a cancel. None may be taken.
-    const late = await Promise.all([
-      ...items.map((p) => slack.action({ user: PEOPLE.deployer, actionId: ActionId.confirmItem, value: JSON.stringify({ d: id, k: p.key }), channel: CHANNELS.deploys })),
-      slack.command(`cancel DEP-${id} too late`, { user: PEOPLE.deployer, channel: CHANNELS.deploys }),
-    ].map((p) => p.then((res) => res.status, () => 'refused' as const)));
+    const late = await Promise.all(
+      [
+        ...items.map((p) =>
+          slack.action({
+            user: PEOPLE.deployer,
+            actionId: ActionId.confirmItem,
+            value: JSON.stringify({ d: id, k: p.key }),
+            channel: CHANNELS.deploys,
+          }),
+        ),
+        slack.command(`cancel DEP-${id} too late`, { user: PEOPLE.deployer, channel: CHANNELS.deploys }),
+      ].map((p) =>
+        p.then(
+          (res) => res.status,
+          () => 'refused' as const,
+        ),
+      ),
+    );
     expect(await child.exited).toEqual({ code: 0, signal: null });
     figures.sigtermLateRequests = late.length;
     figures.sigtermLateTaken = late.filter((status) => status === 200).length;
@@ -216,7 +257,9 @@ describe('one Liftoff per database file', () => {
     const first = await start();
     const second = await runUntilExit(env());
     expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/^Another Liftoff \(process \d+ on [^)]+\) is using the database .*liftoff\.db\. Only one Liftoff may run on a database file: stop the other one first\./);
+    expect(second.stderr).toMatch(
+      /^Another Liftoff \(process \d+ on [^)]+\) is using the database .*liftoff\.db\. Only one Liftoff may run on a database file: stop the other one first\./,
+    );
     expect(second.stderr).not.toMatch(/\n\s+at /);
     expect((await fetch(`${first.child.baseUrl}/healthz`)).status).toBe(200);
   }, 60_000);
@@ -247,7 +290,11 @@ describe('one Liftoff per database file', () => {
     expect(clicks.filter((c) => c.res?.status !== 200)).toEqual([]);
     expect(clicks.filter((c) => !wasStored(id, c))).toEqual([]);
     await new Promise((r) => setTimeout(r, 500));
-    const said = [...fake.ephemerals().map((e) => JSON.stringify(e)), child.output().stdout, child.output().stderr].join('\n');
+    const said = [
+      ...fake.ephemerals().map((e) => JSON.stringify(e)),
+      child.output().stdout,
+      child.output().stderr,
+    ].join('\n');
     expect(said).not.toMatch(/database is locked|SQLITE_BUSY/);
   }, 60_000);
 });

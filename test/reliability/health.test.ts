@@ -35,7 +35,9 @@ describe('/healthz and /readyz', () => {
     h = await startHarness({ env: { LIFTOFF_MIN_FREE_MB: '1000000' } });
     const health = await get('/healthz');
     expect(health.status).toBe(503);
-    expect(health.body.problems).toEqual([expect.stringMatching(/^the disk is full \(\d+ MB free, at least 1000000 MB needed\)$/)]);
+    expect(health.body.problems).toEqual([
+      expect.stringMatching(/^the disk is full \(\d+ MB free, at least 1000000 MB needed\)$/),
+    ]);
     expect((await get('/readyz')).status).toBe(503);
   });
 
@@ -44,7 +46,10 @@ describe('/healthz and /readyz', () => {
     const other = new Database(h.dbFile);
     try {
       other.exec('BEGIN IMMEDIATE');
-      expect(await get('/healthz')).toEqual({ status: 503, body: { ok: false, problems: ['the database cannot be written: another connection holds its write lock'] } });
+      expect(await get('/healthz')).toEqual({
+        status: 503,
+        body: { ok: false, problems: ['the database cannot be written: another connection holds its write lock'] },
+      });
       other.exec('ROLLBACK');
       expect((await get('/healthz')).status).toBe(200);
     } finally {
@@ -57,7 +62,10 @@ describe('/healthz and /readyz', () => {
     expect((await get('/readyz')).status).toBe(200);
     h.fake.fail('auth.test', { error: 'token_revoked' }, 5);
     h.clock.advance(61_000);
-    expect(await get('/readyz')).toEqual({ status: 503, body: { ok: false, problems: ['Slack refuses SLACK_BOT_TOKEN (token_revoked)'] } });
+    expect(await get('/readyz')).toEqual({
+      status: 503,
+      body: { ok: false, problems: ['Slack refuses SLACK_BOT_TOKEN (token_revoked)'] },
+    });
     expect((await get('/healthz')).status).toBe(200);
   });
 });
@@ -68,11 +76,19 @@ describe('a token Slack refuses at start', () => {
     const dir = (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/liftoff-token-`);
     try {
       const start = startLiftoff({
-        env: { SLACK_BOT_TOKEN: 'xoxb-revoked-one', SLACK_SIGNING_SECRET: 'e2etestsigningsecret0123456789ab', SLACK_API_URL: fake.url, PORT: '0', LIFTOFF_DB: `${dir}/liftoff.db` },
+        env: {
+          SLACK_BOT_TOKEN: 'xoxb-revoked-one',
+          SLACK_SIGNING_SECRET: 'e2etestsigningsecret0123456789ab',
+          SLACK_API_URL: fake.url,
+          PORT: '0',
+          LIFTOFF_DB: `${dir}/liftoff.db`,
+        },
         writeLog: () => undefined,
         autoTick: false,
       });
-      await expect(start).rejects.toThrow(/^Liftoff cannot start: Slack refused SLACK_BOT_TOKEN \(invalid_auth\)\. It is the Bot User OAuth Token .*OAuth & Permissions/);
+      await expect(start).rejects.toThrow(
+        /^Liftoff cannot start: Slack refused SLACK_BOT_TOKEN \(invalid_auth\)\. It is the Bot User OAuth Token .*OAuth & Permissions/,
+      );
       // Nothing was posted, and the database is free for the next start.
       expect(fake.calls.map((c) => c.method)).toEqual(['auth.test']);
       const db = new Database(`${dir}/liftoff.db`, { readonly: true });
@@ -89,8 +105,17 @@ describe('Socket Mode', () => {
   it('opens its connection (apps.connections.open) through SLACK_API_URL', async () => {
     const fake = await startFakeSlack();
     try {
-      const config = readRuntimeConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_APP_TOKEN: 'xapp-1-A1-2', SLACK_API_URL: fake.url, PORT: '0', LIFTOFF_DB: ':memory:' });
-      const parts = buildSlackApp(config, createLogger({ write: () => undefined }), { live: () => ({ ok: true, problems: [] }), ready: async () => ({ ok: true, problems: [] }) });
+      const config = readRuntimeConfig({
+        SLACK_BOT_TOKEN: 'xoxb-1-2',
+        SLACK_APP_TOKEN: 'xapp-1-A1-2',
+        SLACK_API_URL: fake.url,
+        PORT: '0',
+        LIFTOFF_DB: ':memory:',
+      });
+      const parts = buildSlackApp(config, createLogger({ write: () => undefined }), {
+        live: () => ({ ok: true, problems: [] }),
+        ready: async () => ({ ok: true, problems: [] }),
+      });
       const receiver = parts.receiver as SocketModeReceiver;
       void receiver.start().catch(() => undefined);
       const call = await fake.waitFor(() => fake.callsTo('apps.connections.open')[0], 5000);

@@ -32,9 +32,17 @@ export function plainPreItems(d: Deployment) {
 }
 
 /** The message of a deployment that holds a button, and a click on it as `user` (not awaited for settling). */
-export function clickOf(h: Harness, user: string, actionId: string, ref: Parameters<typeof encodeRef>[0], opts: { retryNum?: number } = {}) {
+export function clickOf(
+  h: Harness,
+  user: string,
+  actionId: string,
+  ref: Parameters<typeof encodeRef>[0],
+  opts: { retryNum?: number } = {},
+) {
   const value = encodeRef(ref);
-  const message = h.fake.messages(CHANNELS.deploys).find((m) => JSON.stringify(m.blocks).includes(JSON.stringify(value).slice(1, -1)));
+  const message = h.fake
+    .messages(CHANNELS.deploys)
+    .find((m) => JSON.stringify(m.blocks).includes(JSON.stringify(value).slice(1, -1)));
   return h.slack.action(
     {
       user,
@@ -50,7 +58,11 @@ export function clickOf(h: Harness, user: string, actionId: string, ref: Paramet
 /** A deployment with every approval given, ready for its checklist. */
 export async function approvedDeployment(h: Harness, v: Parameters<typeof startDeployment>[1] = {}) {
   const started = await startDeployment(h, v);
-  for (const [role, user] of [['dev_lead', PEOPLE.dev], ['qa_lead', PEOPLE.qa], ['ops_lead', PEOPLE.ops]] as const) {
+  for (const [role, user] of [
+    ['dev_lead', PEOPLE.dev],
+    ['qa_lead', PEOPLE.qa],
+    ['ops_lead', PEOPLE.ops],
+  ] as const) {
     await press(h, user, ActionId.approve, { d: started.id, r: role });
   }
   return started;
@@ -66,7 +78,12 @@ export function expectMessagesInLine(h: Pick<Harness, 'query' | 'fake'> & { cloc
   for (const id of ids) {
     const d = stateOf(h, id);
     const records = new Map(
-      h.query<{ key: string; channel_id: string; ts: string | null }>('SELECT key, channel_id, ts FROM messages WHERE deployment_id = ?', id).map((r) => [r.key, r]),
+      h
+        .query<{ key: string; channel_id: string; ts: string | null }>(
+          'SELECT key, channel_id, ts FROM messages WHERE deployment_id = ?',
+          id,
+        )
+        .map((r) => [r.key, r]),
     );
     for (const m of renderDeployment(d, h.clock.now())) {
       if (m.once) continue;
@@ -74,7 +91,11 @@ export function expectMessagesInLine(h: Pick<Harness, 'query' | 'fake'> & { cloc
       expect(record?.ts, `${d.ref} ${m.key} is posted`).toBeTruthy();
       const shown = h.fake.message(record!.channel_id, record!.ts!);
       expect(shown, `${d.ref} ${m.key} exists in Slack`).toBeDefined();
-      expect({ key: m.key, text: shown!.text, blocks: shown!.blocks }).toEqual({ key: m.key, text: m.text, blocks: m.blocks });
+      expect({ key: m.key, text: shown!.text, blocks: shown!.blocks }).toEqual({
+        key: m.key,
+        text: m.text,
+        blocks: m.blocks,
+      });
       compared++;
     }
   }
@@ -83,7 +104,9 @@ export function expectMessagesInLine(h: Pick<Harness, 'query' | 'fake'> & { cloc
 
 /** Every message posted in Slack is one Liftoff keeps a record of: nothing was posted twice. */
 export function expectNoDoublePosts(h: Pick<Harness, 'query' | 'fake'>): number {
-  const posted = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.response.ok && !String(c.args.channel).startsWith('U'));
+  const posted = h.fake.calls.filter(
+    (c) => c.method === 'chat.postMessage' && c.response.ok && !String(c.args.channel).startsWith('U'),
+  );
   const rows = h.query<{ n: number }>('SELECT COUNT(*) AS n FROM messages WHERE ts IS NOT NULL')[0]!.n;
   expect(posted.length).toBe(rows);
   return posted.length;
@@ -91,7 +114,11 @@ export function expectNoDoublePosts(h: Pick<Harness, 'query' | 'fake'>): number 
 
 /** Figures the README quotes; printed once per test file so a run shows them. */
 export function report(name: string, figures: Record<string, number | string>) {
-  process.stdout.write(`[reliability] ${name}: ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
+  process.stdout.write(
+    `[reliability] ${name}: ${Object.entries(figures)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}\n`,
+  );
 }
 
 /** Reads a database file with a second, read-only connection. */

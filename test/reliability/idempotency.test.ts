@@ -5,7 +5,16 @@ import { startValues } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
 import { openRollback, rollbackValues, underway } from '../rollback/helpers.js';
-import { approvedDeployment, clickOf, eventsOf, expectMessagesInLine, expectNoDoublePosts, plainPreItems, report, stateOf } from './helpers.js';
+import {
+  approvedDeployment,
+  clickOf,
+  eventsOf,
+  expectMessagesInLine,
+  expectNoDoublePosts,
+  plainPreItems,
+  report,
+  stateOf,
+} from './helpers.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -19,14 +28,21 @@ const figures = { requests: 0, duplicates: 0, recordsChecked: 0 };
 afterAll(() => report('idempotency', figures));
 
 const count = (id: number, type: string, pick?: (data: Record<string, unknown>) => boolean) =>
-  eventsOf(h, id).filter((e) => e.type === type && (!pick || pick(JSON.parse(e.data) as Record<string, unknown>))).length;
+  eventsOf(h, id).filter((e) => e.type === type && (!pick || pick(JSON.parse(e.data) as Record<string, unknown>)))
+    .length;
 
 describe('a request Slack retries is recorded once', () => {
   it('a confirmation retried with X-Slack-Retry-Num 1, 2 and 3 is one confirmation', async () => {
     const { id } = await approvedDeployment(h);
     const item = plainPreItems(stateOf(h, id))[0]!;
     for (const retryNum of [undefined, 1, 2, 3]) {
-      const res = await clickOf(h, PEOPLE.deployer, ActionId.confirmItem, { d: id, k: item.key }, retryNum === undefined ? {} : { retryNum });
+      const res = await clickOf(
+        h,
+        PEOPLE.deployer,
+        ActionId.confirmItem,
+        { d: id, k: item.key },
+        retryNum === undefined ? {} : { retryNum },
+      );
       expect(res.status).toBe(200);
       figures.requests++;
     }
@@ -41,7 +57,9 @@ describe('a request Slack retries is recorded once', () => {
   });
 
   it('an approval retried is one approval, and the retry tells nobody anything', async () => {
-    const { id } = await approvedDeployment(h, { approvers: { dev_lead: PEOPLE.dev, qa_lead: PEOPLE.qa, ops_lead: PEOPLE.ops } });
+    const { id } = await approvedDeployment(h, {
+      approvers: { dev_lead: PEOPLE.dev, qa_lead: PEOPLE.qa, ops_lead: PEOPLE.ops },
+    });
     const before = h.fake.ephemerals({ user: PEOPLE.dev }).length;
     for (const retryNum of [1, 2, 3]) {
       const res = await clickOf(h, PEOPLE.dev, ActionId.approve, { d: id, r: 'dev_lead' }, { retryNum });
@@ -61,7 +79,13 @@ describe('a request Slack retries is recorded once', () => {
     const meta = (opened.view as { private_metadata: string }).private_metadata;
     const submit = (retryNum?: number) =>
       h.slack.submitView(
-        { user: PEOPLE.deployer, callbackId: ViewId.start, privateMetadata: meta, values: startValues(h), viewId: opened.id },
+        {
+          user: PEOPLE.deployer,
+          callbackId: ViewId.start,
+          privateMetadata: meta,
+          values: startValues(h),
+          viewId: opened.id,
+        },
         retryNum === undefined ? undefined : { retryNum },
       );
     const results = await Promise.all([submit(), submit(1), submit(2)]);
@@ -80,7 +104,10 @@ describe('double clicks and double submissions are recorded once', () => {
   it('two clicks at the same moment on each button record one confirmation each', async () => {
     const { id } = await approvedDeployment(h);
     const items = plainPreItems(stateOf(h, id)).slice(0, 5);
-    const clicks = items.flatMap((p) => [clickOf(h, PEOPLE.deployer, ActionId.confirmItem, { d: id, k: p.key }), clickOf(h, PEOPLE.dev, ActionId.confirmItem, { d: id, k: p.key })]);
+    const clicks = items.flatMap((p) => [
+      clickOf(h, PEOPLE.deployer, ActionId.confirmItem, { d: id, k: p.key }),
+      clickOf(h, PEOPLE.dev, ActionId.confirmItem, { d: id, k: p.key }),
+    ]);
     const results = await Promise.all(clicks);
     figures.requests += results.length;
     for (const r of results) expect(r.status).toBe(200);
@@ -125,7 +152,12 @@ describe('double clicks and double submissions are recorded once', () => {
   it('a cancel form and a rejection form submitted twice are recorded once', async () => {
     const a = await approvedDeployment(h);
     const submitReason = (callbackId: string, meta: object, user: string) =>
-      h.slack.submitView({ user, callbackId, privateMetadata: JSON.stringify(meta), values: { reason: { value: input.text('window moved') } } });
+      h.slack.submitView({
+        user,
+        callbackId,
+        privateMetadata: JSON.stringify(meta),
+        values: { reason: { value: input.text('window moved') } },
+      });
     const b = await approvedDeployment(h);
     // b: the QA lead rejects — but QA already approved; rejecting changes the decision once.
     const results = await Promise.all([
@@ -152,7 +184,13 @@ describe('a rollback is started once', () => {
     const view = (await openRollback(h, PEOPLE.deployer, id))!;
     const submit = (retryNum?: number) =>
       h.slack.submitView(
-        { user: PEOPLE.deployer, callbackId: 'rollback.start', privateMetadata: (view.view as { private_metadata: string }).private_metadata, values: rollbackValues(), viewId: view.id },
+        {
+          user: PEOPLE.deployer,
+          callbackId: 'rollback.start',
+          privateMetadata: (view.view as { private_metadata: string }).private_metadata,
+          values: rollbackValues(),
+          viewId: view.id,
+        },
         retryNum === undefined ? undefined : { retryNum },
       );
     const results = await Promise.all([submit(), submit(), submit(1), submit(2)]);

@@ -1,7 +1,16 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionId, encodeRef } from '../../src/slack/ids.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
-import { approvedDeployment, clickOf, eventsOf, expectMessagesInLine, expectNoDoublePosts, plainPreItems, report, stateOf } from './helpers.js';
+import {
+  approvedDeployment,
+  clickOf,
+  eventsOf,
+  expectMessagesInLine,
+  expectNoDoublePosts,
+  plainPreItems,
+  report,
+  stateOf,
+} from './helpers.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -11,7 +20,15 @@ afterEach(async () => {
   await h.stop();
 });
 
-const figures = { requests: 0, duplicates: 0, lost: 0, recordsChecked: 0, oneItemChatUpdates: 0, itemsOnMessage: 0, manyItemsChatUpdates: 0 };
+const figures = {
+  requests: 0,
+  duplicates: 0,
+  lost: 0,
+  recordsChecked: 0,
+  oneItemChatUpdates: 0,
+  itemsOnMessage: 0,
+  manyItemsChatUpdates: 0,
+};
 afterAll(() => report('races', figures));
 
 const PEOPLE_WHO_MAY = [PEOPLE.deployer, PEOPLE.dev, PEOPLE.qa, PEOPLE.ops];
@@ -22,7 +39,9 @@ describe('many people clicking at the same moment', () => {
     const item = plainPreItems(stateOf(h, id))[0]!;
     const updatesBefore = h.fake.callsTo('chat.update').length;
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => clickOf(h, PEOPLE_WHO_MAY[i % 4]!, ActionId.confirmItem, { d: id, k: item.key })),
+      Array.from({ length: 50 }, (_, i) =>
+        clickOf(h, PEOPLE_WHO_MAY[i % 4]!, ActionId.confirmItem, { d: id, k: item.key }),
+      ),
     );
     figures.requests += results.length;
     expect(results.every((r) => r.status === 200)).toBe(true);
@@ -45,19 +64,31 @@ describe('many people clicking at the same moment', () => {
     const { id } = await approvedDeployment(h);
     const d = stateOf(h, id);
     // The items shown in one checklist message.
-    const message = h.fake.messages(CHANNELS.deploys).find((m) => plainPreItems(d).some((p) => JSON.stringify(m.blocks).includes(JSON.stringify(encodeRef({ d: id, k: p.key })).slice(1, -1))))!;
-    const items = plainPreItems(d).filter((p) => JSON.stringify(message.blocks).includes(JSON.stringify(encodeRef({ d: id, k: p.key })).slice(1, -1)));
+    const message = h.fake
+      .messages(CHANNELS.deploys)
+      .find((m) =>
+        plainPreItems(d).some((p) =>
+          JSON.stringify(m.blocks).includes(JSON.stringify(encodeRef({ d: id, k: p.key })).slice(1, -1)),
+        ),
+      )!;
+    const items = plainPreItems(d).filter((p) =>
+      JSON.stringify(message.blocks).includes(JSON.stringify(encodeRef({ d: id, k: p.key })).slice(1, -1)),
+    );
     expect(items.length).toBeGreaterThanOrEqual(3);
     const updatesBefore = h.fake.callsTo('chat.update').length;
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => clickOf(h, PEOPLE_WHO_MAY[i % 4]!, ActionId.confirmItem, { d: id, k: items[i % items.length]!.key })),
+      Array.from({ length: 50 }, (_, i) =>
+        clickOf(h, PEOPLE_WHO_MAY[i % 4]!, ActionId.confirmItem, { d: id, k: items[i % items.length]!.key }),
+      ),
     );
     figures.requests += results.length;
     expect(results.every((r) => r.status === 200)).toBe(true);
     await h.settled();
     const after = stateOf(h, id);
     for (const p of items) {
-      const n = eventsOf(h, id).filter((e) => e.type === 'item_confirmed' && (JSON.parse(e.data) as { key: string }).key === p.key).length;
+      const n = eventsOf(h, id).filter(
+        (e) => e.type === 'item_confirmed' && (JSON.parse(e.data) as { key: string }).key === p.key,
+      ).length;
       expect(n, p.key).toBe(1);
       figures.duplicates += Math.max(0, n - 1);
       if (after.items[p.key]?.state !== 'done') figures.lost++;
@@ -66,7 +97,10 @@ describe('many people clicking at the same moment', () => {
     figures.recordsChecked += expectMessagesInLine(h);
     // The final message shows every item confirmed: no redraw from a stale read won.
     const shown = JSON.stringify(h.fake.message(message.channel, message.ts)!.blocks);
-    for (const p of items) expect(shown).not.toContain(`"action_id":"${ActionId.confirmItem}","value":${JSON.stringify(encodeRef({ d: id, k: p.key }))}`);
+    for (const p of items)
+      expect(shown).not.toContain(
+        `"action_id":"${ActionId.confirmItem}","value":${JSON.stringify(encodeRef({ d: id, k: p.key }))}`,
+      );
     figures.itemsOnMessage = items.length;
     figures.manyItemsChatUpdates = h.fake.callsTo('chat.update').length - updatesBefore;
     expect(figures.manyItemsChatUpdates).toBeLessThan(items.length * 2);

@@ -39,7 +39,14 @@ describe('secrets never appear in logs or messages; logs are JSON lines that nam
     const dbFile = join(dir, 'liftoff.db');
     // Start-up with Slack failing once (a token it refuses stops the start: see startup.test.ts).
     fake.fail('auth.test', { status: 500 }, 1);
-    child = await startChild({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, LIFTOFF_DB: dbFile, LOG_LEVEL: 'debug', LIFTOFF_SLACK_TIMEOUT_MS: '3000' });
+    child = await startChild({
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.url,
+      LIFTOFF_DB: dbFile,
+      LOG_LEVEL: 'debug',
+      LIFTOFF_SLACK_TIMEOUT_MS: '3000',
+    });
     const slack = slackClient({ baseUrl: child.baseUrl, signingSecret: SIGNING_SECRET, fake });
 
     // A deployment, then errors of every kind around it.
@@ -47,9 +54,18 @@ describe('secrets never appear in logs or messages; logs are JSON lines that nam
     const opened = await fake.waitFor(() => fake.lastView(), 60_000);
     let res = { status: 0 };
     for (let i = 0; i < 4 && res.status !== 200; i++) {
-      res = await slack.submitView({ user: PEOPLE.deployer, callbackId: ViewId.start, privateMetadata: (opened.view as { private_metadata: string }).private_metadata, values: startValues({ clock: { now: () => Date.now() } } as unknown as Harness), viewId: opened.id });
+      res = await slack.submitView({
+        user: PEOPLE.deployer,
+        callbackId: ViewId.start,
+        privateMetadata: (opened.view as { private_metadata: string }).private_metadata,
+        values: startValues({ clock: { now: () => Date.now() } } as unknown as Harness),
+        viewId: opened.id,
+      });
     }
-    await fake.waitFor(() => fake.messages(CHANNELS.deploys).some((m) => buttonsOf(m).some((b) => b.actionId === ActionId.confirmItem)), 60_000);
+    await fake.waitFor(
+      () => fake.messages(CHANNELS.deploys).some((m) => buttonsOf(m).some((b) => b.actionId === ActionId.confirmItem)),
+      60_000,
+    );
     const db = reader(dbFile);
     const id = db.query<{ id: number }>('SELECT id FROM deployments')[0]!.id;
     const item = plainPreItems(stateOf(db, id))[0]!;
@@ -58,12 +74,27 @@ describe('secrets never appear in logs or messages; logs are JSON lines that nam
     // Longer than the client's timeout (3 s: long enough that a loaded machine's slow answers are not timeouts too).
     fake.fail('chat.update', { delayMs: 6000 }, 1);
     fake.fail('chat.postEphemeral', { error: 'token_revoked' }, 3);
-    await slack.action({ user: PEOPLE.deployer, actionId: ActionId.confirmItem, value: JSON.stringify({ d: id, k: item.key }), channel: CHANNELS.deploys });
-    await slack.action({ user: PEOPLE.stranger, actionId: ActionId.approve, value: JSON.stringify({ d: id, r: 'dev_lead' }), channel: CHANNELS.deploys });
+    await slack.action({
+      user: PEOPLE.deployer,
+      actionId: ActionId.confirmItem,
+      value: JSON.stringify({ d: id, k: item.key }),
+      channel: CHANNELS.deploys,
+    });
+    await slack.action({
+      user: PEOPLE.stranger,
+      actionId: ActionId.approve,
+      value: JSON.stringify({ d: id, r: 'dev_lead' }),
+      channel: CHANNELS.deploys,
+    });
     await slack.action({ user: PEOPLE.stranger, actionId: 'no.such.action', value: 'x', channel: CHANNELS.deploys });
     // A listener's own line (its child logger): the cancel form cannot open.
     fake.fail('views.open', { error: 'expired_trigger_id' }, 1);
-    await slack.action({ user: PEOPLE.deployer, actionId: ActionId.cancel, value: JSON.stringify({ d: id }), channel: CHANNELS.deploys });
+    await slack.action({
+      user: PEOPLE.deployer,
+      actionId: ActionId.cancel,
+      value: JSON.stringify({ d: id }),
+      channel: CHANNELS.deploys,
+    });
     expect((await slack.raw('payload=1', { signature: 'v0=00' })).status).toBe(401);
     // A signed body Bolt cannot handle (it parses to null): answered 400 instead of hanging.
     expect((await slack.raw('payload=null')).status).toBe(400);
@@ -87,17 +118,27 @@ describe('secrets never appear in logs or messages; logs are JSON lines that nam
     const lines = stdout.split('\n').filter(Boolean);
     figures.logLines = lines.length;
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    for (const e of entries) expect(e).toMatchObject({ level: expect.any(String), time: expect.any(String), msg: expect.any(String) });
+    for (const e of entries)
+      expect(e).toMatchObject({ level: expect.any(String), time: expect.any(String), msg: expect.any(String) });
     figures.errorLines = entries.filter((e) => e.level === 'error' || e.level === 'warn').length;
     // The 500 at start was retried (a refused token stops the start instead: health.test.ts).
     expect(fake.callsTo('auth.test').filter((c) => c.status === 500)).toHaveLength(1);
     expect(fake.callsTo('auth.test').some((c) => c.response.ok === true)).toBe(true);
     // Lines about a deployment say which one, and who when a person acted.
-    expect(entries.find((e) => e.msg === 'could not bring a Slack message in line')).toMatchObject({ deployment: `DEP-${id}` });
-    expect(entries.find((e) => e.msg === 'deployment started')).toMatchObject({ deployment: `DEP-${id}`, user: PEOPLE.deployer });
+    expect(entries.find((e) => e.msg === 'could not bring a Slack message in line')).toMatchObject({
+      deployment: `DEP-${id}`,
+    });
+    expect(entries.find((e) => e.msg === 'deployment started')).toMatchObject({
+      deployment: `DEP-${id}`,
+      user: PEOPLE.deployer,
+    });
     expect(entries.find((e) => e.msg === 'unknown action')).toMatchObject({ user: PEOPLE.stranger });
     // A listener's child logger names the deployment the same way as every other line.
-    expect(entries.find((e) => e.msg === 'Slack refused a call')).toMatchObject({ deployment: `DEP-${id}`, user: PEOPLE.deployer, code: 'expired_trigger_id' });
+    expect(entries.find((e) => e.msg === 'Slack refused a call')).toMatchObject({
+      deployment: `DEP-${id}`,
+      user: PEOPLE.deployer,
+      code: 'expired_trigger_id',
+    });
     expect(entries.filter((e) => 'deploymentId' in e)).toEqual([]);
     const named = entries.filter((e) => 'deployment' in e);
     figures.linesNamingADeployment = named.length;

@@ -1,7 +1,15 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ActionId } from '../../src/slack/ids.js';
 import { PEOPLE, startHarness, type Harness } from '../support/harness.js';
-import { approvedDeployment, clickOf, expectMessagesInLine, expectNoDoublePosts, plainPreItems, report, stateOf } from './helpers.js';
+import {
+  approvedDeployment,
+  clickOf,
+  expectMessagesInLine,
+  expectNoDoublePosts,
+  plainPreItems,
+  report,
+  stateOf,
+} from './helpers.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -14,10 +22,13 @@ afterAll(() => report('slack-faults', figures));
 /** Liftoff with a short Web API timeout, so timeouts happen within a test. */
 const start = () => startHarness({ env: { LIFTOFF_SLACK_TIMEOUT_MS: '400', LOG_LEVEL: 'info' } });
 
-const faultsAnswered = () => h.fake.calls.filter((c) => c.status >= 500 || c.status === 429 || (c.response as { ok?: boolean }).ok === false).length;
+const faultsAnswered = () =>
+  h.fake.calls.filter((c) => c.status >= 500 || c.status === 429 || (c.response as { ok?: boolean }).ok === false)
+    .length;
 
 /** The index in the fake's call log of the first call after `from` for which `pick` holds. */
-const callIndex = (from: number, pick: (c: (typeof h.fake.calls)[number]) => boolean) => h.fake.calls.findIndex((c, i) => i >= from && pick(c));
+const callIndex = (from: number, pick: (c: (typeof h.fake.calls)[number]) => boolean) =>
+  h.fake.calls.findIndex((c, i) => i >= from && pick(c));
 
 describe('Slack answers 5xx, times out or rate-limits', () => {
   it('5xx answers are retried with backoff; the message ends up matching the database', async () => {
@@ -91,7 +102,9 @@ describe('Slack answers 5xx, times out or rate-limits', () => {
     figures.requests++;
     await h.settled();
     figures.faultsInjected += 7;
-    const warnings = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'could not bring a Slack message in line');
+    const warnings = h.logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'could not bring a Slack message in line');
     expect(warnings.length).toBeGreaterThan(0);
     expect(warnings[0]).toMatchObject({ deployment: `DEP-${id}` });
     // No new click: Liftoff tries again by itself.

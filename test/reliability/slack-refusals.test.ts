@@ -20,23 +20,29 @@ describe('Slack refuses the channel or the token: people are told in plain words
     ['not_in_channel', CHANNELS.privateNoBot, /not a member of .*\/invite @Liftoff/],
     ['is_archived', CHANNELS.archived, /is archived/],
     ['channel_not_found', 'CGONE', /cannot see .*invite me/],
-  ])('%s: the deployer gets a direct message explaining it; the deployment is stored', async (_code, channel, explained) => {
-    h = await start();
-    if (channel === 'CGONE') h.fake.fail('chat.postMessage', { error: 'channel_not_found' }, 1);
-    await startDeployment(h, {}, channel === 'CGONE' ? CHANNELS.deploys : channel).catch(() => undefined);
-    await h.settled();
-    expect(h.query<{ n: number }>('SELECT COUNT(*) AS n FROM deployments')[0]!.n).toBe(1);
-    const dm = h.fake.messages(PEOPLE.deployer).at(-1) ?? h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === PEOPLE.deployer).at(-1)?.args;
-    expect(dm?.text).toMatch(explained);
-    figures.faultsInjected++;
-    figures.explanationsChecked++;
-  });
+  ])(
+    '%s: the deployer gets a direct message explaining it; the deployment is stored',
+    async (_code, channel, explained) => {
+      h = await start();
+      if (channel === 'CGONE') h.fake.fail('chat.postMessage', { error: 'channel_not_found' }, 1);
+      await startDeployment(h, {}, channel === 'CGONE' ? CHANNELS.deploys : channel).catch(() => undefined);
+      await h.settled();
+      expect(h.query<{ n: number }>('SELECT COUNT(*) AS n FROM deployments')[0]!.n).toBe(1);
+      const dm =
+        h.fake.messages(PEOPLE.deployer).at(-1) ??
+        h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === PEOPLE.deployer).at(-1)?.args;
+      expect(dm?.text).toMatch(explained);
+      figures.faultsInjected++;
+      figures.explanationsChecked++;
+    },
+  );
 
   it('a revoked token: the person clicking is told through the response_url, and the log says to reinstall', async () => {
     h = await start();
     const { id } = await approvedDeployment(h);
     const item = plainPreItems(stateOf(h, id))[0]!;
-    for (const m of ['chat.update', 'chat.postEphemeral', 'chat.postMessage']) h.fake.fail(m, { error: 'token_revoked' }, 5);
+    for (const m of ['chat.update', 'chat.postEphemeral', 'chat.postMessage'])
+      h.fake.fail(m, { error: 'token_revoked' }, 5);
     await clickOf(h, PEOPLE.dev, ActionId.approve, { d: id, r: 'dev_lead' }); // already approved: Liftoff must answer
     await h.settled();
     const told = h.fake.ephemerals({ user: PEOPLE.dev }).at(-1);
@@ -69,7 +75,9 @@ describe('Slack refuses the channel or the token: people are told in plain words
       expect(told?.text).toContain(explainSlackError(code));
       // An ephemeral answer: the message itself was not replaced.
       expect(h.fake.responses.at(-1)?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-      expect(h.logs.some((l) => l.includes('told the person clicking that the token is refused') && l.includes(`DEP-${id}`))).toBe(true);
+      expect(
+        h.logs.some((l) => l.includes('told the person clicking that the token is refused') && l.includes(`DEP-${id}`)),
+      ).toBe(true);
       figures.faultsInjected++;
       figures.explanationsChecked++;
     },

@@ -18,10 +18,19 @@ export const threadTextOf = (h: Harness, id: number): string => {
 };
 
 export const eventsOf = (h: Harness, id: number) =>
-  h.query<{ type: string; actor: string; data: string }>('SELECT type, actor, data FROM events WHERE deployment_id = ? ORDER BY seq', id);
+  h.query<{ type: string; actor: string; data: string }>(
+    'SELECT type, actor, data FROM events WHERE deployment_id = ? ORDER BY seq',
+    id,
+  );
 
 /** Confirms every item of a stage (or of one phase) as `user`, giving evidence where asked. */
-export async function confirmAll(h: Harness, id: number, stage: Stage, user: string = PEOPLE.deployer, phaseId?: string) {
+export async function confirmAll(
+  h: Harness,
+  id: number,
+  stage: Stage,
+  user: string = PEOPLE.deployer,
+  phaseId?: string,
+) {
   for (const p of itemsOfStage(stateOf(h, id).plan, stage)) {
     if (phaseId && p.sectionId !== phaseId) continue;
     await press(h, user, ActionId.confirmItem, { d: id, k: p.key });
@@ -31,7 +40,9 @@ export async function confirmAll(h: Harness, id: number, stage: Stage, user: str
       user,
       callbackId: 'item.evidence',
       privateMetadata: (view.view as { private_metadata: string }).private_metadata,
-      values: { evidence: { value: input.text(p.item.evidence.kind === 'url' ? 'https://ci.example.com/run/42' : 'backup-1') } },
+      values: {
+        evidence: { value: input.text(p.item.evidence.kind === 'url' ? 'https://ci.example.com/run/42' : 'backup-1') },
+      },
       viewId: view.id,
     });
     expect(res.status).toBe(200);
@@ -64,10 +75,19 @@ export async function grantIfAsked(h: Harness, id: number, gate: 'start' | 'comp
 export async function failStep(h: Harness, user: string, id: number, phaseId: string, note: string, step = '') {
   await press(h, user, ActionId.failStep, { d: id, p: phaseId });
   const view = h.fake.lastView()!;
-  const v = view.view as { private_metadata: string; blocks: Array<{ block_id: string; element?: { options?: Array<{ value: string }> } }> };
+  const v = view.view as {
+    private_metadata: string;
+    blocks: Array<{ block_id: string; element?: { options?: Array<{ value: string }> } }>;
+  };
   const option = v.blocks.find((b) => b.block_id === 'step')!.element!.options!.find((o) => o.value.includes(step))!;
   const values = { step: { value: input.select(option.value) }, reason: { value: input.text(note) } };
-  await h.slack.submitView({ user, callbackId: 'step.fail', privateMetadata: v.private_metadata, values, viewId: view.id });
+  await h.slack.submitView({
+    user,
+    callbackId: 'step.fail',
+    privateMetadata: v.private_metadata,
+    values,
+    viewId: view.id,
+  });
   await h.settled();
 }
 
@@ -76,7 +96,13 @@ export async function failRollback(h: Harness, user: string, id: number, note: s
   await press(h, user, ActionId.rollbackFail, { d: id });
   const view = h.fake.lastView()!;
   const privateMetadata = (view.view as { private_metadata: string }).private_metadata;
-  await h.slack.submitView({ user, callbackId: 'rollback.fail', privateMetadata, values: { reason: { value: input.text(note) } }, viewId: view.id });
+  await h.slack.submitView({
+    user,
+    callbackId: 'rollback.fail',
+    privateMetadata,
+    values: { reason: { value: input.text(note) } },
+    viewId: view.id,
+  });
   await h.settled();
 }
 
@@ -139,7 +165,12 @@ export function rollbackValues(v: RollbackValues = {}) {
 }
 
 /** Submits the rollback modal `view` as `user`. */
-export async function submitRollback(h: Harness, user: string, view: { id: string; view: unknown }, v: RollbackValues = {}) {
+export async function submitRollback(
+  h: Harness,
+  user: string,
+  view: { id: string; view: unknown },
+  v: RollbackValues = {},
+) {
   const res = await h.slack.submitView({
     user,
     callbackId: 'rollback.start',

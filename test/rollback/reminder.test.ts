@@ -25,7 +25,13 @@ describe('the roll back or carry on question', () => {
     const d = monitored();
     const planned = planChange(d, [{ type: 'marked_faulty', note: 'x' }], d.revision, T0 + MIN, DEFAULT_TIMINGS);
     expect(planned.add.filter((j) => j.kind === 'rollback_decision')).toEqual([
-      { key: `DEP-12:rollback_decision:${d.revision}:thread`, deploymentId: 12, kind: 'rollback_decision', dueAt: T0 + 11 * MIN, payload: { target: 'thread', seq: d.revision } },
+      {
+        key: `DEP-12:rollback_decision:${d.revision}:thread`,
+        deploymentId: 12,
+        kind: 'rollback_decision',
+        dueAt: T0 + 11 * MIN,
+        payload: { target: 'thread', seq: d.revision },
+      },
     ]);
     expect(planned.add.map((j) => j.kind)).toContain('issue');
   });
@@ -34,7 +40,9 @@ describe('the roll back or carry on question', () => {
     const d = monitored();
     expect(skipReason(job, d, T0 + 11 * MIN, DEFAULT_TIMINGS)).toBeNull();
     expect(skipReason(job, play(d, [{ type: 'completed' }]), T0 + 11 * MIN, DEFAULT_TIMINGS)).toMatch(/no longer live/);
-    const rolling = play(d, [{ type: 'rollback_started', trigger: 't', restore: ['code'], note: '', fromVersion: '2.14.0', toVersion: null }]);
+    const rolling = play(d, [
+      { type: 'rollback_started', trigger: 't', restore: ['code'], note: '', fromVersion: '2.14.0', toVersion: null },
+    ]);
     expect(skipReason(job, rolling, T0 + 11 * MIN, DEFAULT_TIMINGS)).toMatch(/no longer live/);
   });
 
@@ -56,16 +64,47 @@ describe('the rollback overrun alert', () => {
       created(p),
       [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }],
       [{ type: 'phase_started', phaseId: p.phases[0]!.id }],
-      [{ type: 'rollback_started', trigger: 't', restore: ['code'], note: '', fromVersion: '2.14.0', toVersion: '2.13.2' }, USERS.qa, T0],
+      [
+        {
+          type: 'rollback_started',
+          trigger: 't',
+          restore: ['code'],
+          note: '',
+          fromVersion: '2.14.0',
+          toVersion: '2.13.2',
+        },
+        USERS.qa,
+        T0,
+      ],
     );
-  const overrun = { kind: 'rollback_overrun' as const, dueAt: T0 + 20 * MIN + 1, payload: { target: 'thread' as const } };
+  const overrun = {
+    kind: 'rollback_overrun' as const,
+    dueAt: T0 + 20 * MIN + 1,
+    payload: { target: 'thread' as const },
+  };
 
   it('is planned when the rollback starts, due just past the template’s estimate; not without an estimate', () => {
     const d = start();
-    const started = [{ type: 'rollback_started' as const, trigger: 't', restore: ['code'], note: '', fromVersion: '2.14.0', toVersion: null }];
-    const overruns = (x: typeof d) => planChange(x, started, x.revision, T0, DEFAULT_TIMINGS).add.filter((j) => j.kind === 'rollback_overrun');
+    const started = [
+      {
+        type: 'rollback_started' as const,
+        trigger: 't',
+        restore: ['code'],
+        note: '',
+        fromVersion: '2.14.0',
+        toVersion: null,
+      },
+    ];
+    const overruns = (x: typeof d) =>
+      planChange(x, started, x.revision, T0, DEFAULT_TIMINGS).add.filter((j) => j.kind === 'rollback_overrun');
     expect(overruns(d)).toEqual([
-      { key: `DEP-12:rollback_overrun:${d.revision}:thread`, deploymentId: 12, kind: 'rollback_overrun', dueAt: T0 + 20 * MIN + 1, payload: { target: 'thread', seq: d.revision } },
+      {
+        key: `DEP-12:rollback_overrun:${d.revision}:thread`,
+        deploymentId: 12,
+        kind: 'rollback_overrun',
+        dueAt: T0 + 20 * MIN + 1,
+        payload: { target: 'thread', seq: d.revision },
+      },
     ]);
     const none = start(plan);
     expect(overruns(none)).toEqual([]);
@@ -74,10 +113,14 @@ describe('the rollback overrun alert', () => {
   it('is sent only while the rollback still runs, and says by how much and what is open', () => {
     const d = start();
     expect(skipReason(overrun, d, T0 + 21 * MIN, DEFAULT_TIMINGS)).toBeNull();
-    expect(skipReason(overrun, play(d, [{ type: 'rollback_failed', note: 'x' }]), T0 + 21 * MIN, DEFAULT_TIMINGS)).toMatch(/no longer running/);
+    expect(
+      skipReason(overrun, play(d, [{ type: 'rollback_failed', note: 'x' }]), T0 + 21 * MIN, DEFAULT_TIMINGS),
+    ).toMatch(/no longer running/);
     const notice = renderNotice({ job: overrun, d, events: [], now: T0 + 25 * MIN, timings: DEFAULT_TIMINGS });
     const open = plan.rollback.steps.filter((s) => s.required).length;
-    expect(notice.text).toBe(`⚠️ The rollback of DEP-12 (checkout-api in Production) is over its estimated 20 min by 5 min. ${open} required rollback steps are still open.`);
+    expect(notice.text).toBe(
+      `⚠️ The rollback of DEP-12 (checkout-api in Production) is over its estimated 20 min by 5 min. ${open} required rollback steps are still open.`,
+    );
     expect(JSON.stringify(notice.blocks)).toContain('<@U0DEPLOYER1>, <@U0QALEAD001>: say in the thread');
     expect(validateMessageBlocks(notice.blocks, notice.text)).toEqual([]);
   });

@@ -13,7 +13,11 @@ const ONCALL = 'U0ONCALL001';
 function setup() {
   const repos = temp.repos();
   const clock = fakeClock(T0);
-  const deployments = createDeploymentService({ repos, clock, policyFor: () => ({ ...DEFAULT_POLICY, rollbackUsers: [ONCALL] }) });
+  const deployments = createDeploymentService({
+    repos,
+    clock,
+    policyFor: () => ({ ...DEFAULT_POLICY, rollbackUsers: [ONCALL] }),
+  });
   const rollback = createRollbackService({ repos, clock, deployments });
   /** A deployment whose first phase runs. */
   const underway = (over: Parameters<typeof deploymentInput>[0] = {}) => {
@@ -53,7 +57,11 @@ describe('starting a rollback', () => {
     const { deployment, started } = rollback.start(d.id, USERS.qa, choice, 'V1');
     expect(started).toBe(true);
     expect(deployment.rollback).toMatchObject({ fromVersion: '2.4.0', toVersion: '2.3.1', trigger: choice.trigger });
-    expect(rollback.lockOf('web', 'production')).toMatchObject({ deploymentId: d.id, lockedBy: USERS.qa, reason: expect.stringContaining('rolling back 2.4.0 to 2.3.1') });
+    expect(rollback.lockOf('web', 'production')).toMatchObject({
+      deploymentId: d.id,
+      lockedBy: USERS.qa,
+      reason: expect.stringContaining('rolling back 2.4.0 to 2.3.1'),
+    });
     expect(repos.deployments.listActive().map((x) => x.id)).toContain(d.id);
   });
 
@@ -71,7 +79,11 @@ describe('starting a rollback', () => {
     const { rollback, underway, repos } = setup();
     const d = underway();
     expect(refusal(() => rollback.start(d.id, USERS.stranger, choice, 'V1')).code).toBe('not_allowed');
-    expect(repos.deployments.events(d.id).at(-1)).toMatchObject({ type: 'refused', action: 'start_rollback', actor: USERS.stranger });
+    expect(repos.deployments.events(d.id).at(-1)).toMatchObject({
+      type: 'refused',
+      action: 'start_rollback',
+      actor: USERS.stranger,
+    });
     expect(rollback.lockOf('web', 'production')).toBeUndefined();
     // The people the configuration names may.
     expect(rollback.start(d.id, ONCALL, choice).started).toBe(true);
@@ -81,7 +93,10 @@ describe('starting a rollback', () => {
     const { rollback, underway, repos, deployments } = setup();
     const d = underway();
     rollback.start(d.id, USERS.deployer, choice);
-    for (const p of [...template.rollback.steps.map((s) => `rollback.steps.${s.id}`), ...template.rollback.validation.map((s) => `rollback_validation.validation.${s.id}`)]) {
+    for (const p of [
+      ...template.rollback.steps.map((s) => `rollback.steps.${s.id}`),
+      ...template.rollback.validation.map((s) => `rollback_validation.validation.${s.id}`),
+    ]) {
       deployments.act(d.id, { type: 'confirm_item', key: p }, USERS.ops);
     }
     expect(rollback.complete(d.id, USERS.ops).status).toBe('rolled_back');
@@ -93,10 +108,18 @@ describe('starting a rollback', () => {
 describe('environment locks', () => {
   it('a rollback’s lock is released by the deployer, a lead approver or the rollback people; not by others', () => {
     const { rollback, underway, repos } = setup();
-    const d = underway({ approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa], ops_lead: [USERS.ops], product_owner: [USERS.po] } });
+    const d = underway({
+      approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa], ops_lead: [USERS.ops], product_owner: [USERS.po] },
+    });
     rollback.start(d.id, USERS.ops, choice);
-    for (const who of [USERS.stranger, USERS.po]) expect(refusal(() => rollback.unlock('web', 'production', who)).code).toBe('not_allowed');
-    expect(repos.deployments.events(d.id).filter((e) => e.type === 'refused').map((e) => e.actor)).toEqual([USERS.stranger, USERS.po]);
+    for (const who of [USERS.stranger, USERS.po])
+      expect(refusal(() => rollback.unlock('web', 'production', who)).code).toBe('not_allowed');
+    expect(
+      repos.deployments
+        .events(d.id)
+        .filter((e) => e.type === 'refused')
+        .map((e) => e.actor),
+    ).toEqual([USERS.stranger, USERS.po]);
     rollback.unlock('web', 'production', USERS.dev);
     expect(rollback.lockOf('web', 'production')).toBeUndefined();
     expect(refusal(() => rollback.unlock('web', 'production', USERS.dev)).code).toBe('already_done');
@@ -109,7 +132,10 @@ describe('environment locks', () => {
     deployments.start(deploymentInput({ environment: 'staging' }), template, USERS.deployer);
     expect(rollback.lock('web', 'staging', 'database maintenance', USERS.qa).created).toBe(true);
     expect(refusal(() => rollback.lock('web', 'staging', 'mine now', USERS.stranger)).code).toBe('not_allowed');
-    expect(rollback.lock('web', 'staging', 'maintenance until 18:00', ONCALL)).toMatchObject({ created: false, lock: { reason: 'maintenance until 18:00', lockedBy: USERS.qa } });
+    expect(rollback.lock('web', 'staging', 'maintenance until 18:00', ONCALL)).toMatchObject({
+      created: false,
+      lock: { reason: 'maintenance until 18:00', lockedBy: USERS.qa },
+    });
     expect(rollback.locks().map((l) => l.reason)).toEqual(['flaky env', 'maintenance until 18:00']);
     rollback.unlock('web', 'staging', USERS.qa);
     expect(rollback.locks().map((l) => l.reason)).toEqual(['flaky env']);

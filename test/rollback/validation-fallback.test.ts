@@ -17,7 +17,17 @@ const rollingBack = (plan: Template): Deployment =>
     created(plan),
     [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }],
     [{ type: 'phase_started', phaseId: plan.phases[0]!.id }],
-    [{ type: 'rollback_started', trigger: 'Errors', restore: ['code'], note: '', fromVersion: '2.14.0', toVersion: '2.13.2' }, USERS.qa],
+    [
+      {
+        type: 'rollback_started',
+        trigger: 'Errors',
+        restore: ['code'],
+        note: '',
+        fromVersion: '2.14.0',
+        toVersion: '2.13.2',
+      },
+      USERS.qa,
+    ],
   );
 
 const message = (d: Deployment, key: string) => renderDeployment(d, T0 + 30 * MIN).find((m) => m.key === key)!;
@@ -36,12 +46,14 @@ describe('rollback validation when the template lists none', () => {
     ]);
     const text = allTextOf(message(rollingBack(standard), 'rollback:validation').blocks);
     expect(text).toContain('The template lists no rollback validation, so Liftoff asks for its standard checks.');
-    for (const check of ['Application accessible', 'Database state correct', 'No data loss', 'Services operational']) expect(text).toContain(check);
+    for (const check of ['Application accessible', 'Database state correct', 'No data loss', 'Services operational'])
+      expect(text).toContain(check);
   });
 
   it('the checks are required: the rollback cannot complete before they are confirmed', () => {
     let d = rollingBack(standard);
-    for (const p of itemsOfStage(standard, 'rollback')) d = play(d, [{ type: 'item_confirmed', key: p.key }, USERS.ops]);
+    for (const p of itemsOfStage(standard, 'rollback'))
+      d = play(d, [{ type: 'item_confirmed', key: p.key }, USERS.ops]);
     const refusal = (() => {
       try {
         decide(d, { type: 'complete_rollback' }, USERS.deployer);
@@ -51,25 +63,44 @@ describe('rollback validation when the template lists none', () => {
       throw new Error('not refused');
     })();
     expect(refusal.details).toEqual(STANDARD_ROLLBACK_VALIDATION.map((i) => `Rollback validation: ${i.text}`));
-    for (const p of itemsOfStage(d.plan, 'rollback_validation')) d = play(d, [{ type: 'item_confirmed', key: p.key }, USERS.ops]);
+    for (const p of itemsOfStage(d.plan, 'rollback_validation'))
+      d = play(d, [{ type: 'item_confirmed', key: p.key }, USERS.ops]);
     expect(decide(d, { type: 'complete_rollback' }, USERS.deployer)).toEqual([{ type: 'rollback_completed' }]);
   });
 
   it('a deployment stored before the fallback keeps its frozen plan: no new checks appear in its rollback, which completes as before', async () => {
     // Its created event froze the plan as it was: no rollback validation at all.
-    const e = { type: 'created' as const, input: inputFor(standard), plan: structuredClone(standard), phases: created(standard).phases, actor: USERS.deployer, at: T0 - 60 * MIN };
+    const e = {
+      type: 'created' as const,
+      input: inputFor(standard),
+      plan: structuredClone(standard),
+      phases: created(standard).phases,
+      actor: USERS.deployer,
+      at: T0 - 60 * MIN,
+    };
     const before = initialState(12, e);
     let d = play(
       before,
       [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }],
       [{ type: 'phase_started', phaseId: standard.phases[0]!.id }],
-      [{ type: 'rollback_started', trigger: 'Errors', restore: ['code'], note: '', fromVersion: '2.14.0', toVersion: '2.13.2' }, USERS.qa],
+      [
+        {
+          type: 'rollback_started',
+          trigger: 'Errors',
+          restore: ['code'],
+          note: '',
+          fromVersion: '2.14.0',
+          toVersion: '2.13.2',
+        },
+        USERS.qa,
+      ],
     );
     expect(itemsOfStage(d.plan, 'rollback_validation')).toEqual([]);
     const text = allTextOf(message(d, 'rollback:validation').blocks);
     expect(text).not.toContain('Application accessible');
     expect(text).not.toContain('standard checks');
-    for (const p of itemsOfStage(standard, 'rollback')) d = play(d, [{ type: 'item_confirmed', key: p.key }, USERS.ops]);
+    for (const p of itemsOfStage(standard, 'rollback'))
+      d = play(d, [{ type: 'item_confirmed', key: p.key }, USERS.ops]);
     expect(decide(d, { type: 'complete_rollback' }, USERS.deployer)).toEqual([{ type: 'rollback_completed' }]);
   });
 
@@ -83,14 +114,18 @@ describe('rollback validation when the template lists none', () => {
     expect(rollbackValidation(task).standard).toBe(false);
     const m = message(rollingBack(task), 'rollback:validation');
     expect(allTextOf(m.blocks)).not.toContain('standard checks');
-    expect(buttons(m.blocks).filter((b) => b.action_id === 'item.confirm')).toHaveLength(task.rollback.validation.length);
+    expect(buttons(m.blocks).filter((b) => b.action_id === 'item.confirm')).toHaveLength(
+      task.rollback.validation.length,
+    );
   });
 
   it('the rollback timer says when no estimate is set, and how to set one', () => {
     expect(standard.rollback.estimatedMinutes).toBeNull();
     const text = allTextOf(message(rollingBack(standard), 'rollback:plan').blocks);
     expect(text).toMatch(/Running for \d+ min · no estimated rollback time is set, so no overrun alert/);
-    expect(text).toContain('The template gives no estimated rollback time. To set one: `estimatedMinutes` under `rollback:` in a YAML template');
+    expect(text).toContain(
+      'The template gives no estimated rollback time. To set one: `estimatedMinutes` under `rollback:` in a YAML template',
+    );
     expect(text).toContain('front matter (`values: { Estimate: 20 minutes }`)');
   });
 });

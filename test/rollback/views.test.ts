@@ -13,22 +13,51 @@ import { allTemplates, created, HOSTILE, MIN, play, T0, USERS } from '../views/f
 import { allTextOf, buttons, mrkdwnOf, ownLimitProblems } from '../views/helpers.js';
 
 const underway = (plan: Template) =>
-  play(created(plan), [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }], [{ type: 'phase_started', phaseId: plan.phases[0]!.id }]);
+  play(
+    created(plan),
+    [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }],
+    [{ type: 'phase_started', phaseId: plan.phases[0]!.id }],
+  );
 
 const rolledBackAt = T0 + 10 * MIN;
 const rollingBack = (plan: Template, trigger = 'Error rate above 5%', note = 'Seen on the dashboards') =>
-  play(underway(plan), [{ type: 'rollback_started', trigger, restore: ['code', 'database'], note, fromVersion: '2.14.0', toVersion: '2.13.2' }, USERS.qa, rolledBackAt]);
+  play(underway(plan), [
+    {
+      type: 'rollback_started',
+      trigger,
+      restore: ['code', 'database'],
+      note,
+      fromVersion: '2.14.0',
+      toVersion: '2.13.2',
+    },
+    USERS.qa,
+    rolledBackAt,
+  ]);
 
 function rollbackStates(plan: Template): Array<[string, Deployment]> {
   const started = rollingBack(plan, '"'.repeat(500), '"'.repeat(1000));
   const keys = [...itemsOfStage(plan, 'rollback'), ...itemsOfStage(plan, 'rollback_validation')].map((p) => p.key);
-  const allDone = play(started, ...keys.map((key) => [{ type: 'item_confirmed' as const, key }, USERS.ops] as [{ type: 'item_confirmed'; key: string }, string]));
+  const allDone = play(
+    started,
+    ...keys.map(
+      (key) =>
+        [{ type: 'item_confirmed' as const, key }, USERS.ops] as [{ type: 'item_confirmed'; key: string }, string],
+    ),
+  );
   const failed = play(started, [{ type: 'rollback_failed', note: '"'.repeat(1000) }, USERS.ops]);
   const completed = play(allDone, [{ type: 'rollback_completed' }, USERS.deployer]);
-  return [['started', started], ['all done', allDone], ['failed', failed], ['completed', completed]];
+  return [
+    ['started', started],
+    ['all done', allDone],
+    ['failed', failed],
+    ['completed', completed],
+  ];
 }
 
-const keysOf = (d: Deployment, now: number) => renderDeployment(d, now).map((m) => m.key).filter((k) => !k.startsWith('note:') && k !== 'rollback:report');
+const keysOf = (d: Deployment, now: number) =>
+  renderDeployment(d, now)
+    .map((m) => m.key)
+    .filter((k) => !k.startsWith('note:') && k !== 'rollback:report');
 
 describe.each(allTemplates)('the rollback messages of the %s template', (_name, plan) => {
   it('stay within Slack’s limits in every rollback state, under the same keys', () => {
@@ -37,7 +66,8 @@ describe.each(allTemplates)('the rollback messages of the %s template', (_name, 
     for (const [name, d] of states) {
       const now = rolledBackAt + 1000 * MIN;
       expect(keysOf(d, now), name).toEqual(keys);
-      for (const m of renderDeployment(d, now)) expect(ownLimitProblems(m.blocks, m.text), `${name}: ${m.key}`).toEqual([]);
+      for (const m of renderDeployment(d, now))
+        expect(ownLimitProblems(m.blocks, m.text), `${name}: ${m.key}`).toEqual([]);
     }
   });
 
@@ -48,7 +78,10 @@ describe.each(allTemplates)('the rollback messages of the %s template', (_name, 
 
 describe('the Roll back button', () => {
   const plan = allTemplates[0]![1];
-  const rollbackButtons = (d: Deployment) => renderDeployment(d, T0).flatMap((m) => buttons(m.blocks)).filter((b) => b.action_id === ActionId.rollback);
+  const rollbackButtons = (d: Deployment) =>
+    renderDeployment(d, T0)
+      .flatMap((m) => buttons(m.blocks))
+      .filter((b) => b.action_id === ActionId.rollback);
 
   it('shows on the card and in the thread from the first phase start, not before, and not once a rollback started', () => {
     expect(rollbackButtons(created(plan))).toEqual([]);
@@ -60,7 +93,11 @@ describe('the Roll back button', () => {
 
   it('stays through the monitoring window', () => {
     const d = underway(plan);
-    const monitoring: Deployment = { ...d, status: 'monitoring', monitoring: { by: USERS.deployer, at: T0, until: T0 + 60 * MIN } };
+    const monitoring: Deployment = {
+      ...d,
+      status: 'monitoring',
+      monitoring: { by: USERS.deployer, at: T0, until: T0 + 60 * MIN },
+    };
     expect(rollbackButtons(monitoring)).toHaveLength(2);
     expect(rollbackButtons({ ...d, status: 'completed' })).toEqual([]);
   });
@@ -73,9 +110,13 @@ describe('the rollback timer', () => {
   it('shows the time elapsed against the estimate, and the overrun', () => {
     const d = rollingBack(plan);
     const within = renderDeployment(d, rolledBackAt + 12 * MIN);
-    expect(allTextOf(within.find((m) => m.key === 'rollback:plan')!.blocks)).toContain('Running for 12 min of 20 min estimated');
+    expect(allTextOf(within.find((m) => m.key === 'rollback:plan')!.blocks)).toContain(
+      'Running for 12 min of 20 min estimated',
+    );
     const late = renderDeployment(d, rolledBackAt + 25 * MIN);
-    expect(allTextOf(late.find((m) => m.key === 'rollback:plan')!.blocks)).toContain('Over the estimated rollback time by 5 min');
+    expect(allTextOf(late.find((m) => m.key === 'rollback:plan')!.blocks)).toContain(
+      'Over the estimated rollback time by 5 min',
+    );
     expect(allTextOf(late.find((m) => m.key === 'parent')!.blocks)).toMatch(/Rolling back.*over the estimate by 5 min/);
   });
 
@@ -91,7 +132,9 @@ describe('the rollback timer', () => {
     expect(renderDeployment(d, rolledBackAt + 60 * MIN).map((m) => m.key)).not.toContain('rollback:report');
     const text = allTextOf(rollbackReport(d));
     expect(text).toContain('*Duration:* 31 min (estimate 20 min, over by 11 min)');
-    expect(text).toMatch(/\+4 min ✅ .* — <@U0OPSLEAD01>\n\+9 min ✅ .* — <@U0DEVLEAD01>\n\+31 min ↩️ marked complete by <@U0DEPLOYER1>/);
+    expect(text).toMatch(
+      /\+4 min ✅ .* — <@U0OPSLEAD01>\n\+9 min ✅ .* — <@U0DEVLEAD01>\n\+31 min ↩️ marked complete by <@U0DEPLOYER1>/,
+    );
   });
 });
 
@@ -107,7 +150,9 @@ describe('after the rollback', () => {
     expect(text).toMatch(/⏹️ Interrupted by the rollback <!date\^\d+\^[^>]+> after \d+ min of \d+ min planned/);
     expect(text).not.toContain('Running for');
     expect(text).not.toContain('Over plan');
-    expect(allTextOf(later.find((m) => m.key === 'parent')!.blocks)).toMatch(/↩️ \*Rolled back\* 2\.14\.0 → 2\.13\.2 · <!date/);
+    expect(allTextOf(later.find((m) => m.key === 'parent')!.blocks)).toMatch(
+      /↩️ \*Rolled back\* 2\.14\.0 → 2\.13\.2 · <!date/,
+    );
   });
 });
 
@@ -118,12 +163,19 @@ describe('the rollback notices and note', () => {
     const d = rollingBack(plan);
     const started = rollbackNotice(d, 'started', null);
     expect(started.text).toBe('⏪ Rolling back checkout-api in Production (DEP-12): 2.14.0 → 2.13.2');
-    expect(mrkdwnOf(started.blocks)).toBe('⏪ *Rolling back checkout-api in Production* (DEP-12): 2.14.0 → 2.13.2, started by <@U0QALEAD001>\n*Trigger:* Error rate above 5%');
+    expect(mrkdwnOf(started.blocks)).toBe(
+      '⏪ *Rolling back checkout-api in Production* (DEP-12): 2.14.0 → 2.13.2, started by <@U0QALEAD001>\n*Trigger:* Error rate above 5%',
+    );
     const completed = play(d, [{ type: 'rollback_completed' }, USERS.deployer]);
-    expect(rollbackNotice(completed, 'completed', null).text).toBe('↩️ checkout-api in Production is rolled back (DEP-12) to 2.13.2');
+    expect(rollbackNotice(completed, 'completed', null).text).toBe(
+      '↩️ checkout-api in Production is rolled back (DEP-12) to 2.13.2',
+    );
     const failed = play(d, [{ type: 'rollback_failed', note: 'artifact gone' }, USERS.ops]);
-    expect(rollbackNotice(failed, 'failed', null).text).toBe('🆘 The rollback of checkout-api in Production failed (DEP-12)');
-    for (const n of [started, rollbackNotice(completed, 'completed', null), rollbackNotice(failed, 'failed', null)]) expect(n.text).not.toContain('*');
+    expect(rollbackNotice(failed, 'failed', null).text).toBe(
+      '🆘 The rollback of checkout-api in Production failed (DEP-12)',
+    );
+    for (const n of [started, rollbackNotice(completed, 'completed', null), rollbackNotice(failed, 'failed', null)])
+      expect(n.text).not.toContain('*');
   });
 
   it('no note of its own: the plan says what the rollback closed and locked; the notice tells the thread', () => {
@@ -139,7 +191,11 @@ describe('text typed in the modal stays inert', () => {
   it('in the thread, the card and the notices', () => {
     const plan = allTemplates[0]![1];
     const d = rollingBack(plan, HOSTILE, HOSTILE);
-    const shown = [...renderDeployment(d, T0).map((m) => mrkdwnOf(m.blocks)), rollbackNotice(d, 'started', null).text, mrkdwnOf(rollbackNotice(d, 'started', null).blocks)].join('\n');
+    const shown = [
+      ...renderDeployment(d, T0).map((m) => mrkdwnOf(m.blocks)),
+      rollbackNotice(d, 'started', null).text,
+      mrkdwnOf(rollbackNotice(d, 'started', null).blocks),
+    ].join('\n');
     expect(shown).not.toContain('<!channel>');
     expect(shown).not.toContain('<https://evil|bank>');
   });
@@ -152,17 +208,24 @@ describe('rollbackModal', () => {
     const v: ModalView = rollbackModal({ d: underway(plan), toVersion: '2.13.2' });
     expect(v.callback_id).toBe(ViewId.rollback);
     expect(decodeRef(v.private_metadata)).toEqual({ d: 12 });
-    const trigger = v.blocks.find((b) => b.block_id === RollbackField.trigger) as { element: { type: string; options: Array<{ value: string }> } };
+    const trigger = v.blocks.find((b) => b.block_id === RollbackField.trigger) as {
+      element: { type: string; options: Array<{ value: string }> };
+    };
     // A trigger the template left blank (“[Condition that requires rollback]”) is not offered.
     const offered = plan.rollback.triggers.flatMap((t, i) => (isOnlyPlaceholder(t) ? [] : [`t${i}`]));
     expect(trigger.element.options.map((o) => o.value)).toEqual([...offered, 'other']);
-    const restore = v.blocks.find((b) => b.block_id === RollbackField.restore) as { element: { initial_options: Array<{ value: string }> } };
+    const restore = v.blocks.find((b) => b.block_id === RollbackField.restore) as {
+      element: { initial_options: Array<{ value: string }> };
+    };
     expect(restore.element.initial_options.map((o) => o.value)).toEqual(restorePreset(plan));
     expect(JSON.stringify(v.blocks[0])).toContain('from *2.14.0* to *2.13.2*');
   });
 
   it('uses a select when the triggers would not fit radio buttons', () => {
-    const many: Template = { ...plan, rollback: { ...plan.rollback, triggers: Array.from({ length: 12 }, (_, i) => `Trigger ${i}`) } };
+    const many: Template = {
+      ...plan,
+      rollback: { ...plan.rollback, triggers: Array.from({ length: 12 }, (_, i) => `Trigger ${i}`) },
+    };
     const v = rollbackModal({ d: underway(many), toVersion: null });
     const trigger = v.blocks.find((b) => b.block_id === RollbackField.trigger) as { element: { type: string } };
     expect(trigger.element.type).toBe('static_select');
@@ -170,8 +233,16 @@ describe('rollbackModal', () => {
   });
 
   it('reads the restore preset from the steps', () => {
-    const steps = (...texts: string[]) => ({ ...plan, rollback: { ...plan.rollback, steps: texts.map((text, i) => ({ id: `s${i}`, text, required: true, details: [], level: 0 })) } });
-    expect(restorePreset(steps('Redeploy the previous artifact', 'Run down migrations', 'Restore data from backup'))).toEqual(['code', 'database', 'data']);
+    const steps = (...texts: string[]) => ({
+      ...plan,
+      rollback: {
+        ...plan.rollback,
+        steps: texts.map((text, i) => ({ id: `s${i}`, text, required: true, details: [], level: 0 })),
+      },
+    });
+    expect(
+      restorePreset(steps('Redeploy the previous artifact', 'Run down migrations', 'Restore data from backup')),
+    ).toEqual(['code', 'database', 'data']);
     expect(restorePreset(steps('Restore configuration changes'))).toEqual(['configuration']);
     expect(restorePreset(steps('Call the vendor'))).toEqual(['code']);
   });

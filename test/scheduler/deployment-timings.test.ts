@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/core/deployment/decide.js';
-import { DEFAULT_TIMINGS, deploymentTimings, monitoringMinutesOf, offeredTimings, planChange } from '../../src/core/schedule/index.js';
+import {
+  DEFAULT_TIMINGS,
+  deploymentTimings,
+  monitoringMinutesOf,
+  offeredTimings,
+  planChange,
+} from '../../src/core/schedule/index.js';
 import type { DeploymentEvent } from '../../src/core/deployment/events.js';
 import { offeredTimingsFor, planWithSettings } from '../../src/config/team/plan.js';
 import type { Settings } from '../../src/config/team.js';
@@ -22,13 +28,29 @@ function withNumbers() {
 const settings = (communication: Partial<Settings['communication']>): Settings =>
   ({
     healthChecks: [],
-    communication: { announcementHoursBefore: null, reminderHoursBefore: null, progressEveryMinutes: null, monitoringMinutes: null, ...communication },
+    communication: {
+      announcementHoursBefore: null,
+      reminderHoursBefore: null,
+      progressEveryMinutes: null,
+      monitoringMinutes: null,
+      ...communication,
+    },
   }) as unknown as Settings;
 
 describe('a deployment’s communication timings: per deployment > team configuration > template > defaults', () => {
   it('the start form offers the template’s numbers, with the configuration’s on top, monitoring included', () => {
-    expect(offeredTimings(template)).toEqual({ announcementHoursBefore: 24, reminderHoursBefore: 1, progressEveryMinutes: 30, monitoringMinutes: 0 });
-    expect(offeredTimingsFor(withNumbers(), null)).toEqual({ announcementHoursBefore: 48, reminderHoursBefore: 1, progressEveryMinutes: 15, monitoringMinutes: 90 });
+    expect(offeredTimings(template)).toEqual({
+      announcementHoursBefore: 24,
+      reminderHoursBefore: 1,
+      progressEveryMinutes: 30,
+      monitoringMinutes: 0,
+    });
+    expect(offeredTimingsFor(withNumbers(), null)).toEqual({
+      announcementHoursBefore: 48,
+      reminderHoursBefore: 1,
+      progressEveryMinutes: 15,
+      monitoringMinutes: 90,
+    });
     expect(offeredTimingsFor(withNumbers(), settings({ announcementHoursBefore: 12, monitoringMinutes: 30 }))).toEqual({
       announcementHoursBefore: 12,
       reminderHoursBefore: 1,
@@ -45,11 +67,26 @@ describe('a deployment’s communication timings: per deployment > team configur
 
   it('the deployment’s own timings win over the plan and over the planner’s overrides', () => {
     const plan = planWithSettings(withNumbers(), settings({ reminderHoursBefore: 3 }));
-    const { deployment } = newDeployment({ timings: { announcementHoursBefore: 6, progressEveryMinutes: 5 } }, { plan });
-    expect(deploymentTimings(deployment)).toEqual({ ...DEFAULT_TIMINGS, announcementHoursBefore: 6, reminderHoursBefore: 3, progressEveryMinutes: 5 });
-    expect(timingsFrom({ progressEveryMinutes: 20, reminderHoursBefore: 2 })(deployment)).toMatchObject({ progressEveryMinutes: 5, reminderHoursBefore: 2 });
+    const { deployment } = newDeployment(
+      { timings: { announcementHoursBefore: 6, progressEveryMinutes: 5 } },
+      { plan },
+    );
+    expect(deploymentTimings(deployment)).toEqual({
+      ...DEFAULT_TIMINGS,
+      announcementHoursBefore: 6,
+      reminderHoursBefore: 3,
+      progressEveryMinutes: 5,
+    });
+    expect(timingsFrom({ progressEveryMinutes: 20, reminderHoursBefore: 2 })(deployment)).toMatchObject({
+      progressEveryMinutes: 5,
+      reminderHoursBefore: 2,
+    });
     // Without timings of its own, the plan's.
-    expect(deploymentTimings(newDeployment({}, { plan }).deployment)).toMatchObject({ announcementHoursBefore: 48, reminderHoursBefore: 3, progressEveryMinutes: 15 });
+    expect(deploymentTimings(newDeployment({}, { plan }).deployment)).toMatchObject({
+      announcementHoursBefore: 48,
+      reminderHoursBefore: 3,
+      progressEveryMinutes: 15,
+    });
   });
 
   it('the announcement and reminder jobs are due at the deployment’s own hours', () => {
@@ -74,7 +111,10 @@ describe('a deployment’s communication timings: per deployment > team configur
 
   it('completing a deployment with its own monitoring minutes watches it that long; 0 completes it at once', () => {
     const complete = (minutes: number) => {
-      const s = new Scenario({ timings: { monitoringMinutes: minutes } }, { ...DEFAULT_POLICY, defaultMonitoringMinutes: 30 }).allPhases();
+      const s = new Scenario(
+        { timings: { monitoringMinutes: minutes } },
+        { ...DEFAULT_POLICY, defaultMonitoringMinutes: 30 },
+      ).allPhases();
       s.act(USERS.qa, { type: 'confirm_item', key: KEYS.health });
       s.act(USERS.qa, { type: 'confirm_item', key: KEYS.errors });
       s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.announce });

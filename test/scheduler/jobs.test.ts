@@ -10,7 +10,13 @@ function setup() {
   const file = temp.file();
   const repos = createRepositories(temp.open(file));
   const d = repos.deployments.create(createdEvent(deploymentInput(), template), USERS.deployer, T0);
-  const job = (key: string, dueAt: number) => ({ key, deploymentId: d.id, kind: 'announcement' as const, dueAt, payload: { target: 'announce' as const } });
+  const job = (key: string, dueAt: number) => ({
+    key,
+    deploymentId: d.id,
+    kind: 'announcement' as const,
+    dueAt,
+    payload: { target: 'announce' as const },
+  });
   return { file, repos, d, job };
 }
 

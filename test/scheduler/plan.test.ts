@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentEvent } from '../../src/core/deployment/events.js';
 import type { Deployment } from '../../src/core/deployment/types.js';
-import { DEFAULT_TIMINGS, followUpsFor, hadIssues, isHookKind, nextProgress, NO_HOOKS, onlyIfIssues, planChange, skipReason, timingsOf, type HookPresence, type PlannedJob } from '../../src/core/schedule/index.js';
+import {
+  DEFAULT_TIMINGS,
+  followUpsFor,
+  hadIssues,
+  isHookKind,
+  nextProgress,
+  NO_HOOKS,
+  onlyIfIssues,
+  planChange,
+  skipReason,
+  timingsOf,
+  type HookPresence,
+  type PlannedJob,
+} from '../../src/core/schedule/index.js';
 import { HOUR, KEYS, MIN, Scenario, T0, template, USERS } from '../core/fixtures.js';
 
 const t = DEFAULT_TIMINGS;
@@ -16,7 +29,11 @@ const withAnnounce = () => new Scenario({ announceChannelId: 'C0ANNOUNCE1' });
 describe('timings', () => {
   it('are 24 h, 1 h and 30 min by default, and blanks in the template keep them', () => {
     expect(timingsOf(template)).toEqual(DEFAULT_TIMINGS);
-    expect(DEFAULT_TIMINGS).toMatchObject({ announcementHoursBefore: 24, reminderHoursBefore: 1, progressEveryMinutes: 30 });
+    expect(DEFAULT_TIMINGS).toMatchObject({
+      announcementHoursBefore: 24,
+      reminderHoursBefore: 1,
+      progressEveryMinutes: 30,
+    });
   });
 
   it("take the template's numbers, then the configuration's overrides", () => {
@@ -26,8 +43,15 @@ describe('timings', () => {
       { kind: 'progress', text: 'p', everyMinutes: 15, audience: [], channel: null },
       { kind: 'reminder', text: 'r', hoursBefore: null, audience: [], channel: null },
     ];
-    expect(timingsOf(plan)).toMatchObject({ announcementHoursBefore: 48, progressEveryMinutes: 15, reminderHoursBefore: 1 });
-    expect(timingsOf(plan, { progressEveryMinutes: 10 })).toMatchObject({ announcementHoursBefore: 48, progressEveryMinutes: 10 });
+    expect(timingsOf(plan)).toMatchObject({
+      announcementHoursBefore: 48,
+      progressEveryMinutes: 15,
+      reminderHoursBefore: 1,
+    });
+    expect(timingsOf(plan, { progressEveryMinutes: 10 })).toMatchObject({
+      announcementHoursBefore: 48,
+      progressEveryMinutes: 10,
+    });
   });
 });
 
@@ -63,7 +87,13 @@ describe('the plan of a deployment', () => {
   it('the first phase brings the start notice (channel and thread), the first progress update and the overrun check', () => {
     const s = withAnnounce().ready();
     const plan = planLast(s, s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' }));
-    expect(keys(plan.add)).toEqual(['DEP-1:overrun:prepare:thread', 'DEP-1:progress:1:announce', 'DEP-1:progress:1:thread', 'DEP-1:start:announce', 'DEP-1:start:thread']);
+    expect(keys(plan.add)).toEqual([
+      'DEP-1:overrun:prepare:thread',
+      'DEP-1:progress:1:announce',
+      'DEP-1:progress:1:thread',
+      'DEP-1:start:announce',
+      'DEP-1:start:thread',
+    ]);
     expect(plan.add.find((j) => j.kind === 'progress')?.dueAt).toBe(s.at + 30 * MIN);
     const phase = s.d.phases.prepare!;
     expect(plan.add.find((j) => j.kind === 'overrun')?.dueAt).toBe(s.at + phase.plannedEnd - phase.plannedStart + 1);
@@ -86,14 +116,22 @@ describe('the plan of a deployment', () => {
 
   it('completing sends the completion notice (which carries the summary), plans one follow-up reminder and cancels what no longer applies', () => {
     const s = withAnnounce().allPhases();
-    s.d = { ...s.d, plan: { ...s.d.plan, postDeployment: { ...s.d.plan.postDeployment, followUps: ['Update documentation', 'Post-mortem'] } } };
+    s.d = {
+      ...s.d,
+      plan: {
+        ...s.d.plan,
+        postDeployment: { ...s.d.plan.postDeployment, followUps: ['Update documentation', 'Post-mortem'] },
+      },
+    };
     s.act(USERS.deployer, { type: 'confirm_item', key: 'verify.checks.health' });
     s.act(USERS.deployer, { type: 'confirm_item', key: 'verify.checks.errors' });
     s.act(USERS.deployer, { type: 'confirm_item', key: 'post.wrap-up.announce' });
     s.act(USERS.deployer, { type: 'confirm_item', key: 'post.wrap-up.docs' });
     const plan = planLast(s, s.act(USERS.deployer, { type: 'complete' }));
     expect(plan.add.map((j) => j.kind).sort()).toEqual(['completion', 'completion', 'follow_up']);
-    expect(plan.cancel?.kinds).toEqual(expect.arrayContaining(['progress', 'overrun', 'announcement', 'reminder', 'missed_window']));
+    expect(plan.cancel?.kinds).toEqual(
+      expect.arrayContaining(['progress', 'overrun', 'announcement', 'reminder', 'missed_window']),
+    );
   });
 
   it('monitoring asks for the verdict at its end; the verdict "healthy" is announced', () => {
@@ -110,22 +148,48 @@ describe('the plan of a deployment', () => {
 
   it('rescheduling replaces the window jobs with new keys and announces the change', () => {
     const s = new Scenario();
-    const plan = planLast(s, s.act(USERS.deployer, { type: 'reschedule', windowStart: T0 + 50 * HOUR, windowEnd: T0 + 52 * HOUR }));
+    const plan = planLast(
+      s,
+      s.act(USERS.deployer, { type: 'reschedule', windowStart: T0 + 50 * HOUR, windowEnd: T0 + 52 * HOUR }),
+    );
     expect(plan.replace).toEqual(['announcement', 'reminder', 'personal_reminder', 'missed_window']);
-    expect(plan.add.find((j) => j.kind === 'announcement')).toMatchObject({ dueAt: T0 + 26 * HOUR, key: `DEP-1:announcement:w${(T0 + 50 * HOUR) / 1000}:announce` });
-    expect(plan.add.find((j) => j.kind === 'rescheduled')).toMatchObject({ dueAt: s.at, payload: { target: 'announce' } });
+    expect(plan.add.find((j) => j.kind === 'announcement')).toMatchObject({
+      dueAt: T0 + 26 * HOUR,
+      key: `DEP-1:announcement:w${(T0 + 50 * HOUR) / 1000}:announce`,
+    });
+    expect(plan.add.find((j) => j.kind === 'rescheduled')).toMatchObject({
+      dueAt: s.at,
+      payload: { target: 'announce' },
+    });
   });
 
   it('cancelling cancels every job still to come; with an announcement channel the thread gets its own copy', () => {
     const s = withAnnounce();
     const plan = planLast(s, s.act(USERS.deployer, { type: 'cancel', reason: 'moved' }));
-    expect(plan.cancel).toEqual({ kinds: expect.arrayContaining(['announcement', 'reminder', 'personal_reminder', 'missed_window', 'start', 'progress']), reason: 'the deployment was cancelled' });
-    expect(plan.add.map((j) => [j.kind, j.payload.target])).toEqual([['cancelled', 'announce'], ['cancelled', 'thread']]);
+    expect(plan.cancel).toEqual({
+      kinds: expect.arrayContaining([
+        'announcement',
+        'reminder',
+        'personal_reminder',
+        'missed_window',
+        'start',
+        'progress',
+      ]),
+      reason: 'the deployment was cancelled',
+    });
+    expect(plan.add.map((j) => [j.kind, j.payload.target])).toEqual([
+      ['cancelled', 'announce'],
+      ['cancelled', 'thread'],
+    ]);
   });
 
   it('notices due together are one: created within the reminder time, only the announcement; created just before the reminder, none', () => {
     const created = (minutesBefore: number, announce = true) => {
-      const s = new Scenario({ ...(announce ? { announceChannelId: 'C0ANNOUNCE1' } : {}), windowStart: T0 + minutesBefore * MIN, windowEnd: T0 + (minutesBefore + 60) * MIN });
+      const s = new Scenario({
+        ...(announce ? { announceChannelId: 'C0ANNOUNCE1' } : {}),
+        windowStart: T0 + minutesBefore * MIN,
+        windowEnd: T0 + (minutesBefore + 60) * MIN,
+      });
       return planChange(s.d, [{ type: 'created' } as DeploymentEvent], 1, T0, t).add.map((j) => j.kind);
     };
     expect(created(45)).toEqual(['announcement', 'missed_window']);
@@ -136,7 +200,11 @@ describe('the plan of a deployment', () => {
 });
 
 describe('stale jobs after downtime', () => {
-  const job = (kind: PlannedJob['kind'], dueAt: number, payload: PlannedJob['payload'] = { target: 'thread' }) => ({ kind, dueAt, payload });
+  const job = (kind: PlannedJob['kind'], dueAt: number, payload: PlannedJob['payload'] = { target: 'thread' }) => ({
+    kind,
+    dueAt,
+    payload,
+  });
   const d = (): Deployment => new Scenario().d; // window T0+2h – T0+6h
 
   it('a preparation reminder after the window started is stale; before, it is still useful', () => {
@@ -146,12 +214,15 @@ describe('stale jobs after downtime', () => {
   });
 
   it('a completion notice, a summary and an issue notice are never stale', () => {
-    for (const kind of ['completion', 'summary', 'issue'] as const) expect(skipReason(job(kind, T0), d(), T0 + 100 * HOUR, t)).toBeNull();
+    for (const kind of ['completion', 'summary', 'issue'] as const)
+      expect(skipReason(job(kind, T0), d(), T0 + 100 * HOUR, t)).toBeNull();
   });
 
   it('a personal reminder with nothing open is not sent', () => {
     const ready = new Scenario().ready().d;
-    expect(skipReason(job('personal_reminder', T0 + HOUR), ready, T0 + HOUR, t)).toBe('nothing is open before the start');
+    expect(skipReason(job('personal_reminder', T0 + HOUR), ready, T0 + HOUR, t)).toBe(
+      'nothing is open before the start',
+    );
     expect(skipReason(job('personal_reminder', T0 + HOUR), d(), T0 + HOUR, t)).toBeNull();
   });
 
@@ -159,7 +230,9 @@ describe('stale jobs after downtime', () => {
     expect(skipReason(job('missed_window', T0 + 6 * HOUR), d(), T0 + 6 * HOUR, t)).toBeNull();
     const started = new Scenario().ready();
     started.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
-    expect(skipReason(job('missed_window', T0 + 6 * HOUR), started.d, T0 + 6 * HOUR, t)).toBe('the deployment started or finished');
+    expect(skipReason(job('missed_window', T0 + 6 * HOUR), started.d, T0 + 6 * HOUR, t)).toBe(
+      'the deployment started or finished',
+    );
   });
 
   it('a progress update older than its interval gives way to the next; the next keeps the cadence', () => {
@@ -168,7 +241,10 @@ describe('stale jobs after downtime', () => {
     const first = job('progress', s.at + 30 * MIN, { target: 'thread', n: 1 });
     expect(skipReason(first, s.d, s.at + 31 * MIN, t)).toBeNull();
     expect(skipReason(first, s.d, s.at + 75 * MIN, t)).toBe('a newer progress update follows');
-    expect(nextProgress(s.d, first, s.at + 31 * MIN, t)).toMatchObject({ key: 'DEP-1:progress:2:thread', dueAt: s.at + 60 * MIN });
+    expect(nextProgress(s.d, first, s.at + 31 * MIN, t)).toMatchObject({
+      key: 'DEP-1:progress:2:thread',
+      dueAt: s.at + 60 * MIN,
+    });
     expect(nextProgress(s.d, first, s.at + 75 * MIN, t).dueAt).toBe(s.at + 90 * MIN);
   });
 
@@ -185,7 +261,11 @@ describe('stale jobs after downtime', () => {
 
 describe('who hears what: the ops channel, rollbacks, cancellations, follow-ups', () => {
   const withOps = () => new Scenario({ announceChannelId: 'C0ANNOUNCE1', opsChannelId: 'C0OPSROOM1' });
-  const targetsOf = (jobs: PlannedJob[], kind: PlannedJob['kind']) => jobs.filter((j) => j.kind === kind).map((j) => j.payload.target).sort();
+  const targetsOf = (jobs: PlannedJob[], kind: PlannedJob['kind']) =>
+    jobs
+      .filter((j) => j.kind === kind)
+      .map((j) => j.payload.target)
+      .sort();
 
   it('the start, issue and completion notices get an ops copy when the deployment has an ops channel; progress and the summary do not', () => {
     const s = withOps().ready();
@@ -200,11 +280,17 @@ describe('who hears what: the ops channel, rollbacks, cancellations, follow-ups'
   it('without an announcement channel, the start, issue and completion notices still reach the channel: the thread copy is broadcast', () => {
     const s = new Scenario().ready();
     const started = planLast(s, s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' }));
-    expect(started.add.filter((j) => j.kind === 'start').map((j) => j.payload)).toEqual([{ target: 'thread', broadcast: true }]);
+    expect(started.add.filter((j) => j.kind === 'start').map((j) => j.payload)).toEqual([
+      { target: 'thread', broadcast: true },
+    ]);
     // Progress updates stay in the thread: every 30 minutes in the channel would be noise.
-    expect(started.add.filter((j) => j.kind === 'progress').map((j) => j.payload)).toEqual([{ target: 'thread', n: 1 }]);
+    expect(started.add.filter((j) => j.kind === 'progress').map((j) => j.payload)).toEqual([
+      { target: 'thread', n: 1 },
+    ]);
     const failed = planLast(s, s.act(USERS.deployer, { type: 'fail_item', key: KEYS.drain, note: 'broken' }));
-    expect(failed.add.filter((j) => j.kind === 'issue').map((j) => j.payload)).toEqual([{ target: 'thread', broadcast: true, seq: s.d.revision }]);
+    expect(failed.add.filter((j) => j.kind === 'issue').map((j) => j.payload)).toEqual([
+      { target: 'thread', broadcast: true, seq: s.d.revision },
+    ]);
   });
 
   it('in its own channel without an announcement channel, those notices get a copy for the deploy channel (the mirror card) besides the thread', () => {
@@ -223,11 +309,23 @@ describe('who hears what: the ops channel, rollbacks, cancellations, follow-ups'
   it('a rollback plans its notices in its own change: started and completed to every audience, failed to ops', () => {
     const s = withOps().ready().runPhase('prepare');
     s.act(USERS.deployer, { type: 'start_phase', phaseId: 'deploy' });
-    const started = planLast(s, s.act(USERS.deployer, { type: 'start_rollback', trigger: 'errors', restore: ['code'], note: '', toVersion: null }));
-    const seq = s.d.revision;
-    expect(started.add.filter((j) => j.kind === 'rollback_started').map((j) => j.key).sort()).toEqual(
-      ['announce', 'ops', 'thread'].map((t) => `DEP-1:rollback_started:${seq}:${t}`),
+    const started = planLast(
+      s,
+      s.act(USERS.deployer, {
+        type: 'start_rollback',
+        trigger: 'errors',
+        restore: ['code'],
+        note: '',
+        toVersion: null,
+      }),
     );
+    const seq = s.d.revision;
+    expect(
+      started.add
+        .filter((j) => j.kind === 'rollback_started')
+        .map((j) => j.key)
+        .sort(),
+    ).toEqual(['announce', 'ops', 'thread'].map((t) => `DEP-1:rollback_started:${seq}:${t}`));
     const failed = planChange(s.d, [{ type: 'rollback_failed', note: 'x' }], seq + 1, s.at, t);
     expect(failed.add.map((j) => [j.kind, j.payload.target])).toEqual([['rollback_failed', 'ops']]);
     const completed = planChange(s.d, [{ type: 'rollback_completed' }], seq + 1, s.at, t);
@@ -237,7 +335,11 @@ describe('who hears what: the ops channel, rollbacks, cancellations, follow-ups'
   it('a failed rollback without ops channel goes to the announcement channel (else a reply broadcast to the deployment channel)', () => {
     const s = new Scenario().ready();
     s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
-    expect(planChange(s.d, [{ type: 'rollback_failed', note: 'x' }], s.d.revision + 1, s.at, t).add.map((j) => j.payload.target)).toEqual(['announce']);
+    expect(
+      planChange(s.d, [{ type: 'rollback_failed', note: 'x' }], s.d.revision + 1, s.at, t).add.map(
+        (j) => j.payload.target,
+      ),
+    ).toEqual(['announce']);
   });
 
   it('the cancellation notice is planned with or without an announcement channel', () => {
@@ -263,7 +365,13 @@ describe('who hears what: the ops channel, rollbacks, cancellations, follow-ups'
 
     const rolled = withFollowUps(new Scenario().ready());
     rolled.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
-    rolled.act(USERS.deployer, { type: 'start_rollback', trigger: 'errors', restore: ['code'], note: '', toVersion: null });
+    rolled.act(USERS.deployer, {
+      type: 'start_rollback',
+      trigger: 'errors',
+      restore: ['code'],
+      note: '',
+      toVersion: null,
+    });
     const plan = planChange(rolled.d, [{ type: 'rollback_completed' }], rolled.d.revision + 1, rolled.at, t);
     expect(plan.add.filter((j) => j.kind === 'follow_up').map((j) => j.key)).toEqual(['DEP-1:follow_up:thread']);
   });
@@ -273,8 +381,17 @@ describe('the hook calls a change promises', () => {
   const ALL: HookPresence = { rollback: true, maintenanceStart: true, maintenanceEnd: true };
   const planWith = (s: Scenario, events: DeploymentEvent[], hooks: HookPresence = ALL) =>
     planChange(s.d, events, s.d.revision - events.length + 1, s.at, t, hooks);
-  const hookJobs = (plan: { add: PlannedJob[] }) => plan.add.filter((j) => isHookKind(j.kind)).map((j) => ({ key: j.key, kind: j.kind, payload: j.payload, dueAt: j.dueAt }));
-  const startRollback = () => ({ type: 'start_rollback' as const, trigger: 'errors', restore: ['code'], note: '', toVersion: null });
+  const hookJobs = (plan: { add: PlannedJob[] }) =>
+    plan.add
+      .filter((j) => isHookKind(j.kind))
+      .map((j) => ({ key: j.key, kind: j.kind, payload: j.payload, dueAt: j.dueAt }));
+  const startRollback = () => ({
+    type: 'start_rollback' as const,
+    trigger: 'errors',
+    restore: ['code'],
+    note: '',
+    toVersion: null,
+  });
   /** Through the last phase's steps, so that completing it ends the maintenance window. */
   const beforeLastPhaseEnds = () => {
     const s = new Scenario().ready().runPhase('prepare').runPhase('deploy');
@@ -288,8 +405,17 @@ describe('the hook calls a change promises', () => {
   it('the first phase plans the maintenance start hook, due at once, after the start notices; the next phase plans none', () => {
     const s = new Scenario().ready();
     const plan = planWith(s, s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' }));
-    expect(hookJobs(plan)).toEqual([{ key: 'DEP-1:maintenance_start_hook:thread', kind: 'maintenance_start_hook', payload: { target: 'thread' }, dueAt: s.at }]);
-    expect(plan.add.findIndex((j) => j.kind === 'maintenance_start_hook')).toBeGreaterThan(plan.add.findIndex((j) => j.kind === 'start'));
+    expect(hookJobs(plan)).toEqual([
+      {
+        key: 'DEP-1:maintenance_start_hook:thread',
+        kind: 'maintenance_start_hook',
+        payload: { target: 'thread' },
+        dueAt: s.at,
+      },
+    ]);
+    expect(plan.add.findIndex((j) => j.kind === 'maintenance_start_hook')).toBeGreaterThan(
+      plan.add.findIndex((j) => j.kind === 'start'),
+    );
     const next = new Scenario().ready().runPhase('prepare');
     expect(hookJobs(planWith(next, next.act(USERS.deployer, { type: 'start_phase', phaseId: 'deploy' })))).toEqual([]);
   });
@@ -298,7 +424,12 @@ describe('the hook calls a change promises', () => {
     const s = beforeLastPhaseEnds();
     const plan = planWith(s, s.act(USERS.deployer, { type: 'complete_phase', phaseId: 'smoke' }));
     expect(hookJobs(plan)).toEqual([
-      { key: 'DEP-1:maintenance_end_hook:thread', kind: 'maintenance_end_hook', payload: { target: 'thread', reason: 'phases_completed' }, dueAt: s.at },
+      {
+        key: 'DEP-1:maintenance_end_hook:thread',
+        kind: 'maintenance_end_hook',
+        payload: { target: 'thread', reason: 'phases_completed' },
+        dueAt: s.at,
+      },
     ]);
     expect(hookJobs(planWith(s, [{ type: 'completed' } as DeploymentEvent]))).toEqual([]);
   });
@@ -307,9 +438,18 @@ describe('the hook calls a change promises', () => {
     const s = new Scenario().ready();
     s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
     const started = planWith(s, s.act(USERS.deployer, startRollback()));
-    expect(hookJobs(started)).toEqual([{ key: `DEP-1:rollback_hook:${s.d.revision}:thread`, kind: 'rollback_hook', payload: { target: 'thread', seq: s.d.revision }, dueAt: s.at }]);
+    expect(hookJobs(started)).toEqual([
+      {
+        key: `DEP-1:rollback_hook:${s.d.revision}:thread`,
+        kind: 'rollback_hook',
+        payload: { target: 'thread', seq: s.d.revision },
+        dueAt: s.at,
+      },
+    ]);
     const completed = planWith(s, [{ type: 'rollback_completed' }]);
-    expect(hookJobs(completed).map((j) => [j.kind, j.payload.reason])).toEqual([['maintenance_end_hook', 'rolled_back']]);
+    expect(hookJobs(completed).map((j) => [j.kind, j.payload.reason])).toEqual([
+      ['maintenance_end_hook', 'rolled_back'],
+    ]);
   });
 
   it('a cancellation ends the window only once a phase started', () => {
@@ -329,11 +469,22 @@ describe('the hook calls a change promises', () => {
     expect(hookJobs(planChange(s.d, events, s.d.revision, s.at, t))).toEqual([]);
     expect(hookJobs(planWith(s, events, NO_HOOKS))).toEqual([]);
     expect(hookJobs(planWith(s, events, { ...NO_HOOKS, rollback: true, maintenanceEnd: true }))).toEqual([]);
-    const rollback = planWith(s, s.act(USERS.deployer, startRollback()), { ...NO_HOOKS, maintenanceStart: true, maintenanceEnd: true });
+    const rollback = planWith(s, s.act(USERS.deployer, startRollback()), {
+      ...NO_HOOKS,
+      maintenanceStart: true,
+      maintenanceEnd: true,
+    });
     expect(hookJobs(rollback)).toEqual([]);
     const end = new Scenario().ready();
     end.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
-    expect(hookJobs(planWith(end, end.act(USERS.deployer, { type: 'cancel', reason: 'x' }), { ...NO_HOOKS, maintenanceStart: true }))).toEqual([]);
+    expect(
+      hookJobs(
+        planWith(end, end.act(USERS.deployer, { type: 'cancel', reason: 'x' }), {
+          ...NO_HOOKS,
+          maintenanceStart: true,
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it('hook jobs are never skipped as stale: a call promised stays worth making after downtime', () => {

@@ -18,18 +18,28 @@ interface Row extends ChainRow {
 }
 
 const rowsOf = (db: Database.Database) =>
-  db.prepare<[], Row>("SELECT 'DEP-' || deployment_id AS deployment, deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events ORDER BY deployment_id, seq").all();
+  db
+    .prepare<[], Row>(
+      "SELECT 'DEP-' || deployment_id AS deployment, deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events ORDER BY deployment_id, seq",
+    )
+    .all();
 
 async function check(file: string) {
   let out = '';
-  const code = await main(['db', 'check', file], { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (out += s) }, env: {} });
+  const code = await main(['db', 'check', file], {
+    out: { write: (s: string) => (out += s) },
+    err: { write: (s: string) => (out += s) },
+    env: {},
+  });
   return { code, out };
 }
 
 /** Writes to the file as someone with access to it would: the append-only triggers dropped first. */
 function tamper(file: string, sql: string) {
   const db = new Database(file);
-  db.exec('DROP TRIGGER IF EXISTS events_are_append_only_update; DROP TRIGGER IF EXISTS events_are_append_only_delete;');
+  db.exec(
+    'DROP TRIGGER IF EXISTS events_are_append_only_update; DROP TRIGGER IF EXISTS events_are_append_only_delete;',
+  );
   db.exec(sql);
   db.close();
 }
@@ -60,18 +70,26 @@ describe('the event chain', () => {
     db.exec(`DROP TRIGGER events_are_append_only_update; DROP TRIGGER events_are_append_only_delete;`);
     db.exec('DROP TABLE events');
     db.pragma('user_version = 0');
-    db.exec('DROP TABLE deployments; DROP TABLE messages; DROP TABLE submissions; DROP TABLE jobs; DROP TABLE locks; DROP TABLE audit; DROP TABLE api_idempotency;');
+    db.exec(
+      'DROP TABLE deployments; DROP TABLE messages; DROP TABLE submissions; DROP TABLE jobs; DROP TABLE locks; DROP TABLE audit; DROP TABLE api_idempotency;',
+    );
     migrate(db, MIGRATIONS.slice(0, 4));
     // Written the way schema 4 stored them: no chain columns.
     db.prepare(`INSERT INTO deployments (ref, service, environment, version, status, channel_id, window_start, window_end, revision, state, created_at, updated_at)
       VALUES ('DEP-1', 'web', 'production', '1', 'scheduled', 'C1', 0, 0, 2, '{}', 0, 0), ('DEP-2', 'web', 'production', '1', 'scheduled', 'C1', 0, 0, 1, '{}', 0, 0)`).run();
-    const insert = db.prepare('INSERT INTO events (deployment_id, seq, type, actor, at, data) VALUES (?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO events (deployment_id, seq, type, actor, at, data) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     insert.run(1, 1, 'created', USERS.deployer, T0, '{"input":{"service":"wéb \\u2028"}}');
     insert.run(1, 2, 'approved', USERS.dev, T0 + 1, '{"role":"dev_lead"}');
     insert.run(2, 1, 'created', USERS.deployer, T0 + 2, '{}');
     expect(migrate(db)).toBe(MIGRATIONS.length);
     const rows = rowsOf(db);
-    expect(rows.map((r) => [r.deployment_id, r.seq])).toEqual([[1, 1], [1, 2], [2, 1]]);
+    expect(rows.map((r) => [r.deployment_id, r.seq])).toEqual([
+      [1, 1],
+      [1, 2],
+      [2, 1],
+    ]);
     expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
     expect(rows[2]!.prev_hash).toBe('0'.repeat(64));
     expect(auditorVerifies(rows)).toBe(true);
@@ -87,13 +105,27 @@ describe('liftoff db check names where the chain breaks', () => {
   it('an event changed with its hash recomputed breaks the link from the next event', async () => {
     const file = seeded();
     const db = new Database(file);
-    const row = db.prepare<[], Row>("SELECT 'DEP-2' AS deployment, deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events WHERE deployment_id = 2 AND seq = 2").get()!;
-    const hash = eventHash({ deployment: 'DEP-2', seq: 2, type: row.type, actor: 'UMALLORY', at: row.at, data: row.data, prevHash: row.prev_hash });
+    const row = db
+      .prepare<[], Row>(
+        "SELECT 'DEP-2' AS deployment, deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events WHERE deployment_id = 2 AND seq = 2",
+      )
+      .get()!;
+    const hash = eventHash({
+      deployment: 'DEP-2',
+      seq: 2,
+      type: row.type,
+      actor: 'UMALLORY',
+      at: row.at,
+      data: row.data,
+      prevHash: row.prev_hash,
+    });
     db.close();
     tamper(file, `UPDATE events SET actor = 'UMALLORY', hash = '${hash}' WHERE deployment_id = 2 AND seq = 2`);
     const { code, out } = await check(file);
     expect(code).toBe(1);
-    expect(out).toMatch(/^DEP-2: chain breaks at event 3: it does not follow event 2 \(its prev_hash is not that event's hash\)/m);
+    expect(out).toMatch(
+      /^DEP-2: chain breaks at event 3: it does not follow event 2 \(its prev_hash is not that event's hash\)/m,
+    );
   });
 
   it('passes an untouched database', async () => {
@@ -101,10 +133,26 @@ describe('liftoff db check names where the chain breaks', () => {
   });
 
   it.each([
-    ['an event changed', "UPDATE events SET actor = 'UMALLORY' WHERE deployment_id = 2 AND seq = 2", /^DEP-2: chain breaks at event 2: changed after it was written/m],
-    ['an event removed from the middle', 'DELETE FROM events WHERE deployment_id = 1 AND seq = 2', /^DEP-1: chain breaks at event 2: missing \(the next one stored is event 3\)/m],
-    ['an event moved to another deployment', 'UPDATE events SET deployment_id = 3, seq = 9 WHERE deployment_id = 1 AND seq = 3', /^DEP-1: snapshot is at revision 3, events at 2\n(.*\n)*DEP-3: chain breaks at event 3: missing \(the next one stored is event 9\)/m],
-    ['a whole deployment removed', 'DELETE FROM events WHERE deployment_id = 2; DELETE FROM deployments WHERE id = 2', /^DEP-2: missing \(removed with all its events\)/m],
+    [
+      'an event changed',
+      "UPDATE events SET actor = 'UMALLORY' WHERE deployment_id = 2 AND seq = 2",
+      /^DEP-2: chain breaks at event 2: changed after it was written/m,
+    ],
+    [
+      'an event removed from the middle',
+      'DELETE FROM events WHERE deployment_id = 1 AND seq = 2',
+      /^DEP-1: chain breaks at event 2: missing \(the next one stored is event 3\)/m,
+    ],
+    [
+      'an event moved to another deployment',
+      'UPDATE events SET deployment_id = 3, seq = 9 WHERE deployment_id = 1 AND seq = 3',
+      /^DEP-1: snapshot is at revision 3, events at 2\n(.*\n)*DEP-3: chain breaks at event 3: missing \(the next one stored is event 9\)/m,
+    ],
+    [
+      'a whole deployment removed',
+      'DELETE FROM events WHERE deployment_id = 2; DELETE FROM deployments WHERE id = 2',
+      /^DEP-2: missing \(removed with all its events\)/m,
+    ],
   ])('%s', async (_name, sql, problem) => {
     const file = seeded();
     tamper(file, sql);

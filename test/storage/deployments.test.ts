@@ -16,16 +16,24 @@ function withDeployment() {
 }
 
 const eventRows = (db: ReturnType<typeof withDeployment>['db'], id: number) =>
-  db.prepare<[number], { seq: number; type: string; actor: string; at: number }>(
-    'SELECT seq, type, actor, at FROM events WHERE deployment_id = ? ORDER BY seq',
-  ).all(id);
+  db
+    .prepare<[number], { seq: number; type: string; actor: string; at: number }>(
+      'SELECT seq, type, actor, at FROM events WHERE deployment_id = ? ORDER BY seq',
+    )
+    .all(id);
 
 describe('the deployments repository', () => {
   it('create stores the created event and a snapshot with its columns filled', () => {
     const { repos, db, d } = withDeployment();
     expect(d).toMatchObject({ id: 1, ref: 'DEP-1', status: 'scheduled', revision: 1 });
     expect(eventRows(db, 1)).toEqual([{ seq: 1, type: 'created', actor: USERS.deployer, at: T0 }]);
-    expect(db.prepare('SELECT id, ref, service, environment, version, status, channel_id, window_start, window_end, revision, created_at, updated_at FROM deployments').get()).toEqual({
+    expect(
+      db
+        .prepare(
+          'SELECT id, ref, service, environment, version, status, channel_id, window_start, window_end, revision, created_at, updated_at FROM deployments',
+        )
+        .get(),
+    ).toEqual({
       id: 1,
       ref: 'DEP-1',
       service: 'web',
@@ -44,7 +52,11 @@ describe('the deployments repository', () => {
 
   it('numbers deployments one after another', () => {
     const { repos } = withDeployment();
-    const second = repos.deployments.create(createdEvent(deploymentInput({ service: 'api' }), template), USERS.deployer, T0);
+    const second = repos.deployments.create(
+      createdEvent(deploymentInput({ service: 'api' }), template),
+      USERS.deployer,
+      T0,
+    );
     expect(second.ref).toBe('DEP-2');
     expect(repos.deployments.allIds()).toEqual([1, 2]);
   });
@@ -98,7 +110,13 @@ describe('the deployments repository', () => {
     const { repos } = withDeployment();
     repos.deployments.change(1, () => [{ type: 'rejected', role: 'qa_lead', reason: 'red tests' }], USERS.qa, T0 + MIN);
     const events = repos.deployments.events(1);
-    expect(events[1]).toEqual({ type: 'rejected', role: 'qa_lead', reason: 'red tests', actor: USERS.qa, at: T0 + MIN });
+    expect(events[1]).toEqual({
+      type: 'rejected',
+      role: 'qa_lead',
+      reason: 'red tests',
+      actor: USERS.qa,
+      at: T0 + MIN,
+    });
     expect(events[0]).toMatchObject({ type: 'created', actor: USERS.deployer, at: T0, input: deploymentInput() });
   });
 
@@ -106,7 +124,12 @@ describe('the deployments repository', () => {
     const { repos, db } = withDeployment();
     const before = db.prepare('SELECT * FROM deployments').all();
     expect(() =>
-      repos.deployments.change(1, (d) => decide(d, { type: 'approve', role: 'dev_lead' }, USERS.stranger), USERS.stranger, T0 + MIN),
+      repos.deployments.change(
+        1,
+        (d) => decide(d, { type: 'approve', role: 'dev_lead' }, USERS.stranger),
+        USERS.stranger,
+        T0 + MIN,
+      ),
     ).toThrow(/can sign as Dev Lead/);
     expect(eventRows(db, 1)).toHaveLength(1);
     expect(db.prepare('SELECT * FROM deployments').all()).toEqual(before);
@@ -156,7 +179,11 @@ describe('the deployments repository', () => {
 
   it('lists active deployments soonest window first, and the recently finished ones', () => {
     const { repos } = withDeployment();
-    repos.deployments.create(createdEvent(deploymentInput({ windowStart: T0 + HOUR, windowEnd: T0 + 3 * HOUR }), template), USERS.deployer, T0);
+    repos.deployments.create(
+      createdEvent(deploymentInput({ windowStart: T0 + HOUR, windowEnd: T0 + 3 * HOUR }), template),
+      USERS.deployer,
+      T0,
+    );
     repos.deployments.create(createdEvent(deploymentInput(), template), USERS.deployer, T0);
     repos.deployments.change(3, () => [{ type: 'cancelled', reason: 'x' }], USERS.deployer, T0 + 10 * MIN);
     expect(repos.deployments.listActive().map((d) => d.ref)).toEqual(['DEP-2', 'DEP-1']);
@@ -170,30 +197,59 @@ describe('verify: the snapshot against the fold of its events', () => {
     const { repos } = withDeployment();
     expect(repos.deployments.verify(1)).toEqual({ ok: true, ref: 'DEP-1' });
     repos.deployments.change(1, () => [{ type: 'approved', role: 'dev_lead' }], USERS.dev, T0 + MIN);
-    repos.deployments.change(1, () => [{ type: 'item_confirmed', key: KEYS.tests, evidence: 'https://ci/1' }], USERS.dev, T0 + 2 * MIN);
-    repos.deployments.change(1, () => [{ type: 'item_undone', key: KEYS.tests, previous: { state: 'done', by: USERS.dev, at: T0 + 2 * MIN } }], USERS.dev, T0 + 3 * MIN);
-    repos.deployments.change(1, () => [{ type: 'refused', action: 'approve', reason: 'no' }], USERS.stranger, T0 + 4 * MIN);
+    repos.deployments.change(
+      1,
+      () => [{ type: 'item_confirmed', key: KEYS.tests, evidence: 'https://ci/1' }],
+      USERS.dev,
+      T0 + 2 * MIN,
+    );
+    repos.deployments.change(
+      1,
+      () => [{ type: 'item_undone', key: KEYS.tests, previous: { state: 'done', by: USERS.dev, at: T0 + 2 * MIN } }],
+      USERS.dev,
+      T0 + 3 * MIN,
+    );
+    repos.deployments.change(
+      1,
+      () => [{ type: 'refused', action: 'approve', reason: 'no' }],
+      USERS.stranger,
+      T0 + 4 * MIN,
+    );
     expect(repos.deployments.verify(1)).toEqual({ ok: true, ref: 'DEP-1' });
   });
 
   it('reports a snapshot whose state was edited behind its back', () => {
     const { repos, db } = withDeployment();
     repos.deployments.change(1, () => [{ type: 'approved', role: 'dev_lead' }], USERS.dev, T0 + MIN);
-    db.prepare("UPDATE deployments SET state = json_set(state, '$.approvals.dev_lead.by', 'U0MALLORY01') WHERE id = 1").run();
-    expect(repos.deployments.verify(1)).toEqual({ ok: false, ref: 'DEP-1', problem: 'snapshot differs from the fold of its events' });
+    db.prepare(
+      "UPDATE deployments SET state = json_set(state, '$.approvals.dev_lead.by', 'U0MALLORY01') WHERE id = 1",
+    ).run();
+    expect(repos.deployments.verify(1)).toEqual({
+      ok: false,
+      ref: 'DEP-1',
+      problem: 'snapshot differs from the fold of its events',
+    });
   });
 
   it('reports a snapshot whose revision does not match its events', () => {
     const { repos, db } = withDeployment();
     db.prepare("UPDATE deployments SET state = json_set(state, '$.revision', 7) WHERE id = 1").run();
-    expect(repos.deployments.verify(1)).toEqual({ ok: false, ref: 'DEP-1', problem: 'snapshot is at revision 7, events at 1' });
+    expect(repos.deployments.verify(1)).toEqual({
+      ok: false,
+      ref: 'DEP-1',
+      problem: 'snapshot is at revision 7, events at 1',
+    });
   });
 
   it('reports a status column that drifted from the snapshot (lists and queries read the columns)', () => {
     const { repos, db } = withDeployment();
     db.prepare("UPDATE deployments SET status = 'completed' WHERE id = 1").run();
     expect(repos.deployments.listActive()).toEqual([]);
-    expect(repos.deployments.verify(1)).toEqual({ ok: false, ref: 'DEP-1', problem: 'columns differ from the snapshot: status' });
+    expect(repos.deployments.verify(1)).toEqual({
+      ok: false,
+      ref: 'DEP-1',
+      problem: 'columns differ from the snapshot: status',
+    });
   });
 
   it('reports a snapshot that is not JSON instead of throwing', () => {
@@ -206,9 +262,18 @@ describe('verify: the snapshot against the fold of its events', () => {
     const { repos, db } = withDeployment();
     // Chained like any event, so only the replay can object.
     const prevHash = db.prepare<[], { hash: string }>('SELECT hash FROM events WHERE deployment_id = 1').get()!.hash;
-    const ghost = { deployment: 'DEP-1', seq: 2, type: 'phase_started', actor: 'U1', at: 0, data: '{"phaseId":"ghost"}', prevHash };
-    db.prepare('INSERT INTO events (deployment_id, seq, type, actor, at, data, prev_hash, hash) VALUES (1, 2, ?, ?, ?, ?, ?, ?)')
-      .run(ghost.type, ghost.actor, ghost.at, ghost.data, prevHash, eventHash(ghost));
+    const ghost = {
+      deployment: 'DEP-1',
+      seq: 2,
+      type: 'phase_started',
+      actor: 'U1',
+      at: 0,
+      data: '{"phaseId":"ghost"}',
+      prevHash,
+    };
+    db.prepare(
+      'INSERT INTO events (deployment_id, seq, type, actor, at, data, prev_hash, hash) VALUES (1, 2, ?, ?, ?, ?, ?, ?)',
+    ).run(ghost.type, ghost.actor, ghost.at, ghost.data, prevHash, eventHash(ghost));
     db.prepare("UPDATE deployments SET state = json_set(state, '$.revision', 2) WHERE id = 1").run();
     expect(repos.deployments.verify(1)).toEqual({
       ok: false,
@@ -224,7 +289,8 @@ describe('verify: the snapshot against the fold of its events', () => {
 });
 
 describe('the parsed-snapshot cache', () => {
-  const confirm = (d: Parameters<typeof decide>[0]) => decide(d, { type: 'confirm_item', key: KEYS.tests, evidence: 'https://ci.example.com/run/1' }, USERS.deployer);
+  const confirm = (d: Parameters<typeof decide>[0]) =>
+    decide(d, { type: 'confirm_item', key: KEYS.tests, evidence: 'https://ci.example.com/run/1' }, USERS.deployer);
 
   it('a change rolled back by the transaction around it is not what get and listActive return afterwards', () => {
     const { repos, db, d } = withDeployment();
@@ -245,7 +311,12 @@ describe('the parsed-snapshot cache', () => {
     const changed = repos.deployments.change(d.id, confirm, USERS.deployer, T0 + MIN)!.deployment;
     expect(repos.deployments.get(d.id)).toEqual(changed);
     expect(repos.deployments.listActive()).toEqual([changed]);
-    repos.deployments.change(d.id, (x) => decide(x, { type: 'cancel', reason: 'not today' }, USERS.deployer), USERS.deployer, T0 + 2 * MIN);
+    repos.deployments.change(
+      d.id,
+      (x) => decide(x, { type: 'cancel', reason: 'not today' }, USERS.deployer),
+      USERS.deployer,
+      T0 + 2 * MIN,
+    );
     expect(repos.deployments.listActive()).toEqual([]);
     expect(repos.deployments.get(d.id)?.status).toBe('cancelled');
   });

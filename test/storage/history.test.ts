@@ -31,7 +31,11 @@ describe('the history of past deployments', () => {
 
   it('filters by service and environment', () => {
     const repos = temp.repos();
-    seedPastDeployments(repos, 40, { from: T0, service: (i) => (i % 2 ? 'web' : 'api'), environment: (i) => (i % 4 < 2 ? 'production' : 'staging') });
+    seedPastDeployments(repos, 40, {
+      from: T0,
+      service: (i) => (i % 2 ? 'web' : 'api'),
+      environment: (i) => (i % 4 < 2 ? 'production' : 'staging'),
+    });
     const service = createDeploymentService({ repos, clock: { now: () => T0 } });
     const web = service.history({ service: 'web' }, 1);
     expect(web.total).toBe(20);

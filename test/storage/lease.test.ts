@@ -23,7 +23,9 @@ describe('the one-process lease', () => {
         error = e;
       }
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as Error).message).toMatch(/Another Liftoff \(process 100 on host-a\) is using the database .*liftoff\.db\. Only one Liftoff may run on a database file: stop the other one first\. If it is gone, its lease lapses in 29 s/);
+      expect((error as Error).message).toMatch(
+        /Another Liftoff \(process 100 on host-a\) is using the database .*liftoff\.db\. Only one Liftoff may run on a database file: stop the other one first\. If it is gone, its lease lapses in 29 s/,
+      );
     } finally {
       second.close();
     }

@@ -14,12 +14,24 @@ function withDeployment() {
 describe('the messages repository', () => {
   it('remembers where each part of a deployment is shown, and what it last showed', () => {
     const { messages } = withDeployment();
-    messages.save({ deploymentId: 1, key: 'parent', channelId: 'C0DEPLOYS01', ts: '1700000000.000100', renderedHash: 'h1' }, T0);
-    messages.save({ deploymentId: 1, key: 'phase.prepare', channelId: 'C0DEPLOYS01', ts: null, renderedHash: null }, T0);
+    messages.save(
+      { deploymentId: 1, key: 'parent', channelId: 'C0DEPLOYS01', ts: '1700000000.000100', renderedHash: 'h1' },
+      T0,
+    );
+    messages.save(
+      { deploymentId: 1, key: 'phase.prepare', channelId: 'C0DEPLOYS01', ts: null, renderedHash: null },
+      T0,
+    );
     expect(messages.list(1)).toEqual(
       new Map([
-        ['parent', { deploymentId: 1, key: 'parent', channelId: 'C0DEPLOYS01', ts: '1700000000.000100', renderedHash: 'h1' }],
-        ['phase.prepare', { deploymentId: 1, key: 'phase.prepare', channelId: 'C0DEPLOYS01', ts: null, renderedHash: null }],
+        [
+          'parent',
+          { deploymentId: 1, key: 'parent', channelId: 'C0DEPLOYS01', ts: '1700000000.000100', renderedHash: 'h1' },
+        ],
+        [
+          'phase.prepare',
+          { deploymentId: 1, key: 'phase.prepare', channelId: 'C0DEPLOYS01', ts: null, renderedHash: null },
+        ],
       ]),
     );
   });
@@ -27,7 +39,10 @@ describe('the messages repository', () => {
   it('saving the same key again replaces the record instead of adding one', () => {
     const { messages, db } = withDeployment();
     messages.save({ deploymentId: 1, key: 'parent', channelId: 'C0DEPLOYS01', ts: null, renderedHash: null }, T0);
-    messages.save({ deploymentId: 1, key: 'parent', channelId: 'C0OTHER0001', ts: '1.2', renderedHash: 'h2' }, T0 + MIN);
+    messages.save(
+      { deploymentId: 1, key: 'parent', channelId: 'C0OTHER0001', ts: '1.2', renderedHash: 'h2' },
+      T0 + MIN,
+    );
     expect([...messages.list(1).values()]).toEqual([
       { deploymentId: 1, key: 'parent', channelId: 'C0OTHER0001', ts: '1.2', renderedHash: 'h2' },
     ]);
@@ -44,9 +59,9 @@ describe('the messages repository', () => {
 
   it('refuses a message for a deployment that does not exist', () => {
     const { messages } = withDeployment();
-    expect(() => messages.save({ deploymentId: 9, key: 'parent', channelId: 'C1', ts: null, renderedHash: null }, T0)).toThrow(
-      /FOREIGN KEY/,
-    );
+    expect(() =>
+      messages.save({ deploymentId: 9, key: 'parent', channelId: 'C1', ts: null, renderedHash: null }, T0),
+    ).toThrow(/FOREIGN KEY/);
   });
 });
 

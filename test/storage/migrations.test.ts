@@ -23,7 +23,16 @@ describe('opening the database', () => {
         "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' ORDER BY name",
       )
       .all();
-    expect(tables.map((t) => t.name)).toEqual(['api_idempotency', 'audit', 'deployments', 'events', 'jobs', 'locks', 'messages', 'submissions']);
+    expect(tables.map((t) => t.name)).toEqual([
+      'api_idempotency',
+      'audit',
+      'deployments',
+      'events',
+      'jobs',
+      'locks',
+      'messages',
+      'submissions',
+    ]);
     expect(tables.every((t) => t.strict === 1)).toBe(true);
   });
 
@@ -37,7 +46,11 @@ describe('opening the database', () => {
   it('enforces foreign keys: an event for a deployment that does not exist is refused', () => {
     const db = temp.open();
     expect(() =>
-      db.prepare("INSERT INTO events (deployment_id, seq, type, actor, at, data) VALUES (99, 1, 'created', 'U1', 0, '{}')").run(),
+      db
+        .prepare(
+          "INSERT INTO events (deployment_id, seq, type, actor, at, data) VALUES (99, 1, 'created', 'U1', 0, '{}')",
+        )
+        .run(),
     ).toThrow(/FOREIGN KEY/);
   });
 
@@ -66,7 +79,9 @@ describe('opening the database', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toContain(`schema ${MIGRATIONS.length + 1}; this one knows up to ${MIGRATIONS.length}`);
+    expect((error as Error).message).toContain(
+      `schema ${MIGRATIONS.length + 1}; this one knows up to ${MIGRATIONS.length}`,
+    );
     expect((error as Error).message).toContain('restore a backup');
   });
 
@@ -74,7 +89,11 @@ describe('opening the database', () => {
     const db = new Database(':memory:');
     const broken = [
       ...MIGRATIONS,
-      { version: MIGRATIONS.length + 1, name: 'broken', up: 'CREATE TABLE later (x INTEGER) STRICT; SELECT * FROM nowhere;' },
+      {
+        version: MIGRATIONS.length + 1,
+        name: 'broken',
+        up: 'CREATE TABLE later (x INTEGER) STRICT; SELECT * FROM nowhere;',
+      },
     ];
     expect(() => migrate(db, broken)).toThrow(/nowhere/);
     expect(db.pragma('user_version', { simple: true })).toBe(0);
@@ -84,7 +103,9 @@ describe('opening the database', () => {
 
   it('refuses a list of migrations whose versions are not 1, 2, 3…', () => {
     const db = new Database(':memory:');
-    expect(() => migrate(db, [{ version: 2, name: 'skipped', up: '' }])).toThrow('migration skipped has version 2, expected 1');
+    expect(() => migrate(db, [{ version: 2, name: 'skipped', up: '' }])).toThrow(
+      'migration skipped has version 2, expected 1',
+    );
     db.close();
   });
 });
@@ -92,8 +113,12 @@ describe('opening the database', () => {
 describe('the events table', () => {
   it('refuses UPDATE and DELETE: the audit trail is append-only', () => {
     const db = temp.open();
-    db.prepare("INSERT INTO deployments (ref, service, environment, version, status, channel_id, window_start, window_end, revision, state, created_at, updated_at) VALUES ('DEP-1', 's', 'e', 'v', 'scheduled', 'C1', 0, 0, 1, '{}', 0, 0)").run();
-    db.prepare("INSERT INTO events (deployment_id, seq, type, actor, at, data) VALUES (1, 1, 'created', 'U1', 0, '{}')").run();
+    db.prepare(
+      "INSERT INTO deployments (ref, service, environment, version, status, channel_id, window_start, window_end, revision, state, created_at, updated_at) VALUES ('DEP-1', 's', 'e', 'v', 'scheduled', 'C1', 0, 0, 1, '{}', 0, 0)",
+    ).run();
+    db.prepare(
+      "INSERT INTO events (deployment_id, seq, type, actor, at, data) VALUES (1, 1, 'created', 'U1', 0, '{}')",
+    ).run();
     expect(() => db.prepare("UPDATE events SET actor = 'U2'").run()).toThrow('events are append-only');
     expect(() => db.prepare('DELETE FROM events').run()).toThrow('events are append-only');
     expect(db.prepare('SELECT actor FROM events').all()).toEqual([{ actor: 'U1' }]);

@@ -45,7 +45,9 @@ describe('the deployment service', () => {
     expect(second.deployment.version).toBe('2.4.0');
     expect(count(db, 'deployments')).toBe(1);
     expect(count(db, 'events')).toBe(1);
-    expect(db.prepare('SELECT view_id, deployment_id, at FROM submissions').all()).toEqual([{ view_id: 'V0VIEW1', deployment_id: 1, at: T0 }]);
+    expect(db.prepare('SELECT view_id, deployment_id, at FROM submissions').all()).toEqual([
+      { view_id: 'V0VIEW1', deployment_id: 1, at: T0 },
+    ]);
     expect(changes.map((c) => c.ref)).toEqual(['DEP-1']);
   });
 
@@ -87,8 +89,12 @@ describe('the deployment service', () => {
   it('other refusals (not now, gate closed, invalid input) are not recorded', () => {
     const { service, repos } = setup();
     service.start(deploymentInput(), template, USERS.deployer);
-    expect(caught(() => service.act(1, { type: 'start_phase', phaseId: 'prepare' }, USERS.deployer)).code).toBe('gate_closed');
-    expect(caught(() => service.act(1, { type: 'confirm_item', key: KEYS.tests }, USERS.deployer)).code).toBe('invalid_input');
+    expect(caught(() => service.act(1, { type: 'start_phase', phaseId: 'prepare' }, USERS.deployer)).code).toBe(
+      'gate_closed',
+    );
+    expect(caught(() => service.act(1, { type: 'confirm_item', key: KEYS.tests }, USERS.deployer)).code).toBe(
+      'invalid_input',
+    );
     expect(repos.deployments.events(1)).toHaveLength(1);
   });
 

@@ -15,8 +15,18 @@ export interface ChainRow {
 export function auditorVerifies(rows: readonly ChainRow[]): boolean {
   const last = new Map<string, string>();
   return rows.every((r) => {
-    const canonical = JSON.stringify({ actor: r.actor, at: r.at, data: r.data, deployment: r.deployment, prev_hash: r.prev_hash, seq: r.seq, type: r.type });
-    const ok = r.prev_hash === (last.get(r.deployment) ?? '0'.repeat(64)) && createHash('sha256').update(canonical).digest('hex') === r.hash;
+    const canonical = JSON.stringify({
+      actor: r.actor,
+      at: r.at,
+      data: r.data,
+      deployment: r.deployment,
+      prev_hash: r.prev_hash,
+      seq: r.seq,
+      type: r.type,
+    });
+    const ok =
+      r.prev_hash === (last.get(r.deployment) ?? '0'.repeat(64)) &&
+      createHash('sha256').update(canonical).digest('hex') === r.hash;
     last.set(r.deployment, r.hash);
     return ok;
   });

@@ -24,7 +24,10 @@ function newestSource(dir: string): number {
 const fresh = () =>
   existsSync(STAMP) &&
   statSync(STAMP).mtimeMs >=
-    Math.max(newestSource(join(ROOT, 'src')), ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => statSync(join(ROOT, f)).mtimeMs));
+    Math.max(
+      newestSource(join(ROOT, 'src')),
+      ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => statSync(join(ROOT, f)).mtimeMs),
+    );
 
 /** Builds dist/ with `npm run build` unless it is newer than every source file. */
 export async function ensureBuilt(): Promise<void> {
@@ -35,7 +38,8 @@ export async function ensureBuilt(): Promise<void> {
       mkdirSync(LOCK);
       break;
     } catch {
-      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })!.mtimeMs > 5 * 60_000) rmSync(LOCK, { recursive: true, force: true });
+      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })!.mtimeMs > 5 * 60_000)
+        rmSync(LOCK, { recursive: true, force: true });
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -64,7 +64,10 @@ export async function startChild(env: Record<string, string>, opts: ChildOptions
       child.kill('SIGKILL');
       throw new Error(`Liftoff did not answer /healthz within ${timeoutMs} ms:\n${stderr()}\n${stdout()}`);
     }
-    const ok = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${baseUrl}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -86,7 +89,14 @@ function spawnLiftoff(env: Record<string, string>, port: number, opts: ChildOpti
   const { command = [process.execPath, '--import', 'tsx', 'src/main.ts'], cwd = ROOT } = opts;
   const child = spawn(command[0], command.slice(1), {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', LIFTOFF_SLACK_POST_INTERVAL_MS: '2', ...env, PORT: String(port) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      TZ: 'UTC',
+      LIFTOFF_SLACK_POST_INTERVAL_MS: '2',
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
     ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
@@ -97,7 +107,10 @@ function spawnLiftoff(env: Record<string, string>, port: number, opts: ChildOpti
   return { child, stdout: () => out.stdout, stderr: () => out.stderr };
 }
 
-export async function runUntilExit(env: Record<string, string>, timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runUntilExit(
+  env: Record<string, string>,
+  timeoutMs = 15_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const port = await freePort();
   const { child, stdout, stderr } = spawnLiftoff(env, port);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

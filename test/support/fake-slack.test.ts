@@ -23,16 +23,28 @@ beforeEach(async () => {
 });
 afterEach(() => fake.stop());
 
-const section = (text: string, block_id?: string) => ({ type: 'section', ...(block_id ? { block_id } : {}), text: { type: 'mrkdwn', text } });
+const section = (text: string, block_id?: string) => ({
+  type: 'section',
+  ...(block_id ? { block_id } : {}),
+  text: { type: 'mrkdwn', text },
+});
 
 describe('messages', () => {
   it('posts with unique, increasing ts even when the clock stands still, and records the parsed blocks', async () => {
     const a = await web.chat.postMessage({ channel: 'CPUBLIC', text: 'hello', blocks: [section('*hello*', 'b1')] });
     const b = await web.chat.postMessage({ channel: 'CPUBLIC', text: 'second' });
-    expect(a).toMatchObject({ ok: true, channel: 'CPUBLIC', message: { text: 'hello', user: fake.botUserId, bot_id: fake.botId } });
+    expect(a).toMatchObject({
+      ok: true,
+      channel: 'CPUBLIC',
+      message: { text: 'hello', user: fake.botUserId, bot_id: fake.botId },
+    });
     expect(a.ts).toBe(`${T0 / 1000}.000000`);
     expect(b.ts).toBe(`${T0 / 1000}.000100`);
-    expect(fake.callsTo('chat.postMessage')[0]).toMatchObject({ args: { channel: 'CPUBLIC', blocks: [section('*hello*', 'b1')] }, at: T0, response: { ok: true } });
+    expect(fake.callsTo('chat.postMessage')[0]).toMatchObject({
+      args: { channel: 'CPUBLIC', blocks: [section('*hello*', 'b1')] },
+      at: T0,
+      response: { ok: true },
+    });
     expect(fake.messages('CPUBLIC').map((m) => [m.text, m.user, m.updates])).toEqual([
       ['hello', fake.botUserId, 0],
       ['second', fake.botUserId, 0],
@@ -52,14 +64,30 @@ describe('messages', () => {
   it('updates only existing messages of the bot, and deletes them', async () => {
     const a = await web.chat.postMessage({ channel: 'CPUBLIC', text: 'hello' });
     clockMs += 5000;
-    const updated = await web.chat.update({ channel: 'CPUBLIC', ts: a.ts!, text: 'hello again', blocks: [section('*again*')] });
+    const updated = await web.chat.update({
+      channel: 'CPUBLIC',
+      ts: a.ts!,
+      text: 'hello again',
+      blocks: [section('*again*')],
+    });
     expect(updated).toMatchObject({ ok: true, ts: a.ts, text: 'hello again' });
-    expect(fake.message('CPUBLIC', a.ts!)).toMatchObject({ text: 'hello again', blocks: [section('*again*')], updates: 1, edited: T0 + 5000 });
+    expect(fake.message('CPUBLIC', a.ts!)).toMatchObject({
+      text: 'hello again',
+      blocks: [section('*again*')],
+      updates: 1,
+      edited: T0 + 5000,
+    });
 
-    expect((await refusal(web.chat.update({ channel: 'CPUBLIC', ts: '1.000001', text: 'x' }))).error).toBe('message_not_found');
-    expect((await refusal(web.chat.update({ channel: 'CNOTJOINED', ts: a.ts!, text: 'x' }))).error).toBe('message_not_found');
+    expect((await refusal(web.chat.update({ channel: 'CPUBLIC', ts: '1.000001', text: 'x' }))).error).toBe(
+      'message_not_found',
+    );
+    expect((await refusal(web.chat.update({ channel: 'CNOTJOINED', ts: a.ts!, text: 'x' }))).error).toBe(
+      'message_not_found',
+    );
     const human = fake.addMessage({ channel: 'CPUBLIC', user: 'UALICE', text: 'mine' });
-    expect((await refusal(web.chat.update({ channel: 'CPUBLIC', ts: human.ts, text: 'x' }))).error).toBe('cant_update_message');
+    expect((await refusal(web.chat.update({ channel: 'CPUBLIC', ts: human.ts, text: 'x' }))).error).toBe(
+      'cant_update_message',
+    );
     expect((await refusal(web.chat.delete({ channel: 'CPUBLIC', ts: human.ts }))).error).toBe('cant_delete_message');
 
     await web.chat.delete({ channel: 'CPUBLIC', ts: a.ts! });
@@ -73,7 +101,9 @@ describe('messages', () => {
     await web.chat.postMessage({ channel: 'CPUBLIC', text: 'r2', thread_ts: parent.ts! });
     expect(fake.thread('CPUBLIC', parent.ts!).map((m) => m.text)).toEqual(['parent', 'r1', 'r2']);
     const p = parent.ts!.replace('.', '');
-    expect((await web.chat.getPermalink({ channel: 'CPUBLIC', message_ts: parent.ts! })).permalink).toBe(`https://fake.slack.test/archives/CPUBLIC/p${p}`);
+    expect((await web.chat.getPermalink({ channel: 'CPUBLIC', message_ts: parent.ts! })).permalink).toBe(
+      `https://fake.slack.test/archives/CPUBLIC/p${p}`,
+    );
     expect((await web.chat.getPermalink({ channel: 'CPUBLIC', message_ts: r1.ts! })).permalink).toBe(
       `https://fake.slack.test/archives/CPUBLIC/p${r1.ts!.replace('.', '')}?thread_ts=${parent.ts}&cid=CPUBLIC`,
     );
@@ -101,18 +131,28 @@ describe('messages', () => {
       { channel: 'CPUBLIC', user: 'UALICE', text: 'only you', blocks: [], thread_ts: '1.2', via: 'chat.postEphemeral' },
       { channel: 'CSMALL', text: 'member' },
     ]);
-    expect((await refusal(web.chat.postEphemeral({ channel: 'CPUBLIC', user: 'UNOBODY', text: 'x' }))).error).toBe('user_not_found');
-    expect((await refusal(web.chat.postEphemeral({ channel: 'CSMALL', user: 'UBOB', text: 'x' }))).error).toBe('user_not_in_channel');
+    expect((await refusal(web.chat.postEphemeral({ channel: 'CPUBLIC', user: 'UNOBODY', text: 'x' }))).error).toBe(
+      'user_not_found',
+    );
+    expect((await refusal(web.chat.postEphemeral({ channel: 'CSMALL', user: 'UBOB', text: 'x' }))).error).toBe(
+      'user_not_in_channel',
+    );
     expect(fake.ephemerals({ user: 'UBOB' })).toEqual([]);
   });
 
   it('schedules between now and 120 days ahead, lists and deletes', async () => {
     const nowS = T0 / 1000;
     const ok = await web.chat.scheduleMessage({ channel: 'CPUBLIC', text: 'later', post_at: nowS + 3600 });
-    expect(fake.scheduled('CPUBLIC')).toMatchObject([{ id: ok.scheduled_message_id, post_at: nowS + 3600, text: 'later' }]);
+    expect(fake.scheduled('CPUBLIC')).toMatchObject([
+      { id: ok.scheduled_message_id, post_at: nowS + 3600, text: 'later' },
+    ]);
     expect((await web.chat.scheduledMessages.list({ channel: 'CPUBLIC' })).scheduled_messages).toHaveLength(1);
-    expect((await refusal(web.chat.scheduleMessage({ channel: 'CPUBLIC', text: 'x', post_at: nowS - 1 }))).error).toBe('time_in_past');
-    expect((await refusal(web.chat.scheduleMessage({ channel: 'CPUBLIC', text: 'x', post_at: nowS + 121 * 86400 }))).error).toBe('time_too_far');
+    expect((await refusal(web.chat.scheduleMessage({ channel: 'CPUBLIC', text: 'x', post_at: nowS - 1 }))).error).toBe(
+      'time_in_past',
+    );
+    expect(
+      (await refusal(web.chat.scheduleMessage({ channel: 'CPUBLIC', text: 'x', post_at: nowS + 121 * 86400 }))).error,
+    ).toBe('time_too_far');
     await web.chat.deleteScheduledMessage({ channel: 'CPUBLIC', scheduled_message_id: ok.scheduled_message_id! });
     expect(fake.scheduled()).toEqual([]);
   });
@@ -121,14 +161,28 @@ describe('messages', () => {
 describe('refusals', () => {
   it('a section text over 3000 characters, naming where; nothing is posted', async () => {
     await web.chat.postMessage({ channel: 'CPUBLIC', text: 't', blocks: [section('x'.repeat(3000))] });
-    const r = await refusal(web.chat.postMessage({ channel: 'CPUBLIC', text: 't', blocks: [{ type: 'divider' }, section('x'.repeat(3001))] }));
-    expect(r).toEqual({ error: 'invalid_blocks', messages: ['[ERROR] must be less than 3001 characters (is 3001) [json-pointer:/blocks/1/text/text]'] });
+    const r = await refusal(
+      web.chat.postMessage({ channel: 'CPUBLIC', text: 't', blocks: [{ type: 'divider' }, section('x'.repeat(3001))] }),
+    );
+    expect(r).toEqual({
+      error: 'invalid_blocks',
+      messages: ['[ERROR] must be less than 3001 characters (is 3001) [json-pointer:/blocks/1/text/text]'],
+    });
     expect(fake.messages()).toHaveLength(1);
   });
 
   it('51 blocks in a message', async () => {
-    const r = await refusal(web.chat.postMessage({ channel: 'CPUBLIC', text: 't', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) }));
-    expect(r).toEqual({ error: 'invalid_blocks', messages: ['[ERROR] no more than 50 items allowed (has 51) [json-pointer:/blocks]'] });
+    const r = await refusal(
+      web.chat.postMessage({
+        channel: 'CPUBLIC',
+        text: 't',
+        blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })),
+      }),
+    );
+    expect(r).toEqual({
+      error: 'invalid_blocks',
+      messages: ['[ERROR] no more than 50 items allowed (has 51) [json-pointer:/blocks]'],
+    });
   });
 
   it('a duplicate block_id, also in chat.update and chat.postEphemeral', async () => {
@@ -137,14 +191,20 @@ describe('refusals', () => {
     expect(r.error).toBe('invalid_blocks');
     expect(r.messages.join()).toMatch(/duplicate block_id "same".*json-pointer:\/blocks\/1\/block_id/);
     const m = await web.chat.postMessage({ channel: 'CPUBLIC', text: 't' });
-    expect((await refusal(web.chat.update({ channel: 'CPUBLIC', ts: m.ts!, text: 't', blocks }))).error).toBe('invalid_blocks');
-    expect((await refusal(web.chat.postEphemeral({ channel: 'CPUBLIC', user: 'UBOB', text: 't', blocks }))).error).toBe('invalid_blocks');
+    expect((await refusal(web.chat.update({ channel: 'CPUBLIC', ts: m.ts!, text: 't', blocks }))).error).toBe(
+      'invalid_blocks',
+    );
+    expect((await refusal(web.chat.postEphemeral({ channel: 'CPUBLIC', user: 'UBOB', text: 't', blocks }))).error).toBe(
+      'invalid_blocks',
+    );
     expect(fake.message('CPUBLIC', m.ts!)?.updates).toBe(0);
   });
 
   it('blocks whose JSON is over 11,000 characters: msg_blocks_too_long', async () => {
     const blocks = Array.from({ length: 5 }, (_, i) => section('y'.repeat(2900), `b${i}`));
-    expect((await refusal(web.chat.postMessage({ channel: 'CPUBLIC', text: 't', blocks }))).error).toBe('msg_blocks_too_long');
+    expect((await refusal(web.chat.postMessage({ channel: 'CPUBLIC', text: 't', blocks }))).error).toBe(
+      'msg_blocks_too_long',
+    );
   });
 
   it('channels the bot cannot use; public channels need no join', async () => {
@@ -158,7 +218,9 @@ describe('refusals', () => {
   });
 
   it('a wrong or missing token, and an unknown method', async () => {
-    expect((await refusal(webClientOn(fake, 'xoxb-wrong').chat.postMessage({ channel: 'CPUBLIC', text: 'x' }))).error).toBe('invalid_auth');
+    expect(
+      (await refusal(webClientOn(fake, 'xoxb-wrong').chat.postMessage({ channel: 'CPUBLIC', text: 'x' }))).error,
+    ).toBe('invalid_auth');
     expect((await refusal(webClientOn(fake, undefined).auth.test())).error).toBe('not_authed');
     expect((await refusal(web.apiCall('nope.nothing'))).error).toBe('unknown_method');
     expect(fake.messages()).toEqual([]);
@@ -167,10 +229,25 @@ describe('refusals', () => {
 
 describe('people, channels and groups', () => {
   it('auth.test, users.info, conversations.*, usergroups', async () => {
-    expect(await web.auth.test()).toMatchObject({ ok: true, user_id: fake.botUserId, bot_id: fake.botId, team_id: fake.teamId });
-    expect((await web.users.info({ user: 'UALICE' })).user).toMatchObject({ id: 'UALICE', name: 'alice', tz: 'Europe/Paris', tz_offset: 3600 });
+    expect(await web.auth.test()).toMatchObject({
+      ok: true,
+      user_id: fake.botUserId,
+      bot_id: fake.botId,
+      team_id: fake.teamId,
+    });
+    expect((await web.users.info({ user: 'UALICE' })).user).toMatchObject({
+      id: 'UALICE',
+      name: 'alice',
+      tz: 'Europe/Paris',
+      tz_offset: 3600,
+    });
     expect((await refusal(web.users.info({ user: 'UNOBODY' }))).error).toBe('user_not_found');
-    expect((await web.conversations.info({ channel: 'CPUBLIC' })).channel).toMatchObject({ id: 'CPUBLIC', name: 'deploys', is_private: false, is_member: true });
+    expect((await web.conversations.info({ channel: 'CPUBLIC' })).channel).toMatchObject({
+      id: 'CPUBLIC',
+      name: 'deploys',
+      is_private: false,
+      is_member: true,
+    });
     await web.conversations.join({ channel: 'CNOTJOINED' });
     expect((await web.conversations.info({ channel: 'CNOTJOINED' })).channel?.is_member).toBe(true);
 
@@ -180,7 +257,9 @@ describe('people, channels and groups', () => {
     await web.conversations.invite({ channel: id, users: 'UALICE' });
     expect((await web.conversations.members({ channel: id })).members).toEqual([fake.botUserId, 'UALICE']);
     // Only members of a channel the bot created see ephemerals there.
-    expect((await refusal(web.chat.postEphemeral({ channel: id, user: 'UBOB', text: 'x' }))).error).toBe('user_not_in_channel');
+    expect((await refusal(web.chat.postEphemeral({ channel: id, user: 'UBOB', text: 'x' }))).error).toBe(
+      'user_not_in_channel',
+    );
     await web.conversations.archive({ channel: id });
     expect((await refusal(web.chat.postMessage({ channel: id, text: 'x' }))).error).toBe('is_archived');
 
@@ -211,7 +290,15 @@ describe('people, channels and groups', () => {
       pages: 2,
     });
     const listed = (await web.conversations.list({ types: 'private_channel' })).channels ?? [];
-    expect(listed).toEqual([expect.objectContaining({ id: made.channel!.id, name: 'made-by-bot', is_private: true, is_archived: false, creator: fake.botUserId })]);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        id: made.channel!.id,
+        name: 'made-by-bot',
+        is_private: true,
+        is_archived: false,
+        creator: fake.botUserId,
+      }),
+    ]);
     expect((await web.conversations.info({ channel: 'CPUBLIC' })).channel?.creator).not.toBe(fake.botUserId);
     fake.addChannel('CBYBOT', { name: 'earlier', creator: fake.botUserId });
     expect((await web.conversations.info({ channel: 'CBYBOT' })).channel?.creator).toBe(fake.botUserId);
@@ -223,7 +310,9 @@ describe('people, channels and groups', () => {
 
 describe('faults', () => {
   it('a 500, then success, with retries enabled', async () => {
-    const retrying = webClientOn(fake, TOKEN, { retryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 10 } });
+    const retrying = webClientOn(fake, TOKEN, {
+      retryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 10 },
+    });
     fake.fail('chat.postMessage', { status: 500 });
     expect((await retrying.chat.postMessage({ channel: 'CPUBLIC', text: 'eventually' })).ok).toBe(true);
     expect(fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([500, 200]);
@@ -231,7 +320,9 @@ describe('faults', () => {
   });
 
   it('a 429 whose Retry-After the client observes', async () => {
-    const retrying = webClientOn(fake, TOKEN, { retryConfig: { retries: 1, factor: 1, minTimeout: 10, maxTimeout: 10 } });
+    const retrying = webClientOn(fake, TOKEN, {
+      retryConfig: { retries: 1, factor: 1, minTimeout: 10, maxTimeout: 10 },
+    });
     const waits: number[] = [];
     retrying.on(WebClientEvent.RATE_LIMITED, (seconds: number) => waits.push(seconds));
     const p = await retrying.chat.postMessage({ channel: 'CPUBLIC', text: 'x' });
@@ -244,7 +335,10 @@ describe('faults', () => {
 
     const rejecting = webClientOn(fake, TOKEN, { rejectRateLimitedCalls: true });
     fake.fail('users.info', { status: 429, retryAfter: 7 });
-    await expect(rejecting.users.info({ user: 'UALICE' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 7 });
+    await expect(rejecting.users.info({ user: 'UALICE' })).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+      retryAfter: 7,
+    });
   });
 
   it('an injected error for the next n calls, a delay, and clearing what is left', async () => {
@@ -273,12 +367,15 @@ describe('faults', () => {
 });
 
 describe('response_url', () => {
-  const post = (url: string, body: object) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (url: string, body: object) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it('records every post, shows ephemerals, refuses bad blocks, and serves 5 uses', async () => {
     const url = fake.responseUrl({ channel: 'CPUBLIC', user: 'UALICE' });
     expect((await post(url, { text: 'just you' })).status).toBe(200);
-    expect(fake.ephemerals({ user: 'UALICE' })).toMatchObject([{ channel: 'CPUBLIC', text: 'just you', via: 'response_url' }]);
+    expect(fake.ephemerals({ user: 'UALICE' })).toMatchObject([
+      { channel: 'CPUBLIC', text: 'just you', via: 'response_url' },
+    ]);
     expect((await post(url, { text: 'bad', blocks: [section('')] })).status).toBe(400);
     for (let i = 0; i < 3; i++) await post(url, { text: `again ${i}` });
     const sixth = await post(url, { text: 'sixth' });

@@ -33,10 +33,21 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   });
   let base = ''; // http://127.0.0.1:PORT, known once listening
   const fileStore = createFileStore(() => base);
-  const methods = { ...chatMethods(ws), ...viewMethods(ws), ...directoryMethods(ws), ...historyMethods(ws), ...fileStore.methods(ws) };
+  const methods = {
+    ...chatMethods(ws),
+    ...viewMethods(ws),
+    ...directoryMethods(ws),
+    ...historyMethods(ws),
+    ...fileStore.methods(ws),
+  };
 
   /** Records the call, then lets `answer` produce the reply unless a fault was injected or a rate limit reached. */
-  async function recorded(method: string, args: SlackJson, res: ServerResponse, answer: () => { status: number; body: SlackJson }) {
+  async function recorded(
+    method: string,
+    args: SlackJson,
+    res: ServerResponse,
+    answer: () => { status: number; body: SlackJson },
+  ) {
     const call: RecordedCall = { method, args, at: ws.now(), response: {}, status: 200 };
     ws.calls.push(call);
     const limited = ws.limiter?.check(method, args);
@@ -62,7 +73,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     if (given !== token) return { ok: false, error: 'invalid_auth' };
     if (args.__invalid_json) return { ok: false, error: 'invalid_json' };
     if (args.__invalid_blocks) return { ok: false, error: 'invalid_blocks_format' };
-    if (args.__invalid_view) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] view is not valid JSON [json-pointer:/view]'] } };
+    if (args.__invalid_view)
+      return {
+        ok: false,
+        error: 'invalid_arguments',
+        response_metadata: { messages: ['[ERROR] view is not valid JSON [json-pointer:/view]'] },
+      };
     try {
       return { ok: true, ...handler(args) };
     } catch (e) {
@@ -79,8 +95,18 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         if (upload && req.method === 'POST') {
           const chunks: Buffer[] = [];
           for await (const c of req) chunks.push(c as Buffer);
-          const answer = await fileStore.uploaded(upload[1]!, Buffer.concat(chunks), String(req.headers['content-type'] ?? ''));
-          ws.calls.push({ method: 'upload_url', args: { file_id: upload[1] }, at: ws.now(), response: { ok: answer.status === 200 }, status: answer.status });
+          const answer = await fileStore.uploaded(
+            upload[1]!,
+            Buffer.concat(chunks),
+            String(req.headers['content-type'] ?? ''),
+          );
+          ws.calls.push({
+            method: 'upload_url',
+            args: { file_id: upload[1] },
+            at: ws.now(),
+            response: { ok: answer.status === 200 },
+            status: answer.status,
+          });
           res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body);
           return;
         }
@@ -90,14 +116,19 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         if (api) {
           const method = api[1]!;
           const args = parseArgs(raw, contentType, url.searchParams);
-          return await recorded(method, args, res, () => ({ status: 200, body: apiCall(method, args, req.headers.authorization) }));
+          return await recorded(method, args, res, () => ({
+            status: 200,
+            body: apiCall(method, args, req.headers.authorization),
+          }));
         }
         const reply = url.pathname.match(/^\/response\/([A-Za-z0-9_-]+)\/?$/);
         if (reply && req.method === 'POST') {
           // response_url bodies are JSON whatever the content type says.
           const body = parseArgs(raw, 'application/json', new URLSearchParams());
           ws.responses.push({ url: `${base}${url.pathname}`, body: body.__invalid_json ? { raw } : body });
-          return await recorded('response_url', { ...body, response_url_id: reply[1] }, res, () => responseUrlPosted(ws, reply[1]!, body));
+          return await recorded('response_url', { ...body, response_url_id: reply[1] }, res, () =>
+            responseUrlPosted(ws, reply[1]!, body),
+          );
         }
         send(res, 404, { ok: false, error: 'not_found' });
       } catch (e) {
@@ -139,7 +170,11 @@ function fakeSlackApi(ws: Workspace, base: string, stop: () => Promise<void>, fi
       return parent ? [parent, ...replies] : replies;
     },
     ephemerals: (filter = {}) =>
-      ws.ephemerals.filter((e) => (filter.channel === undefined || e.channel === filter.channel) && (filter.user === undefined || e.user === filter.user)),
+      ws.ephemerals.filter(
+        (e) =>
+          (filter.channel === undefined || e.channel === filter.channel) &&
+          (filter.user === undefined || e.user === filter.user),
+      ),
     get views(): FakeViews {
       return Object.assign([...ws.views], { open: ws.views.filter((v) => v.kind === 'modal' && !v.closed) });
     },
@@ -169,7 +204,9 @@ function fakeSlackApi(ws: Workspace, base: string, stop: () => Promise<void>, fi
         const v = probe();
         if (v) return v;
         if (Date.now() > deadline) {
-          const last = ws.calls.slice(-5).map((c) => `${c.method}→${c.response.ok === false ? c.response.error : c.status}`);
+          const last = ws.calls
+            .slice(-5)
+            .map((c) => `${c.method}→${c.response.ok === false ? c.response.error : c.status}`);
           throw new Error(`fake Slack: waitFor timed out after ${timeoutMs} ms; last calls: ${last.join(', ')}`);
         }
         await new Promise((r) => setTimeout(r, 10));
@@ -197,13 +234,28 @@ function fakeSlackApi(ws: Workspace, base: string, stop: () => Promise<void>, fi
       else ch.members.delete(user);
     },
     addUser(id, o = {}) {
-      ws.users.set(id, { id, name: o.name ?? id.toLowerCase(), tz: o.tz ?? 'UTC', isBot: o.isBot ?? false, deleted: o.deleted ?? false, ...(o.email ? { email: o.email } : {}) });
+      ws.users.set(id, {
+        id,
+        name: o.name ?? id.toLowerCase(),
+        tz: o.tz ?? 'UTC',
+        isBot: o.isBot ?? false,
+        deleted: o.deleted ?? false,
+        ...(o.email ? { email: o.email } : {}),
+      });
     },
     addUserGroup(id, handle, users) {
       ws.groups.set(id, { id, handle, users: [...users] });
     },
     addMessage(m) {
-      const message = { channel: ws.channelOf(m.channel).id, ts: ws.nextTs(), ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}), text: m.text, blocks: m.blocks ?? [], user: m.user, updates: 0 };
+      const message = {
+        channel: ws.channelOf(m.channel).id,
+        ts: ws.nextTs(),
+        ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+        text: m.text,
+        blocks: m.blocks ?? [],
+        user: m.user,
+        updates: 0,
+      };
       ws.messages.push(message);
       return message;
     },

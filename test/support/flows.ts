@@ -12,7 +12,11 @@ export function buttonsOf(message: FakeMessage): Array<{ actionId: string; value
     if (!node || typeof node !== 'object') return;
     const n = node as Record<string, unknown>;
     if (n.type === 'button' && typeof n.action_id === 'string') {
-      out.push({ actionId: n.action_id, value: String(n.value ?? ''), text: String((n.text as { text?: string })?.text ?? '') });
+      out.push({
+        actionId: n.action_id,
+        value: String(n.value ?? ''),
+        text: String((n.text as { text?: string })?.text ?? ''),
+      });
     }
     Object.values(n).forEach(visit);
   };
@@ -115,9 +119,17 @@ export const threadOf = (h: Harness, parentTs: string, channel: string = CHANNEL
   h.fake.thread(channel, parentTs).slice(1);
 
 /** Finds the message holding a button, and presses it as `user`. */
-export async function press(h: Harness, user: string, actionId: string, ref: Parameters<typeof encodeRef>[0], channel: string = CHANNELS.deploys) {
+export async function press(
+  h: Harness,
+  user: string,
+  actionId: string,
+  ref: Parameters<typeof encodeRef>[0],
+  channel: string = CHANNELS.deploys,
+) {
   const value = encodeRef(ref);
-  const message = h.fake.messages(channel).find((m) => buttonsOf(m).some((b) => b.actionId === actionId && b.value === value));
+  const message = h.fake
+    .messages(channel)
+    .find((m) => buttonsOf(m).some((b) => b.actionId === actionId && b.value === value));
   const res = await h.slack.action({
     user,
     actionId,

@@ -19,7 +19,12 @@ export const PEOPLE = {
   product: 'UPRODUCT',
   stranger: 'USTRANGER',
 } as const;
-export const CHANNELS = { deploys: 'CDEPLOYS', announce: 'CANNOUNCE', privateNoBot: 'GPRIVATE', archived: 'CARCHIVED' } as const;
+export const CHANNELS = {
+  deploys: 'CDEPLOYS',
+  announce: 'CANNOUNCE',
+  privateNoBot: 'GPRIVATE',
+  archived: 'CARCHIVED',
+} as const;
 
 export interface Harness {
   fake: FakeSlack;
@@ -69,7 +74,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     LIFTOFF_SLACK_POST_INTERVAL_MS: '2',
     ...opts.env,
   };
-  const start = () => startLiftoff({ env, clock, cwd: dir, writeLog: (line) => logs.push(line), autoTick: opts.autoTick ?? false });
+  const start = () =>
+    startLiftoff({ env, clock, cwd: dir, writeLog: (line) => logs.push(line), autoTick: opts.autoTick ?? false });
   let liftoff = await start();
   const h: Harness = {
     fake,

@@ -76,11 +76,7 @@ export const botUserSchema = z.strictObject({
 
 // app-manifests.v1.features.slash_commands items
 export const slashCommandSchema = z.strictObject({
-  command: z
-    .string()
-    .min(2)
-    .max(32)
-    .regex(/^\//, 'must start with /'),
+  command: z.string().min(2).max(32).regex(/^\//, 'must start with /'),
   url: httpUrl(3000).optional(),
   description: z.string().min(1).max(2000),
   usage_hint: z.string().min(1).max(1000).optional(),

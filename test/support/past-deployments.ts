@@ -46,11 +46,23 @@ function seed(repos: Repositories, n: number, o: PastOptions): number[] {
       repos.deployments.change(d.id, () => [{ type: 'cancelled', reason: 'window moved' }], USERS.deployer, end);
     } else {
       repos.deployments.change(d.id, () => [{ type: 'phase_started', phaseId: phase }], USERS.deployer, start);
-      const rollback: DeploymentEvent = { type: 'rollback_started', trigger: 'errors', restore: ['code'], note: '', fromVersion: input.version, toVersion: null };
+      const rollback: DeploymentEvent = {
+        type: 'rollback_started',
+        trigger: 'errors',
+        restore: ['code'],
+        note: '',
+        fromVersion: input.version,
+        toVersion: null,
+      };
       const last: DeploymentEvent[] =
         outcome === 'completed'
           ? [{ type: 'completed' }]
-          : [rollback, outcome === 'rolled_back' ? { type: 'rollback_completed' } : { type: 'rollback_failed', note: 'database restore failed' }];
+          : [
+              rollback,
+              outcome === 'rolled_back'
+                ? { type: 'rollback_completed' }
+                : { type: 'rollback_failed', note: 'database restore failed' },
+            ];
       repos.deployments.change(d.id, () => last, USERS.deployer, end);
     }
     ids.push(d.id);

@@ -57,7 +57,12 @@ export const jobsOf = (h: Harness, id: number) =>
   h.query<JobRow>('SELECT key, kind, status, due_at, result FROM jobs WHERE deployment_id = ? ORDER BY due_at, id', id);
 
 /** Submits the modal `view` (the last one opened, by default) as `user` with a reason. */
-export async function submitReason(h: Harness, user: string, reason: string, extra: Record<string, Record<string, unknown>> = {}) {
+export async function submitReason(
+  h: Harness,
+  user: string,
+  reason: string,
+  extra: Record<string, Record<string, unknown>> = {},
+) {
   const view = h.fake.lastView()!;
   const meta = view.view as { private_metadata: string; callback_id: string };
   const res = await h.slack.submitView({

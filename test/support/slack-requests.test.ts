@@ -22,11 +22,23 @@ const form = {
   submit: plain('Save'),
   private_metadata: '{"d":1}',
   blocks: [
-    { type: 'input' as const, block_id: 'name', label: plain('Name'), element: { type: 'plain_text_input' as const, action_id: 'value' } },
+    {
+      type: 'input' as const,
+      block_id: 'name',
+      label: plain('Name'),
+      element: { type: 'plain_text_input' as const, action_id: 'value' },
+    },
     {
       type: 'actions' as const,
       block_id: 'pick',
-      elements: [{ type: 'static_select' as const, action_id: 'template', placeholder: plain('Template'), options: [{ text: plain('Standard'), value: 'std' }] }],
+      elements: [
+        {
+          type: 'static_select' as const,
+          action_id: 'template',
+          placeholder: plain('Template'),
+          options: [{ text: plain('Standard'), value: 'std' }],
+        },
+      ],
     },
   ],
 };
@@ -72,7 +84,11 @@ beforeEach(async () => {
     keep('event', { event, retryNum: context.retryNum, retryReason: context.retryReason });
   });
   const server = await app.start(0);
-  slack = slackClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, signingSecret: SECRET, fake });
+  slack = slackClient({
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    signingSecret: SECRET,
+    fake,
+  });
 });
 afterEach(async () => {
   await app.stop();
@@ -84,7 +100,9 @@ describe('signed requests into a real Bolt receiver', () => {
     const res = await slack.command('start checkout', { user: 'UALICE', channel: 'CDEPLOYS' });
     expect(res).toMatchObject({ status: 200, json: { text: 'got start checkout' } });
     expect(res.headers['content-type']).toMatch(/application\/json/);
-    expect(seen.command).toMatchObject([{ command: '/deploy', text: 'start checkout', user_id: 'UALICE', channel_id: 'CDEPLOYS', team_id: fake.teamId }]);
+    expect(seen.command).toMatchObject([
+      { command: '/deploy', text: 'start checkout', user_id: 'UALICE', channel_id: 'CDEPLOYS', team_id: fake.teamId },
+    ]);
     // Slack shows the ack's text to the user.
     expect(fake.ephemerals({ user: 'UALICE' })).toMatchObject([{ text: 'got start checkout', via: 'command_ack' }]);
     await fake.waitFor(() => fake.responses.length > 0);
@@ -100,12 +118,21 @@ describe('signed requests into a real Bolt receiver', () => {
         block_id: 'acts',
         elements: [
           { type: 'button', action_id: 'go', value: 'v1', text: plain('Go') },
-          { type: 'overflow', action_id: 'more', options: [{ text: plain('One'), value: 'o1' }, { text: plain('Two'), value: 'o2' }] },
+          {
+            type: 'overflow',
+            action_id: 'more',
+            options: [
+              { text: plain('One'), value: 'o1' },
+              { text: plain('Two'), value: 'o2' },
+            ],
+          },
         ],
       },
     ];
     const m = await web.chat.postMessage({ channel: 'CDEPLOYS', text: 'pick', blocks });
-    expect((await slack.action({ user: 'UALICE', actionId: 'go', channel: 'CDEPLOYS', messageTs: m.ts! })).status).toBe(200);
+    expect((await slack.action({ user: 'UALICE', actionId: 'go', channel: 'CDEPLOYS', messageTs: m.ts! })).status).toBe(
+      200,
+    );
     expect(seen.go).toMatchObject([
       {
         type: 'block_actions',
@@ -119,8 +146,21 @@ describe('signed requests into a real Bolt receiver', () => {
     expect(seen.go![0]!.trigger_id).toEqual(expect.any(String));
     await fake.waitFor(() => fake.message('CDEPLOYS', m.ts!)?.text === 'pressed');
 
-    await slack.action({ user: 'UALICE', actionId: 'more', selectedOption: { value: 'o2' }, channel: 'CDEPLOYS', messageTs: m.ts! });
-    expect(seen.choice![0]!.actions).toMatchObject([{ type: 'overflow', action_id: 'more', block_id: 'acts', selected_option: { value: 'o2', text: { text: 'Two' } } }]);
+    await slack.action({
+      user: 'UALICE',
+      actionId: 'more',
+      selectedOption: { value: 'o2' },
+      channel: 'CDEPLOYS',
+      messageTs: m.ts!,
+    });
+    expect(seen.choice![0]!.actions).toMatchObject([
+      {
+        type: 'overflow',
+        action_id: 'more',
+        block_id: 'acts',
+        selected_option: { value: 'o2', text: { text: 'Two' } },
+      },
+    ]);
   });
 
   it('an action inside a modal, then its submission with state.values; the errors answer reaches the view', async () => {
@@ -129,19 +169,40 @@ describe('signed requests into a real Bolt receiver', () => {
     const viewId = opened.view!.id!;
     await slack.action({ user: 'UALICE', actionId: 'template', selectedOption: { value: 'std' }, viewId });
     expect(seen.choice).toMatchObject([
-      { container: { type: 'view', view_id: viewId }, view: { id: viewId, callback_id: 'form' }, actions: [{ type: 'static_select', selected_option: { value: 'std', text: { text: 'Standard' } } }] },
+      {
+        container: { type: 'view', view_id: viewId },
+        view: { id: viewId, callback_id: 'form' },
+        actions: [{ type: 'static_select', selected_option: { value: 'std', text: { text: 'Standard' } } }],
+      },
     ]);
     expect(seen.choice![0]!.response_url).toBeUndefined();
 
-    const res = await slack.submitView({ user: 'UALICE', callbackId: 'form', values: { name: { value: input.text('x') } }, viewId });
+    const res = await slack.submitView({
+      user: 'UALICE',
+      callbackId: 'form',
+      values: { name: { value: input.text('x') } },
+      viewId,
+    });
     expect(res.json).toEqual({ response_action: 'errors', errors: { name: 'Too short' } });
-    expect(seen.form).toMatchObject([{ type: 'view_submission', view: { id: viewId, private_metadata: '{"d":1}', state: { values: { name: { value: { type: 'plain_text_input', value: 'x' } } } } } }]);
+    expect(seen.form).toMatchObject([
+      {
+        type: 'view_submission',
+        view: {
+          id: viewId,
+          private_metadata: '{"d":1}',
+          state: { values: { name: { value: { type: 'plain_text_input', value: 'x' } } } },
+        },
+      },
+    ]);
     expect(fake.views.open).toMatchObject([{ id: viewId, errors: { name: 'Too short' } }]);
   });
 
   it('an event, and a retried one: Bolt sees the retry number and reason', async () => {
     expect((await slack.event({ type: 'app_home_opened', user: 'UALICE', tab: 'home' })).status).toBe(200);
-    await slack.event({ type: 'app_home_opened', user: 'UALICE', tab: 'home' }, { retryNum: 2, retryReason: 'http_error' });
+    await slack.event(
+      { type: 'app_home_opened', user: 'UALICE', tab: 'home' },
+      { retryNum: 2, retryReason: 'http_error' },
+    );
     await fake.waitFor(() => seen.event?.length === 2);
     expect(seen.event).toMatchObject([
       { event: { type: 'app_home_opened', user: 'UALICE' }, retryNum: undefined },
@@ -168,7 +229,10 @@ describe('input', () => {
     expect(input.users('U1')).toEqual({ type: 'users_select', selected_user: 'U1' });
     expect(input.users(['U1', 'U2'])).toEqual({ type: 'multi_users_select', selected_users: ['U1', 'U2'] });
     expect(input.multiUsers(['U1'])).toEqual({ type: 'multi_users_select', selected_users: ['U1'] });
-    expect(input.select('prod', 'Production')).toEqual({ type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Production', emoji: true }, value: 'prod' } });
+    expect(input.select('prod', 'Production')).toEqual({
+      type: 'static_select',
+      selected_option: { text: { type: 'plain_text', text: 'Production', emoji: true }, value: 'prod' },
+    });
     expect(input.dateTime(1_800_000_000)).toEqual({ type: 'datetimepicker', selected_date_time: 1_800_000_000 });
     expect(input.conversation('C1')).toEqual({ type: 'conversations_select', selected_conversation: 'C1' });
     expect(input.channel('C1')).toEqual({ type: 'channels_select', selected_channel: 'C1' });

@@ -39,7 +39,6 @@ export interface RawOptions {
   retryReason?: string;
 }
 
-
 /** `v0=<hex HMAC-SHA256 of "v0:${ts}:${rawBody}">` */
 export function signature(signingSecret: string, timestamp: number, rawBody: string): string {
   return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`;
@@ -70,7 +69,12 @@ export function slackClient(opts: { baseUrl: string; signingSecret: string; fake
     } catch {
       json = undefined;
     }
-    return { status: res.status, body: text, ...(json !== undefined ? { json } : {}), headers: Object.fromEntries(res.headers) };
+    return {
+      status: res.status,
+      body: text,
+      ...(json !== undefined ? { json } : {}),
+      headers: Object.fromEntries(res.headers),
+    };
   }
 
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -78,7 +82,11 @@ export function slackClient(opts: { baseUrl: string; signingSecret: string; fake
 
   return {
     /** A slash command (default /deploy). Slack shows its answer (ack body) to the user, or the channel with in_channel. */
-    async command(text: string, o: { user: string; channel: string; command?: string }, rawOpts?: RawOptions): Promise<HttpResult> {
+    async command(
+      text: string,
+      o: { user: string; channel: string; command?: string },
+      rawOpts?: RawOptions,
+    ): Promise<HttpResult> {
       const res = await raw(form(commandFields(fake, teamId, text, o)), rawOpts);
       if (res.status === 200) fake.commandAnswered({ channel: o.channel, user: o.user }, res.body);
       return res;
@@ -98,7 +106,10 @@ export function slackClient(opts: { baseUrl: string; signingSecret: string; fake
     },
 
     /** A view_closed interaction (Slack sends it only for views with notify_on_close). */
-    closeView(o: { user: string; viewId: string; callbackId?: string; privateMetadata?: string }, rawOpts?: RawOptions): Promise<HttpResult> {
+    closeView(
+      o: { user: string; viewId: string; callbackId?: string; privateMetadata?: string },
+      rawOpts?: RawOptions,
+    ): Promise<HttpResult> {
       return interaction(viewClosed(fake, teamId, o), rawOpts);
     },
 

@@ -10,6 +10,17 @@ import { join } from 'node:path';
 export function checkoutProductionConfig(lines: string[]): { file: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'liftoff-config-'));
   const file = join(dir, 'liftoff.yml');
-  writeFileSync(file, ['version: 1', 'services:', '  checkout:', '    environments:', '      production:', ...lines.map((l) => `        ${l}`), ''].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'version: 1',
+      'services:',
+      '  checkout:',
+      '    environments:',
+      '      production:',
+      ...lines.map((l) => `        ${l}`),
+      '',
+    ].join('\n'),
+  );
   return { file, dir };
 }

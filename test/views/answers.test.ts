@@ -12,19 +12,31 @@ import { homeView } from '../../src/slack/views/home.js';
 import { created, HOSTILE, play, realisticTemplate as plan, T0, USERS } from './fixtures.js';
 import { allTextOf, mrkdwnOf } from './helpers.js';
 
-const underway = () => play(created(plan, {}, 7), [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }], [{ type: 'phase_started', phaseId: 'preparation' }]);
+const underway = () =>
+  play(
+    created(plan, {}, 7),
+    [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }],
+    [{ type: 'phase_started', phaseId: 'preparation' }],
+  );
 
 describe('answers', () => {
   it('help lists every command', () => {
     const { text } = helpMessage();
-    for (const cmd of ['/deploy start [service] [version] [environment]', '/deploy list', '/deploy status DEP-12', '/deploy cancel DEP-12 reason', '/deploy templates', '/deploy help']) {
+    for (const cmd of [
+      '/deploy start [service] [version] [environment]',
+      '/deploy list',
+      '/deploy status DEP-12',
+      '/deploy cancel DEP-12 reason',
+      '/deploy templates',
+      '/deploy help',
+    ]) {
       expect(text).toContain(`\`${cmd}\``);
     }
   });
 
   it('usage is short and shows the input inert', () => {
     const { text } = usageMessage('frobnicate <!channel>');
-    expect(text).toBe('I don\'t know “frobnicate &lt;!channel&gt;”. Try `/deploy help` to see what I can do.');
+    expect(text).toBe("I don't know “frobnicate &lt;!channel&gt;”. Try `/deploy help` to see what I can do.");
   });
 
   it('list splits deployments under way from upcoming ones, with links to threads', () => {
@@ -38,7 +50,9 @@ describe('answers', () => {
       T0,
     );
     const text = mrkdwnOf(answer.blocks);
-    expect(text.indexOf('*🚀 Under way*')).toBeLessThan(text.indexOf('<https://acme.slack.com/archives/C0DEPLOYS01/p1|DEP-7>'));
+    expect(text.indexOf('*🚀 Under way*')).toBeLessThan(
+      text.indexOf('<https://acme.slack.com/archives/C0DEPLOYS01/p1|DEP-7>'),
+    );
     expect(text.indexOf('*🗓️ Upcoming*')).toBeLessThan(text.indexOf('DEP-12'));
     expect(text.indexOf('DEP-12')).toBeLessThan(text.indexOf('*DEP-9*'));
     expect(text).toContain('▶️ Preparation');
@@ -46,7 +60,10 @@ describe('answers', () => {
   });
 
   it('list stops at what fits in a message and says how many more there are', () => {
-    const many = Array.from({ length: 60 }, (_, i) => ({ d: created(plan, { service: HOSTILE.repeat(2) }, i + 1), link: null }));
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      d: created(plan, { service: HOSTILE.repeat(2) }, i + 1),
+      link: null,
+    }));
     const answer = listMessage(many, T0);
     expect(JSON.stringify(answer.blocks).length).toBeLessThan(11_000);
     expect(allTextOf(answer.blocks)).toMatch(/…and \d+ more\.$/);
@@ -66,17 +83,26 @@ describe('answers', () => {
   });
 
   it('status shows only the gates still ahead: the completion gate once under way, none once finished', () => {
-    const started = play(created(plan), [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }], [{ type: 'phase_started', phaseId: plan.phases[0]!.id }]);
+    const started = play(
+      created(plan),
+      [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }],
+      [{ type: 'phase_started', phaseId: plan.phases[0]!.id }],
+    );
     const running = mrkdwnOf(statusMessage(started, null, T0).blocks);
     expect(running).not.toContain('Start gate');
     expect(running).toContain('*Completion gate closed*');
-    const cancelled = mrkdwnOf(statusMessage(play(created(plan), [{ type: 'cancelled', reason: 'moved' }]), null, T0).blocks);
+    const cancelled = mrkdwnOf(
+      statusMessage(play(created(plan), [{ type: 'cancelled', reason: 'moved' }]), null, T0).blocks,
+    );
     expect(cancelled).not.toMatch(/gate (open|closed)/);
     expect(cancelled).toContain('Cancelled');
   });
 
   it('errors keep the core’s mentions but nothing else', () => {
-    const err = new DomainError('gate_closed', `Only <@${USERS.deployer}> can start ${HOSTILE}.`, ['Code Preparation: <!here> tests', 'b']);
+    const err = new DomainError('gate_closed', `Only <@${USERS.deployer}> can start ${HOSTILE}.`, [
+      'Code Preparation: <!here> tests',
+      'b',
+    ]);
     const { text } = errorMessage(err);
     expect(text).toBe(
       `⚠️ Only <@${USERS.deployer}> can start &lt;!channel&gt; <@U123> &lt;https://evil|bank&gt; &amp; co.\n• Code Preparation: &lt;!here&gt; tests\n• b\nConfirm them in the thread first.`,
@@ -84,13 +110,17 @@ describe('answers', () => {
   });
 
   it('a refusal that lists what is missing says what to do about it', () => {
-    const gate = errorMessage(new DomainError('gate_closed', 'DEP-12 cannot start yet. Still missing:', ['QA Lead approval']));
+    const gate = errorMessage(
+      new DomainError('gate_closed', 'DEP-12 cannot start yet. Still missing:', ['QA Lead approval']),
+    );
     expect(gate.text).toBe(
       '⚠️ DEP-12 cannot start yet. Still missing:\n• QA Lead approval\nConfirm them in the thread, or the deployer can go ahead anyway with *Override gate…* there and a reason.',
     );
     const steps = errorMessage(new DomainError('gate_closed', '“Preparation” still has steps to do:', ['Step 1']));
     expect(steps.text).toBe('⚠️ “Preparation” still has steps to do:\n• Step 1\nConfirm them in the thread first.');
-    expect(errorMessage(new DomainError('not_allowed', 'Only the deployer can do that.')).text).toBe('⚠️ Only the deployer can do that.');
+    expect(errorMessage(new DomainError('not_allowed', 'Only the deployer can do that.')).text).toBe(
+      '⚠️ Only the deployer can do that.',
+    );
   });
 
   it('unexpected errors give an id to quote', () => {

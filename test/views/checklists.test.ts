@@ -25,26 +25,46 @@ describe('checklists', () => {
     expect(text).toContain('⬜ Maintenance page ready _(optional)_');
     expect(text).toContain('📎 Needs: Link to test results');
     expect(text).toContain('*Branch:* `release/2.14`'); // [branch_name], filled from the Branch field
-    const confirm = buttons(m.blocks).find((b) => b.value === encodeRef({ d: 12, k: 'pre.code-preparation.code-reviewed' }));
+    const confirm = buttons(m.blocks).find(
+      (b) => b.value === encodeRef({ d: 12, k: 'pre.code-preparation.code-reviewed' }),
+    );
     expect(confirm).toMatchObject({ action_id: ActionId.confirmItem, text: 'Confirm' });
     expect(buttons(m.blocks).find((b) => b.value?.includes('tests-passing'))?.text).toBe('Confirm…');
   });
 
   it('shows who confirmed and when, with an Undo button', () => {
-    const d = play(fresh(), [{ type: 'item_confirmed', key: 'pre.code-preparation.code-reviewed' }, USERS.dev, T0 + 10 * MIN]);
+    const d = play(fresh(), [
+      { type: 'item_confirmed', key: 'pre.code-preparation.code-reviewed' },
+      USERS.dev,
+      T0 + 10 * MIN,
+    ]);
     const m = pre(d);
     expect(mrkdwnOf(m.blocks)).toContain(
       '✅ Code reviewed and approved — <@U0DEVLEAD01> · <!date^1795425000^{date_short_pretty} {time}|2026-11-23 09:10 UTC>',
     );
-    const undo = buttons(m.blocks).find((b) => b.value === encodeRef({ d: 12, k: 'pre.code-preparation.code-reviewed' }));
+    const undo = buttons(m.blocks).find(
+      (b) => b.value === encodeRef({ d: 12, k: 'pre.code-preparation.code-reviewed' }),
+    );
     expect(undo?.action_id).toBe(ActionId.undoItem);
   });
 
   it('links evidence only when it is a plain http(s) URL', () => {
     const d = play(
       fresh(),
-      [{ type: 'item_confirmed', key: 'pre.code-preparation.tests-passing', evidence: 'https://ci.example.com/run/42' }],
-      [{ type: 'item_confirmed', key: 'pre.environment-preparation.backup', evidence: 'javascript:alert(1) <https://evil|bank>' }],
+      [
+        {
+          type: 'item_confirmed',
+          key: 'pre.code-preparation.tests-passing',
+          evidence: 'https://ci.example.com/run/42',
+        },
+      ],
+      [
+        {
+          type: 'item_confirmed',
+          key: 'pre.environment-preparation.backup',
+          evidence: 'javascript:alert(1) <https://evil|bank>',
+        },
+      ],
     );
     const text = mrkdwnOf(pre(d).blocks);
     expect(text).toContain('🔗 Link to test results: <https://ci.example.com/run/42|ci.example.com/run/42>');
@@ -52,12 +72,16 @@ describe('checklists', () => {
   });
 
   it('keeps a URL from ending its link early', () => {
-    const d = play(fresh(), [{ type: 'item_confirmed', key: 'pre.code-preparation.tests-passing', evidence: 'https://ci.example.com/a|b>c' }]);
+    const d = play(fresh(), [
+      { type: 'item_confirmed', key: 'pre.code-preparation.tests-passing', evidence: 'https://ci.example.com/a|b>c' },
+    ]);
     expect(mrkdwnOf(pre(d).blocks)).toContain('<https://ci.example.com/a%7Cb%3Ec|ci.example.com/a%7Cb%3Ec>');
   });
 
   it('indents sub-items', () => {
-    expect(mrkdwnOf(message(render(), 'phase:verification').blocks)).toContain('\u2003↳ ⬜ Check main endpoint/URL accessibility');
+    expect(mrkdwnOf(message(render(), 'phase:verification').blocks)).toContain(
+      '\u2003↳ ⬜ Check main endpoint/URL accessibility',
+    );
   });
 
   it('opens verification and post-deployment only once a phase has started', () => {
@@ -70,7 +94,9 @@ describe('checklists', () => {
 
   it('shows validation queries as code and health checks, escaped', () => {
     const text = mrkdwnOf(message(render(), 'verify:1').blocks);
-    expect(text).toContain('*Validation query 1* (sql)\n```-- Verify data integrity\nSELECT COUNT(*) FROM orders WHERE total &lt; 0;```');
+    expect(text).toContain(
+      '*Validation query 1* (sql)\n```-- Verify data integrity\nSELECT COUNT(*) FROM orders WHERE total &lt; 0;```',
+    );
     expect(text).toContain('• `https://checkout.example.com/healthz` → 200 {"status":"ok"}');
   });
 
@@ -80,8 +106,14 @@ describe('checklists', () => {
     expect(text).toContain('*Follow-up actions*\n• Monitor for 24 hours');
     expect(text).toContain('🔒 *Completion gate closed*. Still missing:');
     const complete = buttons(m.blocks).find((b) => b.action_id === ActionId.complete);
-    expect(complete).toMatchObject({ value: encodeRef({ d: 12 }), style: 'primary', confirm: { title: { text: 'Complete DEP-12?' } } });
-    expect(buttons(m.blocks).find((b) => b.action_id === ActionId.overrideGate)?.value).toBe(encodeRef({ d: 12, g: 'complete' }));
+    expect(complete).toMatchObject({
+      value: encodeRef({ d: 12 }),
+      style: 'primary',
+      confirm: { title: { text: 'Complete DEP-12?' } },
+    });
+    expect(buttons(m.blocks).find((b) => b.action_id === ActionId.overrideGate)?.value).toBe(
+      encodeRef({ d: 12, g: 'complete' }),
+    );
   });
 
   it('has no buttons at all once the deployment is finished', () => {
@@ -96,7 +128,13 @@ describe('phases', () => {
   it('offers Start only on the next phase to start', () => {
     const msgs = render();
     const first = buttons(message(msgs, 'phase:preparation').blocks);
-    expect(first).toEqual([expect.objectContaining({ action_id: ActionId.startPhase, style: 'primary', value: encodeRef({ d: 12, p: 'preparation' }) })]);
+    expect(first).toEqual([
+      expect.objectContaining({
+        action_id: ActionId.startPhase,
+        style: 'primary',
+        value: encodeRef({ d: 12, p: 'preparation' }),
+      }),
+    ]);
     const second = message(msgs, 'phase:application-deployment');
     expect(buttons(second.blocks)).toEqual([]);
     expect(allTextOf(second.blocks)).toContain('Starts after “Preparation” is complete.');
@@ -104,7 +142,9 @@ describe('phases', () => {
 
   it('shows the planned window in each reader’s time', () => {
     const text = allTextOf(message(render(), 'phase:application-deployment').blocks);
-    expect(text).toContain('🗓️ Planned <!date^1795425300^{date_short_pretty} {time}|2026-11-23 09:15 UTC> – <!date^1795426500^{time}|');
+    expect(text).toContain(
+      '🗓️ Planned <!date^1795425300^{date_short_pretty} {time}|2026-11-23 09:15 UTC> – <!date^1795426500^{time}|',
+    );
     expect(text).toContain('(20 min)');
   });
 
@@ -112,7 +152,9 @@ describe('phases', () => {
     const m = message(render(running(), T0 + 27 * MIN), 'phase:preparation');
     const ids = buttons(m.blocks).map((b) => b.action_id);
     expect(ids).toEqual([ActionId.confirmItem, ActionId.confirmItem, ActionId.completePhase, ActionId.failStep]);
-    expect(buttons(m.blocks).find((b) => b.action_id === ActionId.failStep)?.value).toBe(encodeRef({ d: 12, p: 'preparation' }));
+    expect(buttons(m.blocks).find((b) => b.action_id === ActionId.failStep)?.value).toBe(
+      encodeRef({ d: 12, p: 'preparation' }),
+    );
     const text = allTextOf(m.blocks);
     expect(text).toContain('⏱️ Running for 27 min of 15 min planned');
     expect(text).toContain('⚠️ *Over plan by 12 min*');
@@ -123,8 +165,13 @@ describe('phases', () => {
   });
 
   it('makes a failed step prominent', () => {
-    const d = play(running(), [{ type: 'item_failed', key: 'phase.preparation.i2', note: 'freeze bot is down' }, USERS.ops]);
-    expect(mrkdwnOf(message(render(d), 'phase:preparation').blocks)).toContain('❌ *Freeze merges* — failed, <@U0OPSLEAD01>: freeze bot is down');
+    const d = play(running(), [
+      { type: 'item_failed', key: 'phase.preparation.i2', note: 'freeze bot is down' },
+      USERS.ops,
+    ]);
+    expect(mrkdwnOf(message(render(d), 'phase:preparation').blocks)).toContain(
+      '❌ *Freeze merges* — failed, <@U0OPSLEAD01>: freeze bot is down',
+    );
   });
 
   it('after completion shows the actual duration and no buttons', () => {

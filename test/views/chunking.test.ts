@@ -6,7 +6,10 @@ import { renderDeployment } from '../../src/slack/views/deployment/index.js';
 import { allTemplates, builtInTemplates, created, hugeTemplate, play, statesOf, T0, type Step } from './fixtures.js';
 import { buttons, ownLimitProblems } from './helpers.js';
 
-const stableKeys = (d: Deployment, now: number) => renderDeployment(d, now).filter((m) => !m.key.startsWith('note:')).map((m) => m.key);
+const stableKeys = (d: Deployment, now: number) =>
+  renderDeployment(d, now)
+    .filter((m) => !m.key.startsWith('note:'))
+    .map((m) => m.key);
 
 describe.each(allTemplates)('chunking of the %s template', (_name, plan) => {
   const states = statesOf(plan);
@@ -20,9 +23,12 @@ describe.each(allTemplates)('chunking of the %s template', (_name, plan) => {
     expect(stableKeys(created(structuredClone(plan)), T0)).toEqual(stableKeys(created(plan), T0));
   });
 
-  it.each(states.map(([name, d, now]) => [name, d, now] as const))('stays within Slack’s limits: %s', (_state, d, now) => {
-    for (const m of renderDeployment(d, now)) expect(ownLimitProblems(m.blocks, m.text), m.key).toEqual([]);
-  });
+  it.each(states.map(([name, d, now]) => [name, d, now] as const))(
+    'stays within Slack’s limits: %s',
+    (_state, d, now) => {
+      for (const m of renderDeployment(d, now)) expect(ownLimitProblems(m.blocks, m.text), m.key).toEqual([]);
+    },
+  );
 
   it('shows every item exactly once, in plan order', () => {
     const confirmKeys = (d: Deployment, only?: (key: string) => boolean) =>
@@ -30,7 +36,8 @@ describe.each(allTemplates)('chunking of the %s template', (_name, plan) => {
         .filter((m) => !only || only(m.key))
         .flatMap((m) => buttons(m.blocks).filter((b) => b.action_id === ActionId.confirmItem))
         .map((b) => JSON.parse(b.value!).k as string);
-    const keysOf = (...stages: Array<'pre' | 'phase' | 'verify' | 'post'>) => stages.flatMap((s) => itemsOfStage(plan, s)).map((p) => p.key);
+    const keysOf = (...stages: Array<'pre' | 'phase' | 'verify' | 'post'>) =>
+      stages.flatMap((s) => itemsOfStage(plan, s)).map((p) => p.key);
 
     let d = created(plan);
     expect(confirmKeys(d)).toEqual(keysOf('pre'));
@@ -40,7 +47,9 @@ describe.each(allTemplates)('chunking of the %s template', (_name, plan) => {
     for (const phase of plan.phases) {
       d = play(d, [{ type: 'phase_started', phaseId: phase.id }]);
       stepKeys.push(...confirmKeys(d, (key) => key.startsWith('phase:')));
-      const done = phase.steps.map((s): Step => [{ type: 'item_confirmed', key: `phase.${phase.id}.${s.id}`, evidence: 'https://x.example' }]);
+      const done = phase.steps.map(
+        (s): Step => [{ type: 'item_confirmed', key: `phase.${phase.id}.${s.id}`, evidence: 'https://x.example' }],
+      );
       d = play(d, ...done, [{ type: 'phase_completed', phaseId: phase.id }]);
     }
     expect(stepKeys).toEqual(keysOf('phase'));
@@ -56,7 +65,10 @@ describe('splitting the huge template', () => {
     const pre = msgs.filter((m) => m.key.startsWith('pre:'));
     expect(pre.length).toBeGreaterThan(3);
     expect(pre.map((m) => m.key)).toEqual(pre.map((_, i) => `pre:${i + 1}`));
-    expect(pre[0]!.blocks[0]).toMatchObject({ type: 'header', text: { text: `Pre-deployment checklist (1/${pre.length})` } });
+    expect(pre[0]!.blocks[0]).toMatchObject({
+      type: 'header',
+      text: { text: `Pre-deployment checklist (1/${pre.length})` },
+    });
     expect(JSON.stringify(pre[1]!.blocks)).toContain('_(continued)_');
   });
 
@@ -77,7 +89,11 @@ describe('splitting the huge template', () => {
   });
 
   it('puts the Complete button on the last post-deployment part only', () => {
-    const running = play(created(hugeTemplate), [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }], [{ type: 'phase_started', phaseId: hugeTemplate.phases[0]!.id }]);
+    const running = play(
+      created(hugeTemplate),
+      [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }],
+      [{ type: 'phase_started', phaseId: hugeTemplate.phases[0]!.id }],
+    );
     const post = renderDeployment(running, T0).filter((m) => m.key.startsWith('post:'));
     const withComplete = post.filter((m) => buttons(m.blocks).some((b) => b.action_id === ActionId.complete));
     expect(withComplete.map((m) => m.key)).toEqual([post.at(-1)!.key]);

@@ -39,7 +39,9 @@ describe('parent card', () => {
     const parent = message(render(), 'parent');
     const text = allTextOf(parent.blocks);
     expect(parent.blocks[0]).toMatchObject({ type: 'header', text: { text: '🚀 checkout-api 2.14.0 → Production' } });
-    expect(text).toContain('*Window:* <!date^1795424400^{date_short_pretty} {time}|2026-11-23 09:00 UTC> – <!date^1795431600^');
+    expect(text).toContain(
+      '*Window:* <!date^1795424400^{date_short_pretty} {time}|2026-11-23 09:00 UTC> – <!date^1795431600^',
+    );
     expect(text).toContain('*Deployer:* <@U0DEPLOYER1>');
     expect(text).toContain('🗓️ Scheduled');
     expect(text).toContain('▱▱▱▱▱▱▱▱▱▱ 0% (0/43 required · optional 0/2)');
@@ -63,7 +65,8 @@ describe('parent card', () => {
       },
     });
     const text = allTextOf(parent.blocks);
-    for (const repeated of ['*Service*', '*Version*', '*Environment*', '*Type', '*Branch']) expect(text).not.toContain(repeated);
+    for (const repeated of ['*Service*', '*Version*', '*Environment*', '*Type', '*Branch'])
+      expect(text).not.toContain(repeated);
     expect(text.match(/checkout-api/g)).toHaveLength(1);
     expect(parent.text).toContain('checkout-api 2.14.0 to Production');
   });
@@ -75,7 +78,8 @@ describe('parent card', () => {
   });
 
   it('keeps the version and environment in the header when the service name is long', () => {
-    const header = message(render(created(plan, { service: 'x'.repeat(80), version: '9'.repeat(64) })), 'parent').blocks[0] as { text: { text: string } };
+    const header = message(render(created(plan, { service: 'x'.repeat(80), version: '9'.repeat(64) })), 'parent')
+      .blocks[0] as { text: { text: string } };
     expect(header.text.text.length).toBeLessThanOrEqual(150);
     expect(header.text.text).toMatch(/^🚀 x+… 9{64} → Production$/);
   });
@@ -111,11 +115,17 @@ describe('approvals', () => {
     const m = message(render(), 'approvals');
     const approve = buttons(m.blocks).filter((b) => b.action_id === ActionId.approve);
     const reject = buttons(m.blocks).filter((b) => b.action_id === ActionId.reject);
-    expect(approve.map((b) => b.value)).toEqual(['dev_lead', 'qa_lead', 'ops_lead', 'product_owner'].map((r) => encodeRef({ d: 12, r })));
+    expect(approve.map((b) => b.value)).toEqual(
+      ['dev_lead', 'qa_lead', 'ops_lead', 'product_owner'].map((r) => encodeRef({ d: 12, r })),
+    );
     expect(reject).toHaveLength(4);
-    for (const b of approve) expect(b).toMatchObject({ style: 'primary', confirm: { title: { text: 'Approve DEP-12?' }, style: 'primary' } });
-    for (const b of reject) expect(b).toMatchObject({ style: 'danger', confirm: { title: { text: 'Reject DEP-12?' }, style: 'danger' } });
-    expect(approve[1]!.confirm!.text.text).toBe('You sign as QA Lead for this Production deployment. Everyone following it sees who approved and when.');
+    for (const b of approve)
+      expect(b).toMatchObject({ style: 'primary', confirm: { title: { text: 'Approve DEP-12?' }, style: 'primary' } });
+    for (const b of reject)
+      expect(b).toMatchObject({ style: 'danger', confirm: { title: { text: 'Reject DEP-12?' }, style: 'danger' } });
+    expect(approve[1]!.confirm!.text.text).toBe(
+      'You sign as QA Lead for this Production deployment. Everyone following it sees who approved and when.',
+    );
     expect(mrkdwnOf(m.blocks)).toContain('*QA Lead*\nApprover: <@U0QALEAD001>\n⏳ Waiting');
     expect(mrkdwnOf(m.blocks)).toContain('*Product Owner* _(optional)_');
   });
@@ -128,11 +138,21 @@ describe('approvals', () => {
     );
     const m = message(render(d), 'approvals');
     const text = mrkdwnOf(m.blocks);
-    expect(text).toContain('✅ Approved by <@U0DEVLEAD01> · <!date^1795424700^{date_short_pretty} {time}|2026-11-23 09:05 UTC>');
+    expect(text).toContain(
+      '✅ Approved by <@U0DEVLEAD01> · <!date^1795424700^{date_short_pretty} {time}|2026-11-23 09:05 UTC>',
+    );
     expect(text).toMatch(/⛔ \*Rejected\* by <@U0QALEAD001> · <!date\^\d+\^[^>]+>: “Load test missing”/);
     const roleOf = (b: { value?: string }) => JSON.parse(b.value!).r;
-    expect(buttons(m.blocks).filter((b) => b.action_id === ActionId.approve).map(roleOf)).toEqual(['qa_lead', 'ops_lead', 'product_owner']);
-    expect(buttons(m.blocks).filter((b) => b.action_id === ActionId.reject).map(roleOf)).toEqual(['ops_lead', 'product_owner']);
+    expect(
+      buttons(m.blocks)
+        .filter((b) => b.action_id === ActionId.approve)
+        .map(roleOf),
+    ).toEqual(['qa_lead', 'ops_lead', 'product_owner']);
+    expect(
+      buttons(m.blocks)
+        .filter((b) => b.action_id === ActionId.reject)
+        .map(roleOf),
+    ).toEqual(['ops_lead', 'product_owner']);
   });
 
   it('offers no buttons for a role with nobody named', () => {
@@ -155,7 +175,9 @@ describe('approvals', () => {
 
   it('shows an overridden gate with who and when (the why is in the override note, said once), and no override button', () => {
     const m = message(render(running()), 'approvals');
-    expect(mrkdwnOf(m.blocks)).toMatch(/🔓 \*Start gate overridden\* by <@U0DEPLOYER1> · <!date[^>]+> \(why, and what it lacked: the override note below\)/);
+    expect(mrkdwnOf(m.blocks)).toMatch(
+      /🔓 \*Start gate overridden\* by <@U0DEPLOYER1> · <!date[^>]+> \(why, and what it lacked: the override note below\)/,
+    );
     expect(mrkdwnOf(m.blocks)).not.toContain('Hotfix for the outage');
     expect(buttons(m.blocks).some((b) => b.action_id === ActionId.overrideGate)).toBe(false);
   });
@@ -173,14 +195,18 @@ describe('notes', () => {
   it('are posted once, in the thread, after everything else; only for what no notice tells the thread (the override)', () => {
     const all = render(eventful());
     const firstNote = all.findIndex((m) => m.key.startsWith('note:'));
-    expect(all.slice(firstNote).every((m) => m.key.startsWith('note:') && m.once && m.placement === 'thread')).toBe(true);
+    expect(all.slice(firstNote).every((m) => m.key.startsWith('note:') && m.once && m.placement === 'thread')).toBe(
+      true,
+    );
     // The rejection and the failed step are told by their issue notices in the thread: no second message.
     expect(notes().map((n) => n.key)).toEqual(['note:override:start']);
   });
 
   it('say who did what, short', () => {
     const texts = notes().map((n) => n.text);
-    expect(texts[0]).toMatch(/^🔓 <@U0DEPLOYER1> overrode the start gate of DEP-12: “Hotfix for the outage”\nIt was missing:\n• QA Lead approval$/);
+    expect(texts[0]).toMatch(
+      /^🔓 <@U0DEPLOYER1> overrode the start gate of DEP-12: “Hotfix for the outage”\nIt was missing:\n• QA Lead approval$/,
+    );
   });
 
   it('keep their keys as the deployment moves on; the end is told by its notice, not a note', () => {
@@ -191,10 +217,28 @@ describe('notes', () => {
       [{ type: 'cancelled', reason: 'Window moved' }, USERS.deployer, T0 + 5 * MIN],
     );
     expect(notes(later).map((n) => n.key)).toEqual(before);
-    expect(notes(play(eventful(), [{ type: 'completed' }, USERS.deployer, T0 + 9 * MIN])).map((n) => n.key)).toEqual(before);
+    expect(notes(play(eventful(), [{ type: 'completed' }, USERS.deployer, T0 + 9 * MIN])).map((n) => n.key)).toEqual(
+      before,
+    );
     // The card dates the completion at Complete (as the completion notice does), the verdict beside it.
-    const card = allTextOf(message(render(play(eventful(), [{ type: 'monitoring_started', minutes: 60 }, USERS.deployer, T0 + 9 * MIN], [{ type: 'completed' }, USERS.deployer, T0 + 70 * MIN]), T0 + 71 * MIN), 'parent').blocks);
-    expect(card).toMatch(new RegExp(`✅ Completed <!date\\^${(T0 + 9 * MIN) / 1000}\\^[^>]*> by <@U0DEPLOYER1> · 💚 healthy after monitoring, <!date\\^${(T0 + 70 * MIN) / 1000}\\^`));
+    const card = allTextOf(
+      message(
+        render(
+          play(
+            eventful(),
+            [{ type: 'monitoring_started', minutes: 60 }, USERS.deployer, T0 + 9 * MIN],
+            [{ type: 'completed' }, USERS.deployer, T0 + 70 * MIN],
+          ),
+          T0 + 71 * MIN,
+        ),
+        'parent',
+      ).blocks,
+    );
+    expect(card).toMatch(
+      new RegExp(
+        `✅ Completed <!date\\^${(T0 + 9 * MIN) / 1000}\\^[^>]*> by <@U0DEPLOYER1> · 💚 healthy after monitoring, <!date\\^${(T0 + 70 * MIN) / 1000}\\^`,
+      ),
+    );
   });
 });
 
@@ -203,7 +247,13 @@ describe('hostile text', () => {
 
   it('is shown as written and never pings or links, wherever it comes from', () => {
     const d = play(
-      created(plan, { service: HOSTILE, version: '<!here>', branch: HOSTILE, changes: [HOSTILE], tickets: [{ key: 'PAY-1', description: HOSTILE }] }),
+      created(plan, {
+        service: HOSTILE,
+        version: '<!here>',
+        branch: HOSTILE,
+        changes: [HOSTILE],
+        tickets: [{ key: 'PAY-1', description: HOSTILE }],
+      }),
       [{ type: 'rejected', role: 'qa_lead', reason: HOSTILE }, USERS.qa],
       [{ type: 'item_confirmed', key: 'pre.environment-preparation.backup', evidence: HOSTILE }],
       [{ type: 'gate_overridden', gate: 'start', reason: HOSTILE, missing: [HOSTILE] }],
@@ -218,7 +268,9 @@ describe('hostile text', () => {
     }
     const parent = message(msgs, 'parent');
     expect(parent.text).toContain('&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|bank&gt; &amp; co');
-    expect(mrkdwnOf(parent.blocks)).toContain('*Branch:* `&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|bank&gt; &amp; co');
+    expect(mrkdwnOf(parent.blocks)).toContain(
+      '*Branch:* `&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|bank&gt; &amp; co',
+    );
     expect(mrkdwnOf(message(msgs, 'pre:1').blocks)).toContain('📎 Backup location/ID: &lt;!channel&gt;');
   });
 

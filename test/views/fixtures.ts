@@ -40,7 +40,11 @@ export const realisticTemplate: Template = template({
       id: 'code-preparation',
       title: 'Code Preparation',
       items: [
-        { id: 'tests-passing', text: 'All tests passing', evidence: { label: 'Link to test results', kind: 'url', hint: '[URL]' } },
+        {
+          id: 'tests-passing',
+          text: 'All tests passing',
+          evidence: { label: 'Link to test results', kind: 'url', hint: '[URL]' },
+        },
         { id: 'code-reviewed', text: 'Code reviewed and approved' },
         { id: 'merged', text: 'Merged to deployment branch', details: ['*Branch:* `[branch_name]`'] },
         { id: 'version-updated', text: 'Version number updated' },
@@ -55,7 +59,11 @@ export const realisticTemplate: Template = template({
         { id: 'window', text: 'Deployment window scheduled' },
         { id: 'stakeholders', text: 'Stakeholders notified' },
         { id: 'maintenance-page', text: 'Maintenance page ready', required: false },
-        { id: 'backup', text: 'Database backup completed', evidence: { label: 'Backup location/ID', kind: 'text', hint: '[Details]' } },
+        {
+          id: 'backup',
+          text: 'Database backup completed',
+          evidence: { label: 'Backup location/ID', kind: 'text', hint: '[Details]' },
+        },
         { id: 'rollback-plan', text: 'Rollback plan prepared' },
         { id: 'alerts', text: 'Monitoring alerts configured' },
       ],
@@ -64,7 +72,11 @@ export const realisticTemplate: Template = template({
       id: 'database-changes',
       title: 'Database Changes',
       items: [
-        { id: 'reviewed', text: 'Migration scripts reviewed', details: ['*Details:* [List scripts or link to migration plan]'] },
+        {
+          id: 'reviewed',
+          text: 'Migration scripts reviewed',
+          details: ['*Details:* [List scripts or link to migration plan]'],
+        },
         { id: 'tested', text: 'Migrations tested on staging' },
         { id: 'rollback-scripts', text: 'Rollback scripts tested' },
         { id: 'integrity', text: 'Data integrity checks prepared' },
@@ -82,14 +94,24 @@ export const realisticTemplate: Template = template({
     },
   ],
   phases: [
-    { id: 'preparation', title: 'Preparation', durationMinutes: 15, steps: items('Announce the start of the window', 'Freeze merges') },
+    {
+      id: 'preparation',
+      title: 'Preparation',
+      durationMinutes: 15,
+      steps: items('Announce the start of the window', 'Freeze merges'),
+    },
     {
       id: 'application-deployment',
       title: 'Application Deployment',
       durationMinutes: 20,
       steps: [
         ...items('Enable maintenance mode', 'Stop application services'),
-        { id: 'deploy', text: 'Deploy new version', details: ['*Method:* CI/CD pipeline'], evidence: { label: 'Link to deployment job', kind: 'url' } },
+        {
+          id: 'deploy',
+          text: 'Deploy new version',
+          details: ['*Method:* CI/CD pipeline'],
+          evidence: { label: 'Link to deployment job', kind: 'url' },
+        },
         { id: 'start', text: 'Start application services' },
       ],
     },
@@ -97,7 +119,12 @@ export const realisticTemplate: Template = template({
       id: 'database-migration',
       title: 'Database Migration',
       durationMinutes: 15,
-      steps: items('Backup current database', 'Run migration scripts', 'Verify migration success', 'Run data validation queries'),
+      steps: items(
+        'Backup current database',
+        'Run migration scripts',
+        'Verify migration success',
+        'Run data validation queries',
+      ),
     },
     {
       id: 'verification',
@@ -110,11 +137,23 @@ export const realisticTemplate: Template = template({
       ],
       notes: ['Roll back if the error rate stays above 2% for 5 minutes.'],
     },
-    { id: 'finalization', title: 'Finalization', steps: items('Disable maintenance mode', 'Clear CDN cache (if applicable)', 'Notify stakeholders of completion') },
+    {
+      id: 'finalization',
+      title: 'Finalization',
+      steps: items('Disable maintenance mode', 'Clear CDN cache (if applicable)', 'Notify stakeholders of completion'),
+    },
   ],
   verification: {
-    groups: [{ id: 'smoke-tests', title: 'Smoke Tests', items: items('Critical path: checkout', 'Critical path: login', 'Critical path: search') }],
-    validationQueries: [{ language: 'sql', code: '-- Verify data integrity\nSELECT COUNT(*) FROM orders WHERE total < 0;' }],
+    groups: [
+      {
+        id: 'smoke-tests',
+        title: 'Smoke Tests',
+        items: items('Critical path: checkout', 'Critical path: login', 'Critical path: search'),
+      },
+    ],
+    validationQueries: [
+      { language: 'sql', code: '-- Verify data integrity\nSELECT COUNT(*) FROM orders WHERE total < 0;' },
+    ],
     healthChecks: [{ endpoint: 'https://checkout.example.com/healthz', expected: '200 {"status":"ok"}' }],
   },
   postDeployment: {
@@ -124,12 +163,21 @@ export const realisticTemplate: Template = template({
         title: 'Verification Checklist',
         items: [
           ...items('All smoke tests passed', 'No critical errors in logs'),
-          { id: 'metrics', text: 'Performance metrics normal', evidence: { label: 'Monitoring dashboard', kind: 'url' } },
+          {
+            id: 'metrics',
+            text: 'Performance metrics normal',
+            evidence: { label: 'Monitoring dashboard', kind: 'url' },
+          },
           ...items('User reports monitored', 'Support team notified').map((i) => ({ ...i, id: `${i.id}b` })),
         ],
       },
     ],
-    followUps: ['Monitor for 24 hours', 'Update documentation', 'Archive deployment artifacts', 'Conduct post-mortem (if issues)'],
+    followUps: [
+      'Monitor for 24 hours',
+      'Update documentation',
+      'Archive deployment artifacts',
+      'Conduct post-mortem (if issues)',
+    ],
   },
   rollback: { steps: items('Enable maintenance mode', 'Deploy previous version', 'Verify rollback success') },
   approvals: [
@@ -153,7 +201,15 @@ function hugeGroups(prefix: string, groups: number, perGroup: number) {
       required: i % 5 !== 4,
       level: i % 3 === 2 ? 1 : 0,
       details: i % 2 ? [long('detail', 1000), long('more detail', 1000)] : [],
-      ...(i % 4 === 0 ? { evidence: { label: long('evidence', 150), kind: i % 8 === 0 ? ('url' as const) : ('text' as const), hint: '[URL]' } } : {}),
+      ...(i % 4 === 0
+        ? {
+            evidence: {
+              label: long('evidence', 150),
+              kind: i % 8 === 0 ? ('url' as const) : ('text' as const),
+              hint: '[URL]',
+            },
+          }
+        : {}),
     })),
   }));
 }
@@ -178,11 +234,21 @@ export const hugeTemplate: Template = template({
   verification: {
     groups: hugeGroups('verify', 6, 15),
     validationQueries: Array.from({ length: 4 }, (_, i) => ({ language: 'sql', code: long(`SELECT ${i}`, 3000) })),
-    healthChecks: Array.from({ length: 30 }, (_, i) => ({ endpoint: long(`https://svc${i}.example.com/health`, 300), expected: long('200', 300) })),
+    healthChecks: Array.from({ length: 30 }, (_, i) => ({
+      endpoint: long(`https://svc${i}.example.com/health`, 300),
+      expected: long('200', 300),
+    })),
   },
-  postDeployment: { groups: hugeGroups('post', 6, 15), followUps: Array.from({ length: 30 }, (_, i) => long(`follow ${i}`, 500)) },
+  postDeployment: {
+    groups: hugeGroups('post', 6, 15),
+    followUps: Array.from({ length: 30 }, (_, i) => long(`follow ${i}`, 500)),
+  },
   rollback: { steps: items('Roll back') },
-  approvals: Array.from({ length: 12 }, (_, i) => ({ role: slug48(`role${i}`), label: long(`Role ${i}`, 75), required: i % 3 !== 2 })),
+  approvals: Array.from({ length: 12 }, (_, i) => ({
+    role: slug48(`role${i}`),
+    label: long(`Role ${i}`, 75),
+    required: i % 3 !== 2,
+  })),
 });
 
 export function inputFor(plan: Template, over: Partial<DeploymentInput> = {}): DeploymentInput {
@@ -231,10 +297,20 @@ export const LONG_URL = `https://ci.example.com/run/${'a1b2'.repeat(240)}`.slice
 
 /** Every item confirmed with the longest evidence, every approval in, every phase done late. */
 export function worstDone(plan: Template, evidence: 'url' | 'text' = 'text'): Deployment {
-  const d = created(plan, { service: Q('&', 80), version: Q('"', 64), branch: Q('<', 200), changes: Array(50).fill(Q('&', 500)), tickets: Array(50).fill({ key: Q('&', 40), description: Q('"', 300) }) });
+  const d = created(plan, {
+    service: Q('&', 80),
+    version: Q('"', 64),
+    branch: Q('<', 200),
+    changes: Array(50).fill(Q('&', 500)),
+    tickets: Array(50).fill({ key: Q('&', 40), description: Q('"', 300) }),
+  });
   const steps: Step[] = [];
   for (const a of plan.approvals) steps.push([{ type: 'approved', role: a.role }, d.approvers[a.role]?.[0]]);
-  for (const phase of plan.phases) steps.push([{ type: 'phase_started', phaseId: phase.id }], [{ type: 'phase_completed', phaseId: phase.id }, USERS.deployer, T0 + 365 * 24 * 60 * MIN]);
+  for (const phase of plan.phases)
+    steps.push(
+      [{ type: 'phase_started', phaseId: phase.id }],
+      [{ type: 'phase_completed', phaseId: phase.id }, USERS.deployer, T0 + 365 * 24 * 60 * MIN],
+    );
   for (const p of planItems(plan)) {
     const ev = p.item.evidence?.kind === 'url' && evidence === 'url' ? LONG_URL : Q('"', 1000);
     steps.push([{ type: 'item_confirmed', key: p.key, evidence: ev }]);
@@ -246,12 +322,14 @@ export function worstDone(plan: Template, evidence: 'url' | 'text' = 'text'): De
 export function worstFailed(plan: Template): Deployment {
   const d = created(plan, { service: HOSTILE, version: Q('&', 64) });
   const steps: Step[] = [];
-  for (const a of plan.approvals) steps.push([{ type: 'rejected', role: a.role, reason: Q('&', 1000) }, d.approvers[a.role]?.[0]]);
+  for (const a of plan.approvals)
+    steps.push([{ type: 'rejected', role: a.role, reason: Q('&', 1000) }, d.approvers[a.role]?.[0]]);
   for (const gate of ['start', 'complete'] as const) {
     steps.push([{ type: 'gate_overridden', gate, reason: Q('"', 1000), missing: Array(60).fill(Q('<', 500)) }]);
   }
   for (const phase of plan.phases) steps.push([{ type: 'phase_started', phaseId: phase.id }]);
-  for (const p of planItems(plan).filter((x) => x.stage === 'phase')) steps.push([{ type: 'item_failed', key: p.key, note: Q('"', 1000) }]);
+  for (const p of planItems(plan).filter((x) => x.stage === 'phase'))
+    steps.push([{ type: 'item_failed', key: p.key, note: Q('"', 1000) }]);
   return play(d, ...steps);
 }
 

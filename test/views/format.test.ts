@@ -3,7 +3,9 @@ import { clip, formatDuration, mention, progressBar, safeLink, slackDate } from 
 
 describe('format', () => {
   it('dates render in each reader’s zone, with a UTC fallback', () => {
-    expect(slackDate(Date.UTC(2026, 10, 23, 9, 5, 30))).toBe('<!date^1795424730^{date_short_pretty} {time}|2026-11-23 09:05 UTC>');
+    expect(slackDate(Date.UTC(2026, 10, 23, 9, 5, 30))).toBe(
+      '<!date^1795424730^{date_short_pretty} {time}|2026-11-23 09:05 UTC>',
+    );
     expect(slackDate(Date.UTC(2026, 10, 23, 9, 5), '{time}')).toBe('<!date^1795424700^{time}|2026-11-23 09:05 UTC>');
   });
 
@@ -20,7 +22,9 @@ describe('format', () => {
   });
 
   it('draws progress', () => {
-    expect(progressBar({ done: 12, total: 30, failed: 1, percent: 40, optionalDone: 1, optionalTotal: 4 })).toBe('▰▰▰▰▱▱▱▱▱▱ 40% (12/30 required · optional 1/4) · 1 failed');
+    expect(progressBar({ done: 12, total: 30, failed: 1, percent: 40, optionalDone: 1, optionalTotal: 4 })).toBe(
+      '▰▰▰▰▱▱▱▱▱▱ 40% (12/30 required · optional 1/4) · 1 failed',
+    );
   });
 
   it('clips escaped text without breaking an entity', () => {
@@ -30,7 +34,9 @@ describe('format', () => {
   });
 
   it('links only http(s) URLs, and nothing in them can relabel the link', () => {
-    expect(safeLink('https://ci.example.com/run/1?a=1&b=2')).toBe('<https://ci.example.com/run/1?a=1&amp;b=2|ci.example.com/run/1?a=1&amp;b=2>');
+    expect(safeLink('https://ci.example.com/run/1?a=1&b=2')).toBe(
+      '<https://ci.example.com/run/1?a=1&amp;b=2|ci.example.com/run/1?a=1&amp;b=2>',
+    );
     expect(safeLink('javascript:alert(1)')).toBeNull();
     expect(safeLink('not a url')).toBeNull();
     expect(safeLink('https://a.example/x|bank')).toBe('<https://a.example/x%7Cbank|a.example/x%7Cbank>');

@@ -9,12 +9,18 @@ import { ownLimitProblems } from './helpers.js';
 
 /** Text at its nastiest: quotes, entities, control characters, lone surrogates, mentions. */
 const nasty = fc.oneof(
-  fc.string({ maxLength: 1000, unit: fc.constantFrom('"', '&', '<', '>', '\\', '\n', '\u0001', '\ud800', '😀', 'a', '|') }),
+  fc.string({
+    maxLength: 1000,
+    unit: fc.constantFrom('"', '&', '<', '>', '\\', '\n', '\u0001', '\ud800', '😀', 'a', '|'),
+  }),
   fc.constant('https://ci.example.com/' + 'x&y|'.repeat(200)),
   fc.constant('"'.repeat(1000)),
   fc.webUrl(),
 );
-const user = fc.oneof(fc.constantFrom('U0DEPLOYER1', 'U0QALEAD001', `W${'9'.repeat(20)}`), fc.string({ maxLength: 60 }));
+const user = fc.oneof(
+  fc.constantFrom('U0DEPLOYER1', 'U0QALEAD001', `W${'9'.repeat(20)}`),
+  fc.string({ maxLength: 60 }),
+);
 
 function eventsFor(plan: Template) {
   const keys = planItems(plan).map((p) => p.key);
@@ -25,13 +31,28 @@ function eventsFor(plan: Template) {
     fc.record({ type: fc.constant('item_failed' as const), key: fc.constantFrom(...keys), note: nasty }),
     fc.record({ type: fc.constant('approved' as const), role: fc.constantFrom(...roles) }),
     fc.record({ type: fc.constant('rejected' as const), role: fc.constantFrom(...roles), reason: nasty }),
-    fc.record({ type: fc.constant('gate_overridden' as const), gate: fc.constantFrom('start' as const, 'complete' as const), reason: nasty, missing: fc.array(nasty, { maxLength: 50 }) }),
+    fc.record({
+      type: fc.constant('gate_overridden' as const),
+      gate: fc.constantFrom('start' as const, 'complete' as const),
+      reason: nasty,
+      missing: fc.array(nasty, { maxLength: 50 }),
+    }),
     fc.record({ type: fc.constant('phase_started' as const), phaseId: fc.constantFrom(...phaseIds) }),
     fc.record({ type: fc.constant('phase_completed' as const), phaseId: fc.constantFrom(...phaseIds) }),
   );
-  const ending = fc.option(fc.oneof(fc.record({ type: fc.constant('cancelled' as const), reason: nasty }), fc.constant({ type: 'completed' as const })));
+  const ending = fc.option(
+    fc.oneof(
+      fc.record({ type: fc.constant('cancelled' as const), reason: nasty }),
+      fc.constant({ type: 'completed' as const }),
+    ),
+  );
   const step = fc.tuple(event, user, fc.integer({ min: T0 - 86_400_000, max: LATE }));
-  return fc.tuple(fc.array(step, { maxLength: 150 }), ending, fc.array(user, { maxLength: 30 }), fc.integer({ min: T0, max: LATE }));
+  return fc.tuple(
+    fc.array(step, { maxLength: 150 }),
+    ending,
+    fc.array(user, { maxLength: 30 }),
+    fc.integer({ min: T0, max: LATE }),
+  );
 }
 
 describe.each([

@@ -8,15 +8,23 @@ export function textObjects(node: unknown, out: Array<{ type: string; text: stri
   if (Array.isArray(node)) node.forEach((n) => textObjects(n, out));
   else if (node && typeof node === 'object') {
     const o = node as Json;
-    if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') out.push({ type: o.type, text: o.text });
+    if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string')
+      out.push({ type: o.type, text: o.text });
     Object.values(o).forEach((v) => textObjects(v, out));
   }
   return out;
 }
 
 /** What a reader sees in mrkdwn, joined: enough to search in. */
-export const mrkdwnOf = (blocks: unknown) => textObjects(blocks).filter((t) => t.type === 'mrkdwn').map((t) => t.text).join('\n');
-export const allTextOf = (blocks: unknown) => textObjects(blocks).map((t) => t.text).join('\n');
+export const mrkdwnOf = (blocks: unknown) =>
+  textObjects(blocks)
+    .filter((t) => t.type === 'mrkdwn')
+    .map((t) => t.text)
+    .join('\n');
+export const allTextOf = (blocks: unknown) =>
+  textObjects(blocks)
+    .map((t) => t.text)
+    .join('\n');
 
 export interface FoundButton {
   action_id: string;
@@ -32,7 +40,8 @@ export function buttons(blocks: KnownBlock[] | unknown): FoundButton[] {
     if (Array.isArray(n)) n.forEach(walk);
     else if (n && typeof n === 'object') {
       const o = n as Json;
-      if (o.type === 'button') out.push({ action_id: o.action_id, value: o.value, text: o.text.text, style: o.style, confirm: o.confirm });
+      if (o.type === 'button')
+        out.push({ action_id: o.action_id, value: o.value, text: o.text.text, style: o.style, confirm: o.confirm });
       else Object.values(o).forEach(walk);
     }
   };
@@ -56,8 +65,10 @@ export function ownLimitProblems(blocks: KnownBlock[], text: string): string[] {
   if (json > 11_000) problems.push(`${json} characters of blocks`);
   for (const b of blocks as Json[]) {
     if (b.type === 'header' && b.text.text.length > 150) problems.push('header over 150');
-    if (b.type === 'section' && b.text && (b.text.text.length > 3000 || b.text.text.length < 1)) problems.push('section text length');
-    if (b.type === 'section' && b.fields && (b.fields.length > 10 || b.fields.some((f: Json) => f.text.length > 2000))) problems.push('fields');
+    if (b.type === 'section' && b.text && (b.text.text.length > 3000 || b.text.text.length < 1))
+      problems.push('section text length');
+    if (b.type === 'section' && b.fields && (b.fields.length > 10 || b.fields.some((f: Json) => f.text.length > 2000)))
+      problems.push('fields');
     if (b.type === 'context' && b.elements.length > 10) problems.push('context elements');
     if (b.type === 'actions' && b.elements.length > 25) problems.push('actions elements');
   }
@@ -68,7 +79,13 @@ export function ownLimitProblems(blocks: KnownBlock[], text: string): string[] {
     if ((btn.value ?? '').length > 2000) problems.push('button value');
     if (btn.confirm) {
       const c = btn.confirm;
-      if (c.title.text.length > 100 || c.text.text.length > 300 || c.confirm.text.length > 30 || c.deny.text.length > 30) problems.push('confirm');
+      if (
+        c.title.text.length > 100 ||
+        c.text.text.length > 300 ||
+        c.confirm.text.length > 30 ||
+        c.deny.text.length > 30
+      )
+        problems.push('confirm');
     }
   }
   return problems;

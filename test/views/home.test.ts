@@ -13,7 +13,9 @@ describe('App Home: waiting for you', () => {
     const waiting: Waiting = { approvals: [{ d, role: 'qa_lead', label: 'QA Lead' }], deployments: [] };
     const text = mrkdwnOf(homeView([{ d, link: LINK }], T0, waiting).blocks);
     expect(text).toContain('*⏳ Waiting for you*');
-    expect(text).toMatch(/<https:\/\/acme\.slack\.com\/archives\/C1\/p1\|DEP-7> · \*checkout-api 2\.14\.0\* → Production · .* — approve as \*QA Lead\*/);
+    expect(text).toMatch(
+      /<https:\/\/acme\.slack\.com\/archives\/C1\/p1\|DEP-7> · \*checkout-api 2\.14\.0\* → Production · .* — approve as \*QA Lead\*/,
+    );
   });
 
   it('lists the deployer’s deployments with their status and what is expected of them', () => {
@@ -34,14 +36,20 @@ describe('App Home: waiting for you', () => {
 
   it('escapes user text and never links an unsafe URL', () => {
     const d = created(plan, { service: HOSTILE }, 9);
-    const waiting: Waiting = { approvals: [{ d, role: 'x', label: HOSTILE }], deployments: [{ d, need: { kind: 'next_phase', phase: HOSTILE } }] };
+    const waiting: Waiting = {
+      approvals: [{ d, role: 'x', label: HOSTILE }],
+      deployments: [{ d, need: { kind: 'next_phase', phase: HOSTILE } }],
+    };
     const text = mrkdwnOf(homeView([], T0, waiting, new Map([[9, 'javascript:alert(1)']])).blocks);
     expect(text).not.toMatch(/<!channel>|<@U123>|<https:\/\/evil/);
     expect(text).toContain('*DEP-9*');
   });
 
   it('stays within Home’s limits with many of everything, and says how many more', () => {
-    const many = Array.from({ length: 60 }, (_, i) => ({ d: worstFailed(i % 2 ? hugeTemplate : plan), link: `${LINK}${'9'.repeat(400)}${i}` }));
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      d: worstFailed(i % 2 ? hugeTemplate : plan),
+      link: `${LINK}${'9'.repeat(400)}${i}`,
+    }));
     const waiting: Waiting = {
       approvals: many.map(({ d }) => ({ d, role: 'r', label: HOSTILE.repeat(10) })),
       deployments: many.map(({ d }) => ({ d, need: { kind: 'phase_running', phase: '&'.repeat(300) } })),

@@ -3,8 +3,14 @@ import { modalErrors, plainModalError } from '../../src/slack/views/modal-errors
 
 describe('field errors are plain text', () => {
   it('mentions, channels, links, dates and mrkdwn become readable plain text; entities are decoded', () => {
-    expect(plainModalError('Only <@UDEVLEAD> can sign as *Development Lead* in <#C123|deploys>.')).toBe('Only @UDEVLEAD can sign as Development Lead in #deploys.');
-    expect(plainModalError('See <https://example.com/x|the runbook> before <!date^1700000000^{date}|Nov 14>; `a &lt; b &amp; c`')).toBe('See the runbook before Nov 14; a < b & c');
+    expect(plainModalError('Only <@UDEVLEAD> can sign as *Development Lead* in <#C123|deploys>.')).toBe(
+      'Only @UDEVLEAD can sign as Development Lead in #deploys.',
+    );
+    expect(
+      plainModalError(
+        'See <https://example.com/x|the runbook> before <!date^1700000000^{date}|Nov 14>; `a &lt; b &amp; c`',
+      ),
+    ).toBe('See the runbook before Nov 14; a < b & c');
     expect(plainModalError('<@U1|ann> and <!here>')).toBe('@ann and @here');
   });
 
@@ -17,7 +23,10 @@ describe('field errors are plain text', () => {
   });
 
   it('an error keyed to a block the view does not have goes to its first input block', () => {
-    const blocks = [{ type: 'section', block_id: 'intro' }, { type: 'input', block_id: 'evidence' }];
+    const blocks = [
+      { type: 'section', block_id: 'intro' },
+      { type: 'input', block_id: 'evidence' },
+    ];
     expect(modalErrors({ reason: 'Out of *date*' }, blocks)).toEqual({ evidence: 'Out of date' });
     expect(modalErrors({ evidence: 'A', intro: 'B' }, blocks)).toEqual({ evidence: 'A B' });
   });

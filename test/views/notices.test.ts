@@ -5,8 +5,21 @@ import { renderNotice } from '../../src/slack/views/notices/index.js';
 import { created, MIN, realisticTemplate, T0 } from './fixtures.js';
 import { allTextOf } from './helpers.js';
 
-const render = (kind: 'announcement' | 'reminder' | 'start', target: Target, announceChannelId: string | null = null, now = T0 - 30 * MIN) =>
-  allTextOf(renderNotice({ job: { kind, dueAt: now, payload: { target } }, d: created(realisticTemplate, { announceChannelId }), events: [], now, timings: DEFAULT_TIMINGS }).blocks);
+const render = (
+  kind: 'announcement' | 'reminder' | 'start',
+  target: Target,
+  announceChannelId: string | null = null,
+  now = T0 - 30 * MIN,
+) =>
+  allTextOf(
+    renderNotice({
+      job: { kind, dueAt: now, payload: { target } },
+      d: created(realisticTemplate, { announceChannelId }),
+      events: [],
+      now,
+      timings: DEFAULT_TIMINGS,
+    }).blocks,
+  );
 
 describe('where a notice points', () => {
   it('a copy in the announcement or ops channel points to the thread in the deploy channel', () => {

@@ -15,7 +15,8 @@ const runbook = (name: string): Template => {
   return template!;
 };
 
-const notesOf = (plan: Template) => renderDeployment(created(plan), T0).filter((m) => m.key.startsWith('runbook:notes'));
+const notesOf = (plan: Template) =>
+  renderDeployment(created(plan), T0).filter((m) => m.key.startsWith('runbook:notes'));
 
 describe('notes from the runbook in the thread', () => {
   it('shows every note of a Markdown runbook with its section, before the Roll back message', () => {
@@ -48,11 +49,17 @@ describe('notes from the runbook in the thread', () => {
   });
 
   it('splits long notes within Block Kit limits, under keys that depend on the plan only', () => {
-    const notes = Array.from({ length: 40 }, (_, i) => ({ section: `${'&'.repeat(140)} ${i}`, text: `${'&<>"'.repeat(750)}` }));
+    const notes = Array.from({ length: 40 }, (_, i) => ({
+      section: `${'&'.repeat(140)} ${i}`,
+      text: `${'&<>"'.repeat(750)}`,
+    }));
     const plan: Template = { ...realisticTemplate, notes };
     const messages = notesOf(plan);
     expect(messages.length).toBeGreaterThan(5);
-    expect(messages.map((m) => m.key)).toEqual(['runbook:notes', ...messages.slice(1).map((_, i) => `runbook:notes:${i + 2}`)]);
+    expect(messages.map((m) => m.key)).toEqual([
+      'runbook:notes',
+      ...messages.slice(1).map((_, i) => `runbook:notes:${i + 2}`),
+    ]);
     expect(messages[1]!.text).toMatch(/Notes from the runbook \(2\/\d+\)/);
     for (const m of messages) {
       expect(ownLimitProblems(m.blocks, m.text), m.key).toEqual([]);

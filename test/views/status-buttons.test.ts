@@ -17,15 +17,27 @@ import { buttons, mrkdwnOf } from './helpers.js';
 
 const first = plan.phases[0]!.id;
 const confirm = (key: string): Step => [{ type: 'item_confirmed', key, evidence: 'x' }];
-const approveAll: Step[] = plan.approvals.map((a, i) => [{ type: 'approved', role: a.role }, [USERS.dev, USERS.qa, USERS.ops, USERS.po][i]]);
+const approveAll: Step[] = plan.approvals.map((a, i) => [
+  { type: 'approved', role: a.role },
+  [USERS.dev, USERS.qa, USERS.ops, USERS.po][i],
+]);
 const allPre = itemsOfStage(plan, 'pre').map((p) => confirm(p.key));
 const runAll: Step[] = plan.phases.flatMap((p) => [
   [{ type: 'phase_started', phaseId: p.id }] as Step,
-  ...itemsOfStage(plan, 'phase').filter((i) => i.sectionId === p.id).map((i) => confirm(i.key)),
+  ...itemsOfStage(plan, 'phase')
+    .filter((i) => i.sectionId === p.id)
+    .map((i) => confirm(i.key)),
   [{ type: 'phase_completed', phaseId: p.id }] as Step,
 ]);
 const checksDone = [...itemsOfStage(plan, 'verify'), ...itemsOfStage(plan, 'post')].map((p) => confirm(p.key));
-const rollback: DeploymentEvent = { type: 'rollback_started', trigger: 'errors', restore: ['code'], note: '', fromVersion: '2.14.0', toVersion: '2.13.0' };
+const rollback: DeploymentEvent = {
+  type: 'rollback_started',
+  trigger: 'errors',
+  restore: ['code'],
+  note: '',
+  fromVersion: '2.14.0',
+  toVersion: '2.13.0',
+};
 
 /** One deployment in each status, reached by the events people cause. */
 const IN: Record<Status, Step[]> = {
@@ -36,8 +48,18 @@ const IN: Record<Status, Step[]> = {
   monitoring: [...approveAll, ...allPre, ...runAll, ...checksDone, [{ type: 'monitoring_started', minutes: 60 }]],
   completed: [...approveAll, ...allPre, ...runAll, ...checksDone, [{ type: 'completed' }]],
   cancelled: [...approveAll.slice(0, 1), [{ type: 'cancelled', reason: 'not today' }]],
-  rolling_back: [...approveAll.slice(0, 1), [{ type: 'gate_overridden', gate: 'start', reason: 'go', missing: ['x'] }], [{ type: 'phase_started', phaseId: first }], [rollback]],
-  rollback_failed: [[{ type: 'gate_overridden', gate: 'start', reason: 'go', missing: ['x'] }], [{ type: 'phase_started', phaseId: first }], [rollback], [{ type: 'rollback_failed', note: 'stuck' }]],
+  rolling_back: [
+    ...approveAll.slice(0, 1),
+    [{ type: 'gate_overridden', gate: 'start', reason: 'go', missing: ['x'] }],
+    [{ type: 'phase_started', phaseId: first }],
+    [rollback],
+  ],
+  rollback_failed: [
+    [{ type: 'gate_overridden', gate: 'start', reason: 'go', missing: ['x'] }],
+    [{ type: 'phase_started', phaseId: first }],
+    [rollback],
+    [{ type: 'rollback_failed', note: 'stuck' }],
+  ],
   rolled_back: [
     [{ type: 'gate_overridden', gate: 'start', reason: 'go', missing: ['x'] }],
     [{ type: 'phase_started', phaseId: first }],
@@ -137,7 +159,10 @@ describe('no message offers a button that would be refused', () => {
   it('no message of a finished deployment keeps a promise it can no longer keep', () => {
     for (const status of ['cancelled', 'completed', 'rolled_back', 'rolling_back', 'rollback_failed'] as const) {
       const stale = renderDeployment(inStatus(status), T0 + 30 * MIN)
-        .map((m) => `${m.key}: ${mrkdwnOf(m.blocks).match(/button appears here|Opens when the first|Start gate closed/)?.[0] ?? ''}`)
+        .map(
+          (m) =>
+            `${m.key}: ${mrkdwnOf(m.blocks).match(/button appears here|Opens when the first|Start gate closed/)?.[0] ?? ''}`,
+        )
         .filter((line) => !line.endsWith(': '));
       expect(stale, status).toEqual([]);
     }

@@ -14,7 +14,13 @@ describe('the summary report is measured, not counted', () => {
       { type: 'item_confirmed', key: p.key, actor: USERS.qa, at: T0 + i * 60_000 },
       { type: 'item_undone', key: p.key, actor: USERS.qa, at: T0 + i * 60_000 + 1 },
     ]) as RecordedEvent[];
-    const report = summaryReport({ d, events, now: LATE, job: { kind: 'summary', dueAt: LATE, payload: { target: 'thread' } } as never, timings: DEFAULT_TIMINGS });
+    const report = summaryReport({
+      d,
+      events,
+      now: LATE,
+      job: { kind: 'summary', dueAt: LATE, payload: { target: 'thread' } } as never,
+      timings: DEFAULT_TIMINGS,
+    });
     expect(measure(report.blocks as never).chars).toBeLessThanOrEqual(10_500);
     expect(judgeMessage(report.blocks, report.text)).toBeFalsy();
     // The timeline says how much more there is, and where.

@@ -13,14 +13,18 @@ export function planWithSettings(plan: Template, s: Settings | null): Template {
   if (!s) return plan;
   const c = s.communication;
   const notices = plan.communication.notices.map((n) => {
-    if (n.kind === 'announcement' && c.announcementHoursBefore !== null) return { ...n, hoursBefore: c.announcementHoursBefore };
+    if (n.kind === 'announcement' && c.announcementHoursBefore !== null)
+      return { ...n, hoursBefore: c.announcementHoursBefore };
     if (n.kind === 'reminder' && c.reminderHoursBefore !== null) return { ...n, hoursBefore: c.reminderHoursBefore };
     if (n.kind === 'progress' && c.progressEveryMinutes !== null) return { ...n, everyMinutes: c.progressEveryMinutes };
     return n;
   });
   return {
     ...plan,
-    verification: { ...plan.verification, healthChecks: s.healthChecks.length ? s.healthChecks : plan.verification.healthChecks },
+    verification: {
+      ...plan.verification,
+      healthChecks: s.healthChecks.length ? s.healthChecks : plan.verification.healthChecks,
+    },
     communication: { ...plan.communication, notices },
   };
 }
@@ -31,6 +35,8 @@ export function planWithSettings(plan: Template, s: Settings | null): Template {
  * the configured `monitoring_minutes` wins over the template's duration).
  */
 export function offeredTimingsFor(template: Template, s: Settings | null): Required<TimingOverrides> {
-  const configured = Object.fromEntries(Object.entries(s?.communication ?? {}).filter(([, v]) => v !== null)) as TimingOverrides;
+  const configured = Object.fromEntries(
+    Object.entries(s?.communication ?? {}).filter(([, v]) => v !== null),
+  ) as TimingOverrides;
   return offeredTimings(template, configured);
 }

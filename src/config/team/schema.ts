@@ -62,7 +62,10 @@ export const LayerSchema = z.strictObject({
   deployers: principals.optional(),
   /** Per environment, who overrides a gate: `second_person` (granted by an approver or an admin) or `deployer`. */
   overrides: z
-    .partialRecord(z.enum(ENVIRONMENTS, { error: `use ${ENVIRONMENTS.join(', ')}` }), z.enum(OVERRIDE_RULES, { error: `use ${OVERRIDE_RULES.join(' or ')}` }))
+    .partialRecord(
+      z.enum(ENVIRONMENTS, { error: `use ${ENVIRONMENTS.join(', ')}` }),
+      z.enum(OVERRIDE_RULES, { error: `use ${OVERRIDE_RULES.join(' or ')}` }),
+    )
     .optional(),
   deployer_may_approve: z.boolean().optional(),
   hooks: z
@@ -72,7 +75,12 @@ export const LayerSchema = z.strictObject({
     })
     .optional(),
   health_checks: z
-    .array(z.strictObject({ url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }), expect: z.string().max(300).default('') }))
+    .array(
+      z.strictObject({
+        url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+        expect: z.string().max(300).default(''),
+      }),
+    )
     .max(20)
     .optional(),
   communication: z
@@ -80,8 +88,15 @@ export const LayerSchema = z.strictObject({
       // The same bounds as the start form's timing fields.
       announcement_hours_before: positive(TIMING_BOUNDS.announcementHoursBefore.max).optional(),
       reminder_hours_before: positive(TIMING_BOUNDS.reminderHoursBefore.max).optional(),
-      progress_every_minutes: positive(TIMING_BOUNDS.progressEveryMinutes.max).int('a whole number of minutes').optional(),
-      monitoring_minutes: z.number().int('a whole number of minutes').min(0).max(TIMING_BOUNDS.monitoringMinutes.max).optional(),
+      progress_every_minutes: positive(TIMING_BOUNDS.progressEveryMinutes.max)
+        .int('a whole number of minutes')
+        .optional(),
+      monitoring_minutes: z
+        .number()
+        .int('a whole number of minutes')
+        .min(0)
+        .max(TIMING_BOUNDS.monitoringMinutes.max)
+        .optional(),
     })
     .optional(),
   /** `thread` (default): a thread in deploy_channel; `channel`: a dedicated channel per deployment. */
@@ -104,15 +119,32 @@ export const TeamConfigSchema = z.strictObject({
   free_text_services: z.boolean().optional(),
   /** User group handle → id, for handles that should not be looked up (optional). */
   user_groups: z
-    .record(z.string().regex(/^@?[a-z0-9][a-z0-9._-]{0,79}$/, 'not a user group handle'), z.string().regex(/^S[A-Z0-9]{2,20}$/, 'use the user group id (S…)'))
+    .record(
+      z.string().regex(/^@?[a-z0-9][a-z0-9._-]{0,79}$/, 'not a user group handle'),
+      z.string().regex(/^S[A-Z0-9]{2,20}$/, 'use the user group id (S…)'),
+    )
     .optional(),
   /** Hosts whose http:// links are accepted as evidence (others must be https://): "grafana.corp", "*.corp.example". */
-  evidence_http_hosts: z.array(z.string().trim().regex(/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'a host name, or *.domain for its subdomains')).optional(),
+  evidence_http_hosts: z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'a host name, or *.domain for its subdomains'),
+    )
+    .optional(),
   /** For `location: channel`. */
   dedicated_channels: z
     .strictObject({
-      prefix: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,20}$/, 'use up to 21 lowercase letters, digits, "-" or "_"').default('deploy'),
-      archive_after_hours: z.number().min(0).max(24 * 90).default(24),
+      prefix: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9_-]{0,20}$/, 'use up to 21 lowercase letters, digits, "-" or "_"')
+        .default('deploy'),
+      archive_after_hours: z
+        .number()
+        .min(0)
+        .max(24 * 90)
+        .default(24),
       private: z.boolean().default(false),
     })
     .optional(),
@@ -121,13 +153,27 @@ export const TeamConfigSchema = z.strictObject({
   /** Locks set by hand with /deploy lock: they lapse after `expiry_hours`; the holder is reminded `remind_minutes_before`. */
   locks: z
     .strictObject({
-      expiry_hours: z.number().positive('must be more than 0').max(24 * 7, 'at most 168 (7 days)').default(24),
-      remind_minutes_before: z.number().int().min(0).max(24 * 60).default(60),
+      expiry_hours: z
+        .number()
+        .positive('must be more than 0')
+        .max(24 * 7, 'at most 168 (7 days)')
+        .default(24),
+      remind_minutes_before: z
+        .number()
+        .int()
+        .min(0)
+        .max(24 * 60)
+        .default(60),
     })
     .optional(),
   /** Settings for every service, unless a service (or one of its environments) says otherwise. */
   defaults: LayerSchema.optional(),
-  services: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/, 'a service name uses letters, digits, "-" or "_"'), ServiceSchema).optional(),
+  services: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/, 'a service name uses letters, digits, "-" or "_"'),
+      ServiceSchema,
+    )
+    .optional(),
   /** Pipelines that call the HTTP API (/api/v1), each with its token's environment variable and scope. */
   pipelines: PipelinesSchema.optional(),
 });

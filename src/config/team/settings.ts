@@ -82,7 +82,10 @@ export function mergeLayers(service: string, environment: Environment, layers: L
 }
 
 /** Expands "${NAME}" from the environment; the names that are not set are returned apart. */
-export function expandEnv(value: string, env: Record<string, string | undefined>): { value: string; missing: string[] } {
+export function expandEnv(
+  value: string,
+  env: Record<string, string | undefined>,
+): { value: string; missing: string[] } {
   const missing: string[] = [];
   const out = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     const v = env[name];

@@ -50,7 +50,10 @@ export function applyEvent(d: Deployment, e: RecordedEvent): Deployment {
       next.approvals = { ...d.approvals, [e.role]: { decision: 'rejected', ...stamp, reason: e.reason } };
       break;
     case 'gate_overridden': {
-      const extra = { ...(e.requestedBy ? { requestedBy: e.requestedBy } : {}), ...(e.emergency ? { emergency: true } : {}) };
+      const extra = {
+        ...(e.requestedBy ? { requestedBy: e.requestedBy } : {}),
+        ...(e.emergency ? { emergency: true } : {}),
+      };
       next.overrides = [...d.overrides, { gate: e.gate, reason: e.reason, missing: e.missing, ...stamp, ...extra }];
       if (d.overrideRequests?.[e.gate]) {
         const { [e.gate]: _granted, ...rest } = d.overrideRequests;
@@ -59,7 +62,10 @@ export function applyEvent(d: Deployment, e: RecordedEvent): Deployment {
       break;
     }
     case 'override_requested':
-      next.overrideRequests = { ...d.overrideRequests, [e.gate]: { gate: e.gate, reason: e.reason, missing: e.missing, ...stamp } };
+      next.overrideRequests = {
+        ...d.overrideRequests,
+        [e.gate]: { gate: e.gate, reason: e.reason, missing: e.missing, ...stamp },
+      };
       break;
     case 'phase_started': {
       const phase = d.phases[e.phaseId];
@@ -94,7 +100,14 @@ export function applyEvent(d: Deployment, e: RecordedEvent): Deployment {
       );
       break;
     case 'rollback_started':
-      next.rollback = { started: stamp, trigger: e.trigger, restore: e.restore, note: e.note, fromVersion: e.fromVersion, toVersion: e.toVersion };
+      next.rollback = {
+        started: stamp,
+        trigger: e.trigger,
+        restore: e.restore,
+        note: e.note,
+        fromVersion: e.fromVersion,
+        toVersion: e.toVersion,
+      };
       next.phases = Object.fromEntries(
         Object.entries(d.phases).map(([id, p]) => [id, p.started && !p.completed ? { ...p, interrupted: stamp } : p]),
       );
@@ -127,6 +140,7 @@ export function applyEvent(d: Deployment, e: RecordedEvent): Deployment {
 /** Rebuilds a deployment from all of its events, oldest first. */
 export function replay(id: number, events: RecordedEvent[]): Deployment {
   const [first, ...rest] = events;
-  if (!first || first.type !== 'created') throw new Error(`events of deployment ${refOf(id)} do not start with "created"`);
+  if (!first || first.type !== 'created')
+    throw new Error(`events of deployment ${refOf(id)} do not start with "created"`);
   return rest.reduce(applyEvent, initialState(id, first));
 }

@@ -70,7 +70,10 @@ function requireItemOpen(d: Deployment, p: PlanItem) {
   }
   if ((p.stage === 'verify' || p.stage === 'post') && d.status !== 'in_progress' && d.status !== 'verifying') {
     if (d.status === 'monitoring') {
-      throw new DomainError('not_now', `${d.ref} is complete and being monitored: ${p.sectionTitle} can no longer change.`);
+      throw new DomainError(
+        'not_now',
+        `${d.ref} is complete and being monitored: ${p.sectionTitle} can no longer change.`,
+      );
     }
     throw new DomainError('not_now', `${p.sectionTitle} opens once the first deployment phase has started.`);
   }
@@ -78,7 +81,10 @@ function requireItemOpen(d: Deployment, p: PlanItem) {
 
 function requireNotFinished(d: Deployment) {
   if (FINISHED.has(d.status)) {
-    throw new DomainError('finished', `${d.ref} is ${STATUS_LABELS[d.status].toLowerCase()}: nothing about it can change now.`);
+    throw new DomainError(
+      'finished',
+      `${d.ref} is ${STATUS_LABELS[d.status].toLowerCase()}: nothing about it can change now.`,
+    );
   }
 }
 
@@ -98,12 +104,7 @@ const ROLLBACK_COMMANDS: ReadonlySet<CommandType> = new Set([
  * returns the events that record it. Throws a DomainError (with a message for
  * the user) when not. Pure: `now` is a parameter, nothing is written.
  */
-export function decide(
-  d: Deployment,
-  cmd: Command,
-  actor: string,
-  policy: Policy = DEFAULT_POLICY,
-): DeploymentEvent[] {
+export function decide(d: Deployment, cmd: Command, actor: string, policy: Policy = DEFAULT_POLICY): DeploymentEvent[] {
   requireNotFinished(d);
   if (d.rollback && !ROLLBACK_COMMANDS.has(cmd.type)) {
     throw new DomainError('not_now', `${d.ref} is rolling back: only the rollback checklist can change now.`);
@@ -118,7 +119,10 @@ export function decide(
       }
       requireItemOpen(d, p);
       if (p.item.evidence && !cmd.evidence?.trim()) {
-        throw new DomainError('invalid_input', `“${p.item.text}” needs ${p.item.evidence.label.toLowerCase()} to be confirmed.`);
+        throw new DomainError(
+          'invalid_input',
+          `“${p.item.text}” needs ${p.item.evidence.label.toLowerCase()} to be confirmed.`,
+        );
       }
       return [{ type: 'item_confirmed', key: cmd.key, ...(cmd.evidence ? { evidence: cmd.evidence } : {}) }];
     }
@@ -127,7 +131,8 @@ export function decide(
       require(d, { type: 'confirm' }, actor, policy);
       if (p.stage !== 'phase') throw new DomainError('not_now', 'Only deployment steps can be marked failed.');
       requireItemOpen(d, p);
-      if (d.items[cmd.key]?.state === 'failed') throw new DomainError('already_done', `“${p.item.text}” is already marked failed.`);
+      if (d.items[cmd.key]?.state === 'failed')
+        throw new DomainError('already_done', `“${p.item.text}” is already marked failed.`);
       if (d.items[cmd.key]?.state === 'done') {
         throw new DomainError('not_now', `“${p.item.text}” is confirmed as done; undo that first to mark it failed.`);
       }
@@ -149,13 +154,18 @@ export function decide(
       require(d, { type: 'reject', role: cmd.role }, actor, policy);
       const current = d.approvals[cmd.role];
       if (cmd.type === 'approve') {
-        if (current?.decision === 'approved') throw new DomainError('already_done', `${label} already approved ${d.ref}.`);
+        if (current?.decision === 'approved')
+          throw new DomainError('already_done', `${label} already approved ${d.ref}.`);
         require(d, { type: 'approve', role: cmd.role }, actor, policy);
         return [{ type: 'approved', role: cmd.role }];
       }
-      if (current?.decision === 'rejected') throw new DomainError('already_done', `${label} already rejected ${d.ref}.`);
+      if (current?.decision === 'rejected')
+        throw new DomainError('already_done', `${label} already rejected ${d.ref}.`);
       if (d.status === 'in_progress' || d.status === 'verifying' || d.status === 'monitoring') {
-        throw new DomainError('not_now', `${d.ref} is already under way; raise the problem in the thread or roll back.`);
+        throw new DomainError(
+          'not_now',
+          `${d.ref} is already under way; raise the problem in the thread or roll back.`,
+        );
       }
       return [{ type: 'rejected', role: cmd.role, reason: cmd.reason }];
     }
@@ -164,11 +174,20 @@ export function decide(
       if (!p.allowed) throw new DomainError('not_allowed', p.reason);
       const report = gateReport(d, cmd.gate);
       if (report.overridden) throw new DomainError('already_done', 'That gate was already overridden.');
-      if (report.missing.length === 0) throw new DomainError('already_done', 'That gate is already open: nothing to override.');
+      if (report.missing.length === 0)
+        throw new DomainError('already_done', 'That gate is already open: nothing to override.');
       // An admin overrides at once, as an emergency; the deployer alone only where the policy lets them.
-      if (p.as === 'admin') return [{ type: 'gate_overridden', gate: cmd.gate, reason: cmd.reason, missing: report.missing, emergency: true }];
-      if (overrideRuleOf(policy) === 'deployer') return [{ type: 'gate_overridden', gate: cmd.gate, reason: cmd.reason, missing: report.missing }];
-      if (d.overrideRequests?.[cmd.gate]) throw new DomainError('already_done', 'That override is already asked for: it waits for an approver or an admin to grant it.');
+      if (p.as === 'admin')
+        return [
+          { type: 'gate_overridden', gate: cmd.gate, reason: cmd.reason, missing: report.missing, emergency: true },
+        ];
+      if (overrideRuleOf(policy) === 'deployer')
+        return [{ type: 'gate_overridden', gate: cmd.gate, reason: cmd.reason, missing: report.missing }];
+      if (d.overrideRequests?.[cmd.gate])
+        throw new DomainError(
+          'already_done',
+          'That override is already asked for: it waits for an approver or an admin to grant it.',
+        );
       return [{ type: 'override_requested', gate: cmd.gate, reason: cmd.reason, missing: report.missing }];
     }
     case 'grant_override': {
@@ -177,8 +196,17 @@ export function decide(
       if (!request) throw new DomainError('not_now', 'Nobody asked for an override of that gate.');
       const report = gateReport(d, cmd.gate);
       if (report.overridden) throw new DomainError('already_done', 'That gate was already overridden.');
-      if (report.missing.length === 0) throw new DomainError('already_done', 'That gate is open now: nothing to override.');
-      return [{ type: 'gate_overridden', gate: cmd.gate, reason: request.reason, missing: report.missing, requestedBy: request.by }];
+      if (report.missing.length === 0)
+        throw new DomainError('already_done', 'That gate is open now: nothing to override.');
+      return [
+        {
+          type: 'gate_overridden',
+          gate: cmd.gate,
+          reason: request.reason,
+          missing: report.missing,
+          requestedBy: request.by,
+        },
+      ];
     }
     case 'start_phase': {
       require(d, { type: 'start_phase' }, actor, policy);
@@ -188,7 +216,8 @@ export function decide(
       if (d.phases[phase.id]?.started) throw new DomainError('already_done', `“${phase.title}” has already started.`);
       // The gate holds the first phase; once the deployment is under way it is not asked again.
       const gate = gateReport(d, 'start');
-      if (!isUnderway(d) && !gate.open) throw new DomainError('gate_closed', `${d.ref} cannot start yet. Still missing:`, gate.missing);
+      if (!isUnderway(d) && !gate.open)
+        throw new DomainError('gate_closed', `${d.ref} cannot start yet. Still missing:`, gate.missing);
       const previous = d.plan.phases[index - 1];
       if (previous && !d.phases[previous.id]?.completed) {
         throw new DomainError('not_now', `Complete “${previous.title}” before starting “${phase.title}”.`);
@@ -204,24 +233,34 @@ export function decide(
       if (state.completed) throw new DomainError('already_done', `“${phase.title}” is already complete.`);
       const open = phase.steps.filter((s) => s.required && d.items[`phase.${phase.id}.${s.id}`]?.state !== 'done');
       if (open.length) {
-        throw new DomainError('gate_closed', `“${phase.title}” still has steps to do:`, open.map((s) => s.text));
+        throw new DomainError(
+          'gate_closed',
+          `“${phase.title}” still has steps to do:`,
+          open.map((s) => s.text),
+        );
       }
       return [{ type: 'phase_completed', phaseId: phase.id }];
     }
     case 'complete': {
       require(d, { type: 'complete' }, actor, policy);
-      if (d.status === 'monitoring') throw new DomainError('already_done', `${d.ref} is already complete and being monitored.`);
+      if (d.status === 'monitoring')
+        throw new DomainError('already_done', `${d.ref} is already complete and being monitored.`);
       if (d.rollback) throw new DomainError('not_now', `${d.ref} is rolling back.`);
       const gate = gateReport(d, 'complete');
-      if (!gate.open) throw new DomainError('gate_closed', `${d.ref} cannot be completed yet. Still missing:`, gate.missing);
+      if (!gate.open)
+        throw new DomainError('gate_closed', `${d.ref} cannot be completed yet. Still missing:`, gate.missing);
       const minutes = monitoringMinutesOf(d, policy.defaultMonitoringMinutes);
       return [minutes > 0 ? { type: 'monitoring_started', minutes } : { type: 'completed' }];
     }
     case 'cancel': {
       require(d, { type: 'cancel' }, actor, policy);
-      if (d.rollback) throw new DomainError('not_now', `${d.ref} is rolling back; finish or fail the rollback instead.`);
+      if (d.rollback)
+        throw new DomainError('not_now', `${d.ref} is rolling back; finish or fail the rollback instead.`);
       if (d.status === 'monitoring') {
-        throw new DomainError('not_now', `${d.ref} is live and being monitored; mark it healthy or roll it back instead.`);
+        throw new DomainError(
+          'not_now',
+          `${d.ref} is live and being monitored; mark it healthy or roll it back instead.`,
+        );
       }
       return [{ type: 'cancelled', reason: cmd.reason, ...(actor !== d.deployerId ? { admin: true } : {}) }];
     }
@@ -239,30 +278,56 @@ export function decide(
       if (d.status !== 'scheduled' && d.status !== 'preparing') {
         throw new DomainError('not_now', `${d.ref} has already started; it can no longer be rescheduled.`);
       }
-      if (cmd.windowEnd <= cmd.windowStart) throw new DomainError('invalid_input', 'The window must end after it starts.');
-      return [{ type: 'rescheduled', windowStart: cmd.windowStart, windowEnd: cmd.windowEnd, phases: planPhaseWindows(d.plan, cmd.windowStart, cmd.windowEnd) }];
+      if (cmd.windowEnd <= cmd.windowStart)
+        throw new DomainError('invalid_input', 'The window must end after it starts.');
+      return [
+        {
+          type: 'rescheduled',
+          windowStart: cmd.windowStart,
+          windowEnd: cmd.windowEnd,
+          phases: planPhaseWindows(d.plan, cmd.windowStart, cmd.windowEnd),
+        },
+      ];
     }
     case 'start_rollback': {
       require(d, { type: 'rollback' }, actor, policy);
-      if (d.rollback) throw new DomainError('already_done', `${d.ref} is already rolling back (started by ${mention(d.rollback.started.by)}).`);
+      if (d.rollback)
+        throw new DomainError(
+          'already_done',
+          `${d.ref} is already rolling back (started by ${mention(d.rollback.started.by)}).`,
+        );
       if (!ROLLBACK_FROM.has(d.status)) {
         throw new DomainError('not_now', `${d.ref} has not started yet: cancel it instead of rolling back.`);
       }
-      return [{ type: 'rollback_started', trigger: cmd.trigger, restore: cmd.restore, note: cmd.note, fromVersion: d.version, toVersion: cmd.toVersion }];
+      return [
+        {
+          type: 'rollback_started',
+          trigger: cmd.trigger,
+          restore: cmd.restore,
+          note: cmd.note,
+          fromVersion: d.version,
+          toVersion: cmd.toVersion,
+        },
+      ];
     }
     case 'complete_rollback':
     case 'fail_rollback': {
       require(d, { type: 'finish_rollback' }, actor, policy);
       if (!d.rollback) throw new DomainError('not_now', `${d.ref} is not rolling back.`);
       if (cmd.type === 'fail_rollback') {
-        if (d.status === 'rollback_failed') throw new DomainError('already_done', 'The rollback is already marked failed.');
+        if (d.status === 'rollback_failed')
+          throw new DomainError('already_done', 'The rollback is already marked failed.');
         return [{ type: 'rollback_failed', note: cmd.note }];
       }
       const open = [...itemsOfStage(d.plan, 'rollback'), ...itemsOfStage(d.plan, 'rollback_validation')].filter(
         (p) => p.item.required && d.items[p.key]?.state !== 'done',
       );
       if (open.length) {
-        throw new DomainError('gate_closed', 'The rollback still has steps to do:', open.map((p) => `${p.sectionTitle}: ${p.item.text}`));
+        throw new DomainError(
+          'gate_closed',
+          'The rollback still has steps to do:',
+          open.map((p) => `${p.sectionTitle}: ${p.item.text}`),
+        );
       }
       return [{ type: 'rollback_completed' }];
     }

@@ -3,7 +3,12 @@ import type { DeploymentInput, GateId, ItemState } from './types.js';
 
 /** Everything that can happen to a deployment. Stored append-only; state is their fold. */
 export type DeploymentEvent =
-  | { type: 'created'; input: DeploymentInput; plan: Template; phases: Record<string, { plannedStart: number; plannedEnd: number }> }
+  | {
+      type: 'created';
+      input: DeploymentInput;
+      plan: Template;
+      phases: Record<string, { plannedStart: number; plannedEnd: number }>;
+    }
   | { type: 'item_confirmed'; key: string; evidence?: string }
   | { type: 'item_failed'; key: string; note: string }
   | { type: 'item_undone'; key: string; previous: ItemState }
@@ -13,7 +18,14 @@ export type DeploymentEvent =
    * A gate overridden: by the deployer where they may alone; granted by a second person on the
    * deployer's request (`requestedBy`); or by an admin at once (`emergency`).
    */
-  | { type: 'gate_overridden'; gate: GateId; reason: string; missing: string[]; requestedBy?: string; emergency?: boolean }
+  | {
+      type: 'gate_overridden';
+      gate: GateId;
+      reason: string;
+      missing: string[];
+      requestedBy?: string;
+      emergency?: boolean;
+    }
   /** The deployer asks for an override that a second person must grant. */
   | { type: 'override_requested'; gate: GateId; reason: string; missing: string[] }
   | { type: 'phase_started'; phaseId: string }
@@ -21,8 +33,20 @@ export type DeploymentEvent =
   | { type: 'completed' }
   | { type: 'monitoring_started'; minutes: number }
   | { type: 'marked_faulty'; note: string }
-  | { type: 'rescheduled'; windowStart: number; windowEnd: number; phases: Record<string, { plannedStart: number; plannedEnd: number }> }
-  | { type: 'rollback_started'; trigger: string; restore: string[]; note: string; fromVersion: string; toVersion: string | null }
+  | {
+      type: 'rescheduled';
+      windowStart: number;
+      windowEnd: number;
+      phases: Record<string, { plannedStart: number; plannedEnd: number }>;
+    }
+  | {
+      type: 'rollback_started';
+      trigger: string;
+      restore: string[];
+      note: string;
+      fromVersion: string;
+      toVersion: string | null;
+    }
   | { type: 'rollback_completed' }
   | { type: 'rollback_failed'; note: string }
   /** `admin`: cancelled by an admin who is not its deployer. */
@@ -33,7 +57,6 @@ export type DeploymentEvent =
   | { type: 'room_failed'; reason: string }
   /** Audit only: somebody tried something they may not do. Changes no state. */
   | { type: 'refused'; action: string; reason: string };
-
 
 /** An event as it happened: who did it and when (epoch ms). */
 export type RecordedEvent = DeploymentEvent & { actor: string; at: number };

@@ -18,7 +18,11 @@ export function checkEvidenceLink(raw: string, httpHosts: readonly string[] = []
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, error: NOT_A_LINK };
   if (url.username || url.password) {
-    return { ok: false, error: 'Remove the part before "@" in the link: a link names its host right after https://, without a user name or password.' };
+    return {
+      ok: false,
+      error:
+        'Remove the part before "@" in the link: a link names its host right after https://, without a user name or password.',
+    };
   }
   if (url.protocol === 'http:' && !hostAllowed(url.hostname, httpHosts)) {
     return {

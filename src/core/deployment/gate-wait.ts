@@ -17,16 +17,21 @@ export type GateOutcome =
  * A cancelled or rolled-back deployment ends every wait.
  */
 export function gateOutcome(d: Deployment, gate: GateId): GateOutcome {
-  if (d.status === 'cancelled') return { state: 'ended', reason: `${d.ref} was cancelled${d.cancelled ? `: ${d.cancelled.reason}` : ''}` };
+  if (d.status === 'cancelled')
+    return { state: 'ended', reason: `${d.ref} was cancelled${d.cancelled ? `: ${d.cancelled.reason}` : ''}` };
   if (d.rollback) return { state: 'ended', reason: `${d.ref} is being rolled back` };
-  if (d.monitoring?.verdict && !d.monitoring.verdict.healthy) return { state: 'ended', reason: `${d.ref} was marked faulty` };
+  if (d.monitoring?.verdict && !d.monitoring.verdict.healthy)
+    return { state: 'ended', reason: `${d.ref} was marked faulty` };
   if (d.status === 'completed' || d.status === 'monitoring') return { state: 'open' };
   const report = gateReport(d, gate);
   if (report.open || (gate === 'start' && isUnderway(d))) return { state: 'open' };
   const rejected = Object.entries(d.approvals).find(([, a]) => a.decision === 'rejected');
   if (gate === 'start' && rejected) {
     const label = d.plan.approvals.find((r) => r.role === rejected[0])?.label ?? rejected[0];
-    return { state: 'rejected', reason: `${label} rejected ${d.ref}${rejected[1].reason ? `: ${rejected[1].reason}` : ''}` };
+    return {
+      state: 'rejected',
+      reason: `${label} rejected ${d.ref}${rejected[1].reason ? `: ${rejected[1].reason}` : ''}`,
+    };
   }
   return { state: 'waiting', missing: report.missing };
 }

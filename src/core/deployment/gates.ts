@@ -14,9 +14,7 @@ export interface GateReport {
 
 /** Roles whose approval is required: required roles, plus optional ones with someone named. */
 export function requiredRoles(d: Deployment): string[] {
-  return d.plan.approvals
-    .filter((a) => a.required || (d.approvers[a.role]?.length ?? 0) > 0)
-    .map((a) => a.role);
+  return d.plan.approvals.filter((a) => a.required || (d.approvers[a.role]?.length ?? 0) > 0).map((a) => a.role);
 }
 
 const roleLabel = (d: Deployment, role: string) => d.plan.approvals.find((a) => a.role === role)?.label ?? role;
@@ -46,5 +44,11 @@ export function gateReport(d: Deployment, gate: GateId): GateReport {
   }
   const overridden = d.overrides.find((o) => o.gate === gate);
   const requested = overridden ? undefined : d.overrideRequests?.[gate];
-  return { gate, open: missing.length === 0 || overridden !== undefined, missing, ...(overridden ? { overridden } : {}), ...(requested ? { requested } : {}) };
+  return {
+    gate,
+    open: missing.length === 0 || overridden !== undefined,
+    missing,
+    ...(overridden ? { overridden } : {}),
+    ...(requested ? { requested } : {}),
+  };
 }

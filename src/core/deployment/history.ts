@@ -1,7 +1,12 @@
 import type { Deployment, Status } from './types.js';
 
 /** The outcomes a past deployment is listed with in its history. */
-export const HISTORY_STATUSES = ['completed', 'rolled_back', 'cancelled', 'rollback_failed'] as const satisfies readonly Status[];
+export const HISTORY_STATUSES = [
+  'completed',
+  'rolled_back',
+  'cancelled',
+  'rollback_failed',
+] as const satisfies readonly Status[];
 export type Outcome = (typeof HISTORY_STATUSES)[number];
 
 /** Past deployments listed per page (history command and App Home). */
@@ -23,7 +28,11 @@ export interface HistoryPage {
 }
 
 /** Clamps a wanted page to those that exist (at least 1) and gives its offset. */
-export function pageWindow(total: number, wanted: number, size: number = HISTORY_PAGE_SIZE): { page: number; pages: number; offset: number } {
+export function pageWindow(
+  total: number,
+  wanted: number,
+  size: number = HISTORY_PAGE_SIZE,
+): { page: number; pages: number; offset: number } {
   const pages = Math.max(1, Math.ceil(total / size));
   const page = Math.min(pages, Math.max(1, Math.floor(Number.isFinite(wanted) ? wanted : 1)));
   return { page, pages, offset: (page - 1) * size };

@@ -14,7 +14,9 @@ export interface ApproverContext {
 }
 
 const groupsText = (groups: string[]) =>
-  groups.length === 1 ? `the user group ${groups[0]} has no members Slack knows of` : `the user groups ${groups.join(', ')} have no members Slack knows of`;
+  groups.length === 1
+    ? `the user group ${groups[0]} has no members Slack knows of`
+    : `the user groups ${groups.join(', ')} have no members Slack knows of`;
 
 /**
  * Who may sign for each role. A list of several candidates (a user group, or several
@@ -37,7 +39,8 @@ export function parseApprovers(
     const empty = ctx.emptyGroups?.[role] ?? [];
     if (users.length === 0 && empty.length) errors[key] = groupsText(empty);
     else if (users.length === 0 && required) errors[key] = `name the ${label}`;
-    else if (users[0] === ctx.deployerId && users.length === 1 && !ctx.deployerMayApprove) errors[key] = 'the deployer cannot approve their own deployment';
+    else if (users[0] === ctx.deployerId && users.length === 1 && !ctx.deployerMayApprove)
+      errors[key] = 'the deployer cannot approve their own deployment';
     if (users.length) approvers[role] = users;
   }
   // Every named role needs a signer of its own (a matching of roles to distinct people).
@@ -57,7 +60,9 @@ export function parseApprovers(
   for (const role of Object.keys(approvers)) {
     const key = `approver:${role}` as const;
     if (errors[key] || assign(role, new Set())) continue;
-    const others = [...new Set((approvers[role] ?? []).map((u) => labels.get(signerOf.get(u) ?? '') ?? ''))].filter(Boolean);
+    const others = [...new Set((approvers[role] ?? []).map((u) => labels.get(signerOf.get(u) ?? '') ?? ''))].filter(
+      Boolean,
+    );
     errors[key] = `already named as ${others.join(' and ')}: one person signs for one role`;
   }
   return { approvers, errors };

@@ -25,14 +25,21 @@ export const TIMING_BOUNDS: Record<TimingField, Bound> = {
 export const TIMING_FIELDS = Object.keys(TIMING_BOUNDS) as TimingField[];
 
 /** One timing from the form: a number within its bounds, or a friendly reason. Blank: null. */
-function parseTiming(field: TimingField, raw: string | number | null | undefined): { value: number | null } | { error: string } {
+function parseTiming(
+  field: TimingField,
+  raw: string | number | null | undefined,
+): { value: number | null } | { error: string } {
   const b = TIMING_BOUNDS[field];
   const text = typeof raw === 'number' ? String(raw) : (raw ?? '').trim().replace(',', '.');
   if (!text) return { value: null };
   const n = Number(text);
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) || !Number.isFinite(n)) return { error: `enter a number of ${b.unit}, like ${b.unit === 'hours' ? '24' : '30'}` };
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) || !Number.isFinite(n))
+    return { error: `enter a number of ${b.unit}, like ${b.unit === 'hours' ? '24' : '30'}` };
   if (b.whole && !Number.isInteger(n)) return { error: `a whole number of ${b.unit}` };
-  if (b.minAllowed ? n < b.min : n <= b.min) return { error: `${b.minAllowed ? 'at least' : 'more than'} ${b.min} ${b.min === 1 ? b.unit.slice(0, -1) : b.unit}` };
+  if (b.minAllowed ? n < b.min : n <= b.min)
+    return {
+      error: `${b.minAllowed ? 'at least' : 'more than'} ${b.min} ${b.min === 1 ? b.unit.slice(0, -1) : b.unit}`,
+    };
   if (n > b.max) return { error: `at most ${b.max} ${b.unit}${b.unit === 'hours' ? ` (${b.max / 24} days)` : ''}` };
   return { value: n };
 }

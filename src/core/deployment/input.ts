@@ -5,7 +5,9 @@ import { parseTimings, type RawTimings, type TimingField } from './input-timings
 import { DEPLOYMENT_TYPES, ENVIRONMENTS, type DeploymentInput, type Ticket, type TimingOverrides } from './types.js';
 
 /** A field of the start form and what is wrong with it, for inline errors. */
-export type FieldErrors = Partial<Record<keyof DeploymentInput | `approver:${string}` | `timing:${TimingField}`, string>>;
+export type FieldErrors = Partial<
+  Record<keyof DeploymentInput | `approver:${string}` | `timing:${TimingField}`, string>
+>;
 
 const text = (label: string, max: number) =>
   z
@@ -85,7 +87,10 @@ export function parseDeploymentInput(
     Object.assign(errors, timings.errors);
     for (const issue of parsed.error.issues) {
       const [field, role] = issue.path;
-      const key = field === 'approvers' && typeof role === 'string' ? (`approver:${role}` as const) : (field as keyof FieldErrors);
+      const key =
+        field === 'approvers' && typeof role === 'string'
+          ? (`approver:${role}` as const)
+          : (field as keyof FieldErrors);
       errors[key] ??= issue.message;
     }
     return { ok: false, errors };
@@ -110,7 +115,10 @@ export function parseDeploymentInput(
     input: {
       ...v,
       approvers,
-      changes: (v.changes ?? '').split('\n').map((l) => cleanText(l.replace(/^[-*•]\s*/, ''))).filter(Boolean),
+      changes: (v.changes ?? '')
+        .split('\n')
+        .map((l) => cleanText(l.replace(/^[-*•]\s*/, '')))
+        .filter(Boolean),
       tickets: tickets.tickets,
       ...(timings.timings ? { timings: timings.timings } : {}),
     },

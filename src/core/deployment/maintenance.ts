@@ -6,7 +6,9 @@ import type { Deployment, Environment } from './types.js';
 export type MaintenanceEndReason = 'phases_completed' | 'cancelled' | 'rolled_back' | 'rollback_failed';
 
 /** A moment of the maintenance window a change brings: its start, or its end (and why). */
-export type MaintenanceMoment = { event: 'maintenance.start' } | { event: 'maintenance.end'; reason: MaintenanceEndReason };
+export type MaintenanceMoment =
+  | { event: 'maintenance.start' }
+  | { event: 'maintenance.end'; reason: MaintenanceEndReason };
 
 /** The JSON body of a maintenance hook call. */
 export interface MaintenanceHookRequest {
@@ -33,16 +35,19 @@ const allPhasesCompleted = (d: Deployment) => Object.values(d.phases).every((p) 
  */
 export function maintenanceMomentOf(d: Deployment, events: readonly DeploymentEvent[]): MaintenanceMoment | null {
   const first = d.plan.phases[0]?.id;
-  if (first !== undefined && events.some((e) => e.type === 'phase_started' && e.phaseId === first)) return { event: 'maintenance.start' };
+  if (first !== undefined && events.some((e) => e.type === 'phase_started' && e.phaseId === first))
+    return { event: 'maintenance.start' };
   if (!isUnderway(d)) return null;
   for (const e of events) {
-    if (e.type === 'phase_completed' && allPhasesCompleted(d)) return { event: 'maintenance.end', reason: 'phases_completed' };
+    if (e.type === 'phase_completed' && allPhasesCompleted(d))
+      return { event: 'maintenance.end', reason: 'phases_completed' };
     // Once every phase was completed, the window has already ended.
     if (allPhasesCompleted(d)) continue;
     if (e.type === 'cancelled') return { event: 'maintenance.end', reason: 'cancelled' };
     if (e.type === 'rollback_failed') return { event: 'maintenance.end', reason: 'rollback_failed' };
     // A rollback that failed first ended the window then; completing it later does not end it again.
-    if (e.type === 'rollback_completed' && !d.rollback?.failed) return { event: 'maintenance.end', reason: 'rolled_back' };
+    if (e.type === 'rollback_completed' && !d.rollback?.failed)
+      return { event: 'maintenance.end', reason: 'rolled_back' };
   }
   return null;
 }

@@ -45,7 +45,8 @@ export function progressOf(d: Deployment, stages: ReadonlySet<Stage> = DEPLOYMEN
 }
 
 /** Whether the deployment's own work (approvals, checklists, phases) can still change: not finished, no rollback started. */
-export const isWorkOpen = (d: Pick<Deployment, 'status' | 'rollback'>): boolean => !FINISHED.has(d.status) && d.rollback === undefined;
+export const isWorkOpen = (d: Pick<Deployment, 'status' | 'rollback'>): boolean =>
+  !FINISHED.has(d.status) && d.rollback === undefined;
 
 /** Whether any phase has started: the deployment is under way (or was, before a rollback or its end). */
 export const isUnderway = (d: Pick<Deployment, 'phases'>): boolean => Object.values(d.phases).some((p) => p.started);
@@ -75,7 +76,10 @@ export function phaseTiming(d: Deployment, phaseId: string, now: number): PhaseT
 }
 
 /** Elapsed time against the template's estimate; `overrunMs` > 0 once it runs over. */
-export function rollbackTiming(d: Deployment, now: number): { elapsedMs: number; estimateMs: number | null; overrunMs: number } | null {
+export function rollbackTiming(
+  d: Deployment,
+  now: number,
+): { elapsedMs: number; estimateMs: number | null; overrunMs: number } | null {
   const r = d.rollback;
   if (!r) return null;
   const end = r.completed?.at ?? now;

@@ -67,7 +67,9 @@ function troubleAt(d: Deployment): number | undefined {
  */
 export function deliveryStats(ds: readonly Deployment[], days: number, now: number): DeliveryStats {
   const inPeriod = ds.filter((d) => d.window.start >= now - days * DAY && d.window.start <= now);
-  const out = inPeriod.filter((d) => d.status === 'completed' || d.status === 'rolled_back' || d.status === 'rollback_failed');
+  const out = inPeriod.filter(
+    (d) => d.status === 'completed' || d.status === 'rolled_back' || d.status === 'rollback_failed',
+  );
   const failed = out.filter((d) => d.status !== 'completed');
   const restores = out.flatMap((d) => {
     const from = troubleAt(d);
@@ -110,4 +112,3 @@ export function deliveryStats(ds: readonly Deployment[], days: number, now: numb
     })),
   };
 }
-

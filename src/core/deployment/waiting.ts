@@ -44,12 +44,13 @@ export interface Waiting {
   deployments: DeployerTask[];
 }
 
-
 /** Approvals only matter before the first phase: after it, the start gate is no longer asked. */
 function pendingApprovals(d: Deployment, user: string, policy: Policy): PendingApproval[] {
   if (FINISHED.has(d.status) || isUnderway(d)) return [];
   return d.plan.approvals
-    .filter((a) => (d.approvers[a.role] ?? []).includes(user) && !d.approvals[a.role] && mayApprove(d, user, a.role, policy))
+    .filter(
+      (a) => (d.approvers[a.role] ?? []).includes(user) && !d.approvals[a.role] && mayApprove(d, user, a.role, policy),
+    )
     .map((a) => ({ d, role: a.role, label: a.label }));
 }
 

@@ -45,7 +45,17 @@ export type ActionName = Action['type'];
 export type SimpleAction = Exclude<ActionName, 'undo' | 'approve' | 'reject' | 'unlock'>;
 
 /** In what capacity someone may: `admin` when only the admin list allows it (recorded and told to the ops channel). */
-export type Capacity = 'anyone' | 'deployer' | 'participant' | 'approver' | 'author' | 'rollback' | 'holder' | 'allowed_deployer' | 'admin' | 'pipeline';
+export type Capacity =
+  | 'anyone'
+  | 'deployer'
+  | 'participant'
+  | 'approver'
+  | 'author'
+  | 'rollback'
+  | 'holder'
+  | 'allowed_deployer'
+  | 'admin'
+  | 'pipeline';
 
 export type Permission = { allowed: true; as: Capacity } | { allowed: false; reason: string };
 
@@ -91,7 +101,12 @@ const no = (reason: string): Permission => ({ allowed: false, reason });
  * they can. The state of the deployment (finished, rolling back, a gate) is
  * `decide`'s business, not this one's.
  */
-export function may(subject: Deployment | Target, action: Action | SimpleAction, actor: string, policy: Policy = DEFAULT_POLICY): Permission {
+export function may(
+  subject: Deployment | Target,
+  action: Action | SimpleAction,
+  actor: string,
+  policy: Policy = DEFAULT_POLICY,
+): Permission {
   const a: Action = typeof action === 'string' ? ({ type: action } as Action) : action;
   const place = `${subject.service} in ${ENVIRONMENT_LABELS[subject.environment]}`;
   const where = isDeployment(subject) ? subject.ref : place;
@@ -111,14 +126,18 @@ export function may(subject: Deployment | Target, action: Action | SimpleAction,
     const p = deployerOnly(what);
     if (p.allowed || !isDeployment(subject)) return p;
     if (admin) return yes('admin');
-    return adminsOf(policy).length ? no(`Only the deployer, ${mention(subject.deployerId)},${orAdmin(policy)} can ${what} ${where}.`) : p;
+    return adminsOf(policy).length
+      ? no(`Only the deployer, ${mention(subject.deployerId)},${orAdmin(policy)} can ${what} ${where}.`)
+      : p;
   };
   switch (a.type) {
     case 'deploy':
     case 'be_deployer': {
       if (mayDeploy(policy, actor)) return yes(policy.deployers ? 'allowed_deployer' : 'anyone');
       const what = a.type === 'deploy' ? 'start a deployment of' : 'be the deployer of';
-      return no(`Only ${people(policy.deployers ?? [])} (the deployers the team configuration names) can ${what} ${place}.`);
+      return no(
+        `Only ${people(policy.deployers ?? [])} (the deployers the team configuration names) can ${what} ${place}.`,
+      );
     }
     case 'confirm': {
       if (!isDeployment(subject)) return no('There is nothing to confirm.');
@@ -144,7 +163,9 @@ export function may(subject: Deployment | Target, action: Action | SimpleAction,
       if (actor === subject.deployerId && !policy.deployerMayApprove) {
         return no(`You are the deployer of ${where}: someone else must sign as ${label}.`);
       }
-      const other = Object.entries(subject.approvals).find(([role, s]) => role !== a.role && s.by === actor && s.decision === 'approved');
+      const other = Object.entries(subject.approvals).find(
+        ([role, s]) => role !== a.role && s.by === actor && s.decision === 'approved',
+      );
       if (other && a.type === 'approve') {
         const otherLabel = subject.plan.approvals.find((r) => r.role === other[0])?.label ?? other[0];
         return no(`You already signed as ${otherLabel}; one person signs for one role.`);
@@ -163,7 +184,9 @@ export function may(subject: Deployment | Target, action: Action | SimpleAction,
       if (admin && actor !== requester) return yes('admin');
       const approvers = [...approversOf(subject)].filter((u) => u !== subject.deployerId && u !== requester);
       if (approvers.includes(actor)) return yes('approver');
-      const who = approvers.length ? `an approver named on ${where} (${people(approvers)})` : `an approver named on ${where}`;
+      const who = approvers.length
+        ? `an approver named on ${where} (${people(approvers)})`
+        : `an approver named on ${where}`;
       return no(`Only someone other than the deployer can grant this override: ${who}${orAdmin(policy)}.`);
     }
     case 'start_phase':
@@ -179,12 +202,14 @@ export function may(subject: Deployment | Target, action: Action | SimpleAction,
     case 'verdict':
       return deployerOnly('give the verdict on');
     case 'report_faulty': {
-      if (isDeployment(subject) && participants(subject).has(actor)) return yes(actor === subject.deployerId ? 'deployer' : 'participant');
+      if (isDeployment(subject) && participants(subject).has(actor))
+        return yes(actor === subject.deployerId ? 'deployer' : 'participant');
       return no(`Only the deployer and the approvers named on ${where} can report it faulty.`);
     }
     case 'rollback':
     case 'finish_rollback': {
-      if (isDeployment(subject) && participants(subject).has(actor)) return yes(actor === subject.deployerId ? 'deployer' : 'participant');
+      if (isDeployment(subject) && participants(subject).has(actor))
+        return yes(actor === subject.deployerId ? 'deployer' : 'participant');
       if (policy.rollbackUsers.includes(actor)) return yes('rollback');
       return a.type === 'rollback'
         ? no(`Only the deployer, the approvers or the people named for rollbacks can roll back ${where}.`)
@@ -194,11 +219,15 @@ export function may(subject: Deployment | Target, action: Action | SimpleAction,
       if (admin) return yes('admin');
       if (policy.deployers) {
         if (policy.deployers.includes(actor)) return yes('allowed_deployer');
-        return no(`Only the people allowed to deploy ${place} (${people(policy.deployers)})${orAdmin(policy)} can lock it.`);
+        return no(
+          `Only the people allowed to deploy ${place} (${people(policy.deployers)})${orAdmin(policy)} can lock it.`,
+        );
       }
       if (policy.rollbackUsers.includes(actor)) return yes('rollback');
       if ((a.active ?? []).some((d) => participants(d).has(actor))) return yes('participant');
-      return no(`Only the people named for rollbacks, or the deployer and approvers of a deployment of ${place} under way${orAdmin(policy)}, can lock it.`);
+      return no(
+        `Only the people named for rollbacks, or the deployer and approvers of a deployment of ${place} under way${orAdmin(policy)}, can lock it.`,
+      );
     }
     case 'unlock': {
       if (actor === a.lock.lockedBy) return yes('holder');
@@ -220,7 +249,8 @@ export function may(subject: Deployment | Target, action: Action | SimpleAction,
 const leadsOf = (d: Deployment) => d.plan.approvals.filter((r) => /lead/i.test(r.role) || /lead/i.test(r.label));
 
 /** "a, b or c" for phrases. */
-const either = (parts: string[]) => (parts.length > 1 ? `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}` : (parts[0] ?? 'nobody'));
+const either = (parts: string[]) =>
+  parts.length > 1 ? `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}` : (parts[0] ?? 'nobody');
 
 /** Who may release a lock, in words: the `unlock` rule of `may`, for /deploy list and its refusals. */
 export function releasersOf(lock: { lockedBy: string }, d: Deployment | null, policy: Policy = DEFAULT_POLICY): string {

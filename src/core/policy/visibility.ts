@@ -7,7 +7,10 @@
  */
 
 /** What is known about the channel a deployment lives in. */
-export type ChannelAccess = { kind: 'public' } | { kind: 'private'; members: ReadonlySet<string> } | { kind: 'unknown' };
+export type ChannelAccess =
+  | { kind: 'public' }
+  | { kind: 'private'; members: ReadonlySet<string> }
+  | { kind: 'unknown' };
 
 /** `full`: everything; `exists`: only that it exists (its reference). */
 export type Sight = 'full' | 'exists';

@@ -11,23 +11,47 @@ import type { HookPresence, PlannedJob } from './jobs.js';
  * twice (or a moment that cannot come twice) promises one call. Due at once;
  * their result goes to the thread. Pure.
  */
-export function hookJobs(d: Deployment, events: readonly DeploymentEvent[], firstSeq: number, now: number, hooks: HookPresence): PlannedJob[] {
+export function hookJobs(
+  d: Deployment,
+  events: readonly DeploymentEvent[],
+  firstSeq: number,
+  now: number,
+  hooks: HookPresence,
+): PlannedJob[] {
   const jobs: PlannedJob[] = [];
   const thread = (id: string) => `${d.ref}:${id}:thread`;
   if (hooks.rollback) {
     events.forEach((e, i) => {
       if (e.type !== 'rollback_started') return;
       const seq = firstSeq + i;
-      jobs.push({ key: thread(`rollback_hook:${seq}`), deploymentId: d.id, kind: 'rollback_hook', dueAt: now, payload: { target: 'thread', seq } });
+      jobs.push({
+        key: thread(`rollback_hook:${seq}`),
+        deploymentId: d.id,
+        kind: 'rollback_hook',
+        dueAt: now,
+        payload: { target: 'thread', seq },
+      });
     });
   }
   const moment = maintenanceMomentOf(d, events);
   if (moment?.event === 'maintenance.start' && hooks.maintenanceStart) {
-    jobs.push({ key: thread('maintenance_start_hook'), deploymentId: d.id, kind: 'maintenance_start_hook', dueAt: now, payload: { target: 'thread' } });
+    jobs.push({
+      key: thread('maintenance_start_hook'),
+      deploymentId: d.id,
+      kind: 'maintenance_start_hook',
+      dueAt: now,
+      payload: { target: 'thread' },
+    });
   }
   if (moment?.event === 'maintenance.end' && hooks.maintenanceEnd) {
     const payload = { target: 'thread' as const, reason: moment.reason };
-    jobs.push({ key: thread('maintenance_end_hook'), deploymentId: d.id, kind: 'maintenance_end_hook', dueAt: now, payload });
+    jobs.push({
+      key: thread('maintenance_end_hook'),
+      deploymentId: d.id,
+      kind: 'maintenance_end_hook',
+      dueAt: now,
+      payload,
+    });
   }
   return jobs;
 }

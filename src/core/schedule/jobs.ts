@@ -116,7 +116,12 @@ export interface Job extends PlannedJob {
 }
 
 /** Kinds whose due time follows the deployment window: a reschedule moves them. */
-export const WINDOW_KINDS: ReadonlySet<JobKind> = new Set(['announcement', 'reminder', 'personal_reminder', 'missed_window']);
+export const WINDOW_KINDS: ReadonlySet<JobKind> = new Set([
+  'announcement',
+  'reminder',
+  'personal_reminder',
+  'missed_window',
+]);
 
 /** Kinds that only make sense while the deployment is still to come or running. */
 export const LIVE_KINDS: ReadonlySet<JobKind> = new Set([

@@ -28,7 +28,13 @@ function job(d: Deployment, kind: JobKind, dueAt: number, payload: JobPayload, i
  * announcement-channel copy exists only when an announcement channel is set:
  * otherwise the thread already is the deployment channel.
  */
-function both(d: Deployment, kind: JobKind, dueAt: number, extra: Omit<JobPayload, 'target'> = {}, id: string = kind): PlannedJob[] {
+function both(
+  d: Deployment,
+  kind: JobKind,
+  dueAt: number,
+  extra: Omit<JobPayload, 'target'> = {},
+  id: string = kind,
+): PlannedJob[] {
   const targets: Target[] = d.announceChannelId ? ['thread', 'announce'] : ['thread'];
   return targets.map((target) => job(d, kind, dueAt, { ...extra, target }, id));
 }
@@ -37,12 +43,22 @@ function both(d: Deployment, kind: JobKind, dueAt: number, extra: Omit<JobPayloa
  * A notice for stakeholders, the thread and ops (start, issues, completion,
  * rollback): `both` plus an ops-channel copy when the deployment has one.
  */
-function withOps(d: Deployment, kind: JobKind, dueAt: number, extra: Omit<JobPayload, 'target'> = {}, id: string = kind): PlannedJob[] {
-  const copy = (target: Target, more: Pick<JobPayload, 'broadcast'> = {}) => job(d, kind, dueAt, { ...extra, target, ...more }, id);
+function withOps(
+  d: Deployment,
+  kind: JobKind,
+  dueAt: number,
+  extra: Omit<JobPayload, 'target'> = {},
+  id: string = kind,
+): PlannedJob[] {
+  const copy = (target: Target, more: Pick<JobPayload, 'broadcast'> = {}) =>
+    job(d, kind, dueAt, { ...extra, target, ...more }, id);
   // Without an announcement channel stakeholders read the deploy channel, so these notices must reach it: a
   // deployment in its own channel through a copy on its mirror card there (`announce`), one in a thread of it
   // by showing the thread copy in the channel too.
-  const stakeholders = d.announceChannelId || d.location === 'channel' ? [copy('thread'), copy('announce')] : [copy('thread', { broadcast: true })];
+  const stakeholders =
+    d.announceChannelId || d.location === 'channel'
+      ? [copy('thread'), copy('announce')]
+      : [copy('thread', { broadcast: true })];
   return d.opsChannelId ? [...stakeholders, copy('ops')] : stakeholders;
 }
 
@@ -99,7 +115,12 @@ export function firstProgress(d: Deployment, startedAt: number, t: Timings): Pla
  * The next progress update after update `n` (due at `dueAt`), on the same
  * cadence and strictly after `now`: a late update does not cause a burst.
  */
-export function nextProgress(d: Deployment, previous: { dueAt: number; payload: JobPayload }, now: number, t: Timings): PlannedJob {
+export function nextProgress(
+  d: Deployment,
+  previous: { dueAt: number; payload: JobPayload },
+  now: number,
+  t: Timings,
+): PlannedJob {
   const step = t.progressEveryMinutes * 60_000;
   const k = Math.max(1, Math.floor((now - previous.dueAt) / step) + 1);
   const n = (previous.payload.n ?? 1) + 1;
@@ -111,7 +132,14 @@ export function nextProgress(d: Deployment, previous: { dueAt: number; payload: 
  * promises, planned in the transaction that records it. `firstSeq` is the
  * sequence number of the first of `events`. Pure.
  */
-export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: number, now: number, t: Timings, hooks: HookPresence = NO_HOOKS): SchedulePlan {
+export function planChange(
+  d: Deployment,
+  events: DeploymentEvent[],
+  firstSeq: number,
+  now: number,
+  t: Timings,
+  hooks: HookPresence = NO_HOOKS,
+): SchedulePlan {
   const plan: SchedulePlan = { add: [], replace: [], cancel: null };
   const archives: PlannedJob[] = [];
   // The start notice belongs to the first phase that starts, not to every phase.
@@ -146,7 +174,15 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
         break;
       case 'marked_faulty':
         plan.add.push(...withOps(d, 'issue', now, { seq }, `issue:${seq}`));
-        plan.add.push(job(d, 'rollback_decision', ms(addMinutes(now, t.rollbackDecisionMinutes)), { target: 'thread', seq }, `rollback_decision:${seq}`));
+        plan.add.push(
+          job(
+            d,
+            'rollback_decision',
+            ms(addMinutes(now, t.rollbackDecisionMinutes)),
+            { target: 'thread', seq },
+            `rollback_decision:${seq}`,
+          ),
+        );
         break;
       case 'monitoring_started':
         // One message per place: the completion notice carries the summary report (see its view).
@@ -169,13 +205,26 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
         // Without an announcement channel: a thread reply also sent to the channel, like the reschedule notice;
         // with one (or a dedicated channel, whose announcement copy goes to the mirror), the thread gets its copy.
         plan.add.push(job(d, 'cancelled', now, { target: 'announce', seq }));
-        if (d.announceChannelId || d.location === 'channel') plan.add.push(job(d, 'cancelled', now, { target: 'thread', seq }));
+        if (d.announceChannelId || d.location === 'channel')
+          plan.add.push(job(d, 'cancelled', now, { target: 'thread', seq }));
         plan.cancel = { kinds: [...LIVE_KINDS], reason: 'the deployment was cancelled' };
         break;
       case 'rollback_started': {
-        plan.cancel = { kinds: ['progress', 'overrun', 'monitoring_verdict', 'rollback_decision'], reason: 'a rollback started' };
+        plan.cancel = {
+          kinds: ['progress', 'overrun', 'monitoring_verdict', 'rollback_decision'],
+          reason: 'a rollback started',
+        };
         const estimate = d.plan.rollback.estimatedMinutes;
-        if (estimate) plan.add.push(job(d, 'rollback_overrun', now + estimate * 60_000 + 1, { target: 'thread', seq }, `rollback_overrun:${seq}`));
+        if (estimate)
+          plan.add.push(
+            job(
+              d,
+              'rollback_overrun',
+              now + estimate * 60_000 + 1,
+              { target: 'thread', seq },
+              `rollback_overrun:${seq}`,
+            ),
+          );
         plan.add.push(...withOps(d, 'rollback_started', now, { seq }, `rollback_started:${seq}`));
         break;
       }
@@ -185,7 +234,15 @@ export function planChange(d: Deployment, events: DeploymentEvent[], firstSeq: n
         break;
       case 'rollback_failed':
         // The ops channel; without one the announcement channel, else a reply broadcast to the deployment channel.
-        plan.add.push(job(d, 'rollback_failed', now, { target: d.opsChannelId ? 'ops' : 'announce', seq }, `rollback_failed:${seq}`));
+        plan.add.push(
+          job(
+            d,
+            'rollback_failed',
+            now,
+            { target: d.opsChannelId ? 'ops' : 'announce', seq },
+            `rollback_failed:${seq}`,
+          ),
+        );
         break;
       default:
         break;

@@ -18,5 +18,13 @@ export function roomJobs(d: Deployment, e: DeploymentEvent, now: number): Planne
   const ends = ENDINGS.has(e.type) || (e.type === 'room_opened' && FINISHED.has(d.status));
   if (!ends) return [];
   const dueAt = addHours(now, room.archiveAfterHours).getTime();
-  return [{ key: `${d.ref}:archive_room:thread`, deploymentId: d.id, kind: 'archive_room', dueAt, payload: { target: 'thread' } }];
+  return [
+    {
+      key: `${d.ref}:archive_room:thread`,
+      deploymentId: d.id,
+      kind: 'archive_room',
+      dueAt,
+      payload: { target: 'thread' },
+    },
+  ];
 }

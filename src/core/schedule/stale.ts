@@ -12,7 +12,12 @@ const running = (d: Deployment) => d.status === 'in_progress' || d.status === 'v
  * while Liftoff was down and is stale), or null to send it. A preparation
  * reminder after the window started is stale; a completion notice never is.
  */
-export function skipReason(job: Pick<Job, 'kind' | 'dueAt' | 'payload'>, d: Deployment, now: number, t: Timings): string | null {
+export function skipReason(
+  job: Pick<Job, 'kind' | 'dueAt' | 'payload'>,
+  d: Deployment,
+  now: number,
+  t: Timings,
+): string | null {
   switch (job.kind) {
     case 'announcement':
     case 'reminder':
@@ -34,7 +39,8 @@ export function skipReason(job: Pick<Job, 'kind' | 'dueAt' | 'payload'>, d: Depl
       return null;
     case 'overrun': {
       const phaseId = job.payload.phaseId ?? '';
-      if (currentPhase(d)?.id !== phaseId || FINISHED.has(d.status) || d.rollback) return 'the phase is no longer running';
+      if (currentPhase(d)?.id !== phaseId || FINISHED.has(d.status) || d.rollback)
+        return 'the phase is no longer running';
       return phaseTiming(d, phaseId, now).overrun ? null : 'the phase is within its plan';
     }
     case 'monitoring_verdict':

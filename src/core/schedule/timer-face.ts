@@ -22,7 +22,12 @@ export function timerFace(d: Deployment, now: number): string {
   }
   const r = rollbackTiming(d, now);
   if (r && !d.rollback?.completed) {
-    parts.push('rollback', shownMinutes(r.elapsedMs), shownMinutes(r.elapsedMs - (r.estimateMs ?? 0)), r.overrunMs > 0 ? 1 : 0);
+    parts.push(
+      'rollback',
+      shownMinutes(r.elapsedMs),
+      shownMinutes(r.elapsedMs - (r.estimateMs ?? 0)),
+      r.overrunMs > 0 ? 1 : 0,
+    );
   }
   return parts.join(':');
 }

@@ -46,7 +46,9 @@ export function timingsOf(plan: Template, overrides: Partial<Timings> = {}): Tim
   if (positive(announcement)) fromTemplate.announcementHoursBefore = announcement;
   if (positive(reminder)) fromTemplate.reminderHoursBefore = reminder;
   if (positive(progress)) fromTemplate.progressEveryMinutes = progress;
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => positive(v) || v === 0)) as Partial<Timings>;
+  const defined = Object.fromEntries(
+    Object.entries(overrides).filter(([, v]) => positive(v) || v === 0),
+  ) as Partial<Timings>;
   return { ...DEFAULT_TIMINGS, ...fromTemplate, ...defined };
 }
 

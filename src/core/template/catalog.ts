@@ -11,7 +11,11 @@ export interface TemplateCatalog {
 }
 
 /** `sources`: template id → where it comes from ("built-in", "checkout-release.md"). */
-export function createCatalog(templates: Template[], defaultId?: string, sources: Readonly<Record<string, string>> = {}): TemplateCatalog {
+export function createCatalog(
+  templates: Template[],
+  defaultId?: string,
+  sources: Readonly<Record<string, string>> = {},
+): TemplateCatalog {
   const byId = new Map(templates.map((t) => [t.id, t]));
   const first = templates[0];
   if (!first) throw new Error('at least one template is needed');

@@ -14,7 +14,13 @@ export interface PlanItem {
 
 const fromGroups = (stage: Stage, groups: Group[]): PlanItem[] =>
   groups.flatMap((g) =>
-    g.items.map((item) => ({ key: `${stage}.${g.id}.${item.id}`, stage, sectionId: g.id, sectionTitle: g.title, item })),
+    g.items.map((item) => ({
+      key: `${stage}.${g.id}.${item.id}`,
+      stage,
+      sectionId: g.id,
+      sectionTitle: g.title,
+      item,
+    })),
   );
 
 /** Every confirmable item of a plan, in the order the process runs them. */
@@ -22,7 +28,13 @@ export function planItems(plan: Template): PlanItem[] {
   return [
     ...fromGroups('pre', plan.preDeployment),
     ...plan.phases.flatMap((p) =>
-      p.steps.map((item) => ({ key: `phase.${p.id}.${item.id}`, stage: 'phase' as const, sectionId: p.id, sectionTitle: p.title, item })),
+      p.steps.map((item) => ({
+        key: `phase.${p.id}.${item.id}`,
+        stage: 'phase' as const,
+        sectionId: p.id,
+        sectionTitle: p.title,
+        item,
+      })),
     ),
     ...fromGroups('verify', plan.verification.groups),
     ...fromGroups('post', plan.postDeployment.groups),

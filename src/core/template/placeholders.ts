@@ -52,9 +52,15 @@ export function replacePlaceholders(text: string, hint: (inner: string) => strin
 export function placeholderWarnings(plan: Template): string[] {
   const items = planItems(plan)
     .filter((p) => p.item.required && isOnlyPlaceholder(p.item.text))
-    .map((p) => `${p.sectionTitle}: “${p.item.text}” is required but only a placeholder; write what is to be done, or mark it optional`);
+    .map(
+      (p) =>
+        `${p.sectionTitle}: “${p.item.text}” is required but only a placeholder; write what is to be done, or mark it optional`,
+    );
   const triggers = plan.rollback.triggers
     .filter(isOnlyPlaceholder)
-    .map((t) => `rollback trigger “${t}” is only a placeholder; it is not offered in the rollback form (write the condition)`);
+    .map(
+      (t) =>
+        `rollback trigger “${t}” is only a placeholder; it is not offered in the rollback form (write the condition)`,
+    );
   return [...items, ...triggers];
 }

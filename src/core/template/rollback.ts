@@ -36,7 +36,8 @@ export function withRollbackValidation(plan: Template): Template {
 }
 
 /** Said wherever the standard checks stand in for the template's. */
-export const STANDARD_VALIDATION_NOTE = 'The template lists no rollback validation, so Liftoff asks for its standard checks.';
+export const STANDARD_VALIDATION_NOTE =
+  'The template lists no rollback validation, so Liftoff asks for its standard checks.';
 
 /** How to give a template a rollback estimate (the seeds leave "[Estimate]" blank). */
 export const ESTIMATE_HINT =

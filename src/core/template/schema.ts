@@ -6,9 +6,7 @@ import { z } from 'zod';
  * become this; a deployment keeps a frozen copy of it (its "plan").
  */
 
-const slug = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,47}$/, 'use 1–48 lowercase letters, digits, "-" or "_"');
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,47}$/, 'use 1–48 lowercase letters, digits, "-" or "_"');
 
 const line = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 
@@ -51,7 +49,12 @@ export const PhaseSchema = z.strictObject({
   /** The template's planned window within the deployment day, when it gives one. */
   window: z.strictObject({ start: clockTime, end: clockTime }).optional(),
   /** Planned length when the template gives one instead of clock times. */
-  durationMinutes: z.number().int().positive().max(24 * 60).optional(),
+  durationMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60)
+    .optional(),
   steps: z.array(ItemSchema).default([]),
   notes: z.array(line(1000)).default([]),
 });
@@ -72,9 +75,20 @@ export const NoticeSchema = z.strictObject({
   /** The template's own words for it. */
   text: line(500),
   /** For announcements and reminders: hours before the window; null = blank in the template. */
-  hoursBefore: z.number().positive().max(24 * 120).nullable().optional(),
+  hoursBefore: z
+    .number()
+    .positive()
+    .max(24 * 120)
+    .nullable()
+    .optional(),
   /** For progress updates: minutes between updates; null = blank in the template. */
-  everyMinutes: z.number().int().positive().max(24 * 60).nullable().optional(),
+  everyMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60)
+    .nullable()
+    .optional(),
   audience: z.array(line(80)).default([]),
   /** The channel the template names, if any (usually a placeholder: config decides). */
   channel: z.string().max(80).nullable().default(null),
@@ -93,9 +107,7 @@ export const TemplateSchema = z.strictObject({
   id: slug,
   name: line(75),
   description: z.string().max(500).default(''),
-  overview: z
-    .array(z.strictObject({ label: line(75), placeholder: z.string().max(200).default('') }))
-    .default([]),
+  overview: z.array(z.strictObject({ label: line(75), placeholder: z.string().max(200).default('') })).default([]),
   summary: z
     .strictObject({
       changes: z.array(line(500)).default([]),
@@ -126,7 +138,13 @@ export const TemplateSchema = z.strictObject({
     steps: z.array(ItemSchema).min(1, 'a rollback plan needs at least one step'),
     validation: z.array(ItemSchema).default([]),
     estimatedTime: z.string().max(100).nullable().default(null),
-    estimatedMinutes: z.number().int().positive().max(24 * 60).nullable().default(null),
+    estimatedMinutes: z
+      .number()
+      .int()
+      .positive()
+      .max(24 * 60)
+      .nullable()
+      .default(null),
     /** Set in a deployment's frozen plan when Liftoff wrote its standard validation checks in (the template listed none). */
     standardValidation: z.boolean().optional(),
   }),
@@ -135,16 +153,23 @@ export const TemplateSchema = z.strictObject({
       metrics: z.array(line(300)).default([]),
       thresholds: z.array(line(300)).default([]),
       duration: z.string().max(200).nullable().default(null),
-      durationMinutes: z.number().int().positive().max(24 * 60 * 14).nullable().default(null),
+      durationMinutes: z
+        .number()
+        .int()
+        .positive()
+        .max(24 * 60 * 14)
+        .nullable()
+        .default(null),
     })
     .default({ metrics: [], thresholds: [], duration: null, durationMinutes: null }),
-  communication: z
-    .strictObject({ notices: z.array(NoticeSchema).default([]) })
-    .default({ notices: [] }),
+  communication: z.strictObject({ notices: z.array(NoticeSchema).default([]) }).default({ notices: [] }),
   approvals: z
     .array(ApprovalRoleSchema)
     .min(1, 'a template needs at least one approval role')
-    .max(MAX_APPROVAL_ROLES, `a template has at most ${MAX_APPROVAL_ROLES} approval roles: the start form shows a field per role, and Slack shows at most 100 blocks in a form`),
+    .max(
+      MAX_APPROVAL_ROLES,
+      `a template has at most ${MAX_APPROVAL_ROLES} approval roles: the start form shows a field per role, and Slack shows at most 100 blocks in a form`,
+    ),
   /** Parts of a runbook that were understood but not recognised: kept, never dropped. */
   notes: z.array(z.strictObject({ section: z.string().max(150), text: z.string().max(3000) })).default([]),
 });

@@ -33,7 +33,9 @@ export function validateTemplate(raw: unknown): Validated<Template> {
   };
   template.preDeployment.forEach((g, i) => unique(g.id, `preDeployment.${i}.id`, 'pre-deployment group'));
   template.verification.groups.forEach((g, i) => unique(g.id, `verification.groups.${i}.id`, 'verification group'));
-  template.postDeployment.groups.forEach((g, i) => unique(g.id, `postDeployment.groups.${i}.id`, 'post-deployment group'));
+  template.postDeployment.groups.forEach((g, i) =>
+    unique(g.id, `postDeployment.groups.${i}.id`, 'post-deployment group'),
+  );
   template.phases.forEach((p, i) => unique(p.id, `phases.${i}.id`, 'phase'));
   template.approvals.forEach((a, i) => unique(a.role, `approvals.${i}.role`, 'approval role'));
   // planItems gives the keys in file order; itemPaths gives where each one is in the file.
@@ -67,5 +69,8 @@ function itemPaths(t: Template): string[] {
 }
 
 export function formatProblems(source: string, problems: Problem[]): string {
-  return [`${source} is not a valid template:`, ...problems.map((p) => `  - ${p.path}: ${p.message}${p.line ? ` (line ${p.line})` : ''}`)].join('\n');
+  return [
+    `${source} is not a valid template:`,
+    ...problems.map((p) => `  - ${p.path}: ${p.message}${p.line ? ` (line ${p.line})` : ''}`),
+  ].join('\n');
 }

@@ -30,7 +30,13 @@ export interface ButtonOptions {
  * context, and any error answered to the person who pressed it. The handler
  * returns 'stale' when the reference does not fit the deployment any more.
  */
-export function onButton(app: App, deps: Pick<ListenerDeps, 'client' | 'logger'>, actionId: string, handle: (p: Press) => Promise<void | 'stale'> | void | 'stale', o: ButtonOptions = {}): void {
+export function onButton(
+  app: App,
+  deps: Pick<ListenerDeps, 'client' | 'logger'>,
+  actionId: string,
+  handle: (p: Press) => Promise<void | 'stale'> | void | 'stale',
+  o: ButtonOptions = {},
+): void {
   app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, context }) => {
     let acked = false;
     const ackOnce = async () => {
@@ -43,7 +49,9 @@ export function onButton(app: App, deps: Pick<ListenerDeps, 'client' | 'logger'>
     const ref = decodeRef(action.value);
     const log = deps.logger.child({ user: body.user.id, deploymentId: ref?.d, action: actionId });
     try {
-      const result = ref ? await handle({ ref, user: body.user.id, triggerId: body.trigger_id, where, log, ack: ackOnce }) : 'stale';
+      const result = ref
+        ? await handle({ ref, user: body.user.id, triggerId: body.trigger_id, where, log, ack: ackOnce })
+        : 'stale';
       await ackOnce();
       if (result === 'stale') await tell(deps.client, where, STALE_BUTTON, log);
     } catch (error) {

@@ -13,7 +13,9 @@ type AckFn = (response?: unknown) => Promise<void>;
 export function guardModalErrors(app: App): void {
   const processEvent = app.processEvent.bind(app);
   app.processEvent = (event) => {
-    const body = event.body as { type?: string; view?: { blocks?: Array<{ type?: string; block_id?: string }> } } | undefined;
+    const body = event.body as
+      | { type?: string; view?: { blocks?: Array<{ type?: string; block_id?: string }> } }
+      | undefined;
     if (body?.type !== 'view_submission') return processEvent(event);
     const ack = event.ack as AckFn;
     const guarded: AckFn = (response) => {

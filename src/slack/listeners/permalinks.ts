@@ -3,7 +3,10 @@ import type { Deployment } from '../../core/deployment/types.js';
 import type { ListenerDeps } from './deps.js';
 
 /** A link to the deployment's parent message (its thread), or null when it is not posted yet. */
-export async function permalinkOf(deps: Pick<ListenerDeps, 'client' | 'service'>, d: Deployment): Promise<string | null> {
+export async function permalinkOf(
+  deps: Pick<ListenerDeps, 'client' | 'service'>,
+  d: Deployment,
+): Promise<string | null> {
   const parent = deps.service.messageOf(d.id, 'parent');
   if (!parent?.ts) return null;
   try {
@@ -38,7 +41,10 @@ function workspaceUrl(client: WebClient): Promise<string | null> {
  * instead of a chat.getPermalink per deployment on every open. Null where the
  * card is not posted yet or the address is unknown.
  */
-export async function permalinksOf(deps: Pick<ListenerDeps, 'client' | 'service'>, ds: readonly Deployment[]): Promise<Map<number, string | null>> {
+export async function permalinksOf(
+  deps: Pick<ListenerDeps, 'client' | 'service'>,
+  ds: readonly Deployment[],
+): Promise<Map<number, string | null>> {
   const base = ds.length ? await workspaceUrl(deps.client) : null;
   return new Map(
     ds.map((d) => {

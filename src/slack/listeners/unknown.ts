@@ -17,7 +17,10 @@ export function registerUnknownRequests(app: App, { client, logger }: Pick<Liste
   const unknownView = new RegExp(`^(?!(?:${escaped(Object.values(ViewId))})$)`);
   app.view<ViewSubmitAction>({ callback_id: unknownView, type: 'view_submission' }, async ({ ack, body }) => {
     await ack({ response_action: 'update', view: outdatedFormModal() });
-    logger.with('info', 'unknown form submitted', { user: body.user.id, callbackId: body.view.callback_id.slice(0, 100) });
+    logger.with('info', 'unknown form submitted', {
+      user: body.user.id,
+      callbackId: body.view.callback_id.slice(0, 100),
+    });
   });
   app.view({ callback_id: unknownView, type: 'view_closed' }, async ({ ack }) => {
     await ack();
@@ -28,7 +31,12 @@ export function registerUnknownRequests(app: App, { client, logger }: Pick<Liste
     logger.with('info', 'unknown shortcut', { user: body.user.id, callbackId: body.callback_id.slice(0, 100) });
     const text = 'Liftoff has no shortcut by that name (any more). Use `/deploy help` to see what it can do.';
     const channel = body.type === 'message_action' ? body.channel.id : undefined;
-    await tell(client, { user: body.user.id, channel, respond: body.type === 'message_action' ? respond : undefined }, { text }, logger);
+    await tell(
+      client,
+      { user: body.user.id, channel, respond: body.type === 'message_action' ? respond : undefined },
+      { text },
+      logger,
+    );
   });
 
   app.options(/.*/, async ({ ack, body }) => {

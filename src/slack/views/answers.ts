@@ -22,10 +22,19 @@ const COMMANDS: Array<[string, string]> = [
   ['/deploy cancel DEP-12 reason', 'cancel a deployment (its deployer only)'],
   ['/deploy reschedule DEP-12', 'move a deployment that has not started to a new window (its deployer only)'],
   ['/deploy rollback DEP-12', 'roll a deployment back (opens the confirmation form)'],
-  ['/deploy lock checkout production [reason]', 'lock a service’s environment against new deployments (or change the reason)'],
-  ['/deploy unlock checkout production', 'release the lock (whoever locked it, a lead of the locking deployment, the rollback people)'],
+  [
+    '/deploy lock checkout production [reason]',
+    'lock a service’s environment against new deployments (or change the reason)',
+  ],
+  [
+    '/deploy unlock checkout production',
+    'release the lock (whoever locked it, a lead of the locking deployment, the rollback people)',
+  ],
   ['/deploy history [service] [environment] [page N]', 'past deployments with their outcome, newest first'],
-  ['/deploy stats [service] [environment] [period]', 'the four DORA measures and phases planned against actual (default: last 30 days)'],
+  [
+    '/deploy stats [service] [environment] [period]',
+    'the four DORA measures and phases planned against actual (default: last 30 days)',
+  ],
   ['/deploy report DEP-12', 'post the summary report in the thread, with the full record as a Markdown file'],
   ['/deploy templates', 'the templates you can deploy with'],
   ['/deploy help', 'this help'],
@@ -70,8 +79,12 @@ function gatesAhead(d: Deployment): GateId[] {
 /** One deployment: its card (summary, progress, now), the gates still ahead of it, and the way to its thread. */
 export function statusMessage(d: Deployment, link: string | null, now: number): Answer {
   const card = renderParent(d, now);
-  const gates = gatesAhead(d).map((g) => gateText(gateReport(d, g))).join('\n\n');
-  const thread = link ? `Open the thread: ${refLink(d, link)}` : 'The thread is under the deployment’s message in its channel.';
+  const gates = gatesAhead(d)
+    .map((g) => gateText(gateReport(d, g)))
+    .join('\n\n');
+  const thread = link
+    ? `Open the thread: ${refLink(d, link)}`
+    : 'The thread is under the deployment’s message in its channel.';
   return { text: card.text, blocks: [...card.blocks, ...(gates ? [section(gates)] : []), context(thread)] };
 }
 
@@ -80,8 +93,7 @@ export function statusMessage(d: Deployment, link: string | null, now: number): 
  * template text that must stay inert: escape everything, then restore only
  * well-formed user mentions.
  */
-export const domainText = (s: string, max = 2000) =>
-  clip(s, max).replace(/&lt;@([UW][A-Z0-9]{2,30})&gt;/g, '<@$1>');
+export const domainText = (s: string, max = 2000) => clip(s, max).replace(/&lt;@([UW][A-Z0-9]{2,30})&gt;/g, '<@$1>');
 
 /** What to do about a refusal that lists what is still open (a closed gate, open steps). */
 function nextStep(err: DomainError): string[] {
@@ -101,4 +113,3 @@ export function unexpectedErrorMessage(errorId: string): Answer {
   const text = `Something went wrong on our side. If it keeps happening, quote error id \`${escapeMrkdwn(errorId.slice(0, 40))}\` to whoever runs Liftoff.`;
   return { text, blocks: [section(`😵 ${text}`)] };
 }
-

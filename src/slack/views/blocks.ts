@@ -31,9 +31,14 @@ export function section(text: string, accessory?: Button): SectionBlock {
   return { type: 'section', text: md(text), ...(accessory ? { accessory } : {}) };
 }
 
-
 export function context(...texts: string[]): ContextBlock {
-  return { type: 'context', elements: texts.filter(Boolean).slice(0, 10).map((t) => md(t)) };
+  return {
+    type: 'context',
+    elements: texts
+      .filter(Boolean)
+      .slice(0, 10)
+      .map((t) => md(t)),
+  };
 }
 
 export function actions(elements: ActionsBlockElement[]): ActionsBlock {

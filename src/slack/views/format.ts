@@ -147,6 +147,13 @@ export function hostFirst(url: URL): string {
  * shown as a muted hint, `_✎ e.g., CI/CD pipeline_`, never as raw brackets.
  */
 export function hinted(mrkdwn: string): string {
-  const out = replacePlaceholders(mrkdwn, (inner) => `_✎ ${inner.replace(/[_*`~]/g, ' ').replace(/\s+/g, ' ').trim()}_`);
+  const out = replacePlaceholders(
+    mrkdwn,
+    (inner) =>
+      `_✎ ${inner
+        .replace(/[_*`~]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim()}_`,
+  );
   return out.length <= mrkdwn.length + 300 ? out : mrkdwn; // a text of nothing but blanks stays within its size
 }

@@ -26,7 +26,7 @@ export function historyLine(d: Deployment, link: string | null): string {
 
 /** "checkout in Production", "all services", as the filter says. */
 function filterText({ service, environment }: HistoryPage['filter']): string {
-  const env = environment ? ENVIRONMENT_LABELS[environment as Environment] ?? clip(environment, 40) : '';
+  const env = environment ? (ENVIRONMENT_LABELS[environment as Environment] ?? clip(environment, 40)) : '';
   if (service && env) return `${clip(service, 80)} in ${env}`;
   if (service) return clip(service, 80);
   if (env) return env;
@@ -46,8 +46,18 @@ const NAV = {
 export function historyBlocks(h: HistoryPage, links: Links, surface: keyof typeof NAV = 'message'): KnownBlock[] {
   const [previous, next] = NAV[surface];
   const title = `*📜 Past deployments* · ${filterText(h.filter)}`;
-  if (!h.total) return [section(`${title}\nNone yet: finished deployments (completed, rolled back, cancelled, rollback failed) are listed here.`)];
-  const value = (p: number) => encodeHistoryPage({ p, ...(h.filter.service ? { s: h.filter.service } : {}), ...(h.filter.environment ? { e: h.filter.environment } : {}) });
+  if (!h.total)
+    return [
+      section(
+        `${title}\nNone yet: finished deployments (completed, rolled back, cancelled, rollback failed) are listed here.`,
+      ),
+    ];
+  const value = (p: number) =>
+    encodeHistoryPage({
+      p,
+      ...(h.filter.service ? { s: h.filter.service } : {}),
+      ...(h.filter.environment ? { e: h.filter.environment } : {}),
+    });
   const nav = [
     ...(h.page > 1 ? [button({ text: '← Previous', actionId: previous, value: value(h.page - 1) })] : []),
     ...(h.page < h.pages ? [button({ text: 'Next →', actionId: next, value: value(h.page + 1) })] : []),

@@ -10,7 +10,6 @@ export const WAITING_MAX = 10;
 /** Blocks the general list may use: Home allows 100, the rest is header, "Waiting for you" and footer. */
 const LIST_MAX_BLOCKS = 88;
 
-
 /** What the deployer is expected to do, in a few words. */
 export function needText(need: DeployerNeed): string {
   switch (need.kind) {
@@ -45,13 +44,20 @@ function waitingBlocks(waiting: Waiting, links: ReadonlyMap<number, string | nul
     return [...blocks, context('Nothing is waiting for you right now. 🎉')];
   }
   if (waiting.approvals.length) {
-    const lines = firstFew(waiting.approvals, WAITING_MAX, ({ d, label }) =>
-      `${link(d)} · ${serviceLine(d)} · ${slackDate(d.window.start)} — approve as *${clip(label, 80)}*`);
+    const lines = firstFew(
+      waiting.approvals,
+      WAITING_MAX,
+      ({ d, label }) =>
+        `${link(d)} · ${serviceLine(d)} · ${slackDate(d.window.start)} — approve as *${clip(label, 80)}*`,
+    );
     blocks.push(section(`*✍️ Your approvals*\n${joinLines(lines, 2_800)}`));
   }
   if (waiting.deployments.length) {
-    const lines = firstFew(waiting.deployments, WAITING_MAX, ({ d, need }) =>
-      `${link(d)} · ${serviceLine(d)} · ${statusText(d.status)} — ${needText(need)}`);
+    const lines = firstFew(
+      waiting.deployments,
+      WAITING_MAX,
+      ({ d, need }) => `${link(d)} · ${serviceLine(d)} · ${statusText(d.status)} — ${needText(need)}`,
+    );
     blocks.push(section(`*🧑‍🚀 Your deployments*\n${joinLines(lines, 2_800)}`));
   }
   return blocks;
@@ -76,7 +82,9 @@ export function homeView(
     header('🚀 Deployments'),
     context(`As of ${slackDate(now)}`),
     ...(waiting ? [...waitingBlocks(waiting, linkMap), divider()] : []),
-    ...(list.length ? list : [section('No deployments are under way or scheduled. Start one with `/deploy start` in a channel.')]),
+    ...(list.length
+      ? list
+      : [section('No deployments are under way or scheduled. Start one with `/deploy start` in a channel.')]),
     ...(history.length ? [divider(), ...history] : []),
     context('`/deploy help` lists every command.'),
   ];

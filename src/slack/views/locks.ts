@@ -22,7 +22,11 @@ export function lockBlocks(locks: Lock[], releasers: (l: Lock) => string = () =>
 }
 
 /** An answer with the active locks added below it (for /deploy list and /deploy status). */
-export function withLocks<A extends { text: string; blocks?: KnownBlock[] }>(answer: A, locks: Lock[], releasers?: (l: Lock) => string): A {
+export function withLocks<A extends { text: string; blocks?: KnownBlock[] }>(
+  answer: A,
+  locks: Lock[],
+  releasers?: (l: Lock) => string,
+): A {
   if (!locks.length) return answer;
   return {
     ...answer,

@@ -14,7 +14,11 @@ export function hiddenLine(refs: readonly string[]): string {
 export function withHidden<A extends { text: string; blocks?: KnownBlock[] }>(answer: A, refs: readonly string[]): A {
   if (!refs.length) return answer;
   const line = hiddenLine(refs);
-  return { ...answer, text: `${answer.text} · ${line}`, blocks: [...(answer.blocks ?? [section(answer.text)]), context(line)] };
+  return {
+    ...answer,
+    text: `${answer.text} · ${line}`,
+    blocks: [...(answer.blocks ?? [section(answer.text)]), context(line)],
+  };
 }
 
 /** /deploy status of a deployment in a private channel the person is not in. */

@@ -1,6 +1,11 @@
 import type { RecordedEvent } from '../../core/deployment/events.js';
 import { durationOf, endedAt } from '../../core/deployment/history.js';
-import { DEPLOYMENT_TYPE_LABELS, ENVIRONMENT_LABELS, STATUS_LABELS, type Deployment } from '../../core/deployment/types.js';
+import {
+  DEPLOYMENT_TYPE_LABELS,
+  ENVIRONMENT_LABELS,
+  STATUS_LABELS,
+  type Deployment,
+} from '../../core/deployment/types.js';
 import { findItem } from '../../core/template/items.js';
 import { formatDuration } from './format.js';
 
@@ -24,22 +29,40 @@ function describe(d: Deployment, e: RecordedEvent): { what: string; details: Arr
   const role = (r: string) => d.plan.approvals.find((a) => a.role === r)?.label ?? r;
   switch (e.type) {
     case 'created':
-      return { what: `planned ${e.input.service} ${e.input.version} for ${ENVIRONMENT_LABELS[e.input.environment]} with the template “${e.plan.name}” (${e.plan.id})`, details: [['Window', `${utc(e.input.windowStart)} – ${utc(e.input.windowEnd)}`]] };
+      return {
+        what: `planned ${e.input.service} ${e.input.version} for ${ENVIRONMENT_LABELS[e.input.environment]} with the template “${e.plan.name}” (${e.plan.id})`,
+        details: [['Window', `${utc(e.input.windowStart)} – ${utc(e.input.windowEnd)}`]],
+      };
     case 'item_confirmed':
       return { what: `confirmed ${item(e.key)}`, details: e.evidence ? [['Evidence', e.evidence]] : [] };
     case 'item_failed':
       return { what: `reported ${item(e.key)} failed`, details: [['Note', e.note]] };
     case 'item_undone':
-      return { what: `undid ${item(e.key)} (was ${e.previous.state} by ${e.previous.by} at ${utc(e.previous.at)})`, details: e.previous.evidence ? [['Evidence withdrawn', e.previous.evidence]] : [] };
+      return {
+        what: `undid ${item(e.key)} (was ${e.previous.state} by ${e.previous.by} at ${utc(e.previous.at)})`,
+        details: e.previous.evidence ? [['Evidence withdrawn', e.previous.evidence]] : [],
+      };
     case 'approved':
       return { what: `approved as ${role(e.role)}`, details: [] };
     case 'rejected':
       return { what: `rejected as ${role(e.role)}`, details: [['Reason', e.reason]] };
     case 'override_requested':
-      return { what: `asked for an override of the ${e.gate} gate`, details: [['Reason', e.reason], ['Missing', e.missing.join('; ') || 'nothing']] };
+      return {
+        what: `asked for an override of the ${e.gate} gate`,
+        details: [
+          ['Reason', e.reason],
+          ['Missing', e.missing.join('; ') || 'nothing'],
+        ],
+      };
     case 'gate_overridden': {
       const how = e.emergency ? ' as an emergency (admin)' : e.requestedBy ? `, asked by ${e.requestedBy}` : '';
-      return { what: `overrode the ${e.gate} gate${how}`, details: [['Reason', e.reason], ['Missing', e.missing.join('; ') || 'nothing']] };
+      return {
+        what: `overrode the ${e.gate} gate${how}`,
+        details: [
+          ['Reason', e.reason],
+          ['Missing', e.missing.join('; ') || 'nothing'],
+        ],
+      };
     }
     case 'phase_started':
       return { what: `started the phase ${phase(e.phaseId)}`, details: [] };
@@ -56,7 +79,11 @@ function describe(d: Deployment, e: RecordedEvent): { what: string; details: Arr
     case 'rollback_started':
       return {
         what: `started a rollback from ${e.fromVersion}${e.toVersion ? ` to ${e.toVersion}` : ''}`,
-        details: [['Trigger', e.trigger], ['Restore', e.restore.join(', ') || 'nothing named'], ...(e.note ? [['Note', e.note] as [string, string]] : [])],
+        details: [
+          ['Trigger', e.trigger],
+          ['Restore', e.restore.join(', ') || 'nothing named'],
+          ...(e.note ? [['Note', e.note] as [string, string]] : []),
+        ],
       };
     case 'rollback_completed':
       return { what: 'completed the rollback', details: [] };
@@ -100,7 +127,13 @@ export function recordMarkdown(d: Deployment, record: readonly RecordEntry[], no
   ];
   for (const { seq, hash, event } of record) {
     const { what, details } = describe(d, event);
-    lines.push('', `### ${seq}. ${utc(event.at)} · ${event.type}`, '', `- Who: ${event.actor}`, `- What: ${text(what)}`);
+    lines.push(
+      '',
+      `### ${seq}. ${utc(event.at)} · ${event.type}`,
+      '',
+      `- Who: ${event.actor}`,
+      `- What: ${text(what)}`,
+    );
     for (const [label, value] of details) lines.push(`- ${label}: ${text(value)}`);
     lines.push(`- Hash: \`${hash}\``);
   }

@@ -10,7 +10,9 @@ const orNone = (ms: number | null, none: string) => (ms === null ? none : format
 
 /** The answer to `/deploy stats`: the four DORA measures, then each phase planned against actual. */
 export function statsMessage(s: DeliveryStats, filter: HistoryFilter): Answer {
-  const env = filter.environment ? ENVIRONMENT_LABELS[filter.environment as Environment] ?? clip(filter.environment, 40) : '';
+  const env = filter.environment
+    ? (ENVIRONMENT_LABELS[filter.environment as Environment] ?? clip(filter.environment, 40))
+    : '';
   const scope = [filter.service ? clip(filter.service, 80) : 'all services', env].filter(Boolean).join(' in ');
   const dora = [
     `*Deployment frequency:* ${s.deployed} in ${s.days} days (${s.perWeek.toFixed(1)} a week)${s.cancelled ? `; ${s.cancelled} cancelled before going out` : ''}`,
@@ -18,15 +20,23 @@ export function statsMessage(s: DeliveryStats, filter: HistoryFilter): Answer {
     `*Time to restore:* ${orNone(s.restoreMedianMs, 'no rollback completed')}${s.restored ? ` median over ${s.restored}, from the first issue or the rollback's start to rolled back` : ''}`,
     `*Lead time for changes:* ${orNone(s.leadMedianMs, 'none completed')}${s.leadMedianMs !== null ? ' median, from planned in Liftoff to completed' : ''}`,
   ];
-  const phases = firstFew(s.phases, 15, (p) =>
-    `${clip(p.title, 80)}: planned ${formatDuration(p.plannedMeanMs)}, took ${formatDuration(p.actualMeanMs)} on average over ${p.runs}; ` +
-      (p.overruns ? `over plan ${p.overruns} of ${p.runs} times, by ${formatDuration(p.overrunMeanMs)} on average` : 'never over plan'));
+  const phases = firstFew(
+    s.phases,
+    15,
+    (p) =>
+      `${clip(p.title, 80)}: planned ${formatDuration(p.plannedMeanMs)}, took ${formatDuration(p.actualMeanMs)} on average over ${p.runs}; ` +
+      (p.overruns
+        ? `over plan ${p.overruns} of ${p.runs} times, by ${formatDuration(p.overrunMeanMs)} on average`
+        : 'never over plan'),
+  );
   return {
     text: `Delivery stats (${scope}, last ${s.days} days): ${s.deployed} deployments${s.failureRate === null ? '' : `, change failure rate ${percent(s.failureRate)}`}`,
     blocks: [
       section(`*📊 Delivery stats* · ${scope} · last ${s.days} days\n${dora.join('\n')}`),
       ...(phases.length ? [section(`*Phases, planned against actual*\n${joinLines(phases, 2_800)}`)] : []),
-      context('The four DORA measures. Deployments whose window started in the period; cancelled ones are not changes.'),
+      context(
+        'The four DORA measures. Deployments whose window started in the period; cancelled ones are not changes.',
+      ),
     ],
   };
 }

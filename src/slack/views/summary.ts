@@ -14,7 +14,8 @@ export interface Listed {
 export const refLink = (d: Deployment, link: string | null) => (link && safeLink(link, d.ref)) || `*${d.ref}*`;
 
 /** "*checkout 2.4.0* → Production", escaped. */
-export const serviceLine = (d: Deployment) => `*${clip(d.service, 80)} ${clip(d.version, 64)}* → ${ENVIRONMENT_LABELS[d.environment]}`;
+export const serviceLine = (d: Deployment) =>
+  `*${clip(d.service, 80)} ${clip(d.version, 64)}* → ${ENVIRONMENT_LABELS[d.environment]}`;
 
 /** Two lines about one deployment, for lists. */
 export function deploymentLine({ d, link }: Listed): string {
@@ -55,7 +56,10 @@ export function listBlocks(items: Listed[], maxBlocks = 40, maxChars = 9_000): K
     chars += n;
     return true;
   };
-  for (const [title, list] of [['🚀 Under way', underway], ['🗓️ Upcoming', upcoming]] as const) {
+  for (const [title, list] of [
+    ['🚀 Under way', underway],
+    ['🗓️ Upcoming', upcoming],
+  ] as const) {
     if (!list.length) continue;
     // Room for two "and N more" lines is always kept (the reserve), so these never overflow.
     if (!fits(section(`*${title}*`), 2)) {

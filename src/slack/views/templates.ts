@@ -11,7 +11,8 @@ const MAX_CHARS = MAX_BLOCKS_CHARS - 500;
 
 /** One template, for `/deploy templates`: name, id, where it comes from, approval roles, checklist items and phases. */
 function templateLine(t: Template, source: string | undefined, isDefault: boolean): string {
-  const from = source === undefined ? '' : source === 'built-in' ? ' · built-in' : ` · team file \`${clip(source, 100)}\``;
+  const from =
+    source === undefined ? '' : source === 'built-in' ? ' · built-in' : ` · team file \`${clip(source, 100)}\``;
   const roles = clip(t.approvals.map((a) => `${a.label}${a.required ? '' : ' (optional)'}`).join(', '), 600);
   const items = t.preDeployment.reduce((n, g) => n + g.items.length, 0);
   const steps = t.phases.reduce((n, p) => n + p.steps.length, 0);
@@ -26,7 +27,12 @@ function templateLine(t: Template, source: string | undefined, isDefault: boolea
 export function templatesMessage(catalog: TemplateCatalog): { text: string; blocks: KnownBlock[] } {
   const all = catalog.all();
   const blocks: KnownBlock[] = [section(`*${plural(all.length, 'template')} you can deploy with*`)];
-  const footer = [context('Choose one in the `/deploy start` form. Check a runbook before adding it with `npx liftoff template check FILE`.'), context(`_and ${all.length} more_`)];
+  const footer = [
+    context(
+      'Choose one in the `/deploy start` form. Check a runbook before adding it with `npx liftoff template check FILE`.',
+    ),
+    context(`_and ${all.length} more_`),
+  ];
   // As many as fit, measured: however many templates there are, the answer stays within Slack's limits.
   let shown = 0;
   for (const t of all.slice(0, MAX_SHOWN)) {

@@ -19,15 +19,24 @@ export const m006EventChain: Migration = {
   `,
   data(db: Database.Database) {
     const deployments = db.prepare<[], { id: number }>('SELECT id FROM deployments ORDER BY id').all();
-    const events = db.prepare<[number], { id: number; seq: number; type: string; actor: string; at: number; data: string }>(
-      'SELECT id, seq, type, actor, at, data FROM events WHERE deployment_id = ? ORDER BY seq',
-    );
+    const events = db.prepare<
+      [number],
+      { id: number; seq: number; type: string; actor: string; at: number; data: string }
+    >('SELECT id, seq, type, actor, at, data FROM events WHERE deployment_id = ? ORDER BY seq');
     const write = db.prepare('UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?');
     // One deployment's events at a time: memory stays small however long the trail.
     for (const d of deployments) {
       let prev = GENESIS;
       for (const e of events.all(d.id)) {
-        const hash = eventHash({ deployment: refOf(d.id), seq: e.seq, type: e.type, actor: e.actor, at: e.at, data: e.data, prevHash: prev });
+        const hash = eventHash({
+          deployment: refOf(d.id),
+          seq: e.seq,
+          type: e.type,
+          actor: e.actor,
+          at: e.at,
+          data: e.data,
+          prevHash: prev,
+        });
         write.run(prev, hash, e.id);
         prev = hash;
       }

@@ -17,7 +17,15 @@ export interface Migration {
 }
 
 /** Append-only: never edit a migration that has shipped; add the next one. */
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Jobs, m003Locks, m004Audit, m005LockExpiry, m006EventChain, m007ApiIdempotency];
+export const MIGRATIONS: readonly Migration[] = [
+  m001Initial,
+  m002Jobs,
+  m003Locks,
+  m004Audit,
+  m005LockExpiry,
+  m006EventChain,
+  m007ApiIdempotency,
+];
 
 /**
  * The schema version of `db` (`user_version`, read without writing anything).

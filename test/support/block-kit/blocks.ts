@@ -10,12 +10,14 @@ export function checkBlocks(report: Report, blocks: unknown, ptr: string, max: n
   blocks.forEach((b, i) => {
     const p = `${ptr}/${i}`;
     if (!isObj(b)) return report('block must be an object', p);
-    if (typeof b.type !== 'string' || !BLOCK_TYPES.has(b.type)) return report(`unknown block type ${JSON.stringify(b.type)}`, `${p}/type`);
+    if (typeof b.type !== 'string' || !BLOCK_TYPES.has(b.type))
+      return report(`unknown block type ${JSON.stringify(b.type)}`, `${p}/type`);
     if (b.block_id !== undefined) {
       checkId(report, b.block_id, `${p}/block_id`, 'block_id');
       if (typeof b.block_id === 'string') {
         const prev = blockIds.get(b.block_id);
-        if (prev !== undefined) report(`duplicate block_id ${JSON.stringify(b.block_id)} (also at ${ptr}/${prev})`, `${p}/block_id`);
+        if (prev !== undefined)
+          report(`duplicate block_id ${JSON.stringify(b.block_id)} (also at ${ptr}/${prev})`, `${p}/block_id`);
         else blockIds.set(b.block_id, i);
       }
     }
@@ -40,7 +42,11 @@ function checkBlock(report: Report, b: Json, p: string) {
         checkElement(report, e, ep, ACTIONS_ELEMENTS, 'an actions block');
         if (!isObj(e) || typeof e.action_id !== 'string') return;
         const prev = seen.get(e.action_id);
-        if (prev !== undefined) report(`duplicate action_id ${JSON.stringify(e.action_id)} in block (also at ${p}/elements/${prev})`, `${ep}/action_id`);
+        if (prev !== undefined)
+          report(
+            `duplicate action_id ${JSON.stringify(e.action_id)} in block (also at ${p}/elements/${prev})`,
+            `${ep}/action_id`,
+          );
         else seen.set(e.action_id, i);
       });
     }
@@ -52,10 +58,15 @@ function checkBlock(report: Report, b: Json, p: string) {
       return;
     case 'image':
       checkImage(report, b, p);
-      if (b.title !== undefined) checkText(report, b.title, `${p}/title`, { kind: 'plain_text', max: LIMITS.imageTitle });
+      if (b.title !== undefined)
+        checkText(report, b.title, `${p}/title`, { kind: 'plain_text', max: LIMITS.imageTitle });
       return;
     case 'markdown':
-      return checkString(report, b.text, `${p}/text`, LIMITS.markdownBlockText, { required: true, min: 1, what: 'text' });
+      return checkString(report, b.text, `${p}/text`, LIMITS.markdownBlockText, {
+        required: true,
+        min: 1,
+        what: 'text',
+      });
     case 'rich_text':
       if (!Array.isArray(b.elements)) report('missing required field: elements', `${p}/elements`);
       return;
@@ -71,15 +82,25 @@ function checkSection(report: Report, b: Json, p: string) {
     if (!Array.isArray(b.fields)) report('fields must be an array', `${p}/fields`);
     else {
       if (b.fields.length < 1) report('fields must not be empty', `${p}/fields`);
-      if (b.fields.length > LIMITS.sectionFields) report(`no more than ${LIMITS.sectionFields} items allowed (has ${b.fields.length})`, `${p}/fields`);
-      b.fields.forEach((f: unknown, i: number) => checkText(report, f, `${p}/fields/${i}`, { max: LIMITS.sectionFieldText }));
+      if (b.fields.length > LIMITS.sectionFields)
+        report(`no more than ${LIMITS.sectionFields} items allowed (has ${b.fields.length})`, `${p}/fields`);
+      b.fields.forEach((f: unknown, i: number) =>
+        checkText(report, f, `${p}/fields/${i}`, { max: LIMITS.sectionFieldText }),
+      );
     }
   }
-  if (b.accessory !== undefined) checkElement(report, b.accessory, `${p}/accessory`, ACCESSORY_ELEMENTS, 'a section accessory');
+  if (b.accessory !== undefined)
+    checkElement(report, b.accessory, `${p}/accessory`, ACCESSORY_ELEMENTS, 'a section accessory');
 }
 
 /** The `elements` of a context or actions block: 1..max of them, each checked by `each`. */
-function checkElements(report: Report, b: Json, p: string, max: number, each: (e: unknown, ptr: string, i: number) => void) {
+function checkElements(
+  report: Report,
+  b: Json,
+  p: string,
+  max: number,
+  each: (e: unknown, ptr: string, i: number) => void,
+) {
   if (!Array.isArray(b.elements)) return report('missing required field: elements', `${p}/elements`);
   if (b.elements.length < 1) report('elements must not be empty', `${p}/elements`);
   if (b.elements.length > max) report(`no more than ${max} items allowed (has ${b.elements.length})`, `${p}/elements`);

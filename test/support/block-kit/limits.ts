@@ -40,7 +40,20 @@ export const LIMITS = {
   viewBytes: 250_000,
 } as const;
 
-export const BLOCK_TYPES = new Set(['section', 'header', 'divider', 'context', 'actions', 'input', 'image', 'rich_text', 'video', 'file', 'markdown', 'context_actions']);
+export const BLOCK_TYPES = new Set([
+  'section',
+  'header',
+  'divider',
+  'context',
+  'actions',
+  'input',
+  'image',
+  'rich_text',
+  'video',
+  'file',
+  'markdown',
+  'context_actions',
+]);
 
 export const SELECTS = new Set([
   'static_select',
@@ -55,8 +68,29 @@ export const SELECTS = new Set([
   'multi_channels_select',
 ]);
 
-export const ACTIONS_ELEMENTS = new Set([...SELECTS, 'button', 'checkboxes', 'datepicker', 'datetimepicker', 'timepicker', 'overflow', 'radio_buttons', 'workflow_button', 'rich_text_input']);
-export const ACCESSORY_ELEMENTS = new Set([...SELECTS, 'button', 'checkboxes', 'datepicker', 'timepicker', 'image', 'overflow', 'radio_buttons', 'workflow_button']);
+export const ACTIONS_ELEMENTS = new Set([
+  ...SELECTS,
+  'button',
+  'checkboxes',
+  'datepicker',
+  'datetimepicker',
+  'timepicker',
+  'overflow',
+  'radio_buttons',
+  'workflow_button',
+  'rich_text_input',
+]);
+export const ACCESSORY_ELEMENTS = new Set([
+  ...SELECTS,
+  'button',
+  'checkboxes',
+  'datepicker',
+  'timepicker',
+  'image',
+  'overflow',
+  'radio_buttons',
+  'workflow_button',
+]);
 export const INPUT_ELEMENTS = new Set([
   ...SELECTS,
   'checkboxes',

@@ -14,8 +14,16 @@ export function chatMethods(ws: Workspace): Record<string, Handler> {
       const blocks = blocksArg(args);
       ws.checkMessage('chat.postMessage', blocks, args.text);
       const threadTs = str(args.thread_ts) || undefined;
-      if (threadTs && !ws.findMessage(ch.id, threadTs)) ws.warnings.push(`chat.postMessage: thread_ts ${threadTs} is not a message in ${ch.id}`);
-      const m = ws.post({ channel: ch.id, text: str(args.text) ?? '', blocks, thread_ts: threadTs, reply_broadcast: bool(args.reply_broadcast), metadata: args.metadata });
+      if (threadTs && !ws.findMessage(ch.id, threadTs))
+        ws.warnings.push(`chat.postMessage: thread_ts ${threadTs} is not a message in ${ch.id}`);
+      const m = ws.post({
+        channel: ch.id,
+        text: str(args.text) ?? '',
+        blocks,
+        thread_ts: threadTs,
+        reply_broadcast: bool(args.reply_broadcast),
+        metadata: args.metadata,
+      });
       return { channel: ch.id, ts: m.ts, message: messageJson(ws, m) };
     },
 
@@ -53,9 +61,20 @@ export function chatMethods(ws: Workspace): Record<string, Handler> {
       const blocks = blocksArg(args);
       ws.checkMessage('chat.postEphemeral', blocks, args.text);
       const threadTs = str(args.thread_ts) || undefined;
-      const active = threadTs !== undefined && ws.messages.some((m) => m.channel === ch.id && m.thread_ts === threadTs && m.ts !== threadTs);
+      const active =
+        threadTs !== undefined &&
+        ws.messages.some((m) => m.channel === ch.id && m.thread_ts === threadTs && m.ts !== threadTs);
       const shown = threadTs === undefined ? 'channel' : active ? 'thread' : 'hidden';
-      ws.ephemerals.push({ channel: ch.id, user, text: str(args.text) ?? '', blocks: blocks ?? [], ...(threadTs ? { thread_ts: threadTs } : {}), via: 'chat.postEphemeral', shown, at: ws.now() });
+      ws.ephemerals.push({
+        channel: ch.id,
+        user,
+        text: str(args.text) ?? '',
+        blocks: blocks ?? [],
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        via: 'chat.postEphemeral',
+        shown,
+        at: ws.now(),
+      });
       return { message_ts: ws.nextTs() };
     },
 
@@ -78,16 +97,36 @@ export function chatMethods(ws: Workspace): Record<string, Handler> {
       if (postAt > nowS + SCHEDULE_MAX_S) throw new SlackError('time_too_far');
       const blocks = blocksArg(args);
       ws.checkMessage('chat.scheduleMessage', blocks, args.text);
-      const recent = ws.calls.filter((c) => c.method === 'chat.scheduleMessage' && c.response.ok && c.response.channel === ch.id && ws.now() - c.at < SCHEDULE_BURST.windowMs);
+      const recent = ws.calls.filter(
+        (c) =>
+          c.method === 'chat.scheduleMessage' &&
+          c.response.ok &&
+          c.response.channel === ch.id &&
+          ws.now() - c.at < SCHEDULE_BURST.windowMs,
+      );
       if (recent.length >= SCHEDULE_BURST.max) throw new SlackError('restricted_too_many');
       const threadTs = str(args.thread_ts) || undefined;
-      const s: FakeScheduled = { id: `Q${ws.seq()}`, channel: ch.id, post_at: Math.floor(postAt), text: str(args.text) ?? '', blocks: blocks ?? [], ...(threadTs ? { thread_ts: threadTs } : {}) };
+      const s: FakeScheduled = {
+        id: `Q${ws.seq()}`,
+        channel: ch.id,
+        post_at: Math.floor(postAt),
+        text: str(args.text) ?? '',
+        blocks: blocks ?? [],
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      };
       ws.scheduled.push(s);
       return {
         channel: ch.id,
         scheduled_message_id: s.id,
         post_at: s.post_at,
-        message: { type: 'delayed_message', text: s.text, bot_id: ws.botId, user: ws.botUserId, team: ws.teamId, ...(s.blocks.length ? { blocks: s.blocks } : {}) },
+        message: {
+          type: 'delayed_message',
+          text: s.text,
+          bot_id: ws.botId,
+          user: ws.botUserId,
+          team: ws.teamId,
+          ...(s.blocks.length ? { blocks: s.blocks } : {}),
+        },
       };
     },
 

@@ -14,7 +14,8 @@ const userList = (v: unknown) =>
 const visible = (ch: Channel) => !(ch.isPrivate && !ch.isIm && !ch.botIsMember);
 
 const LIST_TYPES = ['public_channel', 'private_channel', 'mpim', 'im'] as const;
-const typeOf = (ch: Channel): (typeof LIST_TYPES)[number] => (ch.isIm ? 'im' : ch.isPrivate ? 'private_channel' : 'public_channel');
+const typeOf = (ch: Channel): (typeof LIST_TYPES)[number] =>
+  ch.isIm ? 'im' : ch.isPrivate ? 'private_channel' : 'public_channel';
 /** Opaque like Slack's (base64), holding the position of the next page. */
 const cursorAt = (n: number) => Buffer.from(`dir:${n}`).toString('base64');
 function positionOf(cursor: string | undefined): number {
@@ -77,10 +78,15 @@ export function directoryMethods(ws: Workspace): Record<string, Handler> {
       if (types.some((t) => !(LIST_TYPES as readonly string[]).includes(t))) throw new SlackError('invalid_types');
       const limit = Number(str(args.limit) ?? 100);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new SlackError('invalid_limit');
-      const all = [...ws.channels.values()].filter((ch) => visible(ch) && types.includes(typeOf(ch)) && !(bool(args.exclude_archived) && ch.isArchived));
+      const all = [...ws.channels.values()].filter(
+        (ch) => visible(ch) && types.includes(typeOf(ch)) && !(bool(args.exclude_archived) && ch.isArchived),
+      );
       const from = positionOf(str(args.cursor));
       const page = all.slice(from, from + limit);
-      return { channels: page.map((ch) => channelJson(ws, ch)), response_metadata: { next_cursor: from + limit < all.length ? cursorAt(from + limit) : '' } };
+      return {
+        channels: page.map((ch) => channelJson(ws, ch)),
+        response_metadata: { next_cursor: from + limit < all.length ? cursorAt(from + limit) : '' },
+      };
     },
 
     'conversations.join': (args) => {
@@ -91,7 +97,10 @@ export function directoryMethods(ws: Workspace): Record<string, Handler> {
       const already = ch.botIsMember;
       ch.botIsMember = true;
       ch.members.add(ws.botUserId);
-      return { channel: channelJson(ws, ch), ...(already ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}) };
+      return {
+        channel: channelJson(ws, ch),
+        ...(already ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}),
+      };
     },
 
     'conversations.create': (args) => {
@@ -100,7 +109,18 @@ export function directoryMethods(ws: Workspace): Record<string, Handler> {
       if ([...ws.channels.values()].some((c) => c.name === name)) throw new SlackError('name_taken');
       const isPrivate = bool(args.is_private);
       const id = `${isPrivate ? 'G' : 'C'}${ws.seq()}`;
-      const ch: Channel = { id, name, isPrivate, isArchived: false, botIsMember: true, isIm: false, members: new Set([ws.botUserId]), membersKnown: true, created: Math.floor(ws.now() / 1000), creator: ws.botUserId };
+      const ch: Channel = {
+        id,
+        name,
+        isPrivate,
+        isArchived: false,
+        botIsMember: true,
+        isIm: false,
+        members: new Set([ws.botUserId]),
+        membersKnown: true,
+        created: Math.floor(ws.now() / 1000),
+        creator: ws.botUserId,
+      };
       ws.channels.set(id, ch);
       return { channel: channelJson(ws, ch) };
     },
@@ -117,7 +137,8 @@ export function directoryMethods(ws: Workspace): Record<string, Handler> {
         else if (!ws.users.has(id)) errors.push({ user: id, ok: false, error: 'user_not_found' });
         else if (ch.members.has(id)) errors.push({ user: id, ok: false, error: 'already_in_channel' });
       }
-      if (errors.length && (list.length === 1 || !bool(args.force))) throw new SlackError(errors[0]!.error as string, list.length > 1 ? { errors } : {});
+      if (errors.length && (list.length === 1 || !bool(args.force)))
+        throw new SlackError(errors[0]!.error as string, list.length > 1 ? { errors } : {});
       for (const id of list) if (ws.users.has(id)) ch.members.add(id);
       return { channel: channelJson(ws, ch) };
     },
@@ -133,7 +154,13 @@ export function directoryMethods(ws: Workspace): Record<string, Handler> {
       // Slack pages the list: `limit` (default 100, at most 1000) and an opaque `cursor`.
       const limit = args.limit === undefined ? 100 : Number(args.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new SlackError('invalid_limit');
-      const from = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64').toString('utf8').replace(/^member:/, '')) : 0;
+      const from = args.cursor
+        ? Number(
+            Buffer.from(String(args.cursor), 'base64')
+              .toString('utf8')
+              .replace(/^member:/, ''),
+          )
+        : 0;
       if (!Number.isInteger(from) || from < 0) throw new SlackError('invalid_cursor');
       const all = [...ch.members];
       const next = from + limit < all.length ? Buffer.from(`member:${from + limit}`).toString('base64') : '';
@@ -147,7 +174,15 @@ export function directoryMethods(ws: Workspace): Record<string, Handler> {
     },
 
     'usergroups.list': () => ({
-      usergroups: [...ws.groups.values()].map((g) => ({ id: g.id, team_id: ws.teamId, handle: g.handle, name: g.handle, is_usergroup: true, user_count: g.users.length, users: [...g.users] })),
+      usergroups: [...ws.groups.values()].map((g) => ({
+        id: g.id,
+        team_id: ws.teamId,
+        handle: g.handle,
+        name: g.handle,
+        is_usergroup: true,
+        user_count: g.users.length,
+        users: [...g.users],
+      })),
     }),
 
     'reactions.add': (args) => {

@@ -31,7 +31,8 @@ export function createFileStore(base: () => string) {
       'files.getUploadURLExternal': (args) => {
         const filename = required(args, 'filename');
         const length = Number(args.length);
-        if (!Number.isInteger(length) || length <= 0) throw invalidArguments('length must be a positive integer [json-pointer:/length]');
+        if (!Number.isInteger(length) || length <= 0)
+          throw invalidArguments('length must be a positive integer [json-pointer:/length]');
         const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
         files.set(id, { id, filename, length, completed: false });
         return { upload_url: `${base()}/upload/${id}`, file_id: id };
@@ -46,7 +47,8 @@ export function createFileStore(base: () => string) {
             throw invalidArguments('files is not valid JSON [json-pointer:/files]');
           }
         }
-        if (!Array.isArray(list) || !list.length) throw invalidArguments('files must be a non-empty array [json-pointer:/files]');
+        if (!Array.isArray(list) || !list.length)
+          throw invalidArguments('files must be a non-empty array [json-pointer:/files]');
         const wanted = (list as SlackJson[]).map((f) => ({ file: files.get(String(f?.id)), title: str(f?.title) }));
         // An id never handed out, or whose bytes never arrived, is not a file Slack knows.
         if (wanted.some((w) => !w.file?.content)) throw new SlackError('file_not_found');
@@ -54,13 +56,26 @@ export function createFileStore(base: () => string) {
         const threadTs = str(args.thread_ts);
         const ch = channelId ? ws.postableChannel(channelId) : undefined;
         if (threadTs && !ch) throw invalidArguments('thread_ts needs channel_id');
-        if (ch && threadTs && !ws.findMessage(ch.id, threadTs)) ws.warnings.push(`files.completeUploadExternal: thread_ts ${threadTs} is not a message in ${ch.id}`);
+        if (ch && threadTs && !ws.findMessage(ch.id, threadTs))
+          ws.warnings.push(`files.completeUploadExternal: thread_ts ${threadTs} is not a message in ${ch.id}`);
         const comment = str(args.initial_comment);
         for (const { file, title } of wanted) {
-          Object.assign(file!, { completed: true, ...(title ? { title } : {}), ...(ch ? { channel: ch.id } : {}), ...(threadTs ? { threadTs } : {}), ...(comment ? { initialComment: comment } : {}) });
+          Object.assign(file!, {
+            completed: true,
+            ...(title ? { title } : {}),
+            ...(ch ? { channel: ch.id } : {}),
+            ...(threadTs ? { threadTs } : {}),
+            ...(comment ? { initialComment: comment } : {}),
+          });
         }
         if (ch) ws.post({ channel: ch.id, text: comment ?? '', thread_ts: threadTs || undefined });
-        return { files: wanted.map(({ file }) => ({ id: file!.id, title: file!.title ?? file!.filename, name: file!.filename })) };
+        return {
+          files: wanted.map(({ file }) => ({
+            id: file!.id,
+            title: file!.title ?? file!.filename,
+            name: file!.filename,
+          })),
+        };
       },
     };
   }

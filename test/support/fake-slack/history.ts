@@ -22,7 +22,8 @@ export function historyMethods(ws: Workspace): Record<string, Handler> {
     const oldest = Number(str(args.oldest) ?? 0);
     const latest = args.latest === undefined ? Infinity : Number(str(args.latest));
     const limit = Math.min(1000, Math.max(1, Number(str(args.limit) ?? 100)));
-    return (list: FakeMessage[]) => list.filter((m) => tsNumber(m.ts) > oldest && tsNumber(m.ts) <= latest).slice(0, limit);
+    return (list: FakeMessage[]) =>
+      list.filter((m) => tsNumber(m.ts) > oldest && tsNumber(m.ts) <= latest).slice(0, limit);
   };
   const json = (args: SlackJson) => (m: FakeMessage) => {
     const { metadata, ...rest } = messageJson(ws, m);
@@ -32,9 +33,15 @@ export function historyMethods(ws: Workspace): Record<string, Handler> {
   return {
     'conversations.history': (args) => {
       const ch = readable(required(args, 'channel'));
-      const inChannel = ws.messages.filter((m) => m.channel === ch.id && (!m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast));
+      const inChannel = ws.messages.filter(
+        (m) => m.channel === ch.id && (!m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast),
+      );
       const newestFirst = [...inChannel].sort((a, b) => tsNumber(b.ts) - tsNumber(a.ts));
-      return { messages: window(args)(newestFirst).map(json(args)), has_more: false, response_metadata: { next_cursor: '' } };
+      return {
+        messages: window(args)(newestFirst).map(json(args)),
+        has_more: false,
+        response_metadata: { next_cursor: '' },
+      };
     },
     'conversations.replies': (args) => {
       const ch = readable(required(args, 'channel'));
@@ -42,7 +49,11 @@ export function historyMethods(ws: Workspace): Record<string, Handler> {
       const parent = ws.findMessage(ch.id, ts);
       if (!parent) throw new SlackError('thread_not_found');
       const replies = ws.messages.filter((m) => m.channel === ch.id && m.thread_ts === ts && m.ts !== ts);
-      return { messages: [parent, ...window(args)(replies)].map(json(args)), has_more: false, response_metadata: { next_cursor: '' } };
+      return {
+        messages: [parent, ...window(args)(replies)].map(json(args)),
+        has_more: false,
+        response_metadata: { next_cursor: '' },
+      };
     },
   };
 }

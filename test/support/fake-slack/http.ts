@@ -59,7 +59,11 @@ function takeFault(ws: Workspace, method: string): Fault | undefined {
  * Applies the next fault injected for `method`, if any. A delay waits and lets the call go on;
  * the others answer here. Returns the answer given, or undefined to go on normally.
  */
-export async function applyFault(ws: Workspace, method: string, res: ServerResponse): Promise<{ status: number; body: SlackJson } | { lateMs: number } | undefined> {
+export async function applyFault(
+  ws: Workspace,
+  method: string,
+  res: ServerResponse,
+): Promise<{ status: number; body: SlackJson } | { lateMs: number } | undefined> {
   const fault = takeFault(ws, method);
   if (!fault) return undefined;
   if ('lateMs' in fault) return fault;
@@ -71,7 +75,11 @@ export async function applyFault(ws: Workspace, method: string, res: ServerRespo
     'error' in fault
       ? { status: 200, body: { ok: false, error: fault.error } }
       : fault.status === 429
-        ? { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(fault.retryAfter) } }
+        ? {
+            status: 429,
+            body: { ok: false, error: 'ratelimited' },
+            headers: { 'retry-after': String(fault.retryAfter) },
+          }
         : { status: 500, body: { ok: false, error: 'internal_error' } };
   send(res, answer.status, answer.body, 'headers' in answer ? answer.headers : {});
   return answer;

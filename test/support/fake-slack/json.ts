@@ -16,7 +16,9 @@ export function messageJson(ws: Workspace, m: FakeMessage): SlackJson {
     ...(m.blocks.length ? { blocks: m.blocks } : {}),
     ...(m.metadata ? { metadata: m.metadata } : {}),
     ...(m.edited !== undefined ? { edited: { user: m.user, ts: `${Math.floor(m.edited / 1000)}.000000` } } : {}),
-    ...(byBot ? { bot_profile: { id: ws.botId, app_id: APP_ID, name: 'Liftoff', team_id: ws.teamId, deleted: false } } : {}),
+    ...(byBot
+      ? { bot_profile: { id: ws.botId, app_id: APP_ID, name: 'Liftoff', team_id: ws.teamId, deleted: false } }
+      : {}),
   };
 }
 
@@ -57,7 +59,14 @@ export function userJson(ws: Workspace, u: User): SlackJson {
     is_owner: false,
     is_bot: u.isBot,
     is_app_user: false,
-    profile: { real_name: u.name, display_name: u.name, real_name_normalized: u.name, display_name_normalized: u.name, team: ws.teamId, ...(u.email ? { email: u.email } : {}) },
+    profile: {
+      real_name: u.name,
+      display_name: u.name,
+      real_name_normalized: u.name,
+      display_name_normalized: u.name,
+      team: ws.teamId,
+      ...(u.email ? { email: u.email } : {}),
+    },
   };
 }
 

@@ -10,7 +10,10 @@ export interface HttpAnswer {
 
 /** A POST to response_url `id`: replaces or deletes the original message, posts in the channel, or shows an ephemeral. */
 export function responseUrlPosted(ws: Workspace, id: string, args: SlackJson): HttpAnswer {
-  const refuse = (status: number, error: string, extra: SlackJson = {}): HttpAnswer => ({ status, body: { ok: false, error, ...extra } });
+  const refuse = (status: number, error: string, extra: SlackJson = {}): HttpAnswer => ({
+    status,
+    body: { ok: false, error, ...extra },
+  });
   const r = ws.responseUrls.get(id);
   if (!r || ws.now() - r.issued > RESPONSE_URL_TTL_MS) return refuse(404, 'expired_url');
   if (r.uses >= RESPONSE_URL_USES) return refuse(404, 'used_url');
@@ -24,7 +27,10 @@ export function responseUrlPosted(ws: Workspace, id: string, args: SlackJson): H
   if (!del) {
     const verdict = judgeMessage(blocks, text);
     if (verdict) return refuse(400, verdict.error, { response_metadata: { messages: verdict.messages } });
-    if (blocks?.length && !text?.trim()) ws.warnings.push('response_url: blocks without top-level text (notifications and screen readers need a fallback text)');
+    if (blocks?.length && !text?.trim())
+      ws.warnings.push(
+        'response_url: blocks without top-level text (notifications and screen readers need a fallback text)',
+      );
     if (text === undefined && !blocks?.length && !replace) return refuse(400, 'no_text');
   }
 
@@ -71,8 +77,19 @@ export function commandAnswered(ws: Workspace, ctx: { channel: string; user: str
   const blocks = Array.isArray(answer.blocks) ? (answer.blocks as unknown[]) : undefined;
   const text = typeof answer.text === 'string' ? answer.text : undefined;
   const verdict = judgeMessage(blocks, text);
-  if (verdict) return void ws.warnings.push(`slash command answer refused by Slack (${verdict.error}): ${verdict.messages.join('; ')}`);
+  if (verdict)
+    return void ws.warnings.push(
+      `slash command answer refused by Slack (${verdict.error}): ${verdict.messages.join('; ')}`,
+    );
   if (blocks?.length && !text?.trim()) ws.warnings.push('slash command answer: blocks without top-level text');
   if (answer.response_type === 'in_channel') ws.post({ channel: ctx.channel, text: text ?? '', blocks });
-  else ws.ephemerals.push({ channel: ctx.channel, user: ctx.user, text: text ?? '', blocks: blocks ?? [], via: 'command_ack', at: ws.now() });
+  else
+    ws.ephemerals.push({
+      channel: ctx.channel,
+      user: ctx.user,
+      text: text ?? '',
+      blocks: blocks ?? [],
+      via: 'command_ack',
+      at: ws.now(),
+    });
 }

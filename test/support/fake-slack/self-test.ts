@@ -2,7 +2,15 @@
 import { LogLevel, WebClient, type WebAPIPlatformError, type WebClientOptions } from '@slack/web-api';
 import type { FakeSlack } from './types.js';
 
-const silent = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {} };
+const silent = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  setLevel() {},
+  getLevel: () => LogLevel.ERROR,
+  setName() {},
+};
 
 /** A WebClient on the fake, without retries unless `options` asks, logging nothing (refusals are expected here). */
 export function webClientOn(fake: FakeSlack, token: string | undefined, options: WebClientOptions = {}): WebClient {
@@ -13,7 +21,9 @@ export async function refusal(call: Promise<unknown>): Promise<{ error: string; 
   try {
     await call;
   } catch (e) {
-    const data = (e as Partial<WebAPIPlatformError>).data as { error: string; response_metadata?: { messages?: string[] } } | undefined;
+    const data = (e as Partial<WebAPIPlatformError>).data as
+      | { error: string; response_metadata?: { messages?: string[] } }
+      | undefined;
     if (!data) throw e;
     return { error: data.error, messages: data.response_metadata?.messages ?? [] };
   }

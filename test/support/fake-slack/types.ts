@@ -99,7 +99,12 @@ export interface FakeResponse {
  * `lateMs`: does the call at once (the message is posted) but answers only after `lateMs`, like a
  * Slack answer that arrives after the client gave up.
  */
-export type Fault = { status: 500 } | { status: 429; retryAfter: number } | { error: string } | { delayMs: number } | { lateMs: number };
+export type Fault =
+  | { status: 500 }
+  | { status: 429; retryAfter: number }
+  | { error: string }
+  | { delayMs: number }
+  | { lateMs: number };
 
 /** Slack's rate limits, for `limitRates`. */
 export interface RateLimits {

@@ -3,7 +3,15 @@ import { judgeView } from '../block-kit-rules.js';
 import type { Handler } from './chat.js';
 import { viewJson } from './json.js';
 import type { FakeView, SlackJson } from './types.js';
-import { invalidArguments, required, SlackError, str, TRIGGER_TTL_MS, VIEW_STACK_MAX, type Workspace } from './workspace.js';
+import {
+  invalidArguments,
+  required,
+  SlackError,
+  str,
+  TRIGGER_TTL_MS,
+  VIEW_STACK_MAX,
+  type Workspace,
+} from './workspace.js';
 
 /** The views of `v`'s stack still on screen, root first. */
 function liveStack(ws: Workspace, v: FakeView): FakeView[] {
@@ -51,7 +59,13 @@ export function viewMethods(ws: Workspace): Record<string, Handler> {
       const trigger = str(args.trigger_id);
       const by = useTrigger(ws, trigger);
       if (args.view.type !== 'modal') throw invalidArguments('views.open needs a modal [json-pointer:/view/type]');
-      const v = addView(ws, { ...(trigger ? { trigger_id: trigger } : {}), ...by, view: args.view, kind: 'modal', op: 'open' });
+      const v = addView(ws, {
+        ...(trigger ? { trigger_id: trigger } : {}),
+        ...by,
+        view: args.view,
+        kind: 'modal',
+        op: 'open',
+      });
       return { view: viewJson(ws, v) };
     },
 
@@ -60,9 +74,15 @@ export function viewMethods(ws: Workspace): Record<string, Handler> {
       const trigger = str(args.trigger_id);
       const by = useTrigger(ws, trigger);
       // The stack pushed onto: the user's most recent modal still open.
-      const top = [...ws.views].reverse().find((x) => x.kind === 'modal' && !x.closed && (!by.user || x.user === by.user));
+      const top = [...ws.views]
+        .reverse()
+        .find((x) => x.kind === 'modal' && !x.closed && (!by.user || x.user === by.user));
       if (top && liveStack(ws, top).length >= VIEW_STACK_MAX) throw new SlackError('push_limit_reached');
-      const v = addView(ws, { ...(trigger ? { trigger_id: trigger } : {}), ...by, view: args.view, kind: 'modal', op: 'push' }, top);
+      const v = addView(
+        ws,
+        { ...(trigger ? { trigger_id: trigger } : {}), ...by, view: args.view, kind: 'modal', op: 'push' },
+        top,
+      );
       return { view: viewJson(ws, v) };
     },
 
@@ -83,9 +103,11 @@ export function viewMethods(ws: Workspace): Record<string, Handler> {
       const userId = required(args, 'user_id');
       ws.knownUser(userId);
       ws.checkView(args.view);
-      if (args.view.type !== 'home') throw invalidArguments('views.publish needs a home view [json-pointer:/view/type]');
+      if (args.view.type !== 'home')
+        throw invalidArguments('views.publish needs a home view [json-pointer:/view/type]');
       const existing = ws.views.find((x) => x.kind === 'home' && x.user === userId);
-      if (!existing) return { view: viewJson(ws, addView(ws, { user: userId, view: args.view, kind: 'home', op: 'publish' })) };
+      if (!existing)
+        return { view: viewJson(ws, addView(ws, { user: userId, view: args.view, kind: 'home', op: 'publish' })) };
       const hash = str(args.hash);
       if (hash && hash !== existing.hash) throw new SlackError('hash_conflict');
       replaceView(ws, existing, args.view, 'publish');
@@ -119,9 +141,13 @@ export function viewAnswered(ws: Workspace, ctx: { viewId: string; user: string 
     case 'update':
     case 'push': {
       const verdict = judgeView(answer.view);
-      if (verdict) return void ws.warnings.push(`view_submission ${action} refused by Slack (${verdict.error}): ${verdict.messages.join('; ')}`);
+      if (verdict)
+        return void ws.warnings.push(
+          `view_submission ${action} refused by Slack (${verdict.error}): ${verdict.messages.join('; ')}`,
+        );
       if (action === 'update' && v) return replaceView(ws, v, answer.view, 'update');
-      if (v && liveStack(ws, v).length >= VIEW_STACK_MAX) return void ws.warnings.push('view_submission push refused by Slack: push_limit_reached');
+      if (v && liveStack(ws, v).length >= VIEW_STACK_MAX)
+        return void ws.warnings.push('view_submission push refused by Slack: push_limit_reached');
       addView(ws, { user: ctx.user, view: answer.view, kind: 'modal', op: 'push' }, v);
       return;
     }
@@ -140,13 +166,22 @@ function showErrors(ws: Workspace, v: FakeView | undefined, errors: unknown) {
   const list = (errors && typeof errors === 'object' ? errors : {}) as Record<string, string>;
   const blocks: unknown = v?.view.blocks;
   const inputs = new Set(
-    (Array.isArray(blocks) ? (blocks as SlackJson[]) : []).filter((b) => b?.type === 'input' && typeof b.block_id === 'string').map((b) => b.block_id as string),
+    (Array.isArray(blocks) ? (blocks as SlackJson[]) : [])
+      .filter((b) => b?.type === 'input' && typeof b.block_id === 'string')
+      .map((b) => b.block_id as string),
   );
   for (const [k, msg] of Object.entries(list)) {
-    if (v && !inputs.has(k)) ws.warnings.push(`view_submission errors: ${JSON.stringify(k)} is not the block_id of an input block in view ${v.id} (Slack refuses the answer)`);
-    if (typeof msg !== 'string' || msg.length === 0) ws.warnings.push(`view_submission errors: empty message for ${JSON.stringify(k)}`);
+    if (v && !inputs.has(k))
+      ws.warnings.push(
+        `view_submission errors: ${JSON.stringify(k)} is not the block_id of an input block in view ${v.id} (Slack refuses the answer)`,
+      );
+    if (typeof msg !== 'string' || msg.length === 0)
+      ws.warnings.push(`view_submission errors: empty message for ${JSON.stringify(k)}`);
     // Slack shows these as plain text: a mention, a link, mrkdwn or an entity appears raw.
-    else if (NOT_PLAIN.test(msg)) ws.warnings.push(`view_submission errors: ${JSON.stringify(k)} is shown as plain text, but holds markup: ${JSON.stringify(msg.slice(0, 120))}`);
+    else if (NOT_PLAIN.test(msg))
+      ws.warnings.push(
+        `view_submission errors: ${JSON.stringify(k)} is shown as plain text, but holds markup: ${JSON.stringify(msg.slice(0, 120))}`,
+      );
   }
   if (v) v.errors = list;
 }

@@ -5,7 +5,16 @@
 import { randomBytes } from 'node:crypto';
 import { judgeMessage, judgeView } from '../block-kit-rules.js';
 import type { createRateLimiter } from './limits.js';
-import type { Fault, FakeEphemeral, FakeMessage, FakeResponse, FakeScheduled, FakeView, RecordedCall, SlackJson } from './types.js';
+import type {
+  Fault,
+  FakeEphemeral,
+  FakeMessage,
+  FakeResponse,
+  FakeScheduled,
+  FakeView,
+  RecordedCall,
+  SlackJson,
+} from './types.js';
 
 /** A refusal, answered as HTTP 200 `{ ok: false, error, ...extra }`. */
 export class SlackError extends Error {
@@ -17,7 +26,8 @@ export class SlackError extends Error {
   }
 }
 
-export const invalidArguments = (message: string) => new SlackError('invalid_arguments', { response_metadata: { messages: [`[ERROR] ${message}`] } });
+export const invalidArguments = (message: string) =>
+  new SlackError('invalid_arguments', { response_metadata: { messages: [`[ERROR] ${message}`] } });
 
 export interface Channel {
   id: string;
@@ -72,7 +82,9 @@ export function createWorkspace(o: { botUserId: string; botId: string; teamId: s
   const ws = {
     ...o,
     channels: new Map<string, Channel>(),
-    users: new Map<string, User>([[botUserId, { id: botUserId, name: 'liftoff', tz: 'UTC', isBot: true, deleted: false }]]),
+    users: new Map<string, User>([
+      [botUserId, { id: botUserId, name: 'liftoff', tz: 'UTC', isBot: true, deleted: false }],
+    ]),
     groups: new Map<string, { id: string; handle: string; users: string[] }>(),
 
     calls: [] as RecordedCall[],
@@ -119,14 +131,27 @@ export function createWorkspace(o: { botUserId: string; botId: string; teamId: s
       if (existing) return existing;
       const id = `D${userId.replace(/^[UW]/, '')}`;
       const members = new Set([userId, botUserId]);
-      const ch: Channel = { id, name: userId, isPrivate: true, isArchived: false, botIsMember: true, isIm: true, imUser: userId, members, membersKnown: true, created: Math.floor(now() / 1000), creator: userId };
+      const ch: Channel = {
+        id,
+        name: userId,
+        isPrivate: true,
+        isArchived: false,
+        botIsMember: true,
+        isIm: true,
+        imUser: userId,
+        members,
+        membersKnown: true,
+        created: Math.floor(now() / 1000),
+        creator: userId,
+      };
       ws.channels.set(id, ch);
       return ch;
     },
 
     /** A channel id, a channel name (with or without #), or a user id (their DM with the bot). */
     channelOf(id: string): Channel {
-      const ch = ws.channels.get(id) ?? [...ws.channels.values()].find((c) => !c.isIm && c.name === id.replace(/^#/, ''));
+      const ch =
+        ws.channels.get(id) ?? [...ws.channels.values()].find((c) => !c.isIm && c.name === id.replace(/^#/, ''));
       if (ch) return ch;
       const user = /^[UW]/.test(id) ? ws.users.get(id) : undefined;
       if (user && !user.deleted) return ws.dmFor(id);
@@ -155,18 +180,28 @@ export function createWorkspace(o: { botUserId: string; botId: string; teamId: s
       const verdict = judgeMessage(blocks, t);
       if (verdict) throw new SlackError(verdict.error, { response_metadata: { messages: verdict.messages } });
       if (Array.isArray(blocks) && blocks.length > 0 && !t?.trim())
-        ws.warnings.push(`${where}: blocks without top-level text (notifications and screen readers need a fallback text)`);
+        ws.warnings.push(
+          `${where}: blocks without top-level text (notifications and screen readers need a fallback text)`,
+        );
       if (t === undefined && (!Array.isArray(blocks) || blocks.length === 0)) throw new SlackError('no_text');
     },
 
     checkView(view: unknown): asserts view is SlackJson {
-      if (!view || typeof view !== 'object') throw invalidArguments('missing required field: view [json-pointer:/view]');
+      if (!view || typeof view !== 'object')
+        throw invalidArguments('missing required field: view [json-pointer:/view]');
       const verdict = judgeView(view);
       if (verdict) throw new SlackError(verdict.error, { response_metadata: { messages: verdict.messages } });
     },
 
     /** Records a message the bot posted. */
-    post(m: { channel: string; text: string; blocks?: unknown[]; thread_ts?: string | undefined; reply_broadcast?: boolean; metadata?: unknown }): FakeMessage {
+    post(m: {
+      channel: string;
+      text: string;
+      blocks?: unknown[];
+      thread_ts?: string | undefined;
+      reply_broadcast?: boolean;
+      metadata?: unknown;
+    }): FakeMessage {
       const message: FakeMessage = {
         channel: m.channel,
         ts: ws.nextTs(),

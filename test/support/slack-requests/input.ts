@@ -21,13 +21,18 @@ export type StateValue =
   | { type: 'channels_select'; selected_channel: string | null }
   | { type: 'checkboxes'; selected_options: PlainText[] };
 
-const option = (value: string, text: string = value): PlainText => ({ text: { type: 'plain_text', text, emoji: true }, value });
+const option = (value: string, text: string = value): PlainText => ({
+  text: { type: 'plain_text', text, emoji: true },
+  value,
+});
 
 function users(u: string): StateValue;
 function users(u: string[]): StateValue;
 /** A `users_select` for one user, a `multi_users_select` for a list. */
 function users(u: string | string[]): StateValue {
-  return Array.isArray(u) ? { type: 'multi_users_select', selected_users: [...u] } : { type: 'users_select', selected_user: u };
+  return Array.isArray(u)
+    ? { type: 'multi_users_select', selected_users: [...u] }
+    : { type: 'users_select', selected_user: u };
 }
 
 export const input = {
@@ -39,12 +44,21 @@ export const input = {
   select: (v: string, text: string = v): StateValue => ({ type: 'static_select', selected_option: option(v, text) }),
   dateTime: (unixSeconds: number): StateValue => ({ type: 'datetimepicker', selected_date_time: unixSeconds }),
   date: (yyyyMmDd: string): StateValue => ({ type: 'datepicker', selected_date: yyyyMmDd }),
-  time: (hhmm: string, timezone?: string): StateValue => ({ type: 'timepicker', selected_time: hhmm, ...(timezone ? { timezone } : {}) }),
+  time: (hhmm: string, timezone?: string): StateValue => ({
+    type: 'timepicker',
+    selected_time: hhmm,
+    ...(timezone ? { timezone } : {}),
+  }),
   conversation: (c: string): StateValue => ({ type: 'conversations_select', selected_conversation: c }),
   channel: (c: string): StateValue => ({ type: 'channels_select', selected_channel: c }),
-  checkboxes: (values: string[]): StateValue => ({ type: 'checkboxes', selected_options: values.map((v) => option(v)) }),
+  checkboxes: (values: string[]): StateValue => ({
+    type: 'checkboxes',
+    selected_options: values.map((v) => option(v)),
+  }),
   /** An optional input left empty: Slack sends the element with a null value. */
-  empty: (type: 'plain_text_input' | 'users_select' | 'static_select' | 'datetimepicker' = 'plain_text_input'): StateValue => {
+  empty: (
+    type: 'plain_text_input' | 'users_select' | 'static_select' | 'datetimepicker' = 'plain_text_input',
+  ): StateValue => {
     switch (type) {
       case 'users_select':
         return { type, selected_user: null };

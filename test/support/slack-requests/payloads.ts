@@ -48,7 +48,13 @@ export function actors(teamId: string) {
 }
 
 /** A view as Slack sends it inside a payload. */
-function viewPayload(fake: FakeSlack, teamId: string, id: string, known: FakeView | undefined, over: SlackJson = {}): SlackJson {
+function viewPayload(
+  fake: FakeSlack,
+  teamId: string,
+  id: string,
+  known: FakeView | undefined,
+  over: SlackJson = {},
+): SlackJson {
   return {
     team_id: teamId,
     type: known?.kind ?? 'modal',
@@ -76,7 +82,11 @@ function locate(blocks: unknown, actionId: string, value?: string): { blockId?: 
   if (!Array.isArray(blocks)) return {};
   let fallback: { blockId?: string; element?: SlackJson } = {};
   for (const b of blocks as SlackJson[]) {
-    const elements: SlackJson[] = [...(Array.isArray(b?.elements) ? b.elements : []), ...(b?.accessory ? [b.accessory] : []), ...(b?.element ? [b.element] : [])];
+    const elements: SlackJson[] = [
+      ...(Array.isArray(b?.elements) ? b.elements : []),
+      ...(b?.accessory ? [b.accessory] : []),
+      ...(b?.element ? [b.element] : []),
+    ];
     for (const e of elements) {
       if (e?.action_id !== actionId) continue;
       const hit = { ...(typeof b.block_id === 'string' ? { blockId: b.block_id as string } : {}), element: e };
@@ -88,7 +98,10 @@ function locate(blocks: unknown, actionId: string, value?: string): { blockId?: 
 }
 
 function optionText(element: SlackJson | undefined, value: string): string {
-  const all: SlackJson[] = [...(element?.options ?? []), ...((element?.option_groups ?? []) as SlackJson[]).flatMap((g) => (g.options ?? []) as SlackJson[])];
+  const all: SlackJson[] = [
+    ...(element?.options ?? []),
+    ...((element?.option_groups ?? []) as SlackJson[]).flatMap((g) => (g.options ?? []) as SlackJson[]),
+  ];
   const hit = all.find((x) => x?.value === value);
   return typeof hit?.text?.text === 'string' ? hit.text.text : value;
 }
@@ -109,7 +122,12 @@ export function blockActions(fake: FakeSlack, teamId: string, o: ActionOptions):
   };
   let blocks: unknown;
   if (o.viewId) {
-    const view = viewPayload(fake, teamId, o.viewId, fake.views.find((v) => v.id === o.viewId));
+    const view = viewPayload(
+      fake,
+      teamId,
+      o.viewId,
+      fake.views.find((v) => v.id === o.viewId),
+    );
     blocks = view.blocks;
     payload.container = { type: 'view', view_id: o.viewId };
     payload.view = view;
@@ -148,14 +166,21 @@ export function blockActions(fake: FakeSlack, teamId: string, o: ActionOptions):
     });
   }
   const found = locate(blocks, o.actionId, o.value);
-  const common = { action_id: o.actionId, block_id: o.blockId ?? found.blockId ?? 'fake-block', action_ts: `${(Date.now() / 1000).toFixed(6)}` };
+  const common = {
+    action_id: o.actionId,
+    block_id: o.blockId ?? found.blockId ?? 'fake-block',
+    action_ts: `${(Date.now() / 1000).toFixed(6)}`,
+  };
   const el = found.element;
   payload.actions = [
     o.selectedOption
       ? {
           type: typeof el?.type === 'string' && SELECTED_OPTION_TYPES.has(el.type) ? el.type : 'overflow',
           ...common,
-          selected_option: { text: { type: 'plain_text', text: optionText(el, o.selectedOption.value), emoji: true }, value: o.selectedOption.value },
+          selected_option: {
+            text: { type: 'plain_text', text: optionText(el, o.selectedOption.value), emoji: true },
+            value: o.selectedOption.value,
+          },
           ...(el?.placeholder ? { placeholder: el.placeholder } : {}),
         }
       : {
@@ -174,7 +199,9 @@ export function viewSubmission(fake: FakeSlack, teamId: string, o: SubmitViewOpt
   const known = fake.views.find((v) => v.id === o.viewId);
   const view = viewPayload(fake, teamId, o.viewId, known, {
     type: 'modal',
-    ...(known ? {} : { title: { type: 'plain_text', text: 'Form' }, submit: { type: 'plain_text', text: 'Submit' }, close: null }),
+    ...(known
+      ? {}
+      : { title: { type: 'plain_text', text: 'Form' }, submit: { type: 'plain_text', text: 'Submit' }, close: null }),
     ...(o.hash !== undefined ? { hash: o.hash } : {}),
     callback_id: o.callbackId,
     private_metadata: o.privateMetadata ?? (known?.view.private_metadata as string | undefined) ?? '',
@@ -194,7 +221,11 @@ export function viewSubmission(fake: FakeSlack, teamId: string, o: SubmitViewOpt
   };
 }
 
-export function viewClosed(fake: FakeSlack, teamId: string, o: { user: string; viewId: string; callbackId?: string; privateMetadata?: string }): SlackJson {
+export function viewClosed(
+  fake: FakeSlack,
+  teamId: string,
+  o: { user: string; viewId: string; callbackId?: string; privateMetadata?: string },
+): SlackJson {
   const { team, user } = actors(teamId);
   const known = fake.views.find((v) => v.id === o.viewId);
   const view = viewPayload(fake, teamId, o.viewId, known, {
@@ -203,7 +234,16 @@ export function viewClosed(fake: FakeSlack, teamId: string, o: { user: string; v
     ...(o.privateMetadata !== undefined ? { private_metadata: o.privateMetadata } : {}),
     state: { values: {} },
   });
-  return { type: 'view_closed', team, user: user(o.user), api_app_id: APP_ID, token: VERIFICATION_TOKEN, view, is_cleared: false, is_enterprise_install: false };
+  return {
+    type: 'view_closed',
+    team,
+    user: user(o.user),
+    api_app_id: APP_ID,
+    token: VERIFICATION_TOKEN,
+    view,
+    is_cleared: false,
+    is_enterprise_install: false,
+  };
 }
 
 /** An Events API event in its event_callback envelope (left alone if it already is an envelope). */
@@ -218,7 +258,9 @@ export function eventEnvelope(fake: FakeSlack, teamId: string, event: object): S
     type: 'event_callback',
     event_id: freshId('Ev'),
     event_time: nowS(),
-    authorizations: [{ enterprise_id: null, team_id: teamId, user_id: fake.botUserId, is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      { enterprise_id: null, team_id: teamId, user_id: fake.botUserId, is_bot: true, is_enterprise_install: false },
+    ],
     is_ext_shared_channel: false,
   };
 }
@@ -227,7 +269,12 @@ export function eventEnvelope(fake: FakeSlack, teamId: string, event: object): S
 /** What Slack does to what a person typed after a slash command: `&`, `<` and `>` arrive HTML-escaped. */
 export const escapeTyped = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function commandFields(fake: FakeSlack, teamId: string, text: string, o: { user: string; channel: string; command?: string }): Record<string, string> {
+export function commandFields(
+  fake: FakeSlack,
+  teamId: string,
+  text: string,
+  o: { user: string; channel: string; command?: string },
+): Record<string, string> {
   return {
     token: VERIFICATION_TOKEN,
     team_id: teamId,

@@ -96,7 +96,10 @@ export function readPhases(section: Section, ctx: Context): void {
         partTables.push(block);
         continue;
       }
-      const timing = !sawList && !phase.window && !phase.durationMinutes && block.type === 'paragraph' ? readTiming(block, ctx) : null;
+      const timing =
+        !sawList && !phase.window && !phase.durationMinutes && block.type === 'paragraph'
+          ? readTiming(block, ctx)
+          : null;
       if (timing) setTiming(timing, lineOf(block));
       else notes.push(block);
     }
@@ -124,7 +127,8 @@ export function readPhases(section: Section, ctx: Context): void {
 function applyTiming(phase: Phase, index: number, timing: Timing, line: number, ctx: Context): void {
   ctx.mark(`phases.${index}.${timing.window ? 'window' : 'durationMinutes'}`, line);
   const { start, end } = timing.window ?? {};
-  if (start && end && end <= start) ctx.problems.push({ line, message: `phase "${phase.title}" ends (${end}) before it starts (${start})` });
+  if (start && end && end <= start)
+    ctx.problems.push({ line, message: `phase "${phase.title}" ends (${end}) before it starts (${start})` });
   if (timing.window) phase.window = timing.window;
   else phase.durationMinutes = timing.minutes!;
 }
@@ -193,7 +197,12 @@ function timesFromTable(table: Table, ctx: Context, firstPhase: number): boolean
     if (kind && !columns.has(kind)) columns.set(kind, i);
   });
   const col = (kind: Column) => columns.get(kind);
-  if (col('phase') === undefined || (col('window') === undefined && col('duration') === undefined && (col('start') === undefined || col('end') === undefined))) {
+  if (
+    col('phase') === undefined ||
+    (col('window') === undefined &&
+      col('duration') === undefined &&
+      (col('start') === undefined || col('end') === undefined))
+  ) {
     return false;
   }
   const phases = ctx.draft.phases.slice(firstPhase);

@@ -17,7 +17,10 @@ const FrontMatterSchema = z.strictObject({
   description: z.string().max(500).optional(),
   values: z
     .record(
-      z.string().min(1).refine((k) => !k.includes('[') && !k.includes(']'), 'a key cannot contain "[" or "]"'),
+      z
+        .string()
+        .min(1)
+        .refine((k) => !k.includes('[') && !k.includes(']'), 'a key cannot contain "[" or "]"'),
       z.union([z.string(), z.number(), z.boolean()]),
     )
     .optional(),
@@ -57,7 +60,12 @@ export function readFrontMatter(node: Yaml | undefined): FrontMatterResult {
           message: `front matter: unknown key "${key}" (allowed: name, description, values); to fill "[${key}]" write it under values:`,
         }));
       }
-      return [{ line: keyLine(node.value, path[0], first), message: `front matter ${path.join('.') || '(top level)'}: ${issue.message}` }];
+      return [
+        {
+          line: keyLine(node.value, path[0], first),
+          message: `front matter ${path.join('.') || '(top level)'}: ${issue.message}`,
+        },
+      ];
     }),
   };
 }

@@ -83,7 +83,11 @@ export function parseRunbook(markdown: string, opts: { id: string }): RunbookRes
   const problems = [...ctx.problems, ...missingParts(doc.sections, ctx)];
   const approvalsSection = doc.sections.find((s) => s.kind === 'approvals');
   if (!ctx.draft.approvals.length) {
-    if (approvalsSection) problems.push({ line: approvalsSection.line, message: 'the approvals section names no roles ("- **QA Lead:** …")' });
+    if (approvalsSection)
+      problems.push({
+        line: approvalsSection.line,
+        message: 'the approvals section names no roles ("- **QA Lead:** …")',
+      });
     else ctx.draft.approvals.push(...DEFAULT_APPROVALS.map((a) => ({ ...a })));
   }
   if (doc.title) ctx.mark('name', doc.title.line);
@@ -91,13 +95,19 @@ export function parseRunbook(markdown: string, opts: { id: string }): RunbookRes
   const result = validateTemplate(raw);
   if (result.ok && !problems.length) {
     const warnings = phaseTimeWarnings(result.value, (path) => lineFor(path, ctx.lines));
-    return { template: result.value, problems: [], notes: result.value.notes, ...(warnings.length ? { warnings } : {}) };
+    return {
+      template: result.value,
+      problems: [],
+      notes: result.value.notes,
+      ...(warnings.length ? { warnings } : {}),
+    };
   }
   // Missing parts are already explained above; report every other problem alongside them.
   const covered = new Set(['preDeployment', 'phases', 'rollback.steps', 'approvals']);
   for (const p of result.ok ? [] : result.problems) {
     const line = lineFor(p.path, ctx.lines);
-    if (!covered.has(p.path) && !problems.some((q) => q.line === line)) problems.push({ line, message: `${p.path}: ${p.message}` });
+    if (!covered.has(p.path) && !problems.some((q) => q.line === line))
+      problems.push({ line, message: `${p.path}: ${p.message}` });
   }
   return { problems: problems.sort((a, b) => a.line - b.line), notes: ctx.draft.notes };
 }
@@ -120,13 +130,22 @@ function missingParts(sections: Section[], ctx: Context): RunbookProblem[] {
   const lineOfKind = (kind: SectionKind) => sections.find((s) => s.kind === kind)?.line ?? 1;
   const problems: RunbookProblem[] = [];
   if (!ctx.draft.preDeployment.length) {
-    problems.push({ line: lineOfKind('pre'), message: 'no pre-deployment checklist: add a "## Pre-Deployment Checklist" section with "- [ ] …" items' });
+    problems.push({
+      line: lineOfKind('pre'),
+      message: 'no pre-deployment checklist: add a "## Pre-Deployment Checklist" section with "- [ ] …" items',
+    });
   }
   if (!ctx.draft.phases.some((p) => p.steps.length)) {
-    problems.push({ line: lineOfKind('steps'), message: 'no deployment steps: add a "## Deployment Steps" section with numbered steps' });
+    problems.push({
+      line: lineOfKind('steps'),
+      message: 'no deployment steps: add a "## Deployment Steps" section with numbered steps',
+    });
   }
   if (!ctx.draft.rollback.steps.length) {
-    problems.push({ line: lineOfKind('rollback'), message: 'no rollback steps: add a "## Rollback Plan" section with "### Rollback Steps"' });
+    problems.push({
+      line: lineOfKind('rollback'),
+      message: 'no rollback steps: add a "## Rollback Plan" section with "### Rollback Steps"',
+    });
   }
   return problems;
 }

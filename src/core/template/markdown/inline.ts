@@ -86,7 +86,8 @@ export function sentenceCase(text: string): string {
   let run = '';
   let seenWord = false;
   const flush = () => {
-    const capitalised = run.length > 1 && run[0] !== run[0]!.toLowerCase() && run.slice(1) === run.slice(1).toLowerCase();
+    const capitalised =
+      run.length > 1 && run[0] !== run[0]!.toLowerCase() && run.slice(1) === run.slice(1).toLowerCase();
     out += seenWord && capitalised ? run.toLowerCase() : run;
     if (run) seenWord = true;
     run = '';
@@ -113,7 +114,11 @@ export function headingTitle(nodes: readonly PhrasingContent[], fill: Fill): str
 
 /** Words of a heading or label for keyword matching: "Pre-Deployment" → "pre deployment". */
 export function keywords(text: string): string {
-  return ` ${text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).join(' ')} `;
+  return ` ${text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .join(' ')} `;
 }
 
 export const hasWord = (words: string, ...candidates: string[]): boolean =>
@@ -151,7 +156,9 @@ function listText(list: List, fill: Fill, indent: string): string {
       const box = li.checked === null || li.checked === undefined ? '' : li.checked ? '[x] ' : '[ ] ';
       return li.children
         .map((c, j) =>
-          c.type === 'list' ? listText(c, fill, `${indent}  `) : `${indent}${j === 0 ? `${marker} ${box}` : '  '}${blockText(c, fill)}`,
+          c.type === 'list'
+            ? listText(c, fill, `${indent}  `)
+            : `${indent}${j === 0 ? `${marker} ${box}` : '  '}${blockText(c, fill)}`,
         )
         .join('\n');
     })

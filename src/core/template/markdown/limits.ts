@@ -10,7 +10,13 @@ import type { Nodes } from 'mdast';
  * MAX_PREFIX quotes and list markers (or MAX_INDENT columns of indentation)
  * before a line's text; after parsing, at most MAX_DEPTH nested elements.
  */
-export const RUNBOOK_LIMITS = { MAX_CHARS: 100_000, MAX_MARKS: 400, MAX_PREFIX: 16, MAX_INDENT: 64, MAX_DEPTH: 48 } as const;
+export const RUNBOOK_LIMITS = {
+  MAX_CHARS: 100_000,
+  MAX_MARKS: 400,
+  MAX_PREFIX: 16,
+  MAX_INDENT: 64,
+  MAX_DEPTH: 48,
+} as const;
 const { MAX_CHARS, MAX_MARKS, MAX_PREFIX, MAX_INDENT, MAX_DEPTH } = RUNBOOK_LIMITS;
 
 export interface LimitProblem {
@@ -27,7 +33,10 @@ const FENCE = /^(?:```|~~~)/;
 export function overLimits(text: string): LimitProblem | null {
   if (text.length > MAX_CHARS) {
     const line = text.slice(0, MAX_CHARS).split('\n').length;
-    return { line, message: `the runbook is ${text.length.toLocaleString('en')} characters long; at most ${MAX_CHARS.toLocaleString('en')} are read (split it into several runbooks)` };
+    return {
+      line,
+      message: `the runbook is ${text.length.toLocaleString('en')} characters long; at most ${MAX_CHARS.toLocaleString('en')} are read (split it into several runbooks)`,
+    };
   }
   let inFence = false;
   let marks = 0;
@@ -38,8 +47,10 @@ export function overLimits(text: string): LimitProblem | null {
     const line = i + 1;
     if (FENCE.test(rest)) inFence = !inFence;
     if (inFence) continue;
-    if (depth > MAX_PREFIX) return { line, message: `quotes and lists are nested ${depth} deep; at most ${MAX_PREFIX} are read` };
-    if (indent > MAX_INDENT) return { line, message: `the line is indented by ${indent} columns; at most ${MAX_INDENT} are read` };
+    if (depth > MAX_PREFIX)
+      return { line, message: `quotes and lists are nested ${depth} deep; at most ${MAX_PREFIX} are read` };
+    if (indent > MAX_INDENT)
+      return { line, message: `the line is indented by ${indent} columns; at most ${MAX_INDENT} are read` };
     // A new paragraph starts after a blank line, with a heading and with a list item.
     if (!rest.trim() || rest.startsWith('#') || lists > 0) {
       marks = 0;
@@ -47,7 +58,10 @@ export function overLimits(text: string): LimitProblem | null {
     }
     for (const ch of rest) if (MARKS.has(ch)) marks++;
     if (marks > MAX_MARKS) {
-      return { line: unitLine, message: `a paragraph has more than ${MAX_MARKS} emphasis or link marks (*, _, ~, [ and ]); split it or put the text in a code block` };
+      return {
+        line: unitLine,
+        message: `a paragraph has more than ${MAX_MARKS} emphasis or link marks (*, _, ~, [ and ]); split it or put the text in a code block`,
+      };
     }
   }
   return null;
@@ -79,7 +93,10 @@ export function tooDeep(root: Nodes): LimitProblem | null {
   while (stack.length) {
     const { node, depth } = stack.pop()!;
     if (depth > MAX_DEPTH) {
-      return { line: node.position?.start.line ?? 1, message: `elements are nested more than ${MAX_DEPTH} deep; at most ${MAX_DEPTH} are read` };
+      return {
+        line: node.position?.start.line ?? 1,
+        message: `elements are nested more than ${MAX_DEPTH} deep; at most ${MAX_DEPTH} are read`,
+      };
     }
     if ('children' in node) for (const child of node.children) stack.push({ node: child, depth: depth + 1 });
   }

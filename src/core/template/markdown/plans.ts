@@ -40,7 +40,10 @@ const partsOf = (section: Section) => [section.intro, ...section.parts];
 
 /** Each part's lists (as entries); everything else in it becomes a note. */
 function partEntries(section: Section, part: Part, ctx: Context): Entry[] {
-  return entries(splitLists(part.blocks, (b) => ctx.note(where(section, part), b)), ctx);
+  return entries(
+    splitLists(part.blocks, (b) => ctx.note(where(section, part), b)),
+    ctx,
+  );
 }
 
 function noteEntry(section: string, entry: Entry, ctx: Context): void {
@@ -116,8 +119,10 @@ export function readRollback(section: Section, ctx: Context): void {
     const paragraph = (b: RootContent) => {
       const labelled = b.type === 'paragraph' ? leadingLabel(b, ctx.fill) : null;
       const labelKind = labelled?.rest ? partKind(labelled.label, ROLLBACK_PARTS) : null;
-      if (labelled && (labelKind === 'time' || labelKind === 'triggers')) take(labelKind, [], [{ value: labelled.rest, line: lineOf(b) }]);
-      else if (b.type === 'paragraph' && (kind === 'time' || kind === 'triggers')) texts.push({ value: blockText(b, ctx.fill), line: lineOf(b) });
+      if (labelled && (labelKind === 'time' || labelKind === 'triggers'))
+        take(labelKind, [], [{ value: labelled.rest, line: lineOf(b) }]);
+      else if (b.type === 'paragraph' && (kind === 'time' || kind === 'triggers'))
+        texts.push({ value: blockText(b, ctx.fill), line: lineOf(b) });
       else ctx.note(where(section, part), b);
     };
     const lists = splitLists(part.blocks, paragraph);
@@ -127,8 +132,10 @@ export function readRollback(section: Section, ctx: Context): void {
     }
     for (const e of entries(lists, ctx)) {
       const labelKind = e.labelled ? partKind(e.labelled.label, ROLLBACK_PARTS) : null;
-      if (labelKind && e.labelled) take(labelKind, e.lists, e.labelled.rest ? [{ value: e.labelled.rest, line: e.line }] : []);
-      else if (!e.labelled && !part.title) take('steps', [{ type: 'list', ordered: true, children: [e.li] } as List], []);
+      if (labelKind && e.labelled)
+        take(labelKind, e.lists, e.labelled.rest ? [{ value: e.labelled.rest, line: e.line }] : []);
+      else if (!e.labelled && !part.title)
+        take('steps', [{ type: 'list', ordered: true, children: [e.li] } as List], []);
       else noteEntry(where(section, part), e, ctx);
     }
   }
@@ -159,14 +166,19 @@ export function readMonitoring(section: Section, ctx: Context): void {
     const kind = part.title ? partKind(part.title, MONITORING_PARTS) : null;
     if (kind) {
       const texts: Array<{ value: string; line: number }> = [];
-      const lists = splitLists(part.blocks, (b) => (b.type === 'paragraph' ? texts.push({ value: blockText(b, ctx.fill), line: lineOf(b) }) : ctx.note(where(section, part), b)));
+      const lists = splitLists(part.blocks, (b) =>
+        b.type === 'paragraph'
+          ? texts.push({ value: blockText(b, ctx.fill), line: lineOf(b) })
+          : ctx.note(where(section, part), b),
+      );
       take(kind, [...texts, ...lists.flatMap((l) => listLines(l, ctx.fill))]);
       continue;
     }
     for (const e of partEntries(section, part, ctx)) {
       const labelKind = e.labelled ? partKind(e.labelled.label, MONITORING_PARTS) : null;
       const nested = e.lists.flatMap((l) => listLines(l, ctx.fill));
-      if (labelKind && e.labelled) take(labelKind, [...(e.labelled.rest ? [{ value: e.labelled.rest, line: e.line }] : []), ...nested]);
+      if (labelKind && e.labelled)
+        take(labelKind, [...(e.labelled.rest ? [{ value: e.labelled.rest, line: e.line }] : []), ...nested]);
       else if (!part.title && !e.labelled) take('metrics', [{ value: e.text, line: e.line }, ...nested]);
       else noteEntry(where(section, part), e, ctx);
     }

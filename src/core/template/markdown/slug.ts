@@ -1,4 +1,20 @@
-const STOPWORDS = new Set(['the', 'of', 'to', 'for', 'and', 'or', 'in', 'on', 'at', 'by', 'with', 'from', 'is', 'are', 'be']);
+const STOPWORDS = new Set([
+  'the',
+  'of',
+  'to',
+  'for',
+  'and',
+  'or',
+  'in',
+  'on',
+  'at',
+  'by',
+  'with',
+  'from',
+  'is',
+  'are',
+  'be',
+]);
 const MAX_WORDS = 5;
 const MAX_LENGTH = 40;
 

@@ -26,7 +26,8 @@ export function clock(raw: string, meridiem?: 'a' | 'p'): string | null | undefi
   if (m) text = m[1]!;
   const parts = /^(\d{1,2})(?:(?:[:.]|h)(\d{2})|h)?$/i.exec(text);
   // A bare number is a time only with am/pm ("9 pm"); otherwise it could be anything.
-  if (!parts || (parts[2] === undefined && !text.toLowerCase().endsWith('h') && !m)) return bracketed ? null : undefined;
+  if (!parts || (parts[2] === undefined && !text.toLowerCase().endsWith('h') && !m))
+    return bracketed ? null : undefined;
   let hours = Number(parts[1]);
   const minutes = Number(parts[2] ?? 0);
   if (half) {
@@ -49,7 +50,12 @@ export function windowIn(raw: string): Timing['window'] | undefined {
     const end = clock(to);
     if (end === undefined) continue;
     // "1:10 - 1:40 pm": the start takes the end's am/pm, unless that puts it after the end.
-    const half = MERIDIEM.exec(to.trim().replace(/^\[|\]$/g, '').replace(ZONE, ''))?.[2]?.toLowerCase() as 'a' | 'p' | undefined;
+    const half = MERIDIEM.exec(
+      to
+        .trim()
+        .replace(/^\[|\]$/g, '')
+        .replace(ZONE, ''),
+    )?.[2]?.toLowerCase() as 'a' | 'p' | undefined;
     let start = clock(from);
     if (half && start !== undefined && start !== null && !MERIDIEM.test(from.trim())) {
       const same = clock(from, half);
@@ -72,7 +78,10 @@ const UNITS: Array<[RegExp, number]> = [
  * "(about 2 hours)". Null for anything with other words in it ("wait 30 minutes").
  */
 export function durationOnly(raw: string): number | null {
-  let text = unwrap(raw).toLowerCase().replace(/[.;]$/, '').replace(/^(?:~|about|approx\.?|approximately|around|est\.?|estimated|circa|ca\.)\s*/, '');
+  let text = unwrap(raw)
+    .toLowerCase()
+    .replace(/[.;]$/, '')
+    .replace(/^(?:~|about|approx\.?|approximately|around|est\.?|estimated|circa|ca\.)\s*/, '');
   text = text.replace(/\s+(?:total|in total|max|maximum)$/, '');
   let total = 0;
   let seen = false;
@@ -107,19 +116,36 @@ export function timingIn(text: string): Timing | null {
 
 /** Labels a timing line may carry: "*Window:* 09:10 - 09:40", "**Duration:** 30 minutes". */
 export function isTimingLabel(label: string): boolean {
-  return hasWord(keywords(label), 'window', 'time', 'timing', 'when', 'schedule*', 'duration', 'estimate*', 'slot', 'planned');
+  return hasWord(
+    keywords(label),
+    'window',
+    'time',
+    'timing',
+    'when',
+    'schedule*',
+    'duration',
+    'estimate*',
+    'slot',
+    'planned',
+  );
 }
 
 /** A heading's timing in parentheses or brackets: "Preparation (09:10 - 09:40)" → the window and "Preparation". */
 export function headingTiming(title: string): { title: string; timing: Timing } | null {
-  for (const [open, close] of [['(', ')'], ['[', ']']] as const) {
+  for (const [open, close] of [
+    ['(', ')'],
+    ['[', ']'],
+  ] as const) {
     let from = title.indexOf(open);
     while (from >= 0) {
       const to = title.indexOf(close, from);
       if (to < 0) break;
       const timing = timingIn(title.slice(from + 1, to));
       if (timing) {
-        const rest = `${title.slice(0, from)} ${title.slice(to + 1)}`.replace(/\s+/g, ' ').replace(/\s*[:–—-]\s*$/, '').trim();
+        const rest = `${title.slice(0, from)} ${title.slice(to + 1)}`
+          .replace(/\s+/g, ' ')
+          .replace(/\s*[:–—-]\s*$/, '')
+          .trim();
         return rest ? { title: rest, timing } : null;
       }
       from = title.indexOf(open, from + 1);
@@ -141,7 +167,10 @@ const minuteOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.s
  * ("**Deployment Window:** [22:00] - [23:30]" in the overview, once filled in): a phase
  * window outside it, or phase durations that add up to more than it lasts.
  */
-export function phaseTimeWarnings(t: Pick<Template, 'overview' | 'phases'>, lineOf: (path: string) => number): Array<{ line: number; message: string }> {
+export function phaseTimeWarnings(
+  t: Pick<Template, 'overview' | 'phases'>,
+  lineOf: (path: string) => number,
+): Array<{ line: number; message: string }> {
   const at = t.overview.findIndex((o) => hasWord(keywords(o.label), 'window'));
   const deployment = at < 0 ? undefined : windowIn(t.overview[at]!.placeholder);
   if (!deployment?.start || !deployment.end) return [];
@@ -154,12 +183,18 @@ export function phaseTimeWarnings(t: Pick<Template, 'overview' | 'phases'>, line
   t.phases.forEach((p, i) => {
     const { start, end } = p.window ?? {};
     if (start && end && (after(start) > length || after(end) > length || after(end) < after(start))) {
-      warnings.push({ line: lineOf(`phases.${i}.window`), message: `phase "${p.title}" (${start}–${end}) is outside the deployment window ${shown}` });
+      warnings.push({
+        line: lineOf(`phases.${i}.window`),
+        message: `phase "${p.title}" (${start}–${end}) is outside the deployment window ${shown}`,
+      });
     }
   });
   const planned = t.phases.reduce((sum, p) => sum + (p.durationMinutes ?? 0), 0);
   if (planned > length) {
-    warnings.push({ line: lineOf(`overview.${at}`), message: `the phases' durations add up to ${planned} minutes, more than the deployment window ${shown} (${length} minutes)` });
+    warnings.push({
+      line: lineOf(`overview.${at}`),
+      message: `the phases' durations add up to ${planned} minutes, more than the deployment window ${shown} (${length} minutes)`,
+    });
   }
   return warnings;
 }

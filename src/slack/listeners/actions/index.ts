@@ -26,7 +26,13 @@ const OPENS_MODAL: Array<[string, ModalOpener]> = [
     ActionId.cancel,
     (d) => ({
       check: { type: 'cancel', reason: '-' },
-      view: reasonModal({ callbackId: ViewId.cancel, title: `Cancel ${d.ref}`, prompt: 'Why is it cancelled?', ref: { d: d.id }, context: `${d.service} ${d.version}: everyone following the deployment will see the reason.` }),
+      view: reasonModal({
+        callbackId: ViewId.cancel,
+        title: `Cancel ${d.ref}`,
+        prompt: 'Why is it cancelled?',
+        ref: { d: d.id },
+        context: `${d.service} ${d.version}: everyone following the deployment will see the reason.`,
+      }),
     }),
   ],
   [
@@ -36,7 +42,13 @@ const OPENS_MODAL: Array<[string, ModalOpener]> = [
       if (!r.r || !label) return null;
       return {
         check: { type: 'reject', role: r.r, reason: '-' },
-        view: reasonModal({ callbackId: ViewId.reject, title: 'Reject', prompt: `Why do you reject ${d.ref} as ${label}?`, ref: { d: d.id, r: r.r }, context: `${d.service} ${d.version}: the reason is shown to everyone in the thread.` }),
+        view: reasonModal({
+          callbackId: ViewId.reject,
+          title: 'Reject',
+          prompt: `Why do you reject ${d.ref} as ${label}?`,
+          ref: { d: d.id, r: r.r },
+          context: `${d.service} ${d.version}: the reason is shown to everyone in the thread.`,
+        }),
       };
     },
   ],
@@ -46,7 +58,13 @@ const OPENS_MODAL: Array<[string, ModalOpener]> = [
       const gate = r.g ?? 'start';
       return {
         check: { type: 'override_gate', gate, reason: '-' },
-        view: reasonModal({ callbackId: ViewId.overrideGate, title: 'Override the gate', prompt: 'Why go ahead without what is missing?', ref: { d: d.id, g: gate }, context: 'The override, your reason and what was missing are recorded and shown in the thread.' }),
+        view: reasonModal({
+          callbackId: ViewId.overrideGate,
+          title: 'Override the gate',
+          prompt: 'Why go ahead without what is missing?',
+          ref: { d: d.id, g: gate },
+          context: 'The override, your reason and what was missing are recorded and shown in the thread.',
+        }),
       };
     },
   ],
@@ -96,7 +114,10 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         service.check(ref.d, { type: 'confirm_item', key: ref.k, evidence: '-' }, user);
         await ack();
         const { label, hint, kind } = item.item.evidence;
-        await client.views.open({ trigger_id: triggerId, view: evidenceModal({ d: d.id, key: ref.k, label, hint, kind, itemText: item.item.text }) as never });
+        await client.views.open({
+          trigger_id: triggerId,
+          view: evidenceModal({ d: d.id, key: ref.k, label, hint, kind, itemText: item.item.text }) as never,
+        });
         return;
       }
       service.act(ref.d, { type: 'confirm_item', key: ref.k }, user);

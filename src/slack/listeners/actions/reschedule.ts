@@ -37,7 +37,11 @@ const BUTTONS: Array<[string, Handler]> = [
   [
     ActionId.windowReschedule,
     async ({ service, client, clock }, d, user, triggerId) => {
-      service.check(d.id, { type: 'reschedule', windowStart: clock.now() + 60_000, windowEnd: clock.now() + 120_000 }, user);
+      service.check(
+        d.id,
+        { type: 'reschedule', windowStart: clock.now() + 60_000, windowEnd: clock.now() + 120_000 },
+        user,
+      );
       await client.views.open({ trigger_id: triggerId, view: rescheduleModal(d, clock.now()) as never });
     },
   ],
@@ -59,7 +63,9 @@ const BUTTONS: Array<[string, Handler]> = [
     async ({ service, client, clock, logger }, d, user, _trigger, where) => {
       // The same button is offered during the monitoring window (Report a problem) and at its end (Faulty).
       const during = d.monitoring !== undefined && clock.now() < d.monitoring.until;
-      const note = during ? 'Reported faulty during the monitoring window.' : 'Marked faulty at the end of the monitoring window.';
+      const note = during
+        ? 'Reported faulty during the monitoring window.'
+        : 'Marked faulty at the end of the monitoring window.';
       const faulty = service.act(d.id, { type: 'mark_faulty', note }, user);
       await tell(client, where, faultyAnswer(faulty), logger);
     },
@@ -68,6 +74,8 @@ const BUTTONS: Array<[string, Handler]> = [
 
 export function registerRescheduleActions(app: App, deps: ListenerDeps): void {
   for (const [actionId, handle] of BUTTONS) {
-    onButton(app, deps, actionId, async ({ ref, user, triggerId, where }) => handle(deps, deps.service.find(ref.d), user, triggerId, where));
+    onButton(app, deps, actionId, async ({ ref, user, triggerId, where }) =>
+      handle(deps, deps.service.find(ref.d), user, triggerId, where),
+    );
   }
 }

@@ -12,10 +12,16 @@ export function registerRollbackActions(app: App, deps: ListenerDeps): void {
   // The modal opens first thing after the (fast, synchronous) permission check: trigger_id lives 3 s.
   onButton(app, deps, ActionId.rollback, async ({ ref, user, triggerId }) => {
     const { deployment, previous } = rollback.prepare(ref.d, user);
-    await client.views.open({ trigger_id: triggerId, view: rollbackModal({ d: deployment, toVersion: previous?.version ?? null }) as never });
+    await client.views.open({
+      trigger_id: triggerId,
+      view: rollbackModal({ d: deployment, toVersion: previous?.version ?? null }) as never,
+    });
   });
 
-  onButton(app, deps, ActionId.rollbackComplete, ({ ref, user }) => void rollback.complete(ref.d, user), { ackAfter: true, quietOnRetry: 'finished' });
+  onButton(app, deps, ActionId.rollbackComplete, ({ ref, user }) => void rollback.complete(ref.d, user), {
+    ackAfter: true,
+    quietOnRetry: 'finished',
+  });
 
   onButton(app, deps, ActionId.rollbackFail, async ({ ref, user, triggerId }) => {
     const d = deps.service.check(ref.d, { type: 'fail_rollback', note: '-' }, user);

@@ -59,24 +59,50 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           const listed = shown.slice(0, 20);
           const links = await permalinksOf(deps, listed);
           const items = listed.map((d) => ({ d, link: links.get(d.id) ?? null }));
-          await tell(client, where, withLocks(withHidden(listMessage(items, clock.now()), hidden.map((d) => d.ref)), deps.rollback.locks(), deps.rollback.whoMayRelease), log);
+          await tell(
+            client,
+            where,
+            withLocks(
+              withHidden(
+                listMessage(items, clock.now()),
+                hidden.map((d) => d.ref),
+              ),
+              deps.rollback.locks(),
+              deps.rollback.whoMayRelease,
+            ),
+            log,
+          );
           return;
         }
         case 'history': {
           await ack();
-          const visible = await historySeenBy(deps, command.user_id, { service: parsed.service, environment: parsed.environment }, parsed.page);
+          const visible = await historySeenBy(
+            deps,
+            command.user_id,
+            { service: parsed.service, environment: parsed.environment },
+            parsed.page,
+          );
           await tell(client, where, historyMessage(visible, await permalinksOf(deps, visible.deployments)), log);
           return;
         }
         case 'stats':
-          await ack({ response_type: 'ephemeral', ...statsMessage(service.stats({ service: parsed.service, environment: parsed.environment }, parsed.days), parsed) } as never);
+          await ack({
+            response_type: 'ephemeral',
+            ...statsMessage(
+              service.stats({ service: parsed.service, environment: parsed.environment }, parsed.days),
+              parsed,
+            ),
+          } as never);
           return;
         case 'report':
           await runReportCommand(deps, parsed.ref, ack as never, where, log);
           return;
         case 'status': {
           if (!parsed.ref) {
-            await ack({ response_type: 'ephemeral', text: 'Which deployment? For example `/deploy status DEP-12`.' } as never);
+            await ack({
+              response_type: 'ephemeral',
+              text: 'Which deployment? For example `/deploy status DEP-12`.',
+            } as never);
             return;
           }
           const d = service.findByRef(parsed.ref);
@@ -86,7 +112,16 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
             return;
           }
           const lock = deps.rollback.lockOf(d.service, d.environment);
-          await tell(client, where, withLocks(statusMessage(d, await permalinkOf(deps, d), clock.now()), lock ? [lock] : [], deps.rollback.whoMayRelease), log);
+          await tell(
+            client,
+            where,
+            withLocks(
+              statusMessage(d, await permalinkOf(deps, d), clock.now()),
+              lock ? [lock] : [],
+              deps.rollback.whoMayRelease,
+            ),
+            log,
+          );
           return;
         }
         case 'rollback':
@@ -96,25 +131,38 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           return;
         case 'reschedule': {
           if (!parsed.ref) {
-            await ack({ response_type: 'ephemeral', text: 'Which deployment? For example `/deploy reschedule DEP-12`.' } as never);
+            await ack({
+              response_type: 'ephemeral',
+              text: 'Which deployment? For example `/deploy reschedule DEP-12`.',
+            } as never);
             return;
           }
           const d = service.findByRef(parsed.ref);
           // Refuses at once (not the deployer, already started) before the form opens.
-          service.check(d.id, { type: 'reschedule', windowStart: clock.now() + 60_000, windowEnd: clock.now() + 120_000 }, command.user_id);
+          service.check(
+            d.id,
+            { type: 'reschedule', windowStart: clock.now() + 60_000, windowEnd: clock.now() + 120_000 },
+            command.user_id,
+          );
           await ack();
           await client.views.open({ trigger_id: command.trigger_id, view: rescheduleModal(d, clock.now()) as never });
           return;
         }
         case 'cancel': {
           if (!parsed.ref) {
-            await ack({ response_type: 'ephemeral', text: 'Which deployment? For example `/deploy cancel DEP-12 window moved`.' } as never);
+            await ack({
+              response_type: 'ephemeral',
+              text: 'Which deployment? For example `/deploy cancel DEP-12 window moved`.',
+            } as never);
             return;
           }
           const d = service.findByRef(parsed.ref);
           if (parsed.reason) {
             service.act(d.id, { type: 'cancel', reason: parsed.reason }, command.user_id);
-            await ack({ response_type: 'ephemeral', text: `${d.ref} is cancelled. Everyone following it can see why.` } as never);
+            await ack({
+              response_type: 'ephemeral',
+              text: `${d.ref} is cancelled. Everyone following it can see why.`,
+            } as never);
             return;
           }
           service.check(d.id, { type: 'cancel', reason: '-' }, command.user_id);
@@ -143,5 +191,3 @@ const cancelModal = (d: Deployment) =>
     ref: { d: d.id },
     context: `${d.service} ${d.version}: everyone following the deployment will see the reason.`,
   });
-
-

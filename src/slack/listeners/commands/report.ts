@@ -17,18 +17,40 @@ type Ack = (answer?: object) => Promise<void>;
  * as a Markdown file there (files.uploadV2: Slack's external upload flow).
  * Errors before the answer are thrown for the deploy command's one error handler.
  */
-export async function runReportCommand(deps: ListenerDeps, ref: string | null, ack: Ack, where: Where, log: Logger): Promise<void> {
+export async function runReportCommand(
+  deps: ListenerDeps,
+  ref: string | null,
+  ack: Ack,
+  where: Where,
+  log: Logger,
+): Promise<void> {
   const { service, client, clock } = deps;
   if (!ref) return ack({ response_type: 'ephemeral', text: 'Which deployment? For example `/deploy report DEP-12`.' });
   const d = service.findByRef(ref);
-  if ((await seenBy(deps, where.user, [d])).hidden.length) return ack({ response_type: 'ephemeral', ...privateStatusMessage(d.ref) });
+  if ((await seenBy(deps, where.user, [d])).hidden.length)
+    return ack({ response_type: 'ephemeral', ...privateStatusMessage(d.ref) });
   const parent = service.messageOf(d.id, 'parent');
-  if (!parent?.ts) throw new DomainError('not_now', `${d.ref} is not posted in Slack yet, so there is no thread for its report. Try again in a moment.`);
+  if (!parent?.ts)
+    throw new DomainError(
+      'not_now',
+      `${d.ref} is not posted in Slack yet, so there is no thread for its report. Try again in a moment.`,
+    );
   await ack();
   const now = clock.now();
   const record = service.record(d.id);
-  const summary = summaryReport({ d, events: record.map((r) => r.event), now, job: { kind: 'summary', payload: { target: 'thread' }, dueAt: now }, timings: deploymentTimings(d) });
-  await client.chat.postMessage({ channel: parent.channelId, thread_ts: parent.ts, text: summary.text, blocks: summary.blocks as never });
+  const summary = summaryReport({
+    d,
+    events: record.map((r) => r.event),
+    now,
+    job: { kind: 'summary', payload: { target: 'thread' }, dueAt: now },
+    timings: deploymentTimings(d),
+  });
+  await client.chat.postMessage({
+    channel: parent.channelId,
+    thread_ts: parent.ts,
+    text: summary.text,
+    blocks: summary.blocks as never,
+  });
   const filename = `${d.ref}-record.md`;
   const link = await permalinkOf(deps, d);
   const there = link ? `<${link}|its thread>` : 'its thread';
@@ -42,8 +64,22 @@ export async function runReportCommand(deps: ListenerDeps, ref: string | null, a
     });
   } catch (error) {
     const why = presentError(error, log, { deployment: d.ref });
-    await tell(client, where, { text: `📋 The summary report of ${d.ref} is in ${there}, but its full record could not be uploaded. ${why.text}` }, log);
+    await tell(
+      client,
+      where,
+      {
+        text: `📋 The summary report of ${d.ref} is in ${there}, but its full record could not be uploaded. ${why.text}`,
+      },
+      log,
+    );
     return;
   }
-  await tell(client, where, { text: `📋 The summary report of ${d.ref} is in ${there}, with its full record (${filename}, ${record.length} events).` }, log);
+  await tell(
+    client,
+    where,
+    {
+      text: `📋 The summary report of ${d.ref} is in ${there}, with its full record (${filename}, ${record.length} events).`,
+    },
+    log,
+  );
 }

@@ -18,7 +18,12 @@ const ephemeral = (text: string) => ({ response_type: 'ephemeral', text });
  * `/deploy lock SERVICE ENV [reason]` and `/deploy unlock SERVICE ENV`.
  * Errors are thrown for the deploy command's one error handler.
  */
-export async function runRollbackCommand(deps: ListenerDeps, command: SlashCommand, parsed: RollbackCommand, ack: Ack): Promise<void> {
+export async function runRollbackCommand(
+  deps: ListenerDeps,
+  command: SlashCommand,
+  parsed: RollbackCommand,
+  ack: Ack,
+): Promise<void> {
   const { rollback, service, client } = deps;
   const user = command.user_id;
   if (parsed.kind === 'rollback') {
@@ -26,17 +31,28 @@ export async function runRollbackCommand(deps: ListenerDeps, command: SlashComma
     const d = service.findByRef(parsed.ref);
     const { deployment, previous } = rollback.prepare(d.id, user);
     await ack();
-    await client.views.open({ trigger_id: command.trigger_id, view: rollbackModal({ d: deployment, toVersion: previous?.version ?? null }) as never });
+    await client.views.open({
+      trigger_id: command.trigger_id,
+      view: rollbackModal({ d: deployment, toVersion: previous?.version ?? null }) as never,
+    });
     return;
   }
   if (!parsed.service || !parsed.environment) {
-    throw new DomainError('invalid_input', `Name the service and the environment, for example \`/deploy ${parsed.kind} checkout production\`.`);
+    throw new DomainError(
+      'invalid_input',
+      `Name the service and the environment, for example \`/deploy ${parsed.kind} checkout production\`.`,
+    );
   }
   const where = `${clip(parsed.service, 80)} in ${ENVIRONMENT_LABELS[parsed.environment]}`;
   if (parsed.kind === 'unlock') {
     const released = rollback.unlock(parsed.service, parsed.environment, user);
     await ack(ephemeral(`🔓 ${where} is unlocked: new deployments can start again.`));
-    if (released.admin) await tellOps(deps, released, `🛡️ <@${user}> (admin) released the lock of ${where} that <@${released.lockedBy}> held: “${clip(released.reason, 300)}”`);
+    if (released.admin)
+      await tellOps(
+        deps,
+        released,
+        `🛡️ <@${user}> (admin) released the lock of ${where} that <@${released.lockedBy}> held: “${clip(released.reason, 300)}”`,
+      );
     return;
   }
   const { lock, created, admin } = rollback.lock(parsed.service, parsed.environment, parsed.reason ?? '', user);
@@ -46,7 +62,11 @@ export async function runRollbackCommand(deps: ListenerDeps, command: SlashComma
 }
 
 /** An admin's action on a lock, told to the ops channel of that service's environment (when it has one). */
-async function tellOps(deps: ListenerDeps, lock: { service: string; environment: Environment }, text: string): Promise<void> {
+async function tellOps(
+  deps: ListenerDeps,
+  lock: { service: string; environment: Environment },
+  text: string,
+): Promise<void> {
   const channel = deps.team.settingsFor(lock.service, lock.environment)?.opsChannel;
   if (!channel) return;
   try {

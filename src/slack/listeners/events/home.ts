@@ -18,12 +18,17 @@ export async function publishHome(deps: ListenerDeps, user: string, historyPage 
   const waiting = waitingFor(user, all, now, deps.service.policyFor);
   const past = await historySeenBy(deps, user, {}, historyPage);
   // Links only for what Home shows: the first deployments listed, the first lines of "Waiting for you" and the history page.
-  const mine = [...waiting.approvals.slice(0, WAITING_MAX), ...waiting.deployments.slice(0, WAITING_MAX)].map((w) => w.d);
+  const mine = [...waiting.approvals.slice(0, WAITING_MAX), ...waiting.deployments.slice(0, WAITING_MAX)].map(
+    (w) => w.d,
+  );
   const shown = [...all.slice(0, 30), ...mine, ...past.deployments];
   const links = await permalinksOf(deps, [...new Map(shown.map((d) => [d.id, d])).values()]);
   const items = all.slice(0, 30).map((d) => ({ d, link: links.get(d.id) ?? null }));
   const history = historyBlocks(past, links, 'home');
-  const view = homeWithHidden(homeView(items, now, waiting, links, history), hidden.map((d) => d.ref));
+  const view = homeWithHidden(
+    homeView(items, now, waiting, links, history),
+    hidden.map((d) => d.ref),
+  );
   try {
     await deps.client.views.publish({ user_id: user, view: view as never });
   } catch (error) {

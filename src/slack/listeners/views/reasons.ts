@@ -9,7 +9,11 @@ import { presentError } from '../../reply.js';
 import type { ListenerDeps } from '../deps.js';
 import { optionOf, textOf, type ViewValues } from './values.js';
 
-type Reader = (ref: ActionRef, values: ViewValues, deps: ListenerDeps) => { command: Command; field: string } | { error: string; field: string };
+type Reader = (
+  ref: ActionRef,
+  values: ViewValues,
+  deps: ListenerDeps,
+) => { command: Command; field: string } | { error: string; field: string };
 
 const reason = (values: ViewValues) => cleanText(textOf(values, ModalField.reason) ?? '').slice(0, 1000);
 
@@ -28,11 +32,15 @@ const READERS: Record<string, Reader> = {
   [ViewId.reject]: (ref, v) => {
     const r = reason(v);
     if (!ref.r) return { error: 'This form is out of date.', field: ModalField.reason };
-    return r ? { command: { type: 'reject', role: ref.r, reason: r }, field: ModalField.reason } : needReason(ModalField.reason);
+    return r
+      ? { command: { type: 'reject', role: ref.r, reason: r }, field: ModalField.reason }
+      : needReason(ModalField.reason);
   },
   [ViewId.overrideGate]: (ref, v) => {
     const r = reason(v);
-    return r ? { command: { type: 'override_gate', gate: ref.g ?? 'start', reason: r }, field: ModalField.reason } : needReason(ModalField.reason);
+    return r
+      ? { command: { type: 'override_gate', gate: ref.g ?? 'start', reason: r }, field: ModalField.reason }
+      : needReason(ModalField.reason);
   },
   [ViewId.cancel]: (_ref, v) => {
     const r = reason(v);
@@ -50,7 +58,8 @@ const READERS: Record<string, Reader> = {
     if (!ref.k) return { error: 'This form is out of date.', field: ModalField.evidence };
     if (!evidence) return { error: 'This item needs it to be confirmed.', field: ModalField.evidence };
     const item = findItem(deps.service.find(ref.d).plan, ref.k);
-    if (item?.item.evidence?.kind !== 'url') return { command: { type: 'confirm_item', key: ref.k, evidence }, field: ModalField.evidence };
+    if (item?.item.evidence?.kind !== 'url')
+      return { command: { type: 'confirm_item', key: ref.k, evidence }, field: ModalField.evidence };
     const link = checkEvidenceLink(evidence, deps.team.evidenceHttpHosts);
     if (!link.ok) return { error: link.error, field: ModalField.evidence };
     return { command: { type: 'confirm_item', key: ref.k, evidence: link.url }, field: ModalField.evidence };
@@ -65,7 +74,10 @@ export function registerReasonViews(app: App, deps: ListenerDeps): void {
       // The evidence modal has only its evidence field; the others a reason.
       const field = callbackId === ViewId.evidence ? ModalField.evidence : ModalField.reason;
       if (!ref) {
-        await ack({ response_action: 'errors', errors: { [field]: 'This form is out of date. Close it and try again.' } });
+        await ack({
+          response_action: 'errors',
+          errors: { [field]: 'This form is out of date. Close it and try again.' },
+        });
         return;
       }
       try {

@@ -14,10 +14,13 @@ export function registerRescheduleView(app: App, deps: ListenerDeps): void {
     const windowEnd = dateTimeOf(values, StartField.windowEnd);
     const error = (field: string, text: string) => ack({ response_action: 'errors', errors: { [field]: text } });
     if (!ref) return void (await error(StartField.windowStart, 'This form is out of date. Close it and try again.'));
-    if (windowStart === undefined) return void (await error(StartField.windowStart, 'Choose when the new window starts.'));
+    if (windowStart === undefined)
+      return void (await error(StartField.windowStart, 'Choose when the new window starts.'));
     if (windowEnd === undefined) return void (await error(StartField.windowEnd, 'Choose when the new window ends.'));
-    if (windowStart <= deps.clock.now()) return void (await error(StartField.windowStart, 'The new window must start in the future.'));
-    if (windowEnd <= windowStart) return void (await error(StartField.windowEnd, 'The window must end after it starts.'));
+    if (windowStart <= deps.clock.now())
+      return void (await error(StartField.windowStart, 'The new window must start in the future.'));
+    if (windowEnd <= windowStart)
+      return void (await error(StartField.windowEnd, 'The window must end after it starts.'));
     const log = deps.logger.child({ user: body.user.id, view: ViewId.reschedule, deploymentId: ref.d });
     try {
       deps.service.act(ref.d, { type: 'reschedule', windowStart, windowEnd }, body.user.id);

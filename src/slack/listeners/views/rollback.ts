@@ -13,9 +13,12 @@ const text = (v: ViewValues, id: string, max: number) => cleanText(textOf(v, id)
 
 /** The checked boxes of a checkboxes input, restricted to what the modal offers. */
 function restoreOf(v: ViewValues): string[] {
-  const selected = (field(v, RollbackField.restore) as { selected_options?: Array<{ value?: unknown }> } | undefined)?.selected_options;
+  const selected = (field(v, RollbackField.restore) as { selected_options?: Array<{ value?: unknown }> } | undefined)
+    ?.selected_options;
   if (!Array.isArray(selected)) return [];
-  return selected.map((o) => o?.value).filter((x): x is string => typeof x === 'string' && Object.hasOwn(RESTORE_LABELS, x));
+  return selected
+    .map((o) => o?.value)
+    .filter((x): x is string => typeof x === 'string' && Object.hasOwn(RESTORE_LABELS, x));
 }
 
 /** The rollback confirmation (the one decision) and the rollback-failed reason. */
@@ -25,7 +28,8 @@ export function registerRollbackViews(app: App, deps: ListenerDeps): void {
   app.view<ViewSubmitAction>(ViewId.rollback, async ({ ack, body, view }) => {
     const ref = decodeRef(view.private_metadata);
     const log = logger.child({ user: body.user.id, view: ViewId.rollback, deploymentId: ref?.d });
-    const error = (block: string, message: string) => ack({ response_action: 'errors', errors: { [block]: message.slice(0, 300) } });
+    const error = (block: string, message: string) =>
+      ack({ response_action: 'errors', errors: { [block]: message.slice(0, 300) } });
     if (!ref) return error(RollbackField.trigger, 'This form is out of date. Close it and press Roll back again.');
     const values = view.state.values as ViewValues;
     try {
@@ -37,12 +41,23 @@ export function registerRollbackViews(app: App, deps: ListenerDeps): void {
       // A blank of the template (a modal from before it stopped offering them) is no reason: ask for one in words.
       const trigger = choice === OTHER_TRIGGER ? other : isOnlyPlaceholder(listed) ? '' : listed;
       if (!choice) return await error(RollbackField.trigger, 'Choose what triggered the rollback.');
-      if (!trigger) return await error(choice === OTHER_TRIGGER ? RollbackField.other : RollbackField.trigger, 'Say in a few words why you roll back.');
+      if (!trigger)
+        return await error(
+          choice === OTHER_TRIGGER ? RollbackField.other : RollbackField.trigger,
+          'Say in a few words why you roll back.',
+        );
       const restore = restoreOf(values);
       if (!restore.length) return await error(RollbackField.restore, 'Choose at least one thing to restore.');
-      const { deployment, started } = rollback.start(ref.d, body.user.id, { trigger, restore, note: text(values, RollbackField.note, 1000) }, view.id);
+      const { deployment, started } = rollback.start(
+        ref.d,
+        body.user.id,
+        { trigger, restore, note: text(values, RollbackField.note, 1000) },
+        view.id,
+      );
       await ack();
-      log.with('info', started ? 'rollback started' : 'repeated rollback submission ignored', { deployment: deployment.ref });
+      log.with('info', started ? 'rollback started' : 'repeated rollback submission ignored', {
+        deployment: deployment.ref,
+      });
     } catch (e) {
       // A second person racing: the rollback is already under way; say so in their form.
       await error(RollbackField.trigger, presentError(e, log).text);
@@ -60,7 +75,10 @@ export function registerRollbackViews(app: App, deps: ListenerDeps): void {
       await ack();
     } catch (e) {
       if (isDomainError(e) && e.code === 'already_done') return ack();
-      await ack({ response_action: 'errors', errors: { [ModalField.reason]: presentError(e, log).text.slice(0, 300) } });
+      await ack({
+        response_action: 'errors',
+        errors: { [ModalField.reason]: presentError(e, log).text.slice(0, 300) },
+      });
     }
   });
 }

@@ -28,7 +28,11 @@ export interface StartFormState {
 export { isEnvironment } from '../../../usecases/start.js';
 
 /** The configured settings for what the form shows, if any. */
-export function settingsOf(team: TeamConfig, service: string | undefined, environment: Environment | undefined): Settings | null {
+export function settingsOf(
+  team: TeamConfig,
+  service: string | undefined,
+  environment: Environment | undefined,
+): Settings | null {
   return service && environment ? team.settingsFor(service, environment) : null;
 }
 
@@ -36,7 +40,11 @@ export function settingsOf(team: TeamConfig, service: string | undefined, enviro
 export function startForm({ templates, team, expandUsers }: StartFormDeps, state: StartFormState): ModalView {
   const settings = settingsOf(team, state.service, state.environment);
   const configured = settings?.templateId && templates.get(settings.templateId) ? settings.templateId : undefined;
-  const chosen = settings?.locked.includes('template') ? configured : state.templateId && templates.get(state.templateId) ? state.templateId : configured;
+  const chosen = settings?.locked.includes('template')
+    ? configured
+    : state.templateId && templates.get(state.templateId)
+      ? state.templateId
+      : configured;
   const template = templates.get(chosen ?? templates.defaultId);
   return startModal({
     ...(template ? { timings: offeredTimingsFor(template, settings) } : {}),
@@ -51,7 +59,9 @@ export function startForm({ templates, team, expandUsers }: StartFormDeps, state
       ? {
           fill: {
             version: state.fill,
-            approvers: Object.fromEntries(Object.entries(settings.approvers).map(([role, who]) => [role, expandUsers(who)])),
+            approvers: Object.fromEntries(
+              Object.entries(settings.approvers).map(([role, who]) => [role, expandUsers(who)]),
+            ),
             deployChannelId: settings.deployChannel,
             announceChannelId: settings.announceChannel,
             locked: settings.locked,

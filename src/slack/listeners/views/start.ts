@@ -37,12 +37,21 @@ function blockOf(field: string, at: (id: string) => string, shown: Set<string>):
   return id && shown.has(id) ? id : StartField.service;
 }
 
-function toBlockErrors(errors: FieldErrors, at: (id: string) => string, shown: Set<string>, roles: ApprovalRole[], asWritten = false): Record<string, string> {
+function toBlockErrors(
+  errors: FieldErrors,
+  at: (id: string) => string,
+  shown: Set<string>,
+  roles: ApprovalRole[],
+  asWritten = false,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [field, message] of Object.entries(errors)) {
     if (!message) continue;
     const block = blockOf(field, at, shown);
-    const role = field.startsWith('approver:') && block === StartField.service ? roles.find((r) => `approver:${r.role}` === field) : undefined;
+    const role =
+      field.startsWith('approver:') && block === StartField.service
+        ? roles.find((r) => `approver:${r.role}` === field)
+        : undefined;
     const text = role ? `${role.label} (team configuration): ${message}` : message;
     out[block] ??= asWritten ? text : text.charAt(0).toUpperCase() + text.slice(1);
   }
@@ -53,15 +62,22 @@ function toBlockErrors(errors: FieldErrors, at: (id: string) => string, shown: S
  * The form's values with the choice just made, and each select's initial option where the
  * state does not give it (a field nobody touched shows its initial option).
  */
-function withChoice(state: ViewValues, blocks: ReadonlyArray<{ block_id?: string; element?: unknown }>, changed?: { blockId: string; value: string }): ViewValues {
+function withChoice(
+  state: ViewValues,
+  blocks: ReadonlyArray<{ block_id?: string; element?: unknown }>,
+  changed?: { blockId: string; value: string },
+): ViewValues {
   const values: ViewValues = { ...state };
   for (const id of [StartField.service, StartField.environment]) {
     if (optionOf(values, id)) continue;
-    const element = blocks.find((b) => b.block_id === id)?.element as { initial_option?: { value?: string } } | undefined;
+    const element = blocks.find((b) => b.block_id === id)?.element as
+      | { initial_option?: { value?: string } }
+      | undefined;
     const initial = element?.initial_option?.value;
     if (initial) values[id] = { value: { type: 'static_select', selected_option: { value: initial } } };
   }
-  if (changed) values[changed.blockId] = { value: { type: 'static_select', selected_option: { value: changed.value } } };
+  if (changed)
+    values[changed.blockId] = { value: { type: 'static_select', selected_option: { value: changed.value } } };
   return values;
 }
 
@@ -77,7 +93,11 @@ function approversOf(values: ViewValues, shown: Set<string>, fill: number): Reco
 }
 
 /** The service the form names: the other-service field when filled, else the select (or the text field). */
-const serviceOf = (values: ViewValues) => textOf(values, StartField.otherService)?.trim() || optionOf(values, StartField.service) || textOf(values, StartField.service) || '';
+const serviceOf = (values: ViewValues) =>
+  textOf(values, StartField.otherService)?.trim() ||
+  optionOf(values, StartField.service) ||
+  textOf(values, StartField.service) ||
+  '';
 
 export function registerStartView(app: App, deps: ListenerDeps): void {
   const { starts, team, client, clock, logger } = deps;
@@ -115,8 +135,12 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
         view.id,
       );
       if (!outcome.ok) {
-        await ack({ response_action: 'errors', errors: toBlockErrors(outcome.errors, at, shown, outcome.roles, !!outcome.refused) });
-        if (outcome.refused === 'not_allowed') log.with('info', 'start refused', { reason: Object.values(outcome.errors)[0] });
+        await ack({
+          response_action: 'errors',
+          errors: toBlockErrors(outcome.errors, at, shown, outcome.roles, !!outcome.refused),
+        });
+        if (outcome.refused === 'not_allowed')
+          log.with('info', 'start refused', { reason: Object.values(outcome.errors)[0] });
         return;
       }
       await ack();
@@ -125,7 +149,11 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
       // Someone named as another person's deployer is told, by DM (chat.postMessage to their user id).
       if (outcome.created && d.deployerId !== user) {
         const text = `🚀 <@${user}> named you the deployer of ${d.ref}, ${clip(d.service, 80)} ${clip(d.version, 64)} → ${ENVIRONMENT_LABELS[d.environment]}. Follow it in <#${d.channelId}>.`;
-        await client.chat.postMessage({ channel: d.deployerId, text }).catch((error: unknown) => log.with('warn', 'could not tell the named deployer', { code: slackErrorCode(error) }));
+        await client.chat
+          .postMessage({ channel: d.deployerId, text })
+          .catch((error: unknown) =>
+            log.with('warn', 'could not tell the named deployer', { code: slackErrorCode(error) }),
+          );
       }
     } catch (error) {
       const answer = presentError(error, log);
@@ -134,7 +162,10 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
   });
 
   /** Draws the form again from what it shows now; `refill` applies the configuration of the chosen service again. */
-  async function redraw(body: BlockAction, o: { templateId?: string; refill: boolean; changed?: { blockId: string; value: string } }) {
+  async function redraw(
+    body: BlockAction,
+    o: { templateId?: string; refill: boolean; changed?: { blockId: string; value: string } },
+  ) {
     const view = body.view;
     if (!view) return;
     const meta = metadataOf(view.private_metadata);

@@ -87,8 +87,8 @@ export function approvalsLayout(plan: Template): Unit[][] {
       u.kind === 'role'
         ? worstCost(plan, (d) => roleBlocks(d, u.role))
         : maxOf(worstReports('start').map((r) => worstCost(plan, (d) => gateBlocks(d, r))));
-    return pack([{ title: null, units }], cost, () => ZERO, budgetAfter(frame)).map(
-      (chunk) => chunk.flatMap((s) => s.units),
+    return pack([{ title: null, units }], cost, () => ZERO, budgetAfter(frame)).map((chunk) =>
+      chunk.flatMap((s) => s.units),
     );
   });
 }

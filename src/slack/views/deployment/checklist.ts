@@ -44,7 +44,11 @@ function completeBlocks(d: Deployment, gate = gateReport(d, 'complete')): KnownB
   if (d.cancelled) return [section(`🚫 *Cancelled* by ${mention(d.cancelled.by)} · ${slackDate(d.cancelled.at)}`)];
   if (d.rollback) return [section(`⏪ *Not completed: a rollback started* — its plan is further down the thread.`)];
   if (d.monitoring) {
-    return [section(`✅ *Completed* by ${mention(d.monitoring.by)} · ${slackDate(d.monitoring.at)}; monitored until ${slackDate(d.monitoring.until)}`)];
+    return [
+      section(
+        `✅ *Completed* by ${mention(d.monitoring.by)} · ${slackDate(d.monitoring.at)}; monitored until ${slackDate(d.monitoring.until)}`,
+      ),
+    ];
   }
   const what = `${d.service} ${d.version} (${ENVIRONMENT_LABELS[d.environment]}, ${DEPLOYMENT_TYPE_LABELS[d.type]})`;
   const complete = button({
@@ -80,7 +84,14 @@ function unitBlocks(d: Deployment, u: Unit): KnownBlock[] {
       return [section(`*Health checks*\n${joinLines(lines, 2800)}`)];
     }
     case 'followUps':
-      return [section(`*Follow-up actions*\n${joinLines(plan.postDeployment.followUps.map((f) => clip(f, 500)), 2800)}`)];
+      return [
+        section(
+          `*Follow-up actions*\n${joinLines(
+            plan.postDeployment.followUps.map((f) => clip(f, 500)),
+            2800,
+          )}`,
+        ),
+      ];
     case 'complete':
       return completeBlocks(d);
   }
@@ -101,11 +112,15 @@ function segmentsOf(plan: Template, stage: ChecklistStage) {
     units: items.filter((p) => p.sectionId === g.id).map((p): Unit => ({ kind: 'item', p })),
   }));
   if (stage === 'verify') {
-    plan.verification.validationQueries.forEach((_, index) => segments.push({ title: null, units: [{ kind: 'query', index }] }));
+    plan.verification.validationQueries.forEach((_, index) =>
+      segments.push({ title: null, units: [{ kind: 'query', index }] }),
+    );
     if (plan.verification.healthChecks.length) segments.push({ title: null, units: [{ kind: 'health' }] });
   }
   if (stage === 'post') {
-    const tail: Unit[] = plan.postDeployment.followUps.length ? [{ kind: 'followUps' }, { kind: 'complete' }] : [{ kind: 'complete' }];
+    const tail: Unit[] = plan.postDeployment.followUps.length
+      ? [{ kind: 'followUps' }, { kind: 'complete' }]
+      : [{ kind: 'complete' }];
     segments.push({ title: null, units: tail });
   }
   return segments;
@@ -146,6 +161,11 @@ export function renderChecklists(d: Deployment, stage: ChecklistStage): SlackMes
       }
     }
     const counts = total ? `: ${done} of ${total} done` : '';
-    return { key: `${stage}:${i + 1}`, placement: 'thread' as const, text: `${d.ref} · ${TITLES[stage]}${part}${counts}`, blocks };
+    return {
+      key: `${stage}:${i + 1}`,
+      placement: 'thread' as const,
+      text: `${d.ref} · ${TITLES[stage]}${part}${counts}`,
+      blocks,
+    };
   });
 }

@@ -39,7 +39,14 @@ export function gateText(r: GateReport): string {
  */
 export function worstReports(gate: GateReport['gate']): GateReport[] {
   const missing = Array<string>(40).fill('"'.repeat(600));
-  const overridden = { gate, by: `U${'Z'.repeat(20)}`, at: 4_102_444_800_000, reason: '"'.repeat(2000), missing, requestedBy: `U${'Z'.repeat(20)}` };
+  const overridden = {
+    gate,
+    by: `U${'Z'.repeat(20)}`,
+    at: 4_102_444_800_000,
+    reason: '"'.repeat(2000),
+    missing,
+    requestedBy: `U${'Z'.repeat(20)}`,
+  };
   return [
     { gate, open: false, missing },
     { gate, open: false, missing, requested: overridden },

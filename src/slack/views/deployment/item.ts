@@ -33,9 +33,14 @@ function evidenceLine(p: PlanItem, value: string | undefined, done: boolean): st
 
 function accessory(d: Deployment, p: PlanItem, kind: ItemButton): Button | undefined {
   if (kind === 'confirm') {
-    return button({ text: p.item.evidence ? 'Confirm…' : 'Confirm', actionId: ActionId.confirmItem, value: encodeRef({ d: d.id, k: p.key }) });
+    return button({
+      text: p.item.evidence ? 'Confirm…' : 'Confirm',
+      actionId: ActionId.confirmItem,
+      value: encodeRef({ d: d.id, k: p.key }),
+    });
   }
-  if (kind === 'undo') return button({ text: 'Undo', actionId: ActionId.undoItem, value: encodeRef({ d: d.id, k: p.key }) });
+  if (kind === 'undo')
+    return button({ text: 'Undo', actionId: ActionId.undoItem, value: encodeRef({ d: d.id, k: p.key }) });
   return undefined;
 }
 
@@ -57,7 +62,13 @@ export function itemBlocks(d: Deployment, p: PlanItem, kind: ItemButton): KnownB
     text = line(p, '⬜');
   }
   const small = [
-    p.item.details.length ? joinLines(p.item.details.map((x) => hinted(clip(x, 600))), 1500, '') : '',
+    p.item.details.length
+      ? joinLines(
+          p.item.details.map((x) => hinted(clip(x, 600))),
+          1500,
+          '',
+        )
+      : '',
     evidenceLine(p, state?.state === 'done' ? state.evidence : undefined, state?.state === 'done') ?? '',
   ].filter(Boolean);
   return [section(text, accessory(d, p, kind)), ...(small.length ? [context(...small)] : [])];

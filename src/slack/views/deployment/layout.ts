@@ -37,7 +37,10 @@ export const plus = (a: Cost, b: Cost): Cost => ({ blocks: a.blocks + b.blocks, 
 const atMost = (a: Cost, b: Cost) => a.blocks <= b.blocks && a.chars <= b.chars;
 
 /** What units may use once the message's frame (header, actions…) has taken its share. */
-export const budgetAfter = (frame: Cost): Cost => ({ blocks: MAX_BLOCKS - frame.blocks, chars: TARGET_CHARS - frame.chars - 2 });
+export const budgetAfter = (frame: Cost): Cost => ({
+  blocks: MAX_BLOCKS - frame.blocks,
+  chars: TARGET_CHARS - frame.chars - 2,
+});
 
 // --- Worst states -----------------------------------------------------------
 
@@ -71,7 +74,9 @@ function base(plan: Template): Deployment {
     created: stamp,
     items: {},
     approvals: {},
-    phases: Object.fromEntries(plan.phases.map((p) => [p.id, { plannedStart: WORST_AT, plannedEnd: WORST_AT + 60_000 }])),
+    phases: Object.fromEntries(
+      plan.phases.map((p) => [p.id, { plannedStart: WORST_AT, plannedEnd: WORST_AT + 60_000 }]),
+    ),
     overrides: [],
     revision: 1,
   };
@@ -85,7 +90,11 @@ function withAll(d: Deployment, item: ItemState | null, phase: 'running' | 'comp
     phases: Object.fromEntries(
       Object.entries(d.phases).map(([id, w]) => [
         id,
-        phase === 'running' ? { ...w, started: stamp } : phase === 'completed' ? { ...w, started: stamp, completed: stamp } : w,
+        phase === 'running'
+          ? { ...w, started: stamp }
+          : phase === 'completed'
+            ? { ...w, started: stamp, completed: stamp }
+            : w,
       ]),
     ),
   };
@@ -102,14 +111,21 @@ function variants(plan: Template): Deployment[] {
     reason: Q(2000),
     missing: Array<string>(40).fill(Q(600)),
   }));
-  const rejected = Object.fromEntries(plan.approvals.map((a) => [a.role, { decision: 'rejected' as const, ...stamp, reason: Q(2000) }]));
+  const rejected = Object.fromEntries(
+    plan.approvals.map((a) => [a.role, { decision: 'rejected' as const, ...stamp, reason: Q(2000) }]),
+  );
   const approved = Object.fromEntries(plan.approvals.map((a) => [a.role, { decision: 'approved' as const, ...stamp }]));
   return [
     d,
     { ...withAll(d, null, 'running'), status: 'in_progress' },
     { ...withAll(d, done(WORST_URL), 'running'), status: 'in_progress', approvals: approved },
     { ...withAll(d, done(Q(2000)), 'running'), status: 'verifying', approvals: approved },
-    { ...withAll(d, { state: 'failed', ...stamp, note: Q(2000) }, 'running'), status: 'in_progress', approvals: rejected, overrides },
+    {
+      ...withAll(d, { state: 'failed', ...stamp, note: Q(2000) }, 'running'),
+      status: 'in_progress',
+      approvals: rejected,
+      overrides,
+    },
     { ...withAll(d, done(Q(2000)), 'completed'), status: 'scheduled', approvals: rejected, overrides },
   ];
 }

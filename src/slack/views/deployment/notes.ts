@@ -17,7 +17,9 @@ import { roomFailedNote } from './room.js';
 export function renderNotes(d: Deployment): SlackMessage[] {
   const notes: Array<{ at: number; key: string; text: string }> = [];
   for (const o of d.overrides) {
-    const lacked = o.missing.length ? `\nIt was missing:\n${firstFew(o.missing, 5, (m) => `• ${clip(m, 150)}`).join('\n')}` : '';
+    const lacked = o.missing.length
+      ? `\nIt was missing:\n${firstFew(o.missing, 5, (m) => `• ${clip(m, 150)}`).join('\n')}`
+      : '';
     notes.push({
       at: o.at,
       key: `note:override:${o.gate}`,

@@ -1,7 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import { gateReport } from '../../../core/deployment/gates.js';
 import { currentPhase, phaseTiming, progressOf } from '../../../core/deployment/progress.js';
-import { DEPLOYMENT_TYPE_LABELS, ENVIRONMENT_LABELS, STATUS_LABELS, type Deployment } from '../../../core/deployment/types.js';
+import {
+  DEPLOYMENT_TYPE_LABELS,
+  ENVIRONMENT_LABELS,
+  STATUS_LABELS,
+  type Deployment,
+} from '../../../core/deployment/types.js';
 import { findItem } from '../../../core/template/items.js';
 import { truncate } from '../../../core/text.js';
 import { context, header, section } from '../blocks.js';
@@ -13,7 +18,10 @@ import { reversesPair, rollbackNowLine } from './rollback.js';
 /** Cancellation, rejections and failed steps: what must not be missed. One section each, each well under 3000 characters. */
 function alerts(d: Deployment): string[] {
   const out: string[] = [];
-  if (d.cancelled) out.push(`🚫 *Cancelled* by ${mention(d.cancelled.by)} · ${slackDate(d.cancelled.at)}: “${clip(d.cancelled.reason, 300)}”`);
+  if (d.cancelled)
+    out.push(
+      `🚫 *Cancelled* by ${mention(d.cancelled.by)} · ${slackDate(d.cancelled.at)}: “${clip(d.cancelled.reason, 300)}”`,
+    );
   const rejected = d.plan.approvals.flatMap((role) => {
     const a = d.approvals[role.role];
     return a?.decision === 'rejected' ? [{ role, a }] : [];
@@ -37,7 +45,8 @@ function nowLine(d: Deployment, now: number): string {
   if (d.completed) {
     // Monitored: completed when Complete was pressed (as the completion notice says), healthy at the verdict.
     const m = d.monitoring;
-    if (m?.verdict?.healthy) return `✅ Completed ${slackDate(m.at)} by ${mention(m.by)} · 💚 healthy after monitoring, ${slackDate(m.verdict.at, '{time}')}`;
+    if (m?.verdict?.healthy)
+      return `✅ Completed ${slackDate(m.at)} by ${mention(m.by)} · 💚 healthy after monitoring, ${slackDate(m.verdict.at, '{time}')}`;
     return `✅ Completed ${slackDate(d.completed.at)} by ${mention(d.completed.by)}`;
   }
   if (d.cancelled) return '';
@@ -45,7 +54,8 @@ function nowLine(d: Deployment, now: number): string {
   if (phase) {
     const index = d.plan.phases.indexOf(phase);
     const t = phaseTiming(d, phase.id, now);
-    const over = t.overrun && t.actualMs !== null ? ` · ⚠️ over plan by ${formatDuration(t.actualMs - t.plannedMs)}` : '';
+    const over =
+      t.overrun && t.actualMs !== null ? ` · ⚠️ over plan by ${formatDuration(t.actualMs - t.plannedMs)}` : '';
     return `▶️ *Now:* phase ${index + 1} of ${d.plan.phases.length}, “${clip(phase.title, 150)}”${over}`;
   }
   if (d.status === 'verifying') return '🔎 *Now:* verification and post-deployment checks.';
@@ -60,7 +70,8 @@ function summary(d: Deployment): string {
   const parts: string[] = [];
   if (d.changes.length) parts.push(`*Changes*\n${firstFew(d.changes, 5, (c) => `• ${clip(c, 150)}`).join('\n')}`);
   if (d.tickets.length) {
-    const line = (t: Deployment['tickets'][number]) => `• *${clip(t.key, 40)}*${t.description ? `: ${clip(t.description, 150)}` : ''}`;
+    const line = (t: Deployment['tickets'][number]) =>
+      `• *${clip(t.key, 40)}*${t.description ? `: ${clip(t.description, 150)}` : ''}`;
     parts.push(`*Tickets*\n${firstFew(d.tickets, 5, line).join('\n')}`);
   }
   return parts.join('\n\n');
@@ -99,7 +110,11 @@ export function renderParent(d: Deployment, now: number): SlackMessage {
   const s = summary(d);
   if (s) blocks.push(section(s));
   blocks.push(...rollbackParentBlocks(d));
-  blocks.push(context(`*${d.ref}* · Template: ${clip(d.plan.name, 75)} · Created by ${mention(d.created.by)} ${slackDate(d.created.at)}`));
+  blocks.push(
+    context(
+      `*${d.ref}* · Template: ${clip(d.plan.name, 75)} · Created by ${mention(d.created.by)} ${slackDate(d.created.at)}`,
+    ),
+  );
   return {
     key: 'parent',
     placement: 'parent',

@@ -24,13 +24,17 @@ function timingLines(d: Deployment, phase: Phase, now: number): string[] {
   if (!state) return [];
   const t = timingOf(d, phase.id, now);
   const endFormat = t.plannedMs < DAY ? '{time}' : DATE_TIME;
-  const lines = [`🗓️ Planned ${slackDate(state.plannedStart)} – ${slackDate(state.plannedEnd, endFormat)} (${formatDuration(t.plannedMs)})`];
+  const lines = [
+    `🗓️ Planned ${slackDate(state.plannedStart)} – ${slackDate(state.plannedEnd, endFormat)} (${formatDuration(t.plannedMs)})`,
+  ];
   if (state.started) lines.push(`▶️ Started ${slackDate(state.started.at)} by ${mention(state.started.by)}`);
   if (state.completed) {
     lines.push(`🏁 Completed ${slackDate(state.completed.at)} by ${mention(state.completed.by)}`);
     lines.push(`⏱️ Took ${formatDuration(t.actualMs ?? 0)} of ${formatDuration(t.plannedMs)} planned`);
   } else if (state.interrupted && t.actualMs !== null) {
-    lines.push(`⏹️ Interrupted by the rollback ${slackDate(state.interrupted.at)} after ${formatDuration(t.actualMs)} of ${formatDuration(t.plannedMs)} planned`);
+    lines.push(
+      `⏹️ Interrupted by the rollback ${slackDate(state.interrupted.at)} after ${formatDuration(t.actualMs)} of ${formatDuration(t.plannedMs)} planned`,
+    );
   } else if (t.actualMs !== null) {
     lines.push(`⏱️ Running for ${formatDuration(t.actualMs)} of ${formatDuration(t.plannedMs)} planned`);
   }
@@ -39,14 +43,25 @@ function timingLines(d: Deployment, phase: Phase, now: number): string[] {
 
 function frameTop(d: Deployment, phase: Phase, now: number, part: string): KnownBlock[] {
   const index = d.plan.phases.findIndex((p) => p.id === phase.id);
-  const blocks: KnownBlock[] = [header(`Phase ${index + 1} of ${d.plan.phases.length}: ${truncate(phase.title, 110)}${part}`)];
+  const blocks: KnownBlock[] = [
+    header(`Phase ${index + 1} of ${d.plan.phases.length}: ${truncate(phase.title, 110)}${part}`),
+  ];
   const timing = timingLines(d, phase, now);
   if (timing.length) blocks.push(context(...timing));
   const t = timingOf(d, phase.id, now);
   if (t.overrun && t.actualMs !== null) {
     blocks.push(section(`⚠️ *Over plan by ${formatDuration(t.actualMs - t.plannedMs)}*`));
   }
-  if (phase.notes.length) blocks.push(context(`📝 ${joinLines(phase.notes.map((n) => clip(n, 500)), 1500, '')}`));
+  if (phase.notes.length)
+    blocks.push(
+      context(
+        `📝 ${joinLines(
+          phase.notes.map((n) => clip(n, 500)),
+          1500,
+          '',
+        )}`,
+      ),
+    );
   if (!phase.steps.length) blocks.push(section('_No steps are listed for this phase._'));
   return blocks;
 }
@@ -58,13 +73,17 @@ function frameBottom(d: Deployment, phase: Phase): KnownBlock[] {
   const ref = encodeRef({ d: d.id, p: phase.id });
   if (state?.completed) return [];
   if (state?.started) {
-    const buttons = [button({ text: 'Complete phase', actionId: ActionId.completePhase, value: ref, style: 'primary' })];
-    if (phase.steps.length) buttons.push(button({ text: 'Report a failed step…', actionId: ActionId.failStep, value: ref, style: 'danger' }));
+    const buttons = [
+      button({ text: 'Complete phase', actionId: ActionId.completePhase, value: ref, style: 'primary' }),
+    ];
+    if (phase.steps.length)
+      buttons.push(button({ text: 'Report a failed step…', actionId: ActionId.failStep, value: ref, style: 'danger' }));
     return [actions(buttons)];
   }
   const index = d.plan.phases.findIndex((p) => p.id === phase.id);
   const previous = d.plan.phases[index - 1];
-  if (previous && !d.phases[previous.id]?.completed) return [context(`Starts after “${clip(previous.title, 150)}” is complete.`)];
+  if (previous && !d.phases[previous.id]?.completed)
+    return [context(`Starts after “${clip(previous.title, 150)}” is complete.`)];
   return [actions([button({ text: 'Start phase', actionId: ActionId.startPhase, value: ref, style: 'primary' })])];
 }
 
@@ -84,7 +103,12 @@ export function phaseLayout(plan: Template, phase: Phase): PlanItem[][] {
       worstCost(plan, (d, now) => frameTop(d, phase, now, partLabel(99, 99))),
       worstCost(plan, (d) => frameBottom(d, phase)),
     );
-    const parts = pack([{ title: null, units: steps }], (p) => worstCost(plan, (d) => stepBlocks(d, phase, p)), () => ZERO, budgetAfter(frame));
+    const parts = pack(
+      [{ title: null, units: steps }],
+      (p) => worstCost(plan, (d) => stepBlocks(d, phase, p)),
+      () => ZERO,
+      budgetAfter(frame),
+    );
     return parts.length ? parts.map((chunk) => chunk.flatMap((s) => s.units)) : [[]];
   });
 }
@@ -94,10 +118,17 @@ export function renderPhase(d: Deployment, phase: Phase, now: number): SlackMess
   const state = d.phases[phase.id];
   const steps = parts.flat();
   const done = steps.filter((p) => d.items[p.key]?.state === 'done').length;
-  const where = state?.completed ? 'complete' : state?.interrupted ? 'interrupted' : state?.started ? 'running' : 'not started';
+  const where = state?.completed
+    ? 'complete'
+    : state?.interrupted
+      ? 'interrupted'
+      : state?.started
+        ? 'running'
+        : 'not started';
   return parts.map((part, i) => {
     const label = partLabel(i + 1, parts.length);
-    const blocks: KnownBlock[] = i === 0 ? frameTop(d, phase, now, label) : [header(`${truncate(phase.title, 130)}${label}`)];
+    const blocks: KnownBlock[] =
+      i === 0 ? frameTop(d, phase, now, label) : [header(`${truncate(phase.title, 130)}${label}`)];
     for (const p of part) blocks.push(...stepBlocks(d, phase, p));
     if (i === parts.length - 1) blocks.push(...frameBottom(d, phase));
     return {

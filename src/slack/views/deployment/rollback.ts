@@ -29,7 +29,10 @@ function timerText(d: Deployment, now: number): string {
   const t = rollbackTiming(d, now);
   if (!t) return '';
   const verb = d.rollback?.completed ? 'Took' : 'Running for';
-  const estimate = t.estimateMs !== null ? ` of ${formatDuration(t.estimateMs)} estimated` : ' · no estimated rollback time is set, so no overrun alert';
+  const estimate =
+    t.estimateMs !== null
+      ? ` of ${formatDuration(t.estimateMs)} estimated`
+      : ' · no estimated rollback time is set, so no overrun alert';
   return `⏱️ ${verb} ${formatDuration(t.elapsedMs)}${estimate}`;
 }
 
@@ -40,14 +43,16 @@ export function rollbackNowLine(d: Deployment, now: number): string | null {
   const r = d.rollback;
   if (!r) return null;
   if (r.completed) return `↩️ *Rolled back* ${versions(d)} · ${slackDate(r.completed.at)} by ${mention(r.completed.by)}`;
-  if (r.failed && d.status === 'rollback_failed') return `🆘 *Rollback failed* — ${mention(r.failed.by)}: “${clip(r.failed.note, 300)}”`;
+  if (r.failed && d.status === 'rollback_failed')
+    return `🆘 *Rollback failed* — ${mention(r.failed.by)}: “${clip(r.failed.note, 300)}”`;
   const t = rollbackTiming(d, now);
   const over = t && t.overrunMs > 0 ? ` · ⚠️ over the estimate by ${formatDuration(t.overrunMs)}` : '';
   return `⏪ *Rolling back* ${versions(d)}, started by ${mention(r.started.by)} ${slackDate(r.started.at)}${over}`;
 }
 
 /** The parent card's field naming the deployment a Rollback reverses. */
-export const reversesPair = (d: Deployment): [string, string] | null => (d.reverses ? ['Reverses', refOf(d.reverses)] : null);
+export const reversesPair = (d: Deployment): [string, string] | null =>
+  d.reverses ? ['Reverses', refOf(d.reverses)] : null;
 
 // --- The thread -------------------------------------------------------------------
 
@@ -59,7 +64,10 @@ function stepButton(d: Deployment, p: PlanItem): ItemButton {
 const FRAME = { blocks: 10, chars: 5_000 };
 
 /** The rollback checklists cut into messages: from the plan alone, so keys never move. */
-export function rollbackLayout(plan: Template, stage: Extract<Stage, 'rollback' | 'rollback_validation'>): PlanItem[][] {
+export function rollbackLayout(
+  plan: Template,
+  stage: Extract<Stage, 'rollback' | 'rollback_validation'>,
+): PlanItem[][] {
   return memoByPlan(plan, `rollback:${stage}`, () => {
     const items = itemsOfStage(plan, stage);
     const cost = (p: PlanItem) =>
@@ -86,18 +94,26 @@ function planFrame(d: Deployment, now: number, part: string): KnownBlock[] {
   const closed = interrupted.length ? `Closed as interrupted: ${clip(interrupted.join(', '), 600)}. ` : '';
   blocks.push(context(`${closed}${what(d)} is locked against new deployments until a lead unlocks it.`));
   const t = rollbackTiming(d, now);
-  if (t && t.estimateMs === null && !r.completed) blocks.push(context(`The template gives no estimated rollback time. ${ESTIMATE_HINT}`));
-  if (t && t.overrunMs > 0 && !r.completed) blocks.push(section(`⚠️ *Over the estimated rollback time by ${formatDuration(t.overrunMs)}*`));
+  if (t && t.estimateMs === null && !r.completed)
+    blocks.push(context(`The template gives no estimated rollback time. ${ESTIMATE_HINT}`));
+  if (t && t.overrunMs > 0 && !r.completed)
+    blocks.push(section(`⚠️ *Over the estimated rollback time by ${formatDuration(t.overrunMs)}*`));
   return blocks;
 }
 
 function failButton(d: Deployment): Button {
-  return button({ text: 'Rollback failed…', actionId: ActionId.rollbackFail, value: encodeRef({ d: d.id }), style: 'danger' });
+  return button({
+    text: 'Rollback failed…',
+    actionId: ActionId.rollbackFail,
+    value: encodeRef({ d: d.id }),
+    style: 'danger',
+  });
 }
 
 function completeBlocks(d: Deployment): KnownBlock[] {
   const r = d.rollback!;
-  if (r.completed) return [section(`✅ *Rollback complete* — ${mention(r.completed.by)} · ${slackDate(r.completed.at)}`)];
+  if (r.completed)
+    return [section(`✅ *Rollback complete* — ${mention(r.completed.by)} · ${slackDate(r.completed.at)}`)];
   const complete = button({
     text: 'Rollback complete',
     actionId: ActionId.rollbackComplete,
@@ -111,7 +127,13 @@ function completeBlocks(d: Deployment): KnownBlock[] {
     }),
   });
   const buttons = d.status === 'rollback_failed' ? [complete] : [complete, failButton(d)];
-  const failed = r.failed ? [section(`🆘 *Marked failed* by ${mention(r.failed.by)} · ${slackDate(r.failed.at)}: “${clip(r.failed.note, 1000)}”`)] : [];
+  const failed = r.failed
+    ? [
+        section(
+          `🆘 *Marked failed* by ${mention(r.failed.by)} · ${slackDate(r.failed.at)}: “${clip(r.failed.note, 1000)}”`,
+        ),
+      ]
+    : [];
   return [...failed, context('Complete the rollback once its steps and validation are done.'), actions(buttons)];
 }
 
@@ -140,7 +162,8 @@ function renderValidation(d: Deployment): SlackMessage[] {
   return parts.map((part, i) => {
     const label = partLabel(i + 1, parts.length);
     const blocks: KnownBlock[] = [header(`🔎 Rollback validation${label}`)];
-    if (!all.length) blocks.push(section('_The template lists no rollback validation: check the application by the plan above._'));
+    if (!all.length)
+      blocks.push(section('_The template lists no rollback validation: check the application by the plan above._'));
     else if (i === 0 && rollbackValidation(d.plan).standard) blocks.push(context(STANDARD_VALIDATION_NOTE));
     for (const p of part) blocks.push(...itemBlocks(d, p, stepButton(d, p)));
     if (i === parts.length - 1) blocks.push(...completeBlocks(d));
@@ -153,7 +176,13 @@ function renderValidation(d: Deployment): SlackMessage[] {
   });
 }
 
-const once = (key: string, text: string, blocks: KnownBlock[] = [section(text)]): SlackMessage => ({ key, placement: 'thread', text, blocks, once: true });
+const once = (key: string, text: string, blocks: KnownBlock[] = [section(text)]): SlackMessage => ({
+  key,
+  placement: 'thread',
+  text,
+  blocks,
+  once: true,
+});
 
 /** The rollback's own timeline: when it started, each step, the end; with its duration against the estimate. */
 export function rollbackTimeline(d: Deployment): string[] {
@@ -163,7 +192,9 @@ export function rollbackTimeline(d: Deployment): string[] {
   const steps = [...itemsOfStage(d.plan, 'rollback'), ...itemsOfStage(d.plan, 'rollback_validation')]
     .flatMap((p) => {
       const s = d.items[p.key];
-      return s?.state === 'done' ? [{ at: s.at, line: `${offset(s.at)} ✅ ${clip(p.item.text, 150)} — ${mention(s.by)}` }] : [];
+      return s?.state === 'done'
+        ? [{ at: s.at, line: `${offset(s.at)} ✅ ${clip(p.item.text, 150)} — ${mention(s.by)}` }]
+        : [];
     })
     .sort((a, b) => a.at - b.at)
     .map((s) => s.line);
@@ -178,7 +209,10 @@ export function rollbackReport(d: Deployment): KnownBlock[] {
   const r = d.rollback;
   if (!r?.completed) return [];
   const t = rollbackTiming(d, r.completed.at)!;
-  const estimate = t.estimateMs !== null ? ` (estimate ${formatDuration(t.estimateMs)}${t.overrunMs ? `, over by ${formatDuration(t.overrunMs)}` : ''})` : '';
+  const estimate =
+    t.estimateMs !== null
+      ? ` (estimate ${formatDuration(t.estimateMs)}${t.overrunMs ? `, over by ${formatDuration(t.overrunMs)}` : ''})`
+      : '';
   const restore = r.restore.map((k) => RESTORE_LABELS[k] ?? k).join(', ');
   const summary = [
     `*${what(d)}:* ${versions(d)}`,
@@ -206,7 +240,12 @@ export function renderRollback(d: Deployment, now: number): SlackMessage[] {
   if (!r) return [];
   const out = [...renderPlan(d, now), ...renderValidation(d)];
   if (r.failed && !failedNoticeInThread(d)) {
-    out.push(once('note:rollback:failed', `🆘 ${mention(r.failed.by)} marked the rollback of ${d.ref} failed: “${clip(r.failed.note, 1000)}”. The ops channel has been alerted.`));
+    out.push(
+      once(
+        'note:rollback:failed',
+        `🆘 ${mention(r.failed.by)} marked the rollback of ${d.ref} failed: “${clip(r.failed.note, 1000)}”. The ops channel has been alerted.`,
+      ),
+    );
   }
   return out;
 }
@@ -216,7 +255,11 @@ export function renderRollback(d: Deployment, now: number): SlackMessage[] {
 export type RollbackNoticeKind = 'started' | 'completed' | 'failed';
 
 /** The rollback notices for the announcement and ops channels. */
-export function rollbackNotice(d: Deployment, kind: RollbackNoticeKind, threadLink: string | null): { text: string; blocks: KnownBlock[] } {
+export function rollbackNotice(
+  d: Deployment,
+  kind: RollbackNoticeKind,
+  threadLink: string | null,
+): { text: string; blocks: KnownBlock[] } {
   const r = d.rollback;
   // The fallback text is what a phone notification shows: plain words, no mrkdwn stars.
   let text: string;
@@ -260,7 +303,9 @@ export function rollbackDecision({ d, now }: Pick<NoticeInput, 'd' | 'now'>): No
   return {
     text: `⏰ ${d.ref} was marked faulty${since} and is still live: roll back, or carry on?`,
     blocks: [
-      section(`⏰ ${mention(d.deployerId)}: ${d.ref} (${what(d)}) was marked faulty${since}${why} and is still live. Decide now: roll back, or carry on.${until}`),
+      section(
+        `⏰ ${mention(d.deployerId)}: ${d.ref} (${what(d)}) was marked faulty${since}${why} and is still live. Decide now: roll back, or carry on.${until}`,
+      ),
       actions(rollback ? [rollback, healthy] : [healthy]),
     ],
   };
@@ -271,7 +316,9 @@ export function rollbackOverrun({ d, now }: Pick<NoticeInput, 'd' | 'now'>): Not
   const t = rollbackTiming(d, now);
   const estimate = t?.estimateMs ? formatDuration(t.estimateMs) : 'its estimate';
   const over = t?.overrunMs ? ` by ${formatDuration(t.overrunMs)}` : '';
-  const open = itemsOfStage(d.plan, 'rollback').filter((p) => p.item.required && d.items[p.key]?.state !== 'done').length;
+  const open = itemsOfStage(d.plan, 'rollback').filter(
+    (p) => p.item.required && d.items[p.key]?.state !== 'done',
+  ).length;
   const left = open ? ` ${open} required rollback step${open === 1 ? ' is' : 's are'} still open.` : '';
   const text = `⚠️ The rollback of ${d.ref} (${what(d)}) is over its estimated ${estimate}${over}.${left}`;
   const who = [...new Set([d.deployerId, d.rollback?.started.by ?? d.deployerId])].map(mention).join(', ');

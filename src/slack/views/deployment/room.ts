@@ -13,7 +13,9 @@ import type { SlackMessage } from './message.js';
 export function renderMirror(d: Deployment, parent: SlackMessage): SlackMessage | null {
   const room = roomOf(d);
   if (!room) return null;
-  const link = section(`💬 ${d.ref} runs in its own channel: <#${room.channelId}>. Approvals, checklists and phases are there.`);
+  const link = section(
+    `💬 ${d.ref} runs in its own channel: <#${room.channelId}>. Approvals, checklists and phases are there.`,
+  );
   const blocks: KnownBlock[] = parent.blocks.filter((b) => b.type !== 'actions');
   blocks.splice(1, 0, link);
   return { key: 'mirror', placement: 'mirror', text: parent.text, blocks };

@@ -43,7 +43,9 @@ export function escapedPieces(text: string, max: number = PIECE): string[] {
 /** One section per piece of each note, under the note's section name ("continued" after the first). */
 function noteBlocks(plan: Template): KnownBlock[] {
   return plan.notes.flatMap((n) =>
-    escapedPieces(n.text).map((piece, i) => section(`*${clip(n.section || 'Runbook', 150)}*${i ? ' _(continued)_' : ''}\n${piece}`)),
+    escapedPieces(n.text).map((piece, i) =>
+      section(`*${clip(n.section || 'Runbook', 150)}*${i ? ' _(continued)_' : ''}\n${piece}`),
+    ),
   );
 }
 
@@ -54,7 +56,12 @@ function notesLayout(plan: Template): KnownBlock[][] {
   return memoByPlan(plan, 'runbook:notes', () => {
     const blocks = noteBlocks(plan);
     if (!blocks.length) return [];
-    const parts = pack([{ title: null, units: blocks }], (b) => measure([b]), () => measure([]), budgetAfter(measure(frame(' (99/99)'))));
+    const parts = pack(
+      [{ title: null, units: blocks }],
+      (b) => measure([b]),
+      () => measure([]),
+      budgetAfter(measure(frame(' (99/99)'))),
+    );
     return parts.map((chunk) => chunk.flatMap((s) => s.units));
   });
 }

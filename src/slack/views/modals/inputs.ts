@@ -22,7 +22,12 @@ export function input(
 
 export const option = (text: string, value: string): PlainTextOption => ({ text: plain(text, 75), value });
 
-export function textInput(o: { initial?: string | undefined; multiline?: boolean; maxLength: number; placeholder?: string }): InputBlockElement {
+export function textInput(o: {
+  initial?: string | undefined;
+  multiline?: boolean;
+  maxLength: number;
+  placeholder?: string;
+}): InputBlockElement {
   return {
     type: 'plain_text_input',
     max_length: o.maxLength,

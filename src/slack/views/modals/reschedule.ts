@@ -19,7 +19,9 @@ export function rescheduleModal(d: Deployment, now: number): ModalView {
     close: plain('Cancel', 24),
     private_metadata: encodeRef({ d: d.id }),
     blocks: [
-      context(`${clip(d.service, 80)} ${clip(d.version, 64)}, now planned ${slackDate(d.window.start)} – ${slackDate(d.window.end)}. Reminders move with the window and the change is announced.`),
+      context(
+        `${clip(d.service, 80)} ${clip(d.version, 64)}, now planned ${slackDate(d.window.start)} – ${slackDate(d.window.end)}. Reminders move with the window and the change is announced.`,
+      ),
       input(StartField.windowStart, 'New window starts', picker(start)),
       input(StartField.windowEnd, 'New window ends', picker(start + length)),
     ],

@@ -48,18 +48,32 @@ export function rollbackModal({ d, toVersion }: RollbackModalInput): ModalView {
   const restore = Object.entries(RESTORE_LABELS).map(([value, label]) => option(label, value));
   const preset = restorePreset(d.plan);
   const env = ENVIRONMENT_LABELS[d.environment];
-  const to = toVersion ? `*${clip(toVersion, 64)}*` : '_the previous version (no earlier completed deployment is on record)_';
-  const estimate = d.plan.rollback.estimatedMinutes ? ` It is estimated to take ${d.plan.rollback.estimatedMinutes} min.` : '';
+  const to = toVersion
+    ? `*${clip(toVersion, 64)}*`
+    : '_the previous version (no earlier completed deployment is on record)_';
+  const estimate = d.plan.rollback.estimatedMinutes
+    ? ` It is estimated to take ${d.plan.rollback.estimatedMinutes} min.`
+    : '';
   const blocks: KnownBlock[] = [
     section(`Roll back *${clip(d.service, 80)}* in ${env} from *${clip(d.version, 64)}* to ${to}.`),
     input(RollbackField.trigger, 'What triggered the rollback?', choice),
-    input(RollbackField.other, 'Another reason, in words', textInput({ maxLength: 500, placeholder: 'Needed when you choose “Other”.' }), { optional: true }),
+    input(
+      RollbackField.other,
+      'Another reason, in words',
+      textInput({ maxLength: 500, placeholder: 'Needed when you choose “Other”.' }),
+      { optional: true },
+    ),
     input(RollbackField.restore, 'What to restore', {
       type: 'checkboxes',
       options: restore,
       initial_options: restore.filter((o) => preset.includes(o.value ?? '')),
     }),
-    input(RollbackField.note, 'Note', textInput({ multiline: true, maxLength: 1000, placeholder: 'Anything the team should know.' }), { optional: true }),
+    input(
+      RollbackField.note,
+      'Note',
+      textInput({ multiline: true, maxLength: 1000, placeholder: 'Anything the team should know.' }),
+      { optional: true },
+    ),
     context(
       `Submitting starts the rollback at once: ${d.ref} becomes “rolling back”, open phases close, the rollback plan is posted in the thread, everyone is told, and ${clip(d.service, 80)} in ${env} is locked against new deployments.${estimate}`,
     ),

@@ -5,7 +5,14 @@ import { context, plain, section } from '../blocks.js';
 import { clip } from '../format.js';
 import { input, option, textInput } from './inputs.js';
 
-function modal(o: { callbackId: string; title: string; submit: string; close?: string; metadata: string; blocks: KnownBlock[] }): ModalView {
+function modal(o: {
+  callbackId: string;
+  title: string;
+  submit: string;
+  close?: string;
+  metadata: string;
+  blocks: KnownBlock[];
+}): ModalView {
   return {
     type: 'modal',
     callback_id: o.callbackId,
@@ -30,7 +37,10 @@ export interface EvidenceModalInput {
 export function evidenceModal({ d, key, label, hint, kind, itemText }: EvidenceModalInput): ModalView {
   const element =
     kind === 'url'
-      ? ({ type: 'url_text_input', placeholder: plain(hint && /^https?:/.test(hint) ? hint : 'https://…', 150) } as const)
+      ? ({
+          type: 'url_text_input',
+          placeholder: plain(hint && /^https?:/.test(hint) ? hint : 'https://…', 150),
+        } as const)
       : textInput({ maxLength: 1000, ...(hint ? { placeholder: hint } : {}) });
   return modal({
     callbackId: ViewId.evidence,
@@ -40,7 +50,10 @@ export function evidenceModal({ d, key, label, hint, kind, itemText }: EvidenceM
     blocks: [
       section(`*${clip(itemText, 2000)}*`),
       input(ModalField.evidence, label, element, {
-        hint: kind === 'url' ? 'Paste a link starting with https://. It is shown next to the item.' : 'It is shown next to the item in the thread.',
+        hint:
+          kind === 'url'
+            ? 'Paste a link starting with https://. It is shown next to the item.'
+            : 'It is shown next to the item in the thread.',
       }),
     ],
   });
@@ -72,7 +85,11 @@ export function reasonModal({ callbackId, title, prompt, ref, context: about }: 
     metadata: encodeRef(ref),
     blocks: [
       ...(about ? [context(clip(about, 2000))] : []),
-      input(ModalField.reason, prompt, textInput({ multiline: true, maxLength: 1000, placeholder: 'The reason is recorded with your name.' })),
+      input(
+        ModalField.reason,
+        prompt,
+        textInput({ multiline: true, maxLength: 1000, placeholder: 'The reason is recorded with your name.' }),
+      ),
     ],
   });
 }
@@ -102,7 +119,11 @@ export function failStepModal({ d, phase, steps }: FailStepModalInput): ModalVie
     metadata: encodeRef({ d, p: phase.id }),
     blocks: [
       section(`Phase “${clip(phase.title, 150)}”. Everyone following the deployment sees the report.`),
-      input(ModalField.step, 'Which step failed?', { type: 'static_select', options, placeholder: plain('Choose a step') }),
+      input(ModalField.step, 'Which step failed?', {
+        type: 'static_select',
+        options,
+        placeholder: plain('Choose a step'),
+      }),
       input(ModalField.reason, 'What went wrong?', textInput({ multiline: true, maxLength: 1000 })),
     ],
   });
@@ -114,6 +135,10 @@ export function outdatedFormModal(): ModalView {
     type: 'modal',
     title: plain('Form out of date', 24),
     close: plain('Close', 24),
-    blocks: [section('This form is from an older version of Liftoff, so nothing was saved. Close it and start again from the latest message or with `/deploy`.')],
+    blocks: [
+      section(
+        'This form is from an older version of Liftoff, so nothing was saved. Close it and start again from the latest message or with `/deploy`.',
+      ),
+    ],
   };
 }

@@ -28,7 +28,9 @@ export const findTimingBlock = (field: TimingField, blockIds: Iterable<string>):
 /** The communication plan's timings, prefilled with what the deployment gets unless changed here. */
 export function timingFields(offered: Required<TimingOverrides>): KnownBlock[] {
   const blocks: KnownBlock[] = [
-    context('*Communication plan* for this deployment: from the template and the team configuration; change a number for this deployment only.'),
+    context(
+      '*Communication plan* for this deployment: from the template and the team configuration; change a number for this deployment only.',
+    ),
   ];
   for (const field of TIMING_FIELDS) {
     const b = TIMING_BOUNDS[field];

@@ -56,7 +56,8 @@ const MAX_APPROVERS = 30;
 
 /** A text field, or with configured services a select (and, when allowed, a field for another one). */
 function serviceFields(services: StartModalInput['services'], initial: string | undefined): KnownBlock[] {
-  if (!services) return [input(StartField.service, 'Service', textInput({ initial, maxLength: 80, placeholder: 'checkout-api' }))];
+  if (!services)
+    return [input(StartField.service, 'Service', textInput({ initial, maxLength: 80, placeholder: 'checkout-api' }))];
   const options = services.names.slice(0, 100).map((n) => option(n, n));
   const selected = options.find((o) => o.value === initial);
   const other = !selected && initial && services.freeText ? initial : undefined;
@@ -64,18 +65,46 @@ function serviceFields(services: StartModalInput['services'], initial: string | 
     input(
       StartField.service,
       'Service',
-      { type: 'static_select', action_id: ActionId.startServiceChanged, options, placeholder: plain('Choose a service'), ...(selected ? { initial_option: selected } : {}) },
-      { dispatch: true, optional: services.freeText, hint: 'Fills in the channels, the template and the approvers the team configured.' },
+      {
+        type: 'static_select',
+        action_id: ActionId.startServiceChanged,
+        options,
+        placeholder: plain('Choose a service'),
+        ...(selected ? { initial_option: selected } : {}),
+      },
+      {
+        dispatch: true,
+        optional: services.freeText,
+        hint: 'Fills in the channels, the template and the approvers the team configured.',
+      },
     ),
   ];
   if (services.freeText) {
-    fields.push(input(StartField.otherService, 'Or another service', textInput({ initial: other, maxLength: 80, placeholder: 'billing-worker' }), { optional: true }));
+    fields.push(
+      input(
+        StartField.otherService,
+        'Or another service',
+        textInput({ initial: other, maxLength: 80, placeholder: 'billing-worker' }),
+        { optional: true },
+      ),
+    );
   }
   return fields;
 }
 
 /** The form behind `/deploy start`. Block ids come from StartField; values are read by listeners/views/start.ts. */
-export function startModal({ templates, templateId, prefill, deployerId, channelId, now, errors = [], services, fill, timings }: StartModalInput): ModalView {
+export function startModal({
+  templates,
+  templateId,
+  prefill,
+  deployerId,
+  channelId,
+  now,
+  errors = [],
+  services,
+  fill,
+  timings,
+}: StartModalInput): ModalView {
   const v = fill?.version ?? 0;
   const locked = new Set(fill?.locked ?? []);
   const at = (blockId: string) => filledBlock(blockId, v);
@@ -89,7 +118,15 @@ export function startModal({ templates, templateId, prefill, deployerId, channel
 
   const blocks: KnownBlock[] = [];
   const problems = Array.isArray(errors) ? errors : Object.values(errors);
-  if (problems.length) blocks.push(section(problems.slice(0, 10).map((e) => `⚠️ ${clip(e, 280)}`).join('\n')));
+  if (problems.length)
+    blocks.push(
+      section(
+        problems
+          .slice(0, 10)
+          .map((e) => `⚠️ ${clip(e, 280)}`)
+          .join('\n'),
+      ),
+    );
   blocks.push(...serviceFields(services, prefill.service));
   blocks.push(
     input(StartField.version, 'Version', textInput({ initial: prefill.version, maxLength: 64, placeholder: '2.14.0' })),
@@ -121,7 +158,10 @@ export function startModal({ templates, templateId, prefill, deployerId, channel
           { dispatch: true, hint: 'The checklist and approvals the deployment follows.' },
         ),
     input(StartField.windowStart, 'Window starts', { type: 'datetimepicker', initial_date_time: windowStart / 1000 }),
-    input(StartField.windowEnd, 'Window ends', { type: 'datetimepicker', initial_date_time: (windowStart + HOUR) / 1000 }),
+    input(StartField.windowEnd, 'Window ends', {
+      type: 'datetimepicker',
+      initial_date_time: (windowStart + HOUR) / 1000,
+    }),
     input(StartField.deployer, 'Deployer', { type: 'users_select', initial_user: deployerId }),
   );
   const ownChannel = fill?.location === 'channel';
@@ -133,17 +173,30 @@ export function startModal({ templates, templateId, prefill, deployerId, channel
               ? `Runs in its own channel, with a copy of its card in <#${fill.deployChannelId}> (set by the team configuration)`
               : `Runs in <#${fill.deployChannelId}> (set by the team configuration)`,
           )
-        : input(at(StartField.deployChannel), ownChannel ? 'Card copy in' : 'Run in', { type: 'conversations_select', initial_conversation: fill.deployChannelId, filter: { include: ['public', 'private'], exclude_bot_users: true } }, {
-            hint: ownChannel
-              ? 'The deployment gets its own channel (the deployer and approvers are invited); this channel shows a copy of its card.'
-              : 'The channel of the deployment message and its thread.',
-          }),
+        : input(
+            at(StartField.deployChannel),
+            ownChannel ? 'Card copy in' : 'Run in',
+            {
+              type: 'conversations_select',
+              initial_conversation: fill.deployChannelId,
+              filter: { include: ['public', 'private'], exclude_bot_users: true },
+            },
+            {
+              hint: ownChannel
+                ? 'The deployment gets its own channel (the deployer and approvers are invited); this channel shows a copy of its card.'
+                : 'The channel of the deployment message and its thread.',
+            },
+          ),
     );
   }
   for (const role of chosen?.roles ?? []) {
     const named = (fill?.approvers?.[role.role] ?? []).slice(0, MAX_APPROVERS);
     if (locked.has('approvers')) {
-      blocks.push(context(`${role.label}: ${named.length ? named.map((u) => `<@${u}>`).join(', ') : 'nobody'} (set by the team configuration)`));
+      blocks.push(
+        context(
+          `${role.label}: ${named.length ? named.map((u) => `<@${u}>`).join(', ') : 'nobody'} (set by the team configuration)`,
+        ),
+      );
       continue;
     }
     blocks.push(
@@ -167,7 +220,11 @@ export function startModal({ templates, templateId, prefill, deployerId, channel
   }
   blocks.push(
     locked.has('channels') && fill
-      ? context(fill.announceChannelId ? `Announced in <#${fill.announceChannelId}> (set by the team configuration)` : 'No announcement channel (set by the team configuration)')
+      ? context(
+          fill.announceChannelId
+            ? `Announced in <#${fill.announceChannelId}> (set by the team configuration)`
+            : 'No announcement channel (set by the team configuration)',
+        )
       : input(
           at(StartField.announceChannel),
           'Announce in',
@@ -176,17 +233,30 @@ export function startModal({ templates, templateId, prefill, deployerId, channel
             filter: { include: ['public', 'private'], exclude_bot_users: true },
             ...(fill?.announceChannelId ? { initial_conversation: fill.announceChannelId } : {}),
           },
-          { optional: true, hint: 'Stakeholders there hear of the start, any issue or rollback, and the end. Left empty, these notices show in the deploy channel.' },
+          {
+            optional: true,
+            hint: 'Stakeholders there hear of the start, any issue or rollback, and the end. Left empty, these notices show in the deploy channel.',
+          },
         ),
     input(StartField.branch, 'Branch', textInput({ maxLength: 200, placeholder: 'release/2.14' }), { optional: true }),
-    input(StartField.changes, 'Changes', textInput({ multiline: true, maxLength: 3000, placeholder: 'Retry failed card captures' }), {
-      optional: true,
-      hint: 'One change per line.',
-    }),
-    input(StartField.tickets, 'Tickets', textInput({ multiline: true, maxLength: 3000, placeholder: 'PAY-123: Retry failed card captures' }), {
-      optional: true,
-      hint: 'One ticket per line, like PAY-123: what it changes (a leading # is fine).',
-    }),
+    input(
+      StartField.changes,
+      'Changes',
+      textInput({ multiline: true, maxLength: 3000, placeholder: 'Retry failed card captures' }),
+      {
+        optional: true,
+        hint: 'One change per line.',
+      },
+    ),
+    input(
+      StartField.tickets,
+      'Tickets',
+      textInput({ multiline: true, maxLength: 3000, placeholder: 'PAY-123: Retry failed card captures' }),
+      {
+        optional: true,
+        hint: 'One ticket per line, like PAY-123: what it changes (a leading # is fine).',
+      },
+    ),
     ...(timings ? timingFields(timings) : []),
     context(
       ownChannel

@@ -9,10 +9,23 @@ import { plainTitle, threadHint, title, windowText, type Notice, type NoticeInpu
 
 function monitoringLines({ d }: NoticeInput): string[] {
   if (!d.monitoring) return [];
-  const lines = [`📈 Monitoring until ${slackDate(d.monitoring.until)}. Something wrong before then? *Report a problem…* on the deployment’s card marks it faulty and tells everyone.`];
-  if (d.plan.monitoring.metrics.length) lines.push(`*Metrics*\n${joinLines(d.plan.monitoring.metrics.map((m) => clip(m, 200)), 1000)}`);
+  const lines = [
+    `📈 Monitoring until ${slackDate(d.monitoring.until)}. Something wrong before then? *Report a problem…* on the deployment’s card marks it faulty and tells everyone.`,
+  ];
+  if (d.plan.monitoring.metrics.length)
+    lines.push(
+      `*Metrics*\n${joinLines(
+        d.plan.monitoring.metrics.map((m) => clip(m, 200)),
+        1000,
+      )}`,
+    );
   if (d.plan.monitoring.thresholds.length) {
-    lines.push(`*Alert thresholds*\n${joinLines(d.plan.monitoring.thresholds.map((m) => clip(m, 200)), 1000)}`);
+    lines.push(
+      `*Alert thresholds*\n${joinLines(
+        d.plan.monitoring.thresholds.map((m) => clip(m, 200)),
+        1000,
+      )}`,
+    );
   }
   return lines;
 }
@@ -31,8 +44,13 @@ function withSummary(input: NoticeInput, head: KnownBlock[]): KnownBlock[] {
   for (const [i, b] of body.entries()) {
     const n = JSON.stringify(b).length + 1;
     if (size + n > COMPLETION_BUDGET) {
-      const where = input.job.payload.target === 'thread' ? 'each checklist message above shows who confirmed what, and when' : 'the deployment’s thread has the whole record';
-      out.push(context(`_${body.length - i} more part${body.length - i === 1 ? '' : 's'} of the summary left out: ${where}._`));
+      const where =
+        input.job.payload.target === 'thread'
+          ? 'each checklist message above shows who confirmed what, and when'
+          : 'the deployment’s thread has the whole record';
+      out.push(
+        context(`_${body.length - i} more part${body.length - i === 1 ? '' : 's'} of the summary left out: ${where}._`),
+      );
       break;
     }
     out.push(b);
@@ -48,12 +66,16 @@ function withSummary(input: NoticeInput, head: KnownBlock[]): KnownBlock[] {
  */
 export function completion(input: NoticeInput): Notice {
   const { d, job } = input;
-  const first = Object.values(d.phases).map((p) => p.started?.at).filter((x): x is number => x !== undefined);
+  const first = Object.values(d.phases)
+    .map((p) => p.started?.at)
+    .filter((x): x is number => x !== undefined);
   const end = d.monitoring?.at ?? d.completed?.at;
   const took = first.length && end ? ` · took ${formatDuration(end - Math.min(...first))}` : '';
   const p = progressOf(d);
   const head = [
-    section(`✅ *Deployment complete* ${title(d)}\n🗓️ Window ${windowText(d)}${took}\n${progressCounts(p)} items confirmed${p.failed ? ` · ${p.failed} failed` : ''}`),
+    section(
+      `✅ *Deployment complete* ${title(d)}\n🗓️ Window ${windowText(d)}${took}\n${progressCounts(p)} items confirmed${p.failed ? ` · ${p.failed} failed` : ''}`,
+    ),
     ...monitoringLines(input).map((l) => section(l)),
   ];
   const hint = threadHint(d, job.payload.target);
@@ -66,7 +88,11 @@ export function healthy({ d }: NoticeInput): Notice {
   const v = d.monitoring?.verdict;
   return {
     text: `💚 ${plainTitle(d)} is marked healthy`,
-    blocks: [section(`💚 *Healthy* ${title(d)}: monitoring ended${v ? `, marked healthy by ${mention(v.by)} ${slackDate(v.at)}` : ''}.`)],
+    blocks: [
+      section(
+        `💚 *Healthy* ${title(d)}: monitoring ended${v ? `, marked healthy by ${mention(v.by)} ${slackDate(v.at)}` : ''}.`,
+      ),
+    ],
   };
 }
 
@@ -102,7 +128,8 @@ export function monitoringVerdict({ d }: NoticeInput): Notice {
  */
 export function followUp({ d, job }: NoticeInput): Notice {
   const all = d.plan.postDeployment.followUps;
-  const picked = job.payload.n !== undefined ? [all[job.payload.n] ?? 'Follow-up'] : followUpsFor(d).map((n) => all[n]!);
+  const picked =
+    job.payload.n !== undefined ? [all[job.payload.n] ?? 'Follow-up'] : followUpsFor(d).map((n) => all[n]!);
   if (picked.length === 1) {
     return {
       text: `📌 ${d.ref} follow-up: ${clip(picked[0]!, 300)}`,
@@ -111,7 +138,14 @@ export function followUp({ d, job }: NoticeInput): Notice {
   }
   return {
     text: `📌 ${d.ref}: ${picked.length} follow-ups`,
-    blocks: [section(`📌 ${mention(d.deployerId)}, the follow-ups of ${d.ref}:\n${joinLines(picked.map((f) => clip(f, 300)), 2800)}`)],
+    blocks: [
+      section(
+        `📌 ${mention(d.deployerId)}, the follow-ups of ${d.ref}:\n${joinLines(
+          picked.map((f) => clip(f, 300)),
+          2800,
+        )}`,
+      ),
+    ],
   };
 }
 
@@ -121,7 +155,9 @@ export function missedWindow({ d }: NoticeInput): Notice {
   return {
     text: `⌛ ${d.ref}: the window ended and the deployment has not started`,
     blocks: [
-      section(`⌛ ${mention(d.deployerId)}: the window of ${d.ref} (${windowText(d)}) has ended and no phase has started. What now?`),
+      section(
+        `⌛ ${mention(d.deployerId)}: the window of ${d.ref} (${windowText(d)}) has ended and no phase has started. What now?`,
+      ),
       actions([
         button({ text: 'Start now', actionId: ActionId.windowStart, value: ref, style: 'primary' }),
         button({ text: 'Reschedule…', actionId: ActionId.windowReschedule, value: ref }),

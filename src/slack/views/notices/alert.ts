@@ -40,14 +40,20 @@ function story(a: JobAlert, ref: string): { what: string; todo: string } {
   const where = a.where ? `<#${a.where}>` : 'its channel';
   if (isHookKind(a.kind)) {
     return a.status === 'failed'
-      ? { what: `The ${label} failed.`, todo: `The thread of ${ref} says how it answered. Do by hand what the hook should have done, or fix the hook's endpoint.` }
+      ? {
+          what: `The ${label} failed.`,
+          todo: `The thread of ${ref} says how it answered. Do by hand what the hook should have done, or fix the hook's endpoint.`,
+        }
       : {
           what: `The ${label} may or may not have been made: Liftoff stopped while calling it, and never calls a hook twice.`,
           todo: 'Check the system the hook drives; do by hand what it should have done if it did not happen.',
         };
   }
   if (a.kind === 'archive_room') {
-    return { what: `The dedicated channel ${where} was not archived (${a.code ?? 'no answer'}).`, todo: `Archive ${where} yourself when nobody needs it.` };
+    return {
+      what: `The dedicated channel ${where} was not archived (${a.code ?? 'no answer'}).`,
+      todo: `Archive ${where} yourself when nobody needs it.`,
+    };
   }
   if (a.status === 'uncertain') {
     return {

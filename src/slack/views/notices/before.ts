@@ -11,13 +11,20 @@ import { plainTitle, threadHint, title, windowText, type Notice, type NoticeInpu
  * says when it starts and what is still open.
  */
 export function announcement({ d, job, now, timings }: NoticeInput): Notice {
-  const changes = d.changes.length ? joinLines(d.changes.map((c) => clip(c, 300)), 1500) : '';
+  const changes = d.changes.length
+    ? joinLines(
+        d.changes.map((c) => clip(c, 300)),
+        1500,
+      )
+    : '';
   const soon = d.window.start - now < timings.reminderHoursBefore * 3_600_000 + FRESH_MS;
   const when = soon && d.window.start > now ? ` (in ${formatDuration(d.window.start - now)})` : '';
   return {
     text: `📣 Upcoming deployment: ${plainTitle(d)}, ${windowText(d)}`,
     blocks: [
-      section(`📣 *Upcoming deployment* ${title(d)}\n🗓️ ${windowText(d)}${when} · deployer ${mention(d.deployerId)}${soon ? `\n${readiness(d)}` : ''}`),
+      section(
+        `📣 *Upcoming deployment* ${title(d)}\n🗓️ ${windowText(d)}${when} · deployer ${mention(d.deployerId)}${soon ? `\n${readiness(d)}` : ''}`,
+      ),
       ...(changes ? [section(`*What changes*\n${changes}`)] : []),
       ...threadHint(d, job.payload.target),
     ],
@@ -27,7 +34,9 @@ export function announcement({ d, job, now, timings }: NoticeInput): Notice {
 /** "✅ Ready to start…" or "⏳ 13 things still open before it can start." */
 function readiness(d: Deployment): string {
   const gate = gateReport(d, 'start');
-  return gate.open ? '✅ Ready to start: approvals and checklist are complete.' : `⏳ ${gate.missing.length} ${gate.missing.length === 1 ? 'thing' : 'things'} still open before it can start.`;
+  return gate.open
+    ? '✅ Ready to start: approvals and checklist are complete.'
+    : `⏳ ${gate.missing.length} ${gate.missing.length === 1 ? 'thing' : 'things'} still open before it can start.`;
 }
 
 /** The preparation reminder, to stakeholders, shortly before the window. */
@@ -36,7 +45,9 @@ export function reminder({ d, now, job }: NoticeInput): Notice {
   return {
     text: `⏰ ${plainTitle(d)} starts in ${formatDuration(d.window.start - now)}`,
     blocks: [
-      section(`⏰ *Starting soon* ${title(d)}\n🗓️ ${windowText(d)} (in ${formatDuration(d.window.start - now)})\n${state}`),
+      section(
+        `⏰ *Starting soon* ${title(d)}\n🗓️ ${windowText(d)} (in ${formatDuration(d.window.start - now)})\n${state}`,
+      ),
       ...threadHint(d, job.payload.target),
     ],
   };
@@ -69,7 +80,9 @@ export function personalReminder({ d, now }: NoticeInput): Notice {
   return {
     text: `⏰ ${d.ref} starts in ${formatDuration(d.window.start - now)}; still open: ${count} ${count === 1 ? 'item' : 'items'}`,
     blocks: [
-      section(`⏰ ${d.ref} starts ${slackDate(d.window.start)}. Still open, as of ${slackDate(now, '{time}')}:\n${lines.join('\n')}`),
+      section(
+        `⏰ ${d.ref} starts ${slackDate(d.window.start)}. Still open, as of ${slackDate(now, '{time}')}:\n${lines.join('\n')}`,
+      ),
     ],
   };
 }
@@ -80,7 +93,10 @@ export function rescheduled({ d, events, job }: NoticeInput): Notice {
   const by = e ? mention(e.actor) : mention(d.deployerId);
   return {
     text: `🗓️ ${plainTitle(d)} is rescheduled`,
-    blocks: [section(`🗓️ *Rescheduled* ${title(d)}\nNew window: ${windowText(d)} (by ${by})`), ...threadHint(d, job.payload.target)],
+    blocks: [
+      section(`🗓️ *Rescheduled* ${title(d)}\nNew window: ${windowText(d)} (by ${by})`),
+      ...threadHint(d, job.payload.target),
+    ],
   };
 }
 
@@ -89,6 +105,9 @@ export function cancelled({ d, job }: NoticeInput): Notice {
   const why = d.cancelled ? `\nReason: ${clip(d.cancelled.reason, 1000)} (${mention(d.cancelled.by)})` : '';
   return {
     text: `🚫 ${plainTitle(d)} is cancelled`,
-    blocks: [section(`🚫 *Cancelled* ${title(d)} planned for ${windowText(d)}${why}`), ...threadHint(d, job.payload.target)],
+    blocks: [
+      section(`🚫 *Cancelled* ${title(d)} planned for ${windowText(d)}${why}`),
+      ...threadHint(d, job.payload.target),
+    ],
   };
 }

@@ -27,7 +27,8 @@ export const title = (d: Deployment) =>
   `*${d.ref}* · *${clip(d.service, 80)} ${clip(d.version, 64)}* → ${ENVIRONMENT_LABELS[d.environment]}`;
 
 /** The same in plain words, for fallback texts. */
-export const plainTitle = (d: Deployment) => `${d.ref} ${clip(d.service, 80)} ${clip(d.version, 64)} → ${ENVIRONMENT_LABELS[d.environment]}`;
+export const plainTitle = (d: Deployment) =>
+  `${d.ref} ${clip(d.service, 80)} ${clip(d.version, 64)} → ${ENVIRONMENT_LABELS[d.environment]}`;
 
 export const windowText = (d: Deployment) => `${slackDate(d.window.start)} – ${slackDate(d.window.end)}`;
 

@@ -31,7 +31,9 @@ export function start({ d, now, job }: NoticeInput): Notice {
   return {
     text: `🚀 ${plainTitle(d)} has started`,
     blocks: [
-      section(`🚀 *Deployment started* ${title(d)}${who}\n🗓️ Window ${windowText(d)} · ${windowProgress(d, now, false)}`),
+      section(
+        `🚀 *Deployment started* ${title(d)}${who}\n🗓️ Window ${windowText(d)} · ${windowProgress(d, now, false)}`,
+      ),
       ...threadHint(d, job.payload.target),
     ],
   };
@@ -42,7 +44,14 @@ export function progress({ d, now, job }: NoticeInput): Notice {
   const p = progressOf(d);
   const text = `⏱️ ${plainTitle(d)}: ${p.done}/${p.total} required items done`;
   if (job.payload.target === 'announce') {
-    return { text, blocks: [section(`⏱️ ${title(d)}: ${STATUS_LABELS[d.status].toLowerCase()}, ${p.done}/${p.total} required items done · ${windowProgress(d, now)}`)] };
+    return {
+      text,
+      blocks: [
+        section(
+          `⏱️ ${title(d)}: ${STATUS_LABELS[d.status].toLowerCase()}, ${p.done}/${p.total} required items done · ${windowProgress(d, now)}`,
+        ),
+      ],
+    };
   }
   return {
     text,
@@ -102,7 +111,9 @@ export function overrun({ d, now, job }: NoticeInput): Notice {
   return {
     text: `⏰ ${d.ref}: “${name}” is over its plan by ${over}`,
     blocks: [
-      section(`⏰ ${mention(d.deployerId)}: *${name}* has run ${formatDuration(t.actualMs ?? 0)}, ${over} over the ${formatDuration(t.plannedMs)} planned.`),
+      section(
+        `⏰ ${mention(d.deployerId)}: *${name}* has run ${formatDuration(t.actualMs ?? 0)}, ${over} over the ${formatDuration(t.plannedMs)} planned.`,
+      ),
     ],
   };
 }

@@ -19,21 +19,36 @@ function timelineLine(d: Deployment, e: RecordedEvent): string | null {
   const phase = (id: string) => clip(d.plan.phases.find((p) => p.id === id)?.title ?? id, 100);
   const what = ((): string | null => {
     switch (e.type) {
-      case 'created': return `${who} planned it`;
-      case 'item_confirmed': return `${who} confirmed “${itemText(d, e.key)}”`;
-      case 'item_failed': return `${who} reported “${itemText(d, e.key)}” failed`;
-      case 'item_undone': return `${who} undid “${itemText(d, e.key)}”`;
-      case 'approved': return `${who} approved as ${label(d, e.role)}`;
-      case 'rejected': return `${who} rejected as ${label(d, e.role)}`;
-      case 'gate_overridden': return `${who} overrode the ${gateName(e.gate)}`;
-      case 'phase_started': return `${who} started “${phase(e.phaseId)}”`;
-      case 'phase_completed': return `${who} completed “${phase(e.phaseId)}”`;
-      case 'completed': return `${who} completed the deployment`;
-      case 'monitoring_started': return `${who} completed it; monitoring for ${formatDuration(e.minutes * 60_000)}`;
-      case 'marked_faulty': return `${who} marked it faulty`;
-      case 'rescheduled': return `${who} rescheduled it`;
-      case 'cancelled': return `${who} cancelled it`;
-      default: return null;
+      case 'created':
+        return `${who} planned it`;
+      case 'item_confirmed':
+        return `${who} confirmed “${itemText(d, e.key)}”`;
+      case 'item_failed':
+        return `${who} reported “${itemText(d, e.key)}” failed`;
+      case 'item_undone':
+        return `${who} undid “${itemText(d, e.key)}”`;
+      case 'approved':
+        return `${who} approved as ${label(d, e.role)}`;
+      case 'rejected':
+        return `${who} rejected as ${label(d, e.role)}`;
+      case 'gate_overridden':
+        return `${who} overrode the ${gateName(e.gate)}`;
+      case 'phase_started':
+        return `${who} started “${phase(e.phaseId)}”`;
+      case 'phase_completed':
+        return `${who} completed “${phase(e.phaseId)}”`;
+      case 'completed':
+        return `${who} completed the deployment`;
+      case 'monitoring_started':
+        return `${who} completed it; monitoring for ${formatDuration(e.minutes * 60_000)}`;
+      case 'marked_faulty':
+        return `${who} marked it faulty`;
+      case 'rescheduled':
+        return `${who} rescheduled it`;
+      case 'cancelled':
+        return `${who} cancelled it`;
+      default:
+        return null;
     }
   })();
   return what ? `${time(e.at)} ${what}` : null;
@@ -69,7 +84,11 @@ const REPORT_CHARS = MAX_BLOCKS_CHARS - 500;
  */
 export function summaryReport(input: NoticeInput): Notice {
   let report = summaryWithin(input, 2800);
-  for (let max = 2200; measure(report.blocks as KnownBlock[]).chars > REPORT_CHARS && max >= 300; max = Math.floor(max * 0.75)) {
+  for (
+    let max = 2200;
+    measure(report.blocks as KnownBlock[]).chars > REPORT_CHARS && max >= 300;
+    max = Math.floor(max * 0.75)
+  ) {
     report = summaryWithin(input, max);
   }
   return report;
@@ -80,7 +99,9 @@ function summaryWithin({ d, events, now, job }: NoticeInput, max: number): Notic
   const p = progressOf(d);
   const blocks: KnownBlock[] = [
     header(`Summary report: ${d.ref}`),
-    section(`${title(d)}\n*${STATUS_LABELS[d.status]}* · ${progressCounts(p)} items confirmed${p.failed ? ` · ${p.failed} failed` : ''}`),
+    section(
+      `${title(d)}\n*${STATUS_LABELS[d.status]}* · ${progressCounts(p)} items confirmed${p.failed ? ` · ${p.failed} failed` : ''}`,
+    ),
   ];
   const phases = d.plan.phases.map((ph) => {
     const t = phaseTiming(d, ph.id, now);
@@ -97,13 +118,21 @@ function summaryWithin({ d, events, now, job }: NoticeInput, max: number): Notic
     });
   if (approvals.length) blocks.push(...packed(approvals, max, 1).map((text) => section(`*Approvals*\n${text}`)));
   const problems = [
-    ...d.overrides.map((o) => `• Override of the ${gateName(o.gate)} by ${mention(o.by)} ${time(o.at)}: “${clip(o.reason, 300)}” (${o.missing.length} missing)`),
+    ...d.overrides.map(
+      (o) =>
+        `• Override of the ${gateName(o.gate)} by ${mention(o.by)} ${time(o.at)}: “${clip(o.reason, 300)}” (${o.missing.length} missing)`,
+    ),
     ...Object.entries(d.items)
       .filter(([, s]) => s.state === 'failed')
-      .map(([key, s]) => `• ❌ “${itemText(d, key)}” failed (${mention(s.by)} ${time(s.at)}): ${clip(s.note ?? '', 300)}`),
-    ...(d.monitoring?.verdict && !d.monitoring.verdict.healthy ? [`• 🆘 Marked faulty: ${clip(d.monitoring.verdict.note ?? '', 300)}`] : []),
+      .map(
+        ([key, s]) => `• ❌ “${itemText(d, key)}” failed (${mention(s.by)} ${time(s.at)}): ${clip(s.note ?? '', 300)}`,
+      ),
+    ...(d.monitoring?.verdict && !d.monitoring.verdict.healthy
+      ? [`• 🆘 Marked faulty: ${clip(d.monitoring.verdict.note ?? '', 300)}`]
+      : []),
   ];
-  if (problems.length) blocks.push(...packed(problems, max, 1).map((text) => section(`*Overrides, failures and notes*\n${text}`)));
+  if (problems.length)
+    blocks.push(...packed(problems, max, 1).map((text) => section(`*Overrides, failures and notes*\n${text}`)));
   const timeline = events.map((e) => timelineLine(d, e)).filter((l): l is string => l !== null);
   // A message stays well under Slack's size limit: a long timeline ends by saying where the rest of the record is.
   const rest = (n: number) =>
