@@ -229,6 +229,23 @@ export async function startLiftoff({
       expandUsers: userGroups.expand,
       drawn: (id) => sync.sync(id),
       permalink: (d) => permalinkOf({ client: slack.client, service }, d),
+      // In the caller's transaction; the scheduler posts it once (its metadata finds it again after a crash).
+      planNote: (d, note, key) => {
+        const now = clock.now();
+        repos.jobs.plan(
+          [
+            {
+              key: `pipeline_note:${d.id}:${key}`,
+              deploymentId: d.id,
+              kind: 'pipeline_note',
+              dueAt: now,
+              payload: { target: 'thread', note },
+            },
+          ],
+          now,
+        );
+        if (autoTick) setImmediate(() => void scheduler.tick());
+      },
     }),
   );
   // Who sees deployments in private channels: their members (conversations.members, cached briefly, kept by membership events).

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { WebClient } from '@slack/web-api';
 import type { TeamConfig } from '../config/team.js';
@@ -9,7 +10,7 @@ import type { Deployment } from '../core/deployment/types.js';
 import { DomainError, isDomainError } from '../core/errors.js';
 import { may } from '../core/policy/may.js';
 import { planItems } from '../core/template/items.js';
-import { pipelineNoteText } from '../slack/views/pipeline.js';
+import type { JobPayload } from '../core/schedule/jobs.js';
 import type { DeploymentService } from '../usecases/deployments.js';
 import type { RollbackService } from '../usecases/rollback.js';
 import type { StartUseCase } from '../usecases/start.js';
@@ -65,6 +66,8 @@ export interface RouteDeps {
   drawn(id: number): Promise<void>;
   /** The link to the deployment's thread, or null while it is not posted. */
   permalink(d: Deployment): Promise<string | null>;
+  /** Plans a pipeline's note into the thread (a scheduler job), within the caller's transaction. */
+  planNote(d: Deployment, note: NonNullable<JobPayload['note']>, key: string): void;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -410,19 +413,18 @@ export function createRoutes(deps: RouteDeps): Route[] {
       status: 200,
       async handle(ctx) {
         const body = ctx.body as z.infer<typeof S.NoteBody>;
-        const found = answering(() => ({ status: 200, body: deploymentFor(ctx) }));
-        if (found.status !== 200) return found;
-        const d = found.body as Deployment;
-        const parent = service.messageOf(d.id, 'parent');
-        if (!parent?.ts)
-          return errorAnswer(409, 'not_now', `${d.ref} is not posted in Slack yet; try again in a moment.`);
-        await deps.client.chat.postMessage({
-          channel: parent.channelId,
-          thread_ts: parent.ts,
-          text: pipelineNoteText(ctx.pipeline, body.text, body.run_url),
-          unfurl_links: false,
-        });
-        return ctx.once(() => ({ status: 200, body: { ref: d.ref, posted: true } }));
+        // Recorded with the idempotency row in one transaction, posted by the scheduler: a retry never posts twice.
+        return ctx.once(() =>
+          answering(() => {
+            const d = deploymentFor(ctx);
+            deps.planNote(
+              d,
+              { pipeline: ctx.pipeline, text: body.text, ...(body.run_url ? { runUrl: body.run_url } : {}) },
+              randomUUID(),
+            );
+            return { status: 200, body: { ref: d.ref, posted: true } };
+          }),
+        );
       },
     },
   ];

@@ -162,7 +162,10 @@ export const StartAnswer = z.object({
   permalink: z.string().nullable(),
   created: z.boolean(),
 });
-export const NoteAnswer = z.object({ ref: z.string(), posted: z.boolean() });
+export const NoteAnswer = z.object({
+  ref: z.string(),
+  posted: z.boolean().describe('true: the note is recorded; Liftoff posts it into the thread once, moments later'),
+});
 
 export const ErrorAnswer = z.object({
   error: z

@@ -195,6 +195,7 @@ describe('a pipeline takes part in a deployment', () => {
     expect((await ci(['phase', ref, '1', 'start'])).code).toBe(0);
     expect(stateOf(ref).phases[d.plan.phases[0]!.id]?.started?.by).toBe('pipeline:github-actions');
     expect((await ci(['note', ref, 'Deploying', 'to', 'the', 'first', 'region'])).code).toBe(0);
+    await h.liftoff.scheduler.tick();
     await h.settled();
     const thread = h.fake.messages(CHANNELS.deploys).map(textOf).join('\n');
     expect(thread).toContain('Deploying to the first region');
@@ -284,6 +285,29 @@ describe('a pipeline takes part in a deployment', () => {
     );
     expect(reused.status).toBe(422);
     expect(reused.body.error).toBe('idempotency_key_reused');
+  });
+
+  it('a note is recorded with its Idempotency-Key and posted once by the scheduler, however often it is retried', async () => {
+    const ref = await startOne();
+    const notes = () =>
+      h.fake
+        .messages(CHANNELS.deploys)
+        .map(textOf)
+        .filter((t) => t.includes('Canary at 5%'));
+    // Nothing is posted by the call itself: a crash before its answer is stored could not post it twice.
+    const first = await api('POST', `/deployments/${ref}/notes`, { text: 'Canary at 5%' }, { key: 'run-42-note' });
+    expect(first.status).toBe(200);
+    expect(h.query("SELECT kind FROM jobs WHERE kind = 'pipeline_note'")).toHaveLength(1);
+    const again = await api('POST', `/deployments/${ref}/notes`, { text: 'Canary at 5%' }, { key: 'run-42-note' });
+    expect(again.status).toBe(200);
+    expect(h.query("SELECT kind FROM jobs WHERE kind = 'pipeline_note'")).toHaveLength(1);
+    await h.liftoff.scheduler.tick();
+    await h.settled();
+    await api('POST', `/deployments/${ref}/notes`, { text: 'Canary at 5%' }, { key: 'run-42-note' });
+    await h.liftoff.scheduler.tick();
+    await h.settled();
+    expect(notes()).toHaveLength(1);
+    expect(notes()[0]).toContain('github-actions');
   });
 });
 

@@ -32,6 +32,8 @@ export const JOB_KINDS = [
   'rollback_failed',
   /** What an admin did to a deployment (an emergency override, a cancel), told to the ops channel. */
   'admin_action',
+  /** A pipeline's progress note in the thread (POST /api/v1/deployments/{ref}/notes). */
+  'pipeline_note',
   /** A note in the dedicated channel, then the channel is archived (`location: channel`). */
   'archive_room',
   /** HTTP calls, not Slack messages: the rollback hook when a rollback starts, the maintenance hooks. */
@@ -79,6 +81,8 @@ export interface JobPayload {
   broadcast?: boolean;
   /** An alert: which job did not happen, how it ended and who is told. */
   alert?: JobAlert;
+  /** A pipeline's progress note, as it was given. */
+  note?: { pipeline: string; text: string; runUrl?: string };
 }
 
 /** What an alert says, fixed when the job it is about ended (rendering stays pure). */

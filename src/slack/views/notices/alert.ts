@@ -8,6 +8,7 @@ import { plainTitle, title } from './common.js';
 export const JOB_LABELS: Record<JobKind, string> = {
   announcement: 'announcement',
   admin_action: 'admin action notice',
+  pipeline_note: 'pipeline note',
   reminder: 'preparation reminder',
   personal_reminder: 'reminder in the thread',
   start: 'start notice',

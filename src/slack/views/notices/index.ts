@@ -9,6 +9,7 @@ import { rollbackCompleted, rollbackFailed, rollbackStarted } from './rollback.j
 import { archiveNote } from './room.js';
 import { adminAction } from './admin.js';
 import { jobAlert } from './alert.js';
+import { pipelineNote } from '../pipeline.js';
 
 export type { Notice, NoticeInput } from './common.js';
 
@@ -35,6 +36,7 @@ const RENDERERS: Record<NoticeKind, (input: NoticeInput) => Notice> = {
   rollback_completed: rollbackCompleted,
   rollback_failed: rollbackFailed,
   admin_action: adminAction,
+  pipeline_note: pipelineNote,
   alert: jobAlert,
 };
 
