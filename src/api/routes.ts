@@ -44,6 +44,8 @@ export interface Route {
   path: string;
   operationId: string;
   summary: string;
+  /** More than the summary says, for the OpenAPI document. */
+  description?: string;
   params?: Record<string, z.ZodType>;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -297,6 +299,8 @@ export function createRoutes(deps: RouteDeps): Route[] {
       operationId: 'waitForGate',
       summary:
         'Whether a gate is open; with ?wait=SECONDS, answers as soon as it opens, an approval is rejected or the deployment ends',
+      description:
+        'The start gate opens once the approvals and the pre-deployment items are in. The completion gate waits through the phases, the checks after them and the monitoring window until the verdict: "healthy" opens it (state open); "faulty" or a rollback ends it (state ended), as does a cancel.',
       params: { ...ref, gate: S.GateParam },
       query: S.WaitQuery,
       answer: S.GateAnswer,

@@ -40,4 +40,9 @@ describe('the OpenAPI document', () => {
     expect(start.required?.sort()).toEqual(['deployer', 'environment', 'service', 'version']);
     expect(Object.keys(start.properties ?? {})).toContain('links');
   });
+
+  it('says the completion gate waits through monitoring until the verdict', () => {
+    const paths = document.paths as Record<string, Record<string, { description?: string }>>;
+    expect(paths['/deployments/{ref}/gates/{gate}']!.get!.description).toMatch(/monitoring window until the verdict/);
+  });
 });

@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from '../../src/core/deployment/decide.js';
-import { KEYS, refusal, Scenario, USERS } from './fixtures.js';
-
-/** A deployment whose phases, verification and post-deployment are done, and which the deployer completed. */
-function monitored(): Scenario {
-  const s = new Scenario({}, { ...DEFAULT_POLICY, defaultMonitoringMinutes: 30 }).allPhases();
-  s.act(USERS.qa, { type: 'confirm_item', key: KEYS.health });
-  s.act(USERS.qa, { type: 'confirm_item', key: KEYS.errors });
-  s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.announce });
-  s.act(USERS.deployer, { type: 'complete' });
-  return s;
-}
+import { KEYS, monitored, refusal, Scenario, USERS } from './fixtures.js';
 
 describe('a completed deployment under monitoring', () => {
   it('is what completing gives when a monitoring time is configured', () => {

@@ -234,6 +234,16 @@ export class Scenario {
 }
 
 /** Calls `fn`, expects a DomainError, and returns it for closer inspection. */
+/** A deployment whose phases, verification and post-deployment are done, and which the deployer completed (30 minutes of monitoring). */
+export function monitored(): Scenario {
+  const s = new Scenario({}, { ...DEFAULT_POLICY, defaultMonitoringMinutes: 30 }).allPhases();
+  s.act(USERS.qa, { type: 'confirm_item', key: KEYS.health });
+  s.act(USERS.qa, { type: 'confirm_item', key: KEYS.errors });
+  s.act(USERS.deployer, { type: 'confirm_item', key: KEYS.announce });
+  s.act(USERS.deployer, { type: 'complete' });
+  return s;
+}
+
 export function refusal(fn: () => unknown): DomainError {
   try {
     fn();

@@ -22,7 +22,11 @@ export function gateOutcome(d: Deployment, gate: GateId): GateOutcome {
   if (d.rollback) return { state: 'ended', reason: `${d.ref} is being rolled back` };
   if (d.monitoring?.verdict && !d.monitoring.verdict.healthy)
     return { state: 'ended', reason: `${d.ref} was marked faulty` };
-  if (d.status === 'completed' || d.status === 'monitoring') return { state: 'open' };
+  if (d.status === 'completed') return { state: 'open' };
+  if (d.status === 'monitoring')
+    return gate === 'start'
+      ? { state: 'open' }
+      : { state: 'waiting', missing: ['the monitoring verdict (healthy or faulty)'] };
   const report = gateReport(d, gate);
   if (report.open || (gate === 'start' && isUnderway(d))) return { state: 'open' };
   const rejected = Object.entries(d.approvals).find(([, a]) => a.decision === 'rejected');
