@@ -53,6 +53,8 @@ export interface Route {
   /** The status of a success. */
   status: number;
   handle(ctx: RouteContext): Promise<Answer>;
+  /** Brings a stored answer replayed for a retried Idempotency-Key up to date (what may have changed since). */
+  replayed?(stored: Answer): Promise<Answer>;
 }
 
 export interface RouteDeps {
@@ -183,6 +185,15 @@ export function createRoutes(deps: RouteDeps): Route[] {
     );
   }
 
+  /** A started deployment's answer with the thread's link, once Slack has it (a replay answers the same way). */
+  async function withPermalink(answer: Answer): Promise<Answer> {
+    if (answer.status !== 201) return answer;
+    const created = answer.body as z.infer<typeof S.StartAnswer>;
+    const d = service.findByRef(created.ref);
+    await deps.drawn(d.id);
+    return { status: answer.status, body: { ...created, permalink: await deps.permalink(d) } };
+  }
+
   const ref = { ref: S.Ref };
   const deploymentRoute = (
     path: string,
@@ -270,13 +281,9 @@ export function createRoutes(deps: RouteDeps): Route[] {
             );
           return errorAnswer(422, 'invalid_input', message, { fields });
         });
-        if (answer.status !== 201) return answer;
-        // The thread's link, once Slack has it (a replay answers the same way).
-        const created = answer.body as z.infer<typeof S.StartAnswer>;
-        const d = service.findByRef(created.ref);
-        await deps.drawn(d.id);
-        return { status: answer.status, body: { ...created, permalink: await deps.permalink(d) } };
+        return withPermalink(answer);
       },
+      replayed: withPermalink,
     },
     {
       method: 'GET',

@@ -252,7 +252,8 @@ export function createApiServer({ pipelines, repos, clock, logger }: ApiServerDe
       }
       return { status: seen.status, body: JSON.parse(seen.response) };
     };
-    const first = replay();
+    const stored = replay();
+    const first = stored && route.replayed && stored.status < 300 ? await route.replayed(stored) : stored;
     if (first) {
       record(actor, method, path, first, { idempotencyKey, replayed: true });
       return send(res, first, { 'idempotent-replayed': 'true' });

@@ -257,6 +257,9 @@ describe('a pipeline takes part in a deployment', () => {
     expect(again.status).toBe(201);
     expect(again.body.ref).toBe(first.body.ref);
     expect(deploymentCount()).toBe(1);
+    // The replay answers the thread's link too, as the first answer did.
+    expect(first.body.permalink).toMatch(/^https?:\/\//);
+    expect(again.body.permalink).toBe(first.body.permalink);
 
     const ref = first.body.ref as string;
     const d = (await api('GET', `/deployments/${ref}`)).body;
