@@ -226,9 +226,20 @@ export function createRoutes(deps: RouteDeps): Route[] {
       status: 201,
       async handle(ctx) {
         const body = ctx.body as z.infer<typeof S.StartBody>;
-        const deployer = await resolveDeployer(deps.client, body.deployer);
+        const deployer = await resolveUser(deps.client, body.deployer, 'deployer');
         if ('error' in deployer)
           return errorAnswer(422, 'invalid_input', deployer.error, { fields: { deployer: deployer.error } });
+        // The people named per role, as user ids (the start use case applies the form's rules to them).
+        const chosen: Record<string, string[]> = {};
+        for (const [role, people] of Object.entries(body.approvers ?? {})) {
+          chosen[role] = [];
+          for (const who of people) {
+            const user = await resolveUser(deps.client, who, `approvers.${role}`);
+            if ('error' in user)
+              return errorAnswer(422, 'invalid_input', user.error, { fields: { [`approvers.${role}`]: user.error } });
+            chosen[role].push(user.id);
+          }
+        }
         const answer = ctx.once(() => {
           const settings = deps.starts.settingsOf(body.service, body.environment);
           const now = deps.clock.now();
@@ -247,9 +258,13 @@ export function createRoutes(deps: RouteDeps): Route[] {
               windowStart: window.start,
               windowEnd: window.end,
               deployerId: deployer.id,
-              approvers: Object.fromEntries(
-                Object.entries(settings?.approvers ?? {}).map(([role, list]) => [role, deps.expandUsers(list)]),
-              ),
+              // The configured approvers, replaced per role by those the call names (locked ones win in the use case).
+              approvers: {
+                ...Object.fromEntries(
+                  Object.entries(settings?.approvers ?? {}).map(([role, list]) => [role, deps.expandUsers(list)]),
+                ),
+                ...chosen,
+              },
               channelId: body.channel ?? null,
               requestChannelId: body.channel ?? settings?.deployChannel ?? '',
               branch: body.branch ?? null,
@@ -442,9 +457,9 @@ export function createRoutes(deps: RouteDeps): Route[] {
 }
 
 /** A Slack user id as given, or the user with that e-mail address (users.lookupByEmail). */
-async function resolveDeployer(client: WebClient, who: string): Promise<{ id: string } | { error: string }> {
+async function resolveUser(client: WebClient, who: string, field: string): Promise<{ id: string } | { error: string }> {
   if (/^[UW][A-Z0-9]{2,20}$/.test(who)) return { id: who };
-  if (!/^[^\s@]+@[^\s@]+$/.test(who)) return { error: 'deployer must be a Slack user id (U…) or an e-mail address' };
+  if (!/^[^\s@]+@[^\s@]+$/.test(who)) return { error: `${field} must be a Slack user id (U…) or an e-mail address` };
   try {
     const res = await client.users.lookupByEmail({ email: who });
     if (res.user?.id && !res.user.deleted) return { id: res.user.id };

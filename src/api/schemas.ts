@@ -42,6 +42,12 @@ export const StartBody = z
       .min(1)
       .max(254)
       .describe('The person responsible: a Slack user id (U…) or the e-mail address of their Slack account'),
+    approvers: z
+      .record(z.string().trim().min(1).max(80), z.array(z.string().trim().min(1).max(254)).min(1).max(50))
+      .optional()
+      .describe(
+        'Role → the people who may approve it (Slack user ids or e-mail addresses), for the roles the configuration leaves open; the same rules as the start form: approvers the team configuration locks win, and the deployer may not approve unless allowed',
+      ),
     changes: z.array(z.string().trim().min(1).max(300)).max(50).default([]),
     tickets: z
       .array(

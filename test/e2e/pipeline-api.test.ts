@@ -27,10 +27,17 @@ services:
       dev_lead: [${PEOPLE.dev}]
       qa_lead: [${PEOPLE.qa}]
       ops_lead: [${PEOPLE.ops}]
+  payments:
+    deploy_channel: ${CHANNELS.deploys}
+    locked: [approvers]
+    approvers:
+      dev_lead: [${PEOPLE.dev}]
+      qa_lead: [${PEOPLE.qa}]
+      ops_lead: [${PEOPLE.ops}]
 pipelines:
   github-actions:
     token_env: LIFTOFF_TOKEN_GHA
-    services: [checkout]
+    services: [checkout, payments]
     environments: [staging, production]
     may: [start, confirm, phases, verdict, rollback]
   staging-bot:
@@ -234,6 +241,43 @@ describe('a pipeline takes part in a deployment', () => {
     const unknown = await api('POST', '/deployments', { ...START, deployer: 'nobody@example.com' });
     expect(unknown.status).toBe(422);
     expect(unknown.body.fields.deployer).toMatch(/No Slack user/);
+  });
+
+  it("names approvers per role (user ids or e-mail addresses) by the form's rules: locked approvers win, the deployer may not approve", async () => {
+    const named = await api('POST', '/deployments', {
+      ...START,
+      approvers: { qa_lead: ['ana@example.com'], dev_lead: [PEOPLE.qa] },
+    });
+    expect(named.status).toBe(201);
+    expect(stateOf(named.body.ref).approvers).toMatchObject({
+      qa_lead: ['UEMAILED'],
+      dev_lead: [PEOPLE.qa],
+      ops_lead: [PEOPLE.ops],
+    });
+
+    const own = await api('POST', '/deployments', {
+      ...START,
+      version: '2.4.1',
+      approvers: { qa_lead: [PEOPLE.deployer] },
+    });
+    expect(own.status).toBe(422);
+    expect(own.body.fields['approver:qa_lead']).toMatch(/deployer cannot approve/);
+    const nobody = await api('POST', '/deployments', {
+      ...START,
+      version: '2.4.1',
+      approvers: { qa_lead: ['nobody@example.com'] },
+    });
+    expect(nobody.status).toBe(422);
+    expect(nobody.body.fields['approvers.qa_lead']).toMatch(/No Slack user/);
+    expect(deploymentCount()).toBe(1);
+
+    const locked = await api('POST', '/deployments', {
+      ...START,
+      service: 'payments',
+      approvers: { qa_lead: ['UEMAILED'] },
+    });
+    expect(locked.status).toBe(201);
+    expect(stateOf(locked.body.ref).approvers.qa_lead).toEqual([PEOPLE.qa]);
   });
 
   it('a rejection in Slack ends the wait with 1; a wait with no answer times out with 2', async () => {
