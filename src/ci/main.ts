@@ -22,6 +22,7 @@ export interface CiIo {
 const USAGE = `Usage: liftoff ci <command> …   (LIFTOFF_URL and LIFTOFF_TOKEN from the environment)
   start --service S --version V --environment E --deployer U123|name@example.com
         [--template T] [--type release] [--duration MINUTES] [--change TEXT]… [--ticket KEY:TEXT]… [--link URL]…
+        [--approver ROLE=U123|name@example.com]…
                                    prints the deployment's reference (DEP-12)
   wait REF [start|completion] [--timeout SECONDS]
                                    0 open, 1 rejected or ended, 2 timed out
@@ -165,6 +166,7 @@ export async function runCi(argv: readonly string[], io: CiIo): Promise<number> 
           return { key: k!.trim(), description: d.join(':').trim() };
         }),
         links: list('link').map((url) => ({ url })),
+        ...(list('approver').length ? { approvers: approversOf(list('approver')) } : {}),
       };
       const r = await call('POST', '/deployments', { ...body, ...(runUrl ? { run_url: runUrl } : {}) });
       const code = failed(r);
@@ -262,4 +264,14 @@ export async function runCi(argv: readonly string[], io: CiIo): Promise<number> 
 // Run directly (node dist/ci/main.js …): the same as `liftoff ci …`.
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   process.exitCode = await runCi(process.argv.slice(2), { env: process.env, out: process.stdout, err: process.stderr });
+}
+
+/** `--approver qa_lead=ana@example.com`, repeated: role → the people named for it. */
+function approversOf(entries: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const e of entries) {
+    const [role, ...who] = e.split('=');
+    (out[role!.trim()] ??= []).push(who.join('=').trim());
+  }
+  return out;
 }

@@ -270,6 +270,22 @@ describe('a pipeline takes part in a deployment', () => {
     expect(nobody.status).toBe(422);
     expect(nobody.body.fields['approvers.qa_lead']).toMatch(/No Slack user/);
     expect(deploymentCount()).toBe(1);
+    // The client names them with --approver ROLE=WHO.
+    const byCi = await ci([
+      'start',
+      '--service',
+      'checkout',
+      '--version',
+      '2.5.0',
+      '--environment',
+      'production',
+      '--deployer',
+      PEOPLE.deployer,
+      '--approver',
+      'qa_lead=ana@example.com',
+    ]);
+    expect(byCi.code, byCi.err).toBe(0);
+    expect(stateOf(byCi.out.trim()).approvers.qa_lead).toEqual(['UEMAILED']);
 
     const locked = await api('POST', '/deployments', {
       ...START,
