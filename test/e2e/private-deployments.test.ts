@@ -3,6 +3,9 @@
  * /deploy list, /deploy status and App Home only to that channel's members;
  * everyone else learns only that it exists.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ViewId } from '../../src/slack/ids.js';
 import { startDeployment, startValues } from '../support/flows.js';
@@ -119,6 +122,19 @@ describe('the notices of a deployment in a private channel', () => {
     ]);
     expect(count()).toBe(0);
     expect(h.fake.messages(CHANNELS.announce)).toEqual([]);
+  });
+
+  it('takes the announcement channel its team configuration names', async () => {
+    await h.stop();
+    const file = join(mkdtempSync(join(tmpdir(), 'liftoff-private-')), 'liftoff.yml');
+    writeFileSync(file, `services:\n  checkout:\n    announce_channel: ${CHANNELS.announce}\n`);
+    h = await startHarness({ env: { LIFTOFF_CONFIG: file } });
+    h.fake.addChannel(SECRET, { name: 'secret-ops', isPrivate: true, members: [PEOPLE.deployer, PEOPLE.dev] });
+    expect(await startAnnounced(SECRET)).toBeUndefined();
+    const states = h.query<{ state: string }>('SELECT state FROM deployments');
+    expect(states.map((r) => (JSON.parse(r.state) as { announceChannelId: string }).announceChannelId)).toEqual([
+      CHANNELS.announce,
+    ]);
   });
 
   it('takes the announcement channel of a deployment in a public channel', async () => {
