@@ -53,14 +53,15 @@ interface Uninvited {
   code: string;
 }
 
-/** Who could not be invited, and why, for the channel itself. */
-function uninvitedText(missed: Uninvited[], deployChannel: string): string {
+/** Who could not be invited, and why, for the channel itself (`deployChannel`: where its card is mirrored, if anywhere). */
+function uninvitedText(missed: Uninvited[], deployChannel: string | null): string {
   const reasons = [...new Set(missed.map((m) => m.code))].join(', ');
   const people = missed.filter((m) => /^[UW][A-Z0-9]+$/.test(m.user)).map((m) => `<@${m.user}>`);
   const who = people.length
     ? people.slice(0, 20).join(', ') + (people.length > 20 ? ` and ${people.length - 20} more` : '')
     : 'some of the people on this deployment';
-  return `:warning: I could not invite ${who} to this channel (Slack answered ${reasons}). Add them with \`/invite\`, or they can follow the deployment card in <#${deployChannel}>.`;
+  const follow = deployChannel ? `, or they can follow the deployment card in <#${deployChannel}>` : '';
+  return `:warning: I could not invite ${who} to this channel (Slack answered ${reasons}). Add them with \`/invite\`${follow}.`;
 }
 
 /** Why Slack would not create the channel, in plain words. */
@@ -160,9 +161,9 @@ export function createRoomEffects({
   }
 
   /** Says in the new channel who could not be invited: the channel is usable all the same, and they can be added by hand. */
-  async function tellUninvited(d: Deployment, channel: string, missed: Uninvited[]): Promise<void> {
+  async function tellUninvited(d: Deployment, channel: string, missed: Uninvited[], isPrivate: boolean): Promise<void> {
     if (!missed.length) return;
-    const text = uninvitedText(missed, d.channelId);
+    const text = uninvitedText(missed, isPrivate ? null : d.channelId);
     await client.chat
       .postMessage({ channel, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] })
       .catch((error: unknown) => {
@@ -211,8 +212,14 @@ export function createRoomEffects({
         const channelId = channel.id;
         try {
           const missed = await invite(d, channelId);
-          record(id, { type: 'room_opened', channelId, name, archiveAfterHours: settings.archiveAfterHours });
-          await tellUninvited(d, channelId, missed);
+          record(id, {
+            type: 'room_opened',
+            channelId,
+            name,
+            archiveAfterHours: settings.archiveAfterHours,
+            ...(settings.private ? { private: true } : {}),
+          });
+          await tellUninvited(d, channelId, missed, settings.private);
         } finally {
           claimed.delete(channelId);
         }

@@ -11,6 +11,8 @@ const MAX_PAGES = 50;
 export interface ChannelAccessLookup {
   /** Whether `actor` sees each deployment in full or only that it exists (the 'see' rule, visibleTo). */
   sights(actor: string, ds: readonly Deployment[]): Promise<Map<number, Sight>>;
+  /** Whether a channel is public or private (`unknown` when Slack did not say). */
+  kindOf(channel: string): Promise<ChannelAccess['kind']>;
   /** member_joined_channel / member_left_channel: the cached members follow at once. */
   joined(channel: string, user: string): void;
   left(channel: string, user: string): void;
@@ -98,6 +100,7 @@ export function createChannelAccess({
         ),
       );
     },
+    kindOf: async (channel) => (await accessOf(channel)).kind,
     joined: (channel, user) => void members(channel)?.add(user),
     left: (channel, user) => void members(channel)?.delete(user),
   };

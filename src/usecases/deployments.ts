@@ -1,6 +1,14 @@
 import type { Clock } from '../core/clock.js';
 import { createdEvent } from '../core/deployment/create.js';
-import { decide, DEFAULT_POLICY, type Command, type Policy } from '../core/deployment/decide.js';
+import {
+  decide,
+  DEFAULT_POLICY,
+  requireOpen,
+  type Command,
+  type CommandType,
+  type Opening,
+  type Policy,
+} from '../core/deployment/decide.js';
 import type { DeploymentEvent } from '../core/deployment/events.js';
 import { deliveryStats, type DeliveryStats } from '../core/deployment/stats.js';
 import { HISTORY_PAGE_SIZE, pageWindow, type HistoryFilter, type HistoryPage } from '../core/deployment/history.js';
@@ -48,17 +56,12 @@ export function createDeploymentService({
     if (events.length) onChange?.(d, events);
   };
 
-  function recordingRefusals<T>(id: number, command: Command, actor: string, run: () => T): T {
+  function recordingRefusals<T>(id: number, action: CommandType, actor: string, run: () => T): T {
     try {
       return run();
     } catch (error) {
       if (isDomainError(error) && error.code === 'not_allowed') {
-        repos.deployments.change(
-          id,
-          () => [{ type: 'refused', action: command.type, reason: error.message }],
-          actor,
-          clock.now(),
-        );
+        repos.deployments.change(id, () => [{ type: 'refused', action, reason: error.message }], actor, clock.now());
       }
       throw error;
     }
@@ -127,7 +130,7 @@ export function createDeploymentService({
 
     /** Runs a command through the state machine; refusals are kept in the audit trail and rethrown. */
     act(id: number, command: Command, actor: string): Deployment {
-      const result = recordingRefusals(id, command, actor, () =>
+      const result = recordingRefusals(id, command.type, actor, () =>
         commit(id, (d) => decide(d, command, actor, policyFor(d)), actor),
       );
       if (!result) throw new DomainError('not_found', 'That deployment no longer exists.');
@@ -177,12 +180,13 @@ export function createDeploymentService({
     },
 
     /**
-     * Checks a command without changing anything (before opening a modal for
-     * it). A refusal is still recorded in the audit trail.
+     * Before a form opens: whether `actor` may submit it now (`may` and the
+     * state, as `decide` will check them), changing nothing. A refusal is
+     * still recorded in the audit trail, and thrown.
      */
-    check(id: number, command: Command, actor: string): Deployment {
+    mayOpen(id: number, opening: Opening, actor: string): Deployment {
       const d = find(id);
-      recordingRefusals(id, command, actor, () => decide(d, command, actor, policyFor(d)));
+      recordingRefusals(id, opening.type, actor, () => requireOpen(d, opening, actor, policyFor(d)));
       return d;
     },
   };

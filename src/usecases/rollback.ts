@@ -35,8 +35,6 @@ export interface RollbackServiceDeps {
 /** Who released a lock that lapsed, or that a cancelled deployment had allowed. */
 export const LIFTOFF_RELEASE = 'liftoff';
 
-const CHECK_START: Command = { type: 'start_rollback', trigger: '-', restore: [], note: '', toVersion: null };
-
 const where = (service: string, environment: Environment) => `${service} in ${ENVIRONMENT_LABELS[environment]}`;
 
 /**
@@ -113,7 +111,7 @@ export function createRollbackService({
      * now (a refusal is recorded and thrown), and the version it returns to.
      */
     prepare(id: number, actor: string): { deployment: Deployment; previous: { id: number; version: string } | null } {
-      const deployment = deployments.check(id, CHECK_START, actor);
+      const deployment = deployments.mayOpen(id, { type: 'start_rollback' }, actor);
       return { deployment, previous: previousOf(deployment) };
     },
 
@@ -130,7 +128,7 @@ export function createRollbackService({
       viewId?: string,
     ): { deployment: Deployment; started: boolean } {
       if (viewId && repos.submissions.find(viewId)) return { deployment: deployments.find(id), started: false };
-      deployments.check(id, CHECK_START, actor); // a refusal is recorded outside the transaction below
+      deployments.mayOpen(id, { type: 'start_rollback' }, actor); // a refusal is recorded outside the transaction below
       const now = clock.now();
       return writeTransaction(repos.db, () => {
         if (viewId && !repos.submissions.record(viewId, id, now))

@@ -41,6 +41,11 @@ export interface StartRequest {
   /** Where the request was made (the channel `/deploy start` ran in): the deploy channel when nothing else names one. */
   requestChannelId: string;
   announceChannelId?: string | null | undefined;
+  /**
+   * Whether the deployment's channel (`deployChannelOf`) is private, as Slack says (`unknown`: it did not
+   * say, taken as private). The entry point asks only when an announcement channel is chosen.
+   */
+  deployChannelKind?: 'public' | 'private' | 'unknown' | undefined;
   branch?: string | null | undefined;
   changes?: string | null | undefined;
   tickets?: string | null | undefined;
@@ -78,6 +83,10 @@ class Refused extends Error {
     super(message);
   }
 }
+
+/** Why an announcement channel typed for a deployment in a private channel is refused (plain text, under the field). */
+export const PRIVATE_ANNOUNCE =
+  'This deployment is in a private channel: it is announced only in the channel its team configuration names. Clear this field.';
 
 export const isEnvironment = (e: unknown): e is Environment =>
   typeof e === 'string' && (ENVIRONMENTS as readonly string[]).includes(e);
@@ -147,9 +156,25 @@ export function createStartUseCase({
     });
   }
 
+  /** The service the request names (canonical: a configured one when it is one canonically), its environment and settings. */
+  function targetOf(request: Pick<StartRequest, 'service' | 'environment'>) {
+    const environment = isEnvironment(request.environment) ? request.environment : undefined;
+    // One name, one service: a typed name that is a configured one canonically IS that service.
+    const service = request.service.trim() ? resolveName(team.services, request.service) : '';
+    return { service, environment, settings: settingsOf(service, environment) };
+  }
+
+  /** The deploy channel a request gets: the configured one (or the one chosen, unless the configuration locks channels), else where it was made. */
+  function deployChannelOf(request: StartRequest, settings: Settings | null = targetOf(request).settings) {
+    return settings?.deployChannel
+      ? (settings.locked.includes('channels') ? null : request.channelId) || settings.deployChannel
+      : request.requestChannelId;
+  }
+
   return {
     settingsOf,
     templateOf,
+    deployChannelOf,
 
     /**
      * Starts a deployment for `actor`. With `viewId` (one form's submission),
@@ -157,9 +182,7 @@ export function createStartUseCase({
      * Never throws for what the person can fix: that comes back as field errors.
      */
     start(request: StartRequest, actor: string, viewId?: string): StartOutcome {
-      const environment = isEnvironment(request.environment) ? request.environment : undefined;
-      // One name, one service: a typed name that is a configured one canonically IS that service.
-      const service = request.service.trim() ? resolveName(team.services, request.service) : '';
+      const { service, environment, settings } = targetOf(request);
       const disguised = (
         [
           ['service', request.service],
@@ -167,7 +190,6 @@ export function createStartUseCase({
           ['branch', request.branch ?? ''],
         ] as const
       ).filter(([, v]) => hasDisguisingCharacters(v));
-      const settings = settingsOf(service, environment);
       const locked = new Set(settings?.locked ?? []);
       const templateId = templateOf(settings, request.templateId);
       const template = templates.get(templateId);
@@ -189,11 +211,17 @@ export function createStartUseCase({
             : (request.approvers[r.role] ?? []),
         ]),
       );
-      const channelId = settings?.deployChannel
-        ? (locked.has('channels') ? null : request.channelId) || settings.deployChannel
-        : request.requestChannelId;
+      const channelId = deployChannelOf(request, settings);
       const announceChannelId =
         locked.has('channels') && settings ? settings.announceChannel : (request.announceChannelId ?? null);
+      // Private stays private: a deployment in a private channel is announced only where its configuration says.
+      if (
+        announceChannelId &&
+        announceChannelId !== settings?.announceChannel &&
+        request.deployChannelKind &&
+        request.deployChannelKind !== 'public'
+      )
+        return { ok: false, errors: { announceChannelId: PRIVATE_ANNOUNCE }, roles };
       const policy = environment ? deployments.policyFor({ service, environment }) : deployments.policy;
       const parsed = parseDeploymentInput(
         {

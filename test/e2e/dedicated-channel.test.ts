@@ -139,6 +139,31 @@ describe('a deployment in its own channel (location: channel)', () => {
     expect(h.fake.messages('CTAKEN')).toEqual([]);
   });
 
+  it('a private dedicated channel is not mirrored to the deploy channel: its notices stay in its own thread, once each', async () => {
+    h = await withConfig(config().replace('archive_after_hours: 6', 'archive_after_hours: 6\n  private: true'));
+    const { id, room } = await cancelInRoom(h);
+    await h.liftoff.scheduler.tick();
+    await h.settled();
+    expect(created(h)).toEqual([{ id: room, name: 'deploy-checkout-2-4-0', private: true }]);
+    expect(stateOf(h, id).room).toMatchObject({ channelId: room, private: true });
+    // Nothing of it reaches the deploy channel, whoever reads there.
+    expect(h.fake.messages(CHANNELS.deploys)).toEqual([]);
+    expect(h.query('SELECT key FROM messages WHERE deployment_id = ? AND key = ?', id, 'mirror')).toEqual([]);
+    // The cancellation is said once, in the dedicated channel's thread.
+    const [card] = topLevel(h, room);
+    const cancelled = h.fake
+      .callsTo('chat.postMessage')
+      .filter((c) => c.response.ok === true && JSON.stringify(c.args.metadata ?? '').includes(':cancelled:'))
+      .map((c) => [c.args.channel, c.args.thread_ts]);
+    expect(cancelled).toEqual([[room, card!.ts]]);
+    expect(
+      lastJobs(h, id)
+        .filter((j) => j.kind === 'cancelled')
+        .map((j) => j.status)
+        .sort(),
+    ).toEqual(['sent', 'skipped']);
+  });
+
   describe('when the name is taken', () => {
     const BASE = 'deploy-checkout-2-4-0';
     const lookups = (harness: Harness) => harness.fake.callsTo('conversations.list');

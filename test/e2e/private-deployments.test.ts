@@ -3,9 +3,13 @@
  * /deploy list, /deploy status and App Home only to that channel's members;
  * everyone else learns only that it exists.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDeployment } from '../support/flows.js';
-import { PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { ViewId } from '../../src/slack/ids.js';
+import { startDeployment, startValues } from '../support/flows.js';
+import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 
 const SECRET = 'CSECRETOPS';
 let h: Harness;
@@ -88,5 +92,53 @@ describe('a deployment in a private channel', () => {
     const { id } = await startDeployment(h);
     expect(await command(`status DEP-${id}`, PEOPLE.stranger)).toContain('checkout');
     expect(await command('list', PEOPLE.stranger)).not.toContain('🔒');
+  });
+});
+
+describe('the notices of a deployment in a private channel', () => {
+  /** Opens the start form in `channel` and submits it with an announcement channel; the inline errors, if any. */
+  async function startAnnounced(channel: string) {
+    await h.slack.command('start checkout 2.4.0 prod', { user: PEOPLE.deployer, channel });
+    await h.settled();
+    const opened = h.fake.lastView()!;
+    const res = await h.slack.submitView({
+      user: PEOPLE.deployer,
+      callbackId: ViewId.start,
+      privateMetadata: (opened.view as { private_metadata?: string }).private_metadata ?? '',
+      values: startValues(h, { announce: CHANNELS.announce }),
+      viewId: opened.id,
+    });
+    await h.settled();
+    return (res.json as { errors?: Record<string, string> } | undefined)?.errors;
+  }
+  const count = () => h.query<{ n: number }>('SELECT COUNT(*) AS n FROM deployments')[0]!.n;
+
+  it('refuses an announcement channel the configuration does not name, inline, and creates nothing', async () => {
+    const errors = await startAnnounced(SECRET);
+    expect(Object.values(errors ?? {})).toEqual([
+      expect.stringMatching(
+        /^This deployment is in a private channel: it is announced only in the channel its team configuration names/,
+      ),
+    ]);
+    expect(count()).toBe(0);
+    expect(h.fake.messages(CHANNELS.announce)).toEqual([]);
+  });
+
+  it('takes the announcement channel its team configuration names', async () => {
+    await h.stop();
+    const file = join(mkdtempSync(join(tmpdir(), 'liftoff-private-')), 'liftoff.yml');
+    writeFileSync(file, `services:\n  checkout:\n    announce_channel: ${CHANNELS.announce}\n`);
+    h = await startHarness({ env: { LIFTOFF_CONFIG: file } });
+    h.fake.addChannel(SECRET, { name: 'secret-ops', isPrivate: true, members: [PEOPLE.deployer, PEOPLE.dev] });
+    expect(await startAnnounced(SECRET)).toBeUndefined();
+    const states = h.query<{ state: string }>('SELECT state FROM deployments');
+    expect(states.map((r) => (JSON.parse(r.state) as { announceChannelId: string }).announceChannelId)).toEqual([
+      CHANNELS.announce,
+    ]);
+  });
+
+  it('takes the announcement channel of a deployment in a public channel', async () => {
+    expect(await startAnnounced(CHANNELS.deploys)).toBeUndefined();
+    expect(count()).toBe(1);
   });
 });

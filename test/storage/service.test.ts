@@ -106,22 +106,22 @@ describe('the deployment service', () => {
     });
   });
 
-  it('check changes nothing when the command would be allowed', () => {
+  it('mayOpen changes nothing when the form would be allowed', () => {
     const { service, db } = setup();
     service.start(deploymentInput(), template, USERS.deployer);
     const before = db.prepare('SELECT * FROM deployments').all();
-    const d = service.check(1, { type: 'approve', role: 'dev_lead' }, USERS.dev);
+    const d = service.mayOpen(1, { type: 'reject', role: 'dev_lead' }, USERS.dev);
     expect(d.approvals).toEqual({});
     expect(db.prepare('SELECT * FROM deployments').all()).toEqual(before);
     expect(count(db, 'events')).toBe(1);
   });
 
-  it('check records a not_allowed refusal and rethrows it, and records nothing for other refusals', () => {
+  it('mayOpen records a not_allowed refusal and rethrows it, and records nothing for other refusals', () => {
     const { service, repos } = setup();
     service.start(deploymentInput(), template, USERS.deployer);
-    expect(caught(() => service.check(1, { type: 'cancel', reason: 'x' }, USERS.dev)).code).toBe('not_allowed');
+    expect(caught(() => service.mayOpen(1, { type: 'cancel' }, USERS.dev)).code).toBe('not_allowed');
     expect(repos.deployments.events(1).map((e) => e.type)).toEqual(['created', 'refused']);
-    expect(caught(() => service.check(1, { type: 'complete' }, USERS.deployer)).code).toBe('gate_closed');
+    expect(caught(() => service.mayOpen(1, { type: 'fail_rollback' }, USERS.deployer)).code).toBe('not_now');
     expect(repos.deployments.events(1)).toHaveLength(2);
     expect(repos.deployments.get(1)?.status).toBe('scheduled');
   });

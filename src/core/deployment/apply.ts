@@ -126,7 +126,13 @@ export function applyEvent(d: Deployment, e: RecordedEvent): Deployment {
       next.status = 'cancelled';
       break;
     case 'room_opened':
-      next.room = { channelId: e.channelId, name: e.name, archiveAfterHours: e.archiveAfterHours, opened: stamp };
+      next.room = {
+        channelId: e.channelId,
+        name: e.name,
+        archiveAfterHours: e.archiveAfterHours,
+        opened: stamp,
+        ...(e.private ? { private: true } : {}),
+      };
       break;
     case 'room_failed':
       next.room = { failed: { ...stamp, reason: e.reason } };

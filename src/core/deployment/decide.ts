@@ -99,25 +99,178 @@ const ROLLBACK_COMMANDS: ReadonlySet<CommandType> = new Set([
   'fail_rollback',
 ]);
 
+/** Nothing changes on a finished deployment; while it rolls back, only the rollback and its checklist do. */
+function requireChangeable(d: Deployment, type: CommandType) {
+  requireNotFinished(d);
+  if (d.rollback && !ROLLBACK_COMMANDS.has(type)) {
+    throw new DomainError('not_now', `${d.ref} is rolling back: only the rollback checklist can change now.`);
+  }
+}
+
+/*
+ * Each check below is `may` plus what the state allows for one command, without what the person types
+ * (a reason, a note, a window): `decide` runs it before recording, `requireOpen` before a form opens.
+ */
+
+function checkConfirm(d: Deployment, key: string, actor: string, policy: Policy): PlanItem {
+  const p = requireItem(d, key);
+  require(d, { type: 'confirm' }, actor, policy);
+  const current = d.items[key];
+  if (current?.state === 'done') {
+    throw new DomainError('already_done', `“${p.item.text}” was already confirmed by ${mention(current.by)}.`);
+  }
+  requireItemOpen(d, p);
+  return p;
+}
+
+function checkFailItem(d: Deployment, key: string, actor: string, policy: Policy) {
+  const p = requireItem(d, key);
+  require(d, { type: 'confirm' }, actor, policy);
+  if (p.stage !== 'phase') throw new DomainError('not_now', 'Only deployment steps can be marked failed.');
+  requireItemOpen(d, p);
+  if (d.items[key]?.state === 'failed')
+    throw new DomainError('already_done', `“${p.item.text}” is already marked failed.`);
+  if (d.items[key]?.state === 'done') {
+    throw new DomainError('not_now', `“${p.item.text}” is confirmed as done; undo that first to mark it failed.`);
+  }
+}
+
+/** Named for the role, and not the deployer unless allowed (an approval also keeps one person to one role); the role's label. */
+function checkSigner(d: Deployment, role: string, actor: string, policy: Policy): string {
+  const label = roleLabel(d, role);
+  if (!label) throw new DomainError('not_found', `${d.ref} has no approval role “${role}”.`);
+  require(d, { type: 'reject', role }, actor, policy);
+  return label;
+}
+
+function checkReject(d: Deployment, role: string, actor: string, policy: Policy) {
+  const label = checkSigner(d, role, actor, policy);
+  if (d.approvals[role]?.decision === 'rejected')
+    throw new DomainError('already_done', `${label} already rejected ${d.ref}.`);
+  if (d.status === 'in_progress' || d.status === 'verifying' || d.status === 'monitoring') {
+    throw new DomainError('not_now', `${d.ref} is already under way; raise the problem in the thread or roll back.`);
+  }
+}
+
+/**
+ * How `actor` overrides a closed gate: at once as an admin (an emergency), at once as the deployer where
+ * the policy lets them, else by asking a second person; and what is missing.
+ */
+function checkOverride(
+  d: Deployment,
+  gate: GateId,
+  actor: string,
+  policy: Policy,
+): { way: 'emergency' | 'override' | 'request'; missing: string[] } {
+  const p = may(d, { type: 'override' }, actor, policy);
+  if (!p.allowed) throw new DomainError('not_allowed', p.reason);
+  const report = gateReport(d, gate);
+  if (report.overridden) throw new DomainError('already_done', 'That gate was already overridden.');
+  if (report.missing.length === 0)
+    throw new DomainError('already_done', 'That gate is already open: nothing to override.');
+  const missing = report.missing;
+  if (p.as === 'admin') return { way: 'emergency', missing };
+  if (overrideRuleOf(policy) === 'deployer') return { way: 'override', missing };
+  if (d.overrideRequests?.[gate])
+    throw new DomainError(
+      'already_done',
+      'That override is already asked for: it waits for an approver or an admin to grant it.',
+    );
+  return { way: 'request', missing };
+}
+
+function checkCancel(d: Deployment, actor: string, policy: Policy) {
+  require(d, { type: 'cancel' }, actor, policy);
+  if (d.rollback) throw new DomainError('not_now', `${d.ref} is rolling back; finish or fail the rollback instead.`);
+  if (d.status === 'monitoring') {
+    throw new DomainError('not_now', `${d.ref} is live and being monitored; mark it healthy or roll it back instead.`);
+  }
+}
+
+function checkReschedule(d: Deployment, actor: string, policy: Policy) {
+  require(d, { type: 'reschedule' }, actor, policy);
+  if (d.status !== 'scheduled' && d.status !== 'preparing') {
+    throw new DomainError('not_now', `${d.ref} has already started; it can no longer be rescheduled.`);
+  }
+}
+
+function checkStartRollback(d: Deployment, actor: string, policy: Policy) {
+  require(d, { type: 'rollback' }, actor, policy);
+  if (d.rollback)
+    throw new DomainError(
+      'already_done',
+      `${d.ref} is already rolling back (started by ${mention(d.rollback.started.by)}).`,
+    );
+  if (!ROLLBACK_FROM.has(d.status)) {
+    throw new DomainError('not_now', `${d.ref} has not started yet: cancel it instead of rolling back.`);
+  }
+}
+
+function checkRollingBack(d: Deployment, actor: string, policy: Policy) {
+  require(d, { type: 'finish_rollback' }, actor, policy);
+  if (!d.rollback) throw new DomainError('not_now', `${d.ref} is not rolling back.`);
+}
+
+function checkFailRollback(d: Deployment, actor: string, policy: Policy) {
+  checkRollingBack(d, actor, policy);
+  if (d.status === 'rollback_failed') throw new DomainError('already_done', 'The rollback is already marked failed.');
+}
+
+/** A form about to open: the command it will submit, without what the person will type in it. */
+export type Opening =
+  | { type: 'confirm_item'; key: string }
+  | { type: 'fail_item'; key: string }
+  | { type: 'reject'; role: string }
+  | { type: 'override_gate'; gate: GateId }
+  | { type: 'cancel' }
+  | { type: 'reschedule' }
+  | { type: 'start_rollback' }
+  | { type: 'fail_rollback' };
+
+/**
+ * Whether `actor` may open the form for `o` now: the same checks as `decide` (`may` and the state), so a
+ * form that would be refused on submission does not open. Throws the same DomainError.
+ */
+export function requireOpen(d: Deployment, o: Opening, actor: string, policy: Policy = DEFAULT_POLICY): void {
+  requireChangeable(d, o.type);
+  switch (o.type) {
+    case 'confirm_item':
+      checkConfirm(d, o.key, actor, policy);
+      break;
+    case 'fail_item':
+      checkFailItem(d, o.key, actor, policy);
+      break;
+    case 'reject':
+      checkReject(d, o.role, actor, policy);
+      break;
+    case 'override_gate':
+      checkOverride(d, o.gate, actor, policy);
+      break;
+    case 'cancel':
+      checkCancel(d, actor, policy);
+      break;
+    case 'reschedule':
+      checkReschedule(d, actor, policy);
+      break;
+    case 'start_rollback':
+      checkStartRollback(d, actor, policy);
+      break;
+    case 'fail_rollback':
+      checkFailRollback(d, actor, policy);
+      break;
+  }
+}
+
 /**
  * The deployment state machine: checks that `actor` may do `cmd` now and
  * returns the events that record it. Throws a DomainError (with a message for
  * the user) when not. Pure: `now` is a parameter, nothing is written.
  */
 export function decide(d: Deployment, cmd: Command, actor: string, policy: Policy = DEFAULT_POLICY): DeploymentEvent[] {
-  requireNotFinished(d);
-  if (d.rollback && !ROLLBACK_COMMANDS.has(cmd.type)) {
-    throw new DomainError('not_now', `${d.ref} is rolling back: only the rollback checklist can change now.`);
-  }
+  requireChangeable(d, cmd.type);
   switch (cmd.type) {
     case 'confirm_item': {
-      const p = requireItem(d, cmd.key);
-      require(d, { type: 'confirm' }, actor, policy);
-      const current = d.items[cmd.key];
-      if (current?.state === 'done') {
-        throw new DomainError('already_done', `“${p.item.text}” was already confirmed by ${mention(current.by)}.`);
-      }
-      requireItemOpen(d, p);
+      const p = checkConfirm(d, cmd.key, actor, policy);
       if (p.item.evidence && !cmd.evidence?.trim()) {
         throw new DomainError(
           'invalid_input',
@@ -127,15 +280,7 @@ export function decide(d: Deployment, cmd: Command, actor: string, policy: Polic
       return [{ type: 'item_confirmed', key: cmd.key, ...(cmd.evidence ? { evidence: cmd.evidence } : {}) }];
     }
     case 'fail_item': {
-      const p = requireItem(d, cmd.key);
-      require(d, { type: 'confirm' }, actor, policy);
-      if (p.stage !== 'phase') throw new DomainError('not_now', 'Only deployment steps can be marked failed.');
-      requireItemOpen(d, p);
-      if (d.items[cmd.key]?.state === 'failed')
-        throw new DomainError('already_done', `“${p.item.text}” is already marked failed.`);
-      if (d.items[cmd.key]?.state === 'done') {
-        throw new DomainError('not_now', `“${p.item.text}” is confirmed as done; undo that first to mark it failed.`);
-      }
+      checkFailItem(d, cmd.key, actor, policy);
       return [{ type: 'item_failed', key: cmd.key, note: cmd.note }];
     }
     case 'undo_item': {
@@ -146,49 +291,21 @@ export function decide(d: Deployment, cmd: Command, actor: string, policy: Polic
       requireItemOpen(d, p);
       return [{ type: 'item_undone', key: cmd.key, previous: current }];
     }
-    case 'approve':
-    case 'reject': {
-      const label = roleLabel(d, cmd.role);
-      if (!label) throw new DomainError('not_found', `${d.ref} has no approval role “${cmd.role}”.`);
-      // Named for the role, and not the deployer unless allowed; an approval also keeps one person to one role.
-      require(d, { type: 'reject', role: cmd.role }, actor, policy);
-      const current = d.approvals[cmd.role];
-      if (cmd.type === 'approve') {
-        if (current?.decision === 'approved')
-          throw new DomainError('already_done', `${label} already approved ${d.ref}.`);
-        require(d, { type: 'approve', role: cmd.role }, actor, policy);
-        return [{ type: 'approved', role: cmd.role }];
-      }
-      if (current?.decision === 'rejected')
-        throw new DomainError('already_done', `${label} already rejected ${d.ref}.`);
-      if (d.status === 'in_progress' || d.status === 'verifying' || d.status === 'monitoring') {
-        throw new DomainError(
-          'not_now',
-          `${d.ref} is already under way; raise the problem in the thread or roll back.`,
-        );
-      }
-      return [{ type: 'rejected', role: cmd.role, reason: cmd.reason }];
+    case 'approve': {
+      const label = checkSigner(d, cmd.role, actor, policy);
+      if (d.approvals[cmd.role]?.decision === 'approved')
+        throw new DomainError('already_done', `${label} already approved ${d.ref}.`);
+      require(d, { type: 'approve', role: cmd.role }, actor, policy);
+      return [{ type: 'approved', role: cmd.role }];
     }
+    case 'reject':
+      checkReject(d, cmd.role, actor, policy);
+      return [{ type: 'rejected', role: cmd.role, reason: cmd.reason }];
     case 'override_gate': {
-      const p = may(d, { type: 'override' }, actor, policy);
-      if (!p.allowed) throw new DomainError('not_allowed', p.reason);
-      const report = gateReport(d, cmd.gate);
-      if (report.overridden) throw new DomainError('already_done', 'That gate was already overridden.');
-      if (report.missing.length === 0)
-        throw new DomainError('already_done', 'That gate is already open: nothing to override.');
-      // An admin overrides at once, as an emergency; the deployer alone only where the policy lets them.
-      if (p.as === 'admin')
-        return [
-          { type: 'gate_overridden', gate: cmd.gate, reason: cmd.reason, missing: report.missing, emergency: true },
-        ];
-      if (overrideRuleOf(policy) === 'deployer')
-        return [{ type: 'gate_overridden', gate: cmd.gate, reason: cmd.reason, missing: report.missing }];
-      if (d.overrideRequests?.[cmd.gate])
-        throw new DomainError(
-          'already_done',
-          'That override is already asked for: it waits for an approver or an admin to grant it.',
-        );
-      return [{ type: 'override_requested', gate: cmd.gate, reason: cmd.reason, missing: report.missing }];
+      const { way, missing } = checkOverride(d, cmd.gate, actor, policy);
+      const event = { gate: cmd.gate, reason: cmd.reason, missing };
+      if (way === 'emergency') return [{ type: 'gate_overridden', ...event, emergency: true }];
+      return [{ type: way === 'override' ? 'gate_overridden' : 'override_requested', ...event }];
     }
     case 'grant_override': {
       const request = d.overrideRequests?.[cmd.gate];
@@ -253,15 +370,7 @@ export function decide(d: Deployment, cmd: Command, actor: string, policy: Polic
       return [minutes > 0 ? { type: 'monitoring_started', minutes } : { type: 'completed' }];
     }
     case 'cancel': {
-      require(d, { type: 'cancel' }, actor, policy);
-      if (d.rollback)
-        throw new DomainError('not_now', `${d.ref} is rolling back; finish or fail the rollback instead.`);
-      if (d.status === 'monitoring') {
-        throw new DomainError(
-          'not_now',
-          `${d.ref} is live and being monitored; mark it healthy or roll it back instead.`,
-        );
-      }
+      checkCancel(d, actor, policy);
       return [{ type: 'cancelled', reason: cmd.reason, ...(actor !== d.deployerId ? { admin: true } : {}) }];
     }
     case 'mark_healthy':
@@ -274,10 +383,7 @@ export function decide(d: Deployment, cmd: Command, actor: string, policy: Polic
       return [{ type: 'marked_faulty', note: cmd.note }];
     }
     case 'reschedule': {
-      require(d, { type: 'reschedule' }, actor, policy);
-      if (d.status !== 'scheduled' && d.status !== 'preparing') {
-        throw new DomainError('not_now', `${d.ref} has already started; it can no longer be rescheduled.`);
-      }
+      checkReschedule(d, actor, policy);
       if (cmd.windowEnd <= cmd.windowStart)
         throw new DomainError('invalid_input', 'The window must end after it starts.');
       return [
@@ -290,15 +396,7 @@ export function decide(d: Deployment, cmd: Command, actor: string, policy: Polic
       ];
     }
     case 'start_rollback': {
-      require(d, { type: 'rollback' }, actor, policy);
-      if (d.rollback)
-        throw new DomainError(
-          'already_done',
-          `${d.ref} is already rolling back (started by ${mention(d.rollback.started.by)}).`,
-        );
-      if (!ROLLBACK_FROM.has(d.status)) {
-        throw new DomainError('not_now', `${d.ref} has not started yet: cancel it instead of rolling back.`);
-      }
+      checkStartRollback(d, actor, policy);
       return [
         {
           type: 'rollback_started',
@@ -310,15 +408,11 @@ export function decide(d: Deployment, cmd: Command, actor: string, policy: Polic
         },
       ];
     }
-    case 'complete_rollback':
-    case 'fail_rollback': {
-      require(d, { type: 'finish_rollback' }, actor, policy);
-      if (!d.rollback) throw new DomainError('not_now', `${d.ref} is not rolling back.`);
-      if (cmd.type === 'fail_rollback') {
-        if (d.status === 'rollback_failed')
-          throw new DomainError('already_done', 'The rollback is already marked failed.');
-        return [{ type: 'rollback_failed', note: cmd.note }];
-      }
+    case 'fail_rollback':
+      checkFailRollback(d, actor, policy);
+      return [{ type: 'rollback_failed', note: cmd.note }];
+    case 'complete_rollback': {
+      checkRollingBack(d, actor, policy);
       const open = [...itemsOfStage(d.plan, 'rollback'), ...itemsOfStage(d.plan, 'rollback_validation')].filter(
         (p) => p.item.required && d.items[p.key]?.state !== 'done',
       );

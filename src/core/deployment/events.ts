@@ -51,8 +51,11 @@ export type DeploymentEvent =
   | { type: 'rollback_failed'; note: string }
   /** `admin`: cancelled by an admin who is not its deployer. */
   | { type: 'cancelled'; reason: string; admin?: boolean }
-  /** Its dedicated channel was created (`location: channel`); the archive delay is fixed with it. */
-  | { type: 'room_opened'; channelId: string; name: string; archiveAfterHours: number }
+  /**
+   * Its dedicated channel was created (`location: channel`); the archive delay is fixed with it.
+   * `private`: a private channel (its card is not mirrored to the deploy channel).
+   */
+  | { type: 'room_opened'; channelId: string; name: string; archiveAfterHours: number; private?: boolean }
   /** Its dedicated channel could not be created: it runs in a thread of the deploy channel instead. */
   | { type: 'room_failed'; reason: string }
   /** Audit only: somebody tried something they may not do. Changes no state. */

@@ -42,6 +42,15 @@ export function roomNames(prefix: string, d: Pick<Deployment, 'service' | 'versi
 export const roomOf = (d: Pick<Deployment, 'room'>): Extract<RoomState, { channelId: string }> | null =>
   d.room && 'channelId' in d.room ? d.room : null;
 
+/**
+ * Private stays private: a deployment in a private dedicated channel has no mirror card in the deploy
+ * channel (whoever reads it may not be a member), so its stakeholder notices stay in its own thread.
+ */
+export const hasMirror = (d: Pick<Deployment, 'room'>): boolean => {
+  const room = roomOf(d);
+  return !!room && !room.private;
+};
+
 /** A `location: channel` deployment whose channel is neither created nor given up on: nothing is posted yet. */
 export const awaitingRoom = (d: Pick<Deployment, 'location' | 'room'>): boolean => d.location === 'channel' && !d.room;
 

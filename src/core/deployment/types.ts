@@ -83,7 +83,7 @@ export type Location = 'thread' | 'channel';
 
 /** The dedicated channel of a `location: channel` deployment, once created (or why it could not be). */
 export type RoomState =
-  | { channelId: string; name: string; archiveAfterHours: number; opened: Stamp }
+  | { channelId: string; name: string; archiveAfterHours: number; opened: Stamp; private?: boolean }
   | { failed: Stamp & { reason: string } };
 
 /** A deployment's own communication timings; an absent field falls back to the plan (template and configuration). */

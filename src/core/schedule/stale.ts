@@ -2,8 +2,18 @@ import { gateReport } from '../deployment/gates.js';
 import { currentPhase, isUnderway, phaseTiming } from '../deployment/progress.js';
 import { FINISHED, type Deployment } from '../deployment/types.js';
 import type { Job } from './jobs.js';
-import { roomOf } from '../deployment/room.js';
+import { hasMirror, roomOf } from '../deployment/room.js';
 import type { Timings } from './timings.js';
+
+/** Notices planned for a deployment in its own channel both in its thread and as a copy for the deploy channel's mirror. */
+const THREAD_COPIED = new Set<Job['kind']>([
+  'start',
+  'issue',
+  'completion',
+  'rollback_started',
+  'rollback_completed',
+  'cancelled',
+]);
 
 const running = (d: Deployment) => d.status === 'in_progress' || d.status === 'verifying';
 
@@ -18,6 +28,15 @@ export function skipReason(
   now: number,
   t: Timings,
 ): string | null {
+  // A private dedicated channel has no mirror card: the stakeholders' copy would repeat the thread copy there.
+  if (
+    job.payload.target === 'announce' &&
+    !d.announceChannelId &&
+    roomOf(d) &&
+    !hasMirror(d) &&
+    THREAD_COPIED.has(job.kind)
+  )
+    return 'it has no mirror card in the deploy channel (a private dedicated channel); its thread copy says it';
   switch (job.kind) {
     case 'announcement':
     case 'reminder':

@@ -1,5 +1,5 @@
 import type { App, BlockAction } from '@slack/bolt';
-import type { Command } from '../../../core/deployment/decide.js';
+import type { Command, Opening } from '../../../core/deployment/decide.js';
 import type { Deployment } from '../../../core/deployment/types.js';
 import { findItem } from '../../../core/template/items.js';
 import { ActionId, type ActionRef, ViewId } from '../../ids.js';
@@ -19,13 +19,13 @@ const IMMEDIATE: Array<[string, (ref: ActionRef) => Command | null]> = [
 ];
 
 /** A button that first asks for something in a small modal; the command runs on submit. */
-type ModalOpener = (d: Deployment, ref: ActionRef) => { check: Command; view: object } | null;
+type ModalOpener = (d: Deployment, ref: ActionRef) => { opening: Opening; view: object } | null;
 
 const OPENS_MODAL: Array<[string, ModalOpener]> = [
   [
     ActionId.cancel,
     (d) => ({
-      check: { type: 'cancel', reason: '-' },
+      opening: { type: 'cancel' },
       view: reasonModal({
         callbackId: ViewId.cancel,
         title: `Cancel ${d.ref}`,
@@ -41,7 +41,7 @@ const OPENS_MODAL: Array<[string, ModalOpener]> = [
       const label = d.plan.approvals.find((a) => a.role === r.r)?.label;
       if (!r.r || !label) return null;
       return {
-        check: { type: 'reject', role: r.r, reason: '-' },
+        opening: { type: 'reject', role: r.r },
         view: reasonModal({
           callbackId: ViewId.reject,
           title: 'Reject',
@@ -57,7 +57,7 @@ const OPENS_MODAL: Array<[string, ModalOpener]> = [
     (d, r) => {
       const gate = r.g ?? 'start';
       return {
-        check: { type: 'override_gate', gate, reason: '-' },
+        opening: { type: 'override_gate', gate },
         view: reasonModal({
           callbackId: ViewId.overrideGate,
           title: 'Override the gate',
@@ -74,11 +74,11 @@ const OPENS_MODAL: Array<[string, ModalOpener]> = [
       const phase = d.plan.phases.find((p) => p.id === r.p);
       if (!phase) return null;
       const steps = phase.steps.map((s) => ({ key: `phase.${phase.id}.${s.id}`, item: s }));
-      // The check stands for the form: any step still open may be reported, so check one of those.
+      // The opening check stands for the form: any step still open may be reported, so check one of those.
       const open = steps.find((s) => d.items[s.key]?.state !== 'done') ?? steps[0];
       if (!open) return null;
       return {
-        check: { type: 'fail_item', key: open.key, note: '-' },
+        opening: { type: 'fail_item', key: open.key },
         view: failStepModal({ d: d.id, phase, steps }),
       };
     },
@@ -111,7 +111,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const d = service.find(ref.d);
       const item = findItem(d.plan, ref.k);
       if (item?.item.evidence) {
-        service.check(ref.d, { type: 'confirm_item', key: ref.k, evidence: '-' }, user);
+        service.mayOpen(ref.d, { type: 'confirm_item', key: ref.k }, user);
         await ack();
         const { label, hint, kind } = item.item.evidence;
         await client.views.open({
@@ -130,7 +130,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const d = service.find(ref.d);
       const opened = open(d, ref);
       if (!opened) return 'stale';
-      service.check(d.id, opened.check, user);
+      service.mayOpen(d.id, opened.opening, user);
       await client.views.open({ trigger_id: triggerId, view: opened.view as never });
     });
   }

@@ -37,18 +37,14 @@ const BUTTONS: Array<[string, Handler]> = [
   [
     ActionId.windowReschedule,
     async ({ service, client, clock }, d, user, triggerId) => {
-      service.check(
-        d.id,
-        { type: 'reschedule', windowStart: clock.now() + 60_000, windowEnd: clock.now() + 120_000 },
-        user,
-      );
+      service.mayOpen(d.id, { type: 'reschedule' }, user);
       await client.views.open({ trigger_id: triggerId, view: rescheduleModal(d, clock.now()) as never });
     },
   ],
   [
     ActionId.windowCancel,
     async ({ service, client }, d, user, triggerId) => {
-      service.check(d.id, { type: 'cancel', reason: '-' }, user);
+      service.mayOpen(d.id, { type: 'cancel' }, user);
       await client.views.open({ trigger_id: triggerId, view: cancelModal(d) as never });
     },
   ],

@@ -24,7 +24,7 @@ export function registerRollbackActions(app: App, deps: ListenerDeps): void {
   });
 
   onButton(app, deps, ActionId.rollbackFail, async ({ ref, user, triggerId }) => {
-    const d = deps.service.check(ref.d, { type: 'fail_rollback', note: '-' }, user);
+    const d = deps.service.mayOpen(ref.d, { type: 'fail_rollback' }, user);
     await client.views.open({
       trigger_id: triggerId,
       view: reasonModal({

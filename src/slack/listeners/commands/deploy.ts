@@ -139,11 +139,7 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           }
           const d = service.findByRef(parsed.ref);
           // Refuses at once (not the deployer, already started) before the form opens.
-          service.check(
-            d.id,
-            { type: 'reschedule', windowStart: clock.now() + 60_000, windowEnd: clock.now() + 120_000 },
-            command.user_id,
-          );
+          service.mayOpen(d.id, { type: 'reschedule' }, command.user_id);
           await ack();
           await client.views.open({ trigger_id: command.trigger_id, view: rescheduleModal(d, clock.now()) as never });
           return;
@@ -165,7 +161,7 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
             } as never);
             return;
           }
-          service.check(d.id, { type: 'cancel', reason: '-' }, command.user_id);
+          service.mayOpen(d.id, { type: 'cancel' }, command.user_id);
           await ack();
           await client.views.open({ trigger_id: command.trigger_id, view: cancelModal(d) as never });
           return;

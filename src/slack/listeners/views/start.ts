@@ -12,6 +12,7 @@ import type { ApprovalRole } from '../../../core/template/schema.js';
 import { filledBlock } from '../../views/modals/start.js';
 import { isEnvironment, settingsOf, startForm } from './start-form.js';
 import type { ListenerDeps } from '../deps.js';
+import type { StartRequest } from '../../../usecases/start.js';
 import { channelOf, dateTimeOf, metadataOf, optionOf, textOf, usersOf, userOf, type ViewValues } from './values.js';
 
 /** Maps an input field to the block that shows its error (`at` gives a filled field its block id). */
@@ -100,7 +101,7 @@ const serviceOf = (values: ViewValues) =>
   '';
 
 export function registerStartView(app: App, deps: ListenerDeps): void {
-  const { starts, team, client, clock, logger } = deps;
+  const { starts, team, client, clock, logger, access } = deps;
 
   app.view<ViewSubmitAction>(ViewId.start, async ({ ack, body, view }) => {
     const user = body.user.id;
@@ -112,28 +113,27 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
     const log = logger.child({ user, view: view.id });
     try {
       // The form only translates: the start use case resolves it against the team configuration and decides.
-      const outcome = starts.start(
-        {
-          service: serviceOf(values),
-          version: textOf(values, StartField.version) ?? '',
-          environment: optionOf(values, StartField.environment),
-          type: optionOf(values, StartField.type),
-          templateId: optionOf(values, at(StartField.template)),
-          windowStart: dateTimeOf(values, StartField.windowStart),
-          windowEnd: dateTimeOf(values, StartField.windowEnd),
-          deployerId: userOf(values, StartField.deployer) ?? '',
-          approvers: approversOf(values, shown, fill),
-          channelId: channelOf(values, at(StartField.deployChannel)),
-          requestChannelId: typeof meta?.c === 'string' ? meta.c : '',
-          announceChannelId: channelOf(values, at(StartField.announceChannel)),
-          branch: textOf(values, StartField.branch),
-          changes: textOf(values, StartField.changes),
-          tickets: textOf(values, StartField.tickets),
-          timings: typedTimings(values, shown),
-        },
-        user,
-        view.id,
-      );
+      const request: StartRequest = {
+        service: serviceOf(values),
+        version: textOf(values, StartField.version) ?? '',
+        environment: optionOf(values, StartField.environment),
+        type: optionOf(values, StartField.type),
+        templateId: optionOf(values, at(StartField.template)),
+        windowStart: dateTimeOf(values, StartField.windowStart),
+        windowEnd: dateTimeOf(values, StartField.windowEnd),
+        deployerId: userOf(values, StartField.deployer) ?? '',
+        approvers: approversOf(values, shown, fill),
+        channelId: channelOf(values, at(StartField.deployChannel)),
+        requestChannelId: typeof meta?.c === 'string' ? meta.c : '',
+        announceChannelId: channelOf(values, at(StartField.announceChannel)),
+        branch: textOf(values, StartField.branch),
+        changes: textOf(values, StartField.changes),
+        tickets: textOf(values, StartField.tickets),
+        timings: typedTimings(values, shown),
+      };
+      // A chosen announcement channel is taken only for a deployment in a public channel: Slack says which it is.
+      if (request.announceChannelId) request.deployChannelKind = await access.kindOf(starts.deployChannelOf(request));
+      const outcome = starts.start(request, user, view.id);
       if (!outcome.ok) {
         await ack({
           response_action: 'errors',

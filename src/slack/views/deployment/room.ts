@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { roomOf } from '../../../core/deployment/room.js';
+import { hasMirror, roomOf } from '../../../core/deployment/room.js';
 import type { Deployment } from '../../../core/deployment/types.js';
 import { section } from '../blocks.js';
 import { clip } from '../format.js';
@@ -7,12 +7,12 @@ import type { SlackMessage } from './message.js';
 
 /**
  * The summary card mirrored to the deploy channel when the deployment lives
- * in its own channel: the parent card without its buttons (the work happens
+ * in its own (public) channel: the parent card without its buttons (the work happens
  * in the dedicated channel), with a link there. Redrawn with the card.
  */
 export function renderMirror(d: Deployment, parent: SlackMessage): SlackMessage | null {
   const room = roomOf(d);
-  if (!room) return null;
+  if (!room || !hasMirror(d)) return null;
   const link = section(
     `💬 ${d.ref} runs in its own channel: <#${room.channelId}>. Approvals, checklists and phases are there.`,
   );
