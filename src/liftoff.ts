@@ -26,6 +26,7 @@ import { createLogger, type Logger } from './support/logger.js';
 import { createDeploymentService } from './usecases/deployments.js';
 import { createRollbackService } from './usecases/rollback.js';
 import { createStartUseCase } from './usecases/start.js';
+import { createCalendarUseCase } from './usecases/calendar.js';
 import { createLockKeeper } from './scheduler/locks.js';
 import { createHookRunner, presenceOf, type HookLookup } from './hooks/jobs.js';
 import { createRoomEffects } from './rooms/effects.js';
@@ -172,6 +173,7 @@ export async function startLiftoff({
     services: setup.team.services,
   });
   const lockKeeper = createLockKeeper({ rollback, team: setup.team, client: slack.client, clock, logger });
+  const calendar = createCalendarUseCase({ repos, clock, team: setup.team, deployments: service });
   const starts = createStartUseCase({
     repos,
     clock,
@@ -180,6 +182,7 @@ export async function startLiftoff({
     team: setup.team,
     templates,
     expandUsers: userGroups.expand,
+    calendar,
   });
   // The dedicated channel of a `location: channel` deployment, created after its start is acknowledged.
   const rooms = createRoomEffects({
@@ -253,6 +256,7 @@ export async function startLiftoff({
   registerListeners(slack.app, {
     service,
     starts,
+    calendar,
     rollback,
     templates,
     team: setup.team,

@@ -15,7 +15,7 @@ const errors: Record<string, string> = {
   '401': 'No token, or not the token of any configured pipeline',
   '403': "Outside the pipeline's scope (service, environment, or a permission it lacks)",
   '404': 'No such deployment, item or phase',
-  '409': 'Not now (a closed gate, a lock, already done, finished)',
+  '409': 'Not now (a closed gate, a lock, outside the deploy calendar, already done, finished)',
   '413': 'The body is too large',
   '422': 'Invalid values, by field; or an Idempotency-Key reused for another request',
   '429': 'Too many requests with this token; see Retry-After',

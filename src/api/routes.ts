@@ -287,6 +287,16 @@ export function createRoutes(deps: RouteDeps): Route[] {
           const message = Object.values(fields)[0] ?? 'The deployment could not be started.';
           if (outcome.refused === 'not_allowed') return errorAnswer(403, 'not_allowed', message, { fields });
           if (outcome.refused === 'locked') return errorAnswer(409, 'locked', message, { fields });
+          // Outside the deploy calendar's hours or in a freeze: the reason and the next allowed slot.
+          if (outcome.refused === 'calendar') {
+            const next = outcome.nextSlot
+              ? {
+                  start: new Date(outcome.nextSlot.start).toISOString(),
+                  end: new Date(outcome.nextSlot.end).toISOString(),
+                }
+              : null;
+            return errorAnswer(409, 'outside_calendar', message, { fields: { window: message }, next_slot: next });
+          }
           if (!body.channel && !settings?.deployChannel)
             return errorAnswer(
               422,

@@ -180,4 +180,11 @@ export const ErrorAnswer = z.object({
   message: z.string().describe('Why, in words'),
   details: z.array(z.string()).optional(),
   fields: z.record(z.string(), z.string()).optional().describe('What is wrong, by field'),
+  next_slot: z
+    .object({ start: z.string(), end: z.string() })
+    .nullable()
+    .optional()
+    .describe(
+      'outside_calendar: the next window of the same length the deploy calendar allows (ISO 8601 UTC); null: none within a year',
+    ),
 });

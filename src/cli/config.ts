@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ENVIRONMENTS } from '../core/deployment/types.js';
+import { freezeText, hoursText, localText } from '../core/schedule/calendar.js';
 import { checkTeamSetup, configWarnings, type Settings, type TeamConfig } from '../config/team.js';
 import type { Io } from './main.js';
 
@@ -53,6 +54,7 @@ export function describeTeamConfig(team: TeamConfig, templateIds: string[]): str
     }
     for (const { envs, s } of shown.values()) out.push('', `  ${service} → ${envs.join(', ')}`, ...settingsLines(s));
   }
+  out.push(...calendarLines(team));
   const groups = team.groupReferences();
   if (groups.length) {
     out.push(
@@ -65,6 +67,19 @@ export function describeTeamConfig(team: TeamConfig, templateIds: string[]): str
     }
   }
   return out.join('\n');
+}
+
+/** The deploy calendar: each environment's allowed hours and the planned freezes. */
+function calendarLines({ calendar: c }: TeamConfig): string[] {
+  const hours = ENVIRONMENTS.map((e) => `${e} ${hoursText(c, e) ?? 'at any time'}`);
+  return [
+    '',
+    `Calendar (${c.timeZone}): ${hours.join('; ')}`,
+    ...c.freezes.map(
+      (f) =>
+        `  freeze of ${f.environments.join(', ')} from ${localText(f.from, c.timeZone)}: ${freezeText(f, c.timeZone)}`,
+    ),
+  ];
 }
 
 /** `liftoff config check [FILE]`: what the configuration says, then its problems. Exit 0 when Liftoff can start with it. */

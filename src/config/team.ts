@@ -4,8 +4,10 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { DEFAULT_POLICY, type Policy } from '../core/deployment/decide.js';
 import { ENVIRONMENTS, type Deployment, type Environment } from '../core/deployment/types.js';
+import { OPEN_CALENDAR, type Calendar } from '../core/schedule/calendar.js';
 import type { Template } from '../core/template/schema.js';
 import { ConfigError, isConfigError } from './errors.js';
+import { readCalendar } from './team/calendar.js';
 import { pipelineProblems, readPipelines, type PipelineConfig } from './team/pipelines.js';
 import { salvage } from './team/salvage.js';
 import { TeamConfigSchema, type Layer, type RawTeamConfig } from './team/schema.js';
@@ -53,6 +55,8 @@ export interface TeamConfig {
   groupReferences(): Array<{ path: string; group: string }>;
   /** The pipelines that may call the HTTP API, with their tokens. */
   pipelines: PipelineConfig[];
+  /** The deploy calendar: allowed hours per environment and planned freezes (`calendar`). */
+  calendar: Calendar;
 }
 
 export const NO_TEAM_CONFIG: TeamConfig = {
@@ -68,6 +72,7 @@ export const NO_TEAM_CONFIG: TeamConfig = {
   settingsFor: () => null,
   groupReferences: () => [],
   pipelines: [],
+  calendar: OPEN_CALENDAR,
 };
 
 export interface TeamSetup {
@@ -350,6 +355,7 @@ function buildTeamConfig(source: string, raw: RawTeamConfig, templatesDir: strin
     admins: raw.admins ?? [],
     locks: { expiryHours: raw.locks?.expiry_hours ?? 24, remindMinutesBefore: raw.locks?.remind_minutes_before ?? 60 },
     pipelines: readPipelines(raw.pipelines, env),
+    calendar: readCalendar(raw.calendar),
     settingsFor(service, environment) {
       const s = Object.hasOwn(services, service) ? services[service] : undefined;
       if (!s && !raw.defaults) return null;

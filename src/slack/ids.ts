@@ -3,6 +3,8 @@
  * place. Listeners match on these; views emit them. Values carried by buttons
  * and private_metadata hold ids only, never state.
  */
+
+import type { GateId } from '../core/deployment/types.js';
 export const ActionId = {
   confirmItem: 'item.confirm',
   undoItem: 'item.undo',
@@ -73,6 +75,8 @@ export const StartField = {
   branch: 'branch',
   changes: 'changes',
   tickets: 'tickets',
+  /** Why a deployment outside the deploy calendar cannot wait (shown where a calendar is in use). */
+  emergency: 'emergency',
 } as const;
 
 /** Block ids of the small modals (evidence, reasons, failed step). */
@@ -104,7 +108,7 @@ export interface ActionRef {
   /** Phase id (phases). */
   p?: string;
   /** Gate id (overrides). */
-  g?: 'start' | 'complete';
+  g?: GateId;
 }
 
 export const encodeRef = (ref: ActionRef): string => JSON.stringify(ref);
@@ -122,7 +126,7 @@ export function decodeRef(raw: string | undefined): ActionRef | null {
     if (str(k)) ref.k = str(k);
     if (str(r)) ref.r = str(r);
     if (str(p)) ref.p = str(p);
-    if (g === 'start' || g === 'complete') ref.g = g;
+    if (g === 'start' || g === 'complete' || g === 'calendar') ref.g = g;
     return ref;
   } catch {
     return null;

@@ -1,6 +1,7 @@
 import { createAuditRepository } from './audit.js';
 import type { Db } from './db.js';
 import { createDeploymentsRepository } from './deployments.js';
+import { createFreezesRepository } from './freezes.js';
 import { createIdempotencyRepository } from './idempotency.js';
 import { createJobsRepository } from './jobs.js';
 import { createLocksRepository } from './locks.js';
@@ -12,6 +13,7 @@ export function createRepositories(db: Db) {
     db,
     audit: createAuditRepository({ db }),
     deployments: createDeploymentsRepository({ db }),
+    freezes: createFreezesRepository({ db }),
     idempotency: createIdempotencyRepository({ db }),
     jobs: createJobsRepository({ db }),
     locks: createLocksRepository({ db }),

@@ -17,6 +17,8 @@ import type { TemplateCatalog } from '../core/template/catalog.js';
 import type { ApprovalRole } from '../core/template/schema.js';
 import type { Repositories } from '../storage/index.js';
 import type { Lock } from '../storage/locks.js';
+import { refusalText, type Window } from '../core/schedule/calendar.js';
+import type { CalendarUseCase } from './calendar.js';
 import type { DeploymentService } from './deployments.js';
 import type { RollbackService } from './rollback.js';
 
@@ -50,16 +52,34 @@ export interface StartRequest {
   changes?: string | null | undefined;
   tickets?: string | null | undefined;
   timings?: RawTimings | undefined;
+  /**
+   * Why it must go ahead outside the deploy calendar, as an emergency (it then waits for a second person).
+   * Absent, null or blank: not an emergency, and a window outside the calendar is refused.
+   */
+  emergency?: string | null | undefined;
 }
 
 /** Started (or, for a repeated submission, the deployment it started), or what is wrong, by field. */
 export type StartOutcome =
-  | { ok: true; deployment: Deployment; created: boolean }
+  | {
+      ok: true;
+      deployment: Deployment;
+      created: boolean;
+      /** Active deployments of the same service and environment whose windows overlap its own: flagged, not refused. */
+      overlapping: Deployment[];
+    }
   /**
    * `roles`: the template's approval roles (to label their fields). `refused`: not allowed (recorded in the
    * audit trail) or locked; its message is a sentence to show as written.
    */
-  | { ok: false; errors: FieldErrors; roles: ApprovalRole[]; refused?: 'not_allowed' | 'locked' };
+  | {
+      ok: false;
+      errors: FieldErrors;
+      roles: ApprovalRole[];
+      refused?: 'not_allowed' | 'locked' | 'calendar';
+      /** `calendar`: the next window of the same length the calendar allows (null: none within a year). */
+      nextSlot?: Window | null;
+    };
 
 export interface StartUseCaseDeps {
   repos: Repositories;
@@ -71,6 +91,8 @@ export interface StartUseCaseDeps {
   templates: TemplateCatalog;
   /** User ids for the user ids, group ids and @handles the configuration names. */
   expandUsers: (entries: readonly string[]) => string[];
+  /** The deploy calendar: allowed hours and freezes. */
+  calendar: Pick<CalendarUseCase, 'check' | 'overlapping' | 'timeZone'>;
 }
 
 /** A start refused inside its transaction (nothing is created): under which field, and whether the refusal is recorded. */
@@ -133,6 +155,7 @@ export function createStartUseCase({
   team,
   templates,
   expandUsers,
+  calendar,
 }: StartUseCaseDeps) {
   /** The merged settings for a service in an environment; null when none (or not both given). */
   const settingsOf = (service: string | undefined, environment: Environment | undefined) =>
@@ -256,12 +279,27 @@ export function createStartUseCase({
           errors: parsed.ok ? { templateId: 'Choose one of the listed templates' } : parsed.errors,
           roles,
         };
+      // The deploy calendar: outside its hours or in a freeze, refused with the next allowed slot, unless an emergency says why.
+      const window = { start: parsed.input.windowStart, end: parsed.input.windowEnd };
+      const outside = calendar.check(parsed.input.environment, window);
+      const emergencyReason = request.emergency?.trim() || null;
+      if (outside && emergencyReason === null)
+        return {
+          ok: false,
+          errors: { windowStart: refusalText(outside, calendar.timeZone) },
+          roles,
+          refused: 'calendar',
+          nextSlot: outside.next,
+        };
       // The ops channel of the service's environment is recorded on the deployment: its start, issue, completion and rollback notices go there too.
       // Where it lives is the team's choice (a dedicated channel, or a thread: the default, left unrecorded).
       const input: DeploymentInput = {
         ...parsed.input,
         ...(settings?.opsChannel ? { opsChannelId: settings.opsChannel } : {}),
         ...(settings?.location === 'channel' ? { location: 'channel' as const } : {}),
+        ...(outside && emergencyReason
+          ? { emergency: { reason: emergencyReason.slice(0, 1000), calendar: outside.reason } }
+          : {}),
       };
       const target = { service: input.service, environment: input.environment };
       try {
@@ -279,7 +317,7 @@ export function createStartUseCase({
             if (lock) throw new Refused('service', lockedMessage(lock), false);
           },
         );
-        return { ok: true, deployment, created };
+        return { ok: true, deployment, created, overlapping: calendar.overlapping(deployment, window, deployment.id) };
       } catch (error) {
         if (!(error instanceof Refused)) throw error;
         if (error.recorded) recordRefusal(actor, input.service, input.environment, error.message);

@@ -46,6 +46,7 @@ const ACTIONS: Record<ActionName, Action> = {
   finish_rollback: { type: 'finish_rollback' },
   lock: { type: 'lock', active: [] },
   unlock: { type: 'unlock', lock: { lockedBy: PEOPLE.holder, deployment: null } },
+  freeze: { type: 'freeze' },
   see: { type: 'see' },
 };
 

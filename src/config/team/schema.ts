@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TIMING_BOUNDS } from '../../core/deployment/input-timings.js';
 import { ENVIRONMENTS } from '../../core/deployment/types.js';
 import { OVERRIDE_RULES } from '../../core/policy/policy.js';
+import { CalendarSchema } from './calendar.js';
 import { PipelinesSchema } from './pipelines.js';
 
 /**
@@ -176,5 +177,7 @@ export const TeamConfigSchema = z.strictObject({
     .optional(),
   /** Pipelines that call the HTTP API (/api/v1), each with its token's environment variable and scope. */
   pipelines: PipelinesSchema.optional(),
+  /** The deploy calendar: allowed hours per environment in the team's time zone, and planned freezes. */
+  calendar: CalendarSchema.optional(),
 });
 export type RawTeamConfig = z.infer<typeof TeamConfigSchema>;

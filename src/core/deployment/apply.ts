@@ -17,6 +17,20 @@ export function initialState(id: number, event: RecordedEvent & { type: 'created
     approvals: {},
     phases: Object.fromEntries(Object.entries(event.phases).map(([k, v]) => [k, { ...v }])),
     overrides: [],
+    // An emergency outside the calendar asks, as it is created, for the override of its calendar gate.
+    ...(input.emergency
+      ? {
+          overrideRequests: {
+            calendar: {
+              gate: 'calendar' as const,
+              reason: input.emergency.reason,
+              missing: [input.emergency.calendar],
+              by: event.actor,
+              at: event.at,
+            },
+          },
+        }
+      : {}),
     revision: 1,
   };
 }

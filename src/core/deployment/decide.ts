@@ -169,6 +169,11 @@ function checkOverride(
   if (report.missing.length === 0)
     throw new DomainError('already_done', 'That gate is already open: nothing to override.');
   const missing = report.missing;
+  if (gate === 'calendar')
+    throw new DomainError(
+      'already_done',
+      'This emergency already waits for a second person: an approver other than its deployer, or an admin, grants it.',
+    );
   if (p.as === 'admin') return { way: 'emergency', missing };
   if (overrideRuleOf(policy) === 'deployer') return { way: 'override', missing };
   if (d.overrideRequests?.[gate])
@@ -333,6 +338,13 @@ export function decide(d: Deployment, cmd: Command, actor: string, policy: Polic
       if (d.phases[phase.id]?.started) throw new DomainError('already_done', `“${phase.title}” has already started.`);
       // The gate holds the first phase; once the deployment is under way it is not asked again.
       const gate = gateReport(d, 'start');
+      const calendar = gateReport(d, 'calendar');
+      if (!isUnderway(d) && !calendar.open)
+        throw new DomainError(
+          'gate_closed',
+          `${d.ref} is an emergency outside the calendar: an approver other than its deployer, or an admin, must grant it first.`,
+          calendar.missing,
+        );
       if (!isUnderway(d) && !gate.open)
         throw new DomainError('gate_closed', `${d.ref} cannot start yet. Still missing:`, gate.missing);
       const previous = d.plan.phases[index - 1];

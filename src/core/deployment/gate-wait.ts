@@ -28,6 +28,9 @@ export function gateOutcome(d: Deployment, gate: GateId): GateOutcome {
       ? { state: 'open' }
       : { state: 'waiting', missing: ['the monitoring verdict (healthy or faulty)'] };
   const report = gateReport(d, gate);
+  // The start also waits for the go-ahead of an emergency outside the calendar.
+  const calendar = gate === 'start' && !isUnderway(d) ? gateReport(d, 'calendar') : null;
+  if (calendar && !calendar.open && report.open) return { state: 'waiting', missing: calendar.missing };
   if (report.open || (gate === 'start' && isUnderway(d))) return { state: 'open' };
   const rejected = Object.entries(d.approvals).find(([, a]) => a.decision === 'rejected');
   if (gate === 'start' && rejected) {

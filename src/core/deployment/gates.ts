@@ -25,7 +25,10 @@ const openItems = (d: Deployment, items: PlanItem[]) =>
 /** What stands between the deployment and its phases (gate "start") or its completion ("complete"). */
 export function gateReport(d: Deployment, gate: GateId): GateReport {
   const missing: string[] = [];
-  if (gate === 'start') {
+  if (gate === 'calendar') {
+    if (d.emergency)
+      missing.push(`A second person’s go-ahead for an emergency outside the calendar: ${d.emergency.calendar}`);
+  } else if (gate === 'start') {
     for (const role of requiredRoles(d)) {
       const approval = d.approvals[role];
       const label = roleLabel(d, role);

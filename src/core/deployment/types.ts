@@ -77,6 +77,16 @@ export interface DeploymentInput {
   opsChannelId?: string | null;
   /** Where it lives: a thread in `channelId` (`thread`, also when absent) or a dedicated channel (`channel`). */
   location?: Location;
+  /** Started outside the deploy calendar as an emergency: it waits at its calendar gate for a second person. */
+  emergency?: Emergency;
+}
+
+/** Why a deployment outside the deploy calendar goes ahead anyway. */
+export interface Emergency {
+  /** Why it cannot wait, as its submitter wrote it. */
+  reason: string;
+  /** What the calendar said ("Production is frozen until …"). */
+  calendar: string;
 }
 
 export type Location = 'thread' | 'channel';
@@ -134,7 +144,8 @@ export interface RollbackState {
   failed?: Stamp & { note: string };
 }
 
-export type GateId = 'start' | 'complete';
+/** `calendar`: an emergency outside the deploy calendar, held until a second person grants it. */
+export type GateId = 'start' | 'complete' | 'calendar';
 
 export interface Override extends Stamp {
   gate: GateId;

@@ -38,6 +38,8 @@ export type Action =
   | { type: 'lock'; active?: readonly Deployment[] }
   /** Release a lock (`change`: edit its reason, which the same people may). */
   | { type: 'unlock'; lock: LockHolder; change?: boolean }
+  /** Freeze or unfreeze an environment (the deploy calendar); the target's service is not asked. */
+  | { type: 'freeze' }
   | { type: 'see' };
 
 export type ActionName = Action['type'];
@@ -239,6 +241,19 @@ export function may(
       if (d && leads.some((r) => (d.approvers[r.role] ?? []).includes(actor))) return yes('approver');
       if (admin) return yes('admin');
       return no(`Only ${releasersOf(a.lock, d ?? null, policy)} can ${a.change ? 'change the lock of' : 'unlock'} it.`);
+    }
+    case 'freeze': {
+      const env = ENVIRONMENT_LABELS[subject.environment];
+      if (admin) return yes('admin');
+      if (policy.deployers) {
+        if (policy.deployers.includes(actor)) return yes('allowed_deployer');
+        return no(
+          `Only the people allowed to deploy to ${env} (${people(policy.deployers)})${orAdmin(policy)} can freeze or unfreeze it.`,
+        );
+      }
+      if (adminsOf(policy).length)
+        return no(`Only an admin (${people(adminsOf(policy))}) can freeze or unfreeze ${env}.`);
+      return yes('anyone');
     }
     case 'see':
       // Who may see a deployment's details (a private channel's members) is filled in here; today everyone may.

@@ -108,6 +108,12 @@ export const WHO_MAY: readonly WhoMayRow[] = [
     allowed: ['holder', 'rollback_user', 'admin'],
   },
   {
+    action: 'freeze',
+    what: 'freeze or unfreeze an environment',
+    who: 'the `deployers` that `defaults` names, or an admin (where neither is set: anyone)',
+    allowed: ['deployer', 'listed_deployer', 'admin'],
+  },
+  {
     action: 'see',
     what: 'see a deployment',
     who: 'everyone who can use Liftoff',

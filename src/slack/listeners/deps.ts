@@ -6,6 +6,7 @@ import type { Logger } from '../../support/logger.js';
 import type { DeploymentService } from '../../usecases/deployments.js';
 import type { RollbackService } from '../../usecases/rollback.js';
 import type { StartUseCase } from '../../usecases/start.js';
+import type { CalendarUseCase } from '../../usecases/calendar.js';
 import type { ChannelAccessLookup } from '../membership.js';
 import type { MessageSync } from '../sync.js';
 
@@ -14,6 +15,8 @@ export interface ListenerDeps {
   service: DeploymentService;
   /** Starting a deployment (the form's one door). */
   starts: StartUseCase;
+  /** The deploy calendar: allowed hours, freezes (/deploy freeze, /deploy unfreeze), overlapping windows. */
+  calendar: CalendarUseCase;
   templates: TemplateCatalog;
   /** The team configuration (NO_TEAM_CONFIG without a file). */
   team: TeamConfig;

@@ -30,6 +30,11 @@ const COMMANDS: Array<[string, string]> = [
     '/deploy unlock checkout production',
     'release the lock (whoever locked it, a lead of the locking deployment, the rollback people)',
   ],
+  [
+    '/deploy freeze production [until 2027-01-05] reason',
+    'freeze an environment: starts and schedules in it are refused (admins and its deployers)',
+  ],
+  ['/deploy unfreeze production', 'lift the freezes set with /deploy freeze'],
   ['/deploy history [service] [environment] [page N]', 'past deployments with their outcome, newest first'],
   [
     '/deploy stats [service] [environment] [period]',
@@ -71,7 +76,8 @@ export function listMessage(items: Array<{ d: Deployment; link: string | null }>
 
 /** The gates still ahead of a deployment: both before it starts, the completion gate while it runs, none after. */
 function gatesAhead(d: Deployment): GateId[] {
-  if (d.status === 'scheduled' || d.status === 'preparing') return ['start', 'complete'];
+  if (d.status === 'scheduled' || d.status === 'preparing')
+    return d.emergency ? ['calendar', 'start', 'complete'] : ['start', 'complete'];
   if (d.status === 'in_progress' || d.status === 'verifying') return ['complete'];
   return [];
 }

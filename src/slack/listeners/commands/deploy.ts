@@ -11,6 +11,8 @@ import { parseDeployCommand } from './parse.js';
 import { rescheduleModal } from '../../views/modals/reschedule.js';
 import { runRollbackCommand } from './rollback.js';
 import { runReportCommand } from './report.js';
+import { runFreezeCommand } from './freeze.js';
+import { withFreezes } from '../../views/calendar.js';
 import { withLocks } from '../../views/locks.js';
 import { permalinkOf, permalinksOf } from '../permalinks.js';
 import { historyMessage } from '../../views/history.js';
@@ -62,13 +64,17 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           await tell(
             client,
             where,
-            withLocks(
-              withHidden(
-                listMessage(items, clock.now()),
-                hidden.map((d) => d.ref),
+            withFreezes(
+              withLocks(
+                withHidden(
+                  listMessage(items, clock.now()),
+                  hidden.map((d) => d.ref),
+                ),
+                deps.rollback.locks(),
+                deps.rollback.whoMayRelease,
               ),
-              deps.rollback.locks(),
-              deps.rollback.whoMayRelease,
+              deps.calendar.freezes(),
+              deps.calendar.timeZone,
             ),
             log,
           );
@@ -124,6 +130,10 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           );
           return;
         }
+        case 'freeze':
+        case 'unfreeze':
+          await runFreezeCommand(deps, command, parsed, ack as never);
+          return;
         case 'rollback':
         case 'lock':
         case 'unlock':

@@ -11,6 +11,9 @@ export type DeployCommand =
   | { kind: 'rollback'; ref: string | null }
   | { kind: 'lock'; service: string | null; environment: Environment | null; reason: string | null }
   | { kind: 'unlock'; service: string | null; environment: Environment | null }
+  /** `until`: a date (and time) as typed, read in the team's time zone; null: until unfrozen. */
+  | { kind: 'freeze'; environment: Environment | null; until: string | null; reason: string }
+  | { kind: 'unfreeze'; environment: Environment | null }
   | { kind: 'history'; service?: string; environment?: Environment; page: number }
   | { kind: 'report'; ref: string | null }
   | { kind: 'stats'; service?: string; environment?: Environment; days: number }
@@ -84,6 +87,19 @@ export function parseDeployCommand(raw: string): DeployCommand {
       if (sub.toLowerCase() === 'unlock') return { kind: 'unlock', service, environment };
       return { kind: 'lock', service, environment, reason: args.slice(2).join(' ').slice(0, 500) || null };
     }
+    case 'freeze': {
+      const environment = parseEnvironment(args[0]) ?? null;
+      const rest = args.slice(1);
+      let until: string | null = null;
+      if (rest[0]?.toLowerCase() === 'until' && rest[1]) {
+        const time = /^\d{1,2}:\d{2}$/.test(rest[2] ?? '') ? rest[2] : undefined;
+        until = time ? `${rest[1]} ${time.padStart(5, '0')}` : rest[1];
+        rest.splice(0, time ? 3 : 2);
+      }
+      return { kind: 'freeze', environment, until, reason: rest.join(' ').slice(0, 300) };
+    }
+    case 'unfreeze':
+      return { kind: 'unfreeze', environment: parseEnvironment(args[0]) ?? null };
     case 'reschedule':
     case 'move':
       return { kind: 'reschedule', ref: parseRef(args[0]) };

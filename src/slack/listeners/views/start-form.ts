@@ -1,6 +1,8 @@
 import type { ModalView } from '@slack/types';
 import type { Settings, TeamConfig } from '../../../config/team.js';
-import type { Environment } from '../../../core/deployment/types.js';
+import { ENVIRONMENT_LABELS, type Environment } from '../../../core/deployment/types.js';
+import { freezeText, hoursText, localText, type Freeze } from '../../../core/schedule/calendar.js';
+import type { CalendarUseCase } from '../../../usecases/calendar.js';
 import type { TemplateCatalog } from '../../../core/template/catalog.js';
 import { startModal } from '../../views/modals/index.js';
 import { offeredTimingsFor } from '../../../config/team/plan.js';
@@ -10,6 +12,8 @@ export interface StartFormDeps {
   team: TeamConfig;
   /** User ids for the user ids, group ids and @handles the configuration names. */
   expandUsers: (entries: readonly string[]) => string[];
+  /** The freezes in force (the configuration's and those set by command). */
+  calendar?: Pick<CalendarUseCase, 'freezes'>;
 }
 
 export interface StartFormState {
@@ -36,8 +40,24 @@ export function settingsOf(
   return service && environment ? team.settingsFor(service, environment) : null;
 }
 
+/** Where a calendar is in use: its hours and freezes for the chosen environment, for the form's note. */
+function calendarOf(team: TeamConfig, freezes: Freeze[], environment: Environment | undefined, now: number) {
+  const c = team.calendar;
+  if (!Object.keys(c.allowed).length && !freezes.length) return {};
+  if (!environment) return { calendar: { note: null } };
+  const hours = hoursText(c, environment);
+  const frozen = freezes
+    .filter((f) => f.environments.includes(environment) && (f.until === null || f.until > now))
+    .map((f) => `${f.from > now ? `from ${localText(f.from, c.timeZone)}, ` : ''}${freezeText(f, c.timeZone)}`);
+  const parts = [
+    ...(hours ? [`${ENVIRONMENT_LABELS[environment]} is deployed ${hours}.`] : []),
+    ...frozen.map((f) => `${ENVIRONMENT_LABELS[environment]} is ${f}.`),
+  ];
+  return { calendar: { note: parts.length ? parts.join(' ') : null } };
+}
+
 /** The start form, filled in from the team configuration for the chosen service and environment. */
-export function startForm({ templates, team, expandUsers }: StartFormDeps, state: StartFormState): ModalView {
+export function startForm({ templates, team, expandUsers, calendar }: StartFormDeps, state: StartFormState): ModalView {
   const settings = settingsOf(team, state.service, state.environment);
   const configured = settings?.templateId && templates.get(settings.templateId) ? settings.templateId : undefined;
   const chosen = settings?.locked.includes('template')
@@ -54,6 +74,7 @@ export function startForm({ templates, team, expandUsers }: StartFormDeps, state
     deployerId: state.deployerId,
     channelId: state.channelId,
     now: state.now,
+    ...calendarOf(team, calendar?.freezes() ?? team.calendar.freezes, state.environment, state.now),
     ...(team.services.length ? { services: { names: team.services, freeText: team.freeTextServices } } : {}),
     ...(settings
       ? {

@@ -4,6 +4,7 @@ import { ActionId, StartField, ViewId } from '../../ids.js';
 import { presentError, tell } from '../../reply.js';
 import { slackErrorCode } from '../../errors.js';
 import { clip } from '../../views/format.js';
+import { overlapWarning } from '../../views/calendar.js';
 import { ENVIRONMENT_LABELS } from '../../../core/deployment/types.js';
 import { typedTimings } from './start-checks.js';
 import { findTimingBlock } from '../../views/modals/start-timings.js';
@@ -30,6 +31,7 @@ function blockOf(field: string, at: (id: string) => string, shown: Set<string>):
     branch: StartField.branch,
     changes: StartField.changes,
     tickets: StartField.tickets,
+    emergency: StartField.emergency,
     channelId: at(StartField.deployChannel),
   };
   const timing = TIMING_FIELDS.find((f) => field === `timing:${f}`);
@@ -130,6 +132,7 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
         changes: textOf(values, StartField.changes),
         tickets: textOf(values, StartField.tickets),
         timings: typedTimings(values, shown),
+        emergency: textOf(values, StartField.emergency),
       };
       // A chosen announcement channel is taken only for a deployment in a public channel: Slack says which it is.
       if (request.announceChannelId) request.deployChannelKind = await access.kindOf(starts.deployChannelOf(request));
@@ -145,6 +148,9 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
       }
       await ack();
       const d = outcome.deployment;
+      // A window that overlaps another deployment of the same service and environment is flagged to its submitter, not refused.
+      if (outcome.created && outcome.overlapping.length)
+        await tell(client, { user, channel: d.channelId }, overlapWarning(d, outcome.overlapping), log);
       log.with('info', outcome.created ? 'deployment started' : 'repeated submission ignored', { deployment: d.ref });
       // Someone named as another person's deployer is told, by DM (chat.postMessage to their user id).
       if (outcome.created && d.deployerId !== user) {

@@ -65,12 +65,22 @@ function roleBlocks(d: Deployment, role: ApprovalRole): KnownBlock[] {
   return [...blocks, actions(buttons)];
 }
 
-function gateBlocks(d: Deployment, report = gateReport(d, 'start')): KnownBlock[] {
+function gateBlocks(
+  d: Deployment,
+  report = gateReport(d, 'start'),
+  calendar = d.emergency ? gateReport(d, 'calendar') : null,
+): KnownBlock[] {
   // A deployment cancelled before it started has no gate to pass any more.
   if (d.cancelled && !isUnderway(d)) return [section('🚫 *Cancelled before it started*: nothing more to approve.')];
+  // An emergency outside the calendar waits for a second person's grant, before and besides the start gate.
+  const blocks: KnownBlock[] = [];
+  if (calendar && !calendar.open && !isUnderway(d)) {
+    blocks.push(section(gateText(calendar)));
+    if (calendar.requested && isWorkOpen(d)) blocks.push(actions([overrideButton(d, calendar)]));
+  }
   // Once under way the start gate is not asked again: an item undone later does not close it.
   if (isUnderway(d) && !report.open) return [section('✅ *Start gate* passed: the first phase has started.')];
-  const blocks: KnownBlock[] = [section(gateText(report))];
+  blocks.push(section(gateText(report)));
   if (!report.open && isWorkOpen(d)) blocks.push(actions([overrideButton(d, report)]));
   return blocks;
 }
@@ -86,7 +96,11 @@ export function approvalsLayout(plan: Template): Unit[][] {
     const cost = (u: Unit) =>
       u.kind === 'role'
         ? worstCost(plan, (d) => roleBlocks(d, u.role))
-        : maxOf(worstReports('start').map((r) => worstCost(plan, (d) => gateBlocks(d, r))));
+        : maxOf(
+            worstReports('start').flatMap((r) =>
+              worstReports('calendar').map((c) => worstCost(plan, (d) => gateBlocks(d, r, c))),
+            ),
+          );
     return pack([{ title: null, units }], cost, () => ZERO, budgetAfter(frame)).map((chunk) =>
       chunk.flatMap((s) => s.units),
     );

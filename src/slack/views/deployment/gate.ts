@@ -5,7 +5,7 @@ import { ActionId, encodeRef } from '../../ids.js';
 import { button, confirmDialog } from '../blocks.js';
 import { clip, firstFew, hinted, mention, slackDate } from '../format.js';
 
-const NAMES = { start: 'Start gate', complete: 'Completion gate' } as const;
+const NAMES = { start: 'Start gate', complete: 'Completion gate', calendar: 'Calendar gate' } as const;
 
 /** A gate in running text: "start gate", "completion gate" (never the raw id `complete`). */
 export const gateName = (gate: keyof typeof NAMES) => NAMES[gate].toLowerCase();
@@ -21,6 +21,8 @@ export function gateText(r: GateReport): string {
     const how = o.emergency ? ' as an emergency (admin)' : o.requestedBy ? `, asked by ${mention(o.requestedBy)},` : '';
     return `🔓 *${name} overridden* by ${mention(o.by)}${how} · ${slackDate(o.at)} (why, and what it lacked: the override note below)`;
   }
+  if (r.gate === 'calendar' && r.requested)
+    return `🚨 *Emergency outside the calendar* (${clip(r.requested.missing[0] ?? '', 300)}), asked by ${mention(r.requested.by)}: “${clip(r.requested.reason, 200)}”.\n⏳ It waits for a second person: an approver other than its deployer, or an admin, grants it.`;
   if (r.open) {
     return r.gate === 'start'
       ? `✅ *${name} open*: every required approval and pre-deployment item is done.`
@@ -63,8 +65,11 @@ export const overrideButton = (d: Deployment, r: GateReport): Button =>
         actionId: ActionId.grantOverride,
         value: encodeRef({ d: d.id, g: r.gate }),
         confirm: confirmDialog({
-          title: 'Grant the override?',
-          text: `${d.ref} goes ahead without what its ${gateName(r.gate)} is missing. Only an approver of ${d.ref} other than its deployer, or an admin, can grant it; your name is recorded.`,
+          title: r.gate === 'calendar' ? 'Grant the emergency?' : 'Grant the override?',
+          text:
+            r.gate === 'calendar'
+              ? `${d.ref} may then start outside the deploy calendar, as an emergency. Only an approver of ${d.ref} other than its deployer, or an admin, can grant it; your name is recorded.`
+              : `${d.ref} goes ahead without what its ${gateName(r.gate)} is missing. Only an approver of ${d.ref} other than its deployer, or an admin, can grant it; your name is recorded.`,
           confirm: 'Grant',
           style: 'danger',
         }),

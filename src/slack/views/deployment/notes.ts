@@ -23,18 +23,24 @@ export function renderNotes(d: Deployment): SlackMessage[] {
     notes.push({
       at: o.at,
       key: `note:override:${o.gate}`,
-      text: o.emergency
-        ? `🚨 ${mention(o.by)} (admin) overrode the ${gateName(o.gate)} of ${d.ref} as an emergency: “${clip(o.reason, 1000)}”${lacked}`
-        : o.requestedBy
-          ? `🔓 ${mention(o.by)} granted the override of the ${gateName(o.gate)} of ${d.ref} that ${mention(o.requestedBy)} asked for: “${clip(o.reason, 1000)}”${lacked}`
-          : `🔓 ${mention(o.by)} overrode the ${gateName(o.gate)} of ${d.ref}: “${clip(o.reason, 1000)}”${lacked}`,
+      text:
+        o.gate === 'calendar'
+          ? `🚨 ${mention(o.by)} granted ${d.ref} as an emergency outside the calendar${o.requestedBy ? `, asked by ${mention(o.requestedBy)}` : ''}: “${clip(o.reason, 1000)}”${lacked}`
+          : o.emergency
+            ? `🚨 ${mention(o.by)} (admin) overrode the ${gateName(o.gate)} of ${d.ref} as an emergency: “${clip(o.reason, 1000)}”${lacked}`
+            : o.requestedBy
+              ? `🔓 ${mention(o.by)} granted the override of the ${gateName(o.gate)} of ${d.ref} that ${mention(o.requestedBy)} asked for: “${clip(o.reason, 1000)}”${lacked}`
+              : `🔓 ${mention(o.by)} overrode the ${gateName(o.gate)} of ${d.ref}: “${clip(o.reason, 1000)}”${lacked}`,
     });
   }
   for (const o of Object.values(d.overrideRequests ?? {})) {
     notes.push({
       at: o.at,
       key: `note:override-asked:${o.gate}:${o.at}`,
-      text: `🙋 ${mention(o.by)} asks to override the ${gateName(o.gate)} of ${d.ref}: “${clip(o.reason, 1000)}”. It needs a second person: an approver of ${d.ref} or an admin grants it with *Grant override*.`,
+      text:
+        o.gate === 'calendar'
+          ? `🚨 ${mention(o.by)} asks to deploy ${d.ref} as an emergency outside the calendar: “${clip(o.reason, 1000)}”. ${clip(o.missing[0] ?? '', 300)} It needs a second person: an approver of ${d.ref} other than its deployer, or an admin, grants it with *Grant override*.`
+          : `🙋 ${mention(o.by)} asks to override the ${gateName(o.gate)} of ${d.ref}: “${clip(o.reason, 1000)}”. It needs a second person: an approver of ${d.ref} or an admin grants it with *Grant override*.`,
     });
   }
   const roomFailed = roomFailedNote(d);

@@ -89,10 +89,18 @@ function facts(d: Deployment): string {
     `*Deployer:* ${mention(d.deployerId)}`,
   ];
   if (d.type !== 'release') lines.push(`*Type:* ${DEPLOYMENT_TYPE_LABELS[d.type]}`);
+  if (d.emergency) lines.push(emergencyLine(d));
   const reverses = reversesPair(d);
   if (reverses) lines.push(`*${reverses[0]}:* ${reverses[1]}`);
   if (d.branch) lines.push(`*Branch:* \`${clip(d.branch, 200)}\``);
   return lines.join('\n');
+}
+
+/** The emergency flag of a deployment outside the deploy calendar: why, and whether a second person granted it. */
+function emergencyLine(d: Deployment): string {
+  const granted = d.overrides.find((o) => o.gate === 'calendar');
+  const state = granted ? `granted by ${mention(granted.by)}` : 'waits for a second person';
+  return `🚨 *Emergency outside the calendar* (${state}): “${clip(d.emergency?.reason ?? '', 200)}”`;
 }
 
 /** "🚀 checkout 2.4.0 → Production" within the header's 150 characters: a long service name gives way, never the version or environment. */

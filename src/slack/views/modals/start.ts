@@ -47,12 +47,31 @@ export interface StartModalInput {
   now: number;
   /** The communication timings the deployment gets unless the deployer changes them (shown as fields). */
   timings?: Required<TimingOverrides>;
+  /**
+   * Where a deploy calendar is in use: what it says about the chosen environment (its hours, a freeze),
+   * and the emergency field.
+   */
+  calendar?: { note: string | null };
   /** Problems to show above the form when it is drawn again: messages, or block id → message. */
   errors?: string[] | Record<string, string>;
 }
 
 const HOUR = 3_600_000;
 const MAX_APPROVERS = 30;
+
+/** What the deploy calendar says about the environment, and the field to deploy outside it as an emergency. */
+const calendarFields = (note: string | null): KnownBlock[] => [
+  ...(note ? [context(`🗓️ ${escapeMrkdwn(clip(note, 2900))}`)] : []),
+  input(
+    StartField.emergency,
+    'Emergency (outside the calendar)',
+    textInput({ maxLength: 1000, placeholder: 'Payments fail for every card: the fix cannot wait' }),
+    {
+      optional: true,
+      hint: 'Only when the window is outside the allowed hours or in a freeze and cannot wait: say why. It then waits for a second person (an approver other than the deployer, or an admin) to grant it, and is flagged as an emergency.',
+    },
+  ),
+];
 
 /** A text field, or with configured services a select (and, when allowed, a field for another one). */
 function serviceFields(services: StartModalInput['services'], initial: string | undefined): KnownBlock[] {
@@ -104,6 +123,7 @@ export function startModal({
   services,
   fill,
   timings,
+  calendar,
 }: StartModalInput): ModalView {
   const v = fill?.version ?? 0;
   const locked = new Set(fill?.locked ?? []);
@@ -162,6 +182,7 @@ export function startModal({
       type: 'datetimepicker',
       initial_date_time: (windowStart + HOUR) / 1000,
     }),
+    ...(calendar ? calendarFields(calendar.note) : []),
     input(StartField.deployer, 'Deployer', { type: 'users_select', initial_user: deployerId }),
   );
   const ownChannel = fill?.location === 'channel';
