@@ -23,6 +23,8 @@ export const EXPORT_COLUMNS = [
   'data',
   'prev_hash',
   'hash',
+  /** Why the deployment went ahead outside the deploy calendar, as an emergency; empty otherwise. */
+  'emergency',
 ] as const;
 
 export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number>;
@@ -45,6 +47,7 @@ interface Joined {
   data: string;
   prev_hash: string;
   hash: string;
+  emergency: string | null;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -91,6 +94,7 @@ function toRow(r: Joined): ExportRow {
     data: r.data,
     prev_hash: r.prev_hash,
     hash: r.hash,
+    emergency: r.emergency ?? '',
   };
 }
 
@@ -133,7 +137,8 @@ export function exportCommand(file: string, args: string[], io: Io): number {
       .prepare<[number, number], Joined>(
         `SELECT d.ref, d.service, d.environment, d.version, json_extract(d.state, '$.type') AS type, d.status,
            json_extract(d.state, '$.deployerId') AS deployer, d.channel_id, d.window_start, d.window_end,
-           e.seq, e.type AS event_type, e.actor, e.at, e.data, e.prev_hash, e.hash
+           e.seq, e.type AS event_type, e.actor, e.at, e.data, e.prev_hash, e.hash,
+           json_extract(d.state, '$.emergency.reason') AS emergency
          FROM deployments d JOIN events e ON e.deployment_id = d.id
          WHERE d.window_start >= ? AND d.window_start < ? ORDER BY d.id, e.seq`,
       )

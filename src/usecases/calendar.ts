@@ -8,6 +8,7 @@ import {
   currentFreezes,
   freezeText,
   parseLocalDate,
+  refusalText,
   type Calendar,
   type CalendarRefusal,
   type Freeze,
@@ -20,7 +21,7 @@ export interface CalendarUseCaseDeps {
   repos: Repositories;
   clock: Clock;
   team: TeamConfig;
-  deployments: Pick<DeploymentService, 'policyFor'>;
+  deployments: Pick<DeploymentService, 'policyFor' | 'act' | 'find' | 'mayOpen'>;
 }
 
 /** What a freeze or an unfreeze did: `admin` when only an admin's right allowed it (told to the ops channel). */
@@ -66,6 +67,19 @@ export function createCalendarUseCase({ repos, clock, team, deployments }: Calen
     check(environment: Environment, window: Window): CalendarRefusal | null {
       const now = clock.now();
       return checkWindow(calendar(now), environment, window, now);
+    },
+
+    /**
+     * Moves a deployment to a new window: refused outside the calendar (with the next allowed slot) like a start,
+     * unless it is an emergency, which its second person already answers for.
+     */
+    reschedule(id: number, window: Window, actor: string): Deployment {
+      const d = deployments.find(id);
+      // Who may, and whether it still can move, before what the calendar says.
+      deployments.mayOpen(id, { type: 'reschedule' }, actor);
+      const outside = d.emergency ? null : checkWindow(calendar(), d.environment, window, clock.now());
+      if (outside) throw new DomainError('invalid_input', refusalText(outside, tz));
+      return deployments.act(id, { type: 'reschedule', windowStart: window.start, windowEnd: window.end }, actor);
     },
 
     /** The freezes in force now or later, every environment (for /deploy list). */

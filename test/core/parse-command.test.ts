@@ -110,3 +110,27 @@ describe('parseEnvironment', () => {
     expect(parseDeployCommand('start web 1 constructor')).toEqual({ kind: 'start', service: 'web', version: '1' });
   });
 });
+
+describe('freeze and unfreeze', () => {
+  it('reads the environment, an optional "until" date (and time) and the reason', () => {
+    expect(parseDeployCommand('freeze production until 2027-01-05 quarter end')).toEqual({
+      kind: 'freeze',
+      environment: 'production',
+      until: '2027-01-05',
+      reason: 'quarter end',
+    });
+    expect(parseDeployCommand('freeze prod until 2027-01-05 9:30 db move')).toMatchObject({
+      until: '2027-01-05 09:30',
+      reason: 'db move',
+    });
+    expect(parseDeployCommand('freeze staging incident under way')).toEqual({
+      kind: 'freeze',
+      environment: 'staging',
+      until: null,
+      reason: 'incident under way',
+    });
+    expect(parseDeployCommand('freeze nowhere x')).toMatchObject({ kind: 'freeze', environment: null });
+    expect(parseDeployCommand('unfreeze prod')).toEqual({ kind: 'unfreeze', environment: 'production' });
+    expect(parseDeployCommand('unfreeze')).toEqual({ kind: 'unfreeze', environment: null });
+  });
+});

@@ -2,12 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ActionId } from '../../src/slack/ids.js';
+import { ActionId, ViewId, encodeRef } from '../../src/slack/ids.js';
 import { press, startValues, textOf, type StartValues } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { fakeClock } from '../support/clock.js';
 import { input } from '../support/slack-requests.js';
 import { stateOf } from '../rollback/helpers.js';
+import { exportCommand } from '../../src/cli/export.js';
 
 const ADMIN = 'UADMIN01';
 const OPS = 'COPSROOM';
@@ -110,6 +111,30 @@ describe('starts and the deploy calendar', () => {
       'Production is frozen until Mon 4 Jan 2027 00:00 (Europe/Berlin): year-end freeze. Next allowed slot: Mon 4 Jan 2027 09:00–10:30 (Europe/Berlin).',
     );
     expect(count()).toBe(1);
+  });
+
+  it('a reschedule to a window outside the hours is refused the same way; inside them it moves', async () => {
+    await submitStart({ windowStart: at('2026-12-01T10:00:00Z'), windowEnd: at('2026-12-01T11:00:00Z') });
+    const id = lastId();
+    const submit = (start: string, end: string) =>
+      h.slack.submitView({
+        user: PEOPLE.deployer,
+        callbackId: ViewId.reschedule,
+        privateMetadata: encodeRef({ d: id }),
+        values: { window_start: { value: input.dateTime(at(start)) }, window_end: { value: input.dateTime(at(end)) } },
+      });
+    const refused = await submit('2026-12-01T17:00:00Z', '2026-12-01T18:00:00Z');
+    expect(refused.json).toEqual({
+      response_action: 'errors',
+      errors: {
+        window_start: expect.stringContaining(
+          'Production is deployed only Mon-Fri 09:00-16:00 (Europe/Berlin). Next allowed slot: Wed 2 Dec 2026 09:00–10:00 (Europe/Berlin).',
+        ),
+      },
+    });
+    expect(stateOf(h, id).window.start).toBe(at('2026-12-01T10:00:00Z') * 1000);
+    await submit('2026-12-02T09:00:00Z', '2026-12-02T10:00:00Z');
+    expect(stateOf(h, id).window.start).toBe(at('2026-12-02T09:00:00Z') * 1000);
   });
 
   it('the HTTP API (and so liftoff ci start) is refused the same way: 409 outside_calendar with the next slot', async () => {
@@ -250,6 +275,21 @@ describe('an emergency outside the calendar', () => {
     );
     expect(events).toContainEqual({ type: 'gate_overridden', actor: PEOPLE.dev });
     expect(threadOf(id)).toMatch(/granted DEP-\d+ as an emergency outside the calendar, asked by/);
+
+    // Flagged in the history and the export too.
+    await h.slack.command(`cancel DEP-${id} fixed upstream`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
+    await h.settled();
+    await say(PEOPLE.deployer, 'history');
+    await h.settled();
+    expect(JSON.stringify(h.fake.ephemerals({ user: PEOPLE.deployer }).at(-1))).toContain('🚨 emergency');
+    let out = '';
+    const io = { out: { write: (s: string) => ((out += s), true) }, err: { write: () => true }, env: {} };
+    expect(
+      exportCommand(h.dbFile, ['--from', '2026-12-01', '--to', '2026-12-31', '--format', 'json'], io as never),
+    ).toBe(0);
+    const rows = JSON.parse(out) as Array<Record<string, string>>;
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.every((r) => r.emergency === 'Payments fail for every card')).toBe(true);
   });
 
   it('an emergency is not needed inside the calendar: it starts as usual, not flagged', async () => {

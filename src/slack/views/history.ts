@@ -15,7 +15,7 @@ export function historyLine(d: Deployment, link: string | null): string {
   const ended = endedAt(d);
   const duration = durationOf(d);
   return [
-    `${refLink(d, link)} · ${serviceLine(d)} · ${statusText(d.status)}`,
+    `${refLink(d, link)} · ${serviceLine(d)} · ${statusText(d.status)}${d.emergency ? ' · 🚨 emergency' : ''}`,
     [
       ended !== undefined ? slackDate(ended) : slackDate(d.window.start),
       duration !== undefined ? `ran ${formatDuration(duration)}` : 'never started',

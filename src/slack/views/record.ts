@@ -31,7 +31,17 @@ function describe(d: Deployment, e: RecordedEvent): { what: string; details: Arr
     case 'created':
       return {
         what: `planned ${e.input.service} ${e.input.version} for ${ENVIRONMENT_LABELS[e.input.environment]} with the template “${e.plan.name}” (${e.plan.id})`,
-        details: [['Window', `${utc(e.input.windowStart)} – ${utc(e.input.windowEnd)}`]],
+        details: [
+          ['Window', `${utc(e.input.windowStart)} – ${utc(e.input.windowEnd)}`],
+          ...(e.input.emergency
+            ? [
+                ['Emergency outside the calendar', `${e.input.emergency.reason} (${e.input.emergency.calendar})`] as [
+                  string,
+                  string,
+                ],
+              ]
+            : []),
+        ],
       };
     case 'item_confirmed':
       return { what: `confirmed ${item(e.key)}`, details: e.evidence ? [['Evidence', e.evidence]] : [] };

@@ -23,7 +23,7 @@ export function registerRescheduleView(app: App, deps: ListenerDeps): void {
       return void (await error(StartField.windowEnd, 'The window must end after it starts.'));
     const log = deps.logger.child({ user: body.user.id, view: ViewId.reschedule, deploymentId: ref.d });
     try {
-      deps.service.act(ref.d, { type: 'reschedule', windowStart, windowEnd }, body.user.id);
+      deps.calendar.reschedule(ref.d, { start: windowStart, end: windowEnd }, body.user.id);
       await ack();
     } catch (e) {
       if (isDomainError(e) && e.code === 'already_done') return void (await ack());

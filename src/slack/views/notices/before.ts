@@ -26,6 +26,7 @@ export function announcement({ d, job, now, timings }: NoticeInput): Notice {
         `📣 *Upcoming deployment* ${title(d)}\n🗓️ ${windowText(d)}${when} · deployer ${mention(d.deployerId)}${soon ? `\n${readiness(d)}` : ''}`,
       ),
       ...(changes ? [section(`*What changes*\n${changes}`)] : []),
+      ...(d.emergency ? [section(`🚨 *Why it cannot wait*: “${clip(d.emergency.reason, 500)}”`)] : []),
       ...threadHint(d, job.payload.target),
     ],
   };

@@ -24,11 +24,11 @@ export interface NoticeInput {
 
 /** "*DEP-12* · *checkout 2.4.0* → Production" */
 export const title = (d: Deployment) =>
-  `*${d.ref}* · *${clip(d.service, 80)} ${clip(d.version, 64)}* → ${ENVIRONMENT_LABELS[d.environment]}`;
+  `*${d.ref}* · *${clip(d.service, 80)} ${clip(d.version, 64)}* → ${ENVIRONMENT_LABELS[d.environment]}${d.emergency ? ' · 🚨 *emergency outside the calendar*' : ''}`;
 
 /** The same in plain words, for fallback texts. */
 export const plainTitle = (d: Deployment) =>
-  `${d.ref} ${clip(d.service, 80)} ${clip(d.version, 64)} → ${ENVIRONMENT_LABELS[d.environment]}`;
+  `${d.ref} ${clip(d.service, 80)} ${clip(d.version, 64)} → ${ENVIRONMENT_LABELS[d.environment]}${d.emergency ? ' (emergency outside the calendar)' : ''}`;
 
 export const windowText = (d: Deployment) => `${slackDate(d.window.start)} – ${slackDate(d.window.end)}`;
 

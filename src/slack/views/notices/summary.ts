@@ -117,11 +117,19 @@ function summaryWithin({ d, events, now, job }: NoticeInput, max: number): Notic
       return `• ${label(d, a.role)}: ${s.decision} by ${mention(s.by)} ${time(s.at)}${s.reason ? ` (“${clip(s.reason, 200)}”)` : ''}`;
     });
   if (approvals.length) blocks.push(...packed(approvals, max, 1).map((text) => section(`*Approvals*\n${text}`)));
+  const granted = d.overrides.find((o) => o.gate === 'calendar');
   const problems = [
-    ...d.overrides.map(
-      (o) =>
-        `• Override of the ${gateName(o.gate)} by ${mention(o.by)} ${time(o.at)}: “${clip(o.reason, 300)}” (${o.missing.length} missing)`,
-    ),
+    ...(d.emergency
+      ? [
+          `• 🚨 Emergency outside the calendar (${clip(d.emergency.calendar, 200)}): “${clip(d.emergency.reason, 300)}”, asked by ${mention(d.created.by)}${granted ? `, granted by ${mention(granted.by)} ${time(granted.at)}` : ', never granted'}`,
+        ]
+      : []),
+    ...d.overrides
+      .filter((o) => o.gate !== 'calendar')
+      .map(
+        (o) =>
+          `• Override of the ${gateName(o.gate)} by ${mention(o.by)} ${time(o.at)}: “${clip(o.reason, 300)}” (${o.missing.length} missing)`,
+      ),
     ...Object.entries(d.items)
       .filter(([, s]) => s.state === 'failed')
       .map(
