@@ -28,6 +28,7 @@ describe('opening the database', () => {
       'audit',
       'deployments',
       'events',
+      'freezes',
       'jobs',
       'locks',
       'messages',
