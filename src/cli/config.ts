@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ENVIRONMENTS } from '../core/deployment/types.js';
-import { freezeText, hoursText, localText } from '../core/schedule/calendar.js';
+import { freezeText, localText } from '../core/schedule/calendar.js';
 import { checkTeamSetup, configWarnings, type Settings, type TeamConfig } from '../config/team.js';
 import type { Io } from './main.js';
 
@@ -71,7 +71,7 @@ export function describeTeamConfig(team: TeamConfig, templateIds: string[]): str
 
 /** The deploy calendar: each environment's allowed hours and the planned freezes. */
 function calendarLines({ calendar: c }: TeamConfig): string[] {
-  const hours = ENVIRONMENTS.map((e) => `${e} ${hoursText(c, e) ?? 'at any time'}`);
+  const hours = ENVIRONMENTS.map((e) => `${e} ${c.allowed[e]?.map((r) => r.text).join(', ') ?? 'at any time'}`);
   return [
     '',
     `Calendar (${c.timeZone}): ${hours.join('; ')}`,

@@ -159,6 +159,10 @@ describe('liftoff config check [FILE]', () => {
     );
     expect(out).toContain('cannot be resolved offline');
     expect(out).toContain('  @qa → S0QATEAM01 (user_groups)');
+    expect(out).toContain(
+      'Calendar (Europe/Berlin): production Mon-Fri 09:00-16:00; staging at any time; uat at any time; development at any time\n' +
+        '  freeze of production from Mon 21 Dec 2026 00:00: frozen until Mon 4 Jan 2027 00:00 (Europe/Berlin): year-end freeze',
+    );
     expect(out).toMatch(/No problems\.\n.*can be used\.\n$/);
   });
 

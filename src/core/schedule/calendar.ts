@@ -215,7 +215,7 @@ export function freezesOver(calendar: Calendar, env: Environment, w: Window): Fr
   return calendar.freezes.filter((f) => active(f, env) && overlaps(f, w));
 }
 
-/** The freezes of `env` in force at `now` or later. */
+/** The freezes in force at `now` or later, every environment, earliest first. */
 export function currentFreezes(calendar: Calendar, now: number): Freeze[] {
   return calendar.freezes.filter((f) => f.until === null || f.until > now).sort((a, b) => a.from - b.from);
 }

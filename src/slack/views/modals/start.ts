@@ -61,7 +61,7 @@ const MAX_APPROVERS = 30;
 
 /** What the deploy calendar says about the environment, and the field to deploy outside it as an emergency. */
 const calendarFields = (note: string | null): KnownBlock[] => [
-  ...(note ? [context(`🗓️ ${escapeMrkdwn(clip(note, 2900))}`)] : []),
+  ...(note ? [context(`🗓️ ${clip(note, 2900)}`)] : []),
   input(
     StartField.emergency,
     'Emergency (outside the calendar)',
