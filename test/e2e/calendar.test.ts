@@ -9,6 +9,7 @@ import { fakeClock } from '../support/clock.js';
 import { input } from '../support/slack-requests.js';
 import { stateOf } from '../rollback/helpers.js';
 import { exportCommand } from '../../src/cli/export.js';
+import { runCi } from '../../src/ci/main.js';
 
 const ADMIN = 'UADMIN01';
 const OPS = 'COPSROOM';
@@ -158,6 +159,39 @@ describe('starts and the deploy calendar', () => {
       ),
       next_slot: { start: '2026-12-02T08:00:00.000Z', end: '2026-12-02T09:00:00.000Z' },
     });
+    expect(count()).toBe(0);
+  });
+});
+
+describe('liftoff ci start', () => {
+  it('on a Saturday it is refused with the reason and the next slot, and exits non-zero', async () => {
+    h.clock.set(Date.parse('2026-12-05T10:00:00Z'));
+    const err: string[] = [];
+    const code = await runCi(
+      [
+        'start',
+        '--service',
+        'checkout',
+        '--version',
+        '2.4.1',
+        '--environment',
+        'production',
+        '--deployer',
+        PEOPLE.deployer,
+        '--duration',
+        '45',
+      ],
+      {
+        env: { LIFTOFF_URL: `http://127.0.0.1:${h.liftoff.port}`, LIFTOFF_TOKEN: TOKEN },
+        out: { write: () => true },
+        err: { write: (s: string) => err.push(s) },
+        sleep: async () => undefined,
+      },
+    );
+    expect(code).not.toBe(0);
+    expect(err.join('')).toContain(
+      'refused (409 outside_calendar): Production is deployed only Mon-Fri 09:00-16:00 (Europe/Berlin). Next allowed slot: Mon 7 Dec 2026 09:00–09:45 (Europe/Berlin).',
+    );
     expect(count()).toBe(0);
   });
 });
