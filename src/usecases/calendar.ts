@@ -30,6 +30,8 @@ export interface FreezeOutcome {
   freeze: Freeze;
   admin: boolean;
   timeZone: string;
+  /** After an unfreeze: a freeze of the team configuration that still applies now or later. */
+  planned?: Freeze;
 }
 
 /**
@@ -138,7 +140,14 @@ export function createCalendarUseCase({ repos, clock, team, deployments }: Calen
         );
       }
       const lifted = repos.freezes.lift(environment, actor, now);
-      return { environment, freeze: open[0]!, admin, timeZone: tz, lifted };
+      return {
+        environment,
+        freeze: open[0]!,
+        admin,
+        timeZone: tz,
+        lifted,
+        ...(planned[0] ? { planned: planned[0] } : {}),
+      };
     },
   };
 }

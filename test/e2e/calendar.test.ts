@@ -242,7 +242,9 @@ describe('/deploy freeze and /deploy unfreeze', () => {
 
     const lifted = await h.slack.command('unfreeze production', { user: ADMIN, channel: CHANNELS.deploys });
     await h.settled();
-    expect(JSON.stringify(lifted.json)).toContain('Production is unfrozen');
+    expect(JSON.stringify(lifted.json)).toContain(
+      'Production is unfrozen: deployments within its allowed hours can start again. The team configuration still freezes it from Mon 21 Dec 2026 00:00 until Mon 4 Jan 2027 00:00 (Europe/Berlin): year-end freeze.',
+    );
     expect(h.query('SELECT lifted_by FROM freezes')).toEqual([{ lifted_by: ADMIN }]);
     expect(h.fake.messages(OPS).at(-1)?.text).toMatch(/unfroze Production/);
     await submitStart({ windowStart: at('2026-12-01T10:00:00Z'), windowEnd: at('2026-12-01T11:00:00Z') });

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { ENVIRONMENT_LABELS, type Deployment } from '../../core/deployment/types.js';
-import { freezeText, type Freeze } from '../../core/schedule/calendar.js';
+import { freezeText, localText, type Freeze } from '../../core/schedule/calendar.js';
 import type { FreezeOutcome } from '../../usecases/calendar.js';
 import { context, section } from './blocks.js';
 import { clip, joinLines, mention, plural, slackDate } from './format.js';
@@ -45,8 +45,11 @@ export function withFreezes<A extends { text: string; blocks?: KnownBlock[] }>(
 /** What the person who froze or unfroze an environment is told. */
 export function freezeAnswer(o: FreezeOutcome, lifted: boolean): string {
   const env = ENVIRONMENT_LABELS[o.environment];
+  const planned = o.planned
+    ? ` The team configuration still freezes it${o.planned.from > o.freeze.from ? ` from ${localText(o.planned.from, o.timeZone)}` : ''} ${clip(freezeText(o.planned, o.timeZone).replace(/^frozen /, ''), 300)}.`
+    : '';
   return lifted
-    ? `☀️ ${env} is unfrozen: deployments within its allowed hours can start again.`
+    ? `☀️ ${env} is unfrozen: deployments within its allowed hours can start again.${planned}`
     : `🧊 ${env} is ${clip(freezeText(o.freeze, o.timeZone), 400)}. Starts and schedules in it are refused with the next allowed slot; an emergency needs a second person.`;
 }
 
