@@ -319,7 +319,16 @@ describe('an emergency outside the calendar', () => {
     await h.settled();
     expect(JSON.stringify(h.fake.ephemerals({ user: PEOPLE.deployer }).at(-1))).toContain('🚨 emergency');
     let out = '';
-    const io = { out: { write: (s: string) => ((out += s), true) }, err: { write: () => true }, env: {} };
+    const io = {
+      out: {
+        write: (s: string) => {
+          out += s;
+          return true;
+        },
+      },
+      err: { write: () => true },
+      env: {},
+    };
     expect(
       exportCommand(h.dbFile, ['--from', '2026-12-01', '--to', '2026-12-31', '--format', 'json'], io as never),
     ).toBe(0);
