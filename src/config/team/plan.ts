@@ -6,7 +6,7 @@ import type { Settings } from './settings.js';
 /**
  * The plan a deployment freezes: the template with what the team configuration
  * says for its service and environment. Configured health checks replace the
- * template's; configured timings replace the announcement and reminder hours
+ * template's (and `health_check_settings` lets Liftoff run them); configured timings replace the announcement and reminder hours
  * and the progress interval (filling the template's blanks such as "[X] hours").
  */
 export function planWithSettings(plan: Template, s: Settings | null): Template {
@@ -24,6 +24,7 @@ export function planWithSettings(plan: Template, s: Settings | null): Template {
     verification: {
       ...plan.verification,
       healthChecks: s.healthChecks.length ? s.healthChecks : plan.verification.healthChecks,
+      ...(s.healthCheckSettings ? { runByLiftoff: true } : {}),
     },
     communication: { ...plan.communication, notices },
   };
