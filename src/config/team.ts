@@ -267,6 +267,15 @@ function crossCheck(
       ['hooks.maintenance.start', layer.hooks?.maintenance?.start],
       ['hooks.maintenance.end', layer.hooks?.maintenance?.end],
     ];
+    (layer.health_checks ?? []).forEach((check, i) => {
+      const url = new URL(check.url);
+      if (url.username || url.password)
+        problems.push({
+          path: `${path}.health_checks.${i}.url`,
+          message:
+            'it holds credentials (user:password@); give them as a header in health_check_settings, e.g. Authorization: "Bearer ${HEALTH_TOKEN}"',
+        });
+    });
     // Health checks reach hosts with the protections of a hook; their base URL is checked like a hook's URL.
     const checks = layer.health_check_settings;
     if (checks)

@@ -59,6 +59,11 @@ export function resolveEndpoint(endpoint: string, baseUrl: string | null): { url
     const url = absolute ? new URL(written) : new URL(written, baseUrl ?? undefined);
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
       return { refused: 'not requested: only http and https endpoints are' };
+    if (url.username || url.password)
+      return {
+        refused:
+          'not requested: the endpoint holds credentials (user:password@); give them as a header in health_check_settings',
+      };
     return { url: url.href };
   } catch {
     return { refused: 'not requested: the endpoint is not a URL' };
@@ -69,10 +74,17 @@ export function resolveEndpoint(endpoint: string, baseUrl: string | null): { url
 export function shownEndpoint(endpoint: string, url?: string): string {
   try {
     const u = new URL(url ?? endpoint);
-    return `${u.host}${u.pathname === '/' ? '/' : u.pathname}${u.search ? '?…' : ''}`;
+    return `${u.host}${u.pathname}${u.search ? '?…' : ''}`;
   } catch {
-    return endpoint.replace(/[?#].*$/, '').replace(/\/\/[^/@]*@/, '//');
+    return writtenEndpoint(endpoint);
   }
+}
+
+/** An endpoint as the checklist shows it: as written, without userinfo (`user:password@`) or query values. */
+export function writtenEndpoint(endpoint: string): string {
+  const query = endpoint.indexOf('?');
+  const path = query < 0 ? endpoint : `${endpoint.slice(0, query)}?…`;
+  return path.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
 }
 
 /** How a request went, as the code that made it saw it; `problem` words a failure (never a library's message). */
@@ -149,9 +161,12 @@ export function judge(h: HealthCheck, endpoint: string, a: CheckAnswer): CheckOu
   }
 }
 
-/** Checklist items a passing run does: "Test API endpoints", "Check main endpoint/URL accessibility", "Health checks pass". */
+/**
+ * Checklist items a passing run does: "Test API endpoints", "Check main endpoint/URL accessibility",
+ * "Health checks pass", "Health endpoint answers 200".
+ */
 const DONE_BY_HEALTH_CHECKS =
-  /\bhealth[ -]?checks?\b|\bapi endpoints?\b|\bendpoint\/url\b|\bendpoints?\b[^.\n]*\b(?:accessib|reachab|respond|availab|up\b)/i;
+  /\bhealth[ -]?(?:checks?|endpoints?)\b|\bapi endpoints?\b|\bendpoint\/url\b|\bendpoints?\b[^.\n]*\b(?:accessib|reachab|respond|availab|up\b)/i;
 
 /** The open items a passing run confirms: verification items and the running phases' steps, worded as health checks. */
 export function itemsDoneByHealthChecks(d: Deployment): string[] {
