@@ -39,6 +39,9 @@ describe('health_check_settings', () => {
     expect(planWithSettings(template, team!.settingsFor('checkout', 'staging')).verification.runByLiftoff).toBe(
       undefined,
     );
+    // A template cannot let Liftoff run its checks by itself: only the configuration does.
+    const claims = { ...template, verification: { ...template.verification, runByLiftoff: true } };
+    expect(planWithSettings(claims, null).verification.runByLiftoff).toBe(undefined);
 
     const f = file([
       'health_check_settings:',

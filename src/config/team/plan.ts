@@ -10,7 +10,9 @@ import type { Settings } from './settings.js';
  * and the progress interval (filling the template's blanks such as "[X] hours").
  */
 export function planWithSettings(plan: Template, s: Settings | null): Template {
-  if (!s) return plan;
+  // Only the team configuration lets Liftoff run the health checks: a template cannot say so itself.
+  const { runByLiftoff, ...verification } = plan.verification;
+  if (!s) return runByLiftoff === undefined ? plan : { ...plan, verification };
   const c = s.communication;
   const notices = plan.communication.notices.map((n) => {
     if (n.kind === 'announcement' && c.announcementHoursBefore !== null)
@@ -22,7 +24,7 @@ export function planWithSettings(plan: Template, s: Settings | null): Template {
   return {
     ...plan,
     verification: {
-      ...plan.verification,
+      ...verification,
       healthChecks: s.healthChecks.length ? s.healthChecks : plan.verification.healthChecks,
       ...(s.healthCheckSettings ? { runByLiftoff: true } : {}),
     },

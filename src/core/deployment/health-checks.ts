@@ -29,10 +29,6 @@ export const runnableChecks = (plan: Template): HealthCheck[] =>
 /** From the first phase's start through the monitoring window: what has been deployed can be checked. */
 const RUNS_IN: ReadonlySet<Deployment['status']> = new Set(['in_progress', 'verifying', 'monitoring']);
 
-/** Whether the *Run health checks* button is offered now. */
-export const healthChecksOffered = (d: Deployment): boolean =>
-  RUNS_IN.has(d.status) && !d.rollback && runnableChecks(d.plan).length > 0;
-
 /** Why the health checks cannot run now, in words; null when they can. */
 export function healthCheckRefusal(d: Deployment): string | null {
   if (!d.plan.verification.runByLiftoff)
@@ -44,6 +40,9 @@ export function healthCheckRefusal(d: Deployment): string | null {
   if (!RUNS_IN.has(d.status)) return 'Health checks run once the first deployment phase has started.';
   return null;
 }
+
+/** Whether the *Run health checks* button is offered now: exactly when pressing it would not be refused for the state. */
+export const healthChecksOffered = (d: Deployment): boolean => healthCheckRefusal(d) === null;
 
 /**
  * The URL a check requests: an absolute endpoint as written; a relative one
