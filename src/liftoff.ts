@@ -29,6 +29,8 @@ import { createStartUseCase } from './usecases/start.js';
 import { createCalendarUseCase } from './usecases/calendar.js';
 import { createLockKeeper } from './scheduler/locks.js';
 import { createHookRunner, presenceOf, type HookLookup } from './hooks/jobs.js';
+import { createHealthCheckRunner } from './hooks/health-checks.js';
+import { createHealthCheckUseCase } from './usecases/health-checks.js';
 import { createRoomEffects } from './rooms/effects.js';
 import type { Environment } from './core/deployment/types.js';
 import { createMetrics } from './metrics/index.js';
@@ -102,7 +104,15 @@ export async function startLiftoff({
     setup.team.settingsFor(t.service, t.environment);
   const noHooks = { rollback: null, maintenanceStart: null, maintenanceEnd: null };
   const hooksFor: HookLookup = (t) => settingsOf(t)?.hooks ?? noHooks;
-  const planJobs = createPlanner({ jobs: repos.jobs, timingsFor, hooksFor: presenceOf(hooksFor) });
+  // Health checks Liftoff runs itself: `health_check_settings` of the environment, read when they run.
+  const healthCheckSettingsFor = (t: { service: string; environment: Environment }) =>
+    settingsOf(t)?.healthCheckSettings ?? null;
+  const planJobs = createPlanner({
+    jobs: repos.jobs,
+    timingsFor,
+    hooksFor: presenceOf(hooksFor),
+    healthChecksEvery: (d) => healthCheckSettingsFor(d)?.everyMinutes ?? null,
+  });
   // The HTTP API for pipelines (/api/v1), on the receiver's port in both modes; its routes are served once the use cases exist.
   const api = createApiServer({ pipelines: setup.team.pipelines, repos, clock, logger });
   const feed = createChangeFeed();
@@ -164,6 +174,23 @@ export async function startLiftoff({
         void sync.sync(d.id);
         rooms.onChange(d, events);
       }),
+  });
+  const healthCheckRunner = createHealthCheckRunner({
+    client: slack.client,
+    repos,
+    sync,
+    logger,
+    settingsFor: healthCheckSettingsFor,
+    policyFor: service.policyFor,
+    record: service.recordHealthChecks,
+  });
+  const healthChecks = createHealthCheckUseCase({
+    repos,
+    clock,
+    service,
+    onPlanned: () => {
+      if (autoTick) setImmediate(() => void scheduler.tick());
+    },
   });
   const rollback = createRollbackService({
     repos,
@@ -257,6 +284,7 @@ export async function startLiftoff({
     service,
     starts,
     calendar,
+    healthChecks,
     rollback,
     templates,
     team: setup.team,
@@ -282,6 +310,7 @@ export async function startLiftoff({
     sync,
     timingsFor,
     hooks: hookRunner,
+    healthChecks: healthCheckRunner,
     observeTick: metrics.ticked,
   });
   // Each tick also lapses hand locks past their expiry and reminds their holders.

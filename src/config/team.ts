@@ -267,17 +267,30 @@ function crossCheck(
         });
       }
     }
-    const hooks: Array<[string, RawHook | undefined]> = [
+    const hooks: Array<[string, Pick<RawHook, 'url' | 'allowed_hosts' | 'headers'> | undefined]> = [
       ['hooks.rollback', layer.hooks?.rollback],
       ['hooks.maintenance.start', layer.hooks?.maintenance?.start],
       ['hooks.maintenance.end', layer.hooks?.maintenance?.end],
     ];
+    (layer.health_checks ?? []).forEach((check, i) => {
+      const url = new URL(check.url);
+      if (url.username || url.password)
+        problems.push({
+          path: `${path}.health_checks.${i}.url`,
+          message:
+            'it holds credentials (user:password@); give them as a header in health_check_settings, e.g. Authorization: "Bearer ${HEALTH_TOKEN}"',
+        });
+    });
+    // Health checks reach hosts with the protections of a hook; their base URL is checked like a hook's URL.
+    const checks = layer.health_check_settings;
+    if (checks)
+      hooks.push(['health_check_settings', { ...checks, url: checks.base_url ?? `http://${checks.allowed_hosts[0]}` }]);
     for (const [at, hook] of hooks) {
       if (!hook) continue;
       const host = new URL(hook.url).hostname.toLowerCase();
       if (!hook.allowed_hosts.some((h) => h.toLowerCase() === host)) {
         problems.push({
-          path: `${path}.${at}.url`,
+          path: `${path}.${at}.${at === 'health_check_settings' ? 'base_url' : 'url'}`,
           message: `its host ${host} is not in allowed_hosts (${hook.allowed_hosts.join(', ')})`,
         });
       }
@@ -324,11 +337,11 @@ function crossCheck(
 
 function buildTeamConfig(source: string, raw: RawTeamConfig, templatesDir: string | null, env: Env): TeamConfig {
   const services = raw.services ?? {};
+  const headersOf = (raw: Record<string, string> | undefined) =>
+    raw ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, expandEnv(v, env).value])) : undefined;
   const hook = (h: RawHook | undefined): HookConfig | null => {
     if (!h) return null;
-    const headers = h.headers
-      ? Object.fromEntries(Object.entries(h.headers).map(([k, v]) => [k, expandEnv(v, env).value]))
-      : undefined;
+    const headers = headersOf(h.headers);
     return {
       url: h.url,
       allowedHosts: h.allowed_hosts,
@@ -361,7 +374,7 @@ function buildTeamConfig(source: string, raw: RawTeamConfig, templatesDir: strin
       if (!s && !raw.defaults) return null;
       const e = s?.environments && Object.hasOwn(s.environments, environment) ? s.environments[environment] : undefined;
       const layers = [raw.defaults, s, e].filter((l): l is Layer => l !== undefined);
-      return mergeLayers(service, environment, layers, hook);
+      return mergeLayers(service, environment, layers, hook, headersOf);
     },
     groupReferences() {
       const out: Array<{ path: string; group: string }> = [];

@@ -107,39 +107,49 @@ export function failureOf(error: unknown): HookFailure {
   return 'unreachable';
 }
 
+/** One request: POST with a JSON body (a hook) or GET (a health check); `readMax` characters of the answer are read. */
+interface Exchange {
+  method: 'POST' | 'GET';
+  body?: unknown;
+  userAgent: string;
+  readMax: number;
+}
+
 /**
- * POSTs `body` as JSON to the hook. Refuses a host not in `allowedHosts`
- * without calling; gives up after `timeoutMs` (the body included); does not
- * follow redirects (they could lead to another host). Its result never holds
- * a secret: a failure is a category and the host, and the answer's body is
- * kept only with `showResponseBody`, redacted and cut short.
+ * Makes one request. Refuses a host not in `allowedHosts` without calling;
+ * gives up after `timeoutMs` (the body included); does not follow redirects
+ * (they could lead to another host). `raw` is the start of the answer as read,
+ * for the caller to judge: never shown (it may echo a secret).
  */
-export async function callHook(
+async function exchange(
   config: HookConfig,
-  body: unknown,
-  userAgent: string,
-  fetchImpl: typeof fetch = fetch,
-): Promise<HookResult> {
+  x: Exchange,
+  fetchImpl: typeof fetch,
+): Promise<{ result: HookResult; raw: string }> {
   const refused = refusedHost(config);
-  if (refused) return { kind: 'refused_host', host: refused };
+  if (refused) return { result: { kind: 'refused_host', host: refused }, raw: '' };
   const host = new URL(config.url).host;
   const started = Date.now();
   const signal = AbortSignal.timeout(config.timeoutMs);
   try {
     const res = await fetchImpl(config.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': userAgent, ...(config.headers ?? {}) },
-      body: JSON.stringify(body),
+      method: x.method,
+      headers: {
+        ...(x.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+        'user-agent': x.userAgent,
+        ...(config.headers ?? {}),
+      },
+      ...(x.method === 'POST' ? { body: JSON.stringify(x.body) } : {}),
       redirect: 'manual',
       signal,
     });
     // The answer is read (within the timeout) whether or not it is shown.
     const secrets = secretsOf(config);
-    const raw = await readSome(res, Math.max(READ_BODY, SHOWN_BODY + (secrets[0]?.length ?? 0)));
+    const raw = await readSome(res, Math.max(x.readMax, SHOWN_BODY + (secrets[0]?.length ?? 0)));
     const shown = config.showResponseBody ? redact(raw, secrets) : '';
     const text = shown.length > SHOWN_BODY ? `${shown.slice(0, SHOWN_BODY)}…` : shown;
     const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
-    return {
+    const result: HookResult = {
       kind: 'answered',
       ok: res.ok,
       status: res.status,
@@ -147,8 +157,39 @@ export async function callHook(
       ms: Date.now() - started,
       ...(location ? { redirectedTo: location } : {}),
     };
+    return { result, raw };
   } catch (error) {
-    if (signal.aborted) return { kind: 'timeout', timeoutMs: config.timeoutMs, host };
-    return { kind: 'failed', failure: failureOf(error), host };
+    if (signal.aborted) return { result: { kind: 'timeout', timeoutMs: config.timeoutMs, host }, raw: '' };
+    return { result: { kind: 'failed', failure: failureOf(error), host }, raw: '' };
   }
+}
+
+/**
+ * POSTs `body` as JSON to the hook (`exchange`'s protections). Its result
+ * never holds a secret: a failure is a category and the host, and the
+ * answer's body is kept only with `showResponseBody`, redacted and cut short.
+ */
+export async function callHook(
+  config: HookConfig,
+  body: unknown,
+  userAgent: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<HookResult> {
+  return (await exchange(config, { method: 'POST', body, userAgent, readMax: READ_BODY }, fetchImpl)).result;
+}
+
+/** How much of a health check's answer is read to compare with the expected body. */
+const READ_CHECKED_BODY = 16_000;
+
+/**
+ * GETs the URL with the same protections as a hook call (allowed hosts only,
+ * the timeout, no redirect followed, its headers never shown). `raw` is the
+ * start of the answer, to compare with what is expected; it is never shown.
+ */
+export function getOnce(
+  config: HookConfig,
+  userAgent: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<{ result: HookResult; raw: string }> {
+  return exchange(config, { method: 'GET', userAgent, readMax: READ_CHECKED_BODY }, fetchImpl);
 }

@@ -5,6 +5,7 @@ import { slackErrorCode } from '../slack/errors.js';
 import type { MessageSync } from '../slack/sync.js';
 import { section } from '../slack/views/blocks.js';
 import { clip } from '../slack/views/format.js';
+import type { Notice } from '../slack/views/notices/index.js';
 import type { Repositories } from '../storage/index.js';
 import type { Logger } from '../support/logger.js';
 import type { HookFailure, HookResult } from './call.js';
@@ -33,7 +34,7 @@ export interface HookCall {
 }
 
 /** A failed call in plain words, followed by its host. */
-const FAILURE_WORDS: Record<HookFailure, string> = {
+export const FAILURE_WORDS: Record<HookFailure, string> = {
   name_not_resolved: 'could not be reached: no address was found for the name',
   connection_refused: 'could not be reached: the connection was refused by',
   tls_error: 'could not be reached: the secure connection (TLS) failed with',
@@ -121,7 +122,7 @@ export async function reportHookResult(
 }
 
 /**
- * Posts `text` about a hook in the deployment's thread, after its messages are
+ * Posts `text` (or a message of its own) about a hook in the deployment's thread, after its messages are
  * in line, the way the scheduler posts its notices (marked with the hook job's
  * `key`); never throws.
  */
@@ -130,13 +131,13 @@ export async function postInThread(
   d: Deployment,
   key: string,
   name: string,
-  text: string,
+  text: string | Notice,
 ): Promise<void> {
   await sync.sync(d.id); // what the change shows first, then what the hook said
   const to = destinationOf(d, { payload: { target: 'thread' } }, repos.messages);
   if ('wait' in to) return;
   try {
-    await post(client, to, { text, blocks: [section(text)] }, key);
+    await post(client, to, typeof text === 'string' ? { text, blocks: [section(text)] } : text, key);
   } catch (error) {
     logger.with('warn', `could not post the ${name} result`, { deployment: d.ref, code: slackErrorCode(error) });
   }

@@ -24,14 +24,17 @@ export function createPlanner({
   jobs,
   timingsFor,
   hooksFor = () => NO_HOOKS,
+  healthChecksEvery = () => null,
 }: {
   jobs: JobsRepository;
   timingsFor: TimingsFor;
   hooksFor?: HooksFor;
+  /** The interval of the health checks during the monitoring window (`health_check_settings.every_minutes`). */
+  healthChecksEvery?: (d: Deployment) => number | null;
 }) {
   return (d: Deployment, events: DeploymentEvent[], now: number): void => {
     const firstSeq = d.revision - events.length + 1;
-    const plan = planChange(d, events, firstSeq, now, timingsFor(d), hooksFor(d));
+    const plan = planChange(d, events, firstSeq, now, timingsFor(d), hooksFor(d), healthChecksEvery(d));
     if (plan.cancel) jobs.cancelPending(d.id, plan.cancel.kinds, plan.cancel.reason, now);
     if (plan.replace.length) jobs.deletePending(d.id, plan.replace);
     if (plan.add.length) jobs.plan(plan.add, now);

@@ -4,6 +4,7 @@ import { currentPhase } from '../core/deployment/progress.js';
 import { FINISHED, type Deployment } from '../core/deployment/types.js';
 import { isHookKind, type HookKind, type Job, type JobAlert } from '../core/schedule/jobs.js';
 import { NO_HOOK_RUNNER, type HookRunner } from '../hooks/jobs.js';
+import type { HealthCheckRunner } from '../hooks/health-checks.js';
 import { nextProgress } from '../core/schedule/plan.js';
 import { skipReason } from '../core/schedule/stale.js';
 import { timerFace } from '../core/schedule/timer-face.js';
@@ -34,6 +35,8 @@ export interface SchedulerDeps {
   timingsFor: TimingsFor;
   /** Makes the hook jobs' HTTP calls (at most once each); without it they are skipped. */
   hooks?: HookRunner;
+  /** Runs the health checks (`health_checks` jobs); without it they are skipped. */
+  healthChecks?: Pick<HealthCheckRunner, 'run'>;
   /** Told how long each tick took, in seconds (the metrics). */
   observeTick?: (seconds: number) => void;
 }
@@ -64,6 +67,7 @@ export function createScheduler({
   sync,
   timingsFor,
   hooks = NO_HOOK_RUNNER,
+  healthChecks,
   observeTick,
 }: SchedulerDeps) {
   const log = logger.child({ component: 'scheduler' });
@@ -146,6 +150,14 @@ export function createScheduler({
     await hooks.run(job, d, (status, result) => settle(job, status, result, clock.now()));
   }
 
+  /** Health checks: like a hook job, they wait for the thread; their GETs are safe to repeat. */
+  async function runHealthChecks(job: Job & { kind: 'health_checks' }, d: Deployment, now: number) {
+    if (!healthChecks) return settle(job, 'skipped', 'health checks are not wired in this process', now);
+    const to = destinationOf(d, job, repos.messages);
+    if ('wait' in to) return retry(job, d, to.wait, null, now);
+    await healthChecks.run(job, d, (status, result) => settle(job, status, result, clock.now()), clock.now);
+  }
+
   /** A hook job left `sending`: never called before its thread existed; otherwise it may have been, so it is not called again. */
   async function recoverHook(job: Job & { kind: HookKind }, d: Deployment, now: number) {
     if ('wait' in destinationOf(d, job, repos.messages))
@@ -165,6 +177,7 @@ export function createScheduler({
       return settle(job, 'skipped', skip, now);
     }
     if (isHookKind(job.kind)) return callHookJob({ ...job, kind: job.kind }, d, now);
+    if (job.kind === 'health_checks') return runHealthChecks({ ...job, kind: job.kind }, d, now);
     const archiving = job.kind === 'archive_room';
     const to = archiving ? archiveDestinationOf(d) : noticeDestinationOf(d, job);
     if ('wait' in to) return retry(job, d, to.wait, null, now);
@@ -254,7 +267,7 @@ export function createScheduler({
 
   async function sendClaimed(now: number) {
     for (const job of repos.jobs.claimDue(now)) {
-      if (isHookKind(job.kind)) {
+      if (isHookKind(job.kind) || job.kind === 'health_checks') {
         // Claimed (sending) until it ends, so no other tick or process calls it again meanwhile.
         const call = runSafely(job).finally(() => calls.delete(call));
         calls.add(call);
@@ -297,6 +310,11 @@ export function createScheduler({
         }
         if (isHookKind(job.kind)) {
           await recoverHook({ ...job, kind: job.kind }, d, now);
+          continue;
+        }
+        if (job.kind === 'health_checks') {
+          // GET requests are safe to repeat, and a run posts its result only once settled: it is made again.
+          repos.jobs.release(job.id, now, 'interrupted; running the health checks again', now);
           continue;
         }
         if (job.kind === 'archive_room') {

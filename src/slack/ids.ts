@@ -40,6 +40,8 @@ export const ActionId = {
   historyNext: 'history.next',
   homeHistoryPrevious: 'home.history.previous',
   homeHistoryNext: 'home.history.next',
+  /** The verification section's *Run health checks* (Liftoff makes the requests; the result follows in the thread). */
+  runHealthChecks: 'health.run',
 } as const;
 
 export const ViewId = {

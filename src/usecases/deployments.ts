@@ -151,6 +151,13 @@ export function createDeploymentService({
       return result?.deployment;
     },
 
+    /** Records what a health-check run found (`healthRunEvents`), as Liftoff's own; undefined when `id` is unknown. */
+    recordHealthChecks(id: number, decideEvents: (d: Deployment) => DeploymentEvent[]): Deployment | undefined {
+      const result = commit(id, decideEvents, SYSTEM_ACTOR);
+      if (result) notify(result.deployment, result.events);
+      return result?.deployment;
+    },
+
     listActive(): Deployment[] {
       return repos.deployments.listActive();
     },

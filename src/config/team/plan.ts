@@ -6,11 +6,13 @@ import type { Settings } from './settings.js';
 /**
  * The plan a deployment freezes: the template with what the team configuration
  * says for its service and environment. Configured health checks replace the
- * template's; configured timings replace the announcement and reminder hours
+ * template's (and `health_check_settings` lets Liftoff run them); configured timings replace the announcement and reminder hours
  * and the progress interval (filling the template's blanks such as "[X] hours").
  */
 export function planWithSettings(plan: Template, s: Settings | null): Template {
-  if (!s) return plan;
+  // Only the team configuration lets Liftoff run the health checks: a template cannot say so itself.
+  const { runByLiftoff, ...verification } = plan.verification;
+  if (!s) return runByLiftoff === undefined ? plan : { ...plan, verification };
   const c = s.communication;
   const notices = plan.communication.notices.map((n) => {
     if (n.kind === 'announcement' && c.announcementHoursBefore !== null)
@@ -22,8 +24,9 @@ export function planWithSettings(plan: Template, s: Settings | null): Template {
   return {
     ...plan,
     verification: {
-      ...plan.verification,
+      ...verification,
       healthChecks: s.healthChecks.length ? s.healthChecks : plan.verification.healthChecks,
+      ...(s.healthCheckSettings ? { runByLiftoff: true } : {}),
     },
     communication: { ...plan.communication, notices },
   };

@@ -80,9 +80,30 @@ export const LayerSchema = z.strictObject({
       z.strictObject({
         url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
         expect: z.string().max(300).default(''),
+        /** The status it must answer; unset: any 2xx. */
+        status: z.number().int().min(100).max(599).optional(),
       }),
     )
     .max(20)
+    .optional(),
+  /** How Liftoff runs the health checks itself (the *Run health checks* button, and during monitoring). */
+  health_check_settings: z
+    .strictObject({
+      /** Where a relative endpoint ("/healthz") of the template points, e.g. https://checkout.staging.example.com. */
+      base_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+      /** The only hosts a health check may reach; any other endpoint is refused without a request. */
+      allowed_hosts: z.array(z.string().trim().min(1).max(253)).min(1, 'name at least one host'),
+      timeout_ms: z.number().int().min(100).max(60_000, 'at most 60000 (one minute)').default(5_000),
+      /** Extra request headers; "${NAME}" in a value is replaced by the environment variable NAME. Never shown. */
+      headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a header name'), z.string().max(2000)).optional(),
+      /** Run the checks every so many minutes during the monitoring window; unset: only by the button. */
+      every_minutes: z
+        .number()
+        .int('a whole number of minutes')
+        .min(1)
+        .max(24 * 60)
+        .optional(),
+    })
     .optional(),
   communication: z
     .strictObject({

@@ -11,6 +11,15 @@ export interface HookConfig {
   showResponseBody?: boolean;
 }
 
+/** `health_check_settings`: the requests' protections are a hook's (`allowedHosts`, `timeoutMs`, `headers`). */
+export interface HealthCheckSettings {
+  baseUrl: string | null;
+  allowedHosts: string[];
+  timeoutMs: number;
+  headers?: Record<string, string>;
+  everyMinutes: number | null;
+}
+
 /** What the configuration says about one service in one environment (all layers merged). */
 export interface Settings {
   service: string;
@@ -28,7 +37,9 @@ export interface Settings {
   overrides: OverrideRule | null;
   deployerMayApprove: boolean;
   hooks: { rollback: HookConfig | null; maintenanceStart: HookConfig | null; maintenanceEnd: HookConfig | null };
-  healthChecks: Array<{ endpoint: string; expected: string }>;
+  healthChecks: Array<{ endpoint: string; expected: string; status?: number }>;
+  /** How Liftoff runs the health checks (`health_check_settings`); null: it does not, they are shown as text. */
+  healthCheckSettings: HealthCheckSettings | null;
   communication: {
     announcementHoursBefore: number | null;
     reminderHoursBefore: number | null;
@@ -40,9 +51,16 @@ export interface Settings {
 }
 
 type HookFrom = (raw: NonNullable<Layer['hooks']>['rollback'] | undefined) => HookConfig | null;
+type HeadersFrom = (raw: Record<string, string> | undefined) => Record<string, string> | undefined;
 
 /** Merges layers, least specific first: each key of a later layer replaces the earlier one (approvers by role). */
-export function mergeLayers(service: string, environment: Environment, layers: Layer[], hook: HookFrom): Settings {
+export function mergeLayers(
+  service: string,
+  environment: Environment,
+  layers: Layer[],
+  hook: HookFrom,
+  headersOf: HeadersFrom = (h) => h,
+): Settings {
   const last = <T>(pick: (l: Layer) => T | undefined): T | undefined => {
     for (let i = layers.length - 1; i >= 0; i--) {
       const v = pick(layers[i]!);
@@ -69,7 +87,15 @@ export function mergeLayers(service: string, environment: Environment, layers: L
       maintenanceStart: hook(last((l) => l.hooks?.maintenance?.start)),
       maintenanceEnd: hook(last((l) => l.hooks?.maintenance?.end)),
     },
-    healthChecks: (last((l) => l.health_checks) ?? []).map((h) => ({ endpoint: h.url, expected: h.expect })),
+    healthChecks: (last((l) => l.health_checks) ?? []).map((h) => ({
+      endpoint: h.url,
+      expected: h.expect,
+      ...(h.status ? { status: h.status } : {}),
+    })),
+    healthCheckSettings: healthCheckSettingsOf(
+      last((l) => l.health_check_settings),
+      headersOf,
+    ),
     communication: {
       announcementHoursBefore: last((l) => l.communication?.announcement_hours_before) ?? null,
       reminderHoursBefore: last((l) => l.communication?.reminder_hours_before) ?? null,
@@ -78,6 +104,21 @@ export function mergeLayers(service: string, environment: Environment, layers: L
     },
     location: last((l) => l.location) ?? 'thread',
     locked: last((l) => l.locked) ?? [],
+  };
+}
+
+function healthCheckSettingsOf(
+  raw: Layer['health_check_settings'],
+  headersOf: HeadersFrom,
+): HealthCheckSettings | null {
+  if (!raw) return null;
+  const headers = headersOf(raw.headers);
+  return {
+    baseUrl: raw.base_url ?? null,
+    allowedHosts: raw.allowed_hosts,
+    timeoutMs: raw.timeout_ms,
+    ...(headers ? { headers } : {}),
+    everyMinutes: raw.every_minutes ?? null,
   };
 }
 

@@ -151,6 +151,7 @@ export function applyEvent(d: Deployment, e: RecordedEvent): Deployment {
     case 'room_failed':
       next.room = { failed: { ...stamp, reason: e.reason } };
       break;
+    case 'health_checks_run':
     case 'refused':
       break;
   }

@@ -58,6 +58,16 @@ export type DeploymentEvent =
   | { type: 'room_opened'; channelId: string; name: string; archiveAfterHours: number; private?: boolean }
   /** Its dedicated channel could not be created: it runs in a thread of the deploy channel instead. */
   | { type: 'room_failed'; reason: string }
+  /**
+   * Liftoff ran the health checks, asked by `requestedBy` (the button) or on its schedule during the
+   * monitoring window (recorded only at its first failure). Each check's host and path and outcome in words.
+   * Changes no state.
+   */
+  | {
+      type: 'health_checks_run';
+      requestedBy?: string;
+      results: Array<{ endpoint: string; ok: boolean; detail: string }>;
+    }
   /** Audit only: somebody tried something they may not do. Changes no state. */
   | { type: 'refused'; action: string; reason: string };
 

@@ -5,3 +5,4 @@ export * from './timings.js';
 export * from './follow-ups.js';
 export * from './hooks.js';
 export * from './timer-face.js';
+export * from './health-checks.js';

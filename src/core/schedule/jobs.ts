@@ -40,6 +40,8 @@ export const JOB_KINDS = [
   'rollback_hook',
   'maintenance_start_hook',
   'maintenance_end_hook',
+  /** GET requests to the plan's health checks: asked for by the button (`by`), or every few minutes while monitored. */
+  'health_checks',
   /** A job that failed, or may or may not have happened: a person is told once (the ops channel, else the deployer). */
   'alert',
 ] as const;
@@ -50,7 +52,7 @@ export const HOOK_KINDS = ['rollback_hook', 'maintenance_start_hook', 'maintenan
 export type HookKind = (typeof HOOK_KINDS)[number];
 export const isHookKind = (kind: JobKind): kind is HookKind => (HOOK_KINDS as readonly JobKind[]).includes(kind);
 /** The jobs that post a Slack message. */
-export type NoticeKind = Exclude<JobKind, HookKind>;
+export type NoticeKind = Exclude<JobKind, HookKind | 'health_checks'>;
 
 /** Which hooks a deployment's service and environment has configured (the planner plans only those calls). */
 export interface HookPresence {
@@ -81,6 +83,8 @@ export interface JobPayload {
   broadcast?: boolean;
   /** An alert: which job did not happen, how it ended and who is told. */
   alert?: JobAlert;
+  /** Health checks: who asked for the run (absent: a scheduled run during the monitoring window). */
+  by?: string;
   /** A pipeline's progress note, as it was given. */
   note?: { pipeline: string; text: string; runUrl?: string };
 }
@@ -135,4 +139,5 @@ export const LIVE_KINDS: ReadonlySet<JobKind> = new Set([
   'overrun',
   'monitoring_verdict',
   'rollback_decision',
+  'health_checks',
 ]);

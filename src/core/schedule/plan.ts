@@ -4,6 +4,7 @@ import type { Deployment } from '../deployment/types.js';
 import type { HookPresence, JobKind, JobPayload, PlannedJob, Target } from './jobs.js';
 import { LIVE_KINDS, NO_HOOKS, WINDOW_KINDS } from './jobs.js';
 import { hookJobs } from './hooks.js';
+import { healthCheckJobs } from './health-checks.js';
 import type { Timings } from './timings.js';
 import { followUpsFor } from './follow-ups.js';
 import { roomJobs } from './room.js';
@@ -139,6 +140,8 @@ export function planChange(
   now: number,
   t: Timings,
   hooks: HookPresence = NO_HOOKS,
+  /** The configured interval of the health checks during the monitoring window (null: not scheduled). */
+  healthChecksEvery: number | null = null,
 ): SchedulePlan {
   const plan: SchedulePlan = { add: [], replace: [], cancel: null };
   const archives: PlannedJob[] = [];
@@ -171,6 +174,11 @@ export function planChange(
       case 'item_failed':
       case 'rejected':
         plan.add.push(...withOps(d, 'issue', now, { seq }, `issue:${seq}`));
+        break;
+      case 'health_checks_run':
+        // A scheduled run records only its first failure: the issue notice goes out once.
+        if (!e.requestedBy && e.results.some((r) => !r.ok))
+          plan.add.push(...withOps(d, 'issue', now, { seq }, `issue:${seq}`));
         break;
       case 'marked_faulty':
         plan.add.push(...withOps(d, 'issue', now, { seq }, `issue:${seq}`));
@@ -211,7 +219,7 @@ export function planChange(
         break;
       case 'rollback_started': {
         plan.cancel = {
-          kinds: ['progress', 'overrun', 'monitoring_verdict', 'rollback_decision'],
+          kinds: ['progress', 'overrun', 'monitoring_verdict', 'rollback_decision', 'health_checks'],
           reason: 'a rollback started',
         };
         const estimate = d.plan.rollback.estimatedMinutes;
@@ -251,6 +259,7 @@ export function planChange(
   });
   // After the change's notices: the hook calls (their results go to the thread).
   plan.add.push(...hookJobs(d, events, firstSeq, now, hooks));
+  plan.add.push(...healthCheckJobs(d, events, now, healthChecksEvery));
   // Last: the end's own notices and hook results (due at the same time) are posted before the dedicated channel is archived.
   plan.add.push(...archives);
   return plan;

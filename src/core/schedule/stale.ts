@@ -1,4 +1,5 @@
 import { gateReport } from '../deployment/gates.js';
+import { healthCheckRefusal } from '../deployment/health-checks.js';
 import { currentPhase, isUnderway, phaseTiming } from '../deployment/progress.js';
 import { FINISHED, type Deployment } from '../deployment/types.js';
 import type { Job } from './jobs.js';
@@ -70,6 +71,12 @@ export function skipReason(
       return roomOf(d) ? null : 'the deployment has no dedicated channel';
     case 'rollback_overrun':
       return d.status === 'rolling_back' ? null : 'the rollback is no longer running';
+    case 'health_checks': {
+      // A scheduled run belongs to the monitoring window; one asked for, to the deployment while it can be checked.
+      if (!job.payload.by && (d.status !== 'monitoring' || now >= (d.monitoring?.until ?? 0)))
+        return 'the monitoring window is over';
+      return healthCheckRefusal(d);
+    }
     case 'rollback_decision':
       // Rolled back, or carried on (marked healthy): nothing left to decide.
       return d.status === 'monitoring' ? null : 'the deployment is no longer live and being monitored';

@@ -123,8 +123,18 @@ export const TemplateSchema = z.strictObject({
         .array(z.strictObject({ language: z.string().max(20).default('sql'), code: line(3000) }))
         .default([]),
       healthChecks: z
-        .array(z.strictObject({ endpoint: line(300), expected: z.string().max(300).default('') }))
+        .array(
+          z.strictObject({
+            endpoint: line(300),
+            /** The answer's body must contain it (empty: any body). */
+            expected: z.string().max(300).default(''),
+            /** The status it must answer (absent: any 2xx). */
+            status: z.number().int().min(100).max(599).optional(),
+          }),
+        )
         .default([]),
+      /** Set in a deployment's frozen plan when the team configuration lets Liftoff run its health checks (`health_check_settings`). */
+      runByLiftoff: z.boolean().optional(),
     })
     .default({ groups: [], validationQueries: [], healthChecks: [] }),
   postDeployment: z

@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import type { TemplateCatalog } from '../../core/template/catalog.js';
 import type { Logger } from '../../support/logger.js';
 import type { DeploymentService } from '../../usecases/deployments.js';
+import type { HealthCheckUseCase } from '../../usecases/health-checks.js';
 import type { RollbackService } from '../../usecases/rollback.js';
 import type { StartUseCase } from '../../usecases/start.js';
 import type { CalendarUseCase } from '../../usecases/calendar.js';
@@ -22,6 +23,8 @@ export interface ListenerDeps {
   team: TeamConfig;
   /** User ids for user ids, user group ids and @handles, from the last user group lookup. */
   expandUsers: (entries: readonly string[]) => string[];
+  /** The *Run health checks* button's use case. */
+  healthChecks: HealthCheckUseCase;
   /** Rollbacks and environment locks. */
   rollback: RollbackService;
   sync: MessageSync;

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { withRequester, type Where } from '../reply.js';
 import { registerActions } from './actions/index.js';
 import { registerHistoryActions } from './actions/history.js';
+import { registerHealthCheckActions } from './actions/health-checks.js';
 import { registerRollbackActions } from './actions/rollback.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import type { ListenerDeps } from './deps.js';
@@ -36,6 +37,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerRollbackViews(app, deps);
   registerHome(app, deps);
   registerHistoryActions(app, deps);
+  registerHealthCheckActions(app, deps);
   registerUnknownRequests(app, deps);
   registerMembership(app, deps);
 }

@@ -105,6 +105,11 @@ function describe(d: Deployment, e: RecordedEvent): { what: string; details: Arr
       return { what: `opened its channel #${e.name} (${e.channelId})`, details: [] };
     case 'room_failed':
       return { what: 'could not open its own channel; it runs in a thread', details: [['Reason', e.reason]] };
+    case 'health_checks_run':
+      return {
+        what: `ran the health checks${e.requestedBy ? `, asked by ${e.requestedBy}` : ' on its schedule'}`,
+        details: e.results.map((r) => [r.ok ? 'Passed' : 'Failed', `GET ${r.endpoint}: ${r.detail}`]),
+      };
     case 'refused':
       return { what: `was refused: ${e.action}`, details: [['Reason', e.reason]] };
   }

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { gateReport } from '../../../core/deployment/gates.js';
+import { healthChecksOffered, writtenEndpoint } from '../../../core/deployment/health-checks.js';
 import { isUnderway, isWorkOpen } from '../../../core/deployment/progress.js';
 import { DEPLOYMENT_TYPE_LABELS, ENVIRONMENT_LABELS, type Deployment } from '../../../core/deployment/types.js';
 import { itemsOfStage, type PlanItem } from '../../../core/template/items.js';
@@ -79,9 +80,13 @@ function unitBlocks(d: Deployment, u: Unit): KnownBlock[] {
     }
     case 'health': {
       const lines = plan.verification.healthChecks.map(
-        (h) => `\`${clip(h.endpoint, 300)}\`${h.expected ? ` → ${clip(h.expected, 300)}` : ''}`,
+        (h) =>
+          `\`${clip(writtenEndpoint(h.endpoint), 300)}\`${h.status ? ` → ${h.status}` : ''}${h.expected ? ` → ${clip(h.expected, 300)}` : ''}`,
       );
-      return [section(`*Health checks*\n${joinLines(lines, 2800)}`)];
+      const run = healthChecksOffered(d)
+        ? button({ text: 'Run health checks', actionId: ActionId.runHealthChecks, value: encodeRef({ d: d.id }) })
+        : undefined;
+      return [section(`*Health checks*\n${joinLines(lines, 2800)}`, run)];
     }
     case 'followUps':
       return [

@@ -1,5 +1,6 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { LIFTOFF_ACTOR } from '../../../core/schedule/liftoff-steps.js';
+import { BY_HEALTH_CHECK } from '../../../core/deployment/health-checks.js';
 import type { Deployment } from '../../../core/deployment/types.js';
 import type { PlanItem } from '../../../core/template/items.js';
 import { ActionId, encodeRef } from '../../ids.js';
@@ -53,7 +54,9 @@ export function itemBlocks(d: Deployment, p: PlanItem, kind: ItemButton): KnownB
   const state = d.items[p.key];
   let text: string;
   if (state?.state === 'done') {
-    const by = state.by === LIFTOFF_ACTOR ? '🤖 done by Liftoff (its notice)' : mention(state.by);
+    const liftoff =
+      state.evidence === BY_HEALTH_CHECK ? '🤖 confirmed by health check' : '🤖 done by Liftoff (its notice)';
+    const by = state.by === LIFTOFF_ACTOR ? liftoff : mention(state.by);
     text = `${line(p, '✅')} — ${by} · ${slackDate(state.at)}`;
   } else if (state?.state === 'failed' && p.stage === 'phase') {
     const note = state.note ? `: ${clip(state.note, NOTE_MAX)}` : '';

@@ -32,6 +32,7 @@ export const JOB_LABELS: Record<JobKind, string> = {
   rollback_hook: 'rollback hook call',
   maintenance_start_hook: 'maintenance start hook call',
   maintenance_end_hook: 'maintenance end hook call',
+  health_checks: 'health checks result',
   alert: 'alert',
 };
 

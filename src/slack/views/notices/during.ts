@@ -4,6 +4,7 @@ import { findItem } from '../../../core/template/items.js';
 import { actions, section } from '../blocks.js';
 import { rollbackButton } from '../deployment/offer.js';
 import { clip, formatDuration, mention, progressBar, slackDate } from '../format.js';
+import { healthCheckLines } from './health-checks.js';
 import { plainTitle, threadHint, title, windowText, type Notice, type NoticeInput } from './common.js';
 
 /** "25 min into the window, 35 min left (ends …)" or "10 min past the end of the window"; `showEnd` false when the window is shown beside it. */
@@ -76,16 +77,22 @@ function issueLine(d: Deployment, input: NoticeInput): string {
       return `⛔ Rejected by ${clip(label, 75)}: ${who}\n> ${clip(e.reason, 1000)}`;
     }
     case 'marked_faulty':
-      return `🆘 Marked faulty after release by ${who}\n> ${clip(e.note, 1000)}\nThe rollback can start: ${input.job.payload.target === 'thread' ? 'press *Roll back…* below' : 'use *Roll back* in the thread'}.`;
+      return `🆘 Marked faulty after release by ${who}\n> ${clip(e.note, 1000)}\nThe rollback can start: ${rollbackWhere(input)}.`;
+    case 'health_checks_run':
+      return `🩺 The health checks failed during the monitoring window (run at ${slackDate(e.at, '{time}')}):\n${healthCheckLines(e.results)}\nThe rollback can start: ${rollbackWhere(input)}.`;
     default:
       return 'Something went wrong.';
   }
 }
 
-/** The thread copy of a faulty mark offers the rollback at once (while one can still start). */
+const rollbackWhere = (input: NoticeInput) =>
+  input.job.payload.target === 'thread' ? 'press *Roll back…* below' : 'use *Roll back* in the thread';
+
+/** The thread copy of a faulty mark (or of failing health checks) offers the rollback at once (while one can still start). */
 function rollbackOffer({ d, job, events }: NoticeInput) {
   const e = job.payload.seq ? events[job.payload.seq - 1] : undefined;
-  const b = job.payload.target === 'thread' && e?.type === 'marked_faulty' ? rollbackButton(d) : null;
+  const offers = e?.type === 'marked_faulty' || e?.type === 'health_checks_run';
+  const b = job.payload.target === 'thread' && offers ? rollbackButton(d) : null;
   return b ? [actions([b])] : [];
 }
 

@@ -44,6 +44,7 @@ const RENDERERS: Record<NoticeKind, (input: NoticeInput) => Notice> = {
 export function renderNotice(input: NoticeInput): Notice {
   const { kind } = input.job;
   // Hook jobs make an HTTP call (src/hooks/jobs.ts); the scheduler never renders them.
-  if (isHookKind(kind)) throw new Error(`a ${kind} job calls a hook; it has no notice`);
+  if (isHookKind(kind) || kind === 'health_checks')
+    throw new Error(`a ${kind} job makes HTTP requests; it has no notice`);
   return RENDERERS[kind](input);
 }
