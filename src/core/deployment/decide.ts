@@ -170,7 +170,7 @@ function checkOverride(
     throw new DomainError('already_done', 'That gate is already open: nothing to override.');
   const missing = report.missing;
   if (p.as === 'admin') return { way: 'emergency', missing };
-  if (overrideRuleOf(policy) === 'deployer') return { way: 'override', missing };
+  if (overrideRuleOf(policy, d.environment) === 'deployer') return { way: 'override', missing };
   if (d.overrideRequests?.[gate])
     throw new DomainError(
       'already_done',

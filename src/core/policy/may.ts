@@ -1,6 +1,6 @@
 import { ENVIRONMENT_LABELS, type Deployment, type Environment } from '../deployment/types.js';
 import { pipelineMay, pipelineOf } from './pipelines.js';
-import { DEFAULT_POLICY, type Policy } from './policy.js';
+import { DEFAULT_POLICY, defaultOverrideRule, type Policy } from './policy.js';
 
 /** What a permission is about before a deployment exists (starting one, locking by hand). */
 export interface Target {
@@ -88,8 +88,9 @@ export function mayDeploy(policy: Policy, actor: string): boolean {
   return !policy.deployers || policy.deployers.includes(actor);
 }
 
-/** How a gate of `environment` is overridden: the policy's rule, else by the deployer. */
-export const overrideRuleOf = (policy: Policy) => policy.overrides ?? 'deployer';
+/** How a gate of `environment` is overridden: the policy's rule, else a second person in production and the deployer elsewhere. */
+export const overrideRuleOf = (policy: Policy, environment: Environment) =>
+  policy.overrides ?? defaultOverrideRule(environment);
 
 const yes = (as: Capacity): Permission => ({ allowed: true, as });
 const no = (reason: string): Permission => ({ allowed: false, reason });
