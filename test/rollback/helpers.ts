@@ -110,8 +110,8 @@ export async function failRollback(h: Harness, user: string, id: number, note: s
 }
 
 /** A deployment whose first phase is running (the start gate overridden). */
-export async function underway(h: Harness, v: StartValues = {}) {
-  const started = await startDeployment(h, { template: 'deployment-task', ...v });
+export async function underway(h: Harness, v: StartValues = {}, channel?: string) {
+  const started = await startDeployment(h, { template: 'deployment-task', ...v }, channel);
   await overrideGate(h, started.id, 'start');
   const phase = stateOf(h, started.id).plan.phases[0]!;
   await press(h, PEOPLE.deployer, ActionId.startPhase, { d: started.id, p: phase.id });

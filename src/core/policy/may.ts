@@ -253,11 +253,20 @@ const leadsOf = (d: Deployment) => d.plan.approvals.filter((r) => /lead/i.test(r
 const either = (parts: string[]) =>
   parts.length > 1 ? `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}` : (parts[0] ?? 'nobody');
 
-/** Who may release a lock, in words: the `unlock` rule of `may`, for /deploy list and its refusals. */
-export function releasersOf(lock: { lockedBy: string }, d: Deployment | null, policy: Policy = DEFAULT_POLICY): string {
+/**
+ * Who may release a lock, in words: the `unlock` rule of `may`, for /deploy list and its refusals.
+ * `hidden`: for someone who may not see the locking deployment (a private channel), without its reference.
+ */
+export function releasersOf(
+  lock: { lockedBy: string },
+  d: Deployment | null,
+  policy: Policy = DEFAULT_POLICY,
+  hidden = false,
+): string {
   const parts = [`whoever locked it (${mention(lock.lockedBy)})`];
-  if (d && d.deployerId !== lock.lockedBy) parts.push(`the deployer of ${d.ref} (${mention(d.deployerId)})`);
-  if (d && leadsOf(d).some((r) => (d.approvers[r.role] ?? []).length)) parts.push(`a lead approver of ${d.ref}`);
+  const of = d && !hidden ? d.ref : 'the deployment that took it';
+  if (d && d.deployerId !== lock.lockedBy) parts.push(`the deployer of ${of} (${mention(d.deployerId)})`);
+  if (d && leadsOf(d).some((r) => (d.approvers[r.role] ?? []).length)) parts.push(`a lead approver of ${of}`);
   if (policy.rollbackUsers.length) parts.push(`the people named for rollbacks (${people(policy.rollbackUsers)})`);
   if (adminsOf(policy).length) parts.push(`an admin (${people(adminsOf(policy))})`);
   return either(parts);
