@@ -152,7 +152,7 @@ describe('approvals', () => {
     const s = new Scenario();
     const e = refusal(() => s.act(USERS.qa, { type: 'approve', role: 'dev_lead' }));
     expect(e.code).toBe('not_allowed');
-    expect(e.message).toBe(`Only <@${USERS.dev}> can sign as Dev Lead on DEP-1.`);
+    expect(e.message).toBe(`Only the named Dev Lead (<@${USERS.dev}>) can sign as Dev Lead on DEP-1.`);
     expect(refusal(() => s.act(USERS.stranger, { type: 'reject', role: 'qa_lead', reason: 'no' })).code).toBe(
       'not_allowed',
     );
@@ -163,7 +163,7 @@ describe('approvals', () => {
     const e = refusal(() => s.act(USERS.po, { type: 'approve', role: 'product_owner' }));
     expect(e).toMatchObject({
       code: 'not_allowed',
-      message: 'Only nobody (no approver is named for it) can sign as Product Owner on DEP-1.',
+      message: 'Nobody is named as Product Owner on DEP-1, so nobody can sign as Product Owner yet.',
     });
   });
 
@@ -264,7 +264,7 @@ describe('confirming, failing and undoing items', () => {
     s.act(USERS.dev, { type: 'confirm_item', key: KEYS.reviewed });
     expect(refusal(() => s.act(USERS.qa, { type: 'confirm_item', key: KEYS.reviewed }))).toMatchObject({
       code: 'already_done',
-      message: `“Code reviewed and approved” was already confirmed by <@${USERS.dev}>.`,
+      message: `“Code reviewed and approved” was already confirmed (by <@${USERS.dev}>).`,
     });
   });
 
@@ -339,7 +339,7 @@ describe('confirming, failing and undoing items', () => {
     const confirmed = s.d.items[KEYS.reviewed]!;
     expect(refusal(() => s.act(USERS.qa, { type: 'undo_item', key: KEYS.reviewed }))).toMatchObject({
       code: 'not_allowed',
-      message: `Only <@${USERS.dev}> or the deployer can undo that.`,
+      message: `Only whoever confirmed it (<@${USERS.dev}>) or the deployer can undo that.`,
     });
     expect(s.act(USERS.dev, { type: 'undo_item', key: KEYS.reviewed })).toEqual([
       { type: 'item_undone', key: KEYS.reviewed, previous: confirmed },

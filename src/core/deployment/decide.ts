@@ -117,7 +117,7 @@ function checkConfirm(d: Deployment, key: string, actor: string, policy: Policy)
   require(d, { type: 'confirm' }, actor, policy);
   const current = d.items[key];
   if (current?.state === 'done') {
-    throw new DomainError('already_done', `“${p.item.text}” was already confirmed by ${mention(current.by)}.`);
+    throw new DomainError('already_done', `“${p.item.text}” was already confirmed (by ${mention(current.by)}).`);
   }
   requireItemOpen(d, p);
   return p;

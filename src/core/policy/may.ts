@@ -137,7 +137,7 @@ export function may(
       if (mayDeploy(policy, actor)) return yes(policy.deployers ? 'allowed_deployer' : 'anyone');
       const what = a.type === 'deploy' ? 'start a deployment of' : 'be the deployer of';
       return no(
-        `Only ${people(policy.deployers ?? [])} (the deployers the team configuration names) can ${what} ${place}.`,
+        `Only the deployers the team configuration names (${people(policy.deployers ?? [])}) can ${what} ${place}.`,
       );
     }
     case 'confirm': {
@@ -150,7 +150,7 @@ export function may(
       if (!isDeployment(subject)) return no('There is nothing to undo.');
       if (actor === a.by) return yes('author');
       if (actor === subject.deployerId) return yes('deployer');
-      return no(`Only ${mention(a.by)} or the deployer can undo that.`);
+      return no(`Only whoever confirmed it (${mention(a.by)}) or the deployer can undo that.`);
     }
     case 'approve':
     case 'reject': {
@@ -158,8 +158,11 @@ export function may(
       const label = subject.plan.approvals.find((r) => r.role === a.role)?.label ?? a.role;
       const named = subject.approvers[a.role] ?? [];
       if (!named.includes(actor)) {
-        const who = named.length ? named.map(mention).join(', ') : 'nobody (no approver is named for it)';
-        return no(`Only ${who} can sign as ${label} on ${where}.`);
+        return no(
+          named.length
+            ? `Only the named ${label} (${people(named)}) can sign as ${label} on ${where}.`
+            : `Nobody is named as ${label} on ${where}, so nobody can sign as ${label} yet.`,
+        );
       }
       if (actor === subject.deployerId && !policy.deployerMayApprove) {
         return no(`You are the deployer of ${where}: someone else must sign as ${label}.`);
