@@ -57,9 +57,9 @@ export type StartOutcome =
   | { ok: true; deployment: Deployment; created: boolean }
   /**
    * `roles`: the template's approval roles (to label their fields). `refused`: not allowed (recorded in the
-   * audit trail) or locked; its message is a sentence to show as written.
+   * audit trail) or locked; its message is a sentence to show as written. `lock`: the lock that refused it.
    */
-  | { ok: false; errors: FieldErrors; roles: ApprovalRole[]; refused?: 'not_allowed' | 'locked' };
+  | { ok: false; errors: FieldErrors; roles: ApprovalRole[]; refused?: 'not_allowed' | 'locked'; lock?: Lock };
 
 export interface StartUseCaseDeps {
   repos: Repositories;
@@ -79,6 +79,7 @@ class Refused extends Error {
     readonly field: 'service' | 'deployerId',
     message: string,
     readonly recorded: boolean,
+    readonly lock?: Lock,
   ) {
     super(message);
   }
@@ -276,7 +277,7 @@ export function createStartUseCase({
             const mayRun = may(target, 'be_deployer', input.deployerId, policy);
             if (!mayRun.allowed) throw new Refused('deployerId', mayRun.reason, true);
             const lock = repos.locks.active(input.service, input.environment);
-            if (lock) throw new Refused('service', lockedMessage(lock), false);
+            if (lock) throw new Refused('service', lockedMessage(lock), false, lock);
           },
         );
         return { ok: true, deployment, created };
@@ -288,6 +289,7 @@ export function createStartUseCase({
           errors: { [error.field]: error.message },
           roles,
           refused: error.recorded ? 'not_allowed' : 'locked',
+          ...(error.lock ? { lock: error.lock } : {}),
         };
       }
     },

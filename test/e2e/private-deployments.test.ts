@@ -109,6 +109,17 @@ describe('a deployment in a private channel', () => {
     expect(stranger).not.toContain('schema migration');
     expect(stranger).not.toMatch(/2\.4\.0/);
     expect(lockPart(stranger)).not.toContain(`DEP-${id}`);
+
+    // The start form refuses them the same way: locked, and who can release it; not why.
+    const approvers = { dev_lead: PEOPLE.qa, qa_lead: PEOPLE.ops, ops_lead: PEOPLE.product };
+    const errorOf = async (user: string) =>
+      JSON.stringify((await startDeployment(h, { deployer: user, version: '2.4.1', approvers })).submitted.json);
+    const told = await errorOf(PEOPLE.stranger);
+    expect(told).toContain(
+      '🔒 checkout in Production is locked, for a deployment in a private channel you are not in. Released by whoever locked it',
+    );
+    expect(told).not.toMatch(/schema migration|DEP-|<@|U0/);
+    expect(await errorOf(PEOPLE.dev)).toContain('schema migration of 2.4.0');
   });
 
   it("a rollback's lock: others see that it is locked and who can release it, never the deployment's reference or version", async () => {

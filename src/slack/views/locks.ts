@@ -14,7 +14,7 @@ export function lockLine(l: Lock): string {
 }
 
 /** A lock of a deployment in a private channel, for someone not in it: that it is locked, never why or by which deployment. */
-const hiddenLockLine = (l: Lock) =>
+export const hiddenLockLine = (l: Lock) =>
   `🔒 *${clip(l.service, 80)} in ${ENVIRONMENT_LABELS[l.environment]}* is locked, for a deployment in a private channel you are not in.`;
 
 /** Active locks for /deploy list and /deploy status, each with who may release it (`releasers`, in words); none: no blocks. */
