@@ -160,7 +160,9 @@ describe('a deployment from /deploy start to completion', () => {
 
     await press(h, PEOPLE.dev, ActionId.undoItem, { d: id, k: item.key });
     expect(stateOf(id).items[item.key]).toBeDefined();
-    expect(h.fake.ephemerals({ user: PEOPLE.dev }).at(-1)?.text).toMatch(/Only whoever confirmed it \(<@UQALEAD>\) or the deployer/);
+    expect(h.fake.ephemerals({ user: PEOPLE.dev }).at(-1)?.text).toMatch(
+      /Only whoever confirmed it \(<@UQALEAD>\) or the deployer/,
+    );
 
     await press(h, PEOPLE.qa, ActionId.undoItem, { d: id, k: item.key });
     expect(stateOf(id).items[item.key]).toBeUndefined();
