@@ -211,6 +211,8 @@ export async function startLiftoff({
     expandUsers: userGroups.expand,
     calendar,
   });
+  // Who sees deployments in private channels: their members (conversations.members, cached briefly, kept by membership events).
+  const access = createChannelAccess({ client: slack.client, now: () => clock.now(), logger });
   // The dedicated channel of a `location: channel` deployment, created after its start is acknowledged.
   const rooms = createRoomEffects({
     client: slack.client,
@@ -218,6 +220,7 @@ export async function startLiftoff({
     repos,
     logger,
     settings: setup.team.dedicatedChannels,
+    kindOf: access.kindOf,
     record: (id, event) => service.recordRoom(id, event),
   });
 
@@ -278,8 +281,6 @@ export async function startLiftoff({
       },
     }),
   );
-  // Who sees deployments in private channels: their members (conversations.members, cached briefly, kept by membership events).
-  const access = createChannelAccess({ client: slack.client, now: () => clock.now(), logger });
   registerListeners(slack.app, {
     service,
     starts,

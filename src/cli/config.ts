@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ENVIRONMENTS } from '../core/deployment/types.js';
 import { freezeText, localText } from '../core/schedule/calendar.js';
+import { defaultOverrideRule } from '../core/policy/policy.js';
 import { checkTeamSetup, configWarnings, type Settings, type TeamConfig } from '../config/team.js';
 import type { Io } from './main.js';
 
@@ -23,7 +24,7 @@ function settingsLines(s: Settings): string[] {
     `    channels: deploy ${s.deployChannel ?? '(where /deploy start is typed)'}, announce ${s.announceChannel ?? '—'}, ops ${s.opsChannel ?? '—'}`,
     `    template: ${s.templateId ?? '(the default)'}; lives in: ${s.location === 'channel' ? 'a dedicated channel per deployment (summary card mirrored to the deploy channel)' : 'a thread'}`,
     ...Object.entries(s.approvers).map(([role, who]) => `    approvers ${role}: ${list(who)}`),
-    `    may deploy: ${s.deployers ? list(s.deployers) : 'anyone'}; overrides: ${s.overrides ?? (s.environment === 'production' ? 'second_person' : 'deployer')}`,
+    `    may deploy: ${s.deployers ? list(s.deployers) : 'anyone'}; overrides: ${s.overrides ?? defaultOverrideRule(s.environment)}`,
     `    may roll back: the deployer, the approvers${s.rollbackUsers.length ? `, ${s.rollbackUsers.join(', ')}` : ''}; deployer may approve: ${s.deployerMayApprove ? 'yes' : 'no'}`,
     `    communication: announcement ${c.announcementHoursBefore ?? '(template)'} h before, reminder ${c.reminderHoursBefore ?? '(template)'} h before, progress every ${c.progressEveryMinutes ?? '(template)'} min, monitoring ${c.monitoringMinutes ?? '(template, or none)'} min`,
     ...(s.hooks.rollback ? [`    rollback hook: ${hook(s.hooks.rollback)}`] : []),

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { DEFAULT_POLICY, type Policy } from '../core/deployment/decide.js';
+import { defaultOverrideRule } from '../core/policy/policy.js';
 import { ENVIRONMENTS, type Deployment, type Environment } from '../core/deployment/types.js';
 import { OPEN_CALENDAR, type Calendar } from '../core/schedule/calendar.js';
 import type { Template } from '../core/template/schema.js';
@@ -162,7 +163,7 @@ export function loadTeamSetup(file: string | null, env: Env, builtInDir = BUILT_
 
 /**
  * The policy of each deployment from its service's settings; `expand` turns user groups into user ids.
- * With a configuration file, a gate of production is overridden by a second person unless it says `deployer`.
+ * A gate of production is overridden by a second person unless the configuration says `deployer` (defaultOverrideRule).
  */
 export function teamPolicy(
   team: TeamConfig,
@@ -170,12 +171,10 @@ export function teamPolicy(
 ): (d: PolicyTarget) => Policy {
   return ({ service, environment }) => {
     const s = team.settingsFor(service, environment);
-    // With a team configuration, a production gate needs a second person unless it says `deployer`; without one, today's open rules.
-    const secondPerson = team.source !== null && environment === 'production';
     const base: Policy = {
       ...DEFAULT_POLICY,
       admins: expand(team.admins),
-      overrides: secondPerson ? 'second_person' : 'deployer',
+      overrides: defaultOverrideRule(environment),
     };
     if (!s) return base;
     return {

@@ -24,6 +24,8 @@ export interface RoomEffectsDeps {
   repos: Repositories;
   logger: Logger;
   settings: RoomSettings;
+  /** Whether a channel is public or private (`unknown` when Slack did not say): a deployment started in one not known public gets a private channel. */
+  kindOf: (channel: string) => Promise<'public' | 'private' | 'unknown'>;
   /** Records what became of the channel (the deployment service's `recordRoom`). */
   record: (deploymentId: number, event: RoomEvent) => unknown;
   /** First wait before a creation that failed on a passing problem is tried again (doubles each time). */
@@ -90,6 +92,7 @@ export function createRoomEffects({
   repos,
   logger,
   settings,
+  kindOf,
   record,
   retryDelayMs = 30_000,
   botUserId = botUserIdOf(client),
@@ -101,9 +104,13 @@ export function createRoomEffects({
   const claimed = new Set<string>();
 
   /** The channel of `name`: created, or adopted when the name is taken by one of ours; null when taken otherwise. */
-  async function create(d: Deployment, name: string): Promise<{ id: string; adopted: boolean } | null> {
+  async function create(
+    d: Deployment,
+    name: string,
+    isPrivate: boolean,
+  ): Promise<{ id: string; adopted: boolean } | null> {
     try {
-      const res = await client.conversations.create({ name, is_private: settings.private });
+      const res = await client.conversations.create({ name, is_private: isPrivate });
       if (!res.channel?.id) return null;
       claimed.add(res.channel.id);
       return { id: res.channel.id, adopted: false };
@@ -206,8 +213,10 @@ export function createRoomEffects({
       return;
     }
     try {
+      // Private stays private: a deployment started in a private channel (or one Slack could not tell) gets a private channel.
+      const isPrivate = settings.private || (await kindOf(d.channelId)) !== 'public';
       for (const name of roomNames(settings.prefix, d)) {
-        const channel = await create(d, name);
+        const channel = await create(d, name, isPrivate);
         if (!channel) continue;
         const channelId = channel.id;
         try {
@@ -217,9 +226,9 @@ export function createRoomEffects({
             channelId,
             name,
             archiveAfterHours: settings.archiveAfterHours,
-            ...(settings.private ? { private: true } : {}),
+            ...(isPrivate ? { private: true } : {}),
           });
-          await tellUninvited(d, channelId, missed, settings.private);
+          await tellUninvited(d, channelId, missed, isPrivate);
         } finally {
           claimed.delete(channelId);
         }

@@ -39,7 +39,7 @@ export const BOT_SCOPES = [
   {
     scope: 'groups:write',
     why:
-      'The same calls for a private dedicated deployment channel (dedicated_channels.private: true), ' +
+      'The same calls for a private dedicated deployment channel (dedicated_channels.private: true, or a deployment whose deploy channel is private), ' +
       'and conversations.archive on it once the deployment has ended.',
   },
   {

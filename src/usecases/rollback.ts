@@ -251,11 +251,19 @@ export function createRollbackService({
       return { ...current, ...(admin ? { admin } : {}) };
     },
 
-    /** Who may release a lock, in words (for /deploy list). */
-    whoMayRelease(lock: Lock): string {
+    /** Who may release a lock, in words (for /deploy list); `hidden`: without naming the deployment that took it. */
+    whoMayRelease(lock: Lock, hidden = false): string {
       const policy = deployments.policyFor(lock);
       const d = lock.deploymentId ? repos.deployments.get(lock.deploymentId) : undefined;
-      return releasersOf(lock, d ?? null, policy);
+      return releasersOf(lock, d ?? null, policy, hidden);
+    },
+
+    /** The deployments a lock tells of: the one that took it (a rollback) and the one that allowed its holder to take it. */
+    deploymentsOf(lock: Lock): Deployment[] {
+      return [lock.deploymentId, lock.viaDeploymentId]
+        .filter((id): id is number => typeof id === 'number')
+        .map((id) => repos.deployments.get(id))
+        .filter((d): d is Deployment => d !== undefined);
     },
 
     /**

@@ -70,7 +70,7 @@ export type StartOutcome =
     }
   /**
    * `roles`: the template's approval roles (to label their fields). `refused`: not allowed (recorded in the
-   * audit trail) or locked; its message is a sentence to show as written.
+   * audit trail) or locked; its message is a sentence to show as written. `lock`: the lock that refused it.
    */
   | {
       ok: false;
@@ -79,6 +79,7 @@ export type StartOutcome =
       refused?: 'not_allowed' | 'locked' | 'calendar';
       /** `calendar`: the next window of the same length the calendar allows (null: none within a year). */
       nextSlot?: Window | null;
+      lock?: Lock;
     };
 
 export interface StartUseCaseDeps {
@@ -101,6 +102,7 @@ class Refused extends Error {
     readonly field: 'service' | 'deployerId',
     message: string,
     readonly recorded: boolean,
+    readonly lock?: Lock,
   ) {
     super(message);
   }
@@ -314,7 +316,7 @@ export function createStartUseCase({
             const mayRun = may(target, 'be_deployer', input.deployerId, policy);
             if (!mayRun.allowed) throw new Refused('deployerId', mayRun.reason, true);
             const lock = repos.locks.active(input.service, input.environment);
-            if (lock) throw new Refused('service', lockedMessage(lock), false);
+            if (lock) throw new Refused('service', lockedMessage(lock), false, lock);
           },
         );
         return { ok: true, deployment, created, overlapping: calendar.overlapping(deployment, window, deployment.id) };
@@ -326,6 +328,7 @@ export function createStartUseCase({
           errors: { [error.field]: error.message },
           roles,
           refused: error.recorded ? 'not_allowed' : 'locked',
+          ...(error.lock ? { lock: error.lock } : {}),
         };
       }
     },

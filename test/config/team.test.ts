@@ -257,6 +257,10 @@ describe('the policy of a deployment', () => {
       admins: [],
       overrides: 'deployer',
     });
+    // Production's gates need a second person with no team configuration too.
+    expect(teamPolicy(NO_TEAM_CONFIG, expand)({ service: 'x', environment: 'production' }).overrides).toBe(
+      'second_person',
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { may, type Action, type ActionName } from '../../src/core/policy/may.js';
 import { WHO_MAY, whoMayMarkdown, type Who } from '../../src/core/policy/table.js';
 import type { Policy } from '../../src/core/policy/policy.js';
+import { plainModalError } from '../../src/slack/views/modal-errors.js';
 import { Scenario, USERS } from './fixtures.js';
 
 // Someone for every kind of person the table speaks of.
@@ -68,6 +69,19 @@ describe('who may do what: the table is may()', () => {
       if (p.allowed) continue;
       expect(p.reason).toMatch(/^Only |^You /);
       if (row.allowed.includes('admin')) expect(p.reason).toContain(`<@${PEOPLE.admin}>`);
+    }
+  });
+
+  it('every refusal reads naturally as a form field error (plain text): who can, never an id', () => {
+    const rolling = { ...d, rollback: { started: { by: USERS.qa, at: 0 } } } as typeof d;
+    for (const subject of [d, rolling]) {
+      for (const row of WHO_MAY) {
+        const p = may(subject, ACTIONS[row.action], PEOPLE.stranger, POLICY);
+        if (p.allowed) continue;
+        const plain = plainModalError(p.reason);
+        expect(plain).not.toMatch(/<|@|\b[UWS][A-Z0-9]{5,}\b/);
+        expect(plain).not.toMatch(/\(\s*\)| ,|\s{2}|Only someone (?!other)/);
+      }
     }
   });
 

@@ -152,7 +152,7 @@ describe('approvals', () => {
     const s = new Scenario();
     const e = refusal(() => s.act(USERS.qa, { type: 'approve', role: 'dev_lead' }));
     expect(e.code).toBe('not_allowed');
-    expect(e.message).toBe(`Only <@${USERS.dev}> can sign as Dev Lead on DEP-1.`);
+    expect(e.message).toBe(`Only the named Dev Lead (<@${USERS.dev}>) can sign as Dev Lead on DEP-1.`);
     expect(refusal(() => s.act(USERS.stranger, { type: 'reject', role: 'qa_lead', reason: 'no' })).code).toBe(
       'not_allowed',
     );
@@ -163,7 +163,7 @@ describe('approvals', () => {
     const e = refusal(() => s.act(USERS.po, { type: 'approve', role: 'product_owner' }));
     expect(e).toMatchObject({
       code: 'not_allowed',
-      message: 'Only nobody (no approver is named for it) can sign as Product Owner on DEP-1.',
+      message: 'Nobody is named as Product Owner on DEP-1, so nobody can sign as Product Owner yet.',
     });
   });
 
@@ -264,7 +264,7 @@ describe('confirming, failing and undoing items', () => {
     s.act(USERS.dev, { type: 'confirm_item', key: KEYS.reviewed });
     expect(refusal(() => s.act(USERS.qa, { type: 'confirm_item', key: KEYS.reviewed }))).toMatchObject({
       code: 'already_done',
-      message: `“Code reviewed and approved” was already confirmed by <@${USERS.dev}>.`,
+      message: `“Code reviewed and approved” was already confirmed (by <@${USERS.dev}>).`,
     });
   });
 
@@ -339,7 +339,7 @@ describe('confirming, failing and undoing items', () => {
     const confirmed = s.d.items[KEYS.reviewed]!;
     expect(refusal(() => s.act(USERS.qa, { type: 'undo_item', key: KEYS.reviewed }))).toMatchObject({
       code: 'not_allowed',
-      message: `Only <@${USERS.dev}> or the deployer can undo that.`,
+      message: `Only whoever confirmed it (<@${USERS.dev}>) or the deployer can undo that.`,
     });
     expect(s.act(USERS.dev, { type: 'undo_item', key: KEYS.reviewed })).toEqual([
       { type: 'item_undone', key: KEYS.reviewed, previous: confirmed },
@@ -471,8 +471,8 @@ describe('the start gate', () => {
     expect(s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' })).toHaveLength(1);
   });
 
-  it('a deployer override opens it and records what was missing and why', () => {
-    const s = new Scenario();
+  it('a deployer override opens it and records what was missing and why (where the deployer may: staging)', () => {
+    const s = new Scenario({ environment: 'staging' });
     s.act(USERS.dev, { type: 'approve', role: 'dev_lead' });
     expect(s.act(USERS.deployer, { type: 'override_gate', gate: 'start', reason: 'P1 outage fix' })).toEqual([
       {
@@ -499,8 +499,19 @@ describe('the start gate', () => {
     ]);
   });
 
-  it('only the deployer overrides, once, and only a closed gate', () => {
+  it('in production the deployer only asks, by default: an approver other than the deployer grants it', () => {
     const s = new Scenario();
+    expect(s.act(USERS.deployer, { type: 'override_gate', gate: 'start', reason: 'P1 outage fix' })).toEqual([
+      { type: 'override_requested', gate: 'start', reason: 'P1 outage fix', missing: expect.any(Array) },
+    ]);
+    expect(gateReport(s.d, 'start').open).toBe(false);
+    expect(refusal(() => s.act(USERS.deployer, { type: 'grant_override', gate: 'start' })).code).toBe('not_allowed');
+    s.act(USERS.dev, { type: 'grant_override', gate: 'start' });
+    expect(gateReport(s.d, 'start').open).toBe(true);
+  });
+
+  it('only the deployer overrides, once, and only a closed gate', () => {
+    const s = new Scenario({ environment: 'staging' });
     expect(refusal(() => s.act(USERS.dev, { type: 'override_gate', gate: 'start', reason: 'x' }))).toMatchObject({
       code: 'not_allowed',
       message: `Only the deployer, <@${USERS.deployer}>, can override a gate of DEP-1.`,
@@ -510,7 +521,7 @@ describe('the start gate', () => {
       code: 'already_done',
       message: 'That gate was already overridden.',
     });
-    const open = new Scenario().ready();
+    const open = new Scenario({ environment: 'staging' }).ready();
     expect(
       refusal(() => open.act(USERS.deployer, { type: 'override_gate', gate: 'start', reason: 'y' })),
     ).toMatchObject({
@@ -539,9 +550,10 @@ describe('completing and cancelling', () => {
     ]);
   });
 
-  it('an override of the completion gate lets the deployer complete', () => {
+  it('an override of the completion gate, granted by an approver, lets the deployer complete', () => {
     const s = new Scenario().allPhases();
     s.act(USERS.deployer, { type: 'override_gate', gate: 'complete', reason: 'checks done by hand' });
+    s.act(USERS.ops, { type: 'grant_override', gate: 'complete' });
     expect(s.d.overrides[0]?.missing).toHaveLength(3);
     expect(s.act(USERS.deployer, { type: 'complete' })).toEqual([{ type: 'completed' }]);
     expect(s.d.status).toBe('completed');

@@ -55,6 +55,7 @@ describe('approvals waiting for a user', () => {
     }).ready();
     expect(roles(USERS.po, [s.d])).toEqual(['DEP-1:Product Owner']);
     s.act(USERS.deployer, { type: 'override_gate', gate: 'start', reason: 'The product owner is away' });
+    s.act(USERS.dev, { type: 'grant_override', gate: 'start' });
     s.act(USERS.deployer, { type: 'start_phase', phaseId: 'prepare' });
     expect(roles(USERS.po, [s.d])).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { buttonsOf, mrkdwnOf, press, startDeployment, textOf, threadOf } from '.
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
 import { submitReason } from '../support/schedule.js';
+import { overrideGate } from '../rollback/helpers.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -74,19 +75,37 @@ describe('approvals', () => {
 });
 
 describe('gates and overrides', () => {
-  it('the deployer overrides the start gate with a reason; it is recorded and shown with what was missing', async () => {
+  it('in production the deployer asks to override the start gate with a reason; an approver grants it; it is recorded with what was missing', async () => {
     const { id, parentTs } = await startDeployment(h);
     const res = await withReason(PEOPLE.qa, ActionId.overrideGate, { d: id, g: 'start' }, 'not mine to override');
     expect(stateOf(id).overrides).toEqual([]);
     expect(res.status).toBe(200);
     await withReason(PEOPLE.deployer, ActionId.overrideGate, { d: id, g: 'start' }, 'Hotfix for an outage');
+    // Without a team configuration too, production's gates need a second person: this only asks.
+    expect(stateOf(id).overrides).toEqual([]);
+    expect(stateOf(id).overrideRequests?.start).toMatchObject({ by: PEOPLE.deployer, reason: 'Hotfix for an outage' });
+    expect(threadOf(h, parentTs).map(textOf).join('\n')).toContain('asks to override');
+    await press(h, PEOPLE.deployer, ActionId.grantOverride, { d: id, g: 'start' });
+    expect(stateOf(id).overrides).toEqual([]);
+    await press(h, PEOPLE.dev, ActionId.grantOverride, { d: id, g: 'start' });
     const d = stateOf(id);
     expect(d.overrides).toHaveLength(1);
-    expect(d.overrides[0]).toMatchObject({ gate: 'start', by: PEOPLE.deployer, reason: 'Hotfix for an outage' });
+    expect(d.overrides[0]).toMatchObject({
+      gate: 'start',
+      by: PEOPLE.dev,
+      requestedBy: PEOPLE.deployer,
+      reason: 'Hotfix for an outage',
+    });
     expect(d.overrides[0]!.missing.length).toBeGreaterThan(0);
     expect(threadOf(h, parentTs).map(textOf).join('\n')).toContain('Hotfix for an outage');
     await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: d.plan.phases[0]!.id });
     expect(stateOf(id).status).toBe('in_progress');
+  });
+
+  it('in staging the deployer overrides alone', async () => {
+    const { id } = await startDeployment(h, { environment: 'staging' });
+    await withReason(PEOPLE.deployer, ActionId.overrideGate, { d: id, g: 'start' }, 'Hotfix for an outage');
+    expect(stateOf(id).overrides[0]).toMatchObject({ gate: 'start', by: PEOPLE.deployer });
   });
 
   it('an override with an empty reason is refused inline and records nothing', async () => {
@@ -100,7 +119,7 @@ describe('gates and overrides', () => {
 describe('phases', () => {
   it('a failed step is recorded with its note and shown prominently', async () => {
     const { id, parentTs } = await startDeployment(h);
-    await withReason(PEOPLE.deployer, ActionId.overrideGate, { d: id, g: 'start' }, 'test run');
+    await overrideGate(h, id, 'start');
     const phase = stateOf(id).plan.phases[0]!;
     await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });
     const step = itemsOfStage(stateOf(id).plan, 'phase').find((p) => p.sectionId === phase.id)!;
@@ -130,7 +149,7 @@ describe('phases', () => {
 
   it('the phase message shows when it started and its planned window', async () => {
     const { id, parentTs } = await startDeployment(h);
-    await withReason(PEOPLE.deployer, ActionId.overrideGate, { d: id, g: 'start' }, 'test run');
+    await overrideGate(h, id, 'start');
     const phase = stateOf(id).plan.phases[0]!;
     h.clock.advance(5 * 60_000);
     await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });

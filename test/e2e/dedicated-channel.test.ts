@@ -164,6 +164,24 @@ describe('a deployment in its own channel (location: channel)', () => {
     ).toEqual(['sent', 'skipped']);
   });
 
+  it('a deployment whose deploy channel is private gets a private channel, though dedicated_channels.private is not set', async () => {
+    h = await withConfig(config().replace(`deploy_channel: ${CHANNELS.deploys}`, 'deploy_channel: CSECRETOPS'));
+    h.fake.addChannel('CSECRETOPS', { name: 'secret-ops', isPrivate: true, members: [PEOPLE.deployer, PEOPLE.dev] });
+    const { id } = await startDeployment(h, {}, 'CSECRETOPS');
+    const [room] = created(h);
+    expect(room).toEqual({ id: expect.stringMatching(/^G/), name: 'deploy-checkout-2-4-0', private: true });
+    expect(stateOf(h, id).room).toMatchObject({ channelId: room!.id, private: true });
+    expect(topLevel(h, room!.id)).toHaveLength(1);
+  });
+
+  it('a deployment whose deploy channel Slack cannot tell (conversations.info refused) gets a private channel: it fails closed', async () => {
+    h = await withConfig();
+    h.fake.fail('conversations.info', { error: 'internal_error' }, 10);
+    const { id } = await startDeployment(h);
+    expect(created(h)).toEqual([{ id: expect.stringMatching(/^G/), name: 'deploy-checkout-2-4-0', private: true }]);
+    expect(stateOf(h, id).room).toMatchObject({ private: true });
+  });
+
   describe('when the name is taken', () => {
     const BASE = 'deploy-checkout-2-4-0';
     const lookups = (harness: Harness) => harness.fake.callsTo('conversations.list');

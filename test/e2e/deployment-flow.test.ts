@@ -93,7 +93,7 @@ describe('a deployment from /deploy start to completion', () => {
     await press(h, PEOPLE.stranger, ActionId.approve, { d: id, r: 'dev_lead' });
     expect(stateOf(id).approvals).toEqual({});
     expect(h.fake.ephemerals({ user: PEOPLE.stranger }).at(-1)?.text).toMatch(
-      /Only <@UDEVLEAD> can sign as Development Lead/,
+      /Only the named Development Lead \(<@UDEVLEAD>\) can sign as Development Lead/,
     );
     expect(eventsOf(id).map((e) => e.type)).toContain('refused');
 
@@ -160,7 +160,9 @@ describe('a deployment from /deploy start to completion', () => {
 
     await press(h, PEOPLE.dev, ActionId.undoItem, { d: id, k: item.key });
     expect(stateOf(id).items[item.key]).toBeDefined();
-    expect(h.fake.ephemerals({ user: PEOPLE.dev }).at(-1)?.text).toMatch(/Only <@UQALEAD> or the deployer/);
+    expect(h.fake.ephemerals({ user: PEOPLE.dev }).at(-1)?.text).toMatch(
+      /Only whoever confirmed it \(<@UQALEAD>\) or the deployer/,
+    );
 
     await press(h, PEOPLE.qa, ActionId.undoItem, { d: id, k: item.key });
     expect(stateOf(id).items[item.key]).toBeUndefined();

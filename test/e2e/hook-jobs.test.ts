@@ -3,8 +3,9 @@ import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionId } from '../../src/slack/ids.js';
 import { press } from '../support/flows.js';
-import { checkoutProductionConfig } from '../support/team-config.js';
+import { checkoutProductionConfig, hookConfig, indented } from '../support/team-config.js';
 import { PEOPLE, startHarness, type Harness, type HarnessOptions } from '../support/harness.js';
+import { tick } from '../support/schedule.js';
 import {
   confirmAll,
   openRollback,
@@ -26,18 +27,11 @@ let file: string;
 beforeEach(async () => {
   hook = await startHookServer();
   const base = new URL(hook.url).origin;
-  const hookAt = (indent: string, at: string, path: string) => [
-    `${indent}${at}:`,
-    `${indent}  url: ${base}/${path}`,
-    `${indent}  allowed_hosts: [127.0.0.1]`,
-    `${indent}  timeout_ms: 3000`,
-  ]; // a loaded machine's local answer is not a timeout
   ({ file, dir } = checkoutProductionConfig([
     'hooks:',
-    ...hookAt('  ', 'rollback', 'rollback'),
+    ...indented(hookConfig('rollback', `${base}/rollback`)),
     '  maintenance:',
-    ...hookAt('    ', 'start', 'start'),
-    ...hookAt('    ', 'end', 'end'),
+    ...indented([...hookConfig('start', `${base}/start`), ...hookConfig('end', `${base}/end`)], 4),
   ]));
   h = await start();
 });
@@ -53,10 +47,6 @@ const hookRows = () =>
   h.query<{ kind: string; status: string; result: string | null }>(
     `SELECT kind, status, result FROM jobs WHERE kind LIKE '%_hook' ORDER BY id`,
   );
-async function tick() {
-  await h.liftoff.scheduler.tick();
-  await h.settled();
-}
 async function rollBack(id: number) {
   const view = await openRollback(h, PEOPLE.deployer, id);
   expect((await submitRollback(h, PEOPLE.deployer, view!)).status).toBe(200);
@@ -74,18 +64,18 @@ describe('hook calls as scheduler jobs', () => {
       ['maintenance_start_hook', 'pending'],
       ['rollback_hook', 'pending'],
     ]);
-    await tick();
+    await tick(h);
     expect(events()).toEqual(['maintenance.start', 'rollback']);
     expect(threadTextOf(h, id)).toMatch(/rollback hook answered \*202\*/);
     await h.restart();
-    await tick();
+    await tick(h);
     expect(events()).toEqual(['maintenance.start', 'rollback']);
     expect(hookRows().map((r) => r.status)).toEqual(['sent', 'sent']);
   });
 
   it('a call interrupted by a crash (left sending) is not made again, and the thread says so', async () => {
     const { id } = await underway(h);
-    await tick();
+    await tick(h);
     await rollBack(id);
     // As a process killed between the claim and the end of the call leaves it.
     const db = new Database(h.dbFile);
@@ -94,9 +84,9 @@ describe('hook calls as scheduler jobs', () => {
     );
     db.close();
     await h.restart();
-    await tick();
+    await tick(h);
     h.clock.advance(60 * 60_000);
-    await tick();
+    await tick(h);
     expect(events()).toEqual(['maintenance.start']);
     expect(hookRows().map((r) => [r.kind, r.status])).toEqual([
       ['maintenance_start_hook', 'sent'],
@@ -132,8 +122,8 @@ describe('hook calls as scheduler jobs', () => {
     await confirmAll(h, id, 'rollback_validation', PEOPLE.ops);
     await press(h, PEOPLE.deployer, ActionId.rollbackComplete, { d: id });
     await press(h, PEOPLE.deployer, ActionId.rollbackComplete, { d: id });
-    await tick();
-    await tick();
+    await tick(h);
+    await tick(h);
     expect(hookRows()).toEqual([
       { kind: 'maintenance_start_hook', status: 'sent', result: expect.stringMatching(/^answered 202/) },
       { kind: 'rollback_hook', status: 'sent', result: expect.stringMatching(/^answered 202/) },
@@ -144,7 +134,7 @@ describe('hook calls as scheduler jobs', () => {
 
     const other = await underway(h, { environment: 'staging' });
     await rollBack(other.id);
-    await tick();
+    await tick(h);
     expect(h.query(`SELECT kind FROM jobs WHERE deployment_id = ? AND kind LIKE '%_hook'`, other.id)).toEqual([]);
     expect(hook.calls).toHaveLength(3);
   });
@@ -155,7 +145,7 @@ describe('hook calls as scheduler jobs', () => {
     expect(
       h.query(`SELECT key FROM messages WHERE deployment_id = ? AND key = 'parent' AND ts IS NOT NULL`, id),
     ).toEqual([]);
-    await tick();
+    await tick(h);
     expect(hook.calls).toEqual([]);
     expect(h.query(`SELECT status, result FROM jobs WHERE kind = 'maintenance_start_hook'`)).toEqual([
       { status: 'pending', result: 'attempt 1: the deployment message is not posted yet' },
@@ -164,7 +154,7 @@ describe('hook calls as scheduler jobs', () => {
     // The next change draws the deployment: its thread now exists.
     await confirmAll(h, id, 'phase', PEOPLE.deployer, stateOf(h, id).plan.phases[0]!.id);
     h.clock.advance(31_000);
-    await tick();
+    await tick(h);
     expect(events()).toEqual(['maintenance.start']);
     expect(threadTextOf(h, id)).toMatch(/maintenance start hook answered \*202\*/);
   });
@@ -184,7 +174,7 @@ describe('hook calls as scheduler jobs', () => {
     const a = await underway(h);
     const b = await underway(h, { version: '2.4.1' });
     hook.respond = () => undefined; // never answers: the call gives up after its 3 s
-    await tick();
+    await tick(h);
     const posts = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.response.ok === true);
     const at = (match: (text: string, key: string) => boolean) =>
       posts.findIndex((c) =>

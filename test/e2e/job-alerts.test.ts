@@ -4,6 +4,7 @@ import { fakeClock } from '../support/clock.js';
 import { mrkdwnOf, startDeployment } from '../support/flows.js';
 import { checkoutProductionConfig } from '../support/team-config.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { tick } from '../support/schedule.js';
 
 const OPS = 'COPSROOM';
 const MIN = 60_000;
@@ -36,11 +37,6 @@ async function deployment(o: { ops: boolean }) {
   });
 }
 
-async function tick() {
-  await h.liftoff.scheduler.tick();
-  await h.settled();
-}
-
 interface JobRow {
   key: string;
   kind: string;
@@ -55,7 +51,7 @@ describe('a job that did not happen alerts a person, once', () => {
   it('a notice Slack refuses: the ops channel is told what did not happen and what to do; later ticks and a restart do not tell it again', async () => {
     const { id } = await deployment({ ops: true });
     h.fake.fail('chat.postMessage', { error: 'is_archived' });
-    await tick();
+    await tick(h);
     expect(
       h.query<JobRow>("SELECT * FROM jobs WHERE deployment_id = ? AND kind = 'announcement'", id)[0],
     ).toMatchObject({ status: 'failed', result: 'is_archived' });
@@ -70,10 +66,10 @@ describe('a job that did not happen alerts a person, once', () => {
     );
     expect(alerts(id)).toMatchObject([{ key: expect.stringMatching(/:announcement:.*:alert$/), status: 'sent' }]);
 
-    await tick();
+    await tick(h);
     await h.restart();
     h.clock.set(h.clock.now() + 10 * MIN);
-    await tick();
+    await tick(h);
     expect(opsMessages()).toHaveLength(1);
     expect(alerts(id)).toHaveLength(1);
   });
@@ -81,7 +77,7 @@ describe('a job that did not happen alerts a person, once', () => {
   it('without an ops channel the deployer is told by direct message', async () => {
     const { id } = await deployment({ ops: false });
     h.fake.fail('chat.postMessage', { error: 'channel_not_found' });
-    await tick();
+    await tick(h);
     const dm = h.fake.calls
       .filter((c) => c.method === 'chat.postMessage' && c.response.ok && c.args.channel === PEOPLE.deployer)
       .map((c) => String(c.args.text));
@@ -96,12 +92,12 @@ describe('a job that did not happen alerts a person, once', () => {
     // The announcement fails; its alert, the next post, is rate-limited.
     h.fake.fail('chat.postMessage', { error: 'is_archived' }, 1);
     h.fake.fail('chat.postMessage', { error: 'ratelimited' }, 1);
-    await tick();
+    await tick(h);
     expect(opsMessages()).toHaveLength(0);
     expect(alerts(id)).toMatchObject([{ status: 'pending' }]);
     h.clock.set(h.clock.now() + MIN);
-    await tick();
-    await tick();
+    await tick(h);
+    await tick(h);
     expect(opsMessages()).toHaveLength(1);
     expect(alerts(id)).toMatchObject([{ status: 'sent' }]);
   });

@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionId } from '../../src/slack/ids.js';
 import { press, startDeployment } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { tick } from '../support/schedule.js';
+import { checkoutProductionConfig, hookConfig, indented } from '../support/team-config.js';
 import { clickOf } from '../reliability/helpers.js';
 import {
   confirmAll,
@@ -31,33 +31,18 @@ beforeEach(async () => {
     res.writeHead(202, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ window: req.url === '/start' ? 'opened' : 'closed' }));
   };
-  dir = mkdtempSync(join(tmpdir(), 'liftoff-maintenance-'));
   const base = new URL(hook.url).origin;
-  const file = join(dir, 'liftoff.yml');
-  const hookLines = (at: string) => [
-    `            ${at}:`,
-    `              url: ${base}/${at}`,
-    '              allowed_hosts: [127.0.0.1]',
-    '              timeout_ms: 3000', // long enough that a loaded machine's local answer is not a timeout
-    '              show_response_body: true',
-    '              headers:',
-    '                Authorization: Bearer ${LIFTOFF_TEST_MAINTENANCE_TOKEN}',
-  ];
-  writeFileSync(
-    file,
-    [
-      'version: 1',
-      'services:',
-      '  checkout:',
-      '    environments:',
-      '      production:',
-      '        hooks:',
-      '          maintenance:',
-      ...hookLines('start'),
-      ...hookLines('end'),
-      '',
-    ].join('\n'),
-  );
+  const maintenanceHook = (at: string) =>
+    hookConfig(at, `${base}/${at}`, {
+      showResponseBody: true,
+      headers: { Authorization: 'Bearer ${LIFTOFF_TEST_MAINTENANCE_TOKEN}' },
+    });
+  let file: string;
+  ({ file, dir } = checkoutProductionConfig([
+    'hooks:',
+    '  maintenance:',
+    ...indented([...maintenanceHook('start'), ...maintenanceHook('end')], 4),
+  ]));
   h = await startHarness({ env: { LIFTOFF_CONFIG: file, LIFTOFF_TEST_MAINTENANCE_TOKEN: 'maintenance-secret' } });
 });
 afterEach(async () => {
@@ -68,12 +53,6 @@ afterEach(async () => {
 
 const threadText = (id: number) => threadTextOf(h, id);
 const bodies = (event: string) => hook.calls.map((c) => c.body as { event: string }).filter((b) => b.event === event);
-/** The hooks are scheduler jobs: the next tick calls them, then their results are posted. */
-async function tick() {
-  await h.liftoff.scheduler.tick();
-  await h.settled();
-}
-
 describe('the maintenance hooks', () => {
   it('start: called once with the deployment when its first phase starts (double click and retry included), not for the next phase', async () => {
     const { id } = await startDeployment(h, { template: 'deployment-task' });
@@ -94,7 +73,7 @@ describe('the maintenance hooks', () => {
     expect(h.query(`SELECT key FROM jobs WHERE kind = 'maintenance_start_hook'`)).toEqual([
       { key: `DEP-${id}:maintenance_start_hook:thread` },
     ]);
-    await tick();
+    await tick(h);
     expect(hook.calls).toHaveLength(1);
     expect(hook.calls[0]!.body).toEqual({
       event: 'maintenance.start',
@@ -113,7 +92,7 @@ describe('the maintenance hooks', () => {
     await press(h, PEOPLE.deployer, ActionId.completePhase, { d: id, p: first });
     await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: d.plan.phases[1]!.id });
     expect(stateOf(h, id).phases[d.plan.phases[1]!.id]?.started).toBeDefined();
-    await tick();
+    await tick(h);
     expect(hook.calls).toHaveLength(1);
     expect(h.logs.join('\n')).not.toContain('maintenance-secret');
   });
@@ -121,7 +100,7 @@ describe('the maintenance hooks', () => {
   it('end: called once when the last phase completes, not again when the deployment completes', async () => {
     const { id } = await finished(h);
     expect(stateOf(h, id).status).toMatch(/completed|monitoring/);
-    await tick();
+    await tick(h);
     expect(bodies('maintenance.start')).toHaveLength(1);
     expect(bodies('maintenance.end')).toEqual([
       expect.objectContaining({ deployment: `DEP-${id}`, service: 'checkout', reason: 'phases_completed' }),
@@ -134,7 +113,7 @@ describe('the maintenance hooks', () => {
     await h.slack.command(`cancel DEP-${early.id} window moved`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
     await h.settled();
     expect(stateOf(h, early.id).status).toBe('cancelled');
-    await tick();
+    await tick(h);
     expect(hook.calls).toEqual([]);
 
     const { id } = await underway(h);
@@ -144,7 +123,7 @@ describe('the maintenance hooks', () => {
     });
     await h.settled();
     expect(stateOf(h, id).status).toBe('cancelled');
-    await tick();
+    await tick(h);
     expect(bodies('maintenance.end')).toEqual([
       expect.objectContaining({ deployment: `DEP-${id}`, reason: 'cancelled' }),
     ]);
@@ -155,14 +134,14 @@ describe('the maintenance hooks', () => {
     const { id } = await underway(h);
     const view = await openRollback(h, PEOPLE.deployer, id);
     await submitRollback(h, PEOPLE.deployer, view!);
-    await tick();
+    await tick(h);
     expect(bodies('maintenance.start')).toHaveLength(1);
     expect(bodies('maintenance.end')).toEqual([]);
     await confirmAll(h, id, 'rollback', PEOPLE.qa);
     await confirmAll(h, id, 'rollback_validation', PEOPLE.ops);
     await press(h, PEOPLE.deployer, ActionId.rollbackComplete, { d: id });
     expect(stateOf(h, id).status).toBe('rolled_back');
-    await tick();
+    await tick(h);
     expect(bodies('maintenance.end')).toEqual([
       expect.objectContaining({ deployment: `DEP-${id}`, reason: 'rolled_back' }),
     ]);
@@ -174,7 +153,7 @@ describe('the maintenance hooks', () => {
       res.end('status page is down');
     };
     const { id } = await underway(h);
-    await tick();
+    await tick(h);
     const thread = threadText(id);
     expect(thread).toMatch(
       /maintenance start hook answered \*500\*: it did not accept the start of the maintenance window\. The deployment goes on/,
@@ -189,7 +168,7 @@ describe('the maintenance hooks', () => {
   it('a hook that does not answer in time is shown plainly', async () => {
     hook.respond = () => undefined;
     const { id } = await underway(h);
-    await tick();
+    await tick(h);
     expect(threadText(id)).toMatch(
       /maintenance start hook \(127\.0\.0\.1:\d+\) did not answer within 3000 ms; whether it took note of it is unknown/,
     );
@@ -210,7 +189,7 @@ describe('the maintenance hooks', () => {
     };
     try {
       const { id } = await underway(h);
-      await tick();
+      await tick(h);
       expect(hook.calls).toHaveLength(1);
       expect(elsewhere).toEqual([]);
       expect(threadText(id)).toMatch(

@@ -5,6 +5,7 @@ import { fakeClock } from '../support/clock.js';
 import { buttonsOf, press, startDeployment, textOf, threadOf } from '../support/flows.js';
 import { checkoutProductionConfig } from '../support/team-config.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { tick } from '../support/schedule.js';
 import {
   confirmAll,
   failRollback,
@@ -39,11 +40,6 @@ async function boot(extra: string[] = []) {
   h.fake.addChannel(OPS, { name: 'ops' });
 }
 
-async function tick() {
-  await h.liftoff.scheduler.tick();
-  await h.settled();
-}
-
 interface JobRow {
   key: string;
   kind: string;
@@ -71,14 +67,14 @@ describe('the ops channel hears the start, the issues and the end', () => {
     await boot();
     const { id } = await underway(h, { announce: CHANNELS.announce });
     expect(stateOf(h, id).opsChannelId).toBe(OPS);
-    await tick();
+    await tick(h);
     expect(ops().filter((t) => t.includes('Deployment started'))).toHaveLength(1);
     expect(ops()[0]).toContain(`Follow it in the thread in <#${CHANNELS.deploys}>`);
     expect(announced().filter((t) => t.includes('Deployment started'))).toHaveLength(1);
 
     // A failed step: the issue notice reaches ops at once too.
     await failStep(h, PEOPLE.ops, id, stateOf(h, id).plan.phases[0]!.id, 'CDN purge timed out');
-    await tick();
+    await tick(h);
     expect(ops().filter((t) => t.includes('Step failed') && t.includes('CDN purge timed out'))).toHaveLength(1);
     expect(h.fake.messages(OPS).every((m) => !m.thread_ts)).toBe(true);
     expect(new Set(noticeKeys()).size).toBe(noticeKeys().length);
@@ -87,7 +83,7 @@ describe('the ops channel hears the start, the issues and the end', () => {
   it('the completion notice goes to ops; the summary report stays with stakeholders and the thread', async () => {
     await boot();
     const { id } = await finished(h);
-    await tick();
+    await tick(h);
     expect(stateOf(h, id).status).toBe('completed');
     expect(ops().filter((t) => t.includes('Deployment complete'))).toHaveLength(1);
     expect(ops().some((t) => t.includes('Summary report'))).toBe(false);
@@ -98,7 +94,7 @@ describe('rollback notices are durable jobs', () => {
   it('planned with the rollback, kept across a restart before sending, sent once to the announcement channel, ops and the thread', async () => {
     await boot();
     const { id } = await underway(h, { announce: CHANNELS.announce });
-    await tick();
+    await tick(h);
     await submitRollback(h, PEOPLE.deployer, (await openRollback(h, PEOPLE.deployer, id))!);
     // Committed with the rollback, not yet sent: the process stops here.
     expect(jobsOf(id, 'rollback_started').map((j) => [j.key.replace(/:\d+:/, ':N:'), j.status])).toEqual([
@@ -109,8 +105,8 @@ describe('rollback notices are durable jobs', () => {
     expect(ops().some((t) => t.includes('Rolling back'))).toBe(false);
 
     await h.restart();
-    await tick();
-    await tick();
+    await tick(h);
+    await tick(h);
     expect(ops().filter((t) => t.includes('Rolling back checkout in Production'))).toHaveLength(1);
     expect(announced().filter((t) => t.includes('Rolling back checkout in Production'))).toHaveLength(1);
     expect(
@@ -124,7 +120,7 @@ describe('rollback notices are durable jobs', () => {
     await confirmAll(h, id, 'rollback', PEOPLE.qa);
     await confirmAll(h, id, 'rollback_validation', PEOPLE.ops);
     await press(h, PEOPLE.deployer, ActionId.rollbackComplete, { d: id });
-    await tick();
+    await tick(h);
     expect(stateOf(h, id).status).toBe('rolled_back');
     expect(ops().filter((t) => t.includes('is rolled back'))).toHaveLength(1);
     expect(announced().filter((t) => t.includes('is rolled back'))).toHaveLength(1);
@@ -147,8 +143,8 @@ describe('rollback notices are durable jobs', () => {
     expect(jobsOf(id, 'rollback_failed').map((j) => [JSON.parse(j.payload).target, j.status])).toEqual([
       ['ops', 'pending'],
     ]);
-    await tick();
-    await tick();
+    await tick(h);
+    await tick(h);
     expect(
       ops().filter(
         (t) => t.includes('The rollback of checkout in Production failed') && t.includes('previous artifact is gone'),
@@ -162,13 +158,13 @@ describe('a release marked faulty offers the rollback at once', () => {
     await boot(['communication:', '  monitoring_minutes: 60']);
     const { id } = await finished(h, { announce: CHANNELS.announce });
     expect(stateOf(h, id).status).toBe('monitoring');
-    await tick();
+    await tick(h);
     await press(h, PEOPLE.deployer, ActionId.markFaulty, { d: id });
     const answer = h.fake.ephemerals({ user: PEOPLE.deployer }).at(-1)!;
     expect(answer.text).toMatch(/DEP-1 is marked faulty.*Roll it back now\?/);
     expect(JSON.stringify(answer.blocks)).toContain(`"action_id":"${ActionId.rollback}"`);
 
-    await tick();
+    await tick(h);
     const notice = thread(id).find((m) => textOf(m).includes('Marked faulty after release'))!;
     expect(buttonsOf(notice).map((b) => b.actionId)).toEqual([ActionId.rollback]);
     // Stakeholders and ops are told, without a button they may not use.
@@ -187,7 +183,7 @@ describe('follow-ups and the cancellation notice', () => {
   it('a release without issues gets one follow-up reminder, without the "(if issues)" ones', async () => {
     await boot();
     const { id } = await finished(h);
-    await tick();
+    await tick(h);
     const followUps = thread(id)
       .map(textOf)
       .filter((t) => t.includes('the follow-ups of DEP-1'));
@@ -202,10 +198,10 @@ describe('follow-ups and the cancellation notice', () => {
   it('without an announcement channel, the cancellation is a thread reply also sent to the channel', async () => {
     await boot();
     const { id } = await startDeployment(h);
-    await tick(); // nothing: the window is an hour away, and the card just posted says everything a reminder would
+    await tick(h); // nothing: the window is an hour away, and the card just posted says everything a reminder would
     await h.slack.command(`cancel DEP-${id} moved to next week`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
     await h.settled();
-    await tick();
+    await tick(h);
     expect(stateOf(h, id).status).toBe('cancelled');
     const cancelled = h.fake.messages(CHANNELS.deploys).filter((m) => m.text?.includes('is cancelled'));
     expect(cancelled).toHaveLength(1);
@@ -221,9 +217,9 @@ describe('follow-ups and the cancellation notice', () => {
   it('without an announcement channel, the start and issue notices are thread replies also sent to the channel; progress stays in the thread', async () => {
     await boot();
     const { id } = await underway(h);
-    await tick();
+    await tick(h);
     await failStep(h, PEOPLE.ops, id, stateOf(h, id).plan.phases[0]!.id, 'CDN purge timed out');
-    await tick();
+    await tick(h);
     const inChannel = h.fake
       .messages(CHANNELS.deploys)
       .filter((m) => m.thread_ts === parentTsOf(id) && m.reply_broadcast);
@@ -235,7 +231,7 @@ describe('follow-ups and the cancellation notice', () => {
     expect(ops().filter((t) => t.includes('Deployment started'))).toHaveLength(1);
     expect(ops()[0]).toContain(`Follow it in the thread in <#${CHANNELS.deploys}>`);
     h.clock.advance(31 * MIN);
-    await tick();
+    await tick(h);
     const progress = h.fake
       .messages(CHANNELS.deploys)
       .filter((m) => m.thread_ts === parentTsOf(id) && textOf(m).includes('Progress update'));

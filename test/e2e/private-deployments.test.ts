@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ViewId } from '../../src/slack/ids.js';
 import { startDeployment, startValues } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { openRollback, submitRollback, underway } from '../rollback/helpers.js';
 
 const SECRET = 'CSECRETOPS';
 let h: Harness;
@@ -86,6 +87,54 @@ describe('a deployment in a private channel', () => {
     const after = await command(`status ${ref}`, PEOPLE.dev);
     expect(after).toContain('🔒');
     expect(after).not.toContain('checkout');
+  });
+
+  /** The lock lines of an answer (its blocks after the deployments: from the first lock line on). */
+  const lockPart = (answer: string) => answer.slice(answer.indexOf('is locked') - 60);
+
+  it('a hand lock taken for it: others see that the environment is locked and who can release it, not why nor by which deployment', async () => {
+    const { id } = await startDeployment(h, {}, SECRET);
+    await h.slack.command('lock checkout production schema migration of 2.4.0', {
+      user: PEOPLE.deployer,
+      channel: SECRET,
+    });
+    await h.settled();
+    expect(await command('list', PEOPLE.dev)).toContain('schema migration of 2.4.0');
+
+    const stranger = await command('list', PEOPLE.stranger);
+    expect(stranger).toContain(
+      'checkout in Production* is locked, for a deployment in a private channel you are not in',
+    );
+    expect(stranger).toContain(`Released by whoever locked it (<@${PEOPLE.deployer}>)`);
+    expect(stranger).not.toContain('schema migration');
+    expect(stranger).not.toMatch(/2\.4\.0/);
+    expect(lockPart(stranger)).not.toContain(`DEP-${id}`);
+
+    // The start form refuses them the same way: locked, and who can release it; not why.
+    const approvers = { dev_lead: PEOPLE.qa, qa_lead: PEOPLE.ops, ops_lead: PEOPLE.product };
+    const errorOf = async (user: string) =>
+      JSON.stringify((await startDeployment(h, { deployer: user, version: '2.4.1', approvers })).submitted.json);
+    const told = await errorOf(PEOPLE.stranger);
+    expect(told).toContain(
+      '🔒 checkout in Production is locked, for a deployment in a private channel you are not in. Released by whoever locked it',
+    );
+    expect(told).not.toMatch(/schema migration|DEP-|<@|U0/);
+    expect(await errorOf(PEOPLE.dev)).toContain('schema migration of 2.4.0');
+  });
+
+  it("a rollback's lock: others see that it is locked and who can release it, never the deployment's reference or version", async () => {
+    const { id } = await underway(h, {}, SECRET);
+    await submitRollback(h, PEOPLE.deployer, (await openRollback(h, PEOPLE.deployer, id))!);
+    expect(await command('list', PEOPLE.dev)).toContain(`(DEP-${id})`);
+
+    const stranger = await command('list', PEOPLE.stranger);
+    expect(stranger).toContain(
+      'checkout in Production* is locked, for a deployment in a private channel you are not in',
+    );
+    expect(stranger).toContain('Released by');
+    expect(stranger).not.toMatch(/2\.4\.0/);
+    expect(lockPart(stranger)).not.toContain(`DEP-${id}`);
+    expect(lockPart(stranger)).toContain('the deployment that took it');
   });
 
   it('a deployment in a public channel is seen by everyone', async () => {

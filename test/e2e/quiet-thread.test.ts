@@ -140,11 +140,11 @@ describe('one event, one message', () => {
     await completed(h, { version: '2.3.1', announce: CHANNELS.announce });
     const { id } = await underway(h, { version: '2.4.0', announce: CHANNELS.announce });
     await tick(h);
-    // Under way: its start gate was overridden (the note) and its first phase started.
-    expect(notices(countOf(threadOfId(id)))).toEqual({ note: 1, 'notice:start': 1 });
+    // Under way: its start gate was overridden (asked, then granted: a note each) and its first phase started.
+    expect(notices(countOf(threadOfId(id)))).toEqual({ note: 2, 'notice:start': 1 });
     await submitRollback(h, PEOPLE.qa, (await openRollback(h, PEOPLE.qa, id))!, { note: 'errors at 12%' });
     await tick(h);
-    expect(notices(countOf(threadOfId(id)))).toEqual({ note: 1, 'notice:start': 1, 'notice:rollback_started': 1 });
+    expect(notices(countOf(threadOfId(id)))).toEqual({ note: 2, 'notice:start': 1, 'notice:rollback_started': 1 });
     // While it rolls back only the rollback's own buttons show.
     for (const m of threadOfId(id)) {
       const kind = whatIs(m);
@@ -159,7 +159,7 @@ describe('one event, one message', () => {
     await press(h, PEOPLE.deployer, ActionId.rollbackComplete, { d: id });
     await tick(h);
     expect(notices(countOf(threadOfId(id)))).toEqual({
-      note: 1,
+      note: 2,
       'notice:start': 1,
       'notice:rollback_started': 1,
       'notice:rollback_completed': 1,
@@ -182,13 +182,11 @@ describe('one event, one message', () => {
     for (const m of threadOfId(id)) expect(actionable(m), whatIs(m)).toEqual([]);
   });
 
-  it('an override is said once: in its note; the gate line only says who and when', async () => {
+  it('an override is said once when asked and once when granted, each in its note; the gate line only says who and when', async () => {
     const { id } = await startDeployment(h);
     await overrideGate(h, id, 'start');
-    expect(
-      threadOfId(id)
-        .filter((m) => textOf(m).includes('test run'))
-        .map(whatIs),
-    ).toEqual(['note']);
+    const said = threadOfId(id).filter((m) => textOf(m).includes('test run'));
+    expect(said.map(whatIs)).toEqual(['note', 'note']);
+    expect(said.map(textOf)).toEqual([expect.stringContaining('asks to override'), expect.stringContaining('granted')]);
   });
 });

@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { textOf } from '../support/flows.js';
-import { checkoutProductionConfig } from '../support/team-config.js';
+import { checkoutProductionConfig, hookConfig, indented } from '../support/team-config.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { tick } from '../support/schedule.js';
 import {
   openRollback,
   startHookServer,
@@ -24,13 +25,12 @@ beforeEach(async () => {
   const config = checkoutProductionConfig([
     `ops_channel: ${OPS}`,
     'hooks:',
-    '  rollback:',
-    `    url: ${hook.url}`,
-    '    allowed_hosts: [127.0.0.1]',
-    '    timeout_ms: 3000', // long enough that a loaded machine's local answer is not a timeout
-    '    show_response_body: true',
-    '    headers:',
-    '      Authorization: Bearer ${LIFTOFF_TEST_HOOK_TOKEN}',
+    ...indented(
+      hookConfig('rollback', hook.url, {
+        showResponseBody: true,
+        headers: { Authorization: 'Bearer ${LIFTOFF_TEST_HOOK_TOKEN}' },
+      }),
+    ),
   ]);
   dir = config.dir;
   const file = config.file;
@@ -45,12 +45,6 @@ afterEach(async () => {
 
 const threadText = (id: number) => threadTextOf(h, id);
 
-/** The hook is a scheduler job: the next tick calls it, then its result is posted. */
-async function tick() {
-  await h.liftoff.scheduler.tick();
-  await h.settled();
-}
-
 async function rollBack() {
   const { id } = await underway(h, { announce: CHANNELS.announce });
   const view = await openRollback(h, PEOPLE.deployer, id);
@@ -62,7 +56,7 @@ async function rollBack() {
   expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([
     { status: 'pending' },
   ]);
-  await tick();
+  await tick(h);
   return id;
 }
 
@@ -90,7 +84,7 @@ describe('the rollback hook', () => {
       h.query<{ status: string; result: string }>(`SELECT status, result FROM jobs WHERE kind = 'rollback_hook'`),
     ).toEqual([{ status: 'sent', result: expect.stringMatching(/^answered 202 in \d+ ms$/) }]);
     // Called once: later ticks call nothing more.
-    await tick();
+    await tick(h);
     expect(hook.calls).toHaveLength(1);
   });
 
@@ -109,7 +103,7 @@ describe('the rollback hook', () => {
       { status: 'failed' },
     ]);
     h.clock.advance(60 * 60_000);
-    await tick();
+    await tick(h);
     expect(hook.calls).toHaveLength(1);
   });
 
@@ -144,7 +138,7 @@ describe('the rollback hook', () => {
     expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([
       { status: 'pending' },
     ]);
-    await tick();
+    await tick(h);
     expect(threadText(id)).toMatch(/did not answer within 3000 ms.*Follow the rollback checklist by hand/);
     expect(h.query<{ status: string }>(`SELECT status FROM jobs WHERE kind = 'rollback_hook'`)).toEqual([
       { status: 'failed' },

@@ -10,16 +10,8 @@ import { ActionId } from '../../src/slack/ids.js';
 import { fakeClock } from '../support/clock.js';
 import { mrkdwnOf, press, startDeployment, textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
-import {
-  announceNotices,
-  HOUR,
-  jobsOf,
-  MIN,
-  stateOf,
-  submitReason,
-  threadNotices,
-  tickAt,
-} from '../support/schedule.js';
+import { overrideGate } from '../rollback/helpers.js';
+import { announceNotices, HOUR, jobsOf, MIN, stateOf, threadNotices, tickAt } from '../support/schedule.js';
 
 let h: Harness;
 const t0 = Math.floor(Date.now() / MIN) * MIN;
@@ -40,8 +32,7 @@ async function running(announce = true) {
     windowEnd: windowEnd / 1000,
     ...(announce ? { announce: CHANNELS.announce } : {}),
   });
-  await press(h, PEOPLE.deployer, ActionId.overrideGate, { d: id, g: 'start' });
-  await submitReason(h, PEOPLE.deployer, 'test run');
+  await overrideGate(h, id, 'start');
   h.clock.set(windowStart);
   const phase = stateOf(h, id).plan.phases[0]!;
   await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });

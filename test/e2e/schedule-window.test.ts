@@ -8,6 +8,7 @@ import { ActionId } from '../../src/slack/ids.js';
 import { fakeClock } from '../support/clock.js';
 import { buttonsOf, mrkdwnOf, press, startDeployment, textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { overrideGate } from '../rollback/helpers.js';
 import {
   announceNotices,
   HOUR,
@@ -105,8 +106,7 @@ describe('the window passed and nothing started', () => {
     expect(told).toContain('Development Lead');
     expect(stateOf(h, id).status).toBe('scheduled');
 
-    await press(h, PEOPLE.deployer, ActionId.overrideGate, { d: id, g: 'start' });
-    await submitReason(h, PEOPLE.deployer, 'late but agreed with ops');
+    await overrideGate(h, id, 'start', { reason: 'late but agreed with ops' });
     await press(h, PEOPLE.deployer, ActionId.windowStart, { d: id });
     const d = stateOf(h, id);
     expect(d.status).toBe('in_progress');

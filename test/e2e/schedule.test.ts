@@ -4,6 +4,7 @@ import { ActionId } from '../../src/slack/ids.js';
 import { fakeClock } from '../support/clock.js';
 import { mrkdwnOf, press, startDeployment, textOf, threadOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { overrideGate } from '../rollback/helpers.js';
 import { input } from '../support/slack-requests.js';
 
 const MIN = 60_000;
@@ -56,20 +57,6 @@ async function deployment(o: { hoursAhead?: number; announce?: boolean } = {}) {
   return { ...started, windowStart, windowEnd: windowStart + 2 * HOUR };
 }
 
-async function withReason(user: string, actionId: string, ref: Parameters<typeof press>[3], reason: string) {
-  await press(h, user, actionId, ref);
-  const view = h.fake.lastView()!;
-  const meta = view.view as { private_metadata: string; callback_id: string };
-  await h.slack.submitView({
-    user,
-    callbackId: meta.callback_id,
-    privateMetadata: meta.private_metadata,
-    values: { reason: { value: input.text(reason) } },
-    viewId: view.id,
-  });
-  await h.settled();
-}
-
 describe('the communication plan, on a fake clock', () => {
   it('sends announcement, reminders, start notice, progress and overrun alert on time, to the right places, once', async () => {
     const { id, parentTs, windowStart } = await deployment();
@@ -95,7 +82,7 @@ describe('the communication plan, on a fake clock', () => {
     await tick();
     expect(noticeKeys()).toHaveLength(sent);
 
-    await withReason(PEOPLE.deployer, ActionId.overrideGate, { d: id, g: 'start' }, 'test run');
+    await overrideGate(h, id, 'start');
     h.clock.set(windowStart);
     const phase = (
       JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as {
@@ -279,7 +266,7 @@ describe('the communication plan, on a fake clock', () => {
 
   it('the running phase timer is redrawn at most once a minute', async () => {
     const { id, windowStart } = await deployment({ hoursAhead: 0.5, announce: false });
-    await withReason(PEOPLE.deployer, ActionId.overrideGate, { d: id, g: 'start' }, 'test run');
+    await overrideGate(h, id, 'start');
     h.clock.set(windowStart);
     const state = JSON.parse(
       h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state,

@@ -3,6 +3,7 @@ import { ActionId } from '../../src/slack/ids.js';
 import { fakeClock } from '../support/clock.js';
 import { press, startValues } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { overrideGate } from '../rollback/helpers.js';
 import { input } from '../support/slack-requests.js';
 
 const MIN = 60_000;
@@ -124,17 +125,7 @@ describe('communication timings chosen in /deploy start', () => {
     });
 
     // Progress updates follow the deployment's interval once a phase runs.
-    await press(harness, PEOPLE.deployer, ActionId.overrideGate, { d: d.id, g: 'start' });
-    const reason = harness.fake.lastView()!;
-    const meta = reason.view as { private_metadata: string; callback_id: string };
-    await harness.slack.submitView({
-      user: PEOPLE.deployer,
-      callbackId: meta.callback_id,
-      privateMetadata: meta.private_metadata,
-      values: { reason: { value: input.text('test run') } },
-      viewId: reason.id,
-    });
-    await harness.settled();
+    await overrideGate(harness, d.id, 'start');
     harness.clock.set(later);
     await press(harness, PEOPLE.deployer, ActionId.startPhase, { d: d.id, p: d.plan.phases[0].id });
     await harness.settled();

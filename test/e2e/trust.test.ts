@@ -83,7 +83,10 @@ describe("the outsider's path fails at each step", () => {
   it('start: refused in the form, recorded, nothing created', async () => {
     const { errors, id } = await submitStart(PEOPLE.stranger);
     expect(id).toBeUndefined();
-    expect(errors?.service).toMatch(/^Only @UDEPLOYER .* can start a deployment of checkout in Production/);
+    // Plain text under the field: who can, by what they are, never a raw id.
+    expect(errors?.service).toBe(
+      'Only the deployers the team configuration names can start a deployment of checkout in Production.',
+    );
     expect(audit().at(-1)).toMatchObject({
       actor: PEOPLE.stranger,
       type: 'refused',
@@ -95,7 +98,9 @@ describe("the outsider's path fails at each step", () => {
     expect((await submitStart(PEOPLE.stranger, { deployer: PEOPLE.deployer })).errors?.service).toMatch(/^Only /);
     const named = await submitStart(PEOPLE.deployer, { deployer: PEOPLE.stranger });
     expect(named.id).toBeUndefined();
-    expect(named.errors?.deployer).toMatch(/^Only @UDEPLOYER .* can be the deployer of checkout in Production/);
+    expect(named.errors?.deployer).toBe(
+      'Only the deployers the team configuration names can be the deployer of checkout in Production.',
+    );
   });
 
   it('look-alike names are the same service: case, soft hyphen, zero-width, NFKC', async () => {

@@ -114,6 +114,11 @@ const override: Row['run'] = (id, user) =>
     privateMetadata: encodeRef({ d: id, g: 'start' }),
     values: { reason: { value: input.text('hotfix cannot wait') } },
   });
+const asked: Setup = async (id) => {
+  await override(id, PEOPLE.deployer, stateOf(h, id));
+  await h.settled();
+};
+const grant: Row['run'] = (id, user) => clickOf(h, user, ActionId.grantOverride, { d: id, g: 'start' });
 const cancel: Row['run'] = (id, user) =>
   h.slack.command(`cancel DEP-${id} window moved`, { user, channel: CHANNELS.deploys });
 const rescheduleCommand: Row['run'] = (id, user) =>
@@ -151,9 +156,13 @@ const TABLE: Row[] = [
   { what: 'approve as QA Lead', who: 'stranger', allowed: false, event: 'approved', run: approve('qa_lead') },
   { what: 'approve as Operations Lead', who: 'ops', allowed: true, event: 'approved', run: approve('ops_lead') },
   { what: 'approve as Operations Lead', who: 'dev', allowed: false, event: 'approved', run: approve('ops_lead') },
-  { what: 'override the start gate', who: 'deployer', allowed: true, event: 'gate_overridden', run: override },
-  { what: 'override the start gate', who: 'dev', allowed: false, event: 'gate_overridden', run: override },
-  { what: 'override the start gate', who: 'stranger', allowed: false, event: 'gate_overridden', run: override },
+  // Production: the deployer only asks; a second person (an approver) grants.
+  { what: 'override the start gate', who: 'deployer', allowed: true, event: 'override_requested', run: override },
+  { what: 'override the start gate', who: 'dev', allowed: false, event: 'override_requested', run: override },
+  { what: 'override the start gate', who: 'stranger', allowed: false, event: 'override_requested', run: override },
+  { what: 'grant the override', who: 'dev', allowed: true, event: 'gate_overridden', setup: asked, run: grant },
+  { what: 'grant the override', who: 'deployer', allowed: false, event: 'gate_overridden', setup: asked, run: grant },
+  { what: 'grant the override', who: 'stranger', allowed: false, event: 'gate_overridden', setup: asked, run: grant },
   { what: 'cancel', who: 'deployer', allowed: true, event: 'cancelled', run: cancel },
   { what: 'cancel', who: 'ops', allowed: false, event: 'cancelled', run: cancel },
   { what: '/deploy reschedule', who: 'deployer', allowed: true, event: null, run: rescheduleCommand },

@@ -50,25 +50,28 @@ export async function confirmAll(
   }
 }
 
-/** The deployer overrides a gate through its reason modal. */
-export async function overrideGate(h: Harness, id: number, gate: 'start' | 'complete') {
+/**
+ * The deployer overrides a gate through its reason modal. In production (by default, a second
+ * person's decision) that only asks: `grantedBy`, an approver other than the deployer, grants it.
+ */
+export async function overrideGate(
+  h: Harness,
+  id: number,
+  gate: 'start' | 'complete',
+  { reason = 'test run', grantedBy = PEOPLE.dev }: { reason?: string; grantedBy?: string } = {},
+) {
   await press(h, PEOPLE.deployer, ActionId.overrideGate, { d: id, g: gate });
   const view = h.fake.lastView()!;
   await h.slack.submitView({
     user: PEOPLE.deployer,
     callbackId: 'gate.override',
     privateMetadata: (view.view as { private_metadata: string }).private_metadata,
-    values: { reason: { value: input.text('test run') } },
+    values: { reason: { value: input.text(reason) } },
     viewId: view.id,
   });
   await h.settled();
-  await grantIfAsked(h, id, gate);
-}
-
-/** Where a second person must grant an override (production with a team configuration), the Development Lead grants it. */
-export async function grantIfAsked(h: Harness, id: number, gate: 'start' | 'complete', by: string = PEOPLE.dev) {
-  if (!stateOf(h, id).overrideRequests?.[gate]) return;
-  await press(h, by, ActionId.grantOverride, { d: id, g: gate });
+  if (stateOf(h, id).overrideRequests?.[gate]) await press(h, grantedBy, ActionId.grantOverride, { d: id, g: gate });
+  expect(stateOf(h, id).overrides.some((o) => o.gate === gate)).toBe(true);
 }
 
 /** Reports a step of a running phase failed through its modal (the first step unless `step` names part of its key). */
@@ -107,8 +110,8 @@ export async function failRollback(h: Harness, user: string, id: number, note: s
 }
 
 /** A deployment whose first phase is running (the start gate overridden). */
-export async function underway(h: Harness, v: StartValues = {}) {
-  const started = await startDeployment(h, { template: 'deployment-task', ...v });
+export async function underway(h: Harness, v: StartValues = {}, channel?: string) {
+  const started = await startDeployment(h, { template: 'deployment-task', ...v }, channel);
   await overrideGate(h, started.id, 'start');
   const phase = stateOf(h, started.id).plan.phases[0]!;
   await press(h, PEOPLE.deployer, ActionId.startPhase, { d: started.id, p: phase.id });

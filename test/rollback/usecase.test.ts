@@ -22,7 +22,9 @@ function setup() {
   /** A deployment whose first phase runs. */
   const underway = (over: Parameters<typeof deploymentInput>[0] = {}) => {
     const { deployment: d } = deployments.start(deploymentInput(over), template, USERS.deployer);
-    deployments.act(d.id, { type: 'override_gate', gate: 'start', reason: 'test' }, USERS.deployer);
+    const asked = deployments.act(d.id, { type: 'override_gate', gate: 'start', reason: 'test' }, USERS.deployer);
+    // In production the deployer only asks; an approver grants.
+    if (asked.environment === 'production') deployments.act(d.id, { type: 'grant_override', gate: 'start' }, USERS.dev);
     return deployments.act(d.id, { type: 'start_phase', phaseId: template.phases[0]!.id }, USERS.deployer);
   };
   const completed = (over: Parameters<typeof deploymentInput>[0] = {}) => {

@@ -3,8 +3,8 @@ import { modalErrors, plainModalError } from '../../src/slack/views/modal-errors
 
 describe('field errors are plain text', () => {
   it('mentions, channels, links, dates and mrkdwn become readable plain text; entities are decoded', () => {
-    expect(plainModalError('Only <@UDEVLEAD> can sign as *Development Lead* in <#C123|deploys>.')).toBe(
-      'Only @UDEVLEAD can sign as Development Lead in #deploys.',
+    expect(plainModalError('Approved by <@UDEVLEAD> in <#C123|deploys>, not in <#C456>: *Development Lead*.')).toBe(
+      'Approved by someone in #deploys, not in the channel: Development Lead.',
     );
     expect(
       plainModalError(
@@ -12,6 +12,19 @@ describe('field errors are plain text', () => {
       ),
     ).toBe('See the runbook before Nov 14; a < b & c');
     expect(plainModalError('<@U1|ann> and <!here>')).toBe('@ann and @here');
+  });
+
+  it('people are said by what they are, never by their ids', () => {
+    expect(
+      plainModalError('Only the named Dev Lead (<@U0DEV1>, <@U0DEV2> or <!subteam^S0QA|@qa>) can sign as Dev Lead.'),
+    ).toBe('Only the named Dev Lead can sign as Dev Lead.');
+    expect(
+      plainModalError('Only the deployer, <@U0DEP1>, or an admin (<@U0ADM1>, <@U0ADM2> or …) can cancel DEP-3.'),
+    ).toBe('Only the deployer or an admin can cancel DEP-3.');
+    expect(plainModalError('DEP-3 is already rolling back (started by <@U0QA01>).')).toBe(
+      'DEP-3 is already rolling back.',
+    );
+    expect(plainModalError('“Backup” was already confirmed (by <@U0QA01>).')).toBe('“Backup” was already confirmed.');
   });
 
   it('is shortened by whole characters, never inside an entity or a surrogate pair', () => {

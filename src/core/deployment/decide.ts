@@ -117,7 +117,7 @@ function checkConfirm(d: Deployment, key: string, actor: string, policy: Policy)
   require(d, { type: 'confirm' }, actor, policy);
   const current = d.items[key];
   if (current?.state === 'done') {
-    throw new DomainError('already_done', `“${p.item.text}” was already confirmed by ${mention(current.by)}.`);
+    throw new DomainError('already_done', `“${p.item.text}” was already confirmed (by ${mention(current.by)}).`);
   }
   requireItemOpen(d, p);
   return p;
@@ -175,7 +175,7 @@ function checkOverride(
       'This emergency already waits for a second person: an approver other than its deployer, or an admin, grants it.',
     );
   if (p.as === 'admin') return { way: 'emergency', missing };
-  if (overrideRuleOf(policy) === 'deployer') return { way: 'override', missing };
+  if (overrideRuleOf(policy, d.environment) === 'deployer') return { way: 'override', missing };
   if (d.overrideRequests?.[gate])
     throw new DomainError(
       'already_done',

@@ -1,6 +1,6 @@
 import { ENVIRONMENT_LABELS, type Deployment, type Environment } from '../deployment/types.js';
 import { pipelineMay, pipelineOf } from './pipelines.js';
-import { DEFAULT_POLICY, type Policy } from './policy.js';
+import { DEFAULT_POLICY, defaultOverrideRule, type Policy } from './policy.js';
 
 /** What a permission is about before a deployment exists (starting one, locking by hand). */
 export interface Target {
@@ -90,8 +90,9 @@ export function mayDeploy(policy: Policy, actor: string): boolean {
   return !policy.deployers || policy.deployers.includes(actor);
 }
 
-/** How a gate of `environment` is overridden: the policy's rule, else by the deployer. */
-export const overrideRuleOf = (policy: Policy) => policy.overrides ?? 'deployer';
+/** How a gate of `environment` is overridden: the policy's rule, else a second person in production and the deployer elsewhere. */
+export const overrideRuleOf = (policy: Policy, environment: Environment) =>
+  policy.overrides ?? defaultOverrideRule(environment);
 
 const yes = (as: Capacity): Permission => ({ allowed: true, as });
 const no = (reason: string): Permission => ({ allowed: false, reason });
@@ -138,7 +139,7 @@ export function may(
       if (mayDeploy(policy, actor)) return yes(policy.deployers ? 'allowed_deployer' : 'anyone');
       const what = a.type === 'deploy' ? 'start a deployment of' : 'be the deployer of';
       return no(
-        `Only ${people(policy.deployers ?? [])} (the deployers the team configuration names) can ${what} ${place}.`,
+        `Only the deployers the team configuration names (${people(policy.deployers ?? [])}) can ${what} ${place}.`,
       );
     }
     case 'confirm': {
@@ -151,7 +152,7 @@ export function may(
       if (!isDeployment(subject)) return no('There is nothing to undo.');
       if (actor === a.by) return yes('author');
       if (actor === subject.deployerId) return yes('deployer');
-      return no(`Only ${mention(a.by)} or the deployer can undo that.`);
+      return no(`Only whoever confirmed it (${mention(a.by)}) or the deployer can undo that.`);
     }
     case 'approve':
     case 'reject': {
@@ -159,8 +160,11 @@ export function may(
       const label = subject.plan.approvals.find((r) => r.role === a.role)?.label ?? a.role;
       const named = subject.approvers[a.role] ?? [];
       if (!named.includes(actor)) {
-        const who = named.length ? named.map(mention).join(', ') : 'nobody (no approver is named for it)';
-        return no(`Only ${who} can sign as ${label} on ${where}.`);
+        return no(
+          named.length
+            ? `Only the named ${label} (${people(named)}) can sign as ${label} on ${where}.`
+            : `Nobody is named as ${label} on ${where}, so nobody can sign as ${label} yet.`,
+        );
       }
       if (actor === subject.deployerId && !policy.deployerMayApprove) {
         return no(`You are the deployer of ${where}: someone else must sign as ${label}.`);
@@ -267,11 +271,20 @@ const leadsOf = (d: Deployment) => d.plan.approvals.filter((r) => /lead/i.test(r
 const either = (parts: string[]) =>
   parts.length > 1 ? `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}` : (parts[0] ?? 'nobody');
 
-/** Who may release a lock, in words: the `unlock` rule of `may`, for /deploy list and its refusals. */
-export function releasersOf(lock: { lockedBy: string }, d: Deployment | null, policy: Policy = DEFAULT_POLICY): string {
+/**
+ * Who may release a lock, in words: the `unlock` rule of `may`, for /deploy list and its refusals.
+ * `hidden`: for someone who may not see the locking deployment (a private channel), without its reference.
+ */
+export function releasersOf(
+  lock: { lockedBy: string },
+  d: Deployment | null,
+  policy: Policy = DEFAULT_POLICY,
+  hidden = false,
+): string {
   const parts = [`whoever locked it (${mention(lock.lockedBy)})`];
-  if (d && d.deployerId !== lock.lockedBy) parts.push(`the deployer of ${d.ref} (${mention(d.deployerId)})`);
-  if (d && leadsOf(d).some((r) => (d.approvers[r.role] ?? []).length)) parts.push(`a lead approver of ${d.ref}`);
+  const of = d && !hidden ? d.ref : 'the deployment that took it';
+  if (d && d.deployerId !== lock.lockedBy) parts.push(`the deployer of ${of} (${mention(d.deployerId)})`);
+  if (d && leadsOf(d).some((r) => (d.approvers[r.role] ?? []).length)) parts.push(`a lead approver of ${of}`);
   if (policy.rollbackUsers.length) parts.push(`the people named for rollbacks (${people(policy.rollbackUsers)})`);
   if (adminsOf(policy).length) parts.push(`an admin (${people(adminsOf(policy))})`);
   return either(parts);

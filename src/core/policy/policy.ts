@@ -1,8 +1,13 @@
+import type { Environment } from '../deployment/types.js';
 import type { PipelinePermission } from './pipelines.js';
 
 /** How an override of a gate is given: by the deployer alone, or granted by a second person. */
 export const OVERRIDE_RULES = ['second_person', 'deployer'] as const;
 export type OverrideRule = (typeof OVERRIDE_RULES)[number];
+
+/** Where the team configuration does not say: production's gates need a second person, the others' the deployer alone. */
+export const defaultOverrideRule = (environment: Environment): OverrideRule =>
+  environment === 'production' ? 'second_person' : 'deployer';
 
 /** The rules of one service's environment (from the team configuration); user groups already expanded to user ids. */
 export interface Policy {
@@ -16,7 +21,7 @@ export interface Policy {
   deployers?: readonly string[] | null;
   /** The team's admins: release any lock, grant overrides (or override at once), cancel any deployment. */
   admins?: readonly string[];
-  /** Who overrides a gate; absent: the deployer. */
+  /** Who overrides a gate; absent: the deployer (teamPolicy fills in defaultOverrideRule). */
   overrides?: OverrideRule;
   /** Pipeline name → what it may, for the pipelines whose token covers this service and environment. */
   pipelines?: Readonly<Record<string, readonly PipelinePermission[]>>;

@@ -1,17 +1,32 @@
 /** Slack shows at most this much of a field error, and shows it as plain text. */
 export const MODAL_ERROR_MAX = 300;
 
+/** A person or user group as messages mention them. */
+const PERSON = String.raw`(?:<@[UW][A-Z0-9]+(?:\|[^>]*)?>|<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>)`;
+/** "<@A>, <@B> or …": the people a message names after saying who they are. */
+const NAMED = `${PERSON}(?:(?:, | or | and )(?:${PERSON}|…))*`;
+/** "the named Dev Lead (<@A>, <@B>)", "an admin (<@A>)", "(started by <@A>)": the words say who; the ids go. */
+const NAMED_AFTER_WORDS = new RegExp(String.raw`\s*\((?:[a-z][a-z ]* )?${NAMED}\)`, 'g');
+/** "the deployer, <@A>, can": the same. */
+const NAMED_BETWEEN_COMMAS = new RegExp(`, ${PERSON},`, 'g');
+
 /**
  * A field error as Slack shows it under an input: plain text, so no mrkdwn,
- * no `<@U…>` mentions, links or dates, and no entities ("&lt;"). Mentions
- * become "@name" (or "@U…" when the name is not in the text), links their
- * label, dates their fallback; `*bold*`, `_italic_`, `~strike~` and `code`
- * lose their markers. Shortened by whole characters, never inside one.
+ * no `<@U…>` mentions, links or dates, and no entities ("&lt;"). People are
+ * said by what they are: the ids a message adds after the words that say who
+ * ("the named Dev Lead (<@U1>)", "the deployer, <@U1>,") are left out; a
+ * mention with a name becomes "@name", one without "someone", never a bare id
+ * (a channel without its name: "the channel"). Links become their label,
+ * dates their fallback; `*bold*`, `_italic_`, `~strike~` and `code` lose their
+ * markers. Shortened by whole characters, never inside one.
  */
 export function plainModalError(text: string, max = MODAL_ERROR_MAX): string {
   const plain = text
+    .replace(NAMED_AFTER_WORDS, '')
+    .replace(NAMED_BETWEEN_COMMAS, '')
     .replace(/<([@#])([A-Z0-9]+)\|([^>]*)>/g, (_m, sigil: string, _id: string, name: string) => `${sigil}${name}`)
-    .replace(/<([@#])([A-Z0-9]+)>/g, '$1$2')
+    .replace(/<@[A-Z0-9]+>/g, 'someone')
+    .replace(/<#[A-Z0-9]+>/g, 'the channel')
     .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
     .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, '@$1')
     .replace(/<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/g, (_m, handle?: string) => handle ?? 'a user group')

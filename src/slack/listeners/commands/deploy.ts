@@ -17,7 +17,7 @@ import { withLocks } from '../../views/locks.js';
 import { permalinkOf, permalinksOf } from '../permalinks.js';
 import { historyMessage } from '../../views/history.js';
 import { privateStatusMessage, withHidden } from '../../views/private.js';
-import { historySeenBy, seenBy } from '../seen.js';
+import { historySeenBy, locksSeenBy, releasersFor, seenBy } from '../seen.js';
 import { statsMessage } from '../../views/stats.js';
 
 /** `/deploy …`: every answer is ephemeral; forms open before any slow work. */
@@ -70,8 +70,8 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
                   listMessage(items, clock.now()),
                   hidden.map((d) => d.ref),
                 ),
-                deps.rollback.locks(),
-                deps.rollback.whoMayRelease,
+                await locksSeenBy(deps, command.user_id, deps.rollback.locks()),
+                releasersFor(deps),
               ),
               deps.calendar.freezes(),
               deps.calendar.timeZone,
@@ -123,8 +123,8 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
             where,
             withLocks(
               statusMessage(d, await permalinkOf(deps, d), clock.now()),
-              lock ? [lock] : [],
-              deps.rollback.whoMayRelease,
+              await locksSeenBy(deps, command.user_id, lock ? [lock] : []),
+              releasersFor(deps),
             ),
             log,
           );

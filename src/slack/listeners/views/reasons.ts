@@ -93,7 +93,7 @@ export function registerReasonViews(app: App, deps: ListenerDeps): void {
           await ack(); // A repeated submission: it is already recorded.
           return;
         }
-        await ack({ response_action: 'errors', errors: { [field]: presentError(error, log).text.slice(0, 300) } });
+        await ack({ response_action: 'errors', errors: { [field]: presentError(error, log).text } });
       }
     });
   }

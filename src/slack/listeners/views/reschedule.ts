@@ -27,7 +27,7 @@ export function registerRescheduleView(app: App, deps: ListenerDeps): void {
       await ack();
     } catch (e) {
       if (isDomainError(e) && e.code === 'already_done') return void (await ack());
-      await error(StartField.windowStart, presentError(e, log).text.slice(0, 300));
+      await error(StartField.windowStart, presentError(e, log).text);
     }
   });
 }

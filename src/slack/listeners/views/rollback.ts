@@ -28,8 +28,7 @@ export function registerRollbackViews(app: App, deps: ListenerDeps): void {
   app.view<ViewSubmitAction>(ViewId.rollback, async ({ ack, body, view }) => {
     const ref = decodeRef(view.private_metadata);
     const log = logger.child({ user: body.user.id, view: ViewId.rollback, deploymentId: ref?.d });
-    const error = (block: string, message: string) =>
-      ack({ response_action: 'errors', errors: { [block]: message.slice(0, 300) } });
+    const error = (block: string, message: string) => ack({ response_action: 'errors', errors: { [block]: message } });
     if (!ref) return error(RollbackField.trigger, 'This form is out of date. Close it and press Roll back again.');
     const values = view.state.values as ViewValues;
     try {
@@ -77,7 +76,7 @@ export function registerRollbackViews(app: App, deps: ListenerDeps): void {
       if (isDomainError(e) && e.code === 'already_done') return ack();
       await ack({
         response_action: 'errors',
-        errors: { [ModalField.reason]: presentError(e, log).text.slice(0, 300) },
+        errors: { [ModalField.reason]: presentError(e, log).text },
       });
     }
   });

@@ -13,6 +13,8 @@ import type { ApprovalRole } from '../../../core/template/schema.js';
 import { filledBlock } from '../../views/modals/start.js';
 import { isEnvironment, settingsOf, startForm } from './start-form.js';
 import type { ListenerDeps } from '../deps.js';
+import { hiddenLockLine } from '../../views/locks.js';
+import { locksSeenBy, releasersFor } from '../seen.js';
 import type { StartRequest } from '../../../usecases/start.js';
 import { channelOf, dateTimeOf, metadataOf, optionOf, textOf, usersOf, userOf, type ViewValues } from './values.js';
 
@@ -138,6 +140,9 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
       if (request.announceChannelId) request.deployChannelKind = await access.kindOf(starts.deployChannelOf(request));
       const outcome = starts.start(request, user, view.id);
       if (!outcome.ok) {
+        // A lock of a deployment in a private channel the submitter is not in: only that it is locked, and who can release it.
+        const [lock] = outcome.lock ? await locksSeenBy(deps, user, [outcome.lock]) : [];
+        if (lock?.hidden) outcome.errors.service = `${hiddenLockLine(lock)} Released by ${releasersFor(deps)(lock)}.`;
         await ack({
           response_action: 'errors',
           errors: toBlockErrors(outcome.errors, at, shown, outcome.roles, !!outcome.refused),
