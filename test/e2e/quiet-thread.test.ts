@@ -89,6 +89,10 @@ describe('one event, one message', () => {
       await confirmAll(h, id, 'phase', PEOPLE.deployer, phase.id);
       await press(h, PEOPLE.deployer, ActionId.completePhase, { d: id, p: phase.id });
     }
+    // "Announce the completion of the deployment" is the completion notice's to do: nobody confirmed it, nothing waited for it.
+    const completionStep = (): [string, unknown] | undefined =>
+      Object.entries(stateOf(h, id).items).find(([key]) => key.endsWith('.notify-stakeholders-2'));
+    expect(completionStep()).toBeUndefined();
     await confirmAll(h, id, 'verify');
     await confirmAll(h, id, 'post');
     await press(h, PEOPLE.deployer, ActionId.complete, { d: id });
@@ -100,6 +104,11 @@ describe('one event, one message', () => {
       'notice:completion': 1,
     });
     expect(notices(countOf(threadOfId(id)))).toEqual({ 'notice:start': 1, 'notice:completion': 1 });
+    // Sent, the completion notice confirmed that step as Liftoff's; the phase message says so.
+    expect(completionStep()?.[1]).toMatchObject({ state: 'done', by: 'liftoff' });
+    expect(threadOfId(id).map(textOf).join('\n')).toMatch(
+      /Announce the completion of the deployment\.[^\n]* — 🤖 done by Liftoff \(its notice\)/,
+    );
     // The completion notice carries the summary report; the card reads 100 %.
     const completion = threadOfId(id).find((m) => whatIs(m) === 'notice:completion')!;
     expect(textOf(completion)).toMatch(/Deployment complete[^]*\*Phases\*[^]*\*Approvals\*[^]*\*Timeline\*/);
@@ -165,6 +174,11 @@ describe('one event, one message', () => {
       'notice:rollback_completed': 1,
       'notice:follow_up': 1,
     });
+    // The rollback's closing "Notify stakeholders" is its completion notice: confirmed by Liftoff when sent.
+    const byLiftoff = Object.entries(stateOf(h, id).items)
+      .filter(([key, s]) => key.startsWith('rollback.') && s.by === 'liftoff')
+      .map(([key]) => key.split('.').at(-1));
+    expect(byLiftoff).toEqual(['notify-stakeholders']);
     const done = threadOfId(id).find((m) => whatIs(m) === 'notice:rollback_completed')!;
     expect(textOf(done)).toMatch(/is rolled back[^]*Rollback report[^]*Timeline/);
     expect(notices(countOf(announced().filter((m) => jobKeyOf(m)?.startsWith(`DEP-${id}:`))))).toEqual({

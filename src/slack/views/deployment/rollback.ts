@@ -1,6 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { rollbackTiming } from '../../../core/deployment/progress.js';
 import { refOf, type Deployment } from '../../../core/deployment/types.js';
+import { isLiftoffsAtTheEnd } from '../../../core/schedule/liftoff-steps.js';
 import { itemsOfStage, type PlanItem, type Stage } from '../../../core/template/items.js';
 import { ESTIMATE_HINT, rollbackValidation, STANDARD_VALIDATION_NOTE } from '../../../core/template/rollback.js';
 import type { Template } from '../../../core/template/schema.js';
@@ -317,7 +318,7 @@ export function rollbackOverrun({ d, now }: Pick<NoticeInput, 'd' | 'now'>): Not
   const estimate = t?.estimateMs ? formatDuration(t.estimateMs) : 'its estimate';
   const over = t?.overrunMs ? ` by ${formatDuration(t.overrunMs)}` : '';
   const open = itemsOfStage(d.plan, 'rollback').filter(
-    (p) => p.item.required && d.items[p.key]?.state !== 'done',
+    (p) => p.item.required && d.items[p.key]?.state !== 'done' && !isLiftoffsAtTheEnd(p),
   ).length;
   const left = open ? ` ${open} required rollback step${open === 1 ? ' is' : 's are'} still open.` : '';
   const text = `⚠️ The rollback of ${d.ref} (${what(d)}) is over its estimated ${estimate}${over}.${left}`;

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { progressOf } from '../../../core/deployment/progress.js';
 import { followUpsFor } from '../../../core/schedule/follow-ups.js';
+import { asSent } from '../../../core/schedule/liftoff-steps.js';
 import { ActionId, encodeRef } from '../../ids.js';
 import { actions, button, confirmDialog, context, section } from '../blocks.js';
 import { clip, formatDuration, joinLines, mention, progressCounts, slackDate } from '../format.js';
@@ -64,7 +65,9 @@ function withSummary(input: NoticeInput, head: KnownBlock[]): KnownBlock[] {
  * carries the summary report (phases, approvals, overrides and failures, timeline). The ops copy is
  * the headline only.
  */
-export function completion(input: NoticeInput): Notice {
+export function completion(sent: NoticeInput): Notice {
+  // It counts the steps it performs ("Announce the completion of the deployment") as done.
+  const input = { ...sent, d: asSent(sent.d, 'completion', sent.now) };
   const { d, job } = input;
   const first = Object.values(d.phases)
     .map((p) => p.started?.at)
