@@ -186,7 +186,14 @@ export function createScheduler({
     try {
       const posted = archiving
         ? await archiveRoom(noticeClient, to, notice, job, now)
-        : await post(noticeClient, to, notice, job.key);
+        : await post(
+            noticeClient,
+            to,
+            notice,
+            job.key,
+            // Tried before: parts of a long notice may be in Slack already.
+            notice.more?.length && job.attempts > 1 ? beforePreviousAttempt(job.attempts, now) : undefined,
+          );
       settle(job, 'sent', JSON.stringify(posted), clock.now());
       if (confirmsSteps(job.kind)) await sync.sync(d.id); // the steps it performed show as done
     } catch (error) {

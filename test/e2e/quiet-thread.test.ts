@@ -6,8 +6,17 @@
  * message by its key) and counted per place.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { itemsOfStage } from '../../src/core/template/items.js';
 import { ActionId } from '../../src/slack/ids.js';
-import { completed, confirmAll, openRollback, overrideGate, submitRollback, underway } from '../rollback/helpers.js';
+import {
+  completed,
+  confirmAll,
+  finish,
+  openRollback,
+  overrideGate,
+  submitRollback,
+  underway,
+} from '../rollback/helpers.js';
 import { fakeClock } from '../support/clock.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { buttonsOf, press, startDeployment, textOf } from '../support/flows.js';
@@ -194,6 +203,52 @@ describe('one event, one message', () => {
       ),
     });
     for (const m of threadOfId(id)) expect(actionable(m), whatIs(m)).toEqual([]);
+  });
+
+  it('a long deployment: its completion report goes on in continuation messages in the thread, nothing left out; stakeholders get one message', async () => {
+    const { id } = await underway(h, { announce: CHANNELS.announce });
+    // A long record: the checklist confirmed and undone, again and again.
+    const plain = itemsOfStage(stateOf(h, id).plan, 'pre').filter((p) => !p.item.evidence);
+    for (let round = 0; round < 3; round++)
+      for (const p of plain) {
+        await press(h, PEOPLE.deployer, ActionId.confirmItem, { d: id, k: p.key });
+        await press(h, PEOPLE.deployer, ActionId.undoItem, { d: id, k: p.key });
+      }
+    await finish(h, id);
+    await tick(h);
+
+    const parts = threadOfId(id).filter((m) => whatIs(m) === 'notice:completion');
+    expect(parts.length).toBeGreaterThan(1);
+    // In order, each says its place; only the first is shown in the channel too.
+    expect(parts.map((m) => m.text.match(/\((\d+)\/\d+\)$/)?.[1])).toEqual(parts.map((_, i) => String(i + 1)));
+    expect(h.fake.warnings).toEqual([]);
+    const timeline = parts.map(textOf).join('\n');
+    const undone = h.query<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM events WHERE deployment_id = ? AND type = 'item_undone'",
+      id,
+    )[0]!.n;
+    expect(undone).toBe(3 * plain.length);
+    expect(timeline.match(/ undid “/g)).toHaveLength(undone);
+    expect(timeline).not.toMatch(/and \d+ more/);
+    // The announcement channel: one completion message, pointing to the thread for the rest.
+    const told = announced().filter((m) => whatIs(m) === 'notice:completion');
+    expect(told).toHaveLength(1);
+    expect(textOf(told[0]!)).toMatch(/of the summary in the deployment’s thread, which has it whole/);
+
+    // `/deploy report` posts it the same way: whole, over several messages.
+    const before = threadOfId(id).length;
+    await h.slack.command(`report DEP-${id}`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
+    await h.settled();
+    const report = threadOfId(id)
+      .slice(before)
+      .filter((m) => m.text.startsWith('📋 Summary report'));
+    expect(report.length).toBeGreaterThan(1);
+    expect(
+      report
+        .map(textOf)
+        .join('\n')
+        .match(/ undid “/g),
+    ).toHaveLength(undone);
   });
 
   it('an override is said once: in its note; the gate line only says who and when', async () => {
