@@ -144,6 +144,10 @@ export function hostFirst(url: URL): string {
   return rest ? `${host}${clip(rest, 80 - host.length).replace(/\|/g, '%7C')}` : host;
 }
 
+/** For plain text (modal labels, options, input placeholders): a `[…]` blank as `✎ …`, never raw brackets. */
+export const plainHinted = (text: string): string =>
+  replacePlaceholders(text, (inner) => `✎ ${inner.replace(/\s+/g, ' ').trim()}`);
+
 /**
  * Escaped mrkdwn with each placeholder a blank of the template left (`[e.g., CI/CD pipeline]`, `` `[branch_name]` ``)
  * shown as a muted hint, `_✎ e.g., CI/CD pipeline_`, never as raw brackets.

@@ -4,7 +4,7 @@ import { followUpsFor } from '../../../core/schedule/follow-ups.js';
 import { asSent } from '../../../core/schedule/liftoff-steps.js';
 import { ActionId, encodeRef } from '../../ids.js';
 import { actions, button, confirmDialog, context, section } from '../blocks.js';
-import { clip, formatDuration, joinLines, mention, progressCounts, slackDate } from '../format.js';
+import { clip, formatDuration, hinted, joinLines, mention, plainHinted, progressCounts, slackDate } from '../format.js';
 import { summarySections } from './summary.js';
 import { plainTitle, splitNotice, threadHint, title, windowText, type Notice, type NoticeInput } from './common.js';
 
@@ -16,14 +16,14 @@ function monitoringLines({ d }: NoticeInput): string[] {
   if (d.plan.monitoring.metrics.length)
     lines.push(
       `*Metrics*\n${joinLines(
-        d.plan.monitoring.metrics.map((m) => clip(m, 200)),
+        d.plan.monitoring.metrics.map((m) => hinted(clip(m, 200))),
         1000,
       )}`,
     );
   if (d.plan.monitoring.thresholds.length) {
     lines.push(
       `*Alert thresholds*\n${joinLines(
-        d.plan.monitoring.thresholds.map((m) => clip(m, 200)),
+        d.plan.monitoring.thresholds.map((m) => hinted(clip(m, 200))),
         1000,
       )}`,
     );
@@ -138,8 +138,8 @@ export function followUp({ d, job }: NoticeInput): Notice {
     job.payload.n !== undefined ? [all[job.payload.n] ?? 'Follow-up'] : followUpsFor(d).map((n) => all[n]!);
   if (picked.length === 1) {
     return {
-      text: `📌 ${d.ref} follow-up: ${clip(picked[0]!, 300)}`,
-      blocks: [section(`📌 ${mention(d.deployerId)}, a follow-up of ${d.ref}: *${clip(picked[0]!, 500)}*`)],
+      text: `📌 ${d.ref} follow-up: ${plainHinted(picked[0]!).slice(0, 300)}`,
+      blocks: [section(`📌 ${mention(d.deployerId)}, a follow-up of ${d.ref}: *${hinted(clip(picked[0]!, 500))}*`)],
     };
   }
   return {
@@ -147,7 +147,7 @@ export function followUp({ d, job }: NoticeInput): Notice {
     blocks: [
       section(
         `📌 ${mention(d.deployerId)}, the follow-ups of ${d.ref}:\n${joinLines(
-          picked.map((f) => clip(f, 300)),
+          picked.map((f) => hinted(clip(f, 300))),
           2800,
         )}`,
       ),

@@ -5,17 +5,19 @@ import { STATUS_LABELS, type Deployment } from '../../../core/deployment/types.j
 import { findItem } from '../../../core/template/items.js';
 import { context, header, section } from '../blocks.js';
 import { gateName } from '../deployment/gate.js';
-import { clip, formatDuration, mention, progressCounts, slackDate } from '../format.js';
+import { clip, formatDuration, hinted, mention, progressCounts, slackDate } from '../format.js';
 import { plainTitle, splitNotice, title, type Notice, type NoticeInput } from './common.js';
 
 const time = (at: number) => slackDate(at, '{date_short} {time}');
-const label = (d: Deployment, role: string) => clip(d.plan.approvals.find((a) => a.role === role)?.label ?? role, 75);
-const itemText = (d: Deployment, key: string) => clip(findItem(d.plan, key)?.item.text ?? key, 120);
+const label = (d: Deployment, role: string) =>
+  hinted(clip(d.plan.approvals.find((a) => a.role === role)?.label ?? role, 75));
+/** An item as the timeline names it: a blank the template left (`[Critical path 1]`) is a muted hint. */
+const itemText = (d: Deployment, key: string) => hinted(clip(findItem(d.plan, key)?.item.text ?? key, 120));
 
 /** One line per event worth reading in the timeline; null for the rest. */
 function timelineLine(d: Deployment, e: RecordedEvent): string | null {
   const who = mention(e.actor);
-  const phase = (id: string) => clip(d.plan.phases.find((p) => p.id === id)?.title ?? id, 100);
+  const phase = (id: string) => hinted(clip(d.plan.phases.find((p) => p.id === id)?.title ?? id, 100));
   const what = ((): string | null => {
     switch (e.type) {
       case 'created':
@@ -80,7 +82,7 @@ export function summarySections({ d, events, now }: NoticeInput): KnownBlock[] {
   const phases = d.plan.phases.map((ph) => {
     const t = phaseTiming(d, ph.id, now);
     const actual = t.actualMs === null ? 'not run' : `took ${formatDuration(t.actualMs)}`;
-    return `• ${clip(ph.title, 120)}: planned ${formatDuration(t.plannedMs)}, ${actual}${t.overrun ? ' ⚠️ over plan' : ''}`;
+    return `• ${hinted(clip(ph.title, 120))}: planned ${formatDuration(t.plannedMs)}, ${actual}${t.overrun ? ' ⚠️ over plan' : ''}`;
   });
   const approvals = d.plan.approvals
     .filter((a) => d.approvals[a.role] || (d.approvers[a.role]?.length ?? 0) > 0)
