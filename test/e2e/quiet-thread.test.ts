@@ -7,6 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { itemsOfStage } from '../../src/core/template/items.js';
+import { hasPlaceholder } from '../../src/core/template/placeholders.js';
 import { ActionId } from '../../src/slack/ids.js';
 import {
   completed,
@@ -129,6 +130,71 @@ describe('one event, one message', () => {
     expect(threadOfId(id).map(textOf).join('\n')).not.toContain('[branch_name]');
     expect(threadOfId(id).map(textOf).join('\n')).toContain('release/2.4');
     expect(h.fake.warnings).toEqual([]);
+  });
+
+  it('a full deployment of the deployment-task seed: one message per event in each place, no raw blank, its notify steps done by Liftoff', async () => {
+    const start = t0 + 3 * 60 * MIN;
+    const { id } = await startDeployment(h, {
+      template: 'deployment-task',
+      announce: CHANNELS.announce,
+      windowStart: start / 1000,
+      windowEnd: (start + 2 * 60 * MIN) / 1000,
+    });
+    await tick(h);
+    const d0 = stateOf(h, id);
+    for (const a of d0.plan.approvals) {
+      const who = d0.approvers[a.role]?.[0];
+      if (who) await press(h, who, ActionId.approve, { d: id, r: a.role });
+    }
+    await confirmAll(h, id, 'pre');
+    for (const at of [start - 30 * MIN, start]) {
+      h.clock.set(at);
+      await tick(h);
+    }
+    for (const phase of stateOf(h, id).plan.phases) {
+      await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });
+      await tick(h);
+      await confirmAll(h, id, 'phase', PEOPLE.deployer, phase.id);
+      await press(h, PEOPLE.deployer, ActionId.completePhase, { d: id, p: phase.id });
+      h.clock.set(h.clock.now() + 10 * MIN);
+      await tick(h);
+    }
+    await confirmAll(h, id, 'verify');
+    await confirmAll(h, id, 'post');
+    await press(h, PEOPLE.deployer, ActionId.complete, { d: id });
+    await tick(h);
+    h.clock.set(h.clock.now() + 26 * 60 * MIN);
+    await tick(h);
+
+    expect(stateOf(h, id).status).toBe('completed');
+    expect(notices(countOf(threadOfId(id)))).toEqual({
+      'notice:start': 1,
+      'notice:progress': 1,
+      'notice:completion': 1,
+      'notice:follow_up': 1,
+    });
+    expect(notices(countOf(announced()))).toEqual({
+      'notice:announcement': 1,
+      'notice:reminder': 1,
+      'notice:start': 1,
+      'notice:progress': 1,
+      'notice:completion': 1,
+    });
+    // "Stakeholders notified" was the announcement, "Notify stakeholders of completion" the completion notice.
+    const byLiftoff = Object.entries(stateOf(h, id).items)
+      .filter(([, s]) => s.by === 'liftoff')
+      .map(([key]) => key);
+    expect(byLiftoff.sort()).toEqual([
+      'phase.finalization.notify-stakeholders-completion',
+      'pre.environment-preparation.stakeholders-notified',
+    ]);
+    // Nothing left to click, and no blank of the template shown raw ("Monitor for [X] hours", "[Step 1]")
+    // in the card, the thread or the announcement channel (the verification's queries and health checks aside).
+    const shown = [h.fake.message(CHANNELS.deploys, parentTsOf(h, id))!, ...threadOfId(id), ...announced()];
+    for (const m of shown) expect(actionable(m), whatIs(m)).toEqual([]);
+    for (const m of shown.filter((x) => !whatIs(x).startsWith('verify')))
+      expect(hasPlaceholder(textOf(m)), whatIs(m)).toBe(false);
+    expect(threadOfId(id).map(textOf).join('\n')).toContain('Monitor for _✎ X_ hours');
   });
 
   it('a cancellation: one notice in the announcement channel and one in the thread; nothing there still offers a click', async () => {

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { RecordedEvent } from '../../../core/deployment/events.js';
 import { phaseTiming, progressOf } from '../../../core/deployment/progress.js';
 import { STATUS_LABELS, type Deployment } from '../../../core/deployment/types.js';
+import { LIFTOFF_ACTOR } from '../../../core/schedule/liftoff-steps.js';
 import { findItem } from '../../../core/template/items.js';
 import { context, header, section } from '../blocks.js';
 import { gateName } from '../deployment/gate.js';
@@ -14,8 +15,9 @@ const label = (d: Deployment, role: string) =>
 /** An item as the timeline names it: a blank the template left (`[Critical path 1]`) is a muted hint. */
 const itemText = (d: Deployment, key: string) => hinted(clip(findItem(d.plan, key)?.item.text ?? key, 120));
 
-/** One line per event worth reading in the timeline; null for the rest. */
+/** One line per event worth reading in the timeline; null for the rest (Liftoff's own steps are its notices: the checklist shows them). */
 function timelineLine(d: Deployment, e: RecordedEvent): string | null {
+  if (e.actor === LIFTOFF_ACTOR) return null;
   const who = mention(e.actor);
   const phase = (id: string) => hinted(clip(d.plan.phases.find((p) => p.id === id)?.title ?? id, 100));
   const what = ((): string | null => {
