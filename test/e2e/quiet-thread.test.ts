@@ -95,6 +95,11 @@ describe('one event, one message', () => {
         expect(textOf(phaseMessage)).toMatch(
           /Announce the start of the deployment window\.[^\n]* — 🤖 done by Liftoff \(its notice\)/,
         );
+        // The notice went out: nothing offers to undo it (decide refuses to).
+        const undo = buttonsOf(phaseMessage).filter((b) => b.actionId === ActionId.undoItem);
+        expect(undo.map((b) => JSON.parse(b.value).k)).not.toContain(announceStep![0]);
+        await press(h, PEOPLE.deployer, ActionId.undoItem, { d: id, k: announceStep![0] });
+        expect(stateOf(h, id).items[announceStep![0]]).toMatchObject({ by: 'liftoff' });
       }
       await confirmAll(h, id, 'phase', PEOPLE.deployer, phase.id);
       await press(h, PEOPLE.deployer, ActionId.completePhase, { d: id, p: phase.id });

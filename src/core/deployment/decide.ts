@@ -291,6 +291,8 @@ export function decide(d: Deployment, cmd: Command, actor: string, policy: Polic
       const p = requireItem(d, cmd.key);
       const current = d.items[cmd.key];
       if (!current) throw new DomainError('already_done', `“${p.item.text}” is not confirmed.`);
+      if (current.by === LIFTOFF_ACTOR)
+        throw new DomainError('not_now', `“${p.item.text}” is a notice Liftoff sent: it cannot be undone.`);
       require(d, { type: 'undo', by: current.by }, actor, policy);
       requireItemOpen(d, p);
       return [{ type: 'item_undone', key: cmd.key, previous: current }];

@@ -75,6 +75,8 @@ export function itemBlocks(d: Deployment, p: PlanItem, kind: ItemButton): KnownB
       : '',
     evidenceLine(p, state?.state === 'done' ? state.evidence : undefined, state?.state === 'done') ?? '',
   ].filter(Boolean);
-  const shown = kind === 'confirm' && isLiftoffsAtTheEnd(p) ? undefined : accessory(d, p, kind);
+  // Nobody confirms Liftoff's steps done at the end, nor undoes a notice Liftoff sent.
+  const liftoffs = kind === 'confirm' ? isLiftoffsAtTheEnd(p) : kind === 'undo' && state?.by === LIFTOFF_ACTOR;
+  const shown = liftoffs ? undefined : accessory(d, p, kind);
   return [section(text, shown), ...(small.length ? [context(...small)] : [])];
 }
