@@ -3,7 +3,7 @@ import { awaitingRoom } from '../core/deployment/room.js';
 import type { Deployment } from '../core/deployment/types.js';
 import type { Job } from '../core/schedule/jobs.js';
 import type { MessagesRepository } from '../storage/messages.js';
-import { findByMetadata } from '../slack/history.js';
+import { findByMetadata, type MessageMetadata } from '../slack/history.js';
 import type { Notice } from '../slack/views/notices/index.js';
 
 /** The message metadata every notice carries, so a restart can find out whether it was posted. */
@@ -50,29 +50,59 @@ export function destinationOf(
   return { channel: parent.channelId, threadTs: parent.ts, broadcast: true };
 }
 
+/** Which part of a job's notice a message is: the job's key, and its place when the notice takes several messages. */
+interface NoticeTag extends Record<string, unknown> {
+  job: string;
+  part?: number;
+  parts?: number;
+}
+
+const isPart = (m: MessageMetadata, key: string, part?: number) =>
+  m.event_type === NOTICE_EVENT && m.event_payload?.job === key && m.event_payload.part === part;
+
+/**
+ * Posts a notice, then its continuations (`more`) in order, each carrying its job's key and its
+ * place in metadata. The last part says the notice is posted (`findPosted`). `resumeFrom` (unix ms),
+ * for a job tried before: the earlier parts already in Slack since then are not posted again.
+ */
 export async function post(
   client: WebClient,
   to: Destination,
   notice: Notice,
   key: string,
+  resumeFrom?: number,
 ): Promise<{ channel: string; ts: string }> {
-  const res = await client.chat.postMessage({
-    channel: to.channel,
-    text: notice.text,
-    blocks: notice.blocks,
-    unfurl_links: false,
-    unfurl_media: false,
-    ...(to.threadTs ? { thread_ts: to.threadTs, reply_broadcast: to.broadcast === true } : {}),
-    metadata: { event_type: NOTICE_EVENT, event_payload: { job: key } },
-  } as Parameters<WebClient['chat']['postMessage']>[0]);
-  return { channel: res.channel ?? to.channel, ts: res.ts ?? '' };
+  const parts = [notice, ...(notice.more ?? [])];
+  let first: { channel: string; ts: string } | undefined;
+  for (const [i, part] of parts.entries()) {
+    const tag: NoticeTag = parts.length > 1 ? { job: key, part: i + 1, parts: parts.length } : { job: key };
+    if (resumeFrom !== undefined && i < parts.length - 1) {
+      const seen = await findByMetadata(client, to, (m) => isPart(m, key, i + 1), (resumeFrom - SKEW_MS) / 1000);
+      if (typeof seen === 'object') {
+        first ??= { channel: to.channel, ts: seen.found };
+        continue;
+      }
+    }
+    const res = await client.chat.postMessage({
+      channel: to.channel,
+      text: part.text,
+      blocks: part.blocks,
+      unfurl_links: false,
+      unfurl_media: false,
+      // Only the first part is also shown in the channel: the continuations stay in the thread.
+      ...(to.threadTs ? { thread_ts: to.threadTs, reply_broadcast: i === 0 && to.broadcast === true } : {}),
+      metadata: { event_type: NOTICE_EVENT, event_payload: tag },
+    } as Parameters<WebClient['chat']['postMessage']>[0]);
+    first ??= { channel: res.channel ?? to.channel, ts: res.ts ?? '' };
+  }
+  return first!;
 }
 
 /** Slack's clock and ours may differ a little: look this far before the claim. */
 const SKEW_MS = 5 * 60_000;
 
 /**
- * Looks for the message a job posted (by its metadata) in the channel or
+ * Looks for the message a job posted (by its metadata; its last part) in the channel or
  * thread, from shortly before the job was claimed. `unavailable` when Slack
  * would not show the history: then nobody can tell whether it was posted.
  */
@@ -85,7 +115,8 @@ export function findPosted(
   return findByMetadata(
     client,
     to,
-    (m) => m.event_type === NOTICE_EVENT && m.event_payload?.job === key,
+    // A notice in several messages is posted once its last part is.
+    (m) => isPart(m, key, m.event_payload?.parts as number | undefined),
     (claimedAt - SKEW_MS) / 1000,
   );
 }

@@ -9,7 +9,7 @@ import { nextProgress } from '../core/schedule/plan.js';
 import { skipReason } from '../core/schedule/stale.js';
 import { timerFace } from '../core/schedule/timer-face.js';
 import type { MessageSync } from '../slack/sync.js';
-import { LIFTOFF_ACTOR, stepsDoneByNotice } from '../core/schedule/liftoff-steps.js';
+import { confirmsSteps, LIFTOFF_ACTOR, stepsDoneByNotice } from '../core/schedule/liftoff-steps.js';
 import { renderNotice } from '../slack/views/notices/index.js';
 import { JOB_LABELS } from '../slack/views/notices/alert.js';
 import type { Repositories } from '../storage/index.js';
@@ -93,7 +93,7 @@ export function createScheduler({
       about: Pick<JobAlert, 'code' | 'where'> = {},
     ) => {
       if (!repos.jobs.finish(job.id, status, result, now)) return;
-      // A runbook step that is this notice ("Announce the start of the deployment window") is done: by Liftoff.
+      // A runbook step that is this notice ("Announce the start of the deployment window", "… the completion") is done: by Liftoff.
       if (status === 'sent') {
         repos.deployments.change(
           job.deploymentId,
@@ -199,9 +199,16 @@ export function createScheduler({
     try {
       const posted = archiving
         ? await archiveRoom(noticeClient, to, notice, job, now)
-        : await post(noticeClient, to, notice, job.key);
+        : await post(
+            noticeClient,
+            to,
+            notice,
+            job.key,
+            // Tried before: parts of a long notice may be in Slack already.
+            notice.more?.length && job.attempts > 1 ? beforePreviousAttempt(job.attempts, now) : undefined,
+          );
       settle(job, 'sent', JSON.stringify(posted), clock.now());
-      if (job.kind === 'start') await sync.sync(d.id); // the steps it performed show as done
+      if (confirmsSteps(job.kind)) await sync.sync(d.id); // the steps it performed show as done
     } catch (error) {
       const failure = classify(error);
       if (failure.kind === 'permanent') return fail(job, d, failure.code, to, clock.now());

@@ -13,6 +13,9 @@ describe('template placeholders', () => {
     expect(isOnlyPlaceholder('Merged to the deployment branch (`[branch_name]`)')).toBe(false);
     expect(isOnlyPlaceholder('Error rate above 5%')).toBe(false);
     expect(isOnlyPlaceholder('See [the runbook](https://example.com)')).toBe(false);
+    // "[X]" in a sentence is a blank ("Monitor for [X] hours"); a task box opening a line is not.
+    expect(hinted('Monitor for [X] hours')).toBe('Monitor for _✎ X_ hours');
+    expect(hinted('- [x] done\n[ ] open')).toBe('- [x] done\n[ ] open');
   });
 
   it('fill [branch_name] from the Branch field in the frozen plan, and leave the others', () => {

@@ -189,7 +189,7 @@ describe('follow-ups and the cancellation notice', () => {
       .filter((t) => t.includes('the follow-ups of DEP-1'));
     expect(followUps).toHaveLength(1);
     expect(followUps[0]!.split('\n').filter((l) => l.startsWith('• '))).toEqual([
-      '• Monitor for [X] hours',
+      '• Monitor for _✎ X_ hours', // the seed's blank, as a hint
       '• Update documentation',
       '• Archive deployment artifacts',
     ]);

@@ -6,8 +6,18 @@
  * message by its key) and counted per place.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { itemsOfStage } from '../../src/core/template/items.js';
+import { hasPlaceholder } from '../../src/core/template/placeholders.js';
 import { ActionId } from '../../src/slack/ids.js';
-import { completed, confirmAll, openRollback, overrideGate, submitRollback, underway } from '../rollback/helpers.js';
+import {
+  completed,
+  confirmAll,
+  finish,
+  openRollback,
+  overrideGate,
+  submitRollback,
+  underway,
+} from '../rollback/helpers.js';
 import { fakeClock } from '../support/clock.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { buttonsOf, press, startDeployment, textOf } from '../support/flows.js';
@@ -85,10 +95,19 @@ describe('one event, one message', () => {
         expect(textOf(phaseMessage)).toMatch(
           /Announce the start of the deployment window\.[^\n]* — 🤖 done by Liftoff \(its notice\)/,
         );
+        // The notice went out: nothing offers to undo it (decide refuses to).
+        const undo = buttonsOf(phaseMessage).filter((b) => b.actionId === ActionId.undoItem);
+        expect(undo.map((b) => JSON.parse(b.value).k)).not.toContain(announceStep![0]);
+        await press(h, PEOPLE.deployer, ActionId.undoItem, { d: id, k: announceStep![0] });
+        expect(stateOf(h, id).items[announceStep![0]]).toMatchObject({ by: 'liftoff' });
       }
       await confirmAll(h, id, 'phase', PEOPLE.deployer, phase.id);
       await press(h, PEOPLE.deployer, ActionId.completePhase, { d: id, p: phase.id });
     }
+    // "Announce the completion of the deployment" is the completion notice's to do: nobody confirmed it, nothing waited for it.
+    const completionStep = (): [string, unknown] | undefined =>
+      Object.entries(stateOf(h, id).items).find(([key]) => key.endsWith('.notify-stakeholders-2'));
+    expect(completionStep()).toBeUndefined();
     await confirmAll(h, id, 'verify');
     await confirmAll(h, id, 'post');
     await press(h, PEOPLE.deployer, ActionId.complete, { d: id });
@@ -100,6 +119,11 @@ describe('one event, one message', () => {
       'notice:completion': 1,
     });
     expect(notices(countOf(threadOfId(id)))).toEqual({ 'notice:start': 1, 'notice:completion': 1 });
+    // Sent, the completion notice confirmed that step as Liftoff's; the phase message says so.
+    expect(completionStep()?.[1]).toMatchObject({ state: 'done', by: 'liftoff' });
+    expect(threadOfId(id).map(textOf).join('\n')).toMatch(
+      /Announce the completion of the deployment\.[^\n]* — 🤖 done by Liftoff \(its notice\)/,
+    );
     // The completion notice carries the summary report; the card reads 100 %.
     const completion = threadOfId(id).find((m) => whatIs(m) === 'notice:completion')!;
     expect(textOf(completion)).toMatch(/Deployment complete[^]*\*Phases\*[^]*\*Approvals\*[^]*\*Timeline\*/);
@@ -111,6 +135,71 @@ describe('one event, one message', () => {
     expect(threadOfId(id).map(textOf).join('\n')).not.toContain('[branch_name]');
     expect(threadOfId(id).map(textOf).join('\n')).toContain('release/2.4');
     expect(h.fake.warnings).toEqual([]);
+  });
+
+  it('a full deployment of the deployment-task seed: one message per event in each place, no raw blank, its notify steps done by Liftoff', async () => {
+    const start = t0 + 3 * 60 * MIN;
+    const { id } = await startDeployment(h, {
+      template: 'deployment-task',
+      announce: CHANNELS.announce,
+      windowStart: start / 1000,
+      windowEnd: (start + 2 * 60 * MIN) / 1000,
+    });
+    await tick(h);
+    const d0 = stateOf(h, id);
+    for (const a of d0.plan.approvals) {
+      const who = d0.approvers[a.role]?.[0];
+      if (who) await press(h, who, ActionId.approve, { d: id, r: a.role });
+    }
+    await confirmAll(h, id, 'pre');
+    for (const at of [start - 30 * MIN, start]) {
+      h.clock.set(at);
+      await tick(h);
+    }
+    for (const phase of stateOf(h, id).plan.phases) {
+      await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });
+      await tick(h);
+      await confirmAll(h, id, 'phase', PEOPLE.deployer, phase.id);
+      await press(h, PEOPLE.deployer, ActionId.completePhase, { d: id, p: phase.id });
+      h.clock.set(h.clock.now() + 10 * MIN);
+      await tick(h);
+    }
+    await confirmAll(h, id, 'verify');
+    await confirmAll(h, id, 'post');
+    await press(h, PEOPLE.deployer, ActionId.complete, { d: id });
+    await tick(h);
+    h.clock.set(h.clock.now() + 26 * 60 * MIN);
+    await tick(h);
+
+    expect(stateOf(h, id).status).toBe('completed');
+    expect(notices(countOf(threadOfId(id)))).toEqual({
+      'notice:start': 1,
+      'notice:progress': 1,
+      'notice:completion': 1,
+      'notice:follow_up': 1,
+    });
+    expect(notices(countOf(announced()))).toEqual({
+      'notice:announcement': 1,
+      'notice:reminder': 1,
+      'notice:start': 1,
+      'notice:progress': 1,
+      'notice:completion': 1,
+    });
+    // "Stakeholders notified" was the announcement, "Notify stakeholders of completion" the completion notice.
+    const byLiftoff = Object.entries(stateOf(h, id).items)
+      .filter(([, s]) => s.by === 'liftoff')
+      .map(([key]) => key);
+    expect(byLiftoff.sort()).toEqual([
+      'phase.finalization.notify-stakeholders-completion',
+      'pre.environment-preparation.stakeholders-notified',
+    ]);
+    // Nothing left to click, and no blank of the template shown raw ("Monitor for [X] hours", "[Step 1]")
+    // in the card, the thread or the announcement channel (the verification's queries and health checks aside).
+    const shown = [h.fake.message(CHANNELS.deploys, parentTsOf(h, id))!, ...threadOfId(id), ...announced()];
+    for (const m of shown) expect(actionable(m), whatIs(m)).toEqual([]);
+    for (const m of shown.filter((x) => !whatIs(x).startsWith('verify')))
+      expect(hasPlaceholder(textOf(m)), whatIs(m)).toBe(false);
+    expect(threadOfId(id).map(textOf).join('\n')).toContain('Monitor for _✎ X_ hours');
   });
 
   it('a cancellation: one notice in the announcement channel and one in the thread; nothing there still offers a click', async () => {
@@ -165,6 +254,11 @@ describe('one event, one message', () => {
       'notice:rollback_completed': 1,
       'notice:follow_up': 1,
     });
+    // The rollback's closing "Notify stakeholders" is its completion notice: confirmed by Liftoff when sent.
+    const byLiftoff = Object.entries(stateOf(h, id).items)
+      .filter(([key, s]) => key.startsWith('rollback.') && s.by === 'liftoff')
+      .map(([key]) => key.split('.').at(-1));
+    expect(byLiftoff).toEqual(['notify-stakeholders']);
     const done = threadOfId(id).find((m) => whatIs(m) === 'notice:rollback_completed')!;
     expect(textOf(done)).toMatch(/is rolled back[^]*Rollback report[^]*Timeline/);
     expect(notices(countOf(announced().filter((m) => jobKeyOf(m)?.startsWith(`DEP-${id}:`))))).toEqual({
@@ -180,6 +274,52 @@ describe('one event, one message', () => {
       ),
     });
     for (const m of threadOfId(id)) expect(actionable(m), whatIs(m)).toEqual([]);
+  });
+
+  it('a long deployment: its completion report goes on in continuation messages in the thread, nothing left out; stakeholders get one message', async () => {
+    const { id } = await underway(h, { announce: CHANNELS.announce });
+    // A long record: the checklist confirmed and undone, again and again.
+    const plain = itemsOfStage(stateOf(h, id).plan, 'pre').filter((p) => !p.item.evidence);
+    for (let round = 0; round < 3; round++)
+      for (const p of plain) {
+        await press(h, PEOPLE.deployer, ActionId.confirmItem, { d: id, k: p.key });
+        await press(h, PEOPLE.deployer, ActionId.undoItem, { d: id, k: p.key });
+      }
+    await finish(h, id);
+    await tick(h);
+
+    const parts = threadOfId(id).filter((m) => whatIs(m) === 'notice:completion');
+    expect(parts.length).toBeGreaterThan(1);
+    // In order, each says its place; only the first is shown in the channel too.
+    expect(parts.map((m) => m.text.match(/\((\d+)\/\d+\)$/)?.[1])).toEqual(parts.map((_, i) => String(i + 1)));
+    expect(h.fake.warnings).toEqual([]);
+    const timeline = parts.map(textOf).join('\n');
+    const undone = h.query<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM events WHERE deployment_id = ? AND type = 'item_undone'",
+      id,
+    )[0]!.n;
+    expect(undone).toBe(3 * plain.length);
+    expect(timeline.match(/ undid “/g)).toHaveLength(undone);
+    expect(timeline).not.toMatch(/and \d+ more/);
+    // The announcement channel: one completion message, pointing to the thread for the rest.
+    const told = announced().filter((m) => whatIs(m) === 'notice:completion');
+    expect(told).toHaveLength(1);
+    expect(textOf(told[0]!)).toMatch(/of the summary in the deployment’s thread, which has it whole/);
+
+    // `/deploy report` posts it the same way: whole, over several messages.
+    const before = threadOfId(id).length;
+    await h.slack.command(`report DEP-${id}`, { user: PEOPLE.deployer, channel: CHANNELS.deploys });
+    await h.settled();
+    const report = threadOfId(id)
+      .slice(before)
+      .filter((m) => m.text.startsWith('📋 Summary report'));
+    expect(report.length).toBeGreaterThan(1);
+    expect(
+      report
+        .map(textOf)
+        .join('\n')
+        .match(/ undid “/g),
+    ).toHaveLength(undone);
   });
 
   it('an override is said once when asked and once when granted, each in its note; the gate line only says who and when', async () => {

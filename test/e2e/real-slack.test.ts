@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../src/core/deployment/types.js';
 import { itemsOfStage } from '../../src/core/template/items.js';
 import { ActionId, encodeRef } from '../../src/slack/ids.js';
+import { fakeClock } from '../support/clock.js';
 import { press, startDeployment, startValues, textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness, type HarnessOptions } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
@@ -54,6 +55,44 @@ describe('a post Slack made but answered too late', () => {
       'ok',
     ]);
     expect(h.fake.callsTo('conversations.join').map((c) => c.args.channel)).toEqual(['CNOTJOINED']);
+  }, 20_000);
+});
+
+describe('a scheduler notice answered too late, in a public channel the bot has not joined', () => {
+  it('is looked for in the history after joining the channel, found, and marked sent: not uncertain, not posted twice', async () => {
+    h = await startHarness({
+      env: { LIFTOFF_SLACK_TIMEOUT_MS: '300' },
+      clock: fakeClock(Math.floor(Date.now() / 60_000) * 60_000),
+      slackFollowsClock: true,
+    });
+    h.fake.addChannel('CNOTJOINED', { name: 'announcements-public', botIsMember: false });
+    const now = Math.floor(h.clock.now() / 1000);
+    // The window is in 2 h: the announcement is due at once.
+    const { id } = await startDeployment(h, {
+      announce: 'CNOTJOINED',
+      windowStart: now + 2 * 3600,
+      windowEnd: now + 3 * 3600,
+    });
+    // The announcement lands, but its answer comes after the client gave up.
+    h.fake.fail('chat.postMessage', { lateMs: 900 }, 1);
+    await h.liftoff.scheduler.tick();
+    await h.settled();
+    const job = h.query<{ status: string; result: string }>(
+      "SELECT status, result FROM jobs WHERE deployment_id = ? AND kind = 'announcement'",
+      id,
+    )[0]!;
+    const posted = h.fake.messages('CNOTJOINED');
+    expect(posted).toHaveLength(1);
+    expect(job.status).toBe('sent');
+    expect(JSON.parse(job.result)).toEqual({ channel: 'CNOTJOINED', ts: posted[0]!.ts });
+    // Read as Slack allows: refused before joining, read after.
+    expect(h.fake.callsTo('conversations.history').map((c) => c.response.error ?? 'ok')).toEqual([
+      'not_in_channel',
+      'ok',
+    ]);
+    expect(h.fake.callsTo('conversations.join').map((c) => c.args.channel)).toEqual(['CNOTJOINED']);
+    // Nobody is alerted about a notice that went out.
+    expect(h.query("SELECT key FROM jobs WHERE deployment_id = ? AND kind = 'alert'", id)).toEqual([]);
   }, 20_000);
 });
 

@@ -97,9 +97,11 @@ describe('rolling a deployment back from its thread', () => {
     expect(textOf(plan)).toMatch(/Rollback plan/);
     expect(textOf(plan)).toMatch(/Running for .* · no estimated rollback time is set, so no overrun alert/);
     expect(textOf(plan)).toContain('`estimatedMinutes` under `rollback:` in a YAML template');
+    // Every step has its Confirm but the closing "Notify stakeholders": Liftoff's rollback-complete notice does that one.
     expect(buttonsOf(plan).filter((b) => b.actionId === ActionId.confirmItem)).toHaveLength(
-      itemsOfStage(d.plan, 'rollback').length,
+      itemsOfStage(d.plan, 'rollback').length - 1,
     );
+    expect(textOf(plan)).toMatch(/Notify stakeholders — 🤖 _Liftoff does this when the rollback is complete_/);
     const validation = messageOf(id, 'rollback:validation')!;
     expect(textOf(validation)).toContain('Application accessible');
     expect(buttonsOf(validation).map((b) => b.actionId)).toEqual(

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hinted } from '../../src/slack/views/format.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { itemsOfStage } from '../../src/core/template/items.js';
 import { ActionId } from '../../src/slack/ids.js';
@@ -186,7 +187,8 @@ describe('the end of the communication plan', () => {
       expect(text).toMatch(line(' – ', [windowEnd, '{date_short_pretty} {time}'], ' · took 1 h 55 min'));
       expect(text).toMatch(line('📈 Monitoring until ', [until, '{date_short_pretty} {time}'], '.'));
       expect(text).toMatch(/\*Metrics\*\n[^]*Application response time[^]*Error rate[^]*Active user sessions/);
-      expect(text).toMatch(/\*Alert thresholds\*\n[^]*Error rate &gt; \[X\]%[^]*Response time &gt; \[X\]ms/);
+      // The seed's blanks show as hints, never as raw brackets.
+      expect(text).toMatch(/\*Alert thresholds\*\n[^]*Error rate &gt; _✎ X_%[^]*Response time &gt; _✎ X_ms/);
     }
 
     // The summary report, in both places: carried by the completion notice (one message for the event).
@@ -225,10 +227,10 @@ describe('the end of the communication plan', () => {
       expect(text).toMatch(line(at.rejected!, ` <@${PEOPLE.qa}> rejected as QA Lead\n`));
       expect(text).toMatch(line(at.approved!, ` <@${PEOPLE.dev}> approved as Development Lead\n`));
       expect(text).toMatch(line(windowStart, ` <@${PEOPLE.deployer}> started “Preparation”\n`));
-      expect(text).toMatch(line(windowStart + 5 * MIN, ` <@${PEOPLE.dev}> confirmed “[Step 1]”\n`));
+      expect(text).toMatch(line(windowStart + 5 * MIN, ` <@${PEOPLE.dev}> confirmed “_✎ Step 1_”\n`)); // a blank, as a hint
       expect(text).toMatch(line(at.failed!, ` <@${PEOPLE.ops}> reported “Clear CDN cache (if applicable)” failed\n`));
       expect(text).toMatch(line(at.completed!, ` <@${PEOPLE.deployer}> overrode the completion gate\n`));
-      expect(text).toMatch(line(at.completed!, ` <@${PEOPLE.deployer}> completed it; monitoring for 1 h 00 min\n`));
+      expect(text).toMatch(line(at.completed!, ` <@${PEOPLE.deployer}> completed it; monitoring for 1 h 00 min`));
     }
 
     // Nothing more until the monitoring window ends; then the deployer is asked, in the thread only.
@@ -266,7 +268,8 @@ describe('the end of the communication plan', () => {
     const followUps = threadNotices(h, id, 'follow_up').map(mrkdwnOf);
     expect(followUps).toHaveLength(1);
     expect(followUps[0]).toContain(`📌 <@${PEOPLE.deployer}>, the follow-ups of DEP-${id}:\n`);
-    for (const what of d.plan.postDeployment.followUps) expect(followUps[0]).toContain(`• ${what}`);
+    // Each follow-up, the template's blanks as hints ("Monitor for _✎ X_ hours").
+    for (const what of d.plan.postDeployment.followUps) expect(followUps[0]).toContain(`• ${hinted(what)}`);
     expect(announceNotices(h, 'follow_up')).toEqual([]);
 
     // Later ticks send nothing again.

@@ -2,8 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startValues } from '../support/flows.js';
+import { ActionId, encodeRef } from '../../src/slack/ids.js';
+import { buttonsOf, startValues, textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { stateOf } from '../support/schedule.js';
 
 /** A runbook of the worst kind for posting: a long checklist and many phases, so a card and dozens of thread messages. */
 function hugeRunbook(): string {
@@ -57,12 +59,13 @@ async function openStartForm(user: string = PEOPLE.deployer) {
 }
 
 describe('posting at Slack’s pace', () => {
-  it('five huge deployments started at once: no 429, and every modal opened meanwhile opens', async () => {
+  it('five huge deployments started at once with rate tiers on: no 429, every modal opened meanwhile opens, the final messages show the final state', async () => {
     dir = mkdtempSync(join(tmpdir(), 'liftoff-pace-'));
     mkdirSync(join(dir, 'runbooks'));
     writeFileSync(join(dir, 'runbooks', 'huge-runbook.md'), hugeRunbook());
     writeFileSync(join(dir, 'liftoff.yml'), 'templates_dir: runbooks\n');
-    // Slack sped up: a burst of 6 per channel, then one every 50 ms; a 429 says "wait 3 s" (longer than a trigger_id lives).
+    // Slack sped up: a burst of 6 per channel, then one every 50 ms; every other method limited by its tier
+    // (calls per minute, limits.ts); a 429 says "wait 3 s" (longer than a trigger_id lives).
     h = await startHarness({ env: { LIFTOFF_CONFIG: join(dir, 'liftoff.yml'), LIFTOFF_SLACK_POST_INTERVAL_MS: '60' } });
     h.fake.limitRates({ perChannel: { burst: 6, intervalMs: 50 }, retryAfter: 3 });
 
@@ -81,12 +84,23 @@ describe('posting at Slack’s pace', () => {
     );
     expect(submitted.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
 
-    // While the cards and threads go out, people keep opening modals: each one opens.
+    // While the cards and threads go out, people keep opening modals: each one opens. And the QA lead
+    // approves all five: each approval redraws messages (chat.update, a tier of its own).
+    const ids = h.query<{ id: number }>('SELECT id FROM deployments ORDER BY id').map((r) => r.id);
+    const approvals = ids.map((id) =>
+      h.slack.action({
+        user: PEOPLE.qa,
+        actionId: ActionId.approve,
+        value: encodeRef({ d: id, r: 'qa_lead' }),
+        channel: CHANNELS.deploys,
+      }),
+    );
     const meanwhile = [];
     for (let i = 0; i < 4; i++) {
       meanwhile.push(await openStartForm(PEOPLE.dev));
       await new Promise((r) => setTimeout(r, 150));
     }
+    expect((await Promise.all(approvals)).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     await h.settled();
 
     expect(meanwhile.every((v) => v !== undefined)).toBe(true);
@@ -101,5 +115,16 @@ describe('posting at Slack’s pace', () => {
     expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNELS.deploys)).toHaveLength(
       5 * (threads[0]! + 1),
     );
+    // The final messages show the final state: approved, with no Approve button left to press.
+    for (const id of ids) {
+      expect(stateOf(h, id).approvals.qa_lead?.decision).toBe('approved');
+      const row = h.query<{ ts: string }>(
+        "SELECT ts FROM messages WHERE deployment_id = ? AND key = 'approvals'",
+        id,
+      )[0]!;
+      const shown = h.fake.message(CHANNELS.deploys, row.ts)!;
+      expect(textOf(shown)).toContain(`✅ Approved by <@${PEOPLE.qa}>`);
+      expect(buttonsOf(shown).filter((b) => b.actionId === ActionId.approve)).toEqual([]);
+    }
   }, 60_000);
 });

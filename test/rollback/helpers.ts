@@ -122,7 +122,12 @@ export async function underway(h: Harness, v: StartValues = {}, channel?: string
 /** A whole deployment through Complete, quickly: gates overridden, phase steps confirmed (completed, or monitoring). */
 export async function finished(h: Harness, v: StartValues = {}) {
   const started = await underway(h, v);
-  const id = started.id;
+  await finish(h, started.id);
+  return started;
+}
+
+/** From its first phase running: every phase's steps confirmed and the phase completed, the complete gate overridden, Complete. */
+export async function finish(h: Harness, id: number) {
   for (const [i, phase] of stateOf(h, id).plan.phases.entries()) {
     if (i > 0) await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });
     await confirmAll(h, id, 'phase', PEOPLE.deployer, phase.id);
@@ -130,7 +135,6 @@ export async function finished(h: Harness, v: StartValues = {}) {
   }
   await overrideGate(h, id, 'complete');
   await press(h, PEOPLE.deployer, ActionId.complete, { d: id });
-  return started;
 }
 
 export async function completed(h: Harness, v: StartValues = {}) {

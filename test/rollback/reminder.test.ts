@@ -117,7 +117,8 @@ describe('the rollback overrun alert', () => {
       skipReason(overrun, play(d, [{ type: 'rollback_failed', note: 'x' }]), T0 + 21 * MIN, DEFAULT_TIMINGS),
     ).toMatch(/no longer running/);
     const notice = renderNotice({ job: overrun, d, events: [], now: T0 + 25 * MIN, timings: DEFAULT_TIMINGS });
-    const open = plan.rollback.steps.filter((s) => s.required).length;
+    // Its closing "Notify stakeholders" is not open work: Liftoff's rollback-complete notice does it.
+    const open = plan.rollback.steps.filter((s) => s.required && !/^notify stakeholders/i.test(s.text)).length;
     expect(notice.text).toBe(
       `⚠️ The rollback of DEP-12 (checkout-api in Production) is over its estimated 20 min by 5 min. ${open} required rollback steps are still open.`,
     );

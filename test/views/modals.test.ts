@@ -200,7 +200,8 @@ describe('evidenceModal', () => {
     expect(field(t, ModalField.evidence).element).toMatchObject({
       type: 'plain_text_input',
       max_length: 1000,
-      placeholder: { text: '[Details]' },
+      // The seed's blank, shown as a hint, never as raw brackets.
+      placeholder: { text: '✎ Details' },
     });
   });
 });

@@ -15,9 +15,9 @@ const events: RecordedEvent[] = planItems(hugeTemplate).map((p, i) => ({
   actor: USERS.deployer,
   at: T0 + i * MIN,
 }));
-const report = (target: 'thread' | 'announce') =>
+const report = (target: 'thread' | 'announce', kind: 'summary' | 'completion' = 'summary') =>
   renderNotice({
-    job: { kind: 'summary', dueAt: LATE, payload: { target } },
+    job: { kind, dueAt: LATE, payload: { target } },
     d,
     events,
     now: LATE,
@@ -25,18 +25,25 @@ const report = (target: 'thread' | 'announce') =>
   });
 
 describe('the summary report of a long deployment', () => {
-  it('stays within the Block Kit limits in both copies', () => {
+  it('stays within the Block Kit limits in both copies, each of its messages', () => {
     for (const target of ['thread', 'announce'] as const) {
       const n = report(target);
-      expect(validateMessageBlocks(n.blocks, n.text)).toEqual([]);
+      for (const m of [n, ...(n.more ?? [])]) expect(validateMessageBlocks(m.blocks, m.text)).toEqual([]);
     }
   });
 
-  it('says where the rest of the timeline is: the checklists above in the thread, the thread in the announcement channel', () => {
-    expect(mrkdwnOf(report('thread').blocks)).toMatch(
-      /_and \d+ more: each checklist message above shows who confirmed what, and when_/,
+  it('a completion notice: whole in the thread (continued over several messages); elsewhere what fits, pointing to the thread', () => {
+    const completion = (target: 'thread' | 'announce') => report(target, 'completion');
+    const thread = completion('thread');
+    const parts = [thread, ...(thread.more ?? [])];
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) expect(validateMessageBlocks(part.blocks, part.text)).toEqual([]);
+    const all = parts.map((part) => mrkdwnOf(part.blocks)).join('\n');
+    expect(all.match(/ confirmed “/g)).toHaveLength(events.length);
+    const announce = completion('announce');
+    expect(announce.more).toBeUndefined();
+    expect(mrkdwnOf(announce.blocks)).toMatch(
+      /more parts? of the summary in the deployment’s thread, which has it whole/,
     );
-    expect(mrkdwnOf(report('announce').blocks)).toMatch(/_and \d+ more in the deployment's thread_/);
-    expect(mrkdwnOf(report('thread').blocks)).not.toContain('more in the thread_');
   });
 });

@@ -1,6 +1,7 @@
 import { DomainError } from '../errors.js';
 import { may, overrideRuleOf, participants, type Action } from '../policy/may.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
+import { isLiftoffsAtTheEnd, LIFTOFF_ACTOR } from '../schedule/liftoff-steps.js';
 import { monitoringMinutesOf } from '../schedule/timings.js';
 import { findItem, itemsOfStage, type PlanItem } from '../template/items.js';
 import { planPhaseWindows } from './phase-plan.js';
@@ -117,9 +118,13 @@ function checkConfirm(d: Deployment, key: string, actor: string, policy: Policy)
   require(d, { type: 'confirm' }, actor, policy);
   const current = d.items[key];
   if (current?.state === 'done') {
+    if (current.by === LIFTOFF_ACTOR)
+      throw new DomainError('already_done', `“${p.item.text}” was already confirmed by Liftoff, with its notice.`);
     throw new DomainError('already_done', `“${p.item.text}” was already confirmed (by ${mention(current.by)}).`);
   }
   requireItemOpen(d, p);
+  if (isLiftoffsAtTheEnd(p))
+    throw new DomainError('not_now', `Liftoff does “${p.item.text}” itself: it sends that notice at the end.`);
   return p;
 }
 
@@ -292,6 +297,8 @@ export function decide(d: Deployment, cmd: Command, actor: string, policy: Polic
       const p = requireItem(d, cmd.key);
       const current = d.items[cmd.key];
       if (!current) throw new DomainError('already_done', `“${p.item.text}” is not confirmed.`);
+      if (current.by === LIFTOFF_ACTOR)
+        throw new DomainError('not_now', `“${p.item.text}” is a notice Liftoff sent: it cannot be undone.`);
       require(d, { type: 'undo', by: current.by }, actor, policy);
       requireItemOpen(d, p);
       return [{ type: 'item_undone', key: cmd.key, previous: current }];
@@ -360,12 +367,15 @@ export function decide(d: Deployment, cmd: Command, actor: string, policy: Polic
       const state = d.phases[phase.id];
       if (!state?.started) throw new DomainError('not_now', `“${phase.title}” has not started.`);
       if (state.completed) throw new DomainError('already_done', `“${phase.title}” is already complete.`);
-      const open = phase.steps.filter((s) => s.required && d.items[`phase.${phase.id}.${s.id}`]?.state !== 'done');
+      const open = itemsOfStage(d.plan, 'phase').filter(
+        (p) =>
+          p.sectionId === phase.id && p.item.required && d.items[p.key]?.state !== 'done' && !isLiftoffsAtTheEnd(p),
+      );
       if (open.length) {
         throw new DomainError(
           'gate_closed',
           `“${phase.title}” still has steps to do:`,
-          open.map((s) => s.text),
+          open.map((p) => p.item.text),
         );
       }
       return [{ type: 'phase_completed', phaseId: phase.id }];
@@ -426,7 +436,7 @@ export function decide(d: Deployment, cmd: Command, actor: string, policy: Polic
     case 'complete_rollback': {
       checkRollingBack(d, actor, policy);
       const open = [...itemsOfStage(d.plan, 'rollback'), ...itemsOfStage(d.plan, 'rollback_validation')].filter(
-        (p) => p.item.required && d.items[p.key]?.state !== 'done',
+        (p) => p.item.required && d.items[p.key]?.state !== 'done' && !isLiftoffsAtTheEnd(p),
       );
       if (open.length) {
         throw new DomainError(

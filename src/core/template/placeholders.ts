@@ -8,14 +8,32 @@ import type { Template } from './schema.js';
  * others as hints, and never treats one as something a person said.
  */
 
-/** `[…]` on one line, not a Markdown link's text (`[text](url)`) nor a task box (`[ ]`, `[x]`). */
-const PLACEHOLDER = /\[(?![ xX]\])([^[\]\n]{1,300})\](?!\()/g;
+/** `[…]` on one line (in backticks or not), not a Markdown link's text (`[text](url)`). */
+const BRACKETS = /`?\[([^[\]\n]{1,300})\](?!\()`?/g;
+
+/**
+ * Whether a bracketed `inner` at `at` (the `[`) in `text` is a blank, not a task box: `[ ]`, or an
+ * `[x]` opening its line (`- [x] done`). An `[X]` inside a sentence ("Monitor for [X] hours") is one.
+ */
+function isBlank(text: string, at: number, inner: string): boolean {
+  if (!inner.trim()) return false;
+  if (!/^[xX]$/.test(inner)) return true;
+  const before = text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
+  return !/^\s*(?:[-*+]\s+)?$/.test(before);
+}
+
+/** Each blank of `text` replaced by `by(inner)`; the rest as it was. */
+function eachBlank(text: string, by: (inner: string) => string): string {
+  return text.replace(BRACKETS, (all: string, inner: string, offset: number) =>
+    isBlank(text, offset + (all.startsWith('`') ? 1 : 0), inner) ? by(inner) : all,
+  );
+}
 
 /** `[branch_name]`, `[branch]`, `[Branch name]`, `[branch-name]`. */
 const BRANCH = /\[\s*branch(?:[ _-]?name)?\s*\]/gi;
 
 /** Whether `text` holds a placeholder. */
-export const hasPlaceholder = (text: string): boolean => new RegExp(PLACEHOLDER.source).test(text);
+export const hasPlaceholder = (text: string): boolean => eachBlank(text, () => '\u0000') !== text;
 
 /**
  * Whether `text` says nothing but placeholders: what is left without them, markup
@@ -23,8 +41,7 @@ export const hasPlaceholder = (text: string): boolean => new RegExp(PLACEHOLDER.
  */
 export function isOnlyPlaceholder(text: string): boolean {
   if (!hasPlaceholder(text)) return false;
-  const rest = text
-    .replace(PLACEHOLDER, '')
+  const rest = eachBlank(text, () => '')
     .replace(/^\s*\*[^*\n]{1,60}:\*/, '')
     .replace(/[\s*_`~.,:;()\-–—]/g, '');
   return rest.length === 0;
@@ -41,7 +58,7 @@ export function fillPlaceholders(plan: Template, values: { branch: string | null
 
 /** Replaces each placeholder left in `text` (escaped mrkdwn) by `hint(inner)`, a backticked one with its backticks. */
 export function replacePlaceholders(text: string, hint: (inner: string) => string): string {
-  return text.replace(/`?\[(?![ xX]\])([^[\]\n]{1,300})\](?!\()`?/g, (_all, inner: string) => hint(inner));
+  return eachBlank(text, hint);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Progress } from '../../core/deployment/progress.js';
 import { STATUS_LABELS, type Status } from '../../core/deployment/types.js';
 import { shownMinutes } from '../../core/duration.js';
 import { escapeMrkdwn, safeUrl } from '../../core/text.js';
+import { LIFTOFF_ACTOR } from '../../core/schedule/liftoff-steps.js';
 
 export const DATE_TIME = '{date_short_pretty} {time}';
 
@@ -29,6 +30,7 @@ const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 
 /** A mention, built only from a Slack user id; a pipeline (`pipeline:<name>`) as 🤖 and its name; anything else as inert text. At most 24 characters. */
 export function mention(userId: string): string {
+  if (userId === LIFTOFF_ACTOR) return '🤖 Liftoff';
   if (userId.startsWith('pipeline:')) return `🤖 ${clip(userId.slice('pipeline:'.length), 20)}`;
   return USER_ID.test(userId) ? `<@${userId}>` : clip(userId, 24);
 }
@@ -141,6 +143,10 @@ export function hostFirst(url: URL): string {
   const rest = `${url.pathname === '/' ? '' : url.pathname}${url.search}${url.hash}`;
   return rest ? `${host}${clip(rest, 80 - host.length).replace(/\|/g, '%7C')}` : host;
 }
+
+/** For plain text (modal labels, options, input placeholders): a `[…]` blank as `✎ …`, never raw brackets. */
+export const plainHinted = (text: string): string =>
+  replacePlaceholders(text, (inner) => `✎ ${inner.replace(/\s+/g, ' ').trim()}`);
 
 /**
  * Escaped mrkdwn with each placeholder a blank of the template left (`[e.g., CI/CD pipeline]`, `` `[branch_name]` ``)

@@ -45,12 +45,14 @@ export async function runReportCommand(
     job: { kind: 'summary', payload: { target: 'thread' }, dueAt: now },
     timings: deploymentTimings(d),
   });
-  await client.chat.postMessage({
-    channel: parent.channelId,
-    thread_ts: parent.ts,
-    text: summary.text,
-    blocks: summary.blocks as never,
-  });
+  for (const part of [summary, ...(summary.more ?? [])]) {
+    await client.chat.postMessage({
+      channel: parent.channelId,
+      thread_ts: parent.ts,
+      text: part.text,
+      blocks: part.blocks as never,
+    });
+  }
   const filename = `${d.ref}-record.md`;
   const link = await permalinkOf(deps, d);
   const there = link ? `<${link}|its thread>` : 'its thread';

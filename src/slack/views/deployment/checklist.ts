@@ -7,7 +7,7 @@ import { itemsOfStage, type PlanItem } from '../../../core/template/items.js';
 import type { Group, Template } from '../../../core/template/schema.js';
 import { ActionId, encodeRef } from '../../ids.js';
 import { actions, button, confirmDialog, context, header, section } from '../blocks.js';
-import { clip, joinLines, mention, slackDate } from '../format.js';
+import { clip, hinted, joinLines, mention, slackDate } from '../format.js';
 import { gateText, overrideButton, worstReports } from './gate.js';
 import { itemBlocks, type ItemButton } from './item.js';
 import { budgetAfter, maxOf, measure, memoByPlan, pack, partLabel, worstCost, type Part } from './layout.js';
@@ -92,7 +92,7 @@ function unitBlocks(d: Deployment, u: Unit): KnownBlock[] {
       return [
         section(
           `*Follow-up actions*\n${joinLines(
-            plan.postDeployment.followUps.map((f) => clip(f, 500)),
+            plan.postDeployment.followUps.map((f) => hinted(clip(f, 500))),
             2800,
           )}`,
         ),

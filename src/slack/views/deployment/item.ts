@@ -1,5 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
-import { LIFTOFF_ACTOR } from '../../../core/schedule/liftoff-steps.js';
+import { isLiftoffsAtTheEnd, LIFTOFF_ACTOR } from '../../../core/schedule/liftoff-steps.js';
 import { BY_HEALTH_CHECK } from '../../../core/deployment/health-checks.js';
 import type { Deployment } from '../../../core/deployment/types.js';
 import type { PlanItem } from '../../../core/template/items.js';
@@ -61,6 +61,10 @@ export function itemBlocks(d: Deployment, p: PlanItem, kind: ItemButton): KnownB
   } else if (state?.state === 'failed' && p.stage === 'phase') {
     const note = state.note ? `: ${clip(state.note, NOTE_MAX)}` : '';
     text = `${line(p, '❌', true)} — failed, ${mention(state.by)}${note}`;
+  } else if (isLiftoffsAtTheEnd(p)) {
+    // Nobody confirms it: Liftoff's notice at the end does it (a Confirm would be refused).
+    const end = p.stage === 'rollback' ? 'the rollback is complete' : 'the deployment is complete';
+    text = `${line(p, '⬜')} — 🤖 _Liftoff does this when ${end}_`;
   } else {
     text = line(p, '⬜');
   }
@@ -74,5 +78,8 @@ export function itemBlocks(d: Deployment, p: PlanItem, kind: ItemButton): KnownB
       : '',
     evidenceLine(p, state?.state === 'done' ? state.evidence : undefined, state?.state === 'done') ?? '',
   ].filter(Boolean);
-  return [section(text, accessory(d, p, kind)), ...(small.length ? [context(...small)] : [])];
+  // Nobody confirms Liftoff's steps done at the end, nor undoes a notice Liftoff sent.
+  const liftoffs = kind === 'confirm' ? isLiftoffsAtTheEnd(p) : kind === 'undo' && state?.by === LIFTOFF_ACTOR;
+  const shown = liftoffs ? undefined : accessory(d, p, kind);
+  return [section(text, shown), ...(small.length ? [context(...small)] : [])];
 }

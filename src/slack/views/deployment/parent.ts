@@ -10,7 +10,7 @@ import {
 import { findItem } from '../../../core/template/items.js';
 import { truncate } from '../../../core/text.js';
 import { context, header, section } from '../blocks.js';
-import { clip, firstFew, formatDuration, mention, progressBar, slackDate, statusText } from '../format.js';
+import { clip, firstFew, formatDuration, hinted, mention, progressBar, slackDate, statusText } from '../format.js';
 import type { SlackMessage } from './message.js';
 import { rollbackParentBlocks } from './offer.js';
 import { reversesPair, rollbackNowLine } from './rollback.js';
@@ -34,7 +34,7 @@ function alerts(d: Deployment): string[] {
     return p ? [{ p, s }] : [];
   });
   const failure = ({ p, s }: (typeof failed)[number]) =>
-    `❌ *Step failed* in “${clip(p.sectionTitle, 100)}”: ${clip(p.item.text, 200)} — ${mention(s.by)}${s.note ? `: “${clip(s.note, 200)}”` : ''}`;
+    `❌ *Step failed* in “${clip(p.sectionTitle, 100)}”: ${hinted(clip(p.item.text, 200))} — ${mention(s.by)}${s.note ? `: “${clip(s.note, 200)}”` : ''}`;
   if (failed.length) out.push(firstFew(failed, 3, failure).join('\n'));
   return out;
 }

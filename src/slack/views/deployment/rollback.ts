@@ -1,12 +1,13 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { rollbackTiming } from '../../../core/deployment/progress.js';
 import { refOf, type Deployment } from '../../../core/deployment/types.js';
+import { isLiftoffsAtTheEnd } from '../../../core/schedule/liftoff-steps.js';
 import { itemsOfStage, type PlanItem, type Stage } from '../../../core/template/items.js';
 import { ESTIMATE_HINT, rollbackValidation, STANDARD_VALIDATION_NOTE } from '../../../core/template/rollback.js';
 import type { Template } from '../../../core/template/schema.js';
 import { ActionId, encodeRef } from '../../ids.js';
 import { actions, button, confirmDialog, context, header, section } from '../blocks.js';
-import { clip, formatDuration, joinLines, mention, safeLink, slackDate } from '../format.js';
+import { clip, formatDuration, hinted, joinLines, mention, safeLink, slackDate } from '../format.js';
 import { itemBlocks, type ItemButton } from './item.js';
 import { budgetAfter, maxOf, memoByPlan, pack, partLabel, worstCost, ZERO } from './layout.js';
 import type { SlackMessage } from './message.js';
@@ -82,7 +83,7 @@ function planFrame(d: Deployment, now: number, part: string): KnownBlock[] {
   const restore = r.restore.map((k) => RESTORE_LABELS[k] ?? k).join(', ') || 'nothing chosen';
   const lines = [
     `*${what(d)}:* ${versions(d)}`,
-    `*Trigger:* ${clip(r.trigger, 500)}`,
+    `*Trigger:* ${hinted(clip(r.trigger, 500))}`,
     `*Restore:* ${clip(restore, 300)}`,
     ...(r.note ? [`*Note:* ${clip(r.note, 1000)}`] : []),
   ];
@@ -193,7 +194,7 @@ export function rollbackTimeline(d: Deployment): string[] {
     .flatMap((p) => {
       const s = d.items[p.key];
       return s?.state === 'done'
-        ? [{ at: s.at, line: `${offset(s.at)} ✅ ${clip(p.item.text, 150)} — ${mention(s.by)}` }]
+        ? [{ at: s.at, line: `${offset(s.at)} ✅ ${hinted(clip(p.item.text, 150))} — ${mention(s.by)}` }]
         : [];
     })
     .sort((a, b) => a.at - b.at)
@@ -216,7 +217,7 @@ export function rollbackReport(d: Deployment): KnownBlock[] {
   const restore = r.restore.map((k) => RESTORE_LABELS[k] ?? k).join(', ');
   const summary = [
     `*${what(d)}:* ${versions(d)}`,
-    `*Trigger:* ${clip(r.trigger, 300)}`,
+    `*Trigger:* ${hinted(clip(r.trigger, 300))}`,
     `*Restored:* ${clip(restore || '—', 300)}`,
     `*Duration:* ${formatDuration(t.elapsedMs)}${estimate}`,
   ].join('\n');
@@ -266,7 +267,7 @@ export function rollbackNotice(
   let body: string;
   if (kind === 'started') {
     text = `⏪ Rolling back ${what(d)} (${d.ref}): ${versions(d)}`;
-    body = `⏪ *Rolling back ${what(d)}* (${d.ref}): ${versions(d)}, started by ${mention(r?.started.by ?? d.deployerId)}\n*Trigger:* ${clip(r?.trigger ?? '', 300)}`;
+    body = `⏪ *Rolling back ${what(d)}* (${d.ref}): ${versions(d)}, started by ${mention(r?.started.by ?? d.deployerId)}\n*Trigger:* ${hinted(clip(r?.trigger ?? '', 300))}`;
   } else if (kind === 'completed') {
     const to = d.rollback?.toVersion ? clip(d.rollback.toVersion, 64) : 'the previous version';
     text = `↩️ ${what(d)} is rolled back (${d.ref}) to ${to}`;
@@ -317,7 +318,7 @@ export function rollbackOverrun({ d, now }: Pick<NoticeInput, 'd' | 'now'>): Not
   const estimate = t?.estimateMs ? formatDuration(t.estimateMs) : 'its estimate';
   const over = t?.overrunMs ? ` by ${formatDuration(t.overrunMs)}` : '';
   const open = itemsOfStage(d.plan, 'rollback').filter(
-    (p) => p.item.required && d.items[p.key]?.state !== 'done',
+    (p) => p.item.required && d.items[p.key]?.state !== 'done' && !isLiftoffsAtTheEnd(p),
   ).length;
   const left = open ? ` ${open} required rollback step${open === 1 ? ' is' : 's are'} still open.` : '';
   const text = `⚠️ The rollback of ${d.ref} (${what(d)}) is over its estimated ${estimate}${over}.${left}`;

@@ -4,7 +4,7 @@ import { ENVIRONMENT_LABELS, type Deployment } from '../../../core/deployment/ty
 import type { Template } from '../../../core/template/schema.js';
 import { encodeRef, RollbackField, ViewId } from '../../ids.js';
 import { context, plain, section } from '../blocks.js';
-import { clip } from '../format.js';
+import { clip, plainHinted } from '../format.js';
 import { RESTORE_LABELS } from '../deployment/rollback.js';
 import { input, option, textInput } from './inputs.js';
 
@@ -38,7 +38,7 @@ export function rollbackModal({ d, toVersion }: RollbackModalInput): ModalView {
   const triggers = d.plan.rollback.triggers;
   const options: PlainTextOption[] = [
     // A trigger the template left blank (`[Condition that requires rollback]`) is no reason anyone can pick.
-    ...triggers.flatMap((t, i) => (isOnlyPlaceholder(t) ? [] : [option(t, `t${i}`)])),
+    ...triggers.flatMap((t, i) => (isOnlyPlaceholder(t) ? [] : [option(plainHinted(t), `t${i}`)])),
     option('Other (say below)', OTHER_TRIGGER),
   ];
   const choice: InputBlockElement =

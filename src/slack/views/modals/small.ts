@@ -2,7 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import type { Item, Phase } from '../../../core/template/schema.js';
 import { encodeRef, ModalField, ViewId, type ActionRef } from '../../ids.js';
 import { context, plain, section } from '../blocks.js';
-import { clip } from '../format.js';
+import { clip, hinted, plainHinted } from '../format.js';
 import { input, option, textInput } from './inputs.js';
 
 function modal(o: {
@@ -41,15 +41,15 @@ export function evidenceModal({ d, key, label, hint, kind, itemText }: EvidenceM
           type: 'url_text_input',
           placeholder: plain(hint && /^https?:/.test(hint) ? hint : 'https://…', 150),
         } as const)
-      : textInput({ maxLength: 1000, ...(hint ? { placeholder: hint } : {}) });
+      : textInput({ maxLength: 1000, ...(hint ? { placeholder: plainHinted(hint) } : {}) });
   return modal({
     callbackId: ViewId.evidence,
     title: 'Confirm item',
     submit: 'Confirm',
     metadata: encodeRef({ d, k: key }),
     blocks: [
-      section(`*${clip(itemText, 2000)}*`),
-      input(ModalField.evidence, label, element, {
+      section(`*${hinted(clip(itemText, 2000))}*`),
+      input(ModalField.evidence, plainHinted(label), element, {
         hint:
           kind === 'url'
             ? 'Paste a link starting with https://. It is shown next to the item.'
@@ -111,7 +111,7 @@ export const MAX_OPTION_VALUE = 75;
 export function failStepModal({ d, phase, steps }: FailStepModalInput): ModalView {
   const options = steps
     .slice(0, 100)
-    .map((s, i) => option(s.item.text, s.key.length <= MAX_OPTION_VALUE ? s.key : String(i)));
+    .map((s, i) => option(plainHinted(s.item.text), s.key.length <= MAX_OPTION_VALUE ? s.key : String(i)));
   return modal({
     callbackId: ViewId.failStep,
     title: 'Report a failed step',

@@ -9,7 +9,7 @@ import {
 import type { ApprovalRole } from '../../../core/template/schema.js';
 import { ActionId, StartField, ViewId } from '../../ids.js';
 import { context, plain, section } from '../blocks.js';
-import { clip } from '../format.js';
+import { clip, hinted, plainHinted } from '../format.js';
 import { escapeMrkdwn } from '../../../core/text.js';
 import { input, option, textInput } from './inputs.js';
 import { timingFields } from './start-timings.js';
@@ -133,7 +133,7 @@ export function startModal({
   const windowStart = Math.floor(now / HOUR) * HOUR + HOUR;
   const environments = ENVIRONMENTS.map((e) => option(ENVIRONMENT_LABELS[e], e));
   const types = DEPLOYMENT_TYPES.map((t) => option(DEPLOYMENT_TYPE_LABELS[t], t));
-  const templateOptions = shown.map((t) => option(t.name, t.id));
+  const templateOptions = shown.map((t) => option(plainHinted(t.name), t.id));
   const chosenOption = templateOptions.find((o) => o.value === chosen?.id);
 
   const blocks: KnownBlock[] = [];
@@ -165,7 +165,7 @@ export function startModal({
     ),
     input(StartField.type, 'Type', { type: 'static_select', options: types, initial_option: types[0]! }),
     locked.has('template') && chosen
-      ? context(`Template: *${escapeMrkdwn(chosen.name)}* (set by the team configuration)`)
+      ? context(`Template: *${hinted(escapeMrkdwn(chosen.name))}* (set by the team configuration)`)
       : input(
           at(StartField.template),
           'Template',
@@ -212,10 +212,11 @@ export function startModal({
   }
   for (const role of chosen?.roles ?? []) {
     const named = (fill?.approvers?.[role.role] ?? []).slice(0, MAX_APPROVERS);
+    const label = plainHinted(role.label); // a blank the template left (`[Role]`) never shows raw
     if (locked.has('approvers')) {
       blocks.push(
         context(
-          `${role.label}: ${named.length ? named.map((u) => `<@${u}>`).join(', ') : 'nobody'} (set by the team configuration)`,
+          `${hinted(clip(role.label, 200))}: ${named.length ? named.map((u) => `<@${u}>`).join(', ') : 'nobody'} (set by the team configuration)`,
         ),
       );
       continue;
@@ -223,7 +224,7 @@ export function startModal({
     blocks.push(
       input(
         at(StartField.approver(role.role)),
-        `${role.label} approval`,
+        `${label} approval`,
         {
           type: 'multi_users_select',
           max_selected_items: Math.max(5, named.length),
@@ -233,8 +234,8 @@ export function startModal({
         {
           optional: !role.required,
           hint: role.required
-            ? `Any one of them can approve as ${role.label}.`
-            : `Optional: name someone only if a ${role.label} approval is wanted.`,
+            ? `Any one of them can approve as ${label}.`
+            : `Optional: name someone only if a ${label} approval is wanted.`,
         },
       ),
     );

@@ -1,11 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import { progressOf } from '../../../core/deployment/progress.js';
 import { followUpsFor } from '../../../core/schedule/follow-ups.js';
+import { asSent } from '../../../core/schedule/liftoff-steps.js';
 import { ActionId, encodeRef } from '../../ids.js';
 import { actions, button, confirmDialog, context, section } from '../blocks.js';
-import { clip, formatDuration, joinLines, mention, progressCounts, slackDate } from '../format.js';
-import { summaryReport } from './summary.js';
-import { plainTitle, threadHint, title, windowText, type Notice, type NoticeInput } from './common.js';
+import { clip, formatDuration, hinted, joinLines, mention, plainHinted, progressCounts, slackDate } from '../format.js';
+import { summarySections } from './summary.js';
+import { plainTitle, splitNotice, threadHint, title, windowText, type Notice, type NoticeInput } from './common.js';
 
 function monitoringLines({ d }: NoticeInput): string[] {
   if (!d.monitoring) return [];
@@ -15,14 +16,14 @@ function monitoringLines({ d }: NoticeInput): string[] {
   if (d.plan.monitoring.metrics.length)
     lines.push(
       `*Metrics*\n${joinLines(
-        d.plan.monitoring.metrics.map((m) => clip(m, 200)),
+        d.plan.monitoring.metrics.map((m) => hinted(clip(m, 200))),
         1000,
       )}`,
     );
   if (d.plan.monitoring.thresholds.length) {
     lines.push(
       `*Alert thresholds*\n${joinLines(
-        d.plan.monitoring.thresholds.map((m) => clip(m, 200)),
+        d.plan.monitoring.thresholds.map((m) => hinted(clip(m, 200))),
         1000,
       )}`,
     );
@@ -34,22 +35,20 @@ function monitoringLines({ d }: NoticeInput): string[] {
 const COMPLETION_BUDGET = 9_500;
 
 /**
- * The summary report's sections (phases, approvals, overrides and failures, timeline) that fit after
- * `head`; when some do not, a line says where the rest of the record is.
+ * The summary report's sections that fit after `head`, for a copy outside the thread; when some do
+ * not, a line says the thread has the whole report.
  */
-function withSummary(input: NoticeInput, head: KnownBlock[]): KnownBlock[] {
-  const [, , ...body] = summaryReport(input).blocks; // its header and title line: the completion notice says them
+function withSummary(body: KnownBlock[], head: KnownBlock[]): KnownBlock[] {
   const out = [...head];
   let size = JSON.stringify(out).length;
   for (const [i, b] of body.entries()) {
     const n = JSON.stringify(b).length + 1;
     if (size + n > COMPLETION_BUDGET) {
-      const where =
-        input.job.payload.target === 'thread'
-          ? 'each checklist message above shows who confirmed what, and when'
-          : 'the deployment’s thread has the whole record';
+      const left = body.length - i;
       out.push(
-        context(`_${body.length - i} more part${body.length - i === 1 ? '' : 's'} of the summary left out: ${where}._`),
+        context(
+          `_${left} more part${left === 1 ? '' : 's'} of the summary in the deployment’s thread, which has it whole._`,
+        ),
       );
       break;
     }
@@ -61,10 +60,13 @@ function withSummary(input: NoticeInput, head: KnownBlock[]): KnownBlock[] {
 
 /**
  * Completed (or complete and now monitored): stakeholders and the thread, one message each, which
- * carries the summary report (phases, approvals, overrides and failures, timeline). The ops copy is
- * the headline only.
+ * carries the summary report (phases, approvals, overrides and failures, timeline): whole in the
+ * thread (a long one goes on in continuation messages), what fits elsewhere. The ops copy is the
+ * headline only.
  */
-export function completion(input: NoticeInput): Notice {
+export function completion(sent: NoticeInput): Notice {
+  // It counts the steps it performs ("Announce the completion of the deployment") as done.
+  const input = { ...sent, d: asSent(sent.d, 'completion', sent.now) };
   const { d, job } = input;
   const first = Object.values(d.phases)
     .map((p) => p.started?.at)
@@ -79,8 +81,12 @@ export function completion(input: NoticeInput): Notice {
     ...monitoringLines(input).map((l) => section(l)),
   ];
   const hint = threadHint(d, job.payload.target);
-  const blocks = job.payload.target === 'ops' ? head : withSummary(input, head);
-  return { text: `✅ ${plainTitle(d)} is complete`, blocks: [...blocks, ...hint] };
+  const text = `✅ ${plainTitle(d)} is complete`;
+  if (job.payload.target === 'ops') return { text, blocks: [...head, ...hint] };
+  const body = summarySections(input);
+  // The thread gets the whole report (in continuations when it is long), a copy elsewhere what fits.
+  if (job.payload.target === 'thread') return splitNotice(head, body, text, `📋 Summary report of ${d.ref}, continued`);
+  return { text, blocks: [...withSummary(body, head), ...hint] };
 }
 
 /** The deployer's verdict after monitoring: healthy. */
@@ -132,8 +138,8 @@ export function followUp({ d, job }: NoticeInput): Notice {
     job.payload.n !== undefined ? [all[job.payload.n] ?? 'Follow-up'] : followUpsFor(d).map((n) => all[n]!);
   if (picked.length === 1) {
     return {
-      text: `📌 ${d.ref} follow-up: ${clip(picked[0]!, 300)}`,
-      blocks: [section(`📌 ${mention(d.deployerId)}, a follow-up of ${d.ref}: *${clip(picked[0]!, 500)}*`)],
+      text: `📌 ${d.ref} follow-up: ${plainHinted(picked[0]!).slice(0, 300)}`,
+      blocks: [section(`📌 ${mention(d.deployerId)}, a follow-up of ${d.ref}: *${hinted(clip(picked[0]!, 500))}*`)],
     };
   }
   return {
@@ -141,7 +147,7 @@ export function followUp({ d, job }: NoticeInput): Notice {
     blocks: [
       section(
         `📌 ${mention(d.deployerId)}, the follow-ups of ${d.ref}:\n${joinLines(
-          picked.map((f) => clip(f, 300)),
+          picked.map((f) => hinted(clip(f, 300))),
           2800,
         )}`,
       ),

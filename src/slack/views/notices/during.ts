@@ -3,7 +3,7 @@ import { STATUS_LABELS, type Deployment } from '../../../core/deployment/types.j
 import { findItem } from '../../../core/template/items.js';
 import { actions, section } from '../blocks.js';
 import { rollbackButton } from '../deployment/offer.js';
-import { clip, formatDuration, mention, progressBar, slackDate } from '../format.js';
+import { clip, formatDuration, hinted, mention, progressBar, slackDate } from '../format.js';
 import { healthCheckLines } from './health-checks.js';
 import { plainTitle, threadHint, title, windowText, type Notice, type NoticeInput } from './common.js';
 
@@ -70,7 +70,7 @@ function issueLine(d: Deployment, input: NoticeInput): string {
   switch (e.type) {
     case 'item_failed': {
       const item = findItem(d.plan, e.key);
-      return `❌ Step failed: *${clip(item?.item.text ?? e.key, 300)}* (${clip(item?.sectionTitle ?? '', 150)}), reported by ${who}\n> ${clip(e.note, 1000)}`;
+      return `❌ Step failed: *${hinted(clip(item?.item.text ?? e.key, 300))}* (${clip(item?.sectionTitle ?? '', 150)}), reported by ${who}\n> ${clip(e.note, 1000)}`;
     }
     case 'rejected': {
       const label = d.plan.approvals.find((a) => a.role === e.role)?.label ?? e.role;

@@ -2,21 +2,24 @@ import type { KnownBlock } from '@slack/types';
 import type { RecordedEvent } from '../../../core/deployment/events.js';
 import { phaseTiming, progressOf } from '../../../core/deployment/progress.js';
 import { STATUS_LABELS, type Deployment } from '../../../core/deployment/types.js';
+import { LIFTOFF_ACTOR } from '../../../core/schedule/liftoff-steps.js';
 import { findItem } from '../../../core/template/items.js';
 import { context, header, section } from '../blocks.js';
 import { gateName } from '../deployment/gate.js';
-import { MAX_BLOCKS_CHARS, measure } from '../deployment/layout.js';
-import { clip, formatDuration, mention, progressCounts, slackDate } from '../format.js';
-import { plainTitle, title, type Notice, type NoticeInput } from './common.js';
+import { clip, formatDuration, hinted, mention, progressCounts, slackDate } from '../format.js';
+import { plainTitle, splitNotice, title, type Notice, type NoticeInput } from './common.js';
 
 const time = (at: number) => slackDate(at, '{date_short} {time}');
-const label = (d: Deployment, role: string) => clip(d.plan.approvals.find((a) => a.role === role)?.label ?? role, 75);
-const itemText = (d: Deployment, key: string) => clip(findItem(d.plan, key)?.item.text ?? key, 120);
+const label = (d: Deployment, role: string) =>
+  hinted(clip(d.plan.approvals.find((a) => a.role === role)?.label ?? role, 75));
+/** An item as the timeline names it: a blank the template left (`[Critical path 1]`) is a muted hint. */
+const itemText = (d: Deployment, key: string) => hinted(clip(findItem(d.plan, key)?.item.text ?? key, 120));
 
-/** One line per event worth reading in the timeline; null for the rest. */
+/** One line per event worth reading in the timeline; null for the rest (Liftoff's own steps are its notices: the checklist shows them). */
 function timelineLine(d: Deployment, e: RecordedEvent): string | null {
+  if (e.actor === LIFTOFF_ACTOR) return null;
   const who = mention(e.actor);
-  const phase = (id: string) => clip(d.plan.phases.find((p) => p.id === id)?.title ?? id, 100);
+  const phase = (id: string) => hinted(clip(d.plan.phases.find((p) => p.id === id)?.title ?? id, 100));
   const what = ((): string | null => {
     switch (e.type) {
       case 'created':
@@ -54,16 +57,12 @@ function timelineLine(d: Deployment, e: RecordedEvent): string | null {
   return what ? `${time(e.at)} ${what}` : null;
 }
 
-/** Lines packed into sections of at most `max` characters, at most `sections` of them; `rest` says where the others are. */
-function packed(lines: string[], max = 2800, sections = 2, rest = (n: number) => `_and ${n} more_`): string[] {
+/** Lines packed into sections' texts of at most `max` characters (Slack takes 3,000 in a section): all of them. */
+function packed(lines: string[], max = 2800): string[] {
   const out: string[] = [];
   let current = '';
-  for (const [i, line] of lines.entries()) {
-    if (current.length + line.length + 1 > max) {
-      if (out.length + 1 >= sections) {
-        out.push(`${current}\n${rest(lines.length - i)}`);
-        return out;
-      }
+  for (const line of lines) {
+    if (current && current.length + line.length + 1 > max) {
       out.push(current);
       current = '';
     }
@@ -73,42 +72,20 @@ function packed(lines: string[], max = 2800, sections = 2, rest = (n: number) =>
   return out;
 }
 
-/** What the report's blocks may take, measured as Slack measures them (the blocks JSON), with the deployment messages' margin. */
-const REPORT_CHARS = MAX_BLOCKS_CHARS - 500;
+/** A list as sections, its title on the first. */
+const listSections = (title: string, lines: string[]) =>
+  packed(lines).map((text, i) => section(i ? text : `*${title}*\n${text}`));
 
 /**
- * The summary report: phases planned against actual, approvals, overrides,
- * failures and notes, the timeline. Measured, not counted: while its blocks
- * JSON is over REPORT_CHARS, its lists are packed smaller (each ends by saying
- * how many more there are), so Slack never answers msg_blocks_too_long.
+ * The report's body: phases planned against actual, approvals, overrides, failures and notes, the
+ * timeline. Every line is kept; a long list takes several sections (`splitNotice` puts them in messages).
  */
-export function summaryReport(input: NoticeInput): Notice {
-  let report = summaryWithin(input, 2800);
-  for (
-    let max = 2200;
-    measure(report.blocks as KnownBlock[]).chars > REPORT_CHARS && max >= 300;
-    max = Math.floor(max * 0.75)
-  ) {
-    report = summaryWithin(input, max);
-  }
-  return report;
-}
-
-/** The report with every list section at most `max` characters. */
-function summaryWithin({ d, events, now, job }: NoticeInput, max: number): Notice {
-  const p = progressOf(d);
-  const blocks: KnownBlock[] = [
-    header(`Summary report: ${d.ref}`),
-    section(
-      `${title(d)}\n*${STATUS_LABELS[d.status]}* · ${progressCounts(p)} items confirmed${p.failed ? ` · ${p.failed} failed` : ''}`,
-    ),
-  ];
+export function summarySections({ d, events, now }: NoticeInput): KnownBlock[] {
   const phases = d.plan.phases.map((ph) => {
     const t = phaseTiming(d, ph.id, now);
     const actual = t.actualMs === null ? 'not run' : `took ${formatDuration(t.actualMs)}`;
-    return `• ${clip(ph.title, 120)}: planned ${formatDuration(t.plannedMs)}, ${actual}${t.overrun ? ' ⚠️ over plan' : ''}`;
+    return `• ${hinted(clip(ph.title, 120))}: planned ${formatDuration(t.plannedMs)}, ${actual}${t.overrun ? ' ⚠️ over plan' : ''}`;
   });
-  blocks.push(...packed(phases, max, 1).map((text) => section(`*Phases*\n${text}`)));
   const approvals = d.plan.approvals
     .filter((a) => d.approvals[a.role] || (d.approvers[a.role]?.length ?? 0) > 0)
     .map((a) => {
@@ -116,7 +93,6 @@ function summaryWithin({ d, events, now, job }: NoticeInput, max: number): Notic
       if (!s) return `• ${label(d, a.role)}: not given`;
       return `• ${label(d, a.role)}: ${s.decision} by ${mention(s.by)} ${time(s.at)}${s.reason ? ` (“${clip(s.reason, 200)}”)` : ''}`;
     });
-  if (approvals.length) blocks.push(...packed(approvals, max, 1).map((text) => section(`*Approvals*\n${text}`)));
   const granted = d.overrides.find((o) => o.gate === 'calendar');
   const problems = [
     ...(d.emergency
@@ -139,15 +115,33 @@ function summaryWithin({ d, events, now, job }: NoticeInput, max: number): Notic
       ? [`• 🆘 Marked faulty: ${clip(d.monitoring.verdict.note ?? '', 300)}`]
       : []),
   ];
-  if (problems.length)
-    blocks.push(...packed(problems, max, 1).map((text) => section(`*Overrides, failures and notes*\n${text}`)));
   const timeline = events.map((e) => timelineLine(d, e)).filter((l): l is string => l !== null);
-  // A message stays well under Slack's size limit: a long timeline ends by saying where the rest of the record is.
-  const rest = (n: number) =>
-    job.payload.target === 'thread'
-      ? `_and ${n} more: each checklist message above shows who confirmed what, and when_`
-      : `_and ${n} more in the deployment's thread_`;
-  blocks.push(...packed(timeline, max, 2, rest).map((text, i) => section(`${i ? '' : '*Timeline*\n'}${text}`)));
-  blocks.push(context(`Report made ${slackDate(now)}.`));
-  return { text: `📋 Summary report: ${plainTitle(d)}`, blocks };
+  return [
+    ...listSections('Phases', phases),
+    ...listSections('Approvals', approvals),
+    ...listSections('Overrides, failures and notes', problems),
+    ...listSections('Timeline', timeline),
+  ];
+}
+
+/**
+ * The summary report, measured, not counted: when its blocks JSON would pass what Slack takes in one
+ * message (`msg_blocks_too_long`), it goes on in continuation messages, in order, each within the
+ * limits; nothing is left out.
+ */
+export function summaryReport(input: NoticeInput): Notice {
+  const { d, now } = input;
+  const p = progressOf(d);
+  const head = [
+    header(`Summary report: ${d.ref}`),
+    section(
+      `${title(d)}\n*${STATUS_LABELS[d.status]}* · ${progressCounts(p)} items confirmed${p.failed ? ` · ${p.failed} failed` : ''}`,
+    ),
+  ];
+  return splitNotice(
+    head,
+    [...summarySections(input), context(`Report made ${slackDate(now)}.`)],
+    `📋 Summary report: ${plainTitle(d)}`,
+    `📋 Summary report of ${d.ref}, continued`,
+  );
 }
