@@ -1,5 +1,4 @@
 import type { Logger } from '../../../support/logger.js';
-import { weeklyChart } from '../../charts/weekly.js';
 import { presentError, tell, type Where } from '../../reply.js';
 import { chartCaption, chartWorthy, statsMessage } from '../../views/stats.js';
 import type { ListenerDeps } from '../deps.js';
@@ -30,6 +29,8 @@ export async function runStatsCommand(
   if (!chartWorthy(stats) || !where.channel) return;
   const caption = chartCaption(stats, filter, where.user);
   try {
+    // Loaded on first use: the charting libraries take seconds to load, and a start should not wait for them.
+    const { weeklyChart } = await import('../../charts/weekly.js');
     await deps.client.files.uploadV2({
       channel_id: where.channel,
       file: await weeklyChart(stats.weeks),
