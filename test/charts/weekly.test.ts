@@ -42,6 +42,14 @@ describe('the chart of deployments a week', () => {
     ]);
   });
 
+  it('names the year under the weeks when they cross a new year', () => {
+    const label = (weeks: WeekStats[]) =>
+      (weeklySpec(weeks) as { data: { values: Array<{ week: string }> } }).data.values.map((v) => v.week);
+    expect(label(WEEKS.slice(0, 2))).toContain('Sep 14');
+    const crossing = [Date.UTC(2026, 11, 28), Date.UTC(2027, 0, 4)].map((start) => ({ ...WEEKS[0]!, start }));
+    expect(new Set(label(crossing))).toEqual(new Set(['Dec 28, 2026', 'Jan 4, 2027']));
+  });
+
   it('draws its text with the font it ships, whatever fonts the machine has', async () => {
     const svg = (text: string) =>
       `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><rect width="200" height="40" fill="white"/><text x="10" y="28" font-family="DejaVu Sans" font-size="20">${text}</text></svg>`;

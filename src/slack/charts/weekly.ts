@@ -22,11 +22,20 @@ const OUTCOMES = [
 ] as const;
 
 const dayMonth = new Intl.DateTimeFormat('en-US', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const dayMonthYear = new Intl.DateTimeFormat('en-US', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 /** The Vega-Lite spec of deployments a week, stacked by outcome (pure). */
 export function weeklySpec(weeks: readonly WeekStats[]): TopLevelSpec {
+  const year = (ms: number) => new Date(ms).getUTCFullYear();
+  // The year too when the weeks cross a new year.
+  const label = year(weeks[0]?.start ?? 0) === year(weeks.at(-1)?.start ?? 0) ? dayMonth : dayMonthYear;
   const values = weeks.flatMap((w, i) =>
-    OUTCOMES.map((o, order) => ({ week: dayMonth.format(w.start), i, outcome: o.label, order, n: w[o.key] })),
+    OUTCOMES.map((o, order) => ({ week: label.format(w.start), i, outcome: o.label, order, n: w[o.key] })),
   );
   return {
     width: Math.max(240, Math.min(720, weeks.length * 48)),
@@ -42,7 +51,7 @@ export function weeklySpec(weeks: readonly WeekStats[]): TopLevelSpec {
         type: 'ordinal',
         sort: { field: 'i' },
         title: 'Week starting (UTC)',
-        axis: { labelAngle: 0 },
+        axis: { labelAngle: 0, labelOverlap: 'greedy' },
       },
       y: { field: 'n', type: 'quantitative', title: 'Deployments', axis: { tickMinStep: 1, format: 'd' } },
       color: {
