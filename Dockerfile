@@ -28,6 +28,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY data/templates ./data/templates
+# The font the charts are drawn with (the image has no system fonts).
+COPY assets ./assets
 # The database lives in the volume, owned by the unprivileged user the image runs as (node, uid 1000).
 RUN mkdir /data && chown node:node /data
 VOLUME ["/data"]

@@ -77,7 +77,7 @@ export const BOT_SCOPES = [
     scope: 'files:write',
     why:
       'files.getUploadURLExternal and files.completeUploadExternal: /deploy report uploads the full record of a ' +
-      'deployment as a Markdown file to its thread.',
+      'deployment as a Markdown file to its thread; /deploy stats shares its chart (PNG) where it was typed.',
   },
   {
     scope: 'users:read.email',

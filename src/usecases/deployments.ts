@@ -10,7 +10,7 @@ import {
   type Policy,
 } from '../core/deployment/decide.js';
 import type { DeploymentEvent } from '../core/deployment/events.js';
-import { deliveryStats, type DeliveryStats } from '../core/deployment/stats.js';
+import { deliveryStats, homeStats, type DeliveryStats, type HomeStats } from '../core/deployment/stats.js';
 import { HISTORY_PAGE_SIZE, pageWindow, type HistoryFilter, type HistoryPage } from '../core/deployment/history.js';
 import type { Deployment, DeploymentInput } from '../core/deployment/types.js';
 import { DomainError, isDomainError } from '../core/errors.js';
@@ -20,6 +20,9 @@ import { writeTransaction } from '../storage/transaction.js';
 
 /** The actor of what Liftoff itself records (its dedicated channel), in the audit trail. */
 const SYSTEM_ACTOR = 'liftoff';
+
+/** The period App Home's delivery stats look back over, in days. */
+export const HOME_STATS_DAYS = 30;
 
 /** What a deployment's policy depends on. */
 export type PolicyTarget = Pick<Deployment, 'service' | 'environment'>;
@@ -52,8 +55,13 @@ export function createDeploymentService({
   onChange,
   withinChange,
 }: DeploymentServiceDeps) {
+  /** The deployments App Home's stats are drawn from, read at most once a minute and again after any change. */
+  let homeStatsSource: { minute: number; ds: Deployment[] } | undefined;
   const notify = (d: Deployment, events: DeploymentEvent[]) => {
-    if (events.length) onChange?.(d, events);
+    if (events.length) {
+      homeStatsSource = undefined;
+      onChange?.(d, events);
+    }
   };
 
   function recordingRefusals<T>(id: number, action: CommandType, actor: string, run: () => T): T {
@@ -174,6 +182,22 @@ export function createDeploymentService({
     stats(filter: HistoryFilter, days: number): DeliveryStats {
       const now = clock.now();
       return deliveryStats(repos.deployments.finishedBetween(filter, now - days * 86_400_000, now), days, now);
+    },
+
+    /**
+     * App Home's measures over the last `HOME_STATS_DAYS` days: the team's and
+     * those of the services `user` deployed. Home is opened often: the period's
+     * deployments are read once a minute (and after each change made here).
+     */
+    homeStats(user: string): HomeStats {
+      const now = clock.now();
+      const minute = Math.floor(now / 60_000);
+      if (homeStatsSource?.minute !== minute)
+        homeStatsSource = {
+          minute,
+          ds: repos.deployments.finishedBetween({}, now - HOME_STATS_DAYS * 86_400_000, now),
+        };
+      return homeStats(homeStatsSource.ds, user, HOME_STATS_DAYS, now);
     },
 
     /** Every event of a deployment with its link in the chain, oldest first (the full record). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../src/core/deployment/apply.js';
 import type { DeploymentEvent } from '../../src/core/deployment/events.js';
-import { deliveryStats, median, parsePeriod } from '../../src/core/deployment/stats.js';
+import { deliveryStats, homeStats, median, parsePeriod } from '../../src/core/deployment/stats.js';
 import type { Deployment } from '../../src/core/deployment/types.js';
 import { HOUR, KEYS, MIN, newDeployment, T0, USERS } from './fixtures.js';
 
@@ -81,6 +81,29 @@ describe('delivery stats on a constructed history', () => {
       overruns: 1,
       overrunMeanMs: 60 * MIN,
     });
+  });
+
+  it('counts each week of the period by outcome, oldest first, the last week the shorter one', () => {
+    const { weeks } = deliveryStats(history, 30, NOW);
+    // 30 days from T0: weeks start at days 0, 7, 14, 21, 28 (the last holds days 28 to 30).
+    expect(weeks.map((w) => (w.start - T0) / DAY)).toEqual([0, 7, 14, 21, 28]);
+    expect(weeks.map(({ completed, failed, cancelled }) => [completed, failed, cancelled])).toEqual([
+      [1, 0, 0], // 1 (day 5)
+      [1, 0, 0], // 2 (day 10)
+      [0, 2, 0], // 3 (day 15) rolled back, 4 (day 20) failed its rollback
+      [0, 0, 1], // 5 (day 25) cancelled
+      [0, 0, 0], // 7 (day 29) is still scheduled
+    ]);
+  });
+
+  it('gives Home the team’s measures and those of the services the person deployed', () => {
+    const others = [past(8, 12), past(9, 14)].map((d) => ({ ...d, service: 'billing', deployerId: 'U0OTHER' }));
+    const all = [...history, ...others];
+    const mine = homeStats(all, USERS.deployer, 30, NOW);
+    expect(mine.mine?.services).toEqual(['web']);
+    expect(mine.mine?.stats.deployed).toBe(4);
+    expect(homeStats(all, 'U0OTHER', 30, NOW).mine?.services).toEqual(['billing']);
+    expect(homeStats(all, 'U0NOBODY', 30, NOW)).toEqual({ team: deliveryStats(all, 30, NOW) });
   });
 
   it('says nothing it cannot know: no deployments, no rates', () => {

@@ -26,13 +26,13 @@ let data: string;
 let fake: FakeSlack;
 
 /**
- * The runtime stage: package.json, dist/, the built-in templates and the production
+ * The runtime stage: package.json, dist/, the built-in templates, the charts' font and the production
  * dependencies (`npm prune --omit=dev` in the build stage: the packages `npm ls --omit=dev`
  * lists, better-sqlite3 with the addon compiled there), owned by root and read-only to Liftoff.
  */
 function installProduction(): string {
   const dir = mkdtempSync(join(tmpdir(), 'liftoff-app-'));
-  for (const f of ['package.json', 'package-lock.json', 'dist', 'data/templates'])
+  for (const f of ['package.json', 'package-lock.json', 'dist', 'data/templates', 'assets'])
     cpSync(join(ROOT, f), join(dir, f), { recursive: true });
   const packages = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8' })
     .split('\n')
@@ -135,6 +135,19 @@ describe('the production install', () => {
       child?.kill('SIGKILL');
     }
   }, 300_000);
+
+  it('draws a chart from the compiled output with the production dependencies and the font it ships', () => {
+    const script = `import('./dist/slack/charts/weekly.js').then(async (m) => {
+      const png = await m.weeklyChart([0, 1, 2].map((i) => ({ start: i * 7 * 86400000, completed: i, failed: 1, cancelled: 0 })));
+      process.stdout.write(png.subarray(1, 4).toString('ascii') + ' ' + png.readUInt32BE(16));
+    })`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: app,
+      encoding: 'utf8',
+      ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+    });
+    expect(out).toMatch(/^PNG \d{3,4}$/);
+  });
 
   it('npm start hands SIGTERM to node itself (exec): npm exits 0 and nothing is left listening', async () => {
     let child: LiftoffChild | null = null;

@@ -137,3 +137,25 @@ describe('the deployment service', () => {
     expect(caught(() => service.findByRef('')).message).toBe('There is no deployment (none given). Try /deploy list.');
   });
 });
+
+describe('App Home’s delivery stats', () => {
+  it('count a change made through the service at once, and one written elsewhere within a minute', () => {
+    const { service, repos, clock } = setup();
+    service.start(deploymentInput(), template, USERS.deployer, 'V0VIEW1');
+    service.start(deploymentInput({ version: '2.5.0' }), template, USERS.deployer, 'V0VIEW2');
+    clock.set(T0 + 3 * 60 * MIN);
+    expect(service.homeStats(USERS.deployer)).toEqual({ team: expect.objectContaining({ cancelled: 0 }) });
+
+    service.act(1, { type: 'cancel', reason: 'window moved' }, USERS.deployer);
+    expect(service.homeStats(USERS.deployer)).toMatchObject({
+      team: { cancelled: 1 },
+      mine: { services: ['web'], stats: { cancelled: 1 } },
+    });
+
+    // Written by another process (not through this service): counted within the minute.
+    repos.deployments.change(2, () => [{ type: 'cancelled', reason: 'moved' }], USERS.deployer, clock.now());
+    expect(service.homeStats(USERS.deployer).team.cancelled).toBe(1);
+    clock.advance(MIN);
+    expect(service.homeStats(USERS.deployer).team.cancelled).toBe(2);
+  });
+});

@@ -14,6 +14,7 @@ export interface PastOptions {
   environment?: (i: number) => Environment;
   outcome?: (i: number) => Outcome;
   channelId?: string;
+  deployerId?: string;
 }
 
 /**
@@ -38,6 +39,7 @@ function seed(repos: Repositories, n: number, o: PastOptions): number[] {
       windowStart: start,
       windowEnd: start + 4 * HOUR,
       ...(o.channelId ? { channelId: o.channelId } : {}),
+      ...(o.deployerId ? { deployerId: o.deployerId } : {}),
     });
     const d = repos.deployments.create(createdEvent(input, template), USERS.deployer, start - HOUR);
     const outcome = o.outcome?.(i) ?? OUTCOMES[i % OUTCOMES.length]!;

@@ -40,6 +40,18 @@ export interface DeliveryStats {
   /** DORA: lead time for changes, median, from planned in Liftoff to completed (commit times are not known to Liftoff); null with none. */
   leadMedianMs: number | null;
   phases: PhaseStats[];
+  /** The period week by week, oldest first (the last week may be shorter): what a chart shows. */
+  weeks: WeekStats[];
+}
+
+/** One week of the period: the deployments whose window started in it, by outcome. */
+export interface WeekStats {
+  /** When the week starts (ms). */
+  start: number;
+  completed: number;
+  /** Rolled back or rollback failed. */
+  failed: number;
+  cancelled: number;
 }
 
 export function median(values: readonly number[]): number | null {
@@ -59,6 +71,25 @@ function troubleAt(d: Deployment): number | undefined {
     ...(d.rollback ? [d.rollback.started.at] : []),
   ];
   return times.length ? Math.min(...times) : undefined;
+}
+
+/** Counts the deployments in the period per week, from the period's start. */
+function byWeek(ds: readonly Deployment[], days: number, now: number): WeekStats[] {
+  const from = now - days * DAY;
+  const weeks: WeekStats[] = Array.from({ length: Math.ceil(days / 7) }, (_, i) => ({
+    start: from + i * 7 * DAY,
+    completed: 0,
+    failed: 0,
+    cancelled: 0,
+  }));
+  for (const d of ds) {
+    const week = weeks[Math.min(weeks.length - 1, Math.floor((d.window.start - from) / (7 * DAY)))];
+    if (!week) continue;
+    if (d.status === 'completed') week.completed++;
+    else if (d.status === 'rolled_back' || d.status === 'rollback_failed') week.failed++;
+    else if (d.status === 'cancelled') week.cancelled++;
+  }
+  return weeks;
 }
 
 /**
@@ -110,5 +141,37 @@ export function deliveryStats(ds: readonly Deployment[], days: number, now: numb
       overruns: e.over.length,
       overrunMeanMs: mean(e.over),
     })),
+    weeks: byWeek(inPeriod, days, now),
+  };
+}
+
+/** App Home's measures: the team's, and those of the services the person deployed in the period (when any). */
+export interface HomeStats {
+  team: DeliveryStats;
+  mine?: { services: string[]; stats: DeliveryStats };
+}
+
+/** The team's measures over `ds`, and those of the services `user` deployed among them. */
+export function homeStats(ds: readonly Deployment[], user: string, days: number, now: number): HomeStats {
+  const team = deliveryStats(ds, days, now);
+  const services = [
+    ...new Set(
+      ds
+        .filter((d) => d.deployerId === user && d.window.start >= now - days * DAY && d.window.start <= now)
+        .map((d) => d.service),
+    ),
+  ].sort();
+  if (!services.length) return { team };
+  const theirs = new Set(services);
+  return {
+    team,
+    mine: {
+      services,
+      stats: deliveryStats(
+        ds.filter((d) => theirs.has(d.service)),
+        days,
+        now,
+      ),
+    },
   };
 }

@@ -38,7 +38,7 @@ const COMMANDS: Array<[string, string]> = [
   ['/deploy history [service] [environment] [page N]', 'past deployments with their outcome, newest first'],
   [
     '/deploy stats [service] [environment] [period]',
-    'the four DORA measures and phases planned against actual (default: last 30 days)',
+    'the four DORA measures and phases planned against actual (default: last 30 days), with a chart of the weeks posted here',
   ],
   ['/deploy report DEP-12', 'post the summary report in the thread, with the full record as a Markdown file'],
   ['/deploy templates', 'the templates you can deploy with'],

@@ -66,7 +66,8 @@ function waitingBlocks(waiting: Waiting, links: ReadonlyMap<number, string | nul
 /**
  * App Home: what is waiting for the user who opened it (when given), then the
  * active and upcoming deployments, with links to their threads, then a page of
- * past deployments (`history`, see views/history.ts).
+ * past deployments and the delivery stats (`history`, see views/history.ts and
+ * views/home-insights.ts).
  */
 export function homeView(
   items: Listed[],
@@ -76,7 +77,7 @@ export function homeView(
   history: KnownBlock[] = [],
 ): HomeView {
   const linkMap = links ?? new Map(items.map((i) => [i.d.id, i.link]));
-  // The history page (at most 13 blocks) and its divider come out of the list's share.
+  // The history page and stats (at most 17 blocks) and their divider come out of the list's share.
   const list = listBlocks(items, LIST_MAX_BLOCKS - (history.length ? history.length + 1 : 0), 100_000);
   const blocks: KnownBlock[] = [
     header('🚀 Deployments'),

@@ -15,6 +15,10 @@ export interface FakeFile {
   length: number;
   /** The bytes POSTed to the upload URL, as UTF-8 text; undefined until then. */
   content?: string;
+  /** The same bytes as they arrived (binary files: images). */
+  bytes?: Buffer;
+  /** The image's description for screen readers (`alt_txt` in Slack's docs; @slack/web-api sends `alt_text`). */
+  altText?: string;
   title?: string;
   /** Where it was shared by files.completeUploadExternal (undefined: not completed, or private). */
   completed: boolean;
@@ -33,8 +37,10 @@ export function createFileStore(base: () => string) {
         const length = Number(args.length);
         if (!Number.isInteger(length) || length <= 0)
           throw invalidArguments('length must be a positive integer [json-pointer:/length]');
+        const altText = str(args.alt_txt) ?? str(args.alt_text);
+        if (altText && [...altText].length > 1000) throw new SlackError('alt_txt_too_large');
         const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
-        files.set(id, { id, filename, length, completed: false });
+        files.set(id, { id, filename, length, completed: false, ...(altText ? { altText } : {}) });
         return { upload_url: `${base()}/upload/${id}`, file_id: id };
       },
 
@@ -92,6 +98,7 @@ export function createFileStore(base: () => string) {
       bytes = Buffer.from(await part.arrayBuffer());
     }
     file.content = bytes.toString('utf8');
+    file.bytes = bytes;
     return { status: 200, body: `OK - ${bytes.length}` };
   }
 

@@ -18,7 +18,7 @@ import { permalinkOf, permalinksOf } from '../permalinks.js';
 import { historyMessage } from '../../views/history.js';
 import { privateStatusMessage, withHidden } from '../../views/private.js';
 import { historySeenBy, locksSeenBy, releasersFor, seenBy } from '../seen.js';
-import { statsMessage } from '../../views/stats.js';
+import { runStatsCommand } from './stats.js';
 
 /** `/deploy …`: every answer is ephemeral; forms open before any slow work. */
 export function registerDeployCommand(app: App, deps: ListenerDeps): void {
@@ -92,13 +92,7 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
           return;
         }
         case 'stats':
-          await ack({
-            response_type: 'ephemeral',
-            ...statsMessage(
-              service.stats({ service: parsed.service, environment: parsed.environment }, parsed.days),
-              parsed,
-            ),
-          } as never);
+          await runStatsCommand(deps, parsed, ack as never, where, log);
           return;
         case 'report':
           await runReportCommand(deps, parsed.ref, ack as never, where, log);

@@ -2,6 +2,8 @@ import type { App } from '@slack/bolt';
 import { waitingFor } from '../../../core/deployment/waiting.js';
 import { historyBlocks } from '../../views/history.js';
 import { homeView, WAITING_MAX } from '../../views/home.js';
+import { homeStatsBlocks } from '../../views/home-insights.js';
+import { divider } from '../../views/blocks.js';
 import type { ListenerDeps } from '../deps.js';
 import { permalinksOf } from '../permalinks.js';
 import { homeWithHidden } from '../../views/private.js';
@@ -24,9 +26,10 @@ export async function publishHome(deps: ListenerDeps, user: string, historyPage 
   const shown = [...all.slice(0, 30), ...mine, ...past.deployments];
   const links = await permalinksOf(deps, [...new Map(shown.map((d) => [d.id, d])).values()]);
   const items = all.slice(0, 30).map((d) => ({ d, link: links.get(d.id) ?? null }));
-  const history = historyBlocks(past, links, 'home');
+  // The history page, then the delivery stats: both below the list, which gives up the blocks they take.
+  const insights = [...historyBlocks(past, links, 'home'), divider(), ...homeStatsBlocks(deps.service.homeStats(user))];
   const view = homeWithHidden(
-    homeView(items, now, waiting, links, history),
+    homeView(items, now, waiting, links, insights),
     hidden.map((d) => d.ref),
   );
   try {
