@@ -121,17 +121,17 @@ export function report(r: BenchResult): string {
     }
     add(
       `  scheduler tick, mean of ${sc.scheduler.ticks} (ms)`,
-      fmt(sc.scheduler.meanTickMs),
+      sc.scheduler.ticks ? fmt(sc.scheduler.meanTickMs) : 'no tick ended',
       '',
       '',
-      mark(under(sc.scheduler.meanTickMs, 5), '< 5 ms'),
+      sc.scheduler.ticks ? mark(under(sc.scheduler.meanTickMs, 5), '< 5 ms') : '< 5 ms: missed',
     );
     add(
       `  due jobs sent late, p99 / max of ${sc.scheduler.jobsSent} (ms)`,
-      `${fmt(sc.scheduler.lateP99Ms)} / ${fmt(sc.scheduler.lateMaxMs)}`,
+      sc.scheduler.jobsSent ? `${fmt(sc.scheduler.lateP99Ms)} / ${fmt(sc.scheduler.lateMaxMs)}` : 'none sent',
       '',
       '',
-      mark(under(sc.scheduler.lateP99Ms, 2000), '< 2 s'),
+      sc.scheduler.jobsSent ? mark(under(sc.scheduler.lateP99Ms, 2000), '< 2 s') : '< 2 s: missed',
     );
     add(
       '  RSS now / peak (MB)',

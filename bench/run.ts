@@ -8,6 +8,7 @@
  *   BENCH_QUICK=1          smaller counts and a smaller database (a minute or two)
  *   BENCH_IDLE_SECONDS=N   the idle period (default 30; the issue's figure is 120)
  *   BENCH_ONLY=a,b         only some parts: interactive, scale, idle
+ *   BENCH_SCALE=A,F,J      active and finished deployments, pending jobs (default 2000,20000,10000)
  *   BENCH_OUT=file         where the JSON goes (default bench/results/latest.json)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
