@@ -151,6 +151,14 @@ export function report(r: BenchResult): string {
     );
     pair('  RSS after the idle period (MB)', idle.rssMb.liftoff, idle.rssMb.baseline);
   }
+  for (const row of r.render ?? [])
+    add(
+      `render ${row.template}, every item done (${row.messages} messages), p50 / p99 (ms)`,
+      `${fmt(row.ms.p50)} / ${fmt(row.ms.p99)}`,
+      '',
+      '',
+      mark(under(row.ms.p50, 5), '< 5 ms'),
+    );
   parts.push(table(['measurement', 'Liftoff', 'baseline', 'ratio', 'target'], rows));
   return parts.join('\n\n');
 }

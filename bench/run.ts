@@ -7,7 +7,7 @@
  *
  *   BENCH_QUICK=1          smaller counts and a smaller database (a minute or two)
  *   BENCH_IDLE_SECONDS=N   the idle period (default 30; the issue's figure is 120)
- *   BENCH_ONLY=a,b         only some parts: interactive, scale, idle
+ *   BENCH_ONLY=a,b         only some parts: interactive, scale, idle, render
  *   BENCH_SCALE=A,F,J      active and finished deployments, pending jobs (default 2000,20000,10000)
  *   BENCH_OUT=file         where the JSON goes (default bench/results/latest.json)
  */
@@ -19,13 +19,14 @@ import { startFakeSlack } from '../test/support/fake-slack.js';
 import { TOKEN } from '../test/support/harness.js';
 import { runInteractive, type InteractiveResult } from './interactive.js';
 import { buildBoth, startServer, type Server } from './procs.js';
+import { runRender, type RenderRow } from './render.js';
 import { report } from './report.js';
 import { prepareScaleWorkspace, runIdle, runScale, type IdleResult, type ScaleResult } from './scale.js';
 import { openReader, prepareWorkspace, SLACK_LIMITS } from './workspace.js';
 
 const quick = /^(1|true|yes)$/i.test(process.env.BENCH_QUICK ?? '');
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
-const only = new Set((process.env.BENCH_ONLY ?? 'interactive,scale,idle').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'interactive,scale,idle,render').split(',').map((s) => s.trim()));
 const out = process.env.BENCH_OUT ?? join(ROOT, 'bench', 'results', quick ? 'quick.json' : 'latest.json');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -39,6 +40,7 @@ export interface BenchResult {
   rssAfterInteractiveMb?: { liftoff: number; liftoffPeak: number; baseline: number };
   scale?: ScaleResult;
   idle?: IdleResult;
+  render?: RenderRow[];
 }
 
 log('building dist/ and the baseline');
@@ -82,6 +84,10 @@ try {
   if (only.has('idle')) {
     log('idle');
     result.idle = await runIdle({ fake, baseline, dir, quick, log, seconds: idleSeconds });
+  }
+  if (only.has('render')) {
+    log('render');
+    result.render = runRender(quick ? 50 : 200);
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
