@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WebClient } from '@slack/web-api';
 import Database from 'better-sqlite3';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { systemClock } from '../src/core/clock.js';
 import { createMessageSync } from '../src/slack/sync.js';
 import { openDatabase } from '../src/storage/db.js';
@@ -91,8 +92,8 @@ async function tickMetrics(server: Server): Promise<{ sum: number; count: number
     (r) => r.text(),
     () => '',
   );
-  const read = (name: string) => Number(text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm'))?.[1] ?? 0);
-  return { sum: read('liftoff_scheduler_tick_seconds_sum'), count: read('liftoff_scheduler_tick_seconds_count') };
+  const ticks = parsePrometheusTextFormat(text).find((f) => f.name === 'liftoff_scheduler_tick_seconds')?.metrics[0];
+  return { sum: Number(ticks?.sum ?? 0), count: Number(ticks?.count ?? 0) };
 }
 
 /**
