@@ -65,6 +65,11 @@ try {
     startup: { liftoffMs: liftoff.startupMs, baselineMs: baseline.startupMs },
     rssAfterStartMb: { liftoff: liftoff.rss().now, baseline: baseline.rss().now },
   };
+  /** Written after each part, so an interrupted run still leaves what it measured. */
+  const save = () => {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  };
   log(`started: Liftoff ${liftoff.startupMs.toFixed(0)} ms, baseline ${baseline.startupMs.toFixed(0)} ms`);
   if (only.has('interactive')) {
     const reader = openReader(dbFile);
@@ -75,11 +80,13 @@ try {
     }
     const rss = liftoff.rss();
     result.rssAfterInteractiveMb = { liftoff: rss.now, liftoffPeak: rss.peak, baseline: baseline.rss().now };
+    save();
   }
   await liftoff.stop();
   if (only.has('scale')) {
     log('scale');
     result.scale = await runScale({ fake, baseline, dir, quick, log });
+    save();
   }
   if (only.has('idle')) {
     log('idle');
@@ -89,8 +96,7 @@ try {
     log('render');
     result.render = runRender(quick ? 50 : 200);
   }
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  save();
   process.stdout.write(`${report(result)}\n`);
   log(`written to ${out}`);
 } catch (e) {
