@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { WebClient } from '@slack/web-api';
+import { LogLevel, WebClient } from '@slack/web-api';
 import Database from 'better-sqlite3';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { systemClock } from '../src/core/clock.js';
@@ -104,13 +104,15 @@ async function tickMetrics(server: Server): Promise<{ sum: number; count: number
 async function postCards(fake: FakeSlack, file: string, ids: readonly number[]): Promise<void> {
   fake.limitRates({ tiers: false });
   const db = openDatabase(file);
+  let stop = () => {};
   try {
     const sync = createMessageSync({
-      client: new WebClient(TOKEN, { slackApiUrl: fake.url }),
+      client: new WebClient(TOKEN, { slackApiUrl: fake.url, logLevel: LogLevel.ERROR }),
       repos: createRepositories(db),
       clock: systemClock,
       logger: createLogger({ level: 'error', write: (line) => process.stderr.write(`${line}\n`) }),
     });
+    stop = () => sync.stop();
     let next = 0;
     await Promise.all(
       Array.from({ length: 16 }, async () => {
@@ -118,6 +120,8 @@ async function postCards(fake: FakeSlack, file: string, ids: readonly number[]):
       }),
     );
   } finally {
+    // Retries left for later would find the database closed: Liftoff's start brings those in line.
+    stop();
     db.close();
   }
 }
