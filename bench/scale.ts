@@ -268,7 +268,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     // Wait until jobs have been coming due for a while after the start.
     const window = o.quick ? 30_000 : 60_000;
     const until = Math.max(jobsFrom, startedAt) + window;
-    log(`  scheduler: ${((until - Date.now()) / 1000).toFixed(0)} s while jobs come due`);
+    log(`  scheduler: ${Math.max(0, (until - Date.now()) / 1000).toFixed(0)} s more while jobs come due`);
     await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now())));
     await quiet(fake, 1500, 30_000);
     const ticks1 = await tickMetrics(liftoff);
