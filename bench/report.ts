@@ -127,11 +127,11 @@ export function report(r: BenchResult): string {
       sc.scheduler.ticks ? mark(under(sc.scheduler.meanTickMs, 5), '< 5 ms') : '< 5 ms: missed',
     );
     add(
-      `  due jobs sent late, p99 / max of ${sc.scheduler.jobsSent} (ms)`,
-      sc.scheduler.jobsSent ? `${fmt(sc.scheduler.lateP99Ms)} / ${fmt(sc.scheduler.lateMaxMs)}` : 'none sent',
+      `  jobs due during the run (${sc.scheduler.jobsDue}): handled late by, p99 / max (ms)`,
+      `${fmt(sc.scheduler.lateP99Ms)} / ${fmt(sc.scheduler.lateMaxMs)}`,
       '',
       '',
-      sc.scheduler.jobsSent ? mark(under(sc.scheduler.lateP99Ms, 2000), '< 2 s') : '< 2 s: missed',
+      mark(under(sc.scheduler.lateP99Ms, 2000), '< 2 s'),
     );
     add(
       '  RSS now / peak (MB)',
