@@ -1,107 +1,109 @@
 /**
- * `npm run bench`: confirmations per second and their latency through the real app (signed HTTP
- * into Bolt, SQLite on disk) against the fake Slack; memory before and after; render time of the
- * biggest template. Prints a small table. Figures depend on the machine: nothing here asserts.
+ * `npm run bench`: Liftoff as `npm start` runs it, a separate process in HTTP mode, against the fake
+ * Slack with Slack's rate tiers and per-channel pace enforced, side by side with a Bolt app that only
+ * acknowledges (baseline.ts), both sent the same signed requests. Every latency is given as Liftoff's
+ * figure and as a ratio to the baseline's in the same run. Writes bench/results/latest.json and
+ * prints a Markdown table (the one README's "Performance" shows). Nothing here asserts.
+ *
+ *   BENCH_QUICK=1          smaller counts and a smaller database (a minute or two)
+ *   BENCH_IDLE_SECONDS=N   the idle period (default 30; the issue's figure is 120)
+ *   BENCH_ONLY=a,b         only some parts: interactive, scale, idle, render
+ *   BENCH_SCALE=A,F,J      active and finished deployments, pending jobs (default 2000,20000,10000)
+ *   BENCH_OUT=file         where the JSON goes (default bench/results/latest.json)
  */
-import { performance } from 'node:perf_hooks';
-import { renderDeployment } from '../src/slack/views/deployment/index.js';
-import { ActionId, encodeRef } from '../src/slack/ids.js';
-import { plainPreItems, stateOf } from '../test/reliability/helpers.js';
-import { startDeployment } from '../test/support/flows.js';
-import { CHANNELS, PEOPLE, startHarness } from '../test/support/harness.js';
-import { allTemplates, hugeTemplate, worstDone } from '../test/views/fixtures.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ROOT } from '../test/support/build.js';
+import { startFakeSlack } from '../test/support/fake-slack.js';
+import { TOKEN } from '../test/support/harness.js';
+import { runInteractive, type InteractiveResult } from './interactive.js';
+import { buildBoth, startServer, type Server } from './procs.js';
+import { runRender, type RenderRow } from './render.js';
+import { report } from './report.js';
+import { prepareScaleWorkspace, runIdle, runScale, type IdleResult, type ScaleResult } from './scale.js';
+import { openReader, prepareWorkspace, SLACK_LIMITS } from './workspace.js';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const DEPLOYMENTS = 4;
+const quick = /^(1|true|yes)$/i.test(process.env.BENCH_QUICK ?? '');
+const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+const only = new Set((process.env.BENCH_ONLY ?? 'interactive,scale,idle,render').split(',').map((s) => s.trim()));
+const out = process.env.BENCH_OUT ?? join(ROOT, 'bench', 'results', quick ? 'quick.json' : 'latest.json');
+const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-const gc = () => (globalThis as { gc?: () => void }).gc?.();
+export interface BenchResult {
+  when: string;
+  machine: { nproc: number; node: string; cpu: string; load: number[] };
+  quick: boolean;
+  startup: { liftoffMs: number; baselineMs: number };
+  rssAfterStartMb: { liftoff: number; baseline: number };
+  interactive?: InteractiveResult;
+  rssAfterInteractiveMb?: { liftoff: number; liftoffPeak: number; baseline: number };
+  scale?: ScaleResult;
+  idle?: IdleResult;
+  render?: RenderRow[];
+}
 
-const h = await startHarness({ env: { LOG_LEVEL: 'error' } });
+log('building dist/ and the baseline');
+await buildBoth();
+const { cpus, loadavg } = await import('node:os');
+const dir = mkdtempSync(join(tmpdir(), 'liftoff-bench-'));
+const fake = await startFakeSlack({ token: TOKEN });
+prepareWorkspace(fake);
+prepareScaleWorkspace(fake);
+fake.limitRates(SLACK_LIMITS);
+const servers: Server[] = [];
 try {
-  const targets: Array<{ id: number; keys: string[] }> = [];
-  for (let i = 0; i < DEPLOYMENTS; i++) {
-    const { id } = await startDeployment(h);
-    targets.push({ id, keys: plainPreItems(stateOf(h, id)).map((p) => p.key) });
+  const baseline = await startServer({ name: 'baseline', fake, cwd: dir });
+  servers.push(baseline);
+  const dbFile = join(dir, 'liftoff.db');
+  const liftoff = await startServer({ name: 'liftoff', fake, cwd: dir, env: { LIFTOFF_DB: dbFile } });
+  servers.push(liftoff);
+  const result: BenchResult = {
+    when: new Date().toISOString(),
+    machine: { nproc: cpus().length, node: process.version, cpu: cpus()[0]?.model ?? '?', load: loadavg() },
+    quick,
+    startup: { liftoffMs: liftoff.startupMs, baselineMs: baseline.startupMs },
+    rssAfterStartMb: { liftoff: liftoff.rss().now, baseline: baseline.rss().now },
+  };
+  /** Written after each part, so an interrupted run still leaves what it measured. */
+  const save = () => {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  };
+  log(`started: Liftoff ${liftoff.startupMs.toFixed(0)} ms, baseline ${baseline.startupMs.toFixed(0)} ms`);
+  if (only.has('interactive')) {
+    const reader = openReader(dbFile);
+    try {
+      result.interactive = await runInteractive({ fake, liftoff, baseline, reader, quick, log });
+    } finally {
+      reader.close();
+    }
+    const rss = liftoff.rss();
+    result.rssAfterInteractiveMb = { liftoff: rss.now, liftoffPeak: rss.peak, baseline: baseline.rss().now };
+    save();
   }
-  gc();
-  const memBefore = process.memoryUsage();
-
-  // Each request confirms or undoes one item (alternating per item), so every one is a real change.
-  const plan: Array<{ id: number; key: string; action: string }> = [];
-  const toggles = new Map<string, number>();
-  for (let i = 0; i < REQUESTS; i++) {
-    const t = targets[i % targets.length]!;
-    const key = t.keys[Math.floor(i / targets.length) % t.keys.length]!;
-    const n = toggles.get(`${t.id}:${key}`) ?? 0;
-    toggles.set(`${t.id}:${key}`, n + 1);
-    plan.push({ id: t.id, key, action: n % 2 === 0 ? ActionId.confirmItem : ActionId.undoItem });
+  await liftoff.stop();
+  if (only.has('scale')) {
+    log('scale');
+    result.scale = await runScale({ fake, baseline, dir, quick, log });
+    save();
   }
-  const latencies: number[] = [];
-  let next = 0;
-  let failed = 0;
-  const updatesBefore = h.fake.callsTo('chat.update').length;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < plan.length) {
-        const p = plan[next++]!;
-        const t0 = performance.now();
-        const res = await h.slack.action({
-          user: PEOPLE.deployer,
-          actionId: p.action,
-          value: encodeRef({ d: p.id, k: p.key }),
-          channel: CHANNELS.deploys,
-        });
-        latencies.push(performance.now() - t0);
-        if (res.status !== 200) failed++;
-      }
-    }),
-  );
-  const wall = performance.now() - started;
-  await h.settled();
-  const chatUpdates = h.fake.callsTo('chat.update').length - updatesBefore;
-  gc();
-  const memAfter = process.memoryUsage();
-
-  // Render time of the biggest template, every item done (the heaviest message set).
-  const biggest = [...allTemplates.map(([, t]) => t), hugeTemplate].sort(
-    (a, b) => JSON.stringify(b).length - JSON.stringify(a).length,
-  )[0]!;
-  const d = worstDone(biggest);
-  const renders: number[] = [];
-  let messages = 0;
-  for (let i = 0; i < 200; i++) {
-    const t0 = performance.now();
-    messages = renderDeployment(d, Date.now()).length;
-    renders.push(performance.now() - t0);
+  if (only.has('idle')) {
+    log('idle');
+    result.idle = await runIdle({ fake, baseline, dir, quick, log, seconds: idleSeconds });
   }
-
-  latencies.sort((a, b) => a - b);
-  renders.sort((a, b) => a - b);
-  const rows: Array<[string, string]> = [
-    ['confirmations sent', `${REQUESTS} (${CONCURRENCY} at a time, ${DEPLOYMENTS} deployments)`],
-    ['answered 200', String(REQUESTS - failed)],
-    ['requests / second', (REQUESTS / (wall / 1000)).toFixed(0)],
-    ['latency p50', `${pct(latencies, 50).toFixed(1)} ms`],
-    ['latency p95', `${pct(latencies, 95).toFixed(1)} ms`],
-    ['latency max', `${latencies.at(-1)!.toFixed(1)} ms`],
-    ['chat.update calls', `${chatUpdates} (coalesced from ${REQUESTS} changes)`],
-    ['heap before / after', `${mb(memBefore.heapUsed)} / ${mb(memAfter.heapUsed)}`],
-    ['rss before / after', `${mb(memBefore.rss)} / ${mb(memAfter.rss)}`],
-    [
-      `render "${biggest.name.slice(0, 30)}"`,
-      `p50 ${pct(renders, 50).toFixed(2)} ms, p95 ${pct(renders, 95).toFixed(2)} ms (${messages} messages)`,
-    ],
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  process.stdout.write(
-    `\nLiftoff bench (node ${process.version}${(globalThis as { gc?: unknown }).gc ? '' : ', run with --expose-gc for steadier memory figures'})\n`,
-  );
-  for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
+  if (only.has('render')) {
+    log('render');
+    result.render = runRender(quick ? 50 : 200);
+  }
+  save();
+  process.stdout.write(`${report(result)}\n`);
+  log(`written to ${out}`);
+} catch (e) {
+  for (const s of servers) log(`--- ${s.name} said:\n${s.tail()}`);
+  throw e;
 } finally {
-  await h.stop();
+  for (const s of servers) await s.stop();
+  await fake.stop();
+  rmSync(dir, { recursive: true, force: true });
 }

@@ -1,0 +1,252 @@
+/**
+ * The interactive scenarios, each sent to the baseline and then to Liftoff with the same signed
+ * bodies: `/deploy help`, the start form's submission, approvals and checklist clicks at 1 and 20
+ * concurrent users; then a storm of 50 clicks on one message within a second. Between scenarios the
+ * fake's rate windows start afresh and Liftoff is left to finish its Slack work.
+ */
+import { performance } from 'node:perf_hooks';
+import { ActionId, encodeRef } from '../src/slack/ids.js';
+import type { FakeSlack } from '../test/support/fake-slack.js';
+import { PEOPLE } from '../test/support/harness.js';
+import type { Server } from './procs.js';
+import { ratio, summarize, type Summary } from './stats.js';
+import {
+  APPROVERS,
+  BENCH_CHANNELS,
+  commandRequest,
+  economy,
+  inLine,
+  load,
+  pressIn,
+  openStartForm,
+  plainItems,
+  quiet,
+  SLACK_LIMITS,
+  submitRequest,
+  timeUntil,
+  type Prepared,
+  type Reader,
+} from './workspace.js';
+
+export interface LatencyRow {
+  scenario: string;
+  users: number;
+  liftoff: Summary & { failed: number };
+  baseline: Summary & { failed: number };
+  ratio: { p50: number | null; p99: number | null; max: number | null };
+}
+
+export interface EconomyRow {
+  action: string;
+  actions: number;
+  /** Web API calls Liftoff made per action (the baseline makes none), with the 429s it drew. */
+  callsPerAction: number;
+  rateLimited: number;
+  byMethod: Record<string, number>;
+  /** From the last acknowledgement until every message shows the final state (ms). */
+  finalStateMs?: number;
+}
+
+export interface InteractiveResult {
+  latency: LatencyRow[];
+  economy: EconomyRow[];
+  cpuPerClick: { users: number; liftoffMs: number; baselineMs: number; ratio: number | null }[];
+  storm: {
+    clicks: number;
+    sentWithinMs: number;
+    chatUpdates: number;
+    rateLimited: number;
+    finalStateMs: number;
+    liftoffAck: Summary;
+    baselineAck: Summary;
+  };
+}
+
+export interface InteractiveOptions {
+  fake: FakeSlack;
+  liftoff: Server;
+  baseline: Server;
+  reader: Reader;
+  quick: boolean;
+  log: (line: string) => void;
+}
+
+export async function runInteractive(o: InteractiveOptions): Promise<InteractiveResult> {
+  const { fake, liftoff, baseline, reader, log } = o;
+  const n = (full: number, quick: number) => (o.quick ? quick : full);
+  const latency: LatencyRow[] = [];
+  const econ: EconomyRow[] = [];
+  const cpuPerClick: InteractiveResult['cpuPerClick'] = [];
+
+  /** Both servers, same bodies; Liftoff's CPU, calls and 429s are counted until it is quiet again. */
+  async function scenario(name: string, users: number, requests: Prepared[], finalState?: () => boolean) {
+    fake.limitRates(SLACK_LIMITS);
+    const b0 = baseline.cpuMs();
+    const b = await load(baseline.client, requests, users);
+    const bCpu = baseline.cpuMs() - b0;
+    const from = fake.calls.length;
+    const l0 = liftoff.cpuMs();
+    const l = await load(liftoff.client, requests, users);
+    // From the last acknowledgement until Slack shows the final state, then until Liftoff is quiet.
+    const finalStateMs = finalState ? await timeUntil(finalState) : undefined;
+    const settledMs = await quiet(fake);
+    const lCpu = liftoff.cpuMs() - l0;
+    const row: LatencyRow = {
+      scenario: name,
+      users,
+      liftoff: { ...summarize(l.latencies), failed: l.failed },
+      baseline: { ...summarize(b.latencies), failed: b.failed },
+      ratio: { p50: null, p99: null, max: null },
+    };
+    row.ratio = {
+      p50: ratio(row.liftoff.p50, row.baseline.p50),
+      p99: ratio(row.liftoff.p99, row.baseline.p99),
+      max: ratio(row.liftoff.max, row.baseline.max),
+    };
+    latency.push(row);
+    log(
+      `  ${name} ×${requests.length} at ${users}: p50 ${row.liftoff.p50.toFixed(1)} ms (baseline ${row.baseline.p50.toFixed(1)}), p99 ${row.liftoff.p99.toFixed(1)} ms (baseline ${row.baseline.p99.toFixed(1)}), Slack settled after ${(settledMs / 1000).toFixed(1)} s`,
+    );
+    return { from, lCpu, bCpu, count: requests.length, finalStateMs };
+  }
+
+  const addEconomy = (action: string, s: { from: number; count: number }, extra: Partial<EconomyRow> = {}) => {
+    const e = economy(fake.calls, s.from);
+    econ.push({
+      action,
+      actions: s.count,
+      callsPerAction: e.calls / s.count,
+      rateLimited: e.rateLimited,
+      byMethod: e.byMethod,
+      ...extra,
+    });
+  };
+
+  // `/deploy help`: answered in the acknowledgement.
+  log('/deploy help');
+  const help = (count: number) =>
+    Array.from({ length: count }, (_, i) =>
+      commandRequest(fake, 'help', PEOPLE.deployer, BENCH_CHANNELS[i % BENCH_CHANNELS.length]!),
+    );
+  for (const [users, count] of [
+    [1, n(100, 30)],
+    [20, n(400, 100)],
+  ] as const)
+    addEconomy(`/deploy help (${users})`, await scenario('/deploy help', users, help(count)));
+
+  // The start form: opened one by one (not timed), submitted at 1 and at 20 users.
+  log('start form');
+  const formCounts = [
+    [1, n(6, 3)],
+    [20, 20],
+  ] as const;
+  const deployments: Array<{ id: number; channel: string }> = [];
+  for (const [users, count] of formCounts) {
+    const forms = [];
+    for (let i = 0; i < count; i++) {
+      const channel = BENCH_CHANNELS[deployments.length % BENCH_CHANNELS.length]!;
+      const f = await openStartForm(fake, liftoff.client, channel, `svc-${users}-${i}`);
+      if (f) forms.push(f);
+    }
+    await quiet(fake, 500);
+    const s = await scenario(
+      'form submission',
+      users,
+      forms.map((f) => submitRequest(fake, f)),
+    );
+    addEconomy(`form submission (${users})`, s);
+    for (const f of forms) {
+      const id = reader.idOf(f.service);
+      if (id !== undefined) deployments.push({ id, channel: f.channel });
+    }
+  }
+  log(`  ${deployments.length} deployments started`);
+
+  // Approvals: each deployment's three roles, the first ones one at a time, the rest 20 at once.
+  log('approvals');
+  const approvals = deployments.flatMap(({ id, channel }) =>
+    APPROVERS.map(([role, user]) => pressIn(fake, channel, user, ActionId.approve, encodeRef({ d: id, r: role }))),
+  );
+  const oneByOne = n(15, 9);
+  addEconomy('approval (1)', await scenario('approval', 1, approvals.slice(0, oneByOne)));
+  addEconomy('approval (20)', await scenario('approval', 20, approvals.slice(oneByOne)));
+
+  // Checklist clicks over four deployments, each one confirming or undoing an item.
+  log('checklist clicks');
+  const targets = deployments.slice(0, 4).map((t) => ({ ...t, keys: plainItems(reader.state(t.id)) }));
+  const done = new Map<string, boolean>();
+  const clicks = (count: number) =>
+    Array.from({ length: count }, (_, i) => {
+      const t = targets[i % targets.length]!;
+      return toggle(fake, t, t.keys[Math.floor(i / targets.length) % t.keys.length]!, done);
+    });
+  for (const [users, count] of [
+    [1, n(100, 30)],
+    [20, n(400, 100)],
+  ] as const) {
+    const s = await scenario('checklist click', users, clicks(count), () =>
+      targets.every((t) => inLine(fake, reader, t.id, t.channel, t.keys)),
+    );
+    addEconomy(`checklist click (${users})`, s, s.finalStateMs === undefined ? {} : { finalStateMs: s.finalStateMs });
+    cpuPerClick.push({
+      users,
+      liftoffMs: s.lCpu / count,
+      baselineMs: s.bCpu / count,
+      ratio: ratio(s.lCpu, s.bCpu),
+    });
+  }
+
+  // 50 clicks on one message within a second, sent without waiting for the answers.
+  log('click storm');
+  const t = deployments[4] ?? deployments[0]!;
+  const keys = plainItems(reader.state(t.id));
+  const flips = new Map<string, boolean>();
+  const stormBodies = Array.from({ length: 50 }, (_, i) => toggle(fake, t, keys[i % keys.length]!, flips));
+  const storm = async (server: Server) => {
+    const bodies = stormBodies;
+    const acks: number[] = [];
+    const t0 = performance.now();
+    const sent = bodies.map(async (r, i) => {
+      await new Promise((res) => setTimeout(res, i * 18));
+      const s = performance.now();
+      await server.client.raw(r.body).catch(() => undefined);
+      acks.push(performance.now() - s);
+    });
+    const sentWithinMs = (bodies.length - 1) * 18;
+    await Promise.all(sent);
+    return { acks, t0, sentWithinMs };
+  };
+  fake.limitRates(SLACK_LIMITS);
+  const bStorm = await storm(baseline);
+  const from = fake.calls.length;
+  const lStorm = await storm(liftoff);
+  const reached = await timeUntil(() => inLine(fake, reader, t.id, t.channel, keys));
+  const finalStateMs = Number.isNaN(reached) ? Number.NaN : performance.now() - lStorm.t0;
+  await quiet(fake);
+  const e = economy(fake.calls, from);
+  log(
+    `  ${e.byMethod['chat.update'] ?? 0} chat.update, ${e.rateLimited} answered 429, final after ${finalStateMs.toFixed(0)} ms`,
+  );
+  return {
+    latency,
+    economy: econ,
+    cpuPerClick,
+    storm: {
+      clicks: 50,
+      sentWithinMs: lStorm.sentWithinMs,
+      chatUpdates: e.byMethod['chat.update'] ?? 0,
+      rateLimited: e.rateLimited,
+      finalStateMs,
+      liftoffAck: summarize(lStorm.acks),
+      baselineAck: summarize(bStorm.acks),
+    },
+  };
+}
+
+/** A click confirming an item, or undoing it when the last click (in `done`) confirmed it. */
+function toggle(fake: FakeSlack, t: { id: number; channel: string }, key: string, done: Map<string, boolean>) {
+  const value = encodeRef({ d: t.id, k: key });
+  const confirmed = done.get(value) ?? false;
+  done.set(value, !confirmed);
+  return pressIn(fake, t.channel, PEOPLE.deployer, confirmed ? ActionId.undoItem : ActionId.confirmItem, value);
+}

@@ -1,0 +1,145 @@
+/**
+ * The two servers under test as processes of their own: Liftoff as `npm start` runs it
+ * (`node dist/main.js`) and the baseline Bolt app (`node dist/bench/baseline.js`), each on a free
+ * port, with what /proc says about them (CPU time, resident memory).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ensureBuilt, ROOT } from '../test/support/build.js';
+import { freePort } from '../test/support/child.js';
+import type { FakeSlack } from '../test/support/fake-slack.js';
+import { SIGNING_SECRET, TOKEN } from '../test/support/harness.js';
+import { slackClient } from '../test/support/slack-requests.js';
+import { commandFields } from '../test/support/slack-requests/payloads.js';
+
+export type Client = ReturnType<typeof slackClient>;
+
+export interface Server {
+  name: 'liftoff' | 'baseline';
+  pid: number;
+  baseUrl: string;
+  client: Client;
+  /** Milliseconds from spawn to the first answered request (a signed `/deploy help`). */
+  startupMs: number;
+  /** CPU time used so far (user + system), in ms. */
+  cpuMs(): number;
+  /** Resident memory now and its peak so far, in MB. */
+  rss(): { now: number; peak: number };
+  /** The last lines it printed (for a failed run). */
+  tail(): string;
+  stop(): Promise<void>;
+}
+
+const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100);
+
+/** utime + stime of a process, from /proc/<pid>/stat (fields 14 and 15). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+export function rssOf(pid: number): { now: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(status.match(new RegExp(`^${key}:\\s+(\\d+)`, 'm'))?.[1] ?? Number.NaN);
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** `npm run build` when dist/ is older than the sources, then the baseline beside it. */
+export async function buildBoth(): Promise<void> {
+  await ensureBuilt();
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(ROOT, 'bench', 'tsconfig.baseline.json')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+}
+
+export interface StartOptions {
+  name: Server['name'];
+  fake: FakeSlack;
+  /** Liftoff's working folder (its database lives there). */
+  cwd: string;
+  env?: Record<string, string>;
+  /** How long a start may take before the run gives up (a ceiling, not a target). */
+  timeoutMs?: number;
+}
+
+export async function startServer(o: StartOptions): Promise<Server> {
+  const port = await freePort();
+  const script = o.name === 'liftoff' ? join(ROOT, 'dist', 'main.js') : join(ROOT, 'dist', 'bench', 'baseline.js');
+  const t0 = performance.now();
+  const child: ChildProcess = spawn(process.execPath, [script], {
+    cwd: o.cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      TZ: 'UTC',
+      NODE_ENV: 'production',
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: o.fake.url,
+      LOG_LEVEL: 'warn',
+      ...o.env,
+      PORT: String(port),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (b: Buffer) => {
+    out = (out + b.toString()).slice(-8000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exited = false;
+  const gone = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const client = slackClient({ baseUrl, signingSecret: SIGNING_SECRET, fake: o.fake });
+  const deadline = Date.now() + (o.timeoutMs ?? 180_000);
+  let startupMs = Number.NaN;
+  for (;;) {
+    if (exited) throw new Error(`${o.name} exited during start:\n${out}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${o.name} answered no request within ${o.timeoutMs ?? 180_000} ms:\n${out}`);
+    }
+    const status = await client.raw(helpBody(o.fake)).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) {
+      startupMs = performance.now() - t0;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const pid = child.pid!;
+  return {
+    name: o.name,
+    pid,
+    baseUrl,
+    client,
+    startupMs,
+    cpuMs: () => cpuMsOf(pid),
+    rss: () => rssOf(pid),
+    tail: () => out,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A signed `/deploy help` body (the request that proves a server answers). */
+export function helpBody(fake: FakeSlack, user = 'UDEPLOYER', channel = 'CDEPLOYS'): string {
+  return new URLSearchParams(commandFields(fake, fake.teamId, 'help', { user, channel })).toString();
+}
