@@ -1,7 +1,7 @@
 import { applyEvent, initialState, replay } from '../core/deployment/apply.js';
 import type { DeploymentEvent, RecordedEvent } from '../core/deployment/events.js';
 import { HISTORY_STATUSES, type HistoryFilter } from '../core/deployment/history.js';
-import { FINISHED, refOf, type Deployment } from '../core/deployment/types.js';
+import { FINISHED, refOf, STATUSES, type Deployment } from '../core/deployment/types.js';
 import { chainBreak, eventHash, GENESIS, type ChainedRow } from './chain.js';
 import type { Db } from './db.js';
 import { writeTransaction } from './transaction.js';
@@ -35,6 +35,12 @@ const columnsOf = (d: Deployment) => ({
   revision: d.revision,
 });
 
+/**
+ * Parsed snapshots kept in memory, most recently used: enough for every active deployment of a
+ * large organisation (about 20 KB each), not every deployment ever.
+ */
+const CACHE_SIZE = 2_500;
+
 /** One event of the record, with its link in the chain. */
 export interface ChainedEvent {
   seq: number;
@@ -47,7 +53,7 @@ export interface ChainedEvent {
  * Deployments and their events. Every change appends its events and rewrites
  * the snapshot in the same transaction, so the two always agree.
  */
-export function createDeploymentsRepository({ db }: { db: Db }) {
+export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db: Db; cacheSize?: number }) {
   const insertDeployment = db.prepare(
     `INSERT INTO deployments (ref, service, environment, version, status, channel_id, window_start, window_end, revision, state, created_at, updated_at)
      VALUES ('', '', '', '', '', '', 0, 0, 0, '{}', @at, @at)`,
@@ -67,8 +73,23 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
     'SELECT seq, type, actor, at, data, prev_hash, hash FROM events WHERE deployment_id = ? ORDER BY seq',
   );
   const selectOne = db.prepare<[number], Row>('SELECT id, state FROM deployments WHERE id = ?');
-  const selectActive = db.prepare<[string, string, string], { id: number; revision: number }>(
-    'SELECT id, revision FROM deployments WHERE status NOT IN (?, ?, ?) ORDER BY window_start, id',
+  // Through the status index: the unfinished statuses by name (NOT IN would scan the table).
+  const ACTIVE = STATUSES.filter((st) => !FINISHED.has(st));
+  const selectActiveIds = db.prepare<[], { id: number }>(
+    `SELECT id FROM deployments WHERE status IN (${ACTIVE.map((st) => `'${st}'`).join(', ')}) ORDER BY window_start, id`,
+  );
+  // A phase runs only in progress (phase_started sets it); a rollback's timer while rolling back.
+  const selectActive = db.prepare<[], { id: number; revision: number }>(
+    `SELECT id, revision FROM deployments WHERE status IN (${ACTIVE.map((st) => `'${st}'`).join(', ')}) ORDER BY window_start, id`,
+  );
+  const selectRunning = db.prepare<[], { id: number; revision: number }>(
+    "SELECT id, revision FROM deployments WHERE status IN ('in_progress', 'rolling_back') ORDER BY id",
+  );
+  // In SQL: a cheap text test first, then the JSON itself (a thousand snapshots are not parsed in JavaScript at start).
+  const selectAwaitingRoom = db.prepare<[number], { id: number }>(
+    `SELECT id FROM deployments WHERE (status IN (${ACTIVE.map((st) => `'${st}'`).join(', ')}) OR updated_at >= ?)
+       AND instr(state, '"location":"channel"') > 0 AND json_extract(state, '$.location') = 'channel'
+       AND json_extract(state, '$.room') IS NULL ORDER BY id`,
   );
   const selectRevision = db.prepare<[number], { revision: number }>('SELECT revision FROM deployments WHERE id = ?');
   const selectEvents = db.prepare<[number], EventRow>(
@@ -130,17 +151,22 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
    * row: a list of 2,000 active deployments reads 2,000 revisions, not 2,000 JSON plans.
    */
   const cache = new Map<number, Deployment>();
-  const CACHE_MAX = 10_000;
+  /** Least recently used first (a Map keeps insertion order): the oldest goes when it is full. */
   function remember(d: Deployment): Deployment {
-    if (cache.size >= CACHE_MAX && !cache.has(d.id)) cache.clear();
+    cache.delete(d.id);
     cache.set(d.id, d);
+    if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
     return d;
   }
   function cached(id: number, revision: number): Deployment | undefined {
     const hit = cache.get(id);
-    if (hit && hit.revision === revision) return hit;
+    if (hit && hit.revision === revision) return remember(hit);
     const row = selectOne.get(id);
-    return row ? remember(parse(row)) : undefined;
+    if (!row) return undefined;
+    const d = parse(row);
+    // The frozen plan never changes after creation: a newer revision shares the one already in memory.
+    if (hit) d.plan = hit.plan;
+    return remember(d);
   }
 
   function save(d: Deployment, at: number) {
@@ -182,11 +208,32 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
 
     /** Deployments not yet finished (completed, cancelled or rolled back), soonest window first. */
     listActive(): Deployment[] {
-      const [a, b, c] = [...FINISHED] as [string, string, string];
-      const rows = selectActive.all(a, b, c);
-      const active = new Set(rows.map((r) => r.id));
-      for (const id of cache.keys()) if (!active.has(id)) cache.delete(id);
+      const rows = selectActive.all();
       return rows.flatMap((r) => cached(r.id, r.revision) ?? []);
+    },
+
+    /** Ids of the deployments not yet finished, soonest window first: `listActive` without reading a snapshot. */
+    activeIds(): number[] {
+      return selectActiveIds.all().map((r) => r.id);
+    },
+
+    /**
+     * The deployments that may have a timer running (in progress: a phase; rolling back: the
+     * rollback), with their revisions, from the index alone: a caller that remembers what it
+     * did at a revision reads no snapshot.
+     */
+    mayBeRunning(): Array<{ id: number; revision: number }> {
+      return selectRunning.all();
+    },
+
+    /** The deployment as of `revision` (from the cache when it holds that revision). */
+    at(id: number, revision: number): Deployment | undefined {
+      return cached(id, revision);
+    },
+
+    /** Deployments to live in a dedicated channel not created yet (`awaitingRoom`): the active ones and those changed since `since`. */
+    awaitingRoom(since: number): number[] {
+      return selectAwaitingRoom.all(since).map((r) => r.id);
     },
 
     /** Ids of deployments finished (completed, cancelled or rolled back) since `since`. */
@@ -243,9 +290,10 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
     change: writeTransaction(
       db,
       (id: number, decide: (d: Deployment) => DeploymentEvent[], actor: string, at: number) => {
-        const row = selectOne.get(id);
+        // Inside the write lock: the cached snapshot at the row's revision is the row.
+        const row = selectRevision.get(id);
         if (!row) return undefined;
-        let d = parse(row);
+        let d = cached(id, row.revision)!;
         const events = decide(d);
         let seq = d.revision;
         let head = events.length ? (selectHead.get(id)?.hash ?? GENESIS) : GENESIS;

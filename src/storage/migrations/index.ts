@@ -7,6 +7,7 @@ import { m004Audit } from './004-audit.js';
 import { m005LockExpiry } from './005-lock-expiry.js';
 import { m006EventChain } from './006-event-chain.js';
 import { m007ApiIdempotency } from './007-api-idempotency.js';
+import { m008ListingIndex } from './008-listing-index.js';
 
 export interface Migration {
   version: number;
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m005LockExpiry,
   m006EventChain,
   m007ApiIdempotency,
+  m008ListingIndex,
 ];
 
 /**
