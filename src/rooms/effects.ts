@@ -264,14 +264,7 @@ export function createRoomEffects({
     },
     /** At start: every deployment still waiting for its channel (a previous run stopped first; one that ended meanwhile falls back to a thread). */
     provisionPending(): void {
-      const ids = [
-        ...repos.deployments.listActive().map((d) => d.id),
-        ...repos.deployments.recentlyFinished(clock.now() - 7 * 86_400_000),
-      ];
-      for (const id of ids) {
-        const d = repos.deployments.get(id);
-        if (d && awaitingRoom(d)) void provision(id);
-      }
+      for (const id of repos.deployments.awaitingRoom(clock.now() - 7 * 86_400_000)) void provision(id);
     },
     /** Resolves when no provisioning is running (graceful stop, tests). */
     async idle(): Promise<void> {
