@@ -334,7 +334,7 @@ export async function startLiftoff({
   }
   logger.with('info', 'Liftoff is running', { mode: config.mode, port, database: config.dbFile });
   void slack.identify();
-  rooms.provisionPending();
+  void rooms.provisionPending();
   void sync.reconcileAll();
   const ticking = autoTick ? startTicking(() => scheduler.tick()) : null;
   if (autoTick) void scheduler.tick();

@@ -77,6 +77,9 @@ export function createMessageSync({
   const running = new Map<number, Promise<void>>();
   const dirty = new Set<number>();
   const retries = new Map<number, { attempt: number; timer: NodeJS.Timeout }>();
+  /** The start-up reconciliation while it runs; `stopped` ends it early (graceful stop). */
+  let reconciling: Promise<void> | null = null;
+  let stopped = false;
 
   /** Tries a deployment again later, with a growing delay; gives up (loudly) after MAX_RETRY_PASSES. */
   function retryLater(id: number) {
@@ -249,26 +252,32 @@ export function createMessageSync({
      * Brings every active deployment (and ones finished in the last day) in line: a few at a time,
      * giving the event loop a turn after each, so requests are answered while thousands are checked.
      */
-    async reconcileAll(): Promise<void> {
+    reconcileAll(): Promise<void> {
       const since = clock.now() - 24 * 3600_000;
       const ids = [...new Set([...repos.deployments.activeIds(), ...repos.deployments.recentlyFinished(since)])];
       let next = 0;
       const worker = async () => {
-        while (next < ids.length) {
+        while (next < ids.length && !stopped) {
           await sync(ids[next++]!);
           await new Promise((resolve) => setImmediate(resolve));
         }
       };
-      await Promise.all(Array.from({ length: RECONCILE_AT_ONCE }, worker));
+      const all = Promise.all(Array.from({ length: RECONCILE_AT_ONCE }, worker)).then(() => undefined);
+      reconciling = all;
+      void all.finally(() => {
+        if (reconciling === all) reconciling = null;
+      });
+      return all;
     },
     /** Cancels the retries waiting for later (graceful stop). */
     stop(): void {
+      stopped = true;
       for (const r of retries.values()) clearTimeout(r.timer);
       retries.clear();
     },
-    /** Resolves when no sync is running (graceful stop, tests). */
+    /** Resolves when no sync is running and the start-up reconciliation is done (graceful stop, tests). */
     async idle(): Promise<void> {
-      while (running.size) await Promise.all([...running.values()]);
+      while (running.size || reconciling) await Promise.all([...running.values(), reconciling]);
     },
   };
 }

@@ -85,12 +85,6 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
   const selectRunning = db.prepare<[], { id: number; revision: number }>(
     "SELECT id, revision FROM deployments WHERE status IN ('in_progress', 'rolling_back') ORDER BY id",
   );
-  // In SQL: a cheap text test first, then the JSON itself (a thousand snapshots are not parsed in JavaScript at start).
-  const selectAwaitingRoom = db.prepare<[number], { id: number }>(
-    `SELECT id FROM deployments WHERE (status IN (${ACTIVE.map((st) => `'${st}'`).join(', ')}) OR updated_at >= ?)
-       AND instr(state, '"location":"channel"') > 0 AND json_extract(state, '$.location') = 'channel'
-       AND json_extract(state, '$.room') IS NULL ORDER BY id`,
-  );
   const selectRevision = db.prepare<[number], { revision: number }>('SELECT revision FROM deployments WHERE id = ?');
   const selectEvents = db.prepare<[number], EventRow>(
     'SELECT seq, type, actor, at, data FROM events WHERE deployment_id = ? ORDER BY seq',
@@ -238,11 +232,6 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
     /** The deployment as of `revision` (from the cache when it holds that revision). */
     at(id: number, revision: number): Deployment | undefined {
       return cached(id, revision);
-    },
-
-    /** Deployments to live in a dedicated channel not created yet (`awaitingRoom`): the active ones and those changed since `since`. */
-    awaitingRoom(since: number): number[] {
-      return selectAwaitingRoom.all(since).map((r) => r.id);
     },
 
     /** Ids of deployments finished (completed, cancelled or rolled back) since `since`. */

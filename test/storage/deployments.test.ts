@@ -361,20 +361,4 @@ describe('lists from the index', () => {
     expect(repos.deployments.activeIds()).toEqual([running.id, later.id]);
     expect(repos.deployments.mayBeRunning()).toEqual([{ id: running.id, revision: 2 }]);
   });
-
-  it('awaitingRoom: deployments to live in their own channel that has not been created yet', () => {
-    const repos = temp.repos();
-    const inChannel = () =>
-      repos.deployments.create(createdEvent(deploymentInput({ location: 'channel' }), template), USERS.deployer, T0);
-    const waiting = inChannel();
-    const opened = inChannel();
-    repos.deployments.create(createdEvent(deploymentInput(), template), USERS.deployer, T0);
-    repos.deployments.change(
-      opened.id,
-      () => [{ type: 'room_opened', channelId: 'CROOM', name: 'dep-2', archiveAfterHours: 24 }],
-      USERS.deployer,
-      T0,
-    );
-    expect(repos.deployments.awaitingRoom(T0)).toEqual([waiting.id]);
-  });
 });
