@@ -2,6 +2,7 @@ import { applyEvent, initialState, replay } from '../core/deployment/apply.js';
 import type { DeploymentEvent, RecordedEvent } from '../core/deployment/events.js';
 import { HISTORY_STATUSES, type HistoryFilter } from '../core/deployment/history.js';
 import { FINISHED, refOf, STATUSES, type Deployment } from '../core/deployment/types.js';
+import type { Template } from '../core/template/schema.js';
 import { chainBreak, eventHash, GENESIS, type ChainedRow } from './chain.js';
 import type { Db } from './db.js';
 import { writeTransaction } from './transaction.js';
@@ -40,6 +41,8 @@ const columnsOf = (d: Deployment) => ({
  * large organisation (about 20 KB each), not every deployment ever.
  */
 const CACHE_SIZE = 2_500;
+/** Distinct plan parts held for sharing before the table starts again. */
+const PARTS_MAX = 5_000;
 
 /** One event of the record, with its link in the chain. */
 export interface ChainedEvent {
@@ -158,6 +161,20 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
     }
     return d;
   }
+  /** Parts of plans by their JSON: deployments from one template differ in a few filled-in placeholders. */
+  const parts = new Map<string, unknown>();
+  function sharedParts(plan: Template): Template {
+    if (parts.size > PARTS_MAX) parts.clear();
+    const shared = Object.entries(plan).map(([key, value]) => {
+      const json = JSON.stringify(value);
+      const known = parts.get(json);
+      if (known !== undefined) return [key, known];
+      parts.set(json, value);
+      return [key, value];
+    });
+    return Object.fromEntries(shared) as Template;
+  }
+
   function cached(id: number, revision: number): Deployment | undefined {
     const hit = cache.get(id);
     if (hit && hit.d.revision === revision) {
@@ -167,8 +184,9 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
     const row = selectOne.get(id);
     if (!row) return undefined;
     const d = parse(row);
-    // The frozen plan never changes after creation: a newer revision shares the one already in memory.
-    if (hit) d.plan = hit.d.plan;
+    // The frozen plan never changes after creation: a newer revision shares the one already in memory,
+    // and the parts of plans that are alike (most of a template's) are held once.
+    d.plan = hit ? hit.d.plan : sharedParts(d.plan);
     return remember(d);
   }
 
