@@ -16,7 +16,14 @@ import { registerListeners } from './slack/listeners/index.js';
 import { createMessageSync } from './slack/sync.js';
 import { createChannelAccess } from './slack/membership.js';
 import { createUndeliverableNotifier } from './slack/undeliverable.js';
-import { createPlanner, createScheduler, startTicking, timingsFrom, type Scheduler } from './scheduler/index.js';
+import {
+  createPlanner,
+  createScheduler,
+  startTicking,
+  timingsFrom,
+  wakeAtNextDue,
+  type Scheduler,
+} from './scheduler/index.js';
 import { createUserGroups } from './slack/usergroups.js';
 import { openDatabase } from './storage/db.js';
 import { takeLease, type Lease } from './storage/lease.js';
@@ -315,11 +322,19 @@ export async function startLiftoff({
     observeTick: metrics.ticked,
   });
   // Each tick also lapses hand locks past their expiry and reminds their holders.
+  // Between cron ticks, a tick when the next job is due (armed after each tick).
+  const wake = autoTick
+    ? wakeAtNextDue(
+        () => scheduler.tick(),
+        () => repos.jobs.nextDueIn(clock.now()),
+      )
+    : null;
   const scheduler: typeof notices = {
     ...notices,
     tick: async () => {
       await lockKeeper.tick();
       await notices.tick();
+      wake?.arm();
     },
   };
   // Notices a previous run left half-sent are settled before anything new is sent.
@@ -353,7 +368,7 @@ export async function startLiftoff({
   }
   logger.with('info', 'Liftoff is running', { mode: config.mode, port, database: config.dbFile });
   void slack.identify();
-  rooms.provisionPending();
+  void rooms.provisionPending();
   void sync.reconcileAll();
   const ticking = autoTick ? startTicking(() => scheduler.tick()) : null;
   if (autoTick) void scheduler.tick();
@@ -377,6 +392,7 @@ export async function startLiftoff({
         await metricsServer?.stop();
         // The scheduler stops before the database closes: no tick starts, the running one finishes.
         await ticking?.stop();
+        wake?.stop();
         await scheduler.idle();
         await userGroups.stop();
         await drain();

@@ -266,28 +266,37 @@ export function createRoomEffects({
     return work;
   }
 
+  /** The start's look for deployments still waiting for their channel, while it runs. */
+  let pending: Promise<void> | null = null;
+  let stopped = false;
+  async function checkPending(): Promise<void> {
+    const ids = [...repos.deployments.activeIds(), ...repos.deployments.recentlyFinished(clock.now() - 7 * 86_400_000)];
+    // A few snapshots at a time, with a turn of the event loop between: requests are answered meanwhile.
+    for (const [i, id] of ids.entries()) {
+      if (stopped) return;
+      const d = repos.deployments.get(id);
+      if (d && awaitingRoom(d)) void provision(id);
+      if (i % 20 === 19) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   return {
     /** Called with every committed change (outside the transaction). */
     onChange(d: Deployment, events: DeploymentEvent[]): void {
       if (events.some((e) => e.type === 'created') && awaitingRoom(d)) void provision(d.id);
     },
     /** At start: every deployment still waiting for its channel (a previous run stopped first; one that ended meanwhile falls back to a thread). */
-    provisionPending(): void {
-      const ids = [
-        ...repos.deployments.listActive().map((d) => d.id),
-        ...repos.deployments.recentlyFinished(clock.now() - 7 * 86_400_000),
-      ];
-      for (const id of ids) {
-        const d = repos.deployments.get(id);
-        if (d && awaitingRoom(d)) void provision(id);
-      }
+    provisionPending(): Promise<void> {
+      pending ??= checkPending().finally(() => (pending = null));
+      return pending;
     },
     /** Resolves when no provisioning is running (graceful stop, tests). */
     async idle(): Promise<void> {
-      while (running.size) await Promise.all([...running.values()]);
+      while (running.size || pending) await Promise.all([...running.values(), pending]);
     },
     /** Cancels the retries waiting for later (graceful stop). */
     stop(): void {
+      stopped = true;
       for (const t of timers.values()) clearTimeout(t);
       timers.clear();
     },

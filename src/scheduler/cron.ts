@@ -17,3 +17,28 @@ export function startTicking(tick: () => Promise<void>, expression: string = TIC
     },
   };
 }
+
+/** The cron ticks this often (ms): a job due later than that is left to the cron's next tick. */
+const CRON_EVERY_MS = 15_000;
+/** At least this long between two wake-up ticks, should a due job stay pending. */
+const MIN_WAKE_MS = 1_000;
+
+/**
+ * Between the cron's ticks: `arm` (after each tick) sets one timer for when the next pending job is
+ * due, so a notice goes out at its time rather than at the next quarter minute.
+ */
+export function wakeAtNextDue(tick: () => Promise<void>, nextDueIn: () => number | null) {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    arm(): void {
+      clearTimeout(timer);
+      const ms = nextDueIn();
+      if (ms === null || ms > CRON_EVERY_MS) return;
+      timer = setTimeout(() => void tick(), Math.max(MIN_WAKE_MS, ms));
+      timer.unref();
+    },
+    stop(): void {
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../core/clock.js';
 import { currentPhase } from '../core/deployment/progress.js';
-import { FINISHED, type Deployment } from '../core/deployment/types.js';
+import type { Deployment } from '../core/deployment/types.js';
 import { isHookKind, type HookKind, type Job, type JobAlert } from '../core/schedule/jobs.js';
 import { NO_HOOK_RUNNER, type HookRunner } from '../hooks/jobs.js';
 import type { HealthCheckRunner } from '../hooks/health-checks.js';
@@ -71,7 +71,8 @@ export function createScheduler({
   observeTick,
 }: SchedulerDeps) {
   const log = logger.child({ component: 'scheduler' });
-  const lastRefresh = new Map<number, { at: number; face: string }>();
+  /** Per running deployment: when its timer was last looked at, what it showed, at which revision, how often to look. */
+  const lastRefresh = new Map<number, { at: number; face: string; revision: number; every: number }>();
   let chain: Promise<void> = Promise.resolve();
   let queued: Promise<void> | null = null;
 
@@ -224,17 +225,24 @@ export function createScheduler({
    * shown minute can have changed since (`timerFace`), so a look costs no render.
    */
   async function refreshTimers(now: number) {
-    const running = repos.deployments
-      .listActive()
-      .filter((d) => !FINISHED.has(d.status) && (currentPhase(d) || d.status === 'rolling_back'));
-    const ids = new Set(running.map((d) => d.id));
+    // From the status index: a deployment looked at recently, and unchanged since, is not even read.
+    const rows = repos.deployments.mayBeRunning();
+    const ids = new Set(rows.map((r) => r.id));
     for (const id of lastRefresh.keys()) if (!ids.has(id)) lastRefresh.delete(id);
+    const due = rows.filter((r) => {
+      const last = lastRefresh.get(r.id);
+      return last === undefined || last.revision !== r.revision || now - last.at >= last.every;
+    });
     await Promise.all(
-      running.map(async (d) => {
-        const last = lastRefresh.get(d.id);
-        if (last !== undefined && now - last.at < timingsFor(d).timerRefreshSeconds * 1000) return;
+      due.map(async (r) => {
+        const last = lastRefresh.get(r.id);
+        const d = repos.deployments.at(r.id, r.revision);
+        if (!d || !(currentPhase(d) || d.status === 'rolling_back')) {
+          lastRefresh.set(r.id, { at: now, face: '', revision: r.revision, every: Number.POSITIVE_INFINITY });
+          return;
+        }
         const face = timerFace(d, now);
-        lastRefresh.set(d.id, { at: now, face });
+        lastRefresh.set(r.id, { at: now, face, revision: d.revision, every: timingsFor(d).timerRefreshSeconds * 1000 });
         if (last?.face === face) return;
         await sync.sync(d.id);
       }),

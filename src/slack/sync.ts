@@ -4,10 +4,11 @@ import type { Clock } from '../core/clock.js';
 import { awaitingRoom, homeChannelOf } from '../core/deployment/room.js';
 import type { Deployment } from '../core/deployment/types.js';
 import type { Repositories } from '../storage/index.js';
+import type { MessageRecord } from '../storage/messages.js';
 import type { Logger } from '../support/logger.js';
 import { isTokenRefused, slackErrorCode } from './errors.js';
 import { findByMetadata } from './history.js';
-import { renderDeployment } from './views/deployment/index.js';
+import { renderDeployment, type SlackMessage } from './views/deployment/index.js';
 
 /** Slack errors about the channel itself: retrying the next message will not help. */
 const CHANNEL_ERRORS = new Set([
@@ -35,6 +36,9 @@ export interface MessageSyncDeps {
 
 /** Passes of retries after a redraw failed on a passing problem (5xx, timeouts, 429s beyond the client's own retries). */
 const MAX_RETRY_PASSES = 10;
+
+/** Deployments brought in line at once at start (each waits for its Slack calls). */
+const RECONCILE_AT_ONCE = 4;
 
 /** The message metadata a deployment's messages carry, so a post whose answer was lost can be found. */
 export const MESSAGE_EVENT = 'liftoff_message';
@@ -73,6 +77,9 @@ export function createMessageSync({
   const running = new Map<number, Promise<void>>();
   const dirty = new Set<number>();
   const retries = new Map<number, { attempt: number; timer: NodeJS.Timeout }>();
+  /** The start-up reconciliation while it runs; `stopped` ends it early (graceful stop). */
+  let reconciling: Promise<void> | null = null;
+  let stopped = false;
 
   /** Tries a deployment again later, with a growing delay; gives up (loudly) after MAX_RETRY_PASSES. */
   function retryLater(id: number) {
@@ -90,7 +97,14 @@ export function createMessageSync({
     retries.set(id, { attempt, timer });
   }
 
-  /** One pass over a deployment's messages; false when a passing Slack problem left some out of date. */
+  /**
+   * One pass over a deployment's messages; false when a passing Slack problem left some out of date.
+   * Its records are written in two commits, not two per message: every message it may post is marked
+   * `POSTING` at once before the first post (a crash after a post leaves the mark, and the next pass
+   * looks for the message before posting again), and what it drew is written when the pass ends (lost
+   * in a crash, it is only drawn again). The parent's ts is written as soon as it is known: notices
+   * and links wait for it.
+   */
   async function syncOnce(id: number): Promise<boolean> {
     let complete = true;
     const d = repos.deployments.get(id);
@@ -100,88 +114,114 @@ export function createMessageSync({
     const home = homeChannelOf(d);
     const records = repos.messages.list(id);
     let parentTs = records.get('parent')?.ts ?? null;
-    for (const m of renderDeployment(d, clock.now())) {
-      const record = records.get(m.key);
-      const hash = hashOf(m.text, m.blocks);
-      if (record?.ts && (m.once || record.renderedHash === hash)) continue;
-      if (m.placement === 'thread' && !parentTs) return complete;
-      const channel = record?.channelId ?? (m.placement === 'mirror' ? d.channelId : home);
-      const threadTs = m.placement === 'thread' && parentTs ? parentTs : undefined;
-      let posting = false;
-      try {
-        let ts = record?.ts ?? null;
-        // A post tried before whose answer never came may have landed: look for it before posting again.
-        if (!ts && record?.renderedHash === POSTING) {
-          const seen = await findByMetadata(
-            client,
-            { channel, threadTs },
-            (meta) =>
-              meta.event_type === MESSAGE_EVENT &&
-              meta.event_payload?.deployment === id &&
-              meta.event_payload.key === m.key,
-            d.created.at / 1000 - SKEW_S,
-          );
-          if (seen === 'unavailable') {
-            logger.with('warn', 'cannot tell whether a message was posted; trying again later', {
-              deployment: d.ref,
-              key: m.key,
-            });
-            return false;
+    const channelOf = (m: SlackMessage) =>
+      records.get(m.key)?.channelId ?? (m.placement === 'mirror' ? d.channelId : home);
+    const messages = renderDeployment(d, clock.now()).map((m) => ({ m, hash: hashOf(m.text, m.blocks) }));
+    const drawn = new Map<string, MessageRecord>();
+    const flush = () => {
+      if (drawn.size) repos.messages.saveAll([...drawn.values()], clock.now());
+      drawn.clear();
+    };
+    const parentPosted = !!parentTs || messages.some(({ m }) => m.key === 'parent');
+    const marked = new Map(
+      messages
+        .filter(({ m }) => !records.get(m.key)?.ts && (m.placement !== 'thread' || parentPosted))
+        .filter(({ m }) => records.get(m.key)?.renderedHash !== POSTING)
+        .map(({ m }) => [
+          m.key,
+          { deploymentId: id, key: m.key, channelId: channelOf(m), ts: null, renderedHash: POSTING } as MessageRecord,
+        ]),
+    );
+    if (marked.size) repos.messages.saveAll([...marked.values()], clock.now());
+    try {
+      for (const { m, hash } of messages) {
+        const record = records.get(m.key);
+        if (record?.ts && (m.once || record.renderedHash === hash)) continue;
+        if (m.placement === 'thread' && !parentTs) return complete;
+        const channel = channelOf(m);
+        const threadTs = m.placement === 'thread' && parentTs ? parentTs : undefined;
+        let posting = false;
+        marked.delete(m.key);
+        try {
+          let ts = record?.ts ?? null;
+          // A post tried before whose answer never came may have landed: look for it before posting again.
+          if (!ts && record?.renderedHash === POSTING) {
+            const seen = await findByMetadata(
+              client,
+              { channel, threadTs },
+              (meta) =>
+                meta.event_type === MESSAGE_EVENT &&
+                meta.event_payload?.deployment === id &&
+                meta.event_payload.key === m.key,
+              d.created.at / 1000 - SKEW_S,
+            );
+            if (seen === 'unavailable') {
+              logger.with('warn', 'cannot tell whether a message was posted; trying again later', {
+                deployment: d.ref,
+                key: m.key,
+              });
+              return false;
+            }
+            if (seen !== 'absent') {
+              ts = seen.found;
+              if (m.key === 'parent') parentTs = ts;
+            }
           }
-          if (seen !== 'absent') {
-            ts = seen.found;
+          if (ts) {
+            await client.chat.update({ channel, ts, text: m.text, blocks: m.blocks });
+          } else {
+            // Marked before the pass: if the answer is lost, the next pass looks for it instead of posting a second copy.
+            posting = true;
+            const res = await postClient.chat.postMessage({
+              channel,
+              text: m.text,
+              blocks: m.blocks,
+              unfurl_links: false,
+              unfurl_media: false,
+              ...(threadTs ? { thread_ts: threadTs } : {}),
+              metadata: { event_type: MESSAGE_EVENT, event_payload: { deployment: id, key: m.key } },
+            });
+            ts = res.ts ?? null;
             if (m.key === 'parent') parentTs = ts;
           }
-        }
-        if (ts) {
-          await client.chat.update({ channel, ts, text: m.text, blocks: m.blocks });
-        } else {
-          // Tried: if the answer is lost, the next pass looks for it instead of posting a second copy.
-          repos.messages.save(
-            { deploymentId: id, key: m.key, channelId: channel, ts: null, renderedHash: POSTING },
-            clock.now(),
-          );
-          posting = true;
-          const res = await postClient.chat.postMessage({
-            channel,
-            text: m.text,
-            blocks: m.blocks,
-            unfurl_links: false,
-            unfurl_media: false,
-            ...(threadTs ? { thread_ts: threadTs } : {}),
-            metadata: { event_type: MESSAGE_EVENT, event_payload: { deployment: id, key: m.key } },
+          drawn.set(m.key, { deploymentId: id, key: m.key, channelId: channel, ts, renderedHash: hash });
+          if (m.key === 'parent') flush();
+        } catch (error) {
+          const code = slackErrorCode(error);
+          logger.with('warn', 'could not bring a Slack message in line', {
+            deployment: d.ref,
+            key: m.key,
+            code,
+            error,
           });
-          ts = res.ts ?? null;
-          if (m.key === 'parent') parentTs = ts;
+          if (posting && !mayHaveLanded(code))
+            drawn.set(m.key, { deploymentId: id, key: m.key, channelId: channel, ts: null, renderedHash: null });
+          // Slack said "not now" (nothing was posted): wait what it asks, then this pass's loop goes again.
+          if (code === 'ratelimited') {
+            flush();
+            await new Promise((resolve) => setTimeout(resolve, retryAfterMs(error)));
+            dirty.add(id);
+            return false;
+          }
+          // The next pass looks for it first; the thread waits, so its messages keep their order.
+          if (posting && mayHaveLanded(code)) return false;
+          if (code && CHANNEL_ERRORS.has(code)) {
+            await onUndeliverable?.(d, code);
+            // The mirror in the deploy channel failing does not hold up the dedicated channel
+            // (a refused token fails every call alike: stop, so the person is told once).
+            if (m.placement === 'mirror' && !isTokenRefused(code)) continue;
+            return complete;
+          }
+          complete = false;
         }
-        repos.messages.save({ deploymentId: id, key: m.key, channelId: channel, ts, renderedHash: hash }, clock.now());
-      } catch (error) {
-        const code = slackErrorCode(error);
-        logger.with('warn', 'could not bring a Slack message in line', { deployment: d.ref, key: m.key, code, error });
-        if (posting && !mayHaveLanded(code))
-          repos.messages.save(
-            { deploymentId: id, key: m.key, channelId: channel, ts: null, renderedHash: null },
-            clock.now(),
-          );
-        // Slack said "not now" (nothing was posted): wait what it asks, then this pass's loop goes again.
-        if (code === 'ratelimited') {
-          await new Promise((resolve) => setTimeout(resolve, retryAfterMs(error)));
-          dirty.add(id);
-          return false;
-        }
-        // The next pass looks for it first; the thread waits, so its messages keep their order.
-        if (posting && mayHaveLanded(code)) return false;
-        if (code && CHANNEL_ERRORS.has(code)) {
-          await onUndeliverable?.(d, code);
-          // The mirror in the deploy channel failing does not hold up the dedicated channel
-          // (a refused token fails every call alike: stop, so the person is told once).
-          if (m.placement === 'mirror' && !isTokenRefused(code)) continue;
-          return complete;
-        }
-        complete = false;
       }
+      return complete;
+    } finally {
+      // Marked but not tried (the pass stopped first): nothing was posted, the mark is taken back.
+      for (const [key, mark] of marked)
+        drawn.set(key, { ...mark, renderedHash: records.get(key)?.renderedHash ?? null });
+      flush();
     }
-    return complete;
   }
 
   function sync(id: number): Promise<void> {
@@ -208,21 +248,36 @@ export function createMessageSync({
 
   return {
     sync,
-    /** Brings every active deployment (and ones finished in the last day) in line. */
-    async reconcileAll(): Promise<void> {
+    /**
+     * Brings every active deployment (and ones finished in the last day) in line: a few at a time,
+     * giving the event loop a turn after each, so requests are answered while thousands are checked.
+     */
+    reconcileAll(): Promise<void> {
       const since = clock.now() - 24 * 3600_000;
-      const ids = new Set(repos.deployments.listActive().map((d) => d.id));
-      for (const id of repos.deployments.recentlyFinished(since)) ids.add(id);
-      await Promise.all([...ids].map(sync));
+      const ids = [...new Set([...repos.deployments.activeIds(), ...repos.deployments.recentlyFinished(since)])];
+      let next = 0;
+      const worker = async () => {
+        while (next < ids.length && !stopped) {
+          await sync(ids[next++]!);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      };
+      const all = Promise.all(Array.from({ length: RECONCILE_AT_ONCE }, worker)).then(() => undefined);
+      reconciling = all;
+      void all.finally(() => {
+        if (reconciling === all) reconciling = null;
+      });
+      return all;
     },
     /** Cancels the retries waiting for later (graceful stop). */
     stop(): void {
+      stopped = true;
       for (const r of retries.values()) clearTimeout(r.timer);
       retries.clear();
     },
-    /** Resolves when no sync is running (graceful stop, tests). */
+    /** Resolves when no sync is running and the start-up reconciliation is done (graceful stop, tests). */
     async idle(): Promise<void> {
-      while (running.size) await Promise.all([...running.values()]);
+      while (running.size || reconciling) await Promise.all([...running.values(), reconciling]);
     },
   };
 }

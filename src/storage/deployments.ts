@@ -1,7 +1,8 @@
 import { applyEvent, initialState, replay } from '../core/deployment/apply.js';
 import type { DeploymentEvent, RecordedEvent } from '../core/deployment/events.js';
 import { HISTORY_STATUSES, type HistoryFilter } from '../core/deployment/history.js';
-import { FINISHED, refOf, type Deployment } from '../core/deployment/types.js';
+import { FINISHED, refOf, STATUSES, type Deployment } from '../core/deployment/types.js';
+import type { Template } from '../core/template/schema.js';
 import { chainBreak, eventHash, GENESIS, type ChainedRow } from './chain.js';
 import type { Db } from './db.js';
 import { writeTransaction } from './transaction.js';
@@ -35,6 +36,14 @@ const columnsOf = (d: Deployment) => ({
   revision: d.revision,
 });
 
+/**
+ * Parsed snapshots kept in memory, most recently used: enough for every active deployment of a
+ * large organisation (about 20 KB each), not every deployment ever.
+ */
+const CACHE_SIZE = 2_500;
+/** Distinct plan parts held for sharing before the table starts again. */
+const PARTS_MAX = 5_000;
+
 /** One event of the record, with its link in the chain. */
 export interface ChainedEvent {
   seq: number;
@@ -47,7 +56,7 @@ export interface ChainedEvent {
  * Deployments and their events. Every change appends its events and rewrites
  * the snapshot in the same transaction, so the two always agree.
  */
-export function createDeploymentsRepository({ db }: { db: Db }) {
+export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db: Db; cacheSize?: number }) {
   const insertDeployment = db.prepare(
     `INSERT INTO deployments (ref, service, environment, version, status, channel_id, window_start, window_end, revision, state, created_at, updated_at)
      VALUES ('', '', '', '', '', '', 0, 0, 0, '{}', @at, @at)`,
@@ -67,8 +76,17 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
     'SELECT seq, type, actor, at, data, prev_hash, hash FROM events WHERE deployment_id = ? ORDER BY seq',
   );
   const selectOne = db.prepare<[number], Row>('SELECT id, state FROM deployments WHERE id = ?');
-  const selectActive = db.prepare<[string, string, string], { id: number; revision: number }>(
-    'SELECT id, revision FROM deployments WHERE status NOT IN (?, ?, ?) ORDER BY window_start, id',
+  // Through the status index: the unfinished statuses by name (NOT IN would scan the table).
+  const ACTIVE = STATUSES.filter((st) => !FINISHED.has(st));
+  const selectActiveIds = db.prepare<[], { id: number }>(
+    `SELECT id FROM deployments WHERE status IN (${ACTIVE.map((st) => `'${st}'`).join(', ')}) ORDER BY window_start, id`,
+  );
+  // A phase runs only in progress (phase_started sets it); a rollback's timer while rolling back.
+  const selectActive = db.prepare<[], { id: number; revision: number }>(
+    `SELECT id, revision FROM deployments WHERE status IN (${ACTIVE.map((st) => `'${st}'`).join(', ')}) ORDER BY window_start, id`,
+  );
+  const selectRunning = db.prepare<[], { id: number; revision: number }>(
+    "SELECT id, revision FROM deployments WHERE status IN ('in_progress', 'rolling_back') ORDER BY id",
   );
   const selectRevision = db.prepare<[number], { revision: number }>('SELECT revision FROM deployments WHERE id = ?');
   const selectEvents = db.prepare<[number], EventRow>(
@@ -129,18 +147,47 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
    * this repository, so a cached snapshot whose revision still matches the row is the
    * row: a list of 2,000 active deployments reads 2,000 revisions, not 2,000 JSON plans.
    */
-  const cache = new Map<number, Deployment>();
-  const CACHE_MAX = 10_000;
+  const cache = new Map<number, { d: Deployment; used: number }>();
+  let uses = 0;
+  /**
+   * Least recently used out: a hit only stamps its entry (reordering a Map of thousands on every
+   * read costs more than the read); past the size, the oldest tenth goes at once.
+   */
   function remember(d: Deployment): Deployment {
-    if (cache.size >= CACHE_MAX && !cache.has(d.id)) cache.clear();
-    cache.set(d.id, d);
+    cache.set(d.id, { d, used: ++uses });
+    if (cache.size > cacheSize) {
+      const oldest = [...cache].sort(([, a], [, b]) => a.used - b.used);
+      for (const [id] of oldest.slice(0, cache.size - Math.floor(cacheSize * 0.9))) cache.delete(id);
+    }
     return d;
   }
+  /** Parts of plans by their JSON: deployments from one template differ in a few filled-in placeholders. */
+  const parts = new Map<string, unknown>();
+  function sharedParts(plan: Template): Template {
+    if (parts.size > PARTS_MAX) parts.clear();
+    const shared = Object.entries(plan).map(([key, value]) => {
+      const json = JSON.stringify(value);
+      const known = parts.get(json);
+      if (known !== undefined) return [key, known];
+      parts.set(json, value);
+      return [key, value];
+    });
+    return Object.fromEntries(shared) as Template;
+  }
+
   function cached(id: number, revision: number): Deployment | undefined {
     const hit = cache.get(id);
-    if (hit && hit.revision === revision) return hit;
+    if (hit && hit.d.revision === revision) {
+      hit.used = ++uses;
+      return hit.d;
+    }
     const row = selectOne.get(id);
-    return row ? remember(parse(row)) : undefined;
+    if (!row) return undefined;
+    const d = parse(row);
+    // The frozen plan never changes after creation: a newer revision shares the one already in memory,
+    // and the parts of plans that are alike (most of a template's) are held once.
+    d.plan = hit ? hit.d.plan : sharedParts(d.plan);
+    return remember(d);
   }
 
   function save(d: Deployment, at: number) {
@@ -182,11 +229,27 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
 
     /** Deployments not yet finished (completed, cancelled or rolled back), soonest window first. */
     listActive(): Deployment[] {
-      const [a, b, c] = [...FINISHED] as [string, string, string];
-      const rows = selectActive.all(a, b, c);
-      const active = new Set(rows.map((r) => r.id));
-      for (const id of cache.keys()) if (!active.has(id)) cache.delete(id);
+      const rows = selectActive.all();
       return rows.flatMap((r) => cached(r.id, r.revision) ?? []);
+    },
+
+    /** Ids of the deployments not yet finished, soonest window first: `listActive` without reading a snapshot. */
+    activeIds(): number[] {
+      return selectActiveIds.all().map((r) => r.id);
+    },
+
+    /**
+     * The deployments that may have a timer running (in progress: a phase; rolling back: the
+     * rollback), with their revisions, from the index alone: a caller that remembers what it
+     * did at a revision reads no snapshot.
+     */
+    mayBeRunning(): Array<{ id: number; revision: number }> {
+      return selectRunning.all();
+    },
+
+    /** The deployment as of `revision` (from the cache when it holds that revision). */
+    at(id: number, revision: number): Deployment | undefined {
+      return cached(id, revision);
     },
 
     /** Ids of deployments finished (completed, cancelled or rolled back) since `since`. */
@@ -243,9 +306,10 @@ export function createDeploymentsRepository({ db }: { db: Db }) {
     change: writeTransaction(
       db,
       (id: number, decide: (d: Deployment) => DeploymentEvent[], actor: string, at: number) => {
-        const row = selectOne.get(id);
+        // Inside the write lock: the cached snapshot at the row's revision is the row.
+        const row = selectRevision.get(id);
         if (!row) return undefined;
-        let d = parse(row);
+        let d = cached(id, row.revision)!;
         const events = decide(d);
         let seq = d.revision;
         let head = events.length ? (selectHead.get(id)?.hash ?? GENESIS) : GENESIS;

@@ -48,6 +48,9 @@ export function createJobsRepository({ db }: { db: Db }) {
     `UPDATE jobs SET status = 'sending', attempts = attempts + 1, claimed_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`,
   );
   const selectOne = db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
+  const selectNextDue = db.prepare<[], { dueAt: number | null }>(
+    "SELECT MIN(due_at) AS dueAt FROM jobs WHERE status = 'pending'",
+  );
   const selectByStatus = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM jobs WHERE status = ? ORDER BY due_at, id`);
   const selectOfDeployment = db.prepare<[number], Row>(
     `SELECT ${COLUMNS} FROM jobs WHERE deployment_id = ? ORDER BY due_at, id`,
@@ -92,6 +95,12 @@ export function createJobsRepository({ db }: { db: Db }) {
       }
       return claimed;
     }),
+
+    /** How long until the next pending job is due (0 when one is due already); null when none is pending. */
+    nextDueIn(now: number): number | null {
+      const { dueAt } = selectNextDue.get() ?? { dueAt: null };
+      return dueAt === null ? null : Math.max(0, dueAt - now);
+    },
 
     get(id: number): Job | undefined {
       const row = selectOne.get(id);

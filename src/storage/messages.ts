@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { writeTransaction } from './transaction.js';
 
 export interface MessageRecord {
   deploymentId: number;
@@ -26,6 +27,10 @@ export function createMessagesRepository({ db }: { db: Db }) {
     save(m: MessageRecord, at: number) {
       upsert.run({ ...m, at });
     },
+    /** Saves several records in one transaction: one commit (one sync to disk) for all. */
+    saveAll: writeTransaction(db, (records: readonly MessageRecord[], at: number) => {
+      for (const m of records) upsert.run({ ...m, at });
+    }),
   };
 }
 

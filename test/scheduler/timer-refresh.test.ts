@@ -41,6 +41,30 @@ describe('the timer refresh', () => {
     expect(synced.length).toBeLessThanOrEqual(7);
   });
 
+  it('reads only the running deployments: finished and waiting ones are never opened', async () => {
+    const { repos, d, scheduler, synced, at } = setup();
+    const create = () => repos.deployments.create(createdEvent(deploymentInput(), template), USERS.deployer, T0 - MIN);
+    const waiting = create();
+    const finished = create();
+    repos.deployments.change(finished.id, () => [{ type: 'cancelled', reason: 'not today' }], USERS.deployer, T0);
+    // Snapshots nobody can read: a tick that opened one of them would fail.
+    repos.db.prepare("UPDATE deployments SET state = 'not json' WHERE id IN (?, ?)").run(waiting.id, finished.id);
+    const logs: string[] = [];
+    const watched = createScheduler({
+      repos,
+      client: {} as WebClient,
+      clock: { now: () => T0 + 10_000 },
+      logger: createLogger({ write: (line) => void logs.push(line) }),
+      sync: { sync: async (id: number) => void synced.push(id) },
+      timingsFor: () => DEFAULT_TIMINGS,
+    });
+    await watched.tick();
+    at(T0 + 10_000);
+    await scheduler.tick();
+    expect(synced).toEqual([d.id, d.id]);
+    expect(logs.filter((l) => l.includes('"error"'))).toEqual([]);
+  });
+
   it('the timer face changes exactly when a shown minute (or the over-plan flag) does', () => {
     const { repos, d } = setup();
     const running = repos.deployments.get(d.id)!;

@@ -4,6 +4,7 @@ import { createdEvent } from '../../src/core/deployment/create.js';
 import { decide } from '../../src/core/deployment/decide.js';
 import { deploymentInput, HOUR, KEYS, MIN, T0, template, USERS } from '../core/fixtures.js';
 import { eventHash } from '../../src/storage/chain.js';
+import { createDeploymentsRepository } from '../../src/storage/deployments.js';
 import { useTempDatabases } from './helpers.js';
 
 const temp = useTempDatabases();
@@ -319,5 +320,45 @@ describe('the parsed-snapshot cache', () => {
     );
     expect(repos.deployments.listActive()).toEqual([]);
     expect(repos.deployments.get(d.id)?.status).toBe('cancelled');
+  });
+
+  it('reads a snapshot again when the row is at another revision than the one it holds', () => {
+    const { repos, db, d } = withDeployment();
+    expect(repos.deployments.get(d.id)?.version).toBe('2.4.0');
+    const newer = { ...d, version: '2.4.1', revision: 2 };
+    db.prepare('UPDATE deployments SET state = ?, revision = 2 WHERE id = ?').run(JSON.stringify(newer), d.id);
+    expect(repos.deployments.get(d.id)).toEqual(newer);
+    expect(repos.deployments.listActive()).toEqual([newer]);
+  });
+
+  it('keeps at most its size in memory and still serves every deployment as stored', () => {
+    const db = temp.open();
+    const repo = createDeploymentsRepository({ db, cacheSize: 2 });
+    const ids = [0, 1, 2].map(
+      (i) => repo.create(createdEvent(deploymentInput({ version: `1.${i}.0` }), template), USERS.deployer, T0).id,
+    );
+    const first = repo.get(ids[0]!);
+    expect(repo.get(ids[0]!)).toBe(first);
+    repo.get(ids[1]!);
+    repo.get(ids[2]!);
+    // Pushed out by the two read since: read again, equal but not the same object.
+    const again = repo.get(ids[0]!);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+    expect(repo.listActive().map((x) => x.version)).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+  });
+});
+
+describe('lists from the index', () => {
+  it('activeIds and mayBeRunning: the unfinished ones soonest first, and those in progress or rolling back with their revisions', () => {
+    const repos = temp.repos();
+    const at = (h: number) => deploymentInput({ windowStart: T0 + h * HOUR, windowEnd: T0 + (h + 2) * HOUR });
+    const later = repos.deployments.create(createdEvent(at(5), template), USERS.deployer, T0);
+    const running = repos.deployments.create(createdEvent(at(1), template), USERS.deployer, T0);
+    const done = repos.deployments.create(createdEvent(at(3), template), USERS.deployer, T0);
+    repos.deployments.change(running.id, () => [{ type: 'phase_started', phaseId: 'prepare' }], USERS.deployer, T0);
+    repos.deployments.change(done.id, () => [{ type: 'cancelled', reason: 'moved' }], USERS.deployer, T0);
+    expect(repos.deployments.activeIds()).toEqual([running.id, later.id]);
+    expect(repos.deployments.mayBeRunning()).toEqual([{ id: running.id, revision: 2 }]);
   });
 });

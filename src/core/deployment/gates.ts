@@ -22,8 +22,23 @@ const roleLabel = (d: Deployment, role: string) => d.plan.approvals.find((a) => 
 const openItems = (d: Deployment, items: PlanItem[]) =>
   items.filter((p) => p.item.required && d.items[p.key]?.state !== 'done');
 
-/** What stands between the deployment and its phases (gate "start") or its completion ("complete"). */
+/** Reports by snapshot: a snapshot is never changed (each change makes a new one), so its report stands. */
+const reports = new WeakMap<Deployment, Partial<Record<GateId, GateReport>>>();
+
+/**
+ * What stands between the deployment and its phases (gate "start") or its completion ("complete").
+ * Computed once per snapshot and gate: the report is shared, callers must not change it.
+ */
 export function gateReport(d: Deployment, gate: GateId): GateReport {
+  let known = reports.get(d);
+  if (!known) {
+    known = {};
+    reports.set(d, known);
+  }
+  return (known[gate] ??= reportOf(d, gate));
+}
+
+function reportOf(d: Deployment, gate: GateId): GateReport {
   const missing: string[] = [];
   if (gate === 'calendar') {
     if (d.emergency)

@@ -23,8 +23,22 @@ const fromGroups = (stage: Stage, groups: Group[]): PlanItem[] =>
     })),
   );
 
-/** Every confirmable item of a plan, in the order the process runs them. */
+const listed = new WeakMap<Template, PlanItem[]>();
+
+/**
+ * Every confirmable item of a plan, in the order the process runs them. Computed once per plan
+ * (a frozen plan never changes): the list is shared, callers must not change it.
+ */
 export function planItems(plan: Template): PlanItem[] {
+  let items = listed.get(plan);
+  if (!items) {
+    items = listPlanItems(plan);
+    listed.set(plan, items);
+  }
+  return items;
+}
+
+function listPlanItems(plan: Template): PlanItem[] {
   return [
     ...fromGroups('pre', plan.preDeployment),
     ...plan.phases.flatMap((p) =>

@@ -8,6 +8,7 @@ import { m005LockExpiry } from './005-lock-expiry.js';
 import { m006EventChain } from './006-event-chain.js';
 import { m007ApiIdempotency } from './007-api-idempotency.js';
 import { m008Freezes } from './008-freezes.js';
+import { m009ListingIndex } from './009-listing-index.js';
 
 export interface Migration {
   version: number;
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m006EventChain,
   m007ApiIdempotency,
   m008Freezes,
+  m009ListingIndex,
 ];
 
 /**
