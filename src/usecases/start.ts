@@ -119,7 +119,7 @@ export const isEnvironment = (e: unknown): e is Environment =>
 export function lockedMessage(l: Lock): string {
   const by = l.deploymentId ? ` by ${refOf(l.deploymentId)}` : '';
   const reason = l.reason.length > 120 ? `${l.reason.slice(0, 119)}…` : l.reason;
-  return `${l.service.slice(0, 40)} in ${ENVIRONMENT_LABELS[l.environment]} is locked${by}: ${reason}. A lead can release it with /deploy unlock.`.slice(
+  return `${l.service.slice(0, 40)} in ${ENVIRONMENT_LABELS[l.environment]} is locked${by}: ${reason}. /deploy list says who can release it.`.slice(
     0,
     300,
   );

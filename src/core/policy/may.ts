@@ -260,7 +260,7 @@ export function may(
       return yes('anyone');
     }
     case 'see':
-      // Who may see a deployment's details (a private channel's members) is filled in here; today everyone may.
+      // A private channel's membership is known only from Slack: `visibleTo` (visibility.ts) decides it where Slack is asked.
       return yes('anyone');
   }
 }

@@ -116,7 +116,7 @@ export const WHO_MAY: readonly WhoMayRow[] = [
   {
     action: 'see',
     what: 'see a deployment',
-    who: 'everyone who can use Liftoff',
+    who: 'everyone, for a deployment in a public channel; in a private channel only its members (others see only that it exists)',
     allowed: ['deployer', 'approver', 'author', 'rollback_user', 'listed_deployer', 'holder', 'admin', 'stranger'],
   },
 ];
