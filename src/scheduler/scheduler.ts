@@ -224,7 +224,7 @@ export function createScheduler({
    * at most once per `timerRefreshSeconds` each, and rendered only when a timer's
    * shown minute can have changed since (`timerFace`), so a look costs no render.
    */
-  async function refreshTimers(now: number) {
+  function refreshTimers(now: number) {
     // From the status index: a deployment looked at recently, and unchanged since, is not even read.
     const rows = repos.deployments.mayBeRunning();
     const ids = new Set(rows.map((r) => r.id));
@@ -233,20 +233,19 @@ export function createScheduler({
       const last = lastRefresh.get(r.id);
       return last === undefined || last.revision !== r.revision || now - last.at >= last.every;
     });
-    await Promise.all(
-      due.map(async (r) => {
-        const last = lastRefresh.get(r.id);
-        const d = repos.deployments.at(r.id, r.revision);
-        if (!d || !(currentPhase(d) || d.status === 'rolling_back')) {
-          lastRefresh.set(r.id, { at: now, face: '', revision: r.revision, every: Number.POSITIVE_INFINITY });
-          return;
-        }
-        const face = timerFace(d, now);
-        lastRefresh.set(r.id, { at: now, face, revision: d.revision, every: timingsFor(d).timerRefreshSeconds * 1000 });
-        if (last?.face === face) return;
-        await sync.sync(d.id);
-      }),
-    );
+    for (const r of due) {
+      const last = lastRefresh.get(r.id);
+      const d = repos.deployments.at(r.id, r.revision);
+      if (!d || !(currentPhase(d) || d.status === 'rolling_back')) {
+        lastRefresh.set(r.id, { at: now, face: '', revision: r.revision, every: Number.POSITIVE_INFINITY });
+        continue;
+      }
+      const face = timerFace(d, now);
+      lastRefresh.set(r.id, { at: now, face, revision: d.revision, every: timingsFor(d).timerRefreshSeconds * 1000 });
+      if (last?.face === face) continue;
+      // Not awaited: a redraw waits for Slack's pace, and due notices must not wait behind it.
+      inFlight(sync.sync(d.id));
+    }
   }
 
   /** Runs one claimed job; a bug never leaves it claimed: it becomes uncertain, not resent. */
@@ -259,8 +258,15 @@ export function createScheduler({
     }
   }
 
-  /** Hook calls in flight: they run beside the ticks, so a slow endpoint never holds up anyone's notices. */
+  /**
+   * Hook calls and timer redraws in flight: they run beside the ticks, so a slow endpoint or
+   * Slack's pace never holds up anyone's notices (and a tick measures Liftoff's own work).
+   */
   const calls = new Set<Promise<void>>();
+  function inFlight(work: Promise<void>) {
+    const tracked = work.finally(() => calls.delete(tracked));
+    calls.add(tracked);
+  }
 
   async function tickOnce() {
     const started = performance.now();
@@ -277,15 +283,14 @@ export function createScheduler({
     await sendClaimed(now);
     // Alerts about the jobs that just failed go out now, not a tick later.
     if (alertsPlanned) await sendClaimed(clock.now());
-    await refreshTimers(now);
+    refreshTimers(now);
   }
 
   async function sendClaimed(now: number) {
     for (const job of repos.jobs.claimDue(now)) {
       if (isHookKind(job.kind) || job.kind === 'health_checks') {
         // Claimed (sending) until it ends, so no other tick or process calls it again meanwhile.
-        const call = runSafely(job).finally(() => calls.delete(call));
-        calls.add(call);
+        inFlight(runSafely(job));
         continue;
       }
       await runSafely(job);
@@ -359,7 +364,7 @@ export function createScheduler({
       }
     },
 
-    /** Resolves when no tick and no hook call is running. */
+    /** Resolves when no tick, hook call or timer redraw is running. */
     idle: async (): Promise<void> => {
       do {
         await chain;
