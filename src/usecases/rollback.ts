@@ -1,4 +1,4 @@
-import { isOnlyPlaceholder } from '../core/template/placeholders.js';
+import { isOnlyPlaceholder, replacePlaceholders } from '../core/template/placeholders.js';
 import type { Clock } from '../core/clock.js';
 import type { Command } from '../core/deployment/decide.js';
 import {
@@ -142,7 +142,7 @@ export function createRollbackService({
           service: deployment.service,
           environment: deployment.environment,
           reason:
-            `${deployment.ref} is rolling back ${deployment.version}${to}${isOnlyPlaceholder(choice.trigger) ? '' : `: ${choice.trigger}`}`.slice(
+            `${deployment.ref} is rolling back ${deployment.version}${to}${isOnlyPlaceholder(choice.trigger) ? '' : `: ${replacePlaceholders(choice.trigger, () => '…')}`}`.slice(
               0,
               500,
             ),

@@ -67,6 +67,13 @@ describe('starting a rollback', () => {
     expect(repos.deployments.listActive().map((x) => x.id)).toContain(d.id);
   });
 
+  it('a trigger with a placeholder left in it never puts the raw brackets in the lock reason', () => {
+    const { rollback, underway } = setup();
+    const d = underway({ version: '2.4.0' });
+    rollback.start(d.id, USERS.qa, { ...choice, trigger: 'Error rate above [X]% for [N] minutes' }, 'V1');
+    expect(rollback.lockOf('web', 'production')?.reason).toMatch(/: Error rate above …% for … minutes$/);
+  });
+
   it('the same modal submitted twice starts one rollback; a second person gets "already rolling back"', () => {
     const { rollback, underway, repos } = setup();
     const d = underway();
