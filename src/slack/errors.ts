@@ -12,11 +12,14 @@ export function slackErrorCode(error: unknown): string | null {
 export const isTokenRefused = (code: string | null): boolean =>
   code === 'token_revoked' || code === 'invalid_auth' || code === 'account_inactive';
 
-/** What to tell a person when Slack refused something, in plain words. */
-export function explainSlackError(code: string | null, where = 'this channel'): string {
+/**
+ * What to tell a person when Slack refused something, in plain words. `catchesUp`: what failed is
+ * a deployment's messages, which are drawn again once Liftoff is in the channel (nothing else is).
+ */
+export function explainSlackError(code: string | null, where = 'this channel', catchesUp = false): string {
   switch (code) {
     case 'not_in_channel':
-      return `I am not a member of ${where}. Invite me with \`/invite @Liftoff\` and I will catch up.`;
+      return `I am not a member of ${where}. Invite me with \`/invite @Liftoff\`${catchesUp ? ' and I will catch up' : ''}.`;
     case 'channel_not_found':
       return `I cannot see ${where}. If it is private, invite me with \`/invite @Liftoff\`.`;
     case 'is_archived':

@@ -121,7 +121,7 @@ export async function answerRequesterTokenRefused(code: string, ref: string, log
     await where.respond({
       response_type: 'ephemeral',
       replace_original: false,
-      text: `Your change to ${ref} is saved, but I could not update its messages. ${explainSlackError(code)}`,
+      text: `Your change to ${ref} is saved, but I could not update its messages. ${explainSlackError(code, undefined, true)}`,
     });
     logger.with('warn', 'told the person clicking that the token is refused', {
       deployment: ref,

@@ -20,7 +20,7 @@ export function createUndeliverableNotifier({ client, logger }: { client: WebCli
     if (warned.has(key)) return;
     warned.add(key);
     const where = `<#${homeChannelOf(d)}>`;
-    const text = `I could not post ${d.ref} (${d.service} ${d.version}) in ${where}: ${explainSlackError(code, where)}`;
+    const text = `I could not post ${d.ref} (${d.service} ${d.version}) in ${where}: ${explainSlackError(code, where, true)}`;
     await client.chat.postMessage({ channel: d.deployerId, text }).then(
       () =>
         logger.with('warn', 'told the deployer a deployment cannot be posted', {

@@ -84,7 +84,9 @@ describe('/deploy stats', () => {
     await h.settled();
     const said = h.fake.ephemerals({ user: PEOPLE.stranger }).map((e) => e.text);
     expect(said[0]).toContain('Delivery stats (all services, last 30 days)');
-    expect(said.at(-1)).toMatch(/^📊 The chart of these stats could not be shared here\. /);
+    expect(said.at(-1)).toMatch(/^📊 The chart of these stats could not be shared here\. .*\/invite @Liftoff/);
+    // Nothing draws a chart again once Liftoff is invited: no promise to catch up.
+    expect(said.at(-1)).not.toMatch(/catch up/);
     expect(h.fake.files().filter((f) => f.completed)).toEqual([]);
   });
 });

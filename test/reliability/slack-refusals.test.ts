@@ -17,7 +17,7 @@ const start = () => startHarness({ env: { LOG_LEVEL: 'info' } });
 
 describe('Slack refuses the channel or the token: people are told in plain words', () => {
   it.each([
-    ['not_in_channel', CHANNELS.privateNoBot, /not a member of .*\/invite @Liftoff/],
+    ['not_in_channel', CHANNELS.privateNoBot, /not a member of .*\/invite @Liftoff` and I will catch up\./],
     ['is_archived', CHANNELS.archived, /is archived/],
     ['channel_not_found', 'CGONE', /cannot see .*invite me/],
   ])(
