@@ -304,7 +304,9 @@ describe('one event, one message', () => {
     // The announcement channel: one completion message, pointing to the thread for the rest.
     const told = announced().filter((m) => whatIs(m) === 'notice:completion');
     expect(told).toHaveLength(1);
-    expect(textOf(told[0]!)).toMatch(/of the summary in the deployment’s thread, which has it whole/);
+    // The outcome without the timeline (who did what stays in the thread), pointing to the thread.
+    expect(textOf(told[0]!)).not.toMatch(/ undid “/);
+    expect(textOf(told[0]!)).toMatch(/Follow it in the thread/);
 
     // `/deploy report` posts it the same way: whole, over several messages.
     const before = threadOfId(id).length;

@@ -222,7 +222,11 @@ describe('the end of the communication plan', () => {
       expect(text).toMatch(
         line(`• ❌ “Clear CDN cache (if applicable)” failed (<@${PEOPLE.ops}> `, at.failed!, '): CDN purge timed out'),
       );
-      // The timeline: who did what, when.
+    }
+    // The timeline (who did what, when) is in the thread's copy; stakeholders get the outcome without it.
+    expect(completion.announce).not.toContain('*Timeline*');
+    {
+      const text = completion.thread;
       expect(text).toContain('*Timeline*');
       expect(text).toMatch(line(at.rejected!, ` <@${PEOPLE.qa}> rejected as QA Lead\n`));
       expect(text).toMatch(line(at.approved!, ` <@${PEOPLE.dev}> approved as Development Lead\n`));

@@ -60,9 +60,9 @@ function withSummary(body: KnownBlock[], head: KnownBlock[]): KnownBlock[] {
 
 /**
  * Completed (or complete and now monitored): stakeholders and the thread, one message each, which
- * carries the summary report (phases, approvals, overrides and failures, timeline): whole in the
- * thread (a long one goes on in continuation messages), what fits elsewhere. The ops copy is the
- * headline only.
+ * carries the summary report: whole in the thread (phases, approvals, overrides and failures, the
+ * timeline; a long one goes on in continuation messages); in the announcement channel the outcome
+ * without the timeline (what fits), pointing to the thread. The ops copy is the headline only.
  */
 export function completion(sent: NoticeInput): Notice {
   // It counts the steps it performs ("Announce the completion of the deployment") as done.
@@ -83,10 +83,10 @@ export function completion(sent: NoticeInput): Notice {
   const hint = threadHint(d, job.payload.target);
   const text = `✅ ${plainTitle(d)} is complete`;
   if (job.payload.target === 'ops') return { text, blocks: [...head, ...hint] };
-  const body = summarySections(input);
-  // The thread gets the whole report (in continuations when it is long), a copy elsewhere what fits.
-  if (job.payload.target === 'thread') return splitNotice(head, body, text, `📋 Summary report of ${d.ref}, continued`);
-  return { text, blocks: [...withSummary(body, head), ...hint] };
+  // The thread gets the whole report (in continuations when it is long), a copy elsewhere the outcome.
+  if (job.payload.target === 'thread')
+    return splitNotice(head, summarySections(input), text, `📋 Summary report of ${d.ref}, continued`);
+  return { text, blocks: [...withSummary(summarySections(input, { timeline: false }), head), ...hint] };
 }
 
 /** The deployer's verdict after monitoring: healthy. */

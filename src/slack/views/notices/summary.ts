@@ -78,9 +78,11 @@ const listSections = (title: string, lines: string[]) =>
 
 /**
  * The report's body: phases planned against actual, approvals, overrides, failures and notes, the
- * timeline. Every line is kept; a long list takes several sections (`splitNotice` puts them in messages).
+ * timeline (left out with `timeline: false`: stakeholders get the outcome; who confirmed what, and
+ * when, stays in the thread). Every line is kept; a long list takes several sections (`splitNotice`
+ * puts them in messages).
  */
-export function summarySections({ d, events, now }: NoticeInput): KnownBlock[] {
+export function summarySections({ d, events, now }: NoticeInput, { timeline: withTimeline = true } = {}): KnownBlock[] {
   const phases = d.plan.phases.map((ph) => {
     const t = phaseTiming(d, ph.id, now);
     const actual = t.actualMs === null ? 'not run' : `took ${formatDuration(t.actualMs)}`;
@@ -115,7 +117,7 @@ export function summarySections({ d, events, now }: NoticeInput): KnownBlock[] {
       ? [`• 🆘 Marked faulty: ${clip(d.monitoring.verdict.note ?? '', 300)}`]
       : []),
   ];
-  const timeline = events.map((e) => timelineLine(d, e)).filter((l): l is string => l !== null);
+  const timeline = withTimeline ? events.map((e) => timelineLine(d, e)).filter((l): l is string => l !== null) : [];
   return [
     ...listSections('Phases', phases),
     ...listSections('Approvals', approvals),
