@@ -131,7 +131,7 @@ export async function startLiftoff({
     config,
     logger,
     health.checks,
-    { ...SLACK_POST_PACE, intervalMs: config.slackPostIntervalMs },
+    { ...SLACK_POST_PACE, intervalMs: config.slackPostIntervalMs, minuteMs: config.slackTierMinuteMs },
     {
       fetch: measuredFetch(metrics),
       routes: [api.route, ...(config.metricsPort === null ? [metricsRoute] : [])],

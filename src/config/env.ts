@@ -22,6 +22,8 @@ export interface RuntimeConfig {
   minFreeMb: number;
   /** Posts per channel: one every this many ms after a short burst (Slack: about one a second); 0 turns pacing off. */
   slackPostIntervalMs: number;
+  /** How long a minute of Slack's per-method rate tiers lasts for Liftoff's pacing (60000; tests shorten it); 0 turns it off. */
+  slackTierMinuteMs: number;
 }
 
 export const WHERE = {
@@ -126,6 +128,14 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
     );
   }
 
+  const minuteText = get('LIFTOFF_SLACK_TIER_MINUTE_MS') ?? '60000';
+  const slackTierMinuteMs = Number(minuteText);
+  if (!/^\d+$/.test(minuteText) || slackTierMinuteMs > 600_000) {
+    problems.push(
+      `LIFTOFF_SLACK_TIER_MINUTE_MS must be a whole number of milliseconds from 0 to 600000 (got "${minuteText.slice(0, 20)}").`,
+    );
+  }
+
   if (problems.length) {
     throw new ConfigError(
       problems.length === 1
@@ -147,6 +157,7 @@ export function readRuntimeConfig(env: Env, cwd = process.cwd()): RuntimeConfig 
     slackTimeoutMs,
     minFreeMb,
     slackPostIntervalMs,
+    slackTierMinuteMs,
   };
 }
 

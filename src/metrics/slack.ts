@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { FetchFunction } from '@slack/web-api';
-import type { MessageSync } from '../slack/sync.js';
+import type { MessageSync, RedrawPriority } from '../slack/sync.js';
 import type { Metrics } from './index.js';
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -78,11 +78,11 @@ export function measureRedraws<S extends Pick<MessageSync, 'sync'>>(sync: S, met
   metrics.redrawsPending(() => waiting.size);
   return {
     ...sync,
-    sync(id: number) {
+    sync(id: number, priority?: RedrawPriority) {
       const start = performance.now();
       metrics.redrawQueued();
       waiting.set(id, (waiting.get(id) ?? 0) + 1);
-      return sync.sync(id).finally(() => {
+      return sync.sync(id, priority).finally(() => {
         metrics.redrawDone(seconds(start));
         const left = (waiting.get(id) ?? 1) - 1;
         if (left > 0) waiting.set(id, left);

@@ -244,7 +244,8 @@ export function createScheduler({
       lastRefresh.set(r.id, { at: now, face, revision: d.revision, every: timingsFor(d).timerRefreshSeconds * 1000 });
       if (last?.face === face) continue;
       // Not awaited: a redraw waits for Slack's pace, and due notices must not wait behind it.
-      inFlight(sync.sync(d.id));
+      // Background: a click's redraw goes before it in Slack's lanes.
+      inFlight(sync.sync(d.id, 'background'));
     }
   }
 

@@ -1,45 +1,80 @@
 import { WebClient, type WebAPICallResult, type WebClientOptions } from '@slack/web-api';
-import { createPacer, PACED_METHODS, SLACK_POST_PACE, type Pace, type Pacer } from './pacing.js';
+import { createPacer, SLACK_POST_PACE, type Pace, type Pacer } from './pacing.js';
+
+/** Times a call that Slack answered 429 is tried again (after Retry-After) before its caller is told. */
+const RATE_LIMITED_TRIES = 3;
 
 /**
- * A Web API client whose posts and edits wait for their channel's turn
- * (see pacing.ts). Every chat.* method of WebClient goes through `apiCall`.
+ * How long a call of the interactive client may wait for its turn, 429s
+ * included. A `trigger_id` lives 3 s, and Slack shows an error if the form is
+ * not open by then: beyond this the call is refused at once, the way a 429 is
+ * (WebAPIRateLimitedError), and the person is told to try again in a moment.
+ */
+const INTERACTIVE_MAX_WAIT_MS = 1_000;
+
+/**
+ * A Web API client whose every call waits for its turn (pacing.ts): its
+ * method's lane, and for posts and edits their channel's. Every method of
+ * WebClient goes through `apiCall`. A 429 is rejected by WebClient itself
+ * (`rejectRateLimitedCalls`) instead of pausing this client's whole queue:
+ * here it pauses only that method's lane for Retry-After, and the call is tried
+ * again (nothing was done: a retry is always safe), up to RATE_LIMITED_TRIES
+ * times or, with `maxWaitMs`, while the wait stays within it.
  */
 class PacedWebClient extends WebClient {
   constructor(
     token: string,
     options: WebClientOptions,
     private readonly pacer: Pacer,
+    private readonly maxWaitMs?: number,
   ) {
-    super(token, options);
+    super(token, { ...options, rejectRateLimitedCalls: true });
   }
 
   override async apiCall(method: string, options?: Record<string, unknown>): Promise<WebAPICallResult> {
-    const channel = options?.channel;
-    if (PACED_METHODS.has(method) && typeof channel === 'string') await this.pacer.turn(channel);
-    return super.apiCall(method, options);
+    const channel = typeof options?.channel === 'string' ? options.channel : undefined;
+    const deadline = this.maxWaitMs === undefined ? undefined : Date.now() + this.maxWaitMs;
+    for (let tries = 1; ; tries++) {
+      await this.pacer.turn(method, {
+        ...(channel !== undefined ? { channel } : {}),
+        ...(deadline !== undefined ? { maxWaitMs: Math.max(0, deadline - Date.now()) } : {}),
+      });
+      try {
+        return await super.apiCall(method, options);
+      } catch (error) {
+        const retryAfter = (error as { code?: unknown; retryAfter?: unknown }).retryAfter;
+        if ((error as { code?: unknown }).code !== 'slack_webapi_rate_limited_error') throw error;
+        const waitMs = Math.max(1, Number(retryAfter) || 1) * 1000;
+        this.pacer.pause(method, waitMs, channel);
+        if (tries >= RATE_LIMITED_TRIES || (deadline !== undefined && Date.now() + waitMs > deadline)) throw error;
+      }
+    }
   }
 }
 
 export interface SlackClients {
-  /** Messages, redraws, channels and invites: posts and edits paced per channel; retries 5xx, timeouts and 429s. */
+  /** Messages, redraws, channels and invites: paced; retries 5xx and timeouts, and 429s in their lane. */
   client: WebClient;
   /**
    * Posts that must not be repeated blindly (a post that timed out may have
-   * landed): no retries; a 429 is rejected at once (nothing was posted). Paced
-   * with `client`, as both post to the same channels.
+   * landed): no retries of 5xx or timeouts; a 429 (nothing was posted) is
+   * tried again in its lane. Paced with `client`, as both post to the same channels.
    */
   once: WebClient;
   /**
    * What a person waits for: views.open/update/push/publish, ephemerals, App
-   * Home. A client of its own, so a Retry-After pause of the posting client
-   * never holds a `trigger_id` (valid 3 s) in its queue. A 429 here is
-   * answered at once: a retry after Retry-After would come too late anyway.
+   * Home. Its calls never wait behind another method's lane, and never longer
+   * than INTERACTIVE_MAX_WAIT_MS in their own: past that they are refused at
+   * once, as a 429 would be.
    */
   interactive: WebClient;
 }
 
-/** The three Web API clients Liftoff uses outside Bolt's own, sharing one posting pace. */
+/**
+ * The three Web API clients Liftoff uses outside Bolt's own. They share one
+ * pacer: Slack's limits are per method and per channel for the whole app,
+ * whichever client calls.
+ */
 export function createSlackClients(
   token: string,
   options: WebClientOptions,
@@ -48,11 +83,12 @@ export function createSlackClients(
   const pacer = createPacer(pace);
   return {
     client: new PacedWebClient(token, options, pacer),
-    once: new PacedWebClient(token, { ...options, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }, pacer),
-    interactive: new WebClient(token, {
-      ...options,
-      retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300 },
-      rejectRateLimitedCalls: true,
-    }),
+    once: new PacedWebClient(token, { ...options, retryConfig: { retries: 0 } }, pacer),
+    interactive: new PacedWebClient(
+      token,
+      { ...options, retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300 } },
+      pacer,
+      INTERACTIVE_MAX_WAIT_MS,
+    ),
   };
 }

@@ -8,6 +8,7 @@ import type { MessageRecord } from '../storage/messages.js';
 import type { Logger } from '../support/logger.js';
 import { isTokenRefused, slackErrorCode } from './errors.js';
 import { findByMetadata } from './history.js';
+import { createUrgency, withUrgency, type Urgency } from './pacing.js';
 import { renderDeployment, type SlackMessage } from './views/deployment/index.js';
 
 /** Slack errors about the channel itself: retrying the next message will not help. */
@@ -36,6 +37,13 @@ export interface MessageSyncDeps {
 
 /** Passes of retries after a redraw failed on a passing problem (5xx, timeouts, 429s beyond the client's own retries). */
 const MAX_RETRY_PASSES = 10;
+
+/**
+ * Who is waiting for a redraw: `now`, a person who just changed something (their calls go first in
+ * Slack's lanes, pacing.ts); `background`, start-up reconciliation and timer redraws (they fill only
+ * part of Slack's minute). A background redraw that a change catches up with becomes `now`.
+ */
+export type RedrawPriority = 'now' | 'background';
 
 /** Deployments brought in line at once at start (each waits for its Slack calls). */
 const RECONCILE_AT_ONCE = 4;
@@ -77,12 +85,14 @@ export function createMessageSync({
   const running = new Map<number, Promise<void>>();
   const dirty = new Set<number>();
   const retries = new Map<number, { attempt: number; timer: NodeJS.Timeout }>();
+  /** The urgency of each running sync's Slack calls. */
+  const urgencies = new Map<number, Urgency>();
   /** The start-up reconciliation while it runs; `stopped` ends it early (graceful stop). */
   let reconciling: Promise<void> | null = null;
   let stopped = false;
 
-  /** Tries a deployment again later, with a growing delay; gives up (loudly) after MAX_RETRY_PASSES. */
-  function retryLater(id: number) {
+  /** Tries a deployment again later (as urgently as before), with a growing delay; gives up (loudly) after MAX_RETRY_PASSES. */
+  function retryLater(id: number, priority: RedrawPriority) {
     const attempt = (retries.get(id)?.attempt ?? 0) + 1;
     if (attempt > MAX_RETRY_PASSES) {
       retries.delete(id);
@@ -92,7 +102,7 @@ export function createMessageSync({
       });
       return;
     }
-    const timer = setTimeout(() => void sync(id), Math.min(retryDelayMs * 2 ** (attempt - 1), 5 * 60_000));
+    const timer = setTimeout(() => void sync(id, priority), Math.min(retryDelayMs * 2 ** (attempt - 1), 5 * 60_000));
     timer.unref();
     retries.set(id, { attempt, timer });
   }
@@ -224,24 +234,31 @@ export function createMessageSync({
     }
   }
 
-  function sync(id: number): Promise<void> {
+  function sync(id: number, priority: RedrawPriority = 'now'): Promise<void> {
     const current = running.get(id);
     if (current) {
       dirty.add(id);
+      // A person's change caught up with a background redraw: its waiting call goes first now.
+      if (priority === 'now') urgencies.get(id)?.raise();
       return current;
     }
+    const urgency = createUrgency(priority === 'now');
+    urgencies.set(id, urgency);
     const run = (async () => {
       let complete = true;
       do {
         dirty.delete(id);
-        complete = await syncOnce(id);
+        complete = await withUrgency(urgency, () => syncOnce(id));
       } while (dirty.has(id));
       clearTimeout(retries.get(id)?.timer);
       if (complete) retries.delete(id);
-      else retryLater(id);
+      else retryLater(id, urgency.urgent ? 'now' : 'background');
     })()
       .catch((error: unknown) => logger.with('error', 'message sync failed', { deploymentId: id, error }))
-      .finally(() => running.delete(id));
+      .finally(() => {
+        running.delete(id);
+        urgencies.delete(id);
+      });
     running.set(id, run);
     return run;
   }
@@ -258,7 +275,7 @@ export function createMessageSync({
       let next = 0;
       const worker = async () => {
         while (next < ids.length && !stopped) {
-          await sync(ids[next++]!);
+          await sync(ids[next++]!, 'background');
           await new Promise((resolve) => setImmediate(resolve));
         }
       };

@@ -49,6 +49,7 @@ describe('readRuntimeConfig', () => {
       slackTimeoutMs: 10_000,
       minFreeMb: 16,
       slackPostIntervalMs: 1100,
+      slackTierMinuteMs: 60_000,
     });
   });
 

@@ -66,7 +66,13 @@ describe('posting at Slack’s pace', () => {
     writeFileSync(join(dir, 'liftoff.yml'), 'templates_dir: runbooks\n');
     // Slack sped up: a burst of 6 per channel, then one every 50 ms; every other method limited by its tier
     // (calls per minute, limits.ts); a 429 says "wait 3 s" (longer than a trigger_id lives).
-    h = await startHarness({ env: { LIFTOFF_CONFIG: join(dir, 'liftoff.yml'), LIFTOFF_SLACK_POST_INTERVAL_MS: '60' } });
+    h = await startHarness({
+      env: {
+        LIFTOFF_CONFIG: join(dir, 'liftoff.yml'),
+        LIFTOFF_SLACK_POST_INTERVAL_MS: '60',
+        LIFTOFF_SLACK_TIER_MINUTE_MS: '60000',
+      },
+    });
     h.fake.limitRates({ perChannel: { burst: 6, intervalMs: 50 }, retryAfter: 3 });
 
     const forms = [];

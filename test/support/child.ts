@@ -94,6 +94,7 @@ function spawnLiftoff(env: Record<string, string>, port: number, opts: ChildOpti
       HOME: process.env.HOME ?? '',
       TZ: 'UTC',
       LIFTOFF_SLACK_POST_INTERVAL_MS: '2',
+      LIFTOFF_SLACK_TIER_MINUTE_MS: '100',
       ...env,
       PORT: String(port),
     },

@@ -72,6 +72,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     LOG_LEVEL: 'debug',
     // Posts paced per channel as in production, only faster: tests do not wait a second per message.
     LIFTOFF_SLACK_POST_INTERVAL_MS: '2',
+    // Slack's per-method minute, shortened the same way (a test with `fake.limitRates` sets both to match).
+    LIFTOFF_SLACK_TIER_MINUTE_MS: '100',
     ...opts.env,
   };
   const start = () =>

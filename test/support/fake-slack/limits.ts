@@ -5,8 +5,23 @@
  */
 import type { RateLimits, SlackJson } from './types.js';
 
-/** Calls per minute by tier (Slack's published floors: Tier 2 = 20+, Tier 3 = 50+, Tier 4 = 100+). */
+/**
+ * Calls per minute by method, Slack's documented floors (each method's page on docs.slack.dev, "Rate
+ * limits": Tier 1 = 1+, Tier 2 = 20+, Tier 3 = 50+, Tier 4 = 100+), for every method Liftoff calls.
+ * chat.getPermalink and auth.test are "special": "hundreds of requests per minute" (api.slack.com/methods/
+ * chat.getPermalink, docs.slack.dev/reference/methods/auth.test), taken here as 100. conversations.history
+ * and .replies stay Tier 3 for internal apps (docs.slack.dev/apis/web-api/rate-limits: the May 2025 limit
+ * of one a minute is for commercially distributed apps outside the Marketplace). chat.postMessage is
+ * limited per channel instead (`perChannel`).
+ */
 export const METHOD_TIERS: Record<string, number> = {
+  // Tier 2
+  'conversations.create': 20,
+  'conversations.list': 20,
+  'conversations.archive': 20,
+  'usergroups.list': 20,
+  'usergroups.users.list': 20,
+  // Tier 3
   'chat.update': 50,
   'chat.scheduleMessage': 50,
   'chat.deleteScheduledMessage': 50,
@@ -14,13 +29,19 @@ export const METHOD_TIERS: Record<string, number> = {
   'conversations.join': 50,
   'conversations.history': 50,
   'conversations.replies': 50,
+  'conversations.info': 50,
+  'users.lookupByEmail': 50,
+  // Tier 4
   'chat.postEphemeral': 100,
   'views.open': 100,
   'views.update': 100,
   'views.push': 100,
   'views.publish': 100,
   'users.info': 100,
-  'conversations.create': 20,
+  'conversations.members': 100,
+  // Special: "hundreds of requests per minute"
+  'chat.getPermalink': 100,
+  'auth.test': 100,
 };
 
 export function createRateLimiter(limits: RateLimits, now: () => number) {
