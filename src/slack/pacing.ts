@@ -28,8 +28,12 @@ export interface Pace {
   minuteMs?: number;
 }
 
-/** Slack's pace for chat.postMessage and chat.update per channel, with a little margin. */
-export const SLACK_POST_PACE: Pace = { burst: 3, intervalMs: 1_100, minuteMs: 60_000 };
+/**
+ * Slack's pace for chat.postMessage and chat.update per channel, with a margin: a message every 1.1 s,
+ * and a burst one short of what Slack tolerates (3), so a post delayed on its way to Slack never
+ * makes the next one arrive early.
+ */
+export const SLACK_POST_PACE: Pace = { burst: 2, intervalMs: 1_100, minuteMs: 60_000 };
 
 /**
  * Calls per minute Slack documents for every Web API method Liftoff calls (per
@@ -210,6 +214,8 @@ export function createPacer(
     while (lane.sent.length && t - lane.sent[0]! >= minuteMs) lane.sent.shift();
     let wakeAt = Number.POSITIVE_INFINITY;
     if (t < lane.pausedUntil) wakeAt = lane.pausedUntil;
+    // The minute is full even for a person's call: nothing goes before its oldest call is a minute old.
+    else if (lane.sent.length >= lane.limit) wakeAt = lane.sent[lane.sent.length - lane.limit]! + minuteMs;
     else {
       const order = [...lane.waiting.filter(isUrgent), ...lane.waiting.filter((w) => !isUrgent(w))];
       for (const ticket of order) {
