@@ -70,10 +70,13 @@ export function createDeploymentService({
   withinChange,
 }: DeploymentServiceDeps) {
   /**
-   * What App Home's stats are drawn from (the past deployments' facts), read at most once a minute
-   * and again after a change to a past deployment (only those are measured).
+   * What App Home's stats are drawn from (the past deployments' facts) and what they gave the team
+   * and each person, drawn at most once a minute and again after a change to a past deployment
+   * (only those are measured).
    */
-  let homeStatsSource: { minute: number; ds: DeliveryFacts[] } | undefined;
+  let homeStatsSource:
+    | { minute: number; ds: DeliveryFacts[]; team: DeliveryStats; byUser: Map<string, HomeStats> }
+    | undefined;
   const past: ReadonlySet<string> = new Set(HISTORY_STATUSES);
   const notify = (d: Deployment, events: DeploymentEvent[]) => {
     if (events.length) {
@@ -235,12 +238,14 @@ export function createDeploymentService({
     homeStats(user: string): HomeStats {
       const now = clock.now();
       const minute = Math.floor(now / 60_000);
-      if (homeStatsSource?.minute !== minute)
-        homeStatsSource = {
-          minute,
-          ds: repos.deployments.factsBetween({}, now - HOME_STATS_DAYS * 86_400_000, now),
-        };
-      return homeStats(homeStatsSource.ds, user, HOME_STATS_DAYS, now);
+      if (homeStatsSource?.minute !== minute) {
+        const ds = repos.deployments.factsBetween({}, now - HOME_STATS_DAYS * 86_400_000, now);
+        homeStatsSource = { minute, ds, team: deliveryStatsOf(ds, HOME_STATS_DAYS, now), byUser: new Map() };
+      }
+      const { ds, team, byUser } = homeStatsSource;
+      let stats = byUser.get(user);
+      if (!stats) byUser.set(user, (stats = homeStats(ds, user, HOME_STATS_DAYS, now, team)));
+      return stats;
     },
 
     /** Every event of a deployment with its link in the chain, oldest first (the full record). */

@@ -190,9 +190,17 @@ export interface HomeStats {
   mine?: { services: string[]; stats: DeliveryStats };
 }
 
-/** The team's measures over `ds`, and those of the services `user` deployed among them (from their facts). */
-export function homeStats(ds: readonly DeliveryFacts[], user: string, days: number, now: number): HomeStats {
-  const team = deliveryStatsOf(ds, days, now);
+/**
+ * The team's measures over `ds` (`team`, when already drawn from them), and those of the
+ * services `user` deployed among them (from their facts).
+ */
+export function homeStats(
+  ds: readonly DeliveryFacts[],
+  user: string,
+  days: number,
+  now: number,
+  team: DeliveryStats = deliveryStatsOf(ds, days, now),
+): HomeStats {
   const services = [
     ...new Set(
       ds
