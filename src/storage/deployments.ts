@@ -218,11 +218,14 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
    * share one read. Only filled outside a transaction (one rolled back would leave it wrong).
    */
   let activeListed: readonly Listing[] | undefined;
+  /** The history's counts by filter, the same way: they change only with a write. */
+  const historyCounts = new Map<string, number>();
 
   function save(d: Deployment, at: number) {
     writeSnapshot.run({ id: d.id, ...columnsOf(d), state: JSON.stringify(d), at });
     writeListing.run(listingRowOf(d));
     activeListed = undefined;
+    historyCounts.clear();
   }
 
   /** Appends one event, chained to the previous one (`prevHash`); returns its hash. */
@@ -324,7 +327,9 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
     /** Past deployments (completed, rolled back, cancelled, rollback failed), newest window first. */
     history(filter: HistoryFilter, limit: number, offset: number): { total: number; deployments: Deployment[] } {
       const where = { service: filter.service ?? null, environment: filter.environment ?? null };
-      const total = countHistory.get(where)?.n ?? 0;
+      const key = JSON.stringify(where);
+      const total = historyCounts.get(key) ?? countHistory.get(where)?.n ?? 0;
+      if (!db.inTransaction) historyCounts.set(key, total);
       const page = limit ? selectHistory.all({ ...where, limit, offset }) : [];
       return { total, deployments: page.flatMap((r) => cached(r.id, r.revision) ?? []) };
     },

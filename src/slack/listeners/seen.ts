@@ -13,12 +13,12 @@ export async function seenBy<T extends Deployment | Listing>(
   actor: string,
   ds: readonly T[],
 ): Promise<{ shown: T[]; hidden: T[] }> {
-  const placed = ds.map((d) => ({ id: d.id, channels: 'channels' in d ? d.channels : channelsOf(d) }));
+  const placed = ds.map((d: Deployment | Listing) => ('channels' in d ? d : { id: d.id, channels: channelsOf(d) }));
   const sights = await deps.access.sights(actor, placed);
-  return {
-    shown: ds.filter((d) => sights.get(d.id) === 'full'),
-    hidden: ds.filter((d) => sights.get(d.id) !== 'full'),
-  };
+  const shown: T[] = [];
+  const hidden: T[] = [];
+  for (const d of ds) (sights.get(d.id) === 'full' ? shown : hidden).push(d);
+  return { shown, hidden };
 }
 
 /** A page of the history as `actor` may see it: deployments in private channels they are not in are left out. */
