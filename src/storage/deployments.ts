@@ -277,6 +277,12 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
       return listed;
     },
 
+    /** What lists read of one deployment (its `listing` row), without its snapshot. */
+    listed(id: number): Listing | undefined {
+      const row = selectListing.get(id);
+      return row ? (JSON.parse(row.summary) as Listing) : undefined;
+    },
+
     /** The deployments not yet finished of `service` in `environment`, soonest window first. */
     activeOf(service: string, environment: string): Deployment[] {
       return selectActiveOf.all(service, environment).flatMap((r) => cached(r.id, r.revision) ?? []);

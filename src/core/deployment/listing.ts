@@ -1,3 +1,4 @@
+import { awaitingRoom } from './room.js';
 import { possibleApprovers, needTimeline, type NeedTimeline } from './waiting.js';
 import type { Deployment, Environment, Status } from './types.js';
 
@@ -25,6 +26,8 @@ export interface Listing {
   /** `possibleApprovers`: whether they may is decided on the snapshot, with the policy. */
   approvers: string[];
   needs: NeedTimeline;
+  /** Its dedicated channel is still to be made (`awaitingRoom`). */
+  awaitingRoom: boolean;
 }
 
 export function listingOf(d: Deployment): Listing {
@@ -40,5 +43,6 @@ export function listingOf(d: Deployment): Listing {
     deployerId: d.deployerId,
     approvers: possibleApprovers(d),
     needs: needTimeline(d),
+    awaitingRoom: awaitingRoom(d),
   };
 }
