@@ -9,10 +9,17 @@ import { homeWithHidden } from '../../views/private.js';
 import { historySeenBy, seenBy } from '../seen.js';
 
 /**
+ * A turn of the event loop between the parts of a Home: other requests (a click) are answered
+ * in between, so ten Homes opened at once never hold one back for all of their work.
+ */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * Publishes `user`'s Home: what is waiting for them, the active and upcoming
  * deployments, then page `historyPage` of the past ones, with links to their threads.
  */
 export async function publishHome(deps: ListenerDeps, user: string, historyPage = 1): Promise<void> {
+  await turn();
   const now = deps.clock.now();
   // Deployments in private channels the user is not in: only their references, below the list; none in the history.
   // Read from the listing rows: only the snapshots Home shows are read (and parsed once per revision).
@@ -29,12 +36,14 @@ export async function publishHome(deps: ListenerDeps, user: string, historyPage 
     deploymentsTotal: found.deployments.length,
   };
   const listed = deps.service.shown(all.slice(0, 30));
+  await turn();
   const past = await historySeenBy(deps, user, {}, historyPage);
   // Links only for what Home shows: the first deployments listed, the first lines of "Waiting for you" and the history page.
   const mine = [...waiting.approvals.slice(0, WAITING_MAX), ...waiting.deployments].map((w) => w.d);
   const shown = [...listed, ...mine, ...past.deployments];
   const links = await permalinksOf(deps, [...new Map(shown.map((d) => [d.id, d])).values()]);
   const items = listed.map((d) => ({ d, link: links.get(d.id) ?? null }));
+  await turn();
   const insights = [...historyBlocks(past, links, 'home'), divider(), ...homeStatsBlocks(deps.service.homeStats(user))];
   const view = homeWithHidden(
     homeView(items, now, waiting, links, insights),
