@@ -44,6 +44,7 @@ export async function publishHome(deps: ListenerDeps, user: string, historyPage 
   const links = await permalinksOf(deps, [...new Map(shown.map((d) => [d.id, d])).values()]);
   const items = listed.map((d) => ({ d, link: links.get(d.id) ?? null }));
   await turn();
+  // The history page, then the delivery stats: both below the list, which gives up the blocks they take.
   const insights = [...historyBlocks(past, links, 'home'), divider(), ...homeStatsBlocks(deps.service.homeStats(user))];
   const view = homeWithHidden(
     homeView(items, now, waiting, links, insights),
