@@ -274,8 +274,8 @@ export function createRoomEffects({
     // A few snapshots at a time, with a turn of the event loop between: requests are answered meanwhile.
     for (const [i, id] of ids.entries()) {
       if (stopped) return;
-      const d = repos.deployments.get(id);
-      if (d && awaitingRoom(d)) void provision(id);
+      // From its listing row: thousands of deployments are looked at, their snapshots not parsed.
+      if (repos.deployments.listed(id)?.awaitingRoom) void provision(id);
       if (i % 20 === 19) await new Promise((resolve) => setImmediate(resolve));
     }
   }

@@ -1,6 +1,5 @@
 import type { WebClient } from '@slack/web-api';
 import { visibleTo, type ChannelAccess, type Sight } from '../core/policy/visibility.js';
-import type { Deployment } from '../core/deployment/types.js';
 import type { Logger } from '../support/logger.js';
 import { slackErrorCode } from './errors.js';
 
@@ -8,21 +7,21 @@ import { slackErrorCode } from './errors.js';
 const PAGE = 200;
 const MAX_PAGES = 50;
 
+/** A deployment and the channels it lives in (`channelsOf`). */
+export interface Placed {
+  id: number;
+  channels: readonly string[];
+}
+
 export interface ChannelAccessLookup {
-  /** Whether `actor` sees each deployment in full or only that it exists (the 'see' rule, visibleTo). */
-  sights(actor: string, ds: readonly Deployment[]): Promise<Map<number, Sight>>;
+  /** Whether `actor` sees each deployment (by the channels it lives in) in full or only that it exists (the 'see' rule, visibleTo). */
+  sights(actor: string, ds: readonly Placed[]): Promise<Map<number, Sight>>;
   /** Whether a channel is public or private (`unknown` when Slack did not say). */
   kindOf(channel: string): Promise<ChannelAccess['kind']>;
   /** member_joined_channel / member_left_channel: the cached members follow at once. */
   joined(channel: string, user: string): void;
   left(channel: string, user: string): void;
 }
-
-/** The channels a deployment lives in: where it was started and its dedicated channel, if any. */
-const channelsOf = (d: Deployment): string[] => [
-  d.channelId,
-  ...(d.room && 'channelId' in d.room ? [d.room.channelId] : []),
-];
 
 /**
  * What Slack says about a channel: conversations.info (is_private) and, for a
@@ -88,15 +87,12 @@ export function createChannelAccess({
 
   return {
     async sights(actor, ds) {
-      const channels = [...new Set(ds.flatMap(channelsOf))];
+      const channels = [...new Set(ds.flatMap((d) => d.channels))];
       const access = new Map(await Promise.all(channels.map(async (c) => [c, await accessOf(c)] as const)));
       return new Map(
         ds.map(
           (d) =>
-            [
-              d.id,
-              channelsOf(d).every((c) => visibleTo(actor, access.get(c)!) === 'full') ? 'full' : 'exists',
-            ] as const,
+            [d.id, d.channels.every((c) => visibleTo(actor, access.get(c)!) === 'full') ? 'full' : 'exists'] as const,
         ),
       );
     },

@@ -2,9 +2,12 @@ import { applyEvent, initialState, replay } from '../core/deployment/apply.js';
 import type { DeploymentEvent, RecordedEvent } from '../core/deployment/events.js';
 import { HISTORY_STATUSES, type HistoryFilter } from '../core/deployment/history.js';
 import { FINISHED, refOf, STATUSES, type Deployment } from '../core/deployment/types.js';
+import type { Listing } from '../core/deployment/listing.js';
+import type { DeliveryFacts } from '../core/deployment/stats.js';
 import type { Template } from '../core/template/schema.js';
 import { chainBreak, eventHash, GENESIS, type ChainedRow } from './chain.js';
 import type { Db } from './db.js';
+import { listingRowOf } from './listing.js';
 import { writeTransaction } from './transaction.js';
 
 interface Row {
@@ -37,10 +40,11 @@ const columnsOf = (d: Deployment) => ({
 });
 
 /**
- * Parsed snapshots kept in memory, most recently used: enough for every active deployment of a
- * large organisation (about 20 KB each), not every deployment ever.
+ * Parsed snapshots kept in memory, most recently used. Lists and App Home read the small
+ * `listing` rows and only the snapshots they show, so this holds what is being worked on
+ * (and shown), not every active deployment: memory stays flat however many there are.
  */
-const CACHE_SIZE = 2_500;
+const CACHE_SIZE = 500;
 /** Distinct plan parts held for sharing before the table starts again. */
 const PARTS_MAX = 5_000;
 
@@ -85,6 +89,25 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
   const selectActive = db.prepare<[], { id: number; revision: number }>(
     `SELECT id, revision FROM deployments WHERE status IN (${ACTIVE.map((st) => `'${st}'`).join(', ')}) ORDER BY window_start, id`,
   );
+  const writeListing = db.prepare(
+    `INSERT INTO listing (deployment_id, status, service, environment, window_start, revision, summary, facts)
+     VALUES (@id, @status, @service, @environment, @windowStart, @revision, @summary, @facts)
+     ON CONFLICT (deployment_id) DO UPDATE SET status = excluded.status, service = excluded.service,
+       environment = excluded.environment, window_start = excluded.window_start, revision = excluded.revision,
+       summary = excluded.summary, facts = excluded.facts`,
+  );
+  const selectListing = db.prepare<[number], ReturnType<typeof listingRowOf>>(
+    `SELECT deployment_id AS id, status, service, environment, window_start AS windowStart, revision, summary, facts
+     FROM listing WHERE deployment_id = ?`,
+  );
+  const activeWhere = `status IN (${ACTIVE.map((st) => `'${st}'`).join(', ')})`;
+  const selectActiveListing = db.prepare<[], { summary: string }>(
+    `SELECT summary FROM listing WHERE ${activeWhere} ORDER BY window_start, deployment_id`,
+  );
+  const selectActiveOf = db.prepare<[string, string], { id: number; revision: number }>(
+    `SELECT deployment_id AS id, revision FROM listing WHERE ${activeWhere} AND service = ? AND environment = ?
+     ORDER BY window_start, deployment_id`,
+  );
   const selectRunning = db.prepare<[], { id: number; revision: number }>(
     "SELECT id, revision FROM deployments WHERE status IN ('in_progress', 'rolling_back') ORDER BY id",
   );
@@ -116,27 +139,27 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
        window_end AS windowEnd, revision, state FROM deployments WHERE id = ?`,
   );
 
-  // Past deployments, newest window first; an absent filter matches everything (NULL).
+  // Past deployments, newest window first; an absent filter matches everything (NULL). From the
+  // listing's index alone (status, window, service, environment): no snapshot is walked through.
   const historyWhere = `status IN (${HISTORY_STATUSES.map((st) => `'${st}'`).join(', ')})
      AND (@service IS NULL OR service = @service) AND (@environment IS NULL OR environment = @environment)`;
   const selectHistory = db.prepare<
     [{ service: string | null; environment: string | null; limit: number; offset: number }],
-    Row
+    { id: number; revision: number }
   >(
-    // The page's ids come from the index alone; only their ten snapshots are read.
-    `SELECT id, state FROM deployments WHERE id IN (
-       SELECT id FROM deployments WHERE ${historyWhere} ORDER BY window_start DESC, id DESC LIMIT @limit OFFSET @offset
-     ) ORDER BY window_start DESC, id DESC`,
+    `SELECT deployment_id AS id, revision FROM listing WHERE ${historyWhere}
+     ORDER BY window_start DESC, deployment_id DESC LIMIT @limit OFFSET @offset`,
   );
   const countHistory = db.prepare<[{ service: string | null; environment: string | null }], { n: number }>(
-    `SELECT COUNT(*) AS n FROM deployments WHERE ${historyWhere}`,
+    `SELECT COUNT(*) AS n FROM listing WHERE ${historyWhere}`,
   );
 
   const selectPeriod = db.prepare<
     [{ service: string | null; environment: string | null; from: number; to: number }],
-    Row
+    { facts: string }
   >(
-    `SELECT id, state FROM deployments WHERE ${historyWhere} AND window_start >= @from AND window_start <= @to ORDER BY window_start, id`,
+    `SELECT facts FROM listing WHERE ${historyWhere} AND window_start >= @from AND window_start <= @to
+     ORDER BY window_start, deployment_id`,
   );
 
   const parse = (row: Row): Deployment => JSON.parse(row.state) as Deployment;
@@ -190,8 +213,19 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
     return remember(d);
   }
 
+  /**
+   * The active deployments' listing as last read, until the next write: ten App Home opens at once
+   * share one read. Only filled outside a transaction (one rolled back would leave it wrong).
+   */
+  let activeListed: readonly Listing[] | undefined;
+  /** The history's counts by filter, the same way: they change only with a write. */
+  const historyCounts = new Map<string, number>();
+
   function save(d: Deployment, at: number) {
     writeSnapshot.run({ id: d.id, ...columnsOf(d), state: JSON.stringify(d), at });
+    writeListing.run(listingRowOf(d));
+    activeListed = undefined;
+    historyCounts.clear();
   }
 
   /** Appends one event, chained to the previous one (`prevHash`); returns its hash. */
@@ -227,10 +261,31 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
       return m ? this.get(Number(m[1])) : undefined;
     },
 
-    /** Deployments not yet finished (completed, cancelled or rolled back), soonest window first. */
+    /** Every deployment not yet finished, its snapshot parsed, soonest window first (lists read `activeListing`). */
     listActive(): Deployment[] {
-      const rows = selectActive.all();
-      return rows.flatMap((r) => cached(r.id, r.revision) ?? []);
+      return selectActive.all().flatMap((r) => cached(r.id, r.revision) ?? []);
+    },
+
+    /**
+     * What lists and App Home read of every deployment not yet finished (completed, cancelled or
+     * rolled back), soonest window first: the small `listing` rows, no snapshot.
+     */
+    activeListing(): readonly Listing[] {
+      if (activeListed) return activeListed;
+      const listed = selectActiveListing.all().map((r) => JSON.parse(r.summary) as Listing);
+      if (!db.inTransaction) activeListed = listed;
+      return listed;
+    },
+
+    /** What lists read of one deployment (its `listing` row), without its snapshot. */
+    listed(id: number): Listing | undefined {
+      const row = selectListing.get(id);
+      return row ? (JSON.parse(row.summary) as Listing) : undefined;
+    },
+
+    /** The deployments not yet finished of `service` in `environment`, soonest window first. */
+    activeOf(service: string, environment: string): Deployment[] {
+      return selectActiveOf.all(service, environment).flatMap((r) => cached(r.id, r.revision) ?? []);
     },
 
     /** Ids of the deployments not yet finished, soonest window first: `listActive` without reading a snapshot. */
@@ -278,15 +333,18 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
     /** Past deployments (completed, rolled back, cancelled, rollback failed), newest window first. */
     history(filter: HistoryFilter, limit: number, offset: number): { total: number; deployments: Deployment[] } {
       const where = { service: filter.service ?? null, environment: filter.environment ?? null };
-      const total = countHistory.get(where)?.n ?? 0;
-      return { total, deployments: selectHistory.all({ ...where, limit, offset }).map(parse) };
+      const key = JSON.stringify(where);
+      const total = historyCounts.get(key) ?? countHistory.get(where)?.n ?? 0;
+      if (!db.inTransaction) historyCounts.set(key, total);
+      const page = limit ? selectHistory.all({ ...where, limit, offset }) : [];
+      return { total, deployments: page.flatMap((r) => cached(r.id, r.revision) ?? []) };
     },
 
-    /** Past deployments whose window started in [from, to], oldest first (for the delivery stats). */
-    finishedBetween(filter: HistoryFilter, from: number, to: number): Deployment[] {
+    /** What the delivery measures read of past deployments whose window started in [from, to], oldest first. */
+    factsBetween(filter: HistoryFilter, from: number, to: number): DeliveryFacts[] {
       return selectPeriod
         .all({ service: filter.service ?? null, environment: filter.environment ?? null, from, to })
-        .map(parse);
+        .map((r) => JSON.parse(r.facts) as DeliveryFacts);
     },
 
     allIds(): number[] {
@@ -366,6 +424,11 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
       const expected = columnsOf(rebuilt);
       const drifted = (Object.keys(expected) as (keyof typeof expected)[]).filter((k) => columns[k] !== expected[k]);
       if (drifted.length) return { ok: false, ref, problem: `columns differ from the snapshot: ${drifted.join(', ')}` };
+      const listed = selectListing.get(id);
+      if (!listed) return { ok: false, ref, problem: 'no listing row' };
+      const listing = listingRowOf(rebuilt);
+      const off = (Object.keys(listing) as (keyof typeof listing)[]).filter((k) => listed[k] !== listing[k]);
+      if (off.length) return { ok: false, ref, problem: `listing differs from the snapshot: ${off.join(', ')}` };
       return { ok: true, ref };
     },
   };

@@ -92,15 +92,8 @@ export function createCalendarUseCase({ repos, clock, team, deployments }: Calen
     /** The active deployments of the same service and environment whose windows overlap `window` (not `exceptId`). */
     overlapping(d: Pick<Deployment, 'service' | 'environment'>, window: Window, exceptId?: number): Deployment[] {
       return repos.deployments
-        .listActive()
-        .filter(
-          (o) =>
-            o.id !== exceptId &&
-            o.service === d.service &&
-            o.environment === d.environment &&
-            o.window.start < window.end &&
-            window.start < o.window.end,
-        );
+        .activeOf(d.service, d.environment)
+        .filter((o) => o.id !== exceptId && o.window.start < window.end && window.start < o.window.end);
     },
 
     /** `/deploy freeze ENV [until DATE] REASON`: freezes `environment` from now until `until` (typed, in the team's time zone) or until unfrozen. */

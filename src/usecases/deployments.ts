@@ -10,8 +10,22 @@ import {
   type Policy,
 } from '../core/deployment/decide.js';
 import type { DeploymentEvent } from '../core/deployment/events.js';
-import { deliveryStats, homeStats, type DeliveryStats, type HomeStats } from '../core/deployment/stats.js';
-import { HISTORY_PAGE_SIZE, pageWindow, type HistoryFilter, type HistoryPage } from '../core/deployment/history.js';
+import {
+  deliveryStatsOf,
+  homeStats,
+  type DeliveryFacts,
+  type DeliveryStats,
+  type HomeStats,
+} from '../core/deployment/stats.js';
+import {
+  HISTORY_PAGE_SIZE,
+  HISTORY_STATUSES,
+  pageWindow,
+  type HistoryFilter,
+  type HistoryPage,
+} from '../core/deployment/history.js';
+import type { Listing } from '../core/deployment/listing.js';
+import { needAt, waitingFor, type DeployerNeed, type PendingApproval } from '../core/deployment/waiting.js';
 import type { Deployment, DeploymentInput } from '../core/deployment/types.js';
 import { DomainError, isDomainError } from '../core/errors.js';
 import type { Template } from '../core/template/schema.js';
@@ -55,11 +69,18 @@ export function createDeploymentService({
   onChange,
   withinChange,
 }: DeploymentServiceDeps) {
-  /** The deployments App Home's stats are drawn from, read at most once a minute and again after any change. */
-  let homeStatsSource: { minute: number; ds: Deployment[] } | undefined;
+  /**
+   * What App Home's stats are drawn from (the past deployments' facts) and what they gave the team
+   * and each person, drawn at most once a minute and again after a change to a past deployment
+   * (only those are measured).
+   */
+  let homeStatsSource:
+    | { minute: number; ds: DeliveryFacts[]; team: DeliveryStats; byUser: Map<string, HomeStats> }
+    | undefined;
+  const past: ReadonlySet<string> = new Set(HISTORY_STATUSES);
   const notify = (d: Deployment, events: DeploymentEvent[]) => {
     if (events.length) {
-      homeStatsSource = undefined;
+      if (past.has(d.status)) homeStatsSource = undefined;
       onChange?.(d, events);
     }
   };
@@ -166,8 +187,33 @@ export function createDeploymentService({
       return result?.deployment;
     },
 
-    listActive(): Deployment[] {
-      return repos.deployments.listActive();
+    /** The deployments not yet finished as lists and App Home read them (no snapshot), soonest window first. */
+    activeListing(): readonly Listing[] {
+      return repos.deployments.activeListing();
+    },
+
+    /** The snapshots of listed deployments (a list's or App Home's shown lines), in their order. */
+    shown(ls: readonly Listing[]): Deployment[] {
+      return ls.flatMap((l) => repos.deployments.at(l.id, l.revision) ?? []);
+    },
+
+    /**
+     * What is waiting for `user` among `listed` (the active deployments they may see), soonest first:
+     * the approvals they can give, decided on the snapshots of those naming them (`waitingFor`, with
+     * each one's policy), and their own deployments that need them now, from the listing's timelines.
+     */
+    waitingFor(
+      user: string,
+      listed: readonly Listing[],
+      now: number,
+    ): { approvals: PendingApproval[]; deployments: Array<{ listing: Listing; need: DeployerNeed }> } {
+      const named = listed.filter((l) => l.approvers.includes(user));
+      const { approvals } = waitingFor(user, this.shown(named), now, policyFor);
+      const deployments = listed.flatMap((listing) => {
+        const need = listing.deployerId === user ? needAt(listing.needs, now) : null;
+        return need ? [{ listing, need }] : [];
+      });
+      return { approvals, deployments };
     },
 
     /** One page (from 1; clamped to those that exist) of past deployments, newest first. */
@@ -181,23 +227,25 @@ export function createDeploymentService({
     /** The delivery measures over the last `days` days (deployments whose window started then). */
     stats(filter: HistoryFilter, days: number): DeliveryStats {
       const now = clock.now();
-      return deliveryStats(repos.deployments.finishedBetween(filter, now - days * 86_400_000, now), days, now);
+      return deliveryStatsOf(repos.deployments.factsBetween(filter, now - days * 86_400_000, now), days, now);
     },
 
     /**
      * App Home's measures over the last `HOME_STATS_DAYS` days: the team's and
      * those of the services `user` deployed. Home is opened often: the period's
-     * deployments are read once a minute (and after each change made here).
+     * facts are read once a minute (and after each change made here to a past deployment).
      */
     homeStats(user: string): HomeStats {
       const now = clock.now();
       const minute = Math.floor(now / 60_000);
-      if (homeStatsSource?.minute !== minute)
-        homeStatsSource = {
-          minute,
-          ds: repos.deployments.finishedBetween({}, now - HOME_STATS_DAYS * 86_400_000, now),
-        };
-      return homeStats(homeStatsSource.ds, user, HOME_STATS_DAYS, now);
+      if (homeStatsSource?.minute !== minute) {
+        const ds = repos.deployments.factsBetween({}, now - HOME_STATS_DAYS * 86_400_000, now);
+        homeStatsSource = { minute, ds, team: deliveryStatsOf(ds, HOME_STATS_DAYS, now), byUser: new Map() };
+      }
+      const { ds, team, byUser } = homeStatsSource;
+      let stats = byUser.get(user);
+      if (!stats) byUser.set(user, (stats = homeStats(ds, user, HOME_STATS_DAYS, now, team)));
+      return stats;
     },
 
     /** Every event of a deployment with its link in the chain, oldest first (the full record). */

@@ -195,9 +195,7 @@ export function createRollbackService({
         const p = mayUnlock(current, actor, true);
         if (!p.allowed) refuse(current, actor, 'change the lock of', p.reason);
       }
-      const active = repos.deployments
-        .listActive()
-        .filter((d) => d.service === service && d.environment === environment);
+      const active = repos.deployments.activeOf(service, environment);
       const p = may(target, { type: 'lock', active }, actor, deployments.policyFor(target));
       if (!current && !p.allowed) refuse({ ...target, deploymentId: null }, actor, 'lock', p.reason);
       if (!reason.trim())

@@ -233,6 +233,15 @@ export class Scenario {
   }
 }
 
+/** The rollback form as a deployer submits it: errors above the threshold, the code restored. */
+export const ROLLBACK_START: Command = {
+  type: 'start_rollback',
+  trigger: 'Error rate above 5%',
+  restore: ['code'],
+  note: '',
+  toVersion: null,
+};
+
 /** Calls `fn`, expects a DomainError, and returns it for closer inspection. */
 /** A deployment whose phases, verification and post-deployment are done, and which the deployer completed (30 minutes of monitoring). */
 export function monitored(): Scenario {

@@ -5,7 +5,7 @@ import {
   maintenanceRequestOf,
   type MaintenanceMoment,
 } from '../../src/core/deployment/maintenance.js';
-import { KEYS, Scenario, USERS } from './fixtures.js';
+import { KEYS, ROLLBACK_START, Scenario, USERS } from './fixtures.js';
 
 /** A scenario that keeps the maintenance moment of every change, as the effects see them. */
 class Watched extends Scenario {
@@ -25,13 +25,7 @@ function finishRollback(s: Scenario) {
   s.act(USERS.deployer, { type: 'complete_rollback' });
 }
 
-const rollbackStart: Command = {
-  type: 'start_rollback',
-  trigger: 'Error rate above 5%',
-  restore: ['code'],
-  note: '',
-  toVersion: null,
-};
+const rollbackStart = ROLLBACK_START;
 const start = { event: 'maintenance.start' } as const;
 const end = (reason: string) => ({ event: 'maintenance.end', reason });
 

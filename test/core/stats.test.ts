@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../src/core/deployment/apply.js';
 import type { DeploymentEvent } from '../../src/core/deployment/events.js';
-import { deliveryStats, homeStats, median, parsePeriod } from '../../src/core/deployment/stats.js';
+import { deliveryFacts, deliveryStats, homeStats, median, parsePeriod } from '../../src/core/deployment/stats.js';
 import type { Deployment } from '../../src/core/deployment/types.js';
 import { HOUR, KEYS, MIN, newDeployment, T0, USERS } from './fixtures.js';
 
@@ -99,11 +99,12 @@ describe('delivery stats on a constructed history', () => {
   it('gives Home the team’s measures and those of the services the person deployed', () => {
     const others = [past(8, 12), past(9, 14)].map((d) => ({ ...d, service: 'billing', deployerId: 'U0OTHER' }));
     const all = [...history, ...others];
-    const mine = homeStats(all, USERS.deployer, 30, NOW);
+    const facts = all.map(deliveryFacts);
+    const mine = homeStats(facts, USERS.deployer, 30, NOW);
     expect(mine.mine?.services).toEqual(['web']);
     expect(mine.mine?.stats.deployed).toBe(4);
-    expect(homeStats(all, 'U0OTHER', 30, NOW).mine?.services).toEqual(['billing']);
-    expect(homeStats(all, 'U0NOBODY', 30, NOW)).toEqual({ team: deliveryStats(all, 30, NOW) });
+    expect(homeStats(facts, 'U0OTHER', 30, NOW).mine?.services).toEqual(['billing']);
+    expect(homeStats(facts, 'U0NOBODY', 30, NOW)).toEqual({ team: deliveryStats(all, 30, NOW) });
   });
 
   it('says nothing it cannot know: no deployments, no rates', () => {

@@ -54,4 +54,11 @@ describe('App Home: waiting for you', () => {
     expect(home).not.toContain('approve as');
     expect(await openHome(PEOPLE.stranger)).toContain('Nothing is waiting for you right now.');
   });
+
+  it('a deployer with more deployments waiting than Home lists sees the first ten and how many more', async () => {
+    for (let i = 0; i < 12; i++) await startDeployment(h, { service: `svc${i}`, version: `1.${i}.0` });
+    const home = await openHome(PEOPLE.deployer);
+    expect(home.match(/start gate closed/g)).toHaveLength(10);
+    expect(home).toContain('_and 2 more_');
+  });
 });

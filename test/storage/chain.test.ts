@@ -71,7 +71,7 @@ describe('the event chain', () => {
     db.exec('DROP TABLE events');
     db.pragma('user_version = 0');
     db.exec(
-      'DROP TABLE deployments; DROP TABLE messages; DROP TABLE submissions; DROP TABLE jobs; DROP TABLE locks; DROP TABLE audit; DROP TABLE api_idempotency; DROP TABLE freezes;',
+      'DROP TABLE listing; DROP TABLE deployments; DROP TABLE messages; DROP TABLE submissions; DROP TABLE jobs; DROP TABLE locks; DROP TABLE audit; DROP TABLE api_idempotency; DROP TABLE freezes;',
     );
     migrate(db, MIGRATIONS.slice(0, 4));
     // Written the way schema 4 stored them: no chain columns.
@@ -150,7 +150,7 @@ describe('liftoff db check names where the chain breaks', () => {
     ],
     [
       'a whole deployment removed',
-      'DELETE FROM events WHERE deployment_id = 2; DELETE FROM deployments WHERE id = 2',
+      'DELETE FROM events WHERE deployment_id = 2; DELETE FROM listing WHERE deployment_id = 2; DELETE FROM deployments WHERE id = 2',
       /^DEP-2: missing \(removed with all its events\)/m,
     ],
   ])('%s', async (_name, sql, problem) => {

@@ -30,6 +30,7 @@ describe('opening the database', () => {
       'events',
       'freezes',
       'jobs',
+      'listing',
       'locks',
       'messages',
       'submissions',

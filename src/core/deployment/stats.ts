@@ -1,4 +1,4 @@
-import type { Deployment } from './types.js';
+import type { Deployment, Status } from './types.js';
 
 const DAY = 86_400_000;
 
@@ -63,6 +63,24 @@ export function median(values: readonly number[]): number | null {
 
 const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
 
+/**
+ * What the delivery measures read of one deployment: a few numbers instead of its snapshot, so a
+ * period's measures come from a small record per deployment (kept beside it by the storage).
+ */
+export interface DeliveryFacts {
+  windowStart: number;
+  status: Status;
+  service: string;
+  deployerId: string;
+  createdAt: number;
+  completedAt?: number;
+  /** When trouble first showed (`troubleAt`), and when a rollback finished restoring. */
+  troubleAt?: number;
+  restoredAt?: number;
+  /** Its phases run to completion (interrupted ones are left out), in plan order. */
+  phases: Array<{ title: string; planned: number; actual: number }>;
+}
+
 /** When trouble first showed: a step reported failed, a faulty verdict, or the rollback's start. */
 function troubleAt(d: Deployment): number | undefined {
   const times = [
@@ -73,8 +91,27 @@ function troubleAt(d: Deployment): number | undefined {
   return times.length ? Math.min(...times) : undefined;
 }
 
+export function deliveryFacts(d: Deployment): DeliveryFacts {
+  const trouble = troubleAt(d);
+  return {
+    windowStart: d.window.start,
+    status: d.status,
+    service: d.service,
+    deployerId: d.deployerId,
+    createdAt: d.created.at,
+    ...(d.completed ? { completedAt: d.completed.at } : {}),
+    ...(trouble !== undefined ? { troubleAt: trouble } : {}),
+    ...(d.rollback?.completed ? { restoredAt: d.rollback.completed.at } : {}),
+    phases: d.plan.phases.flatMap((phase) => {
+      const p = d.phases[phase.id];
+      if (!p?.started || !p.completed) return [];
+      return [{ title: phase.title, planned: p.plannedEnd - p.plannedStart, actual: p.completed.at - p.started.at }];
+    }),
+  };
+}
+
 /** Counts the deployments in the period per week, from the period's start. */
-function byWeek(ds: readonly Deployment[], days: number, now: number): WeekStats[] {
+function byWeek(ds: readonly DeliveryFacts[], days: number, now: number): WeekStats[] {
   const from = now - days * DAY;
   const weeks: WeekStats[] = Array.from({ length: Math.ceil(days / 7) }, (_, i) => ({
     start: from + i * 7 * DAY,
@@ -83,7 +120,7 @@ function byWeek(ds: readonly Deployment[], days: number, now: number): WeekStats
     cancelled: 0,
   }));
   for (const d of ds) {
-    const week = weeks[Math.min(weeks.length - 1, Math.floor((d.window.start - from) / (7 * DAY)))];
+    const week = weeks[Math.min(weeks.length - 1, Math.floor((d.windowStart - from) / (7 * DAY)))];
     if (!week) continue;
     if (d.status === 'completed') week.completed++;
     else if (d.status === 'rolled_back' || d.status === 'rollback_failed') week.failed++;
@@ -97,30 +134,32 @@ function byWeek(ds: readonly Deployment[], days: number, now: number): WeekStats
  * `days` before `now` (the caller selects them). Pure: no clock, no storage.
  */
 export function deliveryStats(ds: readonly Deployment[], days: number, now: number): DeliveryStats {
-  const inPeriod = ds.filter((d) => d.window.start >= now - days * DAY && d.window.start <= now);
+  return deliveryStatsOf(ds.map(deliveryFacts), days, now);
+}
+
+/** `deliveryStats` from the deployments' facts. */
+export function deliveryStatsOf(ds: readonly DeliveryFacts[], days: number, now: number): DeliveryStats {
+  const inPeriod = ds.filter((d) => d.windowStart >= now - days * DAY && d.windowStart <= now);
   const out = inPeriod.filter(
     (d) => d.status === 'completed' || d.status === 'rolled_back' || d.status === 'rollback_failed',
   );
   const failed = out.filter((d) => d.status !== 'completed');
   const restores = out.flatMap((d) => {
-    const from = troubleAt(d);
-    const to = d.status === 'rolled_back' ? d.rollback?.completed?.at : undefined;
-    return from !== undefined && to !== undefined ? [to - from] : [];
+    const to = d.status === 'rolled_back' ? d.restoredAt : undefined;
+    return d.troubleAt !== undefined && to !== undefined ? [to - d.troubleAt] : [];
   });
-  const leads = out.flatMap((d) => (d.status === 'completed' && d.completed ? [d.completed.at - d.created.at] : []));
+  const leads = out.flatMap((d) =>
+    d.status === 'completed' && d.completedAt !== undefined ? [d.completedAt - d.createdAt] : [],
+  );
 
   const byPhase = new Map<string, { title: string; planned: number[]; actual: number[]; over: number[] }>();
   for (const d of out) {
-    for (const phase of d.plan.phases) {
-      const p = d.phases[phase.id];
-      if (!p?.started || !p.completed) continue;
-      const entry = byPhase.get(phase.title) ?? { title: phase.title, planned: [], actual: [], over: [] };
-      const planned = p.plannedEnd - p.plannedStart;
-      const actual = p.completed.at - p.started.at;
+    for (const { title, planned, actual } of d.phases) {
+      const entry = byPhase.get(title) ?? { title, planned: [], actual: [], over: [] };
       entry.planned.push(planned);
       entry.actual.push(actual);
       if (actual > planned) entry.over.push(actual - planned);
-      byPhase.set(phase.title, entry);
+      byPhase.set(title, entry);
     }
   }
   return {
@@ -151,13 +190,21 @@ export interface HomeStats {
   mine?: { services: string[]; stats: DeliveryStats };
 }
 
-/** The team's measures over `ds`, and those of the services `user` deployed among them. */
-export function homeStats(ds: readonly Deployment[], user: string, days: number, now: number): HomeStats {
-  const team = deliveryStats(ds, days, now);
+/**
+ * The team's measures over `ds` (`team`, when already drawn from them), and those of the
+ * services `user` deployed among them (from their facts).
+ */
+export function homeStats(
+  ds: readonly DeliveryFacts[],
+  user: string,
+  days: number,
+  now: number,
+  team: DeliveryStats = deliveryStatsOf(ds, days, now),
+): HomeStats {
   const services = [
     ...new Set(
       ds
-        .filter((d) => d.deployerId === user && d.window.start >= now - days * DAY && d.window.start <= now)
+        .filter((d) => d.deployerId === user && d.windowStart >= now - days * DAY && d.windowStart <= now)
         .map((d) => d.service),
     ),
   ].sort();
@@ -167,7 +214,7 @@ export function homeStats(ds: readonly Deployment[], user: string, days: number,
     team,
     mine: {
       services,
-      stats: deliveryStats(
+      stats: deliveryStatsOf(
         ds.filter((d) => theirs.has(d.service)),
         days,
         now,

@@ -54,27 +54,60 @@ function pendingApprovals(d: Deployment, user: string, policy: Policy): PendingA
     .map((a) => ({ d, role: a.role, label: a.label }));
 }
 
-/** What the deployer is expected to do about `d` at `now`, or null when nothing is theirs to do yet. */
-export function deployerNeed(d: Deployment, now: number): DeployerNeed | null {
-  if (FINISHED.has(d.status)) return null;
-  if (d.rollback) return { kind: 'rollback', failed: d.status === 'rollback_failed' };
+/**
+ * What the deployer is expected to do about `d` from each moment on, until its next event: a
+ * state's needs change with time only at its window's start and end and its monitoring's end.
+ * Entries are in time order; the first is from 0. Empty: nothing, ever (finished).
+ */
+export type NeedTimeline = Array<{ from: number; need: DeployerNeed | null }>;
+
+export function needTimeline(d: Deployment): NeedTimeline {
+  const always = (need: DeployerNeed | null): NeedTimeline => [{ from: 0, need }];
+  if (FINISHED.has(d.status)) return [];
+  if (d.rollback) return always({ kind: 'rollback', failed: d.status === 'rollback_failed' });
   if (d.status === 'monitoring') {
-    if (d.monitoring?.verdict?.healthy === false) return { kind: 'faulty' };
-    return d.monitoring && now >= d.monitoring.until ? { kind: 'verdict' } : null;
+    if (d.monitoring?.verdict?.healthy === false) return always({ kind: 'faulty' });
+    return d.monitoring ? [...always(null), { from: d.monitoring.until, need: { kind: 'verdict' } }] : always(null);
   }
   if (!isUnderway(d)) {
-    if (now >= d.window.end) return { kind: 'missed_window' };
+    const missed = { from: d.window.end, need: { kind: 'missed_window' } as const };
     const gate = gateReport(d, 'start');
-    if (!gate.open) return { kind: 'start_gate', missing: gate.missing.length };
+    if (!gate.open) return [...always({ kind: 'start_gate', missing: gate.missing.length }), missed];
     const first = d.plan.phases[0];
-    return first && now >= d.window.start ? { kind: 'ready_to_start', phase: first.title } : null;
+    const ready =
+      first && d.window.start < d.window.end
+        ? [{ from: d.window.start, need: { kind: 'ready_to_start', phase: first.title } as const }]
+        : [];
+    return [...always(null), ...ready, missed];
   }
   const running = currentPhase(d);
-  if (running) return { kind: 'phase_running', phase: running.title };
+  if (running) return always({ kind: 'phase_running', phase: running.title });
   const next = d.plan.phases.find((p) => !d.phases[p.id]?.started);
-  if (next) return { kind: 'next_phase', phase: next.title };
+  if (next) return always({ kind: 'next_phase', phase: next.title });
   const gate = gateReport(d, 'complete');
-  return gate.open ? { kind: 'ready_to_complete' } : { kind: 'complete_gate', missing: gate.missing.length };
+  return always(gate.open ? { kind: 'ready_to_complete' } : { kind: 'complete_gate', missing: gate.missing.length });
+}
+
+/** The need of a timeline at `now`: its last entry from `now` or before. */
+export function needAt(timeline: NeedTimeline, now: number): DeployerNeed | null {
+  let need: DeployerNeed | null = null;
+  for (const t of timeline) if (t.from <= now) need = t.need;
+  return need;
+}
+
+/** What the deployer is expected to do about `d` at `now`, or null when nothing is theirs to do yet. */
+export function deployerNeed(d: Deployment, now: number): DeployerNeed | null {
+  return needAt(needTimeline(d), now);
+}
+
+/**
+ * Who might have an approval of `d` to give: the people named for a role nobody has decided yet,
+ * while approvals are still asked (`pendingApprovals` decides, with the policy, for these only).
+ */
+export function possibleApprovers(d: Deployment): string[] {
+  if (FINISHED.has(d.status) || d.rollback || isUnderway(d)) return [];
+  const named = d.plan.approvals.flatMap((a) => (d.approvals[a.role] ? [] : (d.approvers[a.role] ?? [])));
+  return [...new Set(named)].sort();
 }
 
 /** What is waiting for `user`: approvals they can give, and their own deployments that need them now (soonest first). */

@@ -1,19 +1,24 @@
+import { channelsOf, type Listing } from '../../core/deployment/listing.js';
 import type { Deployment } from '../../core/deployment/types.js';
 import type { Lock } from '../../storage/locks.js';
 import type { SeenLock } from '../views/locks.js';
 import type { ListenerDeps } from './deps.js';
 
-/** Splits deployments into those `actor` sees in full and those shown only as existing (private channels they are not in). */
-export async function seenBy(
+/**
+ * Splits deployments (or their listings) into those `actor` sees in full and those shown only as
+ * existing (private channels they are not in).
+ */
+export async function seenBy<T extends Deployment | Listing>(
   deps: Pick<ListenerDeps, 'access'>,
   actor: string,
-  ds: readonly Deployment[],
-): Promise<{ shown: Deployment[]; hidden: Deployment[] }> {
-  const sights = await deps.access.sights(actor, ds);
-  return {
-    shown: ds.filter((d) => sights.get(d.id) === 'full'),
-    hidden: ds.filter((d) => sights.get(d.id) !== 'full'),
-  };
+  ds: readonly T[],
+): Promise<{ shown: T[]; hidden: T[] }> {
+  const placed = ds.map((d: Deployment | Listing) => ('channels' in d ? d : { id: d.id, channels: channelsOf(d) }));
+  const sights = await deps.access.sights(actor, placed);
+  const shown: T[] = [];
+  const hidden: T[] = [];
+  for (const d of ds) (sights.get(d.id) === 'full' ? shown : hidden).push(d);
+  return { shown, hidden };
 }
 
 /** A page of the history as `actor` may see it: deployments in private channels they are not in are left out. */

@@ -110,10 +110,10 @@ export function joinLines(lines: readonly string[], max: number, bullet = '• '
 /** "1 step", "3 steps". */
 export const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
-/** The first `max` entries, then "and N more". */
-export function firstFew<T>(all: readonly T[], max: number, show: (t: T) => string): string[] {
+/** The first `max` entries, then "and N more" (of `total`: `all` unless only the first of them were read). */
+export function firstFew<T>(all: readonly T[], max: number, show: (t: T) => string, total = all.length): string[] {
   const lines = all.slice(0, max).map(show);
-  if (all.length > max) lines.push(`_and ${all.length - max} more_`);
+  if (total > max) lines.push(`_and ${total - max} more_`);
   return lines;
 }
 

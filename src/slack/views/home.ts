@@ -36,8 +36,14 @@ export function needText(need: DeployerNeed): string {
   }
 }
 
+/**
+ * What is waiting for the user; `deployments` may hold only the first `WAITING_MAX` of
+ * `deploymentsTotal` (the rest are counted, not read).
+ */
+export type HomeWaiting = Waiting & { deploymentsTotal?: number };
+
 /** "Waiting for you": the approvals the user can give and their own deployments that need them, one line each. */
-function waitingBlocks(waiting: Waiting, links: ReadonlyMap<number, string | null>): KnownBlock[] {
+function waitingBlocks(waiting: HomeWaiting, links: ReadonlyMap<number, string | null>): KnownBlock[] {
   const link = (d: Deployment) => refLink(d, links.get(d.id) ?? null);
   const blocks: KnownBlock[] = [section('*⏳ Waiting for you*')];
   if (!waiting.approvals.length && !waiting.deployments.length) {
@@ -57,6 +63,7 @@ function waitingBlocks(waiting: Waiting, links: ReadonlyMap<number, string | nul
       waiting.deployments,
       WAITING_MAX,
       ({ d, need }) => `${link(d)} · ${serviceLine(d)} · ${statusText(d.status)} — ${needText(need)}`,
+      waiting.deploymentsTotal,
     );
     blocks.push(section(`*🧑‍🚀 Your deployments*\n${joinLines(lines, 2_800)}`));
   }
@@ -72,7 +79,7 @@ function waitingBlocks(waiting: Waiting, links: ReadonlyMap<number, string | nul
 export function homeView(
   items: Listed[],
   now: number,
-  waiting?: Waiting,
+  waiting?: HomeWaiting,
   links?: ReadonlyMap<number, string | null>,
   history: KnownBlock[] = [],
 ): HomeView {

@@ -9,6 +9,7 @@ import { m006EventChain } from './006-event-chain.js';
 import { m007ApiIdempotency } from './007-api-idempotency.js';
 import { m008Freezes } from './008-freezes.js';
 import { m009ListingIndex } from './009-listing-index.js';
+import { m010Listing } from './010-listing.js';
 
 export interface Migration {
   version: number;
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m007ApiIdempotency,
   m008Freezes,
   m009ListingIndex,
+  m010Listing,
 ];
 
 /**

@@ -57,8 +57,9 @@ export function registerDeployCommand(app: App, deps: ListenerDeps): void {
         }
         case 'list': {
           await ack();
-          const { shown, hidden } = await seenBy(deps, command.user_id, service.listActive());
-          const listed = shown.slice(0, 20);
+          // Who may see what from the listing rows; only the snapshots shown are read.
+          const { shown, hidden } = await seenBy(deps, command.user_id, service.activeListing());
+          const listed = service.shown(shown.slice(0, 20));
           const links = await permalinksOf(deps, listed);
           const items = listed.map((d) => ({ d, link: links.get(d.id) ?? null }));
           await tell(
