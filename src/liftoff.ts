@@ -319,7 +319,11 @@ export async function startLiftoff({
     timingsFor,
     hooks: hookRunner,
     healthChecks: healthCheckRunner,
-    observeTick: metrics.ticked,
+    // After each tick's claiming, the wake-up is armed for the next pending job.
+    observeTick: (seconds) => {
+      metrics.ticked(seconds);
+      wake?.arm();
+    },
   });
   // Each tick also lapses hand locks past their expiry and reminds their holders.
   // Between cron ticks, a tick when the next job is due (armed after each tick).
@@ -334,7 +338,6 @@ export async function startLiftoff({
     tick: async () => {
       await lockKeeper.tick();
       await notices.tick();
-      wake?.arm();
     },
   };
   // Notices a previous run left half-sent are settled before anything new is sent.

@@ -3,9 +3,13 @@ import { schedule } from 'node-cron';
 /** Every 15 seconds: due jobs wait at most that long (changes also tick at once). */
 export const TICK_EVERY = '*/15 * * * * *';
 
-/** Runs `tick` on the cron schedule until `stop`; a tick still running is never overlapped. */
+/**
+ * Runs `tick` on the cron schedule until `stop`. Not awaited: a tick's promise ends when what it
+ * sent has been posted, and the next tick must not wait for Slack's pace (the scheduler's own
+ * queue never overlaps two ticks' claiming).
+ */
 export function startTicking(tick: () => Promise<void>, expression: string = TICK_EVERY): { stop(): Promise<void> } {
-  const task = schedule(expression, () => tick(), {
+  const task = schedule(expression, () => void tick(), {
     name: 'liftoff-scheduler',
     noOverlap: true,
     suppressMissedWarning: true,

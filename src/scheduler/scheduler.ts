@@ -76,7 +76,7 @@ export function createScheduler({
   let chain: Promise<void> = Promise.resolve();
   let queued: Promise<void> | null = null;
 
-  /** Alerts planned since the tick began claiming: sent by the same tick. */
+  /** Alerts planned since a notice last ended: a tick sends them at once. */
   let alertsPlanned = 0;
 
   /**
@@ -259,42 +259,93 @@ export function createScheduler({
   }
 
   /**
-   * Hook calls and timer redraws in flight: they run beside the ticks, so a slow endpoint or
+   * Hook calls, timer redraws and notices in flight: they run beside the ticks, so a slow endpoint or
    * Slack's pace never holds up anyone's notices (and a tick measures Liftoff's own work).
    */
   const calls = new Set<Promise<void>>();
-  function inFlight(work: Promise<void>) {
+  function track(work: Promise<void>): Promise<void> {
     const tracked = work.finally(() => calls.delete(tracked));
     calls.add(tracked);
+    return tracked;
+  }
+  const inFlight = (work: Promise<void>) => void track(work);
+
+  /**
+   * The notices of each channel, one after another in the order they fell due (Slack takes about a
+   * message a second per channel): a backlog in one channel never makes another channel's notice late.
+   */
+  const lanes = new Map<string, Promise<void>>();
+  function enqueue(lane: string, job: Job, after: Promise<unknown> = Promise.resolve()): Promise<void> {
+    const next = Promise.all([lanes.get(lane), after]).then(() => runThenAlert(job));
+    lanes.set(lane, next);
+    return track(next.finally(() => lanes.get(lane) === next && lanes.delete(lane)));
   }
 
-  async function tickOnce() {
+  /** Runs a claimed job; alerts about the jobs that just failed go out now, not at the next tick. */
+  async function runThenAlert(job: Job) {
+    await runSafely(job);
+    if (alertsPlanned) {
+      alertsPlanned = 0;
+      void tick();
+    }
+  }
+
+  /** The channel a claimed notice goes to (its lane), or null when it will not post (it waits, or is skipped). */
+  function laneOf(job: Job): string | null {
+    const d = repos.deployments.get(job.deploymentId);
+    if (!d) return null;
+    const to = job.kind === 'archive_room' ? archiveDestinationOf(d) : noticeDestinationOf(d, job);
+    return 'wait' in to ? null : to.channel;
+  }
+
+  /** One tick: what it claimed is on its way when it returns; the promise says when all of it has ended. */
+  function tickOnce(): Promise<unknown> {
     const started = performance.now();
     try {
-      await sendDue();
+      return dispatchDue();
     } finally {
       observeTick?.((performance.now() - started) / 1000);
     }
   }
 
-  async function sendDue() {
+  /** Claims what is due and hands each job to its channel's lane (not awaited), then looks at the timers. */
+  function dispatchDue(): Promise<unknown> {
     const now = clock.now();
-    alertsPlanned = 0;
-    await sendClaimed(now);
-    // Alerts about the jobs that just failed go out now, not a tick later.
-    if (alertsPlanned) await sendClaimed(clock.now());
+    const sending: Promise<void>[] = [];
+    for (const job of repos.jobs.claimDue(now)) {
+      // Hook calls and health checks stay claimed (sending) until they end, so no other tick or process calls them meanwhile.
+      const lane = isHookKind(job.kind) || job.kind === 'health_checks' ? null : laneOf(job);
+      // Archiving a channel comes after the notices already on their way (they may be its own).
+      if (job.kind === 'archive_room') sending.push(enqueue(lane ?? '', job, Promise.allSettled([...lanes.values()])));
+      else if (lane === null) sending.push(track(runThenAlert(job)));
+      else sending.push(enqueue(lane, job));
+    }
     refreshTimers(now);
+    return Promise.all(sending);
   }
 
-  async function sendClaimed(now: number) {
-    for (const job of repos.jobs.claimDue(now)) {
-      if (isHookKind(job.kind) || job.kind === 'health_checks') {
-        // Claimed (sending) until it ends, so no other tick or process calls it again meanwhile.
-        inFlight(runSafely(job));
-        continue;
-      }
-      await runSafely(job);
-    }
+  /**
+   * Claims what is due and starts sending it, each channel's notices in order, then refreshes timers.
+   * Ticks in one process claim one after another (calling it while one claims queues at most one
+   * more); the claiming is quick, and the next tick never waits for the posting. The promise
+   * resolves when the jobs the tick claimed have ended.
+   */
+  function tick(): Promise<void> {
+    if (queued) return queued;
+    let sent: Promise<unknown> = Promise.resolve();
+    const claimed = chain.then(() => {
+      queued = null;
+      sent = tickOnce();
+    });
+    chain = claimed.catch((error: unknown) => log.with('error', 'scheduler tick failed', { error }));
+    const next = claimed
+      .then(() => sent)
+      .then(
+        () => undefined,
+        () => undefined,
+      );
+    queued = next;
+    return next;
   }
 
   /** Where a notice goes; an alert goes to whom it names (the ops channel, or the deployer by direct message). */
@@ -304,20 +355,7 @@ export function createScheduler({
   }
 
   return {
-    /**
-     * Sends every due job, then refreshes timers. Ticks in one process run
-     * one after another; calling it while one runs queues (at most) one more.
-     */
-    tick(): Promise<void> {
-      if (queued) return queued;
-      const next = chain.then(() => {
-        queued = null;
-        return tickOnce();
-      });
-      queued = next;
-      chain = next.catch((error: unknown) => log.with('error', 'scheduler tick failed', { error }));
-      return next.catch(() => undefined);
-    },
+    tick,
 
     /** At start, before any tick: settles jobs left `sending` by a process that stopped mid-way. */
     async recover(): Promise<void> {
@@ -366,10 +404,12 @@ export function createScheduler({
 
     /** Resolves when no tick, hook call or timer redraw is running. */
     idle: async (): Promise<void> => {
+      let seen: Promise<void>;
       do {
+        seen = chain;
         await chain;
         await Promise.all([...calls]);
-      } while (calls.size);
+      } while (calls.size || seen !== chain);
     },
   };
 }
