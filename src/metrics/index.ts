@@ -79,7 +79,7 @@ export function createMetrics({ stats }: { stats: StatsRepository }): Metrics {
   const ticks = new Histogram({
     name: 'liftoff_scheduler_tick_seconds',
     help: "Duration of one scheduler tick: due jobs claimed and handed to their channel's queue (the posting, paced by Slack, is apart), timers looked at.",
-    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
     registers: [registry],
   });
   new Gauge({

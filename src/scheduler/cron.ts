@@ -24,7 +24,7 @@ export function startTicking(tick: () => Promise<void>, expression: string = TIC
 
 /** The cron ticks this often (ms): a job due later than that is left to the cron's next tick. */
 const CRON_EVERY_MS = 15_000;
-/** At least this long between two wake-up ticks, should a due job stay pending. */
+/** At least this long between two wake-up ticks, should a due job stay pending (a job due later is woken at its time). */
 const MIN_WAKE_MS = 1_000;
 
 /**
@@ -38,7 +38,7 @@ export function wakeAtNextDue(tick: () => Promise<void>, nextDueIn: () => number
       clearTimeout(timer);
       const ms = nextDueIn();
       if (ms === null || ms > CRON_EVERY_MS) return;
-      timer = setTimeout(() => void tick(), Math.max(MIN_WAKE_MS, ms));
+      timer = setTimeout(() => void tick(), ms > 0 ? ms : MIN_WAKE_MS);
       timer.unref();
     },
     stop(): void {

@@ -224,7 +224,7 @@ export function createScheduler({
    * at most once per `timerRefreshSeconds` each, and rendered only when a timer's
    * shown minute can have changed since (`timerFace`), so a look costs no render.
    */
-  function refreshTimers(now: number) {
+  function refreshTimers(now: number): Promise<void> {
     // From the status index: a deployment looked at recently, and unchanged since, is not even read.
     const rows = repos.deployments.mayBeRunning();
     const ids = new Set(rows.map((r) => r.id));
@@ -243,9 +243,31 @@ export function createScheduler({
       const face = timerFace(d, now);
       lastRefresh.set(r.id, { at: now, face, revision: d.revision, every: timingsFor(d).timerRefreshSeconds * 1000 });
       if (last?.face === face) continue;
-      // Not awaited: a redraw waits for Slack's pace, and due notices must not wait behind it.
-      inFlight(sync.sync(d.id));
+      redrawSoon(d.id);
     }
+    return redrawing ?? Promise.resolve();
+  }
+
+  /**
+   * Timer redraws, started one per turn of the event loop (each renders its deployment first):
+   * hundreds of running phases whose minute changed together never hold a request, or the tick,
+   * for all their renders at once. Not awaited: a redraw waits for Slack's pace, and due notices
+   * must not wait behind it.
+   */
+  const toRedraw = new Set<number>();
+  let redrawing: Promise<void> | null = null;
+  function redrawSoon(id: number) {
+    toRedraw.add(id);
+    redrawing ??= track(
+      (async () => {
+        for (const next of toRedraw) {
+          toRedraw.delete(next);
+          await new Promise((resolve) => setImmediate(resolve));
+          inFlight(sync.sync(next));
+        }
+        redrawing = null;
+      })(),
+    );
   }
 
   /** Runs one claimed job; a bug never leaves it claimed: it becomes uncertain, not resent. */
@@ -320,7 +342,8 @@ export function createScheduler({
       else if (lane === null) sending.push(track(runThenAlert(job)));
       else sending.push(enqueue(lane, job));
     }
-    refreshTimers(now);
+    // The timer redraws are started (not finished) when the tick's promise resolves.
+    sending.push(refreshTimers(now));
     return Promise.all(sending);
   }
 
