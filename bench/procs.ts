@@ -134,7 +134,8 @@ export async function startServer(o: StartOptions): Promise<Server> {
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      // A CPU profile is written only on a clean exit: give it longer.
+      const timer = setTimeout(() => child.kill('SIGKILL'), profile.length ? 120_000 : 15_000);
       await gone;
       clearTimeout(timer);
     },
