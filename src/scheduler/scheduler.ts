@@ -41,6 +41,9 @@ export interface SchedulerDeps {
   observeTick?: (seconds: number) => void;
 }
 
+/** Timer redraws (a timer's minute moved, nothing else) started in a minute at most: a third of Slack's `chat.update` tier. */
+export const TIMER_REDRAWS_PER_MINUTE = 20;
+
 /** Marks a job released after a post without a clear answer that was not in the history yet: it may still land. */
 const NOT_FOUND_YET = 'not found yet after ';
 
@@ -72,7 +75,9 @@ export function createScheduler({
 }: SchedulerDeps) {
   const log = logger.child({ component: 'scheduler' });
   /** Per running deployment: when its timer was last looked at, what it showed, at which revision, how often to look. */
-  const lastRefresh = new Map<number, { at: number; face: string; revision: number; every: number }>();
+  const lastRefresh = new Map<number, { at: number; face: string; revision: number; every: number; drawnAt: number }>();
+  /** When the timer redraws of the last minute were started (the budget). */
+  const timerRedraws: number[] = [];
   let chain: Promise<void> = Promise.resolve();
   let queued: Promise<void> | null = null;
 
@@ -223,26 +228,47 @@ export function createScheduler({
    * Redraws running deployments so their phase (or rollback) timers move: looked at
    * at most once per `timerRefreshSeconds` each, and rendered only when a timer's
    * shown minute can have changed since (`timerFace`), so a look costs no render.
+   * A timer that only moved is redrawn within a budget of `TIMER_REDRAWS_PER_MINUTE`
+   * (`chat.update` is Slack's Tier 3, about 50 a minute for the whole workspace, and
+   * people's clicks need it too), the longest undrawn first: with many phases
+   * running at once, each timer moves every few minutes instead of drawing 429s.
    */
   function refreshTimers(now: number): Promise<void> {
     // From the status index: a deployment looked at recently, and unchanged since, is not even read.
     const rows = repos.deployments.mayBeRunning();
     const ids = new Set(rows.map((r) => r.id));
     for (const id of lastRefresh.keys()) if (!ids.has(id)) lastRefresh.delete(id);
-    const due = rows.filter((r) => {
-      const last = lastRefresh.get(r.id);
-      return last === undefined || last.revision !== r.revision || now - last.at >= last.every;
-    });
+    const due = rows
+      .filter((r) => {
+        const last = lastRefresh.get(r.id);
+        return last === undefined || last.revision !== r.revision || now - last.at >= last.every;
+      })
+      .sort((a, b) => (lastRefresh.get(a.id)?.drawnAt ?? 0) - (lastRefresh.get(b.id)?.drawnAt ?? 0));
+    while (timerRedraws.length && timerRedraws[0]! <= now - 60_000) timerRedraws.shift();
     for (const r of due) {
       const last = lastRefresh.get(r.id);
       const d = repos.deployments.at(r.id, r.revision);
       if (!d || !(currentPhase(d) || d.status === 'rolling_back')) {
-        lastRefresh.set(r.id, { at: now, face: '', revision: r.revision, every: Number.POSITIVE_INFINITY });
+        lastRefresh.set(r.id, {
+          at: now,
+          face: '',
+          revision: r.revision,
+          every: Number.POSITIVE_INFINITY,
+          drawnAt: now,
+        });
         continue;
       }
       const face = timerFace(d, now);
-      lastRefresh.set(r.id, { at: now, face, revision: d.revision, every: timingsFor(d).timerRefreshSeconds * 1000 });
-      if (last?.face === face) continue;
+      const every = timingsFor(d).timerRefreshSeconds * 1000;
+      // A first look (after a start, whose reconciliation draws everything) counts as a timer redraw too.
+      const timerOnly = last === undefined || last.revision === d.revision;
+      if (last?.face === face || (timerOnly && timerRedraws.length >= TIMER_REDRAWS_PER_MINUTE)) {
+        // Unchanged, or over the budget: what it shows stays as drawn, and the next look tries again.
+        lastRefresh.set(r.id, { ...(last ?? { face: '', drawnAt: 0 }), at: now, revision: d.revision, every });
+        continue;
+      }
+      if (timerOnly) timerRedraws.push(now);
+      lastRefresh.set(r.id, { at: now, face, revision: d.revision, every, drawnAt: now });
       redrawSoon(d.id);
     }
     return redrawing ?? Promise.resolve();
