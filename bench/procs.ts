@@ -70,7 +70,9 @@ export async function startServer(o: StartOptions): Promise<Server> {
   const port = await freePort();
   const script = o.name === 'liftoff' ? join(ROOT, 'dist', 'main.js') : join(ROOT, 'dist', 'bench', 'baseline.js');
   const t0 = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [script], {
+  // BENCH_CPU_PROF=<folder>: each server writes a CPU profile there when it stops (node --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, script], {
     cwd: o.cwd,
     env: {
       PATH: process.env.PATH ?? '',
@@ -132,7 +134,8 @@ export async function startServer(o: StartOptions): Promise<Server> {
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      // A CPU profile is written only on a clean exit: give it longer.
+      const timer = setTimeout(() => child.kill('SIGKILL'), profile.length ? 120_000 : 15_000);
       await gone;
       clearTimeout(timer);
     },

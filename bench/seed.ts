@@ -31,8 +31,8 @@ export interface SeedOptions {
   jobsFrom?: number;
   /** Over how long the pending jobs are spread (ms); default a week. */
   jobsSpan?: number;
-  /** The deploy channel every deployment uses. */
-  channelId?: string;
+  /** The deploy channels, taken in turn (deployment i lives in channel i mod their number), as an organisation's teams each have theirs. */
+  channels?: readonly string[];
   /** Slack user ids: the deployer and the approvers. */
   users?: { deployer: string; approver: string };
 }
@@ -139,7 +139,7 @@ function inputFor(i: number, plan: Template, windowStart: number, o: Required<Se
     windowEnd: windowStart + 4 * HOUR,
     deployerId: o.users.deployer,
     approvers: roles,
-    channelId: o.channelId,
+    channelId: o.channels[i % o.channels.length]!,
     announceChannelId: null,
     branch: `release/${i}`,
     changes: [`Change ${i}`],
@@ -183,7 +183,7 @@ export function seedRepositories(repos: Repositories, options: SeedOptions): See
     now: Date.now(),
     jobsFrom: (options.now ?? Date.now()) + HOUR,
     jobsSpan: 7 * DAY,
-    channelId: 'C0DEPLOYS01',
+    channels: ['C0DEPLOYS01'],
     users: { deployer: 'U0DEPLOYER', approver: 'U0APPROVER' },
     ...options,
   };

@@ -319,7 +319,11 @@ export async function startLiftoff({
     timingsFor,
     hooks: hookRunner,
     healthChecks: healthCheckRunner,
-    observeTick: metrics.ticked,
+    // After each tick's claiming, the wake-up is armed for the next pending job.
+    observeTick: (seconds) => {
+      metrics.ticked(seconds);
+      wake?.arm();
+    },
   });
   // Each tick also lapses hand locks past their expiry and reminds their holders.
   // Between cron ticks, a tick when the next job is due (armed after each tick).
@@ -334,7 +338,6 @@ export async function startLiftoff({
     tick: async () => {
       await lockKeeper.tick();
       await notices.tick();
-      wake?.arm();
     },
   };
   // Notices a previous run left half-sent are settled before anything new is sent.
@@ -370,8 +373,19 @@ export async function startLiftoff({
   void slack.identify();
   void rooms.provisionPending();
   void sync.reconcileAll();
-  const ticking = autoTick ? startTicking(() => scheduler.tick()) : null;
-  if (autoTick) void scheduler.tick();
+  // The cron (its first schedule costs ~100 ms) and the first tick start after a turn: the requests waiting at start come first.
+  let ticking: ReturnType<typeof startTicking> | null = null;
+  const startingTicks = autoTick
+    ? new Promise<void>((resolve) =>
+        setImmediate(() => {
+          if (!stopping) {
+            ticking = startTicking(() => scheduler.tick());
+            void scheduler.tick();
+          }
+          resolve();
+        }),
+      )
+    : null;
   // User groups are looked up once Slack is reachable, without holding up the start, then every 15 minutes.
   userGroups.start();
 
@@ -391,6 +405,7 @@ export async function startLiftoff({
         await slack.app.stop().catch(() => undefined);
         await metricsServer?.stop();
         // The scheduler stops before the database closes: no tick starts, the running one finishes.
+        await startingTicks;
         await ticking?.stop();
         wake?.stop();
         await scheduler.idle();

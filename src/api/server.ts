@@ -111,7 +111,8 @@ const fieldErrors = (error: z.ZodError): Record<string, string> =>
 export function createApiServer({ pipelines, repos, clock, logger }: ApiServerDeps) {
   // The routes come once the use cases exist (after the receiver that carries them).
   let routes: Route[] = [];
-  let document: Record<string, unknown> = {};
+  // Built when first asked for: start-up does not pay for it.
+  let document: Record<string, unknown> | null = null;
   const limited = createRateLimiter();
   const stopping = new AbortController();
 
@@ -142,7 +143,8 @@ export function createApiServer({ pipelines, repos, clock, logger }: ApiServerDe
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.slice(API_PREFIX.length) || '/';
     if (!routes.length) return send(res, errorAnswer(503, 'starting', 'Liftoff is starting; try again in a moment.'));
-    if (method === 'GET' && path === '/openapi.json') return send(res, { status: 200, body: document });
+    if (method === 'GET' && path === '/openapi.json')
+      return send(res, { status: 200, body: (document ??= openApiDocument(routes, API_VERSION)) });
     const { route, params, pathKnown } = match(routes, method, path);
     if (!route)
       return send(
@@ -297,7 +299,7 @@ export function createApiServer({ pipelines, repos, clock, logger }: ApiServerDe
     /** Serves `api` (and its OpenAPI document) from now on. */
     serve(api: Route[]): void {
       routes = api;
-      document = openApiDocument(api, API_VERSION);
+      document = null;
     },
     /** The receiver's custom route: every method under /api/v1. */
     route: {

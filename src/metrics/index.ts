@@ -20,7 +20,7 @@ export interface Metrics {
   redrawDone(seconds: number): void;
   /** Deployments with a redraw asked for and not finished yet. */
   redrawsPending(count: () => number): void;
-  /** One scheduler tick (due jobs sent, timers refreshed) took `seconds`. */
+  /** One scheduler tick (due jobs claimed and started, timers looked at) took `seconds`. */
   ticked(seconds: number): void;
 }
 
@@ -78,8 +78,8 @@ export function createMetrics({ stats }: { stats: StatsRepository }): Metrics {
   });
   const ticks = new Histogram({
     name: 'liftoff_scheduler_tick_seconds',
-    help: 'Duration of one scheduler tick (due notices and hook calls started, timers refreshed).',
-    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
+    help: "Duration of one scheduler tick: due jobs claimed and handed to their channel's queue (the posting, paced by Slack, is apart), timers looked at.",
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
     registers: [registry],
   });
   new Gauge({

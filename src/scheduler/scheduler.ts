@@ -41,6 +41,9 @@ export interface SchedulerDeps {
   observeTick?: (seconds: number) => void;
 }
 
+/** Timer redraws (a timer's minute moved, nothing else) started in a minute at most: a third of Slack's `chat.update` tier. */
+export const TIMER_REDRAWS_PER_MINUTE = 20;
+
 /** Marks a job released after a post without a clear answer that was not in the history yet: it may still land. */
 const NOT_FOUND_YET = 'not found yet after ';
 
@@ -72,11 +75,13 @@ export function createScheduler({
 }: SchedulerDeps) {
   const log = logger.child({ component: 'scheduler' });
   /** Per running deployment: when its timer was last looked at, what it showed, at which revision, how often to look. */
-  const lastRefresh = new Map<number, { at: number; face: string; revision: number; every: number }>();
+  const lastRefresh = new Map<number, { at: number; face: string; revision: number; every: number; drawnAt: number }>();
+  /** When the timer redraws of the last minute were started (the budget). */
+  const timerRedraws: number[] = [];
   let chain: Promise<void> = Promise.resolve();
   let queued: Promise<void> | null = null;
 
-  /** Alerts planned since the tick began claiming: sent by the same tick. */
+  /** Alerts planned since a notice last ended: a tick sends them at once. */
   let alertsPlanned = 0;
 
   /**
@@ -223,30 +228,73 @@ export function createScheduler({
    * Redraws running deployments so their phase (or rollback) timers move: looked at
    * at most once per `timerRefreshSeconds` each, and rendered only when a timer's
    * shown minute can have changed since (`timerFace`), so a look costs no render.
+   * A timer that only moved is redrawn within a budget of `TIMER_REDRAWS_PER_MINUTE`
+   * (`chat.update` is Slack's Tier 3, about 50 a minute for the whole workspace, and
+   * people's clicks need it too), the longest undrawn first: with many phases
+   * running at once, each timer moves every few minutes instead of drawing 429s.
    */
-  function refreshTimers(now: number) {
+  function refreshTimers(now: number): Promise<void> {
     // From the status index: a deployment looked at recently, and unchanged since, is not even read.
     const rows = repos.deployments.mayBeRunning();
     const ids = new Set(rows.map((r) => r.id));
     for (const id of lastRefresh.keys()) if (!ids.has(id)) lastRefresh.delete(id);
-    const due = rows.filter((r) => {
-      const last = lastRefresh.get(r.id);
-      return last === undefined || last.revision !== r.revision || now - last.at >= last.every;
-    });
+    const due = rows
+      .filter((r) => {
+        const last = lastRefresh.get(r.id);
+        return last === undefined || last.revision !== r.revision || now - last.at >= last.every;
+      })
+      .sort((a, b) => (lastRefresh.get(a.id)?.drawnAt ?? 0) - (lastRefresh.get(b.id)?.drawnAt ?? 0));
+    while (timerRedraws.length && timerRedraws[0]! <= now - 60_000) timerRedraws.shift();
     for (const r of due) {
       const last = lastRefresh.get(r.id);
       const d = repos.deployments.at(r.id, r.revision);
       if (!d || !(currentPhase(d) || d.status === 'rolling_back')) {
-        lastRefresh.set(r.id, { at: now, face: '', revision: r.revision, every: Number.POSITIVE_INFINITY });
+        lastRefresh.set(r.id, {
+          at: now,
+          face: '',
+          revision: r.revision,
+          every: Number.POSITIVE_INFINITY,
+          drawnAt: now,
+        });
         continue;
       }
       const face = timerFace(d, now);
-      lastRefresh.set(r.id, { at: now, face, revision: d.revision, every: timingsFor(d).timerRefreshSeconds * 1000 });
-      if (last?.face === face) continue;
-      // Not awaited: a redraw waits for Slack's pace, and due notices must not wait behind it.
-      // Background: a click's redraw goes before it in Slack's lanes.
-      inFlight(sync.sync(d.id, 'background'));
+      const every = timingsFor(d).timerRefreshSeconds * 1000;
+      // A first look (after a start, whose reconciliation draws everything) counts as a timer redraw too.
+      const timerOnly = last === undefined || last.revision === d.revision;
+      if (last?.face === face || (timerOnly && timerRedraws.length >= TIMER_REDRAWS_PER_MINUTE)) {
+        // Unchanged, or over the budget: what it shows stays as drawn, and the next look tries again.
+        lastRefresh.set(r.id, { ...(last ?? { face: '', drawnAt: 0 }), at: now, revision: d.revision, every });
+        continue;
+      }
+      if (timerOnly) timerRedraws.push(now);
+      lastRefresh.set(r.id, { at: now, face, revision: d.revision, every, drawnAt: now });
+      redrawSoon(d.id);
     }
+    return redrawing ?? Promise.resolve();
+  }
+
+  /**
+   * Timer redraws, started one per turn of the event loop (each renders its deployment first):
+   * hundreds of running phases whose minute changed together never hold a request, or the tick,
+   * for all their renders at once. Not awaited: a redraw waits for Slack's pace, and due notices
+   * must not wait behind it.
+   */
+  const toRedraw = new Set<number>();
+  let redrawing: Promise<void> | null = null;
+  function redrawSoon(id: number) {
+    toRedraw.add(id);
+    redrawing ??= track(
+      (async () => {
+        for (const next of toRedraw) {
+          toRedraw.delete(next);
+          await new Promise((resolve) => setImmediate(resolve));
+          // Background: a click's redraw goes before it in Slack's lanes.
+          inFlight(sync.sync(next, 'background'));
+        }
+        redrawing = null;
+      })(),
+    );
   }
 
   /** Runs one claimed job; a bug never leaves it claimed: it becomes uncertain, not resent. */
@@ -260,42 +308,94 @@ export function createScheduler({
   }
 
   /**
-   * Hook calls and timer redraws in flight: they run beside the ticks, so a slow endpoint or
+   * Hook calls, timer redraws and notices in flight: they run beside the ticks, so a slow endpoint or
    * Slack's pace never holds up anyone's notices (and a tick measures Liftoff's own work).
    */
   const calls = new Set<Promise<void>>();
-  function inFlight(work: Promise<void>) {
+  function track(work: Promise<void>): Promise<void> {
     const tracked = work.finally(() => calls.delete(tracked));
     calls.add(tracked);
+    return tracked;
+  }
+  const inFlight = (work: Promise<void>) => void track(work);
+
+  /**
+   * The notices of each channel, one after another in the order they fell due (Slack takes about a
+   * message a second per channel): a backlog in one channel never makes another channel's notice late.
+   */
+  const lanes = new Map<string, Promise<void>>();
+  function enqueue(lane: string, job: Job, after: Promise<unknown> = Promise.resolve()): Promise<void> {
+    const next = Promise.all([lanes.get(lane), after]).then(() => runThenAlert(job));
+    lanes.set(lane, next);
+    return track(next.finally(() => lanes.get(lane) === next && lanes.delete(lane)));
   }
 
-  async function tickOnce() {
+  /** Runs a claimed job; alerts about the jobs that just failed go out now, not at the next tick. */
+  async function runThenAlert(job: Job) {
+    await runSafely(job);
+    if (alertsPlanned) {
+      alertsPlanned = 0;
+      void tick();
+    }
+  }
+
+  /** The channel a claimed notice goes to (its lane), or null when it will not post (it waits, or is skipped). */
+  function laneOf(job: Job): string | null {
+    const d = repos.deployments.get(job.deploymentId);
+    if (!d) return null;
+    const to = job.kind === 'archive_room' ? archiveDestinationOf(d) : noticeDestinationOf(d, job);
+    return 'wait' in to ? null : to.channel;
+  }
+
+  /** One tick: what it claimed is on its way when it returns; the promise says when all of it has ended. */
+  function tickOnce(): Promise<unknown> {
     const started = performance.now();
     try {
-      await sendDue();
+      return dispatchDue();
     } finally {
       observeTick?.((performance.now() - started) / 1000);
     }
   }
 
-  async function sendDue() {
+  /** Claims what is due and hands each job to its channel's lane (not awaited), then looks at the timers. */
+  function dispatchDue(): Promise<unknown> {
     const now = clock.now();
-    alertsPlanned = 0;
-    await sendClaimed(now);
-    // Alerts about the jobs that just failed go out now, not a tick later.
-    if (alertsPlanned) await sendClaimed(clock.now());
-    refreshTimers(now);
+    const sending: Promise<void>[] = [];
+    for (const job of repos.jobs.claimDue(now)) {
+      // Hook calls and health checks stay claimed (sending) until they end, so no other tick or process calls them meanwhile.
+      const lane = isHookKind(job.kind) || job.kind === 'health_checks' ? null : laneOf(job);
+      // Archiving a channel comes after the notices already on their way (they may be its own).
+      if (job.kind === 'archive_room') sending.push(enqueue(lane ?? '', job, Promise.allSettled([...lanes.values()])));
+      else if (lane === null) sending.push(track(runThenAlert(job)));
+      else sending.push(enqueue(lane, job));
+    }
+    // The timer redraws are started (not finished) when the tick's promise resolves.
+    sending.push(refreshTimers(now));
+    return Promise.all(sending);
   }
 
-  async function sendClaimed(now: number) {
-    for (const job of repos.jobs.claimDue(now)) {
-      if (isHookKind(job.kind) || job.kind === 'health_checks') {
-        // Claimed (sending) until it ends, so no other tick or process calls it again meanwhile.
-        inFlight(runSafely(job));
-        continue;
-      }
-      await runSafely(job);
-    }
+  /**
+   * Claims what is due and starts sending it, each channel's notices in order, then refreshes timers.
+   * Ticks in one process claim one after another (calling it while one claims queues at most one
+   * more); the claiming is quick, and the next tick never waits for the posting. The promise
+   * resolves when the jobs the tick claimed have ended.
+   */
+  function tick(): Promise<void> {
+    if (queued) return queued;
+    let sent: Promise<unknown> = Promise.resolve();
+    const claimed = chain.then(() => {
+      queued = null;
+      sent = tickOnce();
+    });
+    chain = claimed.catch((error: unknown) => log.with('error', 'scheduler tick failed', { error }));
+    const next = claimed
+      .then(() => sent)
+      .then(
+        () => undefined,
+        () => undefined,
+      );
+    queued = next;
+    return next;
   }
 
   /** Where a notice goes; an alert goes to whom it names (the ops channel, or the deployer by direct message). */
@@ -305,20 +405,7 @@ export function createScheduler({
   }
 
   return {
-    /**
-     * Sends every due job, then refreshes timers. Ticks in one process run
-     * one after another; calling it while one runs queues (at most) one more.
-     */
-    tick(): Promise<void> {
-      if (queued) return queued;
-      const next = chain.then(() => {
-        queued = null;
-        return tickOnce();
-      });
-      queued = next;
-      chain = next.catch((error: unknown) => log.with('error', 'scheduler tick failed', { error }));
-      return next.catch(() => undefined);
-    },
+    tick,
 
     /** At start, before any tick: settles jobs left `sending` by a process that stopped mid-way. */
     async recover(): Promise<void> {
@@ -367,10 +454,12 @@ export function createScheduler({
 
     /** Resolves when no tick, hook call or timer redraw is running. */
     idle: async (): Promise<void> => {
+      let seen: Promise<void>;
       do {
+        seen = chain;
         await chain;
         await Promise.all([...calls]);
-      } while (calls.size);
+      } while (calls.size || seen !== chain);
     },
   };
 }

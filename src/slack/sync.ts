@@ -275,8 +275,9 @@ export function createMessageSync({
       let next = 0;
       const worker = async () => {
         while (next < ids.length && !stopped) {
-          await sync(ids[next++]!, 'background');
+          // A turn first: the requests waiting at start are answered before the first render.
           await new Promise((resolve) => setImmediate(resolve));
+          if (next < ids.length && !stopped) await sync(ids[next++]!, 'background');
         }
       };
       const all = Promise.all(Array.from({ length: RECONCILE_AT_ONCE }, worker)).then(() => undefined);

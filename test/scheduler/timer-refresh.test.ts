@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createdEvent } from '../../src/core/deployment/create.js';
 import { DEFAULT_TIMINGS, timerFace } from '../../src/core/schedule/index.js';
 import { createScheduler } from '../../src/scheduler/index.js';
+import { TIMER_REDRAWS_PER_MINUTE } from '../../src/scheduler/scheduler.js';
 import { createRepositories } from '../../src/storage/index.js';
 import { createLogger } from '../../src/support/logger.js';
 import { deploymentInput, T0, template, USERS } from '../core/fixtures.js';
@@ -72,5 +73,33 @@ describe('the timer refresh', () => {
     expect(timerFace(running, T0 + 25_000)).not.toBe(timerFace(running, T0 + 35_000));
     // Around the planned end (30 min): over plan is shown from the first millisecond after it.
     expect(timerFace(running, T0 + 30 * MIN)).not.toBe(timerFace(running, T0 + 30 * MIN + 1));
+  });
+});
+
+describe('the timer redraw budget', () => {
+  it('with more running phases than the budget, each timer still moves (the longest undrawn first), and no minute exceeds it', async () => {
+    const repos = createRepositories(temp.open());
+    const running = Array.from({ length: 3 * TIMER_REDRAWS_PER_MINUTE }, () => {
+      const d = repos.deployments.create(createdEvent(deploymentInput(), template), USERS.deployer, T0 - MIN);
+      repos.deployments.change(d.id, () => [{ type: 'phase_started', phaseId: 'prepare' }], USERS.deployer, T0);
+      return d.id;
+    });
+    let now = T0;
+    const synced: Array<{ id: number; minute: number }> = [];
+    const scheduler = createScheduler({
+      repos,
+      client: {} as WebClient,
+      clock: { now: () => now },
+      logger: createLogger({ write: () => undefined }),
+      sync: { sync: async (id: number) => void synced.push({ id, minute: Math.floor((now - T0) / MIN) }) },
+      timingsFor: () => DEFAULT_TIMINGS,
+    });
+    // A look every 15 s for 10 minutes.
+    for (now = T0 + 10_000; now <= T0 + 10 * MIN; now += 15_000) await scheduler.tick();
+    const perMinute = new Map<number, number>();
+    for (const s of synced) perMinute.set(s.minute, (perMinute.get(s.minute) ?? 0) + 1);
+    expect(Math.max(...perMinute.values())).toBeLessThanOrEqual(TIMER_REDRAWS_PER_MINUTE);
+    // Every timer was redrawn more than once: none starves behind the others.
+    for (const id of running) expect(synced.filter((s) => s.id === id).length).toBeGreaterThan(1);
   });
 });

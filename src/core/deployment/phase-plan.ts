@@ -1,4 +1,5 @@
-import { addMinutes, differenceInMinutes } from 'date-fns';
+import { addMinutes } from 'date-fns/addMinutes';
+import { differenceInMinutes } from 'date-fns/differenceInMinutes';
 import type { Template } from '../template/schema.js';
 
 export type PhaseWindows = Record<string, { plannedStart: number; plannedEnd: number }>;

@@ -1,4 +1,5 @@
-import { addHours, addMinutes } from 'date-fns';
+import { addHours } from 'date-fns/addHours';
+import { addMinutes } from 'date-fns/addMinutes';
 import type { DeploymentEvent } from '../deployment/events.js';
 import type { Deployment } from '../deployment/types.js';
 import type { HookPresence, JobKind, JobPayload, PlannedJob, Target } from './jobs.js';

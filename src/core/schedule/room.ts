@@ -1,4 +1,4 @@
-import { addHours } from 'date-fns';
+import { addHours } from 'date-fns/addHours';
 import type { DeploymentEvent } from '../deployment/events.js';
 import { roomOf } from '../deployment/room.js';
 import { FINISHED, type Deployment } from '../deployment/types.js';
