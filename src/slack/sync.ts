@@ -135,7 +135,7 @@ export function createMessageSync({
     const messages = render(d, clock.now());
     const drawn = new Map<string, MessageRecord>();
     const flush = () => {
-      if (drawn.size) repos.messages.saveAll([...drawn.values()], clock.now());
+      if (drawn.size) repos.messages.saveDrawn([...drawn.values()], clock.now());
       drawn.clear();
     };
     const parentPosted = !!parentTs || messages.some(({ m }) => m.key === 'parent');
