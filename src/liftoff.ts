@@ -28,6 +28,7 @@ import { createUserGroups } from './slack/usergroups.js';
 import { openDatabase } from './storage/db.js';
 import { takeLease, type Lease } from './storage/lease.js';
 import { startHealth } from './health/index.js';
+import { createDurability } from './storage/durability.js';
 import { createRepositories } from './storage/index.js';
 import { createLogger, type Logger } from './support/logger.js';
 import { createDeploymentService } from './usecases/deployments.js';
@@ -105,6 +106,8 @@ export async function startLiftoff({
   let lease!: Lease;
   const db = openDatabase(config.dbFile, (opened) => (lease = takeLease(opened)));
   const repos = createRepositories(db);
+  // Buttons acknowledged after their change: synced to disk off the event loop, the acknowledgement waits for it.
+  const durability = createDurability(db);
   const timingsFor = timingsFrom();
   // The hooks of a service's environment: their calls are jobs, planned only when configured, and read again when made.
   const settingsOf = (t: { service: string; environment: Environment }) =>
@@ -298,6 +301,7 @@ export async function startLiftoff({
     team: setup.team,
     expandUsers: userGroups.expand,
     sync,
+    durability,
     access,
     client: slack.interactiveClient,
     clock,
@@ -400,6 +404,7 @@ export async function startLiftoff({
         rooms.stop();
         health.stop();
         lease.release();
+        await durability.close();
         db.close();
         logger.with('info', 'Liftoff stopped');
       })()),
