@@ -43,10 +43,16 @@ const clockRuns = (d: Deployment) =>
 
 /** Renders one part through a stand-in that notes what it reads; `timed` parts also depend on `now` while a clock runs. */
 export function renderTracked<T>(d: Deployment, now: number, timed: boolean, render: (d: Deployment) => T): Part<T> {
-  const seen = new Map<string, Read>();
+  const fields = new Map<string, Read>();
+  const entries = new Map<string, Map<string, Read>>();
   const note = (field: string, value: unknown, map?: string) => {
-    const key = map === undefined ? field : `${map}\0${field}`;
-    if (!seen.has(key)) seen.set(key, map === undefined ? { field, value } : { field, map, value });
+    if (map === undefined) {
+      if (!fields.has(field)) fields.set(field, { field, value });
+      return;
+    }
+    let seen = entries.get(map);
+    if (!seen) entries.set(map, (seen = new Map()));
+    if (!seen.has(field)) seen.set(field, { field, map, value });
   };
   const mapProxy = (map: string, target: Record<string, unknown>) =>
     new Proxy(target, {
@@ -98,5 +104,7 @@ export function renderTracked<T>(d: Deployment, now: number, timed: boolean, ren
   }) as unknown as Deployment;
   const out = render(standIn);
   const usesNow = timed && clockRuns(standIn);
-  return { reads: [...seen.values()], now: usesNow ? now : null, out };
+  const reads = [...fields.values()];
+  for (const seen of entries.values()) reads.push(...seen.values());
+  return { reads, now: usesNow ? now : null, out };
 }
