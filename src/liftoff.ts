@@ -177,13 +177,17 @@ export async function startLiftoff({
       if (autoTick) setImmediate(() => void scheduler.tick());
     },
     policyFor: withPipelines(teamPolicy(setup.team, userGroups.expand), setup.team.pipelines),
-    // Redraw after the current request has been acknowledged.
+    // Redraw after the current request has been acknowledged, and once the change is on disk (a button's
+    // change is synced off the event loop): the acknowledgements waiting for that sync go first.
     onChange: (d, events) =>
-      setImmediate(() => {
-        feed.changed(d.id);
-        void sync.sync(d.id);
-        rooms.onChange(d, events);
-      }),
+      setImmediate(
+        () =>
+          void durability.durable().then(() => {
+            feed.changed(d.id);
+            void sync.sync(d.id);
+            rooms.onChange(d, events);
+          }),
+      ),
   });
   const healthCheckRunner = createHealthCheckRunner({
     client: slack.client,

@@ -25,7 +25,7 @@ export function createDurability(db: Db) {
       const target = written;
       try {
         handle ??= open(wal!, 'r');
-        await (await handle).sync();
+        await (await handle).datasync();
       } catch {
         // The log could not be synced on its own: a checkpoint syncs it, then the database file.
         handle = null;
