@@ -157,7 +157,7 @@ export function report(r: BenchResult): string {
   }
   for (const row of r.render ?? [])
     add(
-      `render ${row.template}, every item done (${row.messages} messages), p50 / p99 (ms)`,
+      `render ${row.template} after a click, every item done (${row.messages} messages), p50 / p99 (ms)`,
       `${fmt(row.ms.p50)} / ${fmt(row.ms.p99)}`,
       '',
       '',

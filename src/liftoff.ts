@@ -28,6 +28,7 @@ import { createUserGroups } from './slack/usergroups.js';
 import { openDatabase } from './storage/db.js';
 import { takeLease, type Lease } from './storage/lease.js';
 import { startHealth } from './health/index.js';
+import { createDurability } from './storage/durability.js';
 import { createRepositories } from './storage/index.js';
 import { createLogger, type Logger } from './support/logger.js';
 import { createDeploymentService } from './usecases/deployments.js';
@@ -105,6 +106,8 @@ export async function startLiftoff({
   let lease!: Lease;
   const db = openDatabase(config.dbFile, (opened) => (lease = takeLease(opened)));
   const repos = createRepositories(db);
+  // Buttons acknowledged after their change: synced to disk off the event loop, the acknowledgement waits for it.
+  const durability = createDurability(db);
   const timingsFor = timingsFrom();
   // The hooks of a service's environment: their calls are jobs, planned only when configured, and read again when made.
   const settingsOf = (t: { service: string; environment: Environment }) =>
@@ -174,13 +177,17 @@ export async function startLiftoff({
       if (autoTick) setImmediate(() => void scheduler.tick());
     },
     policyFor: withPipelines(teamPolicy(setup.team, userGroups.expand), setup.team.pipelines),
-    // Redraw after the current request has been acknowledged.
+    // Redraw after the current request has been acknowledged, and once the change is on disk (a button's
+    // change is synced off the event loop): the acknowledgements waiting for that sync go first.
     onChange: (d, events) =>
-      setImmediate(() => {
-        feed.changed(d.id);
-        void sync.sync(d.id);
-        rooms.onChange(d, events);
-      }),
+      setImmediate(
+        () =>
+          void durability.durable().then(() => {
+            feed.changed(d.id);
+            void sync.sync(d.id);
+            rooms.onChange(d, events);
+          }),
+      ),
   });
   const healthCheckRunner = createHealthCheckRunner({
     client: slack.client,
@@ -298,6 +305,7 @@ export async function startLiftoff({
     team: setup.team,
     expandUsers: userGroups.expand,
     sync,
+    durability,
     access,
     client: slack.interactiveClient,
     clock,
@@ -415,6 +423,7 @@ export async function startLiftoff({
         rooms.stop();
         health.stop();
         lease.release();
+        await durability.close();
         db.close();
         logger.with('info', 'Liftoff stopped');
       })()),

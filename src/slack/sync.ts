@@ -9,7 +9,7 @@ import type { Logger } from '../support/logger.js';
 import { isTokenRefused, slackErrorCode } from './errors.js';
 import { findByMetadata } from './history.js';
 import { createUrgency, withUrgency, type Urgency } from './pacing.js';
-import { renderDeployment, type SlackMessage } from './views/deployment/index.js';
+import { createDeploymentRenderer, type SlackMessage } from './views/deployment/index.js';
 
 /** Slack errors about the channel itself: retrying the next message will not help. */
 const CHANNEL_ERRORS = new Set([
@@ -68,6 +68,21 @@ const hashOf = (text: string, blocks: unknown) =>
   createHash('sha1').update(text).update('\0').update(JSON.stringify(blocks)).digest('base64url');
 
 /**
+ * Renders with each part remembered by what it read (a click renders only what shows it again) and
+ * hashes a message once: an unchanged part returns the same message object, whose hash is kept.
+ */
+function createHashedRenderer() {
+  const render = createDeploymentRenderer();
+  const hashes = new WeakMap<SlackMessage, string>();
+  return (d: Deployment, now: number) =>
+    render(d, now).map((m) => {
+      let hash = hashes.get(m);
+      if (hash === undefined) hashes.set(m, (hash = hashOf(m.text, m.blocks)));
+      return { m, hash };
+    });
+}
+
+/**
  * Brings every Slack message of a deployment in line with the database:
  * posts what is missing, updates what changed, leaves the rest alone. Calls
  * for one deployment are coalesced: while a sync runs, further requests only
@@ -90,6 +105,7 @@ export function createMessageSync({
   /** The start-up reconciliation while it runs; `stopped` ends it early (graceful stop). */
   let reconciling: Promise<void> | null = null;
   let stopped = false;
+  const render = createHashedRenderer();
 
   /** Tries a deployment again later (as urgently as before), with a growing delay; gives up (loudly) after MAX_RETRY_PASSES. */
   function retryLater(id: number, priority: RedrawPriority) {
@@ -126,10 +142,10 @@ export function createMessageSync({
     let parentTs = records.get('parent')?.ts ?? null;
     const channelOf = (m: SlackMessage) =>
       records.get(m.key)?.channelId ?? (m.placement === 'mirror' ? d.channelId : home);
-    const messages = renderDeployment(d, clock.now()).map((m) => ({ m, hash: hashOf(m.text, m.blocks) }));
+    const messages = render(d, clock.now());
     const drawn = new Map<string, MessageRecord>();
     const flush = () => {
-      if (drawn.size) repos.messages.saveAll([...drawn.values()], clock.now());
+      if (drawn.size) repos.messages.saveDrawn([...drawn.values()], clock.now());
       drawn.clear();
     };
     const parentPosted = !!parentTs || messages.some(({ m }) => m.key === 'parent');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { applyEvent, initialState, replay } from '../core/deployment/apply.js';
 import type { DeploymentEvent, RecordedEvent } from '../core/deployment/events.js';
 import { HISTORY_STATUSES, type HistoryFilter } from '../core/deployment/history.js';
@@ -47,6 +48,21 @@ const columnsOf = (d: Deployment) => ({
 const CACHE_SIZE = 500;
 /** Distinct plan parts held for sharing before the table starts again. */
 const PARTS_MAX = 5_000;
+
+/** The frozen plan's JSON by plan object: a change rewrites the snapshot, not the plan's JSON. */
+const planJson = new WeakMap<Template, string>();
+/** Stands for the plan while the rest is written; no text a person types can match it. */
+const MARK = `\u0000plan ${randomUUID()}`;
+const MARK_JSON = `"plan":${JSON.stringify(MARK)}`;
+
+/** `JSON.stringify(d)`, byte for byte, with the plan's JSON written once per plan. */
+function snapshotJson(d: Deployment): string {
+  let plan = planJson.get(d.plan);
+  if (plan === undefined) planJson.set(d.plan, (plan = JSON.stringify(d.plan)));
+  const rest = JSON.stringify({ ...d, plan: MARK });
+  const at = rest.indexOf(MARK_JSON);
+  return `${rest.slice(0, at)}"plan":${plan}${rest.slice(at + MARK_JSON.length)}`;
+}
 
 /** One event of the record, with its link in the chain. */
 export interface ChainedEvent {
@@ -222,7 +238,7 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
   const historyCounts = new Map<string, number>();
 
   function save(d: Deployment, at: number) {
-    writeSnapshot.run({ id: d.id, ...columnsOf(d), state: JSON.stringify(d), at });
+    writeSnapshot.run({ id: d.id, ...columnsOf(d), state: snapshotJson(d), at });
     writeListing.run(listingRowOf(d));
     activeListed = undefined;
     historyCounts.clear();

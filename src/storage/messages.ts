@@ -20,6 +20,9 @@ export function createMessagesRepository({ db }: { db: Db }) {
      ON CONFLICT (deployment_id, key) DO UPDATE SET channel_id = excluded.channel_id, ts = excluded.ts,
        rendered_hash = excluded.rendered_hash, updated_at = excluded.updated_at`,
   );
+  const saveAll = writeTransaction(db, (records: readonly MessageRecord[], at: number) => {
+    for (const m of records) upsert.run({ ...m, at });
+  });
   return {
     list(deploymentId: number): Map<string, MessageRecord> {
       return new Map(selectAll.all(deploymentId).map((m) => [m.key, m]));
@@ -28,9 +31,22 @@ export function createMessagesRepository({ db }: { db: Db }) {
       upsert.run({ ...m, at });
     },
     /** Saves several records in one transaction: one commit (one sync to disk) for all. */
-    saveAll: writeTransaction(db, (records: readonly MessageRecord[], at: number) => {
-      for (const m of records) upsert.run({ ...m, at });
-    }),
+    saveAll,
+    /**
+     * What a redraw drew: one commit, not synced to disk at once (the next synced commit or
+     * checkpoint carries it). A crash of the process loses nothing; a crash of the machine may
+     * lose it, and the message is only drawn again (a post is found again by the mark saveAll made).
+     */
+    saveDrawn(records: readonly MessageRecord[], at: number) {
+      if (db.inTransaction) return saveAll(records, at);
+      const level = db.pragma('synchronous', { simple: true }) as number;
+      db.pragma('synchronous = NORMAL');
+      try {
+        saveAll(records, at);
+      } finally {
+        db.pragma(`synchronous = ${level}`);
+      }
+    },
   };
 }
 

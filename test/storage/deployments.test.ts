@@ -51,6 +51,27 @@ describe('the deployments repository', () => {
     expect(repos.deployments.get(1)).toEqual(JSON.parse(JSON.stringify(d)));
   });
 
+  it('the snapshot written after a change is the state as JSON, whatever its text says', () => {
+    const repos = temp.repos();
+    const hostile = '"plan":"\u0000plan x" \u0000 "plan":{}';
+    const d = repos.deployments.create(
+      createdEvent(deploymentInput({ service: hostile, branch: hostile }), template),
+      USERS.deployer,
+      T0,
+    );
+    const changed = repos.deployments.change(
+      d.id,
+      () => [{ type: 'item_failed', key: KEYS.tests, note: hostile }],
+      USERS.deployer,
+      T0 + MIN,
+    )!.deployment;
+    const stored = repos.db
+      .prepare<[number], { state: string }>('SELECT state FROM deployments WHERE id = ?')
+      .get(d.id)!;
+    expect(stored.state).toBe(JSON.stringify(changed));
+    expect(repos.deployments.verify(d.id)).toEqual({ ok: true, ref: d.ref });
+  });
+
   it('numbers deployments one after another', () => {
     const { repos } = withDeployment();
     const second = repos.deployments.create(

@@ -36,6 +36,15 @@ describe('the messages repository', () => {
     );
   });
 
+  it('what a redraw drew is committed, and every later commit is again synced to disk in full', () => {
+    const { messages, db } = withDeployment();
+    const drawn = { deploymentId: 1, key: 'parent', channelId: 'C0DEPLOYS01', ts: '1.2', renderedHash: 'h1' };
+    messages.saveDrawn([drawn], T0);
+    expect([...messages.list(1).values()]).toEqual([drawn]);
+    // 2 = FULL: the clicks and marks that follow are on disk before they are acknowledged.
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
   it('saving the same key again replaces the record instead of adding one', () => {
     const { messages, db } = withDeployment();
     messages.save({ deploymentId: 1, key: 'parent', channelId: 'C0DEPLOYS01', ts: null, renderedHash: null }, T0);

@@ -18,7 +18,10 @@ export interface Press {
 }
 
 export interface ButtonOptions {
-  /** Acknowledge only after the handler ran (a command that is quick and synchronous), so Slack's retry finds it done. */
+  /**
+   * Acknowledge only after the handler ran (a command that is quick and synchronous), so Slack's retry finds
+   * it done. Its commits are synced to disk off the event loop, and the acknowledgement waits for that.
+   */
   ackAfter?: boolean;
   /** An error code that a retry of Slack's (the first try did the work) answers with silence. */
   quietOnRetry?: string;
@@ -32,7 +35,7 @@ export interface ButtonOptions {
  */
 export function onButton(
   app: App,
-  deps: Pick<ListenerDeps, 'client' | 'logger'>,
+  deps: Pick<ListenerDeps, 'client' | 'logger' | 'durability'>,
   actionId: string,
   handle: (p: Press) => Promise<void | 'stale'> | void | 'stale',
   o: ButtonOptions = {},
@@ -42,6 +45,8 @@ export function onButton(
     const ackOnce = async () => {
       if (acked) return;
       acked = true;
+      // What the press changed is on disk before Slack is told it is done.
+      if (o.ackAfter) await deps.durability.durable();
       await ack();
     };
     if (!o.ackAfter) await ackOnce();
@@ -49,9 +54,9 @@ export function onButton(
     const ref = decodeRef(action.value);
     const log = deps.logger.child({ user: body.user.id, deploymentId: ref?.d, action: actionId });
     try {
-      const result = ref
-        ? await handle({ ref, user: body.user.id, triggerId: body.trigger_id, where, log, ack: ackOnce })
-        : 'stale';
+      const run = (r: ActionRef) => () =>
+        handle({ ref: r, user: body.user.id, triggerId: body.trigger_id, where, log, ack: ackOnce });
+      const result = !ref ? 'stale' : await (o.ackAfter ? deps.durability.deferred(run(ref)) : run(ref)());
       await ackOnce();
       if (result === 'stale') await tell(deps.client, where, STALE_BUTTON, log);
     } catch (error) {

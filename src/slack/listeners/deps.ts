@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { TeamConfig } from '../../config/team.js';
 import type { Clock } from '../../core/clock.js';
 import type { TemplateCatalog } from '../../core/template/catalog.js';
+import type { Durability } from '../../storage/durability.js';
 import type { Logger } from '../../support/logger.js';
 import type { DeploymentService } from '../../usecases/deployments.js';
 import type { HealthCheckUseCase } from '../../usecases/health-checks.js';
@@ -28,6 +29,8 @@ export interface ListenerDeps {
   /** Rollbacks and environment locks. */
   rollback: RollbackService;
   sync: MessageSync;
+  /** Commits a button acknowledges after (`ackAfter`): synced to disk off the event loop, before the acknowledgement. */
+  durability: Pick<Durability, 'deferred' | 'durable'>;
   /** Who sees a deployment in a private channel (its members), for lists, status and App Home. */
   access: ChannelAccessLookup;
   client: WebClient;

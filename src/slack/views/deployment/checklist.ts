@@ -146,31 +146,31 @@ export function checklistLayout(plan: Template, stage: ChecklistStage): Part<Uni
   );
 }
 
-export function renderChecklists(d: Deployment, stage: ChecklistStage): SlackMessage[] {
+/** The `i`-th message (from 0) of a stage's checklist. */
+export function renderChecklistPart(d: Deployment, stage: ChecklistStage, i: number): SlackMessage {
   const chunks = checklistLayout(d.plan, stage);
-  return chunks.map((chunk, i) => {
-    const part = partLabel(i + 1, chunks.length);
-    const blocks = frameTop(d, stage, part);
-    let done = 0;
-    let total = 0;
-    for (const seg of chunk) {
-      // A group titled like the message ("Pre-deployment checklist" under the header of that name) is not titled twice.
-      const sameAsHeader = !seg.continued && seg.title?.trim().toLowerCase() === TITLES[stage].toLowerCase();
-      if (seg.title !== null && !sameAsHeader) blocks.push(titleBlock(seg.title, seg.continued));
-      for (const u of seg.units) {
-        blocks.push(...unitBlocks(d, u));
-        if (u.kind === 'item') {
-          total++;
-          if (d.items[u.p.key]?.state === 'done') done++;
-        }
+  const chunk = chunks[i]!;
+  const part = partLabel(i + 1, chunks.length);
+  const blocks = frameTop(d, stage, part);
+  let done = 0;
+  let total = 0;
+  for (const seg of chunk) {
+    // A group titled like the message ("Pre-deployment checklist" under the header of that name) is not titled twice.
+    const sameAsHeader = !seg.continued && seg.title?.trim().toLowerCase() === TITLES[stage].toLowerCase();
+    if (seg.title !== null && !sameAsHeader) blocks.push(titleBlock(seg.title, seg.continued));
+    for (const u of seg.units) {
+      blocks.push(...unitBlocks(d, u));
+      if (u.kind === 'item') {
+        total++;
+        if (d.items[u.p.key]?.state === 'done') done++;
       }
     }
-    const counts = total ? `: ${done} of ${total} done` : '';
-    return {
-      key: `${stage}:${i + 1}`,
-      placement: 'thread' as const,
-      text: `${d.ref} · ${TITLES[stage]}${part}${counts}`,
-      blocks,
-    };
-  });
+  }
+  const counts = total ? `: ${done} of ${total} done` : '';
+  return {
+    key: `${stage}:${i + 1}`,
+    placement: 'thread' as const,
+    text: `${d.ref} · ${TITLES[stage]}${part}${counts}`,
+    blocks,
+  };
 }

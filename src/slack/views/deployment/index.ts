@@ -1,6 +1,7 @@
 import type { Deployment } from '../../../core/deployment/types.js';
 import { renderApprovals } from './approvals.js';
-import { renderChecklists } from './checklist.js';
+import { type ChecklistStage, checklistLayout, renderChecklistPart } from './checklist.js';
+import { type Part, renderTracked, stillValid } from './memo.js';
 import type { SlackMessage } from './message.js';
 import { renderNotes } from './notes.js';
 import { renderRollbackOffer } from './offer.js';
@@ -11,6 +12,39 @@ import { renderRollback } from './rollback.js';
 import { renderRunbookNotes } from './runbook-notes.js';
 
 export type { SlackMessage } from './message.js';
+
+/** One part of the thread: its name, whether it shows time (a running clock), how it renders. */
+type PartSpec = [name: string, timed: boolean, render: (d: Deployment) => SlackMessage[]];
+
+/** A stage's checklist, a part per message: a click renders only the message showing its item. */
+const checklistParts = (d: Deployment, stage: ChecklistStage) =>
+  checklistLayout(d.plan, stage).map(
+    (_, i): PartSpec => [`${stage}:${i}`, false, (x) => [renderChecklistPart(x, stage, i)]],
+  );
+
+/** The parts of a deployment's messages, in thread order (see renderDeployment). */
+function partsOf(d: Deployment, now: number): PartSpec[] {
+  return [
+    [
+      'parent',
+      true,
+      (x) => {
+        const parent = renderParent(x, now);
+        const mirror = renderMirror(x, parent);
+        return mirror ? [parent, mirror] : [parent];
+      },
+    ],
+    ['approvals', false, renderApprovals],
+    ...checklistParts(d, 'pre'),
+    ...d.plan.phases.map((_, i): PartSpec => [`phase:${i}`, true, (x) => renderPhase(x, x.plan.phases[i]!, now)]),
+    ...checklistParts(d, 'verify'),
+    ...checklistParts(d, 'post'),
+    ['runbook', false, renderRunbookNotes],
+    ['offer', false, (x) => [renderRollbackOffer(x)]],
+    ['notes', false, renderNotes],
+    ['rollback', true, (x) => renderRollback(x, now)],
+  ];
+}
 
 /**
  * Every Slack message of a deployment, in thread order: the parent card
@@ -23,19 +57,29 @@ export type { SlackMessage } from './message.js';
  * what happened); rendering the same state twice gives the same output.
  */
 export function renderDeployment(d: Deployment, now: number): SlackMessage[] {
-  const parent = renderParent(d, now);
-  const mirror = renderMirror(d, parent);
-  return [
-    parent,
-    ...(mirror ? [mirror] : []),
-    ...renderApprovals(d),
-    ...renderChecklists(d, 'pre'),
-    ...d.plan.phases.flatMap((p) => renderPhase(d, p, now)),
-    ...renderChecklists(d, 'verify'),
-    ...renderChecklists(d, 'post'),
-    ...renderRunbookNotes(d),
-    renderRollbackOffer(d),
-    ...renderNotes(d),
-    ...renderRollback(d, now),
-  ];
+  return partsOf(d, now).flatMap(([, , render]) => render(d));
+}
+
+/**
+ * `renderDeployment`, remembering each part's output by what it read
+ * (memo.ts): after a click only the parts showing what changed are rendered
+ * again, and a part that did not change returns the very same message
+ * objects (callers must not change them). Holds the last `max` deployments.
+ */
+export function createDeploymentRenderer(max = 200) {
+  const memo = new Map<number, Map<string, Part<SlackMessage[]>>>();
+  return (d: Deployment, now: number): SlackMessage[] => {
+    let parts = memo.get(d.id);
+    if (parts) memo.delete(d.id);
+    else parts = new Map();
+    memo.set(d.id, parts);
+    if (memo.size > max) memo.delete(memo.keys().next().value as number);
+    const out: SlackMessage[] = [];
+    for (const [name, timed, render] of partsOf(d, now)) {
+      let part = parts.get(name);
+      if (!part || !stillValid(part, d, now)) parts.set(name, (part = renderTracked(d, now, timed, render)));
+      out.push(...part.out);
+    }
+    return out;
+  };
 }

@@ -1,0 +1,58 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/storage/db.js';
+import { createDurability } from '../../src/storage/durability.js';
+import { useTempDatabases } from './helpers.js';
+
+const temp = useTempDatabases();
+
+const FULL = 2;
+
+describe('commits synced to disk off the event loop', () => {
+  it('a deferred commit is committed at once, and the connection syncs every later commit in full again', async () => {
+    const file = temp.file();
+    const db = temp.open(file);
+    const durability = createDurability(db);
+    db.exec('CREATE TABLE t (v TEXT)');
+    durability.deferred(() => db.prepare("INSERT INTO t VALUES ('clicked')").run());
+    expect(db.pragma('synchronous', { simple: true })).toBe(FULL);
+    const other = new Database(file, { readonly: true });
+    try {
+      expect(other.prepare('SELECT v FROM t').all()).toEqual([{ v: 'clicked' }]);
+    } finally {
+      other.close();
+    }
+    await durability.durable();
+    await durability.close();
+  });
+
+  it('every wait resolves, however many commits and waits interleave; a failed write still restores the level', async () => {
+    const db = temp.open();
+    const durability = createDurability(db);
+    db.exec('CREATE TABLE t (v INTEGER)');
+    const insert = db.transaction((v: number) => db.prepare('INSERT INTO t VALUES (?)').run(v));
+    const waits: Promise<void>[] = [];
+    for (let i = 0; i < 20; i++) {
+      durability.deferred(() => insert(i));
+      waits.push(durability.durable());
+      if (i % 5 === 0) await waits.at(-1);
+    }
+    expect(() =>
+      durability.deferred(() => {
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(db.pragma('synchronous', { simple: true })).toBe(FULL);
+    await Promise.all([...waits, durability.durable()]);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 20 });
+    await durability.close();
+  });
+
+  it('an in-memory database has nothing to sync', async () => {
+    const db = openDatabase(':memory:');
+    const durability = createDurability(db);
+    expect(durability.deferred(() => 7)).toBe(7);
+    await durability.durable();
+    db.close();
+  });
+});
