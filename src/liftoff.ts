@@ -108,6 +108,8 @@ export async function startLiftoff({
   const repos = createRepositories(db);
   // Buttons acknowledged after their change: synced to disk off the event loop, the acknowledgement waits for it.
   const durability = createDurability(db);
+  /** Redraws waiting for their change to be on disk. */
+  const redrawsAfterDisk = new Set<Promise<unknown>>();
   const timingsFor = timingsFrom();
   // The hooks of a service's environment: their calls are jobs, planned only when configured, and read again when made.
   const settingsOf = (t: { service: string; environment: Environment }) =>
@@ -179,15 +181,18 @@ export async function startLiftoff({
     policyFor: withPipelines(teamPolicy(setup.team, userGroups.expand), setup.team.pipelines),
     // Redraw after the current request has been acknowledged, and once the change is on disk (a button's
     // change is synced off the event loop): the acknowledgements waiting for that sync go first.
-    onChange: (d, events) =>
-      setImmediate(
-        () =>
-          void durability.durable().then(() => {
-            feed.changed(d.id);
-            void sync.sync(d.id);
-            rooms.onChange(d, events);
-          }),
-      ),
+    onChange: (d, events) => {
+      const redraw = new Promise((resolve) => setImmediate(resolve))
+        .then(() => durability.durable())
+        .then(() => {
+          feed.changed(d.id);
+          void sync.sync(d.id);
+          rooms.onChange(d, events);
+        });
+      // Held until it has started the redraw, so `settled()` and a stop wait for it.
+      redrawsAfterDisk.add(redraw);
+      void redraw.finally(() => redrawsAfterDisk.delete(redraw));
+    },
   });
   const healthCheckRunner = createHealthCheckRunner({
     client: slack.client,
@@ -251,7 +256,7 @@ export async function startLiftoff({
   });
   const drain = async () => {
     do {
-      await Promise.allSettled([...inFlight]);
+      await Promise.allSettled([...inFlight, ...redrawsAfterDisk]);
       // Redraws start on the next turn of the event loop (after the acknowledgement).
       await new Promise((resolve) => setImmediate(resolve));
       await sync.idle();
@@ -261,7 +266,7 @@ export async function startLiftoff({
       await sync.idle();
       await scheduler.idle();
       await sync.idle();
-    } while (inFlight.size);
+    } while (inFlight.size || redrawsAfterDisk.size);
   };
 
   api.serve(
