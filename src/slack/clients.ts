@@ -35,7 +35,7 @@ class PacedWebClient extends WebClient {
     const channel = typeof options?.channel === 'string' ? options.channel : undefined;
     const deadline = this.maxWaitMs === undefined ? undefined : Date.now() + this.maxWaitMs;
     for (let tries = 1; ; tries++) {
-      await this.pacer.turn(method, {
+      const done = await this.pacer.turn(method, {
         ...(channel !== undefined ? { channel } : {}),
         ...(deadline !== undefined ? { maxWaitMs: Math.max(0, deadline - Date.now()) } : {}),
       });
@@ -47,6 +47,8 @@ class PacedWebClient extends WebClient {
         const waitMs = Math.max(1, Number(retryAfter) || 1) * 1000;
         this.pacer.pause(method, waitMs, channel);
         if (tries >= RATE_LIMITED_TRIES || (deadline !== undefined && Date.now() + waitMs > deadline)) throw error;
+      } finally {
+        done();
       }
     }
   }

@@ -121,28 +121,42 @@ export interface TurnOptions {
 }
 
 export interface Pacer {
-  /** Resolves when `method` (to `channel`) may be called; rejects when it would wait longer than `maxWaitMs`. */
-  turn(method: string, options?: TurnOptions): Promise<void>;
+  /**
+   * Resolves when `method` (to `channel`) may be called, with `done`, to call when Slack has answered;
+   * rejects when it would wait longer than `maxWaitMs`.
+   */
+  turn(method: string, options?: TurnOptions): Promise<Done>;
   /** Slack answered 429: no call of `method` (a post: to that channel) before `ms` have passed. */
   pause(method: string, ms: number, channel?: string): void;
 }
 
+/**
+ * Told when Slack has answered the call: its place in the minute counts from then. A call reaches
+ * Slack some time after it is let through (a busy event loop, a slow network), so counting from the
+ * answer never lets a minute of Slack's hold more calls than the limit.
+ */
+export type Done = () => void;
+
 interface Ticket {
   channel: string | undefined;
   urgency: UrgencyState | undefined;
-  resolve: () => void;
+  resolve: (done: Done) => void;
   timer: NodeJS.Timeout | null;
 }
 
 interface Lane {
   /** Calls allowed in a minute (Infinity: no tier). */
   limit: number;
-  /** When the calls of the last minute were let through, oldest first. */
-  sent: number[];
+  /** The calls of the last minute, oldest first: when each was let through, or answered once it was. */
+  sent: Slot[];
   waiting: Ticket[];
   pausedUntil: number;
   timer: NodeJS.Timeout | null;
   pump: () => void;
+}
+
+interface Slot {
+  at: number;
 }
 
 interface Bucket {
@@ -150,6 +164,8 @@ interface Bucket {
   at: number;
   pausedUntil: number;
 }
+
+const NOTHING: Done = () => undefined;
 
 export function createPacer(
   pace: Pace,
@@ -211,18 +227,18 @@ export function createPacer(
     if (lane.timer) clearTimeout(lane.timer);
     lane.timer = null;
     const t = now();
-    while (lane.sent.length && t - lane.sent[0]! >= minuteMs) lane.sent.shift();
+    while (lane.sent.length && t - lane.sent[0]!.at >= minuteMs) lane.sent.shift();
     let wakeAt = Number.POSITIVE_INFINITY;
     if (t < lane.pausedUntil) wakeAt = lane.pausedUntil;
     // The minute is full even for a person's call: nothing goes before its oldest call is a minute old.
-    else if (lane.sent.length >= lane.limit) wakeAt = lane.sent[lane.sent.length - lane.limit]! + minuteMs;
+    else if (lane.sent.length >= lane.limit) wakeAt = lane.sent[lane.sent.length - lane.limit]!.at + minuteMs;
     else {
       const order = [...lane.waiting.filter(isUrgent), ...lane.waiting.filter((w) => !isUrgent(w))];
       for (const ticket of order) {
         const cap = isUrgent(ticket) ? lane.limit : Math.max(1, Math.floor(lane.limit * BACKGROUND_SHARE));
         if (lane.sent.length >= cap) {
           // Room comes when the call that put the minute at its cap is a minute old.
-          wakeAt = Math.min(wakeAt, lane.sent[lane.sent.length - cap]! + minuteMs);
+          wakeAt = Math.min(wakeAt, lane.sent[lane.sent.length - cap]!.at + minuteMs);
           continue;
         }
         const ready = channelReadyAt(ticket.channel, method, t);
@@ -231,15 +247,27 @@ export function createPacer(
           continue;
         }
         if (ticket.channel !== undefined && channelPaced(method)) bucketOf(ticket.channel, t).tokens -= 1;
-        if (Number.isFinite(lane.limit)) lane.sent.push(t);
         settle(lane, ticket);
-        ticket.resolve();
+        ticket.resolve(Number.isFinite(lane.limit) ? answered(lane, t) : NOTHING);
       }
     }
     if (lane.waiting.length && Number.isFinite(wakeAt)) {
       lane.timer = setTimeout(lane.pump, Math.max(1, Math.ceil(wakeAt - t)));
       lane.timer.unref?.();
     }
+  }
+
+  /** Takes a place in `lane`'s minute at `t`; moves it to the answer's time when told. */
+  function answered(lane: Lane, t: number): Done {
+    const slot: Slot = { at: t };
+    lane.sent.push(slot);
+    return () => {
+      const i = lane.sent.indexOf(slot);
+      if (i < 0) return;
+      // Every other place is at or before now: the moved one goes last, and the order holds.
+      lane.sent.splice(i, 1);
+      lane.sent.push({ at: Math.max(t, now()) });
+    };
   }
 
   /** Takes a ticket out of its lane (served or given up). */
@@ -258,8 +286,8 @@ export function createPacer(
       if (maxWaitMs !== undefined && lane.pausedUntil - t > maxWaitMs)
         return Promise.reject(new WebAPIRateLimitedError(Math.ceil((lane.pausedUntil - t) / 1000)));
       const paced = Number.isFinite(lane.limit) || (channel !== undefined && channelPaced(method));
-      if (!paced && t >= lane.pausedUntil) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
+      if (!paced && t >= lane.pausedUntil) return Promise.resolve(NOTHING);
+      return new Promise<Done>((resolve, reject) => {
         const urgency = current.getStore();
         const ticket: Ticket = { channel, urgency, resolve, timer: null };
         lane.waiting.push(ticket);

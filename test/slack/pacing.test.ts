@@ -158,7 +158,21 @@ describe('the pacer', { timeout: 10_000 }, () => {
     pacer.pause('chat.postEphemeral', 500);
     const soon = pacer.turn('chat.postEphemeral', { maxWaitMs: 1_000 });
     await vi.advanceTimersByTimeAsync(500);
-    await expect(soon).resolves.toBeUndefined();
+    await expect(soon).resolves.toBeTypeOf('function');
+  });
+
+  it('counts a call in its minute from when Slack answered: a late answer holds its place until it comes', async () => {
+    const pacer = createPacer(PACE, () => Date.now(), { 'chat.update': 2 });
+    // A limit of 2 a minute is 1 with the margin: the first call takes the minute's only place.
+    const first = await pacer.turn('chat.update');
+    // Slack answers the first call 5 s later (a slow network): the minute counts from then.
+    await vi.advanceTimersByTimeAsync(5_000);
+    first();
+    const next = ask(pacer, 'chat.update', 1);
+    await vi.advanceTimersByTimeAsync(60_000 - 1);
+    expect(next.at).toEqual([]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(next.at).toEqual([65_000]);
   });
 
   it('with pacing turned off, lets every call through at once', async () => {
