@@ -7,6 +7,16 @@ import { slackErrorCode } from './errors.js';
 const PAGE = 200;
 const MAX_PAGES = 50;
 
+/**
+ * Unknown channels from which one conversations.list pass (Tier 2, a thousand channels a page)
+ * is cheaper than a conversations.info each (Tier 3, about 50 a minute): App Home at an
+ * organisation with eighty deploy channels would otherwise wait for Slack's pace for minutes.
+ */
+const LIST_FROM = 8;
+/** Channels asked for per conversations.list page, and the most pages read (1,000 × 20 = 20,000 channels). */
+const LIST_PAGE = 1_000;
+const LIST_MAX_PAGES = 20;
+
 /** A deployment and the channels it lives in (`channelsOf`). */
 export interface Placed {
   id: number;
@@ -42,6 +52,40 @@ export function createChannelAccess({
 }): ChannelAccessLookup {
   const cache = new Map<string, { access: ChannelAccess; at: number }>();
   const asking = new Map<string, Promise<ChannelAccess>>();
+  /** The conversations.list pass running, if any: asks made meanwhile wait for it. */
+  let listing: Promise<void> | null = null;
+
+  const fresh = (channel: string) => {
+    const hit = cache.get(channel);
+    return !!hit && now() - hit.at < ttlMs;
+  };
+
+  /**
+   * Learns which channels are public from one conversations.list pass (public channels, and the
+   * private ones the bot is in, with is_private); a private channel's members are still read by
+   * `load`. A failure leaves every channel to `load`.
+   */
+  async function listKinds(): Promise<void> {
+    try {
+      let cursor: string | undefined;
+      for (let page = 0; page < LIST_MAX_PAGES; page++) {
+        const res = await client.conversations.list({
+          types: 'public_channel,private_channel',
+          limit: LIST_PAGE,
+          ...(cursor ? { cursor } : {}),
+        });
+        const at = now();
+        for (const ch of res.channels ?? [])
+          if (ch.id && ch.is_private === false) cache.set(ch.id, { access: { kind: 'public' }, at });
+        cursor = res.response_metadata?.next_cursor || undefined;
+        if (!cursor) break;
+      }
+    } catch (error) {
+      logger.with('warn', 'could not list the channels; asking about each one instead', {
+        code: slackErrorCode(error),
+      });
+    }
+  }
 
   async function load(channel: string): Promise<ChannelAccess> {
     try {
@@ -68,6 +112,10 @@ export function createChannelAccess({
   async function accessOf(channel: string): Promise<ChannelAccess> {
     const hit = cache.get(channel);
     if (hit && now() - hit.at < ttlMs) return hit.access;
+    if (listing) {
+      await listing;
+      return accessOf(channel);
+    }
     let pending = asking.get(channel);
     if (!pending) {
       pending = load(channel).then((access) => {
@@ -88,6 +136,13 @@ export function createChannelAccess({
   return {
     async sights(actor, ds) {
       const channels = [...new Set(ds.flatMap((d) => d.channels))];
+      if (listing) await listing;
+      if (channels.filter((c) => !fresh(c) && !asking.has(c)).length >= LIST_FROM) {
+        listing ??= listKinds().finally(() => {
+          listing = null;
+        });
+        await listing;
+      }
       const access = new Map(await Promise.all(channels.map(async (c) => [c, await accessOf(c)] as const)));
       return new Map(
         ds.map(

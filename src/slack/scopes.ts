@@ -64,7 +64,8 @@ export const BOT_SCOPES = [
       'conversations.list, only when conversations.create answers name_taken for a dedicated deployment channel: ' +
       'to find whether that channel is one the bot created and a stopped run never recorded, and adopt it ' +
       "instead of leaving it empty and creating a suffixed one. Also conversations.info (is the deployment's channel " +
-      'private?) for /deploy list, /deploy status and App Home, and the member_joined_channel / member_left_channel events.',
+      'private?) for /deploy list, /deploy status and App Home, or one conversations.list pass when they show many ' +
+      'channels not asked about in the last minute, and the member_joined_channel / member_left_channel events.',
   },
   {
     scope: 'groups:read',
