@@ -1,5 +1,6 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import type { Db } from './db.js';
+import { withoutDiskSync } from './transaction.js';
 
 /**
  * Commits that reach the disk off the event loop, for writes acknowledged
@@ -39,12 +40,9 @@ export function createDurability(db: Db) {
     /** Runs `write` (its transactions, synchronous) with commits that are not synced to disk at once. */
     deferred<T>(write: () => T): T {
       if (!wal || db.inTransaction) return write();
-      const level = db.pragma('synchronous', { simple: true }) as number;
-      db.pragma('synchronous = NORMAL');
       try {
-        return write();
+        return withoutDiskSync(db, write);
       } finally {
-        db.pragma(`synchronous = ${level}`);
         written++;
       }
     },

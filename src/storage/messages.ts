@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { writeTransaction } from './transaction.js';
+import { withoutDiskSync, writeTransaction } from './transaction.js';
 
 export interface MessageRecord {
   deploymentId: number;
@@ -38,14 +38,7 @@ export function createMessagesRepository({ db }: { db: Db }) {
      * lose it, and the message is only drawn again (a post is found again by the mark saveAll made).
      */
     saveDrawn(records: readonly MessageRecord[], at: number) {
-      if (db.inTransaction) return saveAll(records, at);
-      const level = db.pragma('synchronous', { simple: true }) as number;
-      db.pragma('synchronous = NORMAL');
-      try {
-        saveAll(records, at);
-      } finally {
-        db.pragma(`synchronous = ${level}`);
-      }
+      withoutDiskSync(db, () => saveAll(records, at));
     },
   };
 }

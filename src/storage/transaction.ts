@@ -10,3 +10,20 @@ import type { Db } from './db.js';
 export function writeTransaction<F extends (...args: any[]) => any>(db: Db, fn: F): F {
   return db.transaction(fn).immediate as unknown as F;
 }
+
+/**
+ * Runs `write` (its transactions, synchronous) with commits that are not synced to disk at once
+ * (WAL, synchronous=NORMAL: a crash of the process loses nothing, a crash of the machine may lose
+ * them until the next synced commit or checkpoint). Inside a transaction it changes nothing: the
+ * level cannot change there, and the outer commit decides.
+ */
+export function withoutDiskSync<T>(db: Db, write: () => T): T {
+  if (db.inTransaction) return write();
+  const level = db.pragma('synchronous', { simple: true }) as number;
+  db.pragma('synchronous = NORMAL');
+  try {
+    return write();
+  } finally {
+    db.pragma(`synchronous = ${level}`);
+  }
+}
