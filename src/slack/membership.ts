@@ -136,7 +136,6 @@ export function createChannelAccess({
   return {
     async sights(actor, ds) {
       const channels = [...new Set(ds.flatMap((d) => d.channels))];
-      if (listing) await listing;
       if (channels.filter((c) => !fresh(c) && !asking.has(c)).length >= LIST_FROM) {
         listing ??= listKinds().finally(() => {
           listing = null;
