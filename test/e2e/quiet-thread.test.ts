@@ -134,6 +134,10 @@ describe('one event, one message', () => {
     for (const m of threadOfId(id)) expect(actionable(m), whatIs(m)).toEqual([]);
     expect(threadOfId(id).map(textOf).join('\n')).not.toContain('[branch_name]');
     expect(threadOfId(id).map(textOf).join('\n')).toContain('release/2.4');
+    // What the thread's rollback message says once the rollback has ended: what to do instead.
+    expect(threadOfId(id).map(textOf).join('\n')).toContain(
+      'DEP-1 is complete: its one-click rollback has ended. To undo it, deploy the previous version with `/deploy start`.',
+    );
     expect(h.fake.warnings).toEqual([]);
   });
 

@@ -56,6 +56,8 @@ function offerText(d: Deployment, canRollBack: boolean): string {
     return `⏪ *Something wrong?* Roll ${what(d)} back to the previous version. You confirm in one form; everyone is told at once.`;
   if (d.rollback)
     return `⏪ A rollback started ${slackDate(d.rollback.started.at)} by ${mention(d.rollback.started.by)}: its plan follows below.`;
+  if (d.status === 'completed')
+    return `⏪ ${d.ref} is complete: its one-click rollback has ended. To undo it, deploy the previous version with \`/deploy start\`.`;
   if (isUnderway(d)) return '⏪ Rolling back is no longer offered for this deployment.';
   if (d.cancelled) return '🚫 Cancelled before it started: there is nothing to roll back.';
   return '⏪ Once the first phase starts, a *Roll back* button appears here (and on the deployment’s card) until the end of the monitoring window.';
