@@ -32,6 +32,7 @@ import { createDurability } from './storage/durability.js';
 import { createRepositories } from './storage/index.js';
 import { createLogger, type Logger } from './support/logger.js';
 import { createDeploymentService } from './usecases/deployments.js';
+import { createHomeUseCase } from './usecases/home.js';
 import { createRollbackService } from './usecases/rollback.js';
 import { createStartUseCase } from './usecases/start.js';
 import { createCalendarUseCase } from './usecases/calendar.js';
@@ -312,6 +313,7 @@ export async function startLiftoff({
     sync,
     durability,
     access,
+    home: createHomeUseCase({ service, access, clock }),
     client: slack.interactiveClient,
     clock,
     logger,

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
-import { visibleTo, type ChannelAccess, type Sight } from '../core/policy/visibility.js';
+import { visibleTo, type ChannelAccess } from '../core/policy/visibility.js';
 import type { Logger } from '../support/logger.js';
+import type { Sights } from '../usecases/seen.js';
 import { slackErrorCode } from './errors.js';
 
 /** Members asked for per conversations.members page, and the most pages read (200 × 50 = 10,000 people). */
@@ -17,15 +18,7 @@ const LIST_FROM = 8;
 const LIST_PAGE = 1_000;
 const LIST_MAX_PAGES = 20;
 
-/** A deployment and the channels it lives in (`channelsOf`). */
-export interface Placed {
-  id: number;
-  channels: readonly string[];
-}
-
-export interface ChannelAccessLookup {
-  /** Whether `actor` sees each deployment (by the channels it lives in) in full or only that it exists (the 'see' rule, visibleTo). */
-  sights(actor: string, ds: readonly Placed[]): Promise<Map<number, Sight>>;
+export interface ChannelAccessLookup extends Sights {
   /** Whether a channel is public or private (`unknown` when Slack did not say). */
   kindOf(channel: string): Promise<ChannelAccess['kind']>;
   /** member_joined_channel / member_left_channel: the cached members follow at once. */

@@ -6,6 +6,7 @@ import type { Durability } from '../../storage/durability.js';
 import type { Logger } from '../../support/logger.js';
 import type { DeploymentService } from '../../usecases/deployments.js';
 import type { HealthCheckUseCase } from '../../usecases/health-checks.js';
+import type { HomeUseCase } from '../../usecases/home.js';
 import type { RollbackService } from '../../usecases/rollback.js';
 import type { StartUseCase } from '../../usecases/start.js';
 import type { CalendarUseCase } from '../../usecases/calendar.js';
@@ -31,6 +32,8 @@ export interface ListenerDeps {
   sync: MessageSync;
   /** Commits a button acknowledges after (`ackAfter`): synced to disk off the event loop, before the acknowledgement. */
   durability: Pick<Durability, 'deferred' | 'durable'>;
+  /** What a person's App Home shows. */
+  home: HomeUseCase;
   /** Who sees a deployment in a private channel (its members), for lists, status and App Home. */
   access: ChannelAccessLookup;
   client: WebClient;

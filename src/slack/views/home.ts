@@ -4,9 +4,9 @@ import type { Deployment } from '../../core/deployment/types.js';
 import { context, divider, header, section } from './blocks.js';
 import { clip, firstFew, joinLines, plural, slackDate, statusText } from './format.js';
 import { listBlocks, refLink, serviceLine, type Listed } from './summary.js';
+import { WAITING_MAX } from '../../usecases/home.js';
 
-/** Lines shown per group of "Waiting for you" before "and N more". */
-export const WAITING_MAX = 10;
+export { WAITING_MAX };
 /** Blocks the general list may use: Home allows 100, the rest is header, "Waiting for you" and footer. */
 const LIST_MAX_BLOCKS = 88;
 

@@ -5,7 +5,7 @@ import { historyMessage } from '../../views/history.js';
 import type { ListenerDeps } from '../deps.js';
 import { publishHome } from '../events/home.js';
 import { permalinksOf } from '../permalinks.js';
-import { historySeenBy } from '../seen.js';
+import { historySeenBy } from '../../../usecases/seen.js';
 
 type PageButton = Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>>;
 

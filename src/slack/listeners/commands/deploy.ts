@@ -17,7 +17,8 @@ import { withLocks } from '../../views/locks.js';
 import { permalinkOf, permalinksOf } from '../permalinks.js';
 import { historyMessage } from '../../views/history.js';
 import { privateStatusMessage, withHidden } from '../../views/private.js';
-import { historySeenBy, locksSeenBy, releasersFor, seenBy } from '../seen.js';
+import { historySeenBy, seenBy } from '../../../usecases/seen.js';
+import { locksSeenBy, releasersFor } from '../seen.js';
 import { runStatsCommand } from './stats.js';
 
 /** `/deploy …`: every answer is ephemeral; forms open before any slow work. */

@@ -6,7 +6,7 @@ import { summaryReport } from '../../views/notices/summary.js';
 import { recordMarkdown } from '../../views/record.js';
 import type { ListenerDeps } from '../deps.js';
 import { permalinkOf } from '../permalinks.js';
-import { seenBy } from '../seen.js';
+import { seenBy } from '../../../usecases/seen.js';
 import { privateStatusMessage } from '../../views/private.js';
 
 type Ack = (answer?: object) => Promise<void>;

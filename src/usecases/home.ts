@@ -1,0 +1,91 @@
+import type { Clock } from '../core/clock.js';
+import type { HistoryPage } from '../core/deployment/history.js';
+import type { HomeStats } from '../core/deployment/stats.js';
+import type { Deployment } from '../core/deployment/types.js';
+import type { DeployerNeed, PendingApproval } from '../core/deployment/waiting.js';
+import type { DeploymentService } from './deployments.js';
+import { historySeenBy, seenBy, type Sights } from './seen.js';
+
+/** Lines shown per group of "Waiting for you" before "and N more": only those are read. */
+export const WAITING_MAX = 10;
+/** Active deployments Home lists (the view fits what its blocks allow): only those snapshots are read. */
+const LISTED_MAX = 30;
+
+/** Everything a person's App Home shows, as they may see it. */
+export interface Home {
+  now: number;
+  /** "Waiting for you": the approvals they can give, and the first of their deployments that need them (of `deploymentsTotal`). */
+  waiting: {
+    approvals: PendingApproval[];
+    deployments: Array<{ d: Deployment; need: DeployerNeed }>;
+    deploymentsTotal: number;
+  };
+  /** The active and upcoming deployments they see in full, soonest first. */
+  listed: Deployment[];
+  /** A page of the past deployments they see. */
+  past: HistoryPage;
+  /** The delivery stats: the team's and those of the services they deployed. */
+  stats: HomeStats;
+  /** References of the active deployments in private channels they are not in (shown only as existing). */
+  hidden: string[];
+  /** Every deployment Home draws a line for (each once): the ones whose threads it links to. */
+  linked: Deployment[];
+}
+
+/**
+ * A turn of the event loop between the parts of a Home: other requests (a click) are answered
+ * in between, so ten Homes opened at once never hold one back for all of their work.
+ */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * App Home's content for one person. Who sees what is the core's rule (`visibleTo`) over the
+ * channels' members (`access`); the active deployments are decided on their listing rows, and only
+ * the snapshots Home shows are read (each parsed once per revision).
+ */
+export function createHomeUseCase({
+  service,
+  access,
+  clock,
+}: {
+  service: Pick<DeploymentService, 'activeListing' | 'waitingFor' | 'shown' | 'history' | 'homeStats'>;
+  access: Sights;
+  clock: Clock;
+}) {
+  return {
+    /** `user`'s Home, with page `historyPage` of the past deployments. */
+    async homeFor(user: string, historyPage = 1): Promise<Home> {
+      await turn();
+      const now = clock.now();
+      const { shown: all, hidden } = await seenBy({ access }, user, service.activeListing());
+      const found = service.waitingFor(user, all, now);
+      const theirs = found.deployments.slice(0, WAITING_MAX);
+      const theirsShown = new Map(service.shown(theirs.map((t) => t.listing)).map((d) => [d.id, d]));
+      const waiting = {
+        approvals: found.approvals,
+        deployments: theirs.flatMap(({ listing, need }) => {
+          const d = theirsShown.get(listing.id);
+          return d ? [{ d, need }] : [];
+        }),
+        deploymentsTotal: found.deployments.length,
+      };
+      const listed = service.shown(all.slice(0, LISTED_MAX));
+      await turn();
+      const past = await historySeenBy({ access, service }, user, {}, historyPage);
+      const mine = [...waiting.approvals.slice(0, WAITING_MAX), ...waiting.deployments].map((w) => w.d);
+      const linked = [...new Map([...listed, ...mine, ...past.deployments].map((d) => [d.id, d])).values()];
+      await turn();
+      return {
+        now,
+        waiting,
+        listed,
+        past,
+        stats: service.homeStats(user),
+        hidden: hidden.map((d) => d.ref),
+        linked,
+      };
+    },
+  };
+}
+
+export type HomeUseCase = ReturnType<typeof createHomeUseCase>;
