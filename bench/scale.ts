@@ -148,17 +148,23 @@ async function postCards(fake: FakeSlack, file: string, ids: readonly number[]):
   }
 }
 
-/** Time until Liftoff publishes `user`'s Home (views.publish) after the event is sent. */
+/**
+ * Time until Liftoff publishes `user`'s Home after the event is sent: until the fake Slack received
+ * the views.publish (the time it recorded the call at, not when the poll below noticed it, which
+ * would add up to its 50 ms interval).
+ */
 async function homeOpen(fake: FakeSlack, server: Server, user: string): Promise<number> {
   const from = fake.calls.length;
   const t0 = performance.now();
+  const wall0 = Date.now();
   const r = eventRequest(fake, { type: 'app_home_opened', user, tab: 'home', channel: `D${user.slice(1)}` });
   await server.client.raw(r.body, { contentType: 'application/json' });
   if (server.name === 'baseline') return performance.now() - t0;
   const published = () =>
-    fake.calls.slice(from).some((c) => c.method === 'views.publish' && c.args.user_id === user && c.status === 200);
-  await timeUntil(published, 60_000);
-  return performance.now() - t0;
+    fake.calls.slice(from).find((c) => c.method === 'views.publish' && c.args.user_id === user && c.status === 200);
+  await timeUntil(() => !!published(), 60_000);
+  const call = published();
+  return call ? Math.max(0, call.at - wall0) : Number.NaN;
 }
 
 export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
