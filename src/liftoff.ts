@@ -267,6 +267,8 @@ export async function startLiftoff({
       await sync.idle();
       await scheduler.idle();
       await sync.idle();
+      // Who is in which channel, asked again in the background by a list or App Home.
+      await access.idle();
     } while (inFlight.size || redrawsAfterDisk.size);
   };
 

@@ -21,6 +21,8 @@ const LIST_MAX_PAGES = 20;
 export interface ChannelAccessLookup extends Sights {
   /** Whether a channel is public or private (`unknown` when Slack did not say). */
   kindOf(channel: string): Promise<ChannelAccess['kind']>;
+  /** Resolves once no question to Slack is pending (those asked in the background included). */
+  idle(): Promise<void>;
   /** member_joined_channel / member_left_channel: the cached members follow at once. */
   joined(channel: string, user: string): void;
   left(channel: string, user: string): void;
@@ -28,29 +30,35 @@ export interface ChannelAccessLookup extends Sights {
 
 /**
  * What Slack says about a channel: conversations.info (is_private) and, for a
- * private one, conversations.members (paginated), cached for `ttlMs` and kept
- * current by the membership events. A failure is not cached and reads as
- * `unknown` (nothing shown).
+ * private one, conversations.members (paginated), kept current by the
+ * membership events. An answer older than `ttlMs` is still used while Slack is
+ * asked again in the background (a list or App Home never waits for it), up
+ * to `maxAgeMs`: older than that (Slack unreachable that long, or events
+ * missed), a request waits for Slack's answer. A failure is not cached and
+ * reads as `unknown` (nothing shown).
  */
 export function createChannelAccess({
   client,
   now,
   logger,
   ttlMs = 60_000,
+  maxAgeMs = 10 * 60_000,
 }: {
   client: WebClient;
   now: () => number;
   logger: Logger;
   ttlMs?: number;
+  maxAgeMs?: number;
 }): ChannelAccessLookup {
   const cache = new Map<string, { access: ChannelAccess; at: number }>();
   const asking = new Map<string, Promise<ChannelAccess>>();
   /** The conversations.list pass running, if any: asks made meanwhile wait for it. */
   let listing: Promise<void> | null = null;
 
-  const fresh = (channel: string) => {
+  /** How old what is known of `channel` is (Infinity: nothing known). */
+  const age = (channel: string) => {
     const hit = cache.get(channel);
-    return !!hit && now() - hit.at < ttlMs;
+    return hit ? now() - hit.at : Number.POSITIVE_INFINITY;
   };
 
   /**
@@ -102,13 +110,8 @@ export function createChannelAccess({
     }
   }
 
-  async function accessOf(channel: string): Promise<ChannelAccess> {
-    const hit = cache.get(channel);
-    if (hit && now() - hit.at < ttlMs) return hit.access;
-    if (listing) {
-      await listing;
-      return accessOf(channel);
-    }
+  /** Asks Slack about `channel` (once at a time); a failure keeps what was known. */
+  function ask(channel: string): Promise<ChannelAccess> {
     let pending = asking.get(channel);
     if (!pending) {
       pending = load(channel).then((access) => {
@@ -121,6 +124,22 @@ export function createChannelAccess({
     return pending;
   }
 
+  async function accessOf(channel: string): Promise<ChannelAccess> {
+    const hit = cache.get(channel);
+    const old = age(channel);
+    if (hit && old < ttlMs) return hit.access;
+    // Known, not too old: used now, asked again meanwhile (unless a list pass is already asking).
+    if (hit && old < maxAgeMs) {
+      if (!listing) void ask(channel);
+      return hit.access;
+    }
+    if (listing) {
+      await listing;
+      return accessOf(channel);
+    }
+    return ask(channel);
+  }
+
   const members = (channel: string) => {
     const access = cache.get(channel)?.access;
     return access?.kind === 'private' ? (access.members as Set<string>) : null;
@@ -129,11 +148,17 @@ export function createChannelAccess({
   return {
     async sights(actor, ds) {
       const channels = [...new Set(ds.flatMap((d) => d.channels))];
-      if (channels.filter((c) => !fresh(c) && !asking.has(c)).length >= LIST_FROM) {
-        listing ??= listKinds().finally(() => {
-          listing = null;
-        });
-        await listing;
+      const stale = channels.filter((c) => age(c) >= ttlMs && !asking.has(c));
+      if (stale.length >= LIST_FROM) {
+        // The list pass, then the private channels' members (what it cannot say).
+        listing ??= listKinds()
+          .then(() => Promise.all(stale.filter((c) => age(c) >= ttlMs).map(ask)))
+          .then(() => undefined)
+          .finally(() => {
+            listing = null;
+          });
+        // Waited for only when something is not known well enough to be used meanwhile.
+        if (stale.some((c) => age(c) >= maxAgeMs)) await listing;
       }
       const access = new Map(await Promise.all(channels.map(async (c) => [c, await accessOf(c)] as const)));
       return new Map(
@@ -144,6 +169,9 @@ export function createChannelAccess({
       );
     },
     kindOf: async (channel) => (await accessOf(channel)).kind,
+    async idle() {
+      while (listing || asking.size) await Promise.allSettled([listing, ...asking.values()]);
+    },
     joined: (channel, user) => void members(channel)?.add(user),
     left: (channel, user) => void members(channel)?.delete(user),
   };

@@ -4,8 +4,19 @@ import { createChannelAccess } from '../../src/slack/membership.js';
 import { createLogger } from '../../src/support/logger.js';
 
 /** Slack's answers for `public` and `secret` channels (the bot is in the private ones), and the calls made. */
-function slack(publicChannels: string[], secret: Record<string, string[]>, { listFails = false } = {}) {
+function slack(
+  publicChannels: string[],
+  secret: Record<string, string[]>,
+  { listFails = false, now = (): number => 0, held = false } = {},
+) {
   const calls: string[] = [];
+  /** With `held`, every answer waits until `release()`: what is shown meanwhile came from what was known. */
+  let release = () => {};
+  let gate = held ? new Promise<void>((r) => (release = r)) : Promise.resolve();
+  const answer = async <T>(value: T): Promise<T> => {
+    await gate;
+    return value;
+  };
   const isPrivate = (c: string) => c in secret;
   const client = {
     conversations: {
@@ -16,27 +27,36 @@ function slack(publicChannels: string[], secret: Record<string, string[]>, { lis
         // Two pages, as Slack pages a long list.
         const half = Math.ceil(all.length / 2);
         const page = cursor ? all.slice(half) : all.slice(0, half);
-        return {
+        return answer({
           channels: page.map((id) => ({ id, is_private: isPrivate(id) })),
           response_metadata: { next_cursor: cursor ? '' : 'next' },
-        };
+        });
       },
       info: async ({ channel }: { channel: string }) => {
         calls.push(`info ${channel}`);
-        return { channel: { id: channel, is_private: isPrivate(channel) } };
+        return answer({ channel: { id: channel, is_private: isPrivate(channel) } });
       },
       members: async ({ channel }: { channel: string }) => {
         calls.push(`members ${channel}`);
-        return { members: secret[channel] ?? [], response_metadata: { next_cursor: '' } };
+        return answer({ members: [...(secret[channel] ?? [])], response_metadata: { next_cursor: '' } });
       },
     },
   };
   const access = createChannelAccess({
     client: client as unknown as WebClient,
-    now: () => 0,
+    now,
     logger: createLogger({ write: () => undefined }),
   });
-  return { access, calls };
+  return {
+    access,
+    calls,
+    /** Slack answers what was asked; later asks are held again. */
+    release: async () => {
+      release();
+      await new Promise((r) => setImmediate(r));
+      gate = new Promise<void>((r) => (release = r));
+    },
+  };
 }
 
 const PUBLIC = Array.from({ length: 20 }, (_, i) => `CPUB${i}`);
@@ -68,5 +88,75 @@ describe('who may see a deployment, by its channels, at an organisation with man
     const { access, calls } = slack(PUBLIC, {});
     await access.sights('UOUTSIDER', placed(PUBLIC.slice(0, 3)));
     expect(calls).toEqual(['info CPUB0', 'info CPUB1', 'info CPUB2']);
+  });
+});
+
+describe('who may see, between two answers of Slack', () => {
+  const MINUTE = 60_000;
+  const sightsOf = async (access: ReturnType<typeof slack>['access'], user: string, ds: ReturnType<typeof placed>) => [
+    ...(await access.sights(user, ds)).values(),
+  ];
+
+  it('uses what it knows while asking Slack again in the background, and follows the membership events meanwhile', async () => {
+    let t = 0;
+    const secret = { CSECRET: ['UMEMBER'] };
+    const { access, calls } = slack(PUBLIC.slice(0, 2), secret, { now: () => t });
+    const ds = placed([...PUBLIC.slice(0, 2), 'CSECRET']);
+    expect(await sightsOf(access, 'UMEMBER', ds)).toEqual(['full', 'full', 'full']);
+    const first = calls.length;
+    // Within a minute: nothing asked.
+    t = MINUTE - 1;
+    await access.sights('UMEMBER', ds);
+    expect(calls).toHaveLength(first);
+    // The events: who joins sees it at once, who leaves no longer does.
+    access.joined('CSECRET', 'UNEWCOMER');
+    access.left('CSECRET', 'UMEMBER');
+    expect((await sightsOf(access, 'UNEWCOMER', ds))[2]).toBe('full');
+    expect((await sightsOf(access, 'UMEMBER', ds))[2]).toBe('exists');
+    // Older than a minute: answered from what is known, and each channel asked again.
+    t = 5 * MINUTE;
+    secret.CSECRET = ['UNEWCOMER', 'ULATE'];
+    expect((await sightsOf(access, 'UNEWCOMER', ds))[2]).toBe('full');
+    await new Promise((r) => setImmediate(r));
+    expect(calls.slice(first)).toEqual(['info CPUB0', 'info CPUB1', 'info CSECRET', 'members CSECRET']);
+    // Slack's new answer is used from then on.
+    expect((await sightsOf(access, 'ULATE', ds))[2]).toBe('full');
+  });
+
+  it('never answers from what is older than ten minutes: it waits for Slack, and shows nothing private if Slack does not answer', async () => {
+    let t = 0;
+    const { access, release } = slack([], { CSECRET: ['UMEMBER'] }, { now: () => t, held: true });
+    const ds = placed(['CSECRET']);
+    const first = access.sights('UMEMBER', ds);
+    await release();
+    expect([...(await first).values()]).toEqual(['full']);
+    t = 10 * MINUTE;
+    let answered = false;
+    const late = access.sights('UMEMBER', ds).then((m) => {
+      answered = true;
+      return [...m.values()];
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toBe(false);
+    await release();
+    expect(await late).toEqual(['full']);
+  });
+
+  it('answers a stale list at once while one conversations.list pass refreshes it', async () => {
+    let t = 0;
+    const { access, calls, release } = slack(PUBLIC, {}, { now: () => t, held: true });
+    const ds = placed(PUBLIC);
+    const first = access.sights('UANYONE', ds);
+    await release();
+    await release();
+    expect([...(await first).values()].every((s) => s === 'full')).toBe(true);
+    const before = calls.length;
+    t = 2 * MINUTE;
+    // Slack holds its answer: the sights come from what was known.
+    expect((await sightsOf(access, 'UANYONE', ds)).every((s) => s === 'full')).toBe(true);
+    expect(calls.slice(before)).toEqual(['list']);
+    await release();
+    await release();
+    expect(calls.slice(before)).toEqual(['list', 'list next']);
   });
 });
