@@ -52,38 +52,51 @@ export function createHomeUseCase({
   access: Sights;
   clock: Clock;
 }) {
+  /**
+   * The Home being drawn, if any: Homes are drawn one after the other (each still yields between its
+   * parts), so a click made while ten people open Home waits for one part of one Home at each of its
+   * steps, not for a part of each of the ten; and the first Homes are published first.
+   */
+  let drawing: Promise<unknown> = Promise.resolve();
+
+  async function draw(user: string, historyPage: number): Promise<Home> {
+    await turn();
+    const now = clock.now();
+    const { shown: all, hidden } = await seenBy({ access }, user, service.activeListing());
+    const found = service.waitingFor(user, all, now);
+    const theirs = found.deployments.slice(0, WAITING_MAX);
+    const theirsShown = new Map(service.shown(theirs.map((t) => t.listing)).map((d) => [d.id, d]));
+    const waiting = {
+      approvals: found.approvals,
+      deployments: theirs.flatMap(({ listing, need }) => {
+        const d = theirsShown.get(listing.id);
+        return d ? [{ d, need }] : [];
+      }),
+      deploymentsTotal: found.deployments.length,
+    };
+    const listed = service.shown(all.slice(0, LISTED_MAX));
+    await turn();
+    const past = await historySeenBy({ access, service }, user, {}, historyPage);
+    const mine = [...waiting.approvals.slice(0, WAITING_MAX), ...waiting.deployments].map((w) => w.d);
+    const linked = [...new Map([...listed, ...mine, ...past.deployments].map((d) => [d.id, d])).values()];
+    await turn();
+    return {
+      now,
+      waiting,
+      listed,
+      past,
+      stats: service.homeStats(user),
+      hidden: hidden.map((d) => d.ref),
+      linked,
+    };
+  }
+
   return {
     /** `user`'s Home, with page `historyPage` of the past deployments. */
-    async homeFor(user: string, historyPage = 1): Promise<Home> {
-      await turn();
-      const now = clock.now();
-      const { shown: all, hidden } = await seenBy({ access }, user, service.activeListing());
-      const found = service.waitingFor(user, all, now);
-      const theirs = found.deployments.slice(0, WAITING_MAX);
-      const theirsShown = new Map(service.shown(theirs.map((t) => t.listing)).map((d) => [d.id, d]));
-      const waiting = {
-        approvals: found.approvals,
-        deployments: theirs.flatMap(({ listing, need }) => {
-          const d = theirsShown.get(listing.id);
-          return d ? [{ d, need }] : [];
-        }),
-        deploymentsTotal: found.deployments.length,
-      };
-      const listed = service.shown(all.slice(0, LISTED_MAX));
-      await turn();
-      const past = await historySeenBy({ access, service }, user, {}, historyPage);
-      const mine = [...waiting.approvals.slice(0, WAITING_MAX), ...waiting.deployments].map((w) => w.d);
-      const linked = [...new Map([...listed, ...mine, ...past.deployments].map((d) => [d.id, d])).values()];
-      await turn();
-      return {
-        now,
-        waiting,
-        listed,
-        past,
-        stats: service.homeStats(user),
-        hidden: hidden.map((d) => d.ref),
-        linked,
-      };
+    homeFor(user: string, historyPage = 1): Promise<Home> {
+      const home = drawing.then(() => draw(user, historyPage));
+      drawing = home.catch(() => undefined);
+      return home;
     },
   };
 }
