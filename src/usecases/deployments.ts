@@ -75,7 +75,7 @@ export function createDeploymentService({
    * (only those are measured).
    */
   let homeStatsSource:
-    | { minute: number; ds: DeliveryFacts[]; team: DeliveryStats; byUser: Map<string, HomeStats> }
+    | { minute: number; to: number; ds: DeliveryFacts[]; team: DeliveryStats; byUser: Map<string, HomeStats> }
     | undefined;
   const past: ReadonlySet<string> = new Set(HISTORY_STATUSES);
   const notify = (d: Deployment, events: DeploymentEvent[]) => {
@@ -239,8 +239,22 @@ export function createDeploymentService({
       const now = clock.now();
       const minute = Math.floor(now / 60_000);
       if (homeStatsSource?.minute !== minute) {
-        const ds = repos.deployments.factsBetween({}, now - HOME_STATS_DAYS * 86_400_000, now);
-        homeStatsSource = { minute, ds, team: deliveryStatsOf(ds, HOME_STATS_DAYS, now), byUser: new Map() };
+        const from = now - HOME_STATS_DAYS * 86_400_000;
+        // A new minute with no past deployment changed: the facts read are kept, those that left the
+        // period dropped and only the ones it gained read (not the period's thousands again).
+        const ds = homeStatsSource
+          ? [
+              ...homeStatsSource.ds.filter((d) => d.windowStart >= from),
+              ...repos.deployments.factsBetween({}, homeStatsSource.to + 1, now),
+            ]
+          : repos.deployments.factsBetween({}, from, now);
+        homeStatsSource = {
+          minute,
+          to: now,
+          ds,
+          team: deliveryStatsOf(ds, HOME_STATS_DAYS, now),
+          byUser: new Map(),
+        };
       }
       const { ds, team, byUser } = homeStatsSource;
       let stats = byUser.get(user);

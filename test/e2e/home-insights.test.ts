@@ -78,6 +78,19 @@ describe('App Home: history and delivery stats', () => {
     expect(h.fake.warnings).toEqual([]);
   });
 
+  it('as days pass, the measures follow the period as a fresh start would draw them', async () => {
+    seed(0);
+    const measures = async (user: string) =>
+      JSON.stringify(await openHome(user)).match(/📊 Delivery.*?The four DORA measures/)?.[0];
+    const before = await measures(PEOPLE.deployer);
+    // Five days later (a new minute, no change): the period has lost its five oldest days.
+    h.clock.advance(5 * DAY);
+    const kept = await measures(PEOPLE.deployer);
+    expect(kept).not.toEqual(before);
+    await h.restart();
+    expect(await measures(PEOPLE.deployer)).toEqual(kept);
+  });
+
   it('shows the measures of an empty history without rates it cannot know', async () => {
     const text = JSON.stringify(await openHome(PEOPLE.stranger));
     expect(text).toContain('*Deployment frequency*\\n0.0 a week (0 in 30 days)');
