@@ -15,6 +15,10 @@ export function createMessagesRepository({ db }: { db: Db }) {
     `SELECT deployment_id AS deploymentId, key, channel_id AS channelId, ts, rendered_hash AS renderedHash
      FROM messages WHERE deployment_id = ?`,
   );
+  const selectOne = db.prepare<[number, string], MessageRecord>(
+    `SELECT deployment_id AS deploymentId, key, channel_id AS channelId, ts, rendered_hash AS renderedHash
+     FROM messages WHERE deployment_id = ? AND key = ?`,
+  );
   const upsert = db.prepare(
     `INSERT INTO messages (deployment_id, key, channel_id, ts, rendered_hash, updated_at) VALUES (@deploymentId, @key, @channelId, @ts, @renderedHash, @at)
      ON CONFLICT (deployment_id, key) DO UPDATE SET channel_id = excluded.channel_id, ts = excluded.ts,
@@ -26,6 +30,10 @@ export function createMessagesRepository({ db }: { db: Db }) {
   return {
     list(deploymentId: number): Map<string, MessageRecord> {
       return new Map(selectAll.all(deploymentId).map((m) => [m.key, m]));
+    },
+    /** One part's record (its parent card's, for a link), read alone. */
+    find(deploymentId: number, key: string): MessageRecord | undefined {
+      return selectOne.get(deploymentId, key);
     },
     save(m: MessageRecord, at: number) {
       upsert.run({ ...m, at });

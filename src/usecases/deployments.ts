@@ -269,7 +269,7 @@ export function createDeploymentService({
 
     /** Where a part of the deployment is shown in Slack, once posted. */
     messageOf(id: number, key: string) {
-      return repos.messages.list(id).get(key);
+      return repos.messages.find(id, key);
     },
 
     /**
