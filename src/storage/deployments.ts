@@ -170,6 +170,16 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
     `SELECT COUNT(*) AS n FROM listing WHERE ${historyWhere}`,
   );
 
+  const selectPeriodRevisions = db.prepare<
+    [{ service: string | null; environment: string | null; from: number; to: number }],
+    { id: number; revision: number }
+  >(
+    `SELECT deployment_id AS id, revision FROM listing WHERE ${historyWhere} AND window_start >= @from AND window_start <= @to
+     ORDER BY window_start, deployment_id`,
+  );
+  const selectFacts = db.prepare<[number], { revision: number; facts: string }>(
+    'SELECT revision, facts FROM listing WHERE deployment_id = ?',
+  );
   const selectPeriod = db.prepare<
     [{ service: string | null; environment: string | null; from: number; to: number }],
     { facts: string }
@@ -361,6 +371,32 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
       return selectPeriod
         .all({ service: filter.service ?? null, environment: filter.environment ?? null, from, to })
         .map((r) => JSON.parse(r.facts) as DeliveryFacts);
+    },
+
+    /**
+     * `factsBetween`, by deployment with its revision, taking from `kept` (an earlier answer) every
+     * deployment still at the revision it had: only the ones changed or new since are read.
+     */
+    factsKept(
+      filter: HistoryFilter,
+      from: number,
+      to: number,
+      kept: ReadonlyMap<number, { revision: number; facts: DeliveryFacts }>,
+    ): Map<number, { revision: number; facts: DeliveryFacts }> {
+      const rows = selectPeriodRevisions.all({
+        service: filter.service ?? null,
+        environment: filter.environment ?? null,
+        from,
+        to,
+      });
+      return new Map(
+        rows.flatMap(({ id, revision }) => {
+          const hit = kept.get(id);
+          if (hit?.revision === revision) return [[id, hit] as const];
+          const row = selectFacts.get(id);
+          return row ? [[id, { revision: row.revision, facts: JSON.parse(row.facts) as DeliveryFacts }] as const] : [];
+        }),
+      );
     },
 
     allIds(): number[] {

@@ -75,8 +75,10 @@ export function createDeploymentService({
    * (only those are measured).
    */
   let homeStatsSource:
-    | { minute: number; to: number; ds: DeliveryFacts[]; team: DeliveryStats; byUser: Map<string, HomeStats> }
+    | { minute: number; ds: DeliveryFacts[]; team: DeliveryStats; byUser: Map<string, HomeStats> }
     | undefined;
+  /** The period's facts as last read, by deployment and revision. */
+  let factsKept: ReadonlyMap<number, { revision: number; facts: DeliveryFacts }> = new Map();
   const past: ReadonlySet<string> = new Set(HISTORY_STATUSES);
   const notify = (d: Deployment, events: DeploymentEvent[]) => {
     if (events.length) {
@@ -239,22 +241,11 @@ export function createDeploymentService({
       const now = clock.now();
       const minute = Math.floor(now / 60_000);
       if (homeStatsSource?.minute !== minute) {
-        const from = now - HOME_STATS_DAYS * 86_400_000;
-        // A new minute with no past deployment changed: the facts read are kept, those that left the
-        // period dropped and only the ones it gained read (not the period's thousands again).
-        const ds = homeStatsSource
-          ? [
-              ...homeStatsSource.ds.filter((d) => d.windowStart >= from),
-              ...repos.deployments.factsBetween({}, homeStatsSource.to + 1, now),
-            ]
-          : repos.deployments.factsBetween({}, from, now);
-        homeStatsSource = {
-          minute,
-          to: now,
-          ds,
-          team: deliveryStatsOf(ds, HOME_STATS_DAYS, now),
-          byUser: new Map(),
-        };
+        // Only the past deployments changed or new since the last read are read again (a change
+        // written by another process included): the period's thousands are not parsed each minute.
+        factsKept = repos.deployments.factsKept({}, now - HOME_STATS_DAYS * 86_400_000, now, factsKept);
+        const ds = [...factsKept.values()].map((k) => k.facts);
+        homeStatsSource = { minute, ds, team: deliveryStatsOf(ds, HOME_STATS_DAYS, now), byUser: new Map() };
       }
       const { ds, team, byUser } = homeStatsSource;
       let stats = byUser.get(user);
