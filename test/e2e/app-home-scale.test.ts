@@ -4,10 +4,9 @@
  * events; links are built, not fetched), and who sees what follows the channels' members.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createdEvent } from '../../src/core/deployment/create.js';
 import { openDatabase } from '../../src/storage/db.js';
 import { createRepositories } from '../../src/storage/index.js';
-import { deploymentInput, template } from '../core/fixtures.js';
+import { seedScheduled } from '../support/past-deployments.js';
 import { PEOPLE, startHarness, type Harness } from '../support/harness.js';
 
 const CHANNELS = Array.from({ length: 12 }, (_, i) => `CTEAM${String(i).padStart(2, '0')}`);
@@ -25,21 +24,12 @@ beforeEach(async () => {
     });
   const db = openDatabase(h.dbFile);
   try {
-    const repos = createRepositories(db);
-    repos.db.transaction(() => {
-      for (let i = 0; i < ACTIVE; i++) {
-        const input = deploymentInput({
-          service: `service-${i}`,
-          version: `3.${i}.0`,
-          windowStart: h.clock.now() + (i + 1) * 3_600_000,
-          windowEnd: h.clock.now() + (i + 3) * 3_600_000,
-          deployerId: PEOPLE.deployer,
-          approvers: { dev_lead: [PEOPLE.dev], qa_lead: [PEOPLE.qa], ops_lead: [PEOPLE.ops] },
-          channelId: CHANNELS[i % CHANNELS.length]!,
-        });
-        repos.deployments.create(createdEvent(input, template), PEOPLE.deployer, h.clock.now());
-      }
-    })();
+    seedScheduled(createRepositories(db), ACTIVE, {
+      now: h.clock.now(),
+      deployerId: PEOPLE.deployer,
+      approvers: { dev_lead: [PEOPLE.dev], qa_lead: [PEOPLE.qa], ops_lead: [PEOPLE.ops] },
+      channelId: (i) => CHANNELS[i % CHANNELS.length]!,
+    });
   } finally {
     db.close();
   }

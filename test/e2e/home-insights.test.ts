@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createdEvent } from '../../src/core/deployment/create.js';
 import { openDatabase } from '../../src/storage/db.js';
 import { createRepositories } from '../../src/storage/index.js';
-import { deploymentInput, template } from '../core/fixtures.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
-import { seedPastDeployments } from '../support/past-deployments.js';
+import { seedPastDeployments, seedScheduled } from '../support/past-deployments.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -31,20 +29,12 @@ function seed(active: number) {
       deployerId: PEOPLE.deployer,
       channelId: CHANNELS.deploys,
     });
-    repos.db.transaction(() => {
-      for (let i = 0; i < active; i++) {
-        const input = deploymentInput({
-          service: `service-${i}`,
-          version: `3.${i}.0`,
-          windowStart: h.clock.now() + (i + 1) * 3_600_000,
-          windowEnd: h.clock.now() + (i + 3) * 3_600_000,
-          deployerId: PEOPLE.deployer,
-          approvers: { dev_lead: [PEOPLE.dev], qa_lead: [PEOPLE.qa], ops_lead: [PEOPLE.ops] },
-          channelId: CHANNELS.deploys,
-        });
-        repos.deployments.create(createdEvent(input, template), PEOPLE.deployer, h.clock.now());
-      }
-    })();
+    seedScheduled(repos, active, {
+      now: h.clock.now(),
+      deployerId: PEOPLE.deployer,
+      approvers: { dev_lead: [PEOPLE.dev], qa_lead: [PEOPLE.qa], ops_lead: [PEOPLE.ops] },
+      channelId: () => CHANNELS.deploys,
+    });
   } finally {
     db.close();
   }

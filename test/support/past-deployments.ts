@@ -71,3 +71,29 @@ function seed(repos: Repositories, n: number, o: PastOptions): number[] {
   }
   return ids;
 }
+
+/**
+ * `n` scheduled deployments written through the storage layer, the i-th of `service-i` version
+ * `3.i.0`, its window from `now` + i + 1 hours, by `deployerId`, waiting on `approvers`, in
+ * `channelId(i)`.
+ */
+export function seedScheduled(
+  repos: Repositories,
+  n: number,
+  o: { now: number; deployerId: string; approvers: Record<string, string[]>; channelId: (i: number) => string },
+): void {
+  repos.db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const input = deploymentInput({
+        service: `service-${i}`,
+        version: `3.${i}.0`,
+        windowStart: o.now + (i + 1) * HOUR,
+        windowEnd: o.now + (i + 3) * HOUR,
+        deployerId: o.deployerId,
+        approvers: o.approvers,
+        channelId: o.channelId(i),
+      });
+      repos.deployments.create(createdEvent(input, template), o.deployerId, o.now);
+    }
+  })();
+}
