@@ -4,7 +4,7 @@ import type { HomeStats } from '../core/deployment/stats.js';
 import type { Deployment } from '../core/deployment/types.js';
 import type { DeployerNeed, PendingApproval } from '../core/deployment/waiting.js';
 import type { DeploymentService } from './deployments.js';
-import { historySeenBy, seenBy, type Sights } from './seen.js';
+import { seenBy, type Sights } from './seen.js';
 
 /** Lines shown per group of "Waiting for you" before "and N more": only those are read. */
 export const WAITING_MAX = 10;
@@ -32,10 +32,7 @@ export interface Home {
   linked: Deployment[];
 }
 
-/**
- * A turn of the event loop between the parts of a Home: other requests (a click) are answered
- * in between, so ten Homes opened at once never hold one back for all of their work.
- */
+/** A turn of the event loop: other requests (a click) are answered in between. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -53,50 +50,45 @@ export function createHomeUseCase({
   clock: Clock;
 }) {
   /**
-   * The Home being drawn, if any: Homes are drawn one after the other (each still yields between its
-   * parts), so a click made while ten people open Home waits for one part of one Home at each of its
-   * steps, not for a part of each of the ten; and the first Homes are published first.
+   * A Home is drawn in parts, and the parts of all the Homes being drawn run one at a time, each
+   * after a turn of the event loop: a click made while ten people open Home waits for one part of
+   * one Home at each of its steps, not for a part of each of the ten. A Home waiting for Slack
+   * (who is in a channel) holds no other meanwhile.
    */
-  let drawing: Promise<unknown> = Promise.resolve();
-
-  async function draw(user: string, historyPage: number): Promise<Home> {
-    await turn();
-    const now = clock.now();
-    const { shown: all, hidden } = await seenBy({ access }, user, service.activeListing());
-    const found = service.waitingFor(user, all, now);
-    const theirs = found.deployments.slice(0, WAITING_MAX);
-    const theirsShown = new Map(service.shown(theirs.map((t) => t.listing)).map((d) => [d.id, d]));
-    const waiting = {
-      approvals: found.approvals,
-      deployments: theirs.flatMap(({ listing, need }) => {
-        const d = theirsShown.get(listing.id);
-        return d ? [{ d, need }] : [];
-      }),
-      deploymentsTotal: found.deployments.length,
-    };
-    const listed = service.shown(all.slice(0, LISTED_MAX));
-    await turn();
-    const past = await historySeenBy({ access, service }, user, {}, historyPage);
-    const mine = [...waiting.approvals.slice(0, WAITING_MAX), ...waiting.deployments].map((w) => w.d);
-    const linked = [...new Map([...listed, ...mine, ...past.deployments].map((d) => [d.id, d])).values()];
-    await turn();
-    return {
-      now,
-      waiting,
-      listed,
-      past,
-      stats: service.homeStats(user),
-      hidden: hidden.map((d) => d.ref),
-      linked,
-    };
+  let lastPart: Promise<unknown> = Promise.resolve();
+  function part<T>(run: () => T): Promise<T> {
+    const done = lastPart.then(turn).then(run);
+    lastPart = done.catch(() => undefined);
+    return done;
   }
 
   return {
     /** `user`'s Home, with page `historyPage` of the past deployments. */
-    homeFor(user: string, historyPage = 1): Promise<Home> {
-      const home = drawing.then(() => draw(user, historyPage));
-      drawing = home.catch(() => undefined);
-      return home;
+    async homeFor(user: string, historyPage = 1): Promise<Home> {
+      const { now, active } = await part(() => ({ now: clock.now(), active: service.activeListing() }));
+      const { shown: all, hidden } = await seenBy({ access }, user, active);
+      const { waiting, listed } = await part(() => {
+        const found = service.waitingFor(user, all, now);
+        const theirs = found.deployments.slice(0, WAITING_MAX);
+        const theirsShown = new Map(service.shown(theirs.map((t) => t.listing)).map((d) => [d.id, d]));
+        return {
+          waiting: {
+            approvals: found.approvals,
+            deployments: theirs.flatMap(({ listing, need }) => {
+              const d = theirsShown.get(listing.id);
+              return d ? [{ d, need }] : [];
+            }),
+            deploymentsTotal: found.deployments.length,
+          },
+          listed: service.shown(all.slice(0, LISTED_MAX)),
+        };
+      });
+      const page = await part(() => service.history({}, historyPage));
+      const past = { ...page, deployments: (await seenBy({ access }, user, page.deployments)).shown };
+      const mine = [...waiting.approvals.slice(0, WAITING_MAX), ...waiting.deployments].map((w) => w.d);
+      const linked = [...new Map([...listed, ...mine, ...past.deployments].map((d) => [d.id, d])).values()];
+      const stats = await part(() => service.homeStats(user));
+      return { now, waiting, listed, past, stats, hidden: hidden.map((d) => d.ref), linked };
     },
   };
 }

@@ -86,6 +86,22 @@ describe('App Home with many deployments in many channels', () => {
     expect(h.fake.warnings).toEqual([]);
   });
 
+  it('Homes opened at once are each published once, each as its person may see it', async () => {
+    await openHome(PEOPLE.deployer);
+    const users = [PEOPLE.deployer, PEOPLE.qa, PEOPLE.dev, PEOPLE.stranger];
+    const from = h.fake.calls.length;
+    await Promise.all(
+      users.map((user) => h.slack.event({ type: 'app_home_opened', user, tab: 'home', channel: 'D123' })),
+    );
+    await h.settled();
+    const published = h.fake.calls.slice(from).filter((c) => c.method === 'views.publish');
+    expect(published.map((c) => c.args.user_id).sort()).toEqual([...users].sort());
+    for (const c of published) {
+      const member = c.args.user_id === PEOPLE.deployer || c.args.user_id === PEOPLE.dev;
+      expect(shows(JSON.stringify(c.args.view), 0)).toBe(member);
+    }
+  });
+
   it('follows the members: who joins a private channel sees its deployments in Home, who leaves no longer does', async () => {
     const before = (await openHome(PEOPLE.qa)).view;
     expect(shows(before, 0)).toBe(false);
