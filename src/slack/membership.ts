@@ -52,6 +52,8 @@ export function createChannelAccess({
 }): ChannelAccessLookup {
   const cache = new Map<string, { access: ChannelAccess; at: number }>();
   const asking = new Map<string, Promise<ChannelAccess>>();
+  /** The membership events heard while a channel is being asked about: applied to Slack's answer too. */
+  const heard = new Map<string, Array<{ user: string; joined: boolean }>>();
   /** The conversations.list pass running, if any: asks made meanwhile wait for it. */
   let listing: Promise<void> | null = null;
 
@@ -114,7 +116,12 @@ export function createChannelAccess({
   function ask(channel: string): Promise<ChannelAccess> {
     let pending = asking.get(channel);
     if (!pending) {
+      heard.set(channel, []);
       pending = load(channel).then((access) => {
+        // An answer made before someone joined or left must not undo what the event said.
+        for (const { user, joined } of heard.get(channel) ?? [])
+          if (access.kind === 'private') (access.members as Set<string>)[joined ? 'add' : 'delete'](user);
+        heard.delete(channel);
         if (access.kind !== 'unknown') cache.set(channel, { access, at: now() });
         return access;
       });
@@ -172,7 +179,13 @@ export function createChannelAccess({
     async idle() {
       while (listing || asking.size) await Promise.allSettled([listing, ...asking.values()]);
     },
-    joined: (channel, user) => void members(channel)?.add(user),
-    left: (channel, user) => void members(channel)?.delete(user),
+    joined: (channel, user) => {
+      members(channel)?.add(user);
+      heard.get(channel)?.push({ user, joined: true });
+    },
+    left: (channel, user) => {
+      members(channel)?.delete(user);
+      heard.get(channel)?.push({ user, joined: false });
+    },
   };
 }

@@ -142,6 +142,37 @@ describe('who may see, between two answers of Slack', () => {
     expect(await late).toEqual(['full']);
   });
 
+  it('someone who leaves while Slack is being asked again stays out, whatever the answer made before says', async () => {
+    let t = 0;
+    let answerMembers: (() => void) | null = null;
+    const client = {
+      conversations: {
+        info: async () => ({ channel: { id: 'CSECRET', is_private: true } }),
+        // The members as they are when asked; the answer arrives when the test says.
+        members: async () => {
+          const members = ['UMEMBER', 'UOTHER'];
+          if (t > 0) await new Promise<void>((r) => (answerMembers = r));
+          return { members, response_metadata: { next_cursor: '' } };
+        },
+      },
+    };
+    const access = createChannelAccess({
+      client: client as unknown as WebClient,
+      now: () => t,
+      logger: createLogger({ write: () => undefined }),
+    });
+    const ds = placed(['CSECRET']);
+    expect([...(await access.sights('UMEMBER', ds)).values()]).toEqual(['full']);
+    t = 2 * MINUTE;
+    await access.sights('UMEMBER', ds);
+    while (!answerMembers) await new Promise((r) => setImmediate(r));
+    access.left('CSECRET', 'UMEMBER');
+    (answerMembers as () => void)();
+    await access.idle();
+    expect([...(await access.sights('UMEMBER', ds)).values()]).toEqual(['exists']);
+    expect([...(await access.sights('UOTHER', ds)).values()]).toEqual(['full']);
+  });
+
   it('answers a stale list at once while one conversations.list pass refreshes it', async () => {
     let t = 0;
     const { access, calls, release } = slack(PUBLIC, {}, { now: () => t, held: true });
