@@ -25,7 +25,7 @@ import {
   type HistoryPage,
 } from '../core/deployment/history.js';
 import type { Listing } from '../core/deployment/listing.js';
-import { needAt, waitingFor, type DeployerNeed, type PendingApproval } from '../core/deployment/waiting.js';
+import { needAt, waitingFor, type DeployerNeed } from '../core/deployment/waiting.js';
 import type { Deployment, DeploymentInput } from '../core/deployment/types.js';
 import { DomainError, isDomainError } from '../core/errors.js';
 import type { Template } from '../core/template/schema.js';
@@ -77,6 +77,15 @@ export function createDeploymentService({
   let homeStatsSource:
     | { minute: number; ds: DeliveryFacts[]; team: DeliveryStats; byUser: Map<string, HomeStats> }
     | undefined;
+  /**
+   * The approvals each person may give on each active deployment, as decided on its snapshot at
+   * one revision (they change only with the snapshot; the policy is the configuration's): an
+   * approver named on thousands of deployments opens Home without their snapshots being read.
+   */
+  const approvalsDecided = new Map<
+    number,
+    { revision: number; byUser: Map<string, Array<{ role: string; label: string }>> }
+  >();
   /** The period's facts as last read, by deployment and revision. */
   let factsKept: ReadonlyMap<number, { revision: number; facts: DeliveryFacts }> = new Map();
   const past: ReadonlySet<string> = new Set(HISTORY_STATUSES);
@@ -202,15 +211,37 @@ export function createDeploymentService({
     /**
      * What is waiting for `user` among `listed` (the active deployments they may see), soonest first:
      * the approvals they can give, decided on the snapshots of those naming them (`waitingFor`, with
-     * each one's policy), and their own deployments that need them now, from the listing's timelines.
+     * each one's policy) once per revision and person, and their own deployments that need them
+     * now, from the listing's timelines.
      */
     waitingFor(
       user: string,
       listed: readonly Listing[],
       now: number,
-    ): { approvals: PendingApproval[]; deployments: Array<{ listing: Listing; need: DeployerNeed }> } {
-      const named = listed.filter((l) => l.approvers.includes(user));
-      const { approvals } = waitingFor(user, this.shown(named), now, policyFor);
+    ): {
+      approvals: Array<{ listing: Listing; role: string; label: string }>;
+      deployments: Array<{ listing: Listing; need: DeployerNeed }>;
+    } {
+      const approvals = listed.flatMap((listing) => {
+        if (!listing.approvers.includes(user)) return [];
+        let known = approvalsDecided.get(listing.id);
+        if (known?.revision !== listing.revision) {
+          known = { revision: listing.revision, byUser: new Map() };
+          approvalsDecided.set(listing.id, known);
+        }
+        let mine = known.byUser.get(user);
+        if (!mine) {
+          const d = repos.deployments.at(listing.id, listing.revision);
+          mine = d ? waitingFor(user, [d], now, policyFor).approvals.map(({ role, label }) => ({ role, label })) : [];
+          known.byUser.set(user, mine);
+        }
+        return mine.map((a) => ({ listing, ...a }));
+      });
+      // Deployments no longer listed (finished) leave the memo.
+      if (approvalsDecided.size > 2 * listed.length + 100) {
+        const ids = new Set(listed.map((l) => l.id));
+        for (const id of approvalsDecided.keys()) if (!ids.has(id)) approvalsDecided.delete(id);
+      }
       const deployments = listed.flatMap((listing) => {
         const need = listing.deployerId === user ? needAt(listing.needs, now) : null;
         return need ? [{ listing, need }] : [];

@@ -14,9 +14,10 @@ const LISTED_MAX = 30;
 /** Everything a person's App Home shows, as they may see it. */
 export interface Home {
   now: number;
-  /** "Waiting for you": the approvals they can give, and the first of their deployments that need them (of `deploymentsTotal`). */
+  /** "Waiting for you": the first approvals they can give (of `approvalsTotal`) and of their deployments that need them (of `deploymentsTotal`). */
   waiting: {
     approvals: PendingApproval[];
+    approvalsTotal: number;
     deployments: Array<{ d: Deployment; need: DeployerNeed }>;
     deploymentsTotal: number;
   };
@@ -69,13 +70,21 @@ export function createHomeUseCase({
       const { shown: all, hidden } = await seenBy({ access }, user, active);
       const { waiting, listed } = await part(() => {
         const found = service.waitingFor(user, all, now);
+        // Only the first lines of each group are read (their snapshots); the rest are counted.
+        const approvals = found.approvals.slice(0, WAITING_MAX);
         const theirs = found.deployments.slice(0, WAITING_MAX);
-        const theirsShown = new Map(service.shown(theirs.map((t) => t.listing)).map((d) => [d.id, d]));
+        const read = new Map(
+          service.shown([...approvals, ...theirs].map((t) => t.listing)).map((d) => [d.id, d] as const),
+        );
         return {
           waiting: {
-            approvals: found.approvals,
+            approvals: approvals.flatMap(({ listing, role, label }) => {
+              const d = read.get(listing.id);
+              return d ? [{ d, role, label }] : [];
+            }),
+            approvalsTotal: found.approvals.length,
             deployments: theirs.flatMap(({ listing, need }) => {
-              const d = theirsShown.get(listing.id);
+              const d = read.get(listing.id);
               return d ? [{ d, need }] : [];
             }),
             deploymentsTotal: found.deployments.length,
@@ -85,7 +94,7 @@ export function createHomeUseCase({
       });
       const page = await part(() => service.history({}, historyPage));
       const past = { ...page, deployments: (await seenBy({ access }, user, page.deployments)).shown };
-      const mine = [...waiting.approvals.slice(0, WAITING_MAX), ...waiting.deployments].map((w) => w.d);
+      const mine = [...waiting.approvals, ...waiting.deployments].map((w) => w.d);
       const linked = [...new Map([...listed, ...mine, ...past.deployments].map((d) => [d.id, d])).values()];
       const stats = await part(() => service.homeStats(user));
       return { now, waiting, listed, past, stats, hidden: hidden.map((d) => d.ref), linked };

@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/db.js';
 import { createRepositories } from '../../src/storage/index.js';
 import { seedScheduled } from '../support/past-deployments.js';
+import { ActionId } from '../../src/slack/ids.js';
+import { press } from '../support/flows.js';
 import { PEOPLE, startHarness, type Harness } from '../support/harness.js';
 
 const CHANNELS = Array.from({ length: 12 }, (_, i) => `CTEAM${String(i).padStart(2, '0')}`);
@@ -62,6 +64,18 @@ const membership = (type: 'member_joined_channel' | 'member_left_channel', user:
 };
 
 describe('App Home with many deployments in many channels', () => {
+  it('an approver named on every deployment sees the first ten approvals and how many more, following what they sign', async () => {
+    const approvals = async () => JSON.stringify((await openHome(PEOPLE.qa)).view).match(/Your approvals.*?more_/)?.[0];
+    const before = await approvals();
+    expect(before).toContain('*DEP-3* · *service-2 3.2.0*');
+    expect(before).toContain('_and 90 more_');
+    await press(h, PEOPLE.qa, ActionId.approve, { d: 3, r: 'qa_lead' });
+    const after = await approvals();
+    expect(after).not.toContain('DEP-3*');
+    expect(after).toContain('_and 89 more_');
+    expect(await approvals()).toEqual(after);
+  });
+
   it('asks Slack about the channels once, then opens from what it knows; no permalink is fetched', async () => {
     const first = await openHome(PEOPLE.deployer);
     // One list pass says which channels are public; the two private ones' members are read.
@@ -119,6 +133,9 @@ describe('App Home with many deployments in many channels', () => {
     expect(shows(deployer.view, 0)).toBe(true);
     expect(shows(deployer.view, 1)).toBe(false);
     expect(deployer.view).toContain('🔒 DEP-2,');
+    // QA is named on every deployment: ten approvals listed, the rest counted (those they now see).
+    expect(before).toContain('_and 90 more_');
+    expect(qa.view).toContain('_and 100 more_');
     // Neither asked Slack again: the events said it.
     expect(qa.count).toEqual({ 'views.publish': 1 });
     expect(deployer.count).toEqual({ 'views.publish': 1 });

@@ -37,10 +37,10 @@ export function needText(need: DeployerNeed): string {
 }
 
 /**
- * What is waiting for the user; `deployments` may hold only the first `WAITING_MAX` of
- * `deploymentsTotal` (the rest are counted, not read).
+ * What is waiting for the user; `approvals` and `deployments` may hold only the first
+ * `WAITING_MAX` of `approvalsTotal` and `deploymentsTotal` (the rest are counted, not read).
  */
-export type HomeWaiting = Waiting & { deploymentsTotal?: number };
+export type HomeWaiting = Waiting & { approvalsTotal?: number; deploymentsTotal?: number };
 
 /** "Waiting for you": the approvals the user can give and their own deployments that need them, one line each. */
 function waitingBlocks(waiting: HomeWaiting, links: ReadonlyMap<number, string | null>): KnownBlock[] {
@@ -55,6 +55,7 @@ function waitingBlocks(waiting: HomeWaiting, links: ReadonlyMap<number, string |
       WAITING_MAX,
       ({ d, label }) =>
         `${link(d)} · ${serviceLine(d)} · ${slackDate(d.window.start)} — approve as *${clip(label, 80)}*`,
+      waiting.approvalsTotal,
     );
     blocks.push(section(`*✍️ Your approvals*\n${joinLines(lines, 2_800)}`));
   }
