@@ -330,6 +330,7 @@ export async function startLiftoff({
     logger,
     sync,
     timingsFor,
+    pace: slack.pacer,
     hooks: hookRunner,
     healthChecks: healthCheckRunner,
     // After each tick's claiming, the wake-up is armed for the next pending job.
