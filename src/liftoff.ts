@@ -331,6 +331,7 @@ export async function startLiftoff({
     sync,
     timingsFor,
     pace: slack.pacer,
+    durability,
     hooks: hookRunner,
     healthChecks: healthCheckRunner,
     // After each tick's claiming, the wake-up is armed for the next pending job.

@@ -13,6 +13,7 @@ import type { MessageSync } from '../slack/sync.js';
 import { confirmsSteps, LIFTOFF_ACTOR, stepsDoneByNotice } from '../core/schedule/liftoff-steps.js';
 import { renderNotice } from '../slack/views/notices/index.js';
 import { JOB_LABELS } from '../slack/views/notices/alert.js';
+import type { Durability } from '../storage/durability.js';
 import type { Repositories } from '../storage/index.js';
 import { writeTransaction } from '../storage/transaction.js';
 import type { Logger } from '../support/logger.js';
@@ -45,6 +46,11 @@ export interface SchedulerDeps {
    * now. Without it, timers are redrawn whenever they move.
    */
   pace?: Pick<Pacer, 'backgroundRoom'>;
+  /**
+   * Commits synced off the event loop (storage/durability.ts): a tick's claim is committed without
+   * waiting for the disk, and its jobs start once it is on disk. Without it, the claim syncs at once.
+   */
+  durability?: Pick<Durability, 'deferred' | 'durable'>;
 }
 
 /** A timer is looked at again at most this many refresh periods later, even when its face seems settled. */
@@ -79,6 +85,7 @@ export function createScheduler({
   healthChecks,
   observeTick,
   pace,
+  durability,
 }: SchedulerDeps) {
   const log = logger.child({ component: 'scheduler' });
   /** Per running deployment: what its timers show as drawn, at which revision, since when, and when to look again. */
@@ -364,13 +371,17 @@ export function createScheduler({
   function dispatchDue(): Promise<unknown> {
     const now = clock.now();
     const sending: Promise<void>[] = [];
-    for (const job of repos.jobs.claimDue(now)) {
+    const claimed = durability ? durability.deferred(() => repos.jobs.claimDue(now)) : repos.jobs.claimDue(now);
+    // Nothing is posted or called before its claim is on disk: after a crash, `recover` finds it `sending`.
+    const onDisk = claimed.length && durability ? durability.durable() : Promise.resolve();
+    for (const job of claimed) {
       // Hook calls and health checks stay claimed (sending) until they end, so no other tick or process calls them meanwhile.
       const lane = isHookKind(job.kind) || job.kind === 'health_checks' ? null : laneOf(job);
       // Archiving a channel comes after the notices already on their way (they may be its own).
-      if (job.kind === 'archive_room') sending.push(enqueue(lane ?? '', job, Promise.allSettled([...lanes.values()])));
-      else if (lane === null) sending.push(track(runThenAlert(job)));
-      else sending.push(enqueue(lane, job));
+      if (job.kind === 'archive_room')
+        sending.push(enqueue(lane ?? '', job, Promise.all([onDisk, Promise.allSettled([...lanes.values()])])));
+      else if (lane === null) sending.push(track(onDisk.then(() => runThenAlert(job))));
+      else sending.push(enqueue(lane, job, onDisk));
     }
     // The timer redraws are started (not finished) when the tick's promise resolves.
     sending.push(refreshTimers(now));
