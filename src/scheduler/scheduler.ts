@@ -247,19 +247,26 @@ export function createScheduler({
    * drawn at once by its own path, always finds room.
    */
   function refreshTimers(now: number): Promise<void> {
+    // No room for a redraw: nothing would be looked at, the index is not even read.
+    if (!roomForRedraw()) return looking ?? Promise.resolve();
     // From the status index: a deployment whose timer is not due, and unchanged since, is not even read.
     const rows = repos.deployments.mayBeRunning();
-    const ids = new Set(rows.map((r) => r.id));
+    const ids = new Set<number>();
+    const due: Array<{ id: number; revision: number; drawnAt: number }> = [];
+    for (const r of rows) {
+      ids.add(r.id);
+      const t = timers.get(r.id);
+      if (t === undefined || t.revision !== r.revision || now >= t.lookAt)
+        due.push({ id: r.id, revision: r.revision, drawnAt: t?.drawnAt ?? 0 });
+    }
     for (const id of timers.keys()) if (!ids.has(id)) timers.delete(id);
-    toLook = rows
-      .filter((r) => {
-        const t = timers.get(r.id);
-        return t === undefined || t.revision !== r.revision || now >= t.lookAt;
-      })
-      .sort((a, b) => (timers.get(a.id)?.drawnAt ?? 0) - (timers.get(b.id)?.drawnAt ?? 0));
+    toLook = due.sort((a, b) => a.drawnAt - b.drawnAt);
     if (toLook.length) looking ??= track(lookAtTimers());
     return looking ?? Promise.resolve();
   }
+
+  /** Whether a background `chat.update` would go out now. */
+  const roomForRedraw = () => (pace?.backgroundRoom('chat.update') ?? Number.POSITIVE_INFINITY) >= 1;
 
   /** The running deployments due for a look, longest undrawn first (each tick makes it anew). */
   let toLook: Array<{ id: number; revision: number }> = [];
@@ -270,7 +277,7 @@ export function createScheduler({
       while (toLook.length) {
         await new Promise((resolve) => setImmediate(resolve));
         // No room in the background share: the rest are looked at from the next tick on, first in line.
-        if ((pace?.backgroundRoom('chat.update') ?? Number.POSITIVE_INFINITY) < 1) return;
+        if (!roomForRedraw()) return;
         const next = toLook.shift();
         // Background: a click's redraw goes before it in Slack's lanes.
         if (next && lookAt(next, clock.now())) await sync.sync(next.id, 'background');
