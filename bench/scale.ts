@@ -354,6 +354,15 @@ export interface IdleResult {
 }
 
 /** CPU over an idle period with running phases (timers on their cards), both processes at once. */
+/** Waits (at most two minutes) until the server uses under a tenth of a core over two seconds. */
+async function settled(server: Server): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const before = server.cpuMs();
+    await new Promise((r) => setTimeout(r, 2000));
+    if (server.cpuMs() - before < 200) return;
+  }
+}
+
 export async function runIdle(o: ScaleOptions & { seconds: number }): Promise<IdleResult> {
   const file = join(o.dir, 'idle.db');
   const seeded = seedDatabase(file, {
@@ -373,6 +382,8 @@ export async function runIdle(o: ScaleOptions & { seconds: number }): Promise<Id
   const liftoff = await startServer({ name: 'liftoff', fake: o.fake, cwd: o.dir, env: { LIFTOFF_DB: file } });
   try {
     await quiet(o.fake, 3000, 120_000);
+    // The start-up reconciliation renders every card without calling Slack (they are drawn): idle is after it.
+    await settled(liftoff);
     o.log(`  ${seeded.active.length} active deployments, ${running} in progress; idle for ${o.seconds} s`);
     const l0 = liftoff.cpuMs();
     const b0 = o.baseline.cpuMs();

@@ -334,6 +334,8 @@ export async function startLiftoff({
     logger,
     sync,
     timingsFor,
+    pace: slack.pacer,
+    durability,
     hooks: hookRunner,
     healthChecks: healthCheckRunner,
     // After each tick's claiming, the wake-up is armed for the next pending job.

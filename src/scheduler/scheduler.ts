@@ -8,10 +8,12 @@ import type { HealthCheckRunner } from '../hooks/health-checks.js';
 import { nextProgress } from '../core/schedule/plan.js';
 import { skipReason } from '../core/schedule/stale.js';
 import { timerFace } from '../core/schedule/timer-face.js';
+import type { Pacer } from '../slack/pacing.js';
 import type { MessageSync } from '../slack/sync.js';
 import { confirmsSteps, LIFTOFF_ACTOR, stepsDoneByNotice } from '../core/schedule/liftoff-steps.js';
 import { renderNotice } from '../slack/views/notices/index.js';
 import { JOB_LABELS } from '../slack/views/notices/alert.js';
+import type { Durability } from '../storage/durability.js';
 import type { Repositories } from '../storage/index.js';
 import { writeTransaction } from '../storage/transaction.js';
 import type { Logger } from '../support/logger.js';
@@ -39,10 +41,20 @@ export interface SchedulerDeps {
   healthChecks?: Pick<HealthCheckRunner, 'run'>;
   /** Told how long each tick took, in seconds (the metrics). */
   observeTick?: (seconds: number) => void;
+  /**
+   * Slack's pace (pacing.ts): a timer is redrawn only when a background `chat.update` would go out
+   * now. Without it, timers are redrawn whenever they move.
+   */
+  pace?: Pick<Pacer, 'backgroundRoom'>;
+  /**
+   * Commits synced off the event loop (storage/durability.ts): a tick's claim is committed without
+   * waiting for the disk, and its jobs start once it is on disk. Without it, the claim syncs at once.
+   */
+  durability?: Pick<Durability, 'deferred' | 'durable'>;
 }
 
-/** Timer redraws (a timer's minute moved, nothing else) started in a minute at most: a third of Slack's `chat.update` tier. */
-export const TIMER_REDRAWS_PER_MINUTE = 20;
+/** A timer is looked at again at most this many refresh periods later, even when its face seems settled. */
+const LOOK_AHEAD_STEPS = 4;
 
 /** Marks a job released after a post without a clear answer that was not in the history yet: it may still land. */
 const NOT_FOUND_YET = 'not found yet after ';
@@ -72,12 +84,12 @@ export function createScheduler({
   hooks = NO_HOOK_RUNNER,
   healthChecks,
   observeTick,
+  pace,
+  durability,
 }: SchedulerDeps) {
   const log = logger.child({ component: 'scheduler' });
-  /** Per running deployment: when its timer was last looked at, what it showed, at which revision, how often to look. */
-  const lastRefresh = new Map<number, { at: number; face: string; revision: number; every: number; drawnAt: number }>();
-  /** When the timer redraws of the last minute were started (the budget). */
-  const timerRedraws: number[] = [];
+  /** Per running deployment: what its timers show as drawn, at which revision, since when, and when to look again. */
+  const timers = new Map<number, { face: string; revision: number; drawnAt: number; lookAt: number }>();
   let chain: Promise<void> = Promise.resolve();
   let queued: Promise<void> | null = null;
 
@@ -225,76 +237,82 @@ export function createScheduler({
   }
 
   /**
-   * Redraws running deployments so their phase (or rollback) timers move: looked at
-   * at most once per `timerRefreshSeconds` each, and rendered only when a timer's
-   * shown minute can have changed since (`timerFace`), so a look costs no render.
-   * A timer that only moved is redrawn within a budget of `TIMER_REDRAWS_PER_MINUTE`
-   * (`chat.update` is Slack's Tier 3, about 50 a minute for the whole workspace, and
-   * people's clicks need it too), the longest undrawn first: with many phases
-   * running at once, each timer moves every few minutes instead of drawing 429s.
+   * Redraws running deployments so their phase (or rollback) timers move. A tick only picks, from
+   * the status index, the running deployments whose timer is due for a look (its shown minute may
+   * have moved, or the deployment changed), longest undrawn first; the looks and redraws follow,
+   * one per turn of the event loop, and each redraw waits for the one before. A timer is redrawn
+   * only while the pacer says a background `chat.update` would go out now (Slack's Tier 3, about
+   * 50 a minute for the workspace, a share of it for background work): with many phases running,
+   * each timer moves every few minutes, no render waits for the minute, and a person's change,
+   * drawn at once by its own path, always finds room.
    */
   function refreshTimers(now: number): Promise<void> {
-    // From the status index: a deployment looked at recently, and unchanged since, is not even read.
+    // No room for a redraw: nothing would be looked at, the index is not even read.
+    if (!roomForRedraw()) return looking ?? Promise.resolve();
+    // From the status index: a deployment whose timer is not due, and unchanged since, is not even read.
     const rows = repos.deployments.mayBeRunning();
-    const ids = new Set(rows.map((r) => r.id));
-    for (const id of lastRefresh.keys()) if (!ids.has(id)) lastRefresh.delete(id);
-    const due = rows
-      .filter((r) => {
-        const last = lastRefresh.get(r.id);
-        return last === undefined || last.revision !== r.revision || now - last.at >= last.every;
-      })
-      .sort((a, b) => (lastRefresh.get(a.id)?.drawnAt ?? 0) - (lastRefresh.get(b.id)?.drawnAt ?? 0));
-    while (timerRedraws.length && timerRedraws[0]! <= now - 60_000) timerRedraws.shift();
-    for (const r of due) {
-      const last = lastRefresh.get(r.id);
-      const d = repos.deployments.at(r.id, r.revision);
-      if (!d || !(currentPhase(d) || d.status === 'rolling_back')) {
-        lastRefresh.set(r.id, {
-          at: now,
-          face: '',
-          revision: r.revision,
-          every: Number.POSITIVE_INFINITY,
-          drawnAt: now,
-        });
-        continue;
-      }
-      const face = timerFace(d, now);
-      const every = timingsFor(d).timerRefreshSeconds * 1000;
-      // A first look (after a start, whose reconciliation draws everything) counts as a timer redraw too.
-      const timerOnly = last === undefined || last.revision === d.revision;
-      if (last?.face === face || (timerOnly && timerRedraws.length >= TIMER_REDRAWS_PER_MINUTE)) {
-        // Unchanged, or over the budget: what it shows stays as drawn, and the next look tries again.
-        lastRefresh.set(r.id, { ...(last ?? { face: '', drawnAt: 0 }), at: now, revision: d.revision, every });
-        continue;
-      }
-      if (timerOnly) timerRedraws.push(now);
-      lastRefresh.set(r.id, { at: now, face, revision: d.revision, every, drawnAt: now });
-      redrawSoon(d.id);
+    const ids = new Set<number>();
+    const due: Array<{ id: number; revision: number; drawnAt: number }> = [];
+    for (const r of rows) {
+      ids.add(r.id);
+      const t = timers.get(r.id);
+      if (t === undefined || t.revision !== r.revision || now >= t.lookAt)
+        due.push({ id: r.id, revision: r.revision, drawnAt: t?.drawnAt ?? 0 });
     }
-    return redrawing ?? Promise.resolve();
+    for (const id of timers.keys()) if (!ids.has(id)) timers.delete(id);
+    toLook = due.sort((a, b) => a.drawnAt - b.drawnAt);
+    if (toLook.length) looking ??= track(lookAtTimers());
+    return looking ?? Promise.resolve();
+  }
+
+  /** Whether a background `chat.update` would go out now. */
+  const roomForRedraw = () => (pace?.backgroundRoom('chat.update') ?? Number.POSITIVE_INFINITY) >= 1;
+
+  /** The running deployments due for a look, longest undrawn first (each tick makes it anew). */
+  let toLook: Array<{ id: number; revision: number }> = [];
+  let looking: Promise<void> | null = null;
+
+  async function lookAtTimers(): Promise<void> {
+    try {
+      while (toLook.length) {
+        await new Promise((resolve) => setImmediate(resolve));
+        // No room in the background share: the rest are looked at from the next tick on, first in line.
+        if (!roomForRedraw()) return;
+        const next = toLook.shift();
+        // Background: a click's redraw goes before it in Slack's lanes.
+        if (next && lookAt(next, clock.now())) await sync.sync(next.id, 'background');
+      }
+    } finally {
+      looking = null;
+    }
   }
 
   /**
-   * Timer redraws, started one per turn of the event loop (each renders its deployment first):
-   * hundreds of running phases whose minute changed together never hold a request, or the tick,
-   * for all their renders at once. Not awaited: a redraw waits for Slack's pace, and due notices
-   * must not wait behind it.
+   * Notes what a running deployment's timers show; says whether they moved since drawn. A first
+   * look (the start-up reconciliation draws everything) and a change (its own path drew it) only
+   * note what is shown now.
    */
-  const toRedraw = new Set<number>();
-  let redrawing: Promise<void> | null = null;
-  function redrawSoon(id: number) {
-    toRedraw.add(id);
-    redrawing ??= track(
-      (async () => {
-        for (const next of toRedraw) {
-          toRedraw.delete(next);
-          await new Promise((resolve) => setImmediate(resolve));
-          // Background: a click's redraw goes before it in Slack's lanes.
-          inFlight(sync.sync(next, 'background'));
-        }
-        redrawing = null;
-      })(),
-    );
+  function lookAt(r: { id: number; revision: number }, now: number): boolean {
+    const last = timers.get(r.id);
+    const d = repos.deployments.at(r.id, r.revision);
+    if (!d || !(currentPhase(d) || d.status === 'rolling_back')) {
+      timers.set(r.id, { face: '', revision: r.revision, drawnAt: now, lookAt: Number.POSITIVE_INFINITY });
+      return false;
+    }
+    const face = timerFace(d, now);
+    const moved = last !== undefined && last.revision === d.revision && last.face !== face;
+    // The next look: when the shown face changes, sought a refresh period at a time.
+    const every = timingsFor(d).timerRefreshSeconds * 1000;
+    let step = 1;
+    while (step < LOOK_AHEAD_STEPS && timerFace(d, now + step * every) === face) step++;
+    const drawn = moved || last === undefined || last.revision !== d.revision;
+    timers.set(r.id, {
+      face,
+      revision: d.revision,
+      drawnAt: drawn ? now : last.drawnAt,
+      lookAt: now + step * every,
+    });
+    return moved;
   }
 
   /** Runs one claimed job; a bug never leaves it claimed: it becomes uncertain, not resent. */
@@ -317,7 +335,6 @@ export function createScheduler({
     calls.add(tracked);
     return tracked;
   }
-  const inFlight = (work: Promise<void>) => void track(work);
 
   /**
    * The notices of each channel, one after another in the order they fell due (Slack takes about a
@@ -361,13 +378,17 @@ export function createScheduler({
   function dispatchDue(): Promise<unknown> {
     const now = clock.now();
     const sending: Promise<void>[] = [];
-    for (const job of repos.jobs.claimDue(now)) {
+    const claimed = durability ? durability.deferred(() => repos.jobs.claimDue(now)) : repos.jobs.claimDue(now);
+    // Nothing is posted or called before its claim is on disk: after a crash, `recover` finds it `sending`.
+    const onDisk = claimed.length && durability ? durability.durable() : Promise.resolve();
+    for (const job of claimed) {
       // Hook calls and health checks stay claimed (sending) until they end, so no other tick or process calls them meanwhile.
       const lane = isHookKind(job.kind) || job.kind === 'health_checks' ? null : laneOf(job);
       // Archiving a channel comes after the notices already on their way (they may be its own).
-      if (job.kind === 'archive_room') sending.push(enqueue(lane ?? '', job, Promise.allSettled([...lanes.values()])));
-      else if (lane === null) sending.push(track(runThenAlert(job)));
-      else sending.push(enqueue(lane, job));
+      if (job.kind === 'archive_room')
+        sending.push(enqueue(lane ?? '', job, Promise.all([onDisk, Promise.allSettled([...lanes.values()])])));
+      else if (lane === null) sending.push(track(onDisk.then(() => runThenAlert(job))));
+      else sending.push(enqueue(lane, job, onDisk));
     }
     // The timer redraws are started (not finished) when the tick's promise resolves.
     sending.push(refreshTimers(now));

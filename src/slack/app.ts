@@ -4,7 +4,7 @@ import type { RuntimeConfig } from '../config/env.js';
 import { healthRoutes, type HealthChecks } from '../health/routes.js';
 import type { Logger } from '../support/logger.js';
 import { createSlackClients } from './clients.js';
-import type { Pace } from './pacing.js';
+import type { Pace, Pacer } from './pacing.js';
 import { slackErrorCode } from './errors.js';
 
 export interface SlackAppParts {
@@ -21,6 +21,8 @@ export interface SlackAppParts {
    * at once (nothing was posted) and retried later by the scheduler.
    */
   noticeClient: WebClient;
+  /** The clients' pace (pacing.ts): the scheduler asks it before a timer redraw. */
+  pacer: Pacer;
   /** Resolves the bot's identity with auth.test; never blocks start-up. */
   identify(): Promise<{ botUserId?: string; botId?: string; teamId?: string } | null>;
 }
@@ -89,6 +91,7 @@ export function buildSlackApp(
     client,
     once: noticeClient,
     interactive: interactiveClient,
+    pacer,
   } = createSlackClients(config.botToken, options, pace);
   let identity: Promise<{ botUserId?: string; botId?: string; teamId?: string } | null> | null = null;
   const identify = () => {
@@ -123,7 +126,7 @@ export function buildSlackApp(
       return { botToken: config.botToken, ...(id ?? {}) };
     },
   });
-  return { app, receiver, client, noticeClient, interactiveClient, identify };
+  return { app, receiver, client, noticeClient, interactiveClient, pacer, identify };
 }
 
 /**

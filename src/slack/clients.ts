@@ -70,6 +70,8 @@ export interface SlackClients {
    * once, as a 429 would be.
    */
   interactive: WebClient;
+  /** Their pace: asked by work that can wait whether a background call would go out now. */
+  pacer: Pacer;
 }
 
 /**
@@ -92,5 +94,6 @@ export function createSlackClients(
       pacer,
       INTERACTIVE_MAX_WAIT_MS,
     ),
+    pacer,
   };
 }

@@ -128,6 +128,13 @@ export interface Pacer {
   turn(method: string, options?: TurnOptions): Promise<Done>;
   /** Slack answered 429: no call of `method` (a post: to that channel) before `ms` have passed. */
   pause(method: string, ms: number, channel?: string): void;
+  /**
+   * How many background calls of `method` would be let through now: what the background share of its
+   * minute has left, less the calls already waiting in its lane (they go first). 0 while a 429 pauses
+   * it; Infinity for a method without a tier. Work that can wait (timer redraws) asks before it
+   * renders, so nothing is drawn only to wait for the minute.
+   */
+  backgroundRoom(method: string): number;
 }
 
 /**
@@ -222,12 +229,20 @@ export function createPacer(
     return lane;
   }
 
+  /** Forgets the calls more than a minute old. */
+  function forget(lane: Lane, t: number) {
+    while (lane.sent.length && t - lane.sent[0]!.at >= minuteMs) lane.sent.shift();
+  }
+
+  /** The calls a minute may hold for background work. */
+  const backgroundCap = (lane: Lane) => Math.max(1, Math.floor(lane.limit * BACKGROUND_SHARE));
+
   /** Lets through every waiting call that may go now, urgent ones first; wakes up again when the next one may. */
   function pump(method: string, lane: Lane) {
     if (lane.timer) clearTimeout(lane.timer);
     lane.timer = null;
     const t = now();
-    while (lane.sent.length && t - lane.sent[0]!.at >= minuteMs) lane.sent.shift();
+    forget(lane, t);
     let wakeAt = Number.POSITIVE_INFINITY;
     if (t < lane.pausedUntil) wakeAt = lane.pausedUntil;
     // The minute is full even for a person's call: nothing goes before its oldest call is a minute old.
@@ -235,7 +250,7 @@ export function createPacer(
     else {
       const order = [...lane.waiting.filter(isUrgent), ...lane.waiting.filter((w) => !isUrgent(w))];
       for (const ticket of order) {
-        const cap = isUrgent(ticket) ? lane.limit : Math.max(1, Math.floor(lane.limit * BACKGROUND_SHARE));
+        const cap = isUrgent(ticket) ? lane.limit : backgroundCap(lane);
         if (lane.sent.length >= cap) {
           // Room comes when the call that put the minute at its cap is a minute old.
           wakeAt = Math.min(wakeAt, lane.sent[lane.sent.length - cap]!.at + minuteMs);
@@ -313,6 +328,14 @@ export function createPacer(
         lane.pausedUntil = Math.max(lane.pausedUntil, until);
       }
       pump(method, laneOf(method));
+    },
+    backgroundRoom(method) {
+      const lane = laneOf(method);
+      const t = now();
+      if (t < lane.pausedUntil) return 0;
+      if (!Number.isFinite(lane.limit)) return Number.POSITIVE_INFINITY;
+      forget(lane, t);
+      return Math.max(0, backgroundCap(lane) - lane.sent.length - lane.waiting.length);
     },
   };
 }

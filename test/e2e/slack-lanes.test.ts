@@ -11,6 +11,11 @@ import { expectMessagesInLine, plainPreItems, stateOf } from '../reliability/hel
  * told the same minute, and paces posts at one every 60 ms.
  */
 const MINUTE_MS = 2_000;
+/**
+ * Background work (the start-up reconciliation) may fill this much of chat.update's minute: 70% of
+ * the 45 Liftoff allows itself of Slack's 50 (pacing.ts).
+ */
+const BACKGROUND_SHARE = 31;
 const CHANNELS = ['CLANE1', 'CLANE2', 'CLANE3', 'CLANE4'];
 
 let h: Harness;
@@ -18,15 +23,15 @@ afterEach(async () => {
   await h.stop();
 });
 
-async function start() {
+async function start(minuteMs = MINUTE_MS) {
   h = await startHarness({
-    env: { LIFTOFF_SLACK_POST_INTERVAL_MS: '60', LIFTOFF_SLACK_TIER_MINUTE_MS: String(MINUTE_MS) },
+    env: { LIFTOFF_SLACK_POST_INTERVAL_MS: '60', LIFTOFF_SLACK_TIER_MINUTE_MS: String(minuteMs) },
   });
   for (const c of CHANNELS) h.fake.addChannel(c, { name: c.toLowerCase() });
 }
 
-const limitRates = () =>
-  h.fake.limitRates({ perChannel: { burst: 3, intervalMs: 50 }, minuteMs: MINUTE_MS, retryAfter: 3 });
+const limitRates = (minuteMs = MINUTE_MS) =>
+  h.fake.limitRates({ perChannel: { burst: 3, intervalMs: 50 }, minuteMs, retryAfter: 3 });
 
 /** `n` deployments spread over the four channels; returns their ids and channels. */
 async function deployments(n: number) {
@@ -97,8 +102,10 @@ describe('Liftoff paces itself by Slack’s method tiers', () => {
     expect(expectMessagesInLine(h)).toBeGreaterThan(12 * 5);
   }, 120_000);
 
-  it('start-up reconciliation of many deployments draws no 429, and a click’s redraw, a Home tab and an ephemeral made meanwhile go before its backlog drains', async () => {
-    await start();
+  it('start-up reconciliation of many deployments draws no 429, and a click’s redraw, a Home tab and an ephemeral made meanwhile go before its backlog’s next update', async () => {
+    // A minute of 10 s: the backlog outlasts it, and the moments below fall well inside one.
+    const minuteMs = 10_000;
+    await start(minuteMs);
     const ds = await deployments(10);
     // A new version draws every message differently: at start, every message of every deployment is redrawn.
     const db = new Database(h.dbFile);
@@ -106,14 +113,18 @@ describe('Liftoff paces itself by Slack’s method tiers', () => {
     db.prepare("UPDATE messages SET rendered_hash = 'drawn by an older version' WHERE ts IS NOT NULL").run();
     db.close();
     const stale = h.query<{ n: number }>('SELECT COUNT(*) AS n FROM messages WHERE ts IS NOT NULL')[0]!.n;
-    limitRates();
+    // More than a minute's worth: the backlog is still there when the minute is full.
+    expect(stale).toBeGreaterThan(45);
+    limitRates(minuteMs);
     const from = h.fake.calls.length;
     await h.restart();
-    const updatesSince = () => h.fake.calls.slice(from).filter((c) => c.method === 'chat.update');
-    await h.fake.waitFor(() => updatesSince().length >= 10);
+    const updatesSince = (i: number) => h.fake.calls.slice(i).filter((c) => c.method === 'chat.update');
+    // The backlog has filled its share of the minute; the rest of it waits for the next minute.
+    await h.fake.waitFor(() => updatesSince(from).length >= BACKGROUND_SHARE);
 
     // Meanwhile: the QA lead approves one deployment, opens the Home tab, and presses a button they may not.
     const target = ds[ds.length - 1]!;
+    const clicked = h.fake.calls.length;
     const approved = await click(PEOPLE.qa, ActionId.approve, { d: target.id, r: 'qa_lead' }, target.channel);
     expect(approved.status).toBe(200);
     await h.slack.event({ type: 'app_home_opened', user: PEOPLE.qa, tab: 'home', channel: 'D123' });
@@ -125,21 +136,26 @@ describe('Liftoff paces itself by Slack’s method tiers', () => {
     expect(h.fake.rateLimited().map((c) => `${c.method} ${String(c.args.channel)}`)).toEqual([]);
     const updates = calls.filter((c) => c.method === 'chat.update');
     expect(updates.length).toBeGreaterThanOrEqual(stale);
-    const lastUpdate = calls.lastIndexOf(updates[updates.length - 1]!);
+    // The backlog's first update after the click: one of another deployment's messages.
+    const targetTs = new Set(
+      h.query<{ ts: string }>('SELECT ts FROM messages WHERE deployment_id = ?', target.id).map((m) => m.ts),
+    );
+    const backlogNext = calls.indexOf(
+      updatesSince(clicked).find((c) => !targetTs.has(String(c.args.ts))) ?? calls[calls.length - 1]!,
+    );
     const redraw = calls.findIndex(
       (c) => c.method === 'chat.update' && JSON.stringify(c.args).includes(`Approved by <@${PEOPLE.qa}>`),
     );
     const home = calls.findIndex((c) => c.method === 'views.publish' && c.args.user_id === PEOPLE.qa);
     const ephemeral = calls.findIndex((c) => c.method === 'chat.postEphemeral' && c.args.user === PEOPLE.stranger);
+    // A first-come lane would have served the backlog's next updates first: they were asked for earlier.
     for (const served of [redraw, home, ephemeral]) {
       expect(served).toBeGreaterThanOrEqual(0);
-      expect(served).toBeLessThan(lastUpdate);
+      expect(served).toBeLessThan(backlogNext);
     }
-    // The click's redraw went ahead of most of the backlog, not after it.
-    expect(updates.filter((c) => calls.indexOf(c) > redraw).length).toBeGreaterThan(stale / 3);
     expect(stateOf(h, target.id).approvals.qa_lead?.decision).toBe('approved');
     expectMessagesInLine(h);
-  }, 120_000);
+  }, 150_000);
 
   it('a form Slack cannot open within a trigger’s life is refused at once: the person is told, nothing waits, other lanes go on', async () => {
     await start();

@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { createdEvent } from '../../src/core/deployment/create.js';
 import { DEFAULT_TIMINGS } from '../../src/core/schedule/index.js';
 import { createScheduler } from '../../src/scheduler/index.js';
+import type { SchedulerDeps } from '../../src/scheduler/scheduler.js';
 import { createRepositories } from '../../src/storage/index.js';
 import { createLogger } from '../../src/support/logger.js';
 import { deploymentInput, T0, template, USERS } from '../core/fixtures.js';
@@ -16,7 +17,7 @@ const HOUR = 60 * MIN;
  * Deployments in two channels, each with its card posted, and a reminder due in each thread; the
  * client's posts in `CBUSY` wait until the test lets them through (a channel Slack is pacing).
  */
-function setup() {
+function setup(durability?: SchedulerDeps['durability']) {
   const repos = createRepositories(temp.open());
   const deploymentIn = (channelId: string) => {
     const d = repos.deployments.create(
@@ -67,6 +68,7 @@ function setup() {
     logger: createLogger({ write: () => undefined }),
     sync: { sync: async () => undefined },
     timingsFor: () => DEFAULT_TIMINGS,
+    ...(durability ? { durability } : {}),
   });
   const statusOf = (key: string) =>
     (repos.db.prepare('SELECT status FROM jobs WHERE key = ?').get(key) as { status: string }).status;
@@ -124,4 +126,28 @@ it('a tick claims what is due and returns without waiting for a channel Slack is
   release();
   await first;
   expect(statusOf(`DEP-${busy.id}:reminder:1:thread`)).toBe('sent');
+});
+
+it('a claimed notice is posted only once its claim is on disk (a crash before finds it `sending`, looked for, never posted twice)', async () => {
+  let synced: () => void = () => undefined;
+  const deferred: string[] = [];
+  const { deploymentIn, remind, posted, scheduler, statusOf } = setup({
+    deferred: (write) => {
+      deferred.push('claim');
+      return write();
+    },
+    durable: () => new Promise<void>((resolve) => (synced = resolve)),
+  });
+  const d = deploymentIn('CQUIET');
+  remind(d.id, 1);
+  const ticked = scheduler.tick();
+  for (let i = 0; i < 5; i++) await turn();
+  // Claimed (committed without waiting for the disk), and not posted yet.
+  expect(deferred).toEqual(['claim']);
+  expect(statusOf(`DEP-${d.id}:reminder:1:thread`)).toBe('sending');
+  expect(posted).toEqual([]);
+  synced();
+  await ticked;
+  expect(posted).toEqual([`DEP-${d.id}:reminder:1:thread`]);
+  expect(statusOf(`DEP-${d.id}:reminder:1:thread`)).toBe('sent');
 });

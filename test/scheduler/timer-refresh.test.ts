@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createdEvent } from '../../src/core/deployment/create.js';
 import { DEFAULT_TIMINGS, timerFace } from '../../src/core/schedule/index.js';
 import { createScheduler } from '../../src/scheduler/index.js';
-import { TIMER_REDRAWS_PER_MINUTE } from '../../src/scheduler/scheduler.js';
+import { createPacer, createUrgency, withUrgency } from '../../src/slack/pacing.js';
 import { createRepositories } from '../../src/storage/index.js';
 import { createLogger } from '../../src/support/logger.js';
 import { deploymentInput, T0, template, USERS } from '../core/fixtures.js';
@@ -31,15 +31,29 @@ function setup() {
 }
 
 describe('the timer refresh', () => {
-  it('redraws a running deployment only when a timer it shows can have moved, not at every 15 s look', async () => {
+  it('redraws a running deployment only when a timer it shows has moved, not at every 15 s tick', async () => {
     const { scheduler, synced, at } = setup();
-    // Looks every 15 s for 5 minutes: the shown minute changes 5 times (plus the first look).
+    // Ticks every 15 s for 5 minutes: the shown minute changes 5 times. The first look only notes
+    // what the card shows (the start-up reconciliation drew it).
     for (let t = T0 + 10_000; t <= T0 + 5 * MIN + 10_000; t += 15_000) {
       at(t);
       await scheduler.tick();
     }
-    expect(synced.length).toBeGreaterThanOrEqual(5);
-    expect(synced.length).toBeLessThanOrEqual(7);
+    expect(synced.length).toBeGreaterThanOrEqual(4);
+    expect(synced.length).toBeLessThanOrEqual(5);
+  });
+
+  it('does not redraw for a change (its own path drew it), only when the timer moves after it', async () => {
+    const { repos, d, scheduler, synced, at } = setup();
+    at(T0 + 10_000);
+    await scheduler.tick();
+    at(T0 + 20_000);
+    repos.deployments.change(d.id, () => [{ type: 'item_confirmed', key: 'tests-green' }], USERS.deployer, T0 + 20_000);
+    await scheduler.tick();
+    expect(synced).toEqual([]);
+    at(T0 + 2 * MIN);
+    await scheduler.tick();
+    expect(synced).toEqual([d.id]);
   });
 
   it('reads only the running deployments: finished and waiting ones are never opened', async () => {
@@ -62,7 +76,12 @@ describe('the timer refresh', () => {
     await watched.tick();
     at(T0 + 10_000);
     await scheduler.tick();
-    expect(synced).toEqual([d.id, d.id]);
+    expect(logs.filter((l) => l.includes('"error"'))).toEqual([]);
+    // A minute later, only the running one's timer has moved.
+    const later = T0 + 2 * MIN;
+    at(later);
+    await scheduler.tick();
+    expect(synced).toEqual([d.id]);
     expect(logs.filter((l) => l.includes('"error"'))).toEqual([]);
   });
 
@@ -76,30 +95,78 @@ describe('the timer refresh', () => {
   });
 });
 
-describe('the timer redraw budget', () => {
-  it('with more running phases than the budget, each timer still moves (the longest undrawn first), and no minute exceeds it', async () => {
+describe('timer redraws within Slack’s pace', () => {
+  /** `n` running deployments; a scheduler asking a pacer on its fake clock, whose redraws each make one background chat.update. */
+  function running(n: number) {
     const repos = createRepositories(temp.open());
-    const running = Array.from({ length: 3 * TIMER_REDRAWS_PER_MINUTE }, () => {
+    const ids = Array.from({ length: n }, () => {
       const d = repos.deployments.create(createdEvent(deploymentInput(), template), USERS.deployer, T0 - MIN);
       repos.deployments.change(d.id, () => [{ type: 'phase_started', phaseId: 'prepare' }], USERS.deployer, T0);
       return d.id;
     });
-    let now = T0;
-    const synced: Array<{ id: number; minute: number }> = [];
+    const clock = { now: T0 };
+    const pacer = createPacer({ burst: 3, intervalMs: 0, minuteMs: MIN }, () => clock.now);
+    const synced: Array<{ id: number; at: number }> = [];
+    /** Turns that had to wait: a render made only to wait for the minute. */
+    let waited = 0;
     const scheduler = createScheduler({
       repos,
       client: {} as WebClient,
-      clock: { now: () => now },
+      clock: { now: () => clock.now },
       logger: createLogger({ write: () => undefined }),
-      sync: { sync: async (id: number) => void synced.push({ id, minute: Math.floor((now - T0) / MIN) }) },
+      sync: {
+        sync: (id: number) =>
+          withUrgency(createUrgency(false), async () => {
+            let given = false;
+            const turn = pacer.turn('chat.update').then((done) => {
+              given = true;
+              done();
+            });
+            await Promise.resolve();
+            // (Not waited for: the fake clock would never bring its turn.)
+            if (!given) return void waited++;
+            await turn;
+            synced.push({ id, at: clock.now });
+          }),
+      },
       timingsFor: () => DEFAULT_TIMINGS,
+      pace: pacer,
     });
-    // A look every 15 s for 10 minutes.
-    for (now = T0 + 10_000; now <= T0 + 10 * MIN; now += 15_000) await scheduler.tick();
-    const perMinute = new Map<number, number>();
-    for (const s of synced) perMinute.set(s.minute, (perMinute.get(s.minute) ?? 0) + 1);
-    expect(Math.max(...perMinute.values())).toBeLessThanOrEqual(TIMER_REDRAWS_PER_MINUTE);
+    return { ids, clock, pacer, scheduler, synced, waited: () => waited };
+  }
+
+  it('with more running phases than the background share, each timer still moves (the longest undrawn first), and no redraw waits for the minute', async () => {
+    const share = createPacer({ burst: 3, intervalMs: 0, minuteMs: MIN }).backgroundRoom('chat.update');
+    const { ids, clock, scheduler, synced, waited } = running(3 * share);
+    // A tick every 15 s for 10 minutes.
+    for (clock.now = T0 + 10_000; clock.now <= T0 + 10 * MIN; clock.now += 15_000) await scheduler.tick();
+    expect(waited()).toBe(0);
+    // Never more than the share in any minute.
+    const times = synced.map((s) => s.at);
+    for (const t of times) expect(times.filter((u) => u >= t && u < t + MIN).length).toBeLessThanOrEqual(share);
+    // The share is used: the timers move as often as Slack's pace allows.
+    expect(synced.length).toBeGreaterThanOrEqual(8 * share);
     // Every timer was redrawn more than once: none starves behind the others.
-    for (const id of running) expect(synced.filter((s) => s.id === id).length).toBeGreaterThan(1);
+    for (const id of ids) expect(synced.filter((s) => s.id === id).length).toBeGreaterThan(1);
+  });
+
+  it('redraws no timer while other background work holds the share, and each once room is back', async () => {
+    const { ids, clock, pacer, scheduler, synced, waited } = running(2);
+    clock.now = T0 + 10_000;
+    await scheduler.tick();
+    // A start-up reconciliation's backlog fills the background share of the minute.
+    const backlog = withUrgency(createUrgency(false), async () =>
+      Promise.all(Array.from({ length: 40 }, () => pacer.turn('chat.update').then((done) => done()))),
+    );
+    for (clock.now = T0 + MIN; clock.now < T0 + 2 * MIN; clock.now += 15_000) await scheduler.tick();
+    // Not even rendered to wait for the minute.
+    expect(waited()).toBe(0);
+    expect(synced).toEqual([]);
+    // A minute on, the backlog's rest has gone and room is left: both timers move.
+    clock.now = T0 + 3 * MIN;
+    await scheduler.tick();
+    await scheduler.tick();
+    expect(synced.map((s) => s.id).sort()).toEqual([...ids].sort());
+    void backlog;
   });
 });

@@ -90,6 +90,34 @@ describe('the pacer', { timeout: 10_000 }, () => {
     await backlog.done;
   });
 
+  it('says how many background calls would go out now: the share left, less what waits, none while paused', async () => {
+    const pacer = createPacer(PACE, () => Date.now());
+    expect(pacer.backgroundRoom('chat.update')).toBe(31);
+    const background = createUrgency(false);
+    const first = await withUrgency(background, async () => ask(pacer, 'chat.update', 20));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(first.at).toHaveLength(20);
+    expect(pacer.backgroundRoom('chat.update')).toBe(11);
+    // A person's calls count too: the minute is shared.
+    await ask(pacer, 'chat.update', 5).done;
+    expect(pacer.backgroundRoom('chat.update')).toBe(6);
+    // Calls asked for and still waiting (here: their channel's turn) go first.
+    const queued = await withUrgency(background, async () => ask(pacer, 'chat.update', 6, 'C1'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(queued.at).toHaveLength(3);
+    expect(pacer.backgroundRoom('chat.update')).toBe(0);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await queued.done;
+    expect(pacer.backgroundRoom('chat.update')).toBe(0);
+    // A minute after they went, the minute is free again.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(pacer.backgroundRoom('chat.update')).toBe(31);
+    pacer.pause('chat.update', 3_000);
+    expect(pacer.backgroundRoom('chat.update')).toBe(0);
+    // A method without a tier is never short of room.
+    expect(pacer.backgroundRoom('chat.postMessage')).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it('serves a waiting urgent call before the background calls queued ahead of it', async () => {
     // One call a minute (2 with the margin taken off).
     const pacer = createPacer(PACE, () => Date.now(), { 'chat.update': 2 });
