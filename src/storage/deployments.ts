@@ -214,7 +214,7 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
     return Object.fromEntries(shared) as Template;
   }
 
-  function cached(id: number, revision: number): Deployment | undefined {
+  function cached(id: number, revision: number, keep = true): Deployment | undefined {
     const hit = cache.get(id);
     if (hit && hit.d.revision === revision) {
       hit.used = ++uses;
@@ -223,6 +223,8 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
     const row = selectOne.get(id);
     if (!row) return undefined;
     const d = parse(row);
+    // A one-off look (start-up reconciliation reads every active deployment once): nothing is kept.
+    if (!keep) return d;
     // The frozen plan never changes after creation: a newer revision shares the one already in memory,
     // and the parts of plans that are alike (most of a template's) are held once.
     d.plan = hit ? hit.d.plan : sharedParts(d.plan);
@@ -270,6 +272,16 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
     get(id: number): Deployment | undefined {
       const row = selectRevision.get(id);
       return row ? cached(id, row.revision) : undefined;
+    },
+
+    /**
+     * The deployment for a one-off look: from the cache when it holds the row's revision, else
+     * parsed and not kept, so a pass over thousands (start-up reconciliation) leaves the cache
+     * to the deployments people work on.
+     */
+    peek(id: number): Deployment | undefined {
+      const row = selectRevision.get(id);
+      return row ? cached(id, row.revision, false) : undefined;
     },
 
     getByRef(ref: string): Deployment | undefined {

@@ -368,6 +368,26 @@ describe('the parsed-snapshot cache', () => {
     expect(again).toEqual(first);
     expect(repo.listActive().map((x) => x.version)).toEqual(['1.0.0', '1.1.0', '1.2.0']);
   });
+
+  it('a one-off look (peek) reads the stored state without keeping it, nor pushing out what is kept', () => {
+    const db = temp.open();
+    const repo = createDeploymentsRepository({ db, cacheSize: 2 });
+    const ids = [0, 1, 2].map(
+      (i) => repo.create(createdEvent(deploymentInput({ version: `1.${i}.0` }), template), USERS.deployer, T0).id,
+    );
+    const kept = repo.get(ids[1]!);
+    // Held already: the same object.
+    expect(repo.peek(ids[1]!)).toBe(kept);
+    // Not held: parsed for the look and not kept (another look parses again).
+    const looked = repo.peek(ids[0]!);
+    expect(looked?.version).toBe('1.0.0');
+    expect(repo.peek(ids[0]!)).not.toBe(looked);
+    expect(repo.peek(ids[0]!)).toEqual(looked);
+    // Looks at many leave what was kept in place.
+    for (let n = 0; n < 5; n++) repo.peek(ids[2]!);
+    expect(repo.get(ids[1]!)).toBe(kept);
+    expect(repo.peek(999)).toBeUndefined();
+  });
 });
 
 describe('lists from the index', () => {

@@ -65,10 +65,13 @@ export function renderDeployment(d: Deployment, now: number): SlackMessage[] {
  * (memo.ts): after a click only the parts showing what changed are rendered
  * again, and a part that did not change returns the very same message
  * objects (callers must not change them). Holds the last `max` deployments.
+ * `keep` false is a one-off look (start-up reconciliation): a deployment not
+ * held already is rendered plainly and not remembered.
  */
 export function createDeploymentRenderer(max = 200) {
   const memo = new Map<number, Map<string, Part<SlackMessage[]>>>();
-  return (d: Deployment, now: number): SlackMessage[] => {
+  return (d: Deployment, now: number, keep = true): SlackMessage[] => {
+    if (!keep && !memo.has(d.id)) return renderDeployment(d, now);
     let parts = memo.get(d.id);
     if (parts) memo.delete(d.id);
     else parts = new Map();
