@@ -142,6 +142,20 @@ describe('the remembering renderer redraws what shows a change, and only that', 
     expect(again.every((m, i) => m === first[i])).toBe(true);
   });
 
+  it('holds the deployments drawn last within its number of messages, the one drawn longest ago out first', () => {
+    const a = preparing();
+    const b = { ...preparing(), id: a.id + 1 };
+    const size = renderDeployment(a, T0).length;
+    const render = createDeploymentRenderer(size + 1);
+    const firstA = render(a, T0);
+    const firstB = render(b, T0);
+    // Both would be more messages than it holds: the one drawn longest ago went.
+    expect(render(b, T0).every((m, i) => m === firstB[i])).toBe(true);
+    const againA = render(a, T0);
+    expect(againA.every((m, i) => m !== firstA[i])).toBe(true);
+    expect(againA).toEqual(firstA);
+  });
+
   it('an undo redraws the same message again, back to what it showed', () => {
     const render = createDeploymentRenderer();
     const d0 = preparing();
