@@ -4,7 +4,7 @@
  * port, with what /proc says about them (CPU time, resident memory).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ensureBuilt, ROOT } from '../test/support/build.js';
@@ -29,6 +29,8 @@ export interface Server {
   rss(): { now: number; peak: number };
   /** The last lines it printed (for a failed run). */
   tail(): string;
+  /** With BENCH_HEAP_SNAPSHOT=<folder>: writes a heap snapshot there and resolves with its file name (else null). */
+  heapSnapshot(): Promise<string | null>;
   stop(): Promise<void>;
 }
 
@@ -72,7 +74,10 @@ export async function startServer(o: StartOptions): Promise<Server> {
   const t0 = performance.now();
   // BENCH_CPU_PROF=<folder>: each server writes a CPU profile there when it stops (node --cpu-prof).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, script], {
+  // BENCH_HEAP_SNAPSHOT=<folder>: Liftoff writes a heap snapshot there when told (SIGUSR2; see heapSnapshot).
+  const heapDir = o.name === 'liftoff' ? process.env.BENCH_HEAP_SNAPSHOT : undefined;
+  const heap = heapDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapDir}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, ...heap, script], {
     cwd: o.cwd,
     env: {
       PATH: process.env.PATH ?? '',
@@ -131,6 +136,22 @@ export async function startServer(o: StartOptions): Promise<Server> {
     cpuMs: () => cpuMsOf(pid),
     rss: () => rssOf(pid),
     tail: () => out,
+    async heapSnapshot() {
+      if (!heapDir || exited) return null;
+      const before = new Set(readdirSync(heapDir));
+      const sizes = new Map<string, number>();
+      child.kill('SIGUSR2');
+      // Written when its size stops changing (a snapshot of a few hundred MB takes seconds).
+      for (let i = 0; i < 600; i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const file = readdirSync(heapDir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
+        if (!file) continue;
+        const size = statSync(join(heapDir, file)).size;
+        if (size > 0 && sizes.get(file) === size) return file;
+        sizes.set(file, size);
+      }
+      return null;
+    },
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');

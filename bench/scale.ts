@@ -323,6 +323,8 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     const rss = liftoff.rss();
     const baseRss = baseline.rss().now;
     const calls = economy(fake.calls, from);
+    const snapshot = await liftoff.heapSnapshot();
+    if (snapshot) log(`  heap snapshot: ${snapshot}`);
     return {
       size: { ...size, seedSeconds, dbCheck },
       startupMs,

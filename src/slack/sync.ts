@@ -74,10 +74,13 @@ const hashOf = (text: string, blocks: unknown) =>
 function createHashedRenderer() {
   const render = createDeploymentRenderer();
   const hashes = new WeakMap<SlackMessage, string>();
-  return (d: Deployment, now: number) =>
-    render(d, now).map((m) => {
+  return (d: Deployment, now: number, keep: boolean) =>
+    render(d, now, keep).map((m) => {
       let hash = hashes.get(m);
-      if (hash === undefined) hashes.set(m, (hash = hashOf(m.text, m.blocks)));
+      if (hash === undefined) {
+        hash = hashOf(m.text, m.blocks);
+        if (keep) hashes.set(m, hash);
+      }
       return { m, hash };
     });
 }
@@ -104,6 +107,11 @@ export function createMessageSync({
   const urgencies = new Map<number, Urgency>();
   /** The start-up reconciliation while it runs; `stopped` ends it early (graceful stop). */
   let reconciling: Promise<void> | null = null;
+  /**
+   * Deployments whose running sync only the start-up reconciliation asked for: a one-off look that
+   * reads, compares and drops (the caches keep what people act on). Anyone else asking keeps it.
+   */
+  const oneOff = new Set<number>();
   let stopped = false;
   const render = createHashedRenderer();
 
@@ -133,7 +141,8 @@ export function createMessageSync({
    */
   async function syncOnce(id: number): Promise<boolean> {
     let complete = true;
-    const d = repos.deployments.get(id);
+    const keep = !oneOff.has(id);
+    const d = keep ? repos.deployments.get(id) : repos.deployments.peek(id);
     if (!d) return complete;
     // A deployment living in its own channel shows nothing until that channel is created (or given up on).
     if (awaitingRoom(d)) return complete;
@@ -142,7 +151,7 @@ export function createMessageSync({
     let parentTs = records.get('parent')?.ts ?? null;
     const channelOf = (m: SlackMessage) =>
       records.get(m.key)?.channelId ?? (m.placement === 'mirror' ? d.channelId : home);
-    const messages = render(d, clock.now());
+    const messages = render(d, clock.now(), keep);
     const drawn = new Map<string, MessageRecord>();
     const flush = () => {
       if (drawn.size) repos.messages.saveDrawn([...drawn.values()], clock.now());
@@ -250,8 +259,9 @@ export function createMessageSync({
     }
   }
 
-  function sync(id: number, priority: RedrawPriority = 'now'): Promise<void> {
+  function sync(id: number, priority: RedrawPriority = 'now', once = false): Promise<void> {
     const current = running.get(id);
+    if (!once) oneOff.delete(id);
     if (current) {
       dirty.add(id);
       // A person's change caught up with a background redraw: its waiting call goes first now.
@@ -260,6 +270,7 @@ export function createMessageSync({
     }
     const urgency = createUrgency(priority === 'now');
     urgencies.set(id, urgency);
+    if (once) oneOff.add(id);
     const run = (async () => {
       let complete = true;
       do {
@@ -274,6 +285,7 @@ export function createMessageSync({
       .finally(() => {
         running.delete(id);
         urgencies.delete(id);
+        oneOff.delete(id);
       });
     running.set(id, run);
     return run;
@@ -293,7 +305,7 @@ export function createMessageSync({
         while (next < ids.length && !stopped) {
           // A turn first: the requests waiting at start are answered before the first render.
           await new Promise((resolve) => setImmediate(resolve));
-          if (next < ids.length && !stopped) await sync(ids[next++]!, 'background');
+          if (next < ids.length && !stopped) await sync(ids[next++]!, 'background', true);
         }
       };
       const all = Promise.all(Array.from({ length: RECONCILE_AT_ONCE }, worker)).then(() => undefined);

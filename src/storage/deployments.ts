@@ -46,6 +46,11 @@ const columnsOf = (d: Deployment) => ({
  * (and shown), not every active deployment: memory stays flat however many there are.
  */
 const CACHE_SIZE = 500;
+/**
+ * And at most this much snapshot JSON (characters; a parsed snapshot shares its plan's parts, so
+ * it takes less): a template of hundreds of items, or a long record, holds fewer deployments.
+ */
+const CACHE_CHARS = 8_000_000;
 /** Distinct plan parts held for sharing before the table starts again. */
 const PARTS_MAX = 5_000;
 
@@ -76,7 +81,15 @@ export interface ChainedEvent {
  * Deployments and their events. Every change appends its events and rewrites
  * the snapshot in the same transaction, so the two always agree.
  */
-export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db: Db; cacheSize?: number }) {
+export function createDeploymentsRepository({
+  db,
+  cacheSize = CACHE_SIZE,
+  cacheChars = CACHE_CHARS,
+}: {
+  db: Db;
+  cacheSize?: number;
+  cacheChars?: number;
+}) {
   const insertDeployment = db.prepare(
     `INSERT INTO deployments (ref, service, environment, version, status, channel_id, window_start, window_end, revision, state, created_at, updated_at)
      VALUES ('', '', '', '', '', '', 0, 0, 0, '{}', @at, @at)`,
@@ -196,17 +209,25 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
    * this repository, so a cached snapshot whose revision still matches the row is the
    * row: a list of 2,000 active deployments reads 2,000 revisions, not 2,000 JSON plans.
    */
-  const cache = new Map<number, { d: Deployment; used: number }>();
+  const cache = new Map<number, { d: Deployment; used: number; chars: number }>();
   let uses = 0;
+  let chars = 0;
   /**
    * Least recently used out: a hit only stamps its entry (reordering a Map of thousands on every
    * read costs more than the read); past the size, the oldest tenth goes at once.
    */
-  function remember(d: Deployment): Deployment {
-    cache.set(d.id, { d, used: ++uses });
-    if (cache.size > cacheSize) {
+  function remember(d: Deployment, size?: number): Deployment {
+    const before = cache.get(d.id);
+    const entry = { d, used: ++uses, chars: size ?? before?.chars ?? 0 };
+    chars += entry.chars - (before?.chars ?? 0);
+    cache.set(d.id, entry);
+    if (cache.size > cacheSize || chars > cacheChars) {
       const oldest = [...cache].sort(([, a], [, b]) => a.used - b.used);
-      for (const [id] of oldest.slice(0, cache.size - Math.floor(cacheSize * 0.9))) cache.delete(id);
+      for (const [id, e] of oldest) {
+        if (cache.size <= Math.floor(cacheSize * 0.9) && chars <= cacheChars * 0.9) break;
+        cache.delete(id);
+        chars -= e.chars;
+      }
     }
     return d;
   }
@@ -224,7 +245,7 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
     return Object.fromEntries(shared) as Template;
   }
 
-  function cached(id: number, revision: number): Deployment | undefined {
+  function cached(id: number, revision: number, keep = true): Deployment | undefined {
     const hit = cache.get(id);
     if (hit && hit.d.revision === revision) {
       hit.used = ++uses;
@@ -233,10 +254,12 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
     const row = selectOne.get(id);
     if (!row) return undefined;
     const d = parse(row);
+    // A one-off look (start-up reconciliation reads every active deployment once): nothing is kept.
+    if (!keep) return d;
     // The frozen plan never changes after creation: a newer revision shares the one already in memory,
     // and the parts of plans that are alike (most of a template's) are held once.
     d.plan = hit ? hit.d.plan : sharedParts(d.plan);
-    return remember(d);
+    return remember(d, row.state.length);
   }
 
   /**
@@ -247,11 +270,14 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
   /** The history's counts by filter, the same way: they change only with a write. */
   const historyCounts = new Map<string, number>();
 
-  function save(d: Deployment, at: number) {
-    writeSnapshot.run({ id: d.id, ...columnsOf(d), state: snapshotJson(d), at });
+  /** Writes the snapshot and its listing row; returns the snapshot's length (what the cache counts). */
+  function save(d: Deployment, at: number): number {
+    const state = snapshotJson(d);
+    writeSnapshot.run({ id: d.id, ...columnsOf(d), state, at });
     writeListing.run(listingRowOf(d));
     activeListed = undefined;
     historyCounts.clear();
+    return state.length;
   }
 
   /** Appends one event, chained to the previous one (`prevHash`); returns its hash. */
@@ -272,14 +298,23 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
         const recorded = { ...event, actor, at };
         const d = initialState(id, recorded);
         append(d, recorded, 1, GENESIS);
-        save(d, at);
-        return remember(d);
+        return remember(d, save(d, at));
       },
     ),
 
     get(id: number): Deployment | undefined {
       const row = selectRevision.get(id);
       return row ? cached(id, row.revision) : undefined;
+    },
+
+    /**
+     * The deployment for a one-off look: from the cache when it holds the row's revision, else
+     * parsed and not kept, so a pass over thousands (start-up reconciliation) leaves the cache
+     * to the deployments people work on.
+     */
+    peek(id: number): Deployment | undefined {
+      const row = selectRevision.get(id);
+      return row ? cached(id, row.revision, false) : undefined;
     },
 
     getByRef(ref: string): Deployment | undefined {
@@ -428,8 +463,7 @@ export function createDeploymentsRepository({ db, cacheSize = CACHE_SIZE }: { db
           d = applyEvent(d, recorded);
           head = append(d, recorded, ++seq, head);
         }
-        if (events.length) save(d, at);
-        remember(d);
+        remember(d, events.length ? save(d, at) : undefined);
         return { deployment: d, events };
       },
     ),

@@ -368,6 +368,46 @@ describe('the parsed-snapshot cache', () => {
     expect(again).toEqual(first);
     expect(repo.listActive().map((x) => x.version)).toEqual(['1.0.0', '1.1.0', '1.2.0']);
   });
+
+  it('keeps at most its share of snapshot JSON: large snapshots are fewer', () => {
+    const db = temp.open();
+    const probe = createDeploymentsRepository({ db });
+    const one = JSON.stringify(
+      probe.create(createdEvent(deploymentInput({ version: '0.0.1' }), template), USERS.deployer, T0),
+    ).length;
+    // Room for two snapshots by number, for one and a half by size.
+    const repo = createDeploymentsRepository({ db, cacheSize: 10, cacheChars: Math.floor(one * 1.5) });
+    const [a, b] = [0, 1].map(
+      (i) => repo.create(createdEvent(deploymentInput({ version: `1.${i}.0` }), template), USERS.deployer, T0).id,
+    );
+    const second = repo.get(b!);
+    expect(repo.get(b!)).toBe(second);
+    const first = repo.get(a!);
+    expect(first?.version).toBe('1.0.0');
+    // Reading the first pushed the second out.
+    expect(repo.get(b!)).not.toBe(second);
+    expect(repo.get(b!)).toEqual(second);
+  });
+
+  it('a one-off look (peek) reads the stored state without keeping it, nor pushing out what is kept', () => {
+    const db = temp.open();
+    const repo = createDeploymentsRepository({ db, cacheSize: 2 });
+    const ids = [0, 1, 2].map(
+      (i) => repo.create(createdEvent(deploymentInput({ version: `1.${i}.0` }), template), USERS.deployer, T0).id,
+    );
+    const kept = repo.get(ids[1]!);
+    // Held already: the same object.
+    expect(repo.peek(ids[1]!)).toBe(kept);
+    // Not held: parsed for the look and not kept (another look parses again).
+    const looked = repo.peek(ids[0]!);
+    expect(looked?.version).toBe('1.0.0');
+    expect(repo.peek(ids[0]!)).not.toBe(looked);
+    expect(repo.peek(ids[0]!)).toEqual(looked);
+    // Looks at many leave what was kept in place.
+    for (let n = 0; n < 5; n++) repo.peek(ids[2]!);
+    expect(repo.get(ids[1]!)).toBe(kept);
+    expect(repo.peek(999)).toBeUndefined();
+  });
 });
 
 describe('lists from the index', () => {

@@ -129,6 +129,33 @@ describe('the remembering renderer redraws what shows a change, and only that', 
       expect(before.find((b) => b.key === m.key)).toBe(m);
   });
 
+  it('a one-off look renders the same messages and remembers nothing; a deployment remembered already is kept up to date', () => {
+    const render = createDeploymentRenderer();
+    const d = preparing();
+    const looked = render(d, T0, false);
+    expect(looked).toEqual(renderDeployment(d, T0));
+    // Not remembered: the next render draws every message afresh.
+    const first = render(d, T0);
+    expect(first.every((m, i) => m !== looked[i])).toBe(true);
+    // Remembered now: a one-off look reuses (and keeps) what is held.
+    const again = render(d, T0, false);
+    expect(again.every((m, i) => m === first[i])).toBe(true);
+  });
+
+  it('holds the deployments drawn last within its number of messages, the one drawn longest ago out first', () => {
+    const a = preparing();
+    const b = { ...preparing(), id: a.id + 1 };
+    const size = renderDeployment(a, T0).length;
+    const render = createDeploymentRenderer(size + 1);
+    const firstA = render(a, T0);
+    const firstB = render(b, T0);
+    // Both would be more messages than it holds: the one drawn longest ago went.
+    expect(render(b, T0).every((m, i) => m === firstB[i])).toBe(true);
+    const againA = render(a, T0);
+    expect(againA.every((m, i) => m !== firstA[i])).toBe(true);
+    expect(againA).toEqual(firstA);
+  });
+
   it('an undo redraws the same message again, back to what it showed', () => {
     const render = createDeploymentRenderer();
     const d0 = preparing();

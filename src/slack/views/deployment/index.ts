@@ -64,21 +64,36 @@ export function renderDeployment(d: Deployment, now: number): SlackMessage[] {
  * `renderDeployment`, remembering each part's output by what it read
  * (memo.ts): after a click only the parts showing what changed are rendered
  * again, and a part that did not change returns the very same message
- * objects (callers must not change them). Holds the last `max` deployments.
+ * objects (callers must not change them). Holds the deployments drawn last,
+ * up to `maxMessages` messages in all: the layout keeps each message within
+ * Slack's 11,000 characters of blocks, so the count bounds the memory, and
+ * a template of 85 messages holds fewer deployments than one of 11.
+ * `keep` false is a one-off look (start-up reconciliation): a deployment not
+ * held already is rendered plainly and not remembered.
  */
-export function createDeploymentRenderer(max = 200) {
-  const memo = new Map<number, Map<string, Part<SlackMessage[]>>>();
-  return (d: Deployment, now: number): SlackMessage[] => {
-    let parts = memo.get(d.id);
-    if (parts) memo.delete(d.id);
-    else parts = new Map();
-    memo.set(d.id, parts);
-    if (memo.size > max) memo.delete(memo.keys().next().value as number);
+export function createDeploymentRenderer(maxMessages = 2_000) {
+  const memo = new Map<number, { parts: Map<string, Part<SlackMessage[]>>; messages: number }>();
+  let held = 0;
+  return (d: Deployment, now: number, keep = true): SlackMessage[] => {
+    let entry = memo.get(d.id);
+    if (!keep && !entry) return renderDeployment(d, now);
+    // Most recently drawn last: the first in the map is the one drawn longest ago.
+    if (entry) memo.delete(d.id);
+    else entry = { parts: new Map(), messages: 0 };
+    memo.set(d.id, entry);
+    const { parts } = entry;
     const out: SlackMessage[] = [];
     for (const [name, timed, render] of partsOf(d, now)) {
       let part = parts.get(name);
       if (!part || !stillValid(part, d, now)) parts.set(name, (part = renderTracked(d, now, timed, render)));
       out.push(...part.out);
+    }
+    held += out.length - entry.messages;
+    entry.messages = out.length;
+    for (const [id, oldest] of memo) {
+      if (held <= maxMessages || id === d.id) break;
+      memo.delete(id);
+      held -= oldest.messages;
     }
     return out;
   };
