@@ -9,7 +9,9 @@ import type { Logger } from '../support/logger.js';
 import { isTokenRefused, slackErrorCode } from './errors.js';
 import { findByMetadata } from './history.js';
 import { createUrgency, withUrgency, type Urgency } from './pacing.js';
+import { codeFingerprint } from './code-fingerprint.js';
 import { createDeploymentRenderer, type SlackMessage } from './views/deployment/index.js';
+import { clockRuns } from './views/deployment/memo.js';
 
 /** Slack errors about the channel itself: retrying the next message will not help. */
 const CHANNEL_ERRORS = new Set([
@@ -66,6 +68,17 @@ const retryAfterMs = (error: unknown) =>
 
 const hashOf = (text: string, blocks: unknown) =>
   createHash('sha1').update(text).update('\0').update(JSON.stringify(blocks)).digest('base64url');
+
+/**
+ * What a deployment's messages are in line with: its revision, the code that draws them and
+ * every message record (where each is, what it last showed). Equal digests: nothing to draw.
+ */
+const inLineDigest = (revision: number, records: Iterable<MessageRecord>) => {
+  const hash = createHash('sha1').update(codeFingerprint()).update(`\0${revision}`);
+  for (const r of [...records].sort((a, b) => (a.key < b.key ? -1 : 1)))
+    hash.update(`\0${r.key}\0${r.channelId}\0${r.ts ?? ''}\0${r.renderedHash ?? ''}`);
+  return hash.digest('base64url');
+};
 
 /**
  * Renders with each part remembered by what it read (a click renders only what shows it again) and
@@ -141,6 +154,8 @@ export function createMessageSync({
    */
   async function syncOnce(id: number): Promise<boolean> {
     let complete = true;
+    /** No Slack call failed this pass (a mirror's failure leaves the pass complete, not in line). */
+    let clean = true;
     const keep = !oneOff.has(id);
     const d = keep ? repos.deployments.get(id) : repos.deployments.peek(id);
     if (!d) return complete;
@@ -222,6 +237,7 @@ export function createMessageSync({
           drawn.set(m.key, { deploymentId: id, key: m.key, channelId: channel, ts, renderedHash: hash });
           if (m.key === 'parent') flush();
         } catch (error) {
+          clean = false;
           const code = slackErrorCode(error);
           logger.with('warn', 'could not bring a Slack message in line', {
             deployment: d.ref,
@@ -250,6 +266,11 @@ export function createMessageSync({
           complete = false;
         }
       }
+      // Every message shows this revision, and no clock moves it: a restart need not draw it again.
+      if (complete && clean && !marked.size && !clockRuns(d)) {
+        flush();
+        repos.messages.saveInLine(id, inLineDigest(d.revision, repos.messages.list(id).values()));
+      }
       return complete;
     } finally {
       // Marked but not tried (the pass stopped first): nothing was posted, the mark is taken back.
@@ -257,6 +278,12 @@ export function createMessageSync({
         drawn.set(key, { ...mark, renderedHash: records.get(key)?.renderedHash ?? null });
       flush();
     }
+  }
+
+  /** Whether the deployment's messages are known to be in line (what `saveInLine` noted still fits). */
+  function inLine(id: number): boolean {
+    const noted = repos.messages.inLine(id);
+    return !!noted && noted.digest === inLineDigest(noted.revision, repos.messages.list(id).values());
   }
 
   function sync(id: number, priority: RedrawPriority = 'now', once = false): Promise<void> {
@@ -296,19 +323,34 @@ export function createMessageSync({
     /**
      * Brings every active deployment (and ones finished in the last day) in line: a few at a time,
      * giving the event loop a turn after each, so requests are answered while thousands are checked.
+     * One whose messages were last fully drawn from its current revision by this code, with no clock
+     * running and no record written since, is in line without being rendered.
      */
     reconcileAll(): Promise<void> {
+      codeFingerprint(); // read once now, not during a person's redraw
       const since = clock.now() - 24 * 3600_000;
       const ids = [...new Set([...repos.deployments.activeIds(), ...repos.deployments.recentlyFinished(since)])];
       let next = 0;
+      let drawn = 0;
       const worker = async () => {
         while (next < ids.length && !stopped) {
           // A turn first: the requests waiting at start are answered before the first render.
           await new Promise((resolve) => setImmediate(resolve));
-          if (next < ids.length && !stopped) await sync(ids[next++]!, 'background', true);
+          if (next >= ids.length || stopped) break;
+          const id = ids[next++]!;
+          if (inLine(id)) continue;
+          drawn++;
+          await sync(id, 'background', true);
         }
       };
-      const all = Promise.all(Array.from({ length: RECONCILE_AT_ONCE }, worker)).then(() => undefined);
+      const all = Promise.all(Array.from({ length: RECONCILE_AT_ONCE }, worker)).then(() => {
+        if (!stopped)
+          logger.with('info', 'messages checked at start', {
+            deployments: ids.length,
+            inLine: ids.length - drawn,
+            drawn,
+          });
+      });
       reconciling = all;
       void all.finally(() => {
         if (reconciling === all) reconciling = null;

@@ -24,6 +24,13 @@ export function createMessagesRepository({ db }: { db: Db }) {
      ON CONFLICT (deployment_id, key) DO UPDATE SET channel_id = excluded.channel_id, ts = excluded.ts,
        rendered_hash = excluded.rendered_hash, updated_at = excluded.updated_at`,
   );
+  const selectDrawn = db.prepare<[number], { digest: string; revision: number }>(
+    `SELECT drawn.digest, deployments.revision FROM drawn JOIN deployments ON deployments.id = drawn.deployment_id
+     WHERE drawn.deployment_id = ?`,
+  );
+  const upsertDrawn = db.prepare(
+    `INSERT INTO drawn (deployment_id, digest) VALUES (?, ?) ON CONFLICT (deployment_id) DO UPDATE SET digest = excluded.digest`,
+  );
   const saveAll = writeTransaction(db, (records: readonly MessageRecord[], at: number) => {
     for (const m of records) upsert.run({ ...m, at });
   });
@@ -47,6 +54,14 @@ export function createMessagesRepository({ db }: { db: Db }) {
      */
     saveDrawn(records: readonly MessageRecord[], at: number) {
       withoutDiskSync(db, () => saveAll(records, at));
+    },
+    /** The digest of what the deployment's messages were last fully brought in line with, and its revision now. */
+    inLine(deploymentId: number): { digest: string; revision: number } | undefined {
+      return selectDrawn.get(deploymentId);
+    },
+    /** Notes that the deployment's messages are fully in line (committed like `saveDrawn`). */
+    saveInLine(deploymentId: number, digest: string) {
+      withoutDiskSync(db, () => upsertDrawn.run(deploymentId, digest));
     },
   };
 }

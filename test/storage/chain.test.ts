@@ -71,7 +71,7 @@ describe('the event chain', () => {
     db.exec('DROP TABLE events');
     db.pragma('user_version = 0');
     db.exec(
-      'DROP TABLE listing; DROP TABLE deployments; DROP TABLE messages; DROP TABLE submissions; DROP TABLE jobs; DROP TABLE locks; DROP TABLE audit; DROP TABLE api_idempotency; DROP TABLE freezes;',
+      'DROP TABLE drawn; DROP TABLE listing; DROP TABLE deployments; DROP TABLE messages; DROP TABLE submissions; DROP TABLE jobs; DROP TABLE locks; DROP TABLE audit; DROP TABLE api_idempotency; DROP TABLE freezes;',
     );
     migrate(db, MIGRATIONS.slice(0, 4));
     // Written the way schema 4 stored them: no chain columns.

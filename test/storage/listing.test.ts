@@ -141,7 +141,7 @@ describe('the listing kept beside each snapshot', () => {
     const before = repos.deployments.activeListing();
     const rows = ids.map((id) => storedRow(repos, id));
     // As a database at schema 9 held them: no listing.
-    db.exec('DROP TABLE listing');
+    db.exec('DROP TABLE drawn; DROP TABLE listing');
     db.pragma('user_version = 9');
     db.close();
 

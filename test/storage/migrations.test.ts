@@ -27,6 +27,7 @@ describe('opening the database', () => {
       'api_idempotency',
       'audit',
       'deployments',
+      'drawn',
       'events',
       'freezes',
       'jobs',

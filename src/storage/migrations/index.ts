@@ -10,6 +10,7 @@ import { m007ApiIdempotency } from './007-api-idempotency.js';
 import { m008Freezes } from './008-freezes.js';
 import { m009ListingIndex } from './009-listing-index.js';
 import { m010Listing } from './010-listing.js';
+import { m011Drawn } from './011-drawn.js';
 
 export interface Migration {
   version: number;
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m008Freezes,
   m009ListingIndex,
   m010Listing,
+  m011Drawn,
 ];
 
 /**
