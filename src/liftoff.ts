@@ -28,7 +28,7 @@ import { createUserGroups } from './slack/usergroups.js';
 import { openDatabase } from './storage/db.js';
 import { takeLease, type Lease } from './storage/lease.js';
 import { startHealth } from './health/index.js';
-import { createDurability } from './storage/durability.js';
+import { createDurability, type LogSync } from './storage/durability.js';
 import { createRepositories } from './storage/index.js';
 import { createLogger, type Logger } from './support/logger.js';
 import { createDeploymentService } from './usecases/deployments.js';
@@ -58,6 +58,8 @@ export interface StartOptions {
    * Tests turn it off and drive `scheduler.tick()` with a fake clock.
    */
   autoTick?: boolean;
+  /** Wraps each sync of the write-ahead log to disk (tests hold it to see what waits for it). */
+  logSync?: LogSync;
 }
 
 export interface RunningLiftoff {
@@ -84,6 +86,7 @@ export async function startLiftoff({
   cwd,
   writeLog,
   autoTick = true,
+  logSync,
 }: StartOptions): Promise<RunningLiftoff> {
   const config = readRuntimeConfig(env, cwd);
   const secrets = [config.botToken, config.appToken, config.signingSecret].filter((s): s is string => !!s);
@@ -107,8 +110,8 @@ export async function startLiftoff({
   let lease!: Lease;
   const db = openDatabase(config.dbFile, (opened) => (lease = takeLease(opened)));
   const repos = createRepositories(db);
-  // Buttons acknowledged after their change: synced to disk off the event loop, the acknowledgement waits for it.
-  const durability = createDurability(db);
+  // A button's or a form's change is synced to disk off the event loop; what shows it waits for that.
+  const durability = createDurability(db, logSync);
   /** Redraws waiting for their change to be on disk. */
   const redrawsAfterDisk = new Set<Promise<unknown>>();
   const timingsFor = timingsFrom();

@@ -8,6 +8,11 @@ const temp = useTempDatabases();
 
 const FULL = 2;
 
+/** Gives the event loop turns until `done()` (the log's sync runs on the thread pool). */
+async function until(done: () => boolean) {
+  while (!done()) await new Promise((r) => setTimeout(r, 1));
+}
+
 describe('commits synced to disk off the event loop', () => {
   it('a deferred commit is committed at once, and the connection syncs every later commit in full again', async () => {
     const file = temp.file();
@@ -45,6 +50,31 @@ describe('commits synced to disk off the event loop', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(FULL);
     await Promise.all([...waits, durability.durable()]);
     expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 20 });
+    await durability.close();
+  });
+
+  it('a wait is told once the sync covering its commit is done, not after the syncs of later commits', async () => {
+    const db = temp.open();
+    const held: Array<() => void> = [];
+    const durability = createDurability(db, async (datasync) => {
+      await new Promise<void>((release) => held.push(release));
+      await datasync();
+    });
+    db.exec('CREATE TABLE t (v INTEGER)');
+    const told: string[] = [];
+    durability.deferred(() => db.prepare('INSERT INTO t VALUES (1)').run());
+    const first = durability.durable().then(() => told.push('first'));
+    await until(() => held.length === 1);
+    // A second commit while the first sync runs: it needs a sync of its own.
+    durability.deferred(() => db.prepare('INSERT INTO t VALUES (2)').run());
+    const second = durability.durable().then(() => told.push('second'));
+    held[0]!();
+    await first;
+    await until(() => held.length === 2);
+    expect(told).toEqual(['first']);
+    held[1]!();
+    await second;
+    expect(told).toEqual(['first', 'second']);
     await durability.close();
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startLiftoff, type RunningLiftoff } from '../../src/liftoff.js';
+import type { LogSync } from '../../src/storage/durability.js';
 import { fakeClock, type FakeClock } from './clock.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { slackClient } from './slack-requests.js';
@@ -50,6 +51,8 @@ export interface HarnessOptions {
   autoTick?: boolean;
   /** The fake Slack's clock (message ts, trigger expiry) follows the fake clock instead of real time. */
   slackFollowsClock?: boolean;
+  /** Wraps each sync of the database's log to disk (a test holds it to see what waits for the disk). */
+  logSync?: LogSync;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -77,7 +80,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...opts.env,
   };
   const start = () =>
-    startLiftoff({ env, clock, cwd: dir, writeLog: (line) => logs.push(line), autoTick: opts.autoTick ?? false });
+    startLiftoff({
+      env,
+      clock,
+      cwd: dir,
+      writeLog: (line) => logs.push(line),
+      autoTick: opts.autoTick ?? false,
+      ...(opts.logSync ? { logSync: opts.logSync } : {}),
+    });
   let liftoff = await start();
   const h: Harness = {
     fake,

@@ -13,14 +13,20 @@ export interface Press {
   triggerId: string;
   where: Where;
   log: Logger;
-  /** Acknowledges now (before opening a form); later calls do nothing. */
+  /**
+   * Acknowledges now (before opening a form or telling the person something); later calls do nothing.
+   * With `ackAfter`, it resolves once the press's change is on disk: what the handler shows next shows
+   * nothing that a crash of the machine could take back.
+   */
   ack(): Promise<void>;
 }
 
 export interface ButtonOptions {
   /**
    * Acknowledge only after the handler ran (a command that is quick and synchronous), so Slack's retry finds
-   * it done. Its commits are synced to disk off the event loop, and the acknowledgement waits for that.
+   * it done. Its commits are not synced to disk at once (they survive a crash of the process); the log is
+   * synced off the event loop, and nothing that shows the change (the redraw, an answer to the person)
+   * goes out before that.
    */
   ackAfter?: boolean;
   /** An error code that a retry of Slack's (the first try did the work) answers with silence. */
@@ -41,13 +47,13 @@ export function onButton(
   o: ButtonOptions = {},
 ): void {
   app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, context }) => {
-    let acked = false;
+    let acked: Promise<void> | undefined;
+    // A button's acknowledgement shows the person nothing (the redraw shows the change): it is sent once the
+    // change is committed. Whatever is shown after it waits until the change is on disk.
     const ackOnce = async () => {
-      if (acked) return;
-      acked = true;
-      // What the press changed is on disk before Slack is told it is done.
+      acked ??= ack();
+      await acked;
       if (o.ackAfter) await deps.durability.durable();
-      await ack();
     };
     if (!o.ackAfter) await ackOnce();
     const where = whereClicked(body, respond);
@@ -60,6 +66,7 @@ export function onButton(
       await ackOnce();
       if (result === 'stale') await tell(deps.client, where, STALE_BUTTON, log);
     } catch (error) {
+      // A refusal is recorded before it is answered: the answer waits for that record to be on disk.
       await ackOnce();
       if (context.retryNum && o.quietOnRetry && (error as { code?: string }).code === o.quietOnRetry) return;
       await tell(deps.client, where, presentError(error, log), log);

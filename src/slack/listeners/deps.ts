@@ -30,8 +30,8 @@ export interface ListenerDeps {
   /** Rollbacks and environment locks. */
   rollback: RollbackService;
   sync: MessageSync;
-  /** Commits a button acknowledges after (`ackAfter`): synced to disk off the event loop, before the acknowledgement. */
-  durability: Pick<Durability, 'deferred' | 'durable'>;
+  /** Commits of buttons (`ackAfter`) and forms: synced to disk off the event loop, before anything shows them. */
+  durability: Pick<Durability, 'deferred' | 'durable' | 'synced'>;
   /** What a person's App Home shows. */
   home: HomeUseCase;
   /** Who sees a deployment in a private channel (its members), for lists, status and App Home. */

@@ -15,9 +15,11 @@ import { registerRollbackViews } from './views/rollback.js';
 import { registerStartView } from './views/start.js';
 import { registerUnknownRequests } from './unknown.js';
 import { guardModalErrors } from './modal-errors.js';
+import { routedById } from './router.js';
 
-/** Every Bolt listener, by surface. */
-export function registerListeners(app: App, deps: ListenerDeps): void {
+/** Every Bolt listener, by surface (buttons and forms found by their id in one lookup: router.ts). */
+export function registerListeners(bolt: App, deps: ListenerDeps): void {
+  const app = routedById(bolt);
   guardModalErrors(app);
   // Whoever clicked can be answered through the click's response_url by what the click set off (a redraw that fails on the token).
   app.use(async (args) => {

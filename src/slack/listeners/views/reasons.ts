@@ -86,7 +86,8 @@ export function registerReasonViews(app: App, deps: ListenerDeps): void {
           await ack({ response_action: 'errors', errors: { [result.field]: result.error } });
           return;
         }
-        deps.service.act(ref.d, result.command, body.user.id);
+        // The modal closes with the acknowledgement: once the change (or a refusal's record) is on disk.
+        await deps.durability.synced(() => deps.service.act(ref.d, result.command, body.user.id));
         await ack();
       } catch (error) {
         if (isDomainError(error) && error.code === 'already_done' && callbackId !== ViewId.failStep) {

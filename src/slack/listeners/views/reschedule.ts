@@ -23,7 +23,9 @@ export function registerRescheduleView(app: App, deps: ListenerDeps): void {
       return void (await error(StartField.windowEnd, 'The window must end after it starts.'));
     const log = deps.logger.child({ user: body.user.id, view: ViewId.reschedule, deploymentId: ref.d });
     try {
-      deps.calendar.reschedule(ref.d, { start: windowStart, end: windowEnd }, body.user.id);
+      await deps.durability.synced(() =>
+        deps.calendar.reschedule(ref.d, { start: windowStart, end: windowEnd }, body.user.id),
+      );
       await ack();
     } catch (e) {
       if (isDomainError(e) && e.code === 'already_done') return void (await ack());

@@ -47,11 +47,13 @@ export function registerRollbackViews(app: App, deps: ListenerDeps): void {
         );
       const restore = restoreOf(values);
       if (!restore.length) return await error(RollbackField.restore, 'Choose at least one thing to restore.');
-      const { deployment, started } = rollback.start(
-        ref.d,
-        body.user.id,
-        { trigger, restore, note: text(values, RollbackField.note, 1000) },
-        view.id,
+      const { deployment, started } = await deps.durability.synced(() =>
+        rollback.start(
+          ref.d,
+          body.user.id,
+          { trigger, restore, note: text(values, RollbackField.note, 1000) },
+          view.id,
+        ),
       );
       await ack();
       log.with('info', started ? 'rollback started' : 'repeated rollback submission ignored', {
@@ -70,7 +72,7 @@ export function registerRollbackViews(app: App, deps: ListenerDeps): void {
     if (!ref) return ack({ response_action: 'errors', errors: { [ModalField.reason]: 'This form is out of date.' } });
     if (!note) return ack({ response_action: 'errors', errors: { [ModalField.reason]: 'Say what went wrong.' } });
     try {
-      rollback.fail(ref.d, body.user.id, note);
+      await deps.durability.synced(() => rollback.fail(ref.d, body.user.id, note));
       await ack();
     } catch (e) {
       if (isDomainError(e) && e.code === 'already_done') return ack();

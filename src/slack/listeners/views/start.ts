@@ -105,7 +105,7 @@ const serviceOf = (values: ViewValues) =>
   '';
 
 export function registerStartView(app: App, deps: ListenerDeps): void {
-  const { starts, team, client, clock, logger, access } = deps;
+  const { starts, team, client, clock, logger, access, durability } = deps;
 
   app.view<ViewSubmitAction>(ViewId.start, async ({ ack, body, view }) => {
     const user = body.user.id;
@@ -138,7 +138,8 @@ export function registerStartView(app: App, deps: ListenerDeps): void {
       };
       // A chosen announcement channel is taken only for a deployment in a public channel: Slack says which it is.
       if (request.announceChannelId) request.deployChannelKind = await access.kindOf(starts.deployChannelOf(request));
-      const outcome = starts.start(request, user, view.id);
+      // The modal closes with the acknowledgement (that tells the person it is accepted): once it is on disk.
+      const outcome = await durability.synced(() => starts.start(request, user, view.id));
       if (!outcome.ok) {
         // A lock of a deployment in a private channel the submitter is not in: only that it is locked, and who can release it.
         const [lock] = outcome.lock ? await locksSeenBy(deps, user, [outcome.lock]) : [];
