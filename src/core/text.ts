@@ -3,8 +3,13 @@
  * for: it makes `<!channel>`, `<@U123>` and `<https://evil|bank>` inert text.
  */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  // Most text has none of the three: it is returned as it is, without a copy.
+  return MRKDWN_SPECIAL.test(text) ? text.replace(MRKDWN_SPECIALS, (c) => ENTITIES[c]!) : text;
 }
+
+const MRKDWN_SPECIAL = /[&<>]/;
+const MRKDWN_SPECIALS = /[&<>]/g;
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /** Removes control characters (keeps newlines and tabs) and invisible format characters, and trims. */
 export function cleanText(text: string): string {
