@@ -6,15 +6,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { WebClient } from '@slack/web-api';
 import Database from 'better-sqlite3';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { systemClock } from '../src/core/clock.js';
 import type { Deployment } from '../src/core/deployment/types.js';
-import { createMessageSync } from '../src/slack/sync.js';
-import { openDatabase } from '../src/storage/db.js';
-import { createRepositories } from '../src/storage/index.js';
+import type * as SyncModule from '../src/slack/sync.js';
+import type * as DbModule from '../src/storage/db.js';
+import type * as StorageModule from '../src/storage/index.js';
 import { createLogger } from '../src/support/logger.js';
 import { ActionId, encodeRef } from '../src/slack/ids.js';
 import { ROOT } from '../test/support/build.js';
@@ -131,6 +132,11 @@ async function postCards(fake: FakeSlack, file: string, ids: readonly number[]):
       update: async (args: { channel: string; ts: string }) => ({ ok: true, channel: args.channel, ts: args.ts }),
     },
   } as unknown as WebClient;
+  // Drawn by the built code Liftoff runs (dist/): what it drew is known to be in line when it starts.
+  const built = (path: string) => import(pathToFileURL(join(ROOT, 'dist', path)).href);
+  const { createMessageSync } = (await built('slack/sync.js')) as typeof SyncModule;
+  const { openDatabase } = (await built('storage/db.js')) as typeof DbModule;
+  const { createRepositories } = (await built('storage/index.js')) as typeof StorageModule;
   const db = openDatabase(file);
   let stop = () => {};
   try {
