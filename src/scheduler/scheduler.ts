@@ -289,8 +289,8 @@ export function createScheduler({
 
   /**
    * Notes what a running deployment's timers show; says whether they moved since drawn. A first
-   * look (the start-up reconciliation draws everything) and a change (its own path drew it) only
-   * note what is shown now.
+   * look says moved (what Slack shows may be from before a restart); a change (its own path drew
+   * it) only notes what is shown now.
    */
   function lookAt(r: { id: number; revision: number }, now: number): boolean {
     const last = timers.get(r.id);
@@ -300,7 +300,9 @@ export function createScheduler({
       return false;
     }
     const face = timerFace(d, now);
-    const moved = last !== undefined && last.revision === d.revision && last.face !== face;
+    // A first look draws it: the start-up reconciliation leaves running timers to these paced redraws
+    // (a render finds nothing to send when the card already shows this face).
+    const moved = last === undefined || (last.revision === d.revision && last.face !== face);
     // The next look: when the shown face changes, sought a refresh period at a time.
     const every = timingsFor(d).timerRefreshSeconds * 1000;
     let step = 1;

@@ -11,7 +11,6 @@ import { findByMetadata } from './history.js';
 import { createUrgency, withUrgency, type Urgency } from './pacing.js';
 import { codeFingerprint } from './code-fingerprint.js';
 import { createDeploymentRenderer, type SlackMessage } from './views/deployment/index.js';
-import { clockRuns } from './views/deployment/memo.js';
 
 /** Slack errors about the channel itself: retrying the next message will not help. */
 const CHANNEL_ERRORS = new Set([
@@ -266,8 +265,8 @@ export function createMessageSync({
           complete = false;
         }
       }
-      // Every message shows this revision, and no clock moves it: a restart need not draw it again.
-      if (complete && clean && !marked.size && !clockRuns(d)) {
+      // Every message shows this revision (a running timer as of now: the scheduler moves it): a restart need not draw it again.
+      if (complete && clean && !marked.size) {
         flush();
         repos.messages.saveInLine(id, inLineDigest(d.revision, repos.messages.list(id).values()));
       }

@@ -38,7 +38,7 @@ export const stillValid = <T>(part: Part<T>, d: Deployment, now: number): boolea
   (part.now === null || part.now === now) && part.reads.every((r) => Object.is(entryOf(d, r), r.value));
 
 /** A clock runs: a phase started and not completed, or a rollback not yet over. Only then does `now` show. */
-export const clockRuns = (d: Deployment) =>
+const clockRuns = (d: Deployment) =>
   Object.values(d.phases).some((p) => p.started && !p.completed) || (!!d.rollback && !d.rollback.completed);
 
 /** Renders one part through a stand-in that notes what it reads; `timed` parts also depend on `now` while a clock runs. */
