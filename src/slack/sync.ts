@@ -167,8 +167,17 @@ export function createMessageSync({
       records.get(m.key)?.channelId ?? (m.placement === 'mirror' ? d.channelId : home);
     const messages = render(d, clock.now(), keep);
     const drawn = new Map<string, MessageRecord>();
-    const flush = () => {
-      if (drawn.size) repos.messages.saveDrawn([...drawn.values()], clock.now());
+    /** What the records hold as the pass goes (read once at its start, then kept here). */
+    const held = new Map(records);
+    /** Writes what was drawn since the last write (and, once all is in line, the note that says so) in one commit. */
+    const flush = (inLine?: string) => {
+      for (const [key, r] of drawn) held.set(key, r);
+      if (drawn.size || inLine)
+        repos.messages.saveDrawn(
+          [...drawn.values()],
+          clock.now(),
+          inLine ? { deploymentId: id, digest: inLine } : undefined,
+        );
       drawn.clear();
     };
     const parentPosted = !!parentTs || messages.some(({ m }) => m.key === 'parent');
@@ -182,6 +191,7 @@ export function createMessageSync({
         ]),
     );
     if (marked.size) repos.messages.saveAll([...marked.values()], clock.now());
+    for (const [key, mark] of marked) held.set(key, mark);
     try {
       for (const { m, hash } of messages) {
         const record = records.get(m.key);
@@ -267,8 +277,8 @@ export function createMessageSync({
       }
       // Every message shows this revision (a running timer as of now: the scheduler moves it): a restart need not draw it again.
       if (complete && clean && !marked.size) {
-        flush();
-        repos.messages.saveInLine(id, inLineDigest(d.revision, repos.messages.list(id).values()));
+        for (const [key, r] of drawn) held.set(key, r);
+        flush(inLineDigest(d.revision, held.values()));
       }
       return complete;
     } finally {
@@ -279,7 +289,7 @@ export function createMessageSync({
     }
   }
 
-  /** Whether the deployment's messages are known to be in line (what `saveInLine` noted still fits). */
+  /** Whether the deployment's messages are known to be in line (what `saveDrawn` noted still fits). */
   function inLine(id: number): boolean {
     const noted = repos.messages.inLine(id);
     return !!noted && noted.digest === inLineDigest(noted.revision, repos.messages.list(id).values());

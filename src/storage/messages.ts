@@ -9,6 +9,12 @@ export interface MessageRecord {
   renderedHash: string | null;
 }
 
+/** A deployment's messages are all in line: the digest of what they were drawn from (table `drawn`). */
+interface InLine {
+  deploymentId: number;
+  digest: string;
+}
+
 /** Which Slack message shows which part of a deployment, and what it last showed. */
 export function createMessagesRepository({ db }: { db: Db }) {
   const selectAll = db.prepare<[number], MessageRecord>(
@@ -34,6 +40,10 @@ export function createMessagesRepository({ db }: { db: Db }) {
   const saveAll = writeTransaction(db, (records: readonly MessageRecord[], at: number) => {
     for (const m of records) upsert.run({ ...m, at });
   });
+  const saveAllInLine = writeTransaction(db, (records: readonly MessageRecord[], at: number, inLine?: InLine) => {
+    saveAll(records, at);
+    if (inLine) upsertDrawn.run(inLine.deploymentId, inLine.digest);
+  });
   return {
     list(deploymentId: number): Map<string, MessageRecord> {
       return new Map(selectAll.all(deploymentId).map((m) => [m.key, m]));
@@ -51,17 +61,14 @@ export function createMessagesRepository({ db }: { db: Db }) {
      * What a redraw drew: one commit, not synced to disk at once (the next synced commit or
      * checkpoint carries it). A crash of the process loses nothing; a crash of the machine may
      * lose it, and the message is only drawn again (a post is found again by the mark saveAll made).
+     * With `inLine`, the note that every message of the deployment is in line, in the same commit.
      */
-    saveDrawn(records: readonly MessageRecord[], at: number) {
-      withoutDiskSync(db, () => saveAll(records, at));
+    saveDrawn(records: readonly MessageRecord[], at: number, inLine?: InLine) {
+      withoutDiskSync(db, () => saveAllInLine(records, at, inLine));
     },
     /** The digest of what the deployment's messages were last fully brought in line with, and its revision now. */
     inLine(deploymentId: number): { digest: string; revision: number } | undefined {
       return selectDrawn.get(deploymentId);
-    },
-    /** Notes that the deployment's messages are fully in line (committed like `saveDrawn`). */
-    saveInLine(deploymentId: number, digest: string) {
-      withoutDiskSync(db, () => upsertDrawn.run(deploymentId, digest));
     },
   };
 }
