@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { FetchFunction } from '@slack/web-api';
+import { keptAliveFetch, type FetchResponse } from '../slack/fetch.js';
 import type { MessageSync, RedrawPriority } from '../slack/sync.js';
 import type { Metrics } from './index.js';
 
@@ -19,12 +20,12 @@ const codeOf = (error: unknown) =>
  * The Web API client's fetch, counting every HTTP request (retries included)
  * by method and outcome. It reads a copy of the answer; the client gets it whole.
  */
-export function measuredFetch(metrics: Metrics, inner: typeof fetch = fetch): FetchFunction {
+export function measuredFetch(metrics: Metrics, inner: FetchFunction = keptAliveFetch()): FetchFunction {
   return async (url, init) => {
     const method = methodOf(url);
     const start = performance.now();
     try {
-      const res = await inner(url, init as RequestInit);
+      const res = (await inner(url, init)) as FetchResponse & { clone(): FetchResponse };
       let outcome = res.status === 429 ? '429' : res.status === 200 ? 'ok' : `http_${res.status}`;
       if (res.status === 200) {
         const body = (await res
