@@ -175,12 +175,13 @@ export async function startLiftoff({
   const service = createDeploymentService({
     repos,
     clock,
-    // The messages and hook calls a change promises are planned in its transaction; a tick sends what is due at once.
+    // The messages and hook calls a change promises are planned in its transaction; a tick sends what is due at
+    // once. A change that planned nothing (most clicks) sets off no tick: the cron's and the wake-up's find the rest.
     withinChange: (d, events, now) => {
-      planJobs(d, events, now);
+      const planned = planJobs(d, events, now);
       // A cancelled deployment releases the hand locks it allowed its people to take.
       rollback.releaseTakenVia(d, events, now);
-      if (autoTick) setImmediate(() => void scheduler.tick());
+      if (planned && autoTick) setImmediate(() => void scheduler.tick());
     },
     policyFor: withPipelines(teamPolicy(setup.team, userGroups.expand), setup.team.pipelines),
     // Redraw after the current request has been acknowledged, and once the change is on disk (a button's

@@ -32,11 +32,13 @@ export function createPlanner({
   /** The interval of the health checks during the monitoring window (`health_check_settings.every_minutes`). */
   healthChecksEvery?: (d: Deployment) => number | null;
 }) {
-  return (d: Deployment, events: DeploymentEvent[], now: number): void => {
+  /** Returns whether the change planned, moved or cancelled any job (a tick then sends what is due at once). */
+  return (d: Deployment, events: DeploymentEvent[], now: number): boolean => {
     const firstSeq = d.revision - events.length + 1;
     const plan = planChange(d, events, firstSeq, now, timingsFor(d), hooksFor(d), healthChecksEvery(d));
     if (plan.cancel) jobs.cancelPending(d.id, plan.cancel.kinds, plan.cancel.reason, now);
     if (plan.replace.length) jobs.deletePending(d.id, plan.replace);
     if (plan.add.length) jobs.plan(plan.add, now);
+    return Boolean(plan.cancel || plan.replace.length || plan.add.length);
   };
 }
