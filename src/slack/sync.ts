@@ -151,8 +151,10 @@ export function createMessageSync({
    * in a crash, it is only drawn again). The parent's ts is written as soon as it is known: notices
    * and links wait for it.
    */
-  async function syncOnce(id: number): Promise<boolean> {
+  async function syncOnce(id: number, stopWhenStale = false): Promise<boolean | 'stale'> {
     let complete = true;
+    /** Calls this pass made: with `stopWhenStale`, a pass that made one stops before the next once a newer change came. */
+    let calls = 0;
     /** No Slack call failed this pass (a mirror's failure leaves the pass complete, not in line). */
     let clean = true;
     const keep = !oneOff.has(id);
@@ -197,6 +199,10 @@ export function createMessageSync({
         const record = records.get(m.key);
         if (record?.ts && (m.once || record.renderedHash === hash)) continue;
         if (m.placement === 'thread' && !parentTs) return complete;
+        // What is left was rendered before a change that came while this pass waited for Slack's pace: the next pass
+        // draws the newer state, instead of this one sending what is already out of date.
+        if (stopWhenStale && calls > 0 && dirty.has(id)) return 'stale';
+        calls++;
         const channel = channelOf(m);
         const threadTs = m.placement === 'thread' && parentTs ? parentTs : undefined;
         let posting = false;
@@ -309,9 +315,14 @@ export function createMessageSync({
     if (once) oneOff.add(id);
     const run = (async () => {
       let complete = true;
+      // One pass of a run may stop early for a newer change; the next ones go to the end (a steady stream of
+      // changes never holds back the later messages).
+      let stopWhenStale = true;
       do {
         dirty.delete(id);
-        complete = await withUrgency(urgency, () => syncOnce(id));
+        const pass = await withUrgency(urgency, () => syncOnce(id, stopWhenStale));
+        if (pass === 'stale') stopWhenStale = false;
+        complete = pass !== false;
       } while (dirty.has(id));
       clearTimeout(retries.get(id)?.timer);
       if (complete) retries.delete(id);
