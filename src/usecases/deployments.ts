@@ -108,13 +108,16 @@ export function createDeploymentService({
   }
 
   /** One change in one transaction, with the work planned inside it (`withinChange`); undefined when `id` is unknown. */
-  function commit(id: number, decideEvents: (d: Deployment) => DeploymentEvent[], actor: string) {
-    const now = clock.now();
-    return writeTransaction(repos.db, () => {
+  const changeWithin = writeTransaction(
+    repos.db,
+    (id: number, decideEvents: (d: Deployment) => DeploymentEvent[], actor: string, now: number) => {
       const changed = repos.deployments.change(id, decideEvents, actor, now);
       if (changed?.events.length) withinChange?.(changed.deployment, changed.events, now);
       return changed;
-    })();
+    },
+  );
+  function commit(id: number, decideEvents: (d: Deployment) => DeploymentEvent[], actor: string) {
+    return changeWithin(id, decideEvents, actor, clock.now());
   }
 
   function find(id: number): Deployment {
