@@ -16,6 +16,7 @@ import { registerListeners } from './slack/listeners/index.js';
 import { createMessageSync } from './slack/sync.js';
 import { createChannelAccess } from './slack/membership.js';
 import { createUndeliverableNotifier } from './slack/undeliverable.js';
+import { createResponders } from './slack/reply.js';
 import {
   createPlanner,
   createScheduler,
@@ -159,6 +160,8 @@ export async function startLiftoff({
 
   const userGroups = createUserGroups({ client: slack.client, team: setup.team, logger });
 
+  // How to answer the people who clicked lately (a redraw their click set off may need to tell them something).
+  const responders = createResponders();
   const sync = measureRedraws(
     createMessageSync({
       client: slack.client,
@@ -166,7 +169,7 @@ export async function startLiftoff({
       repos,
       clock,
       logger,
-      onUndeliverable: createUndeliverableNotifier({ client: slack.client, logger }),
+      onUndeliverable: createUndeliverableNotifier({ client: slack.client, logger, responders }),
     }),
     metrics,
   );
@@ -186,12 +189,12 @@ export async function startLiftoff({
     policyFor: withPipelines(teamPolicy(setup.team, userGroups.expand), setup.team.pipelines),
     // Redraw after the current request has been acknowledged, and once the change is on disk (a button's
     // change is synced off the event loop): the acknowledgements waiting for that sync go first.
-    onChange: (d, events) => {
+    onChange: (d, events, actor) => {
       const redraw = new Promise((resolve) => setImmediate(resolve))
         .then(() => durability.durable())
         .then(() => {
           feed.changed(d.id);
-          void sync.sync(d.id);
+          void sync.sync(d.id, 'now', { by: actor });
           rooms.onChange(d, events);
         });
       // Held until it has started the redraw, so `settled()` and a stop wait for it.
@@ -320,6 +323,7 @@ export async function startLiftoff({
     durability,
     access,
     home: createHomeUseCase({ service, access, clock }),
+    responders,
     client: slack.interactiveClient,
     clock,
     logger,

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { FetchFunction } from '@slack/web-api';
 import { keptAliveFetch, type FetchResponse } from '../slack/fetch.js';
-import type { MessageSync, RedrawPriority } from '../slack/sync.js';
+import type { MessageSync, RedrawPriority, SyncOptions } from '../slack/sync.js';
 import type { Metrics } from './index.js';
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -79,11 +79,11 @@ export function measureRedraws<S extends Pick<MessageSync, 'sync'>>(sync: S, met
   metrics.redrawsPending(() => waiting.size);
   return {
     ...sync,
-    sync(id: number, priority?: RedrawPriority) {
+    sync(id: number, priority?: RedrawPriority, options?: SyncOptions) {
       const start = performance.now();
       metrics.redrawQueued();
       waiting.set(id, (waiting.get(id) ?? 0) + 1);
-      return sync.sync(id, priority).finally(() => {
+      return sync.sync(id, priority, options).finally(() => {
         metrics.redrawDone(seconds(start));
         const left = (waiting.get(id) ?? 1) - 1;
         if (left > 0) waiting.set(id, left);

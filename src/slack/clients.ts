@@ -1,5 +1,5 @@
 import { WebClient, type WebAPICallResult, type WebClientOptions } from '@slack/web-api';
-import { createPacer, SLACK_POST_PACE, type Pace, type Pacer } from './pacing.js';
+import { createPacer, SLACK_POST_PACE, urgencyOf, type Pace, type Pacer } from './pacing.js';
 
 /** Times a call that Slack answered 429 is tried again (after Retry-After) before its caller is told. */
 const RATE_LIMITED_TRIES = 3;
@@ -33,10 +33,12 @@ class PacedWebClient extends WebClient {
 
   override async apiCall(method: string, options?: Record<string, unknown>): Promise<WebAPICallResult> {
     const channel = typeof options?.channel === 'string' ? options.channel : undefined;
+    const urgency = urgencyOf(options);
     const deadline = this.maxWaitMs === undefined ? undefined : Date.now() + this.maxWaitMs;
     for (let tries = 1; ; tries++) {
       const done = await this.pacer.turn(method, {
         ...(channel !== undefined ? { channel } : {}),
+        ...(urgency ? { urgency } : {}),
         ...(deadline !== undefined ? { maxWaitMs: Math.max(0, deadline - Date.now()) } : {}),
       });
       try {

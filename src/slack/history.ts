@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { slackErrorCode } from './errors.js';
+import { atUrgency, type Urgency } from './pacing.js';
 
 /** Where to look: a channel's own history, or one thread's replies. */
 export interface Place {
@@ -33,15 +34,16 @@ export async function findByMetadata(
   where: Place,
   matches: (m: MessageMetadata) => boolean,
   oldest = 0,
+  urgency?: Urgency,
 ): Promise<{ found: string } | 'absent' | 'unavailable'> {
   try {
-    return await search(client, where, matches, oldest);
+    return await search(client, where, matches, oldest, urgency);
   } catch (error) {
     if (slackErrorCode(error) !== 'not_in_channel') return 'unavailable';
   }
   try {
-    await client.conversations.join({ channel: where.channel });
-    return await search(client, where, matches, oldest);
+    await client.conversations.join(atUrgency(urgency, { channel: where.channel }));
+    return await search(client, where, matches, oldest, urgency);
   } catch {
     return 'unavailable';
   }
@@ -52,6 +54,7 @@ async function search(
   where: Place,
   matches: (m: MessageMetadata) => boolean,
   oldest: number,
+  urgency: Urgency | undefined,
 ): Promise<{ found: string } | 'absent' | 'unavailable'> {
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -63,8 +66,8 @@ async function search(
       ...(cursor ? { cursor } : {}),
     };
     const res = where.threadTs
-      ? await client.conversations.replies({ ...args, ts: where.threadTs })
-      : await client.conversations.history(args);
+      ? await client.conversations.replies(atUrgency(urgency, { ...args, ts: where.threadTs }))
+      : await client.conversations.history(atUrgency(urgency, args));
     const found = ((res.messages ?? []) as HistoryMessage[]).find((m) => m.metadata && matches(m.metadata));
     if (found?.ts) return { found: found.ts };
     cursor = res.response_metadata?.next_cursor || undefined;

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { WebAPIRateLimitedError } from '@slack/web-api';
 
 /**
@@ -15,7 +14,7 @@ import { WebAPIRateLimitedError } from '@slack/web-api';
  *   fast as Slack takes them, and one busy channel never holds up another.
  * - Inside a lane, what a person just did goes first, and background work
  *   (start-up reconciliation, timer redraws) only fills part of a minute, so a
- *   click's redraw always finds room (`withUrgency`).
+ *   click's redraw always finds room (a call's urgency: `atUrgency`).
  * - A 429 that comes all the same pauses only that method's lane (or, for a
  *   post, that channel) for its Retry-After: the rest of the bot goes on.
  */
@@ -106,11 +105,21 @@ export function createUrgency(urgent: boolean): Urgency {
   return u;
 }
 
-const current = new AsyncLocalStorage<UrgencyState>();
+/** Where a call's arguments carry its urgency: a symbol, so it is never sent to Slack (the client sends their entries). */
+const URGENCY = Symbol('urgency');
 
-/** Runs `fn` with every Slack call it makes at urgency `u`. Calls made outside any are urgent. */
-export function withUrgency<T>(u: Urgency, fn: () => Promise<T>): Promise<T> {
-  return current.run(u as UrgencyState, fn);
+/**
+ * A Web API call's arguments, made at urgency `u` (undefined: urgent, as every call is that says
+ * nothing). Passed explicitly, call by call: an async context would tax every promise the process
+ * makes (Node 20's AsyncLocalStorage runs a hook for each).
+ */
+export function atUrgency<T extends object>(u: Urgency | undefined, args: T): T {
+  return u ? { ...args, [URGENCY]: u } : args;
+}
+
+/** The urgency `atUrgency` gave a call's arguments, if any. */
+export function urgencyOf(args: unknown): Urgency | undefined {
+  return args && typeof args === 'object' ? ((args as { [URGENCY]?: Urgency })[URGENCY] ?? undefined) : undefined;
 }
 
 export interface TurnOptions {
@@ -118,6 +127,8 @@ export interface TurnOptions {
   channel?: string;
   /** Refuse (as a 429 would: WebAPIRateLimitedError) rather than wait longer than this. */
   maxWaitMs?: number;
+  /** How urgent the call is; urgent when absent. */
+  urgency?: Urgency | undefined;
 }
 
 export interface Pacer {
@@ -294,7 +305,7 @@ export function createPacer(
   }
 
   return {
-    turn(method, { channel, maxWaitMs } = {}) {
+    turn(method, { channel, maxWaitMs, urgency: given } = {}) {
       const lane = laneOf(method);
       const t = now();
       // Paused by a 429 for longer than the caller can wait: refused at once, as Slack would.
@@ -303,7 +314,7 @@ export function createPacer(
       const paced = Number.isFinite(lane.limit) || (channel !== undefined && channelPaced(method));
       if (!paced && t >= lane.pausedUntil) return Promise.resolve(NOTHING);
       return new Promise<Done>((resolve, reject) => {
-        const urgency = current.getStore();
+        const urgency = given as UrgencyState | undefined;
         const ticket: Ticket = { channel, urgency, resolve, timer: null };
         lane.waiting.push(ticket);
         urgency?.waiting.add(lane.pump);

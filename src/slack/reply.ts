@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { isDomainError } from '../core/errors.js';
@@ -95,27 +94,43 @@ export async function tell(client: WebClient, where: Where, answer: Answer, logg
   }
 }
 
-/** The person whose request is being handled, and what it set off after the acknowledgement (its redraws). */
-const requester = new AsyncLocalStorage<Where>();
+/** How long a click's response_url may be used (Slack: 30 minutes). */
+const RESPONSE_URL_MS = 30 * 60_000;
+/** People remembered at most (the oldest go first). */
+const RESPONDERS_MAX = 1_000;
 
 /**
- * Runs a request's work (listeners, and the redraws they start) knowing who
- * asked and how to answer them: Bolt's respond() for requests that carry a
- * response_url.
+ * How to answer the people who clicked lately: each person's latest click that carries a response_url,
+ * kept for what it set off after the acknowledgement (its redraw). Taken once: a person is told once.
  */
-export function withRequester<T>(where: Where, work: () => Promise<T>): Promise<T> {
-  return requester.run(where, work);
+export function createResponders(now: () => number = Date.now) {
+  const byUser = new Map<string, { where: Where; at: number }>();
+  return {
+    /** Notes how to answer `where.user` (a request with a response_url). */
+    note(where: Where): void {
+      if (!where.respond) return;
+      byUser.delete(where.user);
+      byUser.set(where.user, { where, at: now() });
+      if (byUser.size > RESPONDERS_MAX) byUser.delete(byUser.keys().next().value!);
+    },
+    /** How to answer `user` through their latest click, if it is recent enough; forgotten once taken. */
+    take(user: string): Where | undefined {
+      const noted = byUser.get(user);
+      byUser.delete(user);
+      return noted && now() - noted.at < RESPONSE_URL_MS ? noted.where : undefined;
+    },
+  };
 }
 
-/**
- * Slack refused the token while bringing messages in line after someone's
- * click: the click is stored, but the message, an ephemeral and a DM would all
- * fail the same way. The person who clicked is answered through the click's
- * response_url (which needs no token). False when there is nobody to answer
- * that way (the scheduler, a restart, a form) or the code is not a token refusal.
- */
-export async function answerRequesterTokenRefused(code: string, ref: string, logger: Logger): Promise<boolean> {
-  const where = requester.getStore();
+export type Responders = ReturnType<typeof createResponders>;
+
+export async function answerRequesterTokenRefused(
+  code: string,
+  ref: string,
+  requester: Where | undefined,
+  logger: Logger,
+): Promise<boolean> {
+  const where = requester;
   if (!where?.respond || !isTokenRefused(code)) return false;
   try {
     await where.respond({

@@ -8,9 +8,16 @@ import type { MessageRecord } from '../storage/messages.js';
 import type { Logger } from '../support/logger.js';
 import { isTokenRefused, slackErrorCode } from './errors.js';
 import { findByMetadata } from './history.js';
-import { createUrgency, withUrgency, type Urgency } from './pacing.js';
+import { atUrgency, createUrgency, type Urgency } from './pacing.js';
 import { codeFingerprint } from './code-fingerprint.js';
 import { createDeploymentRenderer, type SlackMessage } from './views/deployment/index.js';
+
+export interface SyncOptions {
+  /** A one-off look that reads, compares and drops (the start-up reconciliation). */
+  once?: boolean;
+  /** The person whose change the redraw shows. */
+  by?: string | undefined;
+}
 
 /** Slack errors about the channel itself: retrying the next message will not help. */
 const CHANNEL_ERRORS = new Set([
@@ -30,8 +37,11 @@ export interface MessageSyncDeps {
   repos: Repositories;
   clock: Clock;
   logger: Logger;
-  /** Told once per sync when a deployment's messages cannot be delivered; a stop waits for it. */
-  onUndeliverable?: (d: Deployment, code: string) => void | Promise<void>;
+  /**
+   * Told once per sync when a deployment's messages cannot be delivered, with who asked for the redraw
+   * (the person whose change it shows), if anyone; a stop waits for it.
+   */
+  onUndeliverable?: (d: Deployment, code: string, askedBy: string | undefined) => void | Promise<void>;
   /** First wait before a redraw that failed on a passing Slack problem is tried again (doubles each time). */
   retryDelayMs?: number;
 }
@@ -117,6 +127,8 @@ export function createMessageSync({
   const retries = new Map<number, { attempt: number; timer: NodeJS.Timeout }>();
   /** The urgency of each running sync's Slack calls. */
   const urgencies = new Map<number, Urgency>();
+  /** Who asked for each running sync (the latest person whose change it shows). */
+  const askedBy = new Map<number, string>();
   /** The start-up reconciliation while it runs; `stopped` ends it early (graceful stop). */
   let reconciling: Promise<void> | null = null;
   /**
@@ -151,7 +163,7 @@ export function createMessageSync({
    * in a crash, it is only drawn again). The parent's ts is written as soon as it is known: notices
    * and links wait for it.
    */
-  async function syncOnce(id: number, stopWhenStale = false): Promise<boolean | 'stale'> {
+  async function syncOnce(id: number, urgency?: Urgency, stopWhenStale = false): Promise<boolean | 'stale'> {
     let complete = true;
     /** Calls this pass made: with `stopWhenStale`, a pass that made one stops before the next once a newer change came. */
     let calls = 0;
@@ -219,6 +231,7 @@ export function createMessageSync({
                 meta.event_payload?.deployment === id &&
                 meta.event_payload.key === m.key,
               d.created.at / 1000 - SKEW_S,
+              urgency,
             );
             if (seen === 'unavailable') {
               logger.with('warn', 'cannot tell whether a message was posted; trying again later', {
@@ -233,19 +246,21 @@ export function createMessageSync({
             }
           }
           if (ts) {
-            await client.chat.update({ channel, ts, text: m.text, blocks: m.blocks });
+            await client.chat.update(atUrgency(urgency, { channel, ts, text: m.text, blocks: m.blocks }));
           } else {
             // Marked before the pass: if the answer is lost, the next pass looks for it instead of posting a second copy.
             posting = true;
-            const res = await postClient.chat.postMessage({
-              channel,
-              text: m.text,
-              blocks: m.blocks,
-              unfurl_links: false,
-              unfurl_media: false,
-              ...(threadTs ? { thread_ts: threadTs } : {}),
-              metadata: { event_type: MESSAGE_EVENT, event_payload: { deployment: id, key: m.key } },
-            });
+            const res = await postClient.chat.postMessage(
+              atUrgency(urgency, {
+                channel,
+                text: m.text,
+                blocks: m.blocks,
+                unfurl_links: false,
+                unfurl_media: false,
+                ...(threadTs ? { thread_ts: threadTs } : {}),
+                metadata: { event_type: MESSAGE_EVENT, event_payload: { deployment: id, key: m.key } },
+              }),
+            );
             ts = res.ts ?? null;
             if (m.key === 'parent') parentTs = ts;
           }
@@ -272,7 +287,7 @@ export function createMessageSync({
           // The next pass looks for it first; the thread waits, so its messages keep their order.
           if (posting && mayHaveLanded(code)) return false;
           if (code && CHANNEL_ERRORS.has(code)) {
-            await onUndeliverable?.(d, code);
+            await onUndeliverable?.(d, code, askedBy.get(id));
             // The mirror in the deploy channel failing does not hold up the dedicated channel
             // (a refused token fails every call alike: stop, so the person is told once).
             if (m.placement === 'mirror' && !isTokenRefused(code)) continue;
@@ -301,8 +316,13 @@ export function createMessageSync({
     return !!noted && noted.digest === inLineDigest(noted.revision, repos.messages.list(id).values());
   }
 
-  function sync(id: number, priority: RedrawPriority = 'now', once = false): Promise<void> {
+  /**
+   * Brings deployment `id`'s messages in line (see `RedrawPriority`). `by`: the person whose change it
+   * shows (told through their click if Slack refuses the token); `once`: a one-off look (start-up).
+   */
+  function sync(id: number, priority: RedrawPriority = 'now', { once = false, by }: SyncOptions = {}): Promise<void> {
     const current = running.get(id);
+    if (by) askedBy.set(id, by);
     if (!once) oneOff.delete(id);
     if (current) {
       dirty.add(id);
@@ -320,7 +340,7 @@ export function createMessageSync({
       let stopWhenStale = true;
       do {
         dirty.delete(id);
-        const pass = await withUrgency(urgency, () => syncOnce(id, stopWhenStale));
+        const pass = await syncOnce(id, urgency, stopWhenStale);
         if (pass === 'stale') stopWhenStale = false;
         complete = pass !== false;
       } while (dirty.has(id));
@@ -333,6 +353,7 @@ export function createMessageSync({
         running.delete(id);
         urgencies.delete(id);
         oneOff.delete(id);
+        askedBy.delete(id);
       });
     running.set(id, run);
     return run;
@@ -360,7 +381,7 @@ export function createMessageSync({
           const id = ids[next++]!;
           if (inLine(id)) continue;
           drawn++;
-          await sync(id, 'background', true);
+          await sync(id, 'background', { once: true });
         }
       };
       const all = Promise.all(Array.from({ length: RECONCILE_AT_ONCE }, worker)).then(() => {

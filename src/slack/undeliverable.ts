@@ -2,8 +2,8 @@ import type { WebClient } from '@slack/web-api';
 import { homeChannelOf } from '../core/deployment/room.js';
 import type { Deployment } from '../core/deployment/types.js';
 import type { Logger } from '../support/logger.js';
-import { explainSlackError } from './errors.js';
-import { answerRequesterTokenRefused } from './reply.js';
+import { explainSlackError, isTokenRefused } from './errors.js';
+import { answerRequesterTokenRefused, type Responders } from './reply.js';
 
 /**
  * Tells people, in plain words, that a deployment's messages cannot be posted
@@ -12,10 +12,20 @@ import { answerRequesterTokenRefused } from './reply.js';
  * code; with a refused token, which fails that message too, the person whose
  * click the redraw follows, through its response_url.
  */
-export function createUndeliverableNotifier({ client, logger }: { client: WebClient; logger: Logger }) {
+export function createUndeliverableNotifier({
+  client,
+  logger,
+  responders,
+}: {
+  client: WebClient;
+  logger: Logger;
+  /** How to answer the people who clicked lately (their clicks' response_urls). */
+  responders: Responders;
+}) {
   const warned = new Set<string>();
-  return async (d: Deployment, code: string): Promise<void> => {
-    await answerRequesterTokenRefused(code, d.ref, logger);
+  return async (d: Deployment, code: string, askedBy: string | undefined): Promise<void> => {
+    if (askedBy && isTokenRefused(code))
+      await answerRequesterTokenRefused(code, d.ref, responders.take(askedBy), logger);
     const key = `${d.id}:${code}`;
     if (warned.has(key)) return;
     warned.add(key);

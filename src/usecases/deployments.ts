@@ -47,8 +47,8 @@ export interface DeploymentServiceDeps {
   policy?: Policy;
   /** The policy of one deployment (its service and environment); `policy` for all when absent. */
   policyFor?: (d: PolicyTarget) => Policy;
-  /** Called after every committed change, outside the transaction (redraws Slack). */
-  onChange?: (deployment: Deployment, events: DeploymentEvent[]) => void;
+  /** Called after every committed change, outside the transaction (redraws Slack), with who made it. */
+  onChange?: (deployment: Deployment, events: DeploymentEvent[], actor: string) => void;
   /**
    * Called inside the transaction of every change, after its events are
    * stored: work that must commit together with them (e.g. planning the
@@ -89,10 +89,10 @@ export function createDeploymentService({
   /** The period's facts as last read, by deployment and revision. */
   let factsKept: ReadonlyMap<number, { revision: number; facts: DeliveryFacts }> = new Map();
   const past: ReadonlySet<string> = new Set(HISTORY_STATUSES);
-  const notify = (d: Deployment, events: DeploymentEvent[]) => {
+  const notify = (d: Deployment, events: DeploymentEvent[], actor: string) => {
     if (events.length) {
       if (past.has(d.status)) homeStatsSource = undefined;
-      onChange?.(d, events);
+      onChange?.(d, events, actor);
     }
   };
 
@@ -167,7 +167,7 @@ export function createDeploymentService({
         withinChange?.(deployment, [event], now);
         return { deployment, created: true };
       })();
-      if (result.created) notify(result.deployment, [event]);
+      if (result.created) notify(result.deployment, [event], actor);
       return result;
     },
 
@@ -177,7 +177,7 @@ export function createDeploymentService({
         commit(id, (d) => decide(d, command, actor, policyFor(d)), actor),
       );
       if (!result) throw new DomainError('not_found', 'That deployment no longer exists.');
-      notify(result.deployment, result.events);
+      notify(result.deployment, result.events, actor);
       return result.deployment;
     },
 
@@ -190,14 +190,14 @@ export function createDeploymentService({
       event: Extract<DeploymentEvent, { type: 'room_opened' | 'room_failed' }>,
     ): Deployment | undefined {
       const result = commit(id, (d) => (d.room ? [] : [event]), SYSTEM_ACTOR);
-      if (result) notify(result.deployment, result.events);
+      if (result) notify(result.deployment, result.events, SYSTEM_ACTOR);
       return result?.deployment;
     },
 
     /** Records what a health-check run found (`healthRunEvents`), as Liftoff's own; undefined when `id` is unknown. */
     recordHealthChecks(id: number, decideEvents: (d: Deployment) => DeploymentEvent[]): Deployment | undefined {
       const result = commit(id, decideEvents, SYSTEM_ACTOR);
-      if (result) notify(result.deployment, result.events);
+      if (result) notify(result.deployment, result.events, SYSTEM_ACTOR);
       return result?.deployment;
     },
 

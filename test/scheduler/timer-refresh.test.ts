@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createdEvent } from '../../src/core/deployment/create.js';
 import { DEFAULT_TIMINGS, timerFace } from '../../src/core/schedule/index.js';
 import { createScheduler } from '../../src/scheduler/index.js';
-import { createPacer, createUrgency, withUrgency } from '../../src/slack/pacing.js';
+import { createPacer, createUrgency } from '../../src/slack/pacing.js';
 import { createRepositories } from '../../src/storage/index.js';
 import { createLogger } from '../../src/support/logger.js';
 import { deploymentInput, T0, template, USERS } from '../core/fixtures.js';
@@ -116,19 +116,18 @@ describe('timer redraws within Slack’s pace', () => {
       clock: { now: () => clock.now },
       logger: createLogger({ write: () => undefined }),
       sync: {
-        sync: (id: number) =>
-          withUrgency(createUrgency(false), async () => {
-            let given = false;
-            const turn = pacer.turn('chat.update').then((done) => {
-              given = true;
-              done();
-            });
-            await Promise.resolve();
-            // (Not waited for: the fake clock would never bring its turn.)
-            if (!given) return void waited++;
-            await turn;
-            synced.push({ id, at: clock.now });
-          }),
+        sync: async (id: number) => {
+          let given = false;
+          const turn = pacer.turn('chat.update', { urgency: createUrgency(false) }).then((done) => {
+            given = true;
+            done();
+          });
+          await Promise.resolve();
+          // (Not waited for: the fake clock would never bring its turn.)
+          if (!given) return void waited++;
+          await turn;
+          synced.push({ id, at: clock.now });
+        },
       },
       timingsFor: () => DEFAULT_TIMINGS,
       pace: pacer,
@@ -159,8 +158,9 @@ describe('timer redraws within Slack’s pace', () => {
     expect(synced.map((s) => s.id).sort()).toEqual([...ids].sort());
     synced.length = 0;
     // A start-up reconciliation's backlog fills the background share of the minute.
-    const backlog = withUrgency(createUrgency(false), async () =>
-      Promise.all(Array.from({ length: 40 }, () => pacer.turn('chat.update').then((done) => done()))),
+    const background = createUrgency(false);
+    const backlog = Promise.all(
+      Array.from({ length: 40 }, () => pacer.turn('chat.update', { urgency: background }).then((done) => done())),
     );
     for (clock.now = T0 + MIN; clock.now < T0 + 2 * MIN; clock.now += 15_000) await scheduler.tick();
     // Not even rendered to wait for the minute.

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPacer, createUrgency, withUrgency, type Pace } from '../../src/slack/pacing.js';
+import { createPacer, createUrgency, type Pace, type Urgency } from '../../src/slack/pacing.js';
 
 const PACE: Pace = { burst: 3, intervalMs: 1_000, minuteMs: 60_000 };
 
@@ -11,10 +11,10 @@ afterEach(() => {
 });
 
 /** Asks for `n` turns of `method`; records when each was given (ms on the fake clock). */
-function ask(pacer: ReturnType<typeof createPacer>, method: string, n: number, channel?: string) {
+function ask(pacer: ReturnType<typeof createPacer>, method: string, n: number, channel?: string, urgency?: Urgency) {
   const at: number[] = [];
   const done = Array.from({ length: n }, () =>
-    pacer.turn(method, channel === undefined ? {} : { channel }).then(() => at.push(Date.now())),
+    pacer.turn(method, { ...(channel === undefined ? {} : { channel }), urgency }).then(() => at.push(Date.now())),
   );
   return { at, done: Promise.all(done) };
 }
@@ -79,7 +79,7 @@ describe('the pacer', { timeout: 10_000 }, () => {
   it('lets a person’s call go before background work, which fills only part of the minute', async () => {
     const pacer = createPacer(PACE, () => Date.now());
     const background = createUrgency(false);
-    const backlog = await withUrgency(background, async () => ask(pacer, 'chat.update', 60));
+    const backlog = ask(pacer, 'chat.update', 60, undefined, background);
     await vi.advanceTimersByTimeAsync(0);
     // 70% of the 45 Liftoff allows itself: the rest is kept for clicks.
     expect(backlog.at).toHaveLength(31);
@@ -94,7 +94,7 @@ describe('the pacer', { timeout: 10_000 }, () => {
     const pacer = createPacer(PACE, () => Date.now());
     expect(pacer.backgroundRoom('chat.update')).toBe(31);
     const background = createUrgency(false);
-    const first = await withUrgency(background, async () => ask(pacer, 'chat.update', 20));
+    const first = ask(pacer, 'chat.update', 20, undefined, background);
     await vi.advanceTimersByTimeAsync(0);
     expect(first.at).toHaveLength(20);
     expect(pacer.backgroundRoom('chat.update')).toBe(11);
@@ -102,7 +102,7 @@ describe('the pacer', { timeout: 10_000 }, () => {
     await ask(pacer, 'chat.update', 5).done;
     expect(pacer.backgroundRoom('chat.update')).toBe(6);
     // Calls asked for and still waiting (here: their channel's turn) go first.
-    const queued = await withUrgency(background, async () => ask(pacer, 'chat.update', 6, 'C1'));
+    const queued = ask(pacer, 'chat.update', 6, 'C1', background);
     await vi.advanceTimersByTimeAsync(0);
     expect(queued.at).toHaveLength(3);
     expect(pacer.backgroundRoom('chat.update')).toBe(0);
@@ -123,8 +123,8 @@ describe('the pacer', { timeout: 10_000 }, () => {
     const pacer = createPacer(PACE, () => Date.now(), { 'chat.update': 2 });
     const order: string[] = [];
     const background = createUrgency(false);
-    const backlog = withUrgency(background, async () =>
-      Promise.all(['b1', 'b2', 'b3'].map((k) => pacer.turn('chat.update').then(() => order.push(k)))),
+    const backlog = Promise.all(
+      ['b1', 'b2', 'b3'].map((k) => pacer.turn('chat.update', { urgency: background }).then(() => order.push(k))),
     );
     await vi.advanceTimersByTimeAsync(0);
     expect(order).toEqual(['b1']);
@@ -140,10 +140,10 @@ describe('the pacer', { timeout: 10_000 }, () => {
     const order: string[] = [];
     const others = createUrgency(false);
     const mine = createUrgency(false);
-    const first = withUrgency(others, async () =>
-      Promise.all(['o1', 'o2'].map((k) => pacer.turn('chat.update').then(() => order.push(k)))),
+    const first = Promise.all(
+      ['o1', 'o2'].map((k) => pacer.turn('chat.update', { urgency: others }).then(() => order.push(k))),
     );
-    const later = withUrgency(mine, async () => pacer.turn('chat.update').then(() => order.push('mine')));
+    const later = pacer.turn('chat.update', { urgency: mine }).then(() => order.push('mine'));
     await vi.advanceTimersByTimeAsync(0);
     expect(order).toEqual(['o1']);
     mine.raise();

@@ -11,6 +11,7 @@ import type { RollbackService } from '../../usecases/rollback.js';
 import type { StartUseCase } from '../../usecases/start.js';
 import type { CalendarUseCase } from '../../usecases/calendar.js';
 import type { ChannelAccessLookup } from '../membership.js';
+import type { Responders } from '../reply.js';
 import type { MessageSync } from '../sync.js';
 
 /** What every listener may use. Passed explicitly; nothing global. */
@@ -36,6 +37,8 @@ export interface ListenerDeps {
   home: HomeUseCase;
   /** Who sees a deployment in a private channel (its members), for lists, status and App Home. */
   access: ChannelAccessLookup;
+  /** How to answer the people who clicked lately, noted as their requests come in. */
+  responders: Responders;
   client: WebClient;
   clock: Clock;
   logger: Logger;

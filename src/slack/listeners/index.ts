@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { withRequester, type Where } from '../reply.js';
+import type { Where } from '../reply.js';
 import { registerActions } from './actions/index.js';
 import { registerHistoryActions } from './actions/history.js';
 import { registerHealthCheckActions } from './actions/health-checks.js';
@@ -26,8 +26,8 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
     const { body, next } = args;
     const respond = (args as { respond?: Where['respond'] }).respond;
     const user = (body as { user?: { id?: unknown } }).user?.id;
-    if (!respond || typeof user !== 'string') return next();
-    await withRequester({ user, respond }, next);
+    if (respond && typeof user === 'string') deps.responders.note({ user, respond });
+    await next();
   });
   registerDeployCommand(app, deps);
   registerActions(app, deps);
