@@ -399,7 +399,15 @@ export async function startLiftoff({
   logger.with('info', 'Liftoff is running', { mode: config.mode, port, database: config.dbFile });
   void slack.identify();
   void rooms.provisionPending();
-  void sync.reconcileAll();
+  // Once the messages are checked, App Home's thirty days of delivery facts are read: its first open reads none.
+  void sync.reconcileAll().then(() => {
+    if (stopping) return;
+    try {
+      service.warmHomeStats();
+    } catch (error) {
+      logger.with('warn', 'could not read the delivery facts ahead of App Home', { error });
+    }
+  });
   // The cron (its first schedule costs ~100 ms) and the first tick start after a turn: the requests waiting at start come first.
   let ticking: ReturnType<typeof startTicking> | null = null;
   const startingTicks = autoTick

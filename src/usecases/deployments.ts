@@ -96,6 +96,19 @@ export function createDeploymentService({
     }
   };
 
+  /** The period's facts and the team's measures, read again at most once a minute (only what changed). */
+  function periodStats(now: number) {
+    const minute = Math.floor(now / 60_000);
+    if (homeStatsSource?.minute !== minute) {
+      // Only the past deployments changed or new since the last read are read again (a change
+      // written by another process included): the period's thousands are not parsed each minute.
+      factsKept = repos.deployments.factsKept({}, now - HOME_STATS_DAYS * 86_400_000, now, factsKept);
+      const ds = [...factsKept.values()].map((k) => k.facts);
+      homeStatsSource = { minute, ds, team: deliveryStatsOf(ds, HOME_STATS_DAYS, now), byUser: new Map() };
+    }
+    return homeStatsSource;
+  }
+
   function recordingRefusals<T>(id: number, action: CommandType, actor: string, run: () => T): T {
     try {
       return run();
@@ -273,18 +286,20 @@ export function createDeploymentService({
      */
     homeStats(user: string): HomeStats {
       const now = clock.now();
-      const minute = Math.floor(now / 60_000);
-      if (homeStatsSource?.minute !== minute) {
-        // Only the past deployments changed or new since the last read are read again (a change
-        // written by another process included): the period's thousands are not parsed each minute.
-        factsKept = repos.deployments.factsKept({}, now - HOME_STATS_DAYS * 86_400_000, now, factsKept);
-        const ds = [...factsKept.values()].map((k) => k.facts);
-        homeStatsSource = { minute, ds, team: deliveryStatsOf(ds, HOME_STATS_DAYS, now), byUser: new Map() };
-      }
-      const { ds, team, byUser } = homeStatsSource;
+      const { ds, team, byUser } = periodStats(now);
       let stats = byUser.get(user);
       if (!stats) byUser.set(user, (stats = homeStats(ds, user, HOME_STATS_DAYS, now, team)));
       return stats;
+    },
+
+    /**
+     * Reads the period's facts for App Home ahead of its first open (at start, once the messages are
+     * checked): the first person to open Home then waits for none of the thirty days read cold.
+     */
+    warmHomeStats(): void {
+      // The facts only: the measures are drawn at the first open, from the facts changed since read again.
+      const now = clock.now();
+      factsKept = repos.deployments.factsKept({}, now - HOME_STATS_DAYS * 86_400_000, now, factsKept);
     },
 
     /** Every event of a deployment with its link in the chain, oldest first (the full record). */

@@ -158,4 +158,27 @@ describe('App Home’s delivery stats', () => {
     clock.advance(MIN);
     expect(service.homeStats(USERS.deployer).team.cancelled).toBe(2);
   });
+
+  it('are read ahead of the first open (at start): that open reads only the facts changed since', () => {
+    const { service, repos, clock } = setup();
+    service.start(deploymentInput(), template, USERS.deployer, 'V0VIEW1');
+    service.act(1, { type: 'cancel', reason: 'window moved' }, USERS.deployer);
+    clock.set(T0 + 3 * 60 * MIN);
+    /** What each read of the period's facts was given as already read. */
+    const known: number[][] = [];
+    const factsKept = repos.deployments.factsKept.bind(repos.deployments);
+    repos.deployments.factsKept = (filter, from, to, kept) => {
+      known.push([...kept.keys()]);
+      return factsKept(filter, from, to, kept);
+    };
+    service.warmHomeStats();
+    // Written after the warm-up: counted at the first open, which starts from what the warm-up read.
+    service.start(deploymentInput({ version: '2.5.0' }), template, USERS.deployer, 'V0VIEW2');
+    repos.deployments.change(2, () => [{ type: 'cancelled', reason: 'moved' }], USERS.deployer, clock.now());
+    expect(service.homeStats(USERS.deployer)).toMatchObject({
+      team: { cancelled: 2 },
+      mine: { stats: { cancelled: 2 } },
+    });
+    expect(known).toEqual([[], [1]]);
+  });
 });
