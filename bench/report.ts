@@ -54,14 +54,22 @@ export function report(r: BenchResult): string {
   );
   pair('RSS after start (MB)', r.rssAfterStartMb.liftoff, r.rssAfterStartMb.baseline);
   if (i) {
-    for (const c of i.cpuPerClick)
+    for (const c of i.cpuPerClick) {
       add(
-        `CPU per click, ${c.users} user(s) (ms)`,
+        `CPU per click, ${c.users} user(s), until Slack shows the final state (ms)`,
         fmt(c.liftoffMs),
         fmt(c.baselineMs),
         fmtRatio(c.ratio),
         mark(under(c.ratio, 2), '≤ 2×'),
       );
+      add(
+        `  while the clicks are answered, as the baseline's (ms)`,
+        fmt(c.liftoffDuringMs),
+        fmt(c.baselineMs),
+        fmtRatio(c.ratioDuring),
+        mark(under(c.ratioDuring, 2), '≤ 2×'),
+      );
+    }
     for (const e of i.economy)
       add(
         `Web API calls per ${e.action}${e.finalStateMs !== undefined ? `; final state after (ms)` : ''}`,
