@@ -161,7 +161,7 @@ export async function startLiftoff({
   const userGroups = createUserGroups({ client: slack.client, team: setup.team, logger });
 
   // How to answer the people who clicked lately (a redraw their click set off may need to tell them something).
-  const responders = createResponders();
+  const responders = createResponders(() => clock.now());
   const sync = measureRedraws(
     createMessageSync({
       client: slack.client,

@@ -94,14 +94,23 @@ export async function tell(client: WebClient, where: Where, answer: Answer, logg
   }
 }
 
-/** How long a click's response_url may be used (Slack: 30 minutes). */
-const RESPONSE_URL_MS = 30 * 60_000;
+/**
+ * How long after a click the redraw it set off may answer through it: a redraw is asked for as soon
+ * as the click's change is on disk, so an older click is another one (a form has no response_url).
+ */
+const CLICK_TO_REDRAW_MS = 10_000;
 /** People remembered at most (the oldest go first). */
 const RESPONDERS_MAX = 1_000;
 
+/** Who asked for a redraw (the person whose change it shows), and when. */
+export interface AskedBy {
+  user: string;
+  at: number;
+}
+
 /**
  * How to answer the people who clicked lately: each person's latest click that carries a response_url,
- * kept for what it set off after the acknowledgement (its redraw). Taken once: a person is told once.
+ * kept for the redraw it set off after the acknowledgement. Taken once: a person is told once.
  */
 export function createResponders(now: () => number = Date.now) {
   const byUser = new Map<string, { where: Where; at: number }>();
@@ -113,25 +122,34 @@ export function createResponders(now: () => number = Date.now) {
       byUser.set(where.user, { where, at: now() });
       if (byUser.size > RESPONDERS_MAX) byUser.delete(byUser.keys().next().value!);
     },
-    /** How to answer `user` through their latest click, if it is recent enough; forgotten once taken. */
-    take(user: string): Where | undefined {
-      const noted = byUser.get(user);
-      byUser.delete(user);
-      return noted && now() - noted.at < RESPONSE_URL_MS ? noted.where : undefined;
+    /** The click that set off the redraw `asked` for, if it was one; forgotten once taken. */
+    take(asked: AskedBy): Where | undefined {
+      const noted = byUser.get(asked.user);
+      if (!noted || noted.at > asked.at || asked.at - noted.at > CLICK_TO_REDRAW_MS) return undefined;
+      byUser.delete(asked.user);
+      return noted.where;
     },
   };
 }
 
 export type Responders = ReturnType<typeof createResponders>;
 
+/**
+ * Slack refused the token while bringing messages in line after someone's click: the click is stored,
+ * but the message, an ephemeral and a DM would all fail the same way. The person who clicked is
+ * answered through the click's response_url (which needs no token). False when the code is not a token
+ * refusal or nobody can be answered that way (the scheduler, a restart, a form).
+ */
 export async function answerRequesterTokenRefused(
   code: string,
   ref: string,
-  requester: Where | undefined,
+  asked: AskedBy | undefined,
+  responders: Responders,
   logger: Logger,
 ): Promise<boolean> {
-  const where = requester;
-  if (!where?.respond || !isTokenRefused(code)) return false;
+  if (!asked || !isTokenRefused(code)) return false;
+  const where = responders.take(asked);
+  if (!where?.respond) return false;
   try {
     await where.respond({
       response_type: 'ephemeral',

@@ -8,6 +8,7 @@ import type { MessageRecord } from '../storage/messages.js';
 import type { Logger } from '../support/logger.js';
 import { isTokenRefused, slackErrorCode } from './errors.js';
 import { findByMetadata } from './history.js';
+import type { AskedBy } from './reply.js';
 import { atUrgency, createUrgency, type Urgency } from './pacing.js';
 import { codeFingerprint } from './code-fingerprint.js';
 import { createDeploymentRenderer, type SlackMessage } from './views/deployment/index.js';
@@ -41,7 +42,7 @@ export interface MessageSyncDeps {
    * Told once per sync when a deployment's messages cannot be delivered, with who asked for the redraw
    * (the person whose change it shows), if anyone; a stop waits for it.
    */
-  onUndeliverable?: (d: Deployment, code: string, askedBy: string | undefined) => void | Promise<void>;
+  onUndeliverable?: (d: Deployment, code: string, askedBy: AskedBy | undefined) => void | Promise<void>;
   /** First wait before a redraw that failed on a passing Slack problem is tried again (doubles each time). */
   retryDelayMs?: number;
 }
@@ -127,8 +128,8 @@ export function createMessageSync({
   const retries = new Map<number, { attempt: number; timer: NodeJS.Timeout }>();
   /** The urgency of each running sync's Slack calls. */
   const urgencies = new Map<number, Urgency>();
-  /** Who asked for each running sync (the latest person whose change it shows). */
-  const askedBy = new Map<number, string>();
+  /** Who asked for each running sync, and when (the latest person whose change it shows). */
+  const askedBy = new Map<number, AskedBy>();
   /** The start-up reconciliation while it runs; `stopped` ends it early (graceful stop). */
   let reconciling: Promise<void> | null = null;
   /**
@@ -322,7 +323,7 @@ export function createMessageSync({
    */
   function sync(id: number, priority: RedrawPriority = 'now', { once = false, by }: SyncOptions = {}): Promise<void> {
     const current = running.get(id);
-    if (by) askedBy.set(id, by);
+    if (by) askedBy.set(id, { user: by, at: clock.now() });
     if (!once) oneOff.delete(id);
     if (current) {
       dirty.add(id);

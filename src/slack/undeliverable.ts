@@ -2,8 +2,8 @@ import type { WebClient } from '@slack/web-api';
 import { homeChannelOf } from '../core/deployment/room.js';
 import type { Deployment } from '../core/deployment/types.js';
 import type { Logger } from '../support/logger.js';
-import { explainSlackError, isTokenRefused } from './errors.js';
-import { answerRequesterTokenRefused, type Responders } from './reply.js';
+import { explainSlackError } from './errors.js';
+import { answerRequesterTokenRefused, type AskedBy, type Responders } from './reply.js';
 
 /**
  * Tells people, in plain words, that a deployment's messages cannot be posted
@@ -23,9 +23,8 @@ export function createUndeliverableNotifier({
   responders: Responders;
 }) {
   const warned = new Set<string>();
-  return async (d: Deployment, code: string, askedBy: string | undefined): Promise<void> => {
-    if (askedBy && isTokenRefused(code))
-      await answerRequesterTokenRefused(code, d.ref, responders.take(askedBy), logger);
+  return async (d: Deployment, code: string, askedBy: AskedBy | undefined): Promise<void> => {
+    await answerRequesterTokenRefused(code, d.ref, askedBy, responders, logger);
     const key = `${d.id}:${code}`;
     if (warned.has(key)) return;
     warned.add(key);

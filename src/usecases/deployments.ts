@@ -96,13 +96,19 @@ export function createDeploymentService({
     }
   };
 
+  /**
+   * Reads the period's facts: only the past deployments changed or new since the last read are read
+   * again (a change written by another process included), not the period's thousands each time.
+   */
+  function readPeriodFacts(now: number) {
+    factsKept = repos.deployments.factsKept({}, now - HOME_STATS_DAYS * 86_400_000, now, factsKept);
+  }
+
   /** The period's facts and the team's measures, read again at most once a minute (only what changed). */
   function periodStats(now: number) {
     const minute = Math.floor(now / 60_000);
     if (homeStatsSource?.minute !== minute) {
-      // Only the past deployments changed or new since the last read are read again (a change
-      // written by another process included): the period's thousands are not parsed each minute.
-      factsKept = repos.deployments.factsKept({}, now - HOME_STATS_DAYS * 86_400_000, now, factsKept);
+      readPeriodFacts(now);
       const ds = [...factsKept.values()].map((k) => k.facts);
       homeStatsSource = { minute, ds, team: deliveryStatsOf(ds, HOME_STATS_DAYS, now), byUser: new Map() };
     }
@@ -298,8 +304,7 @@ export function createDeploymentService({
      */
     warmHomeStats(): void {
       // The facts only: the measures are drawn at the first open, from the facts changed since read again.
-      const now = clock.now();
-      factsKept = repos.deployments.factsKept({}, now - HOME_STATS_DAYS * 86_400_000, now, factsKept);
+      readPeriodFacts(clock.now());
     },
 
     /** Every event of a deployment with its link in the chain, oldest first (the full record). */
