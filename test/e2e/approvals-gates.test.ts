@@ -153,7 +153,7 @@ describe('phases', () => {
     const phase = stateOf(id).plan.phases[0]!;
     h.clock.advance(5 * 60_000);
     await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });
-    const msg = threadOf(h, parentTs).find((m) => buttonsOf(m).some((b) => b.actionId === ActionId.completePhase))!;
+    const msg = threadOf(h, parentTs).find((m) => buttonsOf(m).some((b) => b.actionId === ActionId.failStep))!;
     expect(textOf(msg)).toMatch(/<!date\^\d+\^/);
     expect(stateOf(id).phases[phase.id]?.started?.at).toBe(h.clock.now());
   });

@@ -104,9 +104,10 @@ describe('rolling a deployment back from its thread', () => {
     expect(textOf(plan)).toMatch(/Notify stakeholders — 🤖 _Liftoff does this when the rollback is complete_/);
     const validation = messageOf(id, 'rollback:validation')!;
     expect(textOf(validation)).toContain('Application accessible');
-    expect(buttonsOf(validation).map((b) => b.actionId)).toEqual(
-      expect.arrayContaining([ActionId.rollbackComplete, ActionId.rollbackFail]),
-    );
+    // Rollback complete is offered once the required steps are done: until then the message says so.
+    expect(buttonsOf(validation).map((b) => b.actionId)).toContain(ActionId.rollbackFail);
+    expect(buttonsOf(validation).map((b) => b.actionId)).not.toContain(ActionId.rollbackComplete);
+    expect(textOf(validation)).toContain('*Rollback complete* appears here once every required step');
     // The card says so and no longer offers a rollback.
     const card = h.fake.message(CHANNELS.deploys, parentTsOf(id))!;
     expect(textOf(card)).toMatch(/Rolling back/);
@@ -121,6 +122,10 @@ describe('rolling a deployment back from its thread', () => {
     // Completing the rollback validation: rolled back, the completion notice, the report with its own timeline.
     await confirmAll(h, id, 'rollback', PEOPLE.qa);
     await confirmAll(h, id, 'rollback_validation', PEOPLE.ops);
+    await h.settled();
+    expect(buttonsOf(messageOf(id, 'rollback:validation')!).map((b) => b.actionId)).toContain(
+      ActionId.rollbackComplete,
+    );
     await press(h, PEOPLE.deployer, ActionId.rollbackComplete, { d: id });
     await h.liftoff.scheduler.tick();
     await h.settled();

@@ -119,7 +119,9 @@ describe('a deployment run from a Markdown runbook', () => {
     expect(textOf(phase)).toMatch(
       /Planned <!date\^\d+\^[^|]*\|\d{4}-\d\d-\d\d 10:00 UTC> – <!date\^\d+\^\{time\}\|\d{4}-\d\d-\d\d 10:30 UTC> \(30 min\)/,
     );
-    expect(buttonsOf(phase).map((b) => b.actionId)).toContain(ActionId.startPhase);
+    // No approvals yet: Start phase waits for the start gate, and the message says so.
+    expect(buttonsOf(phase).map((b) => b.actionId)).not.toContain(ActionId.startPhase);
+    expect(textOf(phase)).toContain('*Start phase* appears here once the start gate is open');
     const notes = thread.find((m) => textOf(m).includes('Notes from the runbook'))!;
     expect(textOf(notes)).toContain('*On-call*\nPage the on-call engineer if the error rate doubles.');
     expect(h.fake.warnings).toEqual([]);

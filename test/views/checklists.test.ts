@@ -100,20 +100,30 @@ describe('checklists', () => {
     expect(text).toContain('• `https://checkout.example.com/healthz` → 200 {"status":"ok"}');
   });
 
-  it('ends with follow-ups and a Complete button behind a confirm dialog', () => {
+  it('ends with follow-ups and, while the gate is closed, what is missing and Override gate… only', () => {
     const m = message(render(running()), 'post:1');
     const text = mrkdwnOf(m.blocks);
     expect(text).toContain('*Follow-up actions*\n• Monitor for 24 hours');
     expect(text).toContain('🔒 *Completion gate closed*. Still missing:');
-    const complete = buttons(m.blocks).find((b) => b.action_id === ActionId.complete);
-    expect(complete).toMatchObject({
-      value: encodeRef({ d: 12 }),
-      style: 'primary',
-      confirm: { title: { text: 'Complete DEP-12?' } },
-    });
-    expect(buttons(m.blocks).find((b) => b.action_id === ActionId.overrideGate)?.value).toBe(
-      encodeRef({ d: 12, g: 'complete' }),
-    );
+    const gateButtons = buttons(m.blocks).filter((b) => !b.action_id.startsWith('item.'));
+    expect(gateButtons.map((b) => [b.action_id, b.value])).toEqual([
+      [ActionId.overrideGate, encodeRef({ d: 12, g: 'complete' })],
+    ]);
+  });
+
+  it('offers Complete, behind a confirm dialog, once the completion gate is open', () => {
+    const d = play(running(), [
+      { type: 'gate_overridden', gate: 'complete', reason: 'Checks done by hand', missing: ['x'] },
+    ]);
+    const m = message(render(d), 'post:1');
+    expect(buttons(m.blocks).filter((b) => !b.action_id.startsWith('item.'))).toEqual([
+      expect.objectContaining({
+        action_id: ActionId.complete,
+        value: encodeRef({ d: 12 }),
+        style: 'primary',
+        confirm: expect.objectContaining({ title: expect.objectContaining({ text: 'Complete DEP-12?' }) }),
+      }),
+    ]);
   });
 
   it('has no buttons at all once the deployment is finished', () => {
@@ -125,8 +135,18 @@ describe('checklists', () => {
 });
 
 describe('phases', () => {
+  it('offers Start only once the start gate is open, and says so until then', () => {
+    const first = message(render(), 'phase:preparation');
+    expect(buttons(first.blocks)).toEqual([]);
+    expect(allTextOf(first.blocks)).toContain('*Start phase* appears here once the start gate is open');
+    const open = play(fresh(), [{ type: 'gate_overridden', gate: 'start', reason: 'Hotfix', missing: ['x'] }]);
+    expect(buttons(message(render(open), 'phase:preparation').blocks).map((b) => b.action_id)).toEqual([
+      ActionId.startPhase,
+    ]);
+  });
+
   it('offers Start only on the next phase to start', () => {
-    const msgs = render();
+    const msgs = render(play(fresh(), [{ type: 'gate_overridden', gate: 'start', reason: 'Hotfix', missing: ['x'] }]));
     const first = buttons(message(msgs, 'phase:preparation').blocks);
     expect(first).toEqual([
       expect.objectContaining({
@@ -148,10 +168,24 @@ describe('phases', () => {
     expect(text).toContain('(20 min)');
   });
 
-  it('while running: steps can be confirmed, the phase completed or a failure reported; overrun is flagged', () => {
+  it('while running: steps can be confirmed or a failure reported, the phase completed once its steps are done; overrun is flagged', () => {
     const m = message(render(running(), T0 + 27 * MIN), 'phase:preparation');
     const ids = buttons(m.blocks).map((b) => b.action_id);
-    expect(ids).toEqual([ActionId.confirmItem, ActionId.confirmItem, ActionId.completePhase, ActionId.failStep]);
+    expect(ids).toEqual([ActionId.confirmItem, ActionId.confirmItem, ActionId.failStep]);
+    expect(allTextOf(m.blocks)).toContain('*Complete phase* appears here once every required step above is done.');
+    const steps = play(
+      running(),
+      [{ type: 'item_confirmed', key: 'phase.preparation.i1' }],
+      [{ type: 'item_confirmed', key: 'phase.preparation.i2' }],
+    );
+    const done = message(render(steps, T0 + 27 * MIN), 'phase:preparation');
+    expect(buttons(done.blocks).map((b) => b.action_id)).toEqual([
+      ActionId.undoItem,
+      ActionId.undoItem,
+      ActionId.completePhase,
+      ActionId.failStep,
+    ]);
+    expect(allTextOf(done.blocks)).not.toContain('appears here');
     expect(buttons(m.blocks).find((b) => b.action_id === ActionId.failStep)?.value).toBe(
       encodeRef({ d: 12, p: 'preparation' }),
     );

@@ -76,7 +76,8 @@ describe('splitting the huge template', () => {
 
   it('cuts big phases into parts with the actions on the last one', () => {
     const id = hugeTemplate.phases[0]!.id;
-    const parts = msgs.filter((m) => m.key === `phase:${id}` || m.key.startsWith(`phase:${id}:`));
+    const open = play(created(hugeTemplate), [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }]);
+    const parts = renderDeployment(open, T0).filter((m) => m.key === `phase:${id}` || m.key.startsWith(`phase:${id}:`));
     expect(parts.length).toBeGreaterThan(1);
     expect(parts.map((m) => m.key)).toEqual(parts.map((_, i) => (i ? `phase:${id}:${i + 1}` : `phase:${id}`)));
     expect(buttons(parts.at(-1)!.blocks).map((b) => b.action_id)).toEqual([ActionId.startPhase]);
@@ -96,7 +97,8 @@ describe('splitting the huge template', () => {
       [{ type: 'gate_overridden', gate: 'start', reason: 'x', missing: [] }],
       [{ type: 'phase_started', phaseId: hugeTemplate.phases[0]!.id }],
     );
-    const post = renderDeployment(running, T0).filter((m) => m.key.startsWith('post:'));
+    const ready = play(running, [{ type: 'gate_overridden', gate: 'complete', reason: 'x', missing: [] }]);
+    const post = renderDeployment(ready, T0).filter((m) => m.key.startsWith('post:'));
     const withComplete = post.filter((m) => buttons(m.blocks).some((b) => b.action_id === ActionId.complete));
     expect(withComplete.map((m) => m.key)).toEqual([post.at(-1)!.key]);
   });

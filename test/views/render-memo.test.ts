@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../src/core/deployment/apply.js';
-import type { DeploymentEvent } from '../../src/core/deployment/events.js';
+import type { DeploymentEvent, RecordedEvent } from '../../src/core/deployment/events.js';
+import { requiredRoles } from '../../src/core/deployment/gates.js';
 import type { Deployment } from '../../src/core/deployment/types.js';
 import { itemsOfStage, planItems } from '../../src/core/template/items.js';
 import type { Template } from '../../src/core/template/schema.js';
@@ -184,6 +185,34 @@ describe('the remembering renderer redraws what shows a change, and only that', 
     expect(changed(before, after)).toEqual(expect.arrayContaining(['parent', 'approvals']));
     expect(redrawn(before, after)).toEqual(expect.arrayContaining(changed(before, after)));
     expect(after).toEqual(renderDeployment(approved, T0));
+  });
+
+  it('the first phase shows Start when the start gate opens, and is not redrawn by the clicks before that', () => {
+    const render = createDeploymentRenderer();
+    const phase = `phase:${plan.phases[0]!.id}`;
+    // Preparing already (its status does not change again until the phase starts).
+    const pre = itemsOfStage(plan, 'pre').filter((p) => p.item.required);
+    let d = play(created(plan), [{ type: 'item_confirmed', key: pre[0]!.key }]);
+    let before = render(d, T0);
+    // Every pre-deployment item but the last, then every approval: the gate stays closed throughout.
+    const steps: RecordedEvent[] = [
+      ...pre.slice(1, -1).map((p): RecordedEvent => ({ type: 'item_confirmed', key: p.key, actor: 'U1', at: T0 })),
+      ...requiredRoles(d).map(
+        (role): RecordedEvent => ({ type: 'approved', role, actor: d.approvers[role]![0]!, at: T0 }),
+      ),
+    ];
+    for (const e of steps) {
+      d = applyEvent(d, e);
+      const after = render(d, T0);
+      expect(redrawn(before, after)).not.toContain(phase);
+      before = after;
+    }
+    // The last item opens the gate: the phase is redrawn with its Start button.
+    d = applyEvent(d, { type: 'item_confirmed', key: pre.at(-1)!.key, actor: 'U1', at: T0 });
+    const opened = render(d, T0);
+    expect(changed(before, opened)).toContain(phase);
+    expect(JSON.stringify(opened.find((m) => m.key === phase))).toContain('"Start phase"');
+    expect(opened).toEqual(renderDeployment(d, T0));
   });
 
   it('a running phase is redrawn as time passes (its overrun), with the card', () => {

@@ -118,7 +118,7 @@ function commandOf(d: Deployment, actionId: string, value: string): Command | 'l
   }
 }
 
-/** Why nobody named on the deployment could do `cmd` now, or null when someone can. Refusals a form answers (a step left to do) count as accepted. */
+/** Why nobody named on the deployment could do `cmd` now, or null when someone can. A closed gate is a refusal too: its button is not shown until the gate opens. */
 function refusal(d: Deployment, cmd: Command): string | null {
   let last = '';
   for (const actor of participants(d)) {
@@ -127,8 +127,7 @@ function refusal(d: Deployment, cmd: Command): string | null {
       return null;
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      if (e.code === 'gate_closed') return null; // the button explains what is missing
-      last = `${e.code}: ${e.message}`;
+      if (!last.startsWith('gate_closed') || e.code === 'gate_closed') last = `${e.code}: ${e.message}`;
     }
   }
   return last;

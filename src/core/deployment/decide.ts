@@ -3,11 +3,11 @@ import { may, overrideRuleOf, participants, type Action } from '../policy/may.js
 import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
 import { isLiftoffsAtTheEnd, LIFTOFF_ACTOR } from '../schedule/liftoff-steps.js';
 import { monitoringMinutesOf } from '../schedule/timings.js';
-import { findItem, itemsOfStage, type PlanItem } from '../template/items.js';
+import { findItem, type PlanItem } from '../template/items.js';
 import { planPhaseWindows } from './phase-plan.js';
 import type { DeploymentEvent } from './events.js';
 import { isUnderway } from './progress.js';
-import { gateReport } from './gates.js';
+import { gateReport, phaseStepsLeft, rollbackStepsLeft } from './gates.js';
 import { FINISHED, ROLLBACK_FROM, STATUS_LABELS, type Deployment, type GateId } from './types.js';
 
 /** What a user (or the scheduler) asks of a deployment. */
@@ -367,10 +367,7 @@ export function decide(d: Deployment, cmd: Command, actor: string, policy: Polic
       const state = d.phases[phase.id];
       if (!state?.started) throw new DomainError('not_now', `“${phase.title}” has not started.`);
       if (state.completed) throw new DomainError('already_done', `“${phase.title}” is already complete.`);
-      const open = itemsOfStage(d.plan, 'phase').filter(
-        (p) =>
-          p.sectionId === phase.id && p.item.required && d.items[p.key]?.state !== 'done' && !isLiftoffsAtTheEnd(p),
-      );
+      const open = phaseStepsLeft(d, phase.id);
       if (open.length) {
         throw new DomainError(
           'gate_closed',
@@ -435,9 +432,7 @@ export function decide(d: Deployment, cmd: Command, actor: string, policy: Polic
       return [{ type: 'rollback_failed', note: cmd.note }];
     case 'complete_rollback': {
       checkRollingBack(d, actor, policy);
-      const open = [...itemsOfStage(d.plan, 'rollback'), ...itemsOfStage(d.plan, 'rollback_validation')].filter(
-        (p) => p.item.required && d.items[p.key]?.state !== 'done' && !isLiftoffsAtTheEnd(p),
-      );
+      const open = rollbackStepsLeft(d);
       if (open.length) {
         throw new DomainError(
           'gate_closed',

@@ -1,3 +1,4 @@
+import { isLiftoffsAtTheEnd } from '../schedule/liftoff-steps.js';
 import { itemsOfStage, type PlanItem } from '../template/items.js';
 import type { Deployment, GateId } from './types.js';
 
@@ -70,3 +71,24 @@ function reportOf(d: Deployment, gate: GateId): GateReport {
     ...(requested ? { requested } : {}),
   };
 }
+
+/** Required steps still to do before a person can finish: those Liftoff does itself at the end are not waited for. */
+const leftToDo = (d: Deployment, items: PlanItem[]) => openItems(d, items).filter((p) => !isLiftoffsAtTheEnd(p));
+
+/** The required steps of a phase left to do before it can be completed. */
+export const phaseStepsLeft = (d: Deployment, phaseId: string): PlanItem[] =>
+  leftToDo(
+    d,
+    itemsOfStage(d.plan, 'phase').filter((p) => p.sectionId === phaseId),
+  );
+
+/** The required steps of the rollback plan and its validation left to do before it can be completed. */
+export const rollbackStepsLeft = (d: Deployment): PlanItem[] =>
+  leftToDo(d, [...itemsOfStage(d.plan, 'rollback'), ...itemsOfStage(d.plan, 'rollback_validation')]);
+
+/**
+ * Whether the deployment's first phase may start now as far as its gates go
+ * (the start gate and, for an emergency, the calendar's): until then the
+ * messages offer no Start button, and the approvals say what is missing.
+ */
+export const startGatesOpen = (d: Deployment): boolean => gateReport(d, 'calendar').open && gateReport(d, 'start').open;

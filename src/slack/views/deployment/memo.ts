@@ -14,10 +14,11 @@ import type { Deployment } from '../../../core/deployment/types.js';
 /** The maps whose entries are noted one by one: a click changes one entry. */
 const MAPS = new Set(['items', 'approvals', 'phases']);
 
-/** A read: a field of the deployment, or an entry of one of its maps (`map` set). */
+/** A read: a field of the deployment, an entry of one of its maps (`map` set), or a value derived from it (`derive` set). */
 interface Read {
   field: string;
   map?: string;
+  derive?: (d: Deployment) => unknown;
   value: unknown;
 }
 
@@ -29,13 +30,32 @@ export interface Part<T> {
 }
 
 const entryOf = (d: Deployment, r: Read) =>
-  r.map === undefined
-    ? (d as unknown as Record<string, unknown>)[r.field]
-    : (d as unknown as Record<string, Record<string, unknown> | undefined>)[r.map]?.[r.field];
+  r.derive
+    ? r.derive(d)
+    : r.map === undefined
+      ? (d as unknown as Record<string, unknown>)[r.field]
+      : (d as unknown as Record<string, Record<string, unknown> | undefined>)[r.map]?.[r.field];
 
 /** Whether `part`, rendered before, is still what `d` at `now` renders. */
 export const stillValid = <T>(part: Part<T>, d: Deployment, now: number): boolean =>
   (part.now === null || part.now === now) && part.reads.every((r) => Object.is(entryOf(d, r), r.value));
+
+/** The stand-ins of the renders under way: the deployment each stands for, and how it notes a derived read. */
+const tracking = new WeakMap<object, { raw: Deployment; note: (r: Read) => void }>();
+
+/**
+ * `derive(d)`, which a part depends on by its value alone: a part that shows
+ * only whether a gate is open is redrawn when that answer changes, not at every
+ * change of what the answer reads. `derive` must be a pure function of the
+ * deployment, `name` unique to it.
+ */
+export function derived<T>(d: Deployment, name: string, derive: (d: Deployment) => T): T {
+  const t = tracking.get(d);
+  if (!t) return derive(d);
+  const value = derive(t.raw);
+  t.note({ field: name, derive, value });
+  return value;
+}
 
 /** A clock runs: a phase started and not completed, or a rollback not yet over. Only then does `now` show. */
 const clockRuns = (d: Deployment) =>
@@ -102,9 +122,17 @@ export function renderTracked<T>(d: Deployment, now: number, timed: boolean, ren
       return Reflect.ownKeys(t);
     },
   }) as unknown as Deployment;
+  const derivedReads = new Map<string, Read>();
+  tracking.set(standIn, {
+    raw: d,
+    note: (r) => {
+      if (!derivedReads.has(r.field)) derivedReads.set(r.field, r);
+    },
+  });
   const out = render(standIn);
   const usesNow = timed && clockRuns(standIn);
   const reads = [...fields.values()];
   for (const seen of entries.values()) reads.push(...seen.values());
+  reads.push(...derivedReads.values());
   return { reads, now: usesNow ? now : null, out };
 }

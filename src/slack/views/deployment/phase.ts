@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import { phaseTiming } from '../../../core/deployment/progress.js';
+import { phaseStepsLeft, startGatesOpen } from '../../../core/deployment/gates.js';
+import { isUnderway, phaseTiming } from '../../../core/deployment/progress.js';
 import { FINISHED, type Deployment } from '../../../core/deployment/types.js';
 import { truncate } from '../../../core/text.js';
 import { itemsOfStage, type PlanItem } from '../../../core/template/items.js';
@@ -9,6 +10,7 @@ import { actions, button, context, header, section } from '../blocks.js';
 import { clip, DATE_TIME, formatDuration, joinLines, mention, slackDate } from '../format.js';
 import { itemBlocks } from './item.js';
 import { budgetAfter, memoByPlan, pack, partLabel, plus, worstCost, ZERO } from './layout.js';
+import { derived } from './memo.js';
 import type { SlackMessage } from './message.js';
 
 const DAY = 86_400_000;
@@ -73,17 +75,27 @@ function frameBottom(d: Deployment, phase: Phase): KnownBlock[] {
   const ref = encodeRef({ d: d.id, p: phase.id });
   if (state?.completed) return [];
   if (state?.started) {
-    const buttons = [
-      button({ text: 'Complete phase', actionId: ActionId.completePhase, value: ref, style: 'primary' }),
-    ];
+    // Complete phase is offered once nothing required is left, so pressing it never meets “still has steps to do”.
+    const ready = phaseStepsLeft(d, phase.id).length === 0;
+    const buttons = ready
+      ? [button({ text: 'Complete phase', actionId: ActionId.completePhase, value: ref, style: 'primary' })]
+      : [];
     if (phase.steps.length)
       buttons.push(button({ text: 'Report a failed step…', actionId: ActionId.failStep, value: ref, style: 'danger' }));
-    return [actions(buttons)];
+    const hint = ready ? [] : [context('*Complete phase* appears here once every required step above is done.')];
+    return buttons.length ? [...hint, actions(buttons)] : hint;
   }
   const index = d.plan.phases.findIndex((p) => p.id === phase.id);
   const previous = d.plan.phases[index - 1];
   if (previous && !d.phases[previous.id]?.completed)
     return [context(`Starts after “${clip(previous.title, 150)}” is complete.`)];
+  // The first phase waits for the start gate (and an emergency's go-ahead); the approvals message says what is missing.
+  if (!previous && !derived(d, 'startGatesOpen', (x) => isUnderway(x) || startGatesOpen(x)))
+    return [
+      context(
+        '*Start phase* appears here once the start gate is open: the approvals message above says what is missing.',
+      ),
+    ];
   return [actions([button({ text: 'Start phase', actionId: ActionId.startPhase, value: ref, style: 'primary' })])];
 }
 

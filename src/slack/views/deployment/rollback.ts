@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { rollbackStepsLeft } from '../../../core/deployment/gates.js';
 import { rollbackTiming } from '../../../core/deployment/progress.js';
 import { refOf, type Deployment } from '../../../core/deployment/types.js';
 import { isLiftoffsAtTheEnd } from '../../../core/schedule/liftoff-steps.js';
@@ -10,6 +11,7 @@ import { actions, button, confirmDialog, context, header, section } from '../blo
 import { clip, formatDuration, hinted, joinLines, mention, safeLink, slackDate } from '../format.js';
 import { itemBlocks, type ItemButton } from './item.js';
 import { budgetAfter, maxOf, memoByPlan, pack, partLabel, worstCost, ZERO } from './layout.js';
+import { derived } from './memo.js';
 import type { SlackMessage } from './message.js';
 import { rollbackButton, what } from './offer.js';
 import type { Notice, NoticeInput } from '../notices/common.js';
@@ -127,7 +129,9 @@ function completeBlocks(d: Deployment): KnownBlock[] {
       style: 'primary',
     }),
   });
-  const buttons = d.status === 'rollback_failed' ? [complete] : [complete, failButton(d)];
+  // Rollback complete is offered once no required step is left, so pressing it is never refused for one.
+  const ready = derived(d, 'rollbackStepsDone', (x) => rollbackStepsLeft(x).length === 0);
+  const buttons = [...(ready ? [complete] : []), ...(d.status === 'rollback_failed' ? [] : [failButton(d)])];
   const failed = r.failed
     ? [
         section(
@@ -135,7 +139,10 @@ function completeBlocks(d: Deployment): KnownBlock[] {
         ),
       ]
     : [];
-  return [...failed, context('Complete the rollback once its steps and validation are done.'), actions(buttons)];
+  const hint = ready
+    ? 'Complete the rollback once its steps and validation are done.'
+    : '*Rollback complete* appears here once every required step of the plan and its validation is done.';
+  return [...failed, context(hint), ...(buttons.length ? [actions(buttons)] : [])];
 }
 
 function renderPlan(d: Deployment, now: number): SlackMessage[] {
