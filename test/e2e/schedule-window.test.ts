@@ -39,18 +39,31 @@ const sec = (ms: number) => Math.floor(ms / 1000);
 
 /** A deployment nobody started, asked about once its window has ended. */
 async function missed() {
-  const { id } = await startDeployment(h, {
-    announce: CHANNELS.announce,
-    windowStart: sec(windowStart),
-    windowEnd: sec(windowEnd),
-  });
+  const [asked] = await missedAll([false]);
+  return asked!;
+}
+
+/** Deployments with the same window, none started (the gate of each overridden where true), asked about once it ended. */
+async function missedAll(gatesOpen: boolean[]) {
+  const ids: number[] = [];
+  for (const gateOpen of gatesOpen) {
+    const { id } = await startDeployment(h, {
+      announce: CHANNELS.announce,
+      windowStart: sec(windowStart),
+      windowEnd: sec(windowEnd),
+    });
+    if (gateOpen) await overrideGate(h, id, 'start', { reason: 'late but agreed with ops' });
+    ids.push(id);
+  }
   await tickAt(h, windowEnd - MIN);
-  expect(threadNotices(h, id, 'missed_window')).toEqual([]);
+  for (const id of ids) expect(threadNotices(h, id, 'missed_window')).toEqual([]);
   await tickAt(h, windowEnd);
   await tickAt(h, windowEnd + 5 * MIN);
-  const asked = threadNotices(h, id, 'missed_window');
-  expect(asked).toHaveLength(1);
-  return { id, question: asked[0]! };
+  return ids.map((id) => {
+    const asked = threadNotices(h, id, 'missed_window');
+    expect(asked).toHaveLength(1);
+    return { id, question: asked[0]! };
+  });
 }
 
 /** What a refused click must leave alone. */
@@ -67,11 +80,12 @@ describe('the window passed and nothing started', () => {
       `⌛ <@${PEOPLE.deployer}>: the window of DEP-${id} (<!date^${sec(windowStart)}^`,
     );
     expect(mrkdwnOf(question)).toContain('has ended and no phase has started. What now?');
+    // Nobody approved yet: Start now would be refused, so it is not offered and the gate is named.
     expect(buttonsOf(question).map((b) => [b.actionId, b.text])).toEqual([
-      [ActionId.windowStart, 'Start now'],
       [ActionId.windowReschedule, 'Reschedule…'],
       [ActionId.windowCancel, 'Cancel…'],
     ]);
+    expect(textOf(question)).toMatch(/🔒 It cannot start yet: \d+ things are missing/);
     expect(announceNotices(h, 'missed_window')).toEqual([]);
     expect(jobsOf(h, id).find((j) => j.kind === 'missed_window')?.status).toBe('sent');
   });
@@ -98,15 +112,18 @@ describe('the window passed and nothing started', () => {
     expect(snapshot(id)).toEqual(before);
   });
 
-  it('Start now: tells what is missing while the gate is closed, then starts the first phase', async () => {
-    const { id } = await missed();
-    await press(h, PEOPLE.deployer, ActionId.windowStart, { d: id });
+  it('Start now, offered while the gate is open, starts the first phase; pressed on a closed gate it says what is missing', async () => {
+    const [closed, open] = await missedAll([false, true]);
+    // A press that never came from the question (a stale or forged one) is refused with what is missing.
+    await press(h, PEOPLE.deployer, ActionId.windowStart, { d: closed!.id });
     const told = h.fake.ephemerals({ user: PEOPLE.deployer }).at(-1)?.text ?? '';
-    expect(told).toContain(`DEP-${id} cannot start yet. Still missing:`);
+    expect(told).toContain(`DEP-${closed!.id} cannot start yet. Still missing:`);
     expect(told).toContain('Development Lead');
-    expect(stateOf(h, id).status).toBe('scheduled');
+    expect(stateOf(h, closed!.id).status).toBe('scheduled');
 
-    await overrideGate(h, id, 'start', { reason: 'late but agreed with ops' });
+    const { id, question } = open!;
+    expect(buttonsOf(question).map((b) => b.text)).toEqual(['Start now', 'Reschedule…', 'Cancel…']);
+    expect(textOf(question)).not.toContain('cannot start yet');
     await press(h, PEOPLE.deployer, ActionId.windowStart, { d: id });
     const d = stateOf(h, id);
     expect(d.status).toBe('in_progress');

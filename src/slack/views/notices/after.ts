@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { gateReport, startGatesOpen } from '../../../core/deployment/gates.js';
 import { progressOf } from '../../../core/deployment/progress.js';
 import { followUpsFor } from '../../../core/schedule/follow-ups.js';
 import { asSent } from '../../../core/schedule/liftoff-steps.js';
@@ -155,20 +156,34 @@ export function followUp({ d, job }: NoticeInput): Notice {
   };
 }
 
-/** The window ended and nothing started: start, reschedule or cancel? */
+/**
+ * The window ended and nothing started: start, reschedule or cancel? Start now
+ * is offered only while the start gate is open (it would be refused otherwise);
+ * a closed gate is named instead, and the first phase's Start appears once it opens.
+ */
 export function missedWindow({ d }: NoticeInput): Notice {
   const ref = encodeRef({ d: d.id });
-  return {
-    text: `⌛ ${d.ref}: the window ended and the deployment has not started`,
-    blocks: [
-      section(
-        `⌛ ${mention(d.deployerId)}: the window of ${d.ref} (${windowText(d)}) has ended and no phase has started. What now?`,
+  const canStart = startGatesOpen(d);
+  const missing = gateReport(d, 'calendar').missing.length + gateReport(d, 'start').missing.length;
+  const blocks: KnownBlock[] = [
+    section(
+      `⌛ ${mention(d.deployerId)}: the window of ${d.ref} (${windowText(d)}) has ended and no phase has started. What now?`,
+    ),
+  ];
+  if (!canStart)
+    blocks.push(
+      context(
+        `🔒 It cannot start yet: ${missing === 1 ? '1 thing is' : `${missing} things are`} missing (the approvals message above lists them). Once the start gate opens, *Start phase* appears on the first phase’s message.`,
       ),
-      actions([
-        button({ text: 'Start now', actionId: ActionId.windowStart, value: ref, style: 'primary' }),
-        button({ text: 'Reschedule…', actionId: ActionId.windowReschedule, value: ref }),
-        button({ text: 'Cancel…', actionId: ActionId.windowCancel, value: ref, style: 'danger' }),
-      ]),
-    ],
-  };
+    );
+  blocks.push(
+    actions([
+      ...(canStart
+        ? [button({ text: 'Start now', actionId: ActionId.windowStart, value: ref, style: 'primary' })]
+        : []),
+      button({ text: 'Reschedule…', actionId: ActionId.windowReschedule, value: ref }),
+      button({ text: 'Cancel…', actionId: ActionId.windowCancel, value: ref, style: 'danger' }),
+    ]),
+  );
+  return { text: `⌛ ${d.ref}: the window ended and the deployment has not started`, blocks };
 }
