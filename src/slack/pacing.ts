@@ -13,8 +13,9 @@ import { WebAPIRateLimitedError } from '@slack/web-api';
  *   channel): a new deployment's card and dozens of thread messages go out as
  *   fast as Slack takes them, and one busy channel never holds up another.
  * - Inside a lane, what a person just did goes first, and background work
- *   (start-up reconciliation, timer redraws) only fills part of a minute, so a
- *   click's redraw always finds room (a call's urgency: `atUrgency`).
+ *   (start-up reconciliation, timer redraws) only fills part of a minute and
+ *   never takes a channel's last turn, so a click's redraw always finds room
+ *   (a call's urgency: `atUrgency`).
  * - A 429 that comes all the same pauses only that method's lane (or, for a
  *   post, that channel) for its Retry-After: the rest of the bot goes on.
  */
@@ -212,11 +213,16 @@ export function createPacer(
     return b;
   }
 
-  /** When `channel` can take a message: now (t) or later. */
-  function channelReadyAt(channel: string | undefined, method: string, t: number): number {
+  /**
+   * When `channel` can take a message: now (t) or later. Background work leaves the channel's last
+   * turn to what a person does (`need` 2 of a burst of 2): a timer's redraw never makes a click's
+   * redraw or a due notice in the same channel wait for the next second.
+   */
+  function channelReadyAt(channel: string | undefined, method: string, t: number, urgent: boolean): number {
     if (channel === undefined || !channelPaced(method)) return t;
     const b = bucketOf(channel, t);
-    return Math.max(b.pausedUntil, b.tokens >= 1 ? t : t + (1 - b.tokens) * pace.intervalMs);
+    const need = urgent ? 1 : Math.min(2, pace.burst);
+    return Math.max(b.pausedUntil, b.tokens >= need ? t : t + (need - b.tokens) * pace.intervalMs);
   }
 
   function laneOf(method: string): Lane {
@@ -267,7 +273,7 @@ export function createPacer(
           wakeAt = Math.min(wakeAt, lane.sent[lane.sent.length - cap]!.at + minuteMs);
           continue;
         }
-        const ready = channelReadyAt(ticket.channel, method, t);
+        const ready = channelReadyAt(ticket.channel, method, t, isUrgent(ticket));
         if (ready > t) {
           wakeAt = Math.min(wakeAt, ready);
           continue;
