@@ -7,7 +7,7 @@ import { ActionId, encodeRef } from '../../ids.js';
 import { actions, button, confirmDialog, header, section } from '../blocks.js';
 import { clip, mention, mentions, slackDate } from '../format.js';
 import { gateText, overrideButton, worstReports } from './gate.js';
-import { budgetAfter, maxOf, memoByPlan, pack, partLabel, worstCost, ZERO } from './layout.js';
+import { budgetAfter, maxOf, memoByPlan, pack, partLabel, sharedCost, unitKey, worstCost, ZERO } from './layout.js';
 import type { SlackMessage } from './message.js';
 
 type Unit = { kind: 'role'; role: ApprovalRole } | { kind: 'gate' };
@@ -95,10 +95,12 @@ export function approvalsLayout(plan: Template): Unit[][] {
     const frame = worstCost(plan, () => [title(partLabel(99, 99))]);
     const cost = (u: Unit) =>
       u.kind === 'role'
-        ? worstCost(plan, (d) => roleBlocks(d, u.role))
-        : maxOf(
-            worstReports('start').flatMap((r) =>
-              worstReports('calendar').map((c) => worstCost(plan, (d) => gateBlocks(d, r, c))),
+        ? sharedCost(unitKey('approvals', u.role), () => worstCost(plan, (d) => roleBlocks(d, u.role)))
+        : sharedCost('approvals:gate', () =>
+            maxOf(
+              worstReports('start').flatMap((r) =>
+                worstReports('calendar').map((c) => worstCost(plan, (d) => gateBlocks(d, r, c))),
+              ),
             ),
           );
     return pack([{ title: null, units }], cost, () => ZERO, budgetAfter(frame)).map((chunk) =>

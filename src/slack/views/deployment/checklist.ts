@@ -10,7 +10,18 @@ import { actions, button, confirmDialog, context, header, section } from '../blo
 import { clip, hinted, joinLines, mention, slackDate } from '../format.js';
 import { gateText, overrideButton, worstReports } from './gate.js';
 import { itemBlocks, type ItemButton } from './item.js';
-import { budgetAfter, maxOf, measure, memoByPlan, pack, partLabel, worstCost, type Part } from './layout.js';
+import {
+  budgetAfter,
+  maxOf,
+  measure,
+  memoByPlan,
+  pack,
+  partLabel,
+  worstCost,
+  sharedCost,
+  unitKey,
+  type Part,
+} from './layout.js';
 import type { SlackMessage } from './message.js';
 
 export type ChecklistStage = 'pre' | 'verify' | 'post';
@@ -139,8 +150,12 @@ export function checklistLayout(plan: Template, stage: ChecklistStage): Part<Uni
       segmentsOf(plan, stage),
       (u) =>
         u.kind === 'complete'
-          ? maxOf(worstReports('complete').map((r) => worstCost(plan, (d) => completeBlocks(d, r))))
-          : worstCost(plan, (d) => unitBlocks(d, u)),
+          ? sharedCost('checklist:complete', () =>
+              maxOf(worstReports('complete').map((r) => worstCost(plan, (d) => completeBlocks(d, r)))),
+            )
+          : u.kind === 'item'
+            ? sharedCost(unitKey('checklist', u.p), () => worstCost(plan, (d) => unitBlocks(d, u)))
+            : worstCost(plan, (d) => unitBlocks(d, u)),
       (title, continued) => measure([titleBlock(title, continued)]),
       budgetAfter(worstCost(plan, (d) => frameTop(d, stage, partLabel(99, 99)))),
     ),

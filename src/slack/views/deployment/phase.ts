@@ -9,7 +9,7 @@ import { ActionId, encodeRef } from '../../ids.js';
 import { actions, button, context, header, section } from '../blocks.js';
 import { clip, DATE_TIME, formatDuration, joinLines, mention, slackDate } from '../format.js';
 import { itemBlocks } from './item.js';
-import { budgetAfter, memoByPlan, pack, partLabel, plus, worstCost, ZERO } from './layout.js';
+import { budgetAfter, memoByPlan, pack, partLabel, plus, sharedCost, unitKey, worstCost, ZERO } from './layout.js';
 import { derived } from './memo.js';
 import type { SlackMessage } from './message.js';
 
@@ -117,7 +117,7 @@ export function phaseLayout(plan: Template, phase: Phase): PlanItem[][] {
     );
     const parts = pack(
       [{ title: null, units: steps }],
-      (p) => worstCost(plan, (d) => stepBlocks(d, phase, p)),
+      (p) => sharedCost(unitKey('phase', p), () => worstCost(plan, (d) => stepBlocks(d, phase, p))),
       () => ZERO,
       budgetAfter(frame),
     );

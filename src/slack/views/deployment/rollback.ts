@@ -10,7 +10,7 @@ import { ActionId, encodeRef } from '../../ids.js';
 import { actions, button, confirmDialog, context, header, section } from '../blocks.js';
 import { clip, formatDuration, hinted, joinLines, mention, safeLink, slackDate } from '../format.js';
 import { itemBlocks, type ItemButton } from './item.js';
-import { budgetAfter, maxOf, memoByPlan, pack, partLabel, worstCost, ZERO } from './layout.js';
+import { budgetAfter, maxOf, memoByPlan, pack, partLabel, sharedCost, unitKey, worstCost, ZERO } from './layout.js';
 import { derived } from './memo.js';
 import type { SlackMessage } from './message.js';
 import { rollbackButton, what } from './offer.js';
@@ -74,7 +74,11 @@ export function rollbackLayout(
   return memoByPlan(plan, `rollback:${stage}`, () => {
     const items = itemsOfStage(plan, stage);
     const cost = (p: PlanItem) =>
-      maxOf((['confirm', 'undo'] as const).map((kind) => worstCost(plan, (d) => itemBlocks(d, p, kind))));
+      maxOf(
+        (['confirm', 'undo'] as const).map((kind) =>
+          sharedCost(unitKey(`rollback:${kind}`, p), () => worstCost(plan, (d) => itemBlocks(d, p, kind))),
+        ),
+      );
     const parts = pack([{ title: null, units: items }], cost, () => ZERO, budgetAfter(FRAME));
     return parts.length ? parts.map((chunk) => chunk.flatMap((s) => s.units)) : [[]];
   });
