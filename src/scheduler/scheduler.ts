@@ -33,7 +33,8 @@ export interface SchedulerDeps {
   noticeClient?: WebClient;
   clock: Clock;
   logger: Logger;
-  sync: Pick<MessageSync, 'sync'>;
+  /** `shownFace`, when given, spares the first look after a start the render of a timer already showing its face. */
+  sync: Pick<MessageSync, 'sync'> & Partial<Pick<MessageSync, 'shownFace'>>;
   timingsFor: TimingsFor;
   /** Makes the hook jobs' HTTP calls (at most once each); without it they are skipped. */
   hooks?: HookRunner;
@@ -300,9 +301,11 @@ export function createScheduler({
       return false;
     }
     const face = timerFace(d, now);
-    // A first look draws it: the start-up reconciliation leaves running timers to these paced redraws
-    // (a render finds nothing to send when the card already shows this face).
-    const moved = last === undefined || (last.revision === d.revision && last.face !== face);
+    // A first look draws it unless its messages are noted as in line and drawn at this very face (the
+    // start-up reconciliation leaves running timers to these paced redraws): what Slack shows may be
+    // from before a restart, and a render of every running deployment at once would hold up the start.
+    const moved =
+      last === undefined ? sync.shownFace?.(r.id) !== face : last.revision === d.revision && last.face !== face;
     // The next look: when the shown face changes, sought a refresh period at a time.
     const every = timingsFor(d).timerRefreshSeconds * 1000;
     let step = 1;

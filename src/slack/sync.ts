@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../core/clock.js';
 import { awaitingRoom, homeChannelOf } from '../core/deployment/room.js';
+import { timerFace } from '../core/schedule/timer-face.js';
 import type { Deployment } from '../core/deployment/types.js';
 import type { Repositories } from '../storage/index.js';
 import type { MessageRecord } from '../storage/messages.js';
@@ -89,6 +90,9 @@ const inLineDigest = (revision: number, records: Iterable<MessageRecord>) => {
     hash.update(`\0${r.key}\0${r.channelId}\0${r.ts ?? ''}\0${r.renderedHash ?? ''}`);
   return hash.digest('base64url');
 };
+
+/** Between the in-line digest and the timer face it was drawn at, in the `drawn` row. */
+const FACE_MARK = '@';
 
 /**
  * Renders with each part remembered by what it read (a click renders only what shows it again) and
@@ -180,7 +184,8 @@ export function createMessageSync({
     let parentTs = records.get('parent')?.ts ?? null;
     const channelOf = (m: SlackMessage) =>
       records.get(m.key)?.channelId ?? (m.placement === 'mirror' ? d.channelId : home);
-    const messages = render(d, clock.now(), keep);
+    const drawnAt = clock.now();
+    const messages = render(d, drawnAt, keep);
     const drawn = new Map<string, MessageRecord>();
     /** What the records hold as the pass goes (read once at its start, then kept here). */
     const held = new Map(records);
@@ -300,7 +305,7 @@ export function createMessageSync({
       // Every message shows this revision (a running timer as of now: the scheduler moves it): a restart need not draw it again.
       if (complete && clean && !marked.size) {
         for (const [key, r] of drawn) held.set(key, r);
-        flush(inLineDigest(d.revision, held.values()));
+        flush(`${inLineDigest(d.revision, held.values())}${FACE_MARK}${timerFace(d, drawnAt)}`);
       }
       return complete;
     } finally {
@@ -311,11 +316,22 @@ export function createMessageSync({
     }
   }
 
-  /** Whether the deployment's messages are known to be in line (what `saveDrawn` noted still fits). */
-  function inLine(id: number): boolean {
+  /**
+   * What the deployment's messages are known to show: null when nothing is noted or what
+   * `saveDrawn` noted no longer fits (a change, other code, another record since); else the timer
+   * face they were drawn at (`timerFace`; '' when noted before faces were).
+   */
+  function shownFace(id: number): string | null {
     const noted = repos.messages.inLine(id);
-    return !!noted && noted.digest === inLineDigest(noted.revision, repos.messages.list(id).values());
+    if (!noted) return null;
+    const mark = noted.digest.indexOf(FACE_MARK);
+    const digest = mark < 0 ? noted.digest : noted.digest.slice(0, mark);
+    const face = mark < 0 ? '' : noted.digest.slice(mark + 1);
+    return digest === inLineDigest(noted.revision, repos.messages.list(id).values()) ? face : null;
   }
+
+  /** Whether the deployment's messages are known to be in line with its revision. */
+  const inLine = (id: number): boolean => shownFace(id) !== null;
 
   /**
    * Brings deployment `id`'s messages in line (see `RedrawPriority`). `by`: the person whose change it
@@ -362,6 +378,7 @@ export function createMessageSync({
 
   return {
     sync,
+    shownFace,
     /**
      * Brings every active deployment (and ones finished in the last day) in line: a few at a time,
      * giving the event loop a turn after each, so requests are answered while thousands are checked.

@@ -90,4 +90,31 @@ describe('the start-up reconciliation', () => {
     await tickAt(h, t0 + 20 * MIN);
     expect(shown()).toContain('Running for 20 min');
   });
+
+  it('renders no running timer at its first look when its messages were drawn at the minute it shows now', async () => {
+    const { id } = await startDeployment(h);
+    await overrideGate(h, id, 'start');
+    const phase = stateOf(h, id).plan.phases[0]!;
+    h.clock.set(t0 + 5 * MIN);
+    await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });
+    await tickAt(h, t0 + 5 * MIN); // the start notice and its step, drawn
+    // A restart within the same shown minute: nothing to move, nothing rendered (no redraw asked for).
+    h.clock.set(t0 + 5 * MIN + 10_000);
+    await h.restart();
+    await h.settled();
+    const from = h.fake.calls.length;
+    expect(await redrawsAsked()).toBe(0);
+    await tickAt(h, t0 + 5 * MIN + 20_000);
+    expect(await redrawsAsked()).toBe(0);
+    expect(updatesSince(from)).toEqual([]);
+    // A minute later the timer moves as ever.
+    await tickAt(h, t0 + 7 * MIN);
+    expect(await redrawsAsked()).toBeGreaterThan(0);
+  });
 });
+
+/** Redraws asked for since the bot (re)started, from its metrics. */
+async function redrawsAsked(): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${h.liftoff.port}/metrics`)).text();
+  return Number(/^liftoff_redraws_queued_total (\d+)/m.exec(text)?.[1] ?? 0);
+}

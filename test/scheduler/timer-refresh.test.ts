@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createdEvent } from '../../src/core/deployment/create.js';
 import { DEFAULT_TIMINGS, timerFace } from '../../src/core/schedule/index.js';
 import { createScheduler } from '../../src/scheduler/index.js';
+import type { SchedulerDeps } from '../../src/scheduler/scheduler.js';
 import { createPacer, createUrgency } from '../../src/slack/pacing.js';
 import { createRepositories } from '../../src/storage/index.js';
 import { createLogger } from '../../src/support/logger.js';
@@ -12,6 +13,17 @@ import { useTempDatabases } from '../storage/helpers.js';
 const temp = useTempDatabases();
 const MIN = 60_000;
 
+/** A scheduler over `repos` at the time `now` says, redrawing through `sync`. */
+const schedulerOf = (repos: ReturnType<typeof createRepositories>, now: () => number, sync: SchedulerDeps['sync']) =>
+  createScheduler({
+    repos,
+    client: {} as WebClient,
+    clock: { now },
+    logger: createLogger({ write: () => undefined }),
+    sync,
+    timingsFor: () => DEFAULT_TIMINGS,
+  });
+
 /** A running deployment and a scheduler whose redraws are counted (rendering is what a timer look costs). */
 function setup() {
   const repos = createRepositories(temp.open());
@@ -19,14 +31,7 @@ function setup() {
   repos.deployments.change(d.id, () => [{ type: 'phase_started', phaseId: 'prepare' }], USERS.deployer, T0);
   let now = T0;
   const synced: number[] = [];
-  const scheduler = createScheduler({
-    repos,
-    client: {} as WebClient,
-    clock: { now: () => now },
-    logger: createLogger({ write: () => undefined }),
-    sync: { sync: async (id: number) => void synced.push(id) },
-    timingsFor: () => DEFAULT_TIMINGS,
-  });
+  const scheduler = schedulerOf(repos, () => now, { sync: async (id: number) => void synced.push(id) });
   return { repos, d, scheduler, synced, at: (t: number) => (now = t) };
 }
 
@@ -55,6 +60,29 @@ describe('the timer refresh', () => {
     at(T0 + 2 * MIN);
     await scheduler.tick();
     expect(synced).toEqual([d.id, d.id]);
+  });
+
+  it('after a start, spares the first look the render when the messages are noted in line at the face shown now', async () => {
+    const repos = createRepositories(temp.open());
+    const made = () => {
+      const d = repos.deployments.create(createdEvent(deploymentInput(), template), USERS.deployer, T0 - MIN);
+      return repos.deployments.change(d.id, () => [{ type: 'phase_started', phaseId: 'prepare' }], USERS.deployer, T0)!
+        .deployment;
+    };
+    const [current, behind, unknown] = [made(), made(), made()];
+    const now = T0 + 10_000;
+    // As noted by the last full redraw before the restart: at this face, at an older one, nothing.
+    const noted = new Map([
+      [current.id, timerFace(current, now)],
+      [behind.id, timerFace(behind, T0 - 5 * MIN)],
+    ]);
+    const synced: number[] = [];
+    const scheduler = schedulerOf(repos, () => now, {
+      sync: async (id: number) => void synced.push(id),
+      shownFace: (id) => noted.get(id) ?? null,
+    });
+    await scheduler.tick();
+    expect(synced.sort()).toEqual([behind.id, unknown.id].sort());
   });
 
   it('reads only the running deployments: finished and waiting ones are never opened', async () => {
