@@ -399,8 +399,11 @@ export async function startLiftoff({
   logger.with('info', 'Liftoff is running', { mode: config.mode, port, database: config.dbFile });
   void slack.identify();
   void rooms.provisionPending();
-  // Once the messages are checked, App Home's thirty days of delivery facts are read: its first open reads none.
-  void sync.reconcileAll().then(() => {
+  void sync.reconcileAll();
+  // App Home's thirty days of delivery facts are read after a turn (the requests waiting at start
+  // come first), not once the reconciliation is over: that waits for Slack's pace, seconds after
+  // the first people open Home. Its first open then reads only what changed since.
+  setImmediate(() => {
     if (stopping) return;
     try {
       service.warmHomeStats();
