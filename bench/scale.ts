@@ -324,6 +324,12 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
           ? [end - j.dueAt]
           : [],
     );
+    log(
+      `  due jobs, ms from due to sent: ${[...late]
+        .sort((a, b) => a - b)
+        .map((ms) => ms.toFixed(0))
+        .join(' ')}`,
+    );
     const jobStatuses: Record<string, number> = {};
     for (const j of due) jobStatuses[j.status] = (jobStatuses[j.status] ?? 0) + 1;
     const rss = liftoff.rss();
