@@ -33,8 +33,8 @@ export interface SchedulerDeps {
   noticeClient?: WebClient;
   clock: Clock;
   logger: Logger;
-  /** `shownFace`, when given, spares the first look after a start the render of a timer already showing its face. */
-  sync: Pick<MessageSync, 'sync'> & Partial<Pick<MessageSync, 'shownFace'>>;
+  /** `shownFace` spares the first look after a start the render of a timer already showing its face. */
+  sync: Pick<MessageSync, 'sync' | 'shownFace'>;
   timingsFor: TimingsFor;
   /** Makes the hook jobs' HTTP calls (at most once each); without it they are skipped. */
   hooks?: HookRunner;
@@ -305,7 +305,7 @@ export function createScheduler({
     // start-up reconciliation leaves running timers to these paced redraws): what Slack shows may be
     // from before a restart, and a render of every running deployment at once would hold up the start.
     const moved =
-      last === undefined ? sync.shownFace?.(r.id) !== face : last.revision === d.revision && last.face !== face;
+      last === undefined ? sync.shownFace(r.id) !== face : last.revision === d.revision && last.face !== face;
     // The next look: when the shown face changes, sought a refresh period at a time.
     const every = timingsFor(d).timerRefreshSeconds * 1000;
     let step = 1;

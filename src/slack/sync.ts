@@ -94,6 +94,15 @@ const inLineDigest = (revision: number, records: Iterable<MessageRecord>) => {
 /** Between the in-line digest and the timer face it was drawn at, in the `drawn` row. */
 const FACE_MARK = '@';
 
+/** The `drawn` note: the in-line digest and the timer face the messages were drawn at. */
+const noteOf = (digest: string, face: string) => `${digest}${FACE_MARK}${face}`;
+
+/** A `drawn` note read back (one written before faces were noted has none: ''). `@` is not base64url. */
+function readNote(note: string): { digest: string; face: string } {
+  const mark = note.indexOf(FACE_MARK);
+  return mark < 0 ? { digest: note, face: '' } : { digest: note.slice(0, mark), face: note.slice(mark + 1) };
+}
+
 /**
  * Renders with each part remembered by what it read (a click renders only what shows it again) and
  * hashes a message once: an unchanged part returns the same message object, whose hash is kept.
@@ -305,7 +314,7 @@ export function createMessageSync({
       // Every message shows this revision (a running timer as of now: the scheduler moves it): a restart need not draw it again.
       if (complete && clean && !marked.size) {
         for (const [key, r] of drawn) held.set(key, r);
-        flush(`${inLineDigest(d.revision, held.values())}${FACE_MARK}${timerFace(d, drawnAt)}`);
+        flush(noteOf(inLineDigest(d.revision, held.values()), timerFace(d, drawnAt)));
       }
       return complete;
     } finally {
@@ -324,9 +333,7 @@ export function createMessageSync({
   function shownFace(id: number): string | null {
     const noted = repos.messages.inLine(id);
     if (!noted) return null;
-    const mark = noted.digest.indexOf(FACE_MARK);
-    const digest = mark < 0 ? noted.digest : noted.digest.slice(0, mark);
-    const face = mark < 0 ? '' : noted.digest.slice(mark + 1);
+    const { digest, face } = readNote(noted.digest);
     return digest === inLineDigest(noted.revision, repos.messages.list(id).values()) ? face : null;
   }
 
@@ -382,8 +389,9 @@ export function createMessageSync({
     /**
      * Brings every active deployment (and ones finished in the last day) in line: a few at a time,
      * giving the event loop a turn after each, so requests are answered while thousands are checked.
-     * One whose messages were last fully drawn from its current revision by this code, with no clock
-     * running and no record written since, is in line without being rendered.
+     * One whose messages were last fully drawn from its current revision by this code, with no record
+     * written since, is in line without being rendered; a running timer is left to the scheduler, whose
+     * first look renders it only when its shown minute moved (`shownFace`).
      */
     reconcileAll(): Promise<void> {
       codeFingerprint(); // read once now, not during a person's redraw

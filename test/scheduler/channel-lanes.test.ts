@@ -66,7 +66,7 @@ function setup(durability?: SchedulerDeps['durability']) {
     client,
     clock: { now: () => T0 },
     logger: createLogger({ write: () => undefined }),
-    sync: { sync: async () => undefined },
+    sync: { sync: async () => undefined, shownFace: () => null },
     timingsFor: () => DEFAULT_TIMINGS,
     ...(durability ? { durability } : {}),
   });

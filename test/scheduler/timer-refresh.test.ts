@@ -13,15 +13,21 @@ import { useTempDatabases } from '../storage/helpers.js';
 const temp = useTempDatabases();
 const MIN = 60_000;
 
-/** A scheduler over `repos` at the time `now` says, redrawing through `sync`. */
-const schedulerOf = (repos: ReturnType<typeof createRepositories>, now: () => number, sync: SchedulerDeps['sync']) =>
+/** A scheduler over `repos` at the time `now` says, redrawing through `sync` (nothing noted as shown unless it says). */
+const schedulerOf = (
+  repos: ReturnType<typeof createRepositories>,
+  now: () => number,
+  sync: Pick<SchedulerDeps['sync'], 'sync'> & Partial<SchedulerDeps['sync']>,
+  more: Partial<SchedulerDeps> = {},
+) =>
   createScheduler({
     repos,
     client: {} as WebClient,
     clock: { now },
     logger: createLogger({ write: () => undefined }),
-    sync,
+    sync: { shownFace: () => null, ...sync },
     timingsFor: () => DEFAULT_TIMINGS,
+    ...more,
   });
 
 /** A running deployment and a scheduler whose redraws are counted (rendering is what a timer look costs). */
@@ -94,14 +100,12 @@ describe('the timer refresh', () => {
     // Snapshots nobody can read: a tick that opened one of them would fail.
     repos.db.prepare("UPDATE deployments SET state = 'not json' WHERE id IN (?, ?)").run(waiting.id, finished.id);
     const logs: string[] = [];
-    const watched = createScheduler({
+    const watched = schedulerOf(
       repos,
-      client: {} as WebClient,
-      clock: { now: () => T0 + 10_000 },
-      logger: createLogger({ write: (line) => void logs.push(line) }),
-      sync: { sync: async (id: number) => void synced.push(id) },
-      timingsFor: () => DEFAULT_TIMINGS,
-    });
+      () => T0 + 10_000,
+      { sync: async (id: number) => void synced.push(id) },
+      { logger: createLogger({ write: (line) => void logs.push(line) }) },
+    );
     await watched.tick();
     at(T0 + 10_000);
     await scheduler.tick();
@@ -138,12 +142,10 @@ describe('timer redraws within Slack’s pace', () => {
     const synced: Array<{ id: number; at: number }> = [];
     /** Turns that had to wait: a render made only to wait for the minute. */
     let waited = 0;
-    const scheduler = createScheduler({
+    const scheduler = schedulerOf(
       repos,
-      client: {} as WebClient,
-      clock: { now: () => clock.now },
-      logger: createLogger({ write: () => undefined }),
-      sync: {
+      () => clock.now,
+      {
         sync: async (id: number) => {
           let given = false;
           const turn = pacer.turn('chat.update', { urgency: createUrgency(false) }).then((done) => {
@@ -157,9 +159,8 @@ describe('timer redraws within Slack’s pace', () => {
           synced.push({ id, at: clock.now });
         },
       },
-      timingsFor: () => DEFAULT_TIMINGS,
-      pace: pacer,
-    });
+      { pace: pacer },
+    );
     return { ids, clock, pacer, scheduler, synced, waited: () => waited };
   }
 

@@ -120,17 +120,18 @@ function commandOf(d: Deployment, actionId: string, value: string): Command | 'l
 
 /** Why nobody named on the deployment could do `cmd` now, or null when someone can. A closed gate is a refusal too: its button is not shown until the gate opens. */
 function refusal(d: Deployment, cmd: Command): string | null {
-  let last = '';
+  const reasons: string[] = [];
   for (const actor of participants(d)) {
     try {
       decide(d, cmd, actor);
       return null;
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      if (!last.startsWith('gate_closed') || e.code === 'gate_closed') last = `${e.code}: ${e.message}`;
+      reasons.push(`${e.code}: ${e.message}`);
     }
   }
-  return last;
+  // A closed gate says more than the others' "only the deployer can".
+  return reasons.find((r) => r.startsWith('gate_closed')) ?? reasons.at(-1) ?? null;
 }
 
 describe('no message offers a button that would be refused', () => {

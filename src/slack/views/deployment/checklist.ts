@@ -17,9 +17,9 @@ import {
   memoByPlan,
   pack,
   partLabel,
-  worstCost,
   sharedCost,
   unitKey,
+  worstCost,
   type Part,
 } from './layout.js';
 import type { SlackMessage } from './message.js';

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { phaseStepsLeft, startGatesOpen } from '../../../core/deployment/gates.js';
-import { isUnderway, phaseTiming } from '../../../core/deployment/progress.js';
+import { phaseTiming } from '../../../core/deployment/progress.js';
 import { FINISHED, type Deployment } from '../../../core/deployment/types.js';
 import { truncate } from '../../../core/text.js';
 import { itemsOfStage, type PlanItem } from '../../../core/template/items.js';
@@ -90,7 +90,7 @@ function frameBottom(d: Deployment, phase: Phase): KnownBlock[] {
   if (previous && !d.phases[previous.id]?.completed)
     return [context(`Starts after “${clip(previous.title, 150)}” is complete.`)];
   // The first phase waits for the start gate (and an emergency's go-ahead); the approvals message says what is missing.
-  if (!previous && !derived(d, 'startGatesOpen', (x) => isUnderway(x) || startGatesOpen(x)))
+  if (!previous && !derived(d, 'startGatesOpen', startGatesOpen))
     return [
       context(
         '*Start phase* appears here once the start gate is open: the approvals message above says what is missing.',
