@@ -1,9 +1,5 @@
+import { createRequire } from 'node:module';
 import type { Root } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
-import { gfmFromMarkdown } from 'mdast-util-gfm';
-import { frontmatter } from 'micromark-extension-frontmatter';
-import { gfm } from 'micromark-extension-gfm';
 import type { Template } from '../schema.js';
 import { validateTemplate } from '../validate.js';
 import { readPhases, readPost, readPre, readVerification } from './checklists.js';
@@ -44,7 +40,35 @@ const READERS: Record<SectionKind, (section: Section, ctx: Context) => void> = {
   other: keepAsNotes,
 };
 
+interface Parser {
+  fromMarkdown: typeof import('mdast-util-from-markdown').fromMarkdown;
+  gfm: typeof import('micromark-extension-gfm').gfm;
+  gfmFromMarkdown: typeof import('mdast-util-gfm').gfmFromMarkdown;
+  frontmatter: typeof import('micromark-extension-frontmatter').frontmatter;
+  frontmatterFromMarkdown: typeof import('mdast-util-frontmatter').frontmatterFromMarkdown;
+}
+let parser: Parser | undefined;
+
+/**
+ * The Markdown parser is loaded the first time a runbook is read: it is about 10 MB of memory, and
+ * most teams have no Markdown template. Its packages are ES modules; Node 20.19+ `require`s them
+ * synchronously, so reading templates stays synchronous.
+ */
+function markdownParser(): Parser {
+  if (parser) return parser;
+  const load = createRequire(import.meta.url);
+  parser = {
+    ...(load('mdast-util-from-markdown') as Pick<Parser, 'fromMarkdown'>),
+    ...(load('micromark-extension-gfm') as Pick<Parser, 'gfm'>),
+    ...(load('mdast-util-gfm') as Pick<Parser, 'gfmFromMarkdown'>),
+    ...(load('micromark-extension-frontmatter') as Pick<Parser, 'frontmatter'>),
+    ...(load('mdast-util-frontmatter') as Pick<Parser, 'frontmatterFromMarkdown'>),
+  };
+  return parser;
+}
+
 export function parseMarkdown(markdown: string): Root {
+  const { fromMarkdown, gfm, gfmFromMarkdown, frontmatter, frontmatterFromMarkdown } = markdownParser();
   return fromMarkdown(markdown, {
     extensions: [gfm(), frontmatter(['yaml'])],
     mdastExtensions: [gfmFromMarkdown(), frontmatterFromMarkdown(['yaml'])],
