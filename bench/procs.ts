@@ -1,6 +1,6 @@
 /**
  * The two servers under test as processes of their own: Liftoff as `npm start` runs it
- * (`node dist/main.js`) and the baseline Bolt app (`node dist/bench/baseline.js`), each on a free
+ * (`node --max-semi-space-size=4 dist/main.js`, the flags read from its start script) and the baseline Bolt app (`node dist/bench/baseline.js`), each on a free
  * port, with what /proc says about them (CPU time, resident memory).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -58,6 +58,15 @@ export async function buildBoth(): Promise<void> {
   });
 }
 
+/** The Node flags of package.json's start script (`exec node <flags> dist/main.js`): the bench runs what operators run. */
+function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts
+    .start;
+  const flags = /^exec node (.*?)\s*dist\/main\.js$/.exec(start)?.[1];
+  if (flags === undefined) throw new Error(`package.json's start script is not "exec node … dist/main.js": ${start}`);
+  return flags.split(/\s+/).filter(Boolean);
+}
+
 export interface StartOptions {
   name: Server['name'];
   fake: FakeSlack;
@@ -77,7 +86,10 @@ export async function startServer(o: StartOptions): Promise<Server> {
   // BENCH_HEAP_SNAPSHOT=<folder>: Liftoff writes a heap snapshot there when told (SIGUSR2; see heapSnapshot).
   const heapDir = o.name === 'liftoff' ? process.env.BENCH_HEAP_SNAPSHOT : undefined;
   const heap = heapDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapDir}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, ...heap, script], {
+  // Liftoff gets the Node flags `npm start` gives it; BENCH_NODE_ARGS="--flag …" adds some (to try a V8 setting).
+  const flags =
+    o.name === 'liftoff' ? [...startFlags(), ...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, ...heap, ...flags, script], {
     cwd: o.cwd,
     env: {
       PATH: process.env.PATH ?? '',

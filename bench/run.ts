@@ -10,6 +10,7 @@
  *   BENCH_ONLY=a,b         only some parts: interactive, scale, idle, render
  *   BENCH_SCALE=A,F,J      active and finished deployments, pending jobs (default 2000,20000,10000)
  *   BENCH_OUT=file         where the JSON goes (default bench/results/latest.json)
+ *   BENCH_NODE_ARGS="…"    Node flags for Liftoff beside its start script's (to try a V8 setting)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

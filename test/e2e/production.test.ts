@@ -1,12 +1,12 @@
 /**
  * Liftoff as production runs it: the compiled output (`npm run build`) with the production
  * dependencies only, in a fresh folder, started the way the Dockerfile's runtime stage starts
- * it (`node dist/main.js`, as an unprivileged user, the database in a data folder elsewhere),
+ * it (its `CMD`: `node --max-semi-space-size=4 dist/main.js`, as an unprivileged user, the database in a data folder elsewhere),
  * and the way the README starts it (`npm start`, which must hand SIGTERM to node itself).
  * The image itself is not built here (no base images on this machine): these are its steps.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -41,6 +41,12 @@ function installProduction(): string {
   for (const p of packages) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
   chmodSync(dir, 0o755);
   return dir;
+}
+
+/** The runtime stage's command, as its Dockerfile's last `CMD` (a JSON array) gives it: ["node", …]. */
+function imageCommand(): string[] {
+  const cmds = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').match(/^CMD (\[.*\])$/gm) ?? [];
+  return JSON.parse(cmds.at(-1)!.slice('CMD '.length)) as string[];
 }
 
 /** Resolves true when something accepts connections on the port. */
@@ -86,11 +92,13 @@ const env = () => ({
 });
 
 describe('the production install', () => {
-  it('node dist/main.js as an unprivileged user: /healthz, a click counted in /metrics, SIGTERM exits 0 with nothing listening', async () => {
+  it("the image's command as an unprivileged user: /healthz, a click counted in /metrics, SIGTERM exits 0 with nothing listening", async () => {
     let child: LiftoffChild | null = null;
     try {
+      const [node, ...args] = imageCommand();
+      expect(node).toBe('node');
       child = await startChild(env(), {
-        command: [process.execPath, 'dist/main.js'],
+        command: [process.execPath, ...args],
         cwd: app,
         ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
       });
@@ -157,6 +165,9 @@ describe('the production install', () => {
       const pid = child.process.pid!;
       const tree = execFileSync('ps', ['-o', 'comm=', '--ppid', String(pid)], { encoding: 'utf8' }).trim();
       expect(tree).toBe('node'); // npm's only child is node (no /bin/sh in between)
+      // …started with the image's command line (the same Node flags).
+      const args = execFileSync('ps', ['-o', 'args=', '--ppid', String(pid)], { encoding: 'utf8' }).trim();
+      expect(args).toBe(imageCommand().join(' '));
       child.kill('SIGTERM');
       expect(await child.exited).toEqual({ code: 0, signal: null });
       expect(await listening(child.port)).toBe(false);
