@@ -22,6 +22,8 @@ export function createDurability(db: Db, logSync: LogSync = (datasync) => datasy
   let synced = 0;
   let handle: Promise<FileHandle> | null = null;
   let running = false;
+  /** The turn of the event loop the last `synced` write waits for (one such write per turn). */
+  let lastTurn: Promise<void> = Promise.resolve();
   /** Who waits for which commit to be on disk, oldest first: each is told after the sync that covers it. */
   const waiting: Array<{ mine: number; done: () => void; failed: (e: unknown) => void }> = [];
 
@@ -82,8 +84,16 @@ export function createDurability(db: Db, logSync: LogSync = (datasync) => datasy
     /**
      * `write` as `deferred` runs it, resolved (or rejected, when it throws: a refusal it recorded)
      * once its commits are on disk: for what a person is told is accepted (a form that closes).
+     *
+     * Such writes take turns, one per turn of the event loop. A sync's completion is heard only
+     * between turns, so twenty forms sent at once, written in one go, would all be answered once the
+     * last was written; taking turns, each form's sync lands while the next is written, and each is
+     * answered in turn. A lone write waits for a turn that is free at once.
      */
     async synced<T>(write: () => T): Promise<T> {
+      const turn = lastTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+      lastTurn = turn;
+      await turn;
       try {
         return deferred(write);
       } finally {

@@ -78,6 +78,27 @@ describe('commits synced to disk off the event loop', () => {
     await durability.close();
   });
 
+  it('forms sent at once take turns: each is on disk and answered before the next is written', async () => {
+    const db = temp.open();
+    // A quick disk: the sync is done as soon as it is asked for (the log's file is opened by the first form).
+    const durability = createDurability(db, async () => undefined);
+    db.exec('CREATE TABLE t (v INTEGER)');
+    await durability.synced(() => db.prepare('INSERT INTO t VALUES (0)').run());
+    const order: string[] = [];
+    const forms = [1, 2, 3].map((v) =>
+      durability
+        .synced(() => {
+          order.push(`write ${v}`);
+          db.prepare('INSERT INTO t VALUES (?)').run(v);
+        })
+        .then(() => order.push(`answer ${v}`)),
+    );
+    await Promise.all(forms);
+    // Written in one go, all three would be answered only after the last was written.
+    expect(order).toEqual(['write 1', 'answer 1', 'write 2', 'answer 2', 'write 3', 'answer 3']);
+    await durability.close();
+  });
+
   it('an in-memory database has nothing to sync', async () => {
     const db = openDatabase(':memory:');
     const durability = createDurability(db);
