@@ -45,6 +45,7 @@ import { createRoomEffects } from './rooms/effects.js';
 import type { Environment } from './core/deployment/types.js';
 import { createMetrics } from './metrics/index.js';
 import { metricsHandler, startMetricsServer } from './metrics/server.js';
+import { watchAcks } from './slack/acks.js';
 import { measureAcks, measuredFetch, measureRedraws } from './metrics/slack.js';
 import { createStatsRepository } from './storage/stats.js';
 
@@ -148,6 +149,7 @@ export async function startLiftoff({
     },
   );
   measureAcks(slack.app, metrics);
+  const acks = watchAcks(slack.app);
   try {
     // A token Slack refuses stops the start; an unreachable Slack does not (/readyz says so until it answers).
     await health.watchSlack(slack);
@@ -188,10 +190,12 @@ export async function startLiftoff({
     },
     policyFor: withPipelines(teamPolicy(setup.team, userGroups.expand), setup.team.pipelines),
     // Redraw after the current request has been acknowledged, and once the change is on disk (a button's
-    // change is synced off the event loop): the acknowledgements waiting for that sync go first.
+    // change is synced off the event loop): the acknowledgements waiting for that sync go first, and so
+    // do those of the requests waiting meanwhile (a burst of forms is answered before its cards are drawn).
     onChange: (d, events, actor) => {
       const redraw = new Promise((resolve) => setImmediate(resolve))
         .then(() => durability.durable())
+        .then(() => acks.quiet())
         .then(() => {
           feed.changed(d.id);
           void sync.sync(d.id, 'now', { by: actor });

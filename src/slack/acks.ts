@@ -1,0 +1,58 @@
+import type { App } from '@slack/bolt';
+
+/** How long a redraw waits at most for the requests waiting on their acknowledgement. */
+const ACKS_FIRST_CEILING_MS = 250;
+
+/**
+ * The requests Slack waits on: handed to the app and not yet acknowledged (HTTP and Socket Mode
+ * alike). Slack shows a person an error after 3 s without an acknowledgement, and a form closes
+ * only with it, so work that only shows a change (a redraw) waits while any request does, at most
+ * `ceilingMs`: twenty forms sent at once are answered before the first of their cards is drawn.
+ */
+export function watchAcks(app: App) {
+  let waiting = 0;
+  let quietNow: Array<() => void> = [];
+  const inner = app.processEvent.bind(app);
+  app.processEvent = async (event) => {
+    waiting++;
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      if (--waiting === 0) for (const resolve of quietNow.splice(0)) resolve();
+    };
+    try {
+      return await inner({
+        ...event,
+        ack: async (response) => {
+          try {
+            return await event.ack(response);
+          } finally {
+            settle();
+          }
+        },
+      });
+    } finally {
+      settle();
+    }
+  };
+  return {
+    /** How many requests wait for their acknowledgement now. */
+    waiting: () => waiting,
+    /** Resolves once no request waits for its acknowledgement, or after `ceilingMs`. */
+    quiet(ceilingMs = ACKS_FIRST_CEILING_MS): Promise<void> {
+      if (waiting === 0) return Promise.resolve();
+      return new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          quietNow = quietNow.filter((f) => f !== done);
+          resolve();
+        }, ceilingMs);
+        quietNow.push(done);
+      });
+    },
+  };
+}
