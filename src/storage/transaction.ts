@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 
 /**
@@ -19,11 +20,33 @@ export function writeTransaction<F extends (...args: any[]) => any>(db: Db, fn: 
  */
 export function withoutDiskSync<T>(db: Db, write: () => T): T {
   if (db.inTransaction) return write();
-  const level = db.pragma('synchronous', { simple: true }) as number;
-  db.pragma('synchronous = NORMAL');
+  const sync = syncPragmas(db);
+  const level = sync.read.get() as number;
+  sync.set(NORMAL).run();
   try {
     return write();
   } finally {
-    db.pragma(`synchronous = ${level}`);
+    sync.set(level).run();
   }
+}
+
+const NORMAL = 1;
+
+/** The connection's `synchronous` pragmas, prepared once (`db.pragma()` compiles its statement on every call). */
+const prepared = new WeakMap<Db, { read: Statement; set: (level: number) => Statement }>();
+function syncPragmas(db: Db) {
+  let sync = prepared.get(db);
+  if (!sync) {
+    const levels = new Map<number, Statement>();
+    sync = {
+      read: db.prepare('PRAGMA synchronous').pluck(),
+      set: (level) => {
+        let statement = levels.get(level);
+        if (!statement) levels.set(level, (statement = db.prepare(`PRAGMA synchronous = ${Math.trunc(level)}`)));
+        return statement;
+      },
+    };
+    prepared.set(db, sync);
+  }
+  return sync;
 }
