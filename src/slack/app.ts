@@ -120,6 +120,8 @@ export function buildSlackApp(
     logger,
     clientOptions: options,
     extendedErrorHandler: true,
+    // No conversation store: nothing reads `context.conversation`, and its middleware ran on every request.
+    convoStore: false,
     // The token is known; the identity comes from one cached auth.test, never one per request.
     authorize: async () => {
       const id = await Promise.race([identify(), new Promise<null>((r) => setTimeout(() => r(null), 500))]);
