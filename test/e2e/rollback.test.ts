@@ -105,7 +105,9 @@ describe('rolling a deployment back from its thread', () => {
     const validation = messageOf(id, 'rollback:validation')!;
     expect(textOf(validation)).toContain('Application accessible');
     // Rollback complete is offered once the required steps are done: until then the message says so.
+    // Rollback failed… is offered there, once in the thread.
     expect(buttonsOf(validation).map((b) => b.actionId)).toContain(ActionId.rollbackFail);
+    expect(buttonsOf(plan).map((b) => b.actionId)).not.toContain(ActionId.rollbackFail);
     expect(buttonsOf(validation).map((b) => b.actionId)).not.toContain(ActionId.rollbackComplete);
     expect(textOf(validation)).toContain('*Rollback complete* appears here once every required step');
     // The card says so and no longer offers a rollback.

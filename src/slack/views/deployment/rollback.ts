@@ -156,8 +156,8 @@ function renderPlan(d: Deployment, now: number): SlackMessage[] {
   return parts.map((part, i) => {
     const label = partLabel(i + 1, parts.length);
     const blocks = i === 0 ? planFrame(d, now, label) : [header(`⏪ Rollback plan${label}`)];
+    // Rollback failed… is offered once, beside Rollback complete at the end of the validation.
     for (const p of part) blocks.push(...itemBlocks(d, p, stepButton(d, p)));
-    if (i === parts.length - 1 && d.status === 'rolling_back') blocks.push(actions([failButton(d)]));
     return {
       key: i === 0 ? 'rollback:plan' : `rollback:plan:${i + 1}`,
       placement: 'thread' as const,
