@@ -314,8 +314,10 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     const jobsDb = new Database(file, { readonly: true });
     const end = Date.now();
     const due = jobsDb
-      .prepare('SELECT status, due_at AS dueAt, updated_at AS updatedAt FROM jobs WHERE due_at >= ? AND due_at <= ?')
-      .all(startedAt, end - 2000) as Array<{ status: string; dueAt: number; updatedAt: number }>;
+      .prepare(
+        'SELECT key, status, due_at AS dueAt, updated_at AS updatedAt FROM jobs WHERE due_at >= ? AND due_at <= ?',
+      )
+      .all(startedAt, end - 2000) as Array<{ key: string; status: string; dueAt: number; updatedAt: number }>;
     jobsDb.close();
     const late = due.flatMap((j) =>
       j.status === 'sent'
@@ -330,6 +332,15 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
         .map((ms) => ms.toFixed(0))
         .join(' ')}`,
     );
+    // A job sent more than half a second late: what went to Slack around it (a channel takes about a post a second).
+    for (const j of due.filter((x) => x.status === 'sent' && x.updatedAt - x.dueAt > 500)) {
+      const around = fake.calls
+        .filter((c) => c.method.startsWith('chat.') && c.at >= j.dueAt - 1500 && c.at <= j.updatedAt + 100)
+        .map(
+          (c) => `${c.method} ${String(c.args.channel ?? '')} ${c.at - j.dueAt >= 0 ? '+' : ''}${c.at - j.dueAt} ms`,
+        );
+      log(`  late job ${j.key} (${j.updatedAt - j.dueAt} ms); Slack calls around it: ${around.join('; ') || 'none'}`);
+    }
     const jobStatuses: Record<string, number> = {};
     for (const j of due) jobStatuses[j.status] = (jobStatuses[j.status] ?? 0) + 1;
     const rss = liftoff.rss();
