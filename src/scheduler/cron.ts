@@ -29,16 +29,23 @@ const MIN_WAKE_MS = 1_000;
 
 /**
  * Between the cron's ticks: `arm` (after each tick) sets one timer for when the next pending job is
- * due, so a notice goes out at its time rather than at the next quarter minute.
+ * due, so a notice goes out at its time rather than at the next quarter minute. A job found due
+ * already came due after the tick's claim (a timer fires a few milliseconds early by the loop's
+ * clock, and the claim takes some): it is woken for at once. Found due again by the next arm, it
+ * is one the tick leaves pending (its thread does not exist yet): then once a second at most.
  */
 export function wakeAtNextDue(tick: () => Promise<void>, nextDueIn: () => number | null) {
   let timer: NodeJS.Timeout | undefined;
+  let dueAtLastArm = false;
   return {
     arm(): void {
       clearTimeout(timer);
       const ms = nextDueIn();
-      if (ms === null || ms > CRON_EVERY_MS) return;
-      timer = setTimeout(() => void tick(), ms > 0 ? ms : MIN_WAKE_MS);
+      const due = ms !== null && ms <= 0;
+      const wait = ms === null || ms > CRON_EVERY_MS ? null : !due ? ms : dueAtLastArm ? MIN_WAKE_MS : 0;
+      dueAtLastArm = due;
+      if (wait === null) return;
+      timer = setTimeout(() => void tick(), wait);
       timer.unref();
     },
     stop(): void {
