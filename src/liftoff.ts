@@ -8,6 +8,7 @@ import { sourceLabel } from './config/templates.js';
 import { createApiServer } from './api/server.js';
 import { createRoutes } from './api/routes.js';
 import { withPipelines } from './config/team/pipelines.js';
+import { watchAcks } from './slack/acks.js';
 import { buildSlackApp } from './slack/app.js';
 import { SLACK_POST_PACE } from './slack/pacing.js';
 import { permalinkOf } from './slack/listeners/permalinks.js';
@@ -45,7 +46,6 @@ import { createRoomEffects } from './rooms/effects.js';
 import type { Environment } from './core/deployment/types.js';
 import { createMetrics } from './metrics/index.js';
 import { metricsHandler, startMetricsServer } from './metrics/server.js';
-import { watchAcks } from './slack/acks.js';
 import { measureAcks, measuredFetch, measureRedraws } from './metrics/slack.js';
 import { createStatsRepository } from './storage/stats.js';
 

@@ -41,10 +41,11 @@ export function wakeAtNextDue(tick: () => Promise<void>, nextDueIn: () => number
     arm(): void {
       clearTimeout(timer);
       const ms = nextDueIn();
-      const due = ms !== null && ms <= 0;
-      const wait = ms === null || ms > CRON_EVERY_MS ? null : !due ? ms : dueAtLastArm ? MIN_WAKE_MS : 0;
-      dueAtLastArm = due;
-      if (wait === null) return;
+      const wasDue = dueAtLastArm;
+      dueAtLastArm = ms !== null && ms <= 0;
+      if (ms === null || ms > CRON_EVERY_MS) return;
+      // Due already: it came due after the claim (at once), or the tick left it pending (in a second).
+      const wait = ms > 0 ? ms : wasDue ? MIN_WAKE_MS : 0;
       timer = setTimeout(() => void tick(), wait);
       timer.unref();
     },
