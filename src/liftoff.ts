@@ -46,7 +46,7 @@ import { createRoomEffects } from './rooms/effects.js';
 import type { Environment } from './core/deployment/types.js';
 import { createMetrics } from './metrics/index.js';
 import { metricsHandler, startMetricsServer } from './metrics/server.js';
-import { measureAcks, measuredFetch, measureRedraws } from './metrics/slack.js';
+import { ackTimer, measuredFetch, measureRedraws } from './metrics/slack.js';
 import { createStatsRepository } from './storage/stats.js';
 
 export interface StartOptions {
@@ -148,8 +148,7 @@ export async function startLiftoff({
       routes: [api.route, ...(config.metricsPort === null ? [metricsRoute] : [])],
     },
   );
-  measureAcks(slack.app, metrics);
-  const acks = watchAcks(slack.app);
+  const acks = watchAcks(slack.app, ackTimer(metrics));
   try {
     // A token Slack refuses stops the start; an unreachable Slack does not (/readyz says so until it answers).
     await health.watchSlack(slack);

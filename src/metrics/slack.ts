@@ -1,6 +1,6 @@
-import type { App } from '@slack/bolt';
 import type { FetchFunction } from '@slack/web-api';
 import { keptAliveFetch, type FetchResponse } from '../slack/fetch.js';
+import type { OnAcked } from '../slack/acks.js';
 import type { MessageSync, RedrawPriority, SyncOptions } from '../slack/sync.js';
 import type { Metrics } from './index.js';
 
@@ -53,25 +53,11 @@ function kindOf(body: Record<string, unknown>): string {
   return typeof body.type === 'string' && known.includes(body.type) ? body.type : 'other';
 }
 
-/** Times each request's acknowledgement: from Bolt handing it to the app to `ack()` (HTTP and Socket Mode alike). */
-export function measureAcks(app: App, metrics: Metrics): void {
-  const inner = app.processEvent.bind(app);
-  app.processEvent = (event) => {
-    const start = performance.now();
-    const kind = kindOf(event.body);
-    const ack = event.ack;
-    let acked = false;
-    return inner({
-      ...event,
-      ack: async (response) => {
-        const result = await ack(response);
-        if (!acked) metrics.acked(kind, seconds(start));
-        acked = true;
-        return result;
-      },
-    });
-  };
-}
+/** Each request's acknowledgement timed by kind (`watchAcks` hears them: HTTP and Socket Mode alike). */
+export const ackTimer =
+  (metrics: Metrics): OnAcked =>
+  (body, seconds) =>
+    metrics.acked(kindOf(body), seconds);
 
 /** The same MessageSync, counting redraws asked for, how many wait, and how long each took to land. */
 export function measureRedraws<S extends Pick<MessageSync, 'sync'>>(sync: S, metrics: Metrics): S {

@@ -3,17 +3,22 @@ import type { App } from '@slack/bolt';
 /** How long a redraw waits at most for the requests waiting on their acknowledgement. */
 const ACKS_FIRST_CEILING_MS = 250;
 
+/** Told of each request's acknowledgement: its body, and the seconds from Bolt handing it over to `ack()`. */
+export type OnAcked = (body: Record<string, unknown>, seconds: number) => void;
+
 /**
  * The requests Slack waits on: handed to the app and not yet acknowledged (HTTP and Socket Mode
  * alike). Slack shows a person an error after 3 s without an acknowledgement, and a form closes
  * only with it, so work that only shows a change (a redraw) waits while any request does, at most
  * `ceilingMs`: twenty forms sent at once are answered before the first of their cards is drawn.
+ * `onAcked` hears each acknowledgement as it is sent (the metrics time them).
  */
-export function watchAcks(app: App) {
+export function watchAcks(app: App, onAcked: OnAcked = () => undefined) {
   let waiting = 0;
   let quietNow: Array<() => void> = [];
   const inner = app.processEvent.bind(app);
   app.processEvent = async (event) => {
+    const start = performance.now();
     waiting++;
     let settled = false;
     const settle = () => {
@@ -21,12 +26,16 @@ export function watchAcks(app: App) {
       settled = true;
       if (--waiting === 0) for (const resolve of quietNow.splice(0)) resolve();
     };
+    let acked = false;
     try {
       return await inner({
         ...event,
         ack: async (response) => {
           try {
-            return await event.ack(response);
+            const result = await event.ack(response);
+            if (!acked) onAcked(event.body, (performance.now() - start) / 1000);
+            acked = true;
+            return result;
           } finally {
             settle();
           }

@@ -58,6 +58,20 @@ describe('redraws wait for the requests Slack waits on', () => {
     expect(acks.waiting()).toBe(0);
   });
 
+  it('tells its listener of each acknowledgement once, with the request (the metrics time them)', async () => {
+    const { app, held } = heldApp();
+    const heard: Array<{ body: unknown; seconds: number }> = [];
+    watchAcks(app, (body, seconds) => heard.push({ body, seconds }));
+    const event = { body: { type: 'block_actions' }, ack: async () => undefined } as unknown as Event;
+    void app.processEvent(event);
+    await held[0]!.ack();
+    await held[0]!.ack(); // a second ack (Bolt refuses it) is not a second acknowledgement
+    held[0]!.finish();
+    expect(heard).toHaveLength(1);
+    expect(heard[0]!.body).toEqual({ type: 'block_actions' });
+    expect(heard[0]!.seconds).toBeGreaterThanOrEqual(0);
+  });
+
   it('waits at most its ceiling: a slow acknowledgement does not hold a redraw back for long', async () => {
     const { app, held } = heldApp();
     const acks = watchAcks(app);
