@@ -148,7 +148,7 @@ export async function startLiftoff({
       routes: [api.route, ...(config.metricsPort === null ? [metricsRoute] : [])],
     },
   );
-  const acks = watchAcks(slack.app, ackTimer(metrics));
+  const acks = watchAcks(slack.app, { onAcked: ackTimer(metrics) });
   try {
     // A token Slack refuses stops the start; an unreachable Slack does not (/readyz says so until it answers).
     await health.watchSlack(slack);
@@ -190,7 +190,8 @@ export async function startLiftoff({
     policyFor: withPipelines(teamPolicy(setup.team, userGroups.expand), setup.team.pipelines),
     // Redraw after the current request has been acknowledged, and once the change is on disk (a button's
     // change is synced off the event loop): the acknowledgements waiting for that sync go first, and so
-    // do those of the requests waiting meanwhile (a burst of forms is answered before its cards are drawn).
+    // do those of the requests waiting meanwhile and of the next ones of a burst (acks.ts: a burst of
+    // forms is answered before its cards are drawn).
     onChange: (d, events, actor) => {
       const redraw = new Promise((resolve) => setImmediate(resolve))
         .then(() => durability.durable())

@@ -2,29 +2,66 @@ import type { App } from '@slack/bolt';
 
 /** How long a redraw waits at most for the requests waiting on their acknowledgement. */
 const ACKS_FIRST_CEILING_MS = 250;
+/**
+ * How long after the last request was handed over the app counts as quiet: the next request of a
+ * burst is on its way (read and checked by the receiver, or sent by a person just answered).
+ */
+const LULL_MS = 10;
 
 /** Told of each request's acknowledgement: its body, and the seconds from Bolt handing it over to `ack()`. */
 export type OnAcked = (body: Record<string, unknown>, seconds: number) => void;
 
+export interface AckWatchOptions {
+  /** Told of each acknowledgement (the metrics time them). */
+  onAcked?: OnAcked;
+  /** Quiet only once no request was handed over for this long (ms; LULL_MS). */
+  lullMs?: number;
+  /** The clock (ms; tests set it). */
+  now?: () => number;
+}
+
 /**
  * The requests Slack waits on: handed to the app and not yet acknowledged (HTTP and Socket Mode
  * alike). Slack shows a person an error after 3 s without an acknowledgement, and a form closes
- * only with it, so work that only shows a change (a redraw) waits while any request does, at most
- * `ceilingMs`: twenty forms sent at once are answered before the first of their cards is drawn.
- * `onAcked` hears each acknowledgement as it is sent (the metrics time them).
+ * only with it, so work that only shows a change (a redraw) waits while any request does, and
+ * until none came for a moment (`lullMs`), at most `ceilingMs`: twenty forms sent at once are
+ * answered before the first of their cards is drawn, and a burst of clicks is answered before the
+ * redraws it set off, not between them.
  */
-export function watchAcks(app: App, onAcked: OnAcked = () => undefined) {
+export function watchAcks(
+  app: App,
+  { onAcked = () => undefined, lullMs = LULL_MS, now = () => performance.now() }: AckWatchOptions = {},
+) {
   let waiting = 0;
+  /** When the last request was handed to the app. */
+  let lastHanded = Number.NEGATIVE_INFINITY;
   let quietNow: Array<() => void> = [];
+  /** Set while the app waits out a lull before telling `quietNow`. */
+  let lull: NodeJS.Timeout | undefined;
+  const isQuiet = () => waiting === 0 && now() - lastHanded >= lullMs;
+  /** Tells those waiting for quiet once it is: no request waiting, none handed over for `lullMs`. */
+  const tellWhenQuiet = () => {
+    if (lull || waiting > 0 || quietNow.length === 0) return;
+    const left = lastHanded + lullMs - now();
+    if (left <= 0) {
+      for (const resolve of quietNow.splice(0)) resolve();
+      return;
+    }
+    lull = setTimeout(() => {
+      lull = undefined;
+      tellWhenQuiet();
+    }, Math.ceil(left));
+  };
   const inner = app.processEvent.bind(app);
   app.processEvent = async (event) => {
     const start = performance.now();
+    lastHanded = now();
     waiting++;
     let settled = false;
     const settle = () => {
       if (settled) return;
       settled = true;
-      if (--waiting === 0) for (const resolve of quietNow.splice(0)) resolve();
+      if (--waiting === 0) tellWhenQuiet();
     };
     let acked = false;
     try {
@@ -48,9 +85,9 @@ export function watchAcks(app: App, onAcked: OnAcked = () => undefined) {
   return {
     /** How many requests wait for their acknowledgement now. */
     waiting: () => waiting,
-    /** Resolves once no request waits for its acknowledgement, or after `ceilingMs`. */
+    /** Resolves once no request waits for its acknowledgement and none came for `lullMs`, or after `ceilingMs`. */
     quiet(ceilingMs = ACKS_FIRST_CEILING_MS): Promise<void> {
-      if (waiting === 0) return Promise.resolve();
+      if (isQuiet()) return Promise.resolve();
       return new Promise((resolve) => {
         const done = () => {
           clearTimeout(timer);
@@ -61,6 +98,7 @@ export function watchAcks(app: App, onAcked: OnAcked = () => undefined) {
           resolve();
         }, ceilingMs);
         quietNow.push(done);
+        tellWhenQuiet();
       });
     },
   };
