@@ -171,6 +171,7 @@ export async function startLiftoff({
       clock,
       logger,
       onUndeliverable: createUndeliverableNotifier({ client: slack.client, logger, responders }),
+      durability,
     }),
     metrics,
   );

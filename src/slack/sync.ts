@@ -5,6 +5,7 @@ import { awaitingRoom, homeChannelOf } from '../core/deployment/room.js';
 import { timerFace } from '../core/schedule/timer-face.js';
 import type { Deployment } from '../core/deployment/types.js';
 import type { Repositories } from '../storage/index.js';
+import type { Durability } from '../storage/durability.js';
 import type { MessageRecord } from '../storage/messages.js';
 import type { Logger } from '../support/logger.js';
 import { isTokenRefused, slackErrorCode } from './errors.js';
@@ -46,6 +47,12 @@ export interface MessageSyncDeps {
   onUndeliverable?: (d: Deployment, code: string, askedBy: AskedBy | undefined) => void | Promise<void>;
   /** First wait before a redraw that failed on a passing Slack problem is tried again (doubles each time). */
   retryDelayMs?: number;
+  /**
+   * Commits synced off the event loop (storage/durability.ts): the marks a pass makes before it posts
+   * are committed without waiting for the disk, and its first post goes once they are on disk.
+   * Without it, the marks sync at once.
+   */
+  durability?: Pick<Durability, 'deferred' | 'durable'>;
 }
 
 /** Passes of retries after a redraw failed on a passing problem (5xx, timeouts, 429s beyond the client's own retries). */
@@ -135,6 +142,7 @@ export function createMessageSync({
   logger,
   onUndeliverable,
   retryDelayMs = 2_000,
+  durability,
 }: MessageSyncDeps) {
   const running = new Map<number, Promise<void>>();
   const dirty = new Set<number>();
@@ -219,7 +227,13 @@ export function createMessageSync({
           { deploymentId: id, key: m.key, channelId: channelOf(m), ts: null, renderedHash: POSTING } as MessageRecord,
         ]),
     );
-    if (marked.size) repos.messages.saveAll([...marked.values()], clock.now());
+    if (marked.size) {
+      const mark = () => repos.messages.saveAll([...marked.values()], clock.now());
+      if (durability) {
+        durability.deferred(mark);
+        await durability.durable();
+      } else mark();
+    }
     for (const [key, mark] of marked) held.set(key, mark);
     try {
       for (const { m, hash } of messages) {

@@ -3,6 +3,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createdEvent } from '../../src/core/deployment/create.js';
 import { createMessageSync } from '../../src/slack/sync.js';
+import type { Db } from '../../src/storage/db.js';
+import { createDurability, type Durability } from '../../src/storage/durability.js';
 import { createRepositories } from '../../src/storage/index.js';
 import { createLogger } from '../../src/support/logger.js';
 import { deploymentInput, T0, template, USERS } from '../core/fixtures.js';
@@ -17,9 +19,13 @@ interface Row {
 }
 
 /** A deployment, its message sync over a stub Slack, and a second connection that sees only what was committed. */
-function setup(postMessage: (args: { thread_ts?: string }) => Promise<{ ts: string }>) {
+function setup(
+  postMessage: (args: { thread_ts?: string }) => Promise<{ ts: string }>,
+  durabilityOf?: (db: Db) => Durability,
+) {
   const file = temp.file();
-  const repos = createRepositories(temp.open(file));
+  const db = temp.open(file);
+  const repos = createRepositories(db);
   const d = repos.deployments.create(createdEvent(deploymentInput(), template), USERS.deployer, T0);
   const reader = new Database(file, { readonly: true });
   const committed = () =>
@@ -32,6 +38,7 @@ function setup(postMessage: (args: { thread_ts?: string }) => Promise<{ ts: stri
     repos,
     clock: { now: () => T0 },
     logger: createLogger({ write: () => undefined }),
+    ...(durabilityOf ? { durability: durabilityOf(db) } : {}),
   });
   return { d, sync, committed, close: () => reader.close() };
 }
@@ -69,6 +76,39 @@ describe('the records of a redraw', () => {
     expect(rows.find((r) => r.key === 'parent')?.ts).toBe('1700000000.000001');
     // Nothing is left "posting": the next pass posts them without first searching Slack's history.
     expect(rows.filter((r) => r.hash === 'posting')).toEqual([]);
+    close();
+  });
+
+  it('the marks are synced off the event loop: the first post waits until they are on disk', async () => {
+    let release = () => {};
+    const disk = new Promise<void>((r) => (release = r));
+    let syncs = 0;
+    const posted: Array<Row[]> = [];
+    let n = 0;
+    const { d, sync, committed, close } = setup(
+      async () => {
+        posted.push(committed());
+        return { ts: `1700000000.${String(++n).padStart(6, '0')}` };
+      },
+      (db) =>
+        createDurability(db, async (datasync) => {
+          syncs++;
+          await disk;
+          await datasync();
+        }),
+    );
+    const pass = sync.sync(d.id);
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    // Committed (another connection reads them) and being synced; nothing posted yet.
+    expect(syncs).toBe(1);
+    expect(posted).toEqual([]);
+    const marks = committed();
+    expect(marks.length).toBeGreaterThan(0);
+    expect(marks.every((r) => r.hash === 'posting' && r.ts === null)).toBe(true);
+    release();
+    await pass;
+    expect(posted.length).toBe(n);
+    expect(posted[0]).toEqual(marks);
     close();
   });
 });
