@@ -28,7 +28,9 @@ const SLACK_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30];
 
 export function createMetrics({ stats }: { stats: StatsRepository }): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'liftoff_' });
+  // The event loop's delay sampled every 100 ms, not prom-client's 10: a timer firing 100 times a
+  // second was most of an idle Liftoff's CPU (300 of 400 ms over 30 s idle; 80 with this).
+  collectDefaultMetrics({ register: registry, prefix: 'liftoff_', eventLoopMonitoringPrecision: 100 });
 
   const acks = new Histogram({
     name: 'liftoff_ack_seconds',
