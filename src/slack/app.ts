@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { FetchFunction, WebClient, WebClientOptions } from '@slack/web-api';
 import type { RuntimeConfig } from '../config/env.js';
 import { healthRoutes, type HealthChecks } from '../health/routes.js';
@@ -59,6 +59,14 @@ export interface SlackAppExtras {
  * receiver at POST /slack/events, with GET /healthz and /readyz beside it in both modes.
  * Signature verification is always on in HTTP mode: no setting turns it off.
  */
+/** LOG_LEVEL as Bolt names it: Bolt sets its logger (ours) to the level it is given. */
+const BOLT_LEVELS: Record<RuntimeConfig['logLevel'], LogLevel> = {
+  debug: LogLevel.DEBUG,
+  info: LogLevel.INFO,
+  warn: LogLevel.WARN,
+  error: LogLevel.ERROR,
+};
+
 export function buildSlackApp(
   config: RuntimeConfig,
   logger: Logger,
@@ -118,6 +126,8 @@ export function buildSlackApp(
   const app = new App({
     receiver: receiver as Receiver,
     logger,
+    // Bolt sets its logger to this level (to info when none is given: LOG_LEVEL was overridden).
+    logLevel: BOLT_LEVELS[config.logLevel],
     clientOptions: options,
     extendedErrorHandler: true,
     // No conversation store: nothing reads `context.conversation`, and its middleware ran on every request.
