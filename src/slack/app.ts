@@ -54,11 +54,6 @@ export interface SlackAppExtras {
   fetch?: FetchFunction;
 }
 
-/**
- * Builds the Bolt app: Socket Mode when an app token is set, otherwise the HTTP
- * receiver at POST /slack/events, with GET /healthz and /readyz beside it in both modes.
- * Signature verification is always on in HTTP mode: no setting turns it off.
- */
 /** LOG_LEVEL as Bolt names it: Bolt sets its logger (ours) to the level it is given. */
 const BOLT_LEVELS: Record<RuntimeConfig['logLevel'], LogLevel> = {
   debug: LogLevel.DEBUG,
@@ -67,6 +62,11 @@ const BOLT_LEVELS: Record<RuntimeConfig['logLevel'], LogLevel> = {
   error: LogLevel.ERROR,
 };
 
+/**
+ * Builds the Bolt app: Socket Mode when an app token is set, otherwise the HTTP
+ * receiver at POST /slack/events, with GET /healthz and /readyz beside it in both modes.
+ * Signature verification is always on in HTTP mode: no setting turns it off.
+ */
 export function buildSlackApp(
   config: RuntimeConfig,
   logger: Logger,

@@ -228,11 +228,11 @@ export function createMessageSync({
         ]),
     );
     if (marked.size) {
-      const mark = () => repos.messages.saveAll([...marked.values()], clock.now());
+      const writeMarks = () => repos.messages.saveAll([...marked.values()], clock.now());
       if (durability) {
-        durability.deferred(mark);
+        durability.deferred(writeMarks);
         await durability.durable();
-      } else mark();
+      } else writeMarks();
     }
     for (const [key, mark] of marked) held.set(key, mark);
     try {
