@@ -330,6 +330,7 @@ export async function startLiftoff({
     home: createHomeUseCase({ service, access, clock }),
     responders,
     client: slack.interactiveClient,
+    homeClient: slack.client,
     clock,
     logger,
   });

@@ -12,7 +12,7 @@ export interface SlackAppParts {
   receiver: HTTPReceiver | SocketModeReceiver;
   /** The Web API client for everything outside a request (redraws, scheduler); posts paced per channel. */
   client: WebClient;
-  /** Views, ephemerals and App Home: never behind a posting pause (see clients.ts). */
+  /** Forms and ephemerals: never behind a posting pause, never past a trigger_id's life (see clients.ts). */
   interactiveClient: WebClient;
   /**
    * The same client without retries, for the scheduler's notices: a post that

@@ -12,6 +12,19 @@ const RATE_LIMITED_TRIES = 3;
  */
 const INTERACTIVE_MAX_WAIT_MS = 1_000;
 
+/** Where a call's arguments say they are drawn at its turn: a symbol, so it is never sent to Slack. */
+const DRAW = Symbol('draw');
+
+/**
+ * A call's arguments, drawn when its turn comes rather than before it waits: a call that waits for
+ * its method's minute (a hundred people opened App Home in it) sends what is true when it goes.
+ * Drawn again if Slack answers 429 and the call is tried again. Not for a post: its channel must be
+ * known to wait for the channel's turn.
+ */
+export function drawnAtTurn<T extends object>(draw: () => Promise<T>): T {
+  return { [DRAW]: draw } as unknown as T;
+}
+
 /**
  * A Web API client whose every call waits for its turn (pacing.ts): its
  * method's lane, and for posts and edits their channel's. Every method of
@@ -32,6 +45,7 @@ class PacedWebClient extends WebClient {
   }
 
   override async apiCall(method: string, options?: Record<string, unknown>): Promise<WebAPICallResult> {
+    const draw = (options as { [DRAW]?: () => Promise<Record<string, unknown>> } | undefined)?.[DRAW];
     const channel = typeof options?.channel === 'string' ? options.channel : undefined;
     const urgency = urgencyOf(options);
     const deadline = this.maxWaitMs === undefined ? undefined : Date.now() + this.maxWaitMs;
@@ -42,7 +56,7 @@ class PacedWebClient extends WebClient {
         ...(deadline !== undefined ? { maxWaitMs: Math.max(0, deadline - Date.now()) } : {}),
       });
       try {
-        return await super.apiCall(method, options);
+        return await super.apiCall(method, draw ? await draw() : options);
       } catch (error) {
         const retryAfter = (error as { code?: unknown; retryAfter?: unknown }).retryAfter;
         if ((error as { code?: unknown }).code !== 'slack_webapi_rate_limited_error') throw error;
@@ -57,7 +71,10 @@ class PacedWebClient extends WebClient {
 }
 
 export interface SlackClients {
-  /** Messages, redraws, channels and invites: paced; retries 5xx and timeouts, and 429s in their lane. */
+  /**
+   * Messages, redraws, channels, invites and App Home: paced, with no deadline; retries 5xx and
+   * timeouts, and 429s in their lane.
+   */
   client: WebClient;
   /**
    * Posts that must not be repeated blindly (a post that timed out may have
@@ -66,10 +83,10 @@ export interface SlackClients {
    */
   once: WebClient;
   /**
-   * What a person waits for: views.open/update/push/publish, ephemerals, App
-   * Home. Its calls never wait behind another method's lane, and never longer
-   * than INTERACTIVE_MAX_WAIT_MS in their own: past that they are refused at
-   * once, as a 429 would be.
+   * What a person waits for: views.open/update/push, ephemerals. Its calls
+   * never wait behind another method's lane, and never longer than
+   * INTERACTIVE_MAX_WAIT_MS in their own: past that they are refused at once,
+   * as a 429 would be.
    */
   interactive: WebClient;
   /** Their pace: asked by work that can wait whether a background call would go out now. */

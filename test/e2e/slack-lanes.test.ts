@@ -158,6 +158,40 @@ describe('Liftoff paces itself by Slack’s method tiers', () => {
     expectMessagesInLine(h);
   }, 150_000);
 
+  it('more Home tabs opened than views.publish’s minute holds: every one is published, the late ones drawn when they go, one person’s opens coalesce, no 429', async () => {
+    // A minute of 5 s: the Homes past the first 90 wait for it, and the test sees them wait.
+    const minuteMs = 5_000;
+    await start(minuteMs);
+    await deployments(1);
+    // views.publish takes 100 a minute; Liftoff allows itself 90 (pacing.ts). 100 people open Home at once.
+    const people = Array.from({ length: 100 }, (_, i) => `UHOME${String(i).padStart(3, '0')}`);
+    for (const id of people) h.fake.addUser(id, { name: id.toLowerCase() });
+    limitRates(minuteMs);
+    const from = h.fake.calls.length;
+    const publishes = () => h.fake.calls.slice(from).filter((c) => c.method === 'views.publish');
+    const open = (user: string) => h.slack.event({ type: 'app_home_opened', user, tab: 'home', channel: 'D123' });
+    expect((await Promise.all(people.map(open))).every((r) => r.status === 200)).toBe(true);
+    await h.fake.waitFor(() => publishes().length >= 90);
+    // An hour passes while the last ten wait (Liftoff's clock): what they show is drawn when they go.
+    h.clock.advance(3_600_000);
+    // Someone whose Home is still waiting opens it five more times.
+    const waiting = people.find((user) => !publishes().some((c) => c.args.user_id === user));
+    expect(waiting).toBeDefined();
+    for (let i = 0; i < 5; i++) expect((await open(waiting!)).status).toBe(200);
+    await h.fake.waitFor(() => people.every((user) => publishes().some((c) => c.args.user_id === user)), 20_000);
+    await h.settled();
+
+    expect(h.fake.rateLimited()).toEqual([]);
+    const calls = publishes();
+    expect(calls.filter((c) => !c.response.ok).map((c) => c.response)).toEqual([]);
+    // One publish per person: the five extra opens joined the waiting one.
+    expect(calls.map((c) => c.args.user_id).sort()).toEqual([...people].sort());
+    const asOf = (c: (typeof calls)[number]) => Number(/As of <!date\^(\d+)/.exec(JSON.stringify(c.args.view))?.[1]);
+    const first = asOf(calls[0]!);
+    expect(calls.slice(0, 90).every((c) => asOf(c) < first + 60)).toBe(true);
+    expect(calls.slice(90).map((c) => asOf(c) >= first + 3600)).toEqual(Array(10).fill(true));
+  }, 60_000);
+
   it('a form Slack cannot open within a trigger’s life is refused at once: the person is told, nothing waits, other lanes go on', async () => {
     await start();
     // Slack answers the first views.open 429 "wait 30 s": the views.open lane waits that long, no other.

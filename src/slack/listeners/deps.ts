@@ -39,7 +39,10 @@ export interface ListenerDeps {
   access: ChannelAccessLookup;
   /** How to answer the people who clicked lately, noted as their requests come in. */
   responders: Responders;
+  /** Views, ephemerals: paced, and refused rather than kept waiting past a trigger_id's life (clients.ts). */
   client: WebClient;
+  /** App Home's publishes: paced with the rest, and waiting for their turn however long (no trigger_id expires). */
+  homeClient: WebClient;
   clock: Clock;
   logger: Logger;
 }

@@ -6,7 +6,8 @@ import { registerHealthCheckActions } from './actions/health-checks.js';
 import { registerRollbackActions } from './actions/rollback.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import type { ListenerDeps } from './deps.js';
-import { registerHome } from './events/home.js';
+import { drawHome, registerHome } from './events/home.js';
+import { createHomePublisher } from '../home.js';
 import { registerMembership } from './events/membership.js';
 import { registerReasonViews } from './views/reasons.js';
 import { registerRescheduleActions } from './actions/reschedule.js';
@@ -37,8 +38,14 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
   registerRescheduleView(app, deps);
   registerRollbackActions(app, deps);
   registerRollbackViews(app, deps);
-  registerHome(app, deps);
-  registerHistoryActions(app, deps);
+  // One publisher for the Home tab and its history pages: a person's asks coalesce (home.ts).
+  const homes = createHomePublisher({
+    client: deps.homeClient,
+    draw: (user, page) => drawHome(deps, user, page),
+    logger: deps.logger,
+  });
+  registerHome(app, homes);
+  registerHistoryActions(app, deps, homes);
   registerHealthCheckActions(app, deps);
   registerUnknownRequests(app, deps);
   registerMembership(app, deps);

@@ -3,7 +3,7 @@ import { ActionId, decodeHistoryPage } from '../../ids.js';
 import { presentError, tell } from '../../reply.js';
 import { historyMessage } from '../../views/history.js';
 import type { ListenerDeps } from '../deps.js';
-import { publishHome } from '../events/home.js';
+import type { HomePublisher } from '../../home.js';
 import { permalinksOf } from '../permalinks.js';
 import { historySeenBy } from '../../../usecases/seen.js';
 
@@ -12,7 +12,7 @@ type PageButton = Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>
 const STALE = { text: 'That button is out of date. Run `/deploy history` again.' };
 
 /** Previous/Next under a history page: the ephemeral answer is replaced in place; Home is republished. */
-export function registerHistoryActions(app: App, deps: ListenerDeps): void {
+export function registerHistoryActions(app: App, deps: ListenerDeps, homes: HomePublisher): void {
   const inMessage: PageButton = async ({ ack, body, action, respond }) => {
     await ack();
     const where = { user: body.user.id, channel: body.channel?.id, respond };
@@ -29,7 +29,7 @@ export function registerHistoryActions(app: App, deps: ListenerDeps): void {
   };
   const inHome: PageButton = async ({ ack, body, action }) => {
     await ack();
-    await publishHome(deps, body.user.id, decodeHistoryPage(action.value)?.p ?? 1);
+    await homes.publish(body.user.id, decodeHistoryPage(action.value)?.p ?? 1);
   };
   for (const id of [ActionId.historyPrevious, ActionId.historyNext]) app.action(id, inMessage);
   for (const id of [ActionId.homeHistoryPrevious, ActionId.homeHistoryNext]) app.action(id, inHome);
