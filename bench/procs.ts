@@ -5,7 +5,7 @@
  * about them (CPU time, resident memory).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ensureBuilt, ROOT } from '../test/support/build.js';
@@ -107,7 +107,10 @@ export async function startServer(o: StartOptions): Promise<Server> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  // BENCH_LIFTOFF_LOG=<file>: everything Liftoff writes (its warnings; a V8 flag's trace) is appended there.
+  const logFile = o.name === 'liftoff' ? process.env.BENCH_LIFTOFF_LOG : undefined;
   const keep = (b: Buffer) => {
+    if (logFile) appendFileSync(logFile, b);
     out = (out + b.toString()).slice(-8000);
   };
   child.stdout!.on('data', keep);

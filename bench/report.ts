@@ -153,6 +153,14 @@ export function report(r: BenchResult): string {
       mark(under(sc.rssMb.liftoffPeak, 150), '< 150 MB'),
     );
     add('  429s received', String(sc.rateLimited), '', '', mark(sc.rateLimited === 0, 'none'));
+    if (sc.homes)
+      add(
+        '  App Home opens published',
+        `${sc.homes.published} of ${sc.homes.opened}`,
+        '',
+        '',
+        mark(sc.homes.published === sc.homes.opened, 'all'),
+      );
   }
   const idle = r.idle;
   if (idle) {

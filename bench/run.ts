@@ -11,6 +11,7 @@
  *   BENCH_SCALE=A,F,J      active and finished deployments, pending jobs (default 2000,20000,10000)
  *   BENCH_OUT=file         where the JSON goes (default bench/results/latest.json)
  *   BENCH_NODE_ARGS="…"    Node flags for Liftoff beside its start script's (to try a V8 setting)
+ *   BENCH_LIFTOFF_LOG=file everything Liftoff writes, appended there (its warnings, a flag's trace)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
