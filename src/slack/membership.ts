@@ -153,8 +153,8 @@ export function createChannelAccess({
   };
 
   return {
-    async sights(actor, ds) {
-      const channels = [...new Set(ds.flatMap((d) => d.channels))];
+    async sights(actor, wanted) {
+      const channels = [...wanted];
       const stale = channels.filter((c) => age(c) >= ttlMs && !asking.has(c));
       if (stale.length >= LIST_FROM) {
         // The list pass, then the private channels' members (what it cannot say).
@@ -167,13 +167,8 @@ export function createChannelAccess({
         // Waited for only when something is not known well enough to be used meanwhile.
         if (stale.some((c) => age(c) >= maxAgeMs)) await listing;
       }
-      const access = new Map(await Promise.all(channels.map(async (c) => [c, await accessOf(c)] as const)));
-      return new Map(
-        ds.map(
-          (d) =>
-            [d.id, d.channels.every((c) => visibleTo(actor, access.get(c)!) === 'full') ? 'full' : 'exists'] as const,
-        ),
-      );
+      const access = await Promise.all(channels.map(accessOf));
+      return new Map(channels.map((c, i) => [c, visibleTo(actor, access[i]!)] as const));
     },
     kindOf: async (channel) => (await accessOf(channel)).kind,
     async idle() {

@@ -244,8 +244,15 @@ export function createDeploymentService({
       approvals: Array<{ listing: Listing; role: string; label: string }>;
       deployments: Array<{ listing: Listing; need: DeployerNeed }>;
     } {
-      const approvals = listed.flatMap((listing) => {
-        if (!listing.approvers.includes(user)) return [];
+      // Plain loops: App Home asks this of every active listing (2,000 at a large organisation) per open.
+      const approvals: Array<{ listing: Listing; role: string; label: string }> = [];
+      const deployments: Array<{ listing: Listing; need: DeployerNeed }> = [];
+      for (const listing of listed) {
+        if (listing.deployerId === user) {
+          const need = needAt(listing.needs, now);
+          if (need) deployments.push({ listing, need });
+        }
+        if (!listing.approvers.includes(user)) continue;
         let known = approvalsDecided.get(listing.id);
         if (known?.revision !== listing.revision) {
           known = { revision: listing.revision, byUser: new Map() };
@@ -257,17 +264,13 @@ export function createDeploymentService({
           mine = d ? waitingFor(user, [d], now, policyFor).approvals.map(({ role, label }) => ({ role, label })) : [];
           known.byUser.set(user, mine);
         }
-        return mine.map((a) => ({ listing, ...a }));
-      });
+        for (const a of mine) approvals.push({ listing, ...a });
+      }
       // Deployments no longer listed (finished) leave the memo.
       if (approvalsDecided.size > 2 * listed.length + 100) {
         const ids = new Set(listed.map((l) => l.id));
         for (const id of approvalsDecided.keys()) if (!ids.has(id)) approvalsDecided.delete(id);
       }
-      const deployments = listed.flatMap((listing) => {
-        const need = listing.deployerId === user ? needAt(listing.needs, now) : null;
-        return need ? [{ listing, need }] : [];
-      });
       return { approvals, deployments };
     },
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { visibleTo } from '../../src/core/policy/visibility.js';
+import { deploymentSight, visibleTo } from '../../src/core/policy/visibility.js';
 
 describe('visibleTo: the see rule', () => {
   const members = new Set(['UMEMBER']);
@@ -12,5 +12,19 @@ describe('visibleTo: the see rule', () => {
   });
   it('a channel Slack told nothing about: fails closed', () => {
     expect(visibleTo('UMEMBER', { kind: 'unknown' })).toBe('exists');
+  });
+});
+
+describe('deploymentSight: a deployment in its channels', () => {
+  const seen = new Map([
+    ['CPUBLIC', 'full'],
+    ['CROOM', 'exists'],
+  ] as const);
+  it('is seen in full only by who sees every channel it lives in in full', () => {
+    expect(deploymentSight(['CPUBLIC'], seen)).toBe('full');
+    expect(deploymentSight(['CPUBLIC', 'CROOM'], seen)).toBe('exists');
+  });
+  it('a channel not asked about counts as not seen: fails closed', () => {
+    expect(deploymentSight(['CPUBLIC', 'CUNASKED'], seen)).toBe('exists');
   });
 });

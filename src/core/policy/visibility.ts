@@ -20,3 +20,12 @@ export function visibleTo(actor: string, access: ChannelAccess): Sight {
   if (access.kind === 'private' && access.members.has(actor)) return 'full';
   return 'exists';
 }
+
+/**
+ * What `actor` sees of a deployment that lives in `channels` (where it was started, its dedicated
+ * channel): everything only if they see every one of them in full (`seen`: their sight of each).
+ */
+export function deploymentSight(channels: readonly string[], seen: ReadonlyMap<string, Sight>): Sight {
+  for (const c of channels) if (seen.get(c) !== 'full') return 'exists';
+  return 'full';
+}
