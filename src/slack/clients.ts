@@ -25,6 +25,22 @@ export function drawnAtTurn<T extends object>(draw: () => Promise<T>): T {
   return { [DRAW]: draw } as unknown as T;
 }
 
+/** Arguments the client sends as JSON text: Block Kit and message metadata. */
+const JSON_ARGS: readonly string[] = ['blocks', 'view', 'metadata'];
+
+/**
+ * `args` with its Block Kit written as the JSON text Slack receives, once. Given objects, the
+ * client walks them three times a call: it copies them for a debug line (built whatever the log
+ * level), writes that copy out, then writes them for the request. A card's blocks are hundreds of
+ * objects, and a chat.update or an App Home is made of them.
+ */
+function withJsonText(args: Record<string, unknown>): Record<string, unknown> {
+  if (!JSON_ARGS.some((k) => args[k] !== null && typeof args[k] === 'object')) return args;
+  const out = { ...args };
+  for (const k of JSON_ARGS) if (out[k] !== null && typeof out[k] === 'object') out[k] = JSON.stringify(out[k]);
+  return out;
+}
+
 /**
  * A Web API client whose every call waits for its turn (pacing.ts): its
  * method's lane, and for posts and edits their channel's. Every method of
@@ -56,7 +72,8 @@ class PacedWebClient extends WebClient {
         ...(deadline !== undefined ? { maxWaitMs: Math.max(0, deadline - Date.now()) } : {}),
       });
       try {
-        return await super.apiCall(method, draw ? await draw() : options);
+        const args = draw ? await draw() : options;
+        return await super.apiCall(method, args ? withJsonText(args) : args);
       } catch (error) {
         const retryAfter = (error as { code?: unknown; retryAfter?: unknown }).retryAfter;
         if ((error as { code?: unknown }).code !== 'slack_webapi_rate_limited_error') throw error;
