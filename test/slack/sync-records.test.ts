@@ -98,6 +98,8 @@ describe('the records of a redraw', () => {
         }),
     );
     const pass = sync.sync(d.id);
+    // The sync starts once the log's file is open (the thread pool: a few turns, more on a busy machine).
+    for (let i = 0; i < 2_000 && syncs === 0; i++) await new Promise((r) => setTimeout(r, 1));
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     // Committed (another connection reads them) and being synced; nothing posted yet.
     expect(syncs).toBe(1);
