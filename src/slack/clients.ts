@@ -18,8 +18,9 @@ const DRAW = Symbol('draw');
 /**
  * A call's arguments, drawn when its turn comes rather than before it waits: a call that waits for
  * its method's minute (a hundred people opened App Home in it) sends what is true when it goes.
- * Drawn again if Slack answers 429 and the call is tried again. Not for a post: its channel must be
- * known to wait for the channel's turn.
+ * Drawn again if Slack answers 429 and the call is tried again. Only the clients made here draw it
+ * (another WebClient would send nothing). Not for a post: its channel must be known to wait for
+ * the channel's turn.
  */
 export function drawnAtTurn<T extends object>(draw: () => Promise<T>): T {
   return { [DRAW]: draw } as unknown as T;
