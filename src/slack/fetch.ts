@@ -73,7 +73,33 @@ export function keptAliveFetch(fallback: typeof fetch = fetch): FetchFunction {
   };
 }
 
-/** An answer read whole: every read gives the same bytes, and `clone()` is the answer itself. */
+/** The parts of Slack's answers that hold the blocks a call sent: a post's or edit's `message`, a view. */
+const ECHOES = ['message', 'view'] as const;
+
+/**
+ * Drops the blocks Slack echoes back in an answer (`message.blocks` of chat.postMessage and
+ * chat.update, `view.blocks` of views.*); true when there were some. Liftoff reads none of them
+ * (the ts, the ids and the outcome are kept), and the Web API client copies and writes out all of
+ * an answer for a debug line it builds at every log level. A list's `messages` are kept whole.
+ */
+function dropEchoedBlocks(answer: unknown): boolean {
+  if (!answer || typeof answer !== 'object') return false;
+  let dropped = false;
+  for (const key of ECHOES) {
+    const part = (answer as Record<string, unknown>)[key];
+    if (part && typeof part === 'object' && 'blocks' in part) {
+      delete (part as { blocks?: unknown }).blocks;
+      dropped = true;
+    }
+  }
+  return dropped;
+}
+
+/**
+ * An answer read whole: every read gives the same text, and `clone()` is the answer itself. A JSON
+ * answer holding blocks is parsed once: the metrics' `json()` gets that, and the client's `text()`
+ * the answer without the blocks it echoes (`dropEchoedBlocks`).
+ */
 function bufferedResponse(
   status: number,
   statusText: string,
@@ -82,14 +108,31 @@ function bufferedResponse(
   bytes: Buffer,
 ): FetchResponse & { clone(): FetchResponse } {
   let text: string | undefined;
+  let parsed: unknown;
+  const read = (): string => {
+    if (text !== undefined) return text;
+    text = bytes.toString('utf8');
+    if (headers.get('content-type')?.includes('json') && text.includes('"blocks"')) {
+      try {
+        parsed = JSON.parse(text);
+        if (dropEchoedBlocks(parsed)) text = JSON.stringify(parsed);
+      } catch {
+        // Not JSON after all: the client reads the text as it came, and says so.
+      }
+    }
+    return text;
+  };
   const res = {
     ok: status >= 200 && status < 300,
     status,
     statusText,
     url,
     headers,
-    text: async () => (text ??= bytes.toString('utf8')),
-    json: async () => JSON.parse(await res.text()) as unknown,
+    text: async () => read(),
+    json: async () => {
+      const t = read();
+      return parsed ?? (JSON.parse(t) as unknown);
+    },
     arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer,
     clone: () => res,
   };

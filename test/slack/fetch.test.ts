@@ -123,6 +123,39 @@ describe('keptAliveFetch (the Web API client’s HTTP requests)', () => {
     expect(s.received[0]!.headers['content-length']).toBe('7');
   });
 
+  it('gives the client Slack’s answers without the blocks they echo back; a list of messages is kept whole', async () => {
+    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: 'the card' } }];
+    const answers: Record<string, unknown> = {
+      'chat.update': { ok: true, channel: 'C1', ts: '1.5', message: { ts: '1.5', text: 'x', blocks } },
+      'views.publish': { ok: true, view: { id: 'V1', type: 'home', hash: 'h', blocks } },
+      'conversations.history': { ok: true, messages: [{ ts: '1.5', blocks }] },
+    };
+    const s = await serve((req, _body, res) => {
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify(answers[req.url!.split('/').at(-1)!]));
+    });
+    const outcomes: unknown[] = [];
+    const fetch = keptAliveFetch();
+    // As the metrics read an answer: its outcome, before the client reads its result.
+    const measured: typeof fetch = async (url, init) => {
+      const res = (await fetch(url, init)) as Awaited<ReturnType<typeof fetch>> & {
+        clone(): { json(): Promise<unknown> };
+      };
+      outcomes.push(((await res.clone().json()) as { ok?: unknown }).ok);
+      return res;
+    };
+    const client = new WebClient('xoxb-test', { slackApiUrl: s.base, fetch: measured });
+    const updated = await client.chat.update({ channel: 'C1', ts: '1.5', text: 'x', blocks });
+    expect(updated).toMatchObject({ ok: true, channel: 'C1', ts: '1.5', message: { ts: '1.5', text: 'x' } });
+    expect(updated.message).not.toHaveProperty('blocks');
+    const home = await client.views.publish({ user_id: 'U1', view: { type: 'home', blocks } });
+    expect(home.view).toMatchObject({ id: 'V1', hash: 'h' });
+    expect(home.view).not.toHaveProperty('blocks');
+    const history = await client.conversations.history({ channel: 'C1' });
+    expect(history.messages).toEqual([{ ts: '1.5', blocks }]);
+    expect(outcomes).toEqual([true, true, true]);
+  });
+
   it('sends a body that is neither text nor bytes (a form with a file) through the fallback', async () => {
     const seen: string[] = [];
     const fallback = (async (url: string | URL) => {
