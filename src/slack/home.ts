@@ -40,7 +40,8 @@ export function createHomePublisher({
 }): HomePublisher {
   const asked = new Map<string, Asked>();
 
-  async function publish(user: string, a: Asked): Promise<void> {
+  /** Publishes `user`'s Home, once more each time it was asked again while being drawn or sent. */
+  async function publishLatest(user: string, a: Asked): Promise<void> {
     try {
       do {
         a.again = false;
@@ -71,7 +72,7 @@ export function createHomePublisher({
       }
       const a: Asked = { page, drawn: false, again: false, done: Promise.resolve() };
       asked.set(user, a);
-      a.done = publish(user, a);
+      a.done = publishLatest(user, a);
       return a.done;
     },
   };
