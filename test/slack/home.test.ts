@@ -15,18 +15,27 @@ afterEach(async () => {
   await fake.stop();
 });
 
-/** A publisher over the paced client, drawing "page N" views; `hold` makes the next draw wait until released. */
+/**
+ * A publisher over the paced client, drawing "page N" views. `hold()` makes the next draw wait until
+ * `release()`, and returns a promise resolved when that draw has started.
+ */
 function publisher() {
   const { client } = createSlackClients(TOKEN, { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
   const drawn: number[] = [];
-  let held: { release: () => void } | null = null;
+  let gate: { started: () => void; open: Promise<void> } | null = null;
+  let release = () => {};
   const lines: string[] = [];
   const homes = createHomePublisher({
     client,
     logger: createLogger({ level: 'warn', write: (line) => lines.push(line) }),
     draw: async (_user, page): Promise<HomeView> => {
       drawn.push(page);
-      if (held) await new Promise<void>((release) => (held = { release }));
+      const g = gate;
+      gate = null;
+      if (g) {
+        g.started();
+        await g.open;
+      }
       return { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `page ${page}` } }] };
     },
   });
@@ -34,14 +43,11 @@ function publisher() {
     homes,
     drawn,
     lines,
-    hold: () => {
-      held = { release: () => undefined };
-    },
-    release: () => {
-      const h = held;
-      held = null;
-      h?.release();
-    },
+    hold: () =>
+      new Promise<void>((started) => {
+        gate = { started, open: new Promise<void>((r) => (release = r)) };
+      }),
+    release: () => release(),
   };
 }
 
@@ -51,9 +57,9 @@ const shown = () =>
 describe('App Home publishing', () => {
   it('asks made while a Home is being drawn give one more publish, with the last page asked', async () => {
     const p = publisher();
-    p.hold();
+    const drawing = p.hold();
     const first = p.homes.publish('UALICE', 1);
-    await new Promise((r) => setTimeout(r, 20));
+    await drawing;
     expect(p.drawn).toEqual([1]);
     const later = [p.homes.publish('UALICE', 2), p.homes.publish('UALICE', 3)];
     p.release();

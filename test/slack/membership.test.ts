@@ -60,15 +60,13 @@ function slack(
 }
 
 const PUBLIC = Array.from({ length: 20 }, (_, i) => `CPUB${i}`);
-/** Deployments, one in each channel: what is asked is the channels. */
-const placed = (channels: string[]) => channels;
 
 describe('who may see a deployment, by its channels, at an organisation with many deploy channels', () => {
   it('learns which of many channels are public from one conversations.list pass, and still reads a private channel’s members', async () => {
     const { access, calls } = slack(PUBLIC, { CSECRET: ['UMEMBER'] });
-    const ds = placed([...PUBLIC, 'CSECRET']);
-    const member = await access.sights('UMEMBER', ds);
-    const outsider = await access.sights('UOUTSIDER', ds);
+    const channels = [...PUBLIC, 'CSECRET'];
+    const member = await access.sights('UMEMBER', channels);
+    const outsider = await access.sights('UOUTSIDER', channels);
     expect([...member.values()].every((s) => s === 'full')).toBe(true);
     expect(outsider.get('CSECRET')).toBe('exists');
     expect([...outsider.values()].filter((s) => s === 'full')).toHaveLength(PUBLIC.length);
@@ -78,8 +76,8 @@ describe('who may see a deployment, by its channels, at an organisation with man
 
   it('asks about each channel when the list is refused, and shows the same', async () => {
     const { access, calls } = slack(PUBLIC.slice(0, 9), { CSECRET: ['UMEMBER'] }, { listFails: true });
-    const ds = placed([...PUBLIC.slice(0, 9), 'CSECRET']);
-    const outsider = await access.sights('UOUTSIDER', ds);
+    const channels = [...PUBLIC.slice(0, 9), 'CSECRET'];
+    const outsider = await access.sights('UOUTSIDER', channels);
     expect([...outsider.values()].filter((s) => s === 'full')).toHaveLength(9);
     expect(outsider.get('CSECRET')).toBe('exists');
     expect(calls.filter((c) => c.startsWith('info'))).toHaveLength(10);
@@ -87,53 +85,53 @@ describe('who may see a deployment, by its channels, at an organisation with man
 
   it('asks about a few channels one by one, without listing them all', async () => {
     const { access, calls } = slack(PUBLIC, {});
-    await access.sights('UOUTSIDER', placed(PUBLIC.slice(0, 3)));
+    await access.sights('UOUTSIDER', PUBLIC.slice(0, 3));
     expect(calls).toEqual(['info CPUB0', 'info CPUB1', 'info CPUB2']);
   });
 });
 
 describe('who may see, between two answers of Slack', () => {
   const MINUTE = 60_000;
-  const sightsOf = async (access: ReturnType<typeof slack>['access'], user: string, ds: ReturnType<typeof placed>) => [
-    ...(await access.sights(user, ds)).values(),
+  const sightsOf = async (access: ReturnType<typeof slack>['access'], user: string, channels: string[]) => [
+    ...(await access.sights(user, channels)).values(),
   ];
 
   it('uses what it knows while asking Slack again in the background, and follows the membership events meanwhile', async () => {
     let t = 0;
     const secret = { CSECRET: ['UMEMBER'] };
     const { access, calls } = slack(PUBLIC.slice(0, 2), secret, { now: () => t });
-    const ds = placed([...PUBLIC.slice(0, 2), 'CSECRET']);
-    expect(await sightsOf(access, 'UMEMBER', ds)).toEqual(['full', 'full', 'full']);
+    const channels = [...PUBLIC.slice(0, 2), 'CSECRET'];
+    expect(await sightsOf(access, 'UMEMBER', channels)).toEqual(['full', 'full', 'full']);
     const first = calls.length;
     // Within a minute: nothing asked.
     t = MINUTE - 1;
-    await access.sights('UMEMBER', ds);
+    await access.sights('UMEMBER', channels);
     expect(calls).toHaveLength(first);
     // The events: who joins sees it at once, who leaves no longer does.
     access.joined('CSECRET', 'UNEWCOMER');
     access.left('CSECRET', 'UMEMBER');
-    expect((await sightsOf(access, 'UNEWCOMER', ds))[2]).toBe('full');
-    expect((await sightsOf(access, 'UMEMBER', ds))[2]).toBe('exists');
+    expect((await sightsOf(access, 'UNEWCOMER', channels))[2]).toBe('full');
+    expect((await sightsOf(access, 'UMEMBER', channels))[2]).toBe('exists');
     // Older than a minute: answered from what is known, and each channel asked again.
     t = 5 * MINUTE;
     secret.CSECRET = ['UNEWCOMER', 'ULATE'];
-    expect((await sightsOf(access, 'UNEWCOMER', ds))[2]).toBe('full');
+    expect((await sightsOf(access, 'UNEWCOMER', channels))[2]).toBe('full');
     await new Promise((r) => setImmediate(r));
     expect(calls.slice(first)).toEqual(['info CPUB0', 'info CPUB1', 'info CSECRET', 'members CSECRET']);
     // Slack's new answer is used from then on.
-    expect((await sightsOf(access, 'ULATE', ds))[2]).toBe('full');
+    expect((await sightsOf(access, 'ULATE', channels))[2]).toBe('full');
   });
 
   it('never answers from what is older than ten minutes: it waits for Slack, and shows nothing private if Slack does not answer', async () => {
     let t = 0;
     const { access, release } = slack([], { CSECRET: ['UMEMBER'] }, { now: () => t, held: true });
-    const ds = placed(['CSECRET']);
-    const first = access.sights('UMEMBER', ds);
+    const channels = ['CSECRET'];
+    const first = access.sights('UMEMBER', channels);
     await release();
     expect([...(await first).values()]).toEqual(['full']);
     t = 10 * MINUTE;
     let answered = false;
-    const late = access.sights('UMEMBER', ds).then((m) => {
+    const late = access.sights('UMEMBER', channels).then((m) => {
       answered = true;
       return [...m.values()];
     });
@@ -162,30 +160,30 @@ describe('who may see, between two answers of Slack', () => {
       now: () => t,
       logger: createLogger({ write: () => undefined }),
     });
-    const ds = placed(['CSECRET']);
-    expect([...(await access.sights('UMEMBER', ds)).values()]).toEqual(['full']);
+    const channels = ['CSECRET'];
+    expect([...(await access.sights('UMEMBER', channels)).values()]).toEqual(['full']);
     t = 2 * MINUTE;
-    await access.sights('UMEMBER', ds);
+    await access.sights('UMEMBER', channels);
     while (!answerMembers) await new Promise((r) => setImmediate(r));
     access.left('CSECRET', 'UMEMBER');
     (answerMembers as () => void)();
     await access.idle();
-    expect([...(await access.sights('UMEMBER', ds)).values()]).toEqual(['exists']);
-    expect([...(await access.sights('UOTHER', ds)).values()]).toEqual(['full']);
+    expect([...(await access.sights('UMEMBER', channels)).values()]).toEqual(['exists']);
+    expect([...(await access.sights('UOTHER', channels)).values()]).toEqual(['full']);
   });
 
   it('answers a stale list at once while one conversations.list pass refreshes it', async () => {
     let t = 0;
     const { access, calls, release } = slack(PUBLIC, {}, { now: () => t, held: true });
-    const ds = placed(PUBLIC);
-    const first = access.sights('UANYONE', ds);
+    const channels = PUBLIC;
+    const first = access.sights('UANYONE', channels);
     await release();
     await release();
     expect([...(await first).values()].every((s) => s === 'full')).toBe(true);
     const before = calls.length;
     t = 2 * MINUTE;
     // Slack holds its answer: the sights come from what was known.
-    expect((await sightsOf(access, 'UANYONE', ds)).every((s) => s === 'full')).toBe(true);
+    expect((await sightsOf(access, 'UANYONE', channels)).every((s) => s === 'full')).toBe(true);
     expect(calls.slice(before)).toEqual(['list']);
     await release();
     await release();
