@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionId, encodeRef } from '../../src/slack/ids.js';
+import { gateText } from '../../src/slack/views/deployment/gate.js';
 import { renderDeployment } from '../../src/slack/views/deployment/index.js';
 import { created, HOSTILE, MIN, play, realisticTemplate as plan, T0, USERS } from './fixtures.js';
 import { allTextOf, buttons, message, mrkdwnOf } from './helpers.js';
@@ -284,5 +285,24 @@ describe('hostile text', () => {
     const msgs = renderDeployment(created(hostilePlan), T0);
     for (const m of msgs) for (const raw of RAW) expect(`${m.text}\n${mrkdwnOf(m.blocks)}`).not.toContain(raw);
     expect(mrkdwnOf(message(msgs, 'pre:1').blocks)).toContain('⬜ &lt;!channel&gt; &lt;@U123&gt;');
+  });
+});
+
+describe('gateText: an overridden gate', () => {
+  it('says who granted it, who asked, and when, in one line without stray punctuation', () => {
+    const o = { gate: 'start' as const, reason: 'test run', missing: ['QA Lead approval'], by: USERS.dev, at: T0 };
+    const line = gateText({
+      gate: 'start',
+      open: true,
+      missing: [],
+      overridden: { ...o, requestedBy: USERS.deployer },
+    });
+    expect(line).toMatch(
+      new RegExp(`^🔓 \\*Start gate overridden\\* by <@${USERS.dev}>, asked by <@${USERS.deployer}> · <!date\\^`),
+    );
+    expect(line).not.toMatch(/, ·/);
+    expect(gateText({ gate: 'start', open: true, missing: [], overridden: o })).toMatch(
+      new RegExp(`^🔓 \\*Start gate overridden\\* by <@${USERS.dev}> · <!date\\^`),
+    );
   });
 });

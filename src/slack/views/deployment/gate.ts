@@ -18,7 +18,7 @@ export function gateText(r: GateReport): string {
   if (r.overridden) {
     // The reason and what it lacked are in the override note in the thread: said once.
     const o = r.overridden;
-    const how = o.emergency ? ' as an emergency (admin)' : o.requestedBy ? `, asked by ${mention(o.requestedBy)},` : '';
+    const how = o.emergency ? ' as an emergency (admin)' : o.requestedBy ? `, asked by ${mention(o.requestedBy)}` : '';
     return `🔓 *${name} overridden* by ${mention(o.by)}${how} · ${slackDate(o.at)} (why, and what it lacked: the override note below)`;
   }
   if (r.gate === 'calendar' && r.requested)
