@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { takingTurns } from '../support/turns.js';
 
 /** How long a redraw waits at most for the requests waiting on their acknowledgement. */
 const ACKS_FIRST_CEILING_MS = 250;
@@ -27,6 +28,11 @@ export interface AckWatchOptions {
  * until none came for a moment (`lullMs`), at most `ceilingMs`: twenty forms sent at once are
  * answered before the first of their cards is drawn, and a burst of clicks is answered before the
  * redraws it set off, not between them.
+ *
+ * Requests also take turns: one starts per turn of the event loop, in the order they came, and the
+ * loop polls between two. Node accepts one new connection per turn; twenty requests worked through
+ * in one turn left a connection opened meanwhile, and the request on it, waiting behind them all
+ * (a burst that needed new connections: its first requests waited 0.1–0.3 s before Bolt saw them).
  */
 export function watchAcks(
   app: App,
@@ -53,6 +59,7 @@ export function watchAcks(
     }, Math.ceil(left));
   };
   const inner = app.processEvent.bind(app);
+  const turn = takingTurns();
   app.processEvent = async (event) => {
     const start = performance.now();
     lastHanded = now();
@@ -65,6 +72,8 @@ export function watchAcks(
     };
     let acked = false;
     try {
+      // Its turn first: a connection waiting to be accepted, or a sync that finished, is heard between two requests.
+      await turn();
       return await inner({
         ...event,
         ack: async (response) => {

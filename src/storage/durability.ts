@@ -1,5 +1,6 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import type { Db } from './db.js';
+import { takingTurns } from '../support/turns.js';
 import { withoutDiskSync } from './transaction.js';
 
 /** Syncs the write-ahead log to disk (`datasync` of its file); a caller may wrap it (tests hold it). */
@@ -22,8 +23,8 @@ export function createDurability(db: Db, logSync: LogSync = (datasync) => datasy
   let synced = 0;
   let handle: Promise<FileHandle> | null = null;
   let running = false;
-  /** The turn of the event loop the last `synced` write waits for (one such write per turn). */
-  let lastTurn: Promise<void> = Promise.resolve();
+  /** `synced` writes take turns, one per turn of the event loop. */
+  const turn = takingTurns();
   /** Who waits for which commit to be on disk, oldest first: each is told after the sync that covers it. */
   const waiting: Array<{ mine: number; done: () => void; failed: (e: unknown) => void }> = [];
 
@@ -91,9 +92,7 @@ export function createDurability(db: Db, logSync: LogSync = (datasync) => datasy
      * answered in turn. A lone write waits for a turn that is free at once.
      */
     async synced<T>(write: () => T): Promise<T> {
-      const turn = lastTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
-      lastTurn = turn;
-      await turn;
+      await turn();
       try {
         return deferred(write);
       } finally {
