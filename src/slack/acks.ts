@@ -30,9 +30,10 @@ export interface AckWatchOptions {
  * redraws it set off, not between them.
  *
  * Requests also take turns: one starts per turn of the event loop, in the order they came, and the
- * loop polls between two. Node accepts one new connection per turn; twenty requests worked through
- * in one turn left a connection opened meanwhile, and the request on it, waiting behind them all
- * (a burst that needed new connections: its first requests waited 0.1–0.3 s before Bolt saw them).
+ * loop polls between two. Node accepts one new connection per turn (libuv 1.45 and later,
+ * libuv/libuv#3696): twenty requests worked through in one turn left a connection opened
+ * meanwhile, and the request on it, waiting behind them all (a burst that needed new connections:
+ * its first requests waited 0.1–0.3 s before Bolt saw them).
  */
 export function watchAcks(
   app: App,
