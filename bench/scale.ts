@@ -320,9 +320,15 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     const end = Date.now();
     const due = jobsDb
       .prepare(
-        'SELECT key, status, due_at AS dueAt, updated_at AS updatedAt FROM jobs WHERE due_at >= ? AND due_at <= ?',
+        'SELECT key, status, due_at AS dueAt, claimed_at AS claimedAt, updated_at AS updatedAt FROM jobs WHERE due_at >= ? AND due_at <= ?',
       )
-      .all(startedAt, end - 2000) as Array<{ key: string; status: string; dueAt: number; updatedAt: number }>;
+      .all(startedAt, end - 2000) as Array<{
+      key: string;
+      status: string;
+      dueAt: number;
+      claimedAt: number | null;
+      updatedAt: number;
+    }>;
     jobsDb.close();
     const late = due.flatMap((j) =>
       j.status === 'sent'
@@ -344,7 +350,11 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
         .map(
           (c) => `${c.method} ${String(c.args.channel ?? '')} ${c.at - j.dueAt >= 0 ? '+' : ''}${c.at - j.dueAt} ms`,
         );
-      log(`  late job ${j.key} (${j.updatedAt - j.dueAt} ms); Slack calls around it: ${around.join('; ') || 'none'}`);
+      // Claimed late: no tick took it in time; claimed at once: it waited after (its claim's sync to disk, its channel's lane).
+      const claimed = j.claimedAt === null ? 'never claimed' : `claimed +${j.claimedAt - j.dueAt} ms`;
+      log(
+        `  late job ${j.key} (${j.updatedAt - j.dueAt} ms, ${claimed}); Slack calls around it: ${around.join('; ') || 'none'}`,
+      );
     }
     const jobStatuses: Record<string, number> = {};
     for (const j of due) jobStatuses[j.status] = (jobStatuses[j.status] ?? 0) + 1;
