@@ -89,7 +89,9 @@ export function createDurability(db: Db, logSync: LogSync = (datasync) => datasy
      * Such writes take turns, one per turn of the event loop. A sync's completion is heard only
      * between turns, so twenty forms sent at once, written in one go, would all be answered once the
      * last was written; taking turns, each form's sync lands while the next is written, and each is
-     * answered in turn. A lone write waits for a turn that is free at once.
+     * answered in turn. A lone write waits for a turn that is free at once. Requests also take turns
+     * (`watchAcks`), but a form may ask Slack something first (the kind of its channel), and the
+     * answers to several forms can come in one turn: the writes still take theirs here.
      */
     async synced<T>(write: () => T): Promise<T> {
       await turn();
