@@ -156,6 +156,21 @@ describe('approvals', () => {
     ).toEqual(['ops_lead', 'product_owner']);
   });
 
+  it('once the deployment is over, an approval never given reads "Not given", not "Waiting", with no buttons', () => {
+    const open = running();
+    expect(mrkdwnOf(message(render(open), 'approvals').blocks)).toContain(
+      '*QA Lead*\nApprover: <@U0QALEAD001>\n⏳ Waiting',
+    );
+    for (const end of [{ type: 'completed' as const }, { type: 'cancelled' as const, reason: 'Window moved' }]) {
+      const m = message(render(play(open, [end, USERS.deployer, T0 + 9 * MIN])), 'approvals');
+      const text = mrkdwnOf(m.blocks);
+      expect(text).toContain('*QA Lead*\nApprover: <@U0QALEAD001>\n➖ Not given');
+      expect(text).not.toContain('⏳ Waiting');
+      expect(text).toContain('*Product Owner* _(optional)_');
+      expect(buttons(m.blocks).filter((b) => b.action_id === ActionId.approve)).toEqual([]);
+    }
+  });
+
   it('offers no buttons for a role with nobody named', () => {
     const d = created(plan, { approvers: { dev_lead: [USERS.dev], qa_lead: [USERS.qa], ops_lead: [] } });
     const m = message(render(d), 'approvals');

@@ -18,7 +18,9 @@ function stateLine(d: Deployment, role: ApprovalRole): string {
   if (a?.decision === 'rejected') {
     return `⛔ *Rejected* by ${mention(a.by)} · ${slackDate(a.at)}${a.reason ? `: “${clip(a.reason, 200)}”` : ''}`;
   }
-  return requiredRoles(d).includes(role.role) ? '⏳ Waiting' : '➖ Not requested';
+  if (!requiredRoles(d).includes(role.role)) return '➖ Not requested';
+  // Once the work is closed (finished, or a rollback started) nobody waits for it any more.
+  return isWorkOpen(d) ? '⏳ Waiting' : '➖ Not given';
 }
 
 function roleBlocks(d: Deployment, role: ApprovalRole): KnownBlock[] {
