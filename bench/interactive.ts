@@ -62,6 +62,24 @@ export interface InteractiveResult {
     baselineMs: number;
     ratio: number | null;
     ratioDuring: number | null;
+    /**
+     * The same figures again once the clicks' code is warm (the burst above is the first of its
+     * kind: its CPU includes compiling it), in rounds that alternate with the baseline's (baseline,
+     * Liftoff, each round waiting for the final state and a quiet Liftoff): a machine whose speed
+     * drifts over a minute moves both. Per click over all the rounds (the ratios of the sums),
+     * with the lowest and highest round's ratio.
+     */
+    rounds?: {
+      rounds: number;
+      clicksEach: number;
+      liftoffMs: number;
+      liftoffDuringMs: number;
+      baselineMs: number;
+      ratio: number | null;
+      ratioDuring: number | null;
+      range: [number, number] | null;
+      rangeDuring: [number, number] | null;
+    };
   }[];
   storm: {
     clicks: number;
@@ -220,6 +238,62 @@ export async function runInteractive(o: InteractiveOptions): Promise<Interactive
       ratio: ratio(s.lCpu, s.bCpu),
       ratioDuring: ratio(s.lCpuDuring, s.bCpu),
     });
+  }
+  // The CPU per click once more, warm, in rounds alternating with the baseline's.
+  for (const [users, clicksEach] of [
+    [1, n(50, 20)],
+    [20, n(100, 40)],
+  ] as const) {
+    const rounds = await alternatingRounds(users, clicksEach, n(4, 2));
+    const row = cpuPerClick.find((c) => c.users === users);
+    if (row) row.rounds = rounds;
+    log(
+      `  CPU per click at ${users}, ${rounds.rounds} alternating rounds: ${rounds.liftoffMs.toFixed(2)} ms until the final state, ${rounds.liftoffDuringMs.toFixed(2)} ms while answered (baseline ${rounds.baselineMs.toFixed(2)})`,
+    );
+  }
+
+  /**
+   * `count` rounds of `clicksEach` clicks, each sent to the baseline and then to Liftoff; Liftoff's
+   * CPU is counted while it answers and until Slack shows the final state and it is quiet again (its
+   * redraws then fall in no baseline window).
+   */
+  async function alternatingRounds(users: number, clicksEach: number, count: number) {
+    await minuteOver(fake, 'chat.update');
+    fake.limitRates(SLACK_LIMITS);
+    let b = 0;
+    let lDuring = 0;
+    let lAll = 0;
+    const each: Array<{ during: number; all: number }> = [];
+    for (let r = 0; r < count; r++) {
+      const requests = clicks(clicksEach);
+      const b0 = baseline.cpuMs();
+      await load(baseline.client, requests, users);
+      const bCpu = baseline.cpuMs() - b0;
+      const l0 = liftoff.cpuMs();
+      await load(liftoff.client, requests, users);
+      const during = liftoff.cpuMs() - l0;
+      await timeUntil(() => targets.every((t) => inLine(fake, reader, t.id, t.channel, t.keys)));
+      await quiet(fake);
+      const all = liftoff.cpuMs() - l0;
+      b += bCpu;
+      lDuring += during;
+      lAll += all;
+      if (bCpu > 0) each.push({ during: during / bCpu, all: all / bCpu });
+    }
+    const total = count * clicksEach;
+    const range = (pick: (e: { during: number; all: number }) => number): [number, number] | null =>
+      each.length ? [Math.min(...each.map(pick)), Math.max(...each.map(pick))] : null;
+    return {
+      rounds: count,
+      clicksEach,
+      liftoffMs: lAll / total,
+      liftoffDuringMs: lDuring / total,
+      baselineMs: b / total,
+      ratio: ratio(lAll, b),
+      ratioDuring: ratio(lDuring, b),
+      range: range((e) => e.all),
+      rangeDuring: range((e) => e.during),
+    };
   }
 
   // 50 clicks on one message within a second, sent without waiting for the answers.
