@@ -30,6 +30,7 @@ import { createUserGroups } from './slack/usergroups.js';
 import { openDatabase } from './storage/db.js';
 import { takeLease, type Lease } from './storage/lease.js';
 import { startHealth } from './health/index.js';
+import { startCheckpoints } from './storage/checkpoints.js';
 import { createDurability, type LogSync } from './storage/durability.js';
 import { createRepositories } from './storage/index.js';
 import { createLogger, type Logger } from './support/logger.js';
@@ -403,6 +404,11 @@ export async function startLiftoff({
     throw error;
   }
   logger.with('info', 'Liftoff is running', { mode: config.mode, port, database: config.dbFile });
+  // The write-ahead log is copied into the database file with its disk syncs off the event loop (not inside a commit).
+  const checkpoints = startCheckpoints(db, durability, {
+    onError: (error) =>
+      logger.with('warn', "could not checkpoint off the event loop; SQLite's own checkpoints from now on", { error }),
+  });
   void slack.identify();
   void rooms.provisionPending();
   void sync.reconcileAll();
@@ -459,6 +465,7 @@ export async function startLiftoff({
         rooms.stop();
         health.stop();
         lease.release();
+        await checkpoints.stop();
         await durability.close();
         db.close();
         logger.with('info', 'Liftoff stopped');

@@ -19,14 +19,22 @@ export function writeTransaction<F extends (...args: any[]) => any>(db: Db, fn: 
  * level cannot change there, and the outer commit decides.
  */
 export function withoutDiskSync<T>(db: Db, write: () => T): T {
-  if (db.inTransaction) return write();
+  return atSyncLevel(db, NORMAL, write);
+}
+
+/**
+ * Runs `work` with the connection's `synchronous` pragma at `level` (0 OFF, 1 NORMAL, 2 FULL), then
+ * sets it back. Inside a transaction it changes nothing (see `withoutDiskSync`).
+ */
+export function atSyncLevel<T>(db: Db, level: number, work: () => T): T {
+  if (db.inTransaction) return work();
   const sync = syncPragmas(db);
-  const level = sync.read.get() as number;
-  sync.set(NORMAL).run();
+  const before = sync.read.get() as number;
+  sync.set(level).run();
   try {
-    return write();
+    return work();
   } finally {
-    sync.set(level).run();
+    sync.set(before).run();
   }
 }
 

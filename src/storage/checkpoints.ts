@@ -1,0 +1,134 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import Database from 'better-sqlite3';
+import type { Db } from './db.js';
+import type { Durability } from './durability.js';
+import { atSyncLevel } from './transaction.js';
+
+/** Syncs the database file to disk (`datasync` of its file); a caller may wrap it (tests hold it). */
+export type FileSync = (datasync: () => Promise<void>) => Promise<void>;
+
+/** How often to look whether the log should be copied into the database file. */
+const EVERY_MS = 1_000;
+/** Copied once this many rows were written since the last copy (a click writes 3 or 4), … */
+const CHANGES = 100;
+/** … or once anything was and this long has passed (the lease's heartbeat writes every 5 s). */
+const AT_LEAST_EVERY_MS = 30_000;
+const OFF = 0;
+
+/**
+ * Checkpoints that never wait for the disk on the event loop. SQLite's own (after a commit that
+ * takes the write-ahead log past 1,000 pages: every 70 or so clicks) copies the log into the
+ * database file and syncs both files to disk inside that commit, on the event loop: 3–6 ms on a
+ * quiet disk, 20–40 ms while something else writes, as long as the disk takes when it stalls, with
+ * every request waiting. Here the connection makes none (`wal_autocheckpoint = 0`); once a hundred
+ * rows were written (or anything, and 30 s passed), at most once a second:
+ *
+ * 1. a second connection opens a read transaction: its snapshot pins the log, which SQLite does not
+ *    start afresh (overwriting it) while a reader may still need it;
+ * 2. `durable()`: the log is on disk up to that snapshot (synced off the event loop);
+ * 3. the log is copied into the database file up to that snapshot (a checkpoint copies no further
+ *    while the reader holds it), without syncing (`synchronous = OFF` for that statement): the
+ *    copying alone, under a millisecond for thousands of pages;
+ * 4. the database file is synced to disk off the event loop (the thread pool's `fdatasync`);
+ * 5. the read transaction ends: the next commit may start the log afresh.
+ *
+ * A crash of the machine at any point finds every commit in the log (synced before it was copied)
+ * or in the database file (synced before the log may be overwritten). Should a step fail, the read
+ * transaction still ends, `onError` is told once, and SQLite's own checkpoints take over again:
+ * the log never grows without bound. An in-memory database has no log: nothing is done.
+ */
+export function startCheckpoints(
+  db: Db,
+  durability: Pick<Durability, 'durable'>,
+  {
+    fileSync = (datasync) => datasync(),
+    everyMs = EVERY_MS,
+    now = Date.now,
+    onError = () => undefined,
+  }: {
+    fileSync?: FileSync;
+    everyMs?: number;
+    now?: () => number;
+    onError?: (error: unknown) => void;
+  } = {},
+) {
+  if (db.memory) return { run: async () => undefined, stop: async () => undefined };
+  db.pragma('wal_autocheckpoint = 0');
+  const changes = db.prepare<[], number>('SELECT total_changes()').pluck();
+  let copied = { changes: changes.get()!, at: now() };
+  let reader: Database.Database | null = null;
+  let handle: Promise<FileHandle> | null = null;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+
+  function openReader(): Database.Database {
+    if (!reader) {
+      reader = new Database(db.name, { fileMustExist: true });
+      reader.pragma('busy_timeout = 5000');
+      // It reads one page of the schema: no cache to speak of.
+      reader.pragma('cache_size = -64');
+    }
+    return reader;
+  }
+
+  async function copy(): Promise<void> {
+    const before = changes.get()!;
+    const pin = openReader();
+    pin.exec('BEGIN');
+    try {
+      // The read transaction takes its snapshot at its first read.
+      pin.prepare('SELECT COUNT(*) FROM sqlite_schema').get();
+      await durability.durable();
+      const [result] = atSyncLevel(db, OFF, () => db.pragma('wal_checkpoint(PASSIVE)')) as Array<{
+        checkpointed: number;
+      }>;
+      if ((result?.checkpointed ?? 0) > 0) {
+        handle ??= open(db.name, 'r');
+        const h = await handle;
+        await fileSync(() => h.datasync());
+      }
+      copied = { changes: before, at: now() };
+    } finally {
+      pin.exec('COMMIT');
+    }
+  }
+
+  /** A checkpoint now (a test's, or the timer's when due); resolves once it is done (with the one under way, if any). */
+  function run(): Promise<void> {
+    running ??= copy()
+      .catch((error: unknown) => {
+        // SQLite's own from now on (both syncs, on the event loop): safe, as before.
+        stopped = true;
+        clearInterval(timer);
+        handle = null;
+        db.pragma('wal_autocheckpoint = 1000');
+        onError(error);
+      })
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  }
+
+  const timer = setInterval(() => {
+    if (stopped || running) return;
+    const written = changes.get()! - copied.changes;
+    if (written >= CHANGES || (written > 0 && now() - copied.at >= AT_LEAST_EVERY_MS)) void run();
+  }, everyMs);
+  timer.unref();
+
+  return {
+    run,
+    /** Stops the timer and waits for a checkpoint under way; closes the second connection (before the database closes). */
+    async stop(): Promise<void> {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+      reader?.close();
+      reader = null;
+      const h = handle;
+      handle = null;
+      await (await h)?.close().catch(() => undefined);
+    },
+  };
+}
