@@ -240,9 +240,11 @@ export async function runInteractive(o: InteractiveOptions): Promise<Interactive
     });
   }
   // The CPU per click once more, warm, in rounds alternating with the baseline's.
+  // Rounds as long as the first burst: a round of a hundred clicks at 20 users lasted a third of a
+  // second, and one collection of the old generation (10–20 ms) then moved its ratio by a tenth.
   for (const [users, clicksEach] of [
-    [1, n(50, 20)],
-    [20, n(100, 40)],
+    [1, n(100, 30)],
+    [20, n(400, 100)],
   ] as const) {
     const rounds = await alternatingRounds(users, clicksEach, n(4, 2));
     const row = cpuPerClick.find((c) => c.users === users);
