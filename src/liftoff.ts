@@ -135,7 +135,7 @@ export async function startLiftoff({
   // The HTTP API for pipelines (/api/v1), on the receiver's port in both modes; its routes are served once the use cases exist.
   const api = createApiServer({ pipelines: setup.team.pipelines, repos, clock, logger });
   const feed = createChangeFeed();
-  const health = startHealth({ config, db, lease, logger, now: () => clock.now() });
+  const health = startHealth({ config, db, durability, lease, logger, now: () => clock.now() });
   // GET /metrics: beside /healthz, or on METRICS_PORT (started below) when set.
   const metrics = createMetrics({ stats: createStatsRepository({ db }) });
   const metricsRoute = { path: '/metrics', method: ['GET'], handler: metricsHandler(metrics) };

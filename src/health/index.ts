@@ -3,6 +3,7 @@ import { ConfigError } from '../config/errors.js';
 import type { SlackAppParts } from '../slack/app.js';
 import { createSlackReadiness, socketConnected, verifyToken, type SlackReadiness } from '../slack/health.js';
 import { BUSY_TIMEOUT_MS, type Db } from '../storage/db.js';
+import type { Durability } from '../storage/durability.js';
 import { LEASE_MS, type Lease } from '../storage/lease.js';
 import type { Logger } from '../support/logger.js';
 import { combine, probeDisk, probeWrite, type Check } from './probes.js';
@@ -19,12 +20,15 @@ const PROBE_BUSY_MS = 1_000;
 export function startHealth({
   config,
   db,
+  durability,
   lease,
   logger,
   now,
 }: {
   config: Pick<RuntimeConfig, 'dbFile' | 'minFreeMb'>;
   db: Db;
+  /** The heartbeat is committed without its own sync and synced off the event loop. */
+  durability: Pick<Durability, 'deferred' | 'durable'>;
   lease: Lease;
   logger: Logger;
   /** The clock that decides when auth.test is asked again. */
@@ -34,18 +38,32 @@ export function startHealth({
   let slack: SlackReadiness | null = null;
   let lastProblems = '';
 
-  const database = (): Check => {
+  /**
+   * The heartbeat, committed, and then synced to disk off the event loop (`durable()`): a probe
+   * every few seconds made no request wait for the disk, however slow it is. A write refused (a
+   * read-only file, a full disk) or a sync that fails is a problem.
+   */
+  const database = async (): Promise<Check> => {
     if (!db.open) return { ok: false, problem: 'the database is closed' };
     db.pragma(`busy_timeout = ${PROBE_BUSY_MS}`);
+    let written: Check;
     try {
-      return probeWrite(() => lease.renew());
+      written = probeWrite(() => durability.deferred(() => lease.renew()));
     } finally {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     }
+    if (!written.ok) return written;
+    try {
+      await durability.durable();
+      return written;
+    } catch (error) {
+      const code = String((error as { code?: unknown })?.code ?? 'an error');
+      return { ok: false, problem: `the database cannot be synced to disk (${code})` };
+    }
   };
-  const storage = () => [database(), probeDisk(config.dbFile, config.minFreeMb * 1_048_576)];
-  const live = () => {
-    const report = combine(...storage());
+  const storage = async () => [await database(), probeDisk(config.dbFile, config.minFreeMb * 1_048_576)];
+  const live = async () => {
+    const report = combine(...(await storage()));
     // Said once when it changes, not on every probe.
     const now = report.problems.join('; ');
     if (now !== lastProblems)
@@ -60,7 +78,7 @@ export function startHealth({
     live,
     async ready() {
       const slackCheck: Check = slack ? await slack.check() : { ok: false, problem: 'Slack has not been asked yet' };
-      return combine(...storage(), slackCheck);
+      return combine(...(await storage()), slackCheck);
     },
   };
 

@@ -7,7 +7,7 @@ export interface HealthReport {
 
 /** What the two routes ask: liveness (the database can be written) and readiness (that, and Slack answers). */
 export interface HealthChecks {
-  live(): HealthReport;
+  live(): Promise<HealthReport>;
   ready(): Promise<HealthReport>;
 }
 
@@ -22,17 +22,18 @@ export function healthRoutes(checks: HealthChecks) {
     res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(report));
   };
-  return [
-    { path: '/healthz', method: ['GET'], handler: (_req: unknown, res: ServerResponse) => answer(res, checks.live()) },
-    {
-      path: '/readyz',
-      method: ['GET'],
-      handler: (_req: unknown, res: ServerResponse) => {
-        checks.ready().then(
-          (report) => answer(res, report),
-          () => answer(res, { ok: false, problems: ['the readiness check failed'] }),
-        );
-      },
+  const route = (path: string, check: () => Promise<HealthReport>, failed: string) => ({
+    path,
+    method: ['GET'],
+    handler: (_req: unknown, res: ServerResponse) => {
+      check().then(
+        (report) => answer(res, report),
+        () => answer(res, { ok: false, problems: [failed] }),
+      );
     },
+  });
+  return [
+    route('/healthz', () => checks.live(), 'the liveness check failed'),
+    route('/readyz', () => checks.ready(), 'the readiness check failed'),
   ];
 }

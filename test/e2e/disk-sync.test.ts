@@ -148,3 +148,21 @@ describe('a change is shown only once it is on disk', () => {
     expect(h.fake.messages(CHANNELS.deploys).length).toBeGreaterThan(0);
   });
 });
+
+describe('the health probe waits for the disk off the event loop', () => {
+  it('/healthz answers once its write is synced; a command sent meanwhile is answered at once', async () => {
+    disk.hold();
+    let answered = false;
+    const health = fetch(`http://127.0.0.1:${h.liftoff.port}/healthz`).then(async (res) => {
+      answered = true;
+      return { status: res.status, body: await res.json() };
+    });
+    await disk.asked();
+    const help = await h.slack.command('help', { user: PEOPLE.deployer, channel: CHANNELS.deploys });
+    expect(help.status).toBe(200);
+    await turns();
+    expect(answered).toBe(false);
+    disk.release();
+    expect(await health).toEqual({ status: 200, body: { ok: true, problems: [] } });
+  });
+});

@@ -93,7 +93,7 @@ describe('running', () => {
       expect(config.mode).toBe('socket');
       expect(config.signingSecret).toBeNull();
       const parts = buildSlackApp(config, createLogger({ write: () => undefined }), {
-        live: () => ({ ok: true, problems: [] }),
+        live: async () => ({ ok: true, problems: [] }),
         ready: async () => ({ ok: true, problems: [] }),
       });
       expect(parts.receiver).toBeInstanceOf(SocketModeReceiver);

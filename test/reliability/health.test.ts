@@ -113,7 +113,7 @@ describe('Socket Mode', () => {
         LIFTOFF_DB: ':memory:',
       });
       const parts = buildSlackApp(config, createLogger({ write: () => undefined }), {
-        live: () => ({ ok: true, problems: [] }),
+        live: async () => ({ ok: true, problems: [] }),
         ready: async () => ({ ok: true, problems: [] }),
       });
       const receiver = parts.receiver as SocketModeReceiver;
