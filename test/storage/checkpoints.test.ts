@@ -142,3 +142,31 @@ describe('checkpoints off the event loop', () => {
     await checkpoints.stop();
   });
 });
+
+describe('checkpoints under writes that never pause', () => {
+  it('a log past `maxLogPages` is copied whole once the cycle ends, so it can start afresh', async () => {
+    const file = temp.file();
+    const db = temp.open(file);
+    const held: Array<() => void> = [];
+    const checkpoints = startCheckpoints(db, createDurability(db), {
+      everyMs: 3_600_000,
+      maxLogPages: 40,
+      fileSync: async (datasync) => {
+        await new Promise<void>((release) => held.push(release));
+        await datasync();
+      },
+    });
+    const write = pages(db);
+    write(50);
+    const run = checkpoints.run();
+    await until(() => held.length === 1);
+    // Written while the database file is synced: not copied by this cycle.
+    write(10);
+    held[0]!();
+    await run;
+    const log = size(`${file}-wal`);
+    write(1);
+    expect(size(`${file}-wal`)).toBe(log);
+    await checkpoints.stop();
+  });
+});
