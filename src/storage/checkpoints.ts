@@ -1,3 +1,4 @@
+import { closeSync, fdatasyncSync, openSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import type { Db } from './db.js';
@@ -35,8 +36,10 @@ const OFF = 0;
  * 5. the read transaction ends: the next commit may start the log afresh.
  *
  * A crash of the machine at any point finds every commit in the log (synced before it was copied)
- * or in the database file (synced before the log may be overwritten). Should a step fail, the read
- * transaction still ends, `onError` is told once, and SQLite's own checkpoints take over again.
+ * or in the database file (synced before the log may be overwritten). Should a step fail, `onError`
+ * is told once and SQLite's own checkpoints take over again; if the database file's sync failed
+ * after pages were copied, it is synced on the event loop before the read transaction ends, and
+ * if that fails too the reader keeps the log (it grows, nothing is overwritten) until the stop.
  *
  * Two syncs stay on the event loop, rarer than before: SQLite syncs the log's first page when a
  * commit starts the log afresh (once after a checkpoint that copied all of it: a small sync,
@@ -50,12 +53,22 @@ export function startCheckpoints(
   durability: Pick<Durability, 'durable'>,
   {
     fileSync = (datasync) => datasync(),
+    fileSyncNow = () => {
+      const fd = openSync(db.name, 'r');
+      try {
+        fdatasyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    },
     everyMs = EVERY_MS,
     maxLogPages = MAX_LOG_PAGES,
     now = Date.now,
     onError = () => undefined,
   }: {
     fileSync?: FileSync;
+    /** Syncs the database file on the event loop: only when `fileSync` failed after pages were copied. */
+    fileSyncNow?: () => void;
     everyMs?: number;
     maxLogPages?: number;
     now?: () => number;
@@ -70,6 +83,8 @@ export function startCheckpoints(
   let handle: Promise<FileHandle> | null = null;
   let running: Promise<void> | null = null;
   let stopped = false;
+  /** The reader left holding the log after a database file that could not be synced (until the stop). */
+  let pinned: Database.Database | null = null;
 
   function openReader(): Database.Database {
     if (!reader) {
@@ -85,6 +100,8 @@ export function startCheckpoints(
     const before = changes.get()!;
     const pin = openReader();
     let log = 0;
+    /** Pages copied into the database file and not yet synced: the log must outlive them. */
+    let unsynced = false;
     pin.exec('BEGIN');
     try {
       // The read transaction takes its snapshot at its first read.
@@ -96,13 +113,27 @@ export function startCheckpoints(
       }>;
       log = result?.log ?? 0;
       if ((result?.checkpointed ?? 0) > 0) {
+        unsynced = true;
         handle ??= open(db.name, 'r');
         const h = await handle;
         await fileSync(() => h.datasync());
+        unsynced = false;
       }
       copied = { changes: before, at: now() };
+    } catch (error) {
+      // Copied but not synced (SQLite counts it copied, so the log could start afresh over it):
+      // the file is synced here, on the event loop, or the reader keeps the log until the stop.
+      if (unsynced) {
+        try {
+          fileSyncNow();
+          unsynced = false;
+        } catch {
+          pinned = pin;
+        }
+      }
+      throw error;
     } finally {
-      pin.exec('COMMIT');
+      if (!unsynced) pin.exec('COMMIT');
     }
     // The log starts afresh only once all of it is copied, and what was written while the file was
     // synced is not: under writes that never pause, it would grow without end. Past `maxLogPages`,
@@ -117,7 +148,9 @@ export function startCheckpoints(
         // SQLite's own from now on (both syncs, on the event loop): safe, as before.
         stopped = true;
         clearInterval(timer);
+        const h = handle;
         handle = null;
+        void h?.then((f) => f.close()).catch(() => undefined);
         db.pragma('wal_autocheckpoint = 1000');
         onError(error);
       })
@@ -141,6 +174,9 @@ export function startCheckpoints(
       stopped = true;
       clearInterval(timer);
       await running;
+      // A reader left pinned ends with its connection; the database's close then checkpoints, syncs included.
+      if (pinned?.inTransaction) pinned.exec('ROLLBACK');
+      pinned = null;
       reader?.close();
       reader = null;
       const h = handle;

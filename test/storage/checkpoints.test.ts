@@ -170,3 +170,35 @@ describe('checkpoints under writes that never pause', () => {
     await checkpoints.stop();
   });
 });
+
+describe('a database file that cannot be synced', () => {
+  it('after pages were copied, the log is kept until the file is synced on the event loop, or until the stop', async () => {
+    const file = temp.file();
+    const db = temp.open(file);
+    const errors: unknown[] = [];
+    let syncNow = 0;
+    const checkpoints = startCheckpoints(db, createDurability(db), {
+      everyMs: 3_600_000,
+      fileSync: async () => {
+        throw new Error('EIO: the disk went away');
+      },
+      fileSyncNow: () => {
+        syncNow++;
+        throw new Error('EIO again');
+      },
+      onError: (error) => errors.push(error),
+    });
+    const write = pages(db);
+    write(10);
+    await checkpoints.run();
+    expect(syncNow).toBe(1);
+    expect(errors).toHaveLength(1);
+    // Everything was copied, yet the log does not start afresh: a write appends.
+    const log = size(`${file}-wal`);
+    write(1);
+    expect(size(`${file}-wal`)).toBeGreaterThan(log);
+    await checkpoints.stop();
+    // Stopped, nothing is pinned: a full checkpoint empties the log.
+    expect(db.pragma('wal_checkpoint(TRUNCATE)')).toEqual([{ busy: 0, log: 0, checkpointed: 0 }]);
+  });
+});
