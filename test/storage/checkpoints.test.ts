@@ -19,6 +19,16 @@ async function until(done: () => boolean) {
 
 const size = (file: string) => statSync(file).size;
 
+/** Syncs held until released: `held` gets one release per sync asked for. */
+function heldSyncs() {
+  const held: Array<() => void> = [];
+  const sync = async (datasync: () => Promise<void>) => {
+    await new Promise<void>((release) => held.push(release));
+    await datasync();
+  };
+  return { held, sync };
+}
+
 /** A table of 4 KB rows: each commit of one writes at least a page to the log. */
 function pages(db: Db) {
   db.exec('CREATE TABLE IF NOT EXISTS t (v BLOB)');
@@ -44,14 +54,8 @@ describe('checkpoints off the event loop', () => {
   it('copies the log into the database file, syncs that file off the event loop, and keeps the log until it is synced', async () => {
     const file = temp.file();
     const db = temp.open(file);
-    const held: Array<() => void> = [];
-    const checkpoints = startCheckpoints(db, createDurability(db), {
-      everyMs: 3_600_000,
-      fileSync: async (datasync) => {
-        await new Promise<void>((release) => held.push(release));
-        await datasync();
-      },
-    });
+    const { held, sync } = heldSyncs();
+    const checkpoints = startCheckpoints(db, createDurability(db), { everyMs: 3_600_000, fileSync: sync });
     const write = pages(db);
     write(50);
     const dbBefore = size(file);
@@ -79,11 +83,8 @@ describe('checkpoints off the event loop', () => {
   it('copies only what the log has on disk: the log is synced first', async () => {
     const file = temp.file();
     const db = temp.open(file);
-    const held: Array<() => void> = [];
-    const durability = createDurability(db, async (datasync) => {
-      await new Promise<void>((release) => held.push(release));
-      await datasync();
-    });
+    const { held, sync } = heldSyncs();
+    const durability = createDurability(db, sync);
     const checkpoints = startCheckpoints(db, durability, { everyMs: 3_600_000 });
     const write = pages(db);
     const dbBefore = size(file);
@@ -147,14 +148,11 @@ describe('checkpoints under writes that never pause', () => {
   it('a log past `maxLogPages` is copied whole once the cycle ends, so it can start afresh', async () => {
     const file = temp.file();
     const db = temp.open(file);
-    const held: Array<() => void> = [];
+    const { held, sync } = heldSyncs();
     const checkpoints = startCheckpoints(db, createDurability(db), {
       everyMs: 3_600_000,
       maxLogPages: 40,
-      fileSync: async (datasync) => {
-        await new Promise<void>((release) => held.push(release));
-        await datasync();
-      },
+      fileSync: sync,
     });
     const write = pages(db);
     write(50);
