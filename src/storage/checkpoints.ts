@@ -83,8 +83,6 @@ export function startCheckpoints(
   let handle: Promise<FileHandle> | null = null;
   let running: Promise<void> | null = null;
   let stopped = false;
-  /** The reader left holding the log after a database file that could not be synced (until the stop). */
-  let pinned: Database.Database | null = null;
 
   function openReader(): Database.Database {
     if (!reader) {
@@ -128,7 +126,7 @@ export function startCheckpoints(
           fileSyncNow();
           unsynced = false;
         } catch {
-          pinned = pin;
+          // Its read transaction stays open: the log is kept.
         }
       }
       throw error;
@@ -174,9 +172,8 @@ export function startCheckpoints(
       stopped = true;
       clearInterval(timer);
       await running;
-      // A reader left pinned ends with its connection; the database's close then checkpoints, syncs included.
-      if (pinned?.inTransaction) pinned.exec('ROLLBACK');
-      pinned = null;
+      // A reader left holding the log ends its read transaction as it closes; the database's close then
+      // checkpoints, syncs included.
       reader?.close();
       reader = null;
       const h = handle;
