@@ -108,6 +108,17 @@ export async function runInteractive(o: InteractiveOptions): Promise<Interactive
   const econ: EconomyRow[] = [];
   const cpuPerClick: InteractiveResult['cpuPerClick'] = [];
 
+  /** The same requests to the baseline, then to Liftoff: each one's answers and CPU while it answers. */
+  async function bothAnswer(requests: Prepared[], users: number) {
+    const b0 = baseline.cpuMs();
+    const b = await load(baseline.client, requests, users);
+    const bCpu = baseline.cpuMs() - b0;
+    const from = fake.calls.length;
+    const l0 = liftoff.cpuMs();
+    const l = await load(liftoff.client, requests, users);
+    return { b, bCpu, from, l0, l, lCpuDuring: liftoff.cpuMs() - l0 };
+  }
+
   /**
    * Both servers, same bodies; Liftoff's CPU, calls and 429s are counted until it is quiet again. A
    * scenario timed until Slack shows the final state starts once chat.update's last minute is over:
@@ -118,13 +129,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<Interactive
   async function scenario(name: string, users: number, requests: Prepared[], finalState?: () => boolean) {
     if (finalState) await minuteOver(fake, 'chat.update');
     fake.limitRates(SLACK_LIMITS);
-    const b0 = baseline.cpuMs();
-    const b = await load(baseline.client, requests, users);
-    const bCpu = baseline.cpuMs() - b0;
-    const from = fake.calls.length;
-    const l0 = liftoff.cpuMs();
-    const l = await load(liftoff.client, requests, users);
-    const lCpuDuring = liftoff.cpuMs() - l0;
+    const { b, bCpu, from, l0, l, lCpuDuring } = await bothAnswer(requests, users);
     // From the last acknowledgement until Slack shows the final state, then until Liftoff is quiet.
     const finalStateMs = finalState ? await timeUntil(finalState) : undefined;
     const settledMs = await quiet(fake);
@@ -217,6 +222,8 @@ export async function runInteractive(o: InteractiveOptions): Promise<Interactive
   log('checklist clicks');
   const targets = deployments.slice(0, 4).map((t) => ({ ...t, keys: plainItems(reader.state(t.id)) }));
   const done = new Map<string, boolean>();
+  /** Every clicked item's button in the messages shows its stored state. */
+  const clicksInLine = () => targets.every((t) => inLine(fake, reader, t.id, t.channel, t.keys));
   const clicks = (count: number) =>
     Array.from({ length: count }, (_, i) => {
       const t = targets[i % targets.length]!;
@@ -226,9 +233,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<Interactive
     [1, n(100, 30)],
     [20, n(400, 100)],
   ] as const) {
-    const s = await scenario('checklist click', users, clicks(count), () =>
-      targets.every((t) => inLine(fake, reader, t.id, t.channel, t.keys)),
-    );
+    const s = await scenario('checklist click', users, clicks(count), clicksInLine);
     addEconomy(`checklist click (${users})`, s, s.finalStateMs === undefined ? {} : { finalStateMs: s.finalStateMs });
     cpuPerClick.push({
       users,
@@ -267,14 +272,8 @@ export async function runInteractive(o: InteractiveOptions): Promise<Interactive
     let lAll = 0;
     const each: Array<{ during: number; all: number }> = [];
     for (let r = 0; r < count; r++) {
-      const requests = clicks(clicksEach);
-      const b0 = baseline.cpuMs();
-      await load(baseline.client, requests, users);
-      const bCpu = baseline.cpuMs() - b0;
-      const l0 = liftoff.cpuMs();
-      await load(liftoff.client, requests, users);
-      const during = liftoff.cpuMs() - l0;
-      await timeUntil(() => targets.every((t) => inLine(fake, reader, t.id, t.channel, t.keys)));
+      const { bCpu, l0, lCpuDuring: during } = await bothAnswer(clicks(clicksEach), users);
+      await timeUntil(clicksInLine);
       await quiet(fake);
       const all = liftoff.cpuMs() - l0;
       b += bCpu;
