@@ -156,6 +156,26 @@ describe('the listing kept beside each snapshot', () => {
     }
   });
 
+  it('finds the active deployments of one service by its own index, not by reading every active one', () => {
+    const db = temp.open();
+    const prepared: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => (prepared.push(sql), prepare(sql))) as typeof db.prepare;
+    const repos = createRepositories(db);
+    const byService = prepared.filter((sql) => /FROM listing WHERE .*service = \? AND environment = \?/s.test(sql));
+    expect(byService).toHaveLength(1);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${byService[0]}`).all('checkout', 'production') as Array<{
+      detail: string;
+    }>;
+    expect(plan.map((p) => p.detail)).toEqual([
+      expect.stringMatching(/^SEARCH listing USING INDEX listing_active_service /),
+    ]);
+    // And it still finds them: the active ones of that service and environment, soonest window first.
+    const ids = [...Array(3)].map(() => [...written(repos, new Scenario().log)].at(-1)!);
+    expect(repos.deployments.activeOf('web', 'production').map((d) => d.id)).toEqual(ids);
+    expect(repos.deployments.activeOf('web', 'staging')).toEqual([]);
+  });
+
   it('db check names a listing that drifted from its snapshot', () => {
     const repos = temp.repos();
     const [id] = [...written(repos, new Scenario().log)];

@@ -11,6 +11,7 @@ import { m008Freezes } from './008-freezes.js';
 import { m009ListingIndex } from './009-listing-index.js';
 import { m010Listing } from './010-listing.js';
 import { m011Drawn } from './011-drawn.js';
+import { m012ActiveByService } from './012-active-by-service.js';
 
 export interface Migration {
   version: number;
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m009ListingIndex,
   m010Listing,
   m011Drawn,
+  m012ActiveByService,
 ];
 
 /**
