@@ -54,17 +54,20 @@ const CACHE_CHARS = 8_000_000;
 /** Distinct plan parts held for sharing before the table starts again. */
 const PARTS_MAX = 5_000;
 
-/** The frozen plan's JSON by plan object: a change rewrites the snapshot, not the plan's JSON. */
+/**
+ * The frozen plan's JSON by plan object: the `created` event and the snapshot carry the same plan,
+ * and a change rewrites the snapshot, not the plan's JSON.
+ */
 const planJson = new WeakMap<Template, string>();
 /** Stands for the plan while the rest is written; no text a person types can match it. */
 const MARK = `\u0000plan ${randomUUID()}`;
 const MARK_JSON = `"plan":${JSON.stringify(MARK)}`;
 
-/** `JSON.stringify(d)`, byte for byte, with the plan's JSON written once per plan. */
-function snapshotJson(d: Deployment): string {
-  let plan = planJson.get(d.plan);
-  if (plan === undefined) planJson.set(d.plan, (plan = JSON.stringify(d.plan)));
-  const rest = JSON.stringify({ ...d, plan: MARK });
+/** `JSON.stringify(o)`, byte for byte, with the plan's JSON written once per plan (a snapshot, a `created` event's data). */
+function jsonWithPlan(o: { plan: Template }): string {
+  let plan = planJson.get(o.plan);
+  if (plan === undefined) planJson.set(o.plan, (plan = JSON.stringify(o.plan)));
+  const rest = JSON.stringify({ ...o, plan: MARK });
   const at = rest.indexOf(MARK_JSON);
   return `${rest.slice(0, at)}"plan":${plan}${rest.slice(at + MARK_JSON.length)}`;
 }
@@ -272,7 +275,7 @@ export function createDeploymentsRepository({
 
   /** Writes the snapshot and its listing row; returns the snapshot's length (what the cache counts). */
   function save(d: Deployment, at: number): number {
-    const state = snapshotJson(d);
+    const state = jsonWithPlan(d);
     writeSnapshot.run({ id: d.id, ...columnsOf(d), state, at });
     writeListing.run(listingRowOf(d));
     activeListed = undefined;
@@ -283,7 +286,7 @@ export function createDeploymentsRepository({
   /** Appends one event, chained to the previous one (`prevHash`); returns its hash. */
   function append(d: Deployment, event: RecordedEvent, seq: number, prevHash: string): string {
     const { type, actor, at, ...rest } = event;
-    const data = JSON.stringify(rest);
+    const data = 'plan' in rest ? jsonWithPlan(rest) : JSON.stringify(rest);
     const hash = eventHash({ deployment: d.ref, seq, type, actor, at, data, prevHash });
     insertEvent.run(d.id, seq, type, actor, at, data, prevHash, hash);
     return hash;

@@ -25,7 +25,10 @@ describe('template placeholders', () => {
       .join('\n');
     expect(details).toContain('*Branch:* `release/2.14`');
     expect(details).toContain('[List scripts or link to migration plan]');
-    expect(fillPlaceholders(plan, { branch: null })).toBe(plan);
+    // Without a branch, the plan as it was, in a copy of its own: a deployment's plan shares nothing with the template.
+    const copy = fillPlaceholders(plan, { branch: null });
+    expect(copy).toEqual(plan);
+    expect(copy.phases[0]!.steps).not.toBe(plan.phases[0]!.steps);
     const e = createdEvent(inputFor(plan, { branch: 'hotfix/"x"' }), plan);
     expect(JSON.stringify(e.plan)).toContain('hotfix/\\"x\\"');
   });

@@ -10,7 +10,7 @@ export function createdEvent(input: DeploymentInput, plan: Template): Deployment
   return {
     type: 'created',
     input,
-    plan: structuredClone(fillPlaceholders(withRollbackValidation(plan), { branch: input.branch })),
+    plan: fillPlaceholders(withRollbackValidation(plan), { branch: input.branch }),
     phases: planPhaseWindows(plan, input.windowStart, input.windowEnd),
   };
 }

@@ -47,13 +47,17 @@ export function isOnlyPlaceholder(text: string): boolean {
   return rest.length === 0;
 }
 
-/** The plan with the placeholders the deployment answers filled in: `[branch_name]` from its Branch field. */
+/**
+ * A copy of the plan (a deployment's own, shared with nothing), with the placeholders the deployment
+ * answers filled in: `[branch_name]` from its Branch field. Copied through its JSON, which the fill
+ * needs anyway: the plan is stored as JSON, and one text serves both.
+ */
 export function fillPlaceholders(plan: Template, values: { branch: string | null }): Template {
-  if (!values.branch?.trim()) return plan;
-  const branch = JSON.stringify(values.branch.trim()).slice(1, -1); // inside a JSON string
   const json = JSON.stringify(plan);
-  if (json.search(BRANCH) < 0) return plan;
-  return JSON.parse(json.replace(BRANCH, () => branch)) as Template;
+  const branch = values.branch?.trim();
+  // Inside a JSON string: the branch escaped as one.
+  const filled = branch ? json.replace(BRANCH, () => JSON.stringify(branch).slice(1, -1)) : json;
+  return JSON.parse(filled) as Template;
 }
 
 /** Replaces each placeholder left in `text` (escaped mrkdwn) by `hint(inner)`, a backticked one with its backticks. */
