@@ -40,6 +40,12 @@ const columnsOf = (d: Deployment) => ({
   revision: d.revision,
 });
 
+/** Whether a deployment's row columns are the same apart from its revision (which every change moves). */
+function sameColumns(a: ReturnType<typeof columnsOf>, b: ReturnType<typeof columnsOf>): boolean {
+  for (const k of Object.keys(a) as Array<keyof typeof a>) if (k !== 'revision' && a[k] !== b[k]) return false;
+  return true;
+}
+
 /**
  * Parsed snapshots kept in memory, most recently used. Lists and App Home read the small
  * `listing` rows and only the snapshots they show, so this holds what is being worked on
@@ -102,6 +108,12 @@ export function createDeploymentsRepository({
        channel_id = @channelId, window_start = @windowStart, window_end = @windowEnd, revision = @revision, state = @state, updated_at = @at
      WHERE id = @id`,
   );
+  // A change that left every column but the revision as it was: an index none of whose columns is
+  // assigned is not touched (SQLite rewrites the entries of every index an UPDATE assigns a column of,
+  // changed or not), so a click rewrites two of the deployments' four indexes (revision, time), not four.
+  const writeRevision = db.prepare(
+    'UPDATE deployments SET revision = @revision, state = @state, updated_at = @at WHERE id = @id',
+  );
   const insertEvent = db.prepare(
     'INSERT INTO events (deployment_id, seq, type, actor, at, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -127,6 +139,10 @@ export function createDeploymentsRepository({
      ON CONFLICT (deployment_id) DO UPDATE SET status = excluded.status, service = excluded.service,
        environment = excluded.environment, window_start = excluded.window_start, revision = excluded.revision,
        summary = excluded.summary, facts = excluded.facts`,
+  );
+  // The same for the listing row: its status, service, environment and window as they were, none of its indexes is touched.
+  const writeListingSummary = db.prepare(
+    'UPDATE listing SET revision = @revision, summary = @summary, facts = @facts WHERE deployment_id = @id',
   );
   const selectListing = db.prepare<[number], ReturnType<typeof listingRowOf>>(
     `SELECT deployment_id AS id, status, service, environment, window_start AS windowStart, revision, summary, facts
@@ -273,11 +289,19 @@ export function createDeploymentsRepository({
   /** The history's counts by filter, the same way: they change only with a write. */
   const historyCounts = new Map<string, number>();
 
-  /** Writes the snapshot and its listing row; returns the snapshot's length (what the cache counts). */
-  function save(d: Deployment, at: number): number {
+  /**
+   * Writes the snapshot and its listing row; returns the snapshot's length (what the cache counts).
+   * With `before` (the state it changed from), only the revision, the snapshot and the listing's
+   * summary are written when nothing else in their rows changed (most changes: a click).
+   */
+  function save(d: Deployment, at: number, before?: Deployment): number {
     const state = jsonWithPlan(d);
-    writeSnapshot.run({ id: d.id, ...columnsOf(d), state, at });
-    writeListing.run(listingRowOf(d));
+    const columns = columnsOf(d);
+    const same = before !== undefined && sameColumns(columnsOf(before), columns);
+    if (same) writeRevision.run({ id: d.id, revision: d.revision, state, at });
+    else writeSnapshot.run({ id: d.id, ...columns, state, at });
+    const listing = listingRowOf(d);
+    if (!same || writeListingSummary.run(listing).changes === 0) writeListing.run(listing);
     activeListed = undefined;
     historyCounts.clear();
     return state.length;
@@ -457,7 +481,8 @@ export function createDeploymentsRepository({
         // Inside the write lock: the cached snapshot at the row's revision is the row.
         const row = selectRevision.get(id);
         if (!row) return undefined;
-        let d = cached(id, row.revision)!;
+        const before = cached(id, row.revision)!;
+        let d = before;
         const events = decide(d);
         let seq = d.revision;
         let head = events.length ? (selectHead.get(id)?.hash ?? GENESIS) : GENESIS;
@@ -466,7 +491,7 @@ export function createDeploymentsRepository({
           d = applyEvent(d, recorded);
           head = append(d, recorded, ++seq, head);
         }
-        remember(d, events.length ? save(d, at) : undefined);
+        remember(d, events.length ? save(d, at, before) : undefined);
         return { deployment: d, events };
       },
     ),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DeploymentEvent, RecordedEvent } from '../../src/core/deployment/events.js';
 import { listingOf } from '../../src/core/deployment/listing.js';
@@ -160,7 +161,10 @@ describe('the listing kept beside each snapshot', () => {
     const db = temp.open();
     const prepared: string[] = [];
     const prepare = db.prepare.bind(db);
-    db.prepare = ((sql: string) => (prepared.push(sql), prepare(sql))) as typeof db.prepare;
+    db.prepare = ((sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    }) as typeof db.prepare;
     const repos = createRepositories(db);
     const byService = prepared.filter((sql) => /FROM listing WHERE .*service = \? AND environment = \?/s.test(sql));
     expect(byService).toHaveLength(1);
@@ -174,6 +178,54 @@ describe('the listing kept beside each snapshot', () => {
     const ids = [...Array(3)].map(() => [...written(repos, new Scenario().log)].at(-1)!);
     expect(repos.deployments.activeOf('web', 'production').map((d) => d.id)).toEqual(ids);
     expect(repos.deployments.activeOf('web', 'staging')).toEqual([]);
+  });
+
+  it('rewrites no index of a column a change left as it was (a click: not those on status, service, window)', () => {
+    const db = temp.open();
+    const repos = createRepositories(db);
+    /** The tables and indexes whose pages the write-ahead log got from `write` (checkpointed before). */
+    const pagesOf = (write: () => void) => {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      write();
+      const owner = new Map(
+        (db.prepare('SELECT name, pageno FROM dbstat').all() as Array<{ name: string; pageno: number }>).map((r) => [
+          r.pageno,
+          r.name,
+        ]),
+      );
+      const wal = readFileSync(`${db.name}-wal`);
+      const size = wal.readUInt32BE(8);
+      const names = new Set<string>();
+      for (let at = 32; at + 24 + size <= wal.length; at += 24 + size) names.add(owner.get(wal.readUInt32BE(at)) ?? '');
+      return names;
+    };
+    const untouched = [
+      'listing_active',
+      'listing_active_service',
+      'deployments_service',
+      'sqlite_autoindex_deployments_1',
+    ];
+    const [created, ...rest] = monitored().log as [RecordedEvent & { type: 'created' }, ...RecordedEvent[]];
+    const { type, input, plan, phases, actor, at } = created;
+    const id = repos.deployments.create({ type, input, plan, phases }, actor, at).id;
+    const kept = { same: 0, moved: 0 };
+    for (const { actor: by, at: when, ...event } of rest) {
+      const before = repos.deployments.get(id)!;
+      const written = pagesOf(() => repos.deployments.change(id, () => [event as DeploymentEvent], by, when));
+      const after = repos.deployments.get(id)!;
+      expect(written).toContain('listing');
+      if (before.status === after.status && before.window.start === after.window.start) {
+        kept.same++;
+        expect(untouched.filter((name) => written.has(name))).toEqual([]);
+      } else {
+        kept.moved++;
+        expect(written).toContain('deployments_service');
+      }
+      expectExact(repos, id);
+    }
+    // Both kinds were seen: most changes leave the columns, some move the status.
+    expect(kept.same).toBeGreaterThan(5);
+    expect(kept.moved).toBeGreaterThan(2);
   });
 
   it('db check names a listing that drifted from its snapshot', () => {
