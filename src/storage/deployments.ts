@@ -99,9 +99,12 @@ export function createDeploymentsRepository({
   cacheSize?: number;
   cacheChars?: number;
 }) {
+  // The id SQLite would give the row (the highest plus one: no deployment is ever deleted), taken
+  // first, so the row is written once, whole (its ref and snapshot carry the id).
+  const nextId = db.prepare<[], { id: number }>('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM deployments');
   const insertDeployment = db.prepare(
-    `INSERT INTO deployments (ref, service, environment, version, status, channel_id, window_start, window_end, revision, state, created_at, updated_at)
-     VALUES ('', '', '', '', '', '', 0, 0, 0, '{}', @at, @at)`,
+    `INSERT INTO deployments (id, ref, service, environment, version, status, channel_id, window_start, window_end, revision, state, created_at, updated_at)
+     VALUES (@id, @ref, @service, @environment, @version, @status, @channelId, @windowStart, @windowEnd, @revision, @state, @at, @at)`,
   );
   const writeSnapshot = db.prepare(
     `UPDATE deployments SET ref = @ref, service = @service, environment = @environment, version = @version, status = @status,
@@ -291,14 +294,16 @@ export function createDeploymentsRepository({
 
   /**
    * Writes the snapshot and its listing row; returns the snapshot's length (what the cache counts).
-   * With `before` (the state it changed from), only the revision, the snapshot and the listing's
-   * summary are written when nothing else in their rows changed (most changes: a click).
+   * `from`: `new` for a deployment's first rows, else the state it changed from: when nothing but the
+   * revision moved (most changes: a click), only the revision, snapshot and time, and the listing's
+   * summary, are written.
    */
-  function save(d: Deployment, at: number, before?: Deployment): number {
+  function save(d: Deployment, at: number, from: Deployment | 'new'): number {
     const state = jsonWithPlan(d);
     const columns = columnsOf(d);
-    const same = before !== undefined && sameColumns(columnsOf(before), columns);
-    if (same) writeRevision.run({ id: d.id, revision: d.revision, state, at });
+    const same = from !== 'new' && sameColumns(columnsOf(from), columns);
+    if (from === 'new') insertDeployment.run({ id: d.id, ...columns, state, at });
+    else if (same) writeRevision.run({ id: d.id, revision: d.revision, state, at });
     else writeSnapshot.run({ id: d.id, ...columns, state, at });
     const listing = listingRowOf(d);
     if (!same || writeListingSummary.run(listing).changes === 0) writeListing.run(listing);
@@ -321,11 +326,11 @@ export function createDeploymentsRepository({
     create: writeTransaction(
       db,
       (event: DeploymentEvent & { type: 'created' }, actor: string, at: number): Deployment => {
-        const id = Number(insertDeployment.run({ at }).lastInsertRowid);
         const recorded = { ...event, actor, at };
-        const d = initialState(id, recorded);
+        const d = initialState(nextId.get()!.id, recorded);
+        const size = save(d, at, 'new');
         append(d, recorded, 1, GENESIS);
-        return remember(d, save(d, at));
+        return remember(d, size);
       },
     ),
 

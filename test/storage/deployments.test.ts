@@ -5,7 +5,7 @@ import { decide } from '../../src/core/deployment/decide.js';
 import { deploymentInput, HOUR, KEYS, MIN, T0, template, USERS } from '../core/fixtures.js';
 import { eventHash } from '../../src/storage/chain.js';
 import { createDeploymentsRepository } from '../../src/storage/deployments.js';
-import { useTempDatabases } from './helpers.js';
+import { useTempDatabases, walPagesOf } from './helpers.js';
 
 const temp = useTempDatabases();
 
@@ -81,6 +81,24 @@ describe('the deployments repository', () => {
     );
     expect(second.ref).toBe('DEP-2');
     expect(repos.deployments.allIds()).toEqual([1, 2]);
+  });
+
+  it('writes a new deployment’s row once, whole: one page of each of its indexes', () => {
+    const { repos, db } = withDeployment();
+    // Enough rows that each index spans several pages (a row written twice would touch two of them).
+    for (let i = 0; i < 400; i++)
+      repos.deployments.create(createdEvent(deploymentInput(), template), USERS.deployer, T0);
+    const pages = walPagesOf(db, () =>
+      repos.deployments.create(createdEvent(deploymentInput(), template), USERS.deployer, T0),
+    );
+    for (const index of [
+      'sqlite_autoindex_deployments_1',
+      'deployments_service',
+      'deployments_listing',
+      'deployments_finished',
+    ])
+      expect([index, pages.get(index)]).toEqual([index, 1]);
+    expect(repos.deployments.get(402)?.ref).toBe('DEP-402');
   });
 
   it('finds a deployment by ref in any case, and nothing for a malformed ref', () => {
