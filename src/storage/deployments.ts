@@ -99,8 +99,8 @@ export function createDeploymentsRepository({
   cacheSize?: number;
   cacheChars?: number;
 }) {
-  // The id SQLite would give the row (the highest plus one: no deployment is ever deleted), taken
-  // first, so the row is written once, whole (its ref and snapshot carry the id).
+  // The id SQLite itself would pick for the row (an INTEGER PRIMARY KEY: the highest plus one), taken
+  // first inside the write transaction, so the row is written once, whole (its ref and snapshot carry the id).
   const nextId = db.prepare<[], { id: number }>('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM deployments');
   const insertDeployment = db.prepare(
     `INSERT INTO deployments (id, ref, service, environment, version, status, channel_id, window_start, window_end, revision, state, created_at, updated_at)
