@@ -40,10 +40,9 @@ const columnsOf = (d: Deployment) => ({
   revision: d.revision,
 });
 
-/** Whether a deployment's row columns are the same apart from its revision (which every change moves). */
-function sameColumns(a: ReturnType<typeof columnsOf>, b: ReturnType<typeof columnsOf>): boolean {
-  for (const k of Object.keys(a) as Array<keyof typeof a>) if (k !== 'revision' && a[k] !== b[k]) return false;
-  return true;
+/** The row columns in which `b` differs from `a` (a change's, or what `verify` finds drifted). */
+function columnsDiffering(a: ReturnType<typeof columnsOf>, b: ReturnType<typeof columnsOf>) {
+  return (Object.keys(a) as Array<keyof typeof a>).filter((k) => a[k] !== b[k]);
 }
 
 /**
@@ -301,7 +300,7 @@ export function createDeploymentsRepository({
   function save(d: Deployment, at: number, from: Deployment | 'new'): number {
     const state = jsonWithPlan(d);
     const columns = columnsOf(d);
-    const same = from !== 'new' && sameColumns(columnsOf(from), columns);
+    const same = from !== 'new' && columnsDiffering(columnsOf(from), columns).every((k) => k === 'revision');
     if (from === 'new') insertDeployment.run({ id: d.id, ...columns, state, at });
     else if (same) writeRevision.run({ id: d.id, revision: d.revision, state, at });
     else writeSnapshot.run({ id: d.id, ...columns, state, at });
@@ -541,7 +540,7 @@ export function createDeploymentsRepository({
         return { ok: false, ref, problem: 'snapshot differs from the fold of its events' };
       }
       const expected = columnsOf(rebuilt);
-      const drifted = (Object.keys(expected) as (keyof typeof expected)[]).filter((k) => columns[k] !== expected[k]);
+      const drifted = columnsDiffering(expected, columns);
       if (drifted.length) return { ok: false, ref, problem: `columns differ from the snapshot: ${drifted.join(', ')}` };
       const listed = selectListing.get(id);
       if (!listed) return { ok: false, ref, problem: 'no listing row' };
