@@ -14,13 +14,13 @@ const EVERY_MS = 1_000;
 const CHANGES = 100;
 /** … or once anything was and this long has passed (the lease's heartbeat writes every 5 s). */
 const AT_LEAST_EVERY_MS = 30_000;
-/** A log this long (pages of 4 KB; about 750 clicks) is copied at once, syncs and all (see `copy`). */
+/** A log this long (pages of 4 KB; about 900 clicks at 11 pages each) is copied at once, syncs and all (see `copy`). */
 const MAX_LOG_PAGES = 10_000;
 const OFF = 0;
 
 /**
  * Checkpoints that never wait for the disk on the event loop. SQLite's own (after a commit that
- * takes the write-ahead log past 1,000 pages: every 70 or so clicks) copies the log into the
+ * takes the write-ahead log past 1,000 pages: every 90 or so clicks) copies the log into the
  * database file and syncs both files to disk inside that commit, on the event loop: 3–6 ms on a
  * quiet disk, 20–40 ms while something else writes, as long as the disk takes when it stalls, with
  * every request waiting. Here the connection makes none (`wal_autocheckpoint = 0`); once a hundred
@@ -43,9 +43,9 @@ const OFF = 0;
  *
  * Two syncs stay on the event loop, rarer than before: SQLite syncs the log's first page when a
  * commit starts the log afresh (once after a checkpoint that copied all of it: a small sync,
- * where its checkpoint synced two files every 70 clicks); and the log starts afresh only once all
+ * where its checkpoint synced two files every 90 clicks); and the log starts afresh only once all
  * of it is copied, which writes that never pause for a cycle's syncs would put off for ever, so a
- * log past `maxLogPages` (about 750 clicks without a pause) is copied by SQLite's own checkpoint,
+ * log past `maxLogPages` (about 900 clicks without a pause) is copied by SQLite's own checkpoint,
  * syncs and all. An in-memory database has no log: nothing is done.
  */
 export function startCheckpoints(
