@@ -41,6 +41,30 @@ describe('buttons and forms found by their id', () => {
     expect(ran).toHaveLength(2);
   });
 
+  it('runs the one listener an event names by its type, through one Bolt listener for them all', async () => {
+    const app = bolt();
+    const listenersBefore = (app as unknown as { listeners: unknown[] }).listeners.length;
+    const routed = routedById(app);
+    const ran: string[] = [];
+    routed.event('app_home_opened', async ({ event }) => void ran.push(`home ${event.user}`));
+    routed.event('member_joined_channel', async ({ event }) => void ran.push(`joined ${event.channel}`));
+    routed.event('member_left_channel', async ({ event }) => void ran.push(`left ${event.channel}`));
+    expect((app as unknown as { listeners: unknown[] }).listeners.length - listenersBefore).toBe(1);
+    const eventBody = (event: Record<string, unknown>) => ({
+      type: 'event_callback',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      event_id: 'Ev1',
+      event_time: 1,
+      event,
+    });
+    const hand = (event: Record<string, unknown>) => app.processEvent({ body: eventBody(event), ack: async () => {} });
+    await hand({ type: 'member_left_channel', user: 'U2', channel: 'C9', channel_type: 'C', team: 'T1' });
+    await hand({ type: 'app_home_opened', user: 'U1', channel: 'D1', tab: 'home', event_ts: '1' });
+    await hand({ type: 'reaction_added', user: 'U1', reaction: 'x', item: {}, event_ts: '1' });
+    expect(ran).toEqual(['left C9', 'home U1']);
+  });
+
   it('refuses a second listener for the same id at start', () => {
     const routed = routedById(bolt());
     routed.view('form', async ({ ack }) => ack());
