@@ -1,6 +1,6 @@
 /**
  * The two servers under test as processes of their own: Liftoff as `npm start` runs it
- * (`node --max-semi-space-size=4 dist/main.js`, the flags read from its start script) and the
+ * (`node --max-semi-space-size=8 dist/main.js`, the flags read from its start script) and the
  * baseline Bolt app (`node dist/bench/baseline.js`), each on a free port, with what /proc says
  * about them (CPU time, resident memory).
  */
