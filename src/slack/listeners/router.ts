@@ -5,14 +5,15 @@ type Args = { payload?: { action_id?: unknown }; view?: { callback_id?: unknown 
 type Kind = 'action' | 'view' | 'event';
 
 /**
- * The app with its buttons, forms and events found by id (an event by its type) in one lookup. Bolt runs every request through
- * each listener's own middleware (a copy of its arguments at each step, then its id compared): with
- * Liftoff's forty-odd listeners that was about 1 ms of CPU per click, several times what the
- * rest of Bolt costs. Here an action, a form or an event listener registered by its exact id or event type
- * (the only way Liftoff registers them, but for the catch-alls of unknown requests) goes into a
- * table, and one Bolt listener per kind calls the one the request names (each Bolt listener costs
- * every request about 5 µs more: the three events had three). Anything else is registered with Bolt
- * as it is. An id registered twice is a mistake, refused at start.
+ * The app with its buttons, forms and events found in one lookup (a button by its action id, a
+ * form by its callback id, an event by its type). Bolt runs every request through each listener's
+ * own middleware (a copy of its arguments at each step, then its id compared): with Liftoff's
+ * forty-odd listeners that was about 1 ms of CPU per click, several times what the rest of Bolt
+ * costs. Here a listener registered by its exact id or type (the only way Liftoff registers them,
+ * but for the catch-alls of unknown requests) goes into a table, and one Bolt listener per kind
+ * calls the one the request names (each Bolt listener costs every request about 5 µs: the three
+ * events had three). Anything else is registered with Bolt as it is. An id registered twice is a
+ * mistake, refused at start.
  */
 export function routedById(app: App): App {
   const tables = {
