@@ -100,6 +100,8 @@ export interface StartOptions {
   /** Liftoff's working folder (its database lives there). */
   cwd: string;
   env?: Record<string, string>;
+  /** Liftoff's Node flags beside its start script's (BENCH_NODE_ARGS when absent). */
+  nodeArgs?: string[];
   /** How long a start may take before the run gives up (a ceiling, not a target). */
   timeoutMs?: number;
 }
@@ -115,7 +117,9 @@ export async function startServer(o: StartOptions): Promise<Server> {
   const heap = heapDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapDir}`] : [];
   // Liftoff gets the Node flags `npm start` gives it; BENCH_NODE_ARGS="--flag …" adds some (to try a V8 setting).
   const flags =
-    o.name === 'liftoff' ? [...startFlags(), ...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)] : [];
+    o.name === 'liftoff'
+      ? [...startFlags(), ...(o.nodeArgs ?? (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean))]
+      : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, ...heap, ...flags, script], {
     cwd: o.cwd,
     env: {
