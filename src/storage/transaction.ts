@@ -31,10 +31,12 @@ export function atSyncLevel<T>(db: Db, level: number, work: () => T): T {
   const sync = syncPragmas(db);
   const before = sync.level;
   sync.set(level).run();
+  sync.level = level;
   try {
     return work();
   } finally {
     sync.set(before).run();
+    sync.level = before;
   }
 }
 
@@ -42,8 +44,9 @@ const NORMAL = 1;
 
 /**
  * The connection's `synchronous` pragmas, prepared once (`db.pragma()` compiles its statement on every
- * call), and its level, read once: only `atSyncLevel` changes it after the connection is opened, and
- * it puts it back, so a write need not ask SQLite for it (a statement less per click).
+ * call), and its level as it is now, read from SQLite once: after the connection is opened only
+ * `atSyncLevel` changes it, and it keeps `level` in step (one call inside another puts back the
+ * outer one's level), so a write need not ask SQLite for it (a statement less per click).
  */
 const prepared = new WeakMap<Db, { level: number; set: (level: number) => Statement }>();
 function syncPragmas(db: Db) {

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/db.js';
 import { createDurability } from '../../src/storage/durability.js';
+import { atSyncLevel } from '../../src/storage/transaction.js';
 import { useTempDatabases } from './helpers.js';
 
 const temp = useTempDatabases();
@@ -14,6 +15,19 @@ async function until(done: () => boolean) {
 }
 
 describe('commits synced to disk off the event loop', () => {
+  it('puts back the level it found, when one write without a sync runs inside another too', () => {
+    const db = temp.open(temp.file());
+    const level = () => db.pragma('synchronous', { simple: true });
+    const seen: unknown[] = [];
+    atSyncLevel(db, 1, () => {
+      seen.push(level());
+      atSyncLevel(db, 0, () => seen.push(level()));
+      seen.push(level());
+    });
+    seen.push(level());
+    expect(seen).toEqual([1, 0, 1, FULL]);
+  });
+
   it('a deferred commit is committed at once, and the connection syncs every later commit in full again', async () => {
     const file = temp.file();
     const db = temp.open(file);
