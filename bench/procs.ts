@@ -85,13 +85,16 @@ export async function buildBoth(): Promise<void> {
   });
 }
 
+/** A setting's words (Node flags, NAME=value pairs), split on spaces. */
+export const words = (text = '') => text.split(/\s+/).filter(Boolean);
+
 /** The Node flags of package.json's start script (`exec node <flags> dist/main.js`): the bench runs what operators run. */
 function startFlags(): string[] {
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts
     .start;
   const flags = /^exec node (.*?)\s*dist\/main\.js$/.exec(start)?.[1];
   if (flags === undefined) throw new Error(`package.json's start script is not "exec node … dist/main.js": ${start}`);
-  return flags.split(/\s+/).filter(Boolean);
+  return words(flags);
 }
 
 export interface StartOptions {
@@ -116,10 +119,7 @@ export async function startServer(o: StartOptions): Promise<Server> {
   const heapDir = o.name === 'liftoff' ? process.env.BENCH_HEAP_SNAPSHOT : undefined;
   const heap = heapDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapDir}`] : [];
   // Liftoff gets the Node flags `npm start` gives it; BENCH_NODE_ARGS="--flag …" adds some (to try a V8 setting).
-  const flags =
-    o.name === 'liftoff'
-      ? [...startFlags(), ...(o.nodeArgs ?? (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean))]
-      : [];
+  const flags = o.name === 'liftoff' ? [...startFlags(), ...(o.nodeArgs ?? words(process.env.BENCH_NODE_ARGS))] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, ...heap, ...flags, script], {
     cwd: o.cwd,
     env: {

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { ActionId, encodeRef } from '../src/slack/ids.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import { PEOPLE, TOKEN } from '../test/support/harness.js';
-import { buildBoth, type Server, startServer } from './procs.js';
+import { buildBoth, type Server, startServer, words } from './procs.js';
 import { prepareScaleWorkspace } from './scale.js';
 import {
   APPROVERS,
@@ -47,7 +47,6 @@ const number = (name: string, fallback: number) => {
 const ROUNDS = number('BENCH_ROUNDS', 10);
 const CLICKS = number('BENCH_CLICKS', 400);
 const USERS = number('BENCH_USERS', 20);
-const words = (text = '') => text.split(/\s+/).filter(Boolean);
 const envOf = (text?: string) =>
   Object.fromEntries(
     words(text).map((pair) => {
