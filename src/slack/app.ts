@@ -6,6 +6,7 @@ import type { Logger } from '../support/logger.js';
 import { createSlackClients } from './clients.js';
 import type { Pace, Pacer } from './pacing.js';
 import { slackErrorCode } from './errors.js';
+import { EVENTS_PATH, verifyBeforeBolt } from './signed-requests.js';
 
 export interface SlackAppParts {
   app: App;
@@ -65,7 +66,7 @@ const BOLT_LEVELS: Record<RuntimeConfig['logLevel'], LogLevel> = {
 /**
  * Builds the Bolt app: Socket Mode when an app token is set, otherwise the HTTP
  * receiver at POST /slack/events, with GET /healthz and /readyz beside it in both modes.
- * Signature verification is always on in HTTP mode: no setting turns it off.
+ * Signature verification is always on in HTTP mode (signed-requests.ts): no setting turns it off.
  */
 export function buildSlackApp(
   config: RuntimeConfig,
@@ -86,13 +87,18 @@ export function buildSlackApp(
         })
       : new HTTPReceiver({
           signingSecret: config.signingSecret!,
-          endpoints: '/slack/events',
+          endpoints: EVENTS_PATH,
           customRoutes: routes,
           logger,
           processBeforeResponse: false,
+          // Checked before the receiver sees the request (verifyBeforeBolt, just below), never skipped.
+          signatureVerification: false,
         });
 
-  if (receiver instanceof HTTPReceiver) guardHangingRequests(receiver, logger);
+  if (receiver instanceof HTTPReceiver) {
+    verifyBeforeBolt(receiver, config.signingSecret!, logger);
+    guardHangingRequests(receiver, logger);
+  }
 
   const options = webClientOptions(config, logger, extras.fetch);
   const {

@@ -81,6 +81,85 @@ describe('requests that do not come from Slack are refused with 401 and change n
   });
 });
 
+describe('the signature is checked before Bolt reads the request (signed-requests.ts)', () => {
+  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`http://127.0.0.1:${h.liftoff.port}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    });
+  const confirmPayload = (id: number, key: string) =>
+    JSON.stringify({
+      type: 'block_actions',
+      user: { id: PEOPLE.deployer },
+      team: { id: h.fake.teamId },
+      channel: { id: CHANNELS.deploys },
+      trigger_id: 'smuggled',
+      actions: [{ action_id: ActionId.confirmItem, value: encodeRef({ d: id, k: key }), type: 'button' }],
+    });
+
+  it("answers Slack's unsigned SSL check 200 and runs nothing it carries", async () => {
+    const { id } = await startDeployment(h);
+    const key = plainPreItems(stateOf(h, id))[0]!.key;
+    const before = dump(h);
+    const plain = await post('/slack/events', 'ssl_check=1&token=legacy');
+    expect([plain.status, await plain.text()]).toEqual([200, '']);
+    // A payload riding along with the check, unsigned: answered as the check, the click never made.
+    const smuggled = await post(
+      '/slack/events',
+      new URLSearchParams({ ssl_check: '1', payload: confirmPayload(id, key) }).toString(),
+    );
+    expect([smuggled.status, await smuggled.text()]).toEqual([200, '']);
+    await h.settled();
+    expect(dump(h)).toEqual(before);
+    expect(stateOf(h, id).items[key]).toBeUndefined();
+  });
+
+  it('refuses an unsigned click 401 wherever Bolt would take it as Slack’s (a query string, the method in lower case)', async () => {
+    const { id } = await startDeployment(h);
+    const key = plainPreItems(stateOf(h, id))[0]!.key;
+    const before = dump(h);
+    const body = new URLSearchParams({ payload: confirmPayload(id, key) }).toString();
+    const ts = String(Math.floor(Date.now() / 1000));
+    for (const path of ['/slack/events', '/slack/events?retry=1']) {
+      expect((await post(path, body)).status, path).toBe(401);
+      // A signature but no timestamp: refused too.
+      expect((await post(path, body, { 'x-slack-signature': signature(SIGNING_SECRET, 0, body) })).status).toBe(401);
+    }
+    const lower = await fetch(`http://127.0.0.1:${h.liftoff.port}/slack/events`, {
+      method: 'post',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts },
+      body,
+    });
+    expect(lower.status).toBe(401);
+    await h.settled();
+    expect(dump(h)).toEqual(before);
+  });
+
+  it('answers a body past Bolt’s 4 MB limit 413, signed or not, and reads no further', async () => {
+    const before = dump(h);
+    const body = `payload=${'x'.repeat(4 * 1024 * 1024 + 1)}`;
+    expect((await post('/slack/events', body)).status).toBe(413);
+    expect((await h.slack.raw(body)).status).toBe(413);
+    await h.settled();
+    expect(dump(h)).toEqual(before);
+  });
+
+  it('still takes a signed click', async () => {
+    const { id } = await startDeployment(h);
+    const key = plainPreItems(stateOf(h, id))[0]!.key;
+    const ts = Math.floor(Date.now() / 1000);
+    const body = new URLSearchParams({ payload: confirmPayload(id, key) }).toString();
+    const res = await post('/slack/events', body, {
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': signature(SIGNING_SECRET, ts, body),
+    });
+    expect(res.status).toBe(200);
+    await h.settled();
+    expect(stateOf(h, id).items[key]?.by).toBe(PEOPLE.deployer);
+  });
+});
+
 type Setup = (id: number) => Promise<void>;
 interface Row {
   what: string;
