@@ -12,7 +12,6 @@ import type { WebClient } from '@slack/web-api';
 import Database from 'better-sqlite3';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { systemClock } from '../src/core/clock.js';
-import type { Deployment } from '../src/core/deployment/types.js';
 import type * as SyncModule from '../src/slack/sync.js';
 import type * as DbModule from '../src/storage/db.js';
 import type * as StorageModule from '../src/storage/index.js';
@@ -30,6 +29,7 @@ import {
   economy,
   eventRequest,
   load,
+  openReader,
   plainItems,
   quiet,
   SLACK_LIMITS,
@@ -252,16 +252,17 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       .filter((_, i) => i % step === 0)
       .slice(0, n)
       .map((id) => (refOf.get(id) as { ref: string }).ref);
-    const states = refs.prepare('SELECT state FROM deployments WHERE id = ?');
+    refs.close();
+    const reader = openReader(file);
     // Scheduled deployments (every sixth active one) have their checklist still open.
     const clickable = seeded.active
       .filter((_, i) => i % 6 === 0)
       .slice(0, n)
       .map((id) => {
-        const d = JSON.parse((states.get(id) as { state: string }).state) as Deployment;
+        const d = reader.state(id);
         return { id, key: plainItems(d)[0]!, channel: d.channelId };
       });
-    refs.close();
+    reader.close();
     await both(
       '/deploy status',
       status.map((ref) => commandRequest(fake, `status ${ref}`, PEOPLE.deployer, SCALE_CHANNEL)),

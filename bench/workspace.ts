@@ -11,6 +11,7 @@ import { ActionId, encodeRef, ViewId } from '../src/slack/ids.js';
 import type { FakeSlack, RateLimits, RecordedCall } from '../test/support/fake-slack.js';
 import { buttonsOf, startValues } from '../test/support/flows.js';
 import { CHANNELS, type Harness, PEOPLE } from '../test/support/harness.js';
+import { stateOf } from '../test/support/stored.js';
 import {
   blockActions,
   commandFields,
@@ -107,10 +108,11 @@ export function economy(calls: readonly RecordedCall[], from: number) {
 /** A read-only look at Liftoff's database (another connection, as `liftoff db` would). */
 export function openReader(file: string) {
   const db = new Database(file, { readonly: true, fileMustExist: true });
-  const one = db.prepare('SELECT state FROM deployments WHERE id = ?');
+  const query = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[];
   const byService = db.prepare('SELECT id FROM deployments WHERE service = ? ORDER BY id DESC LIMIT 1');
   return {
-    state: (id: number) => JSON.parse((one.get(id) as { state: string }).state) as Deployment,
+    /** The deployment as stored, with its plan (from its `created` event). */
+    state: (id: number): Deployment => stateOf({ query }, id),
     idOf: (service: string) => (byService.get(service) as { id: number } | undefined)?.id,
     close: () => db.close(),
   };

@@ -52,23 +52,23 @@ function columnsDiffering(a: ReturnType<typeof columnsOf>, b: ReturnType<typeof 
  */
 const CACHE_SIZE = 500;
 /**
- * And at most this much snapshot JSON (characters; a parsed snapshot shares its plan's parts, so
- * it takes less): a template of hundreds of items, or a long record, holds fewer deployments.
+ * And at most this much JSON (characters of snapshot and plan; a parsed snapshot shares its plan's
+ * parts, so it takes less): a template of hundreds of items, or a long record, holds fewer deployments.
  */
 const CACHE_CHARS = 8_000_000;
 /** Distinct plan parts held for sharing before the table starts again. */
 const PARTS_MAX = 5_000;
 
 /**
- * The frozen plan's JSON by plan object: the `created` event and the snapshot carry the same plan,
- * and a change rewrites the snapshot, not the plan's JSON.
+ * The frozen plan's JSON by plan object: a `created` event's data carries the plan, written once
+ * per deployment (the snapshot is written without it).
  */
 const planJson = new WeakMap<Template, string>();
 /** Stands for the plan while the rest is written; no text a person types can match it. */
 const MARK = `\u0000plan ${randomUUID()}`;
 const MARK_JSON = `"plan":${JSON.stringify(MARK)}`;
 
-/** `JSON.stringify(o)`, byte for byte, with the plan's JSON written once per plan (a snapshot, a `created` event's data). */
+/** `JSON.stringify(o)`, byte for byte, with the plan's JSON written once per plan (a `created` event's data). */
 function jsonWithPlan(o: { plan: Template }): string {
   let plan = planJson.get(o.plan);
   if (plan === undefined) planJson.set(o.plan, (plan = JSON.stringify(o.plan)));
@@ -76,6 +76,14 @@ function jsonWithPlan(o: { plan: Template }): string {
   const at = rest.indexOf(MARK_JSON);
   return `${rest.slice(0, at)}"plan":${plan}${rest.slice(at + MARK_JSON.length)}`;
 }
+
+/**
+ * A deployment's snapshot as stored: everything but the frozen plan (migration 013). The plan never
+ * changes after the `created` event, which holds it, and it was most of every snapshot (about 9 of a
+ * snapshot's 11-13 KB with the built-in templates): each change rewrote it, in the row's overflow
+ * pages of the log. A read takes the plan from that event once per deployment (`withPlan`).
+ */
+const snapshotJson = (d: Deployment): string => JSON.stringify({ ...d, plan: undefined });
 
 /** One event of the record, with its link in the chain. */
 export interface ChainedEvent {
@@ -126,6 +134,10 @@ export function createDeploymentsRepository({
     'SELECT seq, type, actor, at, data, prev_hash, hash FROM events WHERE deployment_id = ? ORDER BY seq',
   );
   const selectOne = db.prepare<[number], Row>('SELECT id, state FROM deployments WHERE id = ?');
+  // The frozen plan: the `created` event's (the first), which the snapshot is written without.
+  const selectCreated = db.prepare<[number], { data: string }>(
+    "SELECT data FROM events WHERE deployment_id = ? AND seq = 1 AND type = 'created'",
+  );
   // Through the status index: the unfinished statuses by name (NOT IN would scan the table).
   const ACTIVE = STATUSES.filter((st) => !FINISHED.has(st));
   const selectActiveIds = db.prepare<[], { id: number }>(
@@ -222,7 +234,20 @@ export function createDeploymentsRepository({
      ORDER BY window_start, deployment_id`,
   );
 
-  const parse = (row: Row): Deployment => JSON.parse(row.state) as Deployment;
+  /** Each plan's length in JSON: the cache counts it beside the snapshot's (which is written without it). */
+  const planChars = new WeakMap<Template, number>();
+  /**
+   * The frozen plan of deployment `id`, from its `created` event; `share`: its parts shared with
+   * the plans alike held already (most of a template's), for a deployment kept in the cache.
+   */
+  function planOf(id: number, share: boolean): Template | undefined {
+    const row = selectCreated.get(id);
+    if (!row) return undefined;
+    const parsed = (JSON.parse(row.data) as { plan: Template }).plan;
+    const plan = share ? sharedParts(parsed) : parsed;
+    planChars.set(plan, row.data.length);
+    return plan;
+  }
 
   /**
    * Parsed snapshots by id, each valid for the revision it was parsed at. A snapshot is
@@ -235,11 +260,16 @@ export function createDeploymentsRepository({
   let chars = 0;
   /**
    * Least recently used out: a hit only stamps its entry (reordering a Map of thousands on every
-   * read costs more than the read); past the size, the oldest tenth goes at once.
+   * read costs more than the read); past the size, the oldest tenth goes at once. `size`: the
+   * snapshot's JSON length (its plan's is counted beside it); absent, the entry's as it was.
    */
   function remember(d: Deployment, size?: number): Deployment {
     const before = cache.get(d.id);
-    const entry = { d, used: ++uses, chars: size ?? before?.chars ?? 0 };
+    const entry = {
+      d,
+      used: ++uses,
+      chars: size === undefined ? (before?.chars ?? 0) : size + (planChars.get(d.plan) ?? 0),
+    };
     chars += entry.chars - (before?.chars ?? 0);
     cache.set(d.id, entry);
     if (cache.size > cacheSize || chars > cacheChars) {
@@ -274,12 +304,12 @@ export function createDeploymentsRepository({
     }
     const row = selectOne.get(id);
     if (!row) return undefined;
-    const d = parse(row);
+    // The frozen plan never changes after creation: a newer revision shares the one already in memory.
+    const d = JSON.parse(row.state) as Deployment;
+    // The frozen plan never changes after creation: a newer revision shares the one already in memory.
+    d.plan = hit?.d.plan ?? planOf(id, keep)!;
     // A one-off look (start-up reconciliation reads every active deployment once): nothing is kept.
     if (!keep) return d;
-    // The frozen plan never changes after creation: a newer revision shares the one already in memory,
-    // and the parts of plans that are alike (most of a template's) are held once.
-    d.plan = hit ? hit.d.plan : sharedParts(d.plan);
     return remember(d, row.state.length);
   }
 
@@ -298,7 +328,7 @@ export function createDeploymentsRepository({
    * summary, are written.
    */
   function save(d: Deployment, at: number, from: Deployment | 'new'): number {
-    const state = jsonWithPlan(d);
+    const state = snapshotJson(d);
     const columns = columnsOf(d);
     const same = from !== 'new' && columnsDiffering(columnsOf(from), columns).every((k) => k === 'revision');
     if (from === 'new') insertDeployment.run({ id: d.id, ...columns, state, at });
@@ -329,6 +359,7 @@ export function createDeploymentsRepository({
         const d = initialState(nextId.get()!.id, recorded);
         const size = save(d, at, 'new');
         append(d, recorded, 1, GENESIS);
+        planChars.set(d.plan, planJson.get(d.plan)?.length ?? 0);
         return remember(d, size);
       },
     ),
@@ -528,6 +559,8 @@ export function createDeploymentsRepository({
       } catch {
         return { ok: false, ref, problem: 'snapshot is not valid JSON' };
       }
+      if (Object.hasOwn(stored, 'plan'))
+        return { ok: false, ref, problem: 'snapshot holds a plan (the created event holds it)' };
       const seq = maxSeq.get(id)?.seq ?? 0;
       if (seq !== stored.revision)
         return { ok: false, ref, problem: `snapshot is at revision ${stored.revision}, events at ${seq}` };
@@ -536,7 +569,7 @@ export function createDeploymentsRepository({
       } catch (error) {
         return { ok: false, ref, problem: `its events cannot be replayed: ${(error as Error).message}` };
       }
-      if (JSON.stringify(rebuilt) !== JSON.stringify(stored)) {
+      if (snapshotJson(rebuilt) !== JSON.stringify(stored)) {
         return { ok: false, ref, problem: 'snapshot differs from the fold of its events' };
       }
       const expected = columnsOf(rebuilt);

@@ -7,6 +7,7 @@ import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness
 import { input } from '../support/slack-requests.js';
 import { submitReason } from '../support/schedule.js';
 import { overrideGate } from '../rollback/helpers.js';
+import { stateOf as storedState } from '../support/stored.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -16,8 +17,7 @@ afterEach(async () => {
   await h.stop();
 });
 
-const stateOf = (id: number): Deployment =>
-  JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+const stateOf = (id: number): Deployment => storedState(h, id);
 
 /** Presses a button that opens a modal, then submits the modal with a reason. */
 async function withReason(

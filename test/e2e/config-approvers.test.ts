@@ -6,6 +6,7 @@ import { ActionId } from '../../src/slack/ids.js';
 import { press, startValues } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
+import { stateOf as storedState } from '../support/stored.js';
 
 // @devs holds the deployer too, and signs for two roles; @nosuchgroup is not in Slack.
 const CONFIG = `
@@ -50,8 +51,7 @@ async function withConfig() {
 type Block = { type: string; block_id?: string };
 const blockIds = (harness: Harness) =>
   ((harness.fake.lastView()!.view.blocks ?? []) as Block[]).map((b) => b.block_id ?? '');
-const stateOf = (harness: Harness) =>
-  JSON.parse(harness.query<{ state: string }>('SELECT state FROM deployments')[0]!.state);
+const stateOf = (harness: Harness) => storedState(harness);
 
 /** Opens `/deploy start SERVICE 2.4.0 ENV` and submits it as the form shows it, with `extra` values. */
 async function startAs(harness: Harness, service: string, env: string, extra: Record<string, unknown> = {}) {

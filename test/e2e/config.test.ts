@@ -6,6 +6,7 @@ import { startLiftoff } from '../../src/liftoff.js';
 import { input } from '../support/slack-requests.js';
 import { startValues } from '../support/flows.js';
 import { CHANNELS, PEOPLE, SIGNING_SECRET, startHarness, TOKEN, type Harness } from '../support/harness.js';
+import { stateOf as storedState } from '../support/stored.js';
 
 const CONFIG = `
 user_groups: {}
@@ -120,8 +121,7 @@ describe('team configuration in /deploy start', () => {
     expect(submitted.status).toBe(200);
     await h.settled();
     expect(h.fake.views.find((v) => v.id === opened.id)?.errors).toBeUndefined();
-    const [row] = h.query<{ state: string }>('SELECT state FROM deployments');
-    const d = JSON.parse(row!.state);
+    const d = storedState(h);
     expect(d).toMatchObject({
       service: 'checkout',
       environment: 'staging',
@@ -161,7 +161,7 @@ describe('team configuration in /deploy start', () => {
     });
     expect(submitted.status).toBe(200);
     await h.settled();
-    const d = JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments')[0]!.state);
+    const d = storedState(h);
     // The command was typed in #announcements, but checkout deploys in #deploys.
     expect(d).toMatchObject({ channelId: CHANNELS.deploys, announceChannelId: CHANNELS.announce });
     expect(d.approvers).toEqual({ dev_lead: [PEOPLE.dev], qa_lead: [PEOPLE.qa], ops_lead: [PEOPLE.ops] });

@@ -8,6 +8,7 @@ import { ActionId } from '../../src/slack/ids.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { buttonsOf, press, startDeployment, textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { stateOf as storedState } from '../support/stored.js';
 
 const config = (extra = '') => `
 dedicated_channels:
@@ -32,10 +33,7 @@ async function withConfig(yaml = config()) {
   return startHarness({ env: { LIFTOFF_CONFIG: file } });
 }
 
-const stateOf = (harness: Harness, id: number): Deployment =>
-  JSON.parse(
-    harness.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state,
-  ) as Deployment;
+const stateOf = (harness: Harness, id: number): Deployment => storedState(harness, id);
 
 /** The channels Liftoff created, with the name each asked for. */
 const created = (harness: Harness) =>

@@ -5,6 +5,7 @@ import { ActionId, encodeRef } from '../../src/slack/ids.js';
 import { buttonsOf, press, startDeployment, textOf, threadOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
+import { stateOf as storedState } from '../support/stored.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -14,8 +15,7 @@ afterEach(async () => {
   await h.stop();
 });
 
-const stateOf = (id: number): Deployment =>
-  JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+const stateOf = (id: number): Deployment => storedState(h, id);
 
 const eventsOf = (id: number) =>
   h.query<{ type: string; actor: string; data: string }>(

@@ -4,6 +4,7 @@ import { itemsOfStage } from '../../src/core/template/items.js';
 import { ActionId, encodeRef, ViewId } from '../../src/slack/ids.js';
 import { buttonsOf, startDeployment, startValues, textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { stateOf as storedState } from '../support/stored.js';
 
 /**
  * What waits for a change to reach the disk. The sync of the database's log is held here: a button
@@ -48,8 +49,7 @@ afterEach(async () => {
   await h.stop();
 });
 
-const stateOf = (id: number): Deployment =>
-  JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+const stateOf = (id: number): Deployment => storedState(h, id);
 
 /** Turns of the event loop: what does not wait for the disk has gone out by then. */
 const turns = async () => {

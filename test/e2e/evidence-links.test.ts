@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Deployment } from '../../src/core/deployment/types.js';
 import { planItems } from '../../src/core/template/items.js';
 import { ActionId } from '../../src/slack/ids.js';
 import { press, startDeployment, textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
+import { stateOf as storedState } from '../support/stored.js';
 
 let h: Harness;
 let dir = '';
@@ -27,9 +27,7 @@ async function start(config?: string) {
   }
   h = await startHarness({ env });
   const { id } = await startDeployment(h);
-  const d = JSON.parse(
-    h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state,
-  ) as Deployment;
+  const d = storedState(h, id);
   const key = planItems(d.plan).find((p) => p.item.evidence?.kind === 'url')!.key;
   const { message } = await press(h, PEOPLE.qa, ActionId.confirmItem, { d: id, k: key });
   const view = h.fake.lastView()!;
@@ -50,9 +48,7 @@ async function start(config?: string) {
   };
   return {
     submit,
-    stored: () =>
-      (JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment)
-        .items[key],
+    stored: () => storedState(h, id).items[key],
   };
 }
 

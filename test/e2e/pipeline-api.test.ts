@@ -8,6 +8,7 @@ import { ActionId } from '../../src/slack/ids.js';
 import { press, textOf, mrkdwnOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { submitReason } from '../support/schedule.js';
+import { stateOf as storedState } from '../support/stored.js';
 
 const GHA = 'gha-token-0123456789abcdef0123456789';
 const STAGING_ONLY = 'staging-token-0123456789abcdef01234';
@@ -110,10 +111,7 @@ const START = {
   changes: ['Faster checkout'],
   links: [{ title: 'PR', url: 'https://github.com/acme/checkout/pull/7' }],
 };
-const stateOf = (ref: string): Deployment =>
-  JSON.parse(
-    h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', Number(ref.slice(4)))[0]!.state,
-  ) as Deployment;
+const stateOf = (ref: string): Deployment => storedState(h, Number(ref.slice(4)));
 const deploymentCount = () => h.query<{ n: number }>('SELECT COUNT(*) AS n FROM deployments')[0]!.n;
 const eventCount = () => h.query<{ n: number }>('SELECT COUNT(*) AS n FROM events')[0]!.n;
 const audit = () =>

@@ -6,13 +6,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Deployment } from '../../src/core/deployment/types.js';
 import { itemsOfStage } from '../../src/core/template/items.js';
 import { ActionId, encodeRef } from '../../src/slack/ids.js';
 import { fakeClock } from '../support/clock.js';
 import { press, startDeployment, startValues, textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness, type HarnessOptions } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
+import { stateOf as storedState } from '../support/stored.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -265,9 +265,7 @@ describe('modal field errors', () => {
   it('are plain text keyed to an input block of that modal: the evidence modal, out of date or refused', async () => {
     h = await startHarness();
     const { id } = await startDeployment(h);
-    const d = JSON.parse(
-      h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state,
-    ) as Deployment;
+    const d = storedState(h, id);
     const item = itemsOfStage(d.plan, 'pre').find((p) => p.item.evidence)!;
     await press(h, PEOPLE.deployer, ActionId.confirmItem, { d: id, k: item.key });
     const view = h.fake.lastView()!;

@@ -4,12 +4,12 @@ import { itemsOfStage } from '../../src/core/template/items.js';
 import { ActionId, encodeRef } from '../../src/slack/ids.js';
 import { buttonsOf, startDeployment, textOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { stateOf as storedState } from '../support/stored.js';
 
 let h: Harness;
 afterEach(async () => h?.stop());
 
-const stateOf = (id: number): Deployment =>
-  JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+const stateOf = (id: number): Deployment => storedState(h, id);
 
 /** Presses a button on the message that holds it; resolves with the acknowledgement, not what follows. */
 async function click(actionId: string, ref: Parameters<typeof encodeRef>[0]) {

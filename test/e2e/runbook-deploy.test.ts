@@ -8,6 +8,7 @@ import { ActionId } from '../../src/slack/ids.js';
 import { buttonsOf, press, startDeployment, textOf, threadOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
+import { stateOf as storedState } from '../support/stored.js';
 
 /** A small runbook of the team's own, as Markdown: a checklist with evidence, one phase with a window, a section Liftoff does not know. */
 const RUNBOOK = `# Hotfix runbook
@@ -57,8 +58,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const stateOf = (id: number) =>
-  JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+const stateOf = (id: number): Deployment => storedState(h, id);
 
 describe('/deploy templates', () => {
   it('answers ephemerally with each template: name, id, source, approval roles, checklist items and phases', async () => {

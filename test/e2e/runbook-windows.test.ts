@@ -6,6 +6,7 @@ import { main } from '../../src/cli/main.js';
 import type { Deployment } from '../../src/core/deployment/types.js';
 import { startDeployment, textOf, threadOf } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { stateOf as storedState } from '../support/stored.js';
 
 const FIXTURES = new URL('../fixtures/runbooks/', import.meta.url);
 
@@ -28,8 +29,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const stateOf = (id: number) =>
-  JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+const stateOf = (id: number): Deployment => storedState(h, id);
 
 /** 09:00–11:30 UTC on the day after the harness clock's. */
 function nextMorning(): { windowStart: number; windowEnd: number } {

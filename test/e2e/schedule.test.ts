@@ -6,6 +6,7 @@ import { mrkdwnOf, press, startDeployment, textOf, threadOf } from '../support/f
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { overrideGate } from '../rollback/helpers.js';
 import { input } from '../support/slack-requests.js';
+import { stateOf as storedState } from '../support/stored.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -84,11 +85,7 @@ describe('the communication plan, on a fake clock', () => {
 
     await overrideGate(h, id, 'start');
     h.clock.set(windowStart);
-    const phase = (
-      JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as {
-        plan: { phases: Array<{ id: string }> };
-      }
-    ).plan.phases[0]!;
+    const phase = storedState(h, id).plan.phases[0]!;
     await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: phase.id });
     await tick();
     expect(announced().at(-1)).toContain('Deployment started');
@@ -268,9 +265,7 @@ describe('the communication plan, on a fake clock', () => {
     const { id, windowStart } = await deployment({ hoursAhead: 0.5, announce: false });
     await overrideGate(h, id, 'start');
     h.clock.set(windowStart);
-    const state = JSON.parse(
-      h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state,
-    ) as { plan: { phases: Array<{ id: string }> } };
+    const state = storedState(h, id);
     await press(h, PEOPLE.deployer, ActionId.startPhase, { d: id, p: state.plan.phases[0]!.id });
     const ts = h.query<{ ts: string }>(
       "SELECT ts FROM messages WHERE deployment_id = ? AND key LIKE 'phase:%' ORDER BY key LIMIT 1",

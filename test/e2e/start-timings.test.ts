@@ -5,6 +5,7 @@ import { press, startValues } from '../support/flows.js';
 import { CHANNELS, PEOPLE, startHarness, type Harness } from '../support/harness.js';
 import { overrideGate } from '../rollback/helpers.js';
 import { input } from '../support/slack-requests.js';
+import { stateOf as storedState } from '../support/stored.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -21,8 +22,7 @@ const jobsOf = (harness: Harness) =>
   harness.query<{ kind: string; key: string; due_at: number }>(
     'SELECT kind, key, due_at FROM jobs ORDER BY due_at, id',
   );
-const stateOf = (harness: Harness) =>
-  JSON.parse(harness.query<{ state: string }>('SELECT state FROM deployments')[0]!.state);
+const stateOf = (harness: Harness) => storedState(harness);
 
 /** Opens the start form and returns it with a window 30 hours ahead. */
 async function openForm() {
@@ -127,7 +127,7 @@ describe('communication timings chosen in /deploy start', () => {
     // Progress updates follow the deployment's interval once a phase runs.
     await overrideGate(harness, d.id, 'start');
     harness.clock.set(later);
-    await press(harness, PEOPLE.deployer, ActionId.startPhase, { d: d.id, p: d.plan.phases[0].id });
+    await press(harness, PEOPLE.deployer, ActionId.startPhase, { d: d.id, p: d.plan.phases[0]!.id });
     await harness.settled();
     const progress = jobsOf(harness).filter((j) => j.kind === 'progress');
     expect(progress.length).toBeGreaterThan(0);

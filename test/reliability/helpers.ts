@@ -6,9 +6,9 @@ import { ActionId, encodeRef } from '../../src/slack/ids.js';
 import { renderDeployment } from '../../src/slack/views/deployment/index.js';
 import { press, startDeployment } from '../support/flows.js';
 import { CHANNELS, PEOPLE, type Harness } from '../support/harness.js';
+import { stateOf } from '../support/stored.js';
 
-export const stateOf = (h: Pick<Harness, 'query'>, id: number): Deployment =>
-  JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+export { stateOf };
 
 export const eventsOf = (h: Pick<Harness, 'query'>, id?: number) =>
   h.query<{ deployment_id: number; seq: number; type: string; actor: string; data: string }>(

@@ -1,15 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
-import type { Deployment } from '../../src/core/deployment/types.js';
 import { itemsOfStage, type Stage } from '../../src/core/template/items.js';
 import { ActionId, RollbackField } from '../../src/slack/ids.js';
 import { press, startDeployment, textOf, threadOf, type StartValues } from '../support/flows.js';
 import { PEOPLE, type Harness } from '../support/harness.js';
 import { input } from '../support/slack-requests.js';
+import { stateOf } from '../support/stored.js';
 
-export const stateOf = (h: Harness, id: number): Deployment =>
-  JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+export { stateOf };
 
 /** Every message of a deployment's thread (parent excluded), as text. */
 export const threadTextOf = (h: Harness, id: number): string => {

@@ -6,6 +6,8 @@ import { deploymentInput, HOUR, KEYS, MIN, T0, template, USERS } from '../core/f
 import { eventHash } from '../../src/storage/chain.js';
 import { createDeploymentsRepository } from '../../src/storage/deployments.js';
 import { useTempDatabases, walPagesOf } from './helpers.js';
+import { BUILT_IN_TEMPLATES_DIR, loadTemplates } from '../../src/config/templates.js';
+import { itemsOfStage } from '../../src/core/template/items.js';
 
 const temp = useTempDatabases();
 
@@ -68,8 +70,45 @@ describe('the deployments repository', () => {
     const stored = repos.db
       .prepare<[number], { state: string }>('SELECT state FROM deployments WHERE id = ?')
       .get(d.id)!;
-    expect(stored.state).toBe(JSON.stringify(changed));
+    expect(stored.state).toBe(JSON.stringify({ ...changed, plan: undefined }));
     expect(repos.deployments.verify(d.id)).toEqual({ ok: true, ref: d.ref });
+  });
+
+  it('writes a snapshot without the frozen plan; a repository with nothing cached reads it whole, plan from the created event', () => {
+    const repos = temp.repos();
+    const db = repos.db;
+    // A built-in template: its plan is about 9 KB, more than a page.
+    const plan = [...loadTemplates(BUILT_IN_TEMPLATES_DIR).values()][0]!.template;
+    const d = repos.deployments.create(createdEvent(deploymentInput(), plan), USERS.deployer, T0);
+    const key = itemsOfStage(d.plan, 'pre')[0]!.key;
+    const click = () => repos.deployments.change(d.id, () => [{ type: 'item_confirmed', key }], USERS.dev, T0 + MIN);
+    // A click rewrites one page of the deployments table, and takes none from the free list (with the
+    // plan, the snapshot's overflow pages were three of the table's, the free list's and the header).
+    const pages = walPagesOf(db, click);
+    expect([pages.get('deployments'), pages.has('sqlite_schema'), pages.has('')]).toEqual([1, false, false]);
+    const changed = repos.deployments.get(d.id)!;
+    const row = db.prepare<[number], { state: string }>('SELECT state FROM deployments WHERE id = ?').get(d.id)!;
+    expect(Object.keys(JSON.parse(row.state) as object)).not.toContain('plan');
+    const fresh = createDeploymentsRepository({ db });
+    const read = fresh.get(d.id)!;
+    expect(read).toEqual(JSON.parse(JSON.stringify(changed)));
+    expect(read.plan).toEqual(JSON.parse(JSON.stringify(plan)));
+    // A one-off look too; and a newer revision read after an older one keeps the plan already held.
+    expect(fresh.peek(d.id)).toEqual(read);
+    fresh.change(d.id, () => [{ type: 'item_undone', key, previous: read.items[key]! }], USERS.dev, T0 + 2 * MIN);
+    expect(fresh.get(d.id)!.plan).toBe(read.plan);
+    expect(createDeploymentsRepository({ db }).get(d.id)!.plan).toEqual(read.plan);
+    expect(fresh.verify(d.id)).toEqual({ ok: true, ref: d.ref });
+  });
+
+  it('db check names a snapshot that holds a plan again (only the created event holds it)', () => {
+    const { repos, db, d } = withDeployment();
+    db.prepare(`UPDATE deployments SET state = json_set(state, '$.plan', json('{}')) WHERE id = ?`).run(d.id);
+    expect(repos.deployments.verify(d.id)).toEqual({
+      ok: false,
+      ref: d.ref,
+      problem: 'snapshot holds a plan (the created event holds it)',
+    });
   });
 
   it('numbers deployments one after another', () => {

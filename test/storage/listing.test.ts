@@ -140,8 +140,10 @@ describe('the listing kept beside each snapshot', () => {
     ids.push([...written(repos, live.log)].at(-1)!);
     const before = repos.deployments.activeListing();
     const rows = ids.map((id) => storedRow(repos, id));
-    // As a database at schema 9 held them: no listing.
-    db.exec('DROP TABLE drawn; DROP TABLE listing');
+    // As a database at schema 9 held them: no listing, each snapshot with its plan (until 013).
+    db.exec(`DROP TABLE drawn; DROP TABLE listing;
+      UPDATE deployments SET state = json_set(state, '$.plan',
+        (SELECT data -> '$.plan' FROM events WHERE deployment_id = deployments.id AND seq = 1))`);
     db.pragma('user_version = 9');
     db.close();
 

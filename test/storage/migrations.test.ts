@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { openDatabase } from '../../src/storage/db.js';
 import { migrate, MIGRATIONS } from '../../src/storage/migrations/index.js';
+import { createdEvent } from '../../src/core/deployment/create.js';
+import { createRepositories } from '../../src/storage/index.js';
+import { deploymentInput, KEYS, T0, template, USERS } from '../core/fixtures.js';
 import { useTempDatabases } from './helpers.js';
 
 const temp = useTempDatabases();
@@ -125,5 +128,27 @@ describe('the events table', () => {
     expect(() => db.prepare("UPDATE events SET actor = 'U2'").run()).toThrow('events are append-only');
     expect(() => db.prepare('DELETE FROM events').run()).toThrow('events are append-only');
     expect(db.prepare('SELECT actor FROM events').all()).toEqual([{ actor: 'U1' }]);
+  });
+});
+
+describe('migration 013: snapshots without their frozen plan', () => {
+  it('takes the plan out of every stored snapshot, the other keys as they were; reads and db check take it from the created event', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 12));
+    const repos = createRepositories(db);
+    const d = repos.deployments.create(createdEvent(deploymentInput(), template), USERS.deployer, T0);
+    const changed = repos.deployments.change(d.id, () => [{ type: 'item_confirmed', key: KEYS.tests }], USERS.dev, T0)!;
+    // What Liftoff wrote before 013: the whole state, the plan in its place among the keys.
+    const old = JSON.stringify(changed.deployment);
+    expect(old.indexOf('"plan":')).toBeGreaterThan(1);
+    db.prepare('UPDATE deployments SET state = ? WHERE id = ?').run(old, d.id);
+
+    expect(migrate(db)).toBe(MIGRATIONS.length);
+    const { state } = db.prepare<[number], { state: string }>('SELECT state FROM deployments WHERE id = ?').get(d.id)!;
+    expect(state).toBe(JSON.stringify({ ...changed.deployment, plan: undefined }));
+    const fresh = createRepositories(db).deployments;
+    expect(fresh.get(d.id)).toEqual(JSON.parse(old));
+    expect(fresh.verify(d.id)).toEqual({ ok: true, ref: d.ref });
+    db.close();
   });
 });

@@ -3,11 +3,11 @@
  * clock with a scheduler tick, and finding the notices the scheduler posted
  * (each carries its job key in the message metadata).
  */
-import type { Deployment } from '../../src/core/deployment/types.js';
 import type { FakeMessage } from './fake-slack.js';
 import { threadOf } from './flows.js';
 import { CHANNELS, type Harness } from './harness.js';
 import { input } from './slack-requests.js';
+import { stateOf } from './stored.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -32,8 +32,7 @@ export async function tickAt(h: Harness, ms: number) {
   await tick(h);
 }
 
-export const stateOf = (h: Harness, id: number): Deployment =>
-  JSON.parse(h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state) as Deployment;
+export { stateOf };
 
 export const parentTsOf = (h: Harness, id: number) =>
   h.query<{ ts: string }>(`SELECT ts FROM messages WHERE deployment_id = ? AND key = 'parent'`, id)[0]!.ts;

@@ -12,6 +12,7 @@ import { m009ListingIndex } from './009-listing-index.js';
 import { m010Listing } from './010-listing.js';
 import { m011Drawn } from './011-drawn.js';
 import { m012ActiveByService } from './012-active-by-service.js';
+import { m013SnapshotWithoutPlan } from './013-snapshot-without-plan.js';
 
 export interface Migration {
   version: number;
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m010Listing,
   m011Drawn,
   m012ActiveByService,
+  m013SnapshotWithoutPlan,
 ];
 
 /**
