@@ -25,7 +25,7 @@ export interface SlackAppParts {
   /** The clients' pace (pacing.ts): the scheduler asks it before a timer redraw. */
   pacer: Pacer;
   /** Resolves the bot's identity with auth.test; never blocks start-up. */
-  identify(): Promise<{ botUserId?: string; botId?: string; teamId?: string } | null>;
+  identify(): Promise<Identity | null>;
 }
 
 /**
@@ -107,15 +107,20 @@ export function buildSlackApp(
     interactive: interactiveClient,
     pacer,
   } = createSlackClients(config.botToken, options, pace);
-  let identity: Promise<{ botUserId?: string; botId?: string; teamId?: string } | null> | null = null;
+  let identity: Promise<Identity | null> | null = null;
+  /** The identity once auth.test has answered: a request then waits for nothing and sets no timer. */
+  let known: Identity | null = null;
   const identify = () => {
     identity ??= client.auth
       .test()
-      .then((r) => ({
-        ...(r.user_id ? { botUserId: r.user_id } : {}),
-        ...(r.bot_id ? { botId: r.bot_id } : {}),
-        ...(r.team_id ? { teamId: r.team_id } : {}),
-      }))
+      .then(
+        (r): Identity =>
+          (known = {
+            ...(r.user_id ? { botUserId: r.user_id } : {}),
+            ...(r.bot_id ? { botId: r.bot_id } : {}),
+            ...(r.team_id ? { teamId: r.team_id } : {}),
+          }),
+      )
       .catch((error: unknown) => {
         identity = null;
         const code = slackErrorCode(error);
@@ -140,11 +145,27 @@ export function buildSlackApp(
     convoStore: false,
     // The token is known; the identity comes from one cached auth.test, never one per request.
     authorize: async () => {
-      const id = await Promise.race([identify(), new Promise<null>((r) => setTimeout(() => r(null), 500))]);
+      const id = known ?? (await within(identify(), 500));
       return { botToken: config.botToken, ...(id ?? {}) };
     },
   });
   return { app, receiver, client, noticeClient, interactiveClient, pacer, identify };
+}
+
+/** What auth.test says of the bot: Bolt's context carries it (ignoring the bot's own events needs it). */
+type Identity = { botUserId?: string; botId?: string; teamId?: string };
+
+/**
+ * `promise`'s value, or null if it has not settled within `ms`; the timer is cleared either way (a
+ * timer per request left to run out would hold its closure past a collection or two).
+ */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
