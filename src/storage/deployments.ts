@@ -81,7 +81,7 @@ function jsonWithPlan(o: { plan: Template }): string {
  * A deployment's snapshot as stored: everything but the frozen plan (migration 013). The plan never
  * changes after the `created` event, which holds it, and it was most of every snapshot (about 9 of a
  * snapshot's 11-13 KB with the built-in templates): each change rewrote it, in the row's overflow
- * pages of the log. A read takes the plan from that event once per deployment (`withPlan`).
+ * pages of the log. A read takes the plan from that event once per deployment (`planOf`).
  */
 const snapshotJson = (d: Deployment): string => JSON.stringify({ ...d, plan: undefined });
 
@@ -304,9 +304,9 @@ export function createDeploymentsRepository({
     }
     const row = selectOne.get(id);
     if (!row) return undefined;
-    // The frozen plan never changes after creation: a newer revision shares the one already in memory.
     const d = JSON.parse(row.state) as Deployment;
-    // The frozen plan never changes after creation: a newer revision shares the one already in memory.
+    // The frozen plan never changes after creation: a newer revision shares the one already in memory,
+    // else it comes from the `created` event (its parts shared with plans alike when it is kept).
     d.plan = hit?.d.plan ?? planOf(id, keep)!;
     // A one-off look (start-up reconciliation reads every active deployment once): nothing is kept.
     if (!keep) return d;
