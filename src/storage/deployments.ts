@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { applyEvent, initialState, replay } from '../core/deployment/apply.js';
 import type { DeploymentEvent, RecordedEvent } from '../core/deployment/events.js';
 import { HISTORY_STATUSES, type HistoryFilter } from '../core/deployment/history.js';
@@ -58,24 +57,6 @@ const CACHE_SIZE = 500;
 const CACHE_CHARS = 8_000_000;
 /** Distinct plan parts held for sharing before the table starts again. */
 const PARTS_MAX = 5_000;
-
-/**
- * The frozen plan's JSON by plan object: a `created` event's data carries the plan, written once
- * per deployment (the snapshot is written without it).
- */
-const planJson = new WeakMap<Template, string>();
-/** Stands for the plan while the rest is written; no text a person types can match it. */
-const MARK = `\u0000plan ${randomUUID()}`;
-const MARK_JSON = `"plan":${JSON.stringify(MARK)}`;
-
-/** `JSON.stringify(o)`, byte for byte, with the plan's JSON written once per plan (a `created` event's data). */
-function jsonWithPlan(o: { plan: Template }): string {
-  let plan = planJson.get(o.plan);
-  if (plan === undefined) planJson.set(o.plan, (plan = JSON.stringify(o.plan)));
-  const rest = JSON.stringify({ ...o, plan: MARK });
-  const at = rest.indexOf(MARK_JSON);
-  return `${rest.slice(0, at)}"plan":${plan}${rest.slice(at + MARK_JSON.length)}`;
-}
 
 /**
  * A deployment's snapshot as stored: everything but the frozen plan (migration 013). The plan never
@@ -341,13 +322,13 @@ export function createDeploymentsRepository({
     return state.length;
   }
 
-  /** Appends one event, chained to the previous one (`prevHash`); returns its hash. */
-  function append(d: Deployment, event: RecordedEvent, seq: number, prevHash: string): string {
+  /** Appends one event, chained to the previous one (`prevHash`); returns its hash and its data's length. */
+  function append(d: Deployment, event: RecordedEvent, seq: number, prevHash: string): { hash: string; chars: number } {
     const { type, actor, at, ...rest } = event;
-    const data = 'plan' in rest ? jsonWithPlan(rest) : JSON.stringify(rest);
+    const data = JSON.stringify(rest);
     const hash = eventHash({ deployment: d.ref, seq, type, actor, at, data, prevHash });
     insertEvent.run(d.id, seq, type, actor, at, data, prevHash, hash);
-    return hash;
+    return { hash, chars: data.length };
   }
 
   return {
@@ -358,8 +339,8 @@ export function createDeploymentsRepository({
         const recorded = { ...event, actor, at };
         const d = initialState(nextId.get()!.id, recorded);
         const size = save(d, at, 'new');
-        append(d, recorded, 1, GENESIS);
-        planChars.set(d.plan, planJson.get(d.plan)?.length ?? 0);
+        // The plan is counted as a read from the `created` event counts it (`planOf`).
+        planChars.set(d.plan, append(d, recorded, 1, GENESIS).chars);
         return remember(d, size);
       },
     ),
@@ -524,7 +505,7 @@ export function createDeploymentsRepository({
         for (const e of events) {
           const recorded = { ...e, actor, at } as RecordedEvent;
           d = applyEvent(d, recorded);
-          head = append(d, recorded, ++seq, head);
+          head = append(d, recorded, ++seq, head).hash;
         }
         remember(d, events.length ? save(d, at, before) : undefined);
         return { deployment: d, events };
