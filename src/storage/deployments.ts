@@ -221,9 +221,10 @@ export function createDeploymentsRepository({
    * The frozen plan of deployment `id`, from its `created` event; `share`: its parts shared with
    * the plans alike held already (most of a template's), for a deployment kept in the cache.
    */
-  function planOf(id: number, share: boolean): Template | undefined {
+  function planOf(id: number, share: boolean): Template {
     const row = selectCreated.get(id);
-    if (!row) return undefined;
+    // Written with the row in one transaction and never deleted: only a damaged database lacks it.
+    if (!row) throw new Error(`${refOf(id)} has no created event (its plan): run liftoff db check`);
     const parsed = (JSON.parse(row.data) as { plan: Template }).plan;
     const plan = share ? sharedParts(parsed) : parsed;
     planChars.set(plan, row.data.length);
@@ -288,7 +289,7 @@ export function createDeploymentsRepository({
     const d = JSON.parse(row.state) as Deployment;
     // The frozen plan never changes after creation: a newer revision shares the one already in memory,
     // else it comes from the `created` event (its parts shared with plans alike when it is kept).
-    d.plan = hit?.d.plan ?? planOf(id, keep)!;
+    d.plan = hit?.d.plan ?? planOf(id, keep);
     // A one-off look (start-up reconciliation reads every active deployment once): nothing is kept.
     if (!keep) return d;
     return remember(d, row.state.length);

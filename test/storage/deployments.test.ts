@@ -101,6 +101,17 @@ describe('the deployments repository', () => {
     expect(fresh.verify(d.id)).toEqual({ ok: true, ref: d.ref });
   });
 
+  it('a snapshot whose created event is missing (a damaged database) is refused by name, not read without a plan', () => {
+    const { repos, db } = withDeployment();
+    db.prepare(
+      `INSERT INTO deployments (id, ref, service, environment, version, status, channel_id, window_start, window_end, revision, state, created_at, updated_at)
+       SELECT 7, 'DEP-7', service, environment, version, status, channel_id, window_start, window_end, revision, state, created_at, updated_at
+       FROM deployments WHERE id = 1`,
+    ).run();
+    expect(() => repos.deployments.get(7)).toThrow('DEP-7 has no created event (its plan): run liftoff db check');
+    expect(repos.deployments.verify(7)).toMatchObject({ ok: false, ref: 'DEP-7' });
+  });
+
   it('db check names a snapshot that holds a plan again (only the created event holds it)', () => {
     const { repos, db, d } = withDeployment();
     db.prepare(`UPDATE deployments SET state = json_set(state, '$.plan', json('{}')) WHERE id = ?`).run(d.id);
