@@ -200,9 +200,7 @@ describe('slash command text arrives HTML-escaped', () => {
       channel: CHANNELS.deploys,
     });
     await h.settled();
-    const state = JSON.parse(
-      h.query<{ state: string }>('SELECT state FROM deployments WHERE id = ?', id)[0]!.state,
-    ) as { cancelled?: { reason: string } };
+    const state = storedState(h, id);
     expect(state.cancelled?.reason).toBe('moved: a < b & c > d');
     const shown = h.fake.messages(CHANNELS.deploys).map(textOf).join('\n');
     // Escaped once for mrkdwn (Slack shows "a < b & c > d"), never twice.
