@@ -31,6 +31,11 @@ describe('template placeholders', () => {
     expect(copy.phases[0]!.steps).not.toBe(plan.phases[0]!.steps);
     const e = createdEvent(inputFor(plan, { branch: 'hotfix/"x"' }), plan);
     expect(JSON.stringify(e.plan)).toContain('hotfix/\\"x\\"');
+    // The copy is what a read of the created event gives back: its JSON, a key left undefined absent.
+    const sparse = { ...plan, phases: [{ ...plan.phases[0]!, window: undefined }, ...plan.phases.slice(1)] };
+    const read = fillPlaceholders(sparse, { branch: 'release/2.14' });
+    expect(read).toStrictEqual(JSON.parse(JSON.stringify(read)));
+    expect('window' in read.phases[0]!).toBe(false);
   });
 
   it('show an unfilled one as a muted hint, never as raw brackets', () => {

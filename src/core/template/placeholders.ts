@@ -49,15 +49,26 @@ export function isOnlyPlaceholder(text: string): boolean {
 
 /**
  * A copy of the plan (a deployment's own, shared with nothing), with the placeholders the deployment
- * answers filled in: `[branch_name]` from its Branch field. Copied through its JSON, which the fill
- * needs anyway: the plan is stored as JSON, and one text serves both.
+ * answers filled in: `[branch_name]` from its Branch field. The copy is what the plan's JSON would
+ * give back (a key whose value is undefined is left out), made by walking the plan once: a
+ * start's round trip through `JSON.stringify` and `JSON.parse` took about a seventh of its CPU.
  */
 export function fillPlaceholders(plan: Template, values: { branch: string | null }): Template {
-  const json = JSON.stringify(plan);
   const branch = values.branch?.trim();
-  // Inside a JSON string: the branch escaped as one.
-  const filled = branch ? json.replace(BRANCH, () => JSON.stringify(branch).slice(1, -1)) : json;
-  return JSON.parse(filled) as Template;
+  const fill = branch
+    ? (text: string) => (text.includes('[') ? text.replace(BRANCH, () => branch) : text)
+    : (text: string) => text;
+  return copyFilling(plan, fill) as Template;
+}
+
+/** A deep copy of plain data (what a template is: parsed from YAML or Markdown), each string through `fill`. */
+function copyFilling(value: unknown, fill: (text: string) => string): unknown {
+  if (typeof value === 'string') return fill(value);
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : copyFilling(v, fill)));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = copyFilling(v, fill);
+  return out;
 }
 
 /** Replaces each placeholder left in `text` (escaped mrkdwn) by `hint(inner)`, a backticked one with its backticks. */
