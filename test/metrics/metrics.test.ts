@@ -46,8 +46,9 @@ describe('GET /metrics', () => {
     expect(m.value('liftoff_jobs', { kind: 'announcement', status: 'pending' })).toBe(pendingJobs);
     expect(m.value('liftoff_database_bytes')).toBeGreaterThan(0);
     expect(m.value('liftoff_process_resident_memory_bytes')).toBeGreaterThan(0);
-    // The event loop's lag is still served. How often it is sampled (every 100 ms: every 10 was most of an idle
-    // Liftoff's CPU) is no outcome a test can see here: `npm run bench` measures the idle CPU.
+    // The event loop's lag is still served. How often it is sampled (once a second: every 10 ms was most of an
+    // idle Liftoff's CPU, every 100 ms half of it) is no outcome a test can see here: `npm run bench` measures
+    // the idle CPU.
     expect(m.samples('liftoff_nodejs_eventloop_lag_p99_seconds')).toHaveLength(1);
   });
 
