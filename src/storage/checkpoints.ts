@@ -8,7 +8,7 @@ import { atSyncLevel } from './transaction.js';
 /** Syncs the database file to disk (`datasync` of its file); a caller may wrap it (tests hold it). */
 export type FileSync = (datasync: () => Promise<void>) => Promise<void>;
 
-/** How often to look whether the log should be copied into the database file. */
+/** How soon after a commit through `durability` to look whether the log should be copied into the database file. */
 const EVERY_MS = 1_000;
 /** Copied once this many rows were written since the last copy (a click writes 3 or 4), … */
 const CHANGES = 100;
@@ -24,7 +24,9 @@ const OFF = 0;
  * database file and syncs both files to disk inside that commit, on the event loop: 3–6 ms on a
  * quiet disk, 20–40 ms while something else writes, as long as the disk takes when it stalls, with
  * every request waiting. Here the connection makes none (`wal_autocheckpoint = 0`); once a hundred
- * rows were written (or anything, and 30 s passed), at most once a second:
+ * rows were written (or anything, and 30 s passed), looked at a second after a commit made through
+ * `durability` (what requests, the scheduler and the heartbeat write) and every 30 s whatever
+ * happens (a write made outside it), never while nothing is written:
  *
  * 1. a second connection opens a read transaction: its snapshot pins the log, which SQLite does not
  *    start afresh (overwriting it) while a reader may still need it;
@@ -50,7 +52,7 @@ const OFF = 0;
  */
 export function startCheckpoints(
   db: Db,
-  durability: Pick<Durability, 'durable'>,
+  durability: Pick<Durability, 'durable' | 'whenWritten'>,
   {
     fileSync = (datasync) => datasync(),
     fileSyncNow = () => {
@@ -62,6 +64,7 @@ export function startCheckpoints(
       }
     },
     everyMs = EVERY_MS,
+    idleEveryMs = AT_LEAST_EVERY_MS,
     maxLogPages = MAX_LOG_PAGES,
     now = Date.now,
     onError = () => undefined,
@@ -69,7 +72,10 @@ export function startCheckpoints(
     fileSync?: FileSync;
     /** Syncs the database file on the event loop: only when `fileSync` failed after pages were copied. */
     fileSyncNow?: () => void;
+    /** How soon after a commit through `durability` to look. */
     everyMs?: number;
+    /** How often to look whatever is written (what is written outside `durability`). */
+    idleEveryMs?: number;
     maxLogPages?: number;
     now?: () => number;
     onError?: (error: unknown) => void;
@@ -146,6 +152,7 @@ export function startCheckpoints(
         // SQLite's own from now on (both syncs, on the event loop): safe, as before.
         stopped = true;
         clearInterval(timer);
+        clearTimeout(soon);
         const h = handle;
         handle = null;
         void h?.then((f) => f.close()).catch(() => undefined);
@@ -158,11 +165,25 @@ export function startCheckpoints(
     return running;
   }
 
-  const timer = setInterval(() => {
+  /** Copies the log when a hundred rows were written since the last copy, or anything and 30 s passed. */
+  function look(): void {
     if (stopped || running) return;
     const written = changes.get()! - copied.changes;
     if (written >= CHANGES || (written > 0 && now() - copied.at >= AT_LEAST_EVERY_MS)) void run();
-  }, everyMs);
+  }
+  // A look `everyMs` after a commit through `durability`, and none while nothing is written: a timer
+  // that looked every second woke an idle process for nothing (a third of its CPU once the event
+  // loop's delay was sampled once a second). Writes made outside it are looked at every `idleEveryMs`.
+  let soon: NodeJS.Timeout | undefined;
+  durability.whenWritten(() => {
+    if (soon || stopped) return;
+    soon = setTimeout(() => {
+      soon = undefined;
+      look();
+    }, everyMs);
+    soon.unref();
+  });
+  const timer = setInterval(look, idleEveryMs);
   timer.unref();
 
   return {
@@ -171,6 +192,7 @@ export function startCheckpoints(
     async stop(): Promise<void> {
       stopped = true;
       clearInterval(timer);
+      clearTimeout(soon);
       await running;
       // A reader left holding the log ends its read transaction as it closes; the database's close then
       // checkpoints, syncs included.

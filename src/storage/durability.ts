@@ -27,6 +27,8 @@ export function createDurability(db: Db, logSync: LogSync = (datasync) => datasy
   const turn = takingTurns();
   /** Who waits for which commit to be on disk, oldest first: each is told after the sync that covers it. */
   const waiting: Array<{ mine: number; done: () => void; failed: (e: unknown) => void }> = [];
+  /** Told after each deferred commit (the checkpoints look at the log soon after one). */
+  let onWritten: () => void = () => undefined;
 
   async function syncAll(): Promise<void> {
     try {
@@ -57,6 +59,7 @@ export function createDurability(db: Db, logSync: LogSync = (datasync) => datasy
       return withoutDiskSync(db, write);
     } finally {
       written++;
+      onWritten();
     }
   }
 
@@ -100,6 +103,10 @@ export function createDurability(db: Db, logSync: LogSync = (datasync) => datasy
       } finally {
         await durable();
       }
+    },
+    /** `listener` is told after each commit made through `deferred` or `synced` (one listener: the checkpoints'). */
+    whenWritten(listener: () => void): void {
+      onWritten = listener;
     },
     /** Closes the log's file handle (at stop, before the database closes). */
     async close(): Promise<void> {

@@ -125,11 +125,11 @@ describe('checkpoints off the event loop', () => {
     await checkpoints.stop();
   });
 
-  it('copies once a hundred rows were written, or anything and 30 s passed, looking every `everyMs`', async () => {
+  it('copies once a hundred rows were written, or anything and 30 s passed, looking every `idleEveryMs`', async () => {
     const file = temp.file();
     const db = temp.open(file);
     let now = 0;
-    const checkpoints = startCheckpoints(db, createDurability(db), { everyMs: 2, now: () => now });
+    const checkpoints = startCheckpoints(db, createDurability(db), { everyMs: 2, idleEveryMs: 2, now: () => now });
     const write = pages(db);
     const dbBefore = size(file);
     write(99);
@@ -140,6 +140,22 @@ describe('checkpoints off the event loop', () => {
     const afterTime = size(file);
     write(100);
     await until(() => size(file) > afterTime);
+    await checkpoints.stop();
+  });
+  it('looks soon after a commit through durability, and otherwise only every `idleEveryMs`: an idle process sleeps', async () => {
+    const file = temp.file();
+    const db = temp.open(file);
+    const durability = createDurability(db);
+    const checkpoints = startCheckpoints(db, durability, { everyMs: 2, idleEveryMs: 3_600_000 });
+    const write = pages(db);
+    const dbBefore = size(file);
+    // Written outside durability: nothing looks until the idle look, an hour away.
+    write(150);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(size(file)).toBe(dbBefore);
+    // One commit through it: a look 2 ms later finds the 151 rows and copies them.
+    durability.deferred(() => write(1));
+    await until(() => size(file) > dbBefore);
     await checkpoints.stop();
   });
 });
