@@ -340,7 +340,7 @@ export function createDeploymentsRepository({
         const recorded = { ...event, actor, at };
         const d = initialState(nextId.get()!.id, recorded);
         const size = save(d, at, 'new');
-        // The plan is counted as a read from the `created` event counts it (`planOf`).
+        // The plan counts by its `created` event's length, as a read of it counts (`planOf`).
         planChars.set(d.plan, append(d, recorded, 1, GENESIS).chars);
         return remember(d, size);
       },
