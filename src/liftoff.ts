@@ -22,6 +22,7 @@ import {
   createPlanner,
   createScheduler,
   startTicking,
+  tickWhenQuiet,
   timingsFrom,
   wakeAtNextDue,
   type Scheduler,
@@ -150,6 +151,14 @@ export async function startLiftoff({
     },
   );
   const acks = watchAcks(slack.app, { onAcked: ackTimer(metrics) });
+  // The notices a change planned (due now) are claimed once the requests waiting are answered (cron.ts).
+  const ticksAfterAcks = tickWhenQuiet(
+    () => acks.quiet(),
+    () => scheduler.tick(),
+  );
+  const tickSoon = () => {
+    if (autoTick) ticksAfterAcks.ask();
+  };
   try {
     // A token Slack refuses stops the start; an unreachable Slack does not (/readyz says so until it answers).
     await health.watchSlack(slack);
@@ -181,13 +190,14 @@ export async function startLiftoff({
   const service = createDeploymentService({
     repos,
     clock,
-    // The messages and hook calls a change promises are planned in its transaction; a tick sends what is due at
-    // once. A change that planned nothing (most clicks) sets off no tick: the cron's and the wake-up's find the rest.
+    // The messages and hook calls a change promises are planned in its transaction; a tick sends what is due
+    // once the requests waiting are answered. A change that planned nothing (most clicks) sets off no tick: the
+    // cron's and the wake-up's find the rest.
     withinChange: (d, events, now) => {
       const planned = planJobs(d, events, now);
       // A cancelled deployment releases the hand locks it allowed its people to take.
       rollback.releaseTakenVia(d, events, now);
-      if (planned && autoTick) setImmediate(() => void scheduler.tick());
+      if (planned) tickSoon();
     },
     policyFor: withPipelines(teamPolicy(setup.team, userGroups.expand), setup.team.pipelines),
     // Redraw after the current request has been acknowledged, and once the change is on disk (a button's
@@ -221,9 +231,7 @@ export async function startLiftoff({
     repos,
     clock,
     service,
-    onPlanned: () => {
-      if (autoTick) setImmediate(() => void scheduler.tick());
-    },
+    onPlanned: tickSoon,
   });
   const rollback = createRollbackService({
     repos,
@@ -270,7 +278,7 @@ export async function startLiftoff({
   });
   const drain = async () => {
     do {
-      await Promise.allSettled([...inFlight, ...redrawsAfterDisk]);
+      await Promise.allSettled([...inFlight, ...redrawsAfterDisk, ticksAfterAcks.waiting()]);
       // Redraws start on the next turn of the event loop (after the acknowledgement).
       await new Promise((resolve) => setImmediate(resolve));
       await sync.idle();
@@ -282,7 +290,7 @@ export async function startLiftoff({
       await sync.idle();
       // Who is in which channel, asked again in the background by a list or App Home.
       await access.idle();
-    } while (inFlight.size || redrawsAfterDisk.size);
+    } while (inFlight.size || redrawsAfterDisk.size || ticksAfterAcks.waiting());
   };
 
   api.serve(
@@ -312,7 +320,7 @@ export async function startLiftoff({
           ],
           now,
         );
-        if (autoTick) setImmediate(() => void scheduler.tick());
+        tickSoon();
       },
     }),
   );

@@ -54,3 +54,25 @@ export function wakeAtNextDue(tick: () => Promise<void>, nextDueIn: () => number
     },
   };
 }
+
+/**
+ * The tick a change asks for (the notices it planned are due now), once the requests waiting for
+ * their acknowledgement are answered (`quiet`): a form's announcement is claimed and sent after the
+ * burst of forms it came in, not between their answers, as its card is drawn after them. Asks made
+ * while one waits share it; one made once its tick has started waits for the next quiet.
+ */
+export function tickWhenQuiet(quiet: () => Promise<void>, tick: () => Promise<void>) {
+  let asked: Promise<void> | null = null;
+  return {
+    ask(): void {
+      asked ??= quiet().then(() => {
+        asked = null;
+        void tick();
+      });
+    },
+    /** The ask waiting for quiet, if any (a drain waits for it; the tick's own work is the scheduler's). */
+    waiting(): Promise<void> | null {
+      return asked;
+    },
+  };
+}

@@ -1,3 +1,3 @@
-export { startTicking, wakeAtNextDue } from './cron.js';
+export { startTicking, tickWhenQuiet, wakeAtNextDue } from './cron.js';
 export { createPlanner, timingsFrom } from './planner.js';
 export { createScheduler, type Scheduler } from './scheduler.js';

@@ -1,5 +1,7 @@
+import type { App } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { wakeAtNextDue } from '../../src/scheduler/cron.js';
+import { tickWhenQuiet, wakeAtNextDue } from '../../src/scheduler/cron.js';
+import { watchAcks } from '../../src/slack/acks.js';
 
 /** A wake-up whose tick records when it ran and arms again, as the scheduler's does after each claim. */
 function wakeWith(nextDueIn: () => number | null) {
@@ -56,5 +58,39 @@ describe('the wake-up between cron ticks', () => {
       expect(ticks).toEqual([]);
       wake.stop();
     }
+  });
+});
+
+describe('the tick a change asks for', () => {
+  type Event = Parameters<App['processEvent']>[0];
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+  };
+
+  it('runs once the burst of requests it came in is answered, once for all of their asks', async () => {
+    const order: string[] = [];
+    const form = () => ({ body: {}, ack: async () => void order.push('answered') }) as unknown as Event;
+    // Each form's write plans its announcement (due now) and asks for a tick; its answer waits for the disk.
+    const app = {
+      processEvent: async (event: Event) => {
+        ticks.ask();
+        await turns(2);
+        await event.ack();
+      },
+    } as unknown as App;
+    const acks = watchAcks(app, { lullMs: 0 });
+    const ticks = tickWhenQuiet(
+      () => acks.quiet(60_000),
+      async () => void order.push('tick'),
+    );
+    await Promise.all(Array.from({ length: 5 }, () => app.processEvent(form())));
+    await turns(3);
+    expect(order).toEqual([...Array(5).fill('answered'), 'tick']);
+    expect(ticks.waiting()).toBeNull();
+    // Asked again once quiet: a tick of its own, at once.
+    ticks.ask();
+    await turns(1);
+    expect(order.at(-1)).toBe('tick');
+    expect(order.filter((o) => o === 'tick')).toHaveLength(2);
   });
 });
