@@ -1,8 +1,9 @@
 /**
  * The interactive scenarios, each sent to the baseline and then to Liftoff with the same signed
  * bodies: `/deploy help`, the start form's submission, approvals and checklist clicks at 1 and 20
- * concurrent users; then a storm of 50 clicks on one message within a second. Between scenarios the
- * fake's rate windows start afresh and Liftoff is left to finish its Slack work.
+ * concurrent users; then a storm of 50 clicks on one message within a second, and the start form at
+ * 20 users again in warm rounds. Between scenarios the fake's rate windows start afresh and Liftoff
+ * is left to finish its Slack work.
  */
 import { performance } from 'node:perf_hooks';
 import { ActionId, encodeRef } from '../src/slack/ids.js';
@@ -24,9 +25,13 @@ import {
   SLACK_LIMITS,
   submitRequest,
   timeUntil,
+  type LoadResult,
   type Prepared,
   type Reader,
 } from './workspace.js';
+
+/** What a load's answers were. */
+type Answers = Pick<LoadResult, 'latencies' | 'failed'>;
 
 export interface LatencyRow {
   scenario: string;
@@ -134,6 +139,15 @@ export async function runInteractive(o: InteractiveOptions): Promise<Interactive
     const finalStateMs = finalState ? await timeUntil(finalState) : undefined;
     const settledMs = await quiet(fake);
     const lCpu = liftoff.cpuMs() - l0;
+    const row = latencyRow(name, users, l, b);
+    log(
+      `  ${name} ×${requests.length} at ${users}: p50 ${row.liftoff.p50.toFixed(1)} ms (baseline ${row.baseline.p50.toFixed(1)}), p99 ${row.liftoff.p99.toFixed(1)} ms (baseline ${row.baseline.p99.toFixed(1)}), Slack settled after ${(settledMs / 1000).toFixed(1)} s`,
+    );
+    return { from, lCpu, lCpuDuring, bCpu, count: requests.length, finalStateMs };
+  }
+
+  /** A row of the acknowledgements' table: both servers' answers to the same requests. */
+  function latencyRow(name: string, users: number, l: Answers, b: Answers): LatencyRow {
     const row: LatencyRow = {
       scenario: name,
       users,
@@ -147,10 +161,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<Interactive
       max: ratio(row.liftoff.max, row.baseline.max),
     };
     latency.push(row);
-    log(
-      `  ${name} ×${requests.length} at ${users}: p50 ${row.liftoff.p50.toFixed(1)} ms (baseline ${row.baseline.p50.toFixed(1)}), p99 ${row.liftoff.p99.toFixed(1)} ms (baseline ${row.baseline.p99.toFixed(1)}), Slack settled after ${(settledMs / 1000).toFixed(1)} s`,
-    );
-    return { from, lCpu, lCpuDuring, bCpu, count: requests.length, finalStateMs };
+    return row;
   }
 
   const addEconomy = (action: string, s: { from: number; count: number }, extra: Partial<EconomyRow> = {}) => {
@@ -188,14 +199,19 @@ export async function runInteractive(o: InteractiveOptions): Promise<Interactive
   // there, every form of a scenario went to one channel, whose pace of a message a second then made
   // six forms take 39 s to post and twenty outlast the two-minute wait).
   let opened = 0;
-  for (const [users, count] of formCounts) {
+  /** `count` start forms, opened one by one (not timed), each in the next deploy channel. */
+  async function openForms(count: number, name: (i: number) => string) {
     const forms = [];
     for (let i = 0; i < count; i++) {
       const channel = BENCH_CHANNELS[opened++ % BENCH_CHANNELS.length]!;
-      const f = await openStartForm(fake, liftoff.client, channel, `svc-${users}-${i}`);
+      const f = await openStartForm(fake, liftoff.client, channel, name(i));
       if (f) forms.push(f);
     }
     await quiet(fake, 500);
+    return forms;
+  }
+  for (const [users, count] of formCounts) {
+    const forms = await openForms(count, (i) => `svc-${users}-${i}`);
     const s = await scenario(
       'form submission',
       users,
@@ -329,6 +345,34 @@ export async function runInteractive(o: InteractiveOptions): Promise<Interactive
   log(
     `  ${e.byMethod['chat.update'] ?? 0} chat.update, ${e.rateLimited} answered 429, final after ${finalStateMs.toFixed(0)} ms`,
   );
+  // The start form again at 20 users, warm: the burst above is the first twenty forms the process
+  // answers at once (their code compiles then). Rounds of twenty, each sent to the baseline and then
+  // to Liftoff, each waiting for Liftoff's posts; one row over all of them. Their deployments are
+  // not clicked (the scenarios above are done).
+  log('start form, warm rounds');
+  const warm = { l: { latencies: [] as number[], failed: 0 }, b: { latencies: [] as number[], failed: 0 } };
+  const formRounds = n(3, 1);
+  for (let r = 0; r < formRounds; r++) {
+    const forms = await openForms(20, (i) => `svc-warm-${r}-${i}`);
+    fake.limitRates(SLACK_LIMITS);
+    const { b, l } = await bothAnswer(
+      forms.map((f) => submitRequest(fake, f)),
+      20,
+    );
+    for (const [into, from] of [
+      [warm.l, l],
+      [warm.b, b],
+    ] as const) {
+      into.latencies.push(...from.latencies);
+      into.failed += from.failed;
+    }
+    await quiet(fake);
+  }
+  const warmRow = latencyRow(`form submission, warm (${formRounds} rounds of 20)`, 20, warm.l, warm.b);
+  log(
+    `  ${warmRow.scenario}: p50 ${warmRow.liftoff.p50.toFixed(1)} ms (baseline ${warmRow.baseline.p50.toFixed(1)}), p99 ${warmRow.liftoff.p99.toFixed(1)} ms (baseline ${warmRow.baseline.p99.toFixed(1)})`,
+  );
+
   return {
     latency,
     economy: econ,
