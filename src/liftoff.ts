@@ -58,7 +58,8 @@ export interface StartOptions {
   /** Where log lines go (stdout by default). */
   writeLog?: (line: string) => void;
   /**
-   * Run the scheduler on its cron tick and right after each change (default true).
+   * Run the scheduler on its cron tick and after each change that planned something, once the
+   * requests waiting are answered (default true).
    * Tests turn it off and drive `scheduler.tick()` with a fake clock.
    */
   autoTick?: boolean;

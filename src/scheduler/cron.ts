@@ -1,6 +1,9 @@
 import { schedule } from 'node-cron';
 
-/** Every 15 seconds: due jobs wait at most that long (a change that planned a notice also ticks, once the requests waiting are answered). */
+/**
+ * Every 15 seconds: due jobs wait at most that long (a change that planned a notice also ticks, once
+ * the requests waiting are answered).
+ */
 export const TICK_EVERY = '*/15 * * * * *';
 
 /**

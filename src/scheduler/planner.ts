@@ -32,7 +32,10 @@ export function createPlanner({
   /** The interval of the health checks during the monitoring window (`health_check_settings.every_minutes`). */
   healthChecksEvery?: (d: Deployment) => number | null;
 }) {
-  /** Returns whether the change planned, moved or cancelled any job (a tick then sends what is due at once). */
+  /**
+   * Returns whether the change planned, moved or cancelled any job (a tick then sends what is due,
+   * once the requests waiting are answered).
+   */
   return (d: Deployment, events: DeploymentEvent[], now: number): boolean => {
     const firstSeq = d.revision - events.length + 1;
     const plan = planChange(d, events, firstSeq, now, timingsFor(d), hooksFor(d), healthChecksEvery(d));
