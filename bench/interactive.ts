@@ -141,10 +141,14 @@ export async function runInteractive(o: InteractiveOptions): Promise<Interactive
     const lCpu = liftoff.cpuMs() - l0;
     const row = latencyRow(name, users, l, b);
     log(
-      `  ${name} ×${requests.length} at ${users}: p50 ${row.liftoff.p50.toFixed(1)} ms (baseline ${row.baseline.p50.toFixed(1)}), p99 ${row.liftoff.p99.toFixed(1)} ms (baseline ${row.baseline.p99.toFixed(1)}), Slack settled after ${(settledMs / 1000).toFixed(1)} s`,
+      `  ${name} ×${requests.length} at ${users}: ${figures(row)}, Slack settled after ${(settledMs / 1000).toFixed(1)} s`,
     );
     return { from, lCpu, lCpuDuring, bCpu, count: requests.length, finalStateMs };
   }
+
+  /** A row's p50 and p99, Liftoff's beside the baseline's, for the progress lines. */
+  const figures = (row: LatencyRow) =>
+    `p50 ${row.liftoff.p50.toFixed(1)} ms (baseline ${row.baseline.p50.toFixed(1)}), p99 ${row.liftoff.p99.toFixed(1)} ms (baseline ${row.baseline.p99.toFixed(1)})`;
 
   /** A row of the acknowledgements' table: both servers' answers to the same requests. */
   function latencyRow(name: string, users: number, l: Answers, b: Answers): LatencyRow {
@@ -359,19 +363,19 @@ export async function runInteractive(o: InteractiveOptions): Promise<Interactive
       forms.map((f) => submitRequest(fake, f)),
       20,
     );
-    for (const [into, from] of [
-      [warm.l, l],
-      [warm.b, b],
-    ] as const) {
-      into.latencies.push(...from.latencies);
-      into.failed += from.failed;
-    }
+    warm.l.latencies.push(...l.latencies);
+    warm.l.failed += l.failed;
+    warm.b.latencies.push(...b.latencies);
+    warm.b.failed += b.failed;
     await quiet(fake);
   }
-  const warmRow = latencyRow(`form submission, warm (${formRounds} rounds of 20)`, 20, warm.l, warm.b);
-  log(
-    `  ${warmRow.scenario}: p50 ${warmRow.liftoff.p50.toFixed(1)} ms (baseline ${warmRow.baseline.p50.toFixed(1)}), p99 ${warmRow.liftoff.p99.toFixed(1)} ms (baseline ${warmRow.baseline.p99.toFixed(1)})`,
+  const warmRow = latencyRow(
+    `form submission, warm (${formRounds} round${formRounds === 1 ? '' : 's'} of 20)`,
+    20,
+    warm.l,
+    warm.b,
   );
+  log(`  ${warmRow.scenario}: ${figures(warmRow)}`);
 
   return {
     latency,
