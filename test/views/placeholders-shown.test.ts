@@ -1,15 +1,18 @@
 /**
  * A blank the template left (`[…]`) never shows raw: not in the modals (rollback confirmation,
- * evidence, failed step, start form) nor in the summary report's timeline. Text shows it as a
+ * evidence, failed step, start form), the summary report's timeline, an override's note of what
+ * the gate lacked, nor the preparation reminder's list of who owes what. Text shows it as a
  * muted hint (`_✎ …_`), plain text as `✎ …`.
  */
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/core/deployment/events.js';
+import { gateReport } from '../../src/core/deployment/gates.js';
 import { DEFAULT_TIMINGS } from '../../src/core/schedule/index.js';
 import { itemsOfStage } from '../../src/core/template/items.js';
 import { hasPlaceholder } from '../../src/core/template/placeholders.js';
 import type { Template } from '../../src/core/template/schema.js';
 import { evidenceModal, failStepModal, startModal } from '../../src/slack/views/modals/index.js';
+import { renderDeployment } from '../../src/slack/views/deployment/index.js';
 import { rollbackModal } from '../../src/slack/views/modals/rollback.js';
 import { renderNotice } from '../../src/slack/views/notices/index.js';
 import { builtInTemplates, created, LATE, play, T0, USERS } from './fixtures.js';
@@ -84,6 +87,32 @@ describe.each(['standard-release', 'deployment-task'])('the %s seed’s blanks',
     });
     for (const m of [report, ...(report.more ?? [])]) expect(raw(m.blocks)).toEqual([]);
     expect(allTextOf(report.blocks)).toContain('confirmed “Run _✎ script name_ on _✎ host_”');
+  });
+});
+
+describe.each(['standard-release', 'deployment-task'])('the %s seed’s blanks, in what a closed gate lists', (id) => {
+  const plan = blanks(id);
+  const fresh = created(plan);
+  // The role with a blank label comes first in what the start gate lacks, then the open items.
+  const missing = gateReport(fresh, 'start').missing;
+
+  it('never show raw in an override’s note of what the gate lacked', () => {
+    const overridden = play(fresh, [{ type: 'gate_overridden', gate: 'start', reason: 'Hotfix', missing }]);
+    const note = renderDeployment(overridden, T0).find((m) => m.key === 'note:override:start')!;
+    expect(raw(note.blocks)).toEqual([]);
+    expect(note.text).toContain('• _✎ Approver role_ approval');
+  });
+
+  it('never show raw in the preparation reminder’s list of who owes what', () => {
+    const reminder = renderNotice({
+      job: { kind: 'personal_reminder', dueAt: T0, payload: { target: 'thread' } },
+      d: fresh,
+      events: [],
+      now: T0,
+      timings: DEFAULT_TIMINGS,
+    });
+    expect(raw(reminder.blocks)).toEqual([]);
+    expect(allTextOf(reminder.blocks)).toContain('the _✎ Approver role_ approval');
   });
 });
 

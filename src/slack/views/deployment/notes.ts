@@ -1,6 +1,6 @@
 import type { Deployment } from '../../../core/deployment/types.js';
 import { section } from '../blocks.js';
-import { clip, firstFew, mention } from '../format.js';
+import { clip, firstFew, hinted, mention } from '../format.js';
 import type { SlackMessage } from './message.js';
 import { gateName } from './gate.js';
 import { roomFailedNote } from './room.js';
@@ -18,7 +18,7 @@ export function renderNotes(d: Deployment): SlackMessage[] {
   const notes: Array<{ at: number; key: string; text: string }> = [];
   for (const o of d.overrides) {
     const lacked = o.missing.length
-      ? `\nIt was missing:\n${firstFew(o.missing, 5, (m) => `• ${clip(m, 150)}`).join('\n')}`
+      ? `\nIt was missing:\n${firstFew(o.missing, 5, (m) => `• ${hinted(clip(m, 150))}`).join('\n')}`
       : '';
     notes.push({
       at: o.at,

@@ -2,7 +2,7 @@ import { gateReport, requiredRoles } from '../../../core/deployment/gates.js';
 import { FRESH_MS } from '../../../core/schedule/plan.js';
 import type { Deployment } from '../../../core/deployment/types.js';
 import { section } from '../blocks.js';
-import { clip, formatDuration, joinLines, mention, mentions, slackDate } from '../format.js';
+import { clip, formatDuration, hinted, joinLines, mention, mentions, slackDate } from '../format.js';
 import { plainTitle, threadHint, title, windowText, type Notice, type NoticeInput } from './common.js';
 
 /**
@@ -66,13 +66,14 @@ export function personalReminder({ d, now }: NoticeInput): Notice {
   const lines: string[] = [];
   for (const role of requiredRoles(d)) {
     if (d.approvals[role]?.decision === 'approved') continue;
-    const label = clip(d.plan.approvals.find((a) => a.role === role)?.label ?? role, 75);
+    const label = hinted(clip(d.plan.approvals.find((a) => a.role === role)?.label ?? role, 75));
     const named = d.approvers[role] ?? [];
     lines.push(`• ${named.length ? mentions(named, MENTIONED_PER_ROLE) : '_nobody named_'}: the ${label} approval`);
   }
   // The gate lists the roles first (one line each, as above), then the open pre-deployment items.
   const missing = gateReport(d, 'start').missing;
-  const items = missing.slice(lines.length).map((l) => clip(l, 200));
+  // The template's blanks as hints, as the gate on the card shows them (no raw `[placeholder]`).
+  const items = missing.slice(lines.length).map((l) => hinted(clip(l, 200)));
   if (items.length) {
     const n = `${items.length} pre-deployment ${items.length === 1 ? 'item' : 'items'}`;
     lines.push(`• ${mention(d.deployerId)}: ${n}\n${joinLines(items, 2000, '\u2003◦ ')}`);
