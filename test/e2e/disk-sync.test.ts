@@ -19,8 +19,10 @@ function diskSwitch() {
   let open = () => {};
   let asked = Promise.resolve();
   let ask = () => {};
+  let calls = 0;
   return {
     logSync: async (datasync: () => Promise<void>) => {
+      calls++;
       if (gate) {
         ask();
         await gate;
@@ -32,6 +34,8 @@ function diskSwitch() {
       asked = new Promise((r) => (ask = r));
     },
     asked: () => asked,
+    /** How many syncs were asked for so far. */
+    calls: () => calls,
     release() {
       gate = null;
       open();
@@ -91,6 +95,24 @@ describe('a change is shown only once it is on disk', () => {
     disk.release();
     await h.settled();
     expect(textOf(h.fake.message(CHANNELS.deploys, message.ts)!)).toMatch(new RegExp(`✅[^\\n]*<@${PEOPLE.qa}>`));
+  });
+
+  it('a burst of clicks is synced once, after the last is answered: no sync a click', async () => {
+    const { id } = await startDeployment(h);
+    const items = itemsOfStage(stateOf(id).plan, 'pre')
+      .filter((p) => !p.item.evidence)
+      .slice(0, 5);
+    expect(items).toHaveLength(5);
+    await h.settled();
+
+    const before = disk.calls();
+    const clicks = items.map((item) => click(PEOPLE.qa, ActionId.confirmItem, { d: id, k: item.key }).res);
+    for (const res of await Promise.all(clicks)) expect(res.status).toBe(200);
+    await h.settled();
+    expect(disk.calls() - before).toBe(1);
+    for (const item of items) expect(stateOf(id).items[item.key]).toMatchObject({ state: 'done', by: PEOPLE.qa });
+    const shown = textOf(h.fake.messages(CHANNELS.deploys).find((m) => textOf(m).includes(items[0]!.item.text))!);
+    expect(shown.match(new RegExp(`✅[^\\n]*<@${PEOPLE.qa}>`, 'g'))).toHaveLength(5);
   });
 
   it('a refused click is answered once its refusal’s record is on disk', async () => {

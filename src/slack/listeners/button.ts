@@ -49,10 +49,15 @@ export function onButton(
   app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, context }) => {
     let acked: Promise<void> | undefined;
     // A button's acknowledgement shows the person nothing (the redraw shows the change): it is sent once the
-    // change is committed. Whatever is shown after it waits until the change is on disk.
+    // change is committed. Whatever is shown after it waits until the change is on disk (`beforeShowing`); a
+    // press that shows nothing more asks for no sync of its own: its redraw waits for one, and one sync
+    // covers every change made before it (a burst of clicks shares it).
     const ackOnce = async () => {
       acked ??= ack();
       await acked;
+    };
+    const beforeShowing = async () => {
+      await ackOnce();
       if (o.ackAfter) await deps.durability.durable();
     };
     if (!o.ackAfter) await ackOnce();
@@ -61,13 +66,16 @@ export function onButton(
     const log = deps.logger.child({ user: body.user.id, deploymentId: ref?.d, action: actionId });
     try {
       const run = (r: ActionRef) => () =>
-        handle({ ref: r, user: body.user.id, triggerId: body.trigger_id, where, log, ack: ackOnce });
+        handle({ ref: r, user: body.user.id, triggerId: body.trigger_id, where, log, ack: beforeShowing });
       const result = !ref ? 'stale' : await (o.ackAfter ? deps.durability.deferred(run(ref)) : run(ref)());
       await ackOnce();
-      if (result === 'stale') await tell(deps.client, where, STALE_BUTTON, log);
+      if (result === 'stale') {
+        await beforeShowing();
+        await tell(deps.client, where, STALE_BUTTON, log);
+      }
     } catch (error) {
       // A refusal is recorded before it is answered: the answer waits for that record to be on disk.
-      await ackOnce();
+      await beforeShowing();
       if (context.retryNum && o.quietOnRetry && (error as { code?: string }).code === o.quietOnRetry) return;
       await tell(deps.client, where, presentError(error, log), log);
     }
