@@ -97,7 +97,7 @@ describe('a change is shown only once it is on disk', () => {
     expect(textOf(h.fake.message(CHANNELS.deploys, message.ts)!)).toMatch(new RegExp(`✅[^\\n]*<@${PEOPLE.qa}>`));
   });
 
-  it('a burst of clicks is synced once, after the last is answered: no sync a click', async () => {
+  it('a burst of clicks shares a sync, asked once they are answered: not one a click', async () => {
     const { id } = await startDeployment(h);
     const items = itemsOfStage(stateOf(id).plan, 'pre')
       .filter((p) => !p.item.evidence)
@@ -109,7 +109,12 @@ describe('a change is shown only once it is on disk', () => {
     const clicks = items.map((item) => click(PEOPLE.qa, ActionId.confirmItem, { d: id, k: item.key }).res);
     for (const res of await Promise.all(clicks)) expect(res.status).toBe(200);
     await h.settled();
-    expect(disk.calls() - before).toBe(1);
+    // One sync, asked once the burst is answered (a click used to ask for its own: five). A stall of the
+    // machine of over 10 ms between two of the clicks would let a redraw ask for one mid-burst: fewer
+    // syncs than clicks is what must hold.
+    const syncs = disk.calls() - before;
+    expect(syncs).toBeGreaterThanOrEqual(1);
+    expect(syncs).toBeLessThan(items.length);
     for (const item of items) expect(stateOf(id).items[item.key]).toMatchObject({ state: 'done', by: PEOPLE.qa });
     const shown = textOf(h.fake.messages(CHANNELS.deploys).find((m) => textOf(m).includes(items[0]!.item.text))!);
     expect(shown.match(new RegExp(`✅[^\\n]*<@${PEOPLE.qa}>`, 'g'))).toHaveLength(5);
