@@ -130,6 +130,8 @@ describe('one event, one message', () => {
     expect(textOf(h.fake.message(CHANNELS.deploys, parentTsOf(h, id))!)).toMatch(
       /✅ Completed\* · ▰{10} 100% \(\d+\/\d+ required/,
     );
+    // Every required item confirmed: nothing is said to be left unconfirmed.
+    expect(textOf(h.fake.message(CHANNELS.deploys, parentTsOf(h, id))!)).not.toContain('left unconfirmed');
     // Nothing stale: no button anywhere in the thread, no placeholder branch.
     for (const m of threadOfId(id)) expect(actionable(m), whatIs(m)).toEqual([]);
     expect(threadOfId(id).map(textOf).join('\n')).not.toContain('[branch_name]');

@@ -27,6 +27,15 @@ describe('format', () => {
     );
   });
 
+  it('says how many required items a deployment completed through an override left unconfirmed', () => {
+    expect(progressBar({ done: 19, total: 46, failed: 0, percent: 100, optionalDone: 0, optionalTotal: 0 })).toBe(
+      '▰▰▰▰▰▰▰▰▰▰ 100% (19/46 required) · 27 left unconfirmed',
+    );
+    expect(progressBar({ done: 46, total: 46, failed: 0, percent: 100, optionalDone: 0, optionalTotal: 0 })).toBe(
+      '▰▰▰▰▰▰▰▰▰▰ 100% (46/46 required)',
+    );
+  });
+
   it('clips escaped text without breaking an entity', () => {
     expect(clip('a & b', 100)).toBe('a &amp; b');
     expect(clip('&&&&', 12)).toBe('&amp;&amp;…');

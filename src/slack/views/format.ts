@@ -41,11 +41,16 @@ export function mentions(userIds: readonly string[], max = 5): string {
   return userIds.length > max ? `${shown} and ${userIds.length - max} more` : shown;
 }
 
-/** "▰▰▰▰▱▱▱▱▱▱ 40% (12/30 required · optional 1/4)", with the failed count when there is one. */
+/**
+ * "▰▰▰▰▱▱▱▱▱▱ 40% (12/30 required · optional 1/4)", with the failed count when there is one. A
+ * deployment completed reads 100 % whatever an override let through; the required items it left
+ * unconfirmed are then said beside it, so the bar never reads as every check done when it was not.
+ */
 export function progressBar(p: Progress, width = 10): string {
   const filled = Math.min(width, Math.round((p.percent * width) / 100));
   const bar = '▰'.repeat(filled) + '▱'.repeat(width - filled);
-  return `${bar} ${p.percent}% (${progressCounts(p)})${p.failed ? ` · ${p.failed} failed` : ''}`;
+  const unconfirmed = p.percent === 100 && p.done < p.total ? ` · ${p.total - p.done} left unconfirmed` : '';
+  return `${bar} ${p.percent}% (${progressCounts(p)})${p.failed ? ` · ${p.failed} failed` : ''}${unconfirmed}`;
 }
 
 /** "12/30 required · optional 1/4": required items make the percentage, optional ones are shown apart. */
