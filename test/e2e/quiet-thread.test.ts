@@ -6,6 +6,7 @@
  * message by its key) and counted per place.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { progressOf } from '../../src/core/deployment/progress.js';
 import { itemsOfStage } from '../../src/core/template/items.js';
 import { hasPlaceholder } from '../../src/core/template/placeholders.js';
 import { ActionId } from '../../src/slack/ids.js';
@@ -336,5 +337,14 @@ describe('one event, one message', () => {
     const said = threadOfId(id).filter((m) => textOf(m).includes('test run'));
     expect(said.map(whatIs)).toEqual(['note', 'note']);
     expect(said.map(textOf)).toEqual([expect.stringContaining('asks to override'), expect.stringContaining('granted')]);
+  });
+
+  it('a deployment completed through overridden gates: its card says beside the 100 % how many required items it left unconfirmed', async () => {
+    const { id } = await completed(h);
+    const p = progressOf(stateOf(h, id));
+    expect(p.done).toBeLessThan(p.total);
+    const card = textOf(h.fake.message(CHANNELS.deploys, parentTsOf(h, id))!);
+    expect(card).toContain(`100% (${p.done}/${p.total} required`);
+    expect(card).toContain(`· ${p.total - p.done} left unconfirmed`);
   });
 });
