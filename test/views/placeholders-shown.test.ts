@@ -116,6 +116,23 @@ describe.each(['standard-release', 'deployment-task'])('the %s seed’s blanks, 
   });
 });
 
+describe.each(['standard-release', 'deployment-task'])('the %s seed’s blanks, in the health checks', (id) => {
+  it('an endpoint and an answer left blank show as hints; a written endpoint as code', () => {
+    const plan = blanks(id);
+    plan.verification.healthChecks = [
+      { endpoint: '[URL]', expected: '[Response]' },
+      { endpoint: 'https://shop.example.com/healthz', status: 200, expected: '[Body]' },
+    ];
+    const text = renderDeployment(created(plan), T0)
+      .filter((m) => m.key.startsWith('verify'))
+      .map((m) => allTextOf(m.blocks))
+      .join('\n');
+    expect(text).toContain('• _✎ URL_ → _✎ Response_');
+    expect(text).toContain('• `https://shop.example.com/healthz` → 200 → _✎ Body_');
+    expect(hasPlaceholder(text.replace(/```[^]*?```/g, ''))).toBe(false);
+  });
+});
+
 /** Every item key of the plan, in order. */
 function planItems(plan: Template): string[] {
   return (['pre', 'phase', 'verify', 'post'] as const).flatMap((s) => itemsOfStage(plan, s).map((p) => p.key));

@@ -4,6 +4,7 @@ import { healthChecksOffered, writtenEndpoint } from '../../../core/deployment/h
 import { isUnderway, isWorkOpen } from '../../../core/deployment/progress.js';
 import { DEPLOYMENT_TYPE_LABELS, ENVIRONMENT_LABELS, type Deployment } from '../../../core/deployment/types.js';
 import { itemsOfStage, type PlanItem } from '../../../core/template/items.js';
+import { hasPlaceholder } from '../../../core/template/placeholders.js';
 import type { Group, Template } from '../../../core/template/schema.js';
 import { ActionId, encodeRef } from '../../ids.js';
 import { actions, button, confirmDialog, context, header, section } from '../blocks.js';
@@ -91,10 +92,13 @@ function unitBlocks(d: Deployment, u: Unit): KnownBlock[] {
       return [section(`*Validation query ${u.index + 1}* (${clip(q.language, 20)})\n\`\`\`${code}\`\`\``)];
     }
     case 'health': {
-      const lines = plan.verification.healthChecks.map(
-        (h) =>
-          `\`${clip(writtenEndpoint(h.endpoint), 300)}\`${h.status ? ` → ${h.status}` : ''}${h.expected ? ` → ${clip(h.expected, 300)}` : ''}`,
-      );
+      // An endpoint or an answer the template left blank (`[URL]` → `[Response]`) shows as a hint, as every
+      // other blank does; an endpoint with a blank is not run (`healthChecksOffered`), so it is not shown as code.
+      const lines = plan.verification.healthChecks.map((h) => {
+        const endpoint = clip(writtenEndpoint(h.endpoint), 300);
+        const shown = hasPlaceholder(h.endpoint) ? hinted(endpoint) : `\`${endpoint}\``;
+        return `${shown}${h.status ? ` → ${h.status}` : ''}${h.expected ? ` → ${hinted(clip(h.expected, 300))}` : ''}`;
+      });
       const run = healthChecksOffered(d)
         ? button({ text: 'Run health checks', actionId: ActionId.runHealthChecks, value: encodeRef({ d: d.id }) })
         : undefined;
