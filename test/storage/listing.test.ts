@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentEvent, RecordedEvent } from '../../src/core/deployment/events.js';
 import { listingOf } from '../../src/core/deployment/listing.js';
+import { FINISHED, type Status } from '../../src/core/deployment/types.js';
 import { deliveryFacts } from '../../src/core/deployment/stats.js';
 import { deployerNeed, needAt } from '../../src/core/deployment/waiting.js';
 import { openDatabase } from '../../src/storage/db.js';
@@ -90,6 +91,18 @@ function expectExact(repos: Repositories, id: number) {
   expect(repos.deployments.verify(id)).toEqual({ ok: true, ref: d.ref });
 }
 
+/** A database that notes the SQL of every statement prepared on it (a repository prepares its own at creation). */
+function recordingStatements() {
+  const db = temp.open();
+  const prepared: string[] = [];
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    prepared.push(sql);
+    return prepare(sql);
+  }) as typeof db.prepare;
+  return { db, prepared };
+}
+
 describe('the listing kept beside each snapshot', () => {
   it.each(stories)('stays exact through every change: %s', (_name, story) => {
     const repos = temp.repos();
@@ -140,8 +153,10 @@ describe('the listing kept beside each snapshot', () => {
     ids.push([...written(repos, live.log)].at(-1)!);
     const before = repos.deployments.activeListing();
     const rows = ids.map((id) => storedRow(repos, id));
-    // As a database at schema 9 held them: no listing, each snapshot with its plan (until 013).
+    // As a database at schema 9 held them: no listing, each snapshot with its plan (until 013), 009's indexes (until 014).
     db.exec(`DROP TABLE drawn; DROP TABLE listing;
+      DROP INDEX deployments_by_status; CREATE INDEX deployments_listing ON deployments (status, window_start, revision);
+      DROP INDEX deployments_finished; CREATE INDEX deployments_finished ON deployments (status, updated_at);
       UPDATE deployments SET state = json_set(state, '$.plan',
         (SELECT data -> '$.plan' FROM events WHERE deployment_id = deployments.id AND seq = 1))`);
     db.pragma('user_version = 9');
@@ -159,13 +174,7 @@ describe('the listing kept beside each snapshot', () => {
   });
 
   it('finds the active deployments of one service by its own index, not by reading every active one', () => {
-    const db = temp.open();
-    const prepared: string[] = [];
-    const prepare = db.prepare.bind(db);
-    db.prepare = ((sql: string) => {
-      prepared.push(sql);
-      return prepare(sql);
-    }) as typeof db.prepare;
+    const { db, prepared } = recordingStatements();
     const repos = createRepositories(db);
     const byService = prepared.filter((sql) => /FROM listing WHERE .*service = \? AND environment = \?/s.test(sql));
     expect(byService).toHaveLength(1);
@@ -188,9 +197,13 @@ describe('the listing kept beside each snapshot', () => {
       'listing_active',
       'listing_active_service',
       'deployments_service',
+      'deployments_by_status',
       'sqlite_autoindex_deployments_1',
     ];
+    const finished = (d: { status: Status }) => FINISHED.has(d.status);
     const [created, ...rest] = monitored().log as [RecordedEvent & { type: 'created' }, ...RecordedEvent[]];
+    // And its end once monitored: the one change that enters the index of finished deployments.
+    rest.push({ type: 'completed', actor: USERS.deployer, at: rest.at(-1)!.at + HOUR } as RecordedEvent);
     const { type, input, plan, phases, actor, at } = created;
     const id = repos.deployments.create({ type, input, plan, phases }, actor, at).id;
     const kept = { same: 0, moved: 0 };
@@ -199,6 +212,8 @@ describe('the listing kept beside each snapshot', () => {
       const written = walPagesOf(db, () => repos.deployments.change(id, () => [event as DeploymentEvent], by, when));
       const after = repos.deployments.get(id)!;
       expect(written.has('listing')).toBe(true);
+      // The index of finished deployments (migration 014) only once one is: a click on an active one leaves it.
+      expect(written.has('deployments_finished')).toBe(finished(before) || finished(after));
       if (before.status === after.status && before.window.start === after.window.start) {
         kept.same++;
         expect(untouched.filter((name) => written.has(name))).toEqual([]);
@@ -211,6 +226,25 @@ describe('the listing kept beside each snapshot', () => {
     // Both kinds were seen: most changes leave the columns, some move the status.
     expect(kept.same).toBeGreaterThan(5);
     expect(kept.moved).toBeGreaterThan(2);
+    expect(repos.deployments.get(id)!.status).toBe('completed');
+    expect(repos.deployments.recentlyFinished(0)).toEqual([id]);
+  });
+
+  it('finds the deployments finished lately by their own index, and the running ones by status', () => {
+    const { db, prepared } = recordingStatements();
+    createRepositories(db);
+    const planOf = (pattern: RegExp, ...params: unknown[]) => {
+      const sql = prepared.filter((q) => pattern.test(q));
+      expect(sql).toHaveLength(1);
+      return (db.prepare(`EXPLAIN QUERY PLAN ${sql[0]}`).all(...params) as Array<{ detail: string }>)[0]!.detail;
+    };
+    // A partial index is used only when the query names its statuses as the index does: this fails if they drift apart.
+    expect(planOf(/FROM deployments WHERE status IN .* AND updated_at >= \?/s, 0)).toMatch(
+      /^SEARCH deployments USING COVERING INDEX deployments_finished /,
+    );
+    expect(planOf(/SELECT id, revision FROM deployments WHERE status IN \('in_progress'/)).toMatch(
+      /^SEARCH deployments USING INDEX deployments_by_status /,
+    );
   });
 
   it('db check names a listing that drifted from its snapshot', () => {

@@ -13,6 +13,7 @@ import { m010Listing } from './010-listing.js';
 import { m011Drawn } from './011-drawn.js';
 import { m012ActiveByService } from './012-active-by-service.js';
 import { m013SnapshotWithoutPlan } from './013-snapshot-without-plan.js';
+import { m014IndexesAClickLeaves } from './014-indexes-a-click-leaves.js';
 
 export interface Migration {
   version: number;
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m011Drawn,
   m012ActiveByService,
   m013SnapshotWithoutPlan,
+  m014IndexesAClickLeaves,
 ];
 
 /**
