@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_TEMPLATES_DIR, loadTemplates } from '../../src/config/templates.js';
-import { noticeOfStep } from '../../src/core/schedule/liftoff-steps.js';
+import { endNoticeToCome, noticeOfStep } from '../../src/core/schedule/liftoff-steps.js';
 import { planItems } from '../../src/core/template/items.js';
 
 const seeds = loadTemplates(BUILT_IN_TEMPLATES_DIR);
@@ -29,5 +29,24 @@ describe('the runbook steps Liftoff performs by sending a notice', () => {
       'phase.finalization.notify-stakeholders-completion': 'completion',
       'rollback.steps.notify-stakeholders': 'rollback_completed',
     });
+  });
+});
+
+describe('whether the notice at the end of a step can still come', () => {
+  const steps = planItems(seeds.get('standard-release')!.template);
+  const completion = steps.find((p) => noticeOfStep(p) === 'completion')!;
+  const rollbackEnd = steps.find((p) => noticeOfStep(p) === 'rollback_completed')!;
+  const rollback = {} as never;
+
+  it('the completion notice: not once a rollback started or the deployment was cancelled', () => {
+    expect(endNoticeToCome({ status: 'in_progress', rollback: undefined }, completion)).toBe(true);
+    expect(endNoticeToCome({ status: 'rolling_back', rollback }, completion)).toBe(false);
+    expect(endNoticeToCome({ status: 'rolled_back', rollback }, completion)).toBe(false);
+    expect(endNoticeToCome({ status: 'cancelled', rollback: undefined }, completion)).toBe(false);
+  });
+
+  it('the rollback’s: while it runs, a failed one included (it may still be completed)', () => {
+    expect(endNoticeToCome({ status: 'rolling_back', rollback }, rollbackEnd)).toBe(true);
+    expect(endNoticeToCome({ status: 'rollback_failed', rollback }, rollbackEnd)).toBe(true);
   });
 });

@@ -222,6 +222,9 @@ describe('one event, one message', () => {
     for (const m of thread) expect(actionable(m), whatIs(m)).toEqual([]);
     const text = thread.map(textOf).join('\n');
     expect(text).not.toMatch(/button appears here|Start gate closed|Opens when the first/);
+    // Its completion step no longer promises a notice that cannot come.
+    expect(text).not.toContain('when the deployment is complete');
+    expect(text).toContain('— 🤖 _no completion notice: the deployment was cancelled_');
   });
 
   it('a cancellation without an announcement channel: one reply, shown in the channel', async () => {
@@ -282,6 +285,10 @@ describe('one event, one message', () => {
       ),
     });
     for (const m of threadOfId(id)) expect(actionable(m), whatIs(m)).toEqual([]);
+    // Rolled back, it never completes: its completion step no longer promises that notice (the rollback's own is done).
+    const thread = threadOfId(id).map(textOf).join('\n');
+    expect(thread).not.toContain('when the deployment is complete');
+    expect(thread).toContain('— 🤖 _no completion notice: a rollback took its place_');
   });
 
   it('a long deployment: its completion report goes on in continuation messages in the thread, nothing left out; stakeholders get one message', async () => {

@@ -41,6 +41,19 @@ export function isLiftoffsAtTheEnd(p: Pick<PlanItem, 'stage' | 'item'>): boolean
   return kind !== undefined && AFTER_THE_END.has(kind);
 }
 
+/**
+ * Whether the notice that does `p` at the end (`isLiftoffsAtTheEnd`) can still come: a deployment's
+ * completion notice not once a rollback has started or the deployment was cancelled (it never
+ * completes); a rollback's while its rollback runs (a failed one may still be completed).
+ */
+export function endNoticeToCome(
+  d: Pick<Deployment, 'rollback' | 'status'>,
+  p: Pick<PlanItem, 'stage' | 'item'>,
+): boolean {
+  if (noticeOfStep(p) !== 'completion') return true;
+  return d.rollback === undefined && d.status !== 'cancelled';
+}
+
 /** Whether a sent notice of this kind may confirm steps (the card is redrawn after it). */
 export const confirmsSteps = (kind: JobKind): boolean => STEPS.some((s) => s.kind === kind);
 

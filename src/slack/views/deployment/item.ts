@@ -1,5 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
-import { isLiftoffsAtTheEnd, LIFTOFF_ACTOR } from '../../../core/schedule/liftoff-steps.js';
+import { endNoticeToCome, isLiftoffsAtTheEnd, LIFTOFF_ACTOR } from '../../../core/schedule/liftoff-steps.js';
 import { BY_HEALTH_CHECK } from '../../../core/deployment/health-checks.js';
 import type { Deployment } from '../../../core/deployment/types.js';
 import type { PlanItem } from '../../../core/template/items.js';
@@ -62,9 +62,13 @@ export function itemBlocks(d: Deployment, p: PlanItem, kind: ItemButton): KnownB
     const note = state.note ? `: ${clip(state.note, NOTE_MAX)}` : '';
     text = `${line(p, '❌', true)} — failed, ${mention(state.by)}${note}`;
   } else if (isLiftoffsAtTheEnd(p)) {
-    // Nobody confirms it: Liftoff's notice at the end does it (a Confirm would be refused).
+    // Nobody confirms it: Liftoff's notice at the end does it (a Confirm would be refused); a deployment
+    // rolled back or cancelled never completes, and its thread does not promise the notice any more.
     const end = p.stage === 'rollback' ? 'the rollback is complete' : 'the deployment is complete';
-    text = `${line(p, '⬜')} — 🤖 _Liftoff does this when ${end}_`;
+    const instead = d.status === 'cancelled' ? 'the deployment was cancelled' : 'a rollback took its place';
+    text = endNoticeToCome(d, p)
+      ? `${line(p, '⬜')} — 🤖 _Liftoff does this when ${end}_`
+      : `${line(p, '⬜')} — 🤖 _no completion notice: ${instead}_`;
   } else {
     text = line(p, '⬜');
   }
