@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { hasPlaceholder } from '../../src/core/template/placeholders.js';
 import { encodeRef } from '../../src/slack/ids.js';
 import type { FakeMessage } from './fake-slack.js';
 import { CHANNELS, PEOPLE, type Harness } from './harness.js';
@@ -23,6 +24,12 @@ export function buttonsOf(message: FakeMessage): Array<{ actionId: string; value
   visit(message.blocks);
   return out;
 }
+
+/**
+ * Whether `text` shows a template blank (`[…]`) raw, outside its code blocks: a validation query is
+ * code, shown as written (`[table]` may be SQL Server's own brackets).
+ */
+export const showsRawBlank = (text: string): boolean => hasPlaceholder(text.replace(/```[^]*?```/g, ''));
 
 /** All the text a reader sees in a message (blocks and fallback). */
 export function textOf(message: FakeMessage): string {
