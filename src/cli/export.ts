@@ -25,6 +25,11 @@ export const EXPORT_COLUMNS = [
   'hash',
   /** Why the deployment went ahead outside the deploy calendar, as an emergency; empty otherwise. */
   'emergency',
+  /**
+   * The frozen plan's text, on a `created` event that names it by `planSha256` (migration 015): its
+   * SHA-256 is that value, so the event's hash covers it. Empty otherwise (older `created` events hold it in `data`).
+   */
+  'plan',
 ] as const;
 
 export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number>;
@@ -48,6 +53,7 @@ interface Joined {
   prev_hash: string;
   hash: string;
   emergency: string | null;
+  plan: string | null;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -95,13 +101,15 @@ function toRow(r: Joined): ExportRow {
     prev_hash: r.prev_hash,
     hash: r.hash,
     emergency: r.emergency ?? '',
+    plan: r.plan ?? '',
   };
 }
 
 /**
  * `liftoff export --from … --to … --format csv|json [--out FILE]`: every event
  * of the deployments whose window starts in [from, to), one row each, with its
- * chain (`prev_hash`, `hash`), so an auditor can verify it without Liftoff.
+ * chain (`prev_hash`, `hash`) and the frozen plans the `created` events name, so an auditor can
+ * verify it without Liftoff.
  * Opens the database read-only.
  */
 export function exportCommand(file: string, args: string[], io: Io): number {
@@ -138,8 +146,9 @@ export function exportCommand(file: string, args: string[], io: Io): number {
         `SELECT d.ref, d.service, d.environment, d.version, json_extract(d.state, '$.type') AS type, d.status,
            json_extract(d.state, '$.deployerId') AS deployer, d.channel_id, d.window_start, d.window_end,
            e.seq, e.type AS event_type, e.actor, e.at, e.data, e.prev_hash, e.hash,
-           json_extract(d.state, '$.emergency.reason') AS emergency
+           json_extract(d.state, '$.emergency.reason') AS emergency, p.plan
          FROM deployments d JOIN events e ON e.deployment_id = d.id
+           LEFT JOIN plans p ON e.type = 'created' AND p.sha256 = json_extract(e.data, '$.planSha256')
          WHERE d.window_start >= ? AND d.window_start < ? ORDER BY d.id, e.seq`,
       )
       .iterate(from, to);

@@ -36,7 +36,13 @@ export function canonicalEvent(e: ChainLink): string {
   return `{"actor":${str(e.actor)},"at":${e.at},"data":${str(e.data)},"deployment":${str(e.deployment)},"prev_hash":${str(e.prevHash)},"seq":${e.seq},"type":${str(e.type)}}`;
 }
 
-export const eventHash = (e: ChainLink): string => createHash('sha256').update(canonicalEvent(e), 'utf8').digest('hex');
+export const eventHash = (e: ChainLink): string => sha256Hex(canonicalEvent(e));
+
+/**
+ * A frozen plan's key (migration 015): the SHA-256 (lower-case hex) of its text as stored in
+ * `plans`. A `created` event names it as `planSha256`, so the event's hash covers the plan.
+ */
+export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** Where a deployment's chain breaks first (its event seq, and how), or null when every link holds. */
 export function chainBreak(deployment: string, rows: readonly ChainedRow[]): { seq: number; problem: string } | null {

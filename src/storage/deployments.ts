@@ -5,7 +5,7 @@ import { FINISHED, refOf, STATUSES, type Deployment } from '../core/deployment/t
 import type { Listing } from '../core/deployment/listing.js';
 import type { DeliveryFacts } from '../core/deployment/stats.js';
 import type { Template } from '../core/template/schema.js';
-import { chainBreak, eventHash, GENESIS, type ChainedRow } from './chain.js';
+import { chainBreak, eventHash, GENESIS, sha256Hex, type ChainedRow } from './chain.js';
 import type { Db } from './db.js';
 import { listingRowOf } from './listing.js';
 import { writeTransaction } from './transaction.js';
@@ -22,9 +22,6 @@ interface EventRow {
   at: number;
   data: string;
 }
-
-const toRecorded = (row: EventRow): RecordedEvent =>
-  ({ ...(JSON.parse(row.data) as object), type: row.type, actor: row.actor, at: row.at }) as RecordedEvent;
 
 /** The snapshot's values that are also kept as columns, for queries. */
 const columnsOf = (d: Deployment) => ({
@@ -57,6 +54,14 @@ const CACHE_SIZE = 500;
 const CACHE_CHARS = 8_000_000;
 /** Distinct plan parts held for sharing before the table starts again. */
 const PARTS_MAX = 5_000;
+/** Parsed plans held by hash (each shared by the deployments that froze it) before the table starts again. */
+const PLANS_MAX = 1_000;
+
+/**
+ * A `created` event's data as stored since migration 015: its plan named by `planSha256`, the
+ * text kept once in `plans` (deployments alike freeze the same plan). Those stored before hold it inline.
+ */
+type StoredCreated = { planSha256: string; plan?: undefined } | { plan: Template; planSha256?: undefined };
 
 /**
  * A deployment's snapshot as stored: everything but the frozen plan (migration 013). The plan never
@@ -120,6 +125,8 @@ export function createDeploymentsRepository({
   const selectCreated = db.prepare<[number], { data: string }>(
     "SELECT data FROM events WHERE deployment_id = ? AND seq = 1 AND type = 'created'",
   );
+  const insertPlan = db.prepare('INSERT OR IGNORE INTO plans (sha256, plan) VALUES (?, ?)');
+  const selectPlan = db.prepare<[string], { plan: string }>('SELECT plan FROM plans WHERE sha256 = ?');
   // Through the status index: the unfinished statuses by name (NOT IN would scan the table).
   const ACTIVE = STATUSES.filter((st) => !FINISHED.has(st));
   const selectActiveIds = db.prepare<[], { id: number }>(
@@ -227,10 +234,75 @@ export function createDeploymentsRepository({
     const row = selectCreated.get(id);
     // Written with the row in one transaction and never deleted: only a damaged database lacks it.
     if (!row) throw new Error(`${refOf(id)} has no created event (its plan): run liftoff db check`);
-    const parsed = (JSON.parse(row.data) as { plan: Template }).plan;
-    const plan = share ? sharedParts(parsed) : parsed;
+    const stored = JSON.parse(row.data) as StoredCreated;
+    if (stored.planSha256 !== undefined) return planByHash(id, stored.planSha256);
+    const plan = share ? sharedParts(stored.plan) : stored.plan;
     planChars.set(plan, row.data.length);
     return plan;
+  }
+
+  /** Parsed plans by their hash: every deployment that froze one shares it. */
+  const plansByHash = new Map<string, Template>();
+  /** The text and hash of a plan written (a caller that passes one plan object for many starts serialises it once). */
+  const plansWritten = new WeakMap<Template, { sha256: string; chars: number }>();
+
+  function planByHash(id: number, sha256: string): Template {
+    const known = plansByHash.get(sha256);
+    if (known) return known;
+    const row = selectPlan.get(sha256);
+    // Written with the `created` event in one transaction and never deleted: only a damaged database lacks it.
+    if (!row) throw new Error(`${refOf(id)}'s plan (sha256 ${sha256}) is missing: run liftoff db check`);
+    const plan = JSON.parse(row.plan) as Template;
+    planChars.set(plan, row.plan.length);
+    return keepPlan(sha256, plan);
+  }
+
+  function keepPlan(sha256: string, plan: Template): Template {
+    if (plansByHash.size >= PLANS_MAX) plansByHash.clear();
+    plansByHash.set(sha256, plan);
+    return plan;
+  }
+
+  /** Stores `plan` in `plans` unless a deployment froze the same one before; returns its hash. */
+  function writePlan(plan: Template): string {
+    let written = plansWritten.get(plan);
+    if (!written) {
+      const text = JSON.stringify(plan);
+      written = { sha256: sha256Hex(text), chars: text.length };
+      plansWritten.set(plan, written);
+      insertPlan.run(written.sha256, text);
+    } else if (!plansByHash.has(written.sha256)) insertPlan.run(written.sha256, JSON.stringify(plan));
+    planChars.set(plan, written.chars);
+    keepPlan(written.sha256, plan);
+    return written.sha256;
+  }
+
+  /** What is wrong with the plan a `created` event names (absent, or not the text it was hashed from); null when it holds. */
+  function storedPlanProblem(id: number): string | null {
+    const row = selectCreated.get(id);
+    const sha256 = row ? (JSON.parse(row.data) as StoredCreated).planSha256 : undefined;
+    if (sha256 === undefined) return null;
+    const plan = selectPlan.get(sha256);
+    if (!plan) return `its plan (sha256 ${sha256}) is missing`;
+    if (sha256Hex(plan.plan) !== sha256)
+      return `its plan (sha256 ${sha256}) was changed after it was written (its content does not match its hash)`;
+    return null;
+  }
+
+  /** An event as stored, read back: a `created` event's plan taken from `plans` when the event names it. */
+  function toRecorded(id: number, row: EventRow): RecordedEvent {
+    const data = JSON.parse(row.data) as Record<string, unknown>;
+    if (row.type === 'created' && typeof data.planSha256 === 'string') {
+      const { planSha256, ...rest } = data;
+      return {
+        ...rest,
+        plan: planByHash(id, planSha256),
+        type: row.type,
+        actor: row.actor,
+        at: row.at,
+      } as RecordedEvent;
+    }
+    return { ...data, type: row.type, actor: row.actor, at: row.at } as RecordedEvent;
   }
 
   /**
@@ -328,7 +400,10 @@ export function createDeploymentsRepository({
   /** Appends one event, chained to the previous one (`prevHash`); returns its hash and its data's length. */
   function append(d: Deployment, event: RecordedEvent, seq: number, prevHash: string): { hash: string; chars: number } {
     const { type, actor, at, ...rest } = event;
-    const data = JSON.stringify(rest);
+    // A `created` event names its plan (stored once in `plans`) instead of holding it (migration 015).
+    const data = JSON.stringify(
+      event.type === 'created' ? { ...rest, plan: undefined, planSha256: writePlan(event.plan) } : rest,
+    );
     const hash = eventHash({ deployment: d.ref, seq, type, actor, at, data, prevHash });
     insertEvent.run(d.id, seq, type, actor, at, data, prevHash, hash);
     return { hash, chars: data.length };
@@ -342,8 +417,7 @@ export function createDeploymentsRepository({
         const recorded = { ...event, actor, at };
         const d = initialState(nextId.get()!.id, recorded);
         const size = save(d, at, 'new');
-        // The plan counts by its `created` event's length, as a read of it counts (`planOf`).
-        planChars.set(d.plan, append(d, recorded, 1, GENESIS).chars);
+        append(d, recorded, 1, GENESIS);
         return remember(d, size);
       },
     ),
@@ -515,14 +589,14 @@ export function createDeploymentsRepository({
     ),
 
     events(id: number): RecordedEvent[] {
-      return selectEvents.all(id).map(toRecorded);
+      return selectEvents.all(id).map((r) => toRecorded(id, r));
     },
 
     /** The events with their place in the chain (seq, prev_hash, hash), oldest first: the full record. */
     chained(id: number): ChainedEvent[] {
       return selectChain
         .all(id)
-        .map((r) => ({ seq: r.seq, prevHash: r.prev_hash, hash: r.hash, event: toRecorded(r) }));
+        .map((r) => ({ seq: r.seq, prevHash: r.prev_hash, hash: r.hash, event: toRecorded(id, r) }));
     },
 
     /**
@@ -533,6 +607,8 @@ export function createDeploymentsRepository({
       const ref = refOf(id);
       const broken = chainBreak(ref, selectChain.all(id));
       if (broken) return { ok: false, ref, problem: `chain breaks at event ${broken.seq}: ${broken.problem}` };
+      const planProblem = storedPlanProblem(id);
+      if (planProblem) return { ok: false, ref, problem: planProblem };
       const columns = selectColumns.get(id);
       if (!columns) return { ok: false, ref, problem: 'no snapshot' };
       let stored: Deployment;

@@ -136,8 +136,18 @@ describe('liftoff export', () => {
       data: String(r.data),
       prev_hash: String(r.prev_hash),
       hash: String(r.hash),
+      ...(r.plan ? { plan: String(r.plan) } : {}),
     }));
     expect(auditorVerifies(chain)).toBe(true);
+    // Each created event names its plan, whose text the export carries: a changed plan fails the check.
+    const created = chain.filter((r) => r.type === 'created');
+    expect(created.length).toBeGreaterThan(1);
+    expect(created.every((r) => r.plan && JSON.parse(r.plan).phases && !('plan' in JSON.parse(r.data)))).toBe(true);
+    expect(
+      auditorVerifies(
+        chain.map((r) => (r === created[1] ? { ...r, plan: r.plan!.replace('"phases"', '"phases" ') } : r)),
+      ),
+    ).toBe(false);
     // One changed byte is caught.
     expect(auditorVerifies(chain.map((r, i) => (i === 3 ? { ...r, actor: 'UMALLORY' } : r)))).toBe(false);
   });

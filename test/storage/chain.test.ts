@@ -20,7 +20,8 @@ interface Row extends ChainRow {
 const rowsOf = (db: Database.Database) =>
   db
     .prepare<[], Row>(
-      "SELECT 'DEP-' || deployment_id AS deployment, deployment_id, seq, type, actor, at, data, prev_hash, hash FROM events ORDER BY deployment_id, seq",
+      `SELECT 'DEP-' || deployment_id AS deployment, deployment_id, seq, type, actor, at, data, prev_hash, hash,
+         (SELECT plan FROM plans WHERE sha256 = data ->> '$.planSha256') AS plan FROM events ORDER BY deployment_id, seq`,
     )
     .all();
 
@@ -71,7 +72,7 @@ describe('the event chain', () => {
     db.exec('DROP TABLE events');
     db.pragma('user_version = 0');
     db.exec(
-      'DROP TABLE drawn; DROP TABLE listing; DROP TABLE deployments; DROP TABLE messages; DROP TABLE submissions; DROP TABLE jobs; DROP TABLE locks; DROP TABLE audit; DROP TABLE api_idempotency; DROP TABLE freezes;',
+      'DROP TABLE drawn; DROP TABLE listing; DROP TABLE deployments; DROP TABLE messages; DROP TABLE submissions; DROP TABLE jobs; DROP TABLE locks; DROP TABLE audit; DROP TABLE api_idempotency; DROP TABLE freezes; DROP TABLE plans;',
     );
     migrate(db, MIGRATIONS.slice(0, 4));
     // Written the way schema 4 stored them: no chain columns.

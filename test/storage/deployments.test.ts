@@ -3,7 +3,8 @@ import { replay } from '../../src/core/deployment/apply.js';
 import { createdEvent } from '../../src/core/deployment/create.js';
 import { decide } from '../../src/core/deployment/decide.js';
 import { deploymentInput, HOUR, KEYS, MIN, T0, template, USERS } from '../core/fixtures.js';
-import { eventHash } from '../../src/storage/chain.js';
+import { eventHash, sha256Hex } from '../../src/storage/chain.js';
+import { refOf } from '../../src/core/deployment/types.js';
 import { createDeploymentsRepository } from '../../src/storage/deployments.js';
 import { useTempDatabases, walPagesOf } from './helpers.js';
 import { BUILT_IN_TEMPLATES_DIR, loadTemplates } from '../../src/config/templates.js';
@@ -276,6 +277,82 @@ describe('the deployments repository', () => {
     expect(repos.deployments.listActive().map((d) => d.ref)).toEqual(['DEP-2', 'DEP-1']);
     expect(repos.deployments.recentlyFinished(T0 + 10 * MIN)).toEqual([3]);
     expect(repos.deployments.recentlyFinished(T0 + 11 * MIN)).toEqual([]);
+  });
+});
+
+describe('frozen plans, kept once by their hash (migration 015)', () => {
+  const builtIn = () => [...loadTemplates(BUILT_IN_TEMPLATES_DIR).values()][0]!.template;
+  const createdData = (db: ReturnType<typeof withDeployment>['db'], id: number) =>
+    db.prepare<[number], { data: string }>('SELECT data FROM events WHERE deployment_id = ? AND seq = 1').get(id)!.data;
+  const plansIn = (db: ReturnType<typeof withDeployment>['db']) =>
+    db.prepare<[], { sha256: string; plan: string }>('SELECT sha256, plan FROM plans ORDER BY sha256').all();
+
+  it('a created event names its plan by the SHA-256 of the text kept in plans; deployments that froze the same plan share it', () => {
+    const repos = temp.repos();
+    const db = repos.db;
+    let a!: ReturnType<typeof repos.deployments.create>;
+    // The first writes its plan's text, about 9 KB: pages of plans, none of them in the events table's overflow.
+    const first = walPagesOf(db, () => {
+      a = repos.deployments.create(createdEvent(deploymentInput(), builtIn()), USERS.deployer, T0);
+    });
+    expect([first.get('plans')! > 1, first.get('events')]).toEqual([true, 1]);
+    // Another deployment of the same plan (another service, the same template and branch) writes no page of plans.
+    const pages = walPagesOf(db, () =>
+      repos.deployments.create(createdEvent(deploymentInput({ service: 'api' }), builtIn()), USERS.deployer, T0),
+    );
+    expect(pages.has('plans')).toBe(false);
+    const other = repos.deployments.create(
+      createdEvent(deploymentInput({ branch: 'release/9.9' }), template),
+      USERS.deployer,
+      T0,
+    );
+    const stored = plansIn(db);
+    expect(stored).toHaveLength(2);
+    for (const { sha256, plan } of stored) expect(sha256Hex(plan)).toBe(sha256);
+    const data = JSON.parse(createdData(db, a.id)) as Record<string, unknown>;
+    expect(Object.keys(data)).toEqual(['input', 'phases', 'planSha256']);
+    expect(JSON.parse(createdData(db, 2)).planSha256).toBe(data.planSha256);
+    expect(JSON.parse(stored.find((p) => p.sha256 === data.planSha256)!.plan)).toEqual(
+      JSON.parse(JSON.stringify(a.plan)),
+    );
+    // Read back whole by a repository with nothing in memory: the snapshot and its events, plan included.
+    const fresh = createDeploymentsRepository({ db });
+    expect(fresh.get(a.id)).toEqual(JSON.parse(JSON.stringify(a)));
+    expect(fresh.get(2)!.plan).toBe(fresh.get(a.id)!.plan);
+    expect(fresh.events(other.id)[0]).toEqual(
+      JSON.parse(
+        JSON.stringify({
+          ...createdEvent(deploymentInput({ branch: 'release/9.9' }), template),
+          actor: USERS.deployer,
+          at: T0,
+        }),
+      ),
+    );
+    expect(fresh.chained(a.id)[0]!.event).toMatchObject({ type: 'created', plan: { id: a.plan.id } });
+    for (const id of [a.id, 2, other.id]) expect(fresh.verify(id)).toEqual({ ok: true, ref: refOf(id) });
+  });
+
+  it('plans are append-only', () => {
+    const { db } = withDeployment();
+    expect(() => db.prepare("UPDATE plans SET plan = '{}'").run()).toThrow('plans are append-only');
+    expect(() => db.prepare('DELETE FROM plans').run()).toThrow('plans are append-only');
+    expect(plansIn(db)).toHaveLength(1);
+  });
+
+  it('db check names a plan changed after it was written, or missing; a read of one missing names the deployment', () => {
+    const { db, d } = withDeployment();
+    const [{ sha256, plan }] = plansIn(db) as [{ sha256: string; plan: string }];
+    db.exec('DROP TRIGGER plans_are_append_only_update; DROP TRIGGER plans_are_append_only_delete');
+    db.prepare('UPDATE plans SET plan = ?').run(plan.replace('"phases"', '"phases" '));
+    expect(createDeploymentsRepository({ db }).verify(d.id)).toEqual({
+      ok: false,
+      ref: d.ref,
+      problem: `its plan (sha256 ${sha256}) was changed after it was written (its content does not match its hash)`,
+    });
+    db.prepare('DELETE FROM plans').run();
+    const fresh = createDeploymentsRepository({ db });
+    expect(fresh.verify(d.id)).toEqual({ ok: false, ref: d.ref, problem: `its plan (sha256 ${sha256}) is missing` });
+    expect(() => fresh.get(d.id)).toThrow(`DEP-1's plan (sha256 ${sha256}) is missing: run liftoff db check`);
   });
 });
 

@@ -8,6 +8,7 @@ import { openDatabase } from '../../src/storage/db.js';
 import { createDeploymentsRepository } from '../../src/storage/deployments.js';
 import { createRepositories, type Repositories } from '../../src/storage/index.js';
 import { HOUR, KEYS, monitored, ROLLBACK_START, Scenario, T0, USERS } from '../core/fixtures.js';
+import { withPlansInline } from '../support/stored.js';
 import { useTempDatabases, walPagesOf } from './helpers.js';
 
 const temp = useTempDatabases();
@@ -153,7 +154,9 @@ describe('the listing kept beside each snapshot', () => {
     ids.push([...written(repos, live.log)].at(-1)!);
     const before = repos.deployments.activeListing();
     const rows = ids.map((id) => storedRow(repos, id));
-    // As a database at schema 9 held them: no listing, each snapshot with its plan (until 013), 009's indexes (until 014).
+    // As a database at schema 9 held them: no listing, each snapshot with its plan (until 013), 009's indexes (until 014),
+    // the plans inline in their created events (until 015).
+    withPlansInline(db);
     db.exec(`DROP TABLE drawn; DROP TABLE listing;
       DROP INDEX deployments_by_status; CREATE INDEX deployments_listing ON deployments (status, window_start, revision);
       DROP INDEX deployments_finished; CREATE INDEX deployments_finished ON deployments (status, updated_at);

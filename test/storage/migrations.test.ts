@@ -7,6 +7,8 @@ import { migrate, MIGRATIONS } from '../../src/storage/migrations/index.js';
 import { createdEvent } from '../../src/core/deployment/create.js';
 import { createRepositories } from '../../src/storage/index.js';
 import { deploymentInput, KEYS, T0, template, USERS } from '../core/fixtures.js';
+import { m015Plans } from '../../src/storage/migrations/015-plans.js';
+import { withPlansInline } from '../support/stored.js';
 import { useTempDatabases } from './helpers.js';
 
 const temp = useTempDatabases();
@@ -37,6 +39,7 @@ describe('opening the database', () => {
       'listing',
       'locks',
       'messages',
+      'plans',
       'submissions',
     ]);
     expect(tables.every((t) => t.strict === 1)).toBe(true);
@@ -135,9 +138,11 @@ describe('migration 013: snapshots without their frozen plan', () => {
   it('takes the plan out of every stored snapshot, the other keys as they were; reads and db check take it from the created event', () => {
     const db = new Database(':memory:');
     migrate(db, MIGRATIONS.slice(0, 12));
+    db.exec(m015Plans.up);
     const repos = createRepositories(db);
     const d = repos.deployments.create(createdEvent(deploymentInput(), template), USERS.deployer, T0);
     const changed = repos.deployments.change(d.id, () => [{ type: 'item_confirmed', key: KEYS.tests }], USERS.dev, T0)!;
+    withPlansInline(db);
     // What Liftoff wrote before 013: the whole state, the plan in its place among the keys.
     const old = JSON.stringify(changed.deployment);
     expect(old.indexOf('"plan":')).toBeGreaterThan(1);
@@ -149,6 +154,32 @@ describe('migration 013: snapshots without their frozen plan', () => {
     const fresh = createRepositories(db).deployments;
     expect(fresh.get(d.id)).toEqual(JSON.parse(old));
     expect(fresh.verify(d.id)).toEqual({ ok: true, ref: d.ref });
+    db.close();
+  });
+});
+
+describe('migration 015: frozen plans kept once, by their hash', () => {
+  it('leaves the created events written before it as they were (their plan inline); new ones name theirs; both read and check', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const repos = createRepositories(db);
+    const d = repos.deployments.create(createdEvent(deploymentInput(), template), USERS.deployer, T0);
+    repos.deployments.change(d.id, () => [{ type: 'item_confirmed', key: KEYS.tests }], USERS.dev, T0);
+    // As schema 14 held it: the plan inline in the created event, no plans table.
+    withPlansInline(db);
+    db.pragma('user_version = 14');
+    const before = db.prepare('SELECT seq, data, prev_hash, hash FROM events ORDER BY seq').all();
+    expect(JSON.parse((before[0] as { data: string }).data)).toHaveProperty('plan.id', template.id);
+
+    expect(migrate(db)).toBe(15);
+    expect(db.prepare('SELECT seq, data, prev_hash, hash FROM events ORDER BY seq').all()).toEqual(before);
+    const fresh = createRepositories(db).deployments;
+    expect(fresh.get(d.id)!.plan).toEqual(JSON.parse(JSON.stringify(d.plan)));
+    expect(fresh.verify(d.id)).toEqual({ ok: true, ref: d.ref });
+    const next = fresh.create(createdEvent(deploymentInput({ service: 'api' }), template), USERS.deployer, T0);
+    expect(db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM plans').get()!.n).toBe(1);
+    expect(createRepositories(db).deployments.get(next.id)!.plan).toEqual(fresh.get(d.id)!.plan);
+    expect(fresh.verify(next.id)).toEqual({ ok: true, ref: next.ref });
     db.close();
   });
 });

@@ -14,6 +14,7 @@ import { m011Drawn } from './011-drawn.js';
 import { m012ActiveByService } from './012-active-by-service.js';
 import { m013SnapshotWithoutPlan } from './013-snapshot-without-plan.js';
 import { m014IndexesAClickLeaves } from './014-indexes-a-click-leaves.js';
+import { m015Plans } from './015-plans.js';
 
 export interface Migration {
   version: number;
@@ -39,6 +40,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m012ActiveByService,
   m013SnapshotWithoutPlan,
   m014IndexesAClickLeaves,
+  m015Plans,
 ];
 
 /**
