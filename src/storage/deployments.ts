@@ -243,8 +243,8 @@ export function createDeploymentsRepository({
 
   /** Parsed plans by their hash: every deployment that froze one shares it. */
   const plansByHash = new Map<string, Template>();
-  /** The text and hash of a plan written (a caller that passes one plan object for many starts serialises it once). */
-  const plansWritten = new WeakMap<Template, { sha256: string; chars: number }>();
+  /** The text and hash of each plan written: one plan object frozen for many starts is serialised and hashed once. */
+  const plansWritten = new WeakMap<Template, { sha256: string; text: string }>();
 
   function planByHash(id: number, sha256: string): Template {
     const known = plansByHash.get(sha256);
@@ -268,11 +268,12 @@ export function createDeploymentsRepository({
     let written = plansWritten.get(plan);
     if (!written) {
       const text = JSON.stringify(plan);
-      written = { sha256: sha256Hex(text), chars: text.length };
+      written = { sha256: sha256Hex(text), text };
       plansWritten.set(plan, written);
-      insertPlan.run(written.sha256, text);
-    } else if (!plansByHash.has(written.sha256)) insertPlan.run(written.sha256, JSON.stringify(plan));
-    planChars.set(plan, written.chars);
+    }
+    // Every time (a look-up of the key when the row is there): a transaction rolled back may have taken the row away.
+    insertPlan.run(written.sha256, written.text);
+    planChars.set(plan, written.text.length);
     keepPlan(written.sha256, plan);
     return written.sha256;
   }

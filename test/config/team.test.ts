@@ -279,4 +279,27 @@ describe('the plan of a deployment', () => {
     expect(timing).toMatchObject({ announcement: 24, reminder: 1, progress: 30 });
     expect(planWithSettings(template, null)).toBe(template);
   });
+
+  it('is one object for settings that give the same plan, another for settings that give another', async () => {
+    const { planWithSettings } = await import('../../src/config/team/plan.js');
+    const { team, templates } = checkTeamSetup(EXAMPLE, {});
+    const template = templates!.find((t) => t.template.id === 'deployment-task')!.template;
+    const settings = () => team!.settingsFor('checkout', 'production')!;
+    // settingsFor makes new objects every time; their values decide.
+    expect(settings()).not.toBe(settings());
+    const plan = planWithSettings(template, settings());
+    expect(planWithSettings(template, settings())).toBe(plan);
+    const faster = settings();
+    faster.communication = { ...faster.communication, progressEveryMinutes: 5 };
+    const other = planWithSettings(template, faster);
+    expect(other).not.toBe(plan);
+    expect(other.communication.notices.find((n) => n.kind === 'progress')!.everyMinutes).toBe(5);
+    const checks = settings();
+    checks.healthChecks = [{ endpoint: 'https://checkout.example.com/ready', expected: '200 OK' }];
+    expect(planWithSettings(template, checks).verification.healthChecks).toEqual(checks.healthChecks);
+    const run = settings();
+    run.healthCheckSettings = null;
+    expect(planWithSettings(template, run).verification.runByLiftoff).toBe(undefined);
+    expect(plan.verification.runByLiftoff).toBe(settings().healthCheckSettings ? true : undefined);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createdEvent } from '../../src/core/deployment/create.js';
+import { createdEvent, frozenPlan } from '../../src/core/deployment/create.js';
 import { planItems } from '../../src/core/template/items.js';
 import { fillPlaceholders, isOnlyPlaceholder, placeholderWarnings } from '../../src/core/template/placeholders.js';
 import { hinted } from '../../src/slack/views/format.js';
@@ -36,6 +36,25 @@ describe('template placeholders', () => {
     const read = fillPlaceholders(sparse, { branch: 'release/2.14' });
     expect(read).toStrictEqual(JSON.parse(JSON.stringify(read)));
     expect('window' in read.phases[0]!).toBe(false);
+  });
+
+  it('a plan frozen for one branch is one object for every deployment of it, deeply frozen; another branch gets its own', () => {
+    const a = createdEvent(inputFor(plan, { branch: 'release/3.1' }), plan).plan;
+    const again = createdEvent(inputFor(plan, { service: 'other', branch: ' release/3.1 ' }), plan).plan;
+    const other = createdEvent(inputFor(plan, { branch: 'release/3.2' }), plan).plan;
+    expect(again).toBe(a);
+    expect(other).not.toBe(a);
+    expect(JSON.stringify(a)).toContain('release/3.1');
+    expect(JSON.stringify(other)).toContain('release/3.2');
+    expect(frozenPlan(plan, 'release/3.1')).toBe(a);
+    expect(frozenPlan(plan, null)).toBe(frozenPlan(plan, '  '));
+    // Nothing changes a plan once made: a write into any part of it throws (ES modules run in strict mode).
+    expect(Object.isFrozen(a) && Object.isFrozen(a.phases[0]!.steps[0])).toBe(true);
+    expect(() => {
+      (a.phases[0] as { title: string }).title = 'changed';
+    }).toThrow(TypeError);
+    // The template it was made from is left as it was: not frozen, still changeable by whoever owns it.
+    expect(Object.isFrozen(plan) || Object.isFrozen(plan.phases[0])).toBe(false);
   });
 
   it('show an unfilled one as a muted hint, never as raw brackets', () => {

@@ -6,6 +6,7 @@ import { deploymentInput, HOUR, KEYS, MIN, T0, template, USERS } from '../core/f
 import { eventHash, sha256Hex } from '../../src/storage/chain.js';
 import { refOf } from '../../src/core/deployment/types.js';
 import { createDeploymentsRepository } from '../../src/storage/deployments.js';
+import { writeTransaction } from '../../src/storage/transaction.js';
 import { useTempDatabases, walPagesOf } from './helpers.js';
 import { BUILT_IN_TEMPLATES_DIR, loadTemplates } from '../../src/config/templates.js';
 import { itemsOfStage } from '../../src/core/template/items.js';
@@ -330,6 +331,25 @@ describe('frozen plans, kept once by their hash (migration 015)', () => {
     );
     expect(fresh.chained(a.id)[0]!.event).toMatchObject({ type: 'created', plan: { id: a.plan.id } });
     for (const id of [a.id, 2, other.id]) expect(fresh.verify(id)).toEqual({ ok: true, ref: refOf(id) });
+  });
+
+  it('a start rolled back leaves no created event naming a plan the table lacks: the next start of that plan writes it', () => {
+    const repos = temp.repos();
+    const db = repos.db;
+    const plan = builtIn();
+    const event = createdEvent(deploymentInput(), plan);
+    expect(() =>
+      writeTransaction(db, () => {
+        repos.deployments.create(event, USERS.deployer, T0);
+        throw new Error('refused after the write');
+      })(),
+    ).toThrow('refused after the write');
+    expect(plansIn(db)).toEqual([]);
+    // The same plan object again (a plan frozen once serves every start of it).
+    const d = repos.deployments.create(createdEvent(deploymentInput(), plan), USERS.deployer, T0);
+    expect(d.plan).toBe(event.plan);
+    expect(plansIn(db)).toHaveLength(1);
+    expect(createDeploymentsRepository({ db }).verify(d.id)).toEqual({ ok: true, ref: d.ref });
   });
 
   it('plans are append-only', () => {

@@ -10,6 +10,34 @@ import type { Settings } from './settings.js';
  * and the progress interval (filling the template's blanks such as "[X] hours").
  */
 export function planWithSettings(plan: Template, s: Settings | null): Template {
+  // Every field of the settings `withSettings` reads, as one key: the same template and key give the same plan object
+  // (the deployment's frozen plan is then made, serialised and stored once for them all: core/deployment/create.ts).
+  const c = s?.communication;
+  const key = s
+    ? JSON.stringify([
+        c!.announcementHoursBefore,
+        c!.reminderHoursBefore,
+        c!.progressEveryMinutes,
+        s.healthChecks,
+        Boolean(s.healthCheckSettings),
+      ])
+    : '';
+  let byKey = madeFrom.get(plan);
+  if (!byKey) madeFrom.set(plan, (byKey = new Map()));
+  let made = byKey.get(key);
+  if (!made) {
+    if (byKey.size >= KEYS_KEPT) byKey.clear();
+    made = withSettings(plan, s);
+    byKey.set(key, made);
+  }
+  return made;
+}
+
+/** Plans made from one template, by what of the settings they take; a template's set starts afresh past this many. */
+const KEYS_KEPT = 100;
+const madeFrom = new WeakMap<Template, Map<string, Template>>();
+
+function withSettings(plan: Template, s: Settings | null): Template {
   // Only the team configuration lets Liftoff run the health checks: a template cannot say so itself.
   const { runByLiftoff, ...verification } = plan.verification;
   if (!s) return runByLiftoff === undefined ? plan : { ...plan, verification };

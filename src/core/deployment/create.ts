@@ -10,7 +10,38 @@ export function createdEvent(input: DeploymentInput, plan: Template): Deployment
   return {
     type: 'created',
     input,
-    plan: fillPlaceholders(withRollbackValidation(plan), { branch: input.branch }),
+    plan: frozenPlan(plan, input.branch),
     phases: planPhaseWindows(plan, input.windowStart, input.windowEnd),
   };
+}
+
+/** Frozen plans made from one plan object, by the branch they answer; a plan's set starts afresh past this many. */
+const BRANCHES_KEPT = 100;
+const frozenFrom = new WeakMap<Template, Map<string, Template>>();
+
+/**
+ * The plan a deployment freezes: `plan` with its rollback validation and the placeholders the
+ * deployment answers filled in. Deployments of one plan and branch get the same object (deeply
+ * frozen: nothing changes a plan once made), so a start copies and serialises a plan only when
+ * it is new (storage keeps each plan once, by its hash).
+ */
+export function frozenPlan(plan: Template, branch: string | null): Template {
+  const key = branch?.trim() ?? '';
+  let byBranch = frozenFrom.get(plan);
+  if (!byBranch) frozenFrom.set(plan, (byBranch = new Map()));
+  let frozen = byBranch.get(key);
+  if (!frozen) {
+    if (byBranch.size >= BRANCHES_KEPT) byBranch.clear();
+    frozen = deepFreeze(fillPlaceholders(withRollbackValidation(plan), { branch: key || null }));
+    byBranch.set(key, frozen);
+  }
+  return frozen;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
