@@ -54,8 +54,8 @@ const CACHE_SIZE = 500;
 const CACHE_CHARS = 8_000_000;
 /** Distinct plan parts held for sharing before the table starts again. */
 const PARTS_MAX = 5_000;
-/** Parsed plans held by hash (each shared by the deployments that froze it) before the table starts again. */
-const PLANS_MAX = 1_000;
+/** Parsed plans held by hash (each shared by the deployments that froze it; as many as snapshots) before the table starts again. */
+const PLANS_MAX = CACHE_SIZE;
 
 /**
  * A `created` event's data as stored since migration 015: its plan named by `planSha256`, the
@@ -235,7 +235,7 @@ export function createDeploymentsRepository({
     // Written with the row in one transaction and never deleted: only a damaged database lacks it.
     if (!row) throw new Error(`${refOf(id)} has no created event (its plan): run liftoff db check`);
     const stored = JSON.parse(row.data) as StoredCreated;
-    if (stored.planSha256 !== undefined) return planByHash(id, stored.planSha256);
+    if (stored.planSha256 !== undefined) return planByHash(id, stored.planSha256, share);
     const plan = share ? sharedParts(stored.plan) : stored.plan;
     planChars.set(plan, row.data.length);
     return plan;
@@ -246,15 +246,20 @@ export function createDeploymentsRepository({
   /** The text and hash of each plan written: one plan object frozen for many starts is serialised and hashed once. */
   const plansWritten = new WeakMap<Template, { sha256: string; text: string }>();
 
-  function planByHash(id: number, sha256: string): Template {
+  /**
+   * The plan stored under `sha256`; `share`: for a deployment kept in the cache, so the plan is kept
+   * by its hash and its parts shared with plans alike (a one-off look, a replay, keeps nothing).
+   */
+  function planByHash(id: number, sha256: string, share: boolean): Template {
     const known = plansByHash.get(sha256);
     if (known) return known;
     const row = selectPlan.get(sha256);
     // Written with the `created` event in one transaction and never deleted: only a damaged database lacks it.
     if (!row) throw new Error(`${refOf(id)}'s plan (sha256 ${sha256}) is missing: run liftoff db check`);
-    const plan = JSON.parse(row.plan) as Template;
+    const parsed = JSON.parse(row.plan) as Template;
+    const plan = share ? sharedParts(parsed) : parsed;
     planChars.set(plan, row.plan.length);
-    return keepPlan(sha256, plan);
+    return share ? keepPlan(sha256, plan) : plan;
   }
 
   function keepPlan(sha256: string, plan: Template): Template {
@@ -297,7 +302,7 @@ export function createDeploymentsRepository({
       const { planSha256, ...rest } = data;
       return {
         ...rest,
-        plan: planByHash(id, planSha256),
+        plan: planByHash(id, planSha256, false),
         type: row.type,
         actor: row.actor,
         at: row.at,
