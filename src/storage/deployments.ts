@@ -403,8 +403,8 @@ export function createDeploymentsRepository({
     return state.length;
   }
 
-  /** Appends one event, chained to the previous one (`prevHash`); returns its hash and its data's length. */
-  function append(d: Deployment, event: RecordedEvent, seq: number, prevHash: string): { hash: string; chars: number } {
+  /** Appends one event, chained to the previous one (`prevHash`); returns its hash. */
+  function append(d: Deployment, event: RecordedEvent, seq: number, prevHash: string): string {
     const { type, actor, at, ...rest } = event;
     // A `created` event names its plan (stored once in `plans`) instead of holding it (migration 015).
     const data = JSON.stringify(
@@ -412,7 +412,7 @@ export function createDeploymentsRepository({
     );
     const hash = eventHash({ deployment: d.ref, seq, type, actor, at, data, prevHash });
     insertEvent.run(d.id, seq, type, actor, at, data, prevHash, hash);
-    return { hash, chars: data.length };
+    return hash;
   }
 
   return {
@@ -587,7 +587,7 @@ export function createDeploymentsRepository({
         for (const e of events) {
           const recorded = { ...e, actor, at } as RecordedEvent;
           d = applyEvent(d, recorded);
-          head = append(d, recorded, ++seq, head).hash;
+          head = append(d, recorded, ++seq, head);
         }
         remember(d, events.length ? save(d, at, before) : undefined);
         return { deployment: d, events };
