@@ -300,6 +300,6 @@ describe('the plan of a deployment', () => {
     const run = settings();
     run.healthCheckSettings = null;
     expect(planWithSettings(template, run).verification.runByLiftoff).toBe(undefined);
-    expect(plan.verification.runByLiftoff).toBe(settings().healthCheckSettings ? true : undefined);
+    expect(plan.verification.runByLiftoff).toBe(true);
   });
 });

@@ -10,43 +10,46 @@ import type { Settings } from './settings.js';
  * and the progress interval (filling the template's blanks such as "[X] hours").
  */
 export function planWithSettings(plan: Template, s: Settings | null): Template {
-  // Every field of the settings `withSettings` reads, as one key: the same template and key give the same plan object
-  // (the deployment's frozen plan is then made, serialised and stored once for them all: core/deployment/create.ts).
-  const c = s?.communication;
-  const key = s
-    ? JSON.stringify([
-        c!.announcementHoursBefore,
-        c!.reminderHoursBefore,
-        c!.progressEveryMinutes,
-        s.healthChecks,
-        Boolean(s.healthCheckSettings),
-      ])
-    : '';
+  const taken = s && takenFrom(s);
+  // The same template and settings taken give the same plan object (the deployment's frozen plan is then
+  // made, serialised and stored once for them all: core/deployment/create.ts).
+  const key = taken ? JSON.stringify(taken) : '';
   let byKey = madeFrom.get(plan);
   if (!byKey) madeFrom.set(plan, (byKey = new Map()));
   let made = byKey.get(key);
   if (!made) {
     if (byKey.size >= KEYS_KEPT) byKey.clear();
-    made = withSettings(plan, s);
+    made = withSettings(plan, taken);
     byKey.set(key, made);
   }
   return made;
 }
 
-/** Plans made from one template, by what of the settings they take; a template's set starts afresh past this many. */
+/** Plans made from one template, by the settings they take; a template's set starts afresh past this many. */
 const KEYS_KEPT = 100;
 const madeFrom = new WeakMap<Template, Map<string, Template>>();
 
-function withSettings(plan: Template, s: Settings | null): Template {
+/** All of a service's settings a plan takes: what `withSettings` reads, and so the key its plan is kept by. */
+function takenFrom(s: Settings) {
+  const c = s.communication;
+  return {
+    announcementHoursBefore: c.announcementHoursBefore,
+    reminderHoursBefore: c.reminderHoursBefore,
+    progressEveryMinutes: c.progressEveryMinutes,
+    healthChecks: s.healthChecks,
+    runByLiftoff: Boolean(s.healthCheckSettings),
+  };
+}
+
+function withSettings(plan: Template, s: ReturnType<typeof takenFrom> | null): Template {
   // Only the team configuration lets Liftoff run the health checks: a template cannot say so itself.
   const { runByLiftoff, ...verification } = plan.verification;
   if (!s) return runByLiftoff === undefined ? plan : { ...plan, verification };
-  const c = s.communication;
   const notices = plan.communication.notices.map((n) => {
-    if (n.kind === 'announcement' && c.announcementHoursBefore !== null)
-      return { ...n, hoursBefore: c.announcementHoursBefore };
-    if (n.kind === 'reminder' && c.reminderHoursBefore !== null) return { ...n, hoursBefore: c.reminderHoursBefore };
-    if (n.kind === 'progress' && c.progressEveryMinutes !== null) return { ...n, everyMinutes: c.progressEveryMinutes };
+    if (n.kind === 'announcement' && s.announcementHoursBefore !== null)
+      return { ...n, hoursBefore: s.announcementHoursBefore };
+    if (n.kind === 'reminder' && s.reminderHoursBefore !== null) return { ...n, hoursBefore: s.reminderHoursBefore };
+    if (n.kind === 'progress' && s.progressEveryMinutes !== null) return { ...n, everyMinutes: s.progressEveryMinutes };
     return n;
   });
   return {
@@ -54,7 +57,7 @@ function withSettings(plan: Template, s: Settings | null): Template {
     verification: {
       ...verification,
       healthChecks: s.healthChecks.length ? s.healthChecks : plan.verification.healthChecks,
-      ...(s.healthCheckSettings ? { runByLiftoff: true } : {}),
+      ...(s.runByLiftoff ? { runByLiftoff: true } : {}),
     },
     communication: { ...plan.communication, notices },
   };
