@@ -6,6 +6,9 @@ import type { Logger } from '../support/logger.js';
 /** Where Slack sends events, commands and interactions in HTTP mode. */
 export const EVENTS_PATH = '/slack/events';
 
+const FORM = 'application/x-www-form-urlencoded';
+const PAYLOAD = 'payload=';
+
 /**
  * Whether Bolt's receiver takes `req` as one of Slack's requests: the test `HTTPReceiver` makes
  * (its path parsed the same way, the method in capitals), so what is checked here is exactly what
@@ -19,13 +22,43 @@ function forBolt(req: IncomingMessage): boolean {
 
 /** Slack's SSL check: a form whose `ssl_check` is 1, sent without a signature. */
 function isSslCheck(req: IncomingMessage, body: string): boolean {
-  return req.headers['content-type'] === 'application/x-www-form-urlencoded' && parse(body).ssl_check === '1';
+  return req.headers['content-type'] === FORM && parse(body).ssl_check === '1';
 }
 
 const header = (req: IncomingMessage, name: string): string => {
   const value = req.headers[name];
   return typeof value === 'string' ? value : '';
 };
+
+/**
+ * The JSON a form of one field, `payload`, holds (every button, form and shortcut Slack sends);
+ * undefined for anything else: a form of several fields (a slash command), and a payload that
+ * `decodeURIComponent` refuses (a stray `%`, or bytes that are not UTF-8, which `querystring`
+ * reads leniently: left to it).
+ */
+export function payloadJson(form: string): string | undefined {
+  if (!form.startsWith(PAYLOAD) || form.includes('&')) return undefined;
+  try {
+    return decodeURIComponent(form.slice(PAYLOAD.length).replaceAll('+', ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A verified request whose form holds one `payload`, handed to the receiver as that JSON: Bolt reads
+ * a JSON body with one `JSON.parse`, where a form goes through `querystring.parse` first, whose
+ * percent-decoding in JavaScript took about as long as the parse of the JSON (a button's request
+ * carries its whole message: 0.29 → 0.17 ms for a 21 KB body; `decodeURIComponent` is the
+ * engine's). The receiver gets the same body either way (`payloadJson`'s test compares them).
+ */
+function asJsonPayload<R extends IncomingMessage & { rawBody: Buffer }>(req: R, body: string): R {
+  const json = req.headers['content-type'] === FORM ? payloadJson(body) : undefined;
+  if (json === undefined) return req;
+  req.rawBody = Buffer.from(json);
+  req.headers['content-type'] = 'application/json';
+  return req;
+}
 
 /**
  * Checks the signature of every request to Slack's endpoint before Bolt's receiver sees it; the
@@ -37,7 +70,8 @@ const header = (req: IncomingMessage, name: string): string => {
  * (413 past it), and checked with Bolt's `verifySlackRequest` (the v0 HMAC of the body with the
  * signing secret, a timestamp at most five minutes old). A request that fails is answered 401 and
  * goes no further, unless it is Slack's unsigned SSL check, answered 200 with nothing of its body
- * passed on (Bolt answers it the same way). The fields are read only on that refused path.
+ * passed on (Bolt answers it the same way). The fields are read only on that refused path. A
+ * request that holds one `payload` reaches the receiver as its JSON (`asJsonPayload`).
  */
 export function verifyBeforeBolt(receiver: HTTPReceiver, signingSecret: string, logger: Logger): void {
   const inner = receiver.requestListener;
@@ -84,7 +118,7 @@ export function verifyBeforeBolt(receiver: HTTPReceiver, signingSecret: string, 
           'x-slack-request-timestamp': Number(header(req, 'x-slack-request-timestamp') || 'NaN'),
         },
       });
-      return buffered;
+      return asJsonPayload(buffered, body);
     } catch (error) {
       if (isSslCheck(req, body)) {
         HTTPModuleFunctions.buildSSLCheckResponse(res);
