@@ -1,5 +1,6 @@
 import { offeredTimings } from '../../core/schedule/timings.js';
 import type { TimingOverrides } from '../../core/deployment/types.js';
+import { derivedPlans } from '../../core/template/derived.js';
 import type { Template } from '../../core/template/schema.js';
 import type { Settings } from './settings.js';
 
@@ -13,21 +14,11 @@ export function planWithSettings(plan: Template, s: Settings | null): Template {
   const taken = s && takenFrom(s);
   // The same template and settings taken give the same plan object (the deployment's frozen plan is then
   // made, serialised and stored once for them all: core/deployment/create.ts).
-  const key = taken ? JSON.stringify(taken) : '';
-  let byKey = madeFrom.get(plan);
-  if (!byKey) madeFrom.set(plan, (byKey = new Map()));
-  let made = byKey.get(key);
-  if (!made) {
-    if (byKey.size >= KEYS_KEPT) byKey.clear();
-    made = withSettings(plan, taken);
-    byKey.set(key, made);
-  }
-  return made;
+  return madeFrom(plan, taken ? JSON.stringify(taken) : '', () => withSettings(plan, taken));
 }
 
-/** Plans made from one template, by the settings they take; a template's set starts afresh past this many. */
-const KEYS_KEPT = 100;
-const madeFrom = new WeakMap<Template, Map<string, Template>>();
+/** Plans by template and the settings they take (100 sets of settings a template). */
+const madeFrom = derivedPlans(100);
 
 /** All of a service's settings a plan takes: what `withSettings` reads, and so the key its plan is kept by. */
 function takenFrom(s: Settings) {

@@ -1,4 +1,5 @@
 import { fillPlaceholders } from '../template/placeholders.js';
+import { derivedPlans } from '../template/derived.js';
 import { withRollbackValidation } from '../template/rollback.js';
 import type { Template } from '../template/schema.js';
 import type { DeploymentEvent } from './events.js';
@@ -15,9 +16,8 @@ export function createdEvent(input: DeploymentInput, plan: Template): Deployment
   };
 }
 
-/** Frozen plans made from one plan object, by the branch they answer; a plan's set starts afresh past this many. */
-const BRANCHES_KEPT = 100;
-const frozenFrom = new WeakMap<Template, Map<string, Template>>();
+/** Frozen plans by plan object and branch (100 branches a plan). */
+const frozenFrom = derivedPlans(100);
 
 /**
  * The plan a deployment freezes: `plan` with its rollback validation and the placeholders the
@@ -27,15 +27,9 @@ const frozenFrom = new WeakMap<Template, Map<string, Template>>();
  */
 export function frozenPlan(plan: Template, branch: string | null): Template {
   const key = branch?.trim() ?? '';
-  let byBranch = frozenFrom.get(plan);
-  if (!byBranch) frozenFrom.set(plan, (byBranch = new Map()));
-  let frozen = byBranch.get(key);
-  if (!frozen) {
-    if (byBranch.size >= BRANCHES_KEPT) byBranch.clear();
-    frozen = deepFreeze(fillPlaceholders(withRollbackValidation(plan), { branch: key || null }));
-    byBranch.set(key, frozen);
-  }
-  return frozen;
+  return frozenFrom(plan, key, () =>
+    deepFreeze(fillPlaceholders(withRollbackValidation(plan), { branch: key || null })),
+  );
 }
 
 function deepFreeze<T>(value: T): T {

@@ -48,10 +48,11 @@ export function isOnlyPlaceholder(text: string): boolean {
 }
 
 /**
- * A copy of the plan (shared with nothing: `frozenPlan` freezes it and gives it to every deployment of
- * that plan and branch), with the placeholders the deployment answers filled in: `[branch_name]` from its Branch field. The copy is what the plan's JSON would
- * give back (a key whose value is undefined is left out), made by walking the plan once: a
- * start's round trip through `JSON.stringify` and `JSON.parse` took about a seventh of its CPU.
+ * A copy of the plan (shared with nothing: `frozenPlan` freezes it and gives it to every deployment
+ * of that plan and branch), with the placeholders the deployment answers filled in: `[branch_name]`
+ * from its Branch field. The copy is what the plan's JSON would give back (a key whose value is
+ * undefined is left out), made by walking the plan once: a start's round trip through
+ * `JSON.stringify` and `JSON.parse` took about a seventh of its CPU.
  */
 export function fillPlaceholders(plan: Template, values: { branch: string | null }): Template {
   const branch = values.branch?.trim();
