@@ -39,5 +39,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-# The same command line as `npm start` (--max-semi-space-size: README, Performance).
-CMD ["node", "--max-semi-space-size=8", "dist/main.js"]
+# The same command line as `npm start` (the young generation held at 16 MB: README, Performance).
+CMD ["node", "--min-semi-space-size=8", "--max-semi-space-size=8", "dist/main.js"]

@@ -1,8 +1,8 @@
 /**
  * The two servers under test as processes of their own: Liftoff as `npm start` runs it
- * (`node --max-semi-space-size=8 dist/main.js`, the flags read from its start script) and the
- * baseline Bolt app (`node dist/bench/baseline.js`), each on a free port, with what /proc says
- * about them (CPU time, resident memory).
+ * (`node --min-semi-space-size=8 --max-semi-space-size=8 dist/main.js`, the flags read from its
+ * start script) and the baseline Bolt app (`node dist/bench/baseline.js`, Node's defaults), each
+ * on a free port, with what /proc says about them (CPU time, resident memory).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, statSync } from 'node:fs';

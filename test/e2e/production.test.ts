@@ -1,7 +1,7 @@
 /**
  * Liftoff as production runs it: the compiled output (`npm run build`) with the production
  * dependencies only, in a fresh folder, started the way the Dockerfile's runtime stage starts
- * it (its `CMD`: `node --max-semi-space-size=8 dist/main.js`, as an unprivileged user, the
+ * it (its `CMD`: `node --min-semi-space-size=8 --max-semi-space-size=8 dist/main.js`, as an unprivileged user, the
  * database in a data folder elsewhere),
  * and the way the README starts it (`npm start`, which must hand SIGTERM to node itself).
  * The image itself is not built here (no base images on this machine): these are its steps.
