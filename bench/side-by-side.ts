@@ -12,6 +12,9 @@
  *   BENCH_ROUNDS                  rounds (default 10)
  *   BENCH_CLICKS                  clicks a round for each server (default 400)
  *   BENCH_USERS                   people clicking at once (default 20)
+ *   BENCH_PAUSE                   seconds of quiet before each Liftoff's round (default 0): V8
+ *                                 shrinks an idle process's heap after a few seconds, and a
+ *                                 burst after a quiet spell is what a chat-ops bot mostly sees
  *
  * CPU is every thread's (as `npm run bench` reads it), counted while each server answers its
  * round; Liftoff's redraws of a round are let finish before the next server's round starts. Each
@@ -47,6 +50,7 @@ const number = (name: string, fallback: number) => {
 const ROUNDS = number('BENCH_ROUNDS', 10);
 const CLICKS = number('BENCH_CLICKS', 400);
 const USERS = number('BENCH_USERS', 20);
+const PAUSE_MS = process.env.BENCH_PAUSE ? number('BENCH_PAUSE', 0) * 1000 : 0;
 const envOf = (text?: string) =>
   Object.fromEntries(
     words(text).map((pair) => {
@@ -146,6 +150,7 @@ try {
     const base = await round(baseline, requests.A);
     const cpu = { A: 0, B: 0 };
     for (const v of r % 2 ? [b, a] : [a, b]) {
+      if (PAUSE_MS) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
       cpu[v.name] = await round(v.server, requests[v.name]);
       await quiet(fake, 800);
     }
