@@ -93,6 +93,13 @@ const env = () => ({
 });
 
 describe('the production install', () => {
+  it("the systemd unit starts node with the image's command line (the same Node flags)", () => {
+    const unit = readFileSync(join(ROOT, 'deploy', 'liftoff.service'), 'utf8');
+    const execStart = /^ExecStart=(.*)$/m.exec(unit)?.[1]?.trim().split(/\s+/);
+    const [node, ...args] = imageCommand();
+    expect(execStart).toEqual([`/usr/bin/${node}`, ...args]);
+  });
+
   it("the image's command as an unprivileged user: /healthz, a click counted in /metrics, SIGTERM exits 0 with nothing listening", async () => {
     let child: LiftoffChild | null = null;
     try {
