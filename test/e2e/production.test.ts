@@ -1,9 +1,10 @@
 /**
  * Liftoff as production runs it: the compiled output (`npm run build`) with the production
  * dependencies only, in a fresh folder, started the way the Dockerfile's runtime stage starts
- * it (its `CMD`: `node --min-semi-space-size=8 --max-semi-space-size=8 dist/main.js`, as an unprivileged user, the
- * database in a data folder elsewhere),
- * and the way the README starts it (`npm start`, which must hand SIGTERM to node itself).
+ * it (its `CMD`: `node --min-semi-space-size=8 --max-semi-space-size=8 dist/main.js`, as an
+ * unprivileged user, the database in a data folder elsewhere), and the way the README starts it
+ * (`npm start`, which must hand SIGTERM to node itself); the systemd unit's `ExecStart` is
+ * compared with the same command line.
  * The image itself is not built here (no base images on this machine): these are its steps.
  */
 import { execFileSync } from 'node:child_process';
